@@ -1,0 +1,3 @@
+export const assertNever = (value: never, what: string): never => {
+  throw new Error(`Unhandled ${what}: ${JSON.stringify(value)}`);
+};

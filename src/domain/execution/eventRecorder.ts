@@ -1,0 +1,47 @@
+import type { EventOf, ExecutionEvent, ExecutionEventType } from './events';
+import { SCHEMA_VERSION } from './events';
+import { evolve } from './evolve';
+import { ExecutionState, initialState } from './state';
+import type { Actor } from './vocabulary';
+
+/**
+ * Builds a decision's events one at a time, folding each into the state so that the next rule
+ * sees the state the previous event produced. Seq, ids and time come from the state and the command.
+ */
+export class EventRecorder {
+  readonly events: ExecutionEvent[] = [];
+  private current: ExecutionState;
+
+  constructor(
+    state: ExecutionState,
+    private readonly at: string,
+    private readonly ids?: { executionId: string; planId: string },
+  ) {
+    this.current = state;
+  }
+
+  static forNewExecution(executionId: string, planId: string, at: string): EventRecorder {
+    return new EventRecorder(initialState(), at, { executionId, planId });
+  }
+
+  get state(): ExecutionState {
+    return this.current;
+  }
+
+  emit<T extends ExecutionEventType>(type: T, data: EventOf<T>['data'], actor: Actor): void {
+    const ids = this.current.status === 'NOT_STARTED' ? this.ids : this.current;
+    if (!ids) throw new Error(`Cannot emit ${type} for an execution that has not started`);
+    const event = {
+      executionId: ids.executionId,
+      planId: ids.planId,
+      seq: this.current.version + 1,
+      type,
+      occurredAt: this.at,
+      actor,
+      schemaVersion: SCHEMA_VERSION,
+      data,
+    } as EventOf<T>;
+    this.events.push(event);
+    this.current = evolve(this.current, event);
+  }
+}

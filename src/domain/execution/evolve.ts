@@ -1,0 +1,226 @@
+import { assertNever } from './assertNever';
+import type { ExecutionEvent, ServerObservation } from './events';
+import type { ExecutionCore, ExecutionState, ServerState, StartedExecution, WaveState } from './state';
+
+/** A ledger that skips or repeats a seq cannot be folded: it is reported, never silently absorbed. */
+export class LedgerSequenceError extends Error {
+  constructor(
+    readonly executionId: string,
+    readonly expectedSeq: number,
+    readonly actualSeq: number,
+  ) {
+    super(`Execution ${executionId}: expected event seq ${expectedSeq}, found ${actualSeq}`);
+    this.name = 'LedgerSequenceError';
+  }
+}
+
+const updateWave = (core: ExecutionCore, waveNumber: number, change: (wave: WaveState) => WaveState): WaveState[] =>
+  core.waves.map((wave) => (wave.waveNumber === waveNumber ? change(wave) : wave));
+
+const applyObservations = (servers: ServerState[], observed: ServerObservation[], at: string): ServerState[] => {
+  const byId = new Map(observed.map((server) => [server.serverId, server]));
+  return servers.map((server) => {
+    const seen = byId.get(server.serverId);
+    if (!seen) return server;
+    const next: ServerState = { ...server, launchStatus: seen.launchStatus, updatedAt: at };
+    if (seen.recoveryInstanceId !== undefined) next.recoveryInstanceId = seen.recoveryInstanceId;
+    if (seen.failureReason !== undefined) next.failureReason = seen.failureReason;
+    if (seen.launchStatus === 'LAUNCHED' && !server.launchTime) next.launchTime = at;
+    return next;
+  });
+};
+
+const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }>): StartedExecution => {
+  const { plan, executionType, initiatedBy, accountContext } = event.data;
+  const core: ExecutionCore = {
+    executionId: event.executionId,
+    planId: event.planId,
+    planName: plan.planName,
+    executionType,
+    initiatedBy,
+    version: event.seq,
+    startTime: event.occurredAt,
+    lastEventAt: event.occurredAt,
+    currentWave: 1,
+    waves: plan.waves.map((wave, index) => ({
+      waveNumber: index + 1,
+      waveName: wave.waveName,
+      pauseBeforeWave: wave.pauseBeforeWave === true,
+      status: 'PENDING',
+      startAttempts: 0,
+      servers: wave.sourceServerIds.map((serverId) => ({ serverId, launchStatus: 'NOT_STARTED' })),
+    })),
+    pausedBeforeWaves: [],
+    notifiedSeqs: [],
+  };
+  if (accountContext) core.accountContext = accountContext;
+  if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
+  return { ...core, status: 'RUNNING' };
+};
+
+/** Fields that belong to one status only; moving to another status drops them. */
+const STATUS_ONLY_FIELDS = [
+  'status',
+  'pausedAt',
+  'afterWave',
+  'nextWave',
+  'pauseReason',
+  'endTime',
+  'durationSeconds',
+  'failureReason',
+  'cancelledBy',
+] as const;
+
+const coreOf = (state: StartedExecution): ExecutionCore => {
+  const core: Record<string, unknown> = { ...state };
+  for (const key of STATUS_ONLY_FIELDS) delete core[key];
+  return core as unknown as ExecutionCore;
+};
+
+const evolveStarted = (state: StartedExecution, event: ExecutionEvent): ExecutionState => {
+  const core: ExecutionCore = { ...state, version: event.seq, lastEventAt: event.occurredAt };
+  switch (event.type) {
+    case 'ExecutionStarted':
+      throw new Error(`Execution ${event.executionId} started twice (seq ${event.seq})`);
+    case 'StateMachineAttached':
+      return { ...state, ...core, executionArn: event.data.executionArn };
+    case 'WaveStartRequested':
+      return {
+        ...state,
+        ...core,
+        currentWave: event.data.waveNumber,
+        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'STARTING',
+          startAttempts: event.data.attempt,
+          startRequestedAt: event.occurredAt,
+        })),
+      };
+    case 'WaveStarted':
+      return {
+        ...state,
+        ...core,
+        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'IN_PROGRESS',
+          drsJobId: event.data.drsJobId,
+          drsJobStatus: 'PENDING',
+          startTime: event.occurredAt,
+          servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
+        })),
+      };
+    case 'WaveStartFailed':
+      return {
+        ...state,
+        ...core,
+        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'PENDING',
+          failureReason: `${event.data.error.code}: ${event.data.error.message}`,
+        })),
+      };
+    case 'WavePolled':
+      return {
+        ...state,
+        ...core,
+        lastPolledAt: event.occurredAt,
+        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+          ...wave,
+          drsJobStatus: event.data.drsJobStatus,
+          servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
+        })),
+      };
+    case 'WaveCompleted':
+      return {
+        ...state,
+        ...core,
+        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'COMPLETED',
+          endTime: event.occurredAt,
+        })),
+      };
+    case 'WaveFailed':
+      return {
+        ...state,
+        ...core,
+        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'FAILED',
+          endTime: event.occurredAt,
+          failureReason: event.data.reason,
+        })),
+      };
+    case 'PauseRequested':
+      return {
+        ...state,
+        ...core,
+        pauseRequest: { requestedBy: event.data.requestedBy, requestedAt: event.occurredAt },
+      };
+    case 'ExecutionPaused': {
+      const { pauseRequest: _cleared, ...rest } = coreOf({ ...state, ...core });
+      return {
+        ...rest,
+        status: 'PAUSED',
+        pausedAt: event.occurredAt,
+        afterWave: event.data.afterWave,
+        nextWave: event.data.nextWave,
+        pauseReason: event.data.reason,
+        pausedBeforeWaves: [...core.pausedBeforeWaves, event.data.nextWave],
+      };
+    }
+    case 'ExecutionResumed':
+      return { ...coreOf({ ...state, ...core }), status: 'RUNNING', currentWave: event.data.nextWave };
+    case 'CancelRequested': {
+      const cancelRequest = { requestedBy: event.data.requestedBy, requestedAt: event.occurredAt } as const;
+      return {
+        ...state,
+        ...core,
+        cancelRequest: event.data.reason === undefined ? cancelRequest : { ...cancelRequest, reason: event.data.reason },
+      };
+    }
+    case 'ExecutionCancelled':
+      return {
+        ...coreOf({ ...state, ...core }),
+        status: 'CANCELLED',
+        endTime: event.occurredAt,
+        cancelledBy: event.data.cancelledBy,
+      };
+    case 'Finalized':
+      return {
+        ...coreOf({ ...state, ...core }),
+        status: 'COMPLETED',
+        endTime: event.data.endTime,
+        durationSeconds: event.data.durationSeconds,
+      };
+    case 'ExecutionFailed':
+      return {
+        ...coreOf({ ...state, ...core }),
+        status: 'FAILED',
+        endTime: event.occurredAt,
+        failureReason: event.data.reason,
+      };
+    case 'NotificationSent':
+    case 'NotificationFailed':
+      return { ...state, ...core, notifiedSeqs: [...core.notifiedSeqs, event.data.forSeq] };
+    default:
+      return assertNever(event, 'event');
+  }
+};
+
+/** Folds one event into the state. Pure; throws only on a ledger that cannot be folded. */
+export const evolve = (state: ExecutionState, event: ExecutionEvent): ExecutionState => {
+  if (event.seq !== state.version + 1) {
+    throw new LedgerSequenceError(event.executionId, state.version + 1, event.seq);
+  }
+  if (state.status === 'NOT_STARTED') {
+    if (event.type !== 'ExecutionStarted') {
+      throw new Error(`Execution ${event.executionId} has ${event.type} before ExecutionStarted`);
+    }
+    return startedFrom(event);
+  }
+  return evolveStarted(state, event);
+};
+
+export const fold = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState =>
+  events.reduce(evolve, from);

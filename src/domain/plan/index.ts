@@ -1,0 +1,2 @@
+export * from './recoveryPlan';
+export * from './validatePlan';

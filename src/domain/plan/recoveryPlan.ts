@@ -1,0 +1,26 @@
+/** A recovery plan: the ordered waves an execution brings back, one DRS job per wave. */
+export interface Wave {
+  waveName: string;
+  /** DRS source server ids (`s-` followed by 17 characters), launched together in one StartRecovery. */
+  sourceServerIds: string[];
+  /** Stop at the boundary before this wave until an operator resumes. */
+  pauseBeforeWave?: boolean;
+}
+
+export interface RecoveryPlan {
+  planId: string;
+  planName: string;
+  waves: Wave[];
+  /** Recovery time objective for the whole plan, used by evidence reports. */
+  rtoTargetMinutes?: number;
+}
+
+/** DRS accepts at most 200 source servers in one StartRecovery call. */
+export const MAX_SERVERS_PER_WAVE = 200;
+export const MAX_WAVES = 100;
+
+export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+export const SOURCE_SERVER_ID_PATTERN = /^s-[0-9a-zA-Z]{17}$/;
+
+export const totalServers = (plan: Pick<RecoveryPlan, 'waves'>): number =>
+  plan.waves.reduce((sum, wave) => sum + wave.sourceServerIds.length, 0);

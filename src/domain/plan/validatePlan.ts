@@ -1,0 +1,67 @@
+import { z } from 'zod';
+import {
+  ID_PATTERN,
+  MAX_SERVERS_PER_WAVE,
+  MAX_WAVES,
+  RecoveryPlan,
+  SOURCE_SERVER_ID_PATTERN,
+} from './recoveryPlan';
+
+export interface PlanIssue {
+  /** Dotted path to the offending field, e.g. `waves.1.sourceServerIds.0`. */
+  path: string;
+  message: string;
+}
+
+export type PlanValidation = { ok: true; plan: RecoveryPlan } | { ok: false; issues: PlanIssue[] };
+
+const waveSchema = z
+  .object({
+    waveName: z.string().trim().min(1, 'must be a non-empty string').max(256),
+    sourceServerIds: z
+      .array(z.string().regex(SOURCE_SERVER_ID_PATTERN, 'must be a DRS source server id like s-1234567890abcdef0'))
+      .min(1, 'a wave needs at least one source server')
+      .max(MAX_SERVERS_PER_WAVE, `DRS launches at most ${MAX_SERVERS_PER_WAVE} servers in one job`),
+    pauseBeforeWave: z.boolean().optional(),
+  })
+  .strict();
+
+const planSchema = z
+  .object({
+    planId: z.string().regex(ID_PATTERN, 'must be 1-128 letters, digits, or _ . : - and start with a letter or digit'),
+    planName: z.string().trim().min(1, 'must be a non-empty string').max(256),
+    waves: z.array(waveSchema).min(1, 'a plan needs at least one wave').max(MAX_WAVES),
+    rtoTargetMinutes: z.number().int().positive().max(100_000).optional(),
+  })
+  .strict();
+
+const formatPath = (path: ReadonlyArray<PropertyKey>): string => (path.length ? path.map(String).join('.') : '(plan)');
+
+/** Validates an untrusted plan document; every problem is reported with the path of the field it concerns. */
+export const validatePlan = (input: unknown): PlanValidation => {
+  const parsed = planSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+    };
+  }
+  const plan = parsed.data as RecoveryPlan;
+  const issues: PlanIssue[] = [];
+  const waveOfServer = new Map<string, number>();
+  plan.waves.forEach((wave, waveIndex) => {
+    wave.sourceServerIds.forEach((serverId, serverIndex) => {
+      const seenIn = waveOfServer.get(serverId);
+      if (seenIn === undefined) {
+        waveOfServer.set(serverId, waveIndex);
+        return;
+      }
+      const where = seenIn === waveIndex ? 'earlier in this wave' : `in wave ${seenIn + 1}`;
+      issues.push({
+        path: `waves.${waveIndex}.sourceServerIds.${serverIndex}`,
+        message: `server ${serverId} already appears ${where}; a server can be recovered by one wave only`,
+      });
+    });
+  });
+  return issues.length ? { ok: false, issues } : { ok: true, plan };
+};
