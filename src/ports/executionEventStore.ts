@@ -1,0 +1,49 @@
+import type { ExecutionEvent, ExecutionState } from '../domain/execution';
+
+/** An execution as a decision needs it: the state after the last event, and the chain head to link onto. */
+export interface LoadedExecution {
+  state: ExecutionState;
+  /** Hash of the last event; undefined when the execution has no events. */
+  headHash: string | undefined;
+}
+
+/** An event as the ledger holds it: the event, its chain links, and the state it produced. */
+export interface StoredEvent {
+  event: ExecutionEvent;
+  prevHash: string;
+  hash: string;
+}
+
+export interface VersionConflict {
+  kind: 'VersionConflict';
+  executionId: string;
+  /** The seq the writer tried to take. */
+  seq: number;
+}
+
+export const isVersionConflict = (value: unknown): value is VersionConflict =>
+  typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'VersionConflict';
+
+export type AppendResult = { ok: true; stored: StoredEvent[] } | { ok: false; conflict: VersionConflict; stored: StoredEvent[] };
+
+export interface ReadRange {
+  /** First seq to read, inclusive (default 1). */
+  fromSeq?: number;
+  /** Last seq to read, inclusive (default: the head). */
+  toSeq?: number;
+}
+
+/** The append-only ledger of executions. Nothing else holds execution state. */
+export interface ExecutionEventStore {
+  /** Current state in a constant number of requests, whatever the history length. */
+  load(executionId: string): Promise<LoadedExecution>;
+  /**
+   * Appends a decision's events, each with a conditional write on its seq. Stops at the first seq
+   * another writer took and reports the conflict with whatever was stored before it.
+   */
+  append(loaded: LoadedExecution, events: readonly ExecutionEvent[]): Promise<AppendResult>;
+  /** Events in seq order, read page by page. */
+  read(executionId: string, range?: ReadRange): Promise<StoredEvent[]>;
+  /** The last event's seq and hash, without its state. */
+  head(executionId: string): Promise<{ seq: number; hash: string } | undefined>;
+}
