@@ -99,7 +99,8 @@ const unknownServers = (wave: WaveState, servers: ServerObservation[]): string[]
 const hasChanged = (known: ServerState, seen: ServerObservation): boolean =>
   known.launchStatus !== seen.launchStatus ||
   (seen.recoveryInstanceId !== undefined && seen.recoveryInstanceId !== known.recoveryInstanceId) ||
-  (seen.failureReason !== undefined && seen.failureReason !== known.failureReason);
+  (seen.failureReason !== undefined && seen.failureReason !== known.failureReason) ||
+  (seen.hostname !== undefined && seen.hostname !== known.hostname);
 
 /** Fails the wave and the execution together: a failed wave never lets a later wave start. */
 const failWave = (recorder: EventRecorder, waveNumber: number, reason: string, failedServers: ServerObservation[]): void => {

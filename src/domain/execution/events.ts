@@ -21,6 +21,8 @@ export interface ServerObservation {
   serverId: string;
   launchStatus: LaunchStatus;
   recoveryInstanceId?: string;
+  /** From DescribeSourceServers when the wave starts; DescribeJobs does not carry it. */
+  hostname?: string;
   /** DRS's words when a launch fails, kept for the evidence report. */
   failureReason?: string;
 }

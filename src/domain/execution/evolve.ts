@@ -25,6 +25,7 @@ const applyObservations = (servers: ServerState[], observed: ServerObservation[]
     const next: ServerState = { ...server, launchStatus: seen.launchStatus, updatedAt: at };
     if (seen.recoveryInstanceId !== undefined) next.recoveryInstanceId = seen.recoveryInstanceId;
     if (seen.failureReason !== undefined) next.failureReason = seen.failureReason;
+    if (seen.hostname !== undefined) next.hostname = seen.hostname;
     if (seen.launchStatus === 'LAUNCHED' && !server.launchTime) next.launchTime = at;
     return next;
   });

@@ -2,6 +2,7 @@ import type { AccountContext, Actor, ExecutionType, LaunchStatus, WaveStatus } f
 
 export interface ServerState {
   serverId: string;
+  hostname?: string;
   /** NOT_STARTED until the wave's DRS job includes the server. */
   launchStatus: LaunchStatus | 'NOT_STARTED';
   recoveryInstanceId?: string;
