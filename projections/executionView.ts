@@ -1,0 +1,77 @@
+import type {
+  AccountContext,
+  ExecutionStatus,
+  ExecutionType,
+  LaunchStatus,
+  WaveStatus,
+} from '../src/domain/execution';
+
+export interface WaveView {
+  waveNumber: number;
+  waveName: string;
+  status: WaveStatus;
+  pauseBeforeWave: boolean;
+  drsJobId?: string;
+  drsJobStatus?: 'PENDING' | 'STARTED' | 'COMPLETED';
+  /** Servers in the wave's DRS job. */
+  serversLaunched: number;
+  /** Servers whose launchStatus is LAUNCHED. */
+  serversCompleted: number;
+  /** Servers whose launchStatus is FAILED or TERMINATED. */
+  serversFailed: number;
+  startTime?: string;
+  endTime?: string;
+  failureReason?: string;
+}
+
+export interface ServerExecutionView {
+  serverId: string;
+  hostname?: string;
+  waveNumber: number;
+  status: LaunchStatus | 'NOT_STARTED';
+  recoveryInstanceId?: string;
+  launchTime?: string;
+  failureReason?: string;
+}
+
+export interface OperatorAction {
+  by: string;
+  at: string;
+  reason?: string;
+}
+
+/**
+ * The read model get_execution_details answers from: the contract's response fields (waveStatuses,
+ * serverExecutions, ...) plus what operators and find need. Folded from the ledger, never written otherwise.
+ */
+export interface ExecutionView {
+  executionId: string;
+  planId: string;
+  planName: string;
+  status: ExecutionStatus;
+  executionType: ExecutionType;
+  initiatedBy: string;
+  accountContext?: AccountContext;
+  rtoTargetMinutes?: number;
+  startTime: string;
+  endTime?: string;
+  durationSeconds?: number;
+  /** "45m": the contract's duration wording, set when the execution ends. */
+  duration?: string;
+  currentWave: number;
+  totalWaves: number;
+  totalServers: number;
+  waveStatuses: WaveView[];
+  serverExecutions: ServerExecutionView[];
+  stepFunctionArn?: string;
+  lastPolled?: string;
+  pauseRequested?: OperatorAction;
+  pausedAt?: string;
+  nextWave?: number;
+  resumedAt?: string;
+  cancelRequested?: OperatorAction;
+  failureReason?: string;
+  /** seq of the last event folded in: the view never moves back to a smaller one. */
+  seq: number;
+  lastEventAt: string;
+}
