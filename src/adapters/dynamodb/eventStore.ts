@@ -1,0 +1,108 @@
+import { DynamoDBClient, PutItemCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { ExecutionEvent, evolve, initialState } from '../../domain/execution';
+import { chainEvents } from '../../domain/ledger';
+import type {
+  AppendResult,
+  ExecutionEventStore,
+  LoadedExecution,
+  ReadRange,
+  StoredEvent,
+} from '../../ports/executionEventStore';
+import { isConditionalCheckFailed } from './errors';
+import { EVENT_PROJECTION, EVENT_PROJECTION_NAMES } from './keys';
+import { fromEventItem, Item, stateFromEventItem, toEventItem } from './marshalEvent';
+import { putEventInput } from './putEventInput';
+
+/** Called with each item right after it is written: locally, the stand-in for the table's stream. */
+export type ItemWrittenListener = (item: Item) => Promise<void>;
+
+export class DynamoExecutionEventStore implements ExecutionEventStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly tableName: string,
+    private readonly onItemWritten?: ItemWrittenListener,
+  ) {}
+
+  async load(executionId: string): Promise<LoadedExecution> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': 'executionId' },
+        ExpressionAttributeValues: { ':id': { S: executionId } },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const head = output.Items?.[0];
+    if (!head) return { state: initialState(), headHash: undefined };
+    return { state: stateFromEventItem(head), headHash: fromEventItem(head).hash };
+  }
+
+  async append(loaded: LoadedExecution, events: readonly ExecutionEvent[]): Promise<AppendResult> {
+    const stored: StoredEvent[] = [];
+    let state = loaded.state;
+    for (const link of chainEvents(loaded.headHash, events)) {
+      state = evolve(state, link.event);
+      const item = toEventItem(link, state);
+      try {
+        await this.client.send(new PutItemCommand(putEventInput(this.tableName, item)));
+      } catch (error) {
+        if (!isConditionalCheckFailed(error)) throw error;
+        return {
+          ok: false,
+          conflict: { kind: 'VersionConflict', executionId: link.event.executionId, seq: link.event.seq },
+          stored,
+        };
+      }
+      stored.push(link);
+      if (this.onItemWritten) await this.onItemWritten(item);
+    }
+    return { ok: true, stored };
+  }
+
+  async read(executionId: string, range: ReadRange = {}): Promise<StoredEvent[]> {
+    const fromSeq = range.fromSeq ?? 1;
+    const toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
+    if (toSeq < fromSeq) return [];
+    const input: QueryCommandInput = {
+      TableName: this.tableName,
+      KeyConditionExpression: '#executionId = :id AND #seq BETWEEN :from AND :to',
+      ExpressionAttributeNames: EVENT_PROJECTION_NAMES,
+      ExpressionAttributeValues: {
+        ':id': { S: executionId },
+        ':from': { N: String(fromSeq) },
+        ':to': { N: String(toSeq) },
+      },
+      ProjectionExpression: EVENT_PROJECTION,
+      ConsistentRead: true,
+    };
+    const events: StoredEvent[] = [];
+    let startKey: Item | undefined;
+    do {
+      const output = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+      for (const item of output.Items ?? []) events.push(fromEventItem(item));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    return events;
+  }
+
+  async head(executionId: string): Promise<{ seq: number; hash: string } | undefined> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': 'executionId', '#seq': 'seq', '#hash': 'hash' },
+        ExpressionAttributeValues: { ':id': { S: executionId } },
+        ProjectionExpression: '#seq, #hash',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const item = output.Items?.[0];
+    if (!item?.seq?.N || !item.hash?.S) return undefined;
+    return { seq: Number(item.seq.N), hash: item.hash.S };
+  }
+}

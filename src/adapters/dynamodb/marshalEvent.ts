@@ -1,0 +1,72 @@
+import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ExecutionEvent, ExecutionState } from '../../domain/execution';
+import type { StoredEvent } from '../../ports/executionEventStore';
+
+export type Item = Record<string, AttributeValue>;
+
+const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
+
+/** One ledger item: the event, its chain links and the state it produced. */
+export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState): Item => {
+  const { event, prevHash, hash } = stored;
+  return marshall(
+    {
+      executionId: event.executionId,
+      seq: event.seq,
+      planId: event.planId,
+      type: event.type,
+      occurredAt: event.occurredAt,
+      actor: event.actor,
+      schemaVersion: event.schemaVersion,
+      data: event.data,
+      prevHash,
+      hash,
+      state: gzipSync(Buffer.from(JSON.stringify(stateAfter), 'utf8')),
+    },
+    MARSHALL_OPTIONS,
+  );
+};
+
+export class MalformedEventItemError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MalformedEventItemError';
+  }
+}
+
+const requireField = <T>(record: Record<string, unknown>, name: string, check: (value: unknown) => value is T): T => {
+  const value = record[name];
+  if (!check(value)) throw new MalformedEventItemError(`Event item field "${name}" is missing or malformed`);
+  return value;
+};
+const isString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** Reads a ledger item (from a Query or a stream NEW_IMAGE) back into an event with its chain links. */
+export const fromEventItem = (item: Item): StoredEvent => {
+  const record = unmarshall(item) as Record<string, unknown>;
+  const event = {
+    executionId: requireField(record, 'executionId', isString),
+    planId: requireField(record, 'planId', isString),
+    seq: requireField(record, 'seq', isNumber),
+    type: requireField(record, 'type', isString),
+    occurredAt: requireField(record, 'occurredAt', isString),
+    actor: requireField(record, 'actor', isString),
+    schemaVersion: requireField(record, 'schemaVersion', isNumber),
+    data: requireField(record, 'data', isObject),
+  } as ExecutionEvent;
+  return {
+    event,
+    prevHash: requireField(record, 'prevHash', isString),
+    hash: requireField(record, 'hash', isString),
+  };
+};
+
+export const stateFromEventItem = (item: Item): ExecutionState => {
+  const blob = item.state?.B;
+  if (!blob) throw new MalformedEventItemError('Event item has no state snapshot');
+  return JSON.parse(gunzipSync(Buffer.from(blob)).toString('utf8')) as ExecutionState;
+};

@@ -1,0 +1,56 @@
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import type { Tables } from '../../config';
+
+/** Sparse index of RUNNING executions: only views whose status is RUNNING carry `runningStatus`. */
+export const RUNNING_INDEX = 'running-executions';
+
+/**
+ * The tables as the local stack creates them. serverless.yml declares the same keys and index;
+ * a test compares the two so they cannot drift apart.
+ */
+export const tableDefinitions = (tables: Tables): CreateTableCommandInput[] => [
+  {
+    TableName: tables.events,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'executionId', AttributeType: 'S' },
+      { AttributeName: 'seq', AttributeType: 'N' },
+    ],
+    KeySchema: [
+      { AttributeName: 'executionId', KeyType: 'HASH' },
+      { AttributeName: 'seq', KeyType: 'RANGE' },
+    ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+  },
+  {
+    TableName: tables.executions,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: 'executionId', AttributeType: 'S' },
+      { AttributeName: 'runningStatus', AttributeType: 'S' },
+    ],
+    KeySchema: [{ AttributeName: 'executionId', KeyType: 'HASH' }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: RUNNING_INDEX,
+        KeySchema: [
+          { AttributeName: 'runningStatus', KeyType: 'HASH' },
+          { AttributeName: 'executionId', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['planId'] },
+      },
+    ],
+  },
+  {
+    TableName: tables.plans,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'planId', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'planId', KeyType: 'HASH' }],
+  },
+  {
+    TableName: tables.resumeTokens,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [{ AttributeName: 'executionId', AttributeType: 'S' }],
+    KeySchema: [{ AttributeName: 'executionId', KeyType: 'HASH' }],
+  },
+];

@@ -1,0 +1,85 @@
+/**
+ * Everything that differs between AWS and the local stack: table names, endpoints, ARNs.
+ * Read once from the environment at the edge; code below receives it as a value.
+ */
+export interface Endpoints {
+  dynamodb?: string;
+  drs?: string;
+  sfn?: string;
+  lambda?: string;
+  sns?: string;
+  sts?: string;
+}
+
+export interface Tables {
+  events: string;
+  executions: string;
+  plans: string;
+  /** Step Functions task tokens waiting for a resume: credentials, kept out of the ledger. */
+  resumeTokens: string;
+}
+
+export interface AppConfig {
+  region: string;
+  tables: Tables;
+  endpoints: Endpoints;
+  /** Set when the endpoints are local emulators: the SDK then signs with dummy credentials. */
+  localCredentials: boolean;
+  stateMachineArn?: string;
+  notificationTopicArn?: string;
+  /** This function's own name, for find's self-invocations when no Lambda context gives it. */
+  functionName: string;
+  /** How long a crashed start may hold a plan's slot before another start may take it over. */
+  planClaimGraceSeconds: number;
+}
+
+const optional = (value: string | undefined): string | undefined => (value && value.trim() ? value.trim() : undefined);
+
+const positiveNumber = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return parsed;
+};
+
+export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
+  const prefix = optional(env.DRS_LEDGER_TABLE_PREFIX) ?? 'drs-ledger';
+  const endpoints: Endpoints = {};
+  const pairs: Array<[keyof Endpoints, string | undefined]> = [
+    ['dynamodb', env.DYNAMODB_ENDPOINT],
+    ['drs', env.DRS_ENDPOINT],
+    ['sfn', env.SFN_ENDPOINT],
+    ['lambda', env.LAMBDA_ENDPOINT],
+    ['sns', env.SNS_ENDPOINT],
+    ['sts', env.STS_ENDPOINT],
+  ];
+  for (const [key, value] of pairs) {
+    const endpoint = optional(value);
+    if (endpoint) endpoints[key] = endpoint;
+  }
+  const config: AppConfig = {
+    region: optional(env.AWS_REGION) ?? optional(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
+    tables: {
+      events: optional(env.EVENTS_TABLE) ?? `${prefix}-events`,
+      executions: optional(env.EXECUTIONS_TABLE) ?? `${prefix}-executions`,
+      plans: optional(env.PLANS_TABLE) ?? `${prefix}-plans`,
+      resumeTokens: optional(env.RESUME_TOKENS_TABLE) ?? `${prefix}-resume-tokens`,
+    },
+    endpoints,
+    localCredentials: env.DRS_LEDGER_LOCAL === 'true',
+    functionName: optional(env.AWS_LAMBDA_FUNCTION_NAME) ?? optional(env.EXECUTION_HANDLER_NAME) ?? 'execution-handler',
+    planClaimGraceSeconds: positiveNumber(env.PLAN_CLAIM_GRACE_SECONDS, 900, 'PLAN_CLAIM_GRACE_SECONDS'),
+  };
+  const stateMachineArn = optional(env.STATE_MACHINE_ARN);
+  if (stateMachineArn) config.stateMachineArn = stateMachineArn;
+  const topic = optional(env.NOTIFICATION_TOPIC_ARN);
+  if (topic) config.notificationTopicArn = topic;
+  return config;
+};
+
+/** What every SDK client is built with: the region, an endpoint override, and dummy credentials locally. */
+export const clientOptions = (config: AppConfig, endpoint: string | undefined) => ({
+  region: config.region,
+  ...(endpoint ? { endpoint } : {}),
+  ...(config.localCredentials ? { credentials: { accessKeyId: 'local', secretAccessKey: 'local' } } : {}),
+});
