@@ -1,0 +1,149 @@
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoExecutionEventStore } from '../../../src/adapters/dynamodb/eventStore';
+import { decide, ExecutionCommand, ExecutionEvent, fold, initialState, ObserveWave } from '../../../src/domain/execution';
+import { chainEvents } from '../../../src/domain/ledger';
+import { RecoveryPlan } from '../../../src/domain/plan';
+import { handleCommand } from '../../../src/operations/handleCommand';
+import { countRequests } from '../../support/requestCounter';
+import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
+import { toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
+import { putEventInput } from '../../../src/adapters/dynamodb/putEventInput';
+
+const serverIds = Array.from({ length: 20 }, (_, i) => `s-${String(i).padStart(17, '0')}`);
+const plan: RecoveryPlan = {
+  planId: 'rp-store',
+  planName: 'Store test',
+  waves: [{ waveName: 'Everything', sourceServerIds: serverIds }],
+};
+const at = (second: number) => new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString();
+
+/** An execution whose only wave is running, so observations keep producing events. */
+const startedRunningWave = (executionId: string): ExecutionEvent[] => {
+  const commands: ExecutionCommand[] = [
+    { type: 'StartExecution', executionId, plan, executionType: 'DRILL', initiatedBy: 'ops@example.com', at: at(0) },
+    { type: 'RecordWaveStarted', waveNumber: 1, drsJobId: 'drsjob-00000000000000001', servers: [], at: at(1) },
+  ];
+  let state = initialState();
+  const events: ExecutionEvent[] = [];
+  for (const command of commands) {
+    const decision = decide(command, state);
+    if (!decision.ok) throw new Error(JSON.stringify(decision.rejection));
+    events.push(...decision.events);
+    state = fold(decision.events, state);
+  }
+  return events;
+};
+
+const toggleObservation = (serverIndex: number, inProgress: boolean): ObserveWave => ({
+  type: 'ObserveWave',
+  waveNumber: 1,
+  drsJobStatus: 'STARTED',
+  servers: [{ serverId: serverIds[serverIndex] as string, launchStatus: inProgress ? 'IN_PROGRESS' : 'PENDING' }],
+  at: at(2),
+});
+
+describe('DynamoDB execution event store', () => {
+  let context: DynamoTestContext;
+  let store: DynamoExecutionEventStore;
+
+  beforeAll(async () => {
+    context = await startTestDynamo();
+    store = new DynamoExecutionEventStore(context.client, context.config.tables.events);
+  });
+  afterAll(() => stopTestDynamo(context));
+
+  it('appends a decision and loads the state it produced, with a hash chain', async () => {
+    const events = startedRunningWave('exec-roundtrip');
+    const result = await store.append(await store.load('exec-roundtrip'), events);
+    expect(result.ok).toBe(true);
+
+    const loaded = await store.load('exec-roundtrip');
+    expect(loaded.state).toEqual(fold(events, initialState()));
+    expect(loaded.headHash).toBe(chainEvents(undefined, events).at(-1)?.hash);
+
+    const read = await store.read('exec-roundtrip');
+    expect(read.map((stored) => stored.event)).toEqual(events);
+    read.forEach((stored, index) => {
+      if (index > 0) expect(stored.prevHash).toBe(read[index - 1]?.hash);
+    });
+    expect(await store.head('exec-roundtrip')).toEqual({ seq: events.length, hash: loaded.headHash });
+  });
+
+  it('reads a range of seqs, and an unknown execution loads as not started', async () => {
+    const range = await store.read('exec-roundtrip', { fromSeq: 2, toSeq: 2 });
+    expect(range.map((stored) => stored.event.seq)).toEqual([2]);
+    expect((await store.load('exec-unknown')).state).toEqual(initialState());
+    expect(await store.head('exec-unknown')).toBeUndefined();
+  });
+
+  it('lets exactly one of two appends at the same seq win', async () => {
+    const loaded = await store.load('exec-race');
+    const [started] = startedRunningWave('exec-race');
+    const rival = { ...(started as ExecutionEvent), actor: 'someone-else' } as ExecutionEvent;
+    const results = await Promise.all([store.append(loaded, [started as ExecutionEvent]), store.append(loaded, [rival])]);
+    expect(results.filter((result) => result.ok)).toHaveLength(1);
+    const loser = results.find((result) => !result.ok);
+    expect(loser && !loser.ok && loser.conflict).toEqual({ kind: 'VersionConflict', executionId: 'exec-race', seq: 1 });
+    expect(await store.read('exec-race')).toHaveLength(1);
+  });
+
+  it('loses no event and leaves no gap with 20 concurrent writers on one execution', async () => {
+    const executionId = 'exec-concurrent';
+    await store.append(await store.load(executionId), startedRunningWave(executionId));
+    const base = (await store.load(executionId)).state.version;
+
+    // Each writer reports a different server moving to IN_PROGRESS: every one must land exactly once.
+    const writers = serverIds.map((_, index) =>
+      handleCommand(store, executionId, () => toggleObservation(index, true), {
+        maxAttempts: 40,
+        backoff: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 10)),
+      }),
+    );
+    const outcomes = await Promise.all(writers);
+    expect(outcomes.every((outcome) => outcome.ok)).toBe(true);
+
+    const events = (await store.read(executionId)).map((stored) => stored.event);
+    expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
+    expect(events.length).toBe(base + serverIds.length);
+    const state = (await store.load(executionId)).state;
+    expect(state).toEqual(fold(events, initialState()));
+    if (state.status !== 'RUNNING') throw new Error('expected RUNNING');
+    expect(state.waves[0]?.servers.every((server) => server.launchStatus === 'IN_PROGRESS')).toBe(true);
+  });
+
+  it('loads an execution with 10 events and one with 2,000 in the same number of requests', async () => {
+    const build = async (executionId: string, total: number) => {
+      const events = startedRunningWave(executionId);
+      let state = fold(events, initialState());
+      while (events.length < total) {
+        const decision = decide(toggleObservation(0, events.length % 2 === 0), state);
+        if (!decision.ok) throw new Error(JSON.stringify(decision.rejection));
+        events.push(...decision.events);
+        state = fold(decision.events, state);
+      }
+      // Written item by item with the store's own builders; one decision of 2,000 events would be just as valid.
+      let folded = initialState();
+      const chained = chainEvents(undefined, events);
+      for (const link of chained) {
+        folded = fold([link.event], folded);
+        await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, toEventItem(link, folded))));
+      }
+      return { state: folded, headHash: chained.at(-1)?.hash };
+    };
+    const short = await build('exec-short', 10);
+    const long = await build('exec-long', 2000);
+
+    const counter = countRequests(context.client);
+    const loadedShort = await store.load('exec-short');
+    const shortRequests = counter.total();
+    counter.reset();
+    const loadedLong = await store.load('exec-long');
+    const longRequests = counter.total();
+
+    expect(loadedShort).toEqual(short);
+    expect(loadedLong).toEqual(long);
+    expect(loadedLong.state.version).toBe(2000);
+    expect(longRequests).toBe(shortRequests);
+    expect(longRequests).toBe(1);
+  });
+});
