@@ -38,7 +38,7 @@ export type Decision = { ok: true; events: ExecutionEvent[] } | { ok: false; rej
 /** A claimant that has not recorded its DRS job within this time is presumed gone. */
 export const WAVE_START_LEASE_MS = 5 * 60_000;
 /** Starting one wave is attempted at most this many times before the execution fails. */
-export const MAX_WAVE_START_ATTEMPTS = 3;
+export const MAX_WAVE_START_ATTEMPTS = 5;
 
 const accept = (recorder: EventRecorder): Decision => ({ ok: true, events: recorder.events });
 const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
@@ -199,7 +199,11 @@ const recordWaveStartFailure = (state: StartedExecution, command: RecordWaveStar
     failWave(recorder, waveNumber, `DRS StartRecovery failed (${why}): ${error.code}: ${error.message}`, []);
     return accept(recorder);
   }
-  advanceAtBoundary(recorder);
+  // The wave waits, PENDING, for the next poll to claim it again: the poll cadence is the backoff.
+  // Only a pending cancel is acted on now.
+  if (recorder.state.status !== 'NOT_STARTED' && isActive(recorder.state) && recorder.state.cancelRequest) {
+    advanceAtBoundary(recorder);
+  }
   return accept(recorder);
 };
 

@@ -1,0 +1,38 @@
+import type { AccountContext, DrsJobStatus, ServerObservation } from '../domain/execution';
+
+export interface RecoveryJob {
+  jobId: string;
+  status: DrsJobStatus;
+  servers: ServerObservation[];
+  tags: Record<string, string>;
+}
+
+/** A DRS failure, classified so the domain can tell a retry from a dead end. */
+export class RecoveryJobsError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly retryable: boolean,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'RecoveryJobsError';
+  }
+}
+
+export interface StartRecoveryRequest {
+  isDrill: boolean;
+  sourceServerIds: string[];
+  tags: Record<string, string>;
+}
+
+/** DRS, as the execution needs it. Every call may act in another account through accountContext. */
+export interface RecoveryJobs {
+  startRecovery(request: StartRecoveryRequest, account?: AccountContext): Promise<RecoveryJob>;
+  /** Many jobs in one call where DRS allows it (DescribeJobs takes up to 1,000 ids). */
+  describeJobs(jobIds: string[], account?: AccountContext): Promise<Map<string, RecoveryJob>>;
+  /** Jobs created since `since` whose tags include all of `tags`: how a lost start is found again. */
+  findJobsByTags(tags: Record<string, string>, since: string, account?: AccountContext): Promise<RecoveryJob[]>;
+  /** Hostnames of source servers, for the read model and reports. */
+  hostnames(sourceServerIds: string[], account?: AccountContext): Promise<Map<string, string>>;
+}
