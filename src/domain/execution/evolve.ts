@@ -70,6 +70,7 @@ const STATUS_ONLY_FIELDS = [
   'durationSeconds',
   'failureReason',
   'cancelledBy',
+  'endedAtSeq',
 ] as const;
 
 const coreOf = (state: StartedExecution): ExecutionCore => {
@@ -184,6 +185,7 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return {
         ...coreOf({ ...state, ...core }),
         status: 'CANCELLED',
+        endedAtSeq: event.seq,
         endTime: event.occurredAt,
         cancelledBy: event.data.cancelledBy,
       };
@@ -191,6 +193,7 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return {
         ...coreOf({ ...state, ...core }),
         status: 'COMPLETED',
+        endedAtSeq: event.seq,
         endTime: event.data.endTime,
         durationSeconds: event.data.durationSeconds,
       };
@@ -198,6 +201,7 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return {
         ...coreOf({ ...state, ...core }),
         status: 'FAILED',
+        endedAtSeq: event.seq,
         endTime: event.occurredAt,
         failureReason: event.data.reason,
       };

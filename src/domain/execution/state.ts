@@ -74,17 +74,21 @@ export interface Paused extends ExecutionCore {
   nextWave: number;
   pauseReason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
 }
-export interface Completed extends ExecutionCore {
+/** Seq of the event that ended the execution; notifications about it follow it. */
+interface Ended {
+  endedAtSeq: number;
+}
+export interface Completed extends ExecutionCore, Ended {
   status: 'COMPLETED';
   endTime: string;
   durationSeconds: number;
 }
-export interface Failed extends ExecutionCore {
+export interface Failed extends ExecutionCore, Ended {
   status: 'FAILED';
   endTime: string;
   failureReason: string;
 }
-export interface Cancelled extends ExecutionCore {
+export interface Cancelled extends ExecutionCore, Ended {
   status: 'CANCELLED';
   endTime: string;
   cancelledBy: Actor;

@@ -1,0 +1,36 @@
+import type { AppConfig } from '../config';
+import type { ExecutionEventStore } from '../ports/executionEventStore';
+import type { ExecutionViewStore } from '../ports/executionViewStore';
+import type { Notifier } from '../ports/notifier';
+import type { PlanStore } from '../ports/planStore';
+import type { PollInvoker } from '../ports/pollInvoker';
+import type { RecoveryJobs } from '../ports/recoveryJobs';
+import type { ResumeTokenStore } from '../ports/resumeTokens';
+import type { Workflow } from '../ports/workflow';
+
+export interface Log {
+  info(message: string, extra?: Record<string, unknown>): void;
+  warn(message: string, extra?: Record<string, unknown>): void;
+  error(message: string, extra?: Record<string, unknown>): void;
+}
+
+/**
+ * What operations work with. Service clients are factories, resolved on first use, so an operation
+ * loads only the SDK clients it calls (get_execution_details never loads DRS, SFN, Lambda or SNS code).
+ */
+export interface OperationDeps {
+  config: AppConfig;
+  store: ExecutionEventStore;
+  views: ExecutionViewStore;
+  plans: PlanStore;
+  resumeTokens: ResumeTokenStore;
+  drs: () => Promise<RecoveryJobs>;
+  /** Undefined when no state machine is configured: the scheduled find then drives executions alone. */
+  workflow: () => Promise<Workflow | undefined>;
+  pollInvoker: () => Promise<PollInvoker>;
+  /** Undefined when no topic is configured. */
+  notifier: () => Promise<Notifier | undefined>;
+  now: () => string;
+  newExecutionId: () => string;
+  log: Log;
+}

@@ -1,0 +1,60 @@
+import { isTerminal, TerminalExecution } from '../../domain/execution';
+import { formatDuration } from '../../domain/execution/summary';
+import type { OperationDeps } from '../deps';
+import { handleCommand } from '../handleCommand';
+
+const describeOutcome = (state: TerminalExecution): { subject: string; message: string } => {
+  const head = `${state.executionType} ${state.executionId} of plan "${state.planName}" (${state.planId})`;
+  switch (state.status) {
+    case 'COMPLETED':
+      return {
+        subject: `DRS ${state.executionType.toLowerCase()} completed: ${state.planName}`,
+        message: `${head} completed in ${formatDuration(state.durationSeconds)}: ${state.waves.length} waves.`,
+      };
+    case 'FAILED':
+      return {
+        subject: `DRS ${state.executionType.toLowerCase()} FAILED: ${state.planName}`,
+        message: `${head} failed: ${state.failureReason}`,
+      };
+    case 'CANCELLED':
+      return {
+        subject: `DRS ${state.executionType.toLowerCase()} cancelled: ${state.planName}`,
+        message: `${head} was cancelled by ${state.cancelledBy}.`,
+      };
+  }
+};
+
+/**
+ * What follows an execution's end, each step safe to repeat: stop its state machine when cancelled,
+ * free the plan's slot, and notify once (the ledger records whether the notification went out).
+ */
+export const settleTerminal = async (deps: OperationDeps, state: TerminalExecution): Promise<void> => {
+  if (state.status === 'CANCELLED' && state.executionArn) {
+    const workflow = await deps.workflow();
+    await workflow
+      ?.stop(state.executionArn, `Cancelled by ${state.cancelledBy}`)
+      .catch((error: unknown) => deps.log.warn('StopExecution failed', { error: String(error) }));
+  }
+  await deps.plans.release(state.planId, state.executionId);
+  const forSeq = state.endedAtSeq;
+  if (state.notifiedSeqs.includes(forSeq)) return;
+  const notifier = await deps.notifier();
+  if (!notifier) return;
+  const { subject, message } = describeOutcome(state);
+  let outcome: { messageId: string } | { error: { code: string; message: string } };
+  try {
+    const messageId = await notifier.publish({
+      subject,
+      message,
+      attributes: { executionId: state.executionId, planId: state.planId, status: state.status },
+    });
+    outcome = { messageId };
+  } catch (error) {
+    const name = error instanceof Error ? error.name : 'Error';
+    outcome = { error: { code: name, message: error instanceof Error ? error.message : String(error) } };
+    deps.log.warn('Notification failed; recorded in the ledger', { code: name });
+  }
+  await handleCommand(deps.store, state.executionId, (current) =>
+    isTerminal(current) ? { type: 'RecordNotification', forSeq, outcome, at: deps.now() } : undefined,
+  );
+};
