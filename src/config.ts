@@ -29,6 +29,8 @@ export interface AppConfig {
   notificationTopicArn?: string;
   /** This function's own name, for find's self-invocations when no Lambda context gives it. */
   functionName: string;
+  /** The only role name accountContext may name: AssumeRole is limited to it here and in IAM. */
+  crossAccountRoleName: string;
   /** How long a crashed start may hold a plan's slot before another start may take it over. */
   planClaimGraceSeconds: number;
 }
@@ -68,6 +70,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     endpoints,
     localCredentials: env.DRS_LEDGER_LOCAL === 'true',
     functionName: optional(env.AWS_LAMBDA_FUNCTION_NAME) ?? optional(env.EXECUTION_HANDLER_NAME) ?? 'execution-handler',
+    crossAccountRoleName: optional(env.CROSS_ACCOUNT_ROLE_NAME) ?? 'DRSOrchestrationRole',
     planClaimGraceSeconds: positiveNumber(env.PLAN_CLAIM_GRACE_SECONDS, 900, 'PLAN_CLAIM_GRACE_SECONDS'),
   };
   const stateMachineArn = optional(env.STATE_MACHINE_ARN);

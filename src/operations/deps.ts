@@ -8,10 +8,11 @@ import type { RecoveryJobs } from '../ports/recoveryJobs';
 import type { ResumeTokenStore } from '../ports/resumeTokens';
 import type { Workflow } from '../ports/workflow';
 
+/** Structured logging, as Powertools' Logger offers it. */
 export interface Log {
-  info(message: string, extra?: Record<string, unknown>): void;
-  warn(message: string, extra?: Record<string, unknown>): void;
-  error(message: string, extra?: Record<string, unknown>): void;
+  info(message: string, ...extra: Array<Record<string, unknown>>): void;
+  warn(message: string, ...extra: Array<Record<string, unknown>>): void;
+  error(message: string, ...extra: Array<Record<string, unknown>>): void;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { decide, ExecutionCommand, ExecutionState, fold, Rejection } from '../domain/execution';
-import type { ExecutionEventStore, StoredEvent } from '../ports/executionEventStore';
+import type { ExecutionEventStore, LoadedExecution, StoredEvent } from '../ports/executionEventStore';
 
 export type CommandOutcome =
   | { ok: true; state: ExecutionState; appended: StoredEvent[]; headHash: string | undefined }
@@ -13,6 +13,8 @@ export interface HandleOptions {
   maxAttempts?: number;
   /** Pause before retrying after a conflict (jittered by the caller's choice); none by default. */
   backoff?: (attempt: number) => Promise<void>;
+  /** State the caller has just loaded: the first attempt decides on it instead of reading again. */
+  preloaded?: LoadedExecution;
 }
 
 export class TooManyConflictsError extends Error {
@@ -38,9 +40,11 @@ export const handleCommand = async (
 ): Promise<CommandOutcome> => {
   const maxAttempts = options.maxAttempts ?? 10;
   const appended: StoredEvent[] = [];
+  let preloaded = options.preloaded;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    // 1. Load the state after the last event (one request).
-    const loaded = await store.load(executionId);
+    // 1. Load the state after the last event (one request), unless the caller just did.
+    const loaded = preloaded ?? (await store.load(executionId));
+    preloaded = undefined;
     const command = commandFor(loaded.state);
     if (!command) return { ok: true, state: loaded.state, appended, headHash: loaded.headHash };
     // 2. Decide.

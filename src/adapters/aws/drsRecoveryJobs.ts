@@ -1,0 +1,157 @@
+import {
+  DescribeJobsCommand,
+  DescribeSourceServersCommand,
+  DrsClient,
+  Job,
+  StartRecoveryCommand,
+} from '@aws-sdk/client-drs';
+import type { AccountContext, DrsJobStatus, LaunchStatus, ServerObservation } from '../../domain/execution';
+import { DRS_JOB_STATUSES, LAUNCH_STATUSES } from '../../domain/execution';
+import { AppConfig, clientOptions } from '../../config';
+import { RecoveryJob, RecoveryJobs, RecoveryJobsError, StartRecoveryRequest } from '../../ports/recoveryJobs';
+import { CrossAccountCredentials } from './assumeRole';
+
+/** DescribeJobs accepts up to 1,000 job ids in one filter. */
+const MAX_JOB_IDS_PER_CALL = 1000;
+
+/** Errors worth another attempt later: throttling, DRS's own faults, a server still busy in another job. */
+const RETRYABLE = new Set(['ThrottlingException', 'InternalServerException', 'ConflictException', 'ServiceUnavailable']);
+
+const toRecoveryJobsError = (error: unknown): RecoveryJobsError => {
+  if (error instanceof RecoveryJobsError) return error;
+  const name = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
+  const retryAfter = Number((error as { retryAfterSeconds?: unknown }).retryAfterSeconds);
+  return new RecoveryJobsError(
+    name,
+    message,
+    RETRYABLE.has(name) || status >= 500 || status === 429,
+    Number.isFinite(retryAfter) ? retryAfter : undefined,
+  );
+};
+
+const asJobStatus = (value: string | undefined): DrsJobStatus =>
+  DRS_JOB_STATUSES.includes(value as DrsJobStatus) ? (value as DrsJobStatus) : 'PENDING';
+
+const asLaunchStatus = (value: string | undefined): LaunchStatus =>
+  LAUNCH_STATUSES.includes(value as LaunchStatus) ? (value as LaunchStatus) : 'PENDING';
+
+const toRecoveryJob = (job: Job): RecoveryJob => ({
+  jobId: job.jobID ?? '',
+  status: asJobStatus(job.status),
+  servers: (job.participatingServers ?? []).map((server): ServerObservation => {
+    const observation: ServerObservation = {
+      serverId: server.sourceServerID ?? '',
+      launchStatus: asLaunchStatus(server.launchStatus),
+    };
+    if (server.recoveryInstanceID) observation.recoveryInstanceId = server.recoveryInstanceID;
+    return observation;
+  }),
+  tags: job.tags ?? {},
+});
+
+const chunks = <T>(items: T[], size: number): T[][] =>
+  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
+
+/** DRS through the real DrsClient; one client per account, the home account's or an assumed role's. */
+export class DrsRecoveryJobs implements RecoveryJobs {
+  private readonly clients = new Map<string, DrsClient>();
+
+  constructor(
+    private readonly config: AppConfig,
+    private readonly credentials = new CrossAccountCredentials(config),
+  ) {}
+
+  private client(account?: AccountContext): DrsClient {
+    const key = account ? `${account.accountId}|${account.region}|${account.roleName}|${account.externalId ?? ''}` : 'home';
+    let client = this.clients.get(key);
+    if (!client) {
+      const base = clientOptions(this.config, this.config.endpoints.drs);
+      client = new DrsClient({
+        ...base,
+        maxAttempts: 4,
+        ...(account ? { region: account.region, credentials: this.credentials.provider(account) } : {}),
+      });
+      this.clients.set(key, client);
+    }
+    return client;
+  }
+
+  async startRecovery(request: StartRecoveryRequest, account?: AccountContext): Promise<RecoveryJob> {
+    try {
+      const output = await this.client(account).send(
+        new StartRecoveryCommand({
+          isDrill: request.isDrill,
+          sourceServers: request.sourceServerIds.map((sourceServerID) => ({ sourceServerID })),
+          tags: request.tags,
+        }),
+      );
+      if (!output.job?.jobID) throw new RecoveryJobsError('MalformedResponse', 'StartRecovery returned no job', true);
+      return toRecoveryJob(output.job);
+    } catch (error) {
+      throw toRecoveryJobsError(error);
+    }
+  }
+
+  async describeJobs(jobIds: string[], account?: AccountContext): Promise<Map<string, RecoveryJob>> {
+    const jobs = new Map<string, RecoveryJob>();
+    try {
+      for (const batch of chunks([...new Set(jobIds)], MAX_JOB_IDS_PER_CALL)) {
+        let nextToken: string | undefined;
+        do {
+          const output = await this.client(account).send(
+            new DescribeJobsCommand({ filters: { jobIDs: batch }, maxResults: 1000, nextToken }),
+          );
+          for (const job of output.items ?? []) if (job.jobID) jobs.set(job.jobID, toRecoveryJob(job));
+          nextToken = output.nextToken;
+        } while (nextToken);
+      }
+      return jobs;
+    } catch (error) {
+      throw toRecoveryJobsError(error);
+    }
+  }
+
+  async findJobsByTags(tags: Record<string, string>, since: string, account?: AccountContext): Promise<RecoveryJob[]> {
+    const found: RecoveryJob[] = [];
+    try {
+      let nextToken: string | undefined;
+      do {
+        const output = await this.client(account).send(
+          new DescribeJobsCommand({ filters: { fromDate: since }, maxResults: 1000, nextToken }),
+        );
+        for (const job of output.items ?? []) {
+          const jobTags = job.tags ?? {};
+          if (Object.entries(tags).every(([key, value]) => jobTags[key] === value)) found.push(toRecoveryJob(job));
+        }
+        nextToken = output.nextToken;
+      } while (nextToken);
+      return found;
+    } catch (error) {
+      throw toRecoveryJobsError(error);
+    }
+  }
+
+  async hostnames(sourceServerIds: string[], account?: AccountContext): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    try {
+      for (const batch of chunks(sourceServerIds, 200)) {
+        let nextToken: string | undefined;
+        do {
+          const output = await this.client(account).send(
+            new DescribeSourceServersCommand({ filters: { sourceServerIDs: batch }, maxResults: 200, nextToken }),
+          );
+          for (const server of output.items ?? []) {
+            const hostname = server.sourceProperties?.identificationHints?.hostname;
+            if (server.sourceServerID && hostname) names.set(server.sourceServerID, hostname);
+          }
+          nextToken = output.nextToken;
+        } while (nextToken);
+      }
+      return names;
+    } catch (error) {
+      throw toRecoveryJobsError(error);
+    }
+  }
+}

@@ -1,0 +1,59 @@
+import {
+  ExecutionAlreadyExists,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+  StopExecutionCommand,
+} from '@aws-sdk/client-sfn';
+import { AppConfig, clientOptions } from '../../config';
+import type { ResumeDelivery, Workflow } from '../../ports/workflow';
+
+/** arn:aws:states:r:a:stateMachine:name -> arn:aws:states:r:a:execution:name:executionName */
+export const executionArnFor = (stateMachineArn: string, name: string): string =>
+  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+
+const TOKEN_ERRORS: Record<string, Exclude<ResumeDelivery, { ok: true }>['reason']> = {
+  TaskTimedOut: 'TaskTimedOut',
+  InvalidToken: 'InvalidToken',
+  TaskDoesNotExist: 'TaskDoesNotExist',
+};
+
+export class SfnWorkflow implements Workflow {
+  private readonly client: SFNClient;
+
+  constructor(
+    config: AppConfig,
+    private readonly stateMachineArn: string,
+  ) {
+    this.client = new SFNClient({ ...clientOptions(config, config.endpoints.sfn), maxAttempts: 4 });
+  }
+
+  async start(executionId: string, input: { executionId: string; planId: string }): Promise<{ executionArn: string }> {
+    try {
+      const output = await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionId, input: JSON.stringify(input) }),
+      );
+      return { executionArn: output.executionArn ?? executionArnFor(this.stateMachineArn, executionId) };
+    } catch (error) {
+      // A retried start with the same name: the execution already runs, and its ARN is known.
+      if (error instanceof ExecutionAlreadyExists) return { executionArn: executionArnFor(this.stateMachineArn, executionId) };
+      throw error;
+    }
+  }
+
+  async stop(executionArn: string, cause: string): Promise<void> {
+    await this.client.send(new StopExecutionCommand({ executionArn, cause: cause.slice(0, 32768) }));
+  }
+
+  async sendResume(taskToken: string, output: unknown): Promise<ResumeDelivery> {
+    try {
+      await this.client.send(new SendTaskSuccessCommand({ taskToken, output: JSON.stringify(output) }));
+      return { ok: true };
+    } catch (error) {
+      const reason = error instanceof Error ? TOKEN_ERRORS[error.name] : undefined;
+      if (!reason) throw error;
+      // The SDK's message never contains the token; nothing here echoes it.
+      return { ok: false, reason, message: `The state machine's resume token was refused (${reason})` };
+    }
+  }
+}

@@ -1,0 +1,54 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { Context } from 'aws-lambda';
+import { configFromEnv } from '../config';
+import type { OperationDeps } from '../operations/deps';
+import { failure, OperationResponse } from '../operations/responses';
+import { dispatch } from './dispatch';
+import { parseRequest } from './parseRequest';
+import { buildDeps } from './wiring';
+
+/**
+ * Runs one execution-handler request with the given dependencies: parse, dispatch, and never let an
+ * exception escape as a stack trace. The raw event is never logged (it may hold a task token).
+ */
+export const handleRequest = async (
+  deps: OperationDeps,
+  logger: Logger,
+  event: unknown,
+  context?: Pick<Context, 'functionName' | 'awsRequestId'>,
+): Promise<OperationResponse> => {
+  const parsed = parseRequest(event);
+  if (!parsed.ok) {
+    logger.warn('Request refused', { statusCode: parsed.response.statusCode, error: parsed.response.error });
+    return parsed.response;
+  }
+  const { operation, input } = parsed;
+  const keys = {
+    operation,
+    ...(typeof input.executionId === 'string' ? { executionId: input.executionId } : {}),
+    ...(typeof input.planId === 'string' ? { planId: input.planId } : {}),
+  };
+  logger.appendKeys(keys);
+  try {
+    const response = await dispatch(deps, operation, input, context?.functionName ?? deps.config.functionName);
+    logger.info('Request answered', { statusCode: response.statusCode, ...(response.error ? { error: response.error } : {}) });
+    return response;
+  } catch (error) {
+    logger.error('Request failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+    return failure(500, 'INTERNAL_ERROR', 'The request could not be completed; it is safe to retry', {
+      retryable: true,
+      ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
+    });
+  } finally {
+    logger.removeKeys(Object.keys(keys));
+  }
+};
+
+const logger = new Logger({ serviceName: 'execution-handler' });
+let deps: OperationDeps | undefined;
+
+/** The Lambda entry point. Module load stays trivial; dependencies are built on the first call. */
+export const handler = async (event: unknown, context?: Context): Promise<OperationResponse> => {
+  deps ??= buildDeps(configFromEnv(), logger);
+  return handleRequest(deps, logger, event, context);
+};

@@ -1,0 +1,55 @@
+import { invalidState } from '../domain/execution';
+import type { OperationDeps } from './deps';
+import type { ExecutionRef } from './finalize';
+import { handleCommand } from './handleCommand';
+import { loadExecution } from './loadExecution';
+import { react } from './reactions/react';
+import { fromRejection, ok, OperationResponse } from './responses';
+
+export interface OperatorInput extends ExecutionRef {
+  /** Who asks: recorded in the ledger for the audit trail. */
+  requestedBy: string;
+  reason?: string;
+}
+
+/** pause: takes effect at the next wave boundary (at once when the execution is already at one). */
+export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
+  const found = await loadExecution(deps, input.executionId, input.planId);
+  if (!found.ok) return found.response;
+  const requestedAt = deps.now();
+  const outcome = await handleCommand(
+    deps.store,
+    input.executionId,
+    () => ({ type: 'RequestPause', requestedBy: input.requestedBy, at: requestedAt }),
+    { preloaded: found.loaded },
+  );
+  if (!outcome.ok) return fromRejection(input.executionId, outcome.rejection);
+  const state = await react(deps, outcome);
+  if (state.status === 'PAUSED') {
+    return ok({
+      executionId: input.executionId,
+      status: 'PAUSED',
+      currentWave: state.afterWave,
+      nextWave: state.nextWave,
+      pausedAt: state.pausedAt,
+      pauseEffective: true,
+      message: state.afterWave > 0
+        ? `Execution paused after wave ${state.afterWave}; wave ${state.nextWave} waits for resume`
+        : `Execution paused before wave ${state.nextWave}`,
+    });
+  }
+  if (state.status !== 'RUNNING') return fromRejection(input.executionId, invalidState('pause', state, ['RUNNING']));
+  const pending = state.pauseRequest;
+  return ok({
+    executionId: input.executionId,
+    // The contract answers PAUSED for an accepted pause; executionStatus tells that it is still pending.
+    status: 'PAUSED',
+    executionStatus: state.status,
+    pauseEffective: false,
+    currentWave: state.currentWave,
+    nextWave: state.currentWave + 1,
+    pausedAt: pending?.requestedAt ?? requestedAt,
+    requestedBy: pending?.requestedBy ?? input.requestedBy,
+    message: `Execution will pause after wave ${state.currentWave} completes`,
+  });
+};

@@ -1,0 +1,145 @@
+import {
+  allWavesCompleted,
+  ExecutionState,
+  isTerminal,
+  Running,
+  StartedExecution,
+  WAVE_START_LEASE_MS,
+  waveCounters,
+  waveInFlight,
+  WaveState,
+} from '../domain/execution';
+import type { LoadedExecution } from '../ports/executionEventStore';
+import { RecoveryJob, RecoveryJobsError } from '../ports/recoveryJobs';
+import type { OperationDeps } from './deps';
+import { ExecutionRef, completeExecution } from './finalize';
+import { CommandOutcome, handleCommand } from './handleCommand';
+import { loadExecution } from './loadExecution';
+import { react } from './reactions/react';
+import { settleTerminal } from './reactions/settleOutcome';
+import { waveTags } from './reactions/launchWave';
+import { ok, OperationResponse } from './responses';
+
+interface PollError {
+  code: string;
+  message: string;
+  retryAfterSeconds?: number;
+}
+
+const asPollError = (error: unknown): PollError => {
+  if (error instanceof RecoveryJobsError) {
+    return {
+      code: error.code,
+      message: error.message,
+      ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
+    };
+  }
+  return { code: 'UnexpectedError', message: error instanceof Error ? error.message : String(error) };
+};
+
+/** A wave whose job is running: read DRS and record only what changed. */
+const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Running, wave: WaveState) => {
+  const jobId = wave.drsJobId as string;
+  const job = (await (await deps.drs()).describeJobs([jobId], state.accountContext)).get(jobId);
+  if (!job) throw new RecoveryJobsError('JobNotFound', `DRS has no job ${jobId}`, true);
+  return handleCommand(
+    deps.store,
+    state.executionId,
+    () => ({
+      type: 'ObserveWave',
+      waveNumber: wave.waveNumber,
+      drsJobStatus: job.status,
+      servers: job.servers,
+      at: deps.now(),
+    }),
+    { preloaded: loaded },
+  );
+};
+
+/** A claimed start whose claimant vanished: adopt its DRS job if there is one, else claim again. */
+const recoverStart = async (deps: OperationDeps, state: Running, wave: WaveState): Promise<CommandOutcome | undefined> => {
+  const claimedAt = wave.startRequestedAt ?? state.lastEventAt;
+  if (Date.parse(deps.now()) - Date.parse(claimedAt) < WAVE_START_LEASE_MS) return undefined;
+  const drs = await deps.drs();
+  const jobs: RecoveryJob[] = await drs.findJobsByTags(
+    waveTags(state.executionId, state.planId, wave.waveNumber),
+    claimedAt,
+    state.accountContext,
+  );
+  const job = jobs[0];
+  if (job) {
+    deps.log.warn('Adopting a DRS job whose start was not recorded', { waveNumber: wave.waveNumber, drsJobId: job.jobId });
+    return handleCommand(deps.store, state.executionId, () => ({
+      type: 'RecordWaveStarted',
+      waveNumber: wave.waveNumber,
+      drsJobId: job.jobId,
+      servers: job.servers,
+      at: deps.now(),
+    }));
+  }
+  return handleCommand(deps.store, state.executionId, () => ({
+    type: 'ReclaimWaveStart',
+    waveNumber: wave.waveNumber,
+    at: deps.now(),
+  }));
+};
+
+/** One step of the drive: observe the running wave, recover a lost start, or act at the boundary. */
+const step = async (deps: OperationDeps, loaded: LoadedExecution, state: Running): Promise<CommandOutcome | undefined> => {
+  const wave = waveInFlight(state);
+  if (wave?.status === 'IN_PROGRESS') return observe(deps, loaded, state, wave);
+  if (wave?.status === 'STARTING') return recoverStart(deps, state, wave);
+  return handleCommand(deps.store, state.executionId, () => ({ type: 'Advance', at: deps.now() }), { preloaded: loaded });
+};
+
+const pollResponse = (state: StartedExecution, polledAt: string, pollError?: PollError): OperationResponse => {
+  const wave = state.waves[state.currentWave - 1];
+  return ok({
+    executionId: state.executionId,
+    planId: state.planId,
+    currentWave: state.currentWave,
+    waveStatus: wave?.status ?? null,
+    drsJobStatus: wave?.drsJobStatus ?? null,
+    ...waveCounters(wave?.servers ?? []),
+    lastPolled: polledAt,
+    status: state.status,
+    totalWaves: state.waves.length,
+    ...(state.status === 'PAUSED' ? { nextWave: state.nextWave } : {}),
+    ...(pollError ? { pollError } : {}),
+  });
+};
+
+/**
+ * poll: read DRS for the current wave and append only what changed; start the next wave exactly once,
+ * pause at a boundary, or complete the execution when every wave is done.
+ */
+export const poll = async (deps: OperationDeps, input: ExecutionRef): Promise<OperationResponse> => {
+  const found = await loadExecution(deps, input.executionId, input.planId);
+  if (!found.ok) return found.response;
+  const polledAt = deps.now();
+  let state: ExecutionState = found.state;
+  let pollError: PollError | undefined;
+
+  if (state.status === 'RUNNING') {
+    try {
+      const outcome = await step(deps, found.loaded, state);
+      if (outcome) {
+        // A refusal here means another driver moved the execution first: its state is the answer.
+        if (!outcome.ok) deps.log.info('Poll found the execution moved on', { kind: outcome.rejection.kind });
+        state = await react(deps, outcome);
+      }
+    } catch (error) {
+      // DRS throttling or outage: the ledger is unchanged and the next poll tries again.
+      pollError = asPollError(error);
+      deps.log.warn('Poll could not read DRS', { ...pollError });
+    }
+    if (state.status === 'RUNNING' && allWavesCompleted(state)) {
+      await completeExecution(deps, input.executionId);
+      state = (await deps.store.load(input.executionId)).state;
+    }
+  } else if (isTerminal(state) && !state.notifiedSeqs.includes(state.endedAtSeq)) {
+    // A crash after the end but before its settling is repaired by the next poll.
+    await settleTerminal(deps, state);
+  }
+  return pollResponse(state as StartedExecution, polledAt, pollError);
+};

@@ -1,0 +1,58 @@
+import type { ResumeDelivery } from '../ports/workflow';
+import type { OperationDeps } from './deps';
+import type { OperatorInput } from './pause';
+import { handleCommand } from './handleCommand';
+import { loadExecution } from './loadExecution';
+import { react } from './reactions/react';
+import { fromRejection, ok, OperationResponse } from './responses';
+
+/** Hands the waiting state machine its resume, if it is waiting; the token is spent either way. */
+export const deliverResume = async (deps: OperationDeps, executionId: string): Promise<ResumeDelivery | undefined> => {
+  const token = await deps.resumeTokens.get(executionId);
+  if (!token) return undefined;
+  const workflow = await deps.workflow();
+  if (!workflow) return undefined;
+  const delivery = await workflow.sendResume(token, { executionId, resumed: true });
+  await deps.resumeTokens.remove(executionId, token);
+  if (!delivery.ok) deps.log.warn('State machine could not be resumed; the scheduled find drives the execution', { reason: delivery.reason });
+  return delivery;
+};
+
+/**
+ * resume: ExecutionResumed goes into the ledger first (one writer wins), then the waiting state machine
+ * is released and the next wave launched. An expired token does not strand the execution: find keeps
+ * polling RUNNING executions, and the response says the state machine is detached.
+ */
+export const resume = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
+  const found = await loadExecution(deps, input.executionId, input.planId);
+  if (!found.ok) return found.response;
+  const resumedAt = deps.now();
+  const outcome = await handleCommand(
+    deps.store,
+    input.executionId,
+    () => ({ type: 'Resume', resumedBy: input.requestedBy, at: resumedAt }),
+    { preloaded: found.loaded },
+  );
+  if (!outcome.ok) return fromRejection(input.executionId, outcome.rejection);
+  const delivery = await deliverResume(deps, input.executionId);
+  const state = await react(deps, outcome);
+  const nextWave = state.status === 'NOT_STARTED' ? 0 : state.currentWave;
+  return ok({
+    executionId: input.executionId,
+    status: 'RUNNING',
+    executionStatus: state.status,
+    currentWave: nextWave,
+    resumedAt,
+    resumedBy: input.requestedBy,
+    message: `Execution resumed, starting wave ${nextWave}`,
+    ...(delivery && !delivery.ok
+      ? {
+          stateMachine: 'DETACHED',
+          warning: {
+            error: delivery.reason === 'TaskTimedOut' ? 'TASK_TOKEN_EXPIRED' : 'TASK_TOKEN_INVALID',
+            message: `${delivery.message}. The execution continues, driven by the scheduled poller.`,
+          },
+        }
+      : {}),
+  });
+};

@@ -1,0 +1,119 @@
+import { AccountContext, ExecutionType, isTerminal, StartedExecution } from '../domain/execution';
+import { totalServers } from '../domain/plan';
+import type { PlanClaim } from '../ports/planStore';
+import type { OperationDeps } from './deps';
+import { handleCommand } from './handleCommand';
+import { react } from './reactions/react';
+import { failure, fromRejection, ok, OperationResponse } from './responses';
+
+export interface StartExecutionInput {
+  planId: string;
+  executionType: ExecutionType;
+  initiatedBy: string;
+  accountContext?: AccountContext;
+}
+
+/** A claim may be taken over when its execution ended, or when its start never reached the ledger. */
+const isStale = async (deps: OperationDeps, holder: PlanClaim): Promise<boolean> => {
+  const { state } = await deps.store.load(holder.executionId);
+  if (isTerminal(state)) return true;
+  if (state.status !== 'NOT_STARTED') return false;
+  const ageSeconds = (Date.parse(deps.now()) - Date.parse(holder.claimedAt)) / 1000;
+  return ageSeconds >= deps.config.planClaimGraceSeconds;
+};
+
+type ClaimOutcome = { ok: true } | { ok: false; response: OperationResponse };
+
+const claimPlan = async (deps: OperationDeps, planId: string, claim: PlanClaim): Promise<ClaimOutcome> => {
+  const first = await deps.plans.claim(planId, claim);
+  if (first.ok) return first;
+  if (first.reason === 'PlanNotFound') return { ok: false, response: planNotFound(planId) };
+  if (await isStale(deps, first.holder)) {
+    deps.log.warn('Taking over a stale plan claim', { staleExecutionId: first.holder.executionId });
+    const second = await deps.plans.claim(planId, claim, first.holder);
+    if (second.ok) return second;
+    if (second.reason === 'PlanNotFound') return { ok: false, response: planNotFound(planId) };
+    return { ok: false, response: planBusy(planId, second.holder) };
+  }
+  return { ok: false, response: planBusy(planId, first.holder) };
+};
+
+const planNotFound = (planId: string) => failure(404, 'PLAN_NOT_FOUND', `Recovery plan not found: ${planId}`);
+
+const planBusy = (planId: string, holder: PlanClaim) =>
+  failure(
+    409,
+    'EXECUTION_CONFLICT',
+    `Recovery plan ${planId} already has an active execution: ${holder.executionId}`,
+    { activeExecutionId: holder.executionId },
+  );
+
+/**
+ * start_execution: claim the plan's single active slot, record ExecutionStarted (with the plan as it
+ * is now), start the state machine, and launch wave 1 in DRS.
+ */
+export const startExecution = async (deps: OperationDeps, input: StartExecutionInput): Promise<OperationResponse> => {
+  // 1. The plan must exist. Its slot is then claimed with a conditional write (no read-then-write race).
+  const stored = await deps.plans.get(input.planId);
+  if (!stored) return planNotFound(input.planId);
+  const executionId = deps.newExecutionId();
+  const startedAt = deps.now();
+  const claimed = await claimPlan(deps, input.planId, { executionId, claimedAt: startedAt });
+  if (!claimed.ok) return claimed.response;
+
+  // 2. Record the start; wave 1 is claimed in the same decision unless the plan pauses before it.
+  let outcome;
+  try {
+    outcome = await handleCommand(deps.store, executionId, () => ({
+      type: 'StartExecution',
+      executionId,
+      plan: stored.plan,
+      executionType: input.executionType,
+      initiatedBy: input.initiatedBy,
+      ...(input.accountContext ? { accountContext: input.accountContext } : {}),
+      at: startedAt,
+    }));
+  } catch (error) {
+    await deps.plans.release(input.planId, executionId);
+    throw error;
+  }
+  if (!outcome.ok) {
+    await deps.plans.release(input.planId, executionId);
+    return fromRejection(executionId, outcome.rejection);
+  }
+
+  // 3. The state machine paces the execution; without one, the scheduled find drives it alone.
+  let executionArn: string | undefined;
+  const workflow = await deps.workflow();
+  if (workflow) {
+    try {
+      executionArn = (await workflow.start(executionId, { executionId, planId: input.planId })).executionArn;
+    } catch (error) {
+      // The execution is on record and the scheduled find keeps polling it: a missing pacer is not fatal.
+      deps.log.error('State machine did not start; the scheduled find will drive the execution', { error: String(error) });
+    }
+  }
+  if (executionArn) {
+    const attached = await handleCommand(deps.store, executionId, () => ({
+      type: 'AttachStateMachine',
+      executionArn: executionArn as string,
+      at: deps.now(),
+    }));
+    if (!attached.ok) deps.log.warn('State machine not attached', { kind: attached.rejection.kind });
+  }
+
+  // 4. Launch wave 1 (the claim in step 2 makes this writer its only launcher).
+  const state = (await react(deps, outcome)) as StartedExecution;
+  deps.log.info('Execution started', { executionId, status: state.status });
+  return ok({
+    executionId,
+    planId: input.planId,
+    status: state.status,
+    executionType: input.executionType,
+    stepFunctionArn: executionArn ?? null,
+    startTime: startedAt,
+    totalWaves: stored.plan.waves.length,
+    totalServers: totalServers(stored.plan),
+    currentWave: state.currentWave,
+  });
+};
