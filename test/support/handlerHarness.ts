@@ -1,0 +1,68 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { createStreamHandler } from '../../projections/streamHandler';
+import { handleRequest } from '../../src/handlers/executionHandler';
+import { buildDeps, WiringOptions } from '../../src/handlers/wiring';
+import { LocalDynamoStream } from '../../src/local/localStream';
+import type { OperationDeps } from '../../src/operations/deps';
+import type { OperationResponse } from '../../src/operations/responses';
+import type { Tables } from '../../src/config';
+import { DynamoTestContext, startTestDynamo, stopTestDynamo } from './dynamo';
+
+export interface HandlerHarness {
+  dynamo: DynamoTestContext;
+  deps: OperationDeps;
+  stream: LocalDynamoStream;
+  /** Every line the handler's logger wrote, as parsed JSON. */
+  logLines: Array<Record<string, unknown>>;
+  call(event: unknown): Promise<OperationResponse>;
+  /** Items in every table: for "nothing was written" checks. */
+  countItems(): Promise<Record<keyof Tables, number>>;
+  stop(): Promise<void>;
+}
+
+/** Collects the Powertools logger's JSON lines in memory instead of printing them. */
+const capturingLogger = (lines: Array<Record<string, unknown>>): Logger => {
+  const logger = new Logger({ serviceName: 'execution-handler-test', logLevel: 'DEBUG' });
+  const sink = (text: unknown) => {
+    lines.push(JSON.parse(String(text)) as Record<string, unknown>);
+  };
+  // Powertools writes through its own console; these are the methods it calls for each level.
+  const console = (logger as unknown as { console: Record<string, unknown> }).console;
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace']) console[method] = sink;
+  return logger;
+};
+
+/**
+ * The execution-handler in process against an embedded dynalite, with the projector fed by the local
+ * stream exactly as on AWS. Services other than DynamoDB come from `options.overrides` (the emulators).
+ */
+export const startHandlerHarness = async (options: WiringOptions = {}): Promise<HandlerHarness> => {
+  const dynamo = await startTestDynamo();
+  const logLines: Array<Record<string, unknown>> = [];
+  const logger = capturingLogger(logLines);
+  let deps: OperationDeps | undefined;
+  const stream = new LocalDynamoStream({
+    tableName: dynamo.config.tables.events,
+    region: dynamo.config.region,
+    consumer: (event) => createStreamHandler({ views: (deps as OperationDeps).views, ledger: (deps as OperationDeps).store })(event),
+  });
+  deps = buildDeps(dynamo.config, logger, { ...options, onEventWritten: stream.listener });
+  const ready = deps;
+  return {
+    dynamo,
+    deps: ready,
+    stream,
+    logLines,
+    call: (event) => handleRequest(ready, logger, event, { functionName: 'execution-handler', awsRequestId: 'test-request' }),
+    countItems: async () => {
+      const counts = {} as Record<keyof Tables, number>;
+      for (const [key, table] of Object.entries(dynamo.config.tables) as Array<[keyof Tables, string]>) {
+        const output = await dynamo.client.send(new ScanCommand({ TableName: table, Select: 'COUNT' }));
+        counts[key] = output.Count ?? 0;
+      }
+      return counts;
+    },
+    stop: () => stopTestDynamo(dynamo),
+  };
+};
