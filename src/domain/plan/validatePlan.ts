@@ -37,13 +37,19 @@ const planSchema = z
 
 const formatPath = (path: ReadonlyArray<PropertyKey>): string => (path.length ? path.map(String).join('.') : '(plan)');
 
+/** An unknown field is reported at its own path (zod reports it at the enclosing object's). */
+const toIssues = (issue: z.core.$ZodIssue): PlanIssue[] =>
+  issue.code === 'unrecognized_keys'
+    ? issue.keys.map((key) => ({ path: formatPath([...issue.path, key]), message: 'unknown field' }))
+    : [{ path: formatPath(issue.path), message: issue.message }];
+
 /** Validates an untrusted plan document; every problem is reported with the path of the field it concerns. */
 export const validatePlan = (input: unknown): PlanValidation => {
   const parsed = planSchema.safeParse(input);
   if (!parsed.success) {
     return {
       ok: false,
-      issues: parsed.error.issues.map((issue) => ({ path: formatPath(issue.path), message: issue.message })),
+      issues: parsed.error.issues.flatMap(toIssues),
     };
   }
   const plan = parsed.data as RecoveryPlan;

@@ -1,0 +1,104 @@
+import fc from 'fast-check';
+import {
+  decide,
+  evolve,
+  ExecutionCommand,
+  ExecutionEvent,
+  ExecutionState,
+  fold,
+  initialState,
+  LedgerSequenceError,
+} from '../../../src/domain/execution';
+import type { RecoveryPlan } from '../../../src/domain/plan';
+import { planArb, START_TIME, startCommand, Step, stepArb } from '../../fixtures/arbitraries';
+import { executionStarted, wave1CompletedHistory } from '../../fixtures/events';
+
+/** A valid history: the events of every accepted command of a random sequence. */
+const historyOf = (plan: RecoveryPlan, steps: Step[]): ExecutionEvent[] => {
+  const events: ExecutionEvent[] = [];
+  let state: ExecutionState = initialState();
+  const accept = (command: ExecutionCommand): void => {
+    const decision = decide(command, state);
+    if (!decision.ok) return;
+    events.push(...decision.events);
+    state = fold(decision.events, state);
+  };
+  accept(startCommand(plan));
+  let now = START_TIME;
+  for (const step of steps) {
+    now += step.tickMs;
+    accept(step.build(state, new Date(now).toISOString()));
+  }
+  return events;
+};
+
+const historyArb = planArb.chain((plan) =>
+  fc.array(stepArb(plan), { maxLength: 60, size: 'large' }).map((steps) => historyOf(plan, steps)),
+);
+
+const ledgerErrorOf = (fn: () => unknown): LedgerSequenceError => {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof LedgerSequenceError) return error;
+    throw error;
+  }
+  throw new Error('expected a LedgerSequenceError');
+};
+
+describe('folding a history', () => {
+  it('never throws for a valid history, and every prefix folds too', () => {
+    fc.assert(
+      fc.property(historyArb, (events) => {
+        const state = fold(events, initialState());
+        expect(state.version).toBe(events.length);
+        const half = Math.floor(events.length / 2);
+        expect(fold(events.slice(half), fold(events.slice(0, half), initialState()))).toStrictEqual(state);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('throws LedgerSequenceError when a seq is skipped', () => {
+    fc.assert(
+      fc.property(
+        historyArb.chain((events) => fc.record({ events: fc.constant(events), skipped: fc.nat({ max: events.length - 2 }) })),
+        ({ events, skipped }) => {
+          const gapped = [...events.slice(0, skipped), ...events.slice(skipped + 1)];
+          const error = ledgerErrorOf(() => fold(gapped, initialState()));
+          expect(error).toMatchObject({ expectedSeq: skipped + 1, actualSeq: skipped + 2, executionId: events[0]?.executionId });
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
+  it('throws LedgerSequenceError when a seq is repeated', () => {
+    fc.assert(
+      fc.property(
+        historyArb.chain((events) => fc.record({ events: fc.constant(events), repeated: fc.nat({ max: events.length - 1 }) })),
+        ({ events, repeated }) => {
+          const upTo = fold(events.slice(0, repeated + 1), initialState());
+          const event = events[repeated] as ExecutionEvent;
+          expect(ledgerErrorOf(() => evolve(upTo, event))).toMatchObject({ expectedSeq: repeated + 2, actualSeq: repeated + 1 });
+          const doubled = [...events.slice(0, repeated + 1), ...events.slice(repeated)];
+          expect(ledgerErrorOf(() => fold(doubled, initialState()))).toBeInstanceOf(LedgerSequenceError);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+describe('evolve', () => {
+  it('names the execution and both seqs in the error', () => {
+    const error = ledgerErrorOf(() => fold([executionStarted(), { ...wave1CompletedHistory[2]!, seq: 5 }], initialState()));
+    expect(error.message).toBe(`Execution ${executionStarted().executionId}: expected event seq 2, found 5`);
+    expect(error.name).toBe('LedgerSequenceError');
+  });
+
+  it('refuses an event before ExecutionStarted, and a second ExecutionStarted', () => {
+    expect(() => evolve(initialState(), { ...wave1CompletedHistory[1]!, seq: 1 })).toThrow('before ExecutionStarted');
+    expect(() => fold([executionStarted(), { ...executionStarted(), seq: 2 }], initialState())).toThrow('started twice');
+  });
+});

@@ -1,0 +1,109 @@
+/**
+ * Given/when/then for the execution decider, after emmett's DeciderSpecification:
+ * the given events are folded with `evolve` from `initialState()`, the command is decided,
+ * and the outcome is compared with what the scenario expects.
+ */
+import {
+  CurrentStatus,
+  decide,
+  Decision,
+  EventOf,
+  ExecutionCommand,
+  ExecutionEvent,
+  ExecutionEventType,
+  ExecutionState,
+  fold,
+  initialState,
+  isStarted,
+  Rejection,
+  RejectionKind,
+  WaveState,
+} from '../../src/domain/execution';
+
+type DeepPartial<T> = T extends readonly (infer Item)[]
+  ? DeepPartial<Item>[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;
+
+/** An event as a scenario expects it: its type plus the fields that matter (matched with `toMatchObject`). */
+export type ExpectedEvent = {
+  [T in ExecutionEventType]: { type: T } & DeepPartial<Omit<EventOf<T>, 'type'>>;
+}[ExecutionEventType];
+
+export type RejectionOf<K extends RejectionKind> = Extract<Rejection, { kind: K }>;
+
+export interface Then {
+  readonly decision: Decision;
+  /** The command is accepted with exactly these events, in order; returns them and the state they lead to. */
+  thenEmits(expected: ExpectedEvent[]): { events: ExecutionEvent[]; state: ExecutionState };
+  /** The command is accepted and appends nothing (an idempotent repeat or a no-op). */
+  thenNothingHappens(): void;
+  /** The command is refused with this kind (and status, if given); returns the rejection for further checks. */
+  thenRejects<K extends RejectionKind>(kind: K, currentStatus?: CurrentStatus): RejectionOf<K>;
+}
+
+export interface Given {
+  readonly events: readonly ExecutionEvent[];
+  readonly state: ExecutionState;
+  when(command: ExecutionCommand): Then;
+}
+
+const isKind = <K extends RejectionKind>(rejection: Rejection, kind: K): rejection is RejectionOf<K> =>
+  rejection.kind === kind;
+
+const listEvents = (events: readonly ExecutionEvent[]): string =>
+  `[${events.map((event) => `${event.seq} ${event.type} ${JSON.stringify(event.data)}`).join(', ')}]`;
+
+const then = (state: ExecutionState, decision: Decision): Then => ({
+  decision,
+  thenEmits(expected) {
+    if (!decision.ok) throw new Error(`Expected events, but the command was refused: ${JSON.stringify(decision.rejection)}`);
+    const { events } = decision;
+    expect(events).toMatchObject(expected);
+    // The emitted events must continue the given stream: fold throws on a wrong seq.
+    return { events, state: fold(events, state) };
+  },
+  thenNothingHappens() {
+    if (decision.ok && decision.events.length) throw new Error(`Expected no events, got ${listEvents(decision.events)}`);
+    expect(decision).toEqual({ ok: true, events: [] });
+  },
+  thenRejects(kind, currentStatus) {
+    if (decision.ok) throw new Error(`Expected ${kind}, but the command was accepted: ${listEvents(decision.events)}`);
+    const { rejection } = decision;
+    if (!isKind(rejection, kind)) throw new Error(`Expected ${kind}, but the command was refused with ${JSON.stringify(rejection)}`);
+    if (currentStatus !== undefined) expect(rejection).toMatchObject({ currentStatus });
+    return rejection;
+  },
+});
+
+const history = (events: readonly ExecutionEvent[], state: ExecutionState): Given => ({
+  events,
+  state,
+  when: (command) => then(state, decide(command, state)),
+});
+
+/** A history written as events (with their seqs). */
+export const given = (events: readonly ExecutionEvent[]): Given => history(events, fold(events, initialState()));
+
+/** A history written as commands: each is decided and its events folded in; a refused command is a broken test. */
+export const givenCommands = (...commands: ExecutionCommand[]): Given => {
+  const events: ExecutionEvent[] = [];
+  let state = initialState();
+  for (const command of commands) {
+    const decision = decide(command, state);
+    if (!decision.ok) {
+      throw new Error(`Given command ${command.type} was refused: ${JSON.stringify(decision.rejection)}`);
+    }
+    events.push(...decision.events);
+    state = fold(decision.events, state);
+  }
+  return history(events, state);
+};
+
+/** One wave of a started execution's state (throws for an execution that has not started). */
+export const waveOf = (state: ExecutionState, waveNumber: number): WaveState => {
+  const wave = isStarted(state) ? state.waves[waveNumber - 1] : undefined;
+  if (!wave) throw new Error(`No wave ${waveNumber} in a ${state.status} execution`);
+  return wave;
+};
