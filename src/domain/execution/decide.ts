@@ -15,6 +15,7 @@ import type {
   StartExecution,
   AttachStateMachine,
 } from './commands';
+import { validatePlan } from '../plan';
 import { EventRecorder } from './eventRecorder';
 import type { ExecutionEvent, ServerObservation } from './events';
 import { invalidCommand, invalidState, Rejection } from './rejections';
@@ -142,6 +143,11 @@ const concludeWave = (recorder: EventRecorder, waveNumber: number): void => {
 
 const start = (state: ExecutionState, command: StartExecution): Decision => {
   if (state.status !== 'NOT_STARTED') return reject({ kind: 'ExecutionAlreadyExists', currentStatus: state.status });
+  const validation = validatePlan(command.plan);
+  if (!validation.ok) {
+    const problems = validation.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+    return reject(invalidCommand(state, `Recovery plan ${command.plan.planId} is not valid: ${problems}`));
+  }
   const recorder = EventRecorder.forNewExecution(command.executionId, command.plan.planId, command.at);
   recorder.emit(
     'ExecutionStarted',

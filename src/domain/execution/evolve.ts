@@ -102,7 +102,8 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return {
         ...state,
         ...core,
-        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+        // An earlier attempt's start failure no longer describes a wave that did start.
+        waves: updateWave(core, event.data.waveNumber, ({ failureReason: _previousAttempt, ...wave }) => ({
           ...wave,
           status: 'IN_PROGRESS',
           drsJobId: event.data.drsJobId,

@@ -54,6 +54,13 @@ describe('given no execution', () => {
     });
   });
 
+  it('StartExecution with a plan that is not valid is refused, naming the problem', () => {
+    const rejection = given([])
+      .when(start({ plan: { ...samplePlan, waves: [] } }))
+      .thenRejects('InvalidCommand', 'NOT_STARTED');
+    expect(rejection.message).toContain('waves: a plan needs at least one wave');
+  });
+
   it('StartExecution keeps the account context and execution type', () => {
     const accountContext = { accountId: '123456789012', region: 'eu-west-1', roleName: 'DrsLedgerRole' };
     const { events } = given([])

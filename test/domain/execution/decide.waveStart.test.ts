@@ -138,6 +138,14 @@ describe('RecordWaveStartFailure', () => {
       expect(waveOf(state, 1)).toMatchObject({ status: 'PENDING', startAttempts: 1, failureReason: 'ThrottlingException: Rate exceeded' });
     });
 
+    it('a later attempt that starts clears the earlier attempt\'s failure', () => {
+      const { state } = givenCommands(start(), recordStartFailure(1, at(1), true), advance(at(1, 30)))
+        .when(recordWaveStarted(1, at(2)))
+        .thenEmits([{ type: 'WaveStarted', data: { waveNumber: 1 } }]);
+      expect(waveOf(state, 1).status).toBe('IN_PROGRESS');
+      expect(waveOf(state, 1).failureReason).toBeUndefined();
+    });
+
     it('the next Advance claims the wave again', () => {
       givenCommands(start(), recordStartFailure(1, at(1), true))
         .when(advance(at(1, 30)))
