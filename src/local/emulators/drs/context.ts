@@ -1,0 +1,29 @@
+import type { Clock } from '../clock';
+import type { DrsFaults } from './faults';
+import type { DrsArns } from './ids';
+import type { DrsStore } from './store';
+import type { DrsTimings } from './timings';
+
+/** What every operation handler reads. */
+export interface DrsContext {
+  store: DrsStore;
+  faults: DrsFaults;
+  now: Clock;
+  arns: DrsArns;
+  /** Simulated time runs this many times faster than the clock (for jobs created from now on). */
+  speed: number;
+  timings: DrsTimings;
+  /** Page size when a request gives no maxResults. */
+  defaultPageSize: number;
+  /** DRS quota L-D88FAC3A: jobs not yet COMPLETED. */
+  maxConcurrentJobs: number;
+}
+
+export type Json = Record<string, unknown>;
+
+export interface OperationResult {
+  status: number;
+  body: Json;
+  /** The request's tags, for the per-wave counters. */
+  tags?: Record<string, string>;
+}

@@ -1,0 +1,11 @@
+export { startDrsEmulator } from './server';
+export type { DrsEmulator, DrsEmulatorOptions } from './server';
+export type { DrsFaultSpec } from './faults';
+export { DEFAULT_LAUNCH_FAILURE } from './faults';
+export type { DrsStatsSnapshot, WaveStartCount } from './stats';
+export { EXECUTION_ID_TAG, WAVE_TAG } from './stats';
+export type { SourceServerRecord } from './records';
+export type { DrsTimings } from './timings';
+export { DEFAULT_TIMINGS } from './timings';
+export { DRS_OPERATIONS } from './operationNames';
+export type { DrsOperationName } from './operationNames';

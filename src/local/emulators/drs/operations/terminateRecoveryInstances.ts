@@ -1,0 +1,60 @@
+import type { DrsContext, Json, OperationResult } from '../context';
+import { conflictError, quotaExceededError, validationError } from '../errors';
+import { newJobId } from '../ids';
+import type { JobRecord } from '../records';
+import { noDuplicates, RECOVERY_INSTANCE_ID, requiredArray, stringList } from '../validation';
+import { activeJobCount, busyServers, jobOnWire, recoveryInstances } from '../views';
+
+/**
+ * POST /TerminateRecoveryInstances -> 200 { job }: a TERMINATE job whose servers end TERMINATED and
+ * whose instances go SHUTTING-DOWN, then TERMINATED. Unknown instances are a ValidationException
+ * (the emulator's choice); an instance already terminating, or a server busy in another job, a ConflictException.
+ */
+export const terminateRecoveryInstances = (context: DrsContext, body: Json): OperationResult => {
+  const ids = stringList(requiredArray(body, 'recoveryInstanceIDs', 1, 200), 'recoveryInstanceIDs', RECOVERY_INSTANCE_ID) ?? [];
+  noDuplicates(ids, 'recoveryInstanceIDs');
+  const now = context.now();
+  const known = new Map(recoveryInstances(context.store.jobs, now, context.arns).map((instance) => [instance.wire.recoveryInstanceID, instance]));
+  const unknown = ids.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw validationError(`Recovery instances not found: ${unknown.join(', ')}`, [
+      { name: 'recoveryInstanceIDs', message: `Unknown recovery instance ids: ${unknown.join(', ')}` },
+    ]);
+  }
+  const instances = ids.map((id) => known.get(id)!);
+  const ending = instances.find((instance) => instance.terminating);
+  if (ending) {
+    throw conflictError(`Recovery instance ${ending.wire.recoveryInstanceID} is already terminated or terminating`, ending.wire.recoveryInstanceID ?? '', 'RECOVERY_INSTANCE');
+  }
+  const busy = busyServers(context.store.jobs, now);
+  const taken = instances.find((instance) => busy.has(instance.wire.sourceServerID ?? ''));
+  if (taken) {
+    const serverId = taken.wire.sourceServerID ?? '';
+    throw conflictError(`Source server ${serverId} is already participating in active job ${busy.get(serverId)}`, serverId);
+  }
+  if (context.faults.takeForcedConflict('TerminateRecoveryInstances')) {
+    throw conflictError(`Recovery instance ${ids[0]} is in use by another job (injected)`, ids[0] ?? '', 'RECOVERY_INSTANCE');
+  }
+  if (activeJobCount(context.store.jobs, now) >= context.maxConcurrentJobs) {
+    throw quotaExceededError(`Maximum of ${context.maxConcurrentJobs} concurrent jobs reached`, 'L-D88FAC3A');
+  }
+  const jobID = newJobId();
+  const job: JobRecord = {
+    jobID,
+    arn: context.arns.job(jobID),
+    type: 'TERMINATE',
+    initiatedBy: 'TERMINATE_RECOVERY_INSTANCES',
+    isDrill: instances.every((instance) => instance.wire.isDrill === true),
+    createdAtMs: now,
+    speed: context.speed,
+    pendingMs: context.timings.pendingSeconds * 1000,
+    tags: {},
+    participants: instances.map((instance) => ({
+      sourceServerID: instance.wire.sourceServerID ?? '',
+      recoveryInstanceID: instance.wire.recoveryInstanceID ?? '',
+      durationMs: context.timings.terminateSeconds * 1000,
+    })),
+  };
+  context.store.addJob(job);
+  return { status: 200, body: { job: jobOnWire(job, now) } };
+};

@@ -1,0 +1,40 @@
+/** What the emulator stores. Everything time-dependent is derived from these when read (timeline.ts). */
+
+export interface SourceServerRecord {
+  sourceServerID: string;
+  hostname: string;
+  tags?: Record<string, string>;
+}
+
+/** One server in a job. Its whole course is fixed when the job is created. */
+export interface ParticipantRecord {
+  sourceServerID: string;
+  /** LAUNCH: the instance this launch creates (shown once LAUNCHED). TERMINATE: the instance it ends. */
+  recoveryInstanceID: string;
+  /** Simulated milliseconds from the end of PENDING to this server's final state. */
+  durationMs: number;
+  /** Set when the launch was made to fail; shown as LAUNCH_FAILED's rawError. */
+  failureReason?: string;
+}
+
+export interface JobRecord {
+  jobID: string;
+  arn: string;
+  type: 'LAUNCH' | 'TERMINATE';
+  initiatedBy: 'START_DRILL' | 'START_RECOVERY' | 'TERMINATE_RECOVERY_INSTANCES';
+  isDrill: boolean;
+  /** Real (clock) milliseconds since the epoch. */
+  createdAtMs: number;
+  /** Simulated time runs `speed` times faster than the clock, fixed per job. */
+  speed: number;
+  /** Simulated milliseconds the job stays PENDING. */
+  pendingMs: number;
+  tags: Record<string, string>;
+  participants: ParticipantRecord[];
+}
+
+export interface DrsStateFile {
+  version: 1;
+  sourceServers: SourceServerRecord[];
+  jobs: JobRecord[];
+}

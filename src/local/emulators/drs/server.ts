@@ -1,0 +1,156 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Clock, systemClock } from '../clock';
+import { LoopbackServer, requestPath, sendJson, startLoopbackServer } from '../http';
+import { ADMIN_PREFIX, handleAdmin } from './admin';
+import type { DrsContext, Json, OperationResult } from './context';
+import { DrsError, internalServerError, throttlingError } from './errors';
+import { DrsFaults } from './faults';
+import { drsArns } from './ids';
+import { DrsOperationName, isDrsOperation } from './operationNames';
+import { describeJobLogItems } from './operations/describeJobLogItems';
+import { describeJobs } from './operations/describeJobs';
+import { describeRecoveryInstances } from './operations/describeRecoveryInstances';
+import { describeSourceServers } from './operations/describeSourceServers';
+import { startRecovery, startRecoveryTags } from './operations/startRecovery';
+import { terminateRecoveryInstances } from './operations/terminateRecoveryInstances';
+import type { JobRecord, SourceServerRecord } from './records';
+import { DrsStats } from './stats';
+import { DrsStore } from './store';
+import { DEFAULT_TIMINGS, DrsTimings } from './timings';
+import { parseBody, SOURCE_SERVER_ID } from './validation';
+
+export interface DrsEmulatorOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number;
+  /** Where to keep drs-emulator.json; without it the state is in memory only. */
+  dataDir?: string;
+  /** Simulated time runs this many times faster than the clock (default 1). */
+  speed?: number;
+  timings?: Partial<DrsTimings>;
+  clock?: Clock;
+  /** For fractional throttling (default Math.random). */
+  random?: () => number;
+  region?: string;
+  accountId?: string;
+  sourceServers?: SourceServerRecord[];
+  /** Page size when a request gives no maxResults (default 100). */
+  defaultPageSize?: number;
+  /** Concurrent (not COMPLETED) jobs allowed (DRS quota L-D88FAC3A, default 20). */
+  maxConcurrentJobs?: number;
+}
+
+export interface DrsEmulator extends LoopbackServer {
+  region: string;
+  faults: DrsFaults;
+  stats: DrsStats;
+  /** Source servers StartRecovery accepts; the local stack registers every server of its plans. */
+  registerSourceServers(servers: SourceServerRecord[]): void;
+  /** The stored job records (for inspection; the wire view comes from DescribeJobs). */
+  jobs(): readonly JobRecord[];
+  /** Changes the speed of jobs created from now on. */
+  setSpeed(speed: number): void;
+  /** Where the state is saved, if anywhere. */
+  stateFile: string | undefined;
+}
+
+type Operation = (context: DrsContext, body: Json) => OperationResult;
+
+const OPERATIONS: Record<DrsOperationName, Operation> = {
+  StartRecovery: startRecovery,
+  DescribeJobs: describeJobs,
+  DescribeJobLogItems: describeJobLogItems,
+  DescribeSourceServers: describeSourceServers,
+  DescribeRecoveryInstances: describeRecoveryInstances,
+  TerminateRecoveryInstances: terminateRecoveryInstances,
+};
+
+const sendError = (response: ServerResponse, requestId: string, error: DrsError): void => {
+  const wire = error.wire();
+  sendJson(response, wire.status, wire.body, { ...wire.headers, 'x-amzn-RequestId': requestId });
+};
+
+const checkSourceServers = (servers: SourceServerRecord[]): void => {
+  for (const server of servers) {
+    if (!SOURCE_SERVER_ID.test(server.sourceServerID ?? '')) {
+      throw new Error(`Source server id ${String(server.sourceServerID)} does not match s-[0-9a-zA-Z]{17}`);
+    }
+    if (typeof server.hostname !== 'string') throw new Error(`Source server ${server.sourceServerID} needs a hostname`);
+  }
+};
+
+/**
+ * An HTTP server on 127.0.0.1 speaking DRS's REST-JSON protocol as @aws-sdk/client-drs sends and
+ * reads it: POST /<Operation> with a JSON body; errors carry `x-amzn-ErrorType`, a JSON body with
+ * `message` and the error's members, and `Retry-After` for throttling.
+ */
+export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promise<DrsEmulator> => {
+  const region = options.region ?? 'us-east-1';
+  const store = new DrsStore(options.dataDir);
+  const faults = new DrsFaults(options.random);
+  const stats = new DrsStats();
+  const context: DrsContext = {
+    store,
+    faults,
+    now: options.clock ?? systemClock,
+    arns: drsArns(region, options.accountId ?? '000000000000'),
+    speed: options.speed ?? 1,
+    timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    defaultPageSize: options.defaultPageSize ?? 100,
+    maxConcurrentJobs: options.maxConcurrentJobs ?? 20,
+  };
+  const registerSourceServers = (servers: SourceServerRecord[]): void => {
+    checkSourceServers(servers);
+    store.registerSourceServers(servers);
+  };
+  if (options.sourceServers) registerSourceServers(options.sourceServers);
+  const admin = { store, faults, stats, registerSourceServers };
+
+  const handle = (request: IncomingMessage, rawBody: string, response: ServerResponse): void => {
+    const path = requestPath(request);
+    if (path.startsWith(ADMIN_PREFIX)) {
+      handleAdmin(admin, request, path, rawBody, response);
+      return;
+    }
+    const requestId = randomUUID();
+    const name = path.slice(1);
+    if (request.method !== 'POST' || !isDrsOperation(name)) {
+      sendError(response, requestId, new DrsError('UnknownOperationException', 404, `Unknown operation ${request.method} ${path}`));
+      return;
+    }
+    let body: Json | undefined;
+    try {
+      body = parseBody(rawBody);
+      stats.called(name, name === 'StartRecovery' ? startRecoveryTags(body) : undefined);
+      const fault = faults.takeRequestFault(name);
+      if (fault?.kind === 'throttle') throw throttlingError(fault.retryAfterSeconds);
+      if (fault?.kind === 'internalError') throw internalServerError(fault.retryAfterSeconds);
+      const result = OPERATIONS[name](context, body);
+      stats.succeeded(name, result.tags);
+      sendJson(response, result.status, result.body, { 'x-amzn-RequestId': requestId });
+    } catch (error) {
+      if (!body) stats.called(name);
+      const drsError =
+        error instanceof DrsError
+          ? error
+          : new DrsError('InternalServerException', 500, `DRS emulator failure: ${error instanceof Error ? error.message : String(error)}`);
+      stats.failed(name, drsError.errorType);
+      sendError(response, requestId, drsError);
+    }
+  };
+
+  const server = await startLoopbackServer(options.port ?? 0, handle);
+  return {
+    ...server,
+    region,
+    faults,
+    stats,
+    registerSourceServers,
+    jobs: () => store.jobs,
+    setSpeed: (speed) => {
+      if (!(speed > 0)) throw new Error('speed must be positive');
+      context.speed = speed;
+    },
+    stateFile: store.path,
+  };
+};

@@ -1,0 +1,75 @@
+import type { DrsOperationName } from './operationNames';
+
+export const EXECUTION_ID_TAG = 'drs-ledger:executionId';
+export const WAVE_TAG = 'drs-ledger:wave';
+
+export interface WaveStartCount {
+  executionId: string;
+  wave: string;
+  /** StartRecovery requests that carried these tags, whatever their outcome. */
+  calls: number;
+  /** Of those, the ones that created a job. */
+  jobsCreated: number;
+}
+
+export interface DrsStatsSnapshot {
+  /** Every request received, by operation (including those answered with an injected fault). */
+  calls: Partial<Record<DrsOperationName, number>>;
+  succeeded: Partial<Record<DrsOperationName, number>>;
+  /** Error responses, by operation and error type. */
+  errors: Partial<Record<DrsOperationName, Record<string, number>>>;
+  startRecoveryByWave: WaveStartCount[];
+}
+
+/** Request counters, for tests such as "exactly one StartRecovery per wave". */
+export class DrsStats {
+  private snapshotData: DrsStatsSnapshot = DrsStats.empty();
+
+  private static empty(): DrsStatsSnapshot {
+    return { calls: {}, succeeded: {}, errors: {}, startRecoveryByWave: [] };
+  }
+
+  called(operation: DrsOperationName, tags?: Record<string, string>): void {
+    this.snapshotData.calls[operation] = (this.snapshotData.calls[operation] ?? 0) + 1;
+    const wave = this.waveEntry(operation, tags);
+    if (wave) wave.calls += 1;
+  }
+
+  succeeded(operation: DrsOperationName, tags?: Record<string, string>): void {
+    this.snapshotData.succeeded[operation] = (this.snapshotData.succeeded[operation] ?? 0) + 1;
+    const wave = this.waveEntry(operation, tags);
+    if (wave) wave.jobsCreated += 1;
+  }
+
+  failed(operation: DrsOperationName, errorType: string): void {
+    const byType = (this.snapshotData.errors[operation] ??= {});
+    byType[errorType] = (byType[errorType] ?? 0) + 1;
+  }
+
+  /** How many StartRecovery calls carried this execution's wave tags, and how many created a job. */
+  startRecoveryFor(executionId: string, wave: number | string): { calls: number; jobsCreated: number } {
+    const entry = this.snapshotData.startRecoveryByWave.find((w) => w.executionId === executionId && w.wave === String(wave));
+    return { calls: entry?.calls ?? 0, jobsCreated: entry?.jobsCreated ?? 0 };
+  }
+
+  snapshot(): DrsStatsSnapshot {
+    return structuredClone(this.snapshotData);
+  }
+
+  reset(): void {
+    this.snapshotData = DrsStats.empty();
+  }
+
+  private waveEntry(operation: DrsOperationName, tags: Record<string, string> | undefined): WaveStartCount | undefined {
+    if (operation !== 'StartRecovery' || !tags) return undefined;
+    const executionId = tags[EXECUTION_ID_TAG];
+    const wave = tags[WAVE_TAG];
+    if (executionId === undefined || wave === undefined) return undefined;
+    let entry = this.snapshotData.startRecoveryByWave.find((w) => w.executionId === executionId && w.wave === wave);
+    if (!entry) {
+      entry = { executionId, wave, calls: 0, jobsCreated: 0 };
+      this.snapshotData.startRecoveryByWave.push(entry);
+    }
+    return entry;
+  }
+}

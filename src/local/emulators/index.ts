@@ -1,0 +1,5 @@
+/** Local stand-ins for AWS services that the real SDK v3 clients talk to (only `endpoint` differs). */
+export * from './drs';
+export * from './sns';
+export { manualClock, systemClock } from './clock';
+export type { Clock, ManualClock } from './clock';
