@@ -1,0 +1,280 @@
+import { assertNever } from '../src/domain/execution/assertNever';
+import {
+  EventOf,
+  ExecutionEvent,
+  formatDuration,
+  secondsBetween,
+  ServerObservation,
+  waveCounters,
+} from '../src/domain/execution';
+import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
+
+/** Why an event cannot be folded into a view: data, so the stream handler can log and report it. */
+export type ProjectionErrorKind =
+  | 'NoViewYet'
+  | 'AlreadyStarted'
+  | 'WrongExecution'
+  | 'OutOfSequence'
+  | 'UnknownWave'
+  | 'UnknownServer';
+
+export class ProjectionError extends Error {
+  constructor(
+    readonly kind: ProjectionErrorKind,
+    readonly executionId: string,
+    readonly seq: number,
+    message: string,
+  ) {
+    super(`Execution ${executionId} seq ${seq}: ${message}`);
+    this.name = 'ProjectionError';
+  }
+}
+
+export const isProjectionError = (value: unknown): value is ProjectionError => value instanceof ProjectionError;
+
+/** Fields that only a PAUSED view carries; leaving PAUSED drops them. */
+type PausedOnlyField = 'pausedAt' | 'nextWave';
+
+const without = <K extends keyof ExecutionView>(view: ExecutionView, ...keys: K[]): Omit<ExecutionView, K> => {
+  const copy: Partial<ExecutionView> = { ...view };
+  for (const key of keys) delete copy[key];
+  return copy as Omit<ExecutionView, K>;
+};
+
+const leavePaused = (view: ExecutionView): Omit<ExecutionView, PausedOnlyField> => without(view, 'pausedAt', 'nextWave');
+
+/** Recomputes a wave's counters from the view's servers: the view never keeps a counter of its own. */
+const withCounters = (wave: WaveView, servers: readonly ServerExecutionView[]): WaveView => {
+  const inWave = servers.filter((server) => server.waveNumber === wave.waveNumber);
+  return { ...wave, ...waveCounters(inWave.map((server) => ({ serverId: server.serverId, launchStatus: server.status }))) };
+};
+
+const requireWave = (view: ExecutionView, event: ExecutionEvent, waveNumber: number): WaveView => {
+  const wave = view.waveStatuses.find((candidate) => candidate.waveNumber === waveNumber);
+  if (!wave) {
+    throw new ProjectionError('UnknownWave', view.executionId, event.seq, `${event.type} names wave ${waveNumber}, which the plan does not have`);
+  }
+  return wave;
+};
+
+const changeWave = (
+  view: ExecutionView,
+  event: ExecutionEvent,
+  waveNumber: number,
+  change: (wave: WaveView) => WaveView,
+): WaveView[] => {
+  requireWave(view, event, waveNumber);
+  return view.waveStatuses.map((wave) => (wave.waveNumber === waveNumber ? change(wave) : wave));
+};
+
+/** Applies DRS observations to a wave's servers, the way the domain does (launchTime on the first LAUNCHED). */
+const observe = (
+  view: ExecutionView,
+  event: ExecutionEvent,
+  waveNumber: number,
+  observed: readonly ServerObservation[],
+): Pick<ExecutionView, 'serverExecutions' | 'waveStatuses'> => {
+  requireWave(view, event, waveNumber);
+  const byId = new Map(observed.map((server) => [server.serverId, server]));
+  const serverExecutions = view.serverExecutions.map((server): ServerExecutionView => {
+    const seen = server.waveNumber === waveNumber ? byId.get(server.serverId) : undefined;
+    if (!seen) return server;
+    byId.delete(server.serverId);
+    const next: ServerExecutionView = { ...server, status: seen.launchStatus };
+    if (seen.recoveryInstanceId !== undefined) next.recoveryInstanceId = seen.recoveryInstanceId;
+    if (seen.failureReason !== undefined) next.failureReason = seen.failureReason;
+    if (seen.hostname !== undefined) next.hostname = seen.hostname;
+    if (seen.launchStatus === 'LAUNCHED' && server.launchTime === undefined) next.launchTime = event.occurredAt;
+    return next;
+  });
+  const unknown = [...byId.keys()];
+  if (unknown.length) {
+    throw new ProjectionError('UnknownServer', view.executionId, event.seq, `${event.type} names servers outside wave ${waveNumber}: ${unknown.join(', ')}`);
+  }
+  const waveStatuses = view.waveStatuses.map((wave) =>
+    wave.waveNumber === waveNumber ? withCounters(wave, serverExecutions) : wave,
+  );
+  return { serverExecutions, waveStatuses };
+};
+
+const ended = (endTime: string, durationSeconds: number) => ({
+  endTime,
+  durationSeconds,
+  duration: formatDuration(durationSeconds),
+});
+
+const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
+  const { plan, executionType, initiatedBy, accountContext } = event.data;
+  const serverExecutions = plan.waves.flatMap((wave, index) =>
+    wave.sourceServerIds.map((serverId): ServerExecutionView => ({ serverId, waveNumber: index + 1, status: 'NOT_STARTED' })),
+  );
+  const waveStatuses = plan.waves.map((wave, index): WaveView =>
+    withCounters(
+      {
+        waveNumber: index + 1,
+        waveName: wave.waveName,
+        status: 'PENDING',
+        pauseBeforeWave: wave.pauseBeforeWave === true,
+        serversLaunched: 0,
+        serversCompleted: 0,
+        serversFailed: 0,
+      },
+      serverExecutions,
+    ),
+  );
+  const view: ExecutionView = {
+    executionId: event.executionId,
+    planId: event.planId,
+    planName: plan.planName,
+    status: 'RUNNING',
+    executionType,
+    initiatedBy,
+    startTime: event.occurredAt,
+    currentWave: 1,
+    totalWaves: waveStatuses.length,
+    totalServers: serverExecutions.length,
+    waveStatuses,
+    serverExecutions,
+    seq: event.seq,
+    lastEventAt: event.occurredAt,
+  };
+  if (accountContext) view.accountContext = accountContext;
+  if (plan.rtoTargetMinutes !== undefined) view.rtoTargetMinutes = plan.rtoTargetMinutes;
+  return view;
+};
+
+/** Folds one event of a started execution; `view` already carries the event's seq and time. */
+const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView => {
+  switch (event.type) {
+    case 'ExecutionStarted':
+      throw new ProjectionError('AlreadyStarted', view.executionId, event.seq, 'ExecutionStarted after the execution started');
+    case 'StateMachineAttached':
+      return { ...view, stepFunctionArn: event.data.executionArn };
+    case 'WaveStartRequested':
+      return {
+        ...view,
+        currentWave: event.data.waveNumber,
+        waveStatuses: changeWave(view, event, event.data.waveNumber, (wave) => ({ ...wave, status: 'STARTING' })),
+      };
+    case 'WaveStarted': {
+      const observed = observe(view, event, event.data.waveNumber, event.data.servers);
+      return {
+        ...view,
+        ...observed,
+        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'IN_PROGRESS',
+          drsJobId: event.data.drsJobId,
+          drsJobStatus: 'PENDING',
+          startTime: event.occurredAt,
+        })),
+      };
+    }
+    case 'WaveStartFailed':
+      return {
+        ...view,
+        waveStatuses: changeWave(view, event, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'PENDING',
+          failureReason: `${event.data.error.code}: ${event.data.error.message}`,
+        })),
+      };
+    case 'WavePolled': {
+      const observed = observe(view, event, event.data.waveNumber, event.data.servers);
+      return {
+        ...view,
+        ...observed,
+        lastPolled: event.occurredAt,
+        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) => ({
+          ...wave,
+          drsJobStatus: event.data.drsJobStatus,
+        })),
+      };
+    }
+    case 'WaveCompleted':
+      return {
+        ...view,
+        waveStatuses: changeWave(view, event, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'COMPLETED',
+          endTime: event.occurredAt,
+        })),
+      };
+    case 'WaveFailed':
+      return {
+        ...view,
+        waveStatuses: changeWave(view, event, event.data.waveNumber, (wave) => ({
+          ...wave,
+          status: 'FAILED',
+          endTime: event.occurredAt,
+          failureReason: event.data.reason,
+        })),
+      };
+    case 'PauseRequested':
+      return { ...view, pauseRequested: { by: event.data.requestedBy, at: event.occurredAt } };
+    case 'ExecutionPaused':
+      // The request is honoured: like the domain, the view forgets it once the execution is paused.
+      return {
+        ...without(view, 'pauseRequested'),
+        status: 'PAUSED',
+        pausedAt: event.occurredAt,
+        nextWave: event.data.nextWave,
+      };
+    case 'ExecutionResumed':
+      return { ...leavePaused(view), status: 'RUNNING', currentWave: event.data.nextWave, resumedAt: event.occurredAt };
+    case 'CancelRequested': {
+      const reason = event.data.reason === undefined ? {} : { reason: event.data.reason };
+      return { ...view, cancelRequested: { by: event.data.requestedBy, at: event.occurredAt, ...reason } };
+    }
+    case 'ExecutionCancelled': {
+      const reason = event.data.reason === undefined ? {} : { reason: event.data.reason };
+      return {
+        ...leavePaused(view),
+        status: 'CANCELLED',
+        cancelRequested: view.cancelRequested ?? { by: event.data.cancelledBy, at: event.occurredAt, ...reason },
+        ...ended(event.occurredAt, secondsBetween(view.startTime, event.occurredAt)),
+      };
+    }
+    case 'Finalized':
+      return { ...leavePaused(view), status: 'COMPLETED', ...ended(event.data.endTime, event.data.durationSeconds) };
+    case 'ExecutionFailed':
+      return {
+        ...leavePaused(view),
+        status: 'FAILED',
+        failureReason: event.data.reason,
+        ...ended(event.occurredAt, secondsBetween(view.startTime, event.occurredAt)),
+      };
+    case 'NotificationSent':
+    case 'NotificationFailed':
+      return view;
+    default:
+      return assertNever(event, 'event');
+  }
+};
+
+/**
+ * The executions read model as a fold of the ledger. Pure. Throws a ProjectionError for an event that
+ * cannot follow the view (wrong execution, not the next seq, a wave or server the plan does not have).
+ */
+export const projectExecutionView = (view: ExecutionView | undefined, event: ExecutionEvent): ExecutionView => {
+  if (view === undefined) {
+    if (event.type !== 'ExecutionStarted') {
+      throw new ProjectionError('NoViewYet', event.executionId, event.seq, `${event.type} before ExecutionStarted`);
+    }
+    if (event.seq !== 1) {
+      throw new ProjectionError('OutOfSequence', event.executionId, event.seq, 'ExecutionStarted must be seq 1');
+    }
+    return startView(event);
+  }
+  if (event.executionId !== view.executionId) {
+    throw new ProjectionError('WrongExecution', view.executionId, event.seq, `event belongs to execution ${event.executionId}`);
+  }
+  if (event.seq !== view.seq + 1) {
+    throw new ProjectionError('OutOfSequence', view.executionId, event.seq, `expected seq ${view.seq + 1}`);
+  }
+  return foldStarted({ ...view, seq: event.seq, lastEventAt: event.occurredAt }, event);
+};
+
+/** The view a whole history gives: a fold from nothing. */
+export const replayView = (events: readonly ExecutionEvent[]): ExecutionView | undefined =>
+  events.reduce<ExecutionView | undefined>(projectExecutionView, undefined);

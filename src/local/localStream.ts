@@ -1,0 +1,178 @@
+import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { ItemWrittenListener } from '../adapters/dynamodb/eventStore';
+import { EVENT_ATTRIBUTES } from '../adapters/dynamodb/keys';
+import type { Item } from '../adapters/dynamodb/marshalEvent';
+import { itemSizeBytes, toStreamImage } from '../adapters/dynamodb/streamImage';
+
+/** What a stream-triggered Lambda is: the projector's handler, or anything shaped like it. */
+export type StreamConsumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
+
+export interface LocalStreamLogger {
+  error(message: string, ...extra: unknown[]): void;
+}
+
+export interface LocalStreamOptions {
+  consumer: StreamConsumer;
+  /** The events table whose stream this stands in for. */
+  tableName: string;
+  region: string;
+  /**
+   * immediate: each written item is delivered, and awaited, before the append returns (tests, the CLI).
+   * batched: items are buffered until `flush()`.
+   */
+  mode?: 'immediate' | 'batched';
+  /** Immediate mode: deliveries of a failing record before it is set aside in `deadLetters` (default 3). */
+  maxAttempts?: number;
+  now?: () => Date;
+  /** The stream's label in its ARN; DynamoDB uses the creation time, e.g. 2026-01-01T00:00:00.000. */
+  streamLabel?: string;
+  logger?: LocalStreamLogger;
+}
+
+export interface FlushOptions {
+  /** Records per invocation (Lambda's default is 100). */
+  batchSize?: number;
+  /** Chance, 0 to 1, that a record is delivered a second time (Lambda reads at least once). */
+  duplicateRate?: number;
+  /** Deliver the records in random order. */
+  shuffle?: boolean;
+  /** Source of randomness for duplication and shuffling, for reproducible runs (default Math.random). */
+  random?: () => number;
+}
+
+export interface FlushResult {
+  delivered: number;
+  batches: number;
+  /** Records the consumer reported as failed (or every record of a batch whose invocation threw). */
+  failed: DynamoDBRecord[];
+}
+
+/** Sequence numbers increase across every local stream of the process, like a shard's. */
+let lastSequenceNumber = 0n;
+const SEQUENCE_DIGITS_PER_MS = 10n ** 8n;
+
+const nextSequenceNumber = (now: Date): string => {
+  // Milliseconds times 10^8: 21 digits today, numerically and lexically increasing.
+  const floor = BigInt(now.getTime()) * SEQUENCE_DIGITS_PER_MS;
+  lastSequenceNumber = lastSequenceNumber < floor ? floor : lastSequenceNumber + 1n;
+  return lastSequenceNumber.toString();
+};
+
+/**
+ * dynalite has no DynamoDB Streams: this turns each item the event store writes into the stream record
+ * DynamoDB would have produced (INSERT, NEW_IMAGE view) and hands it to the same consumer Lambda would.
+ * Register `listener` as the event store's ItemWrittenListener.
+ */
+export class LocalDynamoStream {
+  private readonly consumer: StreamConsumer;
+  private readonly now: () => Date;
+  private readonly mode: 'immediate' | 'batched';
+  private readonly maxAttempts: number;
+  private readonly eventSourceARN: string;
+  private readonly buffered: DynamoDBRecord[] = [];
+  private readonly setAside: DynamoDBRecord[] = [];
+
+  constructor(private readonly options: LocalStreamOptions) {
+    this.consumer = options.consumer;
+    this.now = options.now ?? (() => new Date());
+    this.mode = options.mode ?? 'immediate';
+    this.maxAttempts = options.maxAttempts ?? 3;
+    const label = options.streamLabel ?? this.now().toISOString().replace(/Z$/, '');
+    this.eventSourceARN = `arn:aws:dynamodb:${options.region}:000000000000:table/${options.tableName}/stream/${label}`;
+  }
+
+  /** The event store's ItemWrittenListener. */
+  readonly listener: ItemWrittenListener = async (item) => {
+    const record = this.toRecord(item);
+    if (this.mode === 'batched') {
+      this.buffered.push(record);
+      return;
+    }
+    await this.deliverNow(record);
+  };
+
+  /** Records waiting for `flush()` (batched mode). */
+  get pending(): readonly DynamoDBRecord[] {
+    return this.buffered;
+  }
+
+  /** Immediate mode: records still failing after `maxAttempts` deliveries, like an on-failure destination. */
+  get deadLetters(): readonly DynamoDBRecord[] {
+    return this.setAside;
+  }
+
+  /** The stream record DynamoDB writes for a new item of the events table. */
+  toRecord(item: Item): DynamoDBRecord {
+    const now = this.now();
+    const keys: Item = {};
+    for (const name of [EVENT_ATTRIBUTES.executionId, EVENT_ATTRIBUTES.seq]) {
+      const value = item[name];
+      if (!value) throw new Error(`Events table item has no key attribute ${name}`);
+      keys[name] = value;
+    }
+    return {
+      eventID: randomUUID().replace(/-/g, ''),
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: this.options.region,
+      eventSourceARN: this.eventSourceARN,
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(now.getTime() / 1000),
+        Keys: toStreamImage(keys),
+        NewImage: toStreamImage(item),
+        SequenceNumber: nextSequenceNumber(now),
+        SizeBytes: itemSizeBytes(keys) + itemSizeBytes(item),
+        StreamViewType: 'NEW_IMAGE',
+      },
+    };
+  }
+
+  /** Delivers the buffered records, optionally duplicated and shuffled, in batches, one invocation at a time. */
+  async flush(options: FlushOptions = {}): Promise<FlushResult> {
+    const random = options.random ?? Math.random;
+    const batchSize = options.batchSize ?? 100;
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a positive integer, got ${batchSize}`);
+    const records = this.buffered.splice(0, this.buffered.length);
+    const duplicateRate = options.duplicateRate ?? 0;
+    const delivery = records.flatMap((record) => (random() < duplicateRate ? [record, record] : [record]));
+    if (options.shuffle) {
+      for (let i = delivery.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(random() * (i + 1));
+        [delivery[i], delivery[j]] = [delivery[j] as DynamoDBRecord, delivery[i] as DynamoDBRecord];
+      }
+    }
+    const failed: DynamoDBRecord[] = [];
+    let batches = 0;
+    for (let start = 0; start < delivery.length; start += batchSize) {
+      batches += 1;
+      failed.push(...(await this.invoke(delivery.slice(start, start + batchSize))));
+    }
+    return { delivered: delivery.length, batches, failed };
+  }
+
+  private async deliverNow(record: DynamoDBRecord): Promise<void> {
+    for (let attempt = 1; attempt <= this.maxAttempts; attempt += 1) {
+      if ((await this.invoke([record])).length === 0) return;
+    }
+    this.setAside.push(record);
+    this.options.logger?.error('Local stream record kept failing; set aside', {
+      sequenceNumber: record.dynamodb?.SequenceNumber,
+      keys: record.dynamodb?.Keys,
+    });
+  }
+
+  /** One invocation; returns the records that failed. A consumer that throws fails its whole batch. */
+  private async invoke(records: DynamoDBRecord[]): Promise<DynamoDBRecord[]> {
+    let response: DynamoDBBatchResponse;
+    try {
+      response = await this.consumer({ Records: records });
+    } catch (error) {
+      this.options.logger?.error('Local stream consumer threw; the whole batch failed', { error });
+      return records;
+    }
+    const failedIds = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    return records.filter((record) => failedIds.has(record.dynamodb?.SequenceNumber ?? ''));
+  }
+}

@@ -1,0 +1,289 @@
+import fc from 'fast-check';
+import {
+  decide,
+  ExecutionCommand,
+  ExecutionEvent,
+  ExecutionState,
+  fold,
+  initialState,
+  LaunchStatus,
+  ServerObservation,
+  StartedExecution,
+  WaveState,
+} from '../../../src/domain/execution';
+import type { RecoveryPlan } from '../../../src/domain/plan';
+
+export const OPERATOR = 'ops@example.com';
+export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
+export const at = (seconds: number): string => new Date(T0 + seconds * 1000).toISOString();
+export const serverId = (n: number): string => `s-${String(n).padStart(17, '0')}`;
+export const drsJobId = (n: number): string => `drsjob-${String(n).padStart(17, '0')}`;
+
+/** Runs commands through the real decider; a rejected command throws (for hand-written scenarios). */
+export class History {
+  readonly events: ExecutionEvent[] = [];
+  state: ExecutionState = initialState();
+
+  constructor(
+    readonly executionId: string,
+    readonly plan: RecoveryPlan,
+  ) {}
+
+  start(atSecond = 0, extra: Partial<Extract<ExecutionCommand, { type: 'StartExecution' }>> = {}): this {
+    return this.run({
+      type: 'StartExecution',
+      executionId: this.executionId,
+      plan: this.plan,
+      executionType: 'DRILL',
+      initiatedBy: OPERATOR,
+      at: at(atSecond),
+      ...extra,
+    });
+  }
+
+  run(command: ExecutionCommand): this {
+    const decision = decide(command, this.state);
+    if (!decision.ok) throw new Error(`${command.type} rejected: ${JSON.stringify(decision.rejection)}`);
+    this.events.push(...decision.events);
+    this.state = fold(decision.events, this.state);
+    return this;
+  }
+
+  /** Starts wave `waveNumber` with every server PENDING in the job. */
+  waveStarted(waveNumber: number, atSecond: number): this {
+    const wave = this.plan.waves[waveNumber - 1];
+    if (!wave) throw new Error(`no wave ${waveNumber}`);
+    return this.run({
+      type: 'RecordWaveStarted',
+      waveNumber,
+      drsJobId: drsJobId(waveNumber),
+      servers: wave.sourceServerIds.map((id) => ({ serverId: id, launchStatus: 'PENDING', hostname: `host-${id.slice(-2)}` })),
+      at: at(atSecond),
+    });
+  }
+
+  /** Observes every server of the wave LAUNCHED and the job COMPLETED. */
+  waveLaunched(waveNumber: number, atSecond: number): this {
+    const wave = this.plan.waves[waveNumber - 1];
+    if (!wave) throw new Error(`no wave ${waveNumber}`);
+    return this.run({
+      type: 'ObserveWave',
+      waveNumber,
+      drsJobStatus: 'COMPLETED',
+      servers: wave.sourceServerIds.map((id) => ({ serverId: id, launchStatus: 'LAUNCHED', recoveryInstanceId: `i-${id.slice(-17)}` })),
+      at: at(atSecond),
+    });
+  }
+}
+
+export const twoWavePlan = (planId = 'rp-two-waves'): RecoveryPlan => ({
+  planId,
+  planName: 'Production DR Plan',
+  rtoTargetMinutes: 60,
+  waves: [
+    { waveName: 'Database Tier', sourceServerIds: [serverId(1), serverId(2)] },
+    { waveName: 'Application Tier', sourceServerIds: [serverId(3)], pauseBeforeWave: true },
+  ],
+});
+
+// ---- random histories -------------------------------------------------------------------------
+
+const STEP_KINDS = [
+  'Advance',
+  'RecordWaveStarted',
+  'RecordWaveStartFailure',
+  'ReclaimWaveStart',
+  'ObserveWave',
+  'RequestPause',
+  'Resume',
+  'RequestCancel',
+  'Finalize',
+  'Fail',
+  'AttachStateMachine',
+  'RecordNotification',
+] as const;
+type StepKind = (typeof STEP_KINDS)[number];
+
+/** One random command, made concrete against the state it meets. */
+export interface Step {
+  kind: StepKind;
+  pick: number;
+  flag: boolean;
+  /** Per server of the targeted wave: how the job or the observation reports it. */
+  statuses: number[];
+}
+
+const weighted = (kind: StepKind, weight: number) => ({ arbitrary: fc.constant(kind), weight });
+
+export const stepArb: fc.Arbitrary<Step> = fc.record({
+  kind: fc.oneof(
+    // Terminal commands are rare, so that many histories get through several waves first.
+    weighted('ObserveWave', 60),
+    weighted('RecordWaveStarted', 36),
+    weighted('Resume', 24),
+    weighted('Finalize', 18),
+    weighted('RecordNotification', 9),
+    weighted('RequestPause', 6),
+    weighted('RecordWaveStartFailure', 6),
+    weighted('Advance', 6),
+    weighted('ReclaimWaveStart', 3),
+    weighted('AttachStateMachine', 3),
+    weighted('RequestCancel', 2),
+    weighted('Fail', 1),
+  ),
+  pick: fc.nat(20),
+  flag: fc.boolean(),
+  statuses: fc.array(fc.nat(19), { maxLength: 4 }),
+});
+
+export const planArb = (planId: string): fc.Arbitrary<RecoveryPlan> =>
+  fc
+    .array(fc.record({ servers: fc.integer({ min: 1, max: 3 }), pauseBeforeWave: fc.nat(3).map((n) => n === 0) }), {
+      minLength: 1,
+      maxLength: 4,
+    })
+    .map((waves) => {
+      let next = 0;
+      return {
+        planId,
+        planName: `Plan ${planId}`,
+        waves: waves.map((wave, index) => ({
+          waveName: `Wave ${index + 1}`,
+          sourceServerIds: Array.from({ length: wave.servers }, () => serverId((next += 1))),
+          ...(wave.pauseBeforeWave ? { pauseBeforeWave: true } : {}),
+        })),
+      };
+    });
+
+export interface HistorySpec {
+  plan: RecoveryPlan;
+  executionType: 'DRILL' | 'RECOVERY';
+  withAccount: boolean;
+  steps: Step[];
+}
+
+export const historySpecArb = (planId: string, maxSteps = 30): fc.Arbitrary<HistorySpec> =>
+  fc.record({
+    plan: planArb(planId),
+    executionType: fc.constantFrom('DRILL' as const, 'RECOVERY' as const),
+    withAccount: fc.boolean(),
+    steps: fc.array(stepArb, { maxLength: maxSteps, size: 'max' }),
+  });
+
+const targetWave = (state: StartedExecution, step: Step, wanted: WaveState['status']): WaveState | undefined =>
+  state.waves.find((wave) => wave.status === wanted) ?? state.waves[step.pick % state.waves.length];
+
+const jobStatus = (code: number): LaunchStatus | undefined =>
+  code < 1 ? undefined : code < 14 ? 'PENDING' : code < 17 ? 'IN_PROGRESS' : code < 19 ? 'LAUNCHED' : 'FAILED';
+
+const observedStatus = (code: number): LaunchStatus | undefined =>
+  code < 2 ? undefined : code < 4 ? 'PENDING' : code < 6 ? 'IN_PROGRESS' : code < 18 ? 'LAUNCHED' : code < 19 ? 'FAILED' : 'TERMINATED';
+
+const observation = (id: string, status: LaunchStatus, step: Step): ServerObservation => ({
+  serverId: id,
+  launchStatus: status,
+  ...(status === 'LAUNCHED' ? { recoveryInstanceId: `i-${id.slice(-17)}` } : {}),
+  ...(status === 'FAILED' ? { failureReason: 'LAUNCH_FAILED: insufficient capacity' } : {}),
+  ...(step.flag ? { hostname: `host-${id.slice(-3)}` } : {}),
+});
+
+const observations = (wave: WaveState, step: Step, status: (code: number) => LaunchStatus | undefined): ServerObservation[] =>
+  wave.servers.flatMap((server, index) => {
+    const code = step.statuses[index] ?? 10;
+    const seen = status(code);
+    return seen ? [observation(server.serverId, seen, step)] : [];
+  });
+
+/** A concrete command for a step, aimed at the state it meets (the decider may still refuse it). */
+const commandFor = (state: StartedExecution, step: Step, time: string): ExecutionCommand => {
+  switch (step.kind) {
+    case 'Advance':
+      return { type: 'Advance', at: time };
+    case 'RecordWaveStarted': {
+      const wave = targetWave(state, step, 'STARTING');
+      const servers = wave ? observations(wave, step, jobStatus) : [];
+      return { type: 'RecordWaveStarted', waveNumber: wave?.waveNumber ?? 1, drsJobId: drsJobId(state.version), servers, at: time };
+    }
+    case 'RecordWaveStartFailure': {
+      const wave = targetWave(state, step, 'STARTING');
+      return {
+        type: 'RecordWaveStartFailure',
+        waveNumber: wave?.waveNumber ?? 1,
+        error: step.pick % 4 ? { code: 'ThrottlingException', message: 'Rate exceeded' } : { code: 'ValidationException', message: 'refused' },
+        retryable: step.pick % 4 !== 0,
+        at: time,
+      };
+    }
+    case 'ReclaimWaveStart':
+      return { type: 'ReclaimWaveStart', waveNumber: targetWave(state, step, 'STARTING')?.waveNumber ?? 1, at: time };
+    case 'ObserveWave': {
+      const wave = targetWave(state, step, 'IN_PROGRESS');
+      // A job that completes early with servers not launched fails the wave: keep that the rarer case.
+      const drsJobStatus = step.pick % 6 === 0 ? 'COMPLETED' : step.pick % 6 === 1 ? 'PENDING' : 'STARTED';
+      return { type: 'ObserveWave', waveNumber: wave?.waveNumber ?? 1, drsJobStatus, servers: wave ? observations(wave, step, observedStatus) : [], at: time };
+    }
+    case 'RequestPause':
+      return { type: 'RequestPause', requestedBy: OPERATOR, at: time };
+    case 'Resume':
+      return { type: 'Resume', resumedBy: OPERATOR, at: time };
+    case 'RequestCancel':
+      return { type: 'RequestCancel', requestedBy: OPERATOR, ...(step.flag ? { reason: 'drill window closed' } : {}), at: time };
+    case 'Finalize':
+      return { type: 'Finalize', at: time };
+    case 'Fail':
+      return { type: 'Fail', reason: 'operator aborted', at: time };
+    case 'AttachStateMachine':
+      return { type: 'AttachStateMachine', executionArn: `arn:aws:states:us-east-1:123456789012:execution:dr:${state.executionId}-${step.pick % 2}`, at: time };
+    case 'RecordNotification':
+      return {
+        type: 'RecordNotification',
+        forSeq: (step.pick % state.version) + 1,
+        outcome: step.flag ? { messageId: `msg-${step.pick}` } : { error: { code: 'SNS', message: 'unavailable' } },
+        at: time,
+      };
+  }
+};
+
+export interface GeneratedHistory {
+  events: ExecutionEvent[];
+  /** The domain state after each prefix: states[i] is the state after events[0..i]. */
+  states: ExecutionState[];
+  state: ExecutionState;
+}
+
+/** Plays a spec through the real decide: StartExecution, then each step that the decider accepts. */
+export const playHistory = (executionId: string, spec: HistorySpec): GeneratedHistory => {
+  const events: ExecutionEvent[] = [];
+  const states: ExecutionState[] = [];
+  let state: ExecutionState = initialState();
+  let clock = 0;
+  const apply = (command: ExecutionCommand) => {
+    const decision = decide(command, state);
+    if (!decision.ok) return;
+    for (const event of decision.events) {
+      state = fold([event], state);
+      events.push(event);
+      states.push(state);
+    }
+  };
+  apply({
+    type: 'StartExecution',
+    executionId,
+    plan: spec.plan,
+    executionType: spec.executionType,
+    initiatedBy: OPERATOR,
+    ...(spec.withAccount ? { accountContext: { accountId: '123456789012', region: 'us-east-1', roleName: 'DRSOrchestrationRole' } } : {}),
+    at: at(clock),
+  });
+  for (const step of spec.steps) {
+    // A reclaim needs the start lease (5 minutes) to have expired; everything else comes 30 s apart.
+    clock += step.kind === 'ReclaimWaveStart' ? 360 : 30 + step.pick;
+    if (state.status === 'NOT_STARTED') break;
+    apply(commandFor(state, step, at(clock)));
+  }
+  return { events, states, state };
+};
+
+/** The same events under another execution id (their hash chain is computed when they are appended). */
+export const renamed = (events: readonly ExecutionEvent[], executionId: string): ExecutionEvent[] =>
+  events.map((event) => ({ ...event, executionId }));
