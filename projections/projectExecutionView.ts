@@ -161,7 +161,8 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
       return {
         ...view,
         ...observed,
-        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) => ({
+        // Like the domain: an earlier attempt's start failure no longer describes a wave that did start.
+        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, ({ failureReason: _previousAttempt, ...wave }) => ({
           ...wave,
           status: 'IN_PROGRESS',
           drsJobId: event.data.drsJobId,

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ExecutionView } from '../../projections/executionView';
 import { isProjectionError, projectExecutionView, replayView } from '../../projections/projectExecutionView';
-import { ExecutionEvent, ExecutionState, isStarted, waveCounters } from '../../src/domain/execution';
+import { ExecutionEvent, ExecutionState, isStarted, waveCounters, WaveState } from '../../src/domain/execution';
 import { at, drsJobId, History, historySpecArb, OPERATOR, playHistory, serverId, twoWavePlan } from './support/histories';
 
 /** "These events give this view": the given events are folded, then the event under test. */
@@ -100,10 +100,19 @@ describe('projectExecutionView', () => {
         retryable: true,
         at: at(30),
       });
-      // A retryable failure is followed at once by a new claim: look at the view right after the failure.
+      // Look at the view right after the failure, whatever the decider emits with it.
       const failedAt = history.events.findIndex((event) => event.type === 'WaveStartFailed');
       const view = given(history.events.slice(0, failedAt)).when(history.events[failedAt]);
       expect(view.waveStatuses[0]).toMatchObject({ status: 'PENDING', failureReason: 'ThrottlingException: Rate exceeded' });
+    });
+
+    it('WaveStarted after a failed attempt drops that attempt\'s failure', () => {
+      const history = started()
+        .run({ type: 'RecordWaveStartFailure', waveNumber: 1, error: { code: 'ThrottlingException', message: 'Rate exceeded' }, retryable: true, at: at(30) })
+        .run({ type: 'Advance', at: at(60) })
+        .waveStarted(1, 90);
+      expect(history.events.map((event) => event.type).slice(2)).toEqual(['WaveStartFailed', 'WaveStartRequested', 'WaveStarted']);
+      expect(replayView(history.events)?.waveStatuses[0]).not.toHaveProperty('failureReason');
     });
 
     it('StateMachineAttached records the state machine execution', () => {
@@ -281,9 +290,9 @@ describe('projectExecutionView', () => {
       expect(view.seq).toBe(state.version);
       expect(view.lastEventAt).toBe(state.lastEventAt);
       expect(view.totalWaves).toBe(state.waves.length);
-      expect(view.waveStatuses.map(({ waveNumber, status, drsJobId: job, drsJobStatus, startTime, endTime }) => ({ waveNumber, status, job, drsJobStatus, startTime, endTime }))).toEqual(
-        state.waves.map(({ waveNumber, status, drsJobId: job, drsJobStatus, startTime, endTime }) => ({ waveNumber, status, job, drsJobStatus, startTime, endTime })),
-      );
+      const waveFacts = ({ waveNumber, status, drsJobId: job, drsJobStatus, startTime, endTime, failureReason }: ExecutionView['waveStatuses'][number] | WaveState) =>
+        ({ waveNumber, status, job, drsJobStatus, startTime, endTime, failureReason });
+      expect(view.waveStatuses.map(waveFacts)).toEqual(state.waves.map(waveFacts));
       expect(view.waveStatuses.map(({ serversLaunched, serversCompleted, serversFailed }) => ({ serversLaunched, serversCompleted, serversFailed }))).toEqual(
         state.waves.map((wave) => waveCounters(wave.servers)),
       );
