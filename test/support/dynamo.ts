@@ -11,13 +11,14 @@ export interface DynamoTestContext {
   config: AppConfig;
 }
 
-/** An in-memory dynalite on a free port, with the project's tables under a fresh prefix. */
-export const startTestDynamo = async (): Promise<DynamoTestContext> => {
+/** An in-memory dynalite on a free port, with the project's tables under a fresh prefix; `env` adds configuration. */
+export const startTestDynamo = async (env: NodeJS.ProcessEnv = {}): Promise<DynamoTestContext> => {
   const dynamo = await startEmbeddedDynamo();
   const config = configFromEnv({
     DYNAMODB_ENDPOINT: dynamo.endpoint,
     DRS_LEDGER_LOCAL: 'true',
     DRS_LEDGER_TABLE_PREFIX: `t${randomUUID().slice(0, 8)}`,
+    ...env,
   });
   const client = createDynamoDbClient(config);
   await createTables(client, config.tables);

@@ -37,8 +37,8 @@ const capturingLogger = (lines: Array<Record<string, unknown>>): Logger => {
  * The execution-handler in process against an embedded dynalite, with the projector fed by the local
  * stream exactly as on AWS. Services other than DynamoDB come from `options.overrides` (the emulators).
  */
-export const startHandlerHarness = async (options: WiringOptions = {}): Promise<HandlerHarness> => {
-  const dynamo = await startTestDynamo();
+export const startHandlerHarness = async (options: WiringOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<HandlerHarness> => {
+  const dynamo = await startTestDynamo(env);
   const logLines: Array<Record<string, unknown>> = [];
   const logger = capturingLogger(logLines);
   let deps: OperationDeps | undefined;

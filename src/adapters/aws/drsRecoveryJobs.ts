@@ -1,4 +1,5 @@
 import {
+  DescribeJobLogItemsCommand,
   DescribeJobsCommand,
   DescribeSourceServersCommand,
   DrsClient,
@@ -107,9 +108,34 @@ export class DrsRecoveryJobs implements RecoveryJobs {
           nextToken = output.nextToken;
         } while (nextToken);
       }
+      for (const job of jobs.values()) await this.addFailureReasons(job, account);
       return jobs;
     } catch (error) {
       throw toRecoveryJobsError(error);
+    }
+  }
+
+  /**
+   * DescribeJobs says a server FAILED but not why; the job's log does (LAUNCH_FAILED with rawError).
+   * Read only for jobs with failed servers that have no reason yet.
+   */
+  private async addFailureReasons(job: RecoveryJob, account?: AccountContext): Promise<void> {
+    const failed = job.servers.filter((server) => server.launchStatus === 'FAILED' && !server.failureReason);
+    if (failed.length === 0) return;
+    const reasons = new Map<string, string>();
+    let nextToken: string | undefined;
+    do {
+      const output = await this.client(account).send(new DescribeJobLogItemsCommand({ jobID: job.jobId, maxResults: 1000, nextToken }));
+      for (const item of output.items ?? []) {
+        const serverId = item.eventData?.sourceServerID;
+        const rawError = item.eventData?.rawError;
+        if (item.event === 'LAUNCH_FAILED' && serverId && rawError) reasons.set(serverId, rawError);
+      }
+      nextToken = output.nextToken;
+    } while (nextToken);
+    for (const server of failed) {
+      const reason = reasons.get(server.serverId);
+      if (reason) server.failureReason = reason;
     }
   }
 
