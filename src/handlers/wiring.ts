@@ -1,3 +1,4 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../config';
 import { createDynamoDbClient } from '../adapters/dynamodb/client';
 import { DynamoExecutionEventStore, ItemWrittenListener } from '../adapters/dynamodb/eventStore';
@@ -20,6 +21,8 @@ const once = <T>(factory: () => Promise<T>): (() => Promise<T>) => {
 };
 
 export interface WiringOptions {
+  /** A DynamoDB client to share (the local stack's and tests' own); one is created otherwise. */
+  dynamo?: DynamoDBClient;
   /** Locally, the stand-in for the events table's stream. */
   onEventWritten?: ItemWrittenListener;
   now?: () => string;
@@ -33,7 +36,7 @@ export interface WiringOptions {
  * services' SDK clients are imported lazily, on an operation's first call to them.
  */
 export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = {}): OperationDeps => {
-  const dynamo = createDynamoDbClient(config);
+  const dynamo = options.dynamo ?? createDynamoDbClient(config);
   const { stateMachineArn, notificationTopicArn } = config;
   return {
     config,

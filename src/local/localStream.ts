@@ -67,7 +67,7 @@ const nextSequenceNumber = (now: Date): string => {
 export class LocalDynamoStream {
   private readonly consumer: StreamConsumer;
   private readonly now: () => Date;
-  private readonly mode: 'immediate' | 'batched';
+  private mode: 'immediate' | 'batched';
   private readonly maxAttempts: number;
   private readonly eventSourceARN: string;
   private readonly buffered: DynamoDBRecord[] = [];
@@ -91,6 +91,18 @@ export class LocalDynamoStream {
     }
     await this.deliverNow(record);
   };
+
+  /** Holds records back, as a stream whose consumer lags: views fall behind the ledger until `catchUp()`. */
+  pause(): void {
+    this.mode = 'batched';
+  }
+
+  /** Delivers what was held back, in order, and goes back to immediate delivery. */
+  async catchUp(): Promise<FlushResult> {
+    const result = await this.flush();
+    this.mode = this.options.mode ?? 'immediate';
+    return result;
+  }
 
   /** Records waiting for `flush()` (batched mode). */
   get pending(): readonly DynamoDBRecord[] {

@@ -4,7 +4,7 @@ import type { OperationDeps } from './deps';
 import { handleCommand } from './handleCommand';
 import { loadExecution } from './loadExecution';
 import { react } from './reactions/react';
-import { settleTerminal } from './reactions/settleOutcome';
+import { settleTerminal, settlingLost } from './reactions/settleOutcome';
 import { fromRejection, ok, OperationResponse } from './responses';
 
 export interface ExecutionRef {
@@ -36,7 +36,7 @@ export const completeExecution = async (
   const state = await react(deps, outcome);
   if (state.status !== 'COMPLETED') throw new Error(`Execution ${executionId} finalized but is ${state.status}`);
   // A repeated finalize appends nothing, but still repairs a notification a crash left unsent.
-  if (outcome.appended.length === 0 && !state.notifiedSeqs.includes(state.endedAtSeq)) await settleTerminal(deps, state);
+  if (outcome.appended.length === 0 && settlingLost(state, deps.now())) await settleTerminal(deps, state);
   return ok(completionSummary(state));
 };
 

@@ -16,7 +16,7 @@ import { ExecutionRef, completeExecution } from './finalize';
 import { CommandOutcome, handleCommand } from './handleCommand';
 import { loadExecution } from './loadExecution';
 import { react } from './reactions/react';
-import { settleTerminal } from './reactions/settleOutcome';
+import { settleTerminal, settlingLost } from './reactions/settleOutcome';
 import { waveTags } from './reactions/launchWave';
 import { ok, OperationResponse } from './responses';
 
@@ -137,7 +137,7 @@ export const poll = async (deps: OperationDeps, input: ExecutionRef): Promise<Op
       await completeExecution(deps, input.executionId);
       state = (await deps.store.load(input.executionId)).state;
     }
-  } else if (isTerminal(state) && !state.notifiedSeqs.includes(state.endedAtSeq)) {
+  } else if (isTerminal(state) && settlingLost(state, polledAt)) {
     // A crash after the end but before its settling is repaired by the next poll.
     await settleTerminal(deps, state);
   }

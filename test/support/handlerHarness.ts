@@ -47,7 +47,7 @@ export const startHandlerHarness = async (options: WiringOptions = {}, env: Node
     region: dynamo.config.region,
     consumer: (event) => createStreamHandler({ views: (deps as OperationDeps).views, ledger: (deps as OperationDeps).store })(event),
   });
-  deps = buildDeps(dynamo.config, logger, { ...options, onEventWritten: stream.listener });
+  deps = buildDeps(dynamo.config, logger, { dynamo: dynamo.client, ...options, onEventWritten: stream.listener });
   const ready = deps;
   return {
     dynamo,

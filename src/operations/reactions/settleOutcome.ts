@@ -25,6 +25,15 @@ const describeOutcome = (state: TerminalExecution): { subject: string; message: 
 };
 
 /**
+ * The writer of the ending event settles it at once. Anyone else repairs a settling only when the end is
+ * old enough that its writer must have crashed, so that two drivers do not both notify.
+ */
+export const SETTLE_REPAIR_AFTER_MS = 60_000;
+
+export const settlingLost = (state: TerminalExecution, now: string): boolean =>
+  !state.notifiedSeqs.includes(state.endedAtSeq) && Date.parse(now) - Date.parse(state.endTime) >= SETTLE_REPAIR_AFTER_MS;
+
+/**
  * What follows an execution's end, each step safe to repeat: stop its state machine when cancelled,
  * free the plan's slot, and notify once (the ledger records whether the notification went out).
  */
