@@ -33,6 +33,12 @@ export interface ReadRange {
   toSeq?: number;
 }
 
+export interface ExecutionSummaryPage {
+  executions: Array<{ executionId: string; planId: string; startedAt: string }>;
+  /** Opaque; pass back for the next page. Absent on the last page. */
+  nextToken?: string;
+}
+
 /** The append-only ledger of executions. Nothing else holds execution state. */
 export interface ExecutionEventStore {
   /** Current state in a constant number of requests, whatever the history length. */
@@ -44,6 +50,8 @@ export interface ExecutionEventStore {
   append(loaded: LoadedExecution, events: readonly ExecutionEvent[]): Promise<AppendResult>;
   /** Events in seq order, read page by page. */
   read(executionId: string, range?: ReadRange): Promise<StoredEvent[]>;
+  /** Every execution in the ledger, oldest start first, page by page (rebuilds, audits, listings). */
+  listExecutions(pageSize: number, nextToken?: string): Promise<ExecutionSummaryPage>;
   /** The last event's seq and hash, without its state. */
   head(executionId: string): Promise<{ seq: number; hash: string } | undefined>;
 }

@@ -3,13 +3,15 @@ import { ExecutionEvent, evolve, initialState } from '../../domain/execution';
 import { chainEvents } from '../../domain/ledger';
 import type {
   AppendResult,
+  ExecutionSummaryPage,
   ExecutionEventStore,
   LoadedExecution,
   ReadRange,
   StoredEvent,
 } from '../../ports/executionEventStore';
 import { isConditionalCheckFailed } from './errors';
-import { EVENT_PROJECTION, EVENT_PROJECTION_NAMES } from './keys';
+import { EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
+import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, Item, stateFromEventItem, toEventItem } from './marshalEvent';
 import { putEventInput } from './putEventInput';
 
@@ -86,6 +88,36 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       startKey = output.LastEvaluatedKey;
     } while (startKey);
     return events;
+  }
+
+  async listExecutions(pageSize: number, nextToken?: string): Promise<ExecutionSummaryPage> {
+    if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000) {
+      throw new RangeError(`pageSize must be an integer from 1 to 1000, got ${pageSize}`);
+    }
+    // The token carries only the start time and id; the index's other key parts are fixed.
+    const position = nextToken === undefined ? undefined : decodePageToken(nextToken, ['occurredAt', 'executionId']);
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        IndexName: EXECUTIONS_INDEX,
+        KeyConditionExpression: '#start = :start',
+        ExpressionAttributeNames: { '#start': 'executionStart' },
+        ExpressionAttributeValues: { ':start': { S: EXECUTION_START_MARKER } },
+        Limit: pageSize,
+        ...(position
+          ? { ExclusiveStartKey: { ...position, executionStart: { S: EXECUTION_START_MARKER }, seq: { N: '1' } } }
+          : {}),
+      }),
+    );
+    const executions = (output.Items ?? []).flatMap((item) => {
+      const executionId = item.executionId?.S;
+      const planId = item.planId?.S;
+      const startedAt = item.occurredAt?.S;
+      return executionId && planId && startedAt ? [{ executionId, planId, startedAt }] : [];
+    });
+    const last = output.LastEvaluatedKey;
+    if (!last?.occurredAt || !last.executionId) return { executions };
+    return { executions, nextToken: encodePageToken({ occurredAt: last.occurredAt, executionId: last.executionId }) };
   }
 
   async head(executionId: string): Promise<{ seq: number; hash: string } | undefined> {

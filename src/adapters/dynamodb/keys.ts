@@ -10,18 +10,26 @@ export const EVENT_ATTRIBUTES = {
   data: 'data',
   prevHash: 'prevHash',
   hash: 'hash',
+  /** Only on ExecutionStarted items: the key of the sparse index that lists executions. */
+  executionStart: 'executionStart',
   /** gzip of the JSON state after this event: loading an execution reads one item, whatever its history. */
   state: 'state',
 } as const;
 
+/** The sparse index of executions: one entry per ExecutionStarted, ordered by start time. */
+export const EXECUTIONS_INDEX = 'execution-starts';
+export const EXECUTION_START_MARKER = 'EXECUTION';
+
+const NOT_READ_BACK: readonly string[] = [EVENT_ATTRIBUTES.state, EVENT_ATTRIBUTES.executionStart];
+
 /** Everything but the state snapshot: what replay, verify and export read. */
 export const EVENT_PROJECTION = Object.values(EVENT_ATTRIBUTES)
-  .filter((name) => name !== EVENT_ATTRIBUTES.state)
+  .filter((name) => !NOT_READ_BACK.includes(name))
   .map((name) => `#${name}`)
   .join(', ');
 
 export const EVENT_PROJECTION_NAMES: Record<string, string> = Object.fromEntries(
   Object.values(EVENT_ATTRIBUTES)
-    .filter((name) => name !== EVENT_ATTRIBUTES.state)
+    .filter((name) => !NOT_READ_BACK.includes(name))
     .map((name) => [`#${name}`, name]),
 );

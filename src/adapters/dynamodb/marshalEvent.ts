@@ -3,6 +3,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { ExecutionEvent, ExecutionState } from '../../domain/execution';
 import type { StoredEvent } from '../../ports/executionEventStore';
+import { EXECUTION_START_MARKER } from './keys';
 
 export type Item = Record<string, AttributeValue>;
 
@@ -24,6 +25,7 @@ export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState): It
       prevHash,
       hash,
       state: gzipSync(Buffer.from(JSON.stringify(stateAfter), 'utf8')),
+      ...(event.type === 'ExecutionStarted' ? { executionStart: EXECUTION_START_MARKER } : {}),
     },
     MARSHALL_OPTIONS,
   );

@@ -1,5 +1,6 @@
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Tables } from '../../config';
+import { EXECUTIONS_INDEX } from './keys';
 
 /** Sparse index of RUNNING executions: only views whose status is RUNNING carry `runningStatus`. */
 export const RUNNING_INDEX = 'running-executions';
@@ -15,10 +16,22 @@ export const tableDefinitions = (tables: Tables): CreateTableCommandInput[] => [
     AttributeDefinitions: [
       { AttributeName: 'executionId', AttributeType: 'S' },
       { AttributeName: 'seq', AttributeType: 'N' },
+      { AttributeName: 'executionStart', AttributeType: 'S' },
+      { AttributeName: 'occurredAt', AttributeType: 'S' },
     ],
     KeySchema: [
       { AttributeName: 'executionId', KeyType: 'HASH' },
       { AttributeName: 'seq', KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: EXECUTIONS_INDEX,
+        KeySchema: [
+          { AttributeName: 'executionStart', KeyType: 'HASH' },
+          { AttributeName: 'occurredAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['planId'] },
+      },
     ],
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
   },

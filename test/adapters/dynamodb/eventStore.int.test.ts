@@ -111,6 +111,28 @@ describe('DynamoDB execution event store', () => {
     expect(state.waves[0]?.servers.every((server) => server.launchStatus === 'IN_PROGRESS')).toBe(true);
   });
 
+  it('lists every execution once, oldest start first, page by page', async () => {
+    const ids = Array.from({ length: 7 }, (_, index) => `exec-list-${index}`);
+    for (const [index, executionId] of ids.entries()) {
+      const started = startedRunningWave(executionId).map((event) => ({ ...event, occurredAt: at(30 + index) }));
+      await store.append(await store.load(executionId), started);
+    }
+    const seen: string[] = [];
+    let nextToken: string | undefined;
+    let pages = 0;
+    do {
+      const page = await store.listExecutions(3, nextToken);
+      seen.push(...page.executions.map((execution) => execution.executionId));
+      nextToken = page.nextToken;
+      pages += 1;
+    } while (nextToken);
+    const listed = seen.filter((id) => id.startsWith('exec-list-'));
+    expect(listed).toEqual(ids);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(pages).toBeGreaterThan(2);
+    await expect(store.listExecutions(3, 'not-a-token!')).rejects.toThrow('Invalid nextToken');
+  });
+
   it('loads an execution with 10 events and one with 2,000 in the same number of requests', async () => {
     const build = async (executionId: string, total: number) => {
       const events = startedRunningWave(executionId);
