@@ -1,5 +1,4 @@
-import type { ExecutionView } from '../../projections/executionView';
-import { projectExecutionView } from '../../projections/projectExecutionView';
+import { catchUpView } from '../../projections/catchUpView';
 import type { OperationDeps } from './deps';
 import { executionNotFound, ok, OperationResponse, planMismatch } from './responses';
 
@@ -7,12 +6,6 @@ export interface DetailsInput {
   executionId: string;
   planId?: string;
 }
-
-/** Folds the ledger's tail onto a lagging view (or onto nothing, when the projector has not run yet). */
-const catchUp = async (deps: OperationDeps, executionId: string, view: ExecutionView | undefined): Promise<ExecutionView | undefined> => {
-  const tail = await deps.store.read(executionId, { fromSeq: (view?.seq ?? 0) + 1 });
-  return tail.reduce<ExecutionView | undefined>((current, stored) => projectExecutionView(current, stored.event), view);
-};
 
 /**
  * get_execution_details: the read model, plus the ledger's head to notice a view that lags behind
@@ -22,7 +15,7 @@ export const getExecutionDetails = async (deps: OperationDeps, input: DetailsInp
   const [stored, head] = await Promise.all([deps.views.get(input.executionId), deps.store.head(input.executionId)]);
   if (!head) return executionNotFound(input.executionId);
   const lagging = !stored || stored.seq < head.seq;
-  const view = lagging ? await catchUp(deps, input.executionId, stored) : stored;
+  const view = lagging ? await catchUpView(deps.store, input.executionId, stored) : stored;
   if (!view) return executionNotFound(input.executionId);
   if (input.planId !== undefined && input.planId !== view.planId) {
     return planMismatch(input.executionId, view.planId, input.planId);

@@ -1,0 +1,13 @@
+import type { ExecutionEventStore } from '../src/ports/executionEventStore';
+import type { ExecutionView } from './executionView';
+import { projectExecutionView } from './projectExecutionView';
+
+/** Folds the ledger's events after the view's seq onto it (onto nothing when there is no view yet). */
+export const catchUpView = async (
+  ledger: Pick<ExecutionEventStore, 'read'>,
+  executionId: string,
+  view: ExecutionView | undefined,
+): Promise<ExecutionView | undefined> => {
+  const tail = await ledger.read(executionId, { fromSeq: (view?.seq ?? 0) + 1 });
+  return tail.reduce<ExecutionView | undefined>((current, stored) => projectExecutionView(current, stored.event), view);
+};

@@ -1,0 +1,55 @@
+import { DEFAULT_LAMBDA_PORT, startLocalStack } from '../../local/stack';
+import { removeServeEndpoints, writeServeEndpoints } from '../dataDir';
+import { readFileSync } from 'node:fs';
+import { SAMPLE_INVENTORY } from '../packageRoot';
+
+export interface ServeOptions {
+  dataDir: string;
+  port: number;
+  speed: number;
+  findIntervalSeconds?: number;
+  logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+}
+
+/** `drs-ledger serve`: the local stack until Ctrl-C, its endpoints printed and published for other commands. */
+export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream): Promise<number> => {
+  const inventory = JSON.parse(readFileSync(SAMPLE_INVENTORY(), 'utf8')) as Array<{ sourceServerID: string; hostname: string }>;
+  const stack = await startLocalStack({
+    dataDir: options.dataDir,
+    lambdaPort: options.port,
+    speed: options.speed,
+    logLevel: options.logLevel,
+    inventory,
+    ...(options.findIntervalSeconds ? { findIntervalMs: options.findIntervalSeconds * 1000 } : {}),
+  });
+  writeServeEndpoints(stack.dataDir, { pid: process.pid, ...stack.endpoints, tablePrefix: stack.config.tables.events.replace(/-events$/, '') });
+  const { recovery } = stack;
+  out.write(
+    [
+      `drs-ledger local stack is up (data in ${stack.dataDir})`,
+      `  Lambda (execution-handler)  ${stack.endpoints.lambda}`,
+      `  DynamoDB (dynalite)         ${stack.endpoints.dynamodb}`,
+      `  DRS emulator                ${stack.endpoints.drs}`,
+      `  Step Functions              ${stack.endpoints.sfn}`,
+      `  SNS (outbox ${stack.outboxPath})  ${stack.endpoints.sns}`,
+      `  scheduled find every ${options.findIntervalSeconds ?? Math.max(1, 30 / options.speed)}s; DRS runs ${options.speed}x`,
+      recovery.executions
+        ? `  recovered ${recovery.executions} executions: ${recovery.viewsCaughtUp} views caught up, ${recovery.stateMachinesRestarted} state machines restarted`
+        : '  ledger is empty: load a plan with `drs-ledger plans load <file>`',
+      `Try: aws lambda invoke --endpoint-url ${stack.endpoints.lambda} --function-name execution-handler --cli-binary-format raw-in-base64-out --payload '{"operation":"find"}' out.json`,
+      'Ctrl-C stops it.',
+      '',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  out.write('Stopping…\n');
+  removeServeEndpoints(stack.dataDir);
+  await stack.close();
+  return 0;
+};
+
+export { DEFAULT_LAMBDA_PORT };

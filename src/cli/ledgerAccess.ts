@@ -1,0 +1,60 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../adapters/dynamodb/client';
+import { createTables } from '../adapters/dynamodb/createTables';
+import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
+import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
+import { DynamoPlanStore } from '../adapters/dynamodb/planStore';
+import { AppConfig, configFromEnv } from '../config';
+import { startEmbeddedDynamo } from '../local/embeddedDynamo';
+import { DataDirInUseError } from '../local/stack';
+import { runningServe, ServeEndpoints } from './dataDir';
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+
+/** The local ledger's tables, for commands that read or write them directly. */
+export interface LedgerAccess {
+  config: AppConfig;
+  client: DynamoDBClient;
+  store: DynamoExecutionEventStore;
+  views: DynamoExecutionViewStore;
+  plans: DynamoPlanStore;
+  /** Set when a `serve` owns the folder: its DynamoDB endpoint is used instead of opening the files. */
+  serve?: ServeEndpoints;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the ledger in `dataDir`: through a running `serve`'s DynamoDB endpoint when there is one (it
+ * holds the folder's lock), else by starting dynalite on the folder for the length of the command.
+ */
+export const openLedger = async (dataDir: string): Promise<LedgerAccess> => {
+  const serve = runningServe(dataDir);
+  let endpoint = serve?.dynamodb;
+  let closeDynamo = async () => {};
+  if (!endpoint) {
+    mkdirSync(dataDir, { recursive: true });
+    try {
+      const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb') });
+      endpoint = dynamo.endpoint;
+      closeDynamo = () => dynamo.close();
+    } catch (error) {
+      if (/lock/i.test(String(error))) throw new DataDirInUseError(dataDir);
+      throw error;
+    }
+  }
+  const config = configFromEnv({ ...process.env, DYNAMODB_ENDPOINT: endpoint, DRS_LEDGER_LOCAL: 'true', AWS_REGION: 'us-east-1' });
+  const client = createDynamoDbClient(config);
+  await createTables(client, config.tables);
+  return {
+    config,
+    client,
+    store: new DynamoExecutionEventStore(client, config.tables.events),
+    views: new DynamoExecutionViewStore(client, config.tables.executions),
+    plans: new DynamoPlanStore(client, config.tables.plans),
+    ...(serve ? { serve } : {}),
+    close: async () => {
+      client.destroy();
+      await closeDynamo();
+    },
+  };
+};

@@ -1,0 +1,154 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runDrill } from './commands/drill';
+import { runEvents, runStatus } from './commands/inspect';
+import { runInvoke } from './commands/invoke';
+import { listPlans, loadPlans } from './commands/plans';
+import { DEFAULT_LAMBDA_PORT, runServe } from './commands/serve';
+import { resolveDataDir } from './dataDir';
+import { EXIT, UsageError } from './exitCodes';
+import type { ProgressMode } from './render/progress';
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const positiveNumber = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed <= 0) throw new InvalidArgumentError('must be a positive number');
+  return parsed;
+};
+const positiveInteger = (value: string): number => {
+  const parsed = positiveNumber(value);
+  if (!Number.isInteger(parsed)) throw new InvalidArgumentError('must be a whole number');
+  return parsed;
+};
+
+const OPERATIONS = ['find', 'poll', 'finalize', 'pause', 'resume', 'cancel', 'start_execution', 'get_execution_details'];
+
+/** The CLI, its commands returning exit codes: 0 success, 1 the execution failed, 2 bad usage or input. */
+export const buildProgram = (out: NodeJS.WritableStream, setExit: (code: number) => void): Command => {
+  const program = new Command('drs-ledger')
+    .description('Event-sourced AWS Elastic Disaster Recovery drills: run, watch, pause, resume and prove them.')
+    .option('--data-dir <folder>', 'where the local ledger lives (default ./.drs-ledger or $DRS_LEDGER_DATA_DIR)')
+    .exitOverride()
+    .configureOutput({ writeOut: (text) => out.write(text) });
+  const dataDir = () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
+
+  program
+    .command('drill')
+    .description('run a whole drill of a plan on the local stack and watch it (what `npm start` runs)')
+    .option('--plan <file>', 'recovery plan (JSON or YAML); default: the bundled three-tier sample')
+    .option('--inventory <file>', 'source server hostnames, [{ sourceServerID, hostname }]')
+    .addOption(new Option('--type <type>', 'execution type').choices(['DRILL', 'RECOVERY']).default('DRILL'))
+    .option('--pause-before <wave>', 'pause before this wave (in addition to the plan\'s own pauses)', positiveInteger)
+    .option('--speed <factor>', 'simulated DRS time runs this many times faster', positiveNumber, 30)
+    .option('--resume-after <seconds>', 'how long the operator checks at a pause before resuming', positiveNumber, 2)
+    .option('--timeout <seconds>', 'give up watching after this long', positiveNumber, 300)
+    .option('--initiated-by <who>', 'recorded as who started and resumed it')
+    .option('--json', 'JSON Lines for scripts')
+    .action(async (options: { plan?: string; inventory?: string; type: 'DRILL' | 'RECOVERY'; pauseBefore?: number; speed: number; resumeAfter: number; timeout: number; initiatedBy?: string; json?: boolean }) => {
+      const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
+      setExit(
+        await runDrill(
+          {
+            type: options.type,
+            speed: options.speed,
+            mode,
+            dataDir: dataDir(),
+            resumeAfterMs: options.resumeAfter * 1000,
+            timeoutMs: options.timeout * 1000,
+            ...(options.plan ? { plan: options.plan } : {}),
+            ...(options.inventory ? { inventory: options.inventory } : {}),
+            ...(options.pauseBefore ? { pauseBefore: options.pauseBefore } : {}),
+            ...(options.initiatedBy ? { initiatedBy: options.initiatedBy } : {}),
+          },
+          out,
+        ),
+      );
+    });
+
+  program
+    .command('serve')
+    .description('keep the local stack up (Lambda, Step Functions, DRS, SNS, scheduler) until Ctrl-C')
+    .option('--port <port>', 'the Lambda endpoint\'s port', positiveInteger, DEFAULT_LAMBDA_PORT)
+    .option('--speed <factor>', 'simulated DRS time runs this many times faster', positiveNumber, 1)
+    .option('--find-interval <seconds>', 'how often the scheduled find runs (default 30 / speed)', positiveNumber)
+    .addOption(new Option('--log-level <level>', 'the handler\'s log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'))
+    .action(async (options: { port: number; speed: number; findInterval?: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' }) => {
+      setExit(
+        await runServe(
+          { dataDir: dataDir(), port: options.port, speed: options.speed, logLevel: options.logLevel, ...(options.findInterval ? { findIntervalSeconds: options.findInterval } : {}) },
+          out,
+        ),
+      );
+    });
+
+  const plans = program.command('plans').description('recovery plans in the local ledger');
+  plans
+    .command('load <file>')
+    .description('validate and store recovery plans from a JSON or YAML file')
+    .action(async (file: string) => setExit(await loadPlans(dataDir(), file, out)));
+  plans
+    .command('list')
+    .option('--json', 'one JSON plan per line')
+    .action(async (options: { json?: boolean }) => setExit(await listPlans(dataDir(), options.json === true, out)));
+
+  program
+    .command('invoke <operation>')
+    .description(`invoke the execution-handler through the Lambda endpoint (${OPERATIONS.join(', ')})`)
+    .option('--execution-id <id>')
+    .option('--plan-id <id>')
+    .option('--type <type>', 'DRILL or RECOVERY (start_execution)')
+    .option('--initiated-by <who>', 'who starts, pauses, resumes or cancels')
+    .option('--reason <text>', 'why (cancel)')
+    .option('--endpoint <url>', 'Lambda endpoint (default: the running serve\'s, else http://127.0.0.1:3002)')
+    .action(async (operation: string, options: { executionId?: string; planId?: string; type?: string; initiatedBy?: string; reason?: string; endpoint?: string }) =>
+      setExit(await runInvoke(operation, { dataDir: dataDir(), ...options }, out)),
+    );
+
+  program
+    .command('status <executionId>')
+    .description('an execution, wave by wave and server by server')
+    .option('--json')
+    .action(async (executionId: string, options: { json?: boolean }) => setExit(await runStatus(dataDir(), executionId, options.json === true, out)));
+
+  program
+    .command('events <executionId>')
+    .description('the ledger of an execution, one event a line')
+    .option('--json', 'JSON Lines, with each event\'s hashes')
+    .action(async (executionId: string, options: { json?: boolean }) => setExit(await runEvents(dataDir(), executionId, options.json === true, out)));
+
+  return program;
+};
+
+/** Runs the CLI; resolves with the exit code. */
+export const main = async (argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> => {
+  let code: number = EXIT.ok;
+  const program = buildProgram(out, (value) => {
+    code = value;
+  });
+  program.configureOutput({ writeOut: (text) => out.write(text), writeErr: (text) => err.write(text) });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return code;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    if (error instanceof UsageError || (error instanceof Error && /DataDirInUse|PortInUse/.test(error.name))) {
+      err.write(`drs-ledger: ${error.message}\n`);
+      return EXIT.usage;
+    }
+    err.write(`drs-ledger: ${error instanceof Error ? error.message : String(error)}\n`);
+    return EXIT.executionFailed;
+  }
+};
+
+/** `node dist/cli.js …` runs it directly; bin/drs-ledger.js calls main() itself. */
+export const runAsProgram = (): void => {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+    // Lingering keep-alive sockets must not hold the process open.
+    setTimeout(() => process.exit(code), 200).unref();
+  });
+};
+
+if (require.main === module) runAsProgram();

@@ -1,0 +1,42 @@
+import { catchUpView } from '../../projections/catchUpView';
+import { isStarted, isTerminal } from '../domain/execution';
+import type { OperationDeps } from '../operations/deps';
+import { handleCommand } from '../operations/handleCommand';
+
+export interface RecoveryReport {
+  executions: number;
+  viewsCaughtUp: number;
+  stateMachinesRestarted: number;
+}
+
+/**
+ * What a restarted local stack does before serving. On AWS the stream outlives a crashed consumer and
+ * state machines outlive a crashed function; here both lived in the dead process. So views behind the
+ * ledger are caught up from it, and every RUNNING or PAUSED execution gets its state machine again
+ * (same name, so the same ARN: the ledger's record of it stays true).
+ */
+export const recoverAfterRestart = async (deps: OperationDeps): Promise<RecoveryReport> => {
+  const report: RecoveryReport = { executions: 0, viewsCaughtUp: 0, stateMachinesRestarted: 0 };
+  const workflow = await deps.workflow();
+  let nextToken: string | undefined;
+  do {
+    const page = await deps.store.listExecutions(100, nextToken);
+    for (const { executionId, planId } of page.executions) {
+      report.executions += 1;
+      const [view, head] = await Promise.all([deps.views.get(executionId), deps.store.head(executionId)]);
+      if (head && (!view || view.seq < head.seq)) {
+        const caughtUp = await catchUpView(deps.store, executionId, view);
+        if (caughtUp && (await deps.views.put(caughtUp, view?.seq))) report.viewsCaughtUp += 1;
+      }
+      const { state } = await deps.store.load(executionId);
+      if (!workflow || !isStarted(state) || isTerminal(state)) continue;
+      const { executionArn } = await workflow.start(executionId, { executionId, planId });
+      report.stateMachinesRestarted += 1;
+      await handleCommand(deps.store, executionId, (current) =>
+        isStarted(current) && !isTerminal(current) ? { type: 'AttachStateMachine', executionArn, at: deps.now() } : undefined,
+      );
+    }
+    nextToken = page.nextToken;
+  } while (nextToken);
+  return report;
+};

@@ -1,0 +1,196 @@
+import { Logger } from '@aws-lambda-powertools/logger';
+import { LambdaClient } from '@aws-sdk/client-lambda';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import definition from '../../statemachine/drill.asl.json';
+import { createStreamHandler } from '../../projections/streamHandler';
+import { createDynamoDbClient } from '../adapters/dynamodb/client';
+import { createTables } from '../adapters/dynamodb/createTables';
+import { AppConfig, clientOptions, configFromEnv } from '../config';
+import type { RecoveryPlan } from '../domain/plan';
+import { handleRequest } from '../handlers/executionHandler';
+import { buildDeps } from '../handlers/wiring';
+import type { OperationDeps } from '../operations/deps';
+import { EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo';
+import { DrsEmulator, SnsEmulator, startDrsEmulator, startSnsEmulator } from './emulators';
+import { LambdaEmulator, startLambdaEmulator } from './emulators/lambda';
+import { startStepFunctionsEmulator, StepFunctionsEmulator } from './emulators/stepfunctions';
+import { LocalDynamoStream } from './localStream';
+import { recoverAfterRestart, RecoveryReport } from './recoverAfterRestart';
+import { Scheduler, startScheduler } from './scheduler';
+
+export const FUNCTION_NAME = 'execution-handler';
+export const DEFAULT_LAMBDA_PORT = 3002;
+const TOPIC_NAME = 'drs-ledger-notifications';
+const STATE_MACHINE_NAME = 'drs-ledger-drill';
+
+export interface LocalStackOptions {
+  /** Where the ledger (LevelDB), the DRS emulator's state and the notifications outbox live. */
+  dataDir: string;
+  /** The Lambda endpoint's port (serverless-offline's 3002 by default; 0 picks a free one). */
+  lambdaPort?: number;
+  /** Simulated DRS time runs this many times faster; the state machine's waits shrink as much. */
+  speed?: number;
+  /** How often the scheduled find runs (ms); false for none. Default 30 s scaled by speed. */
+  findIntervalMs?: number | false;
+  logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** Hostnames for the DRS emulator's source servers (others get one made from their id). */
+  inventory?: Array<{ sourceServerID: string; hostname: string }>;
+}
+
+export interface LocalStack {
+  config: AppConfig;
+  dataDir: string;
+  deps: OperationDeps;
+  dynamoClient: DynamoDBClient;
+  lambdaClient: LambdaClient;
+  endpoints: { lambda: string; dynamodb: string; drs: string; sfn: string; sns: string };
+  drs: DrsEmulator;
+  sns: SnsEmulator;
+  lambda: LambdaEmulator;
+  sfn: StepFunctionsEmulator;
+  stream: LocalDynamoStream;
+  recovery: RecoveryReport;
+  outboxPath: string;
+  /** Stores plans and registers their servers with the DRS emulator. */
+  loadPlans(plans: RecoveryPlan[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Thrown when the Lambda port is taken (another `serve`, or serverless-offline). */
+export class PortInUseError extends Error {
+  constructor(readonly port: number) {
+    super(`Port ${port} is already in use: is another "drs-ledger serve" (or serverless-offline) running? Stop it or pick another port with --port.`);
+    this.name = 'PortInUseError';
+  }
+}
+
+/** Thrown when another process holds the data folder's ledger open. */
+export class DataDirInUseError extends Error {
+  constructor(readonly dataDir: string) {
+    super(`The data folder ${dataDir} is in use by another drs-ledger process (is "drs-ledger serve" running on it?). Stop it, or use --data-dir.`);
+    this.name = 'DataDirInUseError';
+  }
+}
+
+const startDynamo = async (dataDir: string): Promise<EmbeddedDynamo> => {
+  try {
+    return await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb') });
+  } catch (error) {
+    if (/lock/i.test(String(error))) throw new DataDirInUseError(dataDir);
+    throw error;
+  }
+};
+
+const startLambda = async (port: number): Promise<LambdaEmulator> => {
+  try {
+    return await startLambdaEmulator({ port });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(port);
+    throw error;
+  }
+};
+
+/**
+ * The whole product on one machine: the same handler, projector, adapters and state machine as on AWS,
+ * with dynalite and emulators behind the endpoints. Nothing here is a shortcut around the production path.
+ */
+export const startLocalStack = async (options: LocalStackOptions): Promise<LocalStack> => {
+  const dataDir = resolve(options.dataDir);
+  mkdirSync(dataDir, { recursive: true });
+  const speed = options.speed ?? 1;
+  const outboxPath = join(dataDir, 'notifications.jsonl');
+
+  const dynamo = await startDynamo(dataDir);
+  const drs = await startDrsEmulator({ dataDir, speed, sourceServers: options.inventory ?? [] });
+  const sns = await startSnsEmulator({ outboxPath, topics: [TOPIC_NAME] });
+  const lambda = await startLambda(options.lambdaPort ?? DEFAULT_LAMBDA_PORT);
+  const sfn = await startStepFunctionsEmulator({ lambda: lambda.service, waitScale: 1 / speed });
+  const stateMachineArn = sfn.registerStateMachine(STATE_MACHINE_NAME, definition, {
+    ExecutionHandlerArn: lambda.service.arnOf(FUNCTION_NAME),
+  });
+
+  const config = configFromEnv({
+    ...process.env,
+    DRS_LEDGER_LOCAL: 'true',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DRS_ENDPOINT: drs.endpoint,
+    SFN_ENDPOINT: sfn.endpoint,
+    LAMBDA_ENDPOINT: lambda.endpoint,
+    SNS_ENDPOINT: sns.endpoint,
+    STATE_MACHINE_ARN: stateMachineArn,
+    NOTIFICATION_TOPIC_ARN: sns.topicArn(TOPIC_NAME),
+    EXECUTION_HANDLER_NAME: FUNCTION_NAME,
+  });
+  const dynamoClient = createDynamoDbClient(config);
+  await createTables(dynamoClient, config.tables);
+
+  const logger = new Logger({ serviceName: FUNCTION_NAME, logLevel: options.logLevel ?? 'SILENT' });
+  let deps: OperationDeps | undefined;
+  const stream = new LocalDynamoStream({
+    tableName: config.tables.events,
+    region: config.region,
+    logger,
+    consumer: (event) => createStreamHandler({ views: (deps as OperationDeps).views, ledger: (deps as OperationDeps).store, logger })(event),
+  });
+  deps = buildDeps(config, logger, { dynamo: dynamoClient, onEventWritten: stream.listener });
+  const ready = deps;
+  lambda.service.register(FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context), { timeoutSeconds: 60 });
+
+  const registerServers = (plans: RecoveryPlan[]) => {
+    const known = new Map((options.inventory ?? []).map((server) => [server.sourceServerID, server.hostname]));
+    drs.registerSourceServers(
+      plans.flatMap((plan) =>
+        plan.waves.flatMap((wave) =>
+          wave.sourceServerIds.map((sourceServerID) => ({
+            sourceServerID,
+            hostname: known.get(sourceServerID) ?? `host-${sourceServerID.slice(2, 8)}`,
+          })),
+        ),
+      ),
+    );
+  };
+  registerServers(await ready.plans.list());
+  const recovery = await recoverAfterRestart(ready);
+
+  const lambdaClient = new LambdaClient({ ...clientOptions(config, lambda.endpoint), maxAttempts: 3 });
+  const findIntervalMs = options.findIntervalMs ?? Math.max(1000, 30_000 / speed);
+  const scheduler: Scheduler | undefined =
+    findIntervalMs === false
+      ? undefined
+      : startScheduler(lambdaClient, FUNCTION_NAME, config.region, findIntervalMs, (error) =>
+          logger.warn('Scheduled find failed', { error: String(error) }),
+        );
+
+  return {
+    config,
+    dataDir,
+    deps: ready,
+    dynamoClient,
+    lambdaClient,
+    endpoints: { lambda: lambda.endpoint, dynamodb: dynamo.endpoint, drs: drs.endpoint, sfn: sfn.endpoint, sns: sns.endpoint },
+    drs,
+    sns,
+    lambda,
+    sfn,
+    stream,
+    recovery,
+    outboxPath,
+    loadPlans: async (plans) => {
+      for (const plan of plans) await ready.plans.put(plan);
+      registerServers(plans);
+    },
+    close: async () => {
+      scheduler?.stop();
+      await sfn.close();
+      await lambda.close();
+      lambdaClient.destroy();
+      await drs.close();
+      await sns.close();
+      dynamoClient.destroy();
+      await dynamo.close();
+    },
+  };
+};

@@ -1,0 +1,39 @@
+import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { OperationResponse } from '../../src/operations/responses';
+import { FUNCTION_NAME, LocalStack, LocalStackOptions, startLocalStack } from '../../src/local/stack';
+
+export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'drs-ledger-test-'));
+
+/** The local stack on free ports in a fresh folder, fast: DRS and the state machine's waits sped up. */
+export const startTestStack = (options: Partial<LocalStackOptions> = {}): Promise<LocalStack> =>
+  startLocalStack({ dataDir: tempDataDir(), lambdaPort: 0, speed: 100, findIntervalMs: false, ...options });
+
+/** Invokes the execution-handler through the Lambda endpoint with the real LambdaClient. */
+export const invoke = async (stack: LocalStack, payload: Record<string, unknown>): Promise<OperationResponse> => {
+  const output = await stack.lambdaClient.send(
+    new InvokeCommand({ FunctionName: FUNCTION_NAME, Payload: Buffer.from(JSON.stringify(payload)) }),
+  );
+  if (output.FunctionError) throw new Error(`execution-handler failed: ${Buffer.from(output.Payload ?? []).toString()}`);
+  return JSON.parse(Buffer.from(output.Payload ?? []).toString('utf8')) as OperationResponse;
+};
+
+/** Asks get_execution_details until `done` holds (at most `timeoutMs`). */
+export const waitFor = async (
+  stack: LocalStack,
+  executionId: string,
+  done: (details: OperationResponse) => boolean,
+  timeoutMs = 30_000,
+): Promise<OperationResponse> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const details = await invoke(stack, { operation: 'get_execution_details', executionId });
+    if (done(details)) return details;
+    if (Date.now() > deadline) throw new Error(`timed out; last details: ${JSON.stringify({ status: details.status, currentWave: details.currentWave })}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
+export const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;
