@@ -24,12 +24,13 @@ const positiveInteger = (value: string): number => {
 const OPERATIONS = ['find', 'poll', 'finalize', 'pause', 'resume', 'cancel', 'start_execution', 'get_execution_details'];
 
 /** The CLI, its commands returning exit codes: 0 success, 1 the execution failed, 2 bad usage or input. */
-export const buildProgram = (out: NodeJS.WritableStream, setExit: (code: number) => void): Command => {
+export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStream, setExit: (code: number) => void): Command => {
   const program = new Command('drs-ledger')
     .description('Event-sourced AWS Elastic Disaster Recovery drills: run, watch, pause, resume and prove them.')
     .option('--data-dir <folder>', 'where the local ledger lives (default ./.drs-ledger or $DRS_LEDGER_DATA_DIR)')
     .exitOverride()
-    .configureOutput({ writeOut: (text) => out.write(text) });
+    // Set before the subcommands are added: they inherit it.
+    .configureOutput({ writeOut: (text) => out.write(text), writeErr: (text) => err.write(text) });
   const dataDir = () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
 
   program
@@ -122,10 +123,9 @@ export const buildProgram = (out: NodeJS.WritableStream, setExit: (code: number)
 /** Runs the CLI; resolves with the exit code. */
 export const main = async (argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> => {
   let code: number = EXIT.ok;
-  const program = buildProgram(out, (value) => {
+  const program = buildProgram(out, err, (value) => {
     code = value;
   });
-  program.configureOutput({ writeOut: (text) => out.write(text), writeErr: (text) => err.write(text) });
   try {
     await program.parseAsync(argv, { from: 'user' });
     return code;

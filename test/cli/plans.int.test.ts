@@ -1,0 +1,64 @@
+/** `drs-ledger plans load|list`: a malformed plan is refused with the field named, and nothing is written. */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../support/cli';
+import { tempDataDir } from '../support/localStack';
+
+describe('drs-ledger plans', () => {
+  const dataDir = tempDataDir();
+  const file = (name: string, text: string) => {
+    const path = join(dataDir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+
+  it('refuses a malformed plan, naming the field, and loads nothing', async () => {
+    const path = file(
+      'bad.yaml',
+      [
+        'planId: rp-bad',
+        'planName: Bad plan',
+        'waves:',
+        '  - waveName: databases',
+        '    sourceServerIds: [s-aaaaaaaaaaaaaaaaa]',
+        '  - waveName: apps',
+        '    sourceServerIds: [s-aaaaaaaaaaaaaaaaa, not-a-server]',
+      ].join('\n'),
+    );
+    const run = await runCli('--data-dir', dataDir, 'plans', 'load', path);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('waves.1.sourceServerIds.1');
+    expect(run.stderr).toContain('nothing was loaded');
+    const list = await runCli('--data-dir', dataDir, 'plans', 'list', '--json');
+    expect(list.stdout).toBe('');
+  });
+
+  it('refuses a file that is not JSON, and an empty wave', async () => {
+    const broken = await runCli('--data-dir', dataDir, 'plans', 'load', file('broken.json', '{ "planId": '));
+    expect(broken.code).toBe(2);
+    expect(broken.stderr).toContain('(file)');
+    const empty = await runCli(
+      '--data-dir',
+      dataDir,
+      'plans',
+      'load',
+      file('empty.json', JSON.stringify({ planId: 'rp-empty', planName: 'Empty', waves: [{ waveName: 'w', sourceServerIds: [] }] })),
+    );
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('waves.0.sourceServerIds: a wave needs at least one source server');
+  });
+
+  it('loads the sample plan and lists it', async () => {
+    const load = await runCli('--data-dir', dataDir, 'plans', 'load', join(__dirname, '../../samples/three-tier-plan.json'));
+    expect(load).toMatchObject({ code: 0 });
+    expect(load.stdout).toContain('Loaded rp-three-tier "Production DR Plan": 3 waves, 25 servers');
+    const list = await runCli('--data-dir', dataDir, 'plans', 'list');
+    expect(list.stdout).toContain('2. Application Tier (12 servers) · pause before');
+  });
+
+  it('answers bad usage with exit code 2', async () => {
+    expect((await runCli('--data-dir', dataDir, 'drill', '--speed', 'fast')).code).toBe(2);
+    expect((await runCli('--data-dir', dataDir, 'no-such-command')).code).toBe(2);
+    expect((await runCli('--data-dir', dataDir, 'status', 'exec-missing')).code).toBe(2);
+  });
+});
