@@ -21,6 +21,12 @@ const positiveInteger = (value: string): number => {
   return parsed;
 };
 
+const port = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
+  return parsed;
+};
+
 const OPERATIONS = ['find', 'poll', 'finalize', 'pause', 'resume', 'cancel', 'start_execution', 'get_execution_details'];
 
 /** The CLI, its commands returning exit codes: 0 success, 1 the execution failed, 2 bad usage or input. */
@@ -69,7 +75,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
   program
     .command('serve')
     .description('keep the local stack up (Lambda, Step Functions, DRS, SNS, scheduler) until Ctrl-C')
-    .option('--port <port>', 'the Lambda endpoint\'s port', positiveInteger, DEFAULT_LAMBDA_PORT)
+    .option('--port <port>', 'the Lambda endpoint\'s port (0 picks a free one)', port, DEFAULT_LAMBDA_PORT)
     .option('--speed <factor>', 'simulated DRS time runs this many times faster', positiveNumber, 1)
     .option('--find-interval <seconds>', 'how often the scheduled find runs (default 30 / speed)', positiveNumber)
     .addOption(new Option('--log-level <level>', 'the handler\'s log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'))
