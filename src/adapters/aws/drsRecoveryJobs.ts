@@ -10,7 +10,7 @@ import type { AccountContext, DrsJobStatus, LaunchStatus, ServerObservation } fr
 import { DRS_JOB_STATUSES, LAUNCH_STATUSES } from '../../domain/execution';
 import { AppConfig, clientOptions } from '../../config';
 import { RecoveryJob, RecoveryJobs, RecoveryJobsError, StartRecoveryRequest } from '../../ports/recoveryJobs';
-import { CrossAccountCredentials } from './assumeRole';
+import { AssumeRoleError, CrossAccountCredentials } from './assumeRole';
 
 /** DescribeJobs accepts up to 1,000 job ids in one filter. */
 const MAX_JOB_IDS_PER_CALL = 1000;
@@ -20,6 +20,8 @@ const RETRYABLE = new Set(['ThrottlingException', 'InternalServerException', 'Co
 
 const toRecoveryJobsError = (error: unknown): RecoveryJobsError => {
   if (error instanceof RecoveryJobsError) return error;
+  // Thrown by the client's credential provider before any DRS request: classified by STS's answer.
+  if (error instanceof AssumeRoleError) return new RecoveryJobsError(error.code, error.message, error.retryable);
   const name = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;

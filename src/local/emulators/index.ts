@@ -3,3 +3,4 @@ export * from './drs';
 export * from './sns';
 export { manualClock, systemClock } from './clock';
 export type { Clock, ManualClock } from './clock';
+export * from './sts';

@@ -18,7 +18,7 @@ const parse = (body: string): Record<string, unknown> => (body.trim() === '' ? {
 
 /**
  * The emulator's own control API, for a local stack in another process:
- *   GET  /__emulator/stats            counters (calls, successes, errors, StartRecovery per wave)
+ *   GET  /__emulator/stats            counters (calls, successes, errors, StartRecovery per wave, callers by access key)
  *   POST /__emulator/stats/reset
  *   GET  /__emulator/faults           the faults in force
  *   POST /__emulator/faults           a DrsFaultSpec (merged; { "reset": true } clears first)

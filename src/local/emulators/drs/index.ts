@@ -3,7 +3,7 @@ export type { DrsEmulator, DrsEmulatorOptions } from './server';
 export type { DrsFaultSpec } from './faults';
 export { DEFAULT_LAUNCH_FAILURE } from './faults';
 export type { DrsStatsSnapshot, WaveStartCount } from './stats';
-export { EXECUTION_ID_TAG, WAVE_TAG } from './stats';
+export { ANONYMOUS_CALLER, EXECUTION_ID_TAG, WAVE_TAG } from './stats';
 export type { SourceServerRecord } from './records';
 export type { DrsTimings } from './timings';
 export { DEFAULT_TIMINGS } from './timings';

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Clock, systemClock } from '../clock';
 import { LoopbackServer, requestPath, sendJson, startLoopbackServer } from '../http';
+import { signingAccessKeyId } from '../sigv4';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import type { DrsContext, Json, OperationResult } from './context';
 import { DrsError, internalServerError, throttlingError } from './errors';
@@ -118,6 +119,7 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
       sendError(response, requestId, new DrsError('UnknownOperationException', 404, `Unknown operation ${request.method} ${path}`));
       return;
     }
+    stats.signedBy(name, signingAccessKeyId(request));
     let body: Json | undefined;
     try {
       body = parseBody(rawBody);

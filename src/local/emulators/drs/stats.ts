@@ -19,14 +19,22 @@ export interface DrsStatsSnapshot {
   /** Error responses, by operation and error type. */
   errors: Partial<Record<DrsOperationName, Record<string, number>>>;
   startRecoveryByWave: WaveStartCount[];
+  /**
+   * Requests by the access key id that signed them (Authorization: AWS4-HMAC-SHA256 Credential=<AKID>/...),
+   * then by operation; unsigned requests under ANONYMOUS_CALLER. Counts the same requests as `calls`.
+   */
+  callers: Record<string, Partial<Record<DrsOperationName, number>>>;
 }
+
+/** Where requests without a SigV4 Authorization header are counted in `callers`. */
+export const ANONYMOUS_CALLER = 'anonymous';
 
 /** Request counters, for tests such as "exactly one StartRecovery per wave". */
 export class DrsStats {
   private snapshotData: DrsStatsSnapshot = DrsStats.empty();
 
   private static empty(): DrsStatsSnapshot {
-    return { calls: {}, succeeded: {}, errors: {}, startRecoveryByWave: [] };
+    return { calls: {}, succeeded: {}, errors: {}, startRecoveryByWave: [], callers: {} };
   }
 
   called(operation: DrsOperationName, tags?: Record<string, string>): void {
@@ -39,6 +47,22 @@ export class DrsStats {
     this.snapshotData.succeeded[operation] = (this.snapshotData.succeeded[operation] ?? 0) + 1;
     const wave = this.waveEntry(operation, tags);
     if (wave) wave.jobsCreated += 1;
+  }
+
+  /** Who signed a request to `operation` (ANONYMOUS_CALLER when nobody did). */
+  signedBy(operation: DrsOperationName, accessKeyId: string | undefined): void {
+    const byOperation = (this.snapshotData.callers[accessKeyId ?? ANONYMOUS_CALLER] ??= {});
+    byOperation[operation] = (byOperation[operation] ?? 0) + 1;
+  }
+
+  /** Requests per signing access key id, over all operations. */
+  requestsByAccessKey(): Record<string, number> {
+    return Object.fromEntries(
+      Object.entries(this.snapshotData.callers).map(([accessKeyId, byOperation]) => [
+        accessKeyId,
+        Object.values(byOperation).reduce((sum: number, count) => sum + (count ?? 0), 0),
+      ]),
+    );
   }
 
   failed(operation: DrsOperationName, errorType: string): void {

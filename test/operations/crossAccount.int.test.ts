@@ -1,0 +1,147 @@
+/**
+ * Whole drills in another account: the handler with accountContext, against dynalite and the DRS,
+ * SNS and STS emulators through the real SDK clients. Every DRS request must be signed with the
+ * role's temporary credentials, assumed once, and those credentials must never leave the adapter.
+ */
+import { ANONYMOUS_CALLER, startStsEmulator, StsEmulator } from '../../src/local/emulators';
+import type { OperationResponse } from '../../src/operations/responses';
+import { samplePlan, PLAN_ID } from '../fixtures/plan';
+import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+
+const OPERATOR = 'dr-lead@example.com';
+const ACCOUNT = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole', externalId: 'ext-123' };
+const ROLE_ARN = 'arn:aws:iam::210987654321:role/DRSOrchestrationRole';
+
+describe('a drill in another account', () => {
+  let sts: StsEmulator;
+  let world: DrillWorld;
+  /** Every response the handler gave, for the "no secret leaves" check. */
+  let responses: OperationResponse[];
+
+  beforeEach(async () => {
+    sts = await startStsEmulator();
+    world = await startDrillWorld({}, { STS_ENDPOINT: sts.endpoint });
+    await world.loadPlans(samplePlan);
+    responses = [];
+  });
+  afterEach(async () => {
+    await world.stop();
+    await sts.close();
+  });
+
+  const call = async (event: Record<string, unknown>) => {
+    const response = await world.harness.call(event);
+    responses.push(response);
+    return response;
+  };
+  const start = () =>
+    call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: OPERATOR, accountContext: ACCOUNT });
+  /** Polls every 30 simulated seconds until the status is one of `statuses` (at most 200 polls). */
+  const pollUntil = async (executionId: string, ...statuses: string[]) => {
+    for (let i = 0; i < 200; i += 1) {
+      world.clock.advance(30_000);
+      const response = await call({ operation: 'poll', executionId, planId: PLAN_ID });
+      expect(response.statusCode).toBe(200);
+      if (statuses.includes(response.status as string)) return response;
+    }
+    throw new Error(`never reached ${statuses.join('/')}`);
+  };
+  const ledger = async (executionId: string) => (await world.harness.deps.store.read(executionId)).map((stored) => stored.event);
+
+  it('signs every DRS request with the assumed role, assumes it once with the ExternalId, and completes', async () => {
+    sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-123' });
+    const started = await start();
+    expect(started).toMatchObject({ statusCode: 200, status: 'RUNNING', currentWave: 1 });
+    const executionId = started.executionId as string;
+
+    const completed = await pollUntil(executionId, 'COMPLETED', 'FAILED');
+    expect(completed).toMatchObject({ status: 'COMPLETED', currentWave: 3, waveStatus: 'COMPLETED' });
+    const summary = await call({ operation: 'finalize', executionId, planId: PLAN_ID });
+    expect(summary).toMatchObject({ statusCode: 200, status: 'COMPLETED', successfulServers: 7, failedServers: 0 });
+    for (const wave of [1, 2, 3]) expect(world.drs.stats.startRecoveryFor(executionId, wave)).toEqual({ calls: 1, jobsCreated: 1 });
+
+    // STS: one AssumeRole for the whole drill, on the account's role, with its ExternalId, by the home credentials.
+    expect(sts.assumeRoleRequests()).toEqual([
+      expect.objectContaining({ roleArn: ROLE_ARN, externalId: 'ext-123', sessionName: 'drs-ledger', callerAccessKeyId: 'local', outcome: 'OK' }),
+    ]);
+    const [assumed] = sts.issued();
+    expect(assumed!.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
+
+    // DRS: every request signed with that key; none with the home credentials, none unsigned.
+    const stats = world.drs.stats.snapshot();
+    expect(Object.keys(stats.callers)).toEqual([assumed!.accessKeyId]);
+    expect(stats.callers).not.toHaveProperty('local');
+    expect(stats.callers).not.toHaveProperty(ANONYMOUS_CALLER);
+    expect(stats.callers[assumed!.accessKeyId]).toEqual(stats.calls);
+    expect(stats.calls.StartRecovery).toBe(3);
+    expect(stats.calls.DescribeJobs).toBeGreaterThan(3);
+
+    const details = await call({ operation: 'get_execution_details', executionId, queryParams: { planId: PLAN_ID } });
+    expect(details).toMatchObject({ statusCode: 200, status: 'COMPLETED' });
+    const events = await ledger(executionId);
+    expect(events[0]).toMatchObject({ type: 'ExecutionStarted', data: expect.objectContaining({ accountContext: ACCOUNT }) });
+
+    // The role's secret and session token are in no log line, no response and no ledger event.
+    const secrets = [assumed!.secretAccessKey, assumed!.sessionToken];
+    const written = [
+      ...world.harness.logLines.map((line) => JSON.stringify(line)),
+      ...responses.map((response) => JSON.stringify(response)),
+      ...events.map((event) => JSON.stringify(event)),
+    ];
+    expect(world.harness.logLines.length).toBeGreaterThan(0);
+    expect(responses.length).toBeGreaterThan(3);
+    for (const secret of secrets) {
+      expect(written.filter((text) => text.includes(secret))).toEqual([]);
+    }
+    // Nor any part long enough to matter (a truncated or escaped copy).
+    for (const secret of secrets) {
+      const fragment = secret.slice(8, 32);
+      expect(written.filter((text) => text.includes(fragment))).toEqual([]);
+    }
+  });
+
+  it.each([
+    ['a role STS does not trust', () => undefined],
+    ['a wrong ExternalId', () => sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-other' })],
+  ])('fails the wave start (not retryable) and the execution, naming the role, for %s', async (_case, arrange) => {
+    arrange();
+    const started = await start();
+    expect(started.statusCode).toBe(200);
+    const executionId = started.executionId as string;
+
+    const events = await ledger(executionId);
+    const waveStartFailed = events.find((event) => event.type === 'WaveStartFailed');
+    expect(waveStartFailed?.data).toMatchObject({ waveNumber: 1, attempt: 1, retryable: false, error: { code: 'AccessDenied' } });
+    expect((waveStartFailed?.data as { error: { message: string } }).error.message).toContain(ROLE_ARN);
+    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['WaveFailed', 'ExecutionFailed']));
+
+    const details = await call({ operation: 'get_execution_details', executionId });
+    expect(details).toMatchObject({ statusCode: 200, status: 'FAILED' });
+    expect(details.failureReason).toContain('not retryable');
+    expect(details.failureReason).toContain('AccessDenied');
+    expect(details.failureReason).toContain(ROLE_ARN);
+    const polled = await call({ operation: 'poll', executionId, planId: PLAN_ID });
+    expect(polled).toMatchObject({ statusCode: 200, status: 'FAILED' });
+
+    // DRS was never called; STS was asked once, and refused.
+    expect(world.drs.stats.snapshot().calls).toEqual({});
+    expect(sts.assumeRoleRequests().map((request) => [request.roleArn, request.externalId, request.outcome])).toEqual([[ROLE_ARN, 'ext-123', 'AccessDenied']]);
+    expect((await world.harness.deps.plans.get(PLAN_ID))?.claim).toBeUndefined();
+  });
+
+  it('retries a wave start that STS throttled, on the next poll, and completes', async () => {
+    sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-123' });
+    // The STS client makes three attempts; all three are throttled.
+    sts.faults.apply({ failAssumeRole: { count: 3, code: 'Throttling' } });
+    const started = await start();
+    const executionId = started.executionId as string;
+    const first = await ledger(executionId);
+    expect(first.find((event) => event.type === 'WaveStartFailed')?.data).toMatchObject({ retryable: true, error: { code: 'Throttling' } });
+    expect(first.map((event) => event.type)).not.toContain('ExecutionFailed');
+
+    const completed = await pollUntil(executionId, 'COMPLETED', 'FAILED');
+    expect(completed.status).toBe('COMPLETED');
+    expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual(['Throttling', 'Throttling', 'Throttling', 'OK']);
+    expect(world.drs.stats.startRecoveryFor(executionId, 1)).toEqual({ calls: 1, jobsCreated: 1 });
+  });
+});
