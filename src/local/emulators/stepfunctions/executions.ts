@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { executionArnOf, isValidName, parseStatesArn } from './arns';
+import { EventLogEntry, ExecutionError, ExecutionTimeoutError, JsonValue, StateMachine } from './engine';
+import { invalidArn, SfnError } from './errors';
+import type { StateMachineRecord, StateMachines } from './stateMachines';
+import { taskHandlers, TaskDeps } from './taskHandlers';
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+export interface ExecutionRecord {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  input: string;
+  output?: string;
+  error?: string;
+  cause?: string;
+  /** The engine's event log (StateEntered, TaskFailed...), the latest HISTORY_LIMIT entries. */
+  history: EventLogEntry[];
+}
+
+const HISTORY_LIMIT = 1000;
+
+interface Running {
+  abort(): void;
+  done: Promise<void>;
+}
+
+/** Executions of registered machines, run by aws-local-stepfunctions with our Task handlers. */
+export class Executions {
+  private readonly records = new Map<string, ExecutionRecord>();
+  private readonly running = new Map<string, Running>();
+  /** What $$.Task.Token evaluates to; callback tasks replace it with their minted token. */
+  private readonly tokenPlaceholder = `local-sfn-task-token-placeholder-${randomUUID()}`;
+
+  constructor(
+    private readonly machines: StateMachines,
+    private readonly deps: TaskDeps,
+  ) {}
+
+  /** StartExecution. A running execution with the same name and input is answered again (idempotent). */
+  start(stateMachineArn: string, name: string = randomUUID(), input = '{}'): ExecutionRecord {
+    const machine = this.machines.get(stateMachineArn);
+    if (!isValidName(name)) throw new SfnError('InvalidName', `Invalid Name: '${name}'`);
+    let parsedInput: JsonValue;
+    try {
+      parsedInput = JSON.parse(input) as JsonValue;
+    } catch (error) {
+      throw new SfnError('InvalidExecutionInput', `Invalid State Machine Execution Input: '${String(error)}'`);
+    }
+    const executionArn = executionArnOf(stateMachineArn, name);
+    const existing = this.records.get(executionArn);
+    if (existing) {
+      if (existing.status === 'RUNNING' && existing.input === input) return existing;
+      throw new SfnError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const record: ExecutionRecord = {
+      executionArn,
+      stateMachineArn,
+      name,
+      status: 'RUNNING',
+      startDate: new Date(),
+      input,
+      history: [],
+    };
+    this.records.set(executionArn, record);
+    this.launch(machine, record, parsedInput);
+    return record;
+  }
+
+  describe(executionArn: string): ExecutionRecord {
+    const parsed = parseStatesArn(executionArn);
+    if (!parsed || parsed.resourceType !== 'execution') throw invalidArn(executionArn);
+    const record = this.records.get(executionArn);
+    if (!record) throw new SfnError('ExecutionDoesNotExist', `Execution Does Not Exist: '${executionArn}'`);
+    return record;
+  }
+
+  /** StopExecution: ABORTED at once; its waiting tasks end and their tokens answer TaskTimedOut. */
+  stop(executionArn: string, error?: string, cause?: string): ExecutionRecord {
+    const record = this.describe(executionArn);
+    if (record.status !== 'RUNNING') return record;
+    record.status = 'ABORTED';
+    record.stopDate = new Date();
+    if (error !== undefined) record.error = error;
+    if (cause !== undefined) record.cause = cause;
+    this.running.get(executionArn)?.abort();
+    this.deps.tokens.closeExecution(executionArn, 'The execution was stopped');
+    return record;
+  }
+
+  /** Newest first, as ListExecutions answers. */
+  list(stateMachineArn: string, statusFilter?: string): ExecutionRecord[] {
+    this.machines.get(stateMachineArn);
+    return [...this.records.values()]
+      .filter((record) => record.stateMachineArn === stateMachineArn && (!statusFilter || record.status === statusFilter))
+      .reverse();
+  }
+
+  /** In process: resolves once the execution has ended (its engine run included). */
+  async settled(executionArn: string): Promise<ExecutionRecord> {
+    const record = this.describe(executionArn);
+    await this.running.get(executionArn)?.done;
+    return record;
+  }
+
+  /** Stops every running execution and waits for their runs to end. */
+  async stopAll(): Promise<void> {
+    for (const executionArn of this.running.keys()) this.stop(executionArn, 'Emulator.Shutdown', 'The emulator closed');
+    await Promise.all([...this.running.values()].map((run) => run.done));
+  }
+
+  private launch(machine: StateMachineRecord, record: ExecutionRecord, input: JsonValue): void {
+    const { executionArn } = record;
+    const engine = new StateMachine(machine.runtime.definition, { validationOptions: { noValidate: true } });
+    const handlers = taskHandlers(machine.runtime.tasks, this.deps, {
+      executionArn,
+      tokenPlaceholder: this.tokenPlaceholder,
+      stopped: () => record.status !== 'RUNNING',
+    });
+    const run = engine.run(input, {
+      overrides: { taskResourceLocalHandlers: handlers },
+      noThrowOnAbort: true,
+      context: {
+        Execution: { Id: executionArn, Name: record.name, RoleArn: machine.roleArn, RedriveCount: 0 },
+        StateMachine: { Id: machine.stateMachineArn, Name: machine.name },
+        Task: { Token: this.tokenPlaceholder },
+      },
+    });
+    void (async () => {
+      for await (const entry of run.eventLogs) {
+        record.history.push(entry);
+        if (record.history.length > HISTORY_LIMIT) record.history.shift();
+      }
+    })();
+    const done = run.result.then(
+      (output) => this.finish(record, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
+      (error: unknown) => this.finish(record, failureOf(error)),
+    );
+    this.running.set(executionArn, { abort: run.abort, done });
+  }
+
+  private finish(record: ExecutionRecord, outcome: Partial<ExecutionRecord> & { status: ExecutionStatus }): void {
+    this.running.delete(record.executionArn);
+    this.deps.tokens.closeExecution(record.executionArn, 'The execution has ended');
+    if (record.status !== 'RUNNING') return; // stopped: already ABORTED
+    Object.assign(record, outcome, { stopDate: new Date() });
+  }
+}
+
+const failureOf = (error: unknown): Partial<ExecutionRecord> & { status: ExecutionStatus } => {
+  if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
+  const cause = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : undefined;
+  if (cause) return { status: 'FAILED', error: cause.name, cause: cause.message };
+  return { status: 'FAILED', error: 'States.Runtime', cause: error instanceof Error ? error.message : String(error) };
+};

@@ -1,0 +1,8 @@
+export type { ExecutionRecord, ExecutionStatus } from './executions';
+export { MAX_TIMER_SECONDS } from './runtimeDefinition';
+export type { TimeScales } from './runtimeDefinition';
+export { startStepFunctionsEmulator } from './server';
+export type { StepFunctionsEmulator, StepFunctionsEmulatorOptions } from './server';
+export { applySubstitutions } from './substitutions';
+export type { Substitutions } from './substitutions';
+export type { ResourceHandler } from './taskHandlers';
