@@ -26,10 +26,13 @@ const toRecoveryJobsError = (error: unknown): RecoveryJobsError => {
   const message = error instanceof Error ? error.message : String(error);
   const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
   const retryAfter = Number((error as { retryAfterSeconds?: unknown }).retryAfterSeconds);
+  // No HTTP status: no answer at all (connection refused or reset, a timeout). DRS may or may not have
+  // acted; a retried wave start first looks for a job with the wave's tags, so retrying is safe.
+  const noAnswer = status === 0;
   return new RecoveryJobsError(
     name,
     message,
-    RETRYABLE.has(name) || status >= 500 || status === 429,
+    RETRYABLE.has(name) || noAnswer || status >= 500 || status === 429,
     Number.isFinite(retryAfter) ? retryAfter : undefined,
   );
 };

@@ -1,5 +1,5 @@
 import type { Running } from '../../domain/execution';
-import { RecoveryJobsError } from '../../ports/recoveryJobs';
+import { RecoveryJob, RecoveryJobsError } from '../../ports/recoveryJobs';
 import type { OperationDeps } from '../deps';
 import { CommandOutcome, handleCommand } from '../handleCommand';
 
@@ -17,6 +17,12 @@ const describeError = (error: unknown): { code: string; message: string; retryab
   return { code: 'UnexpectedError', message, retryable: true };
 };
 
+const findEarlierJob = async (deps: OperationDeps, state: Running, waveNumber: number): Promise<RecoveryJob | undefined> => {
+  const jobs = await (await deps.drs()).findJobsByTags(waveTags(state.executionId, state.planId, waveNumber), state.startTime, state.accountContext);
+  if (jobs[0]) deps.log.warn('Adopting a DRS job an earlier start attempt created', { waveNumber, drsJobId: jobs[0].jobId });
+  return jobs[0];
+};
+
 /**
  * Calls DRS StartRecovery for a wave this writer claimed (it appended the WaveStartRequested), then
  * records the job, or the failure. Only the claimant gets here, so each claim starts at most one job.
@@ -27,7 +33,9 @@ export const launchWave = async (deps: OperationDeps, state: Running, waveNumber
   const serverIds = wave.servers.map((server) => server.serverId);
   const drs = await deps.drs();
   try {
-    const job = await drs.startRecovery(
+    // A later attempt first looks for a job an earlier one may have created after all (its answer lost).
+    const earlier = wave.startAttempts > 1 ? await findEarlierJob(deps, state, waveNumber) : undefined;
+    const job = earlier ?? await drs.startRecovery(
       {
         isDrill: state.executionType === 'DRILL',
         sourceServerIds: serverIds,
