@@ -1,31 +1,21 @@
 import type { OperationDeps } from './deps';
 import type { OperatorInput } from './pause';
-import { handleCommand } from './handleCommand';
-import { loadExecution } from './loadExecution';
-import { react } from './reactions/react';
-import { fromRejection, ok, OperationResponse } from './responses';
+import { ok, OperationResponse } from './responses';
+import { runCommand } from './runCommand';
 
 /**
  * cancel: RUNNING or PAUSED -> CANCELLED; no further wave starts, and the state machine is stopped with
  * its real execution ARN. A wave whose DRS job is being started is recorded first, then cancelled.
  */
 export const cancel = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
-  const found = await loadExecution(deps, input.executionId, input.planId);
-  if (!found.ok) return found.response;
-  const requestedAt = deps.now();
-  const outcome = await handleCommand(
-    deps.store,
-    input.executionId,
-    () => ({
-      type: 'RequestCancel',
-      requestedBy: input.requestedBy,
-      ...(input.reason === undefined ? {} : { reason: input.reason }),
-      at: requestedAt,
-    }),
-    { preloaded: found.loaded },
-  );
-  if (!outcome.ok) return fromRejection(input.executionId, outcome.rejection);
-  const state = await react(deps, outcome);
+  const run = await runCommand(deps, input, (at) => ({
+    type: 'RequestCancel',
+    requestedBy: input.requestedBy,
+    ...(input.reason === undefined ? {} : { reason: input.reason }),
+    at,
+  }));
+  if (!run.ok) return run.response;
+  const { state } = run;
   if (state.status === 'CANCELLED') {
     return ok({
       executionId: input.executionId,
@@ -40,7 +30,7 @@ export const cancel = async (deps: OperationDeps, input: OperatorInput): Promise
     executionId: input.executionId,
     status: 'CANCELLING',
     executionStatus: state.status,
-    requestedAt,
+    requestedAt: state.status === 'NOT_STARTED' ? undefined : state.cancelRequest?.requestedAt,
     currentWave: state.status === 'NOT_STARTED' ? 0 : state.currentWave,
     message: 'Cancel requested: the wave being started in DRS is recorded first, then the execution is cancelled',
   });

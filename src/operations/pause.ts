@@ -1,10 +1,8 @@
 import { invalidState } from '../domain/execution';
 import type { OperationDeps } from './deps';
 import type { ExecutionRef } from './finalize';
-import { handleCommand } from './handleCommand';
-import { loadExecution } from './loadExecution';
-import { react } from './reactions/react';
 import { fromRejection, ok, OperationResponse } from './responses';
+import { runCommand } from './runCommand';
 
 export interface OperatorInput extends ExecutionRef {
   /** Who asks: recorded in the ledger for the audit trail. */
@@ -14,17 +12,9 @@ export interface OperatorInput extends ExecutionRef {
 
 /** pause: takes effect at the next wave boundary (at once when the execution is already at one). */
 export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
-  const found = await loadExecution(deps, input.executionId, input.planId);
-  if (!found.ok) return found.response;
-  const requestedAt = deps.now();
-  const outcome = await handleCommand(
-    deps.store,
-    input.executionId,
-    () => ({ type: 'RequestPause', requestedBy: input.requestedBy, at: requestedAt }),
-    { preloaded: found.loaded },
-  );
-  if (!outcome.ok) return fromRejection(input.executionId, outcome.rejection);
-  const state = await react(deps, outcome);
+  const run = await runCommand(deps, input, (at) => ({ type: 'RequestPause', requestedBy: input.requestedBy, at }));
+  if (!run.ok) return run.response;
+  const { state } = run;
   if (state.status === 'PAUSED') {
     return ok({
       executionId: input.executionId,
@@ -48,7 +38,7 @@ export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<
     pauseEffective: false,
     currentWave: state.currentWave,
     nextWave: state.currentWave + 1,
-    pausedAt: pending?.requestedAt ?? requestedAt,
+    pausedAt: pending?.requestedAt,
     requestedBy: pending?.requestedBy ?? input.requestedBy,
     message: `Execution will pause after wave ${state.currentWave} completes`,
   });

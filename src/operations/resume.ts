@@ -1,10 +1,8 @@
 import type { ResumeDelivery } from '../ports/workflow';
 import type { OperationDeps } from './deps';
 import type { OperatorInput } from './pause';
-import { handleCommand } from './handleCommand';
-import { loadExecution } from './loadExecution';
-import { react } from './reactions/react';
-import { fromRejection, ok, OperationResponse } from './responses';
+import { ok, OperationResponse } from './responses';
+import { runCommand } from './runCommand';
 
 /** Hands the waiting state machine its resume, if it is waiting; the token is spent either way. */
 export const deliverResume = async (deps: OperationDeps, executionId: string): Promise<ResumeDelivery | undefined> => {
@@ -24,18 +22,11 @@ export const deliverResume = async (deps: OperationDeps, executionId: string): P
  * polling RUNNING executions, and the response says the state machine is detached.
  */
 export const resume = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
-  const found = await loadExecution(deps, input.executionId, input.planId);
-  if (!found.ok) return found.response;
-  const resumedAt = deps.now();
-  const outcome = await handleCommand(
-    deps.store,
-    input.executionId,
-    () => ({ type: 'Resume', resumedBy: input.requestedBy, at: resumedAt }),
-    { preloaded: found.loaded },
-  );
-  if (!outcome.ok) return fromRejection(input.executionId, outcome.rejection);
+  const run = await runCommand(deps, input, (at) => ({ type: 'Resume', resumedBy: input.requestedBy, at }));
+  if (!run.ok) return run.response;
   const delivery = await deliverResume(deps, input.executionId);
-  const state = await react(deps, outcome);
+  const { state } = run;
+  const resumedAt = run.outcome.appended[0]?.event.occurredAt;
   const nextWave = state.status === 'NOT_STARTED' ? 0 : state.currentWave;
   return ok({
     executionId: input.executionId,

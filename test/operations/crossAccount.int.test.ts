@@ -4,7 +4,6 @@
  * role's temporary credentials, assumed once, and those credentials must never leave the adapter.
  */
 import { ANONYMOUS_CALLER, startStsEmulator, StsEmulator } from '../../src/local/emulators';
-import type { OperationResponse } from '../../src/operations/responses';
 import { samplePlan, PLAN_ID } from '../fixtures/plan';
 import { DrillWorld, startDrillWorld } from '../support/drillWorld';
 
@@ -16,37 +15,22 @@ describe('a drill in another account', () => {
   let sts: StsEmulator;
   let world: DrillWorld;
   /** Every response the handler gave, for the "no secret leaves" check. */
-  let responses: OperationResponse[];
 
   beforeEach(async () => {
     sts = await startStsEmulator();
     world = await startDrillWorld({}, { STS_ENDPOINT: sts.endpoint });
     await world.loadPlans(samplePlan);
-    responses = [];
   });
   afterEach(async () => {
     await world.stop();
     await sts.close();
   });
 
-  const call = async (event: Record<string, unknown>) => {
-    const response = await world.harness.call(event);
-    responses.push(response);
-    return response;
-  };
+  const call = (event: Record<string, unknown>) => world.call(event);
   const start = () =>
     call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: OPERATOR, accountContext: ACCOUNT });
-  /** Polls every 30 simulated seconds until the status is one of `statuses` (at most 200 polls). */
-  const pollUntil = async (executionId: string, ...statuses: string[]) => {
-    for (let i = 0; i < 200; i += 1) {
-      world.clock.advance(30_000);
-      const response = await call({ operation: 'poll', executionId, planId: PLAN_ID });
-      expect(response.statusCode).toBe(200);
-      if (statuses.includes(response.status as string)) return response;
-    }
-    throw new Error(`never reached ${statuses.join('/')}`);
-  };
-  const ledger = async (executionId: string) => (await world.harness.deps.store.read(executionId)).map((stored) => stored.event);
+  const pollUntil = (executionId: string, ...statuses: string[]) => world.pollUntil(executionId, PLAN_ID, ...statuses);
+  const ledger = (executionId: string) => world.ledger(executionId);
 
   it('signs every DRS request with the assumed role, assumes it once with the ExternalId, and completes', async () => {
     sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-123' });
@@ -85,11 +69,11 @@ describe('a drill in another account', () => {
     const secrets = [assumed!.secretAccessKey, assumed!.sessionToken];
     const written = [
       ...world.harness.logLines.map((line) => JSON.stringify(line)),
-      ...responses.map((response) => JSON.stringify(response)),
+      ...world.responses.map((response) => JSON.stringify(response)),
       ...events.map((event) => JSON.stringify(event)),
     ];
     expect(world.harness.logLines.length).toBeGreaterThan(0);
-    expect(responses.length).toBeGreaterThan(3);
+    expect(world.responses.length).toBeGreaterThan(3);
     for (const secret of secrets) {
       expect(written.filter((text) => text.includes(secret))).toEqual([]);
     }

@@ -16,23 +16,14 @@ describe('a drill driven by poll', () => {
   });
   afterEach(() => world.stop());
 
-  const call = (event: Record<string, unknown>) => world.harness.call(event);
+  const call = (event: Record<string, unknown>) => world.call(event);
   const start = async () => {
     const response = await call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: OPERATOR });
     expect(response.statusCode).toBe(200);
     return response.executionId as string;
   };
-  /** Polls every 30 simulated seconds until the status is one of `statuses` (at most 200 polls). */
-  const pollUntil = async (executionId: string, ...statuses: string[]) => {
-    for (let i = 0; i < 200; i += 1) {
-      world.clock.advance(30_000);
-      const response = await call({ operation: 'poll', executionId, planId: PLAN_ID });
-      expect(response.statusCode).toBe(200);
-      if (statuses.includes(response.status as string)) return response;
-    }
-    throw new Error(`never reached ${statuses.join('/')}`);
-  };
-  const ledger = async (executionId: string) => (await world.harness.deps.store.read(executionId)).map((stored) => stored.event);
+  const pollUntil = (executionId: string, ...statuses: string[]) => world.pollUntil(executionId, PLAN_ID, ...statuses);
+  const ledger = (executionId: string) => world.ledger(executionId);
 
   it('runs three waves, pauses before wave 2, resumes, completes and notifies once', async () => {
     await world.loadPlans(withPauseBefore([2]));

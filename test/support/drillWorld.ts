@@ -1,6 +1,8 @@
 import { DrsEmulator, ManualClock, manualClock, SnsEmulator, startDrsEmulator, startSnsEmulator } from '../../src/local/emulators';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import type { WiringOptions } from '../../src/handlers/wiring';
+import type { ExecutionEvent } from '../../src/domain/execution';
+import type { OperationResponse } from '../../src/operations/responses';
 import { HandlerHarness, startHandlerHarness } from './handlerHarness';
 
 export interface DrillWorld {
@@ -9,6 +11,13 @@ export interface DrillWorld {
   sns: SnsEmulator;
   clock: ManualClock;
   topicArn: string;
+  /** Every response the handler gave through `call`, for checks across a whole run. */
+  responses: OperationResponse[];
+  call(event: Record<string, unknown>): Promise<OperationResponse>;
+  /** Polls every 30 simulated seconds until the status is one of `statuses` (at most 200 polls). */
+  pollUntil(executionId: string, planId: string, ...statuses: string[]): Promise<OperationResponse>;
+  /** The execution's events, in seq order. */
+  ledger(executionId: string): Promise<ExecutionEvent[]>;
   /** Stores plans and registers their servers with the DRS emulator. */
   loadPlans(...plans: RecoveryPlan[]): Promise<void>;
   stop(): Promise<void>;
@@ -27,12 +36,30 @@ export const startDrillWorld = async (options: WiringOptions = {}, env: NodeJS.P
     { now: () => new Date(clock.now()).toISOString(), ...options },
     { DRS_ENDPOINT: drs.endpoint, SNS_ENDPOINT: sns.endpoint, NOTIFICATION_TOPIC_ARN: topicArn, ...env },
   );
+  const responses: OperationResponse[] = [];
+  const call = async (event: Record<string, unknown>) => {
+    const response = await harness.call(event);
+    responses.push(response);
+    return response;
+  };
   return {
     harness,
     drs,
     sns,
     clock,
     topicArn,
+    responses,
+    call,
+    pollUntil: async (executionId, planId, ...statuses) => {
+      for (let i = 0; i < 200; i += 1) {
+        clock.advance(30_000);
+        const response = await call({ operation: 'poll', executionId, planId });
+        if (response.statusCode !== 200) throw new Error(`poll answered ${JSON.stringify(response)}`);
+        if (statuses.includes(response.status as string)) return response;
+      }
+      throw new Error(`never reached ${statuses.join('/')}`);
+    },
+    ledger: async (executionId) => (await harness.deps.store.read(executionId)).map((stored) => stored.event),
     loadPlans: async (...plans) => {
       for (const plan of plans) {
         await harness.deps.plans.put(plan);

@@ -1,0 +1,27 @@
+import type { ExecutionCommand, ExecutionState } from '../domain/execution';
+import type { OperationDeps } from './deps';
+import { CommandOutcome, handleCommand } from './handleCommand';
+import { loadExecution } from './loadExecution';
+import { react } from './reactions/react';
+import { fromRejection, OperationResponse } from './responses';
+
+export type CommandRun =
+  | { ok: true; state: ExecutionState; outcome: CommandOutcome }
+  | { ok: false; response: OperationResponse };
+
+/**
+ * The recipe an operator's request follows: load the execution (404, plan check), decide the command
+ * against it, append, carry out what the appended events call for, and hand back the state reached.
+ */
+export const runCommand = async (
+  deps: OperationDeps,
+  ref: { executionId: string; planId?: string },
+  command: (at: string) => ExecutionCommand,
+): Promise<CommandRun> => {
+  const found = await loadExecution(deps, ref.executionId, ref.planId);
+  if (!found.ok) return found;
+  const at = deps.now();
+  const outcome = await handleCommand(deps.store, ref.executionId, () => command(at), { preloaded: found.loaded });
+  if (!outcome.ok) return { ok: false, response: fromRejection(ref.executionId, outcome.rejection) };
+  return { ok: true, state: await react(deps, outcome), outcome };
+};
