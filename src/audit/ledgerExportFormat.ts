@@ -1,0 +1,91 @@
+import { EXECUTION_EVENT_TYPES, ExecutionEvent } from '../domain/execution';
+import type { StoredEvent } from '../ports/executionEventStore';
+
+/**
+ * The ledger export: JSON Lines, UTF-8, every line one canonical JSON object (keys sorted at every depth,
+ * no whitespace) ending in "\n".
+ *
+ *   line 1      the header:
+ *               {"eventCount":N,"executionId":"…","format":"drs-ledger/execution-events","formatVersion":1,
+ *                "headHash":"<hash of the last event>","planId":"…"}
+ *   line k + 1  the event at seq k (k = 1..N), as the ledger holds it:
+ *               {"event":{"actor","data","executionId","occurredAt","planId","schemaVersion","seq","type"},
+ *                "hash":"…","prevHash":"…"}
+ *
+ * Anyone can check a file without this code: the first prevHash is
+ * sha256("drs-ledger:genesis:<executionId>:<planId>"), every other prevHash is the previous line's hash,
+ * and every hash is sha256(prevHash + "\n" + <the line's "event" object as written>), hex-encoded.
+ */
+export const EXPORT_FORMAT = 'drs-ledger/execution-events';
+export const EXPORT_FORMAT_VERSION = 1;
+
+export interface ExportHeader {
+  format: typeof EXPORT_FORMAT;
+  formatVersion: typeof EXPORT_FORMAT_VERSION;
+  executionId: string;
+  planId: string;
+  eventCount: number;
+  headHash: string;
+}
+
+export type ParsedExport = { ok: true; header: ExportHeader; events: StoredEvent[] } | { ok: false; line: number; detail: string };
+
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+const EVENT_FIELDS = ['actor', 'data', 'executionId', 'occurredAt', 'planId', 'schemaVersion', 'seq', 'type'];
+const EVENT_TYPES: ReadonlySet<string> = new Set(EXECUTION_EVENT_TYPES);
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
+const sameKeys = (record: Record<string, unknown>, keys: readonly string[]) => Object.keys(record).sort().join(',') === [...keys].sort().join(',');
+
+const headerProblem = (value: unknown): string | undefined => {
+  if (!isRecord(value)) return 'the header is not an object';
+  if (value.format !== EXPORT_FORMAT) return `not a ${EXPORT_FORMAT} file`;
+  if (value.formatVersion !== EXPORT_FORMAT_VERSION) return `format version ${String(value.formatVersion)} is not ${EXPORT_FORMAT_VERSION}`;
+  if (!sameKeys(value, ['eventCount', 'executionId', 'format', 'formatVersion', 'headHash', 'planId'])) return 'the header has missing or unknown fields';
+  if (!isText(value.executionId) || !isText(value.planId)) return 'the header names no execution or plan';
+  if (!Number.isSafeInteger(value.eventCount) || (value.eventCount as number) < 1) return 'the header\'s eventCount is not a positive integer';
+  if (typeof value.headHash !== 'string' || !SHA256_HEX.test(value.headHash)) return 'the header\'s headHash is not a SHA-256 hex digest';
+  return undefined;
+};
+
+const eventLineProblem = (value: unknown, header: ExportHeader): string | undefined => {
+  if (!isRecord(value) || !sameKeys(value, ['event', 'hash', 'prevHash'])) return 'not an {event, hash, prevHash} object';
+  if (typeof value.hash !== 'string' || !SHA256_HEX.test(value.hash)) return '"hash" is not a SHA-256 hex digest';
+  if (typeof value.prevHash !== 'string' || !SHA256_HEX.test(value.prevHash)) return '"prevHash" is not a SHA-256 hex digest';
+  const event = value.event;
+  if (!isRecord(event) || !sameKeys(event, EVENT_FIELDS)) return 'the event has missing or unknown fields';
+  if (event.executionId !== header.executionId) return `the event belongs to execution ${String(event.executionId)}`;
+  if (!isText(event.planId) || !isText(event.occurredAt) || !isText(event.actor)) return 'the event\'s planId, occurredAt or actor is not a string';
+  if (typeof event.type !== 'string' || !EVENT_TYPES.has(event.type)) return `unknown event type ${String(event.type)}`;
+  if (!Number.isSafeInteger(event.seq) || (event.seq as number) < 1) return 'the event\'s seq is not a positive integer';
+  if (!Number.isSafeInteger(event.schemaVersion)) return 'the event\'s schemaVersion is not an integer';
+  if (!isRecord(event.data)) return 'the event\'s data is not an object';
+  return undefined;
+};
+
+/** Reads an export back, line by line; the first line that is not what the format says is reported. */
+export const parseExport = (text: string): ParsedExport => {
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  const parsed: unknown[] = [];
+  for (const [index, line] of lines.entries()) {
+    try {
+      parsed.push(JSON.parse(line));
+    } catch {
+      return { ok: false, line: index + 1, detail: 'not JSON' };
+    }
+  }
+  const [rawHeader, ...rawEvents] = parsed;
+  const badHeader = headerProblem(rawHeader);
+  if (badHeader) return { ok: false, line: 1, detail: badHeader };
+  const header = rawHeader as ExportHeader;
+  const events: StoredEvent[] = [];
+  for (const [index, value] of rawEvents.entries()) {
+    const problem = eventLineProblem(value, header);
+    if (problem) return { ok: false, line: index + 2, detail: problem };
+    const line = value as { event: ExecutionEvent; prevHash: string; hash: string };
+    events.push({ event: line.event, prevHash: line.prevHash, hash: line.hash });
+  }
+  return { ok: true, header, events };
+};

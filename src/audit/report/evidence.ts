@@ -1,0 +1,147 @@
+import type { ExecutionStatus, ExecutionType, LaunchStatus, WaveStatus } from '../../domain/execution';
+import type { TamperKind } from '../chainVerification';
+
+/** An evidence report's data: what a drill or recovery did, taken from the ledger alone, with its proof. */
+export const EVIDENCE_FORMAT_VERSION = 1;
+
+/** met / missed against the plan's target; no-target: the plan sets none; in-progress: not over and not yet missed. */
+export type RtoVerdict = 'met' | 'missed' | 'no-target' | 'in-progress';
+
+export interface RtoMeasure {
+  /** Seconds from the execution's start to the recovery; absent when it was not recovered. */
+  measuredSeconds?: number;
+  targetMinutes?: number;
+  verdict: RtoVerdict;
+  /** Why there is no figure, when there is none. */
+  note?: string;
+}
+
+export interface PlanEvidence {
+  planId: string;
+  planName: string;
+  rtoTargetMinutes?: number;
+  waves: Array<{ waveNumber: number; waveName: string; pauseBeforeWave: boolean; servers: Array<{ serverId: string; hostname?: string }> }>;
+}
+
+export type OperatorActionKind = 'started' | 'pause-requested' | 'paused' | 'resumed' | 'cancel-requested' | 'cancelled';
+
+export interface OperatorActionEvidence {
+  action: OperatorActionKind;
+  /** The identity the event records (its actor); "system" for what the plan itself did. */
+  by: string;
+  at: string;
+  seq: number;
+  detail?: string;
+}
+
+export interface WaveEvidence {
+  waveNumber: number;
+  waveName: string;
+  status: WaveStatus;
+  startAttempts: number;
+  drsJobId?: string;
+  /** WaveStarted: DRS accepted the job. */
+  startTime?: string;
+  /** WaveCompleted or WaveFailed. */
+  endTime?: string;
+  durationSeconds?: number;
+  failureReason?: string;
+  /** Execution start to this wave's completion, against the plan's target. */
+  rto: RtoMeasure;
+}
+
+export interface ServerEvidence {
+  serverId: string;
+  hostname?: string;
+  waveNumber: number;
+  status: LaunchStatus | 'NOT_STARTED';
+  recoveryInstanceId?: string;
+  /** Its wave's start. */
+  startTime?: string;
+  /** When a poll first saw it LAUNCHED. */
+  launchTime?: string;
+  /** When a poll first saw it FAILED or TERMINATED. */
+  failedAt?: string;
+  /** startTime to launchTime (or failedAt). */
+  durationSeconds?: number;
+  failureReason?: string;
+}
+
+export interface PauseEvidence {
+  from: string;
+  /** The resume (or the end); absent while still paused. */
+  to?: string;
+  seconds?: number;
+  afterWave: number;
+  nextWave: number;
+  reason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
+  requestedBy: string;
+  resumedBy?: string;
+}
+
+export type FailureScope = 'wave-start' | 'server' | 'wave' | 'execution' | 'notification';
+
+export interface FailureEvidence {
+  seq: number;
+  at: string;
+  scope: FailureScope;
+  waveNumber?: number;
+  serverId?: string;
+  /** In DRS's (or the service's) own words. */
+  reason: string;
+}
+
+export interface NotificationEvidence {
+  seq: number;
+  at: string;
+  /** The event the notification was about, and its type. */
+  forSeq: number;
+  forType?: string;
+  outcome: 'sent' | 'failed';
+  messageId?: string;
+  error?: string;
+}
+
+export type VerificationEvidence = { ok: true } | { ok: false; firstBadSeq: number; problem: TamperKind; detail: string };
+
+export interface LedgerEvidence {
+  /** Items in the ledger, verified or not. */
+  eventCount: number;
+  /** The verified head (when verification failed: the last verified event). */
+  headSeq: number;
+  headHash: string;
+  verification: VerificationEvidence;
+}
+
+export interface Evidence {
+  formatVersion: typeof EVIDENCE_FORMAT_VERSION;
+  execution: {
+    executionId: string;
+    executionType: ExecutionType;
+    status: ExecutionStatus;
+    initiatedBy: string;
+    startTime: string;
+    endTime?: string;
+    durationSeconds?: number;
+    stateMachineArn?: string;
+    accountId?: string;
+    region?: string;
+    failureReason?: string;
+  };
+  plan: PlanEvidence;
+  actions: OperatorActionEvidence[];
+  pauses: PauseEvidence[];
+  waves: WaveEvidence[];
+  servers: ServerEvidence[];
+  rto: {
+    definition: string;
+    waveDefinition: string;
+    serverDefinition: string;
+    overall: RtoMeasure;
+    /** Time spent paused between the start and the recovery (or the end); included in the measured RTO. */
+    pausedSeconds: number;
+  };
+  failures: FailureEvidence[];
+  notifications: NotificationEvidence[];
+  ledger: LedgerEvidence;
+}

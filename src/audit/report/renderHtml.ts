@@ -1,0 +1,204 @@
+import type { Evidence, RtoVerdict } from './evidence';
+import { ACTION_LABELS, describeRto, describeVerification, escapeHtml, formatClock, formatInstant, formatSeconds, title, VERDICT_LABELS } from './format';
+import { GANTT_COLOURS, renderGanttSvg, targetNote } from './gantt';
+import { REPORT_CSS } from './reportStyles';
+
+const e = (value: string | number | undefined): string => (value === undefined || value === '' ? '—' : escapeHtml(String(value)));
+const mono = (value: string | undefined): string => (value ? `<code>${escapeHtml(value)}</code>` : '—');
+const pill = (text: string, tone: 'good' | 'bad' | 'neutral' | 'warn'): string => `<span class="pill ${tone}">${escapeHtml(text)}</span>`;
+const verdictTone = (verdict: RtoVerdict) => (verdict === 'met' ? 'good' : verdict === 'missed' ? 'bad' : verdict === 'in-progress' ? 'warn' : 'neutral');
+const statusTone = (status: string) => (status === 'COMPLETED' || status === 'LAUNCHED' ? 'good' : status === 'FAILED' || status === 'TERMINATED' ? 'bad' : status === 'CANCELLED' ? 'warn' : 'neutral');
+
+const table = (header: Array<[string, 'num'?]>, rows: Array<{ cells: string[]; failed?: boolean }>): string =>
+  rows.length === 0
+    ? '<p class="empty">None.</p>'
+    : `<table><thead><tr>${header.map(([name, kind]) => `<th${kind ? ' class="num"' : ''}>${escapeHtml(name)}</th>`).join('')}</tr></thead><tbody>${rows
+        .map((row) => `<tr${row.failed ? ' class="failed"' : ''}>${row.cells.map((cell, index) => `<td${header[index]?.[1] ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`)
+        .join('')}</tbody></table>`;
+
+const card = (label: string, value: string, sub: string): string =>
+  `<div class="card"><div class="label">${escapeHtml(label)}</div><div class="value">${value}</div><div class="sub">${sub}</div></div>`;
+
+const cards = (evidence: Evidence): string => {
+  const { rto, ledger } = evidence;
+  const launched = evidence.servers.filter((server) => server.status === 'LAUNCHED').length;
+  const failed = evidence.servers.filter((server) => server.status === 'FAILED' || server.status === 'TERMINATED').length;
+  const completedWaves = evidence.waves.filter((wave) => wave.status === 'COMPLETED').length;
+  return `<section class="cards">${[
+    card(
+      'Measured RTO',
+      rto.overall.measuredSeconds === undefined ? '<span class="small">Not recovered</span>' : escapeHtml(formatSeconds(rto.overall.measuredSeconds)),
+      `${pill(VERDICT_LABELS[rto.overall.verdict], verdictTone(rto.overall.verdict))} ${rto.overall.targetMinutes === undefined ? 'no target' : `target ${rto.overall.targetMinutes}m`}`,
+    ),
+    card('Status', pill(evidence.execution.status, statusTone(evidence.execution.status)), escapeHtml(evidence.execution.executionType)),
+    card('Waves', `${completedWaves} / ${evidence.waves.length}`, 'completed'),
+    card('Servers', `${launched} / ${evidence.servers.length}`, `launched${failed ? `, <strong>${failed} failed</strong>` : ''}`),
+    card('Time paused', escapeHtml(formatSeconds(rto.pausedSeconds)), `${evidence.pauses.length} pause${evidence.pauses.length === 1 ? '' : 's'}, in the RTO`),
+    card('Ledger', ledger.verification.ok ? pill('VERIFIED', 'good') : pill('TAMPERED', 'bad'), `${ledger.eventCount} events`),
+  ].join('')}</section>`;
+};
+
+const legend = (evidence: Evidence): string => {
+  const items: Array<[string, string, boolean?]> = [
+    ['Wave', GANTT_COLOURS.waveCompleted],
+    ['Wave failed', GANTT_COLOURS.waveFailed],
+    ['Server launched', GANTT_COLOURS.serverLaunched],
+    ['Server failed', GANTT_COLOURS.serverFailed],
+    ['In progress / not finished', GANTT_COLOURS.serverActive],
+    ['Paused', GANTT_COLOURS.pause],
+    ['Recovered', GANTT_COLOURS.recovered, true],
+    ['RTO target', GANTT_COLOURS.target, true],
+  ];
+  const note = targetNote(evidence);
+  return `<div class="legend">${items.map(([name, colour, line]) => `<span${line ? ' class="line"' : ''} style="--swatch:${colour}">${escapeHtml(name)}</span>`).join('')}</div>${
+    note ? `<p class="note">${escapeHtml(note)}</p>` : ''
+  }`;
+};
+
+const facts = (evidence: Evidence): string => {
+  const { execution, plan, ledger, rto } = evidence;
+  const rows: Array<[string, string]> = [
+    ['Execution', mono(execution.executionId)],
+    ['Plan', `${e(plan.planName)} ${mono(plan.planId)} · ${plan.waves.length} waves, ${evidence.servers.length} servers`],
+    ['Type', e(execution.executionType)],
+    ['Started', `${e(formatInstant(execution.startTime))} by <strong>${e(execution.initiatedBy)}</strong>`],
+    ['Ended', execution.endTime ? e(formatInstant(execution.endTime)) : `not ended (${e(execution.status)})`],
+    ['Duration', execution.durationSeconds === undefined ? '—' : e(formatSeconds(execution.durationSeconds))],
+    ['Measured RTO', e(describeRto(rto.overall))],
+    ...(execution.failureReason ? ([['Failure', e(execution.failureReason)]] as Array<[string, string]>) : []),
+    ['State machine execution', mono(execution.stateMachineArn)],
+    ...(execution.accountId ? ([['Account', `${e(execution.accountId)} · ${e(execution.region)}`]] as Array<[string, string]>) : []),
+    ['Ledger head hash', `<code class="hash">${escapeHtml(ledger.headHash)}</code>`],
+    ['Ledger events', `${ledger.eventCount} (head at seq ${ledger.headSeq})`],
+    ['Verification', `${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}`],
+  ];
+  return `<dl class="facts">${rows.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${value}</dd>`).join('')}</dl>`;
+};
+
+const sections = (evidence: Evidence): string[] => {
+  const { rto, ledger } = evidence;
+  return [
+    '<h2>Operator actions</h2>',
+    table(
+      [['When'], ['Action'], ['By'], ['Detail'], ['Seq', 'num']],
+      evidence.actions.map((action) => ({ cells: [e(formatInstant(action.at)), e(ACTION_LABELS[action.action]), `<strong>${e(action.by)}</strong>`, e(action.detail), String(action.seq)] })),
+    ),
+    ...(evidence.pauses.length
+      ? [
+          '<h3>Pauses</h3>',
+          table(
+            [['From'], ['To'], ['Paused for', 'num'], ['Where'], ['Paused by'], ['Resumed by']],
+            evidence.pauses.map((pause) => ({
+              cells: [
+                e(formatClock(pause.from)),
+                pause.to ? e(formatClock(pause.to)) : 'still paused',
+                pause.seconds === undefined ? '—' : e(formatSeconds(pause.seconds)),
+                e(pause.reason === 'PAUSE_BEFORE_WAVE' ? `before wave ${pause.nextWave} (plan)` : `after wave ${pause.afterWave} (requested)`),
+                e(pause.requestedBy),
+                e(pause.resumedBy),
+              ],
+            })),
+          ),
+        ]
+      : []),
+    '<h2>Waves</h2>',
+    table(
+      [['#', 'num'], ['Wave'], ['Status'], ['Started'], ['Ended'], ['Duration', 'num'], ['RTO from start', 'num'], ['Verdict'], ['DRS job'], ['Attempts', 'num']],
+      evidence.waves.map((wave) => ({
+        failed: wave.status === 'FAILED',
+        cells: [
+          String(wave.waveNumber),
+          `${e(wave.waveName)}${wave.failureReason ? `<br><small>${e(wave.failureReason)}</small>` : ''}`,
+          pill(wave.status, statusTone(wave.status)),
+          e(formatClock(wave.startTime)),
+          e(formatClock(wave.endTime)),
+          wave.durationSeconds === undefined ? '—' : e(formatSeconds(wave.durationSeconds)),
+          wave.rto.measuredSeconds === undefined ? e(wave.rto.note) : e(formatSeconds(wave.rto.measuredSeconds)),
+          pill(VERDICT_LABELS[wave.rto.verdict], verdictTone(wave.rto.verdict)),
+          mono(wave.drsJobId),
+          String(wave.startAttempts),
+        ],
+      })),
+    ),
+    '<h2>Servers</h2>',
+    table(
+      [['Wave', 'num'], ['Hostname'], ['Source server'], ['Status'], ['Wave start'], ['Launched / failed'], ['Time to launch', 'num'], ['Recovery instance'], ['Failure reason (DRS)']],
+      evidence.servers.map((server) => ({
+        failed: server.status === 'FAILED' || server.status === 'TERMINATED',
+        cells: [
+          String(server.waveNumber),
+          e(server.hostname),
+          mono(server.serverId),
+          pill(server.status, statusTone(server.status)),
+          e(formatClock(server.startTime)),
+          e(formatClock(server.launchTime ?? server.failedAt)),
+          server.durationSeconds === undefined ? '—' : e(formatSeconds(server.durationSeconds)),
+          mono(server.recoveryInstanceId),
+          e(server.failureReason),
+        ],
+      })),
+    ),
+    '<h2>Failures</h2>',
+    table(
+      [['When'], ['Scope'], ['Wave', 'num'], ['Server'], ['Reason'], ['Seq', 'num']],
+      evidence.failures.map((failure) => ({
+        failed: true,
+        cells: [e(formatInstant(failure.at)), e(failure.scope), e(failure.waveNumber), mono(failure.serverId), e(failure.reason), String(failure.seq)],
+      })),
+    ),
+    '<h2>Notifications</h2>',
+    table(
+      [['When'], ['Outcome'], ['About'], ['Message id / error'], ['Seq', 'num']],
+      evidence.notifications.map((note) => ({
+        failed: note.outcome === 'failed',
+        cells: [
+          e(formatInstant(note.at)),
+          note.outcome === 'sent' ? pill('SENT', 'good') : pill('FAILED', 'bad'),
+          e(`seq ${note.forSeq}${note.forType ? ` (${note.forType})` : ''}`),
+          note.messageId ? mono(note.messageId) : e(note.error),
+          String(note.seq),
+        ],
+      })),
+    ),
+    '<h2>Ledger integrity</h2>',
+    `<p>${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}</p>`,
+    `<p>Head hash <code class="hash">${escapeHtml(ledger.headHash)}</code> at seq ${ledger.headSeq}. Each event stores sha256(previous hash + "\\n" + canonical JSON of the event); the first chains from sha256("drs-ledger:genesis:&lt;executionId&gt;:&lt;planId&gt;"), so anyone holding an export can recompute it.</p>`,
+    '<h2>Definitions</h2>',
+    `<ul class="definitions"><li>${e(rto.definition)}</li><li>${e(rto.waveDefinition)}</li><li>${e(rto.serverDefinition)}</li><li>Times are UTC, as recorded in the ledger events (occurredAt).</li></ul>`,
+  ];
+};
+
+/**
+ * The evidence as one self-contained HTML file: inline CSS, the timeline as an inline SVG drawn here,
+ * no script, no font, image or stylesheet fetched from anywhere. Readable on screen and on paper.
+ */
+export const renderHtml = (evidence: Evidence): string => {
+  const heading = title(evidence);
+  const kind = evidence.execution.executionType === 'DRILL' ? 'Drill' : 'Recovery';
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(heading)}</title>`,
+    `<style>${REPORT_CSS}</style>`,
+    '</head>',
+    '<body>',
+    '<main>',
+    `<header class="masthead"><div class="eyebrow">AWS DRS · ${kind} evidence report</div><h1>${escapeHtml(evidence.plan.planName)}</h1>`,
+    `<div class="meta">Execution <code>${escapeHtml(evidence.execution.executionId)}</code> · ${escapeHtml(evidence.execution.executionType)} · started ${escapeHtml(formatInstant(evidence.execution.startTime))} by ${escapeHtml(evidence.execution.initiatedBy)}</div></header>`,
+    cards(evidence),
+    '<h2>Timeline</h2>',
+    legend(evidence),
+    `<div class="chart">${renderGanttSvg(evidence)}</div>`,
+    '<h2>Summary</h2>',
+    facts(evidence),
+    ...sections(evidence),
+    `<footer>Generated from the execution ledger alone (evidence format ${evidence.formatVersion}). Ledger head ${escapeHtml(evidence.ledger.headHash)}.</footer>`,
+    '</main>',
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+};

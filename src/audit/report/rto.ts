@@ -1,0 +1,27 @@
+import { ExecutionStatus, secondsBetween, TERMINAL_STATUSES } from '../../domain/execution';
+import type { RtoMeasure } from './evidence';
+
+export const RTO_DEFINITION =
+  'Measured RTO: from the execution\'s start (ExecutionStarted) to the completion of its last wave (the last WaveCompleted), ' +
+  'wall-clock time with operator pauses included, compared with the plan\'s rtoTargetMinutes. An execution whose waves did not all complete was not recovered.';
+export const WAVE_RTO_DEFINITION =
+  'Per-wave RTO: from the execution\'s start to that wave\'s WaveCompleted, i.e. how long its servers took to be back, against the same target. ' +
+  'Wave duration: WaveStarted (DRS accepted the job) to WaveCompleted or WaveFailed.';
+export const SERVER_TIME_DEFINITION =
+  'Server time: from its wave\'s WaveStarted to the first poll that saw it LAUNCHED (or FAILED); precise to the poll interval.';
+
+/** A recovery that took `measuredSeconds` (undefined: did not happen) against an optional target. */
+export const rtoMeasure = (
+  measuredSeconds: number | undefined,
+  targetMinutes: number | undefined,
+  context: { status: ExecutionStatus; startTime: string; lastEventAt: string; notRecovered: string },
+): RtoMeasure => {
+  const target = targetMinutes === undefined ? {} : { targetMinutes };
+  if (measuredSeconds !== undefined) {
+    const verdict = targetMinutes === undefined ? 'no-target' : measuredSeconds <= targetMinutes * 60 ? 'met' : 'missed';
+    return { measuredSeconds, ...target, verdict };
+  }
+  if (targetMinutes === undefined) return { ...target, verdict: 'no-target', note: context.notRecovered };
+  const over = TERMINAL_STATUSES.includes(context.status) || secondsBetween(context.startTime, context.lastEventAt) > targetMinutes * 60;
+  return { ...target, verdict: over ? 'missed' : 'in-progress', note: context.notRecovered };
+};

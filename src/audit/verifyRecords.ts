@@ -1,0 +1,108 @@
+import { evolve, ExecutionState, initialState, isTerminal } from '../domain/execution';
+import { canonicalJson, genesisHash } from '../domain/ledger';
+import type { StoredEvent } from '../ports/executionEventStore';
+import type { LedgerRecord } from '../ports/ledgerRecords';
+import { ChainBreak, chainBreak as brk, ChainVerification, VerifyOptions } from './chainVerification';
+import { hashesAt, ReadableRecord } from './chainLinks';
+import { classifyBreak } from './classifyBreak';
+
+const failed = (found: ChainBreak): ChainVerification => ({ ok: false, ...found });
+
+/** What follows the terminal event in a real ledger: one notification about the end, sent or failed. */
+const afterEndProblem = (state: ExecutionState, stored: StoredEvent): string | undefined => {
+  if (!isTerminal(state)) return undefined;
+  const { event } = stored;
+  if (event.type !== 'NotificationSent' && event.type !== 'NotificationFailed') {
+    return `${event.type} after the execution ended at seq ${state.endedAtSeq}`;
+  }
+  if (state.notifiedSeqs.includes(event.data.forSeq)) return `a second notification about seq ${event.data.forSeq}`;
+  return undefined;
+};
+
+/** Folds a chained event and checks what was stored with it; a break, or the state after it. */
+const foldChecked = (state: ExecutionState, record: ReadableRecord, planId: string): ExecutionState | ChainBreak => {
+  const { stored } = record;
+  const { seq } = stored.event;
+  if (stored.event.planId !== planId) return brk(seq, 'modified', `seq ${seq} names plan ${stored.event.planId}, but the execution's plan is ${planId}`);
+  const extra = afterEndProblem(state, stored);
+  if (extra) return brk(seq, 'inserted', extra);
+  let next: ExecutionState;
+  try {
+    next = evolve(state, stored.event);
+  } catch (error) {
+    return brk(seq, 'malformed', `seq ${seq} cannot be folded: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  if (record.snapshot !== undefined && canonicalJson(record.snapshot) !== canonicalJson(next)) {
+    return brk(seq, 'modified', `the state snapshot stored at seq ${seq} is not the fold of events 1..${seq}`);
+  }
+  return next;
+};
+
+/**
+ * The next record is beyond the expected seq: events are missing, unless the record was forged under a
+ * seq of its own choosing (it hashes there and chains onto the last verified event).
+ */
+const gapBreak = (executionId: string, record: LedgerRecord, seq: number, verified: readonly StoredEvent[]): ChainBreak => {
+  const link = (planId: string) => verified.at(-1)?.hash ?? genesisHash(executionId, planId);
+  if (record.readable && hashesAt(record.stored, record.seq) && record.stored.prevHash === link(record.stored.event.planId)) {
+    return brk(record.seq, 'inserted', `seq ${record.seq} was chained onto seq ${seq - 1} under a seq the writer never gave it`);
+  }
+  const range = record.seq > seq + 1 ? `${seq}..${record.seq - 1}` : `${seq}`;
+  return brk(seq, 'missing', `seq ${range} missing: the ledger goes from seq ${seq - 1} to seq ${record.seq}`);
+};
+
+const checkExpectedHead = (verified: readonly StoredEvent[], options: VerifyOptions): ChainBreak | undefined => {
+  const expected = options.expectedHead;
+  if (!expected) return undefined;
+  const headSeq = verified.length;
+  if (expected.seq > headSeq) {
+    return brk(headSeq + 1, 'missing', `the ledger ends at seq ${headSeq}, before the expected head at seq ${expected.seq}`);
+  }
+  const atExpected = verified[expected.seq - 1]?.hash;
+  if (atExpected !== expected.hash) {
+    const rewritten = `the chain was rewritten at or before seq ${expected.seq}`;
+    return brk(expected.seq, 'modified', `the hash at seq ${expected.seq} is ${atExpected}, not the expected ${expected.hash}: ${rewritten}`);
+  }
+  if (expected.seq < headSeq) {
+    return brk(expected.seq + 1, 'inserted', `${headSeq - expected.seq} event(s) after the expected head at seq ${expected.seq}`);
+  }
+  return undefined;
+};
+
+/**
+ * Verifies an execution's ledger records: every seq from 1 present once, each event's content hashing to
+ * its stored hash over the previous event's hash (the first over the genesis), every snapshot the fold of
+ * the events so far, nothing after the end but its notification, and the head the expected one. Pure;
+ * reports the first break and its kind, never throws on content.
+ */
+export const verifyRecords = (executionId: string, records: readonly LedgerRecord[], options: VerifyOptions = {}): ChainVerification => {
+  const expected = options.expectedHead;
+  if (expected && (!Number.isSafeInteger(expected.seq) || expected.seq < 1)) {
+    throw new RangeError(`expectedHead.seq must be a positive integer, got ${expected.seq}`);
+  }
+  if (records.length === 0) return failed(brk(1, 'missing', `the ledger holds no event for execution ${executionId}`));
+  const verified: StoredEvent[] = [];
+  let state: ExecutionState = initialState();
+  let planId = '';
+  for (const [index, record] of records.entries()) {
+    const seq = verified.length + 1;
+    if (Number.isInteger(record.seq) && record.seq > seq) return failed(gapBreak(executionId, record, seq, verified));
+    if (!Number.isInteger(record.seq) || record.seq < 1) {
+      return failed(brk(record.seq, 'inserted', `an item at seq ${record.seq}, which a gapless 1-based stream cannot have`));
+    }
+    if (!record.readable) return failed(brk(seq, 'malformed', `seq ${seq}: ${record.problem}`));
+    const link = verified.at(-1)?.hash ?? genesisHash(executionId, record.stored.event.planId);
+    if (!hashesAt(record.stored, seq) || record.stored.prevHash !== link) {
+      return failed(classifyBreak({ records, index, seq, link, verified, ...(expected ? { expectedHead: expected } : {}) }));
+    }
+    if (seq === 1) planId = record.stored.event.planId;
+    const next = foldChecked(state, record, planId);
+    if ('problem' in next) return failed(next);
+    state = next;
+    verified.push(record.stored);
+  }
+  const headBreak = checkExpectedHead(verified, options);
+  if (headBreak) return failed(headBreak);
+  const head = verified[verified.length - 1] as StoredEvent;
+  return { ok: true, headHash: head.hash, headSeq: head.event.seq, events: verified };
+};
