@@ -12,7 +12,7 @@ import {
 import type { LoadedExecution } from '../ports/executionEventStore';
 import { RecoveryJob, RecoveryJobsError } from '../ports/recoveryJobs';
 import type { OperationDeps } from './deps';
-import { ExecutionRef, completeExecution } from './finalize';
+import { ExecutionRef, finishExecution } from './finalize';
 import { CommandOutcome, handleCommand } from './handleCommand';
 import { loadExecution } from './loadExecution';
 import { react } from './reactions/react';
@@ -119,14 +119,20 @@ export const poll = async (deps: OperationDeps, input: ExecutionRef): Promise<Op
   const polledAt = deps.now();
   let state: ExecutionState = found.state;
   let pollError: PollError | undefined;
+  // The ledger's head as this poll last read or wrote it; undefined once unknown.
+  let latest: LoadedExecution | undefined = found.loaded;
 
   if (state.status === 'RUNNING') {
     try {
       const outcome = await step(deps, found.loaded, state);
       if (outcome) {
+        latest = undefined;
         // A refusal here means another driver moved the execution first: its state is the answer.
         if (!outcome.ok) deps.log.info('Poll found the execution moved on', { kind: outcome.rejection.kind });
-        state = await react(deps, outcome);
+        const reacted = await react(deps, outcome);
+        // Reactions that append (a launch, an end's settling) move the head past the one this poll wrote.
+        if (outcome.ok && reacted === outcome.state && !isTerminal(reacted)) latest = { state: reacted, headHash: outcome.headHash };
+        state = reacted;
       }
     } catch (error) {
       // DRS throttling or outage: the ledger is unchanged and the next poll tries again.
@@ -134,8 +140,8 @@ export const poll = async (deps: OperationDeps, input: ExecutionRef): Promise<Op
       deps.log.warn('Poll could not read DRS', { ...pollError });
     }
     if (state.status === 'RUNNING' && allWavesCompleted(state)) {
-      await completeExecution(deps, input.executionId);
-      state = (await deps.store.load(input.executionId)).state;
+      // The last wave just completed: finalize on the head this poll wrote, without reading it again.
+      state = (await finishExecution(deps, input.executionId, latest)).state;
     }
   } else if (isTerminal(state) && settlingLost(state, polledAt)) {
     // A crash after the end but before its settling is repaired by the next poll.

@@ -24,7 +24,8 @@ export const react = async (deps: OperationDeps, outcome: CommandOutcome): Promi
     }
     const state = current.state;
     if (isTerminal(state) && current.appended.some((stored) => stored.event.seq === state.endedAtSeq)) {
-      await settleTerminal(deps, state);
+      // This writer just appended the end: it knows the ledger's head without reading it again.
+      await settleTerminal(deps, state, current.ok ? { state, headHash: current.headHash } : undefined);
     }
     return state;
   }

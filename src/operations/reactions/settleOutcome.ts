@@ -1,5 +1,6 @@
 import { isTerminal, TerminalExecution } from '../../domain/execution';
 import { formatDuration } from '../../domain/execution/summary';
+import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 import { handleCommand } from '../handleCommand';
 
@@ -36,8 +37,9 @@ export const settlingLost = (state: TerminalExecution, now: string): boolean =>
 /**
  * What follows an execution's end, each step safe to repeat: stop its state machine when cancelled,
  * free the plan's slot, and notify once (the ledger records whether the notification went out).
+ * `preloaded`: the ledger as the caller just wrote it, so that recording the notification reads nothing.
  */
-export const settleTerminal = async (deps: OperationDeps, state: TerminalExecution): Promise<void> => {
+export const settleTerminal = async (deps: OperationDeps, state: TerminalExecution, preloaded?: LoadedExecution): Promise<void> => {
   if (state.status === 'CANCELLED' && state.executionArn) {
     const workflow = await deps.workflow();
     await workflow
@@ -63,7 +65,10 @@ export const settleTerminal = async (deps: OperationDeps, state: TerminalExecuti
     outcome = { error: { code: name, message: error instanceof Error ? error.message : String(error) } };
     deps.log.warn('Notification failed; recorded in the ledger', { code: name });
   }
-  await handleCommand(deps.store, state.executionId, (current) =>
-    isTerminal(current) ? { type: 'RecordNotification', forSeq, outcome, at: deps.now() } : undefined,
+  await handleCommand(
+    deps.store,
+    state.executionId,
+    (current) => (isTerminal(current) ? { type: 'RecordNotification', forSeq, outcome, at: deps.now() } : undefined),
+    preloaded ? { preloaded } : {},
   );
 };
