@@ -1,5 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { runCheck, runExport, runImport, runRebuild, runReplay, runVerify } from './commands/audit';
 import { runDrill } from './commands/drill';
+import { ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
 import { runInvoke } from './commands/invoke';
 import { listPlans, loadPlans } from './commands/plans';
@@ -123,6 +125,53 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--json', 'JSON Lines, with each event\'s hashes')
     .action(async (executionId: string, options: { json?: boolean }) => setExit(await runEvents(dataDir(), executionId, options.json === true, out)));
 
+  program
+    .command('verify <executionId>')
+    .description('recompute the hash chain from the table: OK with the head hash, or the first bad seq and what is wrong')
+    .option('--expected-head <seq:hash>', 'the head a report or an export recorded: the ledger must end exactly there')
+    .option('--json')
+    .action(async (executionId: string, options: { expectedHead?: string; json?: boolean }) => setExit(await runVerify(dataDir(), executionId, options, out)));
+
+  program
+    .command('replay <executionId>')
+    .description('the execution as it stood at an instant or a seq, from the ledger alone (get_execution_details shape)')
+    .option('--at <iso-time>', 'as it stood at this instant')
+    .option('--seq <n>', 'as it stood after this event', positiveInteger)
+    .option('--json')
+    .action(async (executionId: string, options: { at?: string; seq?: number; json?: boolean }) => setExit(await runReplay(dataDir(), executionId, options, out)));
+
+  program
+    .command('rebuild')
+    .description('refold read-model views from the ledger (all executions, paged, resumable after an interruption)')
+    .option('--execution <id>', 'only this execution')
+    .option('--restart', 'forget an interrupted rebuild and start over')
+    .action(async (options: { execution?: string; restart?: boolean }) => setExit(await runRebuild(dataDir(), options, out)));
+
+  program
+    .command('check')
+    .description('compare each view with its replay and list drifts (exit 1 when any)')
+    .option('--json')
+    .action(async (options: { json?: boolean }) => setExit(await runCheck(dataDir(), options.json === true, out)));
+
+  program
+    .command('report <executionId>')
+    .description('evidence report: who did what when, per-wave and per-server timeline, RTO, failures, head hash')
+    .addOption(new Option('--format <format>', 'report format').choices(['md', 'html', 'json']).default('md'))
+    .option('--out <file>', 'write to this file (html defaults to <data-dir>/reports/<id>.html)')
+    .action(async (executionId: string, options: { format: ReportFormat; out?: string }) => setExit(await runReport(dataDir(), executionId, options, out)));
+
+  program
+    .command('export <executionId>')
+    .description('the full event history as JSON Lines (header, then one event a line with its hashes)')
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (executionId: string, options: { out?: string }) => setExit(await runExport(dataDir(), executionId, options.out, out)));
+
+  program
+    .command('import <file>')
+    .description('import an export into this ledger (verified first; nothing is written if it does not verify)')
+    .option('--expected-head-hash <hash>', 'a head hash known from elsewhere (a report)')
+    .action(async (file: string, options: { expectedHeadHash?: string }) => setExit(await runImport(dataDir(), file, options, out)));
+
   return program;
 };
 
@@ -150,6 +199,11 @@ export const main = async (argv: string[], out: NodeJS.WritableStream = process.
 
 /** `node dist/cli.js …` runs it directly; bin/drs-ledger.js calls main() itself. */
 export const runAsProgram = (): void => {
+  // A reader that stops early (`| head`) is not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(0);
+    throw error;
+  });
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Lingering keep-alive sockets must not hold the process open.

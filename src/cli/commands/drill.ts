@@ -4,7 +4,9 @@ import type { RecoveryPlan } from '../../domain/plan';
 import { readPlanFile } from '../../local/planFile';
 import { FUNCTION_NAME, LocalStack, startLocalStack } from '../../local/stack';
 import type { OperationResponse } from '../../operations/responses';
+import { DynamoLedgerRecordReader } from '../../adapters/dynamodb/ledgerRecordReader';
 import { invokeHandler } from '../lambdaCalls';
+import { defaultReportPath, writeReport } from './report';
 import { SAMPLE_INVENTORY, SAMPLE_PLAN } from '../packageRoot';
 import type { Details } from '../render/details';
 import { statusTable } from '../render/details';
@@ -71,14 +73,19 @@ const printSummary = async (stack: LocalStack, details: OperationResponse, optio
   const executionId = details.executionId as string;
   const events = await stack.deps.store.read(executionId);
   const head = events.at(-1);
+  const reader = new DynamoLedgerRecordReader(stack.dynamoClient, stack.config.tables.events);
+  const reportPath = defaultReportPath(stack.dataDir, executionId, 'html');
+  await writeReport(reader, executionId, 'html', reportPath, out);
   if (options.mode === 'json') {
-    out.write(`${JSON.stringify({ type: 'result', details, ledger: { events: events.length, headHash: head?.hash, dataDir: stack.dataDir } })}\n`);
+    const ledger = { events: events.length, headHash: head?.hash, dataDir: stack.dataDir, report: reportPath };
+    out.write(`${JSON.stringify({ type: 'result', details, ledger })}\n`);
     return;
   }
   out.write(`\n${statusTable(details as unknown as Details)}\n\n`);
   out.write(`Ledger: ${events.length} events for ${executionId}, head hash ${head?.hash ?? '-'}\n`);
   out.write(`Stored in ${stack.dataDir} (DynamoDB tables ${stack.config.tables.events}, ${stack.config.tables.executions}); notifications in ${stack.outboxPath}\n`);
-  out.write(`See it again with: drs-ledger status ${executionId}   ·   drs-ledger events ${executionId}\n`);
+  out.write(`Evidence report (open in a browser): ${reportPath}\n`);
+  out.write(`See it again: drs-ledger status ${executionId} · events ${executionId} · verify ${executionId} · report ${executionId}\n`);
 };
 
 /** `drs-ledger drill`: a whole drill on the local stack, watched wave by wave and server by server. */

@@ -42,6 +42,8 @@ export class LambdaService {
   readonly faults = new FaultInjector();
   readonly counters = new InvocationCounters();
   private readonly async: AsyncInvocations;
+  /** Runs under way, synchronous ones included, so a shutdown waits for the functions to return. */
+  private readonly running = new Set<Promise<unknown>>();
 
   constructor(options: LambdaServiceOptions = {}) {
     this.region = options.region ?? 'us-east-1';
@@ -70,8 +72,9 @@ export class LambdaService {
     return this.async.drain();
   }
 
-  shutdown(): Promise<void> {
-    return this.async.shutdown();
+  async shutdown(): Promise<void> {
+    await this.async.shutdown();
+    await Promise.allSettled([...this.running]);
   }
 
   async invoke(request: InvokeRequest): Promise<InvokeResult> {
@@ -128,7 +131,9 @@ export class LambdaService {
     this.counters.bump(fn.name, type, 'runs');
     // Each run deserializes its own event, as each Lambda invocation does.
     const context = lambdaContext(fn, invokedArn, requestId, Date.now() + fn.timeoutSeconds * 1000);
-    const outcome = await runFunction(fn, JSON.parse(eventText), context);
+    const running = runFunction(fn, JSON.parse(eventText), context);
+    this.running.add(running);
+    const outcome = await running.finally(() => this.running.delete(running));
     if (!outcome.ok) this.counters.bump(fn.name, type, 'functionErrors');
     return outcome;
   }
