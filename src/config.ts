@@ -33,6 +33,11 @@ export interface AppConfig {
   crossAccountRoleName: string;
   /** How long a crashed start may hold a plan's slot before another start may take it over. */
   planClaimGraceSeconds: number;
+  /**
+   * From this many RUNNING executions on, find reads their current DRS jobs itself, 1,000 to a DescribeJobs
+   * call, and hands each poll what it saw, instead of every poll calling DescribeJobs for its own job.
+   */
+  findPrefetchMinExecutions: number;
 }
 
 const optional = (value: string | undefined): string | undefined => (value && value.trim() ? value.trim() : undefined);
@@ -72,6 +77,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     functionName: optional(env.AWS_LAMBDA_FUNCTION_NAME) ?? optional(env.EXECUTION_HANDLER_NAME) ?? 'execution-handler',
     crossAccountRoleName: optional(env.CROSS_ACCOUNT_ROLE_NAME) ?? 'DRSOrchestrationRole',
     planClaimGraceSeconds: positiveNumber(env.PLAN_CLAIM_GRACE_SECONDS, 900, 'PLAN_CLAIM_GRACE_SECONDS'),
+    findPrefetchMinExecutions: positiveNumber(env.FIND_PREFETCH_MIN_EXECUTIONS, 50, 'FIND_PREFETCH_MIN_EXECUTIONS'),
   };
   const stateMachineArn = optional(env.STATE_MACHINE_ARN);
   if (stateMachineArn) config.stateMachineArn = stateMachineArn;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { EXECUTION_TYPES } from '../domain/execution';
-import { ID_PATTERN } from '../domain/plan';
+import { DRS_JOB_STATUSES, DrsJobStatus, EXECUTION_TYPES, LAUNCH_STATUSES, LaunchStatus } from '../domain/execution';
+import { ID_PATTERN, SOURCE_SERVER_ID_PATTERN } from '../domain/plan';
 
 /** The contract's seven operations, in its order; the error for an unknown one lists exactly these. */
 export const SUPPORTED_OPERATIONS = [
@@ -57,6 +57,33 @@ const accountContext = z
   .strict();
 
 const executionRef = z.object({ executionId: id('executionId'), planId: id('planId') });
+
+/** The DRS job find saw for a poll (find's self-invocation); a poll without it asks DRS itself. */
+const observation = z
+  .object(
+    {
+      jobId: z.string({ error: 'observation.jobId must be a string' }).regex(/^drsjob-[0-9a-zA-Z]{17}$/, 'observation.jobId must be a DRS job id'),
+      status: z.enum(DRS_JOB_STATUSES as unknown as [DrsJobStatus, ...DrsJobStatus[]], {
+        error: `observation.status must be one of ${DRS_JOB_STATUSES.join(', ')}`,
+      }),
+      servers: z
+        .array(
+          z
+            .object({
+              serverId: z.string().regex(SOURCE_SERVER_ID_PATTERN, 'observation.servers: serverId must be a DRS source server id'),
+              launchStatus: z.enum(LAUNCH_STATUSES as unknown as [LaunchStatus, ...LaunchStatus[]]),
+              recoveryInstanceId: z.string().max(64).optional(),
+              failureReason: z.string().max(2048).optional(),
+            })
+            .strict(),
+          { error: 'observation.servers must be an array' },
+        )
+        .max(200, 'observation.servers must have at most 200 servers'),
+      observedAt: z.iso.datetime({ error: 'observation.observedAt must be an ISO 8601 date-time' }),
+    },
+    { error: 'observation must be an object' },
+  )
+  .strict();
 const operator = executionRef.extend({
   requestedBy: person('requestedBy').optional(),
   initiatedBy: person('initiatedBy').optional(),
@@ -65,7 +92,7 @@ const operator = executionRef.extend({
 
 export const operationSchemas = {
   find: z.object({}),
-  poll: executionRef,
+  poll: executionRef.extend({ observation: observation.optional() }),
   finalize: executionRef,
   pause: operator,
   resume: operator,

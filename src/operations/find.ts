@@ -1,9 +1,15 @@
+import type { AccountContext } from '../domain/execution';
+import type { WaveJob } from '../ports/executionViewStore';
+import type { ObservedJob } from '../ports/pollInvoker';
 import type { OperationDeps } from './deps';
 import { ok, OperationResponse } from './responses';
 
 const PAGE_SIZE = 500;
 /** Async invokes in flight at once: enough to fan out thousands quickly without a burst of throttles. */
 const INVOKE_CONCURRENCY = 16;
+
+/** An observation larger than this is not handed on (async payloads stop at 256 KB): that poll asks DRS. */
+const MAX_OBSERVATION_BYTES = 64 * 1024;
 
 interface FindResult {
   executionId: string;
@@ -26,9 +32,48 @@ const inBatches = async <T, R>(items: T[], size: number, run: (item: T) => Promi
   return results;
 };
 
+const accountKey = (account: AccountContext | undefined): string =>
+  account ? `${account.accountId}|${account.region}|${account.roleName}|${account.externalId ?? ''}` : 'home';
+
+/**
+ * The current DRS job of each execution's wave in progress: the views name the jobs, and DescribeJobs
+ * takes 1,000 ids a call (per account). Whatever cannot be read is not prefetched: those polls ask DRS.
+ */
+const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promise<Map<string, ObservedJob>> => {
+  const observed = new Map<string, ObservedJob>();
+  if (!deps.views.wavesInProgress) return observed;
+  try {
+    const byAccount = new Map<string, { account: AccountContext | undefined; waves: WaveJob[] }>();
+    for (const wave of await deps.views.wavesInProgress(executionIds)) {
+      const key = accountKey(wave.accountContext);
+      const group = byAccount.get(key) ?? { account: wave.accountContext, waves: [] };
+      group.waves.push(wave);
+      byAccount.set(key, group);
+    }
+    const drs = await deps.drs();
+    for (const { account, waves } of byAccount.values()) {
+      const observedAt = deps.now();
+      const jobs = await drs.describeJobs(waves.map((wave) => wave.drsJobId), account).catch((error: unknown) => {
+        deps.log.warn('Reading DRS jobs for the polls failed; each poll reads its own', { error: String(error) });
+        return new Map();
+      });
+      for (const wave of waves) {
+        const job = jobs.get(wave.drsJobId);
+        if (!job) continue;
+        const observation: ObservedJob = { jobId: job.jobId, status: job.status, servers: job.servers, observedAt };
+        if (Buffer.byteLength(JSON.stringify(observation), 'utf8') <= MAX_OBSERVATION_BYTES) observed.set(wave.executionId, observation);
+      }
+    }
+  } catch (error) {
+    deps.log.warn('Prefetching DRS jobs failed; each poll reads its own', { error: String(error) });
+  }
+  return observed;
+};
+
 /**
  * find (also the EventBridge schedule): every RUNNING execution, all pages of the sparse index, and one
- * asynchronous poll invocation for each. A failed invoke is reported, not fatal: the next run retries it.
+ * asynchronous poll invocation for each, carrying the DRS job find saw for it when there are many.
+ * A failed invoke is reported, not fatal: the next run retries it.
  */
 export const find = async (deps: OperationDeps, functionName: string): Promise<OperationResponse> => {
   const running: Array<{ executionId: string; planId: string }> = [];
@@ -40,10 +85,17 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
   } while (nextToken);
 
   if (running.length === 0) return ok({ executionsFound: 0, executionsPolled: 0, results: [] });
+  // Many executions: one DescribeJobs per 1,000 of them here, rather than one in each poll.
+  const observations =
+    running.length >= deps.config.findPrefetchMinExecutions
+      ? await prefetchJobs(deps, running.map((target) => target.executionId))
+      : new Map<string, ObservedJob>();
+  if (observations.size > 0) deps.log.info('DRS jobs read for the polls', { executions: running.length, jobs: observations.size });
   const invoker = await deps.pollInvoker();
   const results = await inBatches(running, INVOKE_CONCURRENCY, async (target): Promise<FindResult> => {
+    const observation = observations.get(target.executionId);
     try {
-      await invoker.invokePoll(functionName, target);
+      await invoker.invokePoll(functionName, observation ? { ...target, observation } : target);
       return { ...target, status: 'POLLING_INITIATED' };
     } catch (error) {
       deps.log.warn('Poll invocation failed', { executionId: target.executionId, error: String(error) });

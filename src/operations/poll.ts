@@ -1,5 +1,6 @@
 import {
   allWavesCompleted,
+  decide,
   ExecutionState,
   isTerminal,
   Running,
@@ -10,6 +11,7 @@ import {
   WaveState,
 } from '../domain/execution';
 import type { LoadedExecution } from '../ports/executionEventStore';
+import type { ObservedJob } from '../ports/pollInvoker';
 import { RecoveryJob, RecoveryJobsError } from '../ports/recoveryJobs';
 import type { OperationDeps } from './deps';
 import { ExecutionRef, finishExecution } from './finalize';
@@ -56,6 +58,32 @@ const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Runn
   );
 };
 
+export interface PollInput extends ExecutionRef {
+  /** The wave's DRS job as find saw it, DescribeJobs batched over many executions. */
+  observation?: ObservedJob;
+}
+
+/** How old find's observation may be and still stand for DRS's answer: find's own period. */
+export const OBSERVATION_MAX_AGE_MS = 60_000;
+/** Clocks of two invocations may disagree a little. */
+const OBSERVATION_CLOCK_SKEW_MS = 5_000;
+
+/**
+ * Whether the job find observed shows nothing the ledger does not already hold. It must be this wave's job,
+ * and recent. It is never recorded: a change is read from DRS by the poll itself, so what enters the ledger
+ * always comes from DRS, and a stale or forged observation can at most delay a poll's news by one poll.
+ */
+const observedNoChange = (deps: OperationDeps, state: Running, wave: WaveState, observed: ObservedJob): boolean => {
+  if (observed.jobId !== wave.drsJobId) return false;
+  const age = Date.parse(deps.now()) - Date.parse(observed.observedAt);
+  if (!(age >= -OBSERVATION_CLOCK_SKEW_MS && age <= OBSERVATION_MAX_AGE_MS)) return false;
+  const decision = decide(
+    { type: 'ObserveWave', waveNumber: wave.waveNumber, drsJobStatus: observed.status, servers: observed.servers, at: deps.now() },
+    state,
+  );
+  return decision.ok && decision.events.length === 0;
+};
+
 /** A claimed start whose claimant vanished: adopt its DRS job if there is one, else claim again. */
 const recoverStart = async (deps: OperationDeps, state: Running, wave: WaveState): Promise<CommandOutcome | undefined> => {
   const claimedAt = wave.startRequestedAt ?? state.lastEventAt;
@@ -85,9 +113,18 @@ const recoverStart = async (deps: OperationDeps, state: Running, wave: WaveState
 };
 
 /** One step of the drive: observe the running wave, recover a lost start, or act at the boundary. */
-const step = async (deps: OperationDeps, loaded: LoadedExecution, state: Running): Promise<CommandOutcome | undefined> => {
+const step = async (
+  deps: OperationDeps,
+  loaded: LoadedExecution,
+  state: Running,
+  observed: ObservedJob | undefined,
+): Promise<CommandOutcome | undefined> => {
   const wave = waveInFlight(state);
-  if (wave?.status === 'IN_PROGRESS') return observe(deps, loaded, state, wave);
+  if (wave?.status === 'IN_PROGRESS') {
+    // Find already asked DRS and nothing changed: no DescribeJobs of this poll's own.
+    if (observed && observedNoChange(deps, state, wave, observed)) return { ok: true, state, appended: [], headHash: loaded.headHash };
+    return observe(deps, loaded, state, wave);
+  }
   if (wave?.status === 'STARTING') return recoverStart(deps, state, wave);
   return handleCommand(deps.store, state.executionId, () => ({ type: 'Advance', at: deps.now() }), { preloaded: loaded });
 };
@@ -111,9 +148,10 @@ const pollResponse = (state: StartedExecution, polledAt: string, pollError?: Pol
 
 /**
  * poll: read DRS for the current wave and append only what changed; start the next wave exactly once,
- * pause at a boundary, or complete the execution when every wave is done.
+ * pause at a boundary, or complete the execution when every wave is done. A recent observation from find
+ * that shows no change spares the DRS call.
  */
-export const poll = async (deps: OperationDeps, input: ExecutionRef): Promise<OperationResponse> => {
+export const poll = async (deps: OperationDeps, input: PollInput): Promise<OperationResponse> => {
   const found = await loadExecution(deps, input.executionId, input.planId);
   if (!found.ok) return found.response;
   const polledAt = deps.now();
@@ -124,7 +162,7 @@ export const poll = async (deps: OperationDeps, input: ExecutionRef): Promise<Op
 
   if (state.status === 'RUNNING') {
     try {
-      const outcome = await step(deps, found.loaded, state);
+      const outcome = await step(deps, found.loaded, state, input.observation);
       if (outcome) {
         latest = undefined;
         // A refusal here means another driver moved the execution first: its state is the answer.

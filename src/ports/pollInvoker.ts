@@ -1,4 +1,24 @@
+import type { DrsJobStatus, ServerObservation } from '../domain/execution';
+
+/**
+ * What find saw of an execution's current DRS job (DescribeJobs, batched over many executions), handed to
+ * that execution's poll. The poll uses it only to learn that nothing changed; anything that would change
+ * the ledger is read from DRS by the poll itself.
+ */
+export interface ObservedJob {
+  jobId: string;
+  status: DrsJobStatus;
+  servers: ServerObservation[];
+  observedAt: string;
+}
+
+export interface PollTarget {
+  executionId: string;
+  planId: string;
+  observation?: ObservedJob;
+}
+
 /** Fans find out to one asynchronous poll per execution (Lambda InvocationType Event). */
 export interface PollInvoker {
-  invokePoll(functionName: string, target: { executionId: string; planId: string }): Promise<void>;
+  invokePoll(functionName: string, target: PollTarget): Promise<void>;
 }

@@ -533,7 +533,7 @@ describe('IAM', () => {
     it('execution-handler: append and read the ledger, read views and the running index, claim plans, keep tokens', () => {
       expect(grantMap('ExecutionHandlerRole', 'dynamodb')).toEqual({
         '${EventsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
-        '${ExecutionsTable.Arn}': ['dynamodb:GetItem', 'dynamodb:Query'],
+        '${ExecutionsTable.Arn}': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
         [`\${ExecutionsTable.Arn}/index/${RUNNING_INDEX}`]: ['dynamodb:Query'],
         '${PlansTable.Arn}': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         '${ResumeTokensTable.Arn}': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],

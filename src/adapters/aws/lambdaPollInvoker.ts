@@ -1,8 +1,8 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { AppConfig, clientOptions } from '../../config';
-import type { PollInvoker } from '../../ports/pollInvoker';
+import type { PollInvoker, PollTarget } from '../../ports/pollInvoker';
 
-/** find's fan-out: one asynchronous invocation (InvocationType Event) per execution, ids only. */
+/** find's fan-out: one asynchronous invocation (InvocationType Event) per execution: ids, and the job find saw. */
 export class LambdaPollInvoker implements PollInvoker {
   private readonly client: LambdaClient;
 
@@ -10,7 +10,7 @@ export class LambdaPollInvoker implements PollInvoker {
     this.client = new LambdaClient({ ...clientOptions(config, config.endpoints.lambda), maxAttempts: 4 });
   }
 
-  async invokePoll(functionName: string, target: { executionId: string; planId: string }): Promise<void> {
+  async invokePoll(functionName: string, target: PollTarget): Promise<void> {
     const output = await this.client.send(
       new InvokeCommand({
         FunctionName: functionName,

@@ -1,6 +1,8 @@
-import { DynamoDBClient, GetItemCommand, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import type { ExecutionView } from '../../../projections/executionView';
-import type { ExecutionViewStore, RunningPage } from '../../ports/executionViewStore';
+import { BatchGetItemCommand, BatchGetItemCommandOutput, DynamoDBClient, GetItemCommand, KeysAndAttributes, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { unmarshall } from '@aws-sdk/util-dynamodb';
+import type { ExecutionView, WaveView } from '../../../projections/executionView';
+import type { AccountContext } from '../../domain/execution';
+import type { ExecutionViewStore, RunningPage, WaveJob } from '../../ports/executionViewStore';
 import { isConditionalCheckFailed } from './errors';
 import { fromViewItem, putViewInput, RUNNING, VIEW_ATTRIBUTES } from './executionViewItem';
 import { decodePageToken, encodePageToken } from './pageToken';
@@ -14,6 +16,11 @@ const checkPageSize = (pageSize: number): void => {
     throw new RangeError(`pageSize must be an integer from 1 to ${MAX_PAGE_SIZE}, got ${pageSize}`);
   }
 };
+
+/** BatchGetItem's limit of keys per request. */
+const MAX_BATCH_GET_KEYS = 100;
+/** Rounds of retrying the keys DynamoDB left unprocessed (throttling) before leaving them out. */
+const MAX_BATCH_GET_ROUNDS = 5;
 
 /** Keys of the running-executions index's pages: the index key and the table key. */
 const RUNNING_PAGE_KEY = [VIEW_ATTRIBUTES.runningStatus, VIEW_ATTRIBUTES.executionId] as const;
@@ -76,6 +83,32 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
     return output.LastEvaluatedKey ? { executions, nextToken: encodePageToken(output.LastEvaluatedKey) } : { executions };
   }
 
+  /**
+   * Reads only what find needs of each view (the waves and the account), 100 keys a request, eventually
+   * consistent: the poll that uses it checks it against the ledger. Keys still unprocessed after a few
+   * rounds are left out (their polls ask DRS themselves).
+   */
+  async wavesInProgress(executionIds: string[]): Promise<WaveJob[]> {
+    const found: WaveJob[] = [];
+    for (let start = 0; start < executionIds.length; start += MAX_BATCH_GET_KEYS) {
+      let request: KeysAndAttributes | undefined = {
+        Keys: executionIds.slice(start, start + MAX_BATCH_GET_KEYS).map((executionId) => ({ [VIEW_ATTRIBUTES.executionId]: { S: executionId } })),
+        ProjectionExpression: '#executionId, #waveStatuses, #accountContext',
+        ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId, '#waveStatuses': 'waveStatuses', '#accountContext': 'accountContext' },
+      };
+      for (let round = 0; request?.Keys?.length && round < MAX_BATCH_GET_ROUNDS; round += 1) {
+        if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
+        const output: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: request } }));
+        for (const item of output.Responses?.[this.tableName] ?? []) {
+          const job = waveInProgress(unmarshall(item) as Pick<ExecutionView, 'executionId' | 'waveStatuses' | 'accountContext'>);
+          if (job) found.push(job);
+        }
+        request = output.UnprocessedKeys?.[this.tableName];
+      }
+    }
+    return found;
+  }
+
   /** A keys-only Scan of the table: for rebuilds and drift checks, never for the hot path. */
   async listAll(pageSize: number, nextToken?: string): Promise<{ executionIds: string[]; nextToken?: string }> {
     checkPageSize(pageSize);
@@ -94,3 +127,14 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
     return output.LastEvaluatedKey ? { executionIds, nextToken: encodePageToken(output.LastEvaluatedKey) } : { executionIds };
   }
 }
+
+const waveInProgress = (view: { executionId: string; waveStatuses?: WaveView[]; accountContext?: AccountContext }): WaveJob | undefined => {
+  const wave = view.waveStatuses?.find((candidate) => candidate.status === 'IN_PROGRESS' && candidate.drsJobId);
+  if (!wave?.drsJobId) return undefined;
+  return {
+    executionId: view.executionId,
+    waveNumber: wave.waveNumber,
+    drsJobId: wave.drsJobId,
+    ...(view.accountContext ? { accountContext: view.accountContext } : {}),
+  };
+};
