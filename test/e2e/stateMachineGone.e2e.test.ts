@@ -47,6 +47,10 @@ describe('resume after the state machine is gone', () => {
     const started = await invoke(stack, { operation: 'start_execution', planId: plan.planId, executionType: 'DRILL', initiatedBy: 'e2e' });
     const executionId = started.executionId as string;
     await waitFor(stack, executionId, (details) => details.status === 'PAUSED');
+    // Parked on its wait-for-resume token: only StopExecution by ARN can end it now.
+    const arn = started.stepFunctionArn as string;
+    for (let i = 0; i < 250 && stack.sfn.waitingTasks(arn) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(stack.sfn.waitingTasks(arn)).toBe(1);
     const cancelled = await invoke(stack, { operation: 'cancel', executionId, planId: plan.planId, requestedBy: 'e2e', reason: 'drill window over' });
     expect(cancelled).toMatchObject({ statusCode: 200, status: 'CANCELLED', cancelledBy: 'e2e' });
     const machine = await stack.sfn.settled(started.stepFunctionArn as string);
