@@ -37,6 +37,11 @@ export interface LocalStackOptions {
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Hostnames for the DRS emulator's source servers (others get one made from their id). */
   inventory?: Array<{ sourceServerID: string; hostname: string }>;
+  /**
+   * Routes the stack's DynamoDB traffic through another endpoint placed in front of dynalite's (a test's
+   * fault-injecting proxy): given dynalite's endpoint, answers the one the clients use. Default: dynalite's.
+   */
+  routeDynamoDb?: (dynaliteEndpoint: string) => Promise<string>;
 }
 
 export interface LocalStack {
@@ -102,10 +107,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const speed = options.speed ?? 1;
   const outboxPath = join(dataDir, 'notifications.jsonl');
 
-  const dynamo = await startDynamo(dataDir);
+  // The Lambda port first: a busy port (another serve) is refused before anything else starts.
+  const lambda = await startLambda(options.lambdaPort ?? DEFAULT_LAMBDA_PORT);
+  const dynamo = await startDynamo(dataDir).catch(async (error: unknown) => {
+    await lambda.close();
+    throw error;
+  });
+  const dynamoEndpoint = options.routeDynamoDb ? await options.routeDynamoDb(dynamo.endpoint) : dynamo.endpoint;
   const drs = await startDrsEmulator({ dataDir, speed, sourceServers: options.inventory ?? [] });
   const sns = await startSnsEmulator({ outboxPath, topics: [TOPIC_NAME] });
-  const lambda = await startLambda(options.lambdaPort ?? DEFAULT_LAMBDA_PORT);
   const sfn = await startStepFunctionsEmulator({ lambda: lambda.service, waitScale: 1 / speed });
   const stateMachineArn = sfn.registerStateMachine(STATE_MACHINE_NAME, definition, {
     ExecutionHandlerArn: lambda.service.arnOf(FUNCTION_NAME),
@@ -115,7 +125,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     ...process.env,
     DRS_LEDGER_LOCAL: 'true',
     AWS_REGION: 'us-east-1',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DYNAMODB_ENDPOINT: dynamoEndpoint,
     DRS_ENDPOINT: drs.endpoint,
     SFN_ENDPOINT: sfn.endpoint,
     LAMBDA_ENDPOINT: lambda.endpoint,
@@ -170,7 +180,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     deps: ready,
     dynamoClient,
     lambdaClient,
-    endpoints: { lambda: lambda.endpoint, dynamodb: dynamo.endpoint, drs: drs.endpoint, sfn: sfn.endpoint, sns: sns.endpoint },
+    endpoints: { lambda: lambda.endpoint, dynamodb: dynamoEndpoint, drs: drs.endpoint, sfn: sfn.endpoint, sns: sns.endpoint },
     drs,
     sns,
     lambda,
