@@ -1,0 +1,175 @@
+/** The bench's one table: a row per figure, built from each measurement's result. */
+import type { ColdStart } from './coldStart';
+import type { Cost, OperationCost } from './cost';
+import { SIZES } from './cost';
+import type { ProjectionLag } from './projectionLag';
+import type { Replay } from './replay';
+import type { Scale } from './scale';
+import type { Throughput } from './throughput';
+import { describeRequests, Usage } from './support/meter';
+
+export interface Row {
+  area: string;
+  figure: string;
+  measured: string;
+  comparedWith: string;
+  ratio: string;
+  target: string;
+  result: string;
+}
+
+/** DynamoDB on-demand, standard table class, us-east-1 (since the November 2024 price cut). */
+export const ON_DEMAND_USD_PER_MILLION = { read: 0.125, write: 0.625 };
+/** A 1-hour drill: the state machine polls every 30 s, and the scheduled find adds one poll a minute. */
+export const POLLS_PER_HOUR = 3600 / 30 + 60;
+
+const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const ms = (value: number) => (value >= 10_000 ? `${n(value / 1000, 1)} s` : `${n(value)} ms`);
+const mib = (bytes: number) => `${n(bytes / 2 ** 20, 2)} MiB`;
+const row = (area: string, figure: string, measured: string, rest: Partial<Row> = {}): Row => ({
+  area,
+  figure,
+  measured,
+  comparedWith: '',
+  ratio: '',
+  target: '',
+  result: '',
+  ...rest,
+});
+
+const usageText = (usage: Usage) => `${describeRequests(usage)} · ${n(usage.rcu, 1)} RCU, ${n(usage.wcu)} WCU`;
+const reads = (usage: Usage) => usage.reads;
+
+type Target = { text: string; check: (cost: OperationCost) => boolean };
+const READ_ONLY: Target = { text: '≤ 2 reads, no write', check: (cost) => reads(cost.ops) <= 2 && cost.ops.writes === 0 };
+const POLL_WRITES: Target = {
+  text: '≤ 2 reads, 1 write per event',
+  // Ledger writes are PutItems; the one UpdateItem a poll may add frees the plan's slot when the execution ends.
+  check: (cost) =>
+    reads(cost.ops) <= 2 && (cost.ops.requests.PutItemCommand ?? 0) <= cost.appended && cost.ops.writes - (cost.ops.requests.PutItemCommand ?? 0) <= 1,
+};
+
+const OPERATIONS: Array<[string, Target | undefined]> = [
+  ['start_execution (starts wave 1)', undefined],
+  ['get_execution_details', READ_ONLY],
+  ['poll, no change', READ_ONLY],
+  ['poll, change within a wave', POLL_WRITES],
+  ['poll, wave ends (pauses)', POLL_WRITES],
+  ['poll, wave ends (next starts)', POLL_WRITES],
+  ['poll, last wave ends (completes)', POLL_WRITES],
+  ['pause (takes effect later)', undefined],
+  ['wait_for_resume (state machine)', undefined],
+  ['resume (starts next wave)', undefined],
+  ['finalize (already complete)', undefined],
+  ['get_execution_details (ended)', READ_ONLY],
+];
+
+export const costRows = ({ table }: Cost): Row[] => {
+  const [small, large] = SIZES;
+  return OPERATIONS.map(([name, target]) => {
+    const a = table[name]?.[small];
+    const b = table[name]?.[large];
+    if (!a || !b) return row('cost', name, 'not measured', { result: 'FAIL: not measured' });
+    const sameRequests = JSON.stringify(Object.entries(a.ops.requests).sort()) === JSON.stringify(Object.entries(b.ops.requests).sort());
+    const sameCapacity = a.ops.rcu === b.ops.rcu && a.ops.wcu === b.ops.wcu;
+    const targetMet = target ? target.check(a) && target.check(b) : true;
+    const verdict = !sameRequests ? 'FAIL: grows with history' : !targetMet ? 'FAIL' : target ? 'PASS' : 'same';
+    return row('cost', `${name}${a.appended ? ` (${a.appended} event${a.appended > 1 ? 's' : ''})` : ''}`, `${n(small)} events: ${usageText(a.ops)}`, {
+      comparedWith: `${n(large)} events: ${sameRequests && sameCapacity ? 'same' : usageText(b.ops)}`,
+      ratio: a.projector.reads + a.projector.writes > 0 ? `projector: ${usageText(a.projector)}` : 'projector: none',
+      target: target?.text ?? '',
+      result: verdict,
+    });
+  });
+};
+
+export const billRows = ({ table, drills }: Cost): Row[] => {
+  const drill = drills[SIZES[0]];
+  const unchanged = table['poll, no change']?.[SIZES[0]]?.ops.rcu ?? 1;
+  if (!drill) return [];
+  const changingPolls = drill.polls - drill.unchangedPolls;
+  const readUnits = drill.ops.rcu - drill.unchangedPolls * unchanged + Math.max(0, POLLS_PER_HOUR - changingPolls) * unchanged;
+  const usd = (r: number, w: number) => (r * ON_DEMAND_USD_PER_MILLION.read + w * ON_DEMAND_USD_PER_MILLION.write) / 1e6;
+  const total = usd(readUnits + drill.projector.rcu, drill.ops.wcu + drill.projector.wcu);
+  return [
+    row('bill', `1-hour drill, 3 waves, 25 servers, ${POLLS_PER_HOUR} polls (${drill.events} events)`, `operations: ${n(readUnits)} RRU, ${n(drill.ops.wcu)} WRU`, {
+      comparedWith: `projector: ${n(drill.projector.rcu)} RRU, ${n(drill.projector.wcu)} WRU`,
+      ratio: `$${total.toFixed(5)}`,
+      target: `on demand: $${ON_DEMAND_USD_PER_MILLION.read}/M RRU, $${ON_DEMAND_USD_PER_MILLION.write}/M WRU`,
+    }),
+  ];
+};
+
+export const coldStartRows = (cold: ColdStart): Row[] => {
+  const [handler, projector, eager] = cold.bundles;
+  const forbidden = ['client-drs', 'client-sfn', 'client-lambda', 'client-sns'];
+  const loaded = cold.lazyClients.afterDetails;
+  const clean = cold.lazyClients.statusCode === 200 && !loaded.some((name) => forbidden.includes(name)) && cold.lazyClients.afterDrsControl.includes('client-drs');
+  return [
+    ...[handler, projector].flatMap((bundle) =>
+      bundle ? [row('cold start', `bundle: ${bundle.name}`, `${mib(bundle.bytes)} (${mib(bundle.zippedBytes)} zipped)`, { target: 'esbuild as serverless.yml' })] : [],
+    ),
+    row('cold start', 'module init: execution-handler', `${ms(cold.initMs.lazy)}`, {
+      comparedWith: `${ms(cold.initMs.eager)}: 5 clients at top level (${mib(eager?.bytes ?? 0)})`,
+      ratio: n(cold.initMs.lazy / cold.initMs.eager, 2),
+      target: `median of ${cold.initMs.runs} fresh processes`,
+    }),
+    row('cold start', 'SDK clients get_execution_details loads', loaded.join(', '), {
+      comparedWith: `after a DRS call: ${cold.lazyClients.afterDrsControl.join(', ')}`,
+      target: 'no DRS, SFN, Lambda or SNS',
+      result: clean ? 'PASS' : 'FAIL',
+    }),
+  ];
+};
+
+export const replayRows = (replay: Replay): Row[] => [
+  row('replay', 'fold in memory: evolve (decider state)', `${n(replay.evolvePerSecond)} events/s`),
+  row('replay', 'fold in memory: projectExecutionView', `${n(replay.projectPerSecond)} events/s`),
+  row('replay', `replay ${n(replay.events)} events from dynalite (read + fold)`, ms(replay.replayMs), {
+    comparedWith: `${ms(replay.bareQueryMs)}: bare Query of the same items`,
+    ratio: n(replay.replayMs / replay.bareQueryMs, 2),
+    target: `the Query: ${n(replay.readUnits)} RCU`,
+  }),
+];
+
+export const scaleRows = (scale: Scale): Row[] => {
+  const [before, after] = scale.runs;
+  if (!before || !after) return [];
+  const describe = (run: typeof before) =>
+    `find ${ms(run.findMs)}, all polled ${ms(run.allPolledMs)}; ${n(run.describeJobs)} DescribeJobs`;
+  const requests = (run: typeof before) =>
+    `find: ${Object.entries(run.findRequests)
+      .map(([where, count]) => `${n(count)} on ${where}`)
+      .join(' + ')} (${n(run.findRcu, 1)} RCU); polls: ${describeRequests({ requests: run.pollRequests } as Usage)} (${n(run.pollRcu, 1)} RCU); Lambda: ${run.invocations.sync} + ${n(run.invocations.async)} async, ${run.invocations.errors} errors`;
+  const expected = Math.ceil(scale.executions / 1000);
+  return [
+    row('scale', `find over ${n(scale.executions)} RUNNING: each poll asks DRS`, describe(before), { comparedWith: requests(before) }),
+    row('scale', `find over ${n(scale.executions)} RUNNING: find asks DRS for them`, describe(after), {
+      comparedWith: requests(after),
+      ratio: `DescribeJobs ${n(after.describeJobs / before.describeJobs, 3)}, wall ${n(after.allPolledMs / before.allPolledMs, 2)}`,
+      target: `⌈N/1,000⌉ = ${expected} DescribeJobs`,
+      result: after.describeJobs === expected && after.invocations.errors === 0 && after.executionsFound === scale.executions ? 'PASS' : 'FAIL',
+    }),
+    row('scale', 'poll payload from find', `${n(after.maxPayloadBytes)} B (1-server waves)`, {
+      comparedWith: `${n(scale.payloadBytes200Servers / 1024, 1)} KiB for a 200-server wave`,
+      target: '< 256 KiB async limit',
+      result: Math.max(after.maxPayloadBytes, scale.payloadBytes200Servers) < 64 * 1024 ? 'PASS' : 'FAIL',
+    }),
+  ];
+};
+
+export const throughputRows = (throughput: Throughput): Row[] => [
+  row('throughput', `poll end to end vs conditional PutItem, ${throughput.concurrency} at a time`, `${n(throughput.pollsPerSecond)} polls/s`, {
+    comparedWith: `${n(throughput.putsPerSecond)} PutItems/s`,
+    ratio: n(throughput.pollsPerSecond / throughput.putsPerSecond, 2),
+  }),
+];
+
+export const lagRows = (lag: ProjectionLag): Row[] => [
+  row('projection lag', 'append to view updated: immediate local stream', `p50 ${ms(lag.immediate.p50)}, p99 ${ms(lag.immediate.p99)}`, {
+    target: `${n(lag.immediate.samples)} events`,
+  }),
+  row('projection lag', `append to view updated: batched (every ${lag.batched.flushEveryMs} ms, ≤ ${lag.batched.batchSize})`, `p50 ${ms(lag.batched.p50)}, p99 ${ms(lag.batched.p99)}`, {
+    target: `${n(lag.batched.samples)} events`,
+  }),
+];
