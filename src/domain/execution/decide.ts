@@ -32,7 +32,7 @@ import {
   WaveState,
 } from './state';
 import { secondsBetween, serverTotals } from './summary';
-import { isFailedLaunchStatus, isFinalLaunchStatus, SYSTEM_ACTOR } from './vocabulary';
+import { DrsJobStatus, isFailedLaunchStatus, isFinalLaunchStatus, LaunchStatus, SYSTEM_ACTOR } from './vocabulary';
 
 export type Decision = { ok: true; events: ExecutionEvent[] } | { ok: false; rejection: Rejection };
 
@@ -51,10 +51,27 @@ const isActive = (state: ExecutionState): state is Active => state.status === 'R
 /**
  * At a wave boundary (no wave starting or running): cancel if asked, pause if due, else claim the next wave.
  * Shared by every command after which a boundary may have been reached.
+ *
+ * A decision's events are appended one conditional write each, so another writer may decide between two of
+ * them. The only such in-between state that could mislead is a wave failure not yet carried to the
+ * execution: a FAILED wave, or a wave whose last allowed start attempt failed. It is carried through here
+ * first, so that no later wave starts.
  */
 const advanceAtBoundary = (recorder: EventRecorder): void => {
   const state = recorder.state;
   if (!isActive(state)) return;
+  const failed = state.waves.find((wave) => wave.status === 'FAILED');
+  if (failed) {
+    const reason = `Wave ${failed.waveNumber} failed: ${failed.failureReason ?? 'no reason recorded'}`;
+    recorder.emit('ExecutionFailed', { reason, waveNumber: failed.waveNumber }, SYSTEM_ACTOR);
+    return;
+  }
+  const exhausted = state.waves.find((wave) => wave.status === 'PENDING' && wave.startAttempts >= MAX_WAVE_START_ATTEMPTS);
+  if (exhausted) {
+    const reason = `DRS StartRecovery failed (after ${exhausted.startAttempts} attempts): ${exhausted.failureReason ?? 'no reason recorded'}`;
+    failWave(recorder, exhausted.waveNumber, reason, []);
+    return;
+  }
   const inFlight = waveInFlight(state);
   if (state.cancelRequest) {
     // A wave being started may already have a DRS job: wait until it is recorded, so the ledger keeps it.
@@ -95,6 +112,23 @@ const waveNotIn = (state: StartedExecution, waveNumber: number, expected: string
 const unknownServers = (wave: WaveState, servers: ServerObservation[]): string[] => {
   const inWave = new Set(wave.servers.map((server) => server.serverId));
   return servers.filter((server) => !inWave.has(server.serverId)).map((server) => server.serverId);
+};
+
+/** DRS only moves forward: a job PENDING -> STARTED -> COMPLETED, a launch PENDING -> IN_PROGRESS -> an outcome. */
+const JOB_PROGRESS: Record<DrsJobStatus, number> = { PENDING: 0, STARTED: 1, COMPLETED: 2 };
+const LAUNCH_PROGRESS: Record<LaunchStatus, number> = { PENDING: 0, IN_PROGRESS: 1, LAUNCHED: 2, FAILED: 2, TERMINATED: 3 };
+
+/**
+ * An observation behind what the ledger already holds was read before a newer one was recorded (two
+ * drivers read DRS, the later reader appended first): it changes nothing, or the ledger would go backwards.
+ */
+const isStale = (wave: WaveState, command: ObserveWave): boolean => {
+  if (wave.drsJobStatus !== undefined && JOB_PROGRESS[command.drsJobStatus] < JOB_PROGRESS[wave.drsJobStatus]) return true;
+  const known = new Map(wave.servers.map((server) => [server.serverId, server.launchStatus]));
+  return command.servers.some((seen) => {
+    const status = known.get(seen.serverId);
+    return status !== undefined && status !== 'NOT_STARTED' && LAUNCH_PROGRESS[seen.launchStatus] < LAUNCH_PROGRESS[status];
+  });
 };
 
 const hasChanged = (known: ServerState, seen: ServerObservation): boolean =>
@@ -239,7 +273,7 @@ const observeWave = (state: StartedExecution, command: ObserveWave): Decision =>
   const known = new Map(wave.servers.map((server) => [server.serverId, server]));
   const changed = command.servers.filter((seen) => hasChanged(known.get(seen.serverId) as ServerState, seen));
   const recorder = new EventRecorder(state, command.at);
-  if (changed.length || wave.drsJobStatus !== command.drsJobStatus) {
+  if (!isStale(wave, command) && (changed.length || wave.drsJobStatus !== command.drsJobStatus)) {
     recorder.emit('WavePolled', { waveNumber: wave.waveNumber, drsJobStatus: command.drsJobStatus, servers: changed }, SYSTEM_ACTOR);
   }
   concludeWave(recorder, wave.waveNumber);

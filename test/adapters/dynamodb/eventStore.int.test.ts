@@ -138,7 +138,12 @@ describe('DynamoDB execution event store', () => {
       const events = startedRunningWave(executionId);
       let state = fold(events, initialState());
       while (events.length < total) {
-        const decision = decide(toggleObservation(0, events.length % 2 === 0), state);
+        // Each observation names server 0 by another hostname: a change, and never a step back in DRS.
+        const renamed: ObserveWave = {
+          ...toggleObservation(0, true),
+          servers: [{ serverId: serverIds[0] as string, launchStatus: 'IN_PROGRESS', hostname: `host-${events.length % 2}` }],
+        };
+        const decision = decide(renamed, state);
         if (!decision.ok) throw new Error(JSON.stringify(decision.rejection));
         events.push(...decision.events);
         state = fold(decision.events, state);
