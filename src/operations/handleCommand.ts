@@ -28,17 +28,19 @@ export class TooManyConflictsError extends Error {
 }
 
 /**
- * Load, decide, append. When another writer takes a seq first, the events appended so far stand,
- * and the command is decided again against the new state: decisions come from state, so nothing
- * is appended twice and nothing is lost.
+ * Load, decide, append. When another writer takes a seq first, the events appended so far stand. If none
+ * were, the command is decided again against the new state: decisions come from state, so nothing is
+ * appended twice and nothing is lost. If some were, the command has taken effect and is not decided again
+ * (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
  */
 export const handleCommand = async (
   store: ExecutionEventStore,
   executionId: string,
-  commandFor: CommandFor,
+  initialCommandFor: CommandFor,
   options: HandleOptions = {},
 ): Promise<CommandOutcome> => {
   const maxAttempts = options.maxAttempts ?? 10;
+  let commandFor = initialCommandFor;
   const appended: StoredEvent[] = [];
   let preloaded = options.preloaded;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
@@ -57,6 +59,10 @@ export const handleCommand = async (
     if (result.ok) {
       const last = result.stored[result.stored.length - 1];
       return { ok: true, state: fold(decision.events, loaded.state), appended, headHash: last?.hash ?? loaded.headHash };
+    }
+    if (result.stored.length > 0) {
+      const at = command.at;
+      commandFor = () => ({ type: 'Advance', at });
     }
     if (options.backoff) await options.backoff(attempt);
   }
