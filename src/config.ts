@@ -38,6 +38,11 @@ export interface AppConfig {
    * call, and hands each poll what it saw, instead of every poll calling DescribeJobs for its own job.
    */
   findPrefetchMinExecutions: number;
+  /**
+   * How long a DynamoDB request may wait for its answer before the SDK gives up on it and retries: without
+   * it a request that never answers holds the function until Lambda's own timeout.
+   */
+  dynamodbTimeoutMs: number;
 }
 
 const optional = (value: string | undefined): string | undefined => (value && value.trim() ? value.trim() : undefined);
@@ -78,6 +83,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     crossAccountRoleName: optional(env.CROSS_ACCOUNT_ROLE_NAME) ?? 'DRSOrchestrationRole',
     planClaimGraceSeconds: positiveNumber(env.PLAN_CLAIM_GRACE_SECONDS, 900, 'PLAN_CLAIM_GRACE_SECONDS'),
     findPrefetchMinExecutions: positiveNumber(env.FIND_PREFETCH_MIN_EXECUTIONS, 50, 'FIND_PREFETCH_MIN_EXECUTIONS'),
+    dynamodbTimeoutMs: positiveNumber(env.DYNAMODB_TIMEOUT_MS, 5000, 'DYNAMODB_TIMEOUT_MS'),
   };
   const stateMachineArn = optional(env.STATE_MACHINE_ARN);
   if (stateMachineArn) config.stateMachineArn = stateMachineArn;

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { ExecutionEvent, evolve, initialState } from '../../domain/execution';
 import { chainEvents } from '../../domain/ledger';
@@ -10,7 +11,7 @@ import type {
   StoredEvent,
 } from '../../ports/executionEventStore';
 import { isConditionalCheckFailed } from './errors';
-import { EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
+import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, Item, stateFromEventItem, toEventItem } from './marshalEvent';
 import { putEventInput } from './putEventInput';
@@ -45,13 +46,20 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   async append(loaded: LoadedExecution, events: readonly ExecutionEvent[]): Promise<AppendResult> {
     const stored: StoredEvent[] = [];
     let state = loaded.state;
+    const writer = randomUUID();
     for (const link of chainEvents(loaded.headHash, events)) {
       state = evolve(state, link.event);
-      const item = toEventItem(link, state);
+      const item: Item = { ...toEventItem(link, state), [EVENT_ATTRIBUTES.writer]: { S: writer } };
       try {
         await this.client.send(new PutItemCommand(putEventInput(this.tableName, item)));
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
+        // The SDK retries a write whose answer was lost; the retry finds the seq taken by that very write.
+        if (await this.writtenBy(link.event.executionId, link.event.seq, writer)) {
+          stored.push(link);
+          if (this.onItemWritten) await this.onItemWritten(item);
+          continue;
+        }
         return {
           ok: false,
           conflict: { kind: 'VersionConflict', executionId: link.event.executionId, seq: link.event.seq },
@@ -62,6 +70,21 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       if (this.onItemWritten) await this.onItemWritten(item);
     }
     return { ok: true, stored };
+  }
+
+  /** Whether the item at this seq was written by the append `writer` (two writers may append identical events). */
+  private async writtenBy(executionId: string, seq: number, writer: string): Promise<boolean> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#id = :id AND #seq = :seq',
+        ExpressionAttributeNames: { '#id': 'executionId', '#seq': 'seq', '#writer': EVENT_ATTRIBUTES.writer },
+        ExpressionAttributeValues: { ':id': { S: executionId }, ':seq': { N: String(seq) } },
+        ProjectionExpression: '#writer',
+        ConsistentRead: true,
+      }),
+    );
+    return output.Items?.[0]?.[EVENT_ATTRIBUTES.writer]?.S === writer;
   }
 
   async read(executionId: string, range: ReadRange = {}): Promise<StoredEvent[]> {

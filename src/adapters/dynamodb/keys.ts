@@ -14,13 +14,15 @@ export const EVENT_ATTRIBUTES = {
   executionStart: 'executionStart',
   /** gzip of the JSON state after this event: loading an execution reads one item, whatever its history. */
   state: 'state',
+  /** A random id of the append that wrote the item: tells a write whose answer was lost from another writer's. */
+  writer: 'writer',
 } as const;
 
 /** The sparse index of executions: one entry per ExecutionStarted, ordered by start time. */
 export const EXECUTIONS_INDEX = 'execution-starts';
 export const EXECUTION_START_MARKER = 'EXECUTION';
 
-const NOT_READ_BACK: readonly string[] = [EVENT_ATTRIBUTES.state, EVENT_ATTRIBUTES.executionStart];
+const NOT_READ_BACK: readonly string[] = [EVENT_ATTRIBUTES.state, EVENT_ATTRIBUTES.executionStart, EVENT_ATTRIBUTES.writer];
 
 /** Everything but the state snapshot: what replay, verify and export read. */
 export const EVENT_PROJECTION = Object.values(EVENT_ATTRIBUTES)

@@ -57,6 +57,8 @@ export class DynamoPlanStore implements PlanStore {
       if (await this.tryClaim(planId, claim, replacing)) return { ok: true };
       const current = await this.get(planId);
       if (!current) return { ok: false, reason: 'PlanNotFound' };
+      // This very claim, applied but its answer lost: the SDK's retry then found the slot taken by it.
+      if (current.claim?.executionId === claim.executionId) return { ok: true };
       if (current.claim) return { ok: false, reason: 'PlanBusy', holder: current.claim };
       replacing = undefined;
     }
