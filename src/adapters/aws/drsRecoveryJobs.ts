@@ -18,6 +18,17 @@ const MAX_JOB_IDS_PER_CALL = 1000;
 /** Errors worth another attempt later: throttling, DRS's own faults, a server still busy in another job. */
 const RETRYABLE = new Set(['ThrottlingException', 'InternalServerException', 'ConflictException', 'ServiceUnavailable']);
 
+/**
+ * Quotas on work in flight, concurrent jobs (L-D88FAC3A) and servers across active jobs (L-05AFA8C6): a slot
+ * frees when a job ends, so a start refused by them is tried again. Other quotas (servers per job) are final.
+ */
+const IN_FLIGHT_QUOTAS = new Set(['L-D88FAC3A', 'L-05AFA8C6']);
+
+const isInFlightQuota = (error: unknown, name: string): boolean => {
+  const quotaCode = (error as { quotaCode?: unknown }).quotaCode;
+  return name === 'ServiceQuotaExceededException' && typeof quotaCode === 'string' && IN_FLIGHT_QUOTAS.has(quotaCode);
+};
+
 const toRecoveryJobsError = (error: unknown): RecoveryJobsError => {
   if (error instanceof RecoveryJobsError) return error;
   // Thrown by the client's credential provider before any DRS request: classified by STS's answer.
@@ -32,7 +43,7 @@ const toRecoveryJobsError = (error: unknown): RecoveryJobsError => {
   return new RecoveryJobsError(
     name,
     message,
-    RETRYABLE.has(name) || noAnswer || status >= 500 || status === 429,
+    RETRYABLE.has(name) || isInFlightQuota(error, name) || noAnswer || status >= 500 || status === 429,
     Number.isFinite(retryAfter) ? retryAfter : undefined,
   );
 };
