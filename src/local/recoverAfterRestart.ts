@@ -2,11 +2,16 @@ import { catchUpView } from '../../projections/catchUpView';
 import { isStarted, isTerminal } from '../domain/execution';
 import type { OperationDeps } from '../operations/deps';
 import { handleCommand } from '../operations/handleCommand';
+import { releaseDeadPlanClaims, resumeDeadWaveStart } from './repairDeadClaims';
 
 export interface RecoveryReport {
   executions: number;
   viewsCaughtUp: number;
   stateMachinesRestarted: number;
+  /** Wave starts the dead process had claimed, adopted from DRS or started now. */
+  waveStartsResumed: number;
+  /** Plan slots held by starts of the dead process that never recorded their execution. */
+  planClaimsReleased: number;
 }
 
 /**
@@ -16,7 +21,8 @@ export interface RecoveryReport {
  * (same name, so the same ARN: the ledger's record of it stays true).
  */
 export const recoverAfterRestart = async (deps: OperationDeps): Promise<RecoveryReport> => {
-  const report: RecoveryReport = { executions: 0, viewsCaughtUp: 0, stateMachinesRestarted: 0 };
+  const restartedAt = deps.now();
+  const report: RecoveryReport = { executions: 0, viewsCaughtUp: 0, stateMachinesRestarted: 0, waveStartsResumed: 0, planClaimsReleased: 0 };
   const workflow = await deps.workflow();
   let nextToken: string | undefined;
   do {
@@ -28,7 +34,11 @@ export const recoverAfterRestart = async (deps: OperationDeps): Promise<Recovery
         const caughtUp = await catchUpView(deps.store, executionId, view);
         if (caughtUp && (await deps.views.put(caughtUp, view?.seq))) report.viewsCaughtUp += 1;
       }
-      const { state } = await deps.store.load(executionId);
+      let { state } = await deps.store.load(executionId);
+      if (state.status === 'RUNNING' && (await resumeDeadWaveStart(deps, state, restartedAt))) {
+        report.waveStartsResumed += 1;
+        state = (await deps.store.load(executionId)).state;
+      }
       if (!workflow || !isStarted(state) || isTerminal(state)) continue;
       const { executionArn } = await workflow.start(executionId, { executionId, planId });
       report.stateMachinesRestarted += 1;
@@ -38,5 +48,6 @@ export const recoverAfterRestart = async (deps: OperationDeps): Promise<Recovery
     }
     nextToken = page.nextToken;
   } while (nextToken);
+  report.planClaimsReleased = await releaseDeadPlanClaims(deps, restartedAt);
   return report;
 };
