@@ -624,8 +624,9 @@ describe('IAM', () => {
       for (const action of ['drs:DescribeJobs', 'drs:DescribeSourceServers', 'drs:DescribeRecoveryInstances']) {
         expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: ['*'] });
       }
+      expect(resourcesFor('drs:DescribeJobLogItems')).toEqual({ ExecutionHandlerRole: [`${account}:drs:*:\${AWS::AccountId}:job/*`] });
       const drsActions = allGrants().flatMap((grant) => grant.actions.filter((action) => action.startsWith('drs:')));
-      expect(new Set(drsActions).size).toBe(8);
+      expect(new Set(drsActions).size).toBe(9);
     });
 
     it('ec2: every action that changes something is allowed only through DRS (a service acting for the caller)', () => {
