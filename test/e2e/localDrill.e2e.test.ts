@@ -8,6 +8,8 @@ import { RecoveryPlan } from '../../src/domain/plan';
 import type { LocalStack } from '../../src/local/stack';
 import { invoke, readJson, startTestStack, waitFor } from '../support/localStack';
 
+jest.setTimeout(240_000);
+
 const plan = readJson<RecoveryPlan>(join(__dirname, '../../samples/three-tier-plan.json'));
 
 describe('a local drill through the Lambda endpoint and the state machine', () => {
@@ -24,7 +26,7 @@ describe('a local drill through the Lambda endpoint and the state machine', () =
     expect(started.stepFunctionArn).toMatch(/^arn:aws:states:us-east-1:000000000000:execution:drs-ledger-drill:exec-/);
     const executionId = started.executionId as string;
 
-    const paused = await waitFor(stack, executionId, (details) => details.status === 'PAUSED');
+    const paused = await waitFor(stack, executionId, (details) => details.status === 'PAUSED', 90_000);
     expect(paused).toMatchObject({ currentWave: 1, nextWave: 2 });
     // The state machine parks on its wait-for-resume task with a real token.
     await waitForCondition(() => stack.sfn.waitingTasks() === 1);
@@ -33,7 +35,7 @@ describe('a local drill through the Lambda endpoint and the state machine', () =
     expect(resumed).toMatchObject({ statusCode: 200, status: 'RUNNING', currentWave: 2, message: 'Execution resumed, starting wave 2' });
     expect(resumed.stateMachine).toBeUndefined();
 
-    const completed = await waitFor(stack, executionId, (details) => details.status === 'COMPLETED');
+    const completed = await waitFor(stack, executionId, (details) => details.status === 'COMPLETED', 90_000);
     expect(completed).toMatchObject({ totalWaves: 3, totalServers: 25 });
     const execution = await stack.sfn.settled(started.stepFunctionArn as string);
     expect(execution.status).toBe('SUCCEEDED');
@@ -42,7 +44,7 @@ describe('a local drill through the Lambda endpoint and the state machine', () =
   });
 });
 
-const waitForCondition = async (condition: () => boolean, timeoutMs = 10_000): Promise<void> => {
+const waitForCondition = async (condition: () => boolean, timeoutMs = 30_000): Promise<void> => {
   const deadline = Date.now() + timeoutMs;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error('condition not met in time');

@@ -8,6 +8,9 @@ import { RecoveryPlan } from '../../src/domain/plan';
 import type { LocalStack } from '../../src/local/stack';
 import { invoke, readJson, startTestStack, waitFor } from '../support/localStack';
 
+// Generous bounds: on a loaded 2-core machine the state machine's scaled waits stretch.
+jest.setTimeout(240_000);
+
 const plan = readJson<RecoveryPlan>(join(__dirname, '../../samples/three-tier-plan.json'));
 
 describe('resume after the state machine is gone', () => {
@@ -21,8 +24,8 @@ describe('resume after the state machine is gone', () => {
   it('answers DETACHED with the reason, and the scheduled find completes the drill', async () => {
     const started = await invoke(stack, { operation: 'start_execution', planId: plan.planId, executionType: 'DRILL', initiatedBy: 'e2e' });
     const executionId = started.executionId as string;
-    await waitFor(stack, executionId, (details) => details.status === 'PAUSED');
-    for (let i = 0; i < 200 && stack.sfn.waitingTasks() === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    await waitFor(stack, executionId, (details) => details.status === 'PAUSED', 90_000);
+    for (let i = 0; i < 750 && stack.sfn.waitingTasks() === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(stack.sfn.waitingTasks()).toBe(1);
 
     const sfn = new SFNClient({ endpoint: stack.endpoints.sfn, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
@@ -39,17 +42,17 @@ describe('resume after the state machine is gone', () => {
     });
     expect(JSON.stringify(resumed)).not.toMatch(/taskToken/i);
 
-    const completed = await waitFor(stack, executionId, (details) => details.status === 'COMPLETED', 60_000);
+    const completed = await waitFor(stack, executionId, (details) => details.status === 'COMPLETED', 90_000);
     expect(completed.status).toBe('COMPLETED');
   });
 
   it('cancel while paused stops the state machine by its real ARN, so nothing waits for a year', async () => {
     const started = await invoke(stack, { operation: 'start_execution', planId: plan.planId, executionType: 'DRILL', initiatedBy: 'e2e' });
     const executionId = started.executionId as string;
-    await waitFor(stack, executionId, (details) => details.status === 'PAUSED');
+    await waitFor(stack, executionId, (details) => details.status === 'PAUSED', 90_000);
     // Parked on its wait-for-resume token: only StopExecution by ARN can end it now.
     const arn = started.stepFunctionArn as string;
-    for (let i = 0; i < 250 && stack.sfn.waitingTasks(arn) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    for (let i = 0; i < 750 && stack.sfn.waitingTasks(arn) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(stack.sfn.waitingTasks(arn)).toBe(1);
     const cancelled = await invoke(stack, { operation: 'cancel', executionId, planId: plan.planId, requestedBy: 'e2e', reason: 'drill window over' });
     expect(cancelled).toMatchObject({ statusCode: 200, status: 'CANCELLED', cancelledBy: 'e2e' });
