@@ -69,9 +69,22 @@ const startOrFollow = async (stack: LocalStack, plan: RecoveryPlan, options: Dri
   throw new UsageError(`start_execution answered ${started.statusCode} ${String(started.error)}: ${String(started.message)}`);
 };
 
+/**
+ * The end is settled once its notification is recorded (the local stack always has SNS): only then is
+ * the head hash the one the ledger keeps. Bounded, in case the notifier is down for good.
+ */
+const settledEvents = async (stack: LocalStack, executionId: string) => {
+  const deadline = Date.now() + 5_000;
+  for (;;) {
+    const events = await stack.deps.store.read(executionId);
+    if (events.at(-1)?.event.type.startsWith('Notification') || Date.now() > deadline) return events;
+    await sleep(50);
+  }
+};
+
 const printSummary = async (stack: LocalStack, details: OperationResponse, options: DrillOptions, out: NodeJS.WritableStream) => {
   const executionId = details.executionId as string;
-  const events = await stack.deps.store.read(executionId);
+  const events = await settledEvents(stack, executionId);
   const head = events.at(-1);
   const reader = new DynamoLedgerRecordReader(stack.dynamoClient, stack.config.tables.events);
   const reportPath = defaultReportPath(stack.dataDir, executionId, 'html');
