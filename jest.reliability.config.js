@@ -1,0 +1,13 @@
+/**
+ * `npm run test:reliability`: the reliability suite (concurrency, wire faults, crashes, bad input, projector
+ * poison, security) against the local stack, ending with one table of figures. Plain `npm test` skips it.
+ */
+const base = require('./jest.config');
+
+module.exports = {
+  ...base,
+  roots: ['<rootDir>/test/reliability'],
+  testPathIgnorePatterns: ['/node_modules/'],
+  testTimeout: 180_000,
+  reporters: ['default', '<rootDir>/test/reliability/support/closingTable.js'],
+};

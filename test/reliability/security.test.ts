@@ -1,0 +1,175 @@
+/**
+ * Secrets and privileges across whole drills (home account and cross-account, with pauses and resumes, and
+ * one server that fails to launch), with every logger at DEBUG:
+ * - no task token the Step Functions emulator minted and no credential STS issued appears in a log line,
+ *   a response, the ledger, the views, the plans or a notification;
+ * - every AWS call the drills made is one the packaged CloudFormation grants to this stack's roles, on the
+ *   resource it touched (DynamoDB seen by a recording proxy, DRS, SNS, STS and Lambda by their emulators).
+ * The template's own rules (no wildcard actions, encrypted tables, AssumeRole only on the configured role
+ * name) are test/infrastructure/cloudformation.test.ts; ExternalId on AssumeRole is
+ * test/operations/crossAccount.int.test.ts.
+ */
+import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { existsSync, readFileSync } from 'node:fs';
+import { startStsEmulator, StsEmulator } from '../../src/local/emulators';
+import type { LocalStack } from '../../src/local/stack';
+import { startTestStack } from '../support/localStack';
+import { captureOutput, tapFunction } from './support/capture';
+import { isEnded, waitForDetails } from './support/drive';
+import { DynamoFaultProxy, startDynamoFaultProxy } from './support/dynamoFaultProxy';
+import { recordFigures } from './support/figures';
+import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
+import { grantsOf, isAllowed, packagedTemplate } from './support/packagedTemplate';
+import { planOf } from './support/plans';
+import { newLambdaClient, sleep, Traffic } from './support/traffic';
+
+const ROLE_NAME = 'DRSOrchestrationRole';
+const WORKLOAD_ACCOUNT = '210987654321';
+const EXTERNAL_ID = 'drill-7f3a-external';
+const HOME = planOf('rp-sec-home', 3, 2, { pauseBefore: [2, 3], tag: 'sech' });
+const CROSS = planOf('rp-sec-cross', 2, 2, { pauseBefore: [2], tag: 'secx' });
+const FAILING = planOf('rp-sec-fails', 1, 2, { tag: 'secf' });
+const TABLE_IDS: Record<string, string> = { events: 'EventsTable', executions: 'ExecutionsTable', plans: 'PlansTable', resumeTokens: 'ResumeTokensTable' };
+
+describe('secrets and privileges across whole drills', () => {
+  let stack: LocalStack;
+  let sts: StsEmulator;
+  let proxy: DynamoFaultProxy;
+  let traffic: Traffic;
+  let seen: ReturnType<typeof tapFunction>;
+  let output: ReturnType<typeof captureOutput>;
+  /** DynamoDB calls of the drills only (not this test's own reads afterwards). */
+  let drillCalls: string[];
+  const executions: string[] = [];
+  const started = Date.now();
+  const previousSts = process.env.STS_ENDPOINT;
+
+  const drill = async (planId: string, accountContext?: Record<string, string>): Promise<string> => {
+    const start = await traffic.call({ operation: 'start_execution', planId, executionType: 'DRILL', initiatedBy: 'security@example.com', ...(accountContext ? { accountContext } : {}) });
+    expect(start?.statusCode).toBe(200);
+    const executionId = String(start?.executionId);
+    executions.push(executionId);
+    for (let serial = 0; ; serial += 1) {
+      const details = await waitForDetails(traffic, executionId, (current) => isEnded(current) || current.status === 'PAUSED');
+      if (isEnded(details)) return executionId;
+      // Let the state machine park on its token first, so resume redeems it.
+      await sleep(300);
+      await traffic.call({ operation: 'resume', executionId, planId, requestedBy: `operator-${serial}@example.com` });
+    }
+  };
+
+  beforeAll(async () => {
+    sts = await startStsEmulator();
+    sts.trustRole({ roleArn: `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/${ROLE_NAME}`, externalId: EXTERNAL_ID });
+    process.env.STS_ENDPOINT = sts.endpoint;
+    stack = await startTestStack({
+      speed: 60,
+      logLevel: 'DEBUG',
+      routeDynamoDb: async (dynalite) => {
+        proxy = await startDynamoFaultProxy(dynalite);
+        return proxy.endpoint;
+      },
+    });
+    await stack.loadPlans([HOME, CROSS, FAILING]);
+    traffic = new Traffic(newLambdaClient(stack.endpoints.lambda));
+    seen = tapFunction(stack);
+    proxy.resetStats();
+    stack.drs.stats.reset();
+    output = captureOutput();
+    await drill(HOME.planId);
+    await drill(CROSS.planId, { accountId: WORKLOAD_ACCOUNT, region: 'us-east-1', roleName: ROLE_NAME, externalId: EXTERNAL_ID });
+    stack.drs.faults.apply({ failServers: [{ sourceServerID: FAILING.waves[0]!.sourceServerIds[0]! }] });
+    await drill(FAILING.planId);
+    await sleep(500);
+    await stack.lambda.drain();
+    output.stop();
+    drillCalls = Object.keys(proxy.stats().byOperation);
+  });
+  afterAll(async () => {
+    output?.stop();
+    await stack?.close();
+    await proxy?.close();
+    await sts?.close();
+    if (previousSts === undefined) delete process.env.STS_ENDPOINT;
+    else process.env.STS_ENDPOINT = previousSts;
+  });
+
+  it('puts no task token and no credential in a log line, a response, a table or a notification', async () => {
+    const tokens = [...seen.tokens];
+    const secrets = sts.issued().flatMap((credentials) => [credentials.secretAccessKey, credentials.sessionToken]);
+    expect(tokens.length).toBeGreaterThanOrEqual(3);
+    expect(secrets.length).toBeGreaterThanOrEqual(2);
+
+    const tables = [stack.config.tables.events, stack.config.tables.executions, stack.config.tables.plans];
+    const items: string[] = [];
+    for (const table of tables) {
+      const scanned = await stack.dynamoClient.send(new ScanCommand({ TableName: table }));
+      items.push(...(scanned.Items ?? []).map((item) => JSON.stringify(item)));
+    }
+    const notifications = stack.outboxPath && existsSync(stack.outboxPath) ? readFileSync(stack.outboxPath, 'utf8') : '';
+    const haystacks = { logs: output.lines.join(''), responses: seen.responses.join('\n'), tables: items.join('\n'), notifications };
+    const leaks = Object.entries(haystacks).flatMap(([where, text]) =>
+      [...tokens.map((token) => ['task token', token]), ...secrets.map((secret) => ['credential', secret])]
+        .filter(([, needle]) => text.includes(needle as string))
+        .map(([what]) => `${what} in ${where}`),
+    );
+
+    expect(output.lines.filter((line) => line.startsWith('{"level":')).length).toBeGreaterThan(20);
+    expect(seen.responses.length).toBeGreaterThan(20);
+    expect(leaks).toEqual([]);
+  });
+
+  it("makes only calls its roles are granted, on the resources they are granted for", async () => {
+    const template = packagedTemplate();
+    const handler = grantsOf(template, 'ExecutionHandlerRole');
+    const both = [...handler, ...grantsOf(template, 'ProjectorRole')];
+    const tableId = Object.fromEntries(Object.entries(stack.config.tables).map(([key, name]) => [name, TABLE_IDS[key]]));
+
+    // Handler and projector share one DynamoDB client locally: each call must be granted to one of them.
+    const dynamo = drillCalls.map((key) => {
+      const [operation, target = ''] = key.split(' ');
+      const [table = '', index] = target.split('/index/');
+      const resource = `\${${tableId[table]}.Arn}${index ? `/index/${index}` : ''}`;
+      return { call: `dynamodb:${operation} ${resource}`, granted: isAllowed(both, `dynamodb:${operation}`, resource) };
+    });
+    // DRS calls signed with the home credentials (cross-account ones are the workload role's business).
+    const jobArn = 'arn:aws:drs:us-east-1:000000000000:job/drsjob-00000000000000001';
+    const drsHome = Object.keys(stack.drs.stats.snapshot().callers.local ?? {}).map((operation) => ({
+      call: `drs:${operation}`,
+      granted: isAllowed(handler, `drs:${operation}`, '*') || isAllowed(handler, `drs:${operation}`, jobArn),
+    }));
+    const others = [
+      { call: 'sns:Publish', granted: stack.sns.stats().published > 0 && handler.some((grant) => grant.actions.includes('sns:Publish') && grant.resources.includes('${NotificationTopic}')) },
+      ...sts.assumeRoleRequests().map((request) => ({ call: `sts:AssumeRole ${request.roleArn}`, granted: isAllowed(handler, 'sts:AssumeRole', String(request.roleArn)) })),
+    ];
+    const calls = [...dynamo, ...drsHome, ...others];
+    const audit = await auditLedger(stack.deps, stack.dynamoClient, { expected: executions, drsJobs: stack.drs.jobs() });
+    recordFigures({
+      scenario: 'Security: secrets and grants',
+      operations: traffic.operations,
+      faultsInjected: 1,
+      eventsChecked: audit.events,
+      lost: lostCount(audit),
+      duplicated: duplicatedCount(audit),
+      chainsValid: audit.executions - audit.brokenChains.length,
+      chainsChecked: audit.executions,
+      seconds: (Date.now() - started) / 1000,
+      note: `${seen.tokens.size} task tokens, ${sts.issued().length} credential sets, ${output.lines.length} log lines, ${seen.responses.length} responses searched; ${calls.length} distinct calls checked against the template`,
+    });
+    expect(calls.filter((call) => !call.granted).map((call) => call.call)).toEqual([]);
+    expect(drsHome.map((call) => call.call)).toContain('drs:DescribeJobLogItems');
+    expect(problemsOf(audit)).toEqual(NO_PROBLEMS);
+  });
+
+  it('is deployed with every table encrypted at rest, an append-only ledger, and AssumeRole only on the configured role name', () => {
+    const template = packagedTemplate();
+    const tables = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::DynamoDB::Table');
+    expect(tables.map((table) => table.Properties.SSESpecification)).toEqual(Object.keys(TABLE_IDS).map(() => ({ SSEEnabled: true })));
+    const grants = ['ExecutionHandlerRole', 'ProjectorRole', 'DrillStateMachineRole'].flatMap((role) => grantsOf(template, role));
+    expect(grants.flatMap((grant) => grant.actions).filter((action) => action.includes('*'))).toEqual([]);
+    expect(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'].filter((action) => isAllowed(grants, action, '${EventsTable.Arn}'))).toEqual([]);
+    expect(grants.filter((grant) => grant.actions.includes('sts:AssumeRole')).flatMap((grant) => grant.resources)).toEqual([
+      `arn:\${AWS::Partition}:iam::*:role/${ROLE_NAME}`,
+    ]);
+  });
+});
