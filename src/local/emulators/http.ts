@@ -9,16 +9,27 @@ export interface LoopbackServer {
 }
 
 export type RequestHandler = (request: IncomingMessage, body: string, response: ServerResponse) => void | Promise<void>;
+export type BytesHandler = (request: IncomingMessage, body: Buffer, response: ServerResponse) => void | Promise<void>;
 
-/** Port 0 picks a free port. Handler errors become a bare 500 so a bug never hangs a client. */
-export const startLoopbackServer = async (port: number, handler: RequestHandler): Promise<LoopbackServer> => {
+/** Bodies larger than this are cut off (the socket is destroyed): no API here takes more than a few MB. */
+const MAX_BODY_BYTES = 32 * 1024 * 1024;
+
+/**
+ * A 127.0.0.1 server handing whole request bodies as bytes. Port 0 picks a free port. Handler errors
+ * become a bare 500 so a bug never hangs a client.
+ */
+export const listenLoopback = async (port: number, handler: BytesHandler): Promise<LoopbackServer> => {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    let size = 0;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) request.destroy();
+      else chunks.push(chunk);
+    });
     request.on('end', () => {
-      const body = Buffer.concat(chunks).toString('utf8');
       Promise.resolve()
-        .then(() => handler(request, body, response))
+        .then(() => handler(request, Buffer.concat(chunks), response))
         .catch((error: unknown) => {
           if (response.headersSent) {
             response.destroy();
@@ -47,6 +58,15 @@ export const startLoopbackServer = async (port: number, handler: RequestHandler)
         server.closeAllConnections();
       }),
   };
+};
+
+/** The same server handing bodies as UTF-8 text (the JSON and form-encoded protocols). */
+export const startLoopbackServer = (port: number, handler: RequestHandler): Promise<LoopbackServer> =>
+  listenLoopback(port, (request, body, response) => handler(request, body.toString('utf8'), response));
+
+export const headerValue = (request: IncomingMessage, name: string): string | undefined => {
+  const value = request.headers[name.toLowerCase()];
+  return Array.isArray(value) ? value[0] : value;
 };
 
 export const sendJson = (

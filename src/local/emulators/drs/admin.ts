@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http';
+import { handleFaultRoute } from '../faultRoutes';
 import type { DrsFaults, DrsFaultSpec } from './faults';
 import type { SourceServerRecord } from './records';
 import type { DrsStats } from './stats';
@@ -35,6 +36,7 @@ export const handleAdmin = (admin: DrsAdmin, request: IncomingMessage, path: str
     sendJson(response, 400, { message: 'Body is not valid JSON' });
     return;
   }
+  if (handleFaultRoute<DrsFaultSpec>(route, payload, admin.faults, response)) return;
   switch (route) {
     case 'GET stats':
       sendJson(response, 200, admin.stats.snapshot());
@@ -42,17 +44,6 @@ export const handleAdmin = (admin: DrsAdmin, request: IncomingMessage, path: str
     case 'POST stats/reset':
       admin.stats.reset();
       sendJson(response, 200, admin.stats.snapshot());
-      return;
-    case 'GET faults':
-      sendJson(response, 200, admin.faults.describe());
-      return;
-    case 'POST faults':
-      admin.faults.apply(payload as DrsFaultSpec);
-      sendJson(response, 200, admin.faults.describe());
-      return;
-    case 'DELETE faults':
-      admin.faults.reset();
-      sendJson(response, 200, admin.faults.describe());
       return;
     case 'GET source-servers':
       sendJson(response, 200, { sourceServers: [...admin.store.sourceServers.values()] });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaApiError } from './errors';
-import { headerValue } from './httpServer';
+import { headerValue } from '../http';
 import { InvokeResult, LambdaService } from './lambdaService';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;

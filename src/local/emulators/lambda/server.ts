@@ -1,5 +1,5 @@
 import { lambdaHttpHandler } from './httpApi';
-import { listenLoopback } from './httpServer';
+import { listenLoopback } from '../http';
 import { LambdaService, LambdaServiceOptions } from './lambdaService';
 
 export interface LambdaEmulatorOptions extends LambdaServiceOptions {

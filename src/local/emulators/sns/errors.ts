@@ -1,22 +1,11 @@
+import { AwsQueryError } from '../awsQuery/awsQueryError';
+
 /**
  * An SNS error as the awsQuery protocol carries it: HTTP status, ErrorResponse/Error/{Type, Code,
  * Message}. The SDK maps Code through each error's awsQueryError trait (AuthorizationError ->
  * AuthorizationErrorException, InternalError -> InternalErrorException, NotFound -> NotFoundException...).
  */
-export class SnsError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
-  }
-
-  get type(): 'Sender' | 'Receiver' {
-    return this.status >= 500 ? 'Receiver' : 'Sender';
-  }
-}
+export class SnsError extends AwsQueryError {}
 
 /** Status codes of the errors worth injecting (from the SNS model's awsQueryError traits). */
 export const SNS_ERROR_STATUS: Record<string, number> = {

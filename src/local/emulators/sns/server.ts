@@ -1,3 +1,4 @@
+import { handleFaultRoute } from '../faultRoutes';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Clock, systemClock } from '../clock';
@@ -108,23 +109,13 @@ export const startSnsEmulator = async (options: SnsEmulatorOptions = {}): Promis
       sendJson(response, 400, { message: 'Body is not valid JSON' });
       return;
     }
+    if (handleFaultRoute<SnsFaultSpec>(route, payload, faults, response)) return;
     switch (route) {
       case 'GET messages':
         sendJson(response, 200, { messages: outbox.list() });
         return;
       case 'GET stats':
         sendJson(response, 200, stats);
-        return;
-      case 'GET faults':
-        sendJson(response, 200, faults.describe());
-        return;
-      case 'POST faults':
-        faults.apply(payload as SnsFaultSpec);
-        sendJson(response, 200, faults.describe());
-        return;
-      case 'DELETE faults':
-        faults.reset();
-        sendJson(response, 200, faults.describe());
         return;
       default:
         sendJson(response, 404, { message: `No emulator route ${route}` });

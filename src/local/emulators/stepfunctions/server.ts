@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaService } from '../lambda/lambdaService';
-import { headerValue, listenLoopback } from '../lambda/httpServer';
+import { headerValue, listenLoopback } from '../http';
 import { SfnError } from './errors';
 import { ExecutionRecord, Executions } from './executions';
 import { operations, Operation } from './operations';

@@ -1,23 +1,12 @@
+import { AwsQueryError } from '../awsQuery/awsQueryError';
+
 /**
  * An STS error as the awsQuery protocol carries it: HTTP status and
  * ErrorResponse/Error/{Type, Code, Message}. @aws-sdk/client-sts makes Code the exception's name
  * (a modeled exception where the code has an awsQueryError trait, an STSServiceException otherwise,
  * as for AccessDenied) and copies the status into $metadata.httpStatusCode.
  */
-export class StsError extends Error {
-  constructor(
-    readonly code: string,
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-    this.name = code;
-  }
-
-  get type(): 'Sender' | 'Receiver' {
-    return this.status >= 500 ? 'Receiver' : 'Sender';
-  }
-}
+export class StsError extends AwsQueryError {}
 
 /** Status codes of the errors worth injecting (STS's documented common and AssumeRole errors). */
 export const STS_ERROR_STATUS: Record<string, number> = {

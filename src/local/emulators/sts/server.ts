@@ -1,3 +1,4 @@
+import { handleFaultRoute } from '../faultRoutes';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Clock, systemClock } from '../clock';
@@ -205,6 +206,7 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
       return;
     }
     try {
+      if (handleFaultRoute<StsFaultSpec>(route, payload, faults, response)) return;
       switch (route) {
         case 'GET requests':
           sendJson(response, 200, { requests: log });
@@ -225,17 +227,6 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
         case 'DELETE roles':
           trusted.delete(String(payload.roleArn));
           sendJson(response, 200, { roles: [...trusted.values()] });
-          return;
-        case 'GET faults':
-          sendJson(response, 200, faults.describe());
-          return;
-        case 'POST faults':
-          faults.apply(payload as StsFaultSpec);
-          sendJson(response, 200, faults.describe());
-          return;
-        case 'DELETE faults':
-          faults.reset();
-          sendJson(response, 200, faults.describe());
           return;
         default:
           sendJson(response, 404, { message: `No emulator route ${route}` });
