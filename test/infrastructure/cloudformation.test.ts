@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RUNNING_INDEX, tableDefinitions } from '../../src/adapters/dynamodb/tableDefinitions';
 import { configFromEnv } from '../../src/config';
+import { arnText, asList } from '../support/cloudFormationText';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVERLESS_DIR = join(ROOT, '.serverless');
@@ -82,24 +83,7 @@ interface Grant {
   condition?: Record<string, Record<string, unknown>>;
 }
 
-const asList = <T>(value: T | T[] | undefined): T[] =>
-  value === undefined ? [] : Array.isArray(value) ? value : [value];
 
-/** One textual form for an ARN however the template writes it: GetAtt and Ref become ${Id.Attr} and ${Id}. */
-const arnText = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const intrinsic = value as Props;
-  if ('Fn::GetAtt' in intrinsic) {
-    const [id, attribute] = intrinsic['Fn::GetAtt'] as [string, string];
-    return `\${${id}.${attribute}}`;
-  }
-  if ('Ref' in intrinsic) return `\${${String(intrinsic.Ref)}}`;
-  if ('Fn::Sub' in intrinsic) {
-    const sub = intrinsic['Fn::Sub'];
-    return typeof sub === 'string' ? sub : (sub as [string])[0];
-  }
-  throw new Error(`unexpected ARN form: ${JSON.stringify(value)}`);
-};
 
 const SOME_TABLE_ARN = 'arn:aws:dynamodb:ap-southeast-2:123456789012:table/';
 

@@ -7,6 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './serveProcess';
+import { arnText, asList } from '../../support/cloudFormationText';
 
 type Props = Record<string, unknown>;
 export interface Template {
@@ -51,26 +52,7 @@ const buildTemplate = (): Template => {
   return JSON.parse(readFileSync(join(out, TEMPLATE), 'utf8')) as Template;
 };
 
-const asList = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [] : Array.isArray(value) ? value : [value]);
 
-export const arnText = (value: unknown): string => {
-  if (typeof value === 'string') return value;
-  const intrinsic = value as Props;
-  if ('Fn::GetAtt' in intrinsic) {
-    const [id, attribute] = intrinsic['Fn::GetAtt'] as [string, string];
-    return `\${${id}.${attribute}}`;
-  }
-  if ('Ref' in intrinsic) return `\${${String(intrinsic.Ref)}}`;
-  if ('Fn::Sub' in intrinsic) {
-    const sub = intrinsic['Fn::Sub'];
-    return typeof sub === 'string' ? sub : (sub as [string])[0];
-  }
-  if ('Fn::Join' in intrinsic) {
-    const [separator, parts] = intrinsic['Fn::Join'] as [string, unknown[]];
-    return parts.map(arnText).join(separator);
-  }
-  throw new Error(`unexpected ARN form: ${JSON.stringify(value)}`);
-};
 
 export const grantsOf = (template: Template, role: string): Grant[] =>
   asList(template.Resources[role]?.Properties.Policies as Array<{ PolicyDocument: { Statement: Props[] } }> | undefined).flatMap((policy) =>
@@ -100,3 +82,4 @@ const matches = (granted: string, concrete: string): boolean => {
 /** Whether one of the grants allows `action` on `resource` (a concrete ARN, or the template's ${Id.Arn} form). */
 export const isAllowed = (grants: Grant[], action: string, resource: string): boolean =>
   grants.some((grant) => grant.actions.includes(action) && grant.resources.some((granted) => matches(granted, resource)));
+
