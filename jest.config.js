@@ -7,5 +7,7 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
   transform: { '^.+\\.ts$': ['@swc/jest'] },
   setupFiles: ['<rootDir>/test/support/env.ts'],
+  // Fails a test file on any emulator answer that broke AWS's model (and, in *.int/*.e2e files, any request refused for it).
+  setupFilesAfterEnv: ['<rootDir>/test/support/modelCheckGuard.ts'],
   testTimeout: 60000,
 };

@@ -72,6 +72,7 @@ describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', ()
     });
     stateMachineArn = emulator.registerStateMachine('drs-ledger-drill', readFileSync(ASL_PATH, 'utf8'), {
       ExecutionHandlerArn: handlerArn,
+      MaxLoopsPerExecution: 1000,
     });
   });
 

@@ -170,6 +170,6 @@ describe('DRS emulator: conflicts, throttling, server errors and failed launches
     expect(bad.status).toBe(400);
     await bad.text();
     const faults = await (await fetch(`${emulator.endpoint}/__emulator/faults`, { method: 'DELETE' })).json();
-    expect(faults).toEqual({ throttle: null, internalError: null, conflict: null, failServers: [] });
+    expect(faults).toEqual({ throttle: null, internalError: null, conflict: null, failServers: [], lagServers: [] });
   });
 });

@@ -1,5 +1,7 @@
 import { DrsClient, DrsClientConfig } from '@aws-sdk/client-drs';
 import { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
+import { manualClock, ManualClock } from '../../../src/local/emulators/clock';
+import { DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
 
 /** Real SDK clients; only the endpoint differs from AWS. */
 const base = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
@@ -33,4 +35,36 @@ export const getJson = async (url: string): Promise<any> => {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
   return response.json();
+};
+
+/** Launches take 40 s after 5 s PENDING: a job is in progress for 45 s, and a test knows each stage's time. */
+export const FIXED_TIMINGS = { pendingSeconds: 5, launchMinSeconds: 40, launchMaxSeconds: 40 };
+
+export interface DrsRig {
+  clock: ManualClock;
+  emulator: DrsEmulator;
+  /** A real DrsClient with no retries: every refusal reaches the test. */
+  drs: DrsClient;
+}
+
+/**
+ * A fresh DRS emulator for each test of the enclosing describe: a manual clock (from `startMs`), fixed
+ * timings, these source servers (hostname `host-<index>`), and a real client. Read its fields inside tests.
+ */
+export const useDrsRig = (servers: readonly string[], startMs = Date.UTC(2025, 5, 1, 12, 0, 0)): DrsRig => {
+  const rig = {} as DrsRig;
+  beforeEach(async () => {
+    rig.clock = manualClock(startMs);
+    rig.emulator = await startDrsEmulator({
+      clock: rig.clock.now,
+      timings: FIXED_TIMINGS,
+      sourceServers: servers.map((sourceServerID, index) => ({ sourceServerID, hostname: `host-${index}` })),
+    });
+    rig.drs = drsClient(rig.emulator.endpoint, { maxAttempts: 1 });
+  });
+  afterEach(async () => {
+    rig.drs.destroy();
+    await rig.emulator.close();
+  });
+  return rig;
 };

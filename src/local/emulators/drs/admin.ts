@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http';
 import { handleFaultRoute } from '../faultRoutes';
 import type { DrsFaults, DrsFaultSpec } from './faults';
+import { checkedQuotas, DrsQuotas } from './quotas';
 import type { SourceServerRecord } from './records';
 import type { DrsStats } from './stats';
 import type { DrsStore } from './store';
@@ -12,6 +13,10 @@ export interface DrsAdmin {
   store: DrsStore;
   faults: DrsFaults;
   stats: DrsStats;
+  /** The quotas in force, changed in place. */
+  quotas: DrsQuotas;
+  /** What DELETE quotas goes back to: the emulator's starting quotas. */
+  startingQuotas: DrsQuotas;
   registerSourceServers(servers: SourceServerRecord[]): void;
 }
 
@@ -24,6 +29,9 @@ const parse = (body: string): Record<string, unknown> => (body.trim() === '' ? {
  *   GET  /__emulator/faults           the faults in force
  *   POST /__emulator/faults           a DrsFaultSpec (merged; { "reset": true } clears first)
  *   DELETE /__emulator/faults         clear every fault
+ *   GET  /__emulator/quotas           { maxServersPerJob, maxConcurrentJobs, maxServersInActiveJobs }
+ *   POST /__emulator/quotas           some of those (merged), each a positive integer
+ *   DELETE /__emulator/quotas         back to the quotas the emulator started with
  *   GET  /__emulator/source-servers
  *   POST /__emulator/source-servers   { "sourceServers": [{ "sourceServerID", "hostname" }] }
  */
@@ -36,8 +44,29 @@ export const handleAdmin = (admin: DrsAdmin, request: IncomingMessage, path: str
     sendJson(response, 400, { message: 'Body is not valid JSON' });
     return;
   }
-  if (handleFaultRoute<DrsFaultSpec>(route, payload, admin.faults, response)) return;
+  try {
+    if (handleFaultRoute<DrsFaultSpec>(route, payload, admin.faults, response)) return;
+  } catch (error) {
+    sendJson(response, 400, { message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
   switch (route) {
+    case 'GET quotas':
+      sendJson(response, 200, admin.quotas);
+      return;
+    case 'POST quotas':
+      try {
+        Object.assign(admin.quotas, checkedQuotas(payload));
+      } catch (error) {
+        sendJson(response, 400, { message: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      sendJson(response, 200, admin.quotas);
+      return;
+    case 'DELETE quotas':
+      Object.assign(admin.quotas, admin.startingQuotas);
+      sendJson(response, 200, admin.quotas);
+      return;
     case 'GET stats':
       sendJson(response, 200, admin.stats.snapshot());
       return;

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock';
 import type { DrsFaults } from './faults';
 import type { DrsArns } from './ids';
+import type { DrsQuotas } from './quotas';
 import type { DrsStore } from './store';
 import type { DrsTimings } from './timings';
 
@@ -15,8 +16,8 @@ export interface DrsContext {
   timings: DrsTimings;
   /** Page size when a request gives no maxResults. */
   defaultPageSize: number;
-  /** DRS quota L-D88FAC3A: jobs not yet COMPLETED. */
-  maxConcurrentJobs: number;
+  /** DRS's job quotas in force (the admin API changes them in place). */
+  quotas: DrsQuotas;
 }
 
 export type Json = Record<string, unknown>;

@@ -19,10 +19,8 @@ export class DrsError extends Error {
   wire(): { status: number; headers: Record<string, string>; body: Record<string, unknown> } {
     const headers: Record<string, string> = { 'x-amzn-ErrorType': this.errorType };
     const body: Record<string, unknown> = { message: this.message, ...this.fields };
-    if (this.retryAfterSeconds !== undefined) {
-      headers['Retry-After'] = String(this.retryAfterSeconds);
-      body.retryAfterSeconds = String(this.retryAfterSeconds);
-    }
+    // Only as the header: DRS's model binds retryAfterSeconds to Retry-After, never to the body.
+    if (this.retryAfterSeconds !== undefined) headers['Retry-After'] = String(this.retryAfterSeconds);
     return { status: this.status, headers, body };
   }
 }
@@ -34,7 +32,9 @@ export type DrsErrorType =
   | 'InternalServerException'
   | 'ServiceQuotaExceededException'
   | 'ResourceNotFoundException'
-  | 'UnknownOperationException';
+  | 'UnknownOperationException'
+  // Ours, not DRS's: an answer that broke DRS's model under DRS_LEDGER_MODEL_CHECK=strict (../models).
+  | 'EmulatorModelViolation';
 
 export interface FieldProblem {
   name: string;
@@ -53,5 +53,6 @@ export const throttlingError = (retryAfterSeconds: number): DrsError =>
 export const internalServerError = (retryAfterSeconds?: number): DrsError =>
   new DrsError('InternalServerException', 500, 'An internal error occurred', {}, retryAfterSeconds);
 
-export const quotaExceededError = (message: string, quotaCode: string): DrsError =>
-  new DrsError('ServiceQuotaExceededException', 402, message, { serviceCode: 'drs', quotaCode });
+/** HTTP 402, as the DRS model's @httpError says; the members are the model's (quotas.ts says which values). */
+export const quotaExceededError = (message: string, quotaCode: string, resourceType: string, resourceId: string): DrsError =>
+  new DrsError('ServiceQuotaExceededException', 402, message, { serviceCode: 'drs', quotaCode, resourceType, resourceId });

@@ -1,4 +1,5 @@
 import type { DrsOperationName } from './operationNames';
+import { FAILURE_STAGES, FailureStage, isFailureStage } from './phases';
 
 /**
  * Faults to inject, the same JSON in process (`emulator.faults.apply(spec)`) and over HTTP
@@ -12,9 +13,18 @@ export interface DrsFaultSpec {
   internalError?: { count: number; retryAfterSeconds?: number; operations?: DrsOperationName[] };
   /** A forced ConflictException (409) for the next `count` StartRecovery / TerminateRecoveryInstances. */
   conflict?: { count: number; operations?: Array<'StartRecovery' | 'TerminateRecoveryInstances'> };
-  /** Launches of these servers end FAILED with `reason` (for `times` launches, or until healed). */
-  failServers?: Array<{ sourceServerID: string; reason?: string; times?: number }>;
-  /** Stop failing these servers. */
+  /**
+   * Launches of these servers end FAILED with `reason` (DRS's rawError, at most 65,536 characters) logged
+   * on the failing `stage`'s event: SNAPSHOT_FAIL, CONVERSION_FAIL or LAUNCH_FAILED (the default), for
+   * `times` launches or until healed. An empty reason logs the failure without a rawError.
+   */
+  failServers?: Array<{ sourceServerID: string; reason?: string; stage?: FailureStage; times?: number }>;
+  /**
+   * In the next jobs (`times`, or until healed) these servers read `launchStatus` (default IN_PROGRESS)
+   * until `lagSeconds` of simulated time after their job is COMPLETED, then LAUNCHED or FAILED.
+   */
+  lagServers?: Array<{ sourceServerID: string; lagSeconds: number; launchStatus?: 'PENDING' | 'IN_PROGRESS'; times?: number }>;
+  /** Stop failing and lagging these servers. */
   healServers?: string[];
   /** Clear every fault first. */
   reset?: boolean;
@@ -32,6 +42,48 @@ interface Counted<O> {
 export const DEFAULT_LAUNCH_FAILURE =
   'Failed to launch recovery instance: InsufficientInstanceCapacity (injected by the DRS emulator)';
 
+/** JobLogEventData.rawError is a LargeBoundedString in DRS's model. */
+export const MAX_RAW_ERROR_CHARS = 65_536;
+
+export interface LaunchFailure {
+  reason: string;
+  stage: FailureStage;
+}
+
+export interface StaleStatus {
+  launchStatus: 'PENDING' | 'IN_PROGRESS';
+  lagMs: number;
+}
+
+/** Counted per server: `times` left, or until healed when absent. Consumes one. */
+const takeCounted = <T extends { times?: number }>(entries: Map<string, T>, sourceServerID: string): T | undefined => {
+  const entry = entries.get(sourceServerID);
+  if (!entry) return undefined;
+  if (entry.times !== undefined) {
+    entry.times -= 1;
+    if (entry.times <= 0) entries.delete(sourceServerID);
+  }
+  return entry;
+};
+
+/** A spec is checked whole before any of it applies: a bad entry changes nothing. */
+const checkSpec = (spec: DrsFaultSpec): void => {
+  for (const server of spec.failServers ?? []) {
+    if (server.stage !== undefined && !isFailureStage(server.stage)) {
+      throw new Error(`failServers: stage must be one of ${FAILURE_STAGES.join(', ')}`);
+    }
+    if (server.reason !== undefined && (typeof server.reason !== 'string' || server.reason.length > MAX_RAW_ERROR_CHARS)) {
+      throw new Error(`failServers: reason must be a string of at most ${MAX_RAW_ERROR_CHARS} characters (DRS's rawError)`);
+    }
+  }
+  for (const server of spec.lagServers ?? []) {
+    if (typeof server.lagSeconds !== 'number' || !(server.lagSeconds >= 0)) throw new Error('lagServers: lagSeconds must be a number >= 0');
+    if (server.launchStatus !== undefined && server.launchStatus !== 'PENDING' && server.launchStatus !== 'IN_PROGRESS') {
+      throw new Error('lagServers: launchStatus must be PENDING or IN_PROGRESS');
+    }
+  }
+};
+
 const applies = <O extends string>(operations: O[] | undefined, operation: string): boolean =>
   !operations || operations.length === 0 || (operations as string[]).includes(operation);
 
@@ -39,11 +91,14 @@ export class DrsFaults {
   private throttle: (Counted<DrsOperationName> & { fraction: number; retryAfterSeconds: number }) | undefined;
   private internalError: (Counted<DrsOperationName> & { retryAfterSeconds?: number }) | undefined;
   private conflict: Counted<DrsOperationName> | undefined;
-  private readonly failing = new Map<string, { reason: string; times?: number }>();
+  private readonly failing = new Map<string, LaunchFailure & { times?: number }>();
+  private readonly lagging = new Map<string, StaleStatus & { times?: number }>();
 
   constructor(private readonly random: () => number = Math.random) {}
 
+  /** Throws (changing nothing) when the spec is malformed. */
   apply(spec: DrsFaultSpec): void {
+    checkSpec(spec);
     if (spec.reset) this.reset();
     if (spec.throttle) {
       this.throttle = {
@@ -69,10 +124,21 @@ export class DrsFaults {
     for (const server of spec.failServers ?? []) {
       this.failing.set(server.sourceServerID, {
         reason: server.reason ?? DEFAULT_LAUNCH_FAILURE,
+        stage: server.stage ?? 'LAUNCH',
         ...(server.times !== undefined ? { times: server.times } : {}),
       });
     }
-    for (const id of spec.healServers ?? []) this.failing.delete(id);
+    for (const server of spec.lagServers ?? []) {
+      this.lagging.set(server.sourceServerID, {
+        launchStatus: server.launchStatus ?? 'IN_PROGRESS',
+        lagMs: server.lagSeconds * 1000,
+        ...(server.times !== undefined ? { times: server.times } : {}),
+      });
+    }
+    for (const id of spec.healServers ?? []) {
+      this.failing.delete(id);
+      this.lagging.delete(id);
+    }
   }
 
   reset(): void {
@@ -80,6 +146,7 @@ export class DrsFaults {
     this.internalError = undefined;
     this.conflict = undefined;
     this.failing.clear();
+    this.lagging.clear();
   }
 
   /** Throttle and internal-error faults, checked before the request is validated. Consumes one. */
@@ -111,14 +178,15 @@ export class DrsFaults {
   }
 
   /** The failure this launch of the server is to end with, if any. Consumes one of `times`. */
-  takeLaunchFailure(sourceServerID: string): string | undefined {
-    const failing = this.failing.get(sourceServerID);
-    if (!failing) return undefined;
-    if (failing.times !== undefined) {
-      failing.times -= 1;
-      if (failing.times <= 0) this.failing.delete(sourceServerID);
-    }
-    return failing.reason;
+  takeLaunchFailure(sourceServerID: string): LaunchFailure | undefined {
+    const failing = takeCounted(this.failing, sourceServerID);
+    return failing ? { reason: failing.reason, stage: failing.stage } : undefined;
+  }
+
+  /** The stale status this launch of the server is to read after its job completes, if any. Consumes one. */
+  takeStaleStatus(sourceServerID: string): StaleStatus | undefined {
+    const lagging = takeCounted(this.lagging, sourceServerID);
+    return lagging ? { launchStatus: lagging.launchStatus, lagMs: lagging.lagMs } : undefined;
   }
 
   describe(): Record<string, unknown> {
@@ -127,6 +195,7 @@ export class DrsFaults {
       internalError: this.internalError ?? null,
       conflict: this.conflict ?? null,
       failServers: [...this.failing.entries()].map(([sourceServerID, value]) => ({ sourceServerID, ...value })),
+      lagServers: [...this.lagging.entries()].map(([sourceServerID, { lagMs, ...value }]) => ({ sourceServerID, lagSeconds: lagMs / 1000, ...value })),
     };
   }
 }

@@ -1,7 +1,11 @@
 export { startDrsEmulator } from './server';
 export type { DrsEmulator, DrsEmulatorOptions } from './server';
 export type { DrsFaultSpec } from './faults';
-export { DEFAULT_LAUNCH_FAILURE } from './faults';
+export { DEFAULT_LAUNCH_FAILURE, MAX_RAW_ERROR_CHARS } from './faults';
+export type { DrsQuotas } from './quotas';
+export { DEFAULT_QUOTAS, QUOTA_CODES } from './quotas';
+export type { FailureStage } from './phases';
+export { FAILURE_STAGES } from './phases';
 export type { DrsStatsSnapshot, WaveStartCount } from './stats';
 export { ANONYMOUS_CALLER, EXECUTION_ID_TAG, WAVE_TAG } from './stats';
 export type { SourceServerRecord } from './records';

@@ -1,3 +1,5 @@
+import type { FailureStage } from './phases';
+
 /** What the emulator stores. Everything time-dependent is derived from these when read (timeline.ts). */
 
 export interface SourceServerRecord {
@@ -13,8 +15,16 @@ export interface ParticipantRecord {
   recoveryInstanceID: string;
   /** Simulated milliseconds from the end of PENDING to this server's final state. */
   durationMs: number;
-  /** Set when the launch was made to fail; shown as LAUNCH_FAILED's rawError. */
+  /** Set when the launch was made to fail; the failing stage's FAIL event carries it as rawError. */
   failureReason?: string;
+  /** Where the launch fails (absent with a failureReason: LAUNCH, as in files saved before stages existed). */
+  failureStage?: FailureStage;
+  /**
+   * DRS can report a job COMPLETED while a server still reads PENDING or IN_PROGRESS: this server reads
+   * `launchStatus` from the end of PENDING until `lagMs` (simulated) after the job completed, then its
+   * final status. Its log events keep their real times.
+   */
+  staleStatus?: { launchStatus: 'PENDING' | 'IN_PROGRESS'; lagMs: number };
 }
 
 export interface JobRecord {

@@ -6,7 +6,8 @@ import { signingAccessKeyId } from '../sigv4';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import type { DrsContext, Json, OperationResult } from './context';
 import { DrsError, internalServerError, throttlingError } from './errors';
-import { DrsFaults } from './faults';
+import { DrsFaults, DrsFaultSpec } from './faults';
+import { checkDrsAnswer, checkDrsRequest, checkedDrsError } from './modelChecks';
 import { drsArns } from './ids';
 import { DrsOperationName, isDrsOperation } from './operationNames';
 import { describeJobLogItems } from './operations/describeJobLogItems';
@@ -15,6 +16,7 @@ import { describeRecoveryInstances } from './operations/describeRecoveryInstance
 import { describeSourceServers } from './operations/describeSourceServers';
 import { startRecovery, startRecoveryTags } from './operations/startRecovery';
 import { terminateRecoveryInstances } from './operations/terminateRecoveryInstances';
+import { checkedQuotas, DEFAULT_QUOTAS, DrsQuotas } from './quotas';
 import type { JobRecord, SourceServerRecord } from './records';
 import { DrsStats } from './stats';
 import { DrsStore } from './store';
@@ -37,8 +39,10 @@ export interface DrsEmulatorOptions {
   sourceServers?: SourceServerRecord[];
   /** Page size when a request gives no maxResults (default 100). */
   defaultPageSize?: number;
-  /** Concurrent (not COMPLETED) jobs allowed (DRS quota L-D88FAC3A, default 20). */
-  maxConcurrentJobs?: number;
+  /** DRS's job quotas (quotas.ts; defaults 100 servers a job, 20 jobs and 500 servers in progress). */
+  quotas?: Partial<DrsQuotas>;
+  /** Faults in force from the start (failed stages, lagging servers, ...), as POST /__emulator/faults takes. */
+  faults?: DrsFaultSpec;
 }
 
 export interface DrsEmulator extends LoopbackServer {
@@ -49,6 +53,10 @@ export interface DrsEmulator extends LoopbackServer {
   registerSourceServers(servers: SourceServerRecord[]): void;
   /** The stored job records (for inspection; the wire view comes from DescribeJobs). */
   jobs(): readonly JobRecord[];
+  /** The quotas in force. */
+  quotas(): DrsQuotas;
+  /** Changes some quotas, from the next request on (POST /__emulator/quotas does the same). */
+  setQuotas(update: Partial<DrsQuotas>): void;
   /** Changes the speed of jobs created from now on. */
   setSpeed(speed: number): void;
   /** Where the state is saved, if anywhere. */
@@ -66,8 +74,8 @@ const OPERATIONS: Record<DrsOperationName, Operation> = {
   TerminateRecoveryInstances: terminateRecoveryInstances,
 };
 
-const sendError = (response: ServerResponse, requestId: string, error: DrsError): void => {
-  const wire = error.wire();
+const sendError = (response: ServerResponse, requestId: string, error: DrsError, operation: string): void => {
+  const wire = checkedDrsError(operation, error).wire();
   sendJson(response, wire.status, wire.body, { ...wire.headers, 'x-amzn-RequestId': requestId });
 };
 
@@ -89,6 +97,8 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
   const region = options.region ?? 'us-east-1';
   const store = new DrsStore(options.dataDir);
   const faults = new DrsFaults(options.random);
+  if (options.faults) faults.apply(options.faults);
+  const startingQuotas: DrsQuotas = { ...DEFAULT_QUOTAS, ...checkedQuotas(options.quotas ?? {}) };
   const stats = new DrsStats();
   const context: DrsContext = {
     store,
@@ -98,14 +108,14 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
     speed: options.speed ?? 1,
     timings: { ...DEFAULT_TIMINGS, ...options.timings },
     defaultPageSize: options.defaultPageSize ?? 100,
-    maxConcurrentJobs: options.maxConcurrentJobs ?? 20,
+    quotas: { ...startingQuotas },
   };
   const registerSourceServers = (servers: SourceServerRecord[]): void => {
     checkSourceServers(servers);
     store.registerSourceServers(servers);
   };
   if (options.sourceServers) registerSourceServers(options.sourceServers);
-  const admin = { store, faults, stats, registerSourceServers };
+  const admin = { store, faults, stats, quotas: context.quotas, startingQuotas, registerSourceServers };
 
   const handle = (request: IncomingMessage, rawBody: string, response: ServerResponse): void => {
     const path = requestPath(request);
@@ -116,7 +126,7 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
     const requestId = randomUUID();
     const name = path.slice(1);
     if (request.method !== 'POST' || !isDrsOperation(name)) {
-      sendError(response, requestId, new DrsError('UnknownOperationException', 404, `Unknown operation ${request.method} ${path}`));
+      sendError(response, requestId, new DrsError('UnknownOperationException', 404, `Unknown operation ${request.method} ${path}`), name);
       return;
     }
     stats.signedBy(name, signingAccessKeyId(request));
@@ -127,7 +137,9 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
       const fault = faults.takeRequestFault(name);
       if (fault?.kind === 'throttle') throw throttlingError(fault.retryAfterSeconds);
       if (fault?.kind === 'internalError') throw internalServerError(fault.retryAfterSeconds);
+      checkDrsRequest(name, body);
       const result = OPERATIONS[name](context, body);
+      checkDrsAnswer(name, result);
       stats.succeeded(name, result.tags);
       sendJson(response, result.status, result.body, { 'x-amzn-RequestId': requestId });
     } catch (error) {
@@ -137,7 +149,7 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
           ? error
           : new DrsError('InternalServerException', 500, `DRS emulator failure: ${error instanceof Error ? error.message : String(error)}`);
       stats.failed(name, drsError.errorType);
-      sendError(response, requestId, drsError);
+      sendError(response, requestId, drsError, name);
     }
   };
 
@@ -149,6 +161,10 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
     stats,
     registerSourceServers,
     jobs: () => store.jobs,
+    quotas: () => ({ ...context.quotas }),
+    setQuotas: (update) => {
+      Object.assign(context.quotas, checkedQuotas(update));
+    },
     setSpeed: (speed) => {
       if (!(speed > 0)) throw new Error('speed must be positive');
       context.speed = speed;

@@ -38,8 +38,6 @@ export const busyServers = (jobs: JobRecord[], nowMs: number): Map<string, strin
   return busy;
 };
 
-export const activeJobCount = (jobs: JobRecord[], nowMs: number): number => jobs.filter((job) => isActive(job, nowMs)).length;
-
 export interface RecoveryInstanceState {
   wire: RecoveryInstance;
   /** Whether a TERMINATE job has taken it (terminating or terminated). */

@@ -11,8 +11,9 @@ export class LambdaApiError extends Error {
   }
 }
 
+/** `Message`, capitalised: Lambda's model names this exception's member so (others have `message`). */
 export const resourceNotFound = (arn: string): LambdaApiError =>
-  new LambdaApiError(404, 'ResourceNotFoundException', { Type: 'User', message: `Function not found: ${arn}` });
+  new LambdaApiError(404, 'ResourceNotFoundException', { Type: 'User', Message: `Function not found: ${arn}` });
 
 /** Lambda answers an oversize request with this code (the SDK's modelled RequestTooLargeException is not used). */
 export const requestTooLarge = (message: string): LambdaApiError =>

@@ -3,12 +3,18 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaApiError } from './errors';
 import { headerValue } from '../http';
 import { InvokeResult, LambdaService } from './lambdaService';
+import { checkedLambdaResponse, lambdaRequestRefusal } from './modelChecks';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;
 
+/**
+ * Every answer goes out through here, checked against Lambda's model as an Invoke answer: the only
+ * operation served (an UnknownOperationException is no modelled error, so it passes unchecked).
+ */
 const send = (response: ServerResponse, status: number, headers: Record<string, string>, body?: Buffer): void => {
-  response.writeHead(status, { ...headers, 'content-length': String(body?.length ?? 0) });
-  response.end(body);
+  const checked = checkedLambdaResponse('Invoke', { status, headers, body: body ?? Buffer.alloc(0) });
+  response.writeHead(checked.status, { ...checked.headers, 'content-length': String(checked.body.length) });
+  response.end(checked.body);
 };
 
 const sendError = (response: ServerResponse, error: LambdaApiError): void =>
@@ -53,6 +59,8 @@ export const lambdaHttpHandler =
         new LambdaApiError(404, 'UnknownOperationException', { message: `No operation at ${request.method} ${url.pathname}` }),
       );
     }
+    const refusal = lambdaRequestRefusal('Invoke', { path: url.pathname, query: url.searchParams, headers: request.headers, body });
+    if (refusal) return sendError(response, refusal);
     const startedMs = Date.now();
     const invocationType = headerValue(request, 'X-Amz-Invocation-Type');
     try {

@@ -1,4 +1,5 @@
 import { invalidParameter, invalidParameterValue } from './errors';
+import { isAcceptedSubject, MAX_PUBLISH_BYTES, publishBytes } from './publishLimits';
 
 export interface MessageAttributeValue {
   DataType: string;
@@ -17,8 +18,6 @@ export interface PublishRequest {
   messageDeduplicationId?: string;
 }
 
-const MAX_MESSAGE_BYTES = 256 * 1024;
-const SUBJECT = /^[\x21-\x7e][\x20-\x7e]{0,98}$/;
 const DATA_TYPE = /^(String|Number|Binary|String\.Array)(\..+)?$/;
 export const TOPIC_ARN = /^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,256}(\.fifo)?$/;
 
@@ -63,13 +62,13 @@ export const readPublishRequest = (params: URLSearchParams): PublishRequest => {
   if (!TOPIC_ARN.test(topicArn)) throw invalidParameter('Invalid parameter: TopicArn');
   const message = params.get('Message');
   if (message === null || message === '') throw invalidParameter('Invalid parameter: Empty message');
-  if (Buffer.byteLength(message, 'utf8') > MAX_MESSAGE_BYTES) throw invalidParameter('Invalid parameter: Message too long');
   const subject = params.get('Subject');
-  if (subject !== null && !SUBJECT.test(subject)) {
-    throw invalidParameter('Invalid parameter: Subject');
-  }
+  // SNS names no reason: the same words for an empty, a long or a multi-line subject.
+  if (subject !== null && !isAcceptedSubject(subject)) throw invalidParameter('Invalid parameter: Subject');
+  const messageAttributes = readAttributes(params);
+  if (publishBytes(message, messageAttributes) > MAX_PUBLISH_BYTES) throw invalidParameter('Invalid parameter: Message too long');
   const optional = (name: string): string | undefined => params.get(name) ?? undefined;
-  const request: PublishRequest = { topicArn, message, messageAttributes: readAttributes(params) };
+  const request: PublishRequest = { topicArn, message, messageAttributes };
   if (subject !== null) request.subject = subject;
   const structure = optional('MessageStructure');
   if (structure !== undefined) request.messageStructure = structure;

@@ -7,6 +7,7 @@ import { invalidParameter, notFound, SnsError } from './errors';
 import { SnsFaults, SnsFaultSpec } from './faults';
 import { Outbox, PublishedMessage } from './outbox';
 import { readPublishRequest } from './publishRequest';
+import { snsModelChecks } from './modelChecks';
 import { errorXml, resultXml } from './xml';
 
 export interface SnsEmulatorOptions {
@@ -134,9 +135,15 @@ export const startSnsEmulator = async (options: SnsEmulatorOptions = {}): Promis
     stats.calls[action] = (stats.calls[action] ?? 0) + 1;
     try {
       if (action === '') throw new SnsError('MissingAction', 400, 'Missing Action');
-      sendXml(response, 200, resultXml(action, act(action, params), requestId), requestId);
+      snsModelChecks.checkRequest(action, params);
+      const fields = act(action, params);
+      snsModelChecks.checkAnswer(action, fields);
+      sendXml(response, 200, resultXml(action, fields, requestId), requestId);
     } catch (error) {
-      const snsError = error instanceof SnsError ? error : new SnsError('InternalError', 500, `SNS emulator failure: ${String(error)}`);
+      const snsError = snsModelChecks.checkedError(
+        action,
+        error instanceof SnsError ? error : new SnsError('InternalError', 500, `SNS emulator failure: ${String(error)}`),
+      );
       stats.errors[snsError.code] = (stats.errors[snsError.code] ?? 0) + 1;
       sendXml(response, snsError.status, errorXml(snsError.type, snsError.code, snsError.message, requestId), requestId);
     }

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { executionArnOf, isValidName, parseStatesArn } from './arns';
 import { EventLogEntry, ExecutionError, ExecutionTimeoutError, JsonValue, StateMachine } from './engine';
 import { invalidArn, SfnError } from './errors';
+import { HistoryCounter, historyEventsOf } from './historyLimit';
 import type { StateMachineRecord, StateMachines } from './stateMachines';
 import { taskHandlers, TaskDeps } from './taskHandlers';
 
@@ -18,11 +19,16 @@ export interface ExecutionRecord {
   output?: string;
   error?: string;
   cause?: string;
-  /** The engine's event log (StateEntered, TaskFailed...), the latest HISTORY_LIMIT entries. */
+  /** The engine's event log (StateEntered, TaskFailed...), the latest KEPT_LOG_ENTRIES entries. */
   history: EventLogEntry[];
+  /** How many events AWS would have written to this execution's history so far (see historyLimit.ts). */
+  historyEvents: number;
 }
 
-const HISTORY_LIMIT = 1000;
+/** Log entries kept per execution for inspection; unrelated to the history event limit. */
+const KEPT_LOG_ENTRIES = 1000;
+
+type Outcome = Partial<ExecutionRecord> & { status: ExecutionStatus };
 
 interface Running {
   abort(): void;
@@ -36,10 +42,17 @@ export class Executions {
   /** What $$.Task.Token evaluates to; callback tasks replace it with their minted token. */
   private readonly tokenPlaceholder = `local-sfn-task-token-placeholder-${randomUUID()}`;
 
+  private readonly deps: TaskDeps;
+
+  /** `historyEventLimit`: the events an execution may write before it fails, as AWS's 25,000-event quota. */
   constructor(
     private readonly machines: StateMachines,
-    private readonly deps: TaskDeps,
-  ) {}
+    deps: Omit<TaskDeps, 'startExecution'>,
+    private readonly historyEventLimit: number,
+  ) {
+    // arn:aws:states:::states:startExecution starts executions here, so that they really run.
+    this.deps = { ...deps, startExecution: (stateMachineArn, name, input) => this.start(stateMachineArn, name, input) };
+  }
 
   /** StartExecution. A running execution with the same name and input is answered again (idempotent). */
   start(stateMachineArn: string, name: string = randomUUID(), input = '{}'): ExecutionRecord {
@@ -65,6 +78,7 @@ export class Executions {
       startDate: new Date(),
       input,
       history: [],
+      historyEvents: 0,
     };
     this.records.set(executionArn, record);
     this.launch(machine, record, parsedInput);
@@ -116,10 +130,20 @@ export class Executions {
   private launch(machine: StateMachineRecord, record: ExecutionRecord, input: JsonValue): void {
     const { executionArn } = record;
     const engine = new StateMachine(machine.runtime.definition, { validationOptions: { noValidate: true } });
+    let abortRun = (): void => undefined;
+    const history = new HistoryCounter(this.historyEventLimit, (events) => {
+      this.failOverHistoryLimit(record, events);
+      abortRun();
+    });
+    const recordHistory = (events: number): void => {
+      history.record(events);
+      record.historyEvents = history.count;
+    };
     const handlers = taskHandlers(machine.runtime.tasks, this.deps, {
       executionArn,
       tokenPlaceholder: this.tokenPlaceholder,
       stopped: () => record.status !== 'RUNNING',
+      recordHistory,
     });
     const run = engine.run(input, {
       overrides: { taskResourceLocalHandlers: handlers },
@@ -130,20 +154,37 @@ export class Executions {
         Task: { Token: this.tokenPlaceholder },
       },
     });
-    void (async () => {
+    abortRun = run.abort;
+    // The history is counted from the engine's log; the execution ends once the log is read to its end, so an
+    // execution whose last events pass the limit fails as it would on AWS.
+    const logRead = (async () => {
       for await (const entry of run.eventLogs) {
+        recordHistory(historyEventsOf(entry));
         record.history.push(entry);
-        if (record.history.length > HISTORY_LIMIT) record.history.shift();
+        if (record.history.length > KEPT_LOG_ENTRIES) record.history.shift();
       }
-    })();
-    const done = run.result.then(
-      (output) => this.finish(record, { status: 'SUCCEEDED', output: JSON.stringify(output) }),
-      (error: unknown) => this.finish(record, failureOf(error)),
+    })().catch(() => undefined);
+    const outcome = run.result.then(
+      (output): Outcome => ({ status: 'SUCCEEDED', output: JSON.stringify(output) }),
+      (error: unknown): Outcome => failureOf(error),
     );
+    const done = Promise.all([outcome, logRead]).then(([ended]) => this.finish(record, ended));
     this.running.set(executionArn, { abort: run.abort, done });
   }
 
-  private finish(record: ExecutionRecord, outcome: Partial<ExecutionRecord> & { status: ExecutionStatus }): void {
+  /** As AWS ends an execution whose history reached the quota: FAILED, its waiting tasks ended. */
+  private failOverHistoryLimit(record: ExecutionRecord, events: number): void {
+    if (record.status !== 'RUNNING') return;
+    Object.assign(record, {
+      status: 'FAILED',
+      stopDate: new Date(),
+      error: 'States.Runtime',
+      cause: `History limit exceeded: the execution wrote ${events} history events; the limit is ${this.historyEventLimit}`,
+    });
+    this.deps.tokens.closeExecution(record.executionArn, 'The execution failed');
+  }
+
+  private finish(record: ExecutionRecord, outcome: Outcome): void {
     this.running.delete(record.executionArn);
     this.deps.tokens.closeExecution(record.executionArn, 'The execution has ended');
     if (record.status !== 'RUNNING') return; // stopped: already ABORTED
@@ -151,7 +192,7 @@ export class Executions {
   }
 }
 
-const failureOf = (error: unknown): Partial<ExecutionRecord> & { status: ExecutionStatus } => {
+const failureOf = (error: unknown): Outcome => {
   if (error instanceof ExecutionTimeoutError) return { status: 'TIMED_OUT', error: 'States.Timeout' };
   const cause = error instanceof ExecutionError && error.cause instanceof Error ? error.cause : undefined;
   if (cause) return { status: 'FAILED', error: cause.name, cause: cause.message };

@@ -1,4 +1,5 @@
 export type { ExecutionRecord, ExecutionStatus } from './executions';
+export { DEFAULT_HISTORY_EVENT_LIMIT } from './historyLimit';
 export { MAX_TIMER_SECONDS } from './runtimeDefinition';
 export type { TimeScales } from './runtimeDefinition';
 export { startStepFunctionsEmulator } from './server';

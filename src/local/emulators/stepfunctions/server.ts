@@ -4,6 +4,8 @@ import { LambdaService } from '../lambda/lambdaService';
 import { headerValue, listenLoopback } from '../http';
 import { SfnError } from './errors';
 import { ExecutionRecord, Executions } from './executions';
+import { checkedSfnError, checkedSfnOutput, checkSfnRequest } from './modelChecks';
+import { DEFAULT_HISTORY_EVENT_LIMIT } from './historyLimit';
 import { operations, Operation } from './operations';
 import { StateMachines } from './stateMachines';
 import { applySubstitutions, Substitutions } from './substitutions';
@@ -25,6 +27,11 @@ export interface StepFunctionsEmulatorOptions {
   timeoutScale?: number;
   /** Task resources other than Lambda, by resource ARN (without .waitForTaskToken). */
   resourceHandlers?: Record<string, ResourceHandler>;
+  /**
+   * An execution whose history would pass this many events fails (States.Runtime), as on AWS at 25,000 (the
+   * default). Tests make it small, so that a loop that never continues as new fails quickly.
+   */
+  historyEventLimit?: number;
 }
 
 export interface StepFunctionsEmulator {
@@ -56,9 +63,10 @@ const reply = (response: ServerResponse, status: number, body: unknown): void =>
 };
 
 const handle = (table: Record<string, Operation>, request: IncomingMessage, body: Buffer): { status: number; body: unknown } => {
+  const target = headerValue(request, 'x-amz-target') ?? '';
+  const name = target.slice(TARGET_PREFIX.length);
   try {
-    const target = headerValue(request, 'x-amz-target') ?? '';
-    const operation = target.startsWith(TARGET_PREFIX) ? table[target.slice(TARGET_PREFIX.length)] : undefined;
+    const operation = target.startsWith(TARGET_PREFIX) ? table[name] : undefined;
     if (request.method !== 'POST' || !operation) throw new SfnError('UnknownOperationException', `Unknown operation ${target}`);
     let input: unknown;
     try {
@@ -69,9 +77,13 @@ const handle = (table: Record<string, Operation>, request: IncomingMessage, body
     if (typeof input !== 'object' || input === null || Array.isArray(input)) {
       throw new SfnError('SerializationException', 'Request body must be a JSON object');
     }
-    return { status: 200, body: operation(input as Record<string, unknown>) };
+    checkSfnRequest(name, input as Record<string, unknown>);
+    return { status: 200, body: checkedSfnOutput(name, operation(input as Record<string, unknown>)) };
   } catch (error) {
-    if (error instanceof SfnError) return { status: error.status, body: { __type: error.wireType, message: error.message } };
+    if (error instanceof SfnError) {
+      const checked = checkedSfnError(name, error);
+      return { status: checked.status, body: { __type: checked.wireType, message: checked.message } };
+    }
     throw error;
   }
 };
@@ -85,7 +97,11 @@ export const startStepFunctionsEmulator = async (options: StepFunctionsEmulatorO
   const scales = { wait: waitScale, retry: options.retryScale ?? waitScale, timeout: options.timeoutScale ?? 1 };
   const machines = new StateMachines(region, accountId, scales);
   const tokens = new TaskTokens();
-  const executions = new Executions(machines, { lambda, tokens, resourceHandlers: options.resourceHandlers ?? {} });
+  const executions = new Executions(
+    machines,
+    { lambda, tokens, resourceHandlers: options.resourceHandlers ?? {} },
+    options.historyEventLimit ?? DEFAULT_HISTORY_EVENT_LIMIT,
+  );
   const table = operations({ machines, executions, tokens });
 
   const http = await listenLoopback(options.port ?? 0, (request, body, response) => {

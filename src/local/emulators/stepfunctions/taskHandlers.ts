@@ -1,7 +1,9 @@
 import type { LambdaService } from '../lambda/lambdaService';
 import type { JsonValue, TaskHandlers } from './engine';
 import { functionArnTask, isFunctionArn, LAMBDA_INVOKE, lambdaInvokeTask } from './lambdaTasks';
+import { historyEventsOfTaskAttempt } from './historyLimit';
 import type { TaskFacts } from './runtimeDefinition';
+import { START_EXECUTION, StartExecution, startExecutionTask } from './stepFunctionsTasks';
 import { TaskError } from './taskError';
 import type { TaskTokens } from './taskTokens';
 
@@ -14,6 +16,8 @@ export interface TaskDeps {
   lambda: LambdaService;
   tokens: TaskTokens;
   resourceHandlers: Record<string, ResourceHandler>;
+  /** The emulator's StartExecution, for arn:aws:states:::states:startExecution. */
+  startExecution: StartExecution;
 }
 
 export interface RunScope {
@@ -21,6 +25,8 @@ export interface RunScope {
   /** What $$.Task.Token evaluates to in this run; replaced by the minted token in a callback task's input. */
   tokenPlaceholder: string;
   stopped(): boolean;
+  /** Adds events to the execution's history (which fails the execution when they pass its limit). */
+  recordHistory(events: number): void;
 }
 
 const replaceAll = (value: unknown, placeholder: string, token: string): unknown => {
@@ -35,6 +41,7 @@ const replaceAll = (value: unknown, placeholder: string, token: string): unknown
 const runResource = (deps: TaskDeps, resource: string, input: unknown): Promise<unknown> => {
   if (resource === LAMBDA_INVOKE) return lambdaInvokeTask(deps.lambda, input);
   if (isFunctionArn(resource)) return functionArnTask(deps.lambda, resource, input);
+  if (resource === START_EXECUTION) return startExecutionTask(deps.startExecution, input);
   const custom = deps.resourceHandlers[resource];
   if (custom) return custom(input);
   return Promise.reject(new TaskError('States.Runtime', `The local Step Functions emulator cannot run resource ${resource}`, false));
@@ -65,7 +72,11 @@ export const taskHandlers = (tasks: Map<string, TaskFacts>, deps: TaskDeps, scop
   for (const [name, facts] of tasks) {
     handlers[name] = async (input: JsonValue): Promise<JsonValue> => {
       if (scope.stopped()) throw new TaskError('States.Runtime', 'The execution was stopped', false);
-      const result = facts.resource.endsWith(WAIT_FOR_TOKEN)
+      const callback = facts.resource.endsWith(WAIT_FOR_TOKEN);
+      // Each attempt is history (scheduled, started, outcome); the one that passes the limit never runs.
+      scope.recordHistory(historyEventsOfTaskAttempt(callback));
+      if (scope.stopped()) throw new TaskError('States.Runtime', 'The execution was stopped', false);
+      const result = callback
         ? await waitForToken(deps, scope, facts, facts.resource.slice(0, -WAIT_FOR_TOKEN.length), input)
         : await runResource(deps, facts.resource, input);
       return (result ?? null) as JsonValue;

@@ -8,6 +8,7 @@ import { IssuedCredentials, issueCredentials } from './credentials';
 import { accessDenied, constraintViolation, StsError, validationError } from './errors';
 import { StsFaults, StsFaultSpec } from './faults';
 import { parseRoleArn, toTrustedRole, TrustedRole, TrustedRoleSpec } from './roles';
+import { stsModelChecks } from './modelChecks';
 import { errorXml, resultXml, XmlFields } from './xml';
 
 export const STS_VERSION = '2011-06-15';
@@ -193,6 +194,8 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
     if (assumed && Date.parse(assumed.expiration) <= clock()) {
       throw new StsError('ExpiredToken', 403, 'The security token included in the request is expired');
     }
+    // After authentication, as STS validates only requests it has accepted the signer of.
+    stsModelChecks.checkRequest(action, params);
     return action === 'AssumeRole' ? assumeRole(params, caller, record) : callerIdentity(caller);
   };
 
@@ -261,9 +264,14 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
     }
     log.push(record);
     try {
-      sendXml(response, 200, resultXml(action, act(action, params, record), requestId), requestId);
+      const fields = act(action, params, record);
+      stsModelChecks.checkAnswer(action, fields);
+      sendXml(response, 200, resultXml(action, fields, requestId), requestId);
     } catch (error) {
-      const stsError = error instanceof StsError ? error : new StsError('InternalFailure', 500, `STS emulator failure: ${String(error)}`);
+      const stsError = stsModelChecks.checkedError(
+        action,
+        error instanceof StsError ? error : new StsError('InternalFailure', 500, `STS emulator failure: ${String(error)}`),
+      );
       record.outcome = stsError.code;
       sendXml(response, stsError.status, errorXml(stsError.type, stsError.code, stsError.message, requestId), requestId);
     }

@@ -1,8 +1,9 @@
 import type { Job } from '@aws-sdk/client-drs';
 import type { DrsContext, Json, OperationResult } from '../context';
-import { conflictError, quotaExceededError, validationError } from '../errors';
+import { conflictError, validationError } from '../errors';
 import { newJobId, newRecoveryInstanceId } from '../ids';
-import type { JobRecord } from '../records';
+import { checkJobsInProgress, checkServersPerJob } from '../quotas';
+import type { JobRecord, ParticipantRecord } from '../records';
 import { launchDurationMs } from '../timings';
 import {
   asObjectAt,
@@ -15,7 +16,7 @@ import {
   requiredString,
   SOURCE_SERVER_ID,
 } from '../validation';
-import { activeJobCount, busyServers, jobOnWire } from '../views';
+import { busyServers, jobOnWire } from '../views';
 
 /** The tags, read leniently before validation, so the per-wave counters see every call. */
 export const startRecoveryTags = (body: Json): Record<string, string> | undefined => {
@@ -23,10 +24,24 @@ export const startRecoveryTags = (body: Json): Record<string, string> | undefine
   return typeof tags === 'object' && tags !== null && !Array.isArray(tags) ? (tags as Record<string, string>) : undefined;
 };
 
+/** A participant's course, fixed at creation with the faults armed for its server. */
+const participant = (context: DrsContext, sourceServerID: string): ParticipantRecord => {
+  const failure = context.faults.takeLaunchFailure(sourceServerID);
+  const staleStatus = context.faults.takeStaleStatus(sourceServerID);
+  return {
+    sourceServerID,
+    recoveryInstanceID: newRecoveryInstanceId(),
+    durationMs: launchDurationMs(context.timings, sourceServerID),
+    ...(failure ? { failureReason: failure.reason, failureStage: failure.stage } : {}),
+    ...(staleStatus ? { staleStatus } : {}),
+  };
+};
+
 /**
- * POST /StartRecovery -> 202 { job }. Refuses unknown servers (ValidationException: the emulator's
- * choice; DRS does not document this case), a server already in a PENDING/STARTED job
- * (ConflictException), and more than `maxConcurrentJobs` active jobs (ServiceQuotaExceededException).
+ * POST /StartRecovery -> 202 { job }. Refuses more servers than a job may hold, unknown servers
+ * (ValidationException: the emulator's choice; DRS does not document this case), a server already in a
+ * PENDING/STARTED job (ConflictException), and a job beyond the jobs or servers in progress
+ * (ServiceQuotaExceededException, quotas.ts).
  */
 export const startRecovery = (context: DrsContext, body: Json): OperationResult => {
   const isDrill = optionalBoolean(body, 'isDrill') ?? false;
@@ -41,6 +56,7 @@ export const startRecovery = (context: DrsContext, body: Json): OperationResult 
   const tags = optionalTags(body, 'tags');
   const ids = requested.map((server) => server.sourceServerID);
   noDuplicates(ids, 'sourceServers');
+  checkServersPerJob(context.quotas, ids);
 
   const unknown = ids.filter((id) => !context.store.sourceServers.has(id));
   if (unknown.length > 0) {
@@ -58,9 +74,7 @@ export const startRecovery = (context: DrsContext, body: Json): OperationResult 
   if (context.faults.takeForcedConflict('StartRecovery')) {
     throw conflictError(`Source server ${ids[0]} is already participating in another job (injected)`, ids[0] ?? '');
   }
-  if (activeJobCount(context.store.jobs, now) >= context.maxConcurrentJobs) {
-    throw quotaExceededError(`Maximum of ${context.maxConcurrentJobs} concurrent jobs reached`, 'L-D88FAC3A');
-  }
+  checkJobsInProgress(context.quotas, context.store.jobs, now, ids);
 
   const jobID = newJobId();
   const job: JobRecord = {
@@ -73,15 +87,7 @@ export const startRecovery = (context: DrsContext, body: Json): OperationResult 
     speed: context.speed,
     pendingMs: context.timings.pendingSeconds * 1000,
     tags,
-    participants: ids.map((sourceServerID) => {
-      const failureReason = context.faults.takeLaunchFailure(sourceServerID);
-      return {
-        sourceServerID,
-        recoveryInstanceID: newRecoveryInstanceId(),
-        durationMs: launchDurationMs(context.timings, sourceServerID),
-        ...(failureReason !== undefined ? { failureReason } : {}),
-      };
-    }),
+    participants: ids.map((sourceServerID) => participant(context, sourceServerID)),
   };
   context.store.addJob(job);
   const wire: Job = jobOnWire(job, now);

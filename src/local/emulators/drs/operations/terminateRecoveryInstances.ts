@@ -1,14 +1,16 @@
 import type { DrsContext, Json, OperationResult } from '../context';
-import { conflictError, quotaExceededError, validationError } from '../errors';
+import { conflictError, validationError } from '../errors';
 import { newJobId } from '../ids';
+import { checkJobsInProgress, checkServersPerJob } from '../quotas';
 import type { JobRecord } from '../records';
 import { noDuplicates, RECOVERY_INSTANCE_ID, requiredArray, stringList } from '../validation';
-import { activeJobCount, busyServers, jobOnWire, recoveryInstances } from '../views';
+import { busyServers, jobOnWire, recoveryInstances } from '../views';
 
 /**
  * POST /TerminateRecoveryInstances -> 200 { job }: a TERMINATE job whose servers end TERMINATED and
  * whose instances go SHUTTING-DOWN, then TERMINATED. Unknown instances are a ValidationException
- * (the emulator's choice); an instance already terminating, or a server busy in another job, a ConflictException.
+ * (the emulator's choice); an instance already terminating, or a server busy in another job, a ConflictException;
+ * a job beyond DRS's job quotas, a ServiceQuotaExceededException.
  */
 export const terminateRecoveryInstances = (context: DrsContext, body: Json): OperationResult => {
   const ids = stringList(requiredArray(body, 'recoveryInstanceIDs', 1, 200), 'recoveryInstanceIDs', RECOVERY_INSTANCE_ID) ?? [];
@@ -22,6 +24,9 @@ export const terminateRecoveryInstances = (context: DrsContext, body: Json): Ope
     ]);
   }
   const instances = ids.map((id) => known.get(id)!);
+  // A cleanup is a job too: DRS's job quotas count its servers like a launch's.
+  const serverIds = instances.map((instance) => instance.wire.sourceServerID ?? '');
+  checkServersPerJob(context.quotas, serverIds);
   const ending = instances.find((instance) => instance.terminating);
   if (ending) {
     throw conflictError(`Recovery instance ${ending.wire.recoveryInstanceID} is already terminated or terminating`, ending.wire.recoveryInstanceID ?? '', 'RECOVERY_INSTANCE');
@@ -35,9 +40,7 @@ export const terminateRecoveryInstances = (context: DrsContext, body: Json): Ope
   if (context.faults.takeForcedConflict('TerminateRecoveryInstances')) {
     throw conflictError(`Recovery instance ${ids[0]} is in use by another job (injected)`, ids[0] ?? '', 'RECOVERY_INSTANCE');
   }
-  if (activeJobCount(context.store.jobs, now) >= context.maxConcurrentJobs) {
-    throw quotaExceededError(`Maximum of ${context.maxConcurrentJobs} concurrent jobs reached`, 'L-D88FAC3A');
-  }
+  checkJobsInProgress(context.quotas, context.store.jobs, now, serverIds);
   const jobID = newJobId();
   const job: JobRecord = {
     jobID,

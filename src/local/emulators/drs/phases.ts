@@ -1,0 +1,66 @@
+import type { JobLogEvent } from '@aws-sdk/client-drs';
+import type { JobRecord, ParticipantRecord } from './records';
+
+/**
+ * The stages of one server's launch, as DRS logs them in DescribeJobLogItems: a snapshot of its disks,
+ * their conversion to boot on EC2, then the instance's launch. A launch can fail at any of them; the
+ * failing stage's FAIL event carries the reason in `eventData.rawError` and the server goes no further.
+ */
+export const FAILURE_STAGES = ['SNAPSHOT', 'CONVERSION', 'LAUNCH'] as const;
+export type FailureStage = (typeof FAILURE_STAGES)[number];
+
+export const isFailureStage = (value: unknown): value is FailureStage => (FAILURE_STAGES as readonly unknown[]).includes(value);
+
+interface Stage {
+  name: FailureStage;
+  /** Where the stage ends, as a fraction of the server's launch time: conversion takes longest. */
+  endsAt: number;
+  start: JobLogEvent;
+  /** DRS's model has no LAUNCH_END: a launched server simply stops logging. */
+  end?: JobLogEvent;
+  fail: JobLogEvent;
+}
+
+const STAGES: Stage[] = [
+  { name: 'SNAPSHOT', endsAt: 0.25, start: 'SNAPSHOT_START', end: 'SNAPSHOT_END', fail: 'SNAPSHOT_FAIL' },
+  { name: 'CONVERSION', endsAt: 0.6, start: 'CONVERSION_START', end: 'CONVERSION_END', fail: 'CONVERSION_FAIL' },
+  { name: 'LAUNCH', endsAt: 1, start: 'LAUNCH_START', fail: 'LAUNCH_FAILED' },
+];
+
+/** The stage a participant's launch fails at; files saved before stages existed meant LAUNCH. */
+export const failingStage = (participant: ParticipantRecord): FailureStage | undefined =>
+  participant.failureReason === undefined ? undefined : (participant.failureStage ?? 'LAUNCH');
+
+/** Simulated ms from the end of PENDING until the participant really ends: a failure stops it early. */
+export const workMs = (job: JobRecord, participant: ParticipantRecord): number => {
+  const stage = job.type === 'LAUNCH' ? failingStage(participant) : undefined;
+  const endsAt = stage ? (STAGES.find((s) => s.name === stage)?.endsAt ?? 1) : 1;
+  return participant.durationMs * endsAt;
+};
+
+export interface StageEvent {
+  /** Simulated ms after the end of PENDING. */
+  offsetMs: number;
+  event: JobLogEvent;
+  rawError?: string;
+}
+
+/** A LAUNCH participant's log events in order, up to the stage it fails at. */
+export const launchEvents = (participant: ParticipantRecord): StageEvent[] => {
+  const failing = failingStage(participant);
+  const events: StageEvent[] = [];
+  let startsAt = 0;
+  for (const stage of STAGES) {
+    const endsAt = participant.durationMs * stage.endsAt;
+    events.push({ offsetMs: startsAt, event: stage.start });
+    if (stage.name === failing) {
+      // DRS does not always say why: an empty reason logs the failure without a rawError.
+      const rawError = participant.failureReason;
+      events.push({ offsetMs: endsAt, event: stage.fail, ...(rawError ? { rawError } : {}) });
+      return events;
+    }
+    if (stage.end) events.push({ offsetMs: endsAt, event: stage.end });
+    startsAt = endsAt;
+  }
+  return events;
+};
