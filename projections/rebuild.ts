@@ -7,7 +7,7 @@ import { isProjectionError, replayView } from './projectExecutionView';
 
 export interface RebuildDeps {
   ledger: Pick<ExecutionEventStore, 'read' | 'listExecutions'>;
-  views: Pick<ExecutionViewStore, 'get' | 'put'>;
+  views: Pick<ExecutionViewStore, 'read' | 'put'>;
 }
 
 /** created: there was no view; replaced: the stored one differed; conflict: other writers kept moving it. */
@@ -55,8 +55,9 @@ const emptyCounts = (): Record<RebuildOutcome, number> => ({
 
 /**
  * Refolds one execution's view from the ledger and writes it over whatever is stored, with the store's
- * conditional put on the stored view's seq: a view with the same seq but wrong content is replaced, and a
- * projector that moves the view meanwhile makes the write lose and the fold start again from the ledger.
+ * conditional put over what it read: a view with the same seq but wrong content is replaced (only its parts
+ * that differ are written), one whose stored parts disagree is repaired, and a projector that moves the view
+ * meanwhile makes the write lose and the fold start again from the ledger.
  */
 export const rebuildView = async (
   deps: RebuildDeps,
@@ -64,7 +65,7 @@ export const rebuildView = async (
   maxWriteAttempts = 5,
 ): Promise<{ outcome: RebuildOutcome; detail?: string }> => {
   for (let attempt = 1; attempt <= maxWriteAttempts; attempt += 1) {
-    const stored = await deps.views.get(executionId);
+    const stored = await deps.views.read(executionId);
     let rebuilt: ExecutionView | undefined;
     try {
       rebuilt = replayView((await deps.ledger.read(executionId)).map((event) => event.event));
@@ -73,8 +74,8 @@ export const rebuildView = async (
       return { outcome: 'unreplayable', detail: error.message };
     }
     if (!rebuilt) return { outcome: 'not-found', detail: 'the ledger holds no event for this execution' };
-    if (stored && diffPaths(stored, rebuilt).length === 0) return { outcome: 'unchanged' };
-    if (await deps.views.put(rebuilt, stored?.seq)) return { outcome: stored ? 'replaced' : 'created' };
+    if (stored?.view && diffPaths(stored.view, rebuilt).length === 0) return { outcome: 'unchanged' };
+    if (await deps.views.put(rebuilt, stored)) return { outcome: stored ? 'replaced' : 'created' };
   }
   return { outcome: 'conflict', detail: `the view kept moving during ${maxWriteAttempts} attempts` };
 };

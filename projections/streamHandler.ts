@@ -105,10 +105,10 @@ interface FoldOutcome {
  * The batch-failure model. Powertools' BatchProcessor calls a handler per record and reports per record;
  * our unit of work is an execution: its records are sorted by seq, folded together (filling gaps from the
  * ledger) and written once with a conditional put, and a record that fails must fail every later record of
- * the same execution, but no record of another execution. So the per-record handler given to Powertools
- * only looks up the outcome of its execution's group, computed once per group (memoised promise, groups
- * run in parallel), and throws if its record is in the group's failed set. Powertools still iterates the
- * records and builds `batchItemFailures` (itemIdentifier = dynamodb.SequenceNumber); the grouping and
+ * the same execution, but no record of another execution. So the groups are projected first, one after
+ * another (one view in memory at a time), and the per-record handler given to Powertools only looks up the
+ * outcome of its execution's group and throws if its record is in the group's failed set. Powertools still
+ * iterates the records and builds `batchItemFailures` (itemIdentifier = dynamodb.SequenceNumber); the grouping and
  * ordering are ours. A fresh BatchProcessor per invocation, since it keeps per-batch state and the local
  * stream may invoke the handler concurrently.
  *
@@ -168,11 +168,17 @@ export const createStreamHandler = (deps: StreamHandlerDeps): ExecutionStreamHan
     let storedSeq = 0;
     try {
       for (let attempt = 1; attempt <= maxWriteAttempts; attempt += 1) {
-        const stored = await views.get(executionId);
+        const stored = await views.read(executionId);
         storedSeq = stored?.seq ?? 0;
-        const { view, failedFrom } = await foldRecords(stored, records);
-        // Written only when it moved forward, and only over the view it was folded from: never back.
-        if (view === undefined || view.seq <= storedSeq || (await views.put(view, stored?.seq))) {
+        // A stored view whose parts disagree (a writer stopped between them) is no base to fold onto: the
+        // ledger is folded from its start instead, at least up to the committed seq, and written: a repair.
+        const torn = stored !== undefined && stored.view === undefined;
+        const folded = await foldRecords(stored?.view, records);
+        const { failedFrom } = folded;
+        let { view } = folded;
+        if (torn && (view?.seq ?? 0) < storedSeq) view = await fillGap(view, executionId, (view?.seq ?? 0) + 1, storedSeq);
+        // Written only when it moved forward (or repairs), and only over the view it was folded from: never back.
+        if (view === undefined || (view.seq <= storedSeq && !torn) || (await views.put(view, stored))) {
           return failedFrom === undefined ? new Set() : failFrom(failedFrom);
         }
         logger.debug('View moved while folding; reloading', { executionId, attempt });
@@ -207,21 +213,16 @@ export const createStreamHandler = (deps: StreamHandlerDeps): ExecutionStreamHan
       else groups.set(decoded.groupKey, [decoded]);
     }
 
-    const outcomes = new Map<string, Promise<Set<string>>>();
-    const outcomeOf = (groupKey: string): Promise<Set<string>> => {
-      let outcome = outcomes.get(groupKey);
-      if (!outcome) {
-        outcome = projectGroup([...(groups.get(groupKey) ?? [])].sort(bySeq));
-        outcomes.set(groupKey, outcome);
-      }
-      return outcome;
-    };
+    // One execution at a time: the largest plans' views run to megabytes, and a batch of 100 records may
+    // name 100 executions, so folding them side by side would hold 100 views at once.
+    const outcomes = new Map<string, Set<string>>();
+    for (const [groupKey, group] of groups) outcomes.set(groupKey, await projectGroup([...group].sort(bySeq)));
 
     const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
       const decoded = decodedByRecord.get(record);
       if (!decoded) return;
-      const failed = await outcomeOf(decoded.groupKey);
-      if (failed.has(decoded.sequenceNumber)) {
+      const failed = outcomes.get(decoded.groupKey);
+      if (failed?.has(decoded.sequenceNumber)) {
         throw new Error(`Record ${decoded.sequenceNumber} (${decoded.executionId ?? 'no execution'} seq ${decoded.seq}) was not projected`);
       }
     };

@@ -7,14 +7,16 @@ import { listExecutionsFrom } from './executionListing';
 
 export interface DriftDeps {
   ledger: Pick<ExecutionEventStore, 'read' | 'listExecutions' | 'head'>;
-  views: Pick<ExecutionViewStore, 'get' | 'listAll'>;
+  views: Pick<ExecutionViewStore, 'read' | 'listAll'>;
 }
 
 /**
  * missing: no stored view; behind / ahead: the stored view's seq is below / above the ledger's head;
- * different: same seq, other content; orphan: a view with no ledger; unreplayable: the ledger cannot be folded.
+ * different: same seq, other content; torn: the view's stored parts disagree (a writer stopped between
+ * them; readers fold the ledger instead, the next write or a rebuild repairs it); orphan: a view with no
+ * ledger; unreplayable: the ledger cannot be folded.
  */
-export type DriftKind = 'missing' | 'behind' | 'ahead' | 'different' | 'orphan' | 'unreplayable';
+export type DriftKind = 'missing' | 'behind' | 'ahead' | 'different' | 'torn' | 'orphan' | 'unreplayable';
 
 export interface Drift {
   executionId: string;
@@ -40,17 +42,19 @@ export interface DriftReport {
 
 /** How the stored view of one execution differs from the ledger's replay, if it does. */
 export const driftOf = async (deps: DriftDeps, executionId: string): Promise<Drift | undefined> => {
-  const [stored, events] = await Promise.all([deps.views.get(executionId), deps.ledger.read(executionId)]);
+  const [read, events] = await Promise.all([deps.views.read(executionId), deps.ledger.read(executionId)]);
+  const stored = read?.view;
   let replayed: ExecutionView | undefined;
   try {
     replayed = replayView(events.map((stored) => stored.event));
   } catch (error) {
     if (!isProjectionError(error)) throw error;
-    return { executionId, kind: 'unreplayable', fields: [], detail: error.message, ...(stored ? { storedSeq: stored.seq } : {}) };
+    return { executionId, kind: 'unreplayable', fields: [], detail: error.message, ...(read ? { storedSeq: read.seq } : {}) };
   }
-  if (!replayed) return stored ? { executionId, kind: 'orphan', storedSeq: stored.seq, fields: [] } : undefined;
+  if (!replayed) return read ? { executionId, kind: 'orphan', storedSeq: read.seq, fields: [] } : undefined;
   const ledgerSeq = replayed.seq;
-  if (!stored) return { executionId, kind: 'missing', ledgerSeq, fields: [] };
+  if (!read) return { executionId, kind: 'missing', ledgerSeq, fields: [] };
+  if (!stored) return { executionId, kind: 'torn', storedSeq: read.seq, ledgerSeq, fields: [] };
   const fields = diffPaths(stored, replayed);
   if (fields.length === 0) return undefined;
   const kind: DriftKind = stored.seq < ledgerSeq ? 'behind' : stored.seq > ledgerSeq ? 'ahead' : 'different';
@@ -82,8 +86,8 @@ export const checkDrift = async (deps: DriftDeps, options: DriftOptions = {}): P
       for (const executionId of page.executionIds) {
         if ((await deps.ledger.head(executionId)) !== undefined) continue;
         checked += 1;
-        const view = await deps.views.get(executionId);
-        drifted.push({ executionId, kind: 'orphan', fields: [], ...(view ? { storedSeq: view.seq } : {}) });
+        const stored = await deps.views.read(executionId);
+        drifted.push({ executionId, kind: 'orphan', fields: [], ...(stored ? { storedSeq: stored.seq } : {}) });
       }
       nextToken = page.nextToken;
     } while (nextToken !== undefined);

@@ -23,6 +23,15 @@ export interface LedgerAccess {
   close(): Promise<void>;
 }
 
+/** The ledger's stores on one client, whichever tables the configuration names. */
+const storesOf = (config: AppConfig, client: DynamoDBClient): Omit<LedgerAccess, 'serve' | 'close'> => ({
+  config,
+  client,
+  store: new DynamoExecutionEventStore(client, config.tables.events),
+  views: new DynamoExecutionViewStore(client, config.tables.executions),
+  plans: new DynamoPlanStore(client, config.tables.plans),
+});
+
 /**
  * Opens the ledger in `dataDir`: through a running `serve`'s DynamoDB endpoint when there is one (it
  * holds the folder's lock), else by starting dynalite on the folder for the length of the command.
@@ -46,15 +55,27 @@ export const openLedger = async (dataDir: string): Promise<LedgerAccess> => {
   const client = createDynamoDbClient(config);
   await createTables(client, config.tables);
   return {
-    config,
-    client,
-    store: new DynamoExecutionEventStore(client, config.tables.events),
-    views: new DynamoExecutionViewStore(client, config.tables.executions),
-    plans: new DynamoPlanStore(client, config.tables.plans),
+    ...storesOf(config, client),
     ...(serve ? { serve } : {}),
     close: async () => {
       client.destroy();
       await closeDynamo();
+    },
+  };
+};
+
+/**
+ * The deployed tables instead of the local ledger: the names and region the functions get (EVENTS_TABLE,
+ * EXECUTIONS_TABLE, ... or DRS_LEDGER_TABLE_PREFIX; AWS_REGION), the default AWS credentials. For operator
+ * commands that must run against a stack, such as rebuilding its views after an upgrade. Creates nothing.
+ */
+export const openDeployedLedger = async (env: NodeJS.ProcessEnv = process.env): Promise<LedgerAccess> => {
+  const config = configFromEnv(env);
+  const client = createDynamoDbClient(config);
+  return {
+    ...storesOf(config, client),
+    close: async () => {
+      client.destroy();
     },
   };
 };

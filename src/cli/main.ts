@@ -29,6 +29,9 @@ const port = (value: string): number => {
   return parsed;
 };
 
+const DEPLOYED_TABLES =
+  "the deployed stack's tables, not the local ledger: named as the functions get them (EVENTS_TABLE, EXECUTIONS_TABLE, or DRS_LEDGER_TABLE_PREFIX), in AWS_REGION, with the default AWS credentials";
+
 const OPERATIONS = ['find', 'poll', 'finalize', 'pause', 'resume', 'cancel', 'start_execution', 'get_execution_details'];
 
 /** The CLI, its commands returning exit codes: 0 success, 1 the execution failed, 2 bad usage or input. */
@@ -145,13 +148,15 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .description('refold read-model views from the ledger (all executions, paged, resumable after an interruption)')
     .option('--execution <id>', 'only this execution')
     .option('--restart', 'forget an interrupted rebuild and start over')
-    .action(async (options: { execution?: string; restart?: boolean }) => setExit(await runRebuild(dataDir(), options, out)));
+    .option('--aws', DEPLOYED_TABLES)
+    .action(async (options: { execution?: string; restart?: boolean; aws?: boolean }) => setExit(await runRebuild(dataDir(), options, out)));
 
   program
     .command('check')
     .description('compare each view with its replay and list drifts (exit 1 when any)')
     .option('--json')
-    .action(async (options: { json?: boolean }) => setExit(await runCheck(dataDir(), options.json === true, out)));
+    .option('--aws', DEPLOYED_TABLES)
+    .action(async (options: { json?: boolean; aws?: boolean }) => setExit(await runCheck(dataDir(), options.json === true, out, options.aws === true)));
 
   program
     .command('report <executionId>')

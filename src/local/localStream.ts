@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { ItemWrittenListener } from '../adapters/dynamodb/eventStore';
 import { EVENT_ATTRIBUTES } from '../adapters/dynamodb/keys';
 import type { Item } from '../adapters/dynamodb/marshalEvent';
-import { itemSizeBytes, toStreamImage } from '../adapters/dynamodb/streamImage';
+import { dynamoItemBytes } from '../adapters/dynamodb/itemSize';
+import { toStreamImage } from '../adapters/dynamodb/streamImage';
 
 /** What a stream-triggered Lambda is: the projector's handler, or anything shaped like it. */
 export type StreamConsumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -135,7 +136,7 @@ export class LocalDynamoStream {
         Keys: toStreamImage(keys),
         NewImage: toStreamImage(item),
         SequenceNumber: nextSequenceNumber(now),
-        SizeBytes: itemSizeBytes(keys) + itemSizeBytes(item),
+        SizeBytes: dynamoItemBytes(keys) + dynamoItemBytes(item),
         StreamViewType: 'NEW_IMAGE',
       },
     };

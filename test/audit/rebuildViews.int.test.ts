@@ -1,4 +1,5 @@
-import { DeleteItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
 import { RebuildProgress, rebuildViews } from '../../projections/rebuild';
@@ -6,6 +7,7 @@ import { checkDrift } from '../../src/audit/checkDrift';
 import type { ListingCheckpoint } from '../../src/audit/executionListing';
 import type { ExecutionViewStore } from '../../src/ports/executionViewStore';
 import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { countRequests } from '../support/requestCounter';
 import { cancelledDrill, completedDrill, failedServerDrill, pausedDrill, planCopy } from './support/drills';
 
 describe('rebuilding and checking views against the ledger', () => {
@@ -26,10 +28,17 @@ describe('rebuilding and checking views against the ledger', () => {
   const deps = () => ({ ledger: world.harness.deps.store, views: world.harness.deps.views });
   const table = () => world.harness.dynamo.config.tables.executions;
   const send = (command: UpdateItemCommand | DeleteItemCommand | PutItemCommand) => world.harness.dynamo.client.send(command as never);
-  const key = (executionId: string) => ({ executionId: { S: executionId } });
-  const setField = (executionId: string, expression: string, names: Record<string, string>, values: Record<string, unknown>) =>
-    send(new UpdateItemCommand({ TableName: table(), Key: key(executionId), UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: marshall(values) }));
-  const deleteView = (executionId: string) => send(new DeleteItemCommand({ TableName: table(), Key: key(executionId) }));
+  /** A view's items: its header (where the view's own fields are) or one of its waves (where its servers are). */
+  const key = (executionId: string, item = 'HEADER') => ({ executionId: { S: executionId }, item: { S: item } });
+  const setField = (executionId: string, expression: string, names: Record<string, string>, values: Record<string, unknown>, item?: string) =>
+    send(new UpdateItemCommand({ TableName: table(), Key: key(executionId, item), UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: marshall(values) }));
+  const itemKeys = async (executionId: string) =>
+    ((await world.harness.dynamo.client.send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'executionId = :id', ExpressionAttributeValues: { ':id': { S: executionId } } }))).Items ?? []).map(
+      (item) => item.item?.S as string,
+    );
+  const deleteView = async (executionId: string) => {
+    for (const item of await itemKeys(executionId)) await send(new DeleteItemCommand({ TableName: table(), Key: key(executionId, item) }));
+  };
   const expectAllViewsReplayed = async () => {
     for (const executionId of ids) {
       const events = (await world.harness.deps.store.read(executionId)).map((stored) => stored.event);
@@ -64,6 +73,36 @@ describe('rebuilding and checking views against the ledger', () => {
     const rebuilt = await rebuildViews(deps(), { pageSize: 3 });
     expect(rebuilt).toMatchObject({ completed: true, counts: { created: 1, replaced: 3, unchanged: ids.length - 4, conflict: 0 }, problems: [] });
     expect(await checkDrift(deps())).toEqual({ checked: ids.length, drifted: [] });
+    await expectAllViewsReplayed();
+  });
+
+  it('finds a server row altered in a wave item; the rebuild rewrites that wave item and the header only', async () => {
+    const target = ids[3] as string;
+    // The wave's servers are one gzipped JSON value: an insider rewrites it whole, with one server altered.
+    const stored = await world.harness.dynamo.client.send(new GetItemCommand({ TableName: table(), Key: key(target, 'WAVE#0002') }));
+    const servers = JSON.parse(gunzipSync(stored.Item?.servers?.B as Uint8Array).toString('utf8')) as Array<{ status: string }>;
+    (servers[0] as { status: string }).status = 'TERMINATED';
+    await setField(target, 'SET #servers = :servers', { '#servers': 'servers' }, { ':servers': gzipSync(Buffer.from(JSON.stringify(servers))) }, 'WAVE#0002');
+    const firstOfWave2 = (await world.harness.deps.views.get(target))?.serverExecutions.findIndex((server) => server.waveNumber === 2);
+    expect((await checkDrift(deps(), { executionId: target })).drifted).toEqual([
+      { executionId: target, kind: 'different', storedSeq: expect.any(Number), ledgerSeq: expect.any(Number), fields: [`serverExecutions[${firstOfWave2}].status`] },
+    ]);
+    const requests = countRequests(world.harness.dynamo.client);
+    expect(await rebuildViews(deps(), { executionId: target })).toMatchObject({ counts: { replaced: 1 } });
+    expect(requests.counts.PutItemCommand).toBe(2);
+    expect(await checkDrift(deps(), { executionId: target })).toEqual({ checked: 1, drifted: [] });
+  });
+
+  it('finds a view whose items a writer left half-written, and the rebuild repairs it', async () => {
+    const target = ids[4] as string;
+    // A wave item rewritten by a write whose header never landed: the header does not name it.
+    await setField(target, 'SET #writeId = :writeId', { '#writeId': 'writeId' }, { ':writeId': 'uncommitted' }, 'WAVE#0001');
+    expect(await world.harness.deps.views.get(target)).toBeUndefined();
+    expect((await checkDrift(deps(), { executionId: target })).drifted).toEqual([
+      { executionId: target, kind: 'torn', storedSeq: expect.any(Number), ledgerSeq: expect.any(Number), fields: [] },
+    ]);
+    expect(await rebuildViews(deps(), { executionId: target })).toMatchObject({ counts: { replaced: 1 } });
+    expect(await checkDrift(deps(), { executionId: target })).toEqual({ checked: 1, drifted: [] });
     await expectAllViewsReplayed();
   });
 
@@ -136,15 +175,15 @@ describe('rebuilding and checking views against the ledger', () => {
     await setField(target, 'SET #status = :status', { '#status': 'status' }, { ':status': 'RUNNING' });
     const real = world.harness.deps.views;
     let lost = 0;
-    const losingOnce: Pick<ExecutionViewStore, 'get' | 'put'> = {
-      get: (executionId) => real.get(executionId),
-      put: async (view, expectedSeq) => (lost++ === 0 ? false : real.put(view, expectedSeq)),
+    const losingOnce: Pick<ExecutionViewStore, 'read' | 'put'> = {
+      read: (executionId) => real.read(executionId),
+      put: async (view, over) => (lost++ === 0 ? false : real.put(view, over)),
     };
     expect(await rebuildViews({ ledger: world.harness.deps.store, views: losingOnce }, { executionId: target })).toMatchObject({ counts: { replaced: 1 } });
     expect(lost).toBe(2);
 
     await setField(target, 'SET #status = :status', { '#status': 'status' }, { ':status': 'RUNNING' });
-    const alwaysLosing = { get: losingOnce.get, put: async () => false };
+    const alwaysLosing = { read: losingOnce.read, put: async () => false };
     expect(await rebuildViews({ ledger: world.harness.deps.store, views: alwaysLosing }, { executionId: target, maxWriteAttempts: 3 })).toMatchObject({
       counts: { conflict: 1 },
       problems: [{ executionId: target, outcome: 'conflict' }],

@@ -74,7 +74,7 @@ describe('drs-ledger audit commands', () => {
     await ledger.client.send(
       new UpdateItemCommand({
         TableName: ledger.config.tables.executions,
-        Key: { executionId: { S: executionId } },
+        Key: { executionId: { S: executionId }, item: { S: 'HEADER' } },
         UpdateExpression: 'SET #status = :status',
         ExpressionAttributeNames: { '#status': 'status' },
         ExpressionAttributeValues: { ':status': { S: 'FAILED' } },

@@ -6,6 +6,7 @@ import { replayView } from '../../projections/projectExecutionView';
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
 import { countRequests } from '../support/requestCounter';
 import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 
 describe('get_execution_details', () => {
   let world: DrillWorld;
@@ -24,7 +25,33 @@ describe('get_execution_details', () => {
     const counter = countRequests(world.harness.dynamo.client);
     const details = await world.harness.call({ operation: 'get_execution_details', executionId });
     expect(details).toMatchObject({ statusCode: 200, source: 'view', executionId, planId: PLAN_ID, status: 'RUNNING', currentWave: 1 });
-    expect(counter.counts).toEqual({ GetItemCommand: 1, QueryCommand: 1 });
+    // The view's items in one Query, the ledger's head in another.
+    expect(counter.counts).toEqual({ QueryCommand: 2 });
+  });
+
+  it('answers from the ledger when the projector died between a view\'s wave items and its header; its next write repairs the view', async () => {
+    const executionId = await start();
+    world.harness.stream.pause();
+    world.clock.advance(60_000);
+    await world.harness.call({ operation: 'poll', executionId, planId: PLAN_ID });
+    world.clock.advance(600_000);
+    await world.harness.call({ operation: 'poll', executionId, planId: PLAN_ID });
+    crashBeforeNextViewHeader(world.harness.dynamo.client);
+    const flushed = await world.harness.stream.catchUp();
+    expect(flushed.failed.length).toBeGreaterThan(0);
+    expect(await world.harness.deps.views.get(executionId)).toBeUndefined();
+
+    const events = (await world.harness.deps.store.read(executionId)).map((stored) => stored.event);
+    const details = await world.harness.call({ operation: 'get_execution_details', executionId });
+    const { statusCode, source, ledgerSeq, ledgerHeadHash: _hash, ...view } = details;
+    expect({ statusCode, source, ledgerSeq }).toEqual({ statusCode: 200, source: 'ledger', ledgerSeq: events.length });
+    expect(view).toEqual(replayView(events));
+
+    // The next events' projection folds the ledger from its start and writes over the half-written view.
+    world.clock.advance(600_000);
+    expect(await world.harness.call({ operation: 'poll', executionId, planId: PLAN_ID })).toMatchObject({ statusCode: 200 });
+    expect(await world.harness.deps.views.get(executionId)).toEqual(replayView((await world.harness.deps.store.read(executionId)).map((stored) => stored.event)));
+    expect(await world.harness.call({ operation: 'get_execution_details', executionId })).toMatchObject({ statusCode: 200, source: 'view' });
   });
 
   it('answers from the ledger when the projector has not caught up', async () => {

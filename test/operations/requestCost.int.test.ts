@@ -6,6 +6,7 @@
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
 import { countRequests, RequestCounter } from '../support/requestCounter';
 import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { executionOf4000Servers } from '../support/largeExecution';
 
 const READS = ['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand'];
 const reads = (counts: Record<string, number>) => READS.reduce((sum, name) => sum + (counts[name] ?? 0), 0);
@@ -40,7 +41,20 @@ describe('DynamoDB requests per operation', () => {
     const executionId = await start();
     const { response, counts } = await measure(executionId, { operation: 'get_execution_details', executionId });
     expect(response).toMatchObject({ statusCode: 200, source: 'view' });
-    expect(counts).toEqual({ GetItemCommand: 1, QueryCommand: 1 });
+    // One Query for the view's items (its header and waves), one for the ledger's head.
+    expect(counts).toEqual({ QueryCommand: 2 });
+  });
+
+  it('get_execution_details costs the same two requests for 4,000 servers in 20 waves', async () => {
+    const executionId = 'exec-4000-servers';
+    const events = executionOf4000Servers(executionId, 'rp-4000-servers');
+    const { store } = world.harness.deps;
+    const appended = await store.append(await store.load(executionId), events);
+    expect(appended.ok).toBe(true);
+    const { response, counts } = await measure(executionId, { operation: 'get_execution_details', executionId });
+    expect(response).toMatchObject({ statusCode: 200, source: 'view', status: 'COMPLETED', ledgerSeq: events.length, totalServers: 4000 });
+    expect((response.serverExecutions as Array<{ status: string }>).filter((server) => server.status === 'LAUNCHED')).toHaveLength(4000);
+    expect(counts).toEqual({ QueryCommand: 2 });
   });
 
   it('a poll that changes nothing reads the ledger head once and writes nothing', async () => {

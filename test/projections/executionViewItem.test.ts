@@ -1,46 +1,123 @@
+import { gunzipSync } from 'node:zlib';
 import { replayView } from '../../projections/projectExecutionView';
 import type { ExecutionView } from '../../projections/executionView';
-import { fromViewItem, putViewInput, toViewItem } from '../../src/adapters/dynamodb/executionViewItem';
+import { assembleView, HEADER_ITEM, splitView, StoredParts, viewItems, ViewLayoutError, waveItemKey } from '../../src/adapters/dynamodb/executionViewItem';
+import { planViewWrite } from '../../src/adapters/dynamodb/executionViewWrite';
+import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { decodePageToken, encodePageToken, isInvalidNextToken } from '../../src/adapters/dynamodb/pageToken';
 import { History, twoWavePlan } from './support/histories';
 
 const view = replayView(new History('exec-1', twoWavePlan()).start(0).waveStarted(1, 60).events) as ExecutionView;
 
+/** The items of a view as the table would hold them, by item key. */
+const byKey = (items: Item[]) => new Map(items.map((item) => [item.item?.S as string, item]));
+const assemble = (items: Item[]) => {
+  const { [HEADER_ITEM]: header, ...waves } = Object.fromEntries(byKey(items));
+  return assembleView(header, new Map(Object.entries(waves)));
+};
+const partsOf = (items: Item[]): StoredParts => assemble(items).parts;
+
 describe('execution view items', () => {
-  it('a first write requires that no view exists', () => {
-    expect(putViewInput('views', view, undefined)).toStrictEqual({
-      TableName: 'views',
-      Item: toViewItem(view),
-      ConditionExpression: 'attribute_not_exists(#executionId)',
-      ExpressionAttributeNames: { '#executionId': 'executionId' },
-    });
+  it('a header and one item per wave, read back as exactly the view', () => {
+    const items = viewItems(view, 'w1');
+    expect(items.map((item) => item.item?.S)).toEqual([HEADER_ITEM, 'WAVE#0001', 'WAVE#0002']);
+    expect(assemble(items)).toMatchObject({ view, seq: view.seq });
+    expect(assemble(items).view).toStrictEqual(view);
   });
 
-  it('a later write requires the seq the writer read', () => {
-    expect(putViewInput('views', view, 3)).toStrictEqual({
-      TableName: 'views',
-      Item: toViewItem(view),
-      ConditionExpression: '#seq = :expected',
-      ExpressionAttributeNames: { '#seq': 'seq' },
-      ExpressionAttributeValues: { ':expected': { N: '3' } },
-    });
+  it('the header holds no server rows and no wave reasons; each wave item holds its servers in order', () => {
+    const failedWave = { ...view, waveStatuses: view.waveStatuses.map((wave) => (wave.waveNumber === 1 ? { ...wave, failureReason: 'why' } : wave)) };
+    const [header, first, second] = viewItems(failedWave, 'w1') as [Item, Item, Item];
+    expect(header).not.toHaveProperty('serverExecutions');
+    expect(header.waveStatuses?.L?.[0]?.M).not.toHaveProperty('failureReason');
+    expect(header.waveWrites).toEqual({ L: [{ S: 'w1' }, { S: 'w1' }] });
+    expect(first.failureReason).toEqual({ S: 'why' });
+    // A wave's servers are one gzipped JSON value (a 4,000-server view then fits one Query page).
+    const serversOf = (item: Item) => (JSON.parse(gunzipSync(item.servers?.B as Uint8Array).toString('utf8')) as Array<{ serverId: string }>).map((server) => server.serverId);
+    expect(serversOf(first)).toEqual(view.serverExecutions.filter((server) => server.waveNumber === 1).map((server) => server.serverId));
+    expect(serversOf(second)).toEqual(view.serverExecutions.filter((server) => server.waveNumber === 2).map((server) => server.serverId));
+    expect(assemble([header, first, second]).view).toStrictEqual(failedWave);
   });
 
-  it('only a RUNNING view carries the index attribute, and reading drops it', () => {
-    expect(toViewItem(view).runningStatus).toEqual({ S: 'RUNNING' });
-    expect(toViewItem({ ...view, status: 'PAUSED' }).runningStatus).toBeUndefined();
-    expect(fromViewItem(toViewItem(view))).toStrictEqual(view);
+  it('only a RUNNING header carries the index attribute; wave items never do', () => {
+    const [header, ...waves] = viewItems(view);
+    expect(header?.runningStatus).toEqual({ S: 'RUNNING' });
+    expect(waves.every((item) => item.runningStatus === undefined)).toBe(true);
+    expect(viewItems({ ...view, status: 'PAUSED' })[0]?.runningStatus).toBeUndefined();
   });
 
   it('leaves absent fields out rather than storing nulls', () => {
-    const item = toViewItem({ ...view, failureReason: undefined } as unknown as ExecutionView);
-    expect(item).not.toHaveProperty('failureReason');
-    expect(Object.values(item).some((value) => 'NULL' in value)).toBe(false);
+    const items = viewItems({ ...view, failureReason: undefined } as unknown as ExecutionView);
+    expect(items[0]).not.toHaveProperty('failureReason');
+    expect(JSON.stringify(items)).not.toContain('"NULL"');
+  });
+
+  it('refuses a view whose servers are not in wave order (they could not be read back in the same order)', () => {
+    const shuffled = { ...view, serverExecutions: [...view.serverExecutions].reverse() };
+    expect(() => splitView(shuffled)).toThrow(ViewLayoutError);
+  });
+
+  describe('a view is whole only as its header committed it', () => {
+    it('a wave item from a write the header does not name makes it untrustworthy, at the header seq', () => {
+      const committed = viewItems(view, 'w1');
+      const newer = viewItems({ ...view, seq: view.seq + 1 }, 'w2');
+      const torn = [committed[0], committed[1], newer[2]] as Item[];
+      expect(assemble(torn)).toMatchObject({ view: undefined, seq: view.seq });
+    });
+
+    it('so does a missing wave item, and wave items without a header', () => {
+      const [header, first] = viewItems(view, 'w1') as [Item, Item];
+      expect(assemble([header, first]).view).toBeUndefined();
+      expect(assembleView(undefined, new Map([[waveItemKey(1), first]]))).toMatchObject({ view: undefined, seq: 0 });
+    });
+  });
+
+  describe('a write', () => {
+    it('from nothing: every item, each only if absent', () => {
+      const write = planViewWrite('views', view, undefined, 'w1');
+      expect(write.waves.map((put) => put.Item?.item?.S)).toEqual(['WAVE#0001', 'WAVE#0002']);
+      for (const put of [...write.waves, write.header]) {
+        expect(put).toMatchObject({ TableName: 'views', ConditionExpression: 'attribute_not_exists(#item)', ExpressionAttributeNames: { '#item': 'item' } });
+      }
+      expect(write.waves.every((put) => put.Item?.seq?.N === String(view.seq) && put.Item?.writeId?.S === 'w1')).toBe(true);
+    });
+
+    it('over a stored view: only the waves that changed, each conditional on the write it replaces; the header names the rest as they were', () => {
+      const stored = partsOf(viewItems(view, 'w1'));
+      const next: ExecutionView = {
+        ...view,
+        seq: view.seq + 1,
+        serverExecutions: view.serverExecutions.map((server) => (server.waveNumber === 2 ? { ...server, status: 'PENDING' } : server)),
+      };
+      const write = planViewWrite('views', next, stored, 'w2');
+      expect(write.waves).toHaveLength(1);
+      expect(write.waves[0]).toMatchObject({
+        Item: { item: { S: 'WAVE#0002' }, seq: { N: String(next.seq) }, writeId: { S: 'w2' } },
+        ConditionExpression: '#writeId = :writeId',
+        ExpressionAttributeValues: { ':writeId': { S: 'w1' } },
+      });
+      expect(write.header).toMatchObject({
+        Item: { writeId: { S: 'w2' }, waveWrites: { L: [{ S: 'w1' }, { S: 'w2' }] }, seq: { N: String(next.seq) } },
+        ConditionExpression: '#writeId = :writeId',
+        ExpressionAttributeValues: { ':writeId': { S: 'w1' } },
+      });
+    });
+
+    it('a change to the header alone writes the header alone', () => {
+      const write = planViewWrite('views', { ...view, seq: view.seq + 1, lastPolled: '2026-01-01T13:00:00.000Z' }, partsOf(viewItems(view, 'w1')), 'w2');
+      expect(write.waves).toEqual([]);
+    });
+
+    it('rewrites a wave item newer than the view even with the same content: a committed item is never ahead of its header', () => {
+      const ahead = viewItems({ ...view, seq: view.seq + 5 }, 'w9');
+      const stored = partsOf([viewItems(view, 'w1')[0] as Item, ...ahead.slice(1)]);
+      expect(planViewWrite('views', view, stored, 'w2').waves).toHaveLength(2);
+    });
   });
 
   it('page tokens round-trip and are checked', () => {
-    const key = { runningStatus: { S: 'RUNNING' }, executionId: { S: 'exec-1' } };
-    expect(decodePageToken(encodePageToken(key), ['runningStatus', 'executionId'], { runningStatus: 'RUNNING' })).toEqual(key);
+    const key = { runningStatus: { S: 'RUNNING' }, executionId: { S: 'exec-1' }, item: { S: HEADER_ITEM } };
+    expect(decodePageToken(encodePageToken(key), ['runningStatus', 'executionId', 'item'], { runningStatus: 'RUNNING', item: HEADER_ITEM })).toEqual(key);
     let thrown: unknown;
     try {
       decodePageToken(encodePageToken(key), ['executionId']);

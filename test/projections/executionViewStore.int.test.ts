@@ -1,12 +1,15 @@
-import { GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { ExecutionView } from '../../projections/executionView';
 import { replayView } from '../../projections/projectExecutionView';
 import { DynamoExecutionViewStore } from '../../src/adapters/dynamodb/executionViewStore';
+import { ViewItemTooLargeError } from '../../src/adapters/dynamodb/executionViewWrite';
 import { encodePageToken, isInvalidNextToken } from '../../src/adapters/dynamodb/pageToken';
-import type { ExecutionViewStore } from '../../src/ports/executionViewStore';
+import type { ExecutionViewStore, StoredView } from '../../src/ports/executionViewStore';
 import { countRequests, RequestCounter } from '../support/requestCounter';
 import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
+import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 import { at, History, twoWavePlan } from './support/histories';
+import { HEAVIEST_WAVES, largestView, LARGEST_TYPICAL, randomUtf8 } from './support/largestViews';
 
 /** Views at each stage of a real history. */
 const running = (executionId: string): ExecutionView => {
@@ -27,6 +30,11 @@ const completedFrom = (view: ExecutionView): ExecutionView => ({
   duration: '1h',
   seq: view.seq + 1,
 });
+/** The view one event later, with one server of `waveNumber` changed. */
+const serverChanged = (view: ExecutionView, waveNumber: number, hostname: string): ExecutionView => {
+  const index = view.serverExecutions.findIndex((server) => server.waveNumber === waveNumber);
+  return { ...view, seq: view.seq + 1, serverExecutions: view.serverExecutions.map((server, i) => (i === index ? { ...server, hostname } : server)) };
+};
 
 const pageAll = async (store: ExecutionViewStore, pageSize: number) => {
   const pages: string[][] = [];
@@ -42,38 +50,83 @@ const pageAll = async (store: ExecutionViewStore, pageSize: number) => {
 describe('DynamoDB execution view store', () => {
   let context: DynamoTestContext;
   let store: DynamoExecutionViewStore;
+  let requests: RequestCounter;
 
   beforeAll(async () => {
     context = await startTestDynamo();
     store = new DynamoExecutionViewStore(context.client, context.config.tables.executions);
+    requests = countRequests(context.client);
   });
   afterAll(() => stopTestDynamo(context));
 
-  const rawItem = async (executionId: string) =>
-    (await context.client.send(new GetItemCommand({ TableName: context.config.tables.executions, Key: { executionId: { S: executionId } } }))).Item;
+  /** Every stored item of an execution, by item key, read directly. */
+  const rawItems = async (executionId: string) => {
+    const output = await context.client.send(
+      new QueryCommand({ TableName: context.config.tables.executions, KeyConditionExpression: 'executionId = :id', ExpressionAttributeValues: { ':id': { S: executionId } } }),
+    );
+    return new Map((output.Items ?? []).map((item) => [item.item?.S as string, item]));
+  };
+  const putOver = async (view: ExecutionView) => store.put(view, await store.read(view.executionId));
 
-  it('stores a view as attributes and reads back exactly the view', async () => {
+  it('stores a view as a header and an item per wave, and reads back exactly the view', async () => {
     const view = running('exec-roundtrip');
     expect(await store.put(view, undefined)).toBe(true);
     expect(await store.get('exec-roundtrip')).toStrictEqual(view);
-    const item = await rawItem('exec-roundtrip');
-    expect(item?.status).toEqual({ S: 'RUNNING' });
-    expect(item?.seq).toEqual({ N: String(view.seq) });
-    expect(item?.waveStatuses?.L?.length).toBe(2);
+    const items = await rawItems('exec-roundtrip');
+    expect([...items.keys()]).toEqual(['HEADER', 'WAVE#0001', 'WAVE#0002']);
+    expect(items.get('HEADER')?.status).toEqual({ S: 'RUNNING' });
+    expect(items.get('HEADER')?.seq).toEqual({ N: String(view.seq) });
+    expect(items.get('WAVE#0001')?.seq).toEqual({ N: String(view.seq) });
+  });
+
+  it('round-trips 20 waves of 200 servers (every field, whatever it holds) in one Query', async () => {
+    const view = largestView('exec-4000', LARGEST_TYPICAL, 40);
+    expect(await store.put(view, undefined)).toBe(true);
+    requests.reset();
+    expect(await store.get('exec-4000')).toStrictEqual(view);
+    expect(requests.counts).toEqual({ QueryCommand: 1 });
+  });
+
+  it('reads a view past the 1 MB page with as many Query pages as it takes', async () => {
+    const view = largestView('exec-heaviest', HEAVIEST_WAVES, 40);
+    expect(await store.put(view, undefined)).toBe(true);
+    requests.reset();
+    expect(await store.get('exec-heaviest')).toStrictEqual(view);
+    expect(requests.counts.QueryCommand).toBeGreaterThan(1);
   });
 
   it('returns undefined for an execution without a view', async () => {
     expect(await store.get('exec-missing')).toBeUndefined();
+    expect(await store.read('exec-missing')).toBeUndefined();
   });
 
-  it('carries runningStatus only while the view is RUNNING', async () => {
+  it('carries runningStatus on the header only while the view is RUNNING', async () => {
     const view = running('exec-index');
     await store.put(view, undefined);
-    expect((await rawItem('exec-index'))?.runningStatus).toEqual({ S: 'RUNNING' });
-    const pausedView = { ...paused('exec-index') };
-    expect(await store.put(pausedView, view.seq)).toBe(true);
-    expect((await rawItem('exec-index'))?.runningStatus).toBeUndefined();
+    expect((await rawItems('exec-index')).get('HEADER')?.runningStatus).toEqual({ S: 'RUNNING' });
+    const pausedView = paused('exec-index');
+    expect(await putOver(pausedView)).toBe(true);
+    expect((await rawItems('exec-index')).get('HEADER')?.runningStatus).toBeUndefined();
     expect(await store.get('exec-index')).toStrictEqual(pausedView);
+  });
+
+  it('writes only the wave items whose content changed, then the header', async () => {
+    const view = largestView('exec-changed', LARGEST_TYPICAL, 40);
+    await store.put(view, undefined);
+    const next = serverChanged(view, 7, 'renamed.example.com');
+    const before = await store.read('exec-changed');
+    requests.reset();
+    expect(await store.put(next, before)).toBe(true);
+    expect(requests.counts).toEqual({ PutItemCommand: 2 });
+    const items = await rawItems('exec-changed');
+    expect(items.get('WAVE#0007')?.seq).toEqual({ N: String(next.seq) });
+    expect(items.get('WAVE#0006')?.seq).toEqual({ N: String(view.seq) });
+    expect(items.get('HEADER')?.seq).toEqual({ N: String(next.seq) });
+    expect(await store.get('exec-changed')).toStrictEqual(next);
+
+    requests.reset();
+    expect(await store.put({ ...next, seq: next.seq + 1, lastPolled: at(4000) }, await store.read('exec-changed'))).toBe(true);
+    expect(requests.counts).toEqual({ QueryCommand: 1, PutItemCommand: 1 });
   });
 
   describe('writes conditionally', () => {
@@ -84,22 +137,82 @@ describe('DynamoDB execution view store', () => {
       expect(await store.get('exec-create')).toStrictEqual(view);
     });
 
-    it('replaces only the seq the writer read', async () => {
+    it('replaces only what the writer read: a writer behind another never moves the view back', async () => {
       const view = running('exec-replace');
       await store.put(view, undefined);
-      const next = completedFrom(view);
-      expect(await store.put(next, view.seq - 1)).toBe(false);
-      expect(await store.put(next, view.seq)).toBe(true);
-      expect(await store.put(completedFrom(next), view.seq)).toBe(false);
-      expect(await store.get('exec-replace')).toStrictEqual(next);
+      const slow = await store.read('exec-replace');
+      const fast = await store.read('exec-replace');
+      const further = completedFrom(completedFrom(view));
+      expect(await store.put(further, fast)).toBe(true);
+      expect(await store.put(completedFrom(view), slow)).toBe(false);
+      expect(await store.put(completedFrom(view), fast)).toBe(false);
+      expect(await store.get('exec-replace')).toStrictEqual(further);
     });
 
-    it('refuses to replace a view that does not exist', async () => {
-      expect(await store.put(running('exec-never'), 3)).toBe(false);
+    it('a rewrite at the same seq (a rebuild) still makes a writer that read before it lose', async () => {
+      const view = running('exec-same-seq');
+      await store.put(view, undefined);
+      const projector = await store.read('exec-same-seq');
+      expect(await putOver({ ...view, lastPolled: at(120) })).toBe(true);
+      expect(await store.put(completedFrom(view), projector)).toBe(false);
+      expect(await store.get('exec-same-seq')).toStrictEqual({ ...view, lastPolled: at(120) });
+    });
+
+    it('refuses to write over a view that is gone', async () => {
+      const view = running('exec-gone');
+      await store.put(view, undefined);
+      const read = await store.read('exec-gone');
+      for (const key of (await rawItems('exec-gone')).keys()) {
+        await context.client.send(new DeleteItemCommand({ TableName: context.config.tables.executions, Key: { executionId: { S: 'exec-gone' }, item: { S: key } } }));
+      }
+      expect(await store.put(completedFrom(view), read)).toBe(false);
+    });
+
+    it('refuses an item over the size limit before writing anything, naming it', async () => {
+      const view = largestView('exec-too-large', HEAVIEST_WAVES, 40);
+      const oversized = { ...view, serverExecutions: view.serverExecutions.map((server) => (server.waveNumber === 2 ? { ...server, failureReason: randomUtf8(2048) } : server)) };
+      requests.reset();
+      await expect(store.put(oversized, undefined)).rejects.toThrow(ViewItemTooLargeError);
+      await expect(store.put(oversized, undefined)).rejects.toThrow(/^Execution exec-too-large: view item WAVE#0002 would be \d+ bytes/);
+      expect(requests.counts.PutItemCommand ?? 0).toBe(0);
+      expect(await store.read('exec-too-large')).toBeUndefined();
     });
   });
 
-  describe('listRunning', () => {
+  describe('without transactions', () => {
+    it('a writer killed between its wave items and its header leaves a view no reader trusts; the next write repairs it', async () => {
+      const view = largestView('exec-crash', LARGEST_TYPICAL, 40);
+      await store.put(view, undefined);
+      crashBeforeNextViewHeader(context.client);
+      await expect(store.put(serverChanged(view, 3, 'half-written.example.com'), await store.read('exec-crash'))).rejects.toThrow('writer killed');
+
+      expect(await store.get('exec-crash')).toBeUndefined();
+      const torn = (await store.read('exec-crash')) as StoredView;
+      expect(torn).toMatchObject({ view: undefined, seq: view.seq });
+
+      const repaired = serverChanged(serverChanged(view, 3, 'half-written.example.com'), 5, 'later.example.com');
+      expect(await store.put(repaired, torn)).toBe(true);
+      expect(await store.get('exec-crash')).toStrictEqual(repaired);
+    });
+
+    it('a writer that loses the header to another leaves its wave items unnamed: readers see it, a write over a fresh read repairs it', async () => {
+      const view = largestView('exec-lost', LARGEST_TYPICAL, 40);
+      await store.put(view, undefined);
+      const [first, second] = [await store.read('exec-lost'), await store.read('exec-lost')];
+      const winner = serverChanged(view, 1, 'winner.example.com');
+      expect(await store.put(winner, second)).toBe(true);
+      // The loser changed another wave: its wave item lands, its header cannot.
+      expect(await store.put(serverChanged(view, 2, 'loser.example.com'), first)).toBe(false);
+      expect(await store.get('exec-lost')).toBeUndefined();
+
+      const fresh = await store.read('exec-lost');
+      expect(fresh).toMatchObject({ view: undefined, seq: winner.seq });
+      expect(await store.put(winner, fresh)).toBe(true);
+      expect(await store.get('exec-lost')).toStrictEqual(winner);
+    });
+  });
+
+  describe('listing', () => {
     // A table of its own, so the index holds exactly the views this block writes.
     let own: DynamoTestContext;
     let views: DynamoExecutionViewStore;
@@ -132,9 +245,18 @@ describe('DynamoDB execution view store', () => {
 
     it('drops a view from the index when it stops RUNNING', async () => {
       const id = ids[7] as string;
-      const view = running(id);
-      expect(await views.put(completedFrom(view), view.seq)).toBe(true);
+      expect(await views.put(completedFrom(running(id)), await views.read(id))).toBe(true);
       expect((await pageAll(views, 10)).flat().sort()).toEqual(ids.filter((other) => other !== id));
+    });
+
+    it('reads find\'s waves in progress from the header items alone, one BatchGetItem per 100', async () => {
+      ownRequests.reset();
+      const jobs = await views.wavesInProgress(['exec-run-00', 'exec-run-01', 'exec-paused-0', 'exec-unknown']);
+      expect(jobs.map((job) => [job.executionId, job.waveNumber, job.drsJobIds]).sort()).toEqual([
+        ['exec-run-00', 1, [expect.stringMatching(/^drsjob-/)]],
+        ['exec-run-01', 1, [expect.stringMatching(/^drsjob-/)]],
+      ]);
+      expect(ownRequests.counts).toEqual({ BatchGetItemCommand: 1 });
     });
 
     it('rejects a token it did not issue, clearly', async () => {
@@ -143,9 +265,11 @@ describe('DynamoDB execution view store', () => {
         Buffer.from('{"executionId":').toString('base64url'),
         Buffer.from('[1,2]').toString('base64url'),
         encodePageToken({ executionId: { S: 'x' } }),
-        encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'PAUSED' } }),
-        encodePageToken({ executionId: { N: '1' }, runningStatus: { S: 'RUNNING' } }),
-        encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'RUNNING' }, planId: { S: 'y' } }),
+        encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'RUNNING' } }),
+        encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'PAUSED' }, item: { S: 'HEADER' } }),
+        encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'RUNNING' }, item: { S: 'WAVE#0001' } }),
+        encodePageToken({ executionId: { N: '1' }, runningStatus: { S: 'RUNNING' }, item: { S: 'HEADER' } }),
+        encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'RUNNING' }, item: { S: 'HEADER' }, planId: { S: 'y' } }),
       ];
       for (const token of bad) {
         const error = await views.listRunning(10, token).catch((thrown: unknown) => thrown);
@@ -159,7 +283,7 @@ describe('DynamoDB execution view store', () => {
       await expect(views.listRunning(1.5)).rejects.toThrow(RangeError);
     });
 
-    it('listAll pages every view id (a keys-only Scan, for rebuilds)', async () => {
+    it('listAll pages every execution once, not every item (a Scan keeping headers, for rebuilds)', async () => {
       const seen: string[] = [];
       let token: string | undefined;
       let pages = 0;
@@ -169,7 +293,8 @@ describe('DynamoDB execution view store', () => {
         token = page.nextToken;
         pages += 1;
       } while (token);
-      expect(pages).toBeGreaterThanOrEqual(5);
+      // 34 views of 3 items each: 102 items, 7 a page.
+      expect(pages).toBeGreaterThanOrEqual(15);
       expect(seen.sort()).toEqual([...ids, ...[0, 1, 2, 3, 4, 5].map((i) => `exec-done-${i}`), ...[0, 1, 2].map((i) => `exec-paused-${i}`)].sort());
       await expect(views.listAll(7, encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'RUNNING' } }))).rejects.toThrow(/Invalid nextToken/);
     });

@@ -37,8 +37,8 @@ describe('projectExecutionView', () => {
         totalWaves: 2,
         totalServers: 3,
         waveStatuses: [
-          { waveNumber: 1, waveName: 'Database Tier', status: 'PENDING', pauseBeforeWave: false, serversLaunched: 0, serversCompleted: 0, serversFailed: 0 },
-          { waveNumber: 2, waveName: 'Application Tier', status: 'PENDING', pauseBeforeWave: true, serversLaunched: 0, serversCompleted: 0, serversFailed: 0 },
+          { waveNumber: 1, waveName: 'Database Tier', status: 'PENDING', pauseBeforeWave: false, jobCount: 1, serversLaunched: 0, serversCompleted: 0, serversFailed: 0 },
+          { waveNumber: 2, waveName: 'Application Tier', status: 'PENDING', pauseBeforeWave: true, jobCount: 1, serversLaunched: 0, serversCompleted: 0, serversFailed: 0 },
         ],
         serverExecutions: [
           { serverId: serverId(1), waveNumber: 1, status: 'NOT_STARTED' },
@@ -80,7 +80,11 @@ describe('projectExecutionView', () => {
         waveName: 'Database Tier',
         status: 'IN_PROGRESS',
         pauseBeforeWave: false,
+        jobCount: 1,
         drsJobId: drsJobId(1),
+        drsJobIds: [drsJobId(1)],
+        drsJobParts: [1],
+        drsJobStatuses: ['PENDING'],
         drsJobStatus: 'PENDING',
         startTime: at(60),
         serversLaunched: 2,

@@ -1,10 +1,12 @@
 import { marshall } from '@aws-sdk/util-dynamodb';
+import { replayView } from '../../projections/projectExecutionView';
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
 import { toStreamImage } from '../../src/adapters/dynamodb/streamImage';
 import type { ExecutionViewStore } from '../../src/ports/executionViewStore';
 import { countRequests, RequestCounter } from '../support/requestCounter';
 import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
+import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 import { History, historySpecArb, OPERATOR, playHistory, renamed, twoWavePlan } from './support/histories';
 import { intoBatches, ProjectorRig, sequenceNumberOf } from './support/projectorRig';
 
@@ -137,13 +139,73 @@ describe('projector stream handler on dynalite', () => {
 
     requests.reset();
     expect(await rig.handler({ Records: [records[8] as DynamoDBRecord] })).toEqual({ batchItemFailures: [] });
-    expect(requests.counts.QueryCommand).toBe(1); // seq 3..8 read from the ledger in one range
+    // One Query for the view's items, one for seq 3..8 from the ledger in one range.
+    expect(requests.counts).toEqual({ QueryCommand: 2, PutItemCommand: expect.any(Number) });
     expect(await rig.views.get(id)).toMatchObject({ seq: 9 });
 
     await rig.handler({ Records: records.slice(2, 9) }); // the late ones: all duplicates now
     expect(await rig.views.get(id)).toMatchObject({ seq: 9 });
     await rig.handler({ Records: records.slice(9) });
     expect(await rig.views.get(id)).toStrictEqual(await rig.replayed(id));
+  });
+
+  it('projects the executions of a batch one after another: one view in memory at a time', async () => {
+    const ids = [1, 2, 3, 4].map(() => nextId('one-at-a-time'));
+    const records: DynamoDBRecord[] = [];
+    for (const id of ids) records.push(...(await rig.append(completedDrill(id))));
+    let open = 0;
+    let most = 0;
+    const slowReads: ExecutionViewStore = {
+      ...rig.views,
+      get: (executionId) => rig.views.get(executionId),
+      listRunning: (pageSize, token) => rig.views.listRunning(pageSize, token),
+      listAll: (pageSize, token) => rig.views.listAll(pageSize, token),
+      read: async (executionId) => {
+        open += 1;
+        most = Math.max(most, open);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        return rig.views.read(executionId);
+      },
+      put: async (view, over) => {
+        try {
+          return await rig.views.put(view, over);
+        } finally {
+          open -= 1;
+        }
+      },
+    };
+    // Interleaved, as a stream shard delivers several executions' records.
+    const interleaved = records.map((_, i) => records[(i % 4) * 12 + Math.floor(i / 4)] as DynamoDBRecord);
+    expect(await rig.handlerWith(slowReads)({ Records: interleaved })).toEqual({ batchItemFailures: [] });
+    expect(most).toBe(1);
+    for (const id of ids) expect(await rig.views.get(id)).toStrictEqual(await rig.replayed(id));
+  });
+
+  it('a projector killed between its wave items and its header: the records are redelivered and their write repairs the view', async () => {
+    const id = nextId('killed');
+    const records = await rig.append(completedDrill(id));
+    await rig.handler({ Records: records.slice(0, 4) });
+    crashBeforeNextViewHeader(context.client);
+    // Seq 5..12 start and launch wave 2: its item is written, the header is not.
+    const response = await rig.handler({ Records: records.slice(4) });
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(records.slice(4).map(sequenceNumberOf));
+    expect(await rig.views.get(id)).toBeUndefined();
+    expect(await rig.views.read(id)).toMatchObject({ view: undefined, seq: 4 });
+
+    expect(await rig.handler({ Records: records.slice(4) })).toEqual({ batchItemFailures: [] });
+    expect(await rig.views.get(id)).toStrictEqual(await rig.replayed(id));
+  });
+
+  it('repairs a half-written view even when the records it is handed are all older than it', async () => {
+    const id = nextId('repair-old');
+    const records = await rig.append(completedDrill(id));
+    await rig.handler({ Records: records.slice(0, 8) });
+    crashBeforeNextViewHeader(context.client);
+    await rig.handler({ Records: records.slice(8) });
+    expect(await rig.views.get(id)).toBeUndefined();
+    // A duplicate of an old record arrives: the stored view's committed seq is 8, but its parts disagree.
+    expect(await rig.handler({ Records: [records[2] as DynamoDBRecord] })).toEqual({ batchItemFailures: [] });
+    expect(await rig.views.get(id)).toStrictEqual(replayView((await rig.ledger.read(id, { toSeq: 8 })).map((stored) => stored.event)));
   });
 
   describe('a poison record', () => {
@@ -219,12 +281,13 @@ describe('projector stream handler on dynalite', () => {
       let raced = false;
       return {
         get: (executionId) => rig.views.get(executionId),
-        put: async (view, expectedSeq) => {
+        read: (executionId) => rig.views.read(executionId),
+        put: async (view, over) => {
           if (!raced) {
             raced = true;
             await race();
           }
-          return rig.views.put(view, expectedSeq);
+          return rig.views.put(view, over);
         },
         listRunning: (pageSize, token) => rig.views.listRunning(pageSize, token),
         listAll: (pageSize, token) => rig.views.listAll(pageSize, token),

@@ -1,6 +1,6 @@
 import { BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
-import { toViewItem } from '../../src/adapters/dynamodb/executionViewItem';
+import { viewItems } from '../../src/adapters/dynamodb/executionViewItem';
 import { Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
 import type { Tables } from '../../src/config';
 import { decide, ExecutionCommand, ExecutionEvent, ExecutionState, evolve, initialState } from '../../src/domain/execution';
@@ -66,7 +66,7 @@ export const seedRunningExecutions = async (options: {
   const at = new Date(nowMs).toISOString();
   const seeded: RunningExecution[] = [];
   const eventItems: Item[] = [];
-  const viewItems: Item[] = [];
+  const views: Item[] = [];
   for (let i = 0; i < count; i += 1) {
     const id = `${tag}x${base36(i, 16 - tag.length)}`;
     const executionId = `exec-seed-${id}`;
@@ -100,10 +100,10 @@ export const seedRunningExecutions = async (options: {
     eventItems.push(...ledgerItems(events));
     const view = replayView(events);
     if (!view) throw new Error('no view');
-    viewItems.push(toViewItem(view));
+    views.push(...viewItems(view));
     seeded.push({ executionId, planId, jobId });
   }
   await batchWrite(client, tables.events, eventItems);
-  await batchWrite(client, tables.executions, viewItems);
+  await batchWrite(client, tables.executions, views);
   return seeded;
 };

@@ -1,45 +1,225 @@
-import type { PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { ExecutionView } from '../../../projections/executionView';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import type { ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
+import { canonicalJson } from '../../domain/ledger/canonicalJson';
 import type { Item } from './marshalEvent';
 
-/** Attribute names of the executions table. Partition: executionId; `runningStatus` keys the sparse GSI. */
+/**
+ * The execution-views table holds each execution's view in bounded items under its executionId:
+ *
+ *   HEADER     everything but the per-server rows (waveStatuses included, without their long reasons),
+ *              plus `writeId` (the write that committed it) and `waveWrites` (the writeId of each wave's
+ *              item that write committed, in waveStatuses order). Only the header carries `runningStatus`.
+ *   WAVE#0001  that wave's servers (gzipped JSON), in the view's order, and the wave's `failureReason`,
+ *              with `seq` and `writeId` of the write that wrote the item.
+ *
+ * One item per execution grew about 170 bytes a server and stopped fitting in 400 KB above about 2,300
+ * servers; a wave holds at most 200 servers, so each item stays far below it.
+ */
 export const VIEW_ATTRIBUTES = {
   executionId: 'executionId',
+  item: 'item',
   seq: 'seq',
-  /** 'RUNNING' while the view's status is RUNNING, absent otherwise: only RUNNING views are in the index. */
+  /** A random id per write: what the next writer's condition names (a seq can be written twice, by a rebuild). */
+  writeId: 'writeId',
+  waveWrites: 'waveWrites',
+  servers: 'servers',
+  /** 'RUNNING' on the header while the view's status is RUNNING, absent otherwise: the sparse index's key. */
   runningStatus: 'runningStatus',
 } as const;
 
+export const HEADER_ITEM = 'HEADER';
 export const RUNNING = 'RUNNING';
+
+const WAVE_ITEM_PREFIX = 'WAVE#';
+/** WAVE#0001 ...: sorts after HEADER and in wave order, so one Query reads the header first and the waves in order. */
+export const waveItemKey = (waveNumber: number): string => `${WAVE_ITEM_PREFIX}${String(waveNumber).padStart(4, '0')}`;
+export const isWaveItemKey = (key: string): boolean => key.startsWith(WAVE_ITEM_PREFIX);
+
+/**
+ * WaveView fields kept in the wave's item rather than the header: a failed wave's reason names every failed
+ * server with its reason (up to 200 x 512 bytes), which would crowd the header that find reads for many
+ * executions at once.
+ */
+const WAVE_FIELDS_IN_WAVE_ITEM = ['failureReason'] as const;
+type WaveFieldInWaveItem = (typeof WAVE_FIELDS_IN_WAVE_ITEM)[number];
+
+/** What a wave's item holds besides its keys and version: compared to decide whether to write it. */
+export interface WaveContent extends Partial<Pick<WaveView, WaveFieldInWaveItem>> {
+  servers: ServerExecutionView[];
+}
+
+export type ViewHeader = Omit<ExecutionView, 'serverExecutions'>;
+
+export interface WavePart {
+  waveNumber: number;
+  key: string;
+  content: WaveContent;
+}
+
+/** A view that cannot be laid out in items (a bug in whoever built it, not bad data from outside). */
+export class ViewLayoutError extends Error {
+  constructor(executionId: string, reason: string) {
+    super(`Execution ${executionId}: the view cannot be stored: ${reason}`);
+    this.name = 'ViewLayoutError';
+  }
+}
 
 const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
-/** The view as an item: its fields as attributes, plus the index attribute when it is RUNNING. */
-export const toViewItem = (view: ExecutionView): Item =>
-  marshall(view.status === RUNNING ? { ...view, [VIEW_ATTRIBUTES.runningStatus]: RUNNING } : view, MARSHALL_OPTIONS);
-
-export const fromViewItem = (item: Item): ExecutionView => {
-  const { [VIEW_ATTRIBUTES.runningStatus]: _index, ...view } = unmarshall(item);
-  return view as ExecutionView;
+const withoutWaveItemFields = (wave: WaveView): WaveView => {
+  const kept: Partial<WaveView> = { ...wave };
+  for (const field of WAVE_FIELDS_IN_WAVE_ITEM) delete kept[field];
+  return kept as WaveView;
 };
 
 /**
- * Writes the view only if the stored one is still the one the writer read: absent when `expectedSeq`
- * is undefined, else at exactly that seq.
+ * The header and one part per wave. Servers are grouped by wave in the view's order, so reading the parts
+ * back in wave order gives the same serverExecutions: that order must already be wave order (it is: the
+ * projector lists servers plan order, wave by wave).
  */
-export const putViewInput = (tableName: string, view: ExecutionView, expectedSeq: number | undefined): PutItemCommandInput =>
-  expectedSeq === undefined
-    ? {
-        TableName: tableName,
-        Item: toViewItem(view),
-        ConditionExpression: 'attribute_not_exists(#executionId)',
-        ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId },
-      }
-    : {
-        TableName: tableName,
-        Item: toViewItem(view),
-        ConditionExpression: '#seq = :expected',
-        ExpressionAttributeNames: { '#seq': VIEW_ATTRIBUTES.seq },
-        ExpressionAttributeValues: { ':expected': { N: String(expectedSeq) } },
-      };
+export const splitView = (view: ExecutionView): { header: ViewHeader; waves: WavePart[] } => {
+  const { serverExecutions, ...rest } = view;
+  const waves: WavePart[] = view.waveStatuses.map((wave) => {
+    const content: WaveContent = { servers: [] };
+    for (const field of WAVE_FIELDS_IN_WAVE_ITEM) if (wave[field] !== undefined) content[field] = wave[field];
+    return { waveNumber: wave.waveNumber, key: waveItemKey(wave.waveNumber), content };
+  });
+  if (new Set(waves.map((wave) => wave.waveNumber)).size !== waves.length) {
+    throw new ViewLayoutError(view.executionId, 'two waves have the same waveNumber');
+  }
+  let index = 0;
+  for (const server of serverExecutions) {
+    while (index < waves.length && waves[index]?.waveNumber !== server.waveNumber) index += 1;
+    const wave = waves[index];
+    if (!wave) throw new ViewLayoutError(view.executionId, `server ${server.serverId} of wave ${server.waveNumber} is out of wave order or in no wave`);
+    wave.content.servers.push(server);
+  }
+  return { header: { ...rest, waveStatuses: view.waveStatuses.map(withoutWaveItemFields) }, waves };
+};
+
+/**
+ * Whether two wave contents are the same data. The fold keeps the objects of servers it did not change, so
+ * most waves compare by reference; the rest as canonical JSON (key order and undefined members do not count).
+ */
+export const sameWaveContent = (a: WaveContent, b: WaveContent): boolean => {
+  if (a.servers.length !== b.servers.length) return false;
+  const sameServers = a.servers.every((server, index) => server === b.servers[index]);
+  const sameFields = WAVE_FIELDS_IN_WAVE_ITEM.every((field) => a[field] === b[field]);
+  return (sameServers && sameFields) || canonicalJson(a) === canonicalJson(b);
+};
+
+export const headerItem = (header: ViewHeader, writeId: string, waveWrites: readonly string[]): Item =>
+  marshall(
+    {
+      ...header,
+      [VIEW_ATTRIBUTES.item]: HEADER_ITEM,
+      [VIEW_ATTRIBUTES.writeId]: writeId,
+      [VIEW_ATTRIBUTES.waveWrites]: waveWrites,
+      ...(header.status === RUNNING ? { [VIEW_ATTRIBUTES.runningStatus]: RUNNING } : {}),
+    },
+    MARSHALL_OPTIONS,
+  );
+
+/**
+ * A wave's servers as one gzipped JSON value: as attributes, every row repeated its field names and map
+ * overhead (about 60 bytes a server), and a 4,000-server execution no longer fit one 1 MB Query page, the
+ * one request get_execution_details reads its view with.
+ */
+const packServers = (servers: readonly ServerExecutionView[]): Buffer => gzipSync(Buffer.from(JSON.stringify(servers), 'utf8'));
+
+const unpackServers = (value: unknown): ServerExecutionView[] => {
+  if (value instanceof Uint8Array) return JSON.parse(gunzipSync(value).toString('utf8')) as ServerExecutionView[];
+  return Array.isArray(value) ? (value as ServerExecutionView[]) : [];
+};
+
+export const waveItem = (executionId: string, part: WavePart, seq: number, writeId: string): Item =>
+  marshall(
+    {
+      [VIEW_ATTRIBUTES.executionId]: executionId,
+      [VIEW_ATTRIBUTES.item]: part.key,
+      [VIEW_ATTRIBUTES.seq]: seq,
+      [VIEW_ATTRIBUTES.writeId]: writeId,
+      ...part.content,
+      [VIEW_ATTRIBUTES.servers]: packServers(part.content.servers),
+    },
+    MARSHALL_OPTIONS,
+  );
+
+/** Every item of a view written from nothing, with one writeId: for seeding tables in tests and benches. */
+export const viewItems = (view: ExecutionView, writeId = 'seeded'): Item[] => {
+  const { header, waves } = splitView(view);
+  return [
+    headerItem(header, writeId, waves.map(() => writeId)),
+    ...waves.map((part) => waveItem(view.executionId, part, view.seq, writeId)),
+  ];
+};
+
+/** A stored wave item as a writer needs to know it: which write wrote it, at what seq, with what content. */
+export interface StoredWave {
+  /** Undefined only on an item altered by hand. */
+  writeId?: string;
+  seq: number;
+  /** The same objects as the assembled view's, when there is one: no second copy. */
+  content: WaveContent;
+}
+
+/** What a read saw, for the conditions of the write that follows it. */
+export interface StoredParts {
+  /** Absent when there is no header; its writeId is undefined only on a header altered by hand. */
+  header?: { writeId?: string };
+  /** By item key. */
+  waves: ReadonlyMap<string, StoredWave>;
+}
+
+export interface AssembledView {
+  /** Undefined when the items do not agree with the header (or there is none). */
+  view: ExecutionView | undefined;
+  /** The header's seq; 0 without a header. */
+  seq: number;
+  parts: StoredParts;
+}
+
+const storeAttributes: readonly string[] = [VIEW_ATTRIBUTES.item, VIEW_ATTRIBUTES.writeId, VIEW_ATTRIBUTES.waveWrites, VIEW_ATTRIBUTES.runningStatus];
+
+const waveContentOf = (item: Item): WaveContent => {
+  const { [VIEW_ATTRIBUTES.servers]: servers, ...rest } = unmarshall(item) as Record<string, unknown>;
+  const content: WaveContent = { servers: unpackServers(servers) };
+  for (const field of WAVE_FIELDS_IN_WAVE_ITEM) if (typeof rest[field] === 'string') content[field] = rest[field] as string;
+  return content;
+};
+
+/**
+ * Puts an execution's items back together. The header is the commit point: the view is whole only if every
+ * wave named by its `waveWrites` is stored as exactly that write. A wave item written by a write whose
+ * header never landed (one in progress, one that crashed, one that lost the race for the header) makes the
+ * view untrustworthy at the header's seq: `view` is then undefined and readers fold the ledger instead.
+ */
+export const assembleView = (header: Item | undefined, waveItemsByKey: ReadonlyMap<string, Item>): AssembledView => {
+  const waves = new Map<string, StoredWave>();
+  for (const [key, item] of waveItemsByKey) {
+    const writeId = item[VIEW_ATTRIBUTES.writeId]?.S;
+    waves.set(key, { ...(writeId === undefined ? {} : { writeId }), seq: Number(item[VIEW_ATTRIBUTES.seq]?.N ?? 0), content: waveContentOf(item) });
+  }
+  if (!header) return { view: undefined, seq: 0, parts: { waves } };
+
+  const attributes = unmarshall(header) as Record<string, unknown>;
+  const writeId = attributes[VIEW_ATTRIBUTES.writeId];
+  const waveWrites = Array.isArray(attributes[VIEW_ATTRIBUTES.waveWrites]) ? (attributes[VIEW_ATTRIBUTES.waveWrites] as unknown[]) : [];
+  const fields = Object.fromEntries(Object.entries(attributes).filter(([name]) => !storeAttributes.includes(name))) as unknown as ViewHeader;
+  const seq = typeof fields.seq === 'number' ? fields.seq : 0;
+  const parts: StoredParts = { header: typeof writeId === 'string' ? { writeId } : {}, waves };
+  const untrustworthy = { view: undefined, seq, parts };
+  if (!Array.isArray(fields.waveStatuses) || waveWrites.length !== fields.waveStatuses.length) return untrustworthy;
+
+  const waveStatuses: WaveView[] = [];
+  const serverExecutions: ServerExecutionView[] = [];
+  for (const [index, wave] of fields.waveStatuses.entries()) {
+    const stored = waves.get(waveItemKey(wave.waveNumber));
+    if (!stored || stored.writeId !== waveWrites[index]) return untrustworthy;
+    const { servers, ...waveFields } = stored.content;
+    waveStatuses.push({ ...wave, ...waveFields });
+    serverExecutions.push(...servers);
+  }
+  return { view: { ...fields, waveStatuses, serverExecutions }, seq, parts };
+};

@@ -1,10 +1,13 @@
-import { BatchGetItemCommand, BatchGetItemCommandOutput, DynamoDBClient, GetItemCommand, KeysAndAttributes, PutItemCommand, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemCommand, BatchGetItemCommandOutput, DynamoDBClient, KeysAndAttributes, PutItemCommand, PutItemCommandInput, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { randomBytes } from 'node:crypto';
 import type { ExecutionView, WaveView } from '../../../projections/executionView';
 import type { AccountContext } from '../../domain/execution';
-import type { ExecutionViewStore, RunningPage, WaveJob } from '../../ports/executionViewStore';
+import type { ExecutionViewStore, RunningPage, StoredView, ViewVersion, WaveJob } from '../../ports/executionViewStore';
 import { isConditionalCheckFailed } from './errors';
-import { fromViewItem, putViewInput, RUNNING, VIEW_ATTRIBUTES } from './executionViewItem';
+import { assembleView, HEADER_ITEM, isWaveItemKey, RUNNING, StoredParts, VIEW_ATTRIBUTES } from './executionViewItem';
+import { planViewWrite } from './executionViewWrite';
+import type { Item } from './marshalEvent';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { RUNNING_INDEX } from './tableDefinitions';
 
@@ -21,12 +24,23 @@ const checkPageSize = (pageSize: number): void => {
 const MAX_BATCH_GET_KEYS = 100;
 /** Rounds of retrying the keys DynamoDB left unprocessed (throttling) before leaving them out. */
 const MAX_BATCH_GET_ROUNDS = 5;
+/** Wave items of one write sent at once (a rebuild of a 100-wave view writes them all). */
+const WAVE_WRITE_CONCURRENCY = 25;
 
 /** Keys of the running-executions index's pages: the index key and the table key. */
-const RUNNING_PAGE_KEY = [VIEW_ATTRIBUTES.runningStatus, VIEW_ATTRIBUTES.executionId] as const;
-const TABLE_PAGE_KEY = [VIEW_ATTRIBUTES.executionId] as const;
+const RUNNING_PAGE_KEY = [VIEW_ATTRIBUTES.runningStatus, VIEW_ATTRIBUTES.executionId, VIEW_ATTRIBUTES.item] as const;
+const TABLE_PAGE_KEY = [VIEW_ATTRIBUTES.executionId, VIEW_ATTRIBUTES.item] as const;
 
-/** The executions read model in DynamoDB: one item per execution, written only by the projector. */
+const headerKey = (executionId: string): Item => ({ [VIEW_ATTRIBUTES.executionId]: { S: executionId }, [VIEW_ATTRIBUTES.item]: { S: HEADER_ITEM } });
+
+/** A random id per write, named by the next writer's conditions (unique where a seq is not: a rebuild rewrites a seq). */
+const newWriteId = (): string => randomBytes(9).toString('base64url');
+
+/**
+ * The executions read model in DynamoDB, written only by the projector and rebuilds: per execution a header
+ * item and one item per wave (see executionViewItem.ts), written without transactions: the changed wave
+ * items first, then the header, whose conditional write is the commit.
+ */
 export class DynamoExecutionViewStore implements ExecutionViewStore {
   constructor(
     private readonly client: DynamoDBClient,
@@ -34,19 +48,57 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
   ) {}
 
   async get(executionId: string): Promise<ExecutionView | undefined> {
-    const output = await this.client.send(
-      new GetItemCommand({
-        TableName: this.tableName,
-        Key: { [VIEW_ATTRIBUTES.executionId]: { S: executionId } },
-        ConsistentRead: true,
-      }),
-    );
-    return output.Item ? fromViewItem(output.Item) : undefined;
+    return (await this.read(executionId))?.view;
   }
 
-  async put(view: ExecutionView, expectedSeq: number | undefined): Promise<boolean> {
+  /**
+   * One strongly consistent Query of the execution's items: one request unless they pass DynamoDB's 1 MB
+   * page (then one more per MB). A write committed between two pages shows as wave items the header does
+   * not name, so the view is reported untrustworthy, never stitched from two writes.
+   */
+  async read(executionId: string): Promise<StoredView | undefined> {
+    let header: Item | undefined;
+    const waves = new Map<string, Item>();
+    let startKey: Item | undefined;
+    do {
+      const output = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: '#executionId = :executionId',
+          ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId },
+          ExpressionAttributeValues: { ':executionId': { S: executionId } },
+          ConsistentRead: true,
+          ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+        }),
+      );
+      for (const item of output.Items ?? []) {
+        const key = item[VIEW_ATTRIBUTES.item]?.S ?? '';
+        if (key === HEADER_ITEM) header = item;
+        else if (isWaveItemKey(key)) waves.set(key, item);
+      }
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    if (!header && waves.size === 0) return undefined;
+    const { view, seq, parts } = assembleView(header, waves);
+    return { view, seq, version: parts as unknown as ViewVersion };
+  }
+
+  async put(view: ExecutionView, over: StoredView | undefined): Promise<boolean> {
+    const write = planViewWrite(this.tableName, view, over?.version as unknown as StoredParts | undefined, newWriteId());
+    let lost = false;
+    for (let start = 0; start < write.waves.length; start += WAVE_WRITE_CONCURRENCY) {
+      const results = await Promise.allSettled(write.waves.slice(start, start + WAVE_WRITE_CONCURRENCY).map((input) => this.send(input)));
+      for (const result of results) {
+        if (result.status === 'fulfilled') continue;
+        if (!isConditionalCheckFailed(result.reason)) throw result.reason;
+        lost = true;
+      }
+      // Another writer moved a wave item: the header must not commit over it. The wave items already
+      // written are named by no header; the next read sees them as such and its writer repairs them.
+      if (lost) return false;
+    }
     try {
-      await this.client.send(new PutItemCommand(putViewInput(this.tableName, view, expectedSeq)));
+      await this.send(write.header);
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;
@@ -54,11 +106,17 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
     }
   }
 
-  /** Pages the sparse index: only RUNNING views carry its key, so this never reads a finished execution. */
+  private async send(input: PutItemCommandInput): Promise<void> {
+    await this.client.send(new PutItemCommand(input));
+  }
+
+  /** Pages the sparse index: only the headers of RUNNING views carry its key, so this never reads a finished execution. */
   async listRunning(pageSize: number, nextToken?: string): Promise<RunningPage> {
     checkPageSize(pageSize);
     const startKey =
-      nextToken === undefined ? undefined : decodePageToken(nextToken, RUNNING_PAGE_KEY, { [VIEW_ATTRIBUTES.runningStatus]: RUNNING });
+      nextToken === undefined
+        ? undefined
+        : decodePageToken(nextToken, RUNNING_PAGE_KEY, { [VIEW_ATTRIBUTES.runningStatus]: RUNNING, [VIEW_ATTRIBUTES.item]: HEADER_ITEM });
     const output = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
@@ -84,15 +142,15 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
   }
 
   /**
-   * Reads only what find needs of each view (the waves and the account), 100 keys a request, eventually
-   * consistent: the poll that uses it checks it against the ledger. Keys still unprocessed after a few
-   * rounds are left out (their polls ask DRS themselves).
+   * Reads only what find needs of each view (the waves and the account, from the header item alone), 100
+   * keys a request, eventually consistent: the poll that uses it checks it against the ledger. Keys still
+   * unprocessed after a few rounds are left out (their polls ask DRS themselves).
    */
   async wavesInProgress(executionIds: string[]): Promise<WaveJob[]> {
     const found: WaveJob[] = [];
     for (let start = 0; start < executionIds.length; start += MAX_BATCH_GET_KEYS) {
       let request: KeysAndAttributes | undefined = {
-        Keys: executionIds.slice(start, start + MAX_BATCH_GET_KEYS).map((executionId) => ({ [VIEW_ATTRIBUTES.executionId]: { S: executionId } })),
+        Keys: executionIds.slice(start, start + MAX_BATCH_GET_KEYS).map(headerKey),
         ProjectionExpression: '#executionId, #waveStatuses, #accountContext',
         ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId, '#waveStatuses': 'waveStatuses', '#accountContext': 'accountContext' },
       };
@@ -109,15 +167,20 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
     return found;
   }
 
-  /** A keys-only Scan of the table: for rebuilds and drift checks, never for the hot path. */
+  /**
+   * A Scan of the table for rebuilds and drift checks, never for the hot path. Every item is read but only
+   * headers are returned (one per execution), so a page may hold fewer ids than `pageSize`, or none.
+   */
   async listAll(pageSize: number, nextToken?: string): Promise<{ executionIds: string[]; nextToken?: string }> {
     checkPageSize(pageSize);
     const startKey = nextToken === undefined ? undefined : decodePageToken(nextToken, TABLE_PAGE_KEY);
     const output = await this.client.send(
       new ScanCommand({
         TableName: this.tableName,
+        FilterExpression: '#item = :header',
         ProjectionExpression: '#executionId',
-        ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId },
+        ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId, '#item': VIEW_ATTRIBUTES.item },
+        ExpressionAttributeValues: { ':header': { S: HEADER_ITEM } },
         Limit: pageSize,
         ConsistentRead: true,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
@@ -134,7 +197,7 @@ const waveInProgress = (view: { executionId: string; waveStatuses?: WaveView[]; 
   return {
     executionId: view.executionId,
     waveNumber: wave.waveNumber,
-    drsJobId: wave.drsJobId,
+    drsJobIds: wave.drsJobIds ?? [wave.drsJobId],
     ...(view.accountContext ? { accountContext: view.accountContext } : {}),
   };
 };

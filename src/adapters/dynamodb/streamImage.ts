@@ -54,29 +54,3 @@ const toStreamValue = (value: AttributeValue): StreamAttributeValue => {
 /** The SDK's item as a stream record carries it (what Lambda would hand the projector). */
 export const toStreamImage = (item: Item): StreamImage =>
   Object.fromEntries(Object.entries(item).map(([name, value]) => [name, toStreamValue(value)]));
-
-const utf8Length = (text: string): number => Buffer.byteLength(text, 'utf8');
-
-/** DynamoDB's documented size of a number: about one byte per two significant digits, plus one. */
-const numberSize = (text: string): number => {
-  const digits = text.replace(/^[-+]/, '').replace(/[eE].*$/, '').replace('.', '').replace(/^0+/, '').replace(/0+$/, '');
-  return Math.ceil(Math.max(digits.length, 1) / 2) + 1;
-};
-
-const valueSize = (value: AttributeValue): number => {
-  if (value.S !== undefined) return utf8Length(value.S);
-  if (value.N !== undefined) return numberSize(value.N);
-  if (value.B !== undefined) return value.B.byteLength;
-  if (value.BOOL !== undefined || value.NULL !== undefined) return 1;
-  if (value.SS !== undefined) return value.SS.reduce((sum, text) => sum + utf8Length(text), 0);
-  if (value.NS !== undefined) return value.NS.reduce((sum, text) => sum + numberSize(text), 0);
-  if (value.BS !== undefined) return value.BS.reduce((sum, bytes) => sum + bytes.byteLength, 0);
-  // A list or map costs 3 bytes plus one byte per element, plus its elements (and, for a map, their names).
-  if (value.L !== undefined) return 3 + value.L.reduce((sum, element) => sum + 1 + valueSize(element), 0);
-  if (value.M !== undefined) return 3 + Object.entries(value.M).reduce((sum, [name, element]) => sum + 1 + utf8Length(name) + valueSize(element), 0);
-  return 0;
-};
-
-/** An item's size by DynamoDB's documented rules (attribute names plus values); close, not byte-exact. */
-export const itemSizeBytes = (item: Item): number =>
-  Object.entries(item).reduce((sum, [name, value]) => sum + utf8Length(name) + valueSize(value), 0);

@@ -2,7 +2,7 @@ import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 import type { Tables } from '../../config';
 import { EXECUTIONS_INDEX } from './keys';
 
-/** Sparse index of RUNNING executions: only views whose status is RUNNING carry `runningStatus`. */
+/** Sparse index of RUNNING executions: only the header items of views whose status is RUNNING carry `runningStatus`. */
 export const RUNNING_INDEX = 'running-executions';
 
 /**
@@ -36,13 +36,18 @@ export const tableDefinitions = (tables: Tables): CreateTableCommandInput[] => [
     StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
   },
   {
+    // Each view in bounded items: a header and one item per wave (executionViewItem.ts).
     TableName: tables.executions,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [
       { AttributeName: 'executionId', AttributeType: 'S' },
+      { AttributeName: 'item', AttributeType: 'S' },
       { AttributeName: 'runningStatus', AttributeType: 'S' },
     ],
-    KeySchema: [{ AttributeName: 'executionId', KeyType: 'HASH' }],
+    KeySchema: [
+      { AttributeName: 'executionId', KeyType: 'HASH' },
+      { AttributeName: 'item', KeyType: 'RANGE' },
+    ],
     GlobalSecondaryIndexes: [
       {
         IndexName: RUNNING_INDEX,

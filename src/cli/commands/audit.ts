@@ -12,11 +12,12 @@ import {
   verifyChain,
 } from '../../audit';
 import { EXIT, UsageError } from '../exitCodes';
-import { LedgerAccess, openLedger } from '../ledgerAccess';
+import { LedgerAccess, openDeployedLedger, openLedger } from '../ledgerAccess';
 import { statusTable } from '../render/details';
 
-const withLedger = async (dataDir: string, work: (ledger: LedgerAccess) => Promise<number>): Promise<number> => {
-  const ledger = await openLedger(dataDir);
+/** Where a command reads and writes: the local ledger in `dataDir`, or (`deployed`) the stack's tables in AWS. */
+const withLedger = async (dataDir: string, work: (ledger: LedgerAccess) => Promise<number>, deployed = false): Promise<number> => {
+  const ledger = deployed ? await openDeployedLedger() : await openLedger(dataDir);
   try {
     return await work(ledger);
   } finally {
@@ -75,12 +76,19 @@ export const runReplay = (dataDir: string, executionId: string, options: { at?: 
     return EXIT.ok;
   });
 
-const checkpointFile = (dataDir: string) => join(dataDir, 'rebuild.checkpoint.json');
+/** Kept in the data folder; a rebuild of deployed tables keeps its own, named after their ledger. */
+const checkpointFile = (dataDir: string, deployedEvents?: string) => {
+  mkdirSync(dataDir, { recursive: true });
+  return join(dataDir, deployedEvents ? `rebuild.${deployedEvents}.checkpoint.json` : 'rebuild.checkpoint.json');
+};
 
-/** `drs-ledger rebuild [--execution id]`: refold views from the ledger; resumable after an interruption. */
-export const runRebuild = (dataDir: string, options: { execution?: string; restart?: boolean }, out: NodeJS.WritableStream) =>
+/**
+ * `drs-ledger rebuild [--execution id] [--aws]`: refold views from the ledger (the local one, or with --aws
+ * the deployed stack's); resumable after an interruption.
+ */
+export const runRebuild = (dataDir: string, options: { execution?: string; restart?: boolean; aws?: boolean }, out: NodeJS.WritableStream) =>
   withLedger(dataDir, async (ledger) => {
-    const file = checkpointFile(dataDir);
+    const file = checkpointFile(dataDir, options.aws ? ledger.config.tables.events : undefined);
     if (options.restart) rmSync(file, { force: true });
     const saved = !options.execution && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ListingCheckpoint) : undefined;
     if (saved) out.write(`Resuming an interrupted rebuild after ${saved.index} executions of its page (--restart to start over)\n`);
@@ -107,10 +115,10 @@ export const runRebuild = (dataDir: string, options: { execution?: string; resta
     } finally {
       process.off('SIGINT', interrupt);
     }
-  });
+  }, options.aws === true);
 
-/** `drs-ledger check`: compare each view with its replay; exit 1 when any differs. */
-export const runCheck = (dataDir: string, json: boolean, out: NodeJS.WritableStream) =>
+/** `drs-ledger check [--aws]`: compare each view with its replay; exit 1 when any differs. */
+export const runCheck = (dataDir: string, json: boolean, out: NodeJS.WritableStream, deployed = false) =>
   withLedger(dataDir, async (ledger) => {
     const report = await checkDrift({ ledger: ledger.store, views: ledger.views });
     if (json) out.write(`${JSON.stringify(report)}\n`);
@@ -122,7 +130,7 @@ export const runCheck = (dataDir: string, json: boolean, out: NodeJS.WritableStr
       }
     }
     return report.drifted.length ? EXIT.executionFailed : EXIT.ok;
-  });
+  }, deployed);
 
 const writeOut = (text: string, file: string | undefined, out: NodeJS.WritableStream): void => {
   if (!file) {
