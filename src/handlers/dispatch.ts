@@ -1,3 +1,4 @@
+import { attachStateMachine } from '../operations/attachStateMachine';
 import { cancel } from '../operations/cancel';
 import type { OperationDeps } from '../operations/deps';
 import { finalize } from '../operations/finalize';
@@ -43,6 +44,8 @@ export const dispatch = async (
       return cancel(deps, operatorOf(input as OperationInput<'cancel'>));
     case 'wait_for_resume':
       return waitForResume(deps, input as OperationInput<'wait_for_resume'>);
+    case 'attach_state_machine':
+      return attachStateMachine(deps, input as OperationInput<'attach_state_machine'>);
     case 'get_execution_details': {
       const details = input as OperationInput<'get_execution_details'>;
       const planId = details.queryParams?.planId ?? details.planId;

@@ -18,7 +18,7 @@ export interface RecoveryReport {
  * What a restarted local stack does before serving. On AWS the stream outlives a crashed consumer and
  * state machines outlive a crashed function; here both lived in the dead process. So views behind the
  * ledger are caught up from it, and every RUNNING or PAUSED execution gets its state machine again
- * (same name, so the same ARN: the ledger's record of it stays true).
+ * (the run the ledger attached, under the same name, so the same ARN: the ledger's record of it stays true).
  */
 export const recoverAfterRestart = async (deps: OperationDeps): Promise<RecoveryReport> => {
   const restartedAt = deps.now();
@@ -29,10 +29,11 @@ export const recoverAfterRestart = async (deps: OperationDeps): Promise<Recovery
     const page = await deps.store.listExecutions(100, nextToken);
     for (const { executionId, planId } of page.executions) {
       report.executions += 1;
-      const [view, head] = await Promise.all([deps.views.get(executionId), deps.store.head(executionId)]);
-      if (head && (!view || view.seq < head.seq)) {
-        const caughtUp = await catchUpView(deps.store, executionId, view);
-        if (caughtUp && (await deps.views.put(caughtUp, view?.seq))) report.viewsCaughtUp += 1;
+      const [stored, head] = await Promise.all([deps.views.read(executionId), deps.store.head(executionId)]);
+      // No view, one behind, or one whose parts disagree (the process died while writing it): refold and write.
+      if (head && (!stored?.view || stored.view.seq < head.seq)) {
+        const caughtUp = await catchUpView(deps.store, executionId, stored?.view);
+        if (caughtUp && (await deps.views.put(caughtUp, stored))) report.viewsCaughtUp += 1;
       }
       let { state } = await deps.store.load(executionId);
       if (state.status === 'RUNNING' && (await resumeDeadWaveStart(deps, state, restartedAt))) {
@@ -40,10 +41,12 @@ export const recoverAfterRestart = async (deps: OperationDeps): Promise<Recovery
         state = (await deps.store.load(executionId)).state;
       }
       if (!workflow || !isStarted(state) || isTerminal(state)) continue;
-      const { executionArn } = await workflow.start(executionId, { executionId, planId });
+      // The run the ledger names (its state machine may have continued as new) comes back under its own name.
+      const generation = state.stateMachineGeneration ?? 0;
+      const { executionArn } = await workflow.start(executionId, { executionId, planId, ...(generation > 0 ? { generation } : {}) });
       report.stateMachinesRestarted += 1;
       await handleCommand(deps.store, executionId, (current) =>
-        isStarted(current) && !isTerminal(current) ? { type: 'AttachStateMachine', executionArn, at: deps.now() } : undefined,
+        isStarted(current) && !isTerminal(current) ? { type: 'AttachStateMachine', executionArn, generation, at: deps.now() } : undefined,
       );
     }
     nextToken = page.nextToken;

@@ -5,7 +5,18 @@
 import fc from 'fast-check';
 import { HandlerHarness, startHandlerHarness } from '../support/handlerHarness';
 
-const OPERATIONS = ['find', 'poll', 'finalize', 'pause', 'resume', 'start_execution', 'get_execution_details', 'cancel', 'wait_for_resume'];
+const OPERATIONS = [
+  'find',
+  'poll',
+  'finalize',
+  'pause',
+  'resume',
+  'start_execution',
+  'get_execution_details',
+  'cancel',
+  'wait_for_resume',
+  'attach_state_machine',
+];
 
 const validShapes: Record<string, Record<string, unknown>> = {
   find: {},
@@ -15,6 +26,12 @@ const validShapes: Record<string, Record<string, unknown>> = {
   resume: { executionId: 'exec-1', planId: 'rp-1' },
   cancel: { executionId: 'exec-1', planId: 'rp-1', reason: 'drill over' },
   wait_for_resume: { executionId: 'exec-1', planId: 'rp-1', taskToken: 'token' },
+  attach_state_machine: {
+    executionId: 'exec-1',
+    planId: 'rp-1',
+    executionArn: 'arn:aws:states:us-east-1:000000000000:execution:drs-ledger-drill:exec-1-g1',
+    generation: 1,
+  },
   start_execution: {
     planId: 'rp-1',
     executionType: 'DRILL',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RUNNING_INDEX, tableDefinitions } from '../../src/adapters/dynamodb/tableDefinitions';
 import { configFromEnv } from '../../src/config';
+import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from '../../src/local/drillStateMachineLimits';
 import { arnText, asList } from '../support/cloudFormationText';
 
 const ROOT = join(__dirname, '..', '..');
@@ -20,7 +21,7 @@ const STAGE = 'dev';
 const PREFIX = `drs-ledger-${STAGE}`;
 const TABLES = {
   events: `${PREFIX}-events`,
-  executions: `${PREFIX}-executions`,
+  executions: `${PREFIX}-execution-views`,
   plans: `${PREFIX}-plans`,
   resumeTokens: `${PREFIX}-resume-tokens`,
 };
@@ -414,6 +415,14 @@ describe('tables', () => {
       );
     });
 
+    it('keys the views table by execution and item (a header and one item per wave), under a name of its own', () => {
+      expect(tableProps('ExecutionsTable').TableName).toBe(`${PREFIX}-execution-views`);
+      expect(tableProps('ExecutionsTable').KeySchema).toEqual([
+        { AttributeName: 'executionId', KeyType: 'HASH' },
+        { AttributeName: 'item', KeyType: 'RANGE' },
+      ]);
+    });
+
     it(`names the sparse index ${RUNNING_INDEX}, keyed runningStatus + executionId, projecting planId`, () => {
       expect(tableProps('ExecutionsTable').GlobalSecondaryIndexes).toEqual([
         {
@@ -439,11 +448,16 @@ describe('notifications and the state machine', () => {
     const asl = JSON.parse(readFileSync(join(ROOT, 'statemachine', 'drill.asl.json'), 'utf8')) as unknown;
     expect(machine.Definition).toEqual(asl);
     expect(machine.StateMachineType).toBe('STANDARD');
-    expect(Object.keys(machine.DefinitionSubstitutions as Props)).toEqual(['ExecutionHandlerArn']);
+    expect(Object.keys(machine.DefinitionSubstitutions as Props).sort()).toEqual(['ExecutionHandlerArn', 'MaxLoopsPerExecution']);
     expect(arnText((machine.DefinitionSubstitutions as Props).ExecutionHandlerArn)).toBe(
       '${ExecutionDashhandlerLambdaFunction.Arn}',
     );
     expect(arnText(machine.RoleArn)).toBe('${DrillStateMachineRole.Arn}');
+  });
+
+  it('continues as new after the same number of loops as the local stack runs, a number', () => {
+    const substitutions = resource('DrillStateMachine').Properties.DefinitionSubstitutions as Props;
+    expect(Number(substitutions.MaxLoopsPerExecution)).toBe(DEFAULT_MAX_LOOPS_PER_EXECUTION);
   });
 });
 
@@ -517,7 +531,7 @@ describe('IAM', () => {
     it('execution-handler: append and read the ledger, read views and the running index, claim plans, keep tokens', () => {
       expect(grantMap('ExecutionHandlerRole', 'dynamodb')).toEqual({
         '${EventsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
-        '${ExecutionsTable.Arn}': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+        '${ExecutionsTable.Arn}': ['dynamodb:BatchGetItem', 'dynamodb:Query'],
         [`\${ExecutionsTable.Arn}/index/${RUNNING_INDEX}`]: ['dynamodb:Query'],
         '${PlansTable.Arn}': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         '${ResumeTokensTable.Arn}': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
@@ -533,7 +547,7 @@ describe('IAM', () => {
           'dynamodb:ListStreams',
         ],
         '${EventsTable.Arn}': ['dynamodb:Query'],
-        '${ExecutionsTable.Arn}': ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        '${ExecutionsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
       });
     });
 
@@ -568,8 +582,10 @@ describe('IAM', () => {
     });
 
     it('states: start this state machine, stop and describe its executions, redeem task tokens', () => {
+      // The state machine starts only itself (continue-as-new), by its literal ARN in this account.
       expect(resourcesFor('states:StartExecution')).toEqual({
         ExecutionHandlerRole: [`${account}:states:${here}:stateMachine:${STATE_MACHINE_NAME}`],
+        DrillStateMachineRole: [`${account}:states:${here}:stateMachine:${STATE_MACHINE_NAME}`],
       });
       for (const action of ['states:StopExecution', 'states:DescribeExecution']) {
         expect(resourcesFor(action)).toEqual({
@@ -646,7 +662,11 @@ describe('IAM', () => {
       const services = (role: string) =>
         [...new Set(grantsOf(role).flatMap((grant) => grant.actions.map((action) => action.split(':')[0])))].sort();
       expect(services('ProjectorRole')).toEqual(['dynamodb', 'logs', 'sqs']);
-      expect(services('DrillStateMachineRole')).toEqual(['lambda']);
+      expect(services('DrillStateMachineRole')).toEqual(['lambda', 'states']);
+      expect(grantsOf('DrillStateMachineRole').flatMap((grant) => grant.actions).sort()).toEqual([
+        'lambda:InvokeFunction',
+        'states:StartExecution',
+      ]);
       expect(services('ExecutionHandlerRole')).toEqual([
         'drs',
         'dynamodb',

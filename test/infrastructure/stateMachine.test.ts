@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import aslValidator from 'asl-validator';
 import type { ExecutionStatus } from '../../src/domain/execution/vocabulary';
-import { ExecutionError, StateMachine } from './support/localStepFunctions';
+import { ASL_PATH, error, Json, runDrillMachine } from './support/runDrillMachine';
 
-const ASL_PATH = join(__dirname, '..', '..', 'statemachine', 'drill.asl.json');
 const aslText = readFileSync(ASL_PATH, 'utf8');
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type State = { [key: string]: Json };
 interface Definition {
   StartAt: string;
@@ -31,7 +28,7 @@ const LAMBDA_TRANSIENT_ERRORS = [
 
 /** Where the Route Choice must send each status poll can report. Typed so a new status cannot go unrouted. */
 const ROUTE: Record<ExecutionStatus, string> = {
-  RUNNING: 'WaitBeforePoll',
+  RUNNING: 'NextLoop',
   PAUSED: 'WaitForResume',
   COMPLETED: 'Finalize',
   FAILED: 'ExecutionFailed',
@@ -52,10 +49,10 @@ describe('statemachine/drill.asl.json', () => {
       expect(aslValidator(broken).isValid).toBe(false);
     });
 
-    it('uses ${ExecutionHandlerArn} as its only substitution placeholder', () => {
+    it('uses ${ExecutionHandlerArn} and ${MaxLoopsPerExecution} as its only substitution placeholders', () => {
       const placeholders = new Set(aslText.match(/\$\{[^}]*\}/g));
-      expect([...placeholders]).toEqual(['${ExecutionHandlerArn}']);
-      for (const name of ['Poll', 'WaitForResume', 'Finalize']) {
+      expect([...placeholders].sort()).toEqual(['${ExecutionHandlerArn}', '${MaxLoopsPerExecution}']);
+      for (const name of ['Poll', 'WaitForResume', 'Finalize', 'AttachThisRun']) {
         expect(state(name).Parameters).toMatchObject({ FunctionName: '${ExecutionHandlerArn}' });
       }
     });
@@ -74,9 +71,17 @@ describe('statemachine/drill.asl.json', () => {
     });
 
     it('has exactly the drill loop states', () => {
-      expect(definition.StartAt).toBe('WaitBeforePoll');
+      expect(definition.StartAt).toBe('WhichRun');
       expect(Object.keys(definition.States).sort()).toEqual(
         [
+          'WhichRun',
+          'FirstRun',
+          'AttachThisRun',
+          'BeginLoops',
+          'NextLoop',
+          'HandOverDue',
+          'ContinueAsNew',
+          'HandedOver',
           'Completed',
           'ExecutionCancelled',
           'ExecutionFailed',
@@ -129,7 +134,7 @@ describe('statemachine/drill.asl.json', () => {
     });
 
     it('after its retries, a failing function leads back to the paced loop, not to a failed execution', () => {
-      expect(poll.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'WaitBeforePoll' })]);
+      expect(poll.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'NextLoop' })]);
     });
   });
 
@@ -148,13 +153,13 @@ describe('statemachine/drill.asl.json', () => {
     it('first sends an answer without a status (500 INTERNAL_ERROR) back to the paced loop', () => {
       expect(choices[0]).toEqual({
         Not: { Variable: '$.poll.response.status', IsPresent: true },
-        Next: 'WaitBeforePoll',
+        Next: 'NextLoop',
       });
     });
 
     it('routes nothing else, and an unknown status keeps polling', () => {
       expect(choices).toHaveLength(Object.keys(ROUTE).length + 1);
-      expect(route.Default).toBe('WaitBeforePoll');
+      expect(route.Default).toBe('NextLoop');
     });
   });
 
@@ -180,7 +185,7 @@ describe('statemachine/drill.asl.json', () => {
     it('waits at most 7 days, keeps what resume sends apart from the input, and goes back to the paced loop', () => {
       expect(wait.TimeoutSeconds).toBe(604800);
       expect(wait.ResultPath).toBe('$.resume');
-      expect(wait.Next).toBe('WaitBeforePoll');
+      expect(wait.Next).toBe('NextLoop');
     });
 
     it('on timeout asks the ledger (Poll) rather than failing', () => {
@@ -190,7 +195,7 @@ describe('statemachine/drill.asl.json', () => {
 
     it('on any other failure (SendTaskFailure, a failed wait_for_resume) waits before polling again', () => {
       const catchers = wait.Catch as State[];
-      expect(catchers[catchers.length - 1]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'WaitBeforePoll' });
+      expect(catchers[catchers.length - 1]).toMatchObject({ ErrorEquals: ['States.ALL'], Next: 'NextLoop' });
     });
   });
 
@@ -213,10 +218,10 @@ describe('statemachine/drill.asl.json', () => {
       expect(state('FinalizeRoute')).toMatchObject({
         Type: 'Choice',
         Choices: [
-          { Not: { Variable: '$.finalize.response.status', IsPresent: true }, Next: 'WaitBeforePoll' },
+          { Not: { Variable: '$.finalize.response.status', IsPresent: true }, Next: 'NextLoop' },
           { Variable: '$.finalize.response.status', StringEquals: 'COMPLETED', Next: 'Completed' },
         ],
-        Default: 'WaitBeforePoll',
+        Default: 'NextLoop',
       });
       expect(state('Completed')).toEqual({ Type: 'Succeed' });
     });
@@ -236,78 +241,7 @@ describe('statemachine/drill.asl.json', () => {
   });
 
   describe('running it (aws-local-stepfunctions)', () => {
-    type Operation = 'poll' | 'wait_for_resume' | 'finalize';
-    interface Invocation {
-      operation: Operation;
-      payload: { [key: string]: Json };
-    }
-
-    /** Runs the machine with the three Lambda tasks answered locally and the waits shortened to nothing. */
-    const run = async (answers: {
-      poll: Array<Json | Error>;
-      waitForResume?: Array<Json | Error>;
-      finalize?: Array<Json | Error>;
-    }) => {
-      const invocations: Invocation[] = [];
-      const statesEntered: string[] = [];
-      const queues: Record<Operation, Array<Json | Error>> = {
-        poll: [...answers.poll],
-        wait_for_resume: [...(answers.waitForResume ?? [])],
-        finalize: [...(answers.finalize ?? [])],
-      };
-      // The machine never gives up on its own (errors lead back to the loop), so a script that runs out
-      // of answers aborts the run instead of letting it spin until jest's timeout.
-      let abort = () => {};
-      let ranOutAt: Operation | undefined;
-      const handler = (operation: Operation) => (input: unknown) => {
-        const payload = (input as { Payload: { [key: string]: Json } }).Payload;
-        invocations.push({ operation, payload });
-        const next = queues[operation].shift();
-        if (next === undefined) {
-          ranOutAt ??= operation;
-          abort();
-          return { StatusCode: 200, Payload: {} };
-        }
-        if (next instanceof Error) throw next;
-        return { StatusCode: 200, Payload: next } as Json;
-      };
-      const machine = new StateMachine(definition as never, { validationOptions: { checkArn: false } });
-      const execution = machine.run(
-        { executionId: 'exec-1', planId: 'plan-1' },
-        {
-          overrides: {
-            waitTimeOverrides: { WaitBeforePoll: 0 },
-            retryIntervalOverrides: { Poll: 0, WaitForResume: 0, Finalize: 0 },
-            taskResourceLocalHandlers: {
-              Poll: handler('poll'),
-              WaitForResume: handler('wait_for_resume'),
-              Finalize: handler('finalize'),
-            },
-          },
-          context: { Task: { Token: 'token-for-exec-1' } },
-        },
-      );
-      abort = execution.abort;
-      const collecting = (async () => {
-        for await (const event of execution.eventLogs) {
-          if (event.type === 'StateEntered') statesEntered.push(event.state.name);
-        }
-      })();
-      let output: unknown;
-      let failure: { error: string; cause: string } | undefined;
-      try {
-        output = await execution.result;
-      } catch (error) {
-        if (ranOutAt) throw new Error(`the script ran out of ${ranOutAt} answers after ${invocations.length} calls`);
-        if (!(error instanceof ExecutionError)) throw error;
-        const cause = (error as Error & { cause?: Error }).cause;
-        failure = { error: cause?.name ?? 'unknown', cause: cause?.message ?? '' };
-      }
-      await collecting;
-      return { output, failure, invocations, statesEntered, operations: invocations.map((i) => i.operation) };
-    };
-
-    const error = (name: string) => Object.assign(new Error(name), { name });
+    const run = runDrillMachine;
 
     it('polls while RUNNING, parks while PAUSED, resumes, and finalizes once COMPLETED', async () => {
       const result = await run({
@@ -400,7 +334,18 @@ describe('statemachine/drill.asl.json', () => {
         finalize: [{ status: 'COMPLETED' }],
       });
       expect(result.operations).toEqual(['poll', 'poll', 'finalize']);
-      expect(result.statesEntered.slice(0, 5)).toEqual(['WaitBeforePoll', 'Poll', 'Route', 'WaitBeforePoll', 'Poll']);
+      expect(result.statesEntered.slice(0, 10)).toEqual([
+        'WhichRun',
+        'FirstRun',
+        'BeginLoops',
+        'WaitBeforePoll',
+        'Poll',
+        'Route',
+        'NextLoop',
+        'HandOverDue',
+        'WaitBeforePoll',
+        'Poll',
+      ]);
       expect(result.failure).toBeUndefined();
     });
 

@@ -6,11 +6,9 @@ import {
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { AppConfig, clientOptions } from '../../config';
-import type { ResumeDelivery, Workflow } from '../../ports/workflow';
+import { executionArnFor, ResumeDelivery, runName, Workflow, WorkflowInput } from '../../ports/workflow';
 
-/** arn:aws:states:r:a:stateMachine:name -> arn:aws:states:r:a:execution:name:executionName */
-export const executionArnFor = (stateMachineArn: string, name: string): string =>
-  `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+export { executionArnFor };
 
 const TOKEN_ERRORS: Record<string, Exclude<ResumeDelivery, { ok: true }>['reason']> = {
   TaskTimedOut: 'TaskTimedOut',
@@ -28,15 +26,14 @@ export class SfnWorkflow implements Workflow {
     this.client = new SFNClient({ ...clientOptions(config, config.endpoints.sfn), maxAttempts: 4 });
   }
 
-  async start(executionId: string, input: { executionId: string; planId: string }): Promise<{ executionArn: string }> {
+  async start(executionId: string, input: WorkflowInput): Promise<{ executionArn: string }> {
+    const name = runName(executionId, input.generation);
     try {
-      const output = await this.client.send(
-        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name: executionId, input: JSON.stringify(input) }),
-      );
-      return { executionArn: output.executionArn ?? executionArnFor(this.stateMachineArn, executionId) };
+      const output = await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      return { executionArn: output.executionArn ?? executionArnFor(this.stateMachineArn, name) };
     } catch (error) {
       // A retried start with the same name: the execution already runs, and its ARN is known.
-      if (error instanceof ExecutionAlreadyExists) return { executionArn: executionArnFor(this.stateMachineArn, executionId) };
+      if (error instanceof ExecutionAlreadyExists) return { executionArn: executionArnFor(this.stateMachineArn, name) };
       throw error;
     }
   }
