@@ -48,6 +48,27 @@ describe('drs-ledger plans', () => {
     expect(empty.stderr).toContain('waves.0.sourceServerIds: a wave needs at least one source server');
   });
 
+  it('given a wave name with a line break, when the plan is loaded, then it exits 2 naming the field and writes nothing', async () => {
+    // A valid plan alongside: a file is loaded whole or not at all.
+    const valid = { planId: 'rp-fine', planName: 'Fine', waves: [{ waveName: 'web', sourceServerIds: ['s-ccccccccccccccccc'] }] };
+    const plan = {
+      planId: 'rp-newline',
+      planName: 'Line breaks',
+      waves: [
+        { waveName: 'databases', sourceServerIds: ['s-aaaaaaaaaaaaaaaaa'] },
+        { waveName: 'apps\nand more', sourceServerIds: ['s-bbbbbbbbbbbbbbbbb'] },
+      ],
+    };
+    const run = await runCli('--data-dir', dataDir, 'plans', 'load', file('newline.json', JSON.stringify({ plans: [valid, plan] })));
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('plans.1.waves.1.waveName: must not contain control characters, line breaks or bidirectional-text controls (found U+000A at character 5)');
+    expect(run.stderr).toContain('nothing was loaded');
+    expect(run.stdout).toBe('');
+    const list = await runCli('--data-dir', dataDir, 'plans', 'list', '--json');
+    expect(list.stdout).not.toContain('rp-newline');
+    expect(list.stdout).not.toContain('rp-fine');
+  });
+
   it('loads the sample plan and lists it', async () => {
     const load = await runCli('--data-dir', dataDir, 'plans', 'load', join(__dirname, '../../samples/three-tier-plan.json'));
     expect(load).toMatchObject({ code: 0 });

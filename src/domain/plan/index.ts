@@ -1,2 +1,3 @@
 export * from './recoveryPlan';
 export * from './validatePlan';
+export { forbiddenCharacterProblem, MAX_NAME_LENGTH } from './nameText';

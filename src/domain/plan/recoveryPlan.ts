@@ -18,6 +18,12 @@ export interface RecoveryPlan {
 /** DRS accepts at most 200 source servers in one StartRecovery call. */
 export const MAX_SERVERS_PER_WAVE = 200;
 export const MAX_WAVES = 100;
+/**
+ * Servers in one plan, across its waves. Everything that grows with a plan's servers must stay bounded:
+ * the plan travels whole in ExecutionStarted, and every event item carries the state, one entry per
+ * server, within DynamoDB's 400 KB item. A larger estate is split across several plans.
+ */
+export const MAX_SERVERS_PER_PLAN = 4000;
 
 export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
 export const SOURCE_SERVER_ID_PATTERN = /^s-[0-9a-zA-Z]{17}$/;

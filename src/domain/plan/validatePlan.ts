@@ -1,10 +1,13 @@
 import { z } from 'zod';
+import { nameSchema } from './nameText';
 import {
   ID_PATTERN,
+  MAX_SERVERS_PER_PLAN,
   MAX_SERVERS_PER_WAVE,
   MAX_WAVES,
   RecoveryPlan,
   SOURCE_SERVER_ID_PATTERN,
+  totalServers,
 } from './recoveryPlan';
 
 export interface PlanIssue {
@@ -17,7 +20,7 @@ export type PlanValidation = { ok: true; plan: RecoveryPlan } | { ok: false; iss
 
 const waveSchema = z
   .object({
-    waveName: z.string().trim().min(1, 'must be a non-empty string').max(256),
+    waveName: nameSchema,
     sourceServerIds: z
       .array(z.string().regex(SOURCE_SERVER_ID_PATTERN, 'must be a DRS source server id like s-1234567890abcdef0'))
       .min(1, 'a wave needs at least one source server')
@@ -29,7 +32,7 @@ const waveSchema = z
 const planSchema = z
   .object({
     planId: z.string().regex(ID_PATTERN, 'must be 1-128 letters, digits, or _ . : - and start with a letter or digit'),
-    planName: z.string().trim().min(1, 'must be a non-empty string').max(256),
+    planName: nameSchema,
     waves: z.array(waveSchema).min(1, 'a plan needs at least one wave').max(MAX_WAVES),
     rtoTargetMinutes: z.number().int().positive().max(100_000).optional(),
   })
@@ -54,6 +57,13 @@ export const validatePlan = (input: unknown): PlanValidation => {
   }
   const plan = parsed.data as RecoveryPlan;
   const issues: PlanIssue[] = [];
+  const servers = totalServers(plan);
+  if (servers > MAX_SERVERS_PER_PLAN) {
+    issues.push({
+      path: 'waves',
+      message: `a plan holds at most ${MAX_SERVERS_PER_PLAN} servers across its waves (this one has ${servers}); split a larger estate across several plans`,
+    });
+  }
   const waveOfServer = new Map<string, number>();
   plan.waves.forEach((wave, waveIndex) => {
     wave.sourceServerIds.forEach((serverId, serverIndex) => {

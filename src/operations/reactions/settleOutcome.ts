@@ -1,27 +1,21 @@
 import { isTerminal, TerminalExecution } from '../../domain/execution';
 import { formatDuration } from '../../domain/execution/summary';
+import { outcomeSubject } from '../../domain/notification';
 import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 import { handleCommand } from '../handleCommand';
 
+/** The message keeps the plan's name whole; only the subject is cut to SNS's limit. */
 const describeOutcome = (state: TerminalExecution): { subject: string; message: string } => {
   const head = `${state.executionType} ${state.executionId} of plan "${state.planName}" (${state.planId})`;
+  const subject = outcomeSubject(state, state.planName);
   switch (state.status) {
     case 'COMPLETED':
-      return {
-        subject: `DRS ${state.executionType.toLowerCase()} completed: ${state.planName}`,
-        message: `${head} completed in ${formatDuration(state.durationSeconds)}: ${state.waves.length} waves.`,
-      };
+      return { subject, message: `${head} completed in ${formatDuration(state.durationSeconds)}: ${state.waves.length} waves.` };
     case 'FAILED':
-      return {
-        subject: `DRS ${state.executionType.toLowerCase()} FAILED: ${state.planName}`,
-        message: `${head} failed: ${state.failureReason}`,
-      };
+      return { subject, message: `${head} failed: ${state.failureReason}` };
     case 'CANCELLED':
-      return {
-        subject: `DRS ${state.executionType.toLowerCase()} cancelled: ${state.planName}`,
-        message: `${head} was cancelled by ${state.cancelledBy}.`,
-      };
+      return { subject, message: `${head} was cancelled by ${state.cancelledBy}.` };
   }
 };
 

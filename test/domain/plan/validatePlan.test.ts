@@ -1,4 +1,12 @@
-import { MAX_SERVERS_PER_WAVE, SOURCE_SERVER_ID_PATTERN, totalServers, validatePlan } from '../../../src/domain/plan';
+import {
+  MAX_NAME_LENGTH,
+  MAX_SERVERS_PER_PLAN,
+  MAX_SERVERS_PER_WAVE,
+  RecoveryPlan,
+  SOURCE_SERVER_ID_PATTERN,
+  totalServers,
+  validatePlan,
+} from '../../../src/domain/plan';
 import { APP_1, DB_1, DB_2, samplePlan, serverId, withPauseBefore } from '../../fixtures/plan';
 
 /** The sample plan as an untrusted document, with a change. */
@@ -132,5 +140,84 @@ describe('validatePlan', () => {
       }),
     );
     expect(issues.map((issue) => issue.path).sort()).toEqual(['rtoTargetMinutes', 'waves.0.sourceServerIds.0']);
+  });
+});
+
+describe('validatePlan: names a notification, a terminal and a report can carry', () => {
+  const refusals: Array<[string, string, string]> = [
+    ['a line feed', 'Three-tier\nweb shop', 'U+000A'],
+    ['a carriage return', 'Three-tier\rweb shop', 'U+000D'],
+    ['a tab', 'Three-tier\tweb shop', 'U+0009'],
+    ['a NUL', 'Three-tier\u0000', 'U+0000'],
+    ['a DEL', 'Three-tier\u007fweb', 'U+007F'],
+    ['a C1 next line', 'Three-tier\u0085web', 'U+0085'],
+    ['a right-to-left override', 'invoice\u202Etxt.exe', 'U+202E'],
+    ['a left-to-right embedding', '\u202Aweb shop', 'U+202A'],
+    ['a first-strong isolate', 'web \u2068shop', 'U+2068'],
+    ['a pop directional isolate', 'web shop\u2069 x', 'U+2069'],
+    ['a line separator', 'web\u2028shop', 'U+2028'],
+    ['an unpaired surrogate', 'web \ud83d shop', 'U+D83D'],
+  ];
+
+  it.each(refusals)('given %s in the plan name, when validated, then it is refused at planName, naming the character', (_what, planName, label) => {
+    const issues = issuesOf(document((plan) => (plan.planName = planName)));
+    expect(issues).toEqual([{ path: 'planName', message: expect.stringContaining(label) }]);
+    expect(issues[0]?.message).toContain('must not contain control characters, line breaks or bidirectional-text controls');
+  });
+
+  it.each(refusals)('given %s in a wave name, when validated, then it is refused at that wave\'s waveName', (_what, waveName, label) => {
+    expect(issuesOf(document((plan) => (plan.waves[2]!.waveName = waveName)))).toEqual([
+      { path: 'waves.2.waveName', message: expect.stringContaining(label) },
+    ]);
+  });
+
+  it('given a line break, when refused, then the message says where it is, counting characters as a reader does', () => {
+    expect(issuesOf(document((plan) => (plan.planName = '🚒🚒\nweb')))[0]?.message).toContain('U+000A at character 3');
+  });
+
+  it('given names with accents, CJK, emoji and combining marks, when validated, then they are accepted', () => {
+    const names = ['Reprise d\'activité — Île-de-France', '東京リージョン 復旧', '🚒 Feuerwehr-Übung 👩‍🚒', 'Cafe\u0301 tier', 'Tier\u00a01 (no-break space)'];
+    for (const name of names) {
+      const result = validatePlan(document((plan) => (plan.planName = name)));
+      expect(result).toMatchObject({ ok: true, plan: { planName: name } });
+    }
+  });
+
+  it('given a name ending in a line break (a YAML block scalar), when validated, then it is trimmed, not refused', () => {
+    const result = validatePlan(document((plan) => (plan.waves[0]!.waveName = 'databases\n')));
+    expect(result).toMatchObject({ ok: true, plan: { waves: [{ waveName: 'databases' }, {}, {}] } });
+  });
+
+  it(`given a name of ${MAX_NAME_LENGTH} characters with emoji, when validated, then it is accepted; one more is refused`, () => {
+    // Characters as a reader counts them (code points): each emoji is one, though two UTF-16 code units.
+    const name = `${'🚒'.repeat(100)}${'n'.repeat(MAX_NAME_LENGTH - 100)}`;
+    expect([...name]).toHaveLength(MAX_NAME_LENGTH);
+    expect(validatePlan(document((plan) => (plan.planName = name)))).toMatchObject({ ok: true });
+    expect(pathsOf(document((plan) => (plan.planName = `${name}n`)))).toEqual(['planName']);
+  });
+});
+
+describe('validatePlan: servers per plan', () => {
+  /** `count` distinct servers in waves of at most MAX_SERVERS_PER_WAVE. */
+  const planOf = (count: number): RecoveryPlan => {
+    const ids = Array.from({ length: count }, (_, index) => serverId('x', index));
+    const waves = [];
+    for (let first = 0; first < count; first += MAX_SERVERS_PER_WAVE) {
+      waves.push({ waveName: `wave ${waves.length + 1}`, sourceServerIds: ids.slice(first, first + MAX_SERVERS_PER_WAVE) });
+    }
+    return { planId: 'rp-estate', planName: 'Whole estate', waves };
+  };
+
+  it(`given ${MAX_SERVERS_PER_PLAN} servers across its waves, when validated, then the plan is accepted`, () => {
+    expect(validatePlan(planOf(MAX_SERVERS_PER_PLAN))).toMatchObject({ ok: true });
+  });
+
+  it(`given ${MAX_SERVERS_PER_PLAN + 1} servers, when validated, then it is refused with the limit and the way out`, () => {
+    expect(issuesOf(planOf(MAX_SERVERS_PER_PLAN + 1))).toEqual([
+      {
+        path: 'waves',
+        message: `a plan holds at most 4000 servers across its waves (this one has 4001); split a larger estate across several plans`,
+      },
+    ]);
   });
 });

@@ -1,0 +1,3 @@
+export * from './snsSubject';
+export * from './snsMessage';
+export * from './outcomeSubject';
