@@ -11,9 +11,19 @@ export interface WaveView {
   waveName: string;
   status: WaveStatus;
   pauseBeforeWave: boolean;
+  /** The wave's first DRS job: the contract's one job per wave. */
   drsJobId?: string;
+  /** Every DRS job of the wave, by part: a wave over DRS's servers-per-job quota runs as several. */
+  drsJobIds?: string[];
+  /** Each job's part of the wave (1-based), in the order of drsJobIds. */
+  drsJobParts?: number[];
+  /** Each job's status, in the order of drsJobIds. */
+  drsJobStatuses?: Array<'PENDING' | 'STARTED' | 'COMPLETED'>;
+  /** How many DRS jobs the wave takes. */
+  jobCount?: number;
+  /** The least advanced of the wave's jobs. */
   drsJobStatus?: 'PENDING' | 'STARTED' | 'COMPLETED';
-  /** Servers in the wave's DRS job. */
+  /** Servers in the wave's DRS jobs. */
   serversLaunched: number;
   /** Servers whose launchStatus is LAUNCHED. */
   serversCompleted: number;

@@ -103,8 +103,52 @@ const ended = (endTime: string, durationSeconds: number) => ({
   duration: formatDuration(durationSeconds),
 });
 
+type JobStatus = 'PENDING' | 'STARTED' | 'COMPLETED';
+const JOB_PROGRESS: Record<JobStatus, number> = { PENDING: 0, STARTED: 1, COMPLETED: 2 };
+
+/** Like the domain: a wave is as far as its least advanced job, and PENDING while a job is yet to start. */
+const leastAdvanced = (statuses: readonly JobStatus[], expected: number): JobStatus =>
+  statuses.length < expected ? 'PENDING' : statuses.reduce<JobStatus>((least, status) => (JOB_PROGRESS[status] < JOB_PROGRESS[least] ? status : least), 'COMPLETED');
+
+/** Records one of the wave's jobs (by part); the wave is IN_PROGRESS once every job is on record. */
+const withJob = (wave: WaveView, part: number, drsJobId: string, at: string): WaveView => {
+  const ids = [...(wave.drsJobIds ?? [])];
+  const parts = ids.map((_, index) => wave.drsJobParts?.[index] ?? index + 1);
+  const statuses = [...(wave.drsJobStatuses ?? [])];
+  if (!ids.includes(drsJobId)) {
+    // In part order, as the domain keeps them: an adoption may record a later part before an earlier one.
+    const later = parts.findIndex((known) => known > part);
+    const index = later === -1 ? ids.length : later;
+    ids.splice(index, 0, drsJobId);
+    parts.splice(index, 0, part);
+    statuses.splice(index, 0, 'PENDING');
+  }
+  const expected = wave.jobCount ?? 1;
+  const { failureReason: _previousAttempt, ...rest } = wave;
+  return {
+    ...rest,
+    // Like the domain: an earlier attempt's start failure no longer describes a wave that did start.
+    status: ids.length >= expected ? 'IN_PROGRESS' : 'STARTING',
+    drsJobId: ids[0] ?? drsJobId,
+    drsJobIds: ids,
+    drsJobParts: parts,
+    drsJobStatuses: statuses,
+    drsJobStatus: leastAdvanced(statuses, expected),
+    startTime: wave.startTime ?? at,
+  };
+};
+
+const withJobStatus = (wave: WaveView, drsJobId: string | undefined, status: JobStatus): WaveView => {
+  const ids = wave.drsJobIds ?? (wave.drsJobId ? [wave.drsJobId] : []);
+  const target = drsJobId ?? ids[0];
+  const statuses = ids.map((id, index) => (id === target ? status : (wave.drsJobStatuses?.[index] ?? 'PENDING')));
+  return { ...wave, drsJobIds: ids, drsJobStatuses: statuses, drsJobStatus: leastAdvanced(statuses, wave.jobCount ?? 1) };
+};
+
 const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
   const { plan, executionType, initiatedBy, accountContext } = event.data;
+  // Early ledgers name no servers-per-job: their waves (at most 200 servers) were one job each.
+  const serversPerJob = event.data.serversPerJob ?? 200;
   const serverExecutions = plan.waves.flatMap((wave, index) =>
     wave.sourceServerIds.map((serverId): ServerExecutionView => ({ serverId, waveNumber: index + 1, status: 'NOT_STARTED' })),
   );
@@ -115,6 +159,7 @@ const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
         waveName: wave.waveName,
         status: 'PENDING',
         pauseBeforeWave: wave.pauseBeforeWave === true,
+        jobCount: Math.max(1, Math.ceil(wave.sourceServerIds.length / serversPerJob)),
         serversLaunched: 0,
         serversCompleted: 0,
         serversFailed: 0,
@@ -162,13 +207,9 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
         ...view,
         ...observed,
         // Like the domain: an earlier attempt's start failure no longer describes a wave that did start.
-        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, ({ failureReason: _previousAttempt, ...wave }) => ({
-          ...wave,
-          status: 'IN_PROGRESS',
-          drsJobId: event.data.drsJobId,
-          drsJobStatus: 'PENDING',
-          startTime: event.occurredAt,
-        })),
+        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) =>
+          withJob(wave, event.data.part ?? 1, event.data.drsJobId, event.occurredAt),
+        ),
       };
     }
     case 'WaveStartFailed':
@@ -186,10 +227,9 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
         ...view,
         ...observed,
         lastPolled: event.occurredAt,
-        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) => ({
-          ...wave,
-          drsJobStatus: event.data.drsJobStatus,
-        })),
+        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) =>
+          withJobStatus(wave, event.data.drsJobId, event.data.drsJobStatus),
+        ),
       };
     }
     case 'WaveCompleted':

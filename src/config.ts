@@ -1,3 +1,5 @@
+import { DEFAULT_SERVERS_PER_JOB, MAX_SERVERS_PER_JOB } from './domain/execution/state';
+
 /**
  * Everything that differs between AWS and the local stack: table names, endpoints, ARNs.
  * Read once from the environment at the edge; code below receives it as a value.
@@ -43,6 +45,16 @@ export interface AppConfig {
    * it a request that never answers holds the function until Lambda's own timeout.
    */
   dynamodbTimeoutMs: number;
+  /**
+   * DRS's quota "Max source servers in a single Job" (100 in DRS's user guide; StartRecovery itself takes
+   * up to 200): a larger wave is launched as several jobs. Recorded in each execution's ledger.
+   */
+  serversPerJob: number;
+  /**
+   * DRS may report a job COMPLETED while a server's launchStatus still reads PENDING or IN_PROGRESS: the
+   * wave keeps being polled this long after its jobs completed before such servers count as not launched.
+   */
+  completedJobGraceSeconds: number;
 }
 
 const optional = (value: string | undefined): string | undefined => (value && value.trim() ? value.trim() : undefined);
@@ -51,6 +63,30 @@ const positiveNumber = (value: string | undefined, fallback: number, name: strin
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
   if (!Number.isFinite(parsed) || parsed <= 0) throw new Error(`${name} must be a positive number, got "${value}"`);
+  return parsed;
+};
+
+const nonNegativeNumber = (value: string | undefined, fallback: number, name: string): number => {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) throw new Error(`${name} must be zero or a positive number, got "${value}"`);
+  return parsed;
+};
+
+/**
+ * The fewest servers per job that still lets a 200-server wave start within DRS's 20 concurrent jobs
+ * (L-D88FAC3A), and keeps find's observations of one wave to 20 jobs.
+ */
+const MIN_SERVERS_PER_JOB = 10;
+
+const serversPerJob = (value: string | undefined): number => {
+  const parsed = positiveNumber(value, DEFAULT_SERVERS_PER_JOB, 'MAX_SERVERS_PER_JOB');
+  if (!Number.isInteger(parsed) || parsed < MIN_SERVERS_PER_JOB || parsed > MAX_SERVERS_PER_JOB) {
+    throw new Error(
+      `MAX_SERVERS_PER_JOB must be an integer from ${MIN_SERVERS_PER_JOB} (a 200-server wave within DRS's 20 concurrent jobs) ` +
+        `to ${MAX_SERVERS_PER_JOB} (StartRecovery's limit), got "${value}"`,
+    );
+  }
   return parsed;
 };
 
@@ -73,7 +109,9 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     region: optional(env.AWS_REGION) ?? optional(env.AWS_DEFAULT_REGION) ?? 'us-east-1',
     tables: {
       events: optional(env.EVENTS_TABLE) ?? `${prefix}-events`,
-      executions: optional(env.EXECUTIONS_TABLE) ?? `${prefix}-executions`,
+      // Not `-executions`: the views' key schema changed (a header and an item per wave), and a new name lets
+      // a deployed stack create the table fresh; `drs-ledger rebuild` then refolds every view from the ledger.
+      executions: optional(env.EXECUTIONS_TABLE) ?? `${prefix}-execution-views`,
       plans: optional(env.PLANS_TABLE) ?? `${prefix}-plans`,
       resumeTokens: optional(env.RESUME_TOKENS_TABLE) ?? `${prefix}-resume-tokens`,
     },
@@ -84,6 +122,8 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     planClaimGraceSeconds: positiveNumber(env.PLAN_CLAIM_GRACE_SECONDS, 900, 'PLAN_CLAIM_GRACE_SECONDS'),
     findPrefetchMinExecutions: positiveNumber(env.FIND_PREFETCH_MIN_EXECUTIONS, 50, 'FIND_PREFETCH_MIN_EXECUTIONS'),
     dynamodbTimeoutMs: positiveNumber(env.DYNAMODB_TIMEOUT_MS, 5000, 'DYNAMODB_TIMEOUT_MS'),
+    serversPerJob: serversPerJob(env.MAX_SERVERS_PER_JOB),
+    completedJobGraceSeconds: nonNegativeNumber(env.COMPLETED_JOB_GRACE_SECONDS, 600, 'COMPLETED_JOB_GRACE_SECONDS'),
   };
   const stateMachineArn = optional(env.STATE_MACHINE_ARN);
   if (stateMachineArn) config.stateMachineArn = stateMachineArn;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectExecutionView } from '../../projections/projectExecutionView';
 import type { ExecutionView } from '../../projections/executionView';
-import { toViewItem } from '../../src/adapters/dynamodb/executionViewItem';
+import { viewItems } from '../../src/adapters/dynamodb/executionViewItem';
 import { decide, ExecutionCommand, ExecutionEvent, ExecutionState, evolve, initialState, waveInFlight } from '../../src/domain/execution';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import type { ExecutionEventStore } from '../../src/ports/executionEventStore';
@@ -25,8 +25,9 @@ export const samplePlan = (tag: string): RecoveryPlan => {
 };
 
 /**
- * Events that rename one server of the running wave back and forth (WavePolled with a hostname): history
- * that ends where it began, whatever the decider thinks of launch statuses going backwards.
+ * Events that move one server of the running wave between two recovery instances and back (WavePolled):
+ * history that ends where it began, whatever the decider thinks of launch statuses going backwards.
+ * (Hostnames would not do: they are recorded when a wave starts, and an observation's hostname is no change.)
  */
 export const paddingEvents = (state: ExecutionState, count: number, at: string): ExecutionEvent[] => {
   if (state.status !== 'RUNNING') throw new Error(`padding needs a RUNNING execution, not ${state.status}`);
@@ -34,8 +35,8 @@ export const paddingEvents = (state: ExecutionState, count: number, at: string):
   const server = wave?.servers[0];
   if (!wave || wave.status !== 'IN_PROGRESS' || !server) throw new Error('padding needs a wave in progress');
   const launchStatus = server.launchStatus === 'NOT_STARTED' ? 'PENDING' : server.launchStatus;
-  const original = server.hostname ?? 'padding-a';
-  const other = `${original}-renamed`;
+  const original = server.recoveryInstanceId ?? 'i-0padding00000000a';
+  const other = 'i-0padding00000000b';
   const events: ExecutionEvent[] = [];
   let current: ExecutionState = state;
   const apply = (command: ExecutionCommand) => {
@@ -47,8 +48,8 @@ export const paddingEvents = (state: ExecutionState, count: number, at: string):
   // An odd count starts with a harmless re-attachment of the state machine.
   if (count % 2 === 1) apply({ type: 'AttachStateMachine', executionArn: `${state.executionArn ?? 'arn:bench'}:padded`, at });
   for (let i = events.length; i < count; i += 1) {
-    const hostname = (i - (count % 2)) % 2 === 0 ? other : original;
-    apply({ type: 'ObserveWave', waveNumber: wave.waveNumber, drsJobStatus: wave.drsJobStatus ?? 'PENDING', servers: [{ serverId: server.serverId, launchStatus, hostname }], at });
+    const recoveryInstanceId = (i - (count % 2)) % 2 === 0 ? other : original;
+    apply({ type: 'ObserveWave', waveNumber: wave.waveNumber, drsJobStatus: wave.drsJobStatus ?? 'PENDING', servers: [{ serverId: server.serverId, launchStatus, recoveryInstanceId }], at });
   }
   return events;
 };
@@ -73,7 +74,7 @@ export const padHistory = async (
   await batchWrite(client, tables.events, ledgerItems(events, loaded.state, loaded.headHash));
   const padded = events.reduce<ExecutionView | undefined>((folded, event) => projectExecutionView(folded, event), view);
   if (!padded) throw new Error('no view to pad');
-  await client.send(new PutItemCommand({ TableName: tables.executions, Item: toViewItem(padded) }));
+  for (const item of viewItems(padded)) await client.send(new PutItemCommand({ TableName: tables.executions, Item: item }));
 };
 
 /** A history of `total` events in memory: a started drill whose first wave runs, then padding. */

@@ -63,7 +63,7 @@ export interface WorldOptions {
  */
 export const startBenchWorld = async (options: WorldOptions): Promise<BenchWorld> => {
   const dynamo: EmbeddedDynamo = await startEmbeddedDynamo();
-  const drs = await startDrsEmulator({ clock: options.clock, maxConcurrentJobs: 100_000 });
+  const drs = await startDrsEmulator({ clock: options.clock, quotas: { maxConcurrentJobs: 100_000, maxServersInActiveJobs: 10_000_000 } });
   const sns = await startSnsEmulator({ topics: ['drs-ledger-notifications'], clock: options.clock });
   const config = configFromEnv({
     DRS_LEDGER_LOCAL: 'true',

@@ -12,8 +12,11 @@ export const SUPPORTED_OPERATIONS = [
   'start_execution',
   'get_execution_details',
 ] as const;
-/** Beyond the contract: cancel (its clients already wait for CANCELLED) and the state machine's resume wait. */
-export const ADDITIONAL_OPERATIONS = ['cancel', 'wait_for_resume'] as const;
+/**
+ * Beyond the contract: cancel (its clients already wait for CANCELLED), the state machine's resume wait, and the
+ * first step of a state machine run that continued as new.
+ */
+export const ADDITIONAL_OPERATIONS = ['cancel', 'wait_for_resume', 'attach_state_machine'] as const;
 
 export type OperationName = (typeof SUPPORTED_OPERATIONS)[number] | (typeof ADDITIONAL_OPERATIONS)[number];
 
@@ -92,7 +95,11 @@ const operator = executionRef.extend({
 
 export const operationSchemas = {
   find: z.object({}),
-  poll: executionRef.extend({ observation: observation.optional() }),
+  // `observations`: every job of the wave (find hands them on); `observation`: one job, as earlier finds sent it.
+  poll: executionRef.extend({
+    observations: z.array(observation, { error: 'observations must be an array' }).max(20, 'observations must have at most 20 jobs').optional(),
+    observation: observation.optional(),
+  }),
   finalize: executionRef,
   pause: operator,
   resume: operator,
@@ -115,6 +122,18 @@ export const operationSchemas = {
   wait_for_resume: executionRef.extend({
     taskToken: z.string({ error: 'taskToken must be a string' }).min(1, 'taskToken must not be empty').max(8192, 'taskToken is too long'),
   }),
+  attach_state_machine: executionRef.extend({
+    executionArn: z
+      .string({ error: 'executionArn must be a string' })
+      .max(2048, 'executionArn is too long')
+      .regex(/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'executionArn must be a Step Functions execution ARN'),
+    // Generation 0 is the run start_execution starts and attaches itself.
+    generation: z
+      .number({ error: 'generation must be a number' })
+      .int('generation must be an integer')
+      .min(1, 'generation must be at least 1')
+      .max(1_000_000, 'generation must be at most 1000000'),
+  }),
 } satisfies Record<OperationName, z.ZodType>;
 
 /** Required fields per operation, in the order the MISSING_PARAMETERS message names them. */
@@ -128,6 +147,7 @@ export const REQUIRED_FIELDS: Record<OperationName, string[]> = {
   start_execution: ['planId', 'executionType', 'initiatedBy'],
   get_execution_details: ['executionId'],
   wait_for_resume: ['executionId', 'planId', 'taskToken'],
+  attach_state_machine: ['executionId', 'planId', 'executionArn', 'generation'],
 };
 
 export type OperationInput<Name extends OperationName> = z.infer<(typeof operationSchemas)[Name]>;

@@ -1,7 +1,6 @@
 import { Running, waveInFlight } from '../domain/execution';
 import type { OperationDeps } from '../operations/deps';
-import { handleCommand } from '../operations/handleCommand';
-import { launchWave, waveTags } from '../operations/reactions/launchWave';
+import { adoptWaveJobs, launchWave } from '../operations/reactions/launchWave';
 
 /**
  * Claims the dead process held. On AWS another invocation may still be working on a claim, so a wave start
@@ -10,25 +9,14 @@ import { launchWave, waveTags } from '../operations/reactions/launchWave';
  * Claims made since (a request that reached this process while it recovers) are left alone.
  */
 
-/** A wave start the dead process claimed: adopt the DRS job it created (found by tags), or start the wave now. */
+/** A wave start the dead process claimed: adopt the DRS jobs it created (found by tags), and start the rest now. */
 export const resumeDeadWaveStart = async (deps: OperationDeps, state: Running, restartedAt: string): Promise<boolean> => {
   const wave = waveInFlight(state);
   if (wave?.status !== 'STARTING') return false;
   const claimedAt = wave.startRequestedAt ?? state.lastEventAt;
   if (Date.parse(claimedAt) >= Date.parse(restartedAt)) return false;
-  const drs = await deps.drs();
-  const [job] = await drs.findJobsByTags(waveTags(state.executionId, state.planId, wave.waveNumber), claimedAt, state.accountContext);
-  if (job) {
-    await handleCommand(deps.store, state.executionId, () => ({
-      type: 'RecordWaveStarted',
-      waveNumber: wave.waveNumber,
-      drsJobId: job.jobId,
-      servers: job.servers,
-      at: deps.now(),
-    }));
-  } else {
-    await launchWave(deps, state, wave.waveNumber);
-  }
+  const adopted = await adoptWaveJobs(deps, state, wave.waveNumber, state.startTime);
+  if (!adopted.stopped && adopted.state.waves[wave.waveNumber - 1]?.status === 'STARTING') await launchWave(deps, adopted.state, wave.waveNumber);
   return true;
 };
 

@@ -12,8 +12,9 @@ import type { RecoveryPlan } from '../domain/plan';
 import { handleRequest } from '../handlers/executionHandler';
 import { buildDeps } from '../handlers/wiring';
 import type { OperationDeps } from '../operations/deps';
+import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from './drillStateMachineLimits';
 import { EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo';
-import { DrsEmulator, SnsEmulator, startDrsEmulator, startSnsEmulator } from './emulators';
+import { DrsEmulator, DrsEmulatorOptions, SnsEmulator, startDrsEmulator, startSnsEmulator } from './emulators';
 import { LambdaEmulator, startLambdaEmulator } from './emulators/lambda';
 import { startStepFunctionsEmulator, StepFunctionsEmulator } from './emulators/stepfunctions';
 import { LocalDynamoStream } from './localStream';
@@ -34,9 +35,18 @@ export interface LocalStackOptions {
   speed?: number;
   /** How often the scheduled find runs (ms); false for none. Default 30 s scaled by speed. */
   findIntervalMs?: number | false;
+  /** The state machine continues as new after this many loops (its ${MaxLoopsPerExecution}); default as deployed. */
+  maxLoopsPerExecution?: number;
+  /** Step Functions' history quota, per execution; default 25,000 as on AWS. Tests make both small. */
+  historyEventLimit?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
   /** Hostnames for the DRS emulator's source servers (others get one made from their id). */
   inventory?: Array<{ sourceServerID: string; hostname: string }>;
+  /**
+   * DRS's job quotas and the faults in force from the start (failed stages, lagging servers); a running
+   * stack changes both through the DRS emulator's admin API (POST /__emulator/quotas, /__emulator/faults).
+   */
+  drs?: Pick<DrsEmulatorOptions, 'quotas' | 'faults'>;
   /**
    * Routes the stack's DynamoDB traffic through another endpoint placed in front of dynalite's (a test's
    * fault-injecting proxy): given dynalite's endpoint, answers the one the clients use. Default: dynalite's.
@@ -114,11 +124,16 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     throw error;
   });
   const dynamoEndpoint = options.routeDynamoDb ? await options.routeDynamoDb(dynamo.endpoint) : dynamo.endpoint;
-  const drs = await startDrsEmulator({ dataDir, speed, sourceServers: options.inventory ?? [] });
+  const drs = await startDrsEmulator({ ...options.drs, dataDir, speed, sourceServers: options.inventory ?? [] });
   const sns = await startSnsEmulator({ outboxPath, topics: [TOPIC_NAME] });
-  const sfn = await startStepFunctionsEmulator({ lambda: lambda.service, waitScale: 1 / speed });
+  const sfn = await startStepFunctionsEmulator({
+    lambda: lambda.service,
+    waitScale: 1 / speed,
+    ...(options.historyEventLimit !== undefined ? { historyEventLimit: options.historyEventLimit } : {}),
+  });
   const stateMachineArn = sfn.registerStateMachine(STATE_MACHINE_NAME, definition, {
     ExecutionHandlerArn: lambda.service.arnOf(FUNCTION_NAME),
+    MaxLoopsPerExecution: options.maxLoopsPerExecution ?? DEFAULT_MAX_LOOPS_PER_EXECUTION,
   });
 
   const config = configFromEnv({
@@ -133,6 +148,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     STATE_MACHINE_ARN: stateMachineArn,
     NOTIFICATION_TOPIC_ARN: sns.topicArn(TOPIC_NAME),
     EXECUTION_HANDLER_NAME: FUNCTION_NAME,
+    // Simulated DRS runs `speed` times faster: so does the wait for servers a COMPLETED job left behind.
+    COMPLETED_JOB_GRACE_SECONDS: process.env.COMPLETED_JOB_GRACE_SECONDS ?? String(600 / speed),
   });
   const dynamoClient = createDynamoDbClient(config);
   await createTables(dynamoClient, config.tables);

@@ -39,8 +39,8 @@ const accountKey = (account: AccountContext | undefined): string =>
  * The current DRS job of each execution's wave in progress: the views name the jobs, and DescribeJobs
  * takes 1,000 ids a call (per account). Whatever cannot be read is not prefetched: those polls ask DRS.
  */
-const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promise<Map<string, ObservedJob>> => {
-  const observed = new Map<string, ObservedJob>();
+const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promise<Map<string, ObservedJob[]>> => {
+  const observed = new Map<string, ObservedJob[]>();
   if (!deps.views.wavesInProgress) return observed;
   try {
     const byAccount = new Map<string, { account: AccountContext | undefined; waves: WaveJob[] }>();
@@ -53,15 +53,18 @@ const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promis
     const drs = await deps.drs();
     for (const { account, waves } of byAccount.values()) {
       const observedAt = deps.now();
-      const jobs = await drs.describeJobs(waves.map((wave) => wave.drsJobId), account).catch((error: unknown) => {
+      const jobs = await drs.describeJobs(waves.flatMap((wave) => wave.drsJobIds), account).catch((error: unknown) => {
         deps.log.warn('Reading DRS jobs for the polls failed; each poll reads its own', { error: String(error) });
         return new Map();
       });
       for (const wave of waves) {
-        const job = jobs.get(wave.drsJobId);
-        if (!job) continue;
-        const observation: ObservedJob = { jobId: job.jobId, status: job.status, servers: job.servers, observedAt };
-        if (Buffer.byteLength(JSON.stringify(observation), 'utf8') <= MAX_OBSERVATION_BYTES) observed.set(wave.executionId, observation);
+        const seen = wave.drsJobIds.flatMap((jobId): ObservedJob[] => {
+          const job = jobs.get(jobId);
+          return job ? [{ jobId: job.jobId, status: job.status, servers: job.servers, observedAt }] : [];
+        });
+        // Only a whole wave is handed on: a poll missing one of its jobs reads DRS itself anyway.
+        if (seen.length !== wave.drsJobIds.length) continue;
+        if (Buffer.byteLength(JSON.stringify(seen), 'utf8') <= MAX_OBSERVATION_BYTES) observed.set(wave.executionId, seen);
       }
     }
   } catch (error) {
@@ -89,13 +92,13 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
   const observations =
     running.length >= deps.config.findPrefetchMinExecutions
       ? await prefetchJobs(deps, running.map((target) => target.executionId))
-      : new Map<string, ObservedJob>();
+      : new Map<string, ObservedJob[]>();
   if (observations.size > 0) deps.log.info('DRS jobs read for the polls', { executions: running.length, jobs: observations.size });
   const invoker = await deps.pollInvoker();
   const results = await inBatches(running, INVOKE_CONCURRENCY, async (target): Promise<FindResult> => {
-    const observation = observations.get(target.executionId);
+    const observed = observations.get(target.executionId);
     try {
-      await invoker.invokePoll(functionName, observation ? { ...target, observation } : target);
+      await invoker.invokePoll(functionName, observed ? { ...target, observations: observed } : target);
       return { ...target, status: 'POLLING_INITIATED' };
     } catch (error) {
       deps.log.warn('Poll invocation failed', { executionId: target.executionId, error: String(error) });

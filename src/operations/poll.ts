@@ -3,6 +3,8 @@ import {
   decide,
   ExecutionState,
   isTerminal,
+  jobsOf,
+  ObserveWave,
   Running,
   StartedExecution,
   WAVE_START_LEASE_MS,
@@ -13,16 +15,20 @@ import {
 import type { LoadedExecution } from '../ports/executionEventStore';
 import type { ObservedJob } from '../ports/pollInvoker';
 import { RecoveryJob, RecoveryJobsError } from '../ports/recoveryJobs';
+import { TooManyConflictsError } from './handleCommand';
 import type { OperationDeps } from './deps';
 import { ExecutionRef, finishExecution } from './finalize';
 import { CommandOutcome, handleCommand } from './handleCommand';
 import { loadExecution } from './loadExecution';
 import { react } from './reactions/react';
 import { settleTerminal, settlingLost } from './reactions/settleOutcome';
-import { waveTags } from './reactions/launchWave';
+import { adoptWaveJobs } from './reactions/launchWave';
 import { ok, OperationResponse } from './responses';
 
+/** What kept a poll from finishing its step: where it failed (reading DRS or writing the ledger) and why. */
 interface PollError {
+  /** `drs`: DRS could not be read or refused; `ledger`: the ledger could not be read or written. */
+  source: 'drs' | 'ledger';
   code: string;
   message: string;
   retryAfterSeconds?: number;
@@ -31,35 +37,47 @@ interface PollError {
 const asPollError = (error: unknown): PollError => {
   if (error instanceof RecoveryJobsError) {
     return {
+      source: 'drs',
       code: error.code,
       message: error.message,
       ...(error.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: error.retryAfterSeconds }),
     };
   }
-  return { code: 'UnexpectedError', message: error instanceof Error ? error.message : String(error) };
+  const code = error instanceof TooManyConflictsError ? 'TooManyConflicts' : error instanceof Error ? error.name : 'UnexpectedError';
+  return { source: 'ledger', code, message: error instanceof Error ? error.message : String(error) };
 };
 
-/** A wave whose job is running: read DRS and record only what changed. */
-const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Running, wave: WaveState) => {
-  const jobId = wave.drsJobId as string;
-  const job = (await (await deps.drs()).describeJobs([jobId], state.accountContext)).get(jobId);
-  if (!job) throw new RecoveryJobsError('JobNotFound', `DRS has no job ${jobId}`, true);
-  return handleCommand(
-    deps.store,
-    state.executionId,
-    () => ({
-      type: 'ObserveWave',
-      waveNumber: wave.waveNumber,
-      drsJobStatus: job.status,
-      servers: job.servers,
-      at: deps.now(),
-    }),
-    { preloaded: loaded },
-  );
+const observation = (deps: OperationDeps, wave: WaveState, job: Pick<RecoveryJob, 'jobId' | 'status' | 'servers'>): ObserveWave => ({
+  type: 'ObserveWave',
+  waveNumber: wave.waveNumber,
+  drsJobId: job.jobId,
+  drsJobStatus: job.status,
+  servers: job.servers,
+  completionGraceMs: deps.config.completedJobGraceSeconds * 1000,
+  at: deps.now(),
+});
+
+/** A wave whose jobs are running: read DRS (one call for all of them) and record only what changed. */
+const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Running, wave: WaveState): Promise<CommandOutcome> => {
+  const jobIds = jobsOf(wave).map((job) => job.drsJobId);
+  const jobs = await (await deps.drs()).describeJobs(jobIds, state.accountContext);
+  let outcome: CommandOutcome | undefined;
+  let head: LoadedExecution = loaded;
+  for (const jobId of jobIds) {
+    const job = jobs.get(jobId);
+    if (!job) throw new RecoveryJobsError('JobNotFound', `DRS has no job ${jobId}`, true);
+    outcome = await handleCommand(deps.store, state.executionId, () => observation(deps, wave, job), { preloaded: head });
+    // Another writer moved the wave on (or this observation ended it): the rest of its jobs no longer matter.
+    if (!outcome.ok || outcome.state.status !== 'RUNNING' || outcome.appended.some((stored) => stored.event.type !== 'WavePolled')) break;
+    head = { state: outcome.state, headHash: outcome.headHash };
+  }
+  return outcome ?? { ok: true, state, appended: [], headHash: loaded.headHash };
 };
 
 export interface PollInput extends ExecutionRef {
-  /** The wave's DRS job as find saw it, DescribeJobs batched over many executions. */
+  /** The wave's DRS jobs as find saw them, DescribeJobs batched over many executions. */
+  observations?: ObservedJob[];
+  /** One job, as finds sent it before waves had several jobs (async invocations may still carry it). */
   observation?: ObservedJob;
 }
 
@@ -73,38 +91,28 @@ const OBSERVATION_CLOCK_SKEW_MS = 5_000;
  * and recent. It is never recorded: a change is read from DRS by the poll itself, so what enters the ledger
  * always comes from DRS, and a stale or forged observation can at most delay a poll's news by one poll.
  */
-const observedNoChange = (deps: OperationDeps, state: Running, wave: WaveState, observed: ObservedJob): boolean => {
-  if (observed.jobId !== wave.drsJobId) return false;
-  const age = Date.parse(deps.now()) - Date.parse(observed.observedAt);
-  if (!(age >= -OBSERVATION_CLOCK_SKEW_MS && age <= OBSERVATION_MAX_AGE_MS)) return false;
-  const decision = decide(
-    { type: 'ObserveWave', waveNumber: wave.waveNumber, drsJobStatus: observed.status, servers: observed.servers, at: deps.now() },
-    state,
-  );
-  return decision.ok && decision.events.length === 0;
+const observedNoChange = (deps: OperationDeps, state: Running, wave: WaveState, observed: ObservedJob[]): boolean => {
+  const jobs = jobsOf(wave);
+  if (jobs.length === 0 || jobs.some((job) => !observed.some((seen) => seen.jobId === job.drsJobId))) return false;
+  return jobs.every((job) => {
+    const seen = observed.find((candidate) => candidate.jobId === job.drsJobId) as ObservedJob;
+    const age = Date.parse(deps.now()) - Date.parse(seen.observedAt);
+    if (!(age >= -OBSERVATION_CLOCK_SKEW_MS && age <= OBSERVATION_MAX_AGE_MS)) return false;
+    const decision = decide(observation(deps, wave, { jobId: seen.jobId, status: seen.status, servers: seen.servers }), state);
+    return decision.ok && decision.events.length === 0;
+  });
 };
 
-/** A claimed start whose claimant vanished: adopt its DRS job if there is one, else claim again. */
+/**
+ * A claimed start whose claimant vanished: adopt the DRS jobs it created for the wave's parts, and if a
+ * part still has none, give the claim up so that the next poll claims the rest again.
+ */
 const recoverStart = async (deps: OperationDeps, state: Running, wave: WaveState): Promise<CommandOutcome | undefined> => {
   const claimedAt = wave.startRequestedAt ?? state.lastEventAt;
   if (Date.parse(deps.now()) - Date.parse(claimedAt) < WAVE_START_LEASE_MS) return undefined;
-  const drs = await deps.drs();
-  const jobs: RecoveryJob[] = await drs.findJobsByTags(
-    waveTags(state.executionId, state.planId, wave.waveNumber),
-    claimedAt,
-    state.accountContext,
-  );
-  const job = jobs[0];
-  if (job) {
-    deps.log.warn('Adopting a DRS job whose start was not recorded', { waveNumber: wave.waveNumber, drsJobId: job.jobId });
-    return handleCommand(deps.store, state.executionId, () => ({
-      type: 'RecordWaveStarted',
-      waveNumber: wave.waveNumber,
-      drsJobId: job.jobId,
-      servers: job.servers,
-      at: deps.now(),
-    }));
-  }
+  const adopted = await adoptWaveJobs(deps, state, wave.waveNumber, state.startTime);
+  const after = adopted.state.waves[wave.waveNumber - 1];
+  if (adopted.stopped || after?.status !== 'STARTING') return adopted.outcome;
   return handleCommand(deps.store, state.executionId, () => ({
     type: 'ReclaimWaveStart',
     waveNumber: wave.waveNumber,
@@ -117,7 +125,7 @@ const step = async (
   deps: OperationDeps,
   loaded: LoadedExecution,
   state: Running,
-  observed: ObservedJob | undefined,
+  observed: ObservedJob[] | undefined,
 ): Promise<CommandOutcome | undefined> => {
   const wave = waveInFlight(state);
   if (wave?.status === 'IN_PROGRESS') {
@@ -162,7 +170,8 @@ export const poll = async (deps: OperationDeps, input: PollInput): Promise<Opera
 
   if (state.status === 'RUNNING') {
     try {
-      const outcome = await step(deps, found.loaded, state, input.observation);
+      const observed = input.observations ?? (input.observation ? [input.observation] : undefined);
+      const outcome = await step(deps, found.loaded, state, observed);
       if (outcome) {
         latest = undefined;
         // A refusal here means another driver moved the execution first: its state is the answer.
@@ -173,9 +182,11 @@ export const poll = async (deps: OperationDeps, input: PollInput): Promise<Opera
         state = reacted;
       }
     } catch (error) {
-      // DRS throttling or outage: the ledger is unchanged and the next poll tries again.
+      // DRS throttling or outage, or a ledger write that failed: the next poll tries again.
       pollError = asPollError(error);
-      deps.log.warn('Poll could not read DRS', { ...pollError });
+      // Logger reserves `message`: the error's own words go under `error`.
+      const { message, ...rest } = pollError;
+      deps.log.warn(pollError.source === 'drs' ? 'Poll could not read DRS' : 'Poll could not record in the ledger', { ...rest, error: message });
     }
     if (state.status === 'RUNNING' && allWavesCompleted(state)) {
       // The last wave just completed: finalize on the head this poll wrote, without reading it again.

@@ -71,6 +71,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
       executionType: input.executionType,
       initiatedBy: input.initiatedBy,
       ...(input.accountContext ? { accountContext: input.accountContext } : {}),
+      serversPerJob: deps.config.serversPerJob,
       at: startedAt,
     }));
   } catch (error) {

@@ -15,7 +15,8 @@ export interface ObservedJob {
 export interface PollTarget {
   executionId: string;
   planId: string;
-  observation?: ObservedJob;
+  /** Every DRS job of the wave in progress, as find saw them. */
+  observations?: ObservedJob[];
 }
 
 /** Fans find out to one asynchronous poll per execution (Lambda InvocationType Event). */

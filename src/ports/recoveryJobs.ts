@@ -5,6 +5,8 @@ export interface RecoveryJob {
   status: DrsJobStatus;
   servers: ServerObservation[];
   tags: Record<string, string>;
+  /** DRS's creationDateTime: of two jobs for one part, the earlier is the one a claim started. */
+  createdAt?: string;
 }
 
 /** A DRS failure, classified so the domain can tell a retry from a dead end. */
@@ -14,6 +16,8 @@ export class RecoveryJobsError extends Error {
     message: string,
     readonly retryable: boolean,
     readonly retryAfterSeconds?: number,
+    /** Refused for lack of room (a quota on work in progress, servers busy in another job): wait, do not count. */
+    readonly waitingForCapacity = false,
   ) {
     super(message);
     this.name = 'RecoveryJobsError';

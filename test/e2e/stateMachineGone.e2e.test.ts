@@ -25,7 +25,11 @@ describe('resume after the state machine is gone', () => {
     const started = await invoke(stack, { operation: 'start_execution', planId: plan.planId, executionType: 'DRILL', initiatedBy: 'e2e' });
     const executionId = started.executionId as string;
     await waitFor(stack, executionId, (details) => details.status === 'PAUSED', 90_000);
-    for (let i = 0; i < 750 && stack.sfn.waitingTasks() === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    // Parked: the task waits on its token, and wait_for_resume has stored it (on a loaded machine the
+    // second can come well after the first, and a resume before it finds no state machine to release).
+    for (let i = 0; i < 750 && (stack.sfn.waitingTasks() === 0 || !(await stack.deps.resumeTokens.get(executionId))); i += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
     expect(stack.sfn.waitingTasks()).toBe(1);
 
     const sfn = new SFNClient({ endpoint: stack.endpoints.sfn, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });

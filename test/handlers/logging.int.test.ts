@@ -39,3 +39,44 @@ describe('handler logs', () => {
     for (const text of everything) expect(text).not.toContain('secret-task-token');
   });
 });
+
+describe('a poll that cannot finish its step', () => {
+  let world: DrillWorld;
+  beforeEach(async () => {
+    world = await startDrillWorld();
+    await world.loadPlans(withPauseBefore([3]));
+  });
+  afterEach(() => world.stop());
+
+  const started = async () => {
+    const response = await world.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops' });
+    return response.executionId as string;
+  };
+  const warnings = (message: string) => world.harness.logLines.filter((line) => line.message === message);
+
+  it('logs DRS\'s own error text under `error`, labelled as a DRS read', async () => {
+    const executionId = await started();
+    world.drs.faults.apply({ throttle: { count: 20, operations: ['DescribeJobs'] } });
+    world.clock.advance(30_000);
+    const response = await world.call({ operation: 'poll', executionId, planId: PLAN_ID });
+    expect(response).toMatchObject({ statusCode: 200, status: 'RUNNING', pollError: { source: 'drs', code: 'ThrottlingException' } });
+    const [line] = warnings('Poll could not read DRS');
+    expect(line).toMatchObject({ source: 'drs', code: 'ThrottlingException', error: expect.stringMatching(/\S/) });
+    expect(line?.error).toBe((response.pollError as { message: string }).message);
+  });
+
+  it('labels a failure to write the ledger as such, with its text, not as a DRS read', async () => {
+    const executionId = await started();
+    const store = world.harness.deps.store;
+    store.append = async () => {
+      throw Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ProvisionedThroughputExceededException' });
+    };
+    world.clock.advance(120_000);
+    const response = await world.call({ operation: 'poll', executionId, planId: PLAN_ID });
+    expect(response).toMatchObject({ statusCode: 200, pollError: { source: 'ledger', code: 'ProvisionedThroughputExceededException' } });
+    expect(warnings('Poll could not read DRS')).toEqual([]);
+    expect(warnings('Poll could not record in the ledger')).toEqual([
+      expect.objectContaining({ source: 'ledger', code: 'ProvisionedThroughputExceededException', error: 'Throughput exceeds the current capacity of your table' }),
+    ]);
+  });
+});

@@ -85,7 +85,7 @@ describe('a drill driven by poll', () => {
     const waveFailed = events.find((event) => event.type === 'WaveFailed');
     expect(waveFailed?.data).toMatchObject({
       waveNumber: 2,
-      failedServers: [expect.objectContaining({ serverId: failing, launchStatus: 'FAILED', failureReason: 'InsufficientInstanceCapacity in us-east-1a' })],
+      failedServers: [{ serverId: failing, launchStatus: 'FAILED' }],
     });
     expect(events.at(-1)?.type === 'NotificationSent' || events.at(-2)?.type === 'ExecutionFailed').toBe(true);
 

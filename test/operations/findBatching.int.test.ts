@@ -60,7 +60,7 @@ describe('find batches DescribeJobs for its polls', () => {
     expect(invoked).toHaveLength(1_200);
     const byId = new Map(seeded.map((execution) => [execution.executionId, execution]));
     for (const target of invoked) {
-      expect(target.observation?.jobId).toBe(byId.get(target.executionId)?.jobId);
+      expect(target.observations?.map((seen) => seen.jobId)).toEqual([byId.get(target.executionId)?.jobId]);
       expect(Buffer.byteLength(JSON.stringify({ operation: 'poll', ...target }))).toBeLessThan(2_048);
     }
 
@@ -75,7 +75,7 @@ describe('find batches DescribeJobs for its polls', () => {
     world.drs.stats.reset();
     expect(await world.harness.call({ operation: 'find' })).toMatchObject({ statusCode: 200, executionsFound: 3 });
     expect(describeJobsCalls()).toBe(0);
-    expect(invoked.every((target) => target.observation === undefined)).toBe(true);
+    expect(invoked.every((target) => target.observations === undefined)).toBe(true);
     await runPolls();
     expect(describeJobsCalls()).toBe(3);
   });
@@ -119,7 +119,7 @@ describe('find reads the jobs of each account apart', () => {
     const waves = executions.map(({ executionId }, index) => ({
       executionId,
       waveNumber: 1,
-      drsJobId: `drsjob-0000000000000000${index}`,
+      drsJobIds: [`drsjob-0000000000000000${index}`],
       ...(executionId.startsWith('exec-b') ? { accountContext: accountB } : {}),
     }));
     const calls: Array<{ jobIds: string[]; accountId: string | undefined }> = [];
@@ -142,6 +142,6 @@ describe('find reads the jobs of each account apart', () => {
       { jobIds: ['drsjob-00000000000000000', 'drsjob-00000000000000001'], accountId: undefined },
       { jobIds: ['drsjob-00000000000000002'], accountId: '222222222222' },
     ]);
-    expect(targets.map((target) => target.observation?.jobId)).toEqual(waves.map((wave) => wave.drsJobId));
+    expect(targets.map((target) => target.observations?.map((seen) => seen.jobId))).toEqual(waves.map((wave) => wave.drsJobIds));
   });
 });

@@ -1,5 +1,4 @@
 import {
-  DescribeJobLogItemsCommand,
   DescribeJobsCommand,
   DescribeSourceServersCommand,
   DrsClient,
@@ -7,10 +6,12 @@ import {
   StartRecoveryCommand,
 } from '@aws-sdk/client-drs';
 import type { AccountContext, DrsJobStatus, LaunchStatus, ServerObservation } from '../../domain/execution';
-import { DRS_JOB_STATUSES, LAUNCH_STATUSES } from '../../domain/execution';
+import { DRS_JOB_STATUSES, LAUNCH_STATUSES, MAX_HOSTNAME_BYTES } from '../../domain/execution';
+import { boundText } from '../../domain/text';
 import { AppConfig, clientOptions } from '../../config';
 import { RecoveryJob, RecoveryJobs, RecoveryJobsError, StartRecoveryRequest } from '../../ports/recoveryJobs';
 import { AssumeRoleError, CrossAccountCredentials } from './assumeRole';
+import { addFailureReasons } from './drsFailureReasons';
 
 /** DescribeJobs accepts up to 1,000 job ids in one filter. */
 const MAX_JOB_IDS_PER_CALL = 1000;
@@ -40,11 +41,14 @@ const toRecoveryJobsError = (error: unknown): RecoveryJobsError => {
   // No HTTP status: no answer at all (connection refused or reset, a timeout). DRS may or may not have
   // acted; a retried wave start first looks for a job with the wave's tags, so retrying is safe.
   const noAnswer = status === 0;
+  // No room in DRS: a slot frees when a job ends, minutes from now; the wave waits without spending attempts.
+  const waitingForCapacity = isInFlightQuota(error, name) || name === 'ConflictException';
   return new RecoveryJobsError(
     name,
     message,
-    RETRYABLE.has(name) || isInFlightQuota(error, name) || noAnswer || status >= 500 || status === 429,
+    RETRYABLE.has(name) || waitingForCapacity || noAnswer || status >= 500 || status === 429,
     Number.isFinite(retryAfter) ? retryAfter : undefined,
+    waitingForCapacity,
   );
 };
 
@@ -66,6 +70,7 @@ const toRecoveryJob = (job: Job): RecoveryJob => ({
     return observation;
   }),
   tags: job.tags ?? {},
+  ...(job.creationDateTime ? { createdAt: job.creationDateTime } : {}),
 });
 
 const chunks = <T>(items: T[], size: number): T[][] =>
@@ -124,34 +129,10 @@ export class DrsRecoveryJobs implements RecoveryJobs {
           nextToken = output.nextToken;
         } while (nextToken);
       }
-      for (const job of jobs.values()) await this.addFailureReasons(job, account);
+      for (const job of jobs.values()) await addFailureReasons(this.client(account), job);
       return jobs;
     } catch (error) {
       throw toRecoveryJobsError(error);
-    }
-  }
-
-  /**
-   * DescribeJobs says a server FAILED but not why; the job's log does (LAUNCH_FAILED with rawError).
-   * Read only for jobs with failed servers that have no reason yet.
-   */
-  private async addFailureReasons(job: RecoveryJob, account?: AccountContext): Promise<void> {
-    const failed = job.servers.filter((server) => server.launchStatus === 'FAILED' && !server.failureReason);
-    if (failed.length === 0) return;
-    const reasons = new Map<string, string>();
-    let nextToken: string | undefined;
-    do {
-      const output = await this.client(account).send(new DescribeJobLogItemsCommand({ jobID: job.jobId, maxResults: 1000, nextToken }));
-      for (const item of output.items ?? []) {
-        const serverId = item.eventData?.sourceServerID;
-        const rawError = item.eventData?.rawError;
-        if (item.event === 'LAUNCH_FAILED' && serverId && rawError) reasons.set(serverId, rawError);
-      }
-      nextToken = output.nextToken;
-    } while (nextToken);
-    for (const server of failed) {
-      const reason = reasons.get(server.serverId);
-      if (reason) server.failureReason = reason;
     }
   }
 
@@ -186,7 +167,8 @@ export class DrsRecoveryJobs implements RecoveryJobs {
           );
           for (const server of output.items ?? []) {
             const hostname = server.sourceProperties?.identificationHints?.hostname;
-            if (server.sourceServerID && hostname) names.set(server.sourceServerID, hostname);
+            // Identification hints are whatever the source machine reported: bounded before the ledger keeps them.
+            if (server.sourceServerID && hostname) names.set(server.sourceServerID, boundText(hostname, MAX_HOSTNAME_BYTES));
           }
           nextToken = output.nextToken;
         } while (nextToken);

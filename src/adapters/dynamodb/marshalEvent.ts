@@ -1,7 +1,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import type { ExecutionEvent, ExecutionState } from '../../domain/execution';
+import { ExecutionEvent, ExecutionState, snapshotOf } from '../../domain/execution';
 import type { StoredEvent } from '../../ports/executionEventStore';
 import { EXECUTION_START_MARKER } from './keys';
 
@@ -24,7 +24,7 @@ export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState): It
       data: event.data,
       prevHash,
       hash,
-      state: gzipSync(Buffer.from(JSON.stringify(stateAfter), 'utf8')),
+      state: gzipSync(Buffer.from(JSON.stringify(snapshotOf(stateAfter)), 'utf8')),
       ...(event.type === 'ExecutionStarted' ? { executionStart: EXECUTION_START_MARKER } : {}),
     },
     MARSHALL_OPTIONS,

@@ -14,10 +14,17 @@ export interface StartExecution extends Timed {
   executionType: ExecutionType;
   initiatedBy: Actor;
   accountContext?: AccountContext;
+  /** DRS's servers-per-job quota as configured (default DEFAULT_SERVERS_PER_JOB). */
+  serversPerJob?: number;
 }
 export interface AttachStateMachine extends Timed {
   type: 'AttachStateMachine';
   executionArn: string;
+  /**
+   * Which run of the execution's state machine this is: 0 (or absent) for the one start_execution starts, n for
+   * the one the state machine continued as new n times (to stay under Step Functions' history quota).
+   */
+  generation?: number;
 }
 /** Act at a wave boundary: cancel if asked, pause if due, otherwise claim the next wave's start. */
 export interface Advance extends Timed {
@@ -28,6 +35,8 @@ export interface RecordWaveStarted extends Timed {
   waveNumber: number;
   drsJobId: string;
   servers: ServerObservation[];
+  /** Which of the wave's jobs (1-based; default 1). */
+  part?: number;
 }
 export interface RecordWaveStartFailure extends Timed {
   type: 'RecordWaveStartFailure';
@@ -35,6 +44,13 @@ export interface RecordWaveStartFailure extends Timed {
   error: ErrorInfo;
   /** Throttling, 5xx and busy servers are worth another attempt; validation errors are not. */
   retryable: boolean;
+  /** Which of the wave's jobs failed to start (1-based; default 1). */
+  part?: number;
+  /**
+   * DRS refused for lack of room (its concurrent-jobs or servers-in-jobs quota, or servers still busy in
+   * another job): the wave waits for a slot without spending its start attempts, up to MAX_CAPACITY_WAIT_MS.
+   */
+  waitingForCapacity?: boolean;
 }
 /** Take over a wave start whose claimant vanished (its lease expired and DRS has no job for it). */
 export interface ReclaimWaveStart extends Timed {
@@ -44,8 +60,15 @@ export interface ReclaimWaveStart extends Timed {
 export interface ObserveWave extends Timed {
   type: 'ObserveWave';
   waveNumber: number;
+  /** The job observed (default: the wave's first job). */
+  drsJobId?: string;
   drsJobStatus: DrsJobStatus;
   servers: ServerObservation[];
+  /**
+   * DRS may report a job COMPLETED while some of its servers still read PENDING or IN_PROGRESS: such a
+   * wave is kept open this long after its jobs were first seen COMPLETED (0 or absent: not at all).
+   */
+  completionGraceMs?: number;
 }
 export interface RequestPause extends Timed {
   type: 'RequestPause';

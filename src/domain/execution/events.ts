@@ -23,8 +23,27 @@ export interface ServerObservation {
   recoveryInstanceId?: string;
   /** From DescribeSourceServers when the wave starts; DescribeJobs does not carry it. */
   hostname?: string;
-  /** DRS's words when a launch fails, kept for the evidence report. */
+  /** DRS's words when a launch fails, kept for the evidence report: at most MAX_FAILURE_REASON_BYTES. */
   failureReason?: string;
+  /** Where DRS keeps the whole text, and its digest: set when the text came from a job log. */
+  failureReasonRef?: FailureReasonRef;
+}
+
+/** DRS's rawError runs to 65,536 characters; the ledger keeps this many UTF-8 bytes of it. */
+export const MAX_FAILURE_REASON_BYTES = 512;
+/** Hostnames come from DRS (identification hints): the ledger keeps this many UTF-8 bytes. */
+export const MAX_HOSTNAME_BYTES = 128;
+
+/** Identifies DRS's full failure text: an auditor matches it against the job log by its digest. */
+export interface FailureReasonRef {
+  /** SHA-256 (hex) of the full text as DRS returned it. */
+  sha256: string;
+  /** Size of the full text in UTF-8 bytes. */
+  bytes: number;
+  drsJobId: string;
+  /** The job-log event that carried the text: LAUNCH_FAILED, SNAPSHOT_FAIL, CONVERSION_FAIL, ... */
+  logEvent: string;
+  logDateTime?: string;
 }
 
 export type ExecutionStarted = EventEnvelope<
@@ -35,25 +54,39 @@ export type ExecutionStarted = EventEnvelope<
     executionType: ExecutionType;
     initiatedBy: string;
     accountContext?: AccountContext;
+    /**
+     * DRS launches at most this many servers in one job: a larger wave is started as several jobs, each
+     * claimed and recorded on its own. Absent in early ledgers, whose waves were always one job.
+     */
+    serversPerJob?: number;
   }
 >;
-export type StateMachineAttached = EventEnvelope<'StateMachineAttached', { executionArn: string }>;
+/** A state machine that continued as new (generation 1, 2...) names the run it took over from. */
+export type StateMachineAttached = EventEnvelope<
+  'StateMachineAttached',
+  { executionArn: string; generation?: number; previousExecutionArn?: string; reason?: 'CONTINUED_AS_NEW' }
+>;
 /** A driver claimed the start of a wave: only the writer of this event calls DRS StartRecovery. */
 export type WaveStartRequested = EventEnvelope<'WaveStartRequested', { waveNumber: number; attempt: number }>;
+/** One DRS job of a wave is on record: `part` (1-based, absent means 1) says which slice of its servers. */
 export type WaveStarted = EventEnvelope<
   'WaveStarted',
-  { waveNumber: number; drsJobId: string; servers: ServerObservation[] }
+  { waveNumber: number; drsJobId: string; servers: ServerObservation[]; part?: number }
 >;
 export type WaveStartFailed = EventEnvelope<
   'WaveStartFailed',
-  { waveNumber: number; attempt: number; error: ErrorInfo; retryable: boolean }
+  { waveNumber: number; attempt: number; error: ErrorInfo; retryable: boolean; part?: number; waitingForCapacity?: true }
 >;
-/** A DescribeJobs observation that changed something; `servers` holds only the servers that changed. */
+/**
+ * A DescribeJobs observation of one of the wave's jobs that changed something; `servers` holds only the
+ * servers that changed. `drsJobId` is absent in early ledgers, whose waves had one job.
+ */
 export type WavePolled = EventEnvelope<
   'WavePolled',
-  { waveNumber: number; drsJobStatus: DrsJobStatus; servers: ServerObservation[] }
+  { waveNumber: number; drsJobStatus: DrsJobStatus; servers: ServerObservation[]; drsJobId?: string }
 >;
 export type WaveCompleted = EventEnvelope<'WaveCompleted', { waveNumber: number }>;
+/** `failedServers` name the servers and their status; their reasons are on the WavePolled that saw them fail. */
 export type WaveFailed = EventEnvelope<
   'WaveFailed',
   { waveNumber: number; reason: string; failedServers: ServerObservation[] }

@@ -1,6 +1,7 @@
 import { assertNever } from './assertNever';
 import type { ExecutionEvent, ServerObservation } from './events';
-import type { ExecutionCore, ExecutionState, ServerState, StartedExecution, WaveState } from './state';
+import { ExecutionCore, ExecutionState, jobCount, jobsOf, ServerState, StartedExecution, WaveJob, WaveState } from './state';
+import type { DrsJobStatus } from './vocabulary';
 
 /** A ledger that skips or repeats a seq cannot be folded: it is reported, never silently absorbed. */
 export class LedgerSequenceError extends Error {
@@ -31,6 +32,20 @@ const applyObservations = (servers: ServerState[], observed: ServerObservation[]
   });
 };
 
+const JOB_PROGRESS: Record<DrsJobStatus, number> = { PENDING: 0, STARTED: 1, COMPLETED: 2 };
+
+/** A wave is as far as its least advanced job; a job not yet started counts as PENDING. */
+const waveJobStatus = (jobs: readonly WaveJob[], expected: number): DrsJobStatus => {
+  if (jobs.length < expected) return 'PENDING';
+  return jobs.reduce<DrsJobStatus>(
+    (least, job) => (JOB_PROGRESS[job.drsJobStatus] < JOB_PROGRESS[least] ? job.drsJobStatus : least),
+    'COMPLETED',
+  );
+};
+
+const observeJob = (job: WaveJob, status: DrsJobStatus, at: string): WaveJob =>
+  status === 'COMPLETED' && job.completedAt === undefined ? { ...job, drsJobStatus: status, completedAt: at } : { ...job, drsJobStatus: status };
+
 const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }>): StartedExecution => {
   const { plan, executionType, initiatedBy, accountContext } = event.data;
   const core: ExecutionCore = {
@@ -55,6 +70,7 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
     notifiedSeqs: [],
   };
   if (accountContext) core.accountContext = accountContext;
+  if (event.data.serversPerJob !== undefined) core.serversPerJob = event.data.serversPerJob;
   if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
   return { ...core, status: 'RUNNING' };
 };
@@ -84,8 +100,11 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
   switch (event.type) {
     case 'ExecutionStarted':
       throw new Error(`Execution ${event.executionId} started twice (seq ${event.seq})`);
-    case 'StateMachineAttached':
-      return { ...state, ...core, executionArn: event.data.executionArn };
+    case 'StateMachineAttached': {
+      const { generation } = event.data;
+      const { stateMachineGeneration: _replaced, ...rest } = { ...state, ...core };
+      return { ...rest, executionArn: event.data.executionArn, ...(generation ? { stateMachineGeneration: generation } : {}) };
+    }
     case 'WaveStartRequested':
       return {
         ...state,
@@ -98,20 +117,34 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
           startRequestedAt: event.occurredAt,
         })),
       };
-    case 'WaveStarted':
+    case 'WaveStarted': {
+      const { waveNumber, drsJobId, part = 1 } = event.data;
       return {
         ...state,
         ...core,
-        // An earlier attempt's start failure no longer describes a wave that did start.
-        waves: updateWave(core, event.data.waveNumber, ({ failureReason: _previousAttempt, ...wave }) => ({
-          ...wave,
-          status: 'IN_PROGRESS',
-          drsJobId: event.data.drsJobId,
-          drsJobStatus: 'PENDING',
-          startTime: event.occurredAt,
-          servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
-        })),
+        waves: updateWave(core, waveNumber, (wave) => {
+          // An earlier attempt's start failure no longer describes a wave that did start.
+          const { failureReason: _previousAttempt, ...rest } = wave;
+          const known = jobsOf(wave);
+          const jobs = known.some((job) => job.part === part)
+            ? known
+            : [...known, { part, drsJobId, drsJobStatus: 'PENDING' as const }].sort((a, b) => a.part - b.part);
+          const allStarted = jobs.length >= jobCount(core, wave);
+          const { waitingForCapacitySince: _waitOver, ...started } = rest;
+          return {
+            ...started,
+            // Until every job is on record the claim stands; recording one renews its lease.
+            status: allStarted ? 'IN_PROGRESS' : 'STARTING',
+            ...(allStarted ? {} : { startRequestedAt: event.occurredAt }),
+            jobs,
+            drsJobId: jobs[0]?.drsJobId ?? drsJobId,
+            drsJobStatus: waveJobStatus(jobs, jobCount(core, wave)),
+            startTime: wave.startTime ?? event.occurredAt,
+            servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
+          };
+        }),
       };
+    }
     case 'WaveStartFailed':
       return {
         ...state,
@@ -120,6 +153,9 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
           ...wave,
           status: 'PENDING',
           failureReason: `${event.data.error.code}: ${event.data.error.message}`,
+          ...(event.data.waitingForCapacity
+            ? { capacityWaits: (wave.capacityWaits ?? 0) + 1, waitingForCapacitySince: wave.waitingForCapacitySince ?? event.occurredAt }
+            : {}),
         })),
       };
     case 'WavePolled':
@@ -127,11 +163,17 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
         ...state,
         ...core,
         lastPolledAt: event.occurredAt,
-        waves: updateWave(core, event.data.waveNumber, (wave) => ({
-          ...wave,
-          drsJobStatus: event.data.drsJobStatus,
-          servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
-        })),
+        waves: updateWave(core, event.data.waveNumber, (wave) => {
+          const known = jobsOf(wave);
+          const observed = event.data.drsJobId ?? known[0]?.drsJobId;
+          const jobs = known.map((job) => (job.drsJobId === observed ? observeJob(job, event.data.drsJobStatus, event.occurredAt) : job));
+          return {
+            ...wave,
+            jobs,
+            drsJobStatus: waveJobStatus(jobs, jobCount(core, wave)),
+            servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
+          };
+        }),
       };
     case 'WaveCompleted':
       return {

@@ -6,3 +6,4 @@ export * from './rejections';
 export * from './evolve';
 export * from './decide';
 export * from './summary';
+export * from './snapshot';

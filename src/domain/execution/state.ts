@@ -1,4 +1,19 @@
-import type { AccountContext, Actor, ExecutionType, LaunchStatus, WaveStatus } from './vocabulary';
+import type { AccountContext, Actor, DrsJobStatus, ExecutionType, LaunchStatus, WaveStatus } from './vocabulary';
+
+/** DRS's user guide: 100 source servers per launch (quota "Max source servers in a single Job"). */
+export const DEFAULT_SERVERS_PER_JOB = 100;
+/** StartRecovery's `sourceServers` takes at most 200 items: no quota raises a job above it. */
+export const MAX_SERVERS_PER_JOB = 200;
+
+/** One DRS job of a wave, as the ledger recorded it. */
+export interface WaveJob {
+  /** Which slice of the wave's servers (1-based): servers (part-1)*serversPerJob onward. */
+  part: number;
+  drsJobId: string;
+  drsJobStatus: DrsJobStatus;
+  /** When the ledger first saw the job COMPLETED. */
+  completedAt?: string;
+}
 
 export interface ServerState {
   serverId: string;
@@ -19,9 +34,18 @@ export interface WaveState {
   status: WaveStatus;
   /** How many times a driver claimed this wave's start. */
   startAttempts: number;
+  /** When the claim was made, or renewed by the claimant recording one of the wave's jobs. */
   startRequestedAt?: string;
+  /** The wave's first job (the contract's one job per wave). */
   drsJobId?: string;
+  /** The least advanced of the wave's jobs; PENDING while a job is yet to start. */
   drsJobStatus?: 'PENDING' | 'STARTED' | 'COMPLETED';
+  /** The jobs recorded so far, by part. Absent in snapshots of early ledgers: see jobsOf. */
+  jobs?: WaveJob[];
+  /** Start attempts DRS refused for lack of room: they do not count against MAX_WAVE_START_ATTEMPTS. */
+  capacityWaits?: number;
+  /** Since when the wave has waited for room in DRS without starting a job. */
+  waitingForCapacitySince?: string;
   startTime?: string;
   endTime?: string;
   failureReason?: string;
@@ -43,6 +67,8 @@ export interface ExecutionCore {
   initiatedBy: string;
   accountContext?: AccountContext;
   rtoTargetMinutes?: number;
+  /** Servers per DRS job; absent in early ledgers (one job per wave, at most MAX_SERVERS_PER_JOB). */
+  serversPerJob?: number;
   /** seq of the last event folded in. */
   version: number;
   startTime: string;
@@ -51,6 +77,8 @@ export interface ExecutionCore {
   currentWave: number;
   waves: WaveState[];
   executionArn?: string;
+  /** executionArn's generation when above 0: its state machine continued as new that many times. */
+  stateMachineGeneration?: number;
   lastPolledAt?: string;
   pauseRequest?: OperatorRequest;
   cancelRequest?: OperatorRequest;
@@ -113,3 +141,25 @@ export const nextPendingWave = (state: ExecutionCore): WaveState | undefined =>
 
 export const allWavesCompleted = (state: ExecutionCore): boolean =>
   state.waves.every((wave) => wave.status === 'COMPLETED');
+
+export const serversPerJobOf = (core: Pick<ExecutionCore, 'serversPerJob'>): number => core.serversPerJob ?? MAX_SERVERS_PER_JOB;
+
+/** How many DRS jobs the wave takes. */
+export const jobCount = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: Pick<WaveState, 'servers'>): number =>
+  Math.max(1, Math.ceil(wave.servers.length / serversPerJobOf(core)));
+
+/** The wave's servers that `part` launches. */
+export const serversOfPart = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: Pick<WaveState, 'servers'>, part: number): ServerState[] => {
+  const size = serversPerJobOf(core);
+  return wave.servers.slice((part - 1) * size, part * size);
+};
+
+/** The wave's recorded jobs; a snapshot written before waves had several jobs holds only drsJobId. */
+export const jobsOf = (wave: WaveState): WaveJob[] =>
+  wave.jobs ?? (wave.drsJobId ? [{ part: 1, drsJobId: wave.drsJobId, drsJobStatus: wave.drsJobStatus ?? 'PENDING' }] : []);
+
+/** Parts of the wave with no job on record yet, in order. */
+export const partsWithoutJob = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState): number[] => {
+  const recorded = new Set(jobsOf(wave).map((job) => job.part));
+  return Array.from({ length: jobCount(core, wave) }, (_, index) => index + 1).filter((part) => !recorded.has(part));
+};

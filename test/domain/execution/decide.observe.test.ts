@@ -141,7 +141,8 @@ describe('given wave 1 in progress (its DRS job PENDING)', () => {
             type: 'WaveFailed',
             data: {
               waveNumber: 1,
-              failedServers: [failedDb2],
+              // The reason is on the WavePolled above; WaveFailed names the server only.
+              failedServers: [{ serverId: DB_2, launchStatus }],
               reason: `1 of 2 servers failed to launch (${DB_2} ${launchStatus}: ${LAUNCH_FAILED})`,
             },
           },

@@ -66,7 +66,7 @@ describe('given no execution', () => {
     const { events } = given([])
       .when(start({ executionType: 'RECOVERY', accountContext }))
       .thenEmits([{ type: 'ExecutionStarted', data: { executionType: 'RECOVERY', accountContext } }, { type: 'WaveStartRequested' }]);
-    expect(events[0]?.data).toEqual({ plan: samplePlan, executionType: 'RECOVERY', initiatedBy: OPERATOR, accountContext });
+    expect(events[0]?.data).toEqual({ plan: samplePlan, executionType: 'RECOVERY', initiatedBy: OPERATOR, accountContext, serversPerJob: 100 });
   });
 
   it('StartExecution pauses at once when wave 1 pauses before', () => {

@@ -1,0 +1,143 @@
+/**
+ * Every ledger item fits DynamoDB's 400 KB for every plan the validator accepts, whatever DRS returns:
+ * whole executions of the largest plans are decided with incompressible texts at their bounds (4-byte
+ * characters in names, random hostnames, 2 KB failure reasons on every server of a wave) and every item
+ * the store would write is measured the way DynamoDB measures it.
+ */
+import {
+  decide,
+  ExecutionCommand,
+  ExecutionEvent,
+  ExecutionState,
+  evolve,
+  initialState,
+  jobsOf,
+  serversOfPart,
+  partsWithoutJob,
+  ServerObservation,
+} from '../../../src/domain/execution';
+import { chainEvents } from '../../../src/domain/ledger';
+import { MAX_NAME_LENGTH, MAX_SERVERS_PER_PLAN, MAX_SERVERS_PER_WAVE, MAX_WAVES, RecoveryPlan, validatePlan } from '../../../src/domain/plan';
+import { dynamoItemBytes } from '../../../src/adapters/dynamodb/itemSize';
+import { assertLedgerItemFits, LedgerItemTooLargeError, MAX_LEDGER_ITEM_BYTES } from '../../../src/adapters/dynamodb/ledgerItemSize';
+import { toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
+
+/** A small deterministic generator: the worst case must be the same in every run. */
+const prng = (seed: number) => () => {
+  // mulberry32
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+};
+const random = prng(42);
+const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const alnum = (length: number): string => Array.from({ length }, () => ALNUM[Math.floor(random() * ALNUM.length)]).join('');
+/** Code points above U+FFFF: 4 UTF-8 bytes each, and random, so gzip gains little. */
+const astral = (length: number): string =>
+  Array.from({ length }, () => String.fromCodePoint(0x20000 + Math.floor(random() * 0xa000))).join('');
+
+const planOf = (waves: number, serversPerWave: number): RecoveryPlan => ({
+  planId: 'plan-largest',
+  planName: astral(MAX_NAME_LENGTH),
+  rtoTargetMinutes: 240,
+  waves: Array.from({ length: waves }, (_, wave) => ({
+    waveName: astral(MAX_NAME_LENGTH),
+    sourceServerIds: Array.from({ length: serversPerWave }, () => `s-${alnum(17)}`),
+    pauseBeforeWave: wave % 2 === 1,
+  })),
+});
+
+interface Measured {
+  largest: number;
+  largestType: string;
+  items: number;
+}
+
+/** Decides a whole execution, failing its last wave with long reasons on every server; measures every item. */
+const runWorstCase = (plan: RecoveryPlan): Measured => {
+  let state: ExecutionState = initialState();
+  let headHash: string | undefined;
+  let minute = 0;
+  const measured: Measured = { largest: 0, largestType: '', items: 0 };
+  const at = () => new Date(Date.UTC(2026, 0, 1) + (minute += 1) * 60_000).toISOString();
+  const apply = (command: ExecutionCommand): ExecutionEvent[] => {
+    const decision = decide(command, state);
+    if (!decision.ok) throw new Error(`${command.type} refused: ${JSON.stringify(decision.rejection)}`);
+    for (const link of chainEvents(headHash, decision.events)) {
+      state = evolve(state, link.event);
+      const item = toEventItem(link, state);
+      assertLedgerItemFits(item, link);
+      const bytes = dynamoItemBytes(item);
+      measured.items += 1;
+      if (bytes > measured.largest) Object.assign(measured, { largest: bytes, largestType: link.event.type });
+      headHash = link.hash;
+    }
+    return decision.events;
+  };
+  apply({ type: 'StartExecution', executionId: `exec-${alnum(30)}`, plan, executionType: 'DRILL', initiatedBy: 'change-board@example.com', at: at() });
+  for (let waveNumber = 1; waveNumber <= plan.waves.length; waveNumber += 1) {
+    if (state.status === 'PAUSED') apply({ type: 'Resume', resumedBy: 'approver@example.com', at: at() });
+    if (state.status !== 'RUNNING') throw new Error(`wave ${waveNumber}: execution is ${state.status}`);
+    const last = waveNumber === plan.waves.length;
+    const wave = () => (state.status === 'NOT_STARTED' ? undefined : state.waves[waveNumber - 1]);
+    for (const part of partsWithoutJob(state, wave()!)) {
+      const servers = serversOfPart(state, wave()!, part).map((server): ServerObservation => ({
+        serverId: server.serverId,
+        launchStatus: 'PENDING',
+        hostname: alnum(255),
+      }));
+      apply({ type: 'RecordWaveStarted', waveNumber, part, drsJobId: `drsjob-${alnum(17)}`, servers, at: at() });
+    }
+    for (const job of jobsOf(wave()!)) {
+      const servers = serversOfPart(state, wave()!, job.part).map((server): ServerObservation =>
+        last
+          ? {
+              serverId: server.serverId,
+              launchStatus: 'FAILED',
+              failureReason: `Encoded authorization failure message: ${alnum(2048)}`,
+              failureReasonRef: { sha256: alnum(64), bytes: 2087, drsJobId: job.drsJobId, logEvent: 'LAUNCH_FAILED', logDateTime: at() },
+            }
+          : { serverId: server.serverId, launchStatus: 'LAUNCHED', recoveryInstanceId: `i-${alnum(17)}` },
+      );
+      apply({ type: 'ObserveWave', waveNumber, drsJobId: job.drsJobId, drsJobStatus: 'COMPLETED', servers, at: at() });
+    }
+  }
+  if (state.status === 'RUNNING') apply({ type: 'Finalize', at: at() });
+  expect(state.status).toBe('FAILED');
+  return measured;
+};
+
+describe('ledger items for the largest plans the validator accepts', () => {
+  const shapes: Array<[string, number, number]> = [
+    [`${MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE} waves of ${MAX_SERVERS_PER_WAVE} servers`, MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE, MAX_SERVERS_PER_WAVE],
+    [`${MAX_WAVES} waves of ${MAX_SERVERS_PER_PLAN / MAX_WAVES} servers`, MAX_WAVES, MAX_SERVERS_PER_PLAN / MAX_WAVES],
+  ];
+
+  it.each(shapes)('%s: every item stays under the store\'s limit', (_label, waves, perWave) => {
+    const plan = planOf(waves, perWave);
+    const validation = validatePlan(plan);
+    expect(validation.ok ? [] : validation.issues.slice(0, 3)).toEqual([]);
+    const measured = runWorstCase(plan);
+    // Reported in the closing note and the reliability table.
+    console.info(`${_label}: ${measured.items} items, largest ${Math.round(measured.largest / 1024)} KB (${measured.largestType})`);
+    expect(measured.largest).toBeLessThanOrEqual(MAX_LEDGER_ITEM_BYTES);
+  });
+
+  it('one server more than the plan limit is refused by the validator', () => {
+    const plan = planOf(MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE, MAX_SERVERS_PER_WAVE);
+    plan.waves.push({ waveName: 'one too many', sourceServerIds: [`s-${alnum(17)}`] });
+    const validation = validatePlan(plan);
+    expect(validation.ok).toBe(false);
+    expect(!validation.ok && validation.issues[0]?.message).toContain(`at most ${MAX_SERVERS_PER_PLAN} servers`);
+  });
+
+  it('an item over the limit is refused with the event, its seq and its size named', () => {
+    const event = { executionId: 'exec-1', planId: 'p', seq: 7, type: 'WavePolled', occurredAt: '', actor: 'system', schemaVersion: 1, data: {} };
+    const item = { blob: { S: 'x'.repeat(MAX_LEDGER_ITEM_BYTES) } };
+    expect(() => assertLedgerItemFits(item, { event: event as unknown as ExecutionEvent, prevHash: '', hash: '' })).toThrow(LedgerItemTooLargeError);
+    expect(() => assertLedgerItemFits(item, { event: event as unknown as ExecutionEvent, prevHash: '', hash: '' })).toThrow(
+      /exec-1: WavePolled at seq 7 would be a 351 KB item/,
+    );
+  });
+});
