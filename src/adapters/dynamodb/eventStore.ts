@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient, PutItemCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { ExecutionEvent, evolve, initialState } from '../../domain/execution';
+import { ExecutionEvent, ExecutionState, evolve, initialState } from '../../domain/execution';
 import { chainEvents } from '../../domain/ledger';
 import type {
   AppendResult,
@@ -15,6 +15,11 @@ import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_S
 import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, Item, stateFromEventItem, toEventItem } from './marshalEvent';
 import { putEventInput } from './putEventInput';
+import { assertLedgerItemFits } from './ledgerItemSize';
+
+/** A snapshot written before waves had several jobs: a started wave with its job in drsJobId only. */
+const isPreJobsSnapshot = (state: ExecutionState): boolean =>
+  state.status !== 'NOT_STARTED' && state.waves.some((wave) => wave.drsJobId !== undefined && wave.jobs === undefined);
 
 /** Called with each item right after it is written: locally, the stand-in for the table's stream. */
 export type ItemWrittenListener = (item: Item) => Promise<void>;
@@ -40,7 +45,26 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     );
     const head = output.Items?.[0];
     if (!head) return { state: initialState(), headHash: undefined };
-    return { state: stateFromEventItem(head), headHash: fromEventItem(head).hash };
+    const { event, hash } = fromEventItem(head);
+    const state = stateFromEventItem(head);
+    if (!isPreJobsSnapshot(state)) return { state, headHash: hash };
+    return { state: (await this.refold(event.executionId, event.seq, hash)) ?? state, headHash: hash };
+  }
+
+  /**
+   * The state after events 1..headSeq, folded from the events themselves: for a head written before waves
+   * had several jobs, whose snapshot lacks what evolve has added since (jobs, when each was seen COMPLETED).
+   * Deciding from the fold, the next items store snapshotOf the fold, as every item written now does.
+   * Undefined (the snapshot is used) when the events read do not end at that head.
+   */
+  private async refold(executionId: string, headSeq: number, headHash: string): Promise<ExecutionState | undefined> {
+    const events = await this.read(executionId, { toSeq: headSeq });
+    if (events.length !== headSeq || events.at(-1)?.hash !== headHash) return undefined;
+    try {
+      return events.reduce<ExecutionState>((state, stored) => evolve(state, stored.event), initialState());
+    } catch {
+      return undefined;
+    }
   }
 
   async append(loaded: LoadedExecution, events: readonly ExecutionEvent[]): Promise<AppendResult> {
@@ -50,6 +74,7 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     for (const link of chainEvents(loaded.headHash, events)) {
       state = evolve(state, link.event);
       const item: Item = { ...toEventItem(link, state), [EVENT_ATTRIBUTES.writer]: { S: writer } };
+      assertLedgerItemFits(item, link);
       try {
         await this.client.send(new PutItemCommand(putEventInput(this.tableName, item)));
       } catch (error) {

@@ -1,6 +1,6 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoExecutionEventStore } from '../../../src/adapters/dynamodb/eventStore';
-import { decide, ExecutionCommand, ExecutionEvent, fold, initialState, ObserveWave } from '../../../src/domain/execution';
+import { decide, ExecutionCommand, ExecutionEvent, fold, initialState, ObserveWave, snapshotOf } from '../../../src/domain/execution';
 import { chainEvents } from '../../../src/domain/ledger';
 import { RecoveryPlan } from '../../../src/domain/plan';
 import { handleCommand } from '../../../src/operations/handleCommand';
@@ -58,7 +58,8 @@ describe('DynamoDB execution event store', () => {
     expect(result.ok).toBe(true);
 
     const loaded = await store.load('exec-roundtrip');
-    expect(loaded.state).toEqual(fold(events, initialState()));
+    // The item keeps the state a decision needs (snapshotOf): no hostnames, reasons cut to what is quoted.
+    expect(loaded.state).toEqual(snapshotOf(fold(events, initialState())));
     expect(loaded.headHash).toBe(chainEvents(undefined, events).at(-1)?.hash);
 
     const read = await store.read('exec-roundtrip');
@@ -106,7 +107,7 @@ describe('DynamoDB execution event store', () => {
     expect(events.map((event) => event.seq)).toEqual(events.map((_, index) => index + 1));
     expect(events.length).toBe(base + serverIds.length);
     const state = (await store.load(executionId)).state;
-    expect(state).toEqual(fold(events, initialState()));
+    expect(state).toEqual(snapshotOf(fold(events, initialState())));
     if (state.status !== 'RUNNING') throw new Error('expected RUNNING');
     expect(state.waves[0]?.servers.every((server) => server.launchStatus === 'IN_PROGRESS')).toBe(true);
   });
@@ -138,10 +139,10 @@ describe('DynamoDB execution event store', () => {
       const events = startedRunningWave(executionId);
       let state = fold(events, initialState());
       while (events.length < total) {
-        // Each observation names server 0 by another hostname: a change, and never a step back in DRS.
+        // Each observation gives server 0 another recovery instance: a change, and never a step back in DRS.
         const renamed: ObserveWave = {
           ...toggleObservation(0, true),
-          servers: [{ serverId: serverIds[0] as string, launchStatus: 'IN_PROGRESS', hostname: `host-${events.length % 2}` }],
+          servers: [{ serverId: serverIds[0] as string, launchStatus: 'IN_PROGRESS', recoveryInstanceId: `i-0000000000000000${events.length % 2}` }],
         };
         const decision = decide(renamed, state);
         if (!decision.ok) throw new Error(JSON.stringify(decision.rejection));
@@ -155,7 +156,7 @@ describe('DynamoDB execution event store', () => {
         folded = fold([link.event], folded);
         await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, toEventItem(link, folded))));
       }
-      return { state: folded, headHash: chained.at(-1)?.hash };
+      return { state: snapshotOf(folded), headHash: chained.at(-1)?.hash };
     };
     const short = await build('exec-short', 10);
     const long = await build('exec-long', 2000);
