@@ -46,13 +46,15 @@ const onceKey = (event: ExecutionEvent): string | undefined => {
     case 'WaveStartRequested':
       return `${event.type} ${event.data.waveNumber}#${event.data.attempt}`;
     case 'WaveStartFailed':
-      return `${event.type} ${event.data.waveNumber}#${event.data.attempt}`;
+      return `${event.type} ${event.data.waveNumber}/${event.data.part ?? 1}#${event.data.attempt}`;
     case 'WaveStarted':
+      // A wave over DRS's servers-per-job quota has one job per part, each recorded once.
+      return `${event.type} ${event.data.waveNumber}/${event.data.part ?? 1}`;
     case 'WaveCompleted':
     case 'WaveFailed':
       return `${event.type} ${event.data.waveNumber}`;
     case 'WavePolled':
-      return `${event.type} ${event.data.waveNumber} ${event.data.drsJobStatus} ${JSON.stringify(event.data.servers)}`;
+      return `${event.type} ${event.data.waveNumber} ${event.data.drsJobId ?? ''} ${event.data.drsJobStatus} ${JSON.stringify(event.data.servers)}`;
     case 'PauseRequested':
     case 'ExecutionResumed':
       // Every operator request in these scenarios carries its own requestedBy.
@@ -127,7 +129,7 @@ export const auditLedger = async (
     audit.events += events.length;
     audit.duplicates.push(...duplicatesIn(events));
     for (const event of events) {
-      if (event.type === 'WaveStarted') recordedJobs.set(`${executionId} ${event.data.waveNumber}`, event.data.drsJobId);
+      if (event.type === 'WaveStarted') recordedJobs.set(`${executionId} ${event.data.waveNumber}/${event.data.part ?? 1}`, event.data.drsJobId);
     }
     const status = statusOf(events);
     audit.byStatus[status] = (audit.byStatus[status] ?? 0) + 1;
@@ -139,7 +141,8 @@ export const auditLedger = async (
     const executionId = job.tags?.[EXECUTION_ID_TAG];
     const wave = job.tags?.[WAVE_TAG];
     if (executionId === undefined || wave === undefined) continue;
-    const key = `${executionId} ${wave}`;
+    // A wave over DRS's servers-per-job quota runs as several jobs, one per part: each part once.
+    const key = `${executionId} ${wave}/${job.tags?.['drs-ledger:part'] ?? '1'}`;
     jobsByWave.set(key, [...(jobsByWave.get(key) ?? []), job.jobID]);
   }
   for (const [key, jobIds] of jobsByWave) {
