@@ -16,7 +16,7 @@ import type {
   AttachStateMachine,
 } from './commands';
 import { validatePlan } from '../plan';
-import { boundText } from '../text';
+import { boundText, utf8Length } from '../text';
 import { EventRecorder } from './eventRecorder';
 import { SNAPSHOT_REASON_BYTES } from './snapshot';
 import { ExecutionEvent, MAX_FAILURE_REASON_BYTES, MAX_HOSTNAME_BYTES, ServerObservation } from './events';
@@ -307,6 +307,11 @@ const recordWaveStarted = (state: StartedExecution, command: RecordWaveStarted):
   if (recorded) {
     return reject(invalidCommand(state, `Wave ${wave.waveNumber} part ${part} already has DRS job ${recorded.drsJobId}, not ${command.drsJobId}`));
   }
+  const elsewhere = jobsOf(wave).find((job) => job.drsJobId === command.drsJobId);
+  if (elsewhere) {
+    // One job is one part: observations find a part by its job, so two parts can never share one.
+    return reject(invalidCommand(state, `DRS job ${command.drsJobId} is wave ${wave.waveNumber}'s part ${elsewhere.part}, not part ${part}`));
+  }
   if (!Number.isInteger(part) || part < 1 || part > jobCount(state, wave)) {
     return reject(invalidCommand(state, `Wave ${wave.waveNumber} has ${jobCount(state, wave)} DRS job(s); there is no part ${part}`));
   }
@@ -327,10 +332,17 @@ const recordWaveStartFailure = (state: StartedExecution, command: RecordWaveStar
   if (!isActive(state)) return reject(invalidState('record a wave start failure for', state, ['RUNNING', 'PAUSED']));
   const wave = findWave(state, command.waveNumber);
   if (!wave || wave.status !== 'STARTING') return reject(waveNotIn(state, command.waveNumber, 'STARTING', wave));
+  // The part that failed to start: one the wave has with no job yet (by default the first such part).
+  const failedPart = command.part ?? partsWithoutJob(state, wave)[0] ?? 1;
+  if (!partsWithoutJob(state, wave).includes(failedPart)) {
+    return reject(invalidCommand(state, `Wave ${wave.waveNumber} has no part ${failedPart} waiting for its DRS job`));
+  }
   const recorder = new EventRecorder(state, command.at);
   const { waveNumber, retryable } = command;
-  const error = { code: boundText(command.error.code, 256), message: boundText(command.error.message, MAX_REASON_BYTES) };
-  const part = command.part === undefined || command.part === 1 ? {} : { part: command.part };
+  // The wave's reason is "code: message": both cut so that it stays within MAX_REASON_BYTES.
+  const code = boundText(command.error.code, 256);
+  const error = { code, message: boundText(command.error.message, MAX_REASON_BYTES - utf8Length(code) - 2) };
+  const part = failedPart === 1 ? {} : { part: failedPart };
   const waiting = retryable && command.waitingForCapacity === true;
   recorder.emit('WaveStartFailed', { waveNumber, attempt: wave.startAttempts, error, retryable, ...part, ...(waiting ? { waitingForCapacity: true as const } : {}) }, SYSTEM_ACTOR);
   const waitedMs = Date.parse(command.at) - Date.parse(wave.waitingForCapacitySince ?? command.at);
@@ -414,7 +426,7 @@ const requestCancel = (state: StartedExecution, command: RequestCancel): Decisio
   if (!isActive(state)) return reject(invalidState('cancel', state, ['RUNNING', 'PAUSED']));
   if (state.cancelRequest) return nothing;
   const recorder = new EventRecorder(state, command.at);
-  const reason = command.reason === undefined ? {} : { reason: command.reason };
+  const reason = command.reason === undefined ? {} : { reason: boundText(command.reason, MAX_REASON_BYTES) };
   recorder.emit('CancelRequested', { requestedBy: command.requestedBy, ...reason }, command.requestedBy);
   advanceAtBoundary(recorder);
   return accept(recorder);

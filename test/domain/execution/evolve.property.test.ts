@@ -9,12 +9,11 @@ import {
   initialState,
   LedgerSequenceError,
 } from '../../../src/domain/execution';
-import type { RecoveryPlan } from '../../../src/domain/plan';
-import { planArb, START_TIME, startCommand, Step, stepArb } from '../../fixtures/arbitraries';
+import { Drill, drillArb, START_TIME, startCommand, Step, stepArb } from '../../fixtures/arbitraries';
 import { executionStarted, wave1CompletedHistory } from '../../fixtures/events';
 
 /** A valid history: the events of every accepted command of a random sequence. */
-const historyOf = (plan: RecoveryPlan, steps: Step[]): ExecutionEvent[] => {
+const historyOf = (drill: Drill, steps: Step[]): ExecutionEvent[] => {
   const events: ExecutionEvent[] = [];
   let state: ExecutionState = initialState();
   const accept = (command: ExecutionCommand): void => {
@@ -23,7 +22,7 @@ const historyOf = (plan: RecoveryPlan, steps: Step[]): ExecutionEvent[] => {
     events.push(...decision.events);
     state = fold(decision.events, state);
   };
-  accept(startCommand(plan));
+  accept(startCommand(drill));
   let now = START_TIME;
   for (const step of steps) {
     now += step.tickMs;
@@ -32,8 +31,8 @@ const historyOf = (plan: RecoveryPlan, steps: Step[]): ExecutionEvent[] => {
   return events;
 };
 
-const historyArb = planArb.chain((plan) =>
-  fc.array(stepArb(plan), { maxLength: 60, size: 'large' }).map((steps) => historyOf(plan, steps)),
+const historyArb = drillArb.chain((drill) =>
+  fc.array(stepArb(drill), { maxLength: 60, size: 'large' }).map((steps) => historyOf(drill, steps)),
 );
 
 const ledgerErrorOf = (fn: () => unknown): LedgerSequenceError => {
