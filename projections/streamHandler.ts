@@ -165,11 +165,10 @@ export const createStreamHandler = (deps: StreamHandlerDeps): ExecutionStreamHan
       for (const record of records) logPoison(record, record.decoded.ok ? undefined : record.decoded.error);
       return failFrom(0);
     }
-    let storedSeq = 0;
     try {
       for (let attempt = 1; attempt <= maxWriteAttempts; attempt += 1) {
         const stored = await views.read(executionId);
-        storedSeq = stored?.seq ?? 0;
+        const storedSeq = stored?.seq ?? 0;
         // A stored view whose parts disagree (a writer stopped between them) is no base to fold onto: the
         // ledger is folded from its start instead, at least up to the committed seq, and written: a repair.
         const torn = stored !== undefined && stored.view === undefined;
@@ -190,9 +189,23 @@ export const createStreamHandler = (deps: StreamHandlerDeps): ExecutionStreamHan
     } catch (error) {
       logger.error('Projecting an execution failed', { executionId, error });
     }
-    // Records already in the stored view are done; the rest are reported for redelivery.
-    const firstNew = records.findIndex((record) => record.seq === undefined || record.seq > storedSeq);
+    // Only records a whole stored view already holds are done; the rest are reported for redelivery. A lost
+    // write may have replaced wave items under the winner's header (there are no transactions), so what was
+    // read before it proves nothing: the view is read again, and a torn one acknowledges no record at all,
+    // which keeps the records coming back until some writer has repaired it.
+    const wholeSeq = await wholeViewSeq(executionId);
+    const firstNew = records.findIndex((record) => record.seq === undefined || record.seq > wholeSeq);
     return firstNew < 0 ? new Set() : failFrom(firstNew);
+  };
+
+  /** The seq of the stored view if it is whole now; 0 when it is torn, absent or cannot be read. */
+  const wholeViewSeq = async (executionId: string): Promise<number> => {
+    try {
+      return (await views.read(executionId))?.view?.seq ?? 0;
+    } catch (error) {
+      logger.error('Reading the view after a failed projection failed', { executionId, error });
+      return 0;
+    }
   };
 
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {

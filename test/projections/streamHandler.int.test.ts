@@ -1,7 +1,9 @@
+import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
 import type { DynamoDBRecord } from 'aws-lambda';
 import fc from 'fast-check';
+import { waveItemKey } from '../../src/adapters/dynamodb/executionViewItem';
 import { toStreamImage } from '../../src/adapters/dynamodb/streamImage';
 import type { ExecutionViewStore } from '../../src/ports/executionViewStore';
 import { countRequests, RequestCounter } from '../support/requestCounter';
@@ -307,6 +309,40 @@ describe('projector stream handler on dynalite', () => {
       const records = await rig.append(completedDrill(id));
       const handler = rig.handlerWith(racing(() => rig.handler({ Records: records })));
       expect(await handler({ Records: records.slice(0, 5) })).toEqual({ batchItemFailures: [] });
+      expect(await rig.views.get(id)).toStrictEqual(await rig.replayed(id));
+    });
+
+    it('a writer whose lost write tore the view acknowledges none of its records; their redelivery repairs it', async () => {
+      const id = nextId('race-torn');
+      const records = await rig.append(completedDrill(id));
+      await rig.handler({ Records: records });
+      /** A wave item rewritten under the header: what a writer leaves that wrote its waves and lost its header. */
+      const tear = () =>
+        context.client.send(
+          new UpdateItemCommand({
+            TableName: context.config.tables.executions,
+            Key: { executionId: { S: id }, item: { S: waveItemKey(1) } },
+            UpdateExpression: 'SET writeId = :loser',
+            ExpressionAttributeValues: { ':loser': { S: `a-losing-write-${Math.random()}` } },
+          }),
+        );
+      await tear();
+      // Each repair it attempts: another writer's repair commits first, then its own wave lands and its header loses.
+      const tearingLoser: ExecutionViewStore = {
+        ...racing(async () => undefined),
+        put: async (view, over) => {
+          await rig.views.put(view, over);
+          await tear();
+          return false;
+        },
+      };
+      // Records the view already holds: only a repair writes, and every repair it tries ends torn.
+      const handed = records.slice(0, 3);
+      const response = await rig.handlerWith(tearingLoser, 2)({ Records: handed });
+      expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(handed.map(sequenceNumberOf).sort());
+      expect(await rig.views.get(id)).toBeUndefined();
+
+      expect(await rig.handler({ Records: handed })).toEqual({ batchItemFailures: [] });
       expect(await rig.views.get(id)).toStrictEqual(await rig.replayed(id));
     });
 
