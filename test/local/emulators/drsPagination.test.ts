@@ -36,9 +36,9 @@ describe('DRS emulator: DescribeJobs pagination and filters', () => {
 
     // A job created between pages is not seen by the walk already under way, and nothing repeats.
     const late = await drs.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: serverId(8) }] }));
-    const second = await drs.send(new DescribeJobsCommand({ maxResults: 3, nextToken: first.nextToken }));
+    const second = await drs.send(new DescribeJobsCommand({ maxResults: 3, nextToken: first.nextToken as string }));
     expect(second.items!.map((j) => j.jobID)).toEqual([jobIds[3], jobIds[2], jobIds[1]]);
-    const third = await drs.send(new DescribeJobsCommand({ maxResults: 3, nextToken: second.nextToken }));
+    const third = await drs.send(new DescribeJobsCommand({ maxResults: 3, nextToken: second.nextToken as string }));
     expect(third.items!.map((j) => j.jobID)).toEqual([jobIds[0]]);
     expect(third.nextToken).toBeUndefined();
 

@@ -1,5 +1,5 @@
 import type { DrsOperationName } from './operationNames';
-import { FAILURE_STAGES, FailureStage, isFailureStage } from './phases';
+import { FAILURE_STAGES, FailureStage, isFailureStage } from './failureStage';
 
 /**
  * Faults to inject, the same JSON in process (`emulator.faults.apply(spec)`) and over HTTP

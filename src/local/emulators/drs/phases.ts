@@ -1,16 +1,12 @@
 import type { JobLogEvent } from '@aws-sdk/client-drs';
+import type { FailureStage } from './failureStage';
 import type { JobRecord, ParticipantRecord } from './records';
 
 /**
  * The stages of one server's launch, as DRS logs them in DescribeJobLogItems: a snapshot of its disks,
- * their conversion to boot on EC2, then the instance's launch. A launch can fail at any of them; the
- * failing stage's FAIL event carries the reason in `eventData.rawError` and the server goes no further.
+ * their conversion to boot on EC2, then the instance's launch (FAILURE_STAGES). A launch can fail at any of
+ * them; the failing stage's FAIL event carries the reason in `eventData.rawError` and the server goes no further.
  */
-export const FAILURE_STAGES = ['SNAPSHOT', 'CONVERSION', 'LAUNCH'] as const;
-export type FailureStage = (typeof FAILURE_STAGES)[number];
-
-export const isFailureStage = (value: unknown): value is FailureStage => (FAILURE_STAGES as readonly unknown[]).includes(value);
-
 interface Stage {
   name: FailureStage;
   /** Where the stage ends, as a fraction of the server's launch time: conversion takes longest. */

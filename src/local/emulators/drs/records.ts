@@ -1,4 +1,4 @@
-import type { FailureStage } from './phases';
+import type { FailureStage } from './failureStage';
 
 /** What the emulator stores. Everything time-dependent is derived from these when read (timeline.ts). */
 

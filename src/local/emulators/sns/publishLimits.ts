@@ -1,4 +1,4 @@
-import type { MessageAttributeValue } from './publishRequest';
+import type { MessageAttributeValue } from './messageAttribute';
 
 /**
  * SNS's own limits on Publish, kept apart from the application's (src/domain/notification) on purpose:

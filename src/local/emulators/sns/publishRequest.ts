@@ -1,12 +1,8 @@
 import { invalidParameter, invalidParameterValue } from './errors';
+import type { MessageAttributeValue } from './messageAttribute';
 import { isAcceptedSubject, MAX_PUBLISH_BYTES, publishBytes } from './publishLimits';
 
-export interface MessageAttributeValue {
-  DataType: string;
-  StringValue?: string;
-  /** Base64, as it came on the wire. */
-  BinaryValue?: string;
-}
+export type { MessageAttributeValue };
 
 export interface PublishRequest {
   topicArn: string;

@@ -1,6 +1,6 @@
-/** The XML STS answers with (awsQuery): <Action>Response/<Action>Result, and ErrorResponse/Error. */
+import type { AwsQueryError } from './awsQueryError';
 
-export const STS_NAMESPACE = 'https://sts.amazonaws.com/doc/2011-06-15/';
+/** The XML an awsQuery service (SNS, STS) answers with: <Action>Response/<Action>Result, and ErrorResponse/Error. */
 
 /** Elements in order; a nested object is a nested element. */
 export interface XmlFields {
@@ -15,14 +15,15 @@ const elements = (fields: XmlFields): string =>
     .map(([name, value]) => `<${name}>${typeof value === 'string' ? escapeXml(value) : elements(value)}</${name}>`)
     .join('');
 
-export const resultXml = (action: string, fields: XmlFields, requestId: string): string =>
-  `<${action}Response xmlns="${STS_NAMESPACE}">` +
+/** `fields` become the elements of <ActionResult>, in the service's namespace. */
+export const resultXml = (namespace: string, action: string, fields: XmlFields, requestId: string): string =>
+  `<${action}Response xmlns="${namespace}">` +
   `<${action}Result>${elements(fields)}</${action}Result>` +
   `<ResponseMetadata><RequestId>${escapeXml(requestId)}</RequestId></ResponseMetadata>` +
   `</${action}Response>`;
 
-export const errorXml = (type: 'Sender' | 'Receiver', code: string, message: string, requestId: string): string =>
-  `<ErrorResponse xmlns="${STS_NAMESPACE}">` +
-  `<Error><Type>${type}</Type><Code>${escapeXml(code)}</Code><Message>${escapeXml(message)}</Message></Error>` +
+export const errorXml = (namespace: string, error: AwsQueryError, requestId: string): string =>
+  `<ErrorResponse xmlns="${namespace}">` +
+  `<Error><Type>${error.type}</Type><Code>${escapeXml(error.code)}</Code><Message>${escapeXml(error.message)}</Message></Error>` +
   `<RequestId>${escapeXml(requestId)}</RequestId>` +
   `</ErrorResponse>`;
