@@ -1,10 +1,4 @@
-import type {
-  AccountContext,
-  ExecutionStatus,
-  ExecutionType,
-  LaunchStatus,
-  WaveStatus,
-} from '../src/domain/execution';
+import type { AccountContext, ExecutionStatus, ExecutionType, LaunchStatus, WaveStatus } from '../src/domain/execution';
 
 export interface WaveView {
   waveNumber: number;

@@ -1,22 +1,16 @@
 import { assertNever } from '../src/domain/execution/assertNever';
 import {
-  EventOf,
-  ExecutionEvent,
+  type EventOf,
+  type ExecutionEvent,
   formatDuration,
   secondsBetween,
-  ServerObservation,
+  type ServerObservation,
   waveCounters,
 } from '../src/domain/execution';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
 
 /** Why an event cannot be folded into a view: data, so the stream handler can log and report it. */
-export type ProjectionErrorKind =
-  | 'NoViewYet'
-  | 'AlreadyStarted'
-  | 'WrongExecution'
-  | 'OutOfSequence'
-  | 'UnknownWave'
-  | 'UnknownServer';
+export type ProjectionErrorKind = 'NoViewYet' | 'AlreadyStarted' | 'WrongExecution' | 'OutOfSequence' | 'UnknownWave' | 'UnknownServer';
 
 export class ProjectionError extends Error {
   constructor(
@@ -52,17 +46,17 @@ const withCounters = (wave: WaveView, servers: readonly ServerExecutionView[]): 
 const requireWave = (view: ExecutionView, event: ExecutionEvent, waveNumber: number): WaveView => {
   const wave = view.waveStatuses.find((candidate) => candidate.waveNumber === waveNumber);
   if (!wave) {
-    throw new ProjectionError('UnknownWave', view.executionId, event.seq, `${event.type} names wave ${waveNumber}, which the plan does not have`);
+    throw new ProjectionError(
+      'UnknownWave',
+      view.executionId,
+      event.seq,
+      `${event.type} names wave ${waveNumber}, which the plan does not have`,
+    );
   }
   return wave;
 };
 
-const changeWave = (
-  view: ExecutionView,
-  event: ExecutionEvent,
-  waveNumber: number,
-  change: (wave: WaveView) => WaveView,
-): WaveView[] => {
+const changeWave = (view: ExecutionView, event: ExecutionEvent, waveNumber: number, change: (wave: WaveView) => WaveView): WaveView[] => {
   requireWave(view, event, waveNumber);
   return view.waveStatuses.map((wave) => (wave.waveNumber === waveNumber ? change(wave) : wave));
 };
@@ -89,11 +83,14 @@ const observe = (
   });
   const unknown = [...byId.keys()];
   if (unknown.length) {
-    throw new ProjectionError('UnknownServer', view.executionId, event.seq, `${event.type} names servers outside wave ${waveNumber}: ${unknown.join(', ')}`);
+    throw new ProjectionError(
+      'UnknownServer',
+      view.executionId,
+      event.seq,
+      `${event.type} names servers outside wave ${waveNumber}: ${unknown.join(', ')}`,
+    );
   }
-  const waveStatuses = view.waveStatuses.map((wave) =>
-    wave.waveNumber === waveNumber ? withCounters(wave, serverExecutions) : wave,
-  );
+  const waveStatuses = view.waveStatuses.map((wave) => (wave.waveNumber === waveNumber ? withCounters(wave, serverExecutions) : wave));
   return { serverExecutions, waveStatuses };
 };
 
@@ -108,7 +105,9 @@ const JOB_PROGRESS: Record<JobStatus, number> = { PENDING: 0, STARTED: 1, COMPLE
 
 /** Like the domain: a wave is as far as its least advanced job, and PENDING while a job is yet to start. */
 const leastAdvanced = (statuses: readonly JobStatus[], expected: number): JobStatus =>
-  statuses.length < expected ? 'PENDING' : statuses.reduce<JobStatus>((least, status) => (JOB_PROGRESS[status] < JOB_PROGRESS[least] ? status : least), 'COMPLETED');
+  statuses.length < expected
+    ? 'PENDING'
+    : statuses.reduce<JobStatus>((least, status) => (JOB_PROGRESS[status] < JOB_PROGRESS[least] ? status : least), 'COMPLETED');
 
 /** Records one of the wave's jobs (by part); the wave is IN_PROGRESS once every job is on record. */
 const withJob = (wave: WaveView, part: number, drsJobId: string, at: string): WaveView => {

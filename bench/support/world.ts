@@ -1,22 +1,23 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
-import { createStreamHandler } from '../../projections/streamHandler';
+import { createStreamHandler } from '../../src/handlers/streamHandler';
 import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
 import { createTables } from '../../src/adapters/dynamodb/createTables';
-import { DynamoExecutionEventStore, ItemWrittenListener } from '../../src/adapters/dynamodb/eventStore';
+import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../../src/adapters/dynamodb/executionViewStore';
-import { AppConfig, configFromEnv } from '../../src/config';
+import { type AppConfig, configFromEnv } from '../../src/config';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import { handleRequest } from '../../src/handlers/executionHandler';
 import { buildDeps } from '../../src/handlers/wiring';
-import { EmbeddedDynamo, startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
-import { Clock, DrsEmulator, SnsEmulator, startDrsEmulator, startSnsEmulator } from '../../src/local/emulators';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
+import { type Clock, type DrsEmulator, type SnsEmulator, startDrsEmulator, startSnsEmulator } from '../../src/local/emulators';
 import { LocalDynamoStream } from '../../src/local/localStream';
+import { type ItemWrittenListener, tapPutItems } from '../../src/local/streamTap';
 import type { OperationDeps } from '../../src/operations/deps';
 import type { OperationResponse } from '../../src/operations/responses';
 import type { Workflow } from '../../src/ports/workflow';
-import { Meter, meter } from './meter';
+import { type Meter, meter } from './meter';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
@@ -95,9 +96,10 @@ export const startBenchWorld = async (options: WorldOptions): Promise<BenchWorld
     },
   });
   const listener = options.wrapListener ? options.wrapListener(stream.listener) : stream.listener;
+  // The events table's stream, as src/local emulates it: every item the operations' client writes.
+  tapPutItems(opsClient, config.tables.events, listener);
   const deps = buildDeps(config, logger, {
     dynamo: opsClient,
-    onEventWritten: listener,
     now: () => new Date(options.clock()).toISOString(),
     overrides: { workflow: async () => idleWorkflow },
   });
@@ -117,7 +119,9 @@ export const startBenchWorld = async (options: WorldOptions): Promise<BenchWorld
       for (const plan of plans) {
         await deps.plans.put(plan);
         drs.registerSourceServers(
-          plan.waves.flatMap((wave) => wave.sourceServerIds.map((sourceServerID) => ({ sourceServerID, hostname: `host-${sourceServerID.slice(-6)}` }))),
+          plan.waves.flatMap((wave) =>
+            wave.sourceServerIds.map((sourceServerID) => ({ sourceServerID, hostname: `host-${sourceServerID.slice(-6)}` })),
+          ),
         );
       }
     },

@@ -27,9 +27,7 @@ export interface ChainBreak {
 
 export const chainBreak = (firstBadSeq: number, problem: TamperKind, detail: string): ChainBreak => ({ firstBadSeq, problem, detail });
 
-export type ChainVerification =
-  | { ok: true; headHash: string; headSeq: number; events: StoredEvent[] }
-  | ({ ok: false } & ChainBreak);
+export type ChainVerification = { ok: true; headHash: string; headSeq: number; events: StoredEvent[] } | ({ ok: false } & ChainBreak);
 
 /** A head recorded elsewhere (an evidence report, an export header): the ledger must end exactly there. */
 export interface ExpectedHead {

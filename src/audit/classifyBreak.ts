@@ -1,7 +1,7 @@
 import type { StoredEvent } from '../ports/executionEventStore';
 import type { LedgerRecord } from '../ports/ledgerRecords';
-import { ChainBreak, chainBreak as brk, ExpectedHead } from './chainVerification';
-import { hashesAt, isReadable, linkBefore, ReadableRecord } from './chainLinks';
+import { type ChainBreak, chainBreak as brk, type ExpectedHead } from './chainVerification';
+import { hashesAt, isReadable, linkBefore, type ReadableRecord } from './chainLinks';
 
 /** Where the walk stood when an integer-seq, readable record at the expected seq failed its link. */
 export interface BreakSite {
@@ -30,14 +30,26 @@ const classifyBadContent = (site: BreakSite, record: ReadableRecord): ChainBreak
   const { records, index, seq, link, verified } = site;
   const origin = chainedAt(record.stored, seq, records);
   if (origin !== undefined && origin < seq && record.stored.prevHash === linkBefore(origin, verified, record.stored)) {
-    return brk(origin, 'inserted', `seq ${seq} holds the event chained at seq ${origin}: the item(s) at seq ${origin}..${seq - 1} were inserted and later events renumbered up`);
+    return brk(
+      origin,
+      'inserted',
+      `seq ${seq} holds the event chained at seq ${origin}: the item(s) at seq ${origin}..${seq - 1} were inserted and later events renumbered up`,
+    );
   }
   if (origin !== undefined && origin > seq) {
     const displaced = records.find((other, at) => at !== index && isReadable(other) && other.seq !== seq && hashesAt(other.stored, seq));
     if (displaced) {
-      return brk(seq, 'reordered', `seq ${seq} holds the event chained at seq ${origin}, and seq ${displaced.seq} holds the event chained at seq ${seq}`);
+      return brk(
+        seq,
+        'reordered',
+        `seq ${seq} holds the event chained at seq ${origin}, and seq ${displaced.seq} holds the event chained at seq ${seq}`,
+      );
     }
-    return brk(seq, 'missing', `the event chained at seq ${seq} is gone: seq ${seq} holds the one chained at seq ${origin} (later events renumbered down)`);
+    return brk(
+      seq,
+      'missing',
+      `the event chained at seq ${seq} is gone: seq ${seq} holds the one chained at seq ${origin} (later events renumbered down)`,
+    );
   }
   if (origin !== undefined) {
     return brk(seq, 'modified', `seq ${seq} holds a copy of the event chained at seq ${origin}`);
@@ -55,12 +67,20 @@ const classifyBadLink = (site: BreakSite, record: ReadableRecord): ChainBreak =>
   if (seq === 1) return brk(1, 'modified', 'seq 1 does not chain from the genesis hash of its execution and plan');
   const next = records[index + 1];
   if (isReadable(next) && next.seq === seq + 1 && next.stored.prevHash === record.stored.hash) {
-    return brk(seq - 1, 'modified', `the stored hash of seq ${seq - 1} breaks the link to seq ${seq}, which is intact: seq ${seq - 1} was rewritten and rehashed`);
+    return brk(
+      seq - 1,
+      'modified',
+      `the stored hash of seq ${seq - 1} breaks the link to seq ${seq}, which is intact: seq ${seq - 1} was rewritten and rehashed`,
+    );
   }
   if (next === undefined) {
     if (expectedHead && expectedHead.seq >= seq) {
       return expectedHead.seq === seq && expectedHead.hash === record.stored.hash
-        ? brk(seq - 1, 'modified', `seq ${seq} is the expected head, but the stored hash of seq ${seq - 1} breaks the link to it: seq ${seq - 1} was rewritten and rehashed`)
+        ? brk(
+            seq - 1,
+            'modified',
+            `seq ${seq} is the expected head, but the stored hash of seq ${seq - 1} breaks the link to it: seq ${seq - 1} was rewritten and rehashed`,
+          )
         : brk(seq, 'modified', `seq ${seq} is self-consistent but not chained onto seq ${seq - 1}: it replaced the original event`);
     }
     return brk(seq, 'inserted', `seq ${seq} is self-consistent but not chained onto seq ${seq - 1}: an extra event appended at the end`);

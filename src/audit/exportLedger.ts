@@ -1,7 +1,7 @@
 import { canonicalJson } from '../domain/ledger';
 import type { LedgerRecordReader } from '../ports/ledgerRecords';
 import type { ChainBreak } from './chainVerification';
-import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, ExportHeader } from './ledgerExportFormat';
+import { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, type ExportHeader } from './ledgerExportFormat';
 import { verifyChain } from './verifyChain';
 
 export type ExportResult =

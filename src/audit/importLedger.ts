@@ -1,4 +1,4 @@
-import { initialState } from '../domain/execution';
+import { decidedFrom, initialState } from '../domain/execution';
 import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { TamperKind } from './chainVerification';
 import { parseExport } from './ledgerExportFormat';
@@ -13,9 +13,7 @@ export type ImportError =
   /** Another writer took a seq of the execution while it was being imported. */
   | { kind: 'Conflict'; executionId: string; seq: number };
 
-export type ImportResult =
-  | { ok: true; executionId: string; eventCount: number; headHash: string }
-  | { ok: false; error: ImportError };
+export type ImportResult = { ok: true; executionId: string; eventCount: number; headHash: string } | { ok: false; error: ImportError };
 
 export interface ImportOptions {
   /** A head hash known from elsewhere (an evidence report): a file ending anywhere else is refused. */
@@ -45,9 +43,16 @@ export const importLedger = async (
     return { ok: false, error: { kind: 'Tampered', line: firstBadSeq + 1, seq: firstBadSeq, problem, detail } };
   }
   if (await store.head(header.executionId)) return { ok: false, error: { kind: 'AlreadyExists', executionId: header.executionId } };
-  const appended = await store.append({ state: initialState(), headHash: undefined }, verified.events.map((stored) => stored.event));
+  const appended = await store.append(
+    { executionId: header.executionId, state: initialState(), headHash: undefined },
+    decidedFrom(
+      initialState(),
+      verified.events.map((stored) => stored.event),
+    ),
+  );
   if (!appended.ok) return { ok: false, error: { kind: 'Conflict', executionId: header.executionId, seq: appended.conflict.seq } };
   const head = appended.stored[appended.stored.length - 1];
-  if (head?.hash !== verified.headHash) throw new Error(`Imported ${header.executionId} but the store chained it to ${head?.hash}, not ${verified.headHash}`);
+  if (head?.hash !== verified.headHash)
+    throw new Error(`Imported ${header.executionId} but the store chained it to ${head?.hash}, not ${verified.headHash}`);
   return { ok: true, executionId: header.executionId, eventCount: appended.stored.length, headHash: head.hash };
 };

@@ -14,5 +14,5 @@ export type { ImportError, ImportOptions, ImportResult } from './importLedger';
 export { EXPORT_FORMAT, EXPORT_FORMAT_VERSION, parseExport } from './ledgerExportFormat';
 export type { ExportHeader } from './ledgerExportFormat';
 export * from './report';
-export { rebuildView, rebuildViews } from '../../projections/rebuild';
-export type { RebuildDeps, RebuildOptions, RebuildOutcome, RebuildProgress, RebuildResult } from '../../projections/rebuild';
+export { rebuildView, rebuildViews } from './rebuild';
+export type { RebuildDeps, RebuildOptions, RebuildOutcome, RebuildProgress, RebuildResult } from './rebuild';

@@ -1,4 +1,4 @@
-import { EXECUTION_EVENT_TYPES, ExecutionEvent } from '../domain/execution';
+import { EXECUTION_EVENT_TYPES, type ExecutionEvent } from '../domain/execution';
 import type { StoredEvent } from '../ports/executionEventStore';
 
 /**
@@ -36,16 +36,19 @@ const EVENT_TYPES: ReadonlySet<string> = new Set(EXECUTION_EVENT_TYPES);
 
 const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
-const sameKeys = (record: Record<string, unknown>, keys: readonly string[]) => Object.keys(record).sort().join(',') === [...keys].sort().join(',');
+const sameKeys = (record: Record<string, unknown>, keys: readonly string[]) =>
+  Object.keys(record).sort().join(',') === [...keys].sort().join(',');
 
 const headerProblem = (value: unknown): string | undefined => {
   if (!isRecord(value)) return 'the header is not an object';
   if (value.format !== EXPORT_FORMAT) return `not a ${EXPORT_FORMAT} file`;
   if (value.formatVersion !== EXPORT_FORMAT_VERSION) return `format version ${String(value.formatVersion)} is not ${EXPORT_FORMAT_VERSION}`;
-  if (!sameKeys(value, ['eventCount', 'executionId', 'format', 'formatVersion', 'headHash', 'planId'])) return 'the header has missing or unknown fields';
+  if (!sameKeys(value, ['eventCount', 'executionId', 'format', 'formatVersion', 'headHash', 'planId']))
+    return 'the header has missing or unknown fields';
   if (!isText(value.executionId) || !isText(value.planId)) return 'the header names no execution or plan';
-  if (!Number.isSafeInteger(value.eventCount) || (value.eventCount as number) < 1) return 'the header\'s eventCount is not a positive integer';
-  if (typeof value.headHash !== 'string' || !SHA256_HEX.test(value.headHash)) return 'the header\'s headHash is not a SHA-256 hex digest';
+  if (!Number.isSafeInteger(value.eventCount) || (value.eventCount as number) < 1)
+    return "the header's eventCount is not a positive integer";
+  if (typeof value.headHash !== 'string' || !SHA256_HEX.test(value.headHash)) return "the header's headHash is not a SHA-256 hex digest";
   return undefined;
 };
 
@@ -56,11 +59,12 @@ const eventLineProblem = (value: unknown, header: ExportHeader): string | undefi
   const event = value.event;
   if (!isRecord(event) || !sameKeys(event, EVENT_FIELDS)) return 'the event has missing or unknown fields';
   if (event.executionId !== header.executionId) return `the event belongs to execution ${String(event.executionId)}`;
-  if (!isText(event.planId) || !isText(event.occurredAt) || !isText(event.actor)) return 'the event\'s planId, occurredAt or actor is not a string';
+  if (!isText(event.planId) || !isText(event.occurredAt) || !isText(event.actor))
+    return "the event's planId, occurredAt or actor is not a string";
   if (typeof event.type !== 'string' || !EVENT_TYPES.has(event.type)) return `unknown event type ${String(event.type)}`;
-  if (!Number.isSafeInteger(event.seq) || (event.seq as number) < 1) return 'the event\'s seq is not a positive integer';
-  if (!Number.isSafeInteger(event.schemaVersion)) return 'the event\'s schemaVersion is not an integer';
-  if (!isRecord(event.data)) return 'the event\'s data is not an object';
+  if (!Number.isSafeInteger(event.seq) || (event.seq as number) < 1) return "the event's seq is not a positive integer";
+  if (!Number.isSafeInteger(event.schemaVersion)) return "the event's schemaVersion is not an integer";
+  if (!isRecord(event.data)) return "the event's data is not an object";
   return undefined;
 };
 

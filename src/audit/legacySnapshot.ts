@@ -1,4 +1,4 @@
-import { ExecutionState, jobsOf, WaveState } from '../domain/execution';
+import { type ExecutionState, jobsOf, type WaveState } from '../domain/execution';
 
 /**
  * Ledger items written before waves could take several DRS jobs (up to commit 8c73ad8) store the whole

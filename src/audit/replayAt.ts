@@ -1,7 +1,7 @@
 import type { ExecutionView } from '../../projections/executionView';
 import { isProjectionError, replayView } from '../../projections/projectExecutionView';
-import { MalformedEventItemError } from '../adapters/dynamodb/marshalEvent';
 import type { ExecutionEventStore, StoredEvent } from '../ports/executionEventStore';
+import { MalformedEventItemError } from '../ports/ledgerErrors';
 
 /** A moment in an execution: after the event at `seq`, or as it stood at the instant `at` (ISO-8601). */
 export type ReplayPoint = { seq: number } | { at: string };
@@ -14,8 +14,7 @@ export type ReplayError =
   | { kind: 'UnreadableLedger'; executionId: string; detail: string };
 
 export type ReplayResult =
-  | { ok: true; view: ExecutionView; asOf: { seq: number; occurredAt: string; hash: string } }
-  | { ok: false; error: ReplayError };
+  { ok: true; view: ExecutionView; asOf: { seq: number; occurredAt: string; hash: string } } | { ok: false; error: ReplayError };
 
 /** An instant with a date, a time and a zone: what the ledger's occurredAt values are. */
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -29,7 +28,8 @@ const eventsUpTo = async (
   point: ReplayPoint,
 ): Promise<StoredEvent[] | ReplayError> => {
   if ('seq' in point) {
-    if (!Number.isSafeInteger(point.seq) || point.seq < 1) return { kind: 'InvalidPoint', reason: `seq must be a positive integer, got ${point.seq}` };
+    if (!Number.isSafeInteger(point.seq) || point.seq < 1)
+      return { kind: 'InvalidPoint', reason: `seq must be a positive integer, got ${point.seq}` };
     const events = await ledger.read(executionId, { toSeq: point.seq });
     if (events.length === 0) return { kind: 'UnknownExecution', executionId };
     if (events.length < point.seq) return { kind: 'SeqOutOfRange', executionId, seq: point.seq, headSeq: events.length };

@@ -1,9 +1,9 @@
-import { evolve, ExecutionState, initialState, isTerminal, snapshotOf } from '../domain/execution';
+import { evolve, type ExecutionState, initialState, isTerminal, snapshotOf } from '../domain/execution';
 import { canonicalJson, genesisHash } from '../domain/ledger';
 import type { StoredEvent } from '../ports/executionEventStore';
 import type { LedgerRecord } from '../ports/ledgerRecords';
-import { ChainBreak, chainBreak as brk, ChainVerification, VerifyOptions } from './chainVerification';
-import { hashesAt, ReadableRecord } from './chainLinks';
+import { type ChainBreak, chainBreak as brk, type ChainVerification, type VerifyOptions } from './chainVerification';
+import { hashesAt, type ReadableRecord } from './chainLinks';
 import { classifyBreak } from './classifyBreak';
 import { legacySnapshotOf } from './legacySnapshot';
 
@@ -24,7 +24,8 @@ const afterEndProblem = (state: ExecutionState, stored: StoredEvent): string | u
 const foldChecked = (state: ExecutionState, record: ReadableRecord, planId: string): ExecutionState | ChainBreak => {
   const { stored } = record;
   const { seq } = stored.event;
-  if (stored.event.planId !== planId) return brk(seq, 'modified', `seq ${seq} names plan ${stored.event.planId}, but the execution's plan is ${planId}`);
+  if (stored.event.planId !== planId)
+    return brk(seq, 'modified', `seq ${seq} names plan ${stored.event.planId}, but the execution's plan is ${planId}`);
   const extra = afterEndProblem(state, stored);
   if (extra) return brk(seq, 'inserted', extra);
   let next: ExecutionState;
@@ -73,7 +74,11 @@ const checkExpectedHead = (verified: readonly StoredEvent[], options: VerifyOpti
   const atExpected = verified[expected.seq - 1]?.hash;
   if (atExpected !== expected.hash) {
     const rewritten = `the chain was rewritten at or before seq ${expected.seq}`;
-    return brk(expected.seq, 'modified', `the hash at seq ${expected.seq} is ${atExpected}, not the expected ${expected.hash}: ${rewritten}`);
+    return brk(
+      expected.seq,
+      'modified',
+      `the hash at seq ${expected.seq} is ${atExpected}, not the expected ${expected.hash}: ${rewritten}`,
+    );
   }
   if (expected.seq < headSeq) {
     return brk(expected.seq + 1, 'inserted', `${headSeq - expected.seq} event(s) after the expected head at seq ${expected.seq}`);

@@ -4,8 +4,7 @@ import { join, resolve } from 'node:path';
 /** Where the local ledger lives unless --data-dir or DRS_LEDGER_DATA_DIR says otherwise. */
 export const DEFAULT_DATA_DIR = './.drs-ledger';
 
-export const resolveDataDir = (option?: string): string =>
-  resolve(option ?? process.env.DRS_LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR);
+export const resolveDataDir = (option?: string): string => resolve(option ?? process.env.DRS_LEDGER_DATA_DIR ?? DEFAULT_DATA_DIR);
 
 /** What a running `serve` publishes, so other commands can reach its stack instead of the locked folder. */
 export interface ServeEndpoints {

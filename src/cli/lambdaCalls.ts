@@ -1,4 +1,4 @@
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import type { OperationResponse } from '../operations/responses';
 
 /** Calls the execution-handler through a Lambda endpoint with the real LambdaClient (RequestResponse). */
@@ -7,9 +7,7 @@ export const invokeHandler = async (
   functionName: string,
   payload: Record<string, unknown>,
 ): Promise<OperationResponse> => {
-  const output = await lambda.send(
-    new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }),
-  );
+  const output = await lambda.send(new InvokeCommand({ FunctionName: functionName, Payload: Buffer.from(JSON.stringify(payload)) }));
   const text = Buffer.from(output.Payload ?? []).toString('utf8');
   if (output.FunctionError) throw new Error(`${functionName} failed (${output.FunctionError}): ${text}`);
   return JSON.parse(text) as OperationResponse;

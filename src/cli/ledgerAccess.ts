@@ -1,13 +1,13 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../adapters/dynamodb/client';
 import { createTables } from '../adapters/dynamodb/createTables';
 import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
 import { DynamoPlanStore } from '../adapters/dynamodb/planStore';
-import { AppConfig, configFromEnv } from '../config';
+import { type AppConfig, configFromEnv } from '../config';
 import { startEmbeddedDynamo } from '../local/embeddedDynamo';
 import { DataDirInUseError } from '../local/stack';
-import { runningServe, ServeEndpoints } from './dataDir';
+import { runningServe, type ServeEndpoints } from './dataDir';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 

@@ -1,7 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runCheck, runExport, runImport, runRebuild, runReplay, runVerify } from './commands/audit';
 import { runDrill } from './commands/drill';
-import { ReportFormat, runReport } from './commands/report';
+import { type ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
 import { runInvoke } from './commands/invoke';
 import { listPlans, loadPlans } from './commands/plans';
@@ -25,7 +25,8 @@ const positiveInteger = (value: string): number => {
 
 const port = (value: string): number => {
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535) throw new InvalidArgumentError('must be a port number (0 picks a free one)');
+  if (!Number.isInteger(parsed) || parsed < 0 || parsed > 65535)
+    throw new InvalidArgumentError('must be a port number (0 picks a free one)');
   return parsed;
 };
 
@@ -50,48 +51,70 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--plan <file>', 'recovery plan (JSON or YAML); default: the bundled three-tier sample')
     .option('--inventory <file>', 'source server hostnames, [{ sourceServerID, hostname }]')
     .addOption(new Option('--type <type>', 'execution type').choices(['DRILL', 'RECOVERY']).default('DRILL'))
-    .option('--pause-before <wave>', 'pause before this wave (in addition to the plan\'s own pauses)', positiveInteger)
+    .option('--pause-before <wave>', "pause before this wave (in addition to the plan's own pauses)", positiveInteger)
     .option('--speed <factor>', 'simulated DRS time runs this many times faster', positiveNumber, 30)
     .option('--resume-after <seconds>', 'how long the operator checks at a pause before resuming', positiveNumber, 2)
     .option('--timeout <seconds>', 'give up watching after this long', positiveNumber, 300)
     .option('--initiated-by <who>', 'recorded as who started and resumed it')
     .option('--json', 'JSON Lines for scripts')
-    .action(async (options: { plan?: string; inventory?: string; type: 'DRILL' | 'RECOVERY'; pauseBefore?: number; speed: number; resumeAfter: number; timeout: number; initiatedBy?: string; json?: boolean }) => {
-      const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
-      setExit(
-        await runDrill(
-          {
-            type: options.type,
-            speed: options.speed,
-            mode,
-            dataDir: dataDir(),
-            resumeAfterMs: options.resumeAfter * 1000,
-            timeoutMs: options.timeout * 1000,
-            ...(options.plan ? { plan: options.plan } : {}),
-            ...(options.inventory ? { inventory: options.inventory } : {}),
-            ...(options.pauseBefore ? { pauseBefore: options.pauseBefore } : {}),
-            ...(options.initiatedBy ? { initiatedBy: options.initiatedBy } : {}),
-          },
-          out,
-        ),
-      );
-    });
+    .action(
+      async (options: {
+        plan?: string;
+        inventory?: string;
+        type: 'DRILL' | 'RECOVERY';
+        pauseBefore?: number;
+        speed: number;
+        resumeAfter: number;
+        timeout: number;
+        initiatedBy?: string;
+        json?: boolean;
+      }) => {
+        const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
+        setExit(
+          await runDrill(
+            {
+              type: options.type,
+              speed: options.speed,
+              mode,
+              dataDir: dataDir(),
+              resumeAfterMs: options.resumeAfter * 1000,
+              timeoutMs: options.timeout * 1000,
+              ...(options.plan ? { plan: options.plan } : {}),
+              ...(options.inventory ? { inventory: options.inventory } : {}),
+              ...(options.pauseBefore ? { pauseBefore: options.pauseBefore } : {}),
+              ...(options.initiatedBy ? { initiatedBy: options.initiatedBy } : {}),
+            },
+            out,
+          ),
+        );
+      },
+    );
 
   program
     .command('serve')
     .description('keep the local stack up (Lambda, Step Functions, DRS, SNS, scheduler) until Ctrl-C')
-    .option('--port <port>', 'the Lambda endpoint\'s port (0 picks a free one)', port, DEFAULT_LAMBDA_PORT)
+    .option('--port <port>', "the Lambda endpoint's port (0 picks a free one)", port, DEFAULT_LAMBDA_PORT)
     .option('--speed <factor>', 'simulated DRS time runs this many times faster', positiveNumber, 1)
     .option('--find-interval <seconds>', 'how often the scheduled find runs (default 30 / speed)', positiveNumber)
-    .addOption(new Option('--log-level <level>', 'the handler\'s log level').choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'))
-    .action(async (options: { port: number; speed: number; findInterval?: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' }) => {
-      setExit(
-        await runServe(
-          { dataDir: dataDir(), port: options.port, speed: options.speed, logLevel: options.logLevel, ...(options.findInterval ? { findIntervalSeconds: options.findInterval } : {}) },
-          out,
-        ),
-      );
-    });
+    .addOption(
+      new Option('--log-level <level>', "the handler's log level").choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
+    )
+    .action(
+      async (options: { port: number; speed: number; findInterval?: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' }) => {
+        setExit(
+          await runServe(
+            {
+              dataDir: dataDir(),
+              port: options.port,
+              speed: options.speed,
+              logLevel: options.logLevel,
+              ...(options.findInterval ? { findIntervalSeconds: options.findInterval } : {}),
+            },
+            out,
+          ),
+        );
+      },
+    );
 
   const plans = program.command('plans').description('recovery plans in the local ledger');
   plans
@@ -111,29 +134,38 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--type <type>', 'DRILL or RECOVERY (start_execution)')
     .option('--initiated-by <who>', 'who starts, pauses, resumes or cancels')
     .option('--reason <text>', 'why (cancel)')
-    .option('--endpoint <url>', 'Lambda endpoint (default: the running serve\'s, else http://127.0.0.1:3002)')
-    .action(async (operation: string, options: { executionId?: string; planId?: string; type?: string; initiatedBy?: string; reason?: string; endpoint?: string }) =>
-      setExit(await runInvoke(operation, { dataDir: dataDir(), ...options }, out)),
+    .option('--endpoint <url>', "Lambda endpoint (default: the running serve's, else http://127.0.0.1:3002)")
+    .action(
+      async (
+        operation: string,
+        options: { executionId?: string; planId?: string; type?: string; initiatedBy?: string; reason?: string; endpoint?: string },
+      ) => setExit(await runInvoke(operation, { dataDir: dataDir(), ...options }, out)),
     );
 
   program
     .command('status <executionId>')
     .description('an execution, wave by wave and server by server')
     .option('--json')
-    .action(async (executionId: string, options: { json?: boolean }) => setExit(await runStatus(dataDir(), executionId, options.json === true, out)));
+    .action(async (executionId: string, options: { json?: boolean }) =>
+      setExit(await runStatus(dataDir(), executionId, options.json === true, out)),
+    );
 
   program
     .command('events <executionId>')
     .description('the ledger of an execution, one event a line')
-    .option('--json', 'JSON Lines, with each event\'s hashes')
-    .action(async (executionId: string, options: { json?: boolean }) => setExit(await runEvents(dataDir(), executionId, options.json === true, out)));
+    .option('--json', "JSON Lines, with each event's hashes")
+    .action(async (executionId: string, options: { json?: boolean }) =>
+      setExit(await runEvents(dataDir(), executionId, options.json === true, out)),
+    );
 
   program
     .command('verify <executionId>')
     .description('recompute the hash chain from the table: OK with the head hash, or the first bad seq and what is wrong')
     .option('--expected-head <seq:hash>', 'the head a report or an export recorded: the ledger must end exactly there')
     .option('--json')
-    .action(async (executionId: string, options: { expectedHead?: string; json?: boolean }) => setExit(await runVerify(dataDir(), executionId, options, out)));
+    .action(async (executionId: string, options: { expectedHead?: string; json?: boolean }) =>
+      setExit(await runVerify(dataDir(), executionId, options, out)),
+    );
 
   program
     .command('replay <executionId>')
@@ -141,7 +173,9 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--at <iso-time>', 'as it stood at this instant')
     .option('--seq <n>', 'as it stood after this event', positiveInteger)
     .option('--json')
-    .action(async (executionId: string, options: { at?: string; seq?: number; json?: boolean }) => setExit(await runReplay(dataDir(), executionId, options, out)));
+    .action(async (executionId: string, options: { at?: string; seq?: number; json?: boolean }) =>
+      setExit(await runReplay(dataDir(), executionId, options, out)),
+    );
 
   program
     .command('rebuild')
@@ -149,21 +183,27 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--execution <id>', 'only this execution')
     .option('--restart', 'forget an interrupted rebuild and start over')
     .option('--aws', DEPLOYED_TABLES)
-    .action(async (options: { execution?: string; restart?: boolean; aws?: boolean }) => setExit(await runRebuild(dataDir(), options, out)));
+    .action(async (options: { execution?: string; restart?: boolean; aws?: boolean }) =>
+      setExit(await runRebuild(dataDir(), options, out)),
+    );
 
   program
     .command('check')
     .description('compare each view with its replay and list drifts (exit 1 when any)')
     .option('--json')
     .option('--aws', DEPLOYED_TABLES)
-    .action(async (options: { json?: boolean; aws?: boolean }) => setExit(await runCheck(dataDir(), options.json === true, out, options.aws === true)));
+    .action(async (options: { json?: boolean; aws?: boolean }) =>
+      setExit(await runCheck(dataDir(), options.json === true, out, options.aws === true)),
+    );
 
   program
     .command('report <executionId>')
     .description('evidence report: who did what when, per-wave and per-server timeline, RTO, failures, head hash')
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html', 'json']).default('md'))
     .option('--out <file>', 'write to this file (html defaults to <data-dir>/reports/<id>.html)')
-    .action(async (executionId: string, options: { format: ReportFormat; out?: string }) => setExit(await runReport(dataDir(), executionId, options, out)));
+    .action(async (executionId: string, options: { format: ReportFormat; out?: string }) =>
+      setExit(await runReport(dataDir(), executionId, options, out)),
+    );
 
   program
     .command('export <executionId>')
@@ -181,7 +221,11 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
 };
 
 /** Runs the CLI; resolves with the exit code. */
-export const main = async (argv: string[], out: NodeJS.WritableStream = process.stdout, err: NodeJS.WritableStream = process.stderr): Promise<number> => {
+export const main = async (
+  argv: string[],
+  out: NodeJS.WritableStream = process.stdout,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<number> => {
   let code: number = EXIT.ok;
   const program = buildProgram(out, err, (value) => {
     code = value;
@@ -209,7 +253,8 @@ export const runAsProgram = (): void => {
     if (error.code === 'EPIPE') process.exit(0);
     throw error;
   });
-  main(process.argv.slice(2)).then((code) => {
+  // main answers every failure with an exit code; a rejection here is a bug, and must still end the process.
+  void main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
     // Lingering keep-alive sockets must not hold the process open.
     setTimeout(() => process.exit(code), 200).unref();

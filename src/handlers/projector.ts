@@ -1,6 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
-import { createStreamHandler, ExecutionStreamHandler } from '../../projections/streamHandler';
+import { createStreamHandler, type ExecutionStreamHandler } from './streamHandler';
 import { createDynamoDbClient } from '../adapters/dynamodb/client';
 import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';

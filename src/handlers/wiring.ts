@@ -1,7 +1,7 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../config';
 import { createDynamoDbClient } from '../adapters/dynamodb/client';
-import { DynamoExecutionEventStore, ItemWrittenListener } from '../adapters/dynamodb/eventStore';
+import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
 import { DynamoPlanStore } from '../adapters/dynamodb/planStore';
 import { DynamoResumeTokenStore } from '../adapters/dynamodb/resumeTokenStore';
@@ -21,10 +21,11 @@ const once = <T>(factory: () => Promise<T>): (() => Promise<T>) => {
 };
 
 export interface WiringOptions {
-  /** A DynamoDB client to share (the local stack's and tests' own); one is created otherwise. */
+  /**
+   * A DynamoDB client to share (the local stack's and tests' own, which src/local taps to stand in for the
+   * events table's stream); one is created otherwise.
+   */
   dynamo?: DynamoDBClient;
-  /** Locally, the stand-in for the events table's stream. */
-  onEventWritten?: ItemWrittenListener;
   now?: () => string;
   newExecutionId?: () => string;
   /** Replace a service port (tests and the local stack pass in-process ones). */
@@ -40,27 +41,22 @@ export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = 
   const { stateMachineArn, notificationTopicArn } = config;
   return {
     config,
-    store: new DynamoExecutionEventStore(dynamo, config.tables.events, options.onEventWritten),
+    store: new DynamoExecutionEventStore(dynamo, config.tables.events),
     views: new DynamoExecutionViewStore(dynamo, config.tables.executions),
     plans: new DynamoPlanStore(dynamo, config.tables.plans),
     resumeTokens: new DynamoResumeTokenStore(dynamo, config.tables.resumeTokens),
-    drs:
-      options.overrides?.drs ??
-      once(async () => new (await import('../adapters/aws/drsRecoveryJobs')).DrsRecoveryJobs(config)),
+    drs: options.overrides?.drs ?? once(async () => new (await import('../adapters/aws/drsRecoveryJobs')).DrsRecoveryJobs(config)),
     workflow:
       options.overrides?.workflow ??
       once(async () =>
         stateMachineArn ? new (await import('../adapters/aws/sfnWorkflow')).SfnWorkflow(config, stateMachineArn) : undefined,
       ),
     pollInvoker:
-      options.overrides?.pollInvoker ??
-      once(async () => new (await import('../adapters/aws/lambdaPollInvoker')).LambdaPollInvoker(config)),
+      options.overrides?.pollInvoker ?? once(async () => new (await import('../adapters/aws/lambdaPollInvoker')).LambdaPollInvoker(config)),
     notifier:
       options.overrides?.notifier ??
       once(async () =>
-        notificationTopicArn
-          ? new (await import('../adapters/aws/snsNotifier')).SnsNotifier(config, notificationTopicArn)
-          : undefined,
+        notificationTopicArn ? new (await import('../adapters/aws/snsNotifier')).SnsNotifier(config, notificationTopicArn) : undefined,
       ),
     now: options.now ?? (() => new Date().toISOString()),
     newExecutionId: options.newExecutionId ?? (() => `exec-${randomUUID()}`),

@@ -1,10 +1,11 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import type { ItemWrittenListener } from '../adapters/dynamodb/eventStore';
 import { EVENT_ATTRIBUTES } from '../adapters/dynamodb/keys';
 import type { Item } from '../adapters/dynamodb/marshalEvent';
 import { dynamoItemBytes } from '../adapters/dynamodb/itemSize';
 import { toStreamImage } from '../adapters/dynamodb/streamImage';
+import { type ItemWrittenListener, tapPutItems } from './streamTap';
 
 /** What a stream-triggered Lambda is: the projector's handler, or anything shaped like it. */
 export type StreamConsumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -61,9 +62,9 @@ const nextSequenceNumber = (now: Date): string => {
 };
 
 /**
- * dynalite has no DynamoDB Streams: this turns each item the event store writes into the stream record
+ * dynalite has no DynamoDB Streams: this turns each item written to the events table into the stream record
  * DynamoDB would have produced (INSERT, NEW_IMAGE view) and hands it to the same consumer Lambda would.
- * Register `listener` as the event store's ItemWrittenListener.
+ * `tap(client)` feeds it every item a PutItem on that client writes to the table (see tapPutItems).
  */
 export class LocalDynamoStream {
   private readonly consumer: StreamConsumer;
@@ -83,7 +84,7 @@ export class LocalDynamoStream {
     this.eventSourceARN = `arn:aws:dynamodb:${options.region}:000000000000:table/${options.tableName}/stream/${label}`;
   }
 
-  /** The event store's ItemWrittenListener. */
+  /** Takes one item just written to the events table (what `tap` calls with each). */
   readonly listener: ItemWrittenListener = async (item) => {
     const record = this.toRecord(item);
     if (this.mode === 'batched') {
@@ -92,6 +93,14 @@ export class LocalDynamoStream {
     }
     await this.deliverNow(record);
   };
+
+  /**
+   * Feeds this stream every item a PutItem on `client` writes to the events table, each delivered (or, in
+   * batched mode, buffered) before the PutItem returns. Returns a function that removes the tap.
+   */
+  tap(client: DynamoDBClient): () => void {
+    return tapPutItems(client, this.options.tableName, this.listener);
+  }
 
   /** Holds records back, as a stream whose consumer lags: views fall behind the ledger until `catchUp()`. */
   pause(): void {

@@ -1,25 +1,25 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import definition from '../../statemachine/drill.asl.json';
-import { createStreamHandler } from '../../projections/streamHandler';
+import { createStreamHandler } from '../handlers/streamHandler';
 import { createDynamoDbClient } from '../adapters/dynamodb/client';
 import { createTables } from '../adapters/dynamodb/createTables';
-import { AppConfig, clientOptions, configFromEnv } from '../config';
+import { type AppConfig, clientOptions, configFromEnv } from '../config';
 import type { RecoveryPlan } from '../domain/plan';
 import { handleRequest } from '../handlers/executionHandler';
 import { buildDeps } from '../handlers/wiring';
 import type { OperationDeps } from '../operations/deps';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from './drillStateMachineLimits';
-import { EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo';
-import { DrsEmulator, DrsEmulatorOptions, SnsEmulator, startDrsEmulator, startSnsEmulator } from './emulators';
-import { LambdaEmulator, startLambdaEmulator } from './emulators/lambda';
-import { startStepFunctionsEmulator, StepFunctionsEmulator } from './emulators/stepfunctions';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo';
+import { type DrsEmulator, type DrsEmulatorOptions, type SnsEmulator, startDrsEmulator, startSnsEmulator } from './emulators';
+import { type LambdaEmulator, startLambdaEmulator } from './emulators/lambda';
+import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './emulators/stepfunctions';
 import { LocalDynamoStream } from './localStream';
-import { recoverAfterRestart, RecoveryReport } from './recoverAfterRestart';
-import { Scheduler, startScheduler } from './scheduler';
+import { recoverAfterRestart, type RecoveryReport } from './recoverAfterRestart';
+import { type Scheduler, startScheduler } from './scheduler';
 
 export const FUNCTION_NAME = 'execution-handler';
 export const DEFAULT_LAMBDA_PORT = 3002;
@@ -76,7 +76,9 @@ export interface LocalStack {
 /** Thrown when the Lambda port is taken (another `serve`, or serverless-offline). */
 export class PortInUseError extends Error {
   constructor(readonly port: number) {
-    super(`Port ${port} is already in use: is another "drs-ledger serve" (or serverless-offline) running? Stop it or pick another port with --port.`);
+    super(
+      `Port ${port} is already in use: is another "drs-ledger serve" (or serverless-offline) running? Stop it or pick another port with --port.`,
+    );
     this.name = 'PortInUseError';
   }
 }
@@ -84,7 +86,9 @@ export class PortInUseError extends Error {
 /** Thrown when another process holds the data folder's ledger open. */
 export class DataDirInUseError extends Error {
   constructor(readonly dataDir: string) {
-    super(`The data folder ${dataDir} is in use by another drs-ledger process (is "drs-ledger serve" running on it?). Stop it, or use --data-dir.`);
+    super(
+      `The data folder ${dataDir} is in use by another drs-ledger process (is "drs-ledger serve" running on it?). Stop it, or use --data-dir.`,
+    );
     this.name = 'DataDirInUseError';
   }
 }
@@ -155,15 +159,15 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   await createTables(dynamoClient, config.tables);
 
   const logger = new Logger({ serviceName: FUNCTION_NAME, logLevel: options.logLevel ?? 'SILENT' });
-  let deps: OperationDeps | undefined;
+  const ready = buildDeps(config, logger, { dynamo: dynamoClient });
   const stream = new LocalDynamoStream({
     tableName: config.tables.events,
     region: config.region,
     logger,
-    consumer: (event) => createStreamHandler({ views: (deps as OperationDeps).views, ledger: (deps as OperationDeps).store, logger })(event),
+    consumer: (event) => createStreamHandler({ views: ready.views, ledger: ready.store, logger })(event),
   });
-  deps = buildDeps(config, logger, { dynamo: dynamoClient, onEventWritten: stream.listener });
-  const ready = deps;
+  // DynamoDB Streams, emulated: every ledger item written through the stack's client reaches the projector.
+  stream.tap(dynamoClient);
   lambda.service.register(FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context), { timeoutSeconds: 60 });
 
   const registerServers = (plans: RecoveryPlan[]) => {

@@ -1,6 +1,6 @@
-import { catchUpView } from '../../projections/catchUpView';
+import { catchUpView } from './catchUpView';
 import type { OperationDeps } from './deps';
-import { executionNotFound, ok, OperationResponse, planMismatch } from './responses';
+import { executionNotFound, ok, type OperationResponse, planMismatch } from './responses';
 
 export interface DetailsInput {
   executionId: string;

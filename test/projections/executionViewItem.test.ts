@@ -1,7 +1,15 @@
 import { gunzipSync } from 'node:zlib';
 import { replayView } from '../../projections/projectExecutionView';
 import type { ExecutionView } from '../../projections/executionView';
-import { assembleView, HEADER_ITEM, splitView, StoredParts, viewItems, ViewLayoutError, waveItemKey } from '../../src/adapters/dynamodb/executionViewItem';
+import {
+  assembleView,
+  HEADER_ITEM,
+  splitView,
+  type StoredParts,
+  viewItems,
+  ViewLayoutError,
+  waveItemKey,
+} from '../../src/adapters/dynamodb/executionViewItem';
 import { planViewWrite } from '../../src/adapters/dynamodb/executionViewWrite';
 import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { decodePageToken, encodePageToken, isInvalidNextToken } from '../../src/adapters/dynamodb/pageToken';
@@ -26,14 +34,20 @@ describe('execution view items', () => {
   });
 
   it('the header holds no server rows and no wave reasons; each wave item holds its servers in order', () => {
-    const failedWave = { ...view, waveStatuses: view.waveStatuses.map((wave) => (wave.waveNumber === 1 ? { ...wave, failureReason: 'why' } : wave)) };
+    const failedWave = {
+      ...view,
+      waveStatuses: view.waveStatuses.map((wave) => (wave.waveNumber === 1 ? { ...wave, failureReason: 'why' } : wave)),
+    };
     const [header, first, second] = viewItems(failedWave, 'w1') as [Item, Item, Item];
     expect(header).not.toHaveProperty('serverExecutions');
     expect(header.waveStatuses?.L?.[0]?.M).not.toHaveProperty('failureReason');
     expect(header.waveWrites).toEqual({ L: [{ S: 'w1' }, { S: 'w1' }] });
     expect(first.failureReason).toEqual({ S: 'why' });
     // A wave's servers are one gzipped JSON value (a 4,000-server view then fits one Query page).
-    const serversOf = (item: Item) => (JSON.parse(gunzipSync(item.servers?.B as Uint8Array).toString('utf8')) as Array<{ serverId: string }>).map((server) => server.serverId);
+    const serversOf = (item: Item) =>
+      (JSON.parse(gunzipSync(item.servers?.B as Uint8Array).toString('utf8')) as Array<{ serverId: string }>).map(
+        (server) => server.serverId,
+      );
     expect(serversOf(first)).toEqual(view.serverExecutions.filter((server) => server.waveNumber === 1).map((server) => server.serverId));
     expect(serversOf(second)).toEqual(view.serverExecutions.filter((server) => server.waveNumber === 2).map((server) => server.serverId));
     expect(assemble([header, first, second]).view).toStrictEqual(failedWave);
@@ -77,7 +91,11 @@ describe('execution view items', () => {
       const write = planViewWrite('views', view, undefined, 'w1');
       expect(write.waves.map((put) => put.Item?.item?.S)).toEqual(['WAVE#0001', 'WAVE#0002']);
       for (const put of [...write.waves, write.header]) {
-        expect(put).toMatchObject({ TableName: 'views', ConditionExpression: 'attribute_not_exists(#item)', ExpressionAttributeNames: { '#item': 'item' } });
+        expect(put).toMatchObject({
+          TableName: 'views',
+          ConditionExpression: 'attribute_not_exists(#item)',
+          ExpressionAttributeNames: { '#item': 'item' },
+        });
       }
       expect(write.waves.every((put) => put.Item?.seq?.N === String(view.seq) && put.Item?.writeId?.S === 'w1')).toBe(true);
     });
@@ -104,7 +122,12 @@ describe('execution view items', () => {
     });
 
     it('a change to the header alone writes the header alone', () => {
-      const write = planViewWrite('views', { ...view, seq: view.seq + 1, lastPolled: '2026-01-01T13:00:00.000Z' }, partsOf(viewItems(view, 'w1')), 'w2');
+      const write = planViewWrite(
+        'views',
+        { ...view, seq: view.seq + 1, lastPolled: '2026-01-01T13:00:00.000Z' },
+        partsOf(viewItems(view, 'w1')),
+        'w2',
+      );
       expect(write.waves).toEqual([]);
     });
 
@@ -117,7 +140,9 @@ describe('execution view items', () => {
 
   it('page tokens round-trip and are checked', () => {
     const key = { runningStatus: { S: 'RUNNING' }, executionId: { S: 'exec-1' }, item: { S: HEADER_ITEM } };
-    expect(decodePageToken(encodePageToken(key), ['runningStatus', 'executionId', 'item'], { runningStatus: 'RUNNING', item: HEADER_ITEM })).toEqual(key);
+    expect(
+      decodePageToken(encodePageToken(key), ['runningStatus', 'executionId', 'item'], { runningStatus: 'RUNNING', item: HEADER_ITEM }),
+    ).toEqual(key);
     let thrown: unknown;
     try {
       decodePageToken(encodePageToken(key), ['executionId']);

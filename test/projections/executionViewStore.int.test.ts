@@ -5,8 +5,8 @@ import { DynamoExecutionViewStore } from '../../src/adapters/dynamodb/executionV
 import { ViewItemTooLargeError } from '../../src/adapters/dynamodb/executionViewWrite';
 import { encodePageToken, isInvalidNextToken } from '../../src/adapters/dynamodb/pageToken';
 import type { ExecutionViewStore, StoredView } from '../../src/ports/executionViewStore';
-import { countRequests, RequestCounter } from '../support/requestCounter';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
+import { countRequests, type RequestCounter } from '../support/requestCounter';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
 import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 import { at, History, twoWavePlan } from './support/histories';
 import { HEAVIEST_WAVES, largestView, LARGEST_TYPICAL, randomUtf8 } from './support/largestViews';
@@ -33,7 +33,11 @@ const completedFrom = (view: ExecutionView): ExecutionView => ({
 /** The view one event later, with one server of `waveNumber` changed. */
 const serverChanged = (view: ExecutionView, waveNumber: number, hostname: string): ExecutionView => {
   const index = view.serverExecutions.findIndex((server) => server.waveNumber === waveNumber);
-  return { ...view, seq: view.seq + 1, serverExecutions: view.serverExecutions.map((server, i) => (i === index ? { ...server, hostname } : server)) };
+  return {
+    ...view,
+    seq: view.seq + 1,
+    serverExecutions: view.serverExecutions.map((server, i) => (i === index ? { ...server, hostname } : server)),
+  };
 };
 
 const pageAll = async (store: ExecutionViewStore, pageSize: number) => {
@@ -62,7 +66,11 @@ describe('DynamoDB execution view store', () => {
   /** Every stored item of an execution, by item key, read directly. */
   const rawItems = async (executionId: string) => {
     const output = await context.client.send(
-      new QueryCommand({ TableName: context.config.tables.executions, KeyConditionExpression: 'executionId = :id', ExpressionAttributeValues: { ':id': { S: executionId } } }),
+      new QueryCommand({
+        TableName: context.config.tables.executions,
+        KeyConditionExpression: 'executionId = :id',
+        ExpressionAttributeValues: { ':id': { S: executionId } },
+      }),
     );
     return new Map((output.Items ?? []).map((item) => [item.item?.S as string, item]));
   };
@@ -95,11 +103,6 @@ describe('DynamoDB execution view store', () => {
     expect(requests.counts.QueryCommand).toBeGreaterThan(1);
   });
 
-  it('returns undefined for an execution without a view', async () => {
-    expect(await store.get('exec-missing')).toBeUndefined();
-    expect(await store.read('exec-missing')).toBeUndefined();
-  });
-
   it('carries runningStatus on the header only while the view is RUNNING', async () => {
     const view = running('exec-index');
     await store.put(view, undefined);
@@ -129,48 +132,32 @@ describe('DynamoDB execution view store', () => {
     expect(requests.counts).toEqual({ QueryCommand: 1, PutItemCommand: 1 });
   });
 
+  // The port's conditional-write semantics (create only over nothing, a stale read loses, a rewrite at the same
+  // seq still makes an earlier reader lose, two writers at once) are the contract's: test/ports/executionViewStore.*.
   describe('writes conditionally', () => {
-    it('creates only when no view exists', async () => {
-      const view = running('exec-create');
-      expect(await store.put(view, undefined)).toBe(true);
-      expect(await store.put({ ...view, seq: view.seq + 1 }, undefined)).toBe(false);
-      expect(await store.get('exec-create')).toStrictEqual(view);
-    });
-
-    it('replaces only what the writer read: a writer behind another never moves the view back', async () => {
-      const view = running('exec-replace');
-      await store.put(view, undefined);
-      const slow = await store.read('exec-replace');
-      const fast = await store.read('exec-replace');
-      const further = completedFrom(completedFrom(view));
-      expect(await store.put(further, fast)).toBe(true);
-      expect(await store.put(completedFrom(view), slow)).toBe(false);
-      expect(await store.put(completedFrom(view), fast)).toBe(false);
-      expect(await store.get('exec-replace')).toStrictEqual(further);
-    });
-
-    it('a rewrite at the same seq (a rebuild) still makes a writer that read before it lose', async () => {
-      const view = running('exec-same-seq');
-      await store.put(view, undefined);
-      const projector = await store.read('exec-same-seq');
-      expect(await putOver({ ...view, lastPolled: at(120) })).toBe(true);
-      expect(await store.put(completedFrom(view), projector)).toBe(false);
-      expect(await store.get('exec-same-seq')).toStrictEqual({ ...view, lastPolled: at(120) });
-    });
-
     it('refuses to write over a view that is gone', async () => {
       const view = running('exec-gone');
       await store.put(view, undefined);
       const read = await store.read('exec-gone');
       for (const key of (await rawItems('exec-gone')).keys()) {
-        await context.client.send(new DeleteItemCommand({ TableName: context.config.tables.executions, Key: { executionId: { S: 'exec-gone' }, item: { S: key } } }));
+        await context.client.send(
+          new DeleteItemCommand({
+            TableName: context.config.tables.executions,
+            Key: { executionId: { S: 'exec-gone' }, item: { S: key } },
+          }),
+        );
       }
       expect(await store.put(completedFrom(view), read)).toBe(false);
     });
 
     it('refuses an item over the size limit before writing anything, naming it', async () => {
       const view = largestView('exec-too-large', HEAVIEST_WAVES, 40);
-      const oversized = { ...view, serverExecutions: view.serverExecutions.map((server) => (server.waveNumber === 2 ? { ...server, failureReason: randomUtf8(2048) } : server)) };
+      const oversized = {
+        ...view,
+        serverExecutions: view.serverExecutions.map((server) =>
+          server.waveNumber === 2 ? { ...server, failureReason: randomUtf8(2048) } : server,
+        ),
+      };
       requests.reset();
       await expect(store.put(oversized, undefined)).rejects.toThrow(ViewItemTooLargeError);
       await expect(store.put(oversized, undefined)).rejects.toThrow(/^Execution exec-too-large: view item WAVE#0002 would be \d+ bytes/);
@@ -184,7 +171,9 @@ describe('DynamoDB execution view store', () => {
       const view = largestView('exec-crash', LARGEST_TYPICAL, 40);
       await store.put(view, undefined);
       crashBeforeNextViewHeader(context.client);
-      await expect(store.put(serverChanged(view, 3, 'half-written.example.com'), await store.read('exec-crash'))).rejects.toThrow('writer killed');
+      await expect(store.put(serverChanged(view, 3, 'half-written.example.com'), await store.read('exec-crash'))).rejects.toThrow(
+        'writer killed',
+      );
 
       expect(await store.get('exec-crash')).toBeUndefined();
       const torn = (await store.read('exec-crash')) as StoredView;
@@ -249,7 +238,7 @@ describe('DynamoDB execution view store', () => {
       expect((await pageAll(views, 10)).flat().sort()).toEqual(ids.filter((other) => other !== id));
     });
 
-    it('reads find\'s waves in progress from the header items alone, one BatchGetItem per 100', async () => {
+    it("reads find's waves in progress from the header items alone, one BatchGetItem per 100", async () => {
       ownRequests.reset();
       const jobs = await views.wavesInProgress(['exec-run-00', 'exec-run-01', 'exec-paused-0', 'exec-unknown']);
       expect(jobs.map((job) => [job.executionId, job.waveNumber, job.drsJobIds]).sort()).toEqual([
@@ -295,8 +284,12 @@ describe('DynamoDB execution view store', () => {
       } while (token);
       // 34 views of 3 items each: 102 items, 7 a page.
       expect(pages).toBeGreaterThanOrEqual(15);
-      expect(seen.sort()).toEqual([...ids, ...[0, 1, 2, 3, 4, 5].map((i) => `exec-done-${i}`), ...[0, 1, 2].map((i) => `exec-paused-${i}`)].sort());
-      await expect(views.listAll(7, encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'RUNNING' } }))).rejects.toThrow(/Invalid nextToken/);
+      expect(seen.sort()).toEqual(
+        [...ids, ...[0, 1, 2, 3, 4, 5].map((i) => `exec-done-${i}`), ...[0, 1, 2].map((i) => `exec-paused-${i}`)].sort(),
+      );
+      await expect(views.listAll(7, encodePageToken({ executionId: { S: 'x' }, runningStatus: { S: 'RUNNING' } }))).rejects.toThrow(
+        /Invalid nextToken/,
+      );
     });
   });
 });

@@ -1,10 +1,12 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
-import { createStreamHandler } from '../../projections/streamHandler';
+import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
+import { createStreamHandler } from '../../src/handlers/streamHandler';
 import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../../src/adapters/dynamodb/executionViewStore';
-import { decide, ExecutionCommand } from '../../src/domain/execution';
+import { decide, type ExecutionCommand } from '../../src/domain/execution';
 import { LocalDynamoStream } from '../../src/local/localStream';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
 import { at, drsJobId, OPERATOR, serverId, twoWavePlan } from './support/histories';
 import { recordingLogger } from './support/projectorRig';
 
@@ -12,13 +14,17 @@ describe('local stream feeding the projector on dynalite', () => {
   let context: DynamoTestContext;
   let views: DynamoExecutionViewStore;
   let reader: DynamoExecutionEventStore;
+  const writerClients: DynamoDBClient[] = [];
 
   beforeAll(async () => {
     context = await startTestDynamo();
     views = new DynamoExecutionViewStore(context.client, context.config.tables.executions);
     reader = new DynamoExecutionEventStore(context.client, context.config.tables.events);
   });
-  afterAll(() => stopTestDynamo(context));
+  afterAll(async () => {
+    for (const client of writerClients) client.destroy();
+    await stopTestDynamo(context);
+  });
 
   const wire = (mode: 'immediate' | 'batched') => {
     const log = recordingLogger();
@@ -28,13 +34,17 @@ describe('local stream feeding the projector on dynalite', () => {
       region: context.config.region,
       mode,
     });
-    const ledger = new DynamoExecutionEventStore(context.client, context.config.tables.events, stream.listener);
+    // The writer's own client, tapped as the local stack taps its one: every item it writes reaches this stream.
+    const client = createDynamoDbClient(context.config);
+    writerClients.push(client);
+    stream.tap(client);
+    const ledger = new DynamoExecutionEventStore(client, context.config.tables.events);
     /** load, decide, append: what an operation does. */
     const handle = async (executionId: string, command: ExecutionCommand) => {
       const loaded = await ledger.load(executionId);
       const decision = decide(command, loaded.state);
       if (!decision.ok) throw new Error(decision.rejection.kind);
-      const result = await ledger.append(loaded, decision.events);
+      const result = await ledger.append(loaded, decision);
       if (!result.ok) throw new Error('conflict');
     };
     return { stream, handle, log };
@@ -42,8 +52,26 @@ describe('local stream feeding the projector on dynalite', () => {
 
   const commands = (executionId: string): ExecutionCommand[] => [
     { type: 'StartExecution', executionId, plan: twoWavePlan(), executionType: 'DRILL', initiatedBy: OPERATOR, at: at(0) },
-    { type: 'RecordWaveStarted', waveNumber: 1, drsJobId: drsJobId(1), servers: [{ serverId: serverId(1), launchStatus: 'PENDING' }, { serverId: serverId(2), launchStatus: 'PENDING' }], at: at(60) },
-    { type: 'ObserveWave', waveNumber: 1, drsJobStatus: 'COMPLETED', servers: [{ serverId: serverId(1), launchStatus: 'LAUNCHED' }, { serverId: serverId(2), launchStatus: 'LAUNCHED' }], at: at(300) },
+    {
+      type: 'RecordWaveStarted',
+      waveNumber: 1,
+      drsJobId: drsJobId(1),
+      servers: [
+        { serverId: serverId(1), launchStatus: 'PENDING' },
+        { serverId: serverId(2), launchStatus: 'PENDING' },
+      ],
+      at: at(60),
+    },
+    {
+      type: 'ObserveWave',
+      waveNumber: 1,
+      drsJobStatus: 'COMPLETED',
+      servers: [
+        { serverId: serverId(1), launchStatus: 'LAUNCHED' },
+        { serverId: serverId(2), launchStatus: 'LAUNCHED' },
+      ],
+      at: at(300),
+    },
     { type: 'Resume', resumedBy: OPERATOR, at: at(600) },
   ];
 

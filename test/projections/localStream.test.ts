@@ -1,9 +1,9 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { fromEventItem, Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import { fromEventItem, type Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
 import { fromStreamImage } from '../../src/adapters/dynamodb/streamImage';
 import { fold, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
-import { LocalDynamoStream, StreamConsumer } from '../../src/local/localStream';
+import { LocalDynamoStream, type StreamConsumer } from '../../src/local/localStream';
 import { History, twoWavePlan } from './support/histories';
 
 const history = new History('exec-stream', twoWavePlan()).start(0).waveStarted(1, 60);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import type { ExecutionView } from '../../projections/executionView';
 import { isProjectionError, projectExecutionView, replayView } from '../../projections/projectExecutionView';
-import { ExecutionEvent, ExecutionState, isStarted, waveCounters, WaveState } from '../../src/domain/execution';
+import { type ExecutionEvent, type ExecutionState, isStarted, waveCounters, type WaveState } from '../../src/domain/execution';
 import { at, drsJobId, History, historySpecArb, OPERATOR, playHistory, serverId, twoWavePlan } from './support/histories';
 
 /** "These events give this view": the given events are folded, then the event under test. */
@@ -37,8 +37,26 @@ describe('projectExecutionView', () => {
         totalWaves: 2,
         totalServers: 3,
         waveStatuses: [
-          { waveNumber: 1, waveName: 'Database Tier', status: 'PENDING', pauseBeforeWave: false, jobCount: 1, serversLaunched: 0, serversCompleted: 0, serversFailed: 0 },
-          { waveNumber: 2, waveName: 'Application Tier', status: 'PENDING', pauseBeforeWave: true, jobCount: 1, serversLaunched: 0, serversCompleted: 0, serversFailed: 0 },
+          {
+            waveNumber: 1,
+            waveName: 'Database Tier',
+            status: 'PENDING',
+            pauseBeforeWave: false,
+            jobCount: 1,
+            serversLaunched: 0,
+            serversCompleted: 0,
+            serversFailed: 0,
+          },
+          {
+            waveNumber: 2,
+            waveName: 'Application Tier',
+            status: 'PENDING',
+            pauseBeforeWave: true,
+            jobCount: 1,
+            serversLaunched: 0,
+            serversCompleted: 0,
+            serversFailed: 0,
+          },
         ],
         serverExecutions: [
           { serverId: serverId(1), waveNumber: 1, status: 'NOT_STARTED' },
@@ -110,9 +128,15 @@ describe('projectExecutionView', () => {
       expect(view.waveStatuses[0]).toMatchObject({ status: 'PENDING', failureReason: 'ThrottlingException: Rate exceeded' });
     });
 
-    it('WaveStarted after a failed attempt drops that attempt\'s failure', () => {
+    it("WaveStarted after a failed attempt drops that attempt's failure", () => {
       const history = started()
-        .run({ type: 'RecordWaveStartFailure', waveNumber: 1, error: { code: 'ThrottlingException', message: 'Rate exceeded' }, retryable: true, at: at(30) })
+        .run({
+          type: 'RecordWaveStartFailure',
+          waveNumber: 1,
+          error: { code: 'ThrottlingException', message: 'Rate exceeded' },
+          retryable: true,
+          at: at(30),
+        })
         .run({ type: 'Advance', at: at(60) })
         .waveStarted(1, 90);
       expect(history.events.map((event) => event.type).slice(2)).toEqual(['WaveStartFailed', 'WaveStartRequested', 'WaveStarted']);
@@ -154,7 +178,13 @@ describe('projectExecutionView', () => {
 
     it('keeps the first launch time when a LAUNCHED server is seen again', () => {
       const history = inProgress()
-        .run({ type: 'ObserveWave', waveNumber: 1, drsJobStatus: 'STARTED', servers: [{ serverId: serverId(1), launchStatus: 'LAUNCHED' }], at: at(120) })
+        .run({
+          type: 'ObserveWave',
+          waveNumber: 1,
+          drsJobStatus: 'STARTED',
+          servers: [{ serverId: serverId(1), launchStatus: 'LAUNCHED' }],
+          at: at(120),
+        })
         .run({
           type: 'ObserveWave',
           waveNumber: 1,
@@ -264,11 +294,14 @@ describe('projectExecutionView', () => {
       ['a seq that does not follow', next({ seq: view.seq + 2 }), 'OutOfSequence'],
       ['a repeated seq', next({ seq: view.seq }), 'OutOfSequence'],
       ['another execution', next({ executionId: 'exec-2' }), 'WrongExecution'],
-      ['a second start', next({ type: 'ExecutionStarted' } as Partial<ExecutionEvent>), 'AlreadyStarted'],
-      ['a wave the plan lacks', next({ type: 'WaveCompleted', data: { waveNumber: 9 } } as Partial<ExecutionEvent>), 'UnknownWave'],
+      ['a second start', next({ type: 'ExecutionStarted' }), 'AlreadyStarted'],
+      ['a wave the plan lacks', next({ type: 'WaveCompleted', data: { waveNumber: 9 } }), 'UnknownWave'],
       [
         'a server outside the wave',
-        next({ type: 'WavePolled', data: { waveNumber: 1, drsJobStatus: 'STARTED', servers: [{ serverId: serverId(3), launchStatus: 'LAUNCHED' }] } } as Partial<ExecutionEvent>),
+        next({
+          type: 'WavePolled',
+          data: { waveNumber: 1, drsJobStatus: 'STARTED', servers: [{ serverId: serverId(3), launchStatus: 'LAUNCHED' }] },
+        }),
         'UnknownServer',
       ],
     ])('%s', (_name, event, kind) => {
@@ -282,7 +315,9 @@ describe('projectExecutionView', () => {
     });
 
     it('an event type it does not know', () => {
-      expect(() => projectExecutionView(view, next({ type: 'WaveExploded' } as unknown as Partial<ExecutionEvent>))).toThrow(/Unhandled event/);
+      expect(() => projectExecutionView(view, next({ type: 'WaveExploded' } as unknown as Partial<ExecutionEvent>))).toThrow(
+        /Unhandled event/,
+      );
     });
   });
 
@@ -294,19 +329,53 @@ describe('projectExecutionView', () => {
       expect(view.seq).toBe(state.version);
       expect(view.lastEventAt).toBe(state.lastEventAt);
       expect(view.totalWaves).toBe(state.waves.length);
-      const waveFacts = ({ waveNumber, status, drsJobId: job, drsJobStatus, startTime, endTime, failureReason }: ExecutionView['waveStatuses'][number] | WaveState) =>
-        ({ waveNumber, status, job, drsJobStatus, startTime, endTime, failureReason });
+      const waveFacts = ({
+        waveNumber,
+        status,
+        drsJobId: job,
+        drsJobStatus,
+        startTime,
+        endTime,
+        failureReason,
+      }: ExecutionView['waveStatuses'][number] | WaveState) => ({
+        waveNumber,
+        status,
+        job,
+        drsJobStatus,
+        startTime,
+        endTime,
+        failureReason,
+      });
       expect(view.waveStatuses.map(waveFacts)).toEqual(state.waves.map(waveFacts));
-      expect(view.waveStatuses.map(({ serversLaunched, serversCompleted, serversFailed }) => ({ serversLaunched, serversCompleted, serversFailed }))).toEqual(
-        state.waves.map((wave) => waveCounters(wave.servers)),
-      );
-      expect(view.serverExecutions.map(({ serverId: id, waveNumber, status, recoveryInstanceId, launchTime }) => ({ id, waveNumber, status, recoveryInstanceId, launchTime }))).toEqual(
+      expect(
+        view.waveStatuses.map(({ serversLaunched, serversCompleted, serversFailed }) => ({
+          serversLaunched,
+          serversCompleted,
+          serversFailed,
+        })),
+      ).toEqual(state.waves.map((wave) => waveCounters(wave.servers)));
+      expect(
+        view.serverExecutions.map(({ serverId: id, waveNumber, status, recoveryInstanceId, launchTime }) => ({
+          id,
+          waveNumber,
+          status,
+          recoveryInstanceId,
+          launchTime,
+        })),
+      ).toEqual(
         state.waves.flatMap((wave) =>
-          wave.servers.map((server) => ({ id: server.serverId, waveNumber: wave.waveNumber, status: server.launchStatus, recoveryInstanceId: server.recoveryInstanceId, launchTime: server.launchTime })),
+          wave.servers.map((server) => ({
+            id: server.serverId,
+            waveNumber: wave.waveNumber,
+            status: server.launchStatus,
+            recoveryInstanceId: server.recoveryInstanceId,
+            launchTime: server.launchTime,
+          })),
         ),
       );
       if (state.status === 'PAUSED') expect(view).toMatchObject({ pausedAt: state.pausedAt, nextWave: state.nextWave });
-      if (state.status === 'COMPLETED' || state.status === 'FAILED' || state.status === 'CANCELLED') expect(view.endTime).toBe(state.endTime);
+      if (state.status === 'COMPLETED' || state.status === 'FAILED' || state.status === 'CANCELLED')
+        expect(view.endTime).toBe(state.endTime);
       if (state.status === 'FAILED') expect(view.failureReason).toBe(state.failureReason);
       if (state.executionArn) expect(view.stepFunctionArn).toBe(state.executionArn);
     };

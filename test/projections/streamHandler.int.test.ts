@@ -6,8 +6,8 @@ import fc from 'fast-check';
 import { waveItemKey } from '../../src/adapters/dynamodb/executionViewItem';
 import { toStreamImage } from '../../src/adapters/dynamodb/streamImage';
 import type { ExecutionViewStore } from '../../src/ports/executionViewStore';
-import { countRequests, RequestCounter } from '../support/requestCounter';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
+import { countRequests, type RequestCounter } from '../support/requestCounter';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
 import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 import { History, historySpecArb, OPERATOR, playHistory, renamed, twoWavePlan } from './support/histories';
 import { intoBatches, ProjectorRig, sequenceNumberOf } from './support/projectorRig';
@@ -24,7 +24,10 @@ const completedDrill = (executionId: string) =>
     .run({ type: 'Finalize', at: '2026-01-01T12:46:00.000Z' }).events;
 
 /** A record whose NEW_IMAGE was replaced: same keys and sequence number, different content. */
-const withImage = (record: DynamoDBRecord | undefined, change: (image: Record<string, unknown>) => Record<string, unknown>): DynamoDBRecord => {
+const withImage = (
+  record: DynamoDBRecord | undefined,
+  change: (image: Record<string, unknown>) => Record<string, unknown>,
+): DynamoDBRecord => {
   if (!record?.dynamodb?.NewImage) throw new Error('record without an image');
   return { ...record, dynamodb: { ...record.dynamodb, NewImage: change(record.dynamodb.NewImage) as typeof record.dynamodb.NewImage } };
 };
@@ -224,7 +227,9 @@ describe('projector stream handler on dynalite', () => {
       expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumberOf(poison) }] });
       expect(await rig.views.get(a)).toStrictEqual(await rig.replayed(a));
       expect(await rig.views.get(b)).toStrictEqual(await rig.replayed(b));
-      expect(rig.log.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual(['Stream record cannot be projected']);
+      expect(rig.log.lines.filter((line) => line.level === 'error').map((line) => line.message)).toEqual([
+        'Stream record cannot be projected',
+      ]);
     });
 
     it('that parses but cannot be folded fails alone; the execution keeps what the ledger says', async () => {
@@ -233,7 +238,20 @@ describe('projector stream handler on dynalite', () => {
       const recordsD = await rig.append(completedDrill(d).slice(0, 3));
       // A record for seq 5 of C that the ledger never held, of a type the projector does not know.
       const forged = withImage(rig.stream.toRecord({ ...marshall({ executionId: c, seq: 5 }) }), () =>
-        toStreamImage(marshall({ executionId: c, planId: 'rp', seq: 5, type: 'WaveExploded', occurredAt: '2026-01-01T13:00:00.000Z', actor: 'system', schemaVersion: 1, data: {}, prevHash: 'x', hash: 'y' })),
+        toStreamImage(
+          marshall({
+            executionId: c,
+            planId: 'rp',
+            seq: 5,
+            type: 'WaveExploded',
+            occurredAt: '2026-01-01T13:00:00.000Z',
+            actor: 'system',
+            schemaVersion: 1,
+            data: {},
+            prevHash: 'x',
+            hash: 'y',
+          }),
+        ),
       );
       const response = await rig.handler({ Records: [...recordsC, forged, ...recordsD] });
       expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: sequenceNumberOf(forged) }] });
@@ -250,7 +268,9 @@ describe('projector stream handler on dynalite', () => {
 
       const response = await rig.handler({ Records: batch });
 
-      expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(recordsE.slice(2).map(sequenceNumberOf).sort());
+      expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(
+        recordsE.slice(2).map(sequenceNumberOf).sort(),
+      );
       expect(await rig.views.get(e)).toMatchObject({ seq: 2 });
       expect(await rig.views.get(f)).toStrictEqual(await rig.replayed(f));
 
@@ -259,7 +279,10 @@ describe('projector stream handler on dynalite', () => {
     });
 
     it('without keys or image is reported and touches nothing', async () => {
-      const bare: DynamoDBRecord = { eventName: 'INSERT', dynamodb: { SequenceNumber: '900000000000000000001', StreamViewType: 'NEW_IMAGE' } };
+      const bare: DynamoDBRecord = {
+        eventName: 'INSERT',
+        dynamodb: { SequenceNumber: '900000000000000000001', StreamViewType: 'NEW_IMAGE' },
+      };
       expect(await rig.handler({ Records: [bare] })).toEqual({ batchItemFailures: [{ itemIdentifier: '900000000000000000001' }] });
     });
   });

@@ -1,13 +1,13 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { createStreamHandler } from '../../projections/streamHandler';
+import { createStreamHandler } from '../../src/handlers/streamHandler';
 import { handleRequest } from '../../src/handlers/executionHandler';
-import { buildDeps, WiringOptions } from '../../src/handlers/wiring';
+import { buildDeps, type WiringOptions } from '../../src/handlers/wiring';
 import { LocalDynamoStream } from '../../src/local/localStream';
 import type { OperationDeps } from '../../src/operations/deps';
 import type { OperationResponse } from '../../src/operations/responses';
 import type { Tables } from '../../src/config';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from './dynamo';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from './dynamo';
 
 export interface HandlerHarness {
   dynamo: DynamoTestContext;
@@ -41,20 +41,21 @@ export const startHandlerHarness = async (options: WiringOptions = {}, env: Node
   const dynamo = await startTestDynamo(env);
   const logLines: Array<Record<string, unknown>> = [];
   const logger = capturingLogger(logLines);
-  let deps: OperationDeps | undefined;
   const stream = new LocalDynamoStream({
     tableName: dynamo.config.tables.events,
     region: dynamo.config.region,
-    consumer: (event) => createStreamHandler({ views: (deps as OperationDeps).views, ledger: (deps as OperationDeps).store })(event),
+    // The deps are built on the client the stream taps, below; the stream delivers no record before then.
+    consumer: (event) => createStreamHandler({ views: deps.views, ledger: deps.store })(event),
   });
-  deps = buildDeps(dynamo.config, logger, { dynamo: dynamo.client, ...options, onEventWritten: stream.listener });
-  const ready = deps;
+  const client = options.dynamo ?? dynamo.client;
+  stream.tap(client);
+  const deps = buildDeps(dynamo.config, logger, { ...options, dynamo: client });
   return {
     dynamo,
-    deps: ready,
+    deps,
     stream,
     logLines,
-    call: (event) => handleRequest(ready, logger, event, { functionName: 'execution-handler', awsRequestId: 'test-request' }),
+    call: (event) => handleRequest(deps, logger, event, { functionName: 'execution-handler', awsRequestId: 'test-request' }),
     countItems: async () => {
       const counts = {} as Record<keyof Tables, number>;
       for (const [key, table] of Object.entries(dynamo.config.tables) as Array<[keyof Tables, string]>) {

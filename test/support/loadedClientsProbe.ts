@@ -5,7 +5,7 @@
  * after get_execution_details, and after a positive control (the DRS port being used).
  */
 import { Logger } from '@aws-lambda-powertools/logger';
-import { createStreamHandler } from '../../projections/streamHandler';
+import { createStreamHandler } from '../../src/handlers/streamHandler';
 import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
 import { createTables } from '../../src/adapters/dynamodb/createTables';
 import { configFromEnv } from '../../src/config';
@@ -29,7 +29,12 @@ const loadedClients = (): string[] =>
 const main = async (): Promise<LoadedClients> => {
   const atStart = loadedClients();
   const dynamo = await startEmbeddedDynamo();
-  const config = configFromEnv({ DRS_LEDGER_LOCAL: 'true', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint, DRS_LEDGER_TABLE_PREFIX: 'probe' });
+  const config = configFromEnv({
+    DRS_LEDGER_LOCAL: 'true',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DRS_LEDGER_TABLE_PREFIX: 'probe',
+  });
   const client = createDynamoDbClient(config);
   await createTables(client, config.tables);
   const logger = new Logger({ serviceName: 'probe', logLevel: 'SILENT' });
@@ -38,12 +43,17 @@ const main = async (): Promise<LoadedClients> => {
     region: config.region,
     consumer: (event) => createStreamHandler({ views: deps.views, ledger: deps.store, logger })(event),
   });
-  const deps = buildDeps(config, logger, { dynamo: client, onEventWritten: stream.listener });
+  stream.tap(client);
+  const deps = buildDeps(config, logger, { dynamo: client });
 
   // An execution paused before its first wave: in the ledger and its view, with no other service involved.
   const executionId = 'exec-probe';
-  const plan = { planId: 'rp-probe', planName: 'Probe', waves: [{ waveName: 'one', sourceServerIds: ['s-00000000000000001'], pauseBeforeWave: true }] };
-  const started = await handleCommand(deps.store, executionId, () => ({
+  const plan = {
+    planId: 'rp-probe',
+    planName: 'Probe',
+    waves: [{ waveName: 'one', sourceServerIds: ['s-00000000000000001'], pauseBeforeWave: true }],
+  };
+  const started = await handleCommand(deps.store, await deps.store.load(executionId), () => ({
     type: 'StartExecution',
     executionId,
     plan,

@@ -1,8 +1,9 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { ExecutionEvent, ExecutionState, snapshotOf } from '../../domain/execution';
+import { type ExecutionEvent, type ExecutionState, snapshotOf } from '../../domain/execution';
 import type { StoredEvent } from '../../ports/executionEventStore';
+import { MalformedEventItemError } from '../../ports/ledgerErrors';
 import { EXECUTION_START_MARKER } from './keys';
 
 export type Item = Record<string, AttributeValue>;
@@ -31,12 +32,7 @@ export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState): It
   );
 };
 
-export class MalformedEventItemError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'MalformedEventItemError';
-  }
-}
+export { MalformedEventItemError };
 
 const requireField = <T>(record: Record<string, unknown>, name: string, check: (value: unknown) => value is T): T => {
   const value = record[name];

@@ -7,13 +7,20 @@ import { evidenceFromEvents } from './evidenceFromEvents';
 
 export type EvidenceResult =
   | { ok: true; evidence: Evidence }
-  | { ok: false; error: { kind: 'UnknownExecution'; executionId: string } | ({ kind: 'NothingVerified'; executionId: string } & ChainBreak) };
+  | {
+      ok: false;
+      error: { kind: 'UnknownExecution'; executionId: string } | ({ kind: 'NothingVerified'; executionId: string } & ChainBreak);
+    };
 
 /**
  * The evidence of an execution from its ledger alone. The ledger is verified first; when it does not
  * verify, the evidence covers only the events before the first bad seq and says so in `ledger.verification`.
  */
-export const buildEvidence = async (ledger: LedgerRecordReader, executionId: string, options: VerifyOptions = {}): Promise<EvidenceResult> => {
+export const buildEvidence = async (
+  ledger: LedgerRecordReader,
+  executionId: string,
+  options: VerifyOptions = {},
+): Promise<EvidenceResult> => {
   const records = await ledger.readRecords(executionId);
   if (records.length === 0) return { ok: false, error: { kind: 'UnknownExecution', executionId } };
   const verified = verifyRecords(executionId, records, options);

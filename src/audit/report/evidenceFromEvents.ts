@@ -1,5 +1,13 @@
-import { ExecutionEvent, fold, initialState, isStarted, isTerminal, secondsBetween, StartedExecution } from '../../domain/execution';
-import { EVIDENCE_FORMAT_VERSION, Evidence, LedgerEvidence, ServerEvidence, WaveEvidence } from './evidence';
+import {
+  type ExecutionEvent,
+  fold,
+  initialState,
+  isStarted,
+  isTerminal,
+  secondsBetween,
+  type StartedExecution,
+} from '../../domain/execution';
+import { EVIDENCE_FORMAT_VERSION, type Evidence, type LedgerEvidence, type ServerEvidence, type WaveEvidence } from './evidence';
 import { failures, notifications } from './failures';
 import { operatorActions, pauses } from './operatorActions';
 import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, WAVE_RTO_DEFINITION } from './rto';
@@ -35,7 +43,8 @@ const notRecoveredNote = (state: StartedExecution): string => {
 export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: LedgerEvidence): Evidence => {
   const state = fold(events, initialState());
   const started = events[0];
-  if (!isStarted(state) || started?.type !== 'ExecutionStarted') throw new Error('Evidence needs the events of a started execution, from seq 1');
+  if (!isStarted(state) || started?.type !== 'ExecutionStarted')
+    throw new Error('Evidence needs the events of a started execution, from seq 1');
   const plan = started.data.plan;
   const context = { status: state.status, startTime: state.startTime, lastEventAt: state.lastEventAt };
   const failedAt = failureTimes(events);
@@ -77,7 +86,12 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
   );
 
   const recovered = state.waves.every((wave) => wave.status === 'COMPLETED' && wave.endTime);
-  const recoveredAt = recovered ? state.waves.map((wave) => wave.endTime as string).sort().at(-1) : undefined;
+  const recoveredAt = recovered
+    ? state.waves
+        .map((wave) => wave.endTime as string)
+        .sort()
+        .at(-1)
+    : undefined;
   const pauseList = pauses(events);
   const pausedSeconds = pauseList.reduce((sum, pause) => sum + (pause.seconds ?? secondsBetween(pause.from, state.lastEventAt)), 0);
 

@@ -9,7 +9,12 @@ export const failures = (events: readonly ExecutionEvent[]): FailureEvidence[] =
     const at = { seq: event.seq, at: event.occurredAt };
     switch (event.type) {
       case 'WaveStartFailed':
-        found.push({ ...at, scope: 'wave-start', waveNumber: event.data.waveNumber, reason: `${event.data.error.code}: ${event.data.error.message}${event.data.retryable ? ' (retried)' : ''}` });
+        found.push({
+          ...at,
+          scope: 'wave-start',
+          waveNumber: event.data.waveNumber,
+          reason: `${event.data.error.code}: ${event.data.error.message}${event.data.retryable ? ' (retried)' : ''}`,
+        });
         break;
       case 'WaveStarted':
       case 'WavePolled':
@@ -17,7 +22,13 @@ export const failures = (events: readonly ExecutionEvent[]): FailureEvidence[] =
           const key = `${event.data.waveNumber}/${server.serverId}`;
           if ((server.launchStatus === 'FAILED' || server.launchStatus === 'TERMINATED') && !reported.has(key)) {
             reported.add(key);
-            found.push({ ...at, scope: 'server', waveNumber: event.data.waveNumber, serverId: server.serverId, reason: server.failureReason ?? server.launchStatus });
+            found.push({
+              ...at,
+              scope: 'server',
+              waveNumber: event.data.waveNumber,
+              serverId: server.serverId,
+              reason: server.failureReason ?? server.launchStatus,
+            });
           }
         }
         break;
@@ -25,7 +36,12 @@ export const failures = (events: readonly ExecutionEvent[]): FailureEvidence[] =
         found.push({ ...at, scope: 'wave', waveNumber: event.data.waveNumber, reason: event.data.reason });
         break;
       case 'ExecutionFailed':
-        found.push({ ...at, scope: 'execution', ...(event.data.waveNumber === undefined ? {} : { waveNumber: event.data.waveNumber }), reason: event.data.reason });
+        found.push({
+          ...at,
+          scope: 'execution',
+          ...(event.data.waveNumber === undefined ? {} : { waveNumber: event.data.waveNumber }),
+          reason: event.data.reason,
+        });
         break;
       case 'NotificationFailed':
         found.push({ ...at, scope: 'notification', reason: `${event.data.error.code}: ${event.data.error.message}` });

@@ -69,9 +69,20 @@ const rowsOf = (evidence: Evidence, now: number): Row[] => {
   return evidence.waves.flatMap((wave): Row[] => {
     const start = ms(wave.startTime);
     const end = ms(wave.endTime) ?? (start === undefined ? undefined : now);
-    const waveColour = wave.status === 'COMPLETED' ? GANTT_COLOURS.waveCompleted : wave.status === 'FAILED' ? GANTT_COLOURS.waveFailed : GANTT_COLOURS.waveActive;
+    const waveColour =
+      wave.status === 'COMPLETED'
+        ? GANTT_COLOURS.waveCompleted
+        : wave.status === 'FAILED'
+          ? GANTT_COLOURS.waveFailed
+          : GANTT_COLOURS.waveActive;
     const waveNote =
-      start === undefined ? 'not run' : wave.durationSeconds !== undefined ? formatSeconds(wave.durationSeconds) : ended ? 'unfinished at the end' : wave.status.toLowerCase().replace('_', ' ');
+      start === undefined
+        ? 'not run'
+        : wave.durationSeconds !== undefined
+          ? formatSeconds(wave.durationSeconds)
+          : ended
+            ? 'unfinished at the end'
+            : wave.status.toLowerCase().replace('_', ' ');
     const waveRow: Row = {
       kind: 'wave',
       label: `Wave ${wave.waveNumber} · ${wave.waveName}`,
@@ -87,7 +98,12 @@ const rowsOf = (evidence: Evidence, now: number): Row[] => {
         const launched = ms(server.launchTime);
         const failed = ms(server.failedAt);
         const serverEnd = launched ?? failed ?? (start === undefined ? undefined : now);
-        const colour = launched !== undefined ? GANTT_COLOURS.serverLaunched : failed !== undefined ? GANTT_COLOURS.serverFailed : GANTT_COLOURS.serverActive;
+        const colour =
+          launched !== undefined
+            ? GANTT_COLOURS.serverLaunched
+            : failed !== undefined
+              ? GANTT_COLOURS.serverFailed
+              : GANTT_COLOURS.serverActive;
         const duration = server.durationSeconds === undefined ? undefined : formatSeconds(server.durationSeconds);
         return {
           kind: 'server',
@@ -96,13 +112,15 @@ const rowsOf = (evidence: Evidence, now: number): Row[] => {
           ...(start === undefined ? {} : { start }),
           ...(serverEnd === undefined ? {} : { end: serverEnd }),
           colour,
-          tooltip: `${server.hostname ?? ''} ${server.serverId}: ${server.status}${duration ? ` after ${duration}` : ''}${server.failureReason ? ` (${server.failureReason})` : ''}`.trim(),
+          tooltip:
+            `${server.hostname ?? ''} ${server.serverId}: ${server.status}${duration ? ` after ${duration}` : ''}${server.failureReason ? ` (${server.failureReason})` : ''}`.trim(),
           note:
             start === undefined
               ? 'not run'
               : failed !== undefined && launched === undefined
                 ? `failed · ${duration ?? ''}`
-                : (duration ?? (ended ? `${server.status.toLowerCase().replace('_', ' ')} at the end` : server.status.toLowerCase().replace('_', ' '))),
+                : (duration ??
+                  (ended ? `${server.status.toLowerCase().replace('_', ' ')} at the end` : server.status.toLowerCase().replace('_', ' '))),
         };
       });
     return [waveRow, ...servers];
@@ -123,7 +141,7 @@ export const renderGanttSvg = (evidence: Evidence): string => {
   const target = evidence.plan.rtoTargetMinutes === undefined ? undefined : t0 + evidence.plan.rtoTargetMinutes * 60_000;
   const showTarget = target !== undefined && target - t0 <= 1.6 * span;
   // Room on the right for the last bar's note.
-  const domainEnd = t0 + Math.max(span, showTarget ? (target as number) - t0 : 0) * ((PLOT_RIGHT - PLOT_LEFT) / (PLOT_RIGHT - PLOT_LEFT - 90));
+  const domainEnd = t0 + Math.max(span, showTarget ? target - t0 : 0) * ((PLOT_RIGHT - PLOT_LEFT) / (PLOT_RIGHT - PLOT_LEFT - 90));
   const x = (time: number) => PLOT_LEFT + ((time - t0) / (domainEnd - t0)) * (PLOT_RIGHT - PLOT_LEFT);
 
   const rows = rowsOf(evidence, now);
@@ -137,11 +155,15 @@ export const renderGanttSvg = (evidence: Evidence): string => {
   for (const pause of evidence.pauses) {
     const from = x(ms(pause.from) as number);
     const to = x(ms(pause.to) ?? now);
-    parts.push(`<polygon points="${from},${TOP - 6} ${to},${TOP - 6} ${to},${bottom} ${from},${bottom}" fill="${GANTT_COLOURS.pause}" opacity="${PAUSE_OPACITY}"><title>Paused ${escapeHtml(pause.from)} to ${escapeHtml(pause.to ?? 'now')}</title></polygon>`);
+    parts.push(
+      `<polygon points="${from},${TOP - 6} ${to},${TOP - 6} ${to},${bottom} ${from},${bottom}" fill="${GANTT_COLOURS.pause}" opacity="${PAUSE_OPACITY}"><title>Paused ${escapeHtml(pause.from)} to ${escapeHtml(pause.to ?? 'now')}</title></polygon>`,
+    );
     const label = `paused${pause.seconds === undefined ? '' : ` ${formatSeconds(pause.seconds)}`}`;
     const withWho = `${label} · ${pause.reason === 'PAUSE_BEFORE_WAVE' ? `plan: before wave ${pause.nextWave}` : `asked by ${pause.requestedBy}`}`;
     if (to - from > 70) {
-      parts.push(`<text x="${(from + to) / 2}" y="${TOP - 12}" text-anchor="middle" font-size="11" fill="${GANTT_COLOURS.pauseText}">${escapeHtml(to - from > withWho.length * 6.2 ? withWho : label)}</text>`);
+      parts.push(
+        `<text x="${(from + to) / 2}" y="${TOP - 12}" text-anchor="middle" font-size="11" fill="${GANTT_COLOURS.pauseText}">${escapeHtml(to - from > withWho.length * 6.2 ? withWho : label)}</text>`,
+      );
     }
   }
 
@@ -151,7 +173,9 @@ export const renderGanttSvg = (evidence: Evidence): string => {
     const tx = x(tick);
     parts.push(`<line x1="${tx}" y1="${TOP - 6}" x2="${tx}" y2="${bottom}" stroke="${GANTT_COLOURS.grid}" stroke-width="1"/>`);
     parts.push(`<line x1="${tx}" y1="${bottom}" x2="${tx}" y2="${bottom + 5}" stroke="${GANTT_COLOURS.axis}" stroke-width="1"/>`);
-    parts.push(`<text x="${tx}" y="${bottom + 19}" text-anchor="middle" font-size="11" fill="${GANTT_COLOURS.axis}">${clock(tick, step < 60_000)}</text>`);
+    parts.push(
+      `<text x="${tx}" y="${bottom + 19}" text-anchor="middle" font-size="11" fill="${GANTT_COLOURS.axis}">${clock(tick, step < 60_000)}</text>`,
+    );
   }
   parts.push(`<line x1="${PLOT_LEFT}" y1="${bottom}" x2="${PLOT_RIGHT}" y2="${bottom}" stroke="${GANTT_COLOURS.axis}" stroke-width="1"/>`);
   parts.push(`<text x="8" y="${bottom + 19}" font-size="11" fill="${GANTT_COLOURS.muted}">Time (UTC)</text>`);
@@ -160,7 +184,8 @@ export const renderGanttSvg = (evidence: Evidence): string => {
   rows.forEach((row, index) => {
     const top = rowTops[index] as number;
     const h = heights[index] as number;
-    if (row.kind === 'wave' && index > 0) parts.push(`<line x1="0" y1="${top}" x2="${WIDTH}" y2="${top}" stroke="${GANTT_COLOURS.rule}" stroke-width="1"/>`);
+    if (row.kind === 'wave' && index > 0)
+      parts.push(`<line x1="0" y1="${top}" x2="${WIDTH}" y2="${top}" stroke="${GANTT_COLOURS.rule}" stroke-width="1"/>`);
     const labelX = row.kind === 'wave' ? 8 : 22;
     const textY = top + h / 2 + 4;
     parts.push(
@@ -186,17 +211,26 @@ export const renderGanttSvg = (evidence: Evidence): string => {
   // Markers: the start, the recovery, the target.
   const marker = (time: number, colour: string, label: string, anchor: 'start' | 'end') => {
     const mx = x(time);
-    parts.push(`<line x1="${mx}" y1="${TOP - 30}" x2="${mx}" y2="${bottom}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="5 4"/>`);
-    parts.push(`<text x="${anchor === 'start' ? mx + 5 : mx - 5}" y="${TOP - 24}" text-anchor="${anchor}" font-size="11" font-weight="600" fill="${colour}">${escapeHtml(label)}</text>`);
+    parts.push(
+      `<line x1="${mx}" y1="${TOP - 30}" x2="${mx}" y2="${bottom}" stroke="${colour}" stroke-width="1.5" stroke-dasharray="5 4"/>`,
+    );
+    parts.push(
+      `<text x="${anchor === 'start' ? mx + 5 : mx - 5}" y="${TOP - 24}" text-anchor="${anchor}" font-size="11" font-weight="600" fill="${colour}">${escapeHtml(label)}</text>`,
+    );
   };
   const measured = evidence.rto.overall.measuredSeconds;
   if (measured !== undefined) marker(t0 + measured * 1000, GANTT_COLOURS.recovered, `Recovered after ${formatSeconds(measured)}`, 'end');
   const { status, endTime } = evidence.execution;
   if ((status === 'CANCELLED' || status === 'FAILED') && endTime) {
     const by = evidence.actions.find((action) => action.action === 'cancelled')?.by;
-    marker(ms(endTime) as number, status === 'FAILED' ? GANTT_COLOURS.waveFailed : GANTT_COLOURS.pauseText, status === 'FAILED' ? 'Failed' : `Cancelled${by ? ` by ${by}` : ''}`, 'end');
+    marker(
+      ms(endTime) as number,
+      status === 'FAILED' ? GANTT_COLOURS.waveFailed : GANTT_COLOURS.pauseText,
+      status === 'FAILED' ? 'Failed' : `Cancelled${by ? ` by ${by}` : ''}`,
+      'end',
+    );
   }
-  if (showTarget) marker(target as number, GANTT_COLOURS.target, `RTO target ${evidence.plan.rtoTargetMinutes}m`, 'end');
+  if (showTarget) marker(target, GANTT_COLOURS.target, `RTO target ${evidence.plan.rtoTargetMinutes}m`, 'end');
 
   const caption = `Timeline of ${evidence.waves.length} waves and ${evidence.servers.length} servers`;
   return [

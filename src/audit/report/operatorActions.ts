@@ -59,7 +59,13 @@ export const pauses = (events: readonly ExecutionEvent[]): PauseEvidence[] => {
         requestedBy: event.actor,
       };
       found.push(open);
-    } else if (open && (event.type === 'ExecutionResumed' || event.type === 'ExecutionCancelled' || event.type === 'ExecutionFailed' || event.type === 'Finalized')) {
+    } else if (
+      open &&
+      (event.type === 'ExecutionResumed' ||
+        event.type === 'ExecutionCancelled' ||
+        event.type === 'ExecutionFailed' ||
+        event.type === 'Finalized')
+    ) {
       open.to = event.occurredAt;
       open.seconds = secondsBetween(open.from, event.occurredAt);
       if (event.type === 'ExecutionResumed') open.resumedBy = event.data.resumedBy;

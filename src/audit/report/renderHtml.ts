@@ -1,19 +1,40 @@
 import type { Evidence, RtoVerdict } from './evidence';
-import { ACTION_LABELS, describeRto, describeVerification, escapeHtml, formatClock, formatInstant, formatSeconds, title, VERDICT_LABELS } from './format';
+import {
+  ACTION_LABELS,
+  describeRto,
+  describeVerification,
+  escapeHtml,
+  formatClock,
+  formatInstant,
+  formatSeconds,
+  title,
+  VERDICT_LABELS,
+} from './format';
 import { GANTT_COLOURS, renderGanttSvg, targetNote } from './gantt';
 import { REPORT_CSS } from './reportStyles';
 
 const e = (value: string | number | undefined): string => (value === undefined || value === '' ? '—' : escapeHtml(String(value)));
 const mono = (value: string | undefined): string => (value ? `<code>${escapeHtml(value)}</code>` : '—');
 const pill = (text: string, tone: 'good' | 'bad' | 'neutral' | 'warn'): string => `<span class="pill ${tone}">${escapeHtml(text)}</span>`;
-const verdictTone = (verdict: RtoVerdict) => (verdict === 'met' ? 'good' : verdict === 'missed' ? 'bad' : verdict === 'in-progress' ? 'warn' : 'neutral');
-const statusTone = (status: string) => (status === 'COMPLETED' || status === 'LAUNCHED' ? 'good' : status === 'FAILED' || status === 'TERMINATED' ? 'bad' : status === 'CANCELLED' ? 'warn' : 'neutral');
+const verdictTone = (verdict: RtoVerdict) =>
+  verdict === 'met' ? 'good' : verdict === 'missed' ? 'bad' : verdict === 'in-progress' ? 'warn' : 'neutral';
+const statusTone = (status: string) =>
+  status === 'COMPLETED' || status === 'LAUNCHED'
+    ? 'good'
+    : status === 'FAILED' || status === 'TERMINATED'
+      ? 'bad'
+      : status === 'CANCELLED'
+        ? 'warn'
+        : 'neutral';
 
 const table = (header: Array<[string, 'num'?]>, rows: Array<{ cells: string[]; failed?: boolean }>): string =>
   rows.length === 0
     ? '<p class="empty">None.</p>'
     : `<table><thead><tr>${header.map(([name, kind]) => `<th${kind ? ' class="num"' : ''}>${escapeHtml(name)}</th>`).join('')}</tr></thead><tbody>${rows
-        .map((row) => `<tr${row.failed ? ' class="failed"' : ''}>${row.cells.map((cell, index) => `<td${header[index]?.[1] ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`)
+        .map(
+          (row) =>
+            `<tr${row.failed ? ' class="failed"' : ''}>${row.cells.map((cell, index) => `<td${header[index]?.[1] ? ' class="num"' : ''}>${cell}</td>`).join('')}</tr>`,
+        )
         .join('')}</tbody></table>`;
 
 const card = (label: string, value: string, sub: string): string =>
@@ -27,13 +48,19 @@ const cards = (evidence: Evidence): string => {
   return `<section class="cards">${[
     card(
       'Measured RTO',
-      rto.overall.measuredSeconds === undefined ? '<span class="small">Not recovered</span>' : escapeHtml(formatSeconds(rto.overall.measuredSeconds)),
+      rto.overall.measuredSeconds === undefined
+        ? '<span class="small">Not recovered</span>'
+        : escapeHtml(formatSeconds(rto.overall.measuredSeconds)),
       `${pill(VERDICT_LABELS[rto.overall.verdict], verdictTone(rto.overall.verdict))} ${rto.overall.targetMinutes === undefined ? 'no target' : `target ${rto.overall.targetMinutes}m`}`,
     ),
     card('Status', pill(evidence.execution.status, statusTone(evidence.execution.status)), escapeHtml(evidence.execution.executionType)),
     card('Waves', `${completedWaves} / ${evidence.waves.length}`, 'completed'),
     card('Servers', `${launched} / ${evidence.servers.length}`, `launched${failed ? `, <strong>${failed} failed</strong>` : ''}`),
-    card('Time paused', escapeHtml(formatSeconds(rto.pausedSeconds)), `${evidence.pauses.length} pause${evidence.pauses.length === 1 ? '' : 's'}, in the RTO`),
+    card(
+      'Time paused',
+      escapeHtml(formatSeconds(rto.pausedSeconds)),
+      `${evidence.pauses.length} pause${evidence.pauses.length === 1 ? '' : 's'}, in the RTO`,
+    ),
     card('Ledger', ledger.verification.ok ? pill('VERIFIED', 'good') : pill('TAMPERED', 'bad'), `${ledger.eventCount} events`),
   ].join('')}</section>`;
 };
@@ -70,7 +97,10 @@ const facts = (evidence: Evidence): string => {
     ...(execution.accountId ? ([['Account', `${e(execution.accountId)} · ${e(execution.region)}`]] as Array<[string, string]>) : []),
     ['Ledger head hash', `<code class="hash">${escapeHtml(ledger.headHash)}</code>`],
     ['Ledger events', `${ledger.eventCount} (head at seq ${ledger.headSeq})`],
-    ['Verification', `${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}`],
+    [
+      'Verification',
+      `${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}`,
+    ],
   ];
   return `<dl class="facts">${rows.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${value}</dd>`).join('')}</dl>`;
 };
@@ -81,7 +111,15 @@ const sections = (evidence: Evidence): string[] => {
     '<h2>Operator actions</h2>',
     table(
       [['When'], ['Action'], ['By'], ['Detail'], ['Seq', 'num']],
-      evidence.actions.map((action) => ({ cells: [e(formatInstant(action.at)), e(ACTION_LABELS[action.action]), `<strong>${e(action.by)}</strong>`, e(action.detail), String(action.seq)] })),
+      evidence.actions.map((action) => ({
+        cells: [
+          e(formatInstant(action.at)),
+          e(ACTION_LABELS[action.action]),
+          `<strong>${e(action.by)}</strong>`,
+          e(action.detail),
+          String(action.seq),
+        ],
+      })),
     ),
     ...(evidence.pauses.length
       ? [
@@ -93,7 +131,11 @@ const sections = (evidence: Evidence): string[] => {
                 e(formatClock(pause.from)),
                 pause.to ? e(formatClock(pause.to)) : 'still paused',
                 pause.seconds === undefined ? '—' : e(formatSeconds(pause.seconds)),
-                e(pause.reason === 'PAUSE_BEFORE_WAVE' ? `before wave ${pause.nextWave} (plan)` : `after wave ${pause.afterWave} (requested)`),
+                e(
+                  pause.reason === 'PAUSE_BEFORE_WAVE'
+                    ? `before wave ${pause.nextWave} (plan)`
+                    : `after wave ${pause.afterWave} (requested)`,
+                ),
                 e(pause.requestedBy),
                 e(pause.resumedBy),
               ],
@@ -103,7 +145,18 @@ const sections = (evidence: Evidence): string[] => {
       : []),
     '<h2>Waves</h2>',
     table(
-      [['#', 'num'], ['Wave'], ['Status'], ['Started'], ['Ended'], ['Duration', 'num'], ['RTO from start', 'num'], ['Verdict'], ['DRS job'], ['Attempts', 'num']],
+      [
+        ['#', 'num'],
+        ['Wave'],
+        ['Status'],
+        ['Started'],
+        ['Ended'],
+        ['Duration', 'num'],
+        ['RTO from start', 'num'],
+        ['Verdict'],
+        ['DRS job'],
+        ['Attempts', 'num'],
+      ],
       evidence.waves.map((wave) => ({
         failed: wave.status === 'FAILED',
         cells: [
@@ -122,7 +175,17 @@ const sections = (evidence: Evidence): string[] => {
     ),
     '<h2>Servers</h2>',
     table(
-      [['Wave', 'num'], ['Hostname'], ['Source server'], ['Status'], ['Wave start'], ['Launched / failed'], ['Time to launch', 'num'], ['Recovery instance'], ['Failure reason (DRS)']],
+      [
+        ['Wave', 'num'],
+        ['Hostname'],
+        ['Source server'],
+        ['Status'],
+        ['Wave start'],
+        ['Launched / failed'],
+        ['Time to launch', 'num'],
+        ['Recovery instance'],
+        ['Failure reason (DRS)'],
+      ],
       evidence.servers.map((server) => ({
         failed: server.status === 'FAILED' || server.status === 'TERMINATED',
         cells: [
@@ -143,7 +206,14 @@ const sections = (evidence: Evidence): string[] => {
       [['When'], ['Scope'], ['Wave', 'num'], ['Server'], ['Reason'], ['Seq', 'num']],
       evidence.failures.map((failure) => ({
         failed: true,
-        cells: [e(formatInstant(failure.at)), e(failure.scope), e(failure.waveNumber), mono(failure.serverId), e(failure.reason), String(failure.seq)],
+        cells: [
+          e(formatInstant(failure.at)),
+          e(failure.scope),
+          e(failure.waveNumber),
+          mono(failure.serverId),
+          e(failure.reason),
+          String(failure.seq),
+        ],
       })),
     ),
     '<h2>Notifications</h2>',

@@ -1,14 +1,14 @@
-import { ExecutionStatus, secondsBetween, TERMINAL_STATUSES } from '../../domain/execution';
+import { type ExecutionStatus, secondsBetween, TERMINAL_STATUSES } from '../../domain/execution';
 import type { RtoMeasure } from './evidence';
 
 export const RTO_DEFINITION =
-  'Measured RTO: from the execution\'s start (ExecutionStarted) to the completion of its last wave (the last WaveCompleted), ' +
-  'wall-clock time with operator pauses included, compared with the plan\'s rtoTargetMinutes. An execution whose waves did not all complete was not recovered.';
+  "Measured RTO: from the execution's start (ExecutionStarted) to the completion of its last wave (the last WaveCompleted), " +
+  "wall-clock time with operator pauses included, compared with the plan's rtoTargetMinutes. An execution whose waves did not all complete was not recovered.";
 export const WAVE_RTO_DEFINITION =
-  'Per-wave RTO: from the execution\'s start to that wave\'s WaveCompleted, i.e. how long its servers took to be back, against the same target. ' +
+  "Per-wave RTO: from the execution's start to that wave's WaveCompleted, i.e. how long its servers took to be back, against the same target. " +
   'Wave duration: WaveStarted (DRS accepted the job) to WaveCompleted or WaveFailed.';
 export const SERVER_TIME_DEFINITION =
-  'Server time: from its wave\'s WaveStarted to the first poll that saw it LAUNCHED (or FAILED); precise to the poll interval.';
+  "Server time: from its wave's WaveStarted to the first poll that saw it LAUNCHED (or FAILED); precise to the poll interval.";
 
 /** A recovery that took `measuredSeconds` (undefined: did not happen) against an optional target. */
 export const rtoMeasure = (

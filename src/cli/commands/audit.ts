@@ -5,14 +5,14 @@ import {
   checkDrift,
   exportLedger,
   importLedger,
-  ListingCheckpoint,
+  type ListingCheckpoint,
   rebuildViews,
   replayAt,
-  ReplayPoint,
+  type ReplayPoint,
   verifyChain,
 } from '../../audit';
 import { EXIT, UsageError } from '../exitCodes';
-import { LedgerAccess, openDeployedLedger, openLedger } from '../ledgerAccess';
+import { type LedgerAccess, openDeployedLedger, openLedger } from '../ledgerAccess';
 import { statusTable } from '../render/details';
 
 /** Where a command reads and writes: the local ledger in `dataDir`, or (`deployed`) the stack's tables in AWS. */
@@ -35,9 +35,18 @@ const parseHead = (text: string): { seq: number; hash: string } => {
 };
 
 /** `drs-ledger verify <id>`: recompute the hash chain from the table; exit 1 at the first bad seq. */
-export const runVerify = (dataDir: string, executionId: string, options: { expectedHead?: string; json?: boolean }, out: NodeJS.WritableStream) =>
+export const runVerify = (
+  dataDir: string,
+  executionId: string,
+  options: { expectedHead?: string; json?: boolean },
+  out: NodeJS.WritableStream,
+) =>
   withLedger(dataDir, async (ledger) => {
-    const verified = await verifyChain(recordReader(ledger), executionId, options.expectedHead ? { expectedHead: parseHead(options.expectedHead) } : {});
+    const verified = await verifyChain(
+      recordReader(ledger),
+      executionId,
+      options.expectedHead ? { expectedHead: parseHead(options.expectedHead) } : {},
+    );
     if (!verified.ok && verified.problem === 'missing' && verified.firstBadSeq === 1 && !(await ledger.store.head(executionId))) {
       throw new UsageError(`Execution not found: ${executionId}`);
     }
@@ -53,7 +62,12 @@ export const runVerify = (dataDir: string, executionId: string, options: { expec
   });
 
 /** `drs-ledger replay <id> [--at | --seq]`: the execution as it stood then, from the ledger alone. */
-export const runReplay = (dataDir: string, executionId: string, options: { at?: string; seq?: number; json?: boolean }, out: NodeJS.WritableStream) =>
+export const runReplay = (
+  dataDir: string,
+  executionId: string,
+  options: { at?: string; seq?: number; json?: boolean },
+  out: NodeJS.WritableStream,
+) =>
   withLedger(dataDir, async (ledger) => {
     if (options.at !== undefined && options.seq !== undefined) throw new UsageError('give --at or --seq, not both');
     let point: ReplayPoint | undefined;
@@ -64,15 +78,22 @@ export const runReplay = (dataDir: string, executionId: string, options: { at?: 
     if (!replayed.ok) {
       const error = replayed.error;
       const why =
-        error.kind === 'UnknownExecution' ? `Execution not found: ${executionId}`
-        : error.kind === 'BeforeStart' ? `${error.at} is before the execution started (${error.startTime})`
-        : error.kind === 'SeqOutOfRange' ? `seq ${error.seq} is beyond the ledger's head (${error.headSeq})`
-        : error.kind === 'InvalidPoint' ? error.reason
-        : `the ledger cannot be replayed: ${error.detail}`;
+        error.kind === 'UnknownExecution'
+          ? `Execution not found: ${executionId}`
+          : error.kind === 'BeforeStart'
+            ? `${error.at} is before the execution started (${error.startTime})`
+            : error.kind === 'SeqOutOfRange'
+              ? `seq ${error.seq} is beyond the ledger's head (${error.headSeq})`
+              : error.kind === 'InvalidPoint'
+                ? error.reason
+                : `the ledger cannot be replayed: ${error.detail}`;
       throw new UsageError(why);
     }
     if (options.json) out.write(`${JSON.stringify({ ...replayed.view, asOf: replayed.asOf })}\n`);
-    else out.write(`As of seq ${replayed.asOf.seq} (${replayed.asOf.occurredAt}), hash ${replayed.asOf.hash}\n${statusTable(replayed.view)}\n`);
+    else
+      out.write(
+        `As of seq ${replayed.asOf.seq} (${replayed.asOf.occurredAt}), hash ${replayed.asOf.hash}\n${statusTable(replayed.view)}\n`,
+      );
     return EXIT.ok;
   });
 
@@ -86,51 +107,69 @@ const checkpointFile = (dataDir: string, deployedEvents?: string) => {
  * `drs-ledger rebuild [--execution id] [--aws]`: refold views from the ledger (the local one, or with --aws
  * the deployed stack's); resumable after an interruption.
  */
-export const runRebuild = (dataDir: string, options: { execution?: string; restart?: boolean; aws?: boolean }, out: NodeJS.WritableStream) =>
-  withLedger(dataDir, async (ledger) => {
-    const file = checkpointFile(dataDir, options.aws ? ledger.config.tables.events : undefined);
-    if (options.restart) rmSync(file, { force: true });
-    const saved = !options.execution && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ListingCheckpoint) : undefined;
-    if (saved) out.write(`Resuming an interrupted rebuild after ${saved.index} executions of its page (--restart to start over)\n`);
-    const stop = new AbortController();
-    const interrupt = () => stop.abort();
-    process.once('SIGINT', interrupt);
-    try {
-      const result = await rebuildViews(
-        { ledger: ledger.store, views: ledger.views },
-        {
-          ...(options.execution ? { executionId: options.execution } : {}),
-          ...(saved ? { checkpoint: saved } : {}),
-          signal: stop.signal,
-          onProgress: ({ checkpoint }) => {
-            if (checkpoint) writeFileSync(file, JSON.stringify(checkpoint));
+export const runRebuild = (
+  dataDir: string,
+  options: { execution?: string; restart?: boolean; aws?: boolean },
+  out: NodeJS.WritableStream,
+) =>
+  withLedger(
+    dataDir,
+    async (ledger) => {
+      const file = checkpointFile(dataDir, options.aws ? ledger.config.tables.events : undefined);
+      if (options.restart) rmSync(file, { force: true });
+      const saved = !options.execution && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ListingCheckpoint) : undefined;
+      if (saved) out.write(`Resuming an interrupted rebuild after ${saved.index} executions of its page (--restart to start over)\n`);
+      const stop = new AbortController();
+      const interrupt = () => stop.abort();
+      process.once('SIGINT', interrupt);
+      try {
+        const result = await rebuildViews(
+          { ledger: ledger.store, views: ledger.views },
+          {
+            ...(options.execution ? { executionId: options.execution } : {}),
+            ...(saved ? { checkpoint: saved } : {}),
+            signal: stop.signal,
+            onProgress: ({ checkpoint }) => {
+              if (checkpoint) writeFileSync(file, JSON.stringify(checkpoint));
+            },
           },
-        },
-      );
-      const counts = Object.entries(result.counts).filter(([, count]) => count > 0).map(([outcome, count]) => `${count} ${outcome}`);
-      out.write(`${result.completed ? 'Rebuilt' : 'Interrupted; rerun to resume'}: ${counts.join(', ') || 'nothing to rebuild'}\n`);
-      for (const problem of result.problems) out.write(`  ${problem.executionId}: ${problem.outcome}: ${problem.detail}\n`);
-      if (result.completed) rmSync(file, { force: true });
-      return result.completed && result.problems.length === 0 ? EXIT.ok : EXIT.executionFailed;
-    } finally {
-      process.off('SIGINT', interrupt);
-    }
-  }, options.aws === true);
+        );
+        const counts = Object.entries(result.counts)
+          .filter(([, count]) => count > 0)
+          .map(([outcome, count]) => `${count} ${outcome}`);
+        out.write(`${result.completed ? 'Rebuilt' : 'Interrupted; rerun to resume'}: ${counts.join(', ') || 'nothing to rebuild'}\n`);
+        for (const problem of result.problems) out.write(`  ${problem.executionId}: ${problem.outcome}: ${problem.detail}\n`);
+        if (result.completed) rmSync(file, { force: true });
+        return result.completed && result.problems.length === 0 ? EXIT.ok : EXIT.executionFailed;
+      } finally {
+        process.off('SIGINT', interrupt);
+      }
+    },
+    options.aws === true,
+  );
 
 /** `drs-ledger check [--aws]`: compare each view with its replay; exit 1 when any differs. */
 export const runCheck = (dataDir: string, json: boolean, out: NodeJS.WritableStream, deployed = false) =>
-  withLedger(dataDir, async (ledger) => {
-    const report = await checkDrift({ ledger: ledger.store, views: ledger.views });
-    if (json) out.write(`${JSON.stringify(report)}\n`);
-    else {
-      out.write(`Checked ${report.checked} executions: ${report.drifted.length ? `${report.drifted.length} drifted` : 'every view equals its replay'}\n`);
-      for (const drift of report.drifted) {
-        const where = drift.fields.length ? `: ${drift.fields.slice(0, 8).join(', ')}${drift.fields.length > 8 ? ', …' : ''}` : '';
-        out.write(`  ${drift.executionId}: ${drift.kind} (view seq ${drift.storedSeq ?? '-'}, ledger seq ${drift.ledgerSeq ?? '-'})${where}${drift.detail ? ` ${drift.detail}` : ''}\n`);
+  withLedger(
+    dataDir,
+    async (ledger) => {
+      const report = await checkDrift({ ledger: ledger.store, views: ledger.views });
+      if (json) out.write(`${JSON.stringify(report)}\n`);
+      else {
+        out.write(
+          `Checked ${report.checked} executions: ${report.drifted.length ? `${report.drifted.length} drifted` : 'every view equals its replay'}\n`,
+        );
+        for (const drift of report.drifted) {
+          const where = drift.fields.length ? `: ${drift.fields.slice(0, 8).join(', ')}${drift.fields.length > 8 ? ', …' : ''}` : '';
+          out.write(
+            `  ${drift.executionId}: ${drift.kind} (view seq ${drift.storedSeq ?? '-'}, ledger seq ${drift.ledgerSeq ?? '-'})${where}${drift.detail ? ` ${drift.detail}` : ''}\n`,
+          );
+        }
       }
-    }
-    return report.drifted.length ? EXIT.executionFailed : EXIT.ok;
-  }, deployed);
+      return report.drifted.length ? EXIT.executionFailed : EXIT.ok;
+    },
+    deployed,
+  );
 
 const writeOut = (text: string, file: string | undefined, out: NodeJS.WritableStream): void => {
   if (!file) {
@@ -147,7 +186,9 @@ export const runExport = (dataDir: string, executionId: string, file: string | u
     const exported = await exportLedger(recordReader(ledger), executionId);
     if (!exported.ok) {
       if (exported.error.kind === 'UnknownExecution') throw new UsageError(`Execution not found: ${executionId}`);
-      out.write(`Not exported: the ledger of ${executionId} does not verify (seq ${exported.error.firstBadSeq}, ${exported.error.problem}: ${exported.error.detail})\n`);
+      out.write(
+        `Not exported: the ledger of ${executionId} does not verify (seq ${exported.error.firstBadSeq}, ${exported.error.problem}: ${exported.error.detail})\n`,
+      );
       return EXIT.executionFailed;
     }
     writeOut(exported.jsonl, file, out);
@@ -158,14 +199,21 @@ export const runExport = (dataDir: string, executionId: string, file: string | u
 /** `drs-ledger import <file>`: an export into this ledger, verified first; refused if it holds the execution. */
 export const runImport = (dataDir: string, file: string, options: { expectedHeadHash?: string }, out: NodeJS.WritableStream) =>
   withLedger(dataDir, async (ledger) => {
-    const imported = await importLedger(ledger.store, readFileSync(file, 'utf8'), options.expectedHeadHash ? { expectedHeadHash: options.expectedHeadHash } : {});
+    const imported = await importLedger(
+      ledger.store,
+      readFileSync(file, 'utf8'),
+      options.expectedHeadHash ? { expectedHeadHash: options.expectedHeadHash } : {},
+    );
     if (!imported.ok) {
       const error = imported.error;
       const why =
-        error.kind === 'InvalidFile' ? `line ${error.line}: ${error.detail}`
-        : error.kind === 'Tampered' ? `line ${error.line} (seq ${error.seq}) is ${error.problem}: ${error.detail}`
-        : error.kind === 'AlreadyExists' ? `the ledger already holds ${error.executionId}`
-        : `another writer took seq ${error.seq} of ${error.executionId}`;
+        error.kind === 'InvalidFile'
+          ? `line ${error.line}: ${error.detail}`
+          : error.kind === 'Tampered'
+            ? `line ${error.line} (seq ${error.seq}) is ${error.problem}: ${error.detail}`
+            : error.kind === 'AlreadyExists'
+              ? `the ledger already holds ${error.executionId}`
+              : `another writer took seq ${error.seq} of ${error.executionId}`;
       throw new UsageError(`Not imported; nothing was written: ${why}`);
     }
     out.write(`Imported ${imported.eventCount} events of ${imported.executionId}, head ${imported.headHash}\n`);

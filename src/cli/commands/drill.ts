@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import type { RecoveryPlan } from '../../domain/plan';
 import { readPlanFile } from '../../local/planFile';
-import { FUNCTION_NAME, LocalStack, startLocalStack } from '../../local/stack';
+import { FUNCTION_NAME, type LocalStack, startLocalStack } from '../../local/stack';
 import type { OperationResponse } from '../../operations/responses';
 import { DynamoLedgerRecordReader } from '../../adapters/dynamodb/ledgerRecordReader';
 import { invokeHandler } from '../lambdaCalls';
@@ -10,7 +10,7 @@ import { defaultReportPath, writeReport } from './report';
 import { SAMPLE_INVENTORY, SAMPLE_PLAN } from '../packageRoot';
 import type { Details } from '../render/details';
 import { statusTable } from '../render/details';
-import { ProgressMode, ProgressPrinter } from '../render/progress';
+import { type ProgressMode, ProgressPrinter } from '../render/progress';
 import { EXIT, UsageError } from '../exitCodes';
 
 export interface DrillOptions {
@@ -33,7 +33,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const loadPlan = (options: DrillOptions): RecoveryPlan => {
   const file = options.plan ?? SAMPLE_PLAN();
   const read = readPlanFile(file);
-  if (!read.ok) throw new UsageError(`Plan ${file} is not valid:\n${read.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
+  if (!read.ok)
+    throw new UsageError(`Plan ${file} is not valid:\n${read.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
   const plan = read.plans[0] as RecoveryPlan;
   if (options.pauseBefore === undefined) return plan;
   if (!Number.isInteger(options.pauseBefore) || options.pauseBefore < 1 || options.pauseBefore > plan.waves.length) {
@@ -59,11 +60,16 @@ const startOrFollow = async (stack: LocalStack, plan: RecoveryPlan, options: Dri
     initiatedBy: options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`,
   });
   if (started.statusCode === 200) {
-    printer.note(`Started ${options.type} ${started.executionId} of "${plan.planName}": ${started.totalWaves} waves, ${started.totalServers} servers`, { executionId: started.executionId });
+    printer.note(
+      `Started ${options.type} ${String(started.executionId)} of "${plan.planName}": ${String(started.totalWaves)} waves, ${String(started.totalServers)} servers`,
+      { executionId: started.executionId },
+    );
     return started.executionId as string;
   }
   if (started.error === 'EXECUTION_CONFLICT' && typeof started.activeExecutionId === 'string') {
-    printer.note(`Plan ${plan.planId} already has an active execution (${started.activeExecutionId}), left by an earlier run: following it.`);
+    printer.note(
+      `Plan ${plan.planId} already has an active execution (${started.activeExecutionId}), left by an earlier run: following it.`,
+    );
     return started.activeExecutionId;
   }
   throw new UsageError(`start_execution answered ${started.statusCode} ${String(started.error)}: ${String(started.message)}`);
@@ -96,7 +102,9 @@ const printSummary = async (stack: LocalStack, details: OperationResponse, optio
   }
   out.write(`\n${statusTable(details as unknown as Details)}\n\n`);
   out.write(`Ledger: ${events.length} events for ${executionId}, head hash ${head?.hash ?? '-'}\n`);
-  out.write(`Stored in ${stack.dataDir} (DynamoDB tables ${stack.config.tables.events}, ${stack.config.tables.executions}); notifications in ${stack.outboxPath}\n`);
+  out.write(
+    `Stored in ${stack.dataDir} (DynamoDB tables ${stack.config.tables.events}, ${stack.config.tables.executions}); notifications in ${stack.outboxPath}\n`,
+  );
   out.write(`Evidence report (open in a browser): ${reportPath}\n`);
   out.write(`See it again: drs-ledger status ${executionId} · events ${executionId} · verify ${executionId} · report ${executionId}\n`);
 };
@@ -126,7 +134,9 @@ export const runDrill = async (options: DrillOptions, out: NodeJS.WritableStream
       }
       if (details.status === 'PAUSED' && details.nextWave !== resumedForWave) {
         const nextWave = details.nextWave as number;
-        printer.note(`Paused before wave ${nextWave}: the operator checks wave ${nextWave - 1}, then resumes (in ${(options.resumeAfterMs / 1000).toFixed(1)}s).`);
+        printer.note(
+          `Paused before wave ${nextWave}: the operator checks wave ${nextWave - 1}, then resumes (in ${(options.resumeAfterMs / 1000).toFixed(1)}s).`,
+        );
         await sleep(options.resumeAfterMs);
         const resumed = await invokeHandler(stack.lambdaClient, FUNCTION_NAME, {
           operation: 'resume',
@@ -134,11 +144,13 @@ export const runDrill = async (options: DrillOptions, out: NodeJS.WritableStream
           planId: plan.planId,
           requestedBy: options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`,
         });
-        printer.note(resumed.statusCode === 200 ? String(resumed.message) : `resume answered ${resumed.statusCode}: ${String(resumed.message)}`);
+        printer.note(
+          resumed.statusCode === 200 ? String(resumed.message) : `resume answered ${resumed.statusCode}: ${String(resumed.message)}`,
+        );
         resumedForWave = nextWave;
       }
       if (Date.now() > deadline) {
-        printer.note(`The drill did not finish within ${options.timeoutMs / 1000}s; it stays in the ledger as ${details.status}.`);
+        printer.note(`The drill did not finish within ${options.timeoutMs / 1000}s; it stays in the ledger as ${String(details.status)}.`);
         return EXIT.executionFailed;
       }
       await sleep(100);

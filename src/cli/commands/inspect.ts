@@ -1,4 +1,4 @@
-import { catchUpView } from '../../../projections/catchUpView';
+import { catchUpView } from '../../operations/catchUpView';
 import type { ExecutionEvent } from '../../domain/execution';
 import { openLedger } from '../ledgerAccess';
 import { statusTable } from '../render/details';
@@ -31,7 +31,10 @@ const summarise = (event: ExecutionEvent): string => {
       return `wave ${event.data.waveNumber}: ${event.data.reason}`;
     default:
       return Object.entries(data)
-        .map(([key, value]) => `${key}=${typeof value === 'object' ? JSON.stringify(value) : String(value)}`)
+        .map(
+          ([key, value]) =>
+            `${key}=${typeof value === 'object' || typeof value === 'function' ? JSON.stringify(value) : String(value as string | number | boolean | bigint | symbol | undefined)}`,
+        )
         .join(' ');
   }
 };

@@ -32,7 +32,12 @@ export const buildEvent = (operation: string, options: InvokeOptions): Record<st
 /** `drs-ledger invoke <operation>`: through the Lambda endpoint of a running stack, as `aws lambda invoke` would. */
 export const runInvoke = async (operation: string, options: InvokeOptions, out: NodeJS.WritableStream): Promise<number> => {
   const endpoint = options.endpoint ?? runningServe(options.dataDir)?.lambda ?? `http://127.0.0.1:${DEFAULT_LAMBDA_PORT}`;
-  const lambda = new LambdaClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
+  const lambda = new LambdaClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    maxAttempts: 1,
+  });
   try {
     const response = await invokeHandler(lambda, FUNCTION_NAME, buildEvent(operation, options));
     out.write(`${JSON.stringify(response, null, 2)}\n`);
@@ -40,7 +45,9 @@ export const runInvoke = async (operation: string, options: InvokeOptions, out: 
     return response.statusCode >= 400 ? EXIT.usage : EXIT.ok;
   } catch (error) {
     if (/ECONNREFUSED|connect/i.test(String(error))) {
-      throw new UsageError(`No Lambda endpoint answers at ${endpoint}: start the local stack with \`drs-ledger serve\` (or pass --endpoint).`);
+      throw new UsageError(
+        `No Lambda endpoint answers at ${endpoint}: start the local stack with \`drs-ledger serve\` (or pass --endpoint).`,
+      );
     }
     throw error;
   } finally {

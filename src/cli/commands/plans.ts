@@ -1,11 +1,13 @@
 import { readPlanFile } from '../../local/planFile';
-import { RecoveryPlan, totalServers } from '../../domain/plan';
+import { type RecoveryPlan, totalServers } from '../../domain/plan';
 import { openLedger } from '../ledgerAccess';
 import { UsageError } from '../exitCodes';
 
 /** A running serve's DRS emulator must know a plan's servers before a start can launch them. */
 const registerWithRunningDrs = async (drsEndpoint: string, plans: RecoveryPlan[]): Promise<void> => {
-  const known = (await (await fetch(`${drsEndpoint}/__emulator/source-servers`)).json()) as { sourceServers: Array<{ sourceServerID: string }> };
+  const known = (await (await fetch(`${drsEndpoint}/__emulator/source-servers`)).json()) as {
+    sourceServers: Array<{ sourceServerID: string }>;
+  };
   const registered = new Set(known.sourceServers.map((server) => server.sourceServerID));
   const missing = plans
     .flatMap((plan) => plan.waves.flatMap((wave) => wave.sourceServerIds))
@@ -24,7 +26,9 @@ const registerWithRunningDrs = async (drsEndpoint: string, plans: RecoveryPlan[]
 export const loadPlans = async (dataDir: string, file: string, out: NodeJS.WritableStream): Promise<number> => {
   const read = readPlanFile(file);
   if (!read.ok) {
-    throw new UsageError(`${file} is not a valid recovery plan file; nothing was loaded:\n${read.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`);
+    throw new UsageError(
+      `${file} is not a valid recovery plan file; nothing was loaded:\n${read.issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n')}`,
+    );
   }
   const ledger = await openLedger(dataDir);
   try {
@@ -49,10 +53,15 @@ export const listPlans = async (dataDir: string, json: boolean, out: NodeJS.Writ
     }
     if (plans.length === 0) out.write('No plans loaded. Load one with: drs-ledger plans load <file>\n');
     for (const plan of plans) {
-      out.write(`${plan.planId}  "${plan.planName}"  ${plan.waves.length} waves, ${totalServers(plan)} servers` +
-        (plan.rtoTargetMinutes ? `, RTO target ${plan.rtoTargetMinutes}m` : '') + '\n');
+      out.write(
+        `${plan.planId}  "${plan.planName}"  ${plan.waves.length} waves, ${totalServers(plan)} servers` +
+          (plan.rtoTargetMinutes ? `, RTO target ${plan.rtoTargetMinutes}m` : '') +
+          '\n',
+      );
       plan.waves.forEach((wave, index) =>
-        out.write(`  ${index + 1}. ${wave.waveName} (${wave.sourceServerIds.length} servers)${wave.pauseBeforeWave ? ' · pause before' : ''}\n`),
+        out.write(
+          `  ${index + 1}. ${wave.waveName} (${wave.sourceServerIds.length} servers)${wave.pauseBeforeWave ? ' · pause before' : ''}\n`,
+        ),
       );
     }
     return 0;

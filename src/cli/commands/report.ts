@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DynamoLedgerRecordReader } from '../../adapters/dynamodb/ledgerRecordReader';
-import { buildEvidence, Evidence, renderHtml, renderJson, renderMarkdown } from '../../audit';
+import { buildEvidence, type Evidence, renderHtml, renderJson, renderMarkdown } from '../../audit';
 import type { LedgerRecordReader } from '../../ports/ledgerRecords';
 import { EXIT, UsageError } from '../exitCodes';
 import { openLedger } from '../ledgerAccess';
@@ -25,7 +25,9 @@ export const writeReport = async (
   const built = await buildEvidence(reader, executionId);
   if (!built.ok) {
     if (built.error.kind === 'UnknownExecution') throw new UsageError(`Execution not found: ${executionId}`);
-    throw new UsageError(`No evidence: the ledger of ${executionId} fails verification at its first event (${built.error.problem}: ${built.error.detail})`);
+    throw new UsageError(
+      `No evidence: the ledger of ${executionId} fails verification at its first event (${built.error.problem}: ${built.error.detail})`,
+    );
   }
   const text = RENDERERS[format](built.evidence);
   const verified = built.evidence.ledger.verification.ok;

@@ -22,7 +22,11 @@ export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream
     inventory,
     ...(options.findIntervalSeconds ? { findIntervalMs: options.findIntervalSeconds * 1000 } : {}),
   });
-  writeServeEndpoints(stack.dataDir, { pid: process.pid, ...stack.endpoints, tablePrefix: stack.config.tables.events.replace(/-events$/, '') });
+  writeServeEndpoints(stack.dataDir, {
+    pid: process.pid,
+    ...stack.endpoints,
+    tablePrefix: stack.config.tables.events.replace(/-events$/, ''),
+  });
   const { recovery } = stack;
   out.write(
     [

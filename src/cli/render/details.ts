@@ -3,7 +3,16 @@ import type { ExecutionView, ServerExecutionView, WaveView } from '../../../proj
 /** get_execution_details as the CLI reads it: the view's fields (extra response fields ignored). */
 export type Details = Pick<
   ExecutionView,
-  'executionId' | 'planId' | 'planName' | 'status' | 'executionType' | 'currentWave' | 'totalWaves' | 'totalServers' | 'waveStatuses' | 'serverExecutions'
+  | 'executionId'
+  | 'planId'
+  | 'planName'
+  | 'status'
+  | 'executionType'
+  | 'currentWave'
+  | 'totalWaves'
+  | 'totalServers'
+  | 'waveStatuses'
+  | 'serverExecutions'
 > &
   Partial<ExecutionView>;
 

@@ -7,7 +7,15 @@ export type ProgressMode = 'tty' | 'plain' | 'json';
 export type ProgressChange =
   | { kind: 'execution'; executionId: string; status: string; currentWave: number }
   | { kind: 'wave'; waveNumber: number; waveName: string; status: string; drsJobId?: string }
-  | { kind: 'server'; waveNumber: number; serverId: string; hostname?: string; status: string; recoveryInstanceId?: string; failureReason?: string };
+  | {
+      kind: 'server';
+      waveNumber: number;
+      serverId: string;
+      hostname?: string;
+      status: string;
+      recoveryInstanceId?: string;
+      failureReason?: string;
+    };
 
 /**
  * What changed from `before` to `after` (everything, when there is no `before`), in reading order:
@@ -15,7 +23,12 @@ export type ProgressChange =
  */
 export const changesBetween = (before: Details | undefined, after: Details): ProgressChange[] => {
   const changes: ProgressChange[] = [];
-  const execution: ProgressChange = { kind: 'execution', executionId: after.executionId, status: after.status, currentWave: after.currentWave };
+  const execution: ProgressChange = {
+    kind: 'execution',
+    executionId: after.executionId,
+    status: after.status,
+    currentWave: after.currentWave,
+  };
   const statusChanged = !before || before.status !== after.status;
   if (statusChanged && !before) changes.push(execution);
   for (const wave of after.waveStatuses) {
@@ -62,13 +75,25 @@ export const describeChange = (change: ProgressChange): string => {
 };
 
 const color = (code: number, text: string) => `\u001b[${code}m${text}\u001b[0m`;
-const STATUS_COLORS: Record<string, number> = { COMPLETED: 32, LAUNCHED: 32, IN_PROGRESS: 36, STARTING: 36, FAILED: 31, PAUSED: 33, RUNNING: 36, CANCELLED: 35 };
-const paint = (status: string, text: string) => (STATUS_COLORS[status] ? color(STATUS_COLORS[status] as number, text) : text);
+const STATUS_COLORS: Record<string, number> = {
+  COMPLETED: 32,
+  LAUNCHED: 32,
+  IN_PROGRESS: 36,
+  STARTING: 36,
+  FAILED: 31,
+  PAUSED: 33,
+  RUNNING: 36,
+  CANCELLED: 35,
+};
+const paint = (status: string, text: string) => (STATUS_COLORS[status] ? color(STATUS_COLORS[status], text) : text);
 
 /** The live block a terminal shows: one line per wave, each server a glyph. */
 export const progressBlock = (details: Details, elapsedSeconds: number, note?: string): string[] => {
   const header = `${details.planName} · ${details.executionType} · ${details.executionId}`;
-  const lines = [header, `${paint(details.status, details.status.padEnd(10))} wave ${details.currentWave}/${details.totalWaves} · ${elapsedSeconds.toFixed(1)}s`];
+  const lines = [
+    header,
+    `${paint(details.status, details.status.padEnd(10))} wave ${details.currentWave}/${details.totalWaves} · ${elapsedSeconds.toFixed(1)}s`,
+  ];
   for (const wave of details.waveStatuses) {
     const servers = serversOfWave(details, wave.waveNumber);
     const glyphs = servers.map((server) => paint(server.status, SERVER_GLYPHS[server.status])).join('');

@@ -1,15 +1,15 @@
 import fc from 'fast-check';
 import {
   decide,
-  ExecutionCommand,
-  ExecutionEvent,
-  ExecutionState,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  type ExecutionState,
   fold,
   initialState,
-  LaunchStatus,
-  ServerObservation,
-  StartedExecution,
-  WaveState,
+  type LaunchStatus,
+  type ServerObservation,
+  type StartedExecution,
+  type WaveState,
 } from '../../../src/domain/execution';
 import type { RecoveryPlan } from '../../../src/domain/plan';
 
@@ -88,21 +88,19 @@ export const twoWavePlan = (planId = 'rp-two-waves'): RecoveryPlan => ({
 
 // ---- random histories -------------------------------------------------------------------------
 
-const STEP_KINDS = [
-  'Advance',
-  'RecordWaveStarted',
-  'RecordWaveStartFailure',
-  'ReclaimWaveStart',
-  'ObserveWave',
-  'RequestPause',
-  'Resume',
-  'RequestCancel',
-  'Finalize',
-  'Fail',
-  'AttachStateMachine',
-  'RecordNotification',
-] as const;
-type StepKind = (typeof STEP_KINDS)[number];
+type StepKind =
+  | 'Advance'
+  | 'RecordWaveStarted'
+  | 'RecordWaveStartFailure'
+  | 'ReclaimWaveStart'
+  | 'ObserveWave'
+  | 'RequestPause'
+  | 'Resume'
+  | 'RequestCancel'
+  | 'Finalize'
+  | 'Fail'
+  | 'AttachStateMachine'
+  | 'RecordNotification';
 
 /** One random command, made concrete against the state it meets. */
 export interface Step {
@@ -209,7 +207,8 @@ const commandFor = (state: StartedExecution, step: Step, time: string): Executio
       return {
         type: 'RecordWaveStartFailure',
         waveNumber: wave?.waveNumber ?? 1,
-        error: step.pick % 4 ? { code: 'ThrottlingException', message: 'Rate exceeded' } : { code: 'ValidationException', message: 'refused' },
+        error:
+          step.pick % 4 ? { code: 'ThrottlingException', message: 'Rate exceeded' } : { code: 'ValidationException', message: 'refused' },
         retryable: step.pick % 4 !== 0,
         at: time,
       };
@@ -220,7 +219,13 @@ const commandFor = (state: StartedExecution, step: Step, time: string): Executio
       const wave = targetWave(state, step, 'IN_PROGRESS');
       // A job that completes early with servers not launched fails the wave: keep that the rarer case.
       const drsJobStatus = step.pick % 6 === 0 ? 'COMPLETED' : step.pick % 6 === 1 ? 'PENDING' : 'STARTED';
-      return { type: 'ObserveWave', waveNumber: wave?.waveNumber ?? 1, drsJobStatus, servers: wave ? observations(wave, step, observedStatus) : [], at: time };
+      return {
+        type: 'ObserveWave',
+        waveNumber: wave?.waveNumber ?? 1,
+        drsJobStatus,
+        servers: wave ? observations(wave, step, observedStatus) : [],
+        at: time,
+      };
     }
     case 'RequestPause':
       return { type: 'RequestPause', requestedBy: OPERATOR, at: time };
@@ -233,7 +238,11 @@ const commandFor = (state: StartedExecution, step: Step, time: string): Executio
     case 'Fail':
       return { type: 'Fail', reason: 'operator aborted', at: time };
     case 'AttachStateMachine':
-      return { type: 'AttachStateMachine', executionArn: `arn:aws:states:us-east-1:123456789012:execution:dr:${state.executionId}-${step.pick % 2}`, at: time };
+      return {
+        type: 'AttachStateMachine',
+        executionArn: `arn:aws:states:us-east-1:123456789012:execution:dr:${state.executionId}-${step.pick % 2}`,
+        at: time,
+      };
     case 'RecordNotification':
       return {
         type: 'RecordNotification',

@@ -25,7 +25,7 @@ export const random4ByteText = (chars: number): string => Array.from({ length: c
 /** Random text of exactly `bytes` UTF-8 bytes, mixing characters of 1 to 4 bytes. */
 export const randomUtf8 = (bytes: number): string => {
   let text = '';
-  for (let left = bytes; left > 0; ) {
+  for (let left = bytes; left > 0;) {
     const width = Math.min(left, randomInt(1, 5)) as 1 | 2 | 3 | 4;
     text += randomChar(width);
     left -= width;
@@ -113,7 +113,12 @@ export const largestView = (executionId: string, shape: ViewShape, seq = 99_999)
     status: 'FAILED',
     executionType: 'RECOVERY',
     initiatedBy: random4ByteText(256),
-    accountContext: { accountId: '123456789012', region: 'ap-southeast-2', roleName: randomFrom(HOSTNAME_ALPHABET, 64), externalId: randomFrom(HEX, 1224) },
+    accountContext: {
+      accountId: '123456789012',
+      region: 'ap-southeast-2',
+      roleName: randomFrom(HOSTNAME_ALPHABET, 64),
+      externalId: randomFrom(HEX, 1224),
+    },
     rtoTargetMinutes: 100_000,
     startTime: AT,
     endTime: AT,

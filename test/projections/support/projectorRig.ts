@@ -1,13 +1,14 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ExecutionView } from '../../../projections/executionView';
 import { replayView } from '../../../projections/projectExecutionView';
-import { createStreamHandler, ExecutionStreamHandler, ProjectorLogger } from '../../../projections/streamHandler';
+import { createStreamHandler, type ExecutionStreamHandler, type ProjectorLogger } from '../../../src/handlers/streamHandler';
 import { DynamoExecutionEventStore } from '../../../src/adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../../../src/adapters/dynamodb/executionViewStore';
-import type { ExecutionEvent } from '../../../src/domain/execution';
+import { decidedFrom, type ExecutionEvent } from '../../../src/domain/execution';
 import { LocalDynamoStream } from '../../../src/local/localStream';
+import { tapPutItems } from '../../../src/local/streamTap';
 import type { ExecutionViewStore } from '../../../src/ports/executionViewStore';
-import { DynamoTestContext } from '../../support/dynamo';
+import { type DynamoTestContext } from '../../support/dynamo';
 
 /** A logger that keeps what it was told, so tests can check that a poison record was logged. */
 export const recordingLogger = () => {
@@ -39,8 +40,15 @@ export class ProjectorRig {
     this.ledger = new DynamoExecutionEventStore(client, config.tables.events);
     this.views = new DynamoExecutionViewStore(client, config.tables.executions);
     this.handler = this.handlerWith(this.views);
-    this.stream = new LocalDynamoStream({ consumer: this.handler, tableName: config.tables.events, region: config.region, mode: 'batched' });
-    this.writer = new DynamoExecutionEventStore(client, config.tables.events, async (item) => {
+    this.stream = new LocalDynamoStream({
+      consumer: this.handler,
+      tableName: config.tables.events,
+      region: config.region,
+      mode: 'batched',
+    });
+    this.writer = new DynamoExecutionEventStore(client, config.tables.events);
+    // Every ledger item written through the client becomes a stream record, kept for the test to deliver.
+    tapPutItems(client, config.tables.events, async (item) => {
       const record = this.stream.toRecord(item);
       const executionId = item.executionId?.S ?? '';
       this.records.set(executionId, [...(this.records.get(executionId) ?? []), record]);
@@ -55,7 +63,8 @@ export class ProjectorRig {
   async append(events: readonly ExecutionEvent[]): Promise<DynamoDBRecord[]> {
     const executionId = events[0]?.executionId;
     if (!executionId) throw new Error('empty history');
-    const result = await this.writer.append(await this.writer.load(executionId), events);
+    const loaded = await this.writer.load(executionId);
+    const result = await this.writer.append(loaded, decidedFrom(loaded.state, events));
     if (!result.ok) throw new Error(`append conflicted at seq ${result.conflict.seq}`);
     return this.recordsOf(executionId);
   }

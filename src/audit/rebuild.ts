@@ -1,9 +1,9 @@
-import { diffPaths } from '../src/audit/diffPaths';
-import { ListingCheckpoint, listExecutionsFrom } from '../src/audit/executionListing';
-import type { ExecutionEventStore } from '../src/ports/executionEventStore';
-import type { ExecutionViewStore } from '../src/ports/executionViewStore';
-import type { ExecutionView } from './executionView';
-import { isProjectionError, replayView } from './projectExecutionView';
+import type { ExecutionView } from '../../projections/executionView';
+import { isProjectionError, replayView } from '../../projections/projectExecutionView';
+import type { ExecutionEventStore } from '../ports/executionEventStore';
+import type { ExecutionViewStore } from '../ports/executionViewStore';
+import { diffPaths } from './diffPaths';
+import { type ListingCheckpoint, listExecutionsFrom } from './executionListing';
 
 export interface RebuildDeps {
   ledger: Pick<ExecutionEventStore, 'read' | 'listExecutions'>;

@@ -1,6 +1,6 @@
-import type { ExecutionEventStore } from '../src/ports/executionEventStore';
-import type { ExecutionView } from './executionView';
-import { projectExecutionView } from './projectExecutionView';
+import type { ExecutionView } from '../../projections/executionView';
+import { projectExecutionView } from '../../projections/projectExecutionView';
+import type { ExecutionEventStore } from '../ports/executionEventStore';
 
 /** Folds the ledger's events after the view's seq onto it (onto nothing when there is no view yet). */
 export const catchUpView = async (
