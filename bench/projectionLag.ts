@@ -7,8 +7,9 @@ import type { DynamoDBRecord } from 'aws-lambda';
 import { seedRunningExecutions } from '../test/support/runningExecutions';
 import type { Item } from '../src/adapters/dynamodb/marshalEvent';
 import { paddingEvents } from './support/seed';
+import { decidedFrom } from '../src/domain/execution';
 import { percentile } from './support/stats';
-import { BenchWorld, startBenchWorld } from './support/world';
+import { type BenchWorld, startBenchWorld } from './support/world';
 
 const EXECUTIONS = 4;
 const APPENDS_PER_EXECUTION = 250;
@@ -36,7 +37,10 @@ const appendEvents = async (world: BenchWorld, executionIds: string[]): Promise<
     executionIds.map(async (executionId) => {
       for (let i = 0; i < APPENDS_PER_EXECUTION; i += 2) {
         const loaded = await world.deps.store.load(executionId);
-        const result = await world.deps.store.append(loaded, paddingEvents(loaded.state, 2, new Date().toISOString()));
+        const result = await world.deps.store.append(
+          loaded,
+          decidedFrom(loaded.state, paddingEvents(loaded.state, 2, new Date().toISOString())),
+        );
         if (!result.ok) throw new Error('append conflict');
       }
     }),
@@ -44,9 +48,16 @@ const appendEvents = async (world: BenchWorld, executionIds: string[]): Promise<
 };
 
 const seed = async (world: BenchWorld) =>
-  (await seedRunningExecutions({ client: world.seedClient, tables: world.config.tables, drsJobs: world.drs.jobs(), count: EXECUTIONS, tag: 'lag', nowMs: Date.now() })).map(
-    (execution) => execution.executionId,
-  );
+  (
+    await seedRunningExecutions({
+      client: world.seedClient,
+      tables: world.config.tables,
+      drsJobs: world.drs.jobs(),
+      count: EXECUTIONS,
+      tag: 'lag',
+      nowMs: Date.now(),
+    })
+  ).map((execution) => execution.executionId);
 
 const figures = (lags: number[]): LagFigures => ({ p50: percentile(lags, 0.5), p99: percentile(lags, 0.99), samples: lags.length });
 
@@ -101,5 +112,11 @@ export const measureProjectionLag = async (): Promise<ProjectionLag> => {
 };
 
 if (require.main === module) {
-  measureProjectionLag().then((result) => console.log(JSON.stringify(result, null, 1)));
+  measureProjectionLag().then(
+    (result) => console.log(JSON.stringify(result, null, 1)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

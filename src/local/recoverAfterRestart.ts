@@ -1,4 +1,4 @@
-import { catchUpView } from '../../projections/catchUpView';
+import { catchUpView } from '../operations/catchUpView';
 import { isStarted, isTerminal } from '../domain/execution';
 import type { OperationDeps } from '../operations/deps';
 import { handleCommand } from '../operations/handleCommand';
@@ -22,7 +22,13 @@ export interface RecoveryReport {
  */
 export const recoverAfterRestart = async (deps: OperationDeps): Promise<RecoveryReport> => {
   const restartedAt = deps.now();
-  const report: RecoveryReport = { executions: 0, viewsCaughtUp: 0, stateMachinesRestarted: 0, waveStartsResumed: 0, planClaimsReleased: 0 };
+  const report: RecoveryReport = {
+    executions: 0,
+    viewsCaughtUp: 0,
+    stateMachinesRestarted: 0,
+    waveStartsResumed: 0,
+    planClaimsReleased: 0,
+  };
   const workflow = await deps.workflow();
   let nextToken: string | undefined;
   do {
@@ -35,17 +41,19 @@ export const recoverAfterRestart = async (deps: OperationDeps): Promise<Recovery
         const caughtUp = await catchUpView(deps.store, executionId, stored?.view);
         if (caughtUp && (await deps.views.put(caughtUp, stored))) report.viewsCaughtUp += 1;
       }
-      let { state } = await deps.store.load(executionId);
-      if (state.status === 'RUNNING' && (await resumeDeadWaveStart(deps, state, restartedAt))) {
+      let loaded = await deps.store.load(executionId);
+      const resumed = await resumeDeadWaveStart(deps, loaded, restartedAt);
+      if (resumed) {
         report.waveStartsResumed += 1;
-        state = (await deps.store.load(executionId)).state;
+        loaded = resumed;
       }
+      const { state } = loaded;
       if (!workflow || !isStarted(state) || isTerminal(state)) continue;
       // The run the ledger names (its state machine may have continued as new) comes back under its own name.
       const generation = state.stateMachineGeneration ?? 0;
       const { executionArn } = await workflow.start(executionId, { executionId, planId, ...(generation > 0 ? { generation } : {}) });
       report.stateMachinesRestarted += 1;
-      await handleCommand(deps.store, executionId, (current) =>
+      await handleCommand(deps.store, loaded, (current) =>
         isStarted(current) && !isTerminal(current) ? { type: 'AttachStateMachine', executionArn, generation, at: deps.now() } : undefined,
       );
     }

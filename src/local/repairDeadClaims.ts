@@ -1,6 +1,8 @@
-import { Running, waveInFlight } from '../domain/execution';
+import { waveInFlight } from '../domain/execution';
 import type { OperationDeps } from '../operations/deps';
-import { adoptWaveJobs, launchWave } from '../operations/reactions/launchWave';
+import { react } from '../operations/reactions/react';
+import { continueWaveStart } from '../operations/reactions/waveStart';
+import type { LoadedExecution } from '../ports/executionEventStore';
 
 /**
  * Claims the dead process held. On AWS another invocation may still be working on a claim, so a wave start
@@ -9,15 +11,23 @@ import { adoptWaveJobs, launchWave } from '../operations/reactions/launchWave';
  * Claims made since (a request that reached this process while it recovers) are left alone.
  */
 
-/** A wave start the dead process claimed: adopt the DRS jobs it created (found by tags), and start the rest now. */
-export const resumeDeadWaveStart = async (deps: OperationDeps, state: Running, restartedAt: string): Promise<boolean> => {
+/**
+ * A wave start the dead process claimed: adopt the DRS jobs it created (found by tags), and start the rest
+ * now. Answers the stream afterwards, or undefined when there was no such start.
+ */
+export const resumeDeadWaveStart = async (
+  deps: OperationDeps,
+  loaded: LoadedExecution,
+  restartedAt: string,
+): Promise<LoadedExecution | undefined> => {
+  const { state } = loaded;
+  if (state.status !== 'RUNNING') return undefined;
   const wave = waveInFlight(state);
-  if (wave?.status !== 'STARTING') return false;
+  if (wave?.status !== 'STARTING') return undefined;
   const claimedAt = wave.startRequestedAt ?? state.lastEventAt;
-  if (Date.parse(claimedAt) >= Date.parse(restartedAt)) return false;
-  const adopted = await adoptWaveJobs(deps, state, wave.waveNumber, state.startTime);
-  if (!adopted.stopped && adopted.state.waves[wave.waveNumber - 1]?.status === 'STARTING') await launchWave(deps, adopted.state, wave.waveNumber);
-  return true;
+  if (Date.parse(claimedAt) >= Date.parse(restartedAt)) return undefined;
+  // What the start leads to (a failure claimed again, an end) is carried out as after any start.
+  return react(deps, await continueWaveStart(deps, loaded, wave.waveNumber, 'takeOver'));
 };
 
 /** Plan slots claimed by a start of the dead process whose ExecutionStarted never landed. */

@@ -1,7 +1,7 @@
 import { executionArnFor, runName } from '../ports/workflow';
 import type { OperationDeps } from './deps';
-import type { ExecutionRef } from './finalize';
-import { failure, ok, OperationResponse } from './responses';
+import type { ExecutionRef } from './inputs';
+import { failure, ok, type OperationResponse } from './responses';
 import { runCommand } from './runCommand';
 
 export interface AttachStateMachineInput extends ExecutionRef {
@@ -22,7 +22,11 @@ export const attachStateMachine = async (deps: OperationDeps, input: AttachState
   if (!stateMachineArn) return failure(400, 'INVALID_STATE', 'No state machine is configured: there is nothing to attach');
   const expected = executionArnFor(stateMachineArn, runName(input.executionId, input.generation));
   if (input.executionArn !== expected) {
-    return failure(400, 'INVALID_PARAMETERS', `executionArn must be ${expected}: the run of generation ${input.generation} of this execution`);
+    return failure(
+      400,
+      'INVALID_PARAMETERS',
+      `executionArn must be ${expected}: the run of generation ${input.generation} of this execution`,
+    );
   }
   const run = await runCommand(deps, input, (at) => ({
     type: 'AttachStateMachine',
@@ -35,7 +39,11 @@ export const attachStateMachine = async (deps: OperationDeps, input: AttachState
   if (state.status === 'NOT_STARTED') return failure(404, 'EXECUTION_NOT_FOUND', `Execution not found: ${input.executionId}`);
   const attached = state.executionArn === input.executionArn;
   if (run.outcome.appended.length > 0) deps.log.info('State machine continued as new', { generation: input.generation });
-  else if (!attached) deps.log.warn('An older state machine run was not attached', { generation: input.generation, attachedGeneration: state.stateMachineGeneration ?? 0 });
+  else if (!attached)
+    deps.log.warn('An older state machine run was not attached', {
+      generation: input.generation,
+      attachedGeneration: state.stateMachineGeneration ?? 0,
+    });
   return ok({
     executionId: input.executionId,
     planId: state.planId,

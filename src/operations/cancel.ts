@@ -1,6 +1,6 @@
 import type { OperationDeps } from './deps';
-import type { OperatorInput } from './pause';
-import { ok, OperationResponse } from './responses';
+import type { OperatorInput } from './inputs';
+import { ok, type OperationResponse } from './responses';
 import { runCommand } from './runCommand';
 
 /**

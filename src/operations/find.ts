@@ -1,8 +1,9 @@
 import type { AccountContext } from '../domain/execution';
 import type { WaveJob } from '../ports/executionViewStore';
 import type { ObservedJob } from '../ports/pollInvoker';
+import type { RecoveryJob } from '../ports/recoveryJobs';
 import type { OperationDeps } from './deps';
-import { ok, OperationResponse } from './responses';
+import { ok, type OperationResponse } from './responses';
 
 const PAGE_SIZE = 500;
 /** Async invokes in flight at once: enough to fan out thousands quickly without a burst of throttles. */
@@ -19,7 +20,7 @@ interface FindResult {
 }
 
 const inBatches = async <T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = new Array(items.length);
+  const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {
     while (next < items.length) {
@@ -53,10 +54,15 @@ const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promis
     const drs = await deps.drs();
     for (const { account, waves } of byAccount.values()) {
       const observedAt = deps.now();
-      const jobs = await drs.describeJobs(waves.flatMap((wave) => wave.drsJobIds), account).catch((error: unknown) => {
-        deps.log.warn('Reading DRS jobs for the polls failed; each poll reads its own', { error: String(error) });
-        return new Map();
-      });
+      const jobs = await drs
+        .describeJobs(
+          waves.flatMap((wave) => wave.drsJobIds),
+          account,
+        )
+        .catch((error: unknown) => {
+          deps.log.warn('Reading DRS jobs for the polls failed; each poll reads its own', { error: String(error) });
+          return new Map<string, RecoveryJob>();
+        });
       for (const wave of waves) {
         const seen = wave.drsJobIds.flatMap((jobId): ObservedJob[] => {
           const job = jobs.get(jobId);
@@ -91,7 +97,10 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
   // Many executions: one DescribeJobs per 1,000 of them here, rather than one in each poll.
   const observations =
     running.length >= deps.config.findPrefetchMinExecutions
-      ? await prefetchJobs(deps, running.map((target) => target.executionId))
+      ? await prefetchJobs(
+          deps,
+          running.map((target) => target.executionId),
+        )
       : new Map<string, ObservedJob[]>();
   if (observations.size > 0) deps.log.info('DRS jobs read for the polls', { executions: running.length, jobs: observations.size });
   const invoker = await deps.pollInvoker();

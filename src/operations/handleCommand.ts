@@ -1,11 +1,15 @@
-import { decide, ExecutionCommand, ExecutionState, fold, Rejection } from '../domain/execution';
+import { decide, type ExecutionCommand, type ExecutionState, type Rejection } from '../domain/execution';
 import type { ExecutionEventStore, LoadedExecution, StoredEvent } from '../ports/executionEventStore';
 
+/**
+ * What a command came to. `loaded` is the stream as this writer last knew it (after its own append, or as it
+ * read it when it appended nothing): the value the next command of the same operation starts from.
+ */
 export type CommandOutcome =
-  | { ok: true; state: ExecutionState; appended: StoredEvent[]; headHash: string | undefined }
-  | { ok: false; state: ExecutionState; rejection: Rejection; appended: StoredEvent[] };
+  | { ok: true; loaded: LoadedExecution; appended: StoredEvent[] }
+  | { ok: false; loaded: LoadedExecution; rejection: Rejection; appended: StoredEvent[] };
 
-/** The command to run against the freshly loaded state; undefined means there is nothing to do. */
+/** The command to run against the current state; undefined means there is nothing to do. */
 export type CommandFor = (state: ExecutionState) => ExecutionCommand | undefined;
 
 export interface HandleOptions {
@@ -13,8 +17,6 @@ export interface HandleOptions {
   maxAttempts?: number;
   /** Pause before retrying after a conflict (jittered by the caller's choice); none by default. */
   backoff?: (attempt: number) => Promise<void>;
-  /** State the caller has just loaded: the first attempt decides on it instead of reading again. */
-  preloaded?: LoadedExecution;
 }
 
 export class TooManyConflictsError extends Error {
@@ -27,44 +29,43 @@ export class TooManyConflictsError extends Error {
   }
 }
 
+/** Where nothing was appended: the stream as it was. */
+export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: true, loaded, appended: [] });
+
 /**
- * Load, decide, append. When another writer takes a seq first, the events appended so far stand. If none
- * were, the command is decided again against the new state: decisions come from state, so nothing is
- * appended twice and nothing is lost. If some were, the command has taken effect and is not decided again
- * (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
+ * Decide and append onto `loaded`, the stream as the caller holds it. Each event is folded once, by the
+ * decider; the store writes the states the decision carries and hands back the stream after them.
+ *
+ * When another writer takes a seq first, the stream is read again (one request). If none of this writer's
+ * events were appended, the command is decided again against the new state: decisions come from state, so
+ * nothing is appended twice and nothing is lost. If some were, the command has taken effect and is not
+ * decided again (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
  */
 export const handleCommand = async (
   store: ExecutionEventStore,
-  executionId: string,
+  loaded: LoadedExecution,
   initialCommandFor: CommandFor,
   options: HandleOptions = {},
 ): Promise<CommandOutcome> => {
   const maxAttempts = options.maxAttempts ?? 10;
   let commandFor = initialCommandFor;
   const appended: StoredEvent[] = [];
-  let preloaded = options.preloaded;
+  let stream = loaded;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    // 1. Load the state after the last event (one request), unless the caller just did.
-    const loaded = preloaded ?? (await store.load(executionId));
-    preloaded = undefined;
-    const command = commandFor(loaded.state);
-    if (!command) return { ok: true, state: loaded.state, appended, headHash: loaded.headHash };
-    // 2. Decide.
-    const decision = decide(command, loaded.state);
-    if (!decision.ok) return { ok: false, state: loaded.state, rejection: decision.rejection, appended };
-    if (decision.events.length === 0) return { ok: true, state: loaded.state, appended, headHash: loaded.headHash };
-    // 3. Append, each event on its own conditional write.
-    const result = await store.append(loaded, decision.events);
+    if (attempt > 1) stream = await store.load(stream.executionId);
+    const command = commandFor(stream.state);
+    if (!command) return { ok: true, loaded: stream, appended };
+    const decision = decide(command, stream.state);
+    if (!decision.ok) return { ok: false, loaded: stream, rejection: decision.rejection, appended };
+    if (decision.events.length === 0) return { ok: true, loaded: stream, appended };
+    const result = await store.append(stream, decision);
     appended.push(...result.stored);
-    if (result.ok) {
-      const last = result.stored[result.stored.length - 1];
-      return { ok: true, state: fold(decision.events, loaded.state), appended, headHash: last?.hash ?? loaded.headHash };
-    }
+    if (result.ok) return { ok: true, loaded: result.loaded, appended };
     if (result.stored.length > 0) {
       const at = command.at;
       commandFor = () => ({ type: 'Advance', at });
     }
     if (options.backoff) await options.backoff(attempt);
   }
-  throw new TooManyConflictsError(executionId, maxAttempts);
+  throw new TooManyConflictsError(stream.executionId, maxAttempts);
 };

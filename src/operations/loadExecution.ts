@@ -1,7 +1,7 @@
 import type { StartedExecution } from '../domain/execution';
 import type { LoadedExecution } from '../ports/executionEventStore';
 import type { OperationDeps } from './deps';
-import { executionNotFound, OperationResponse, planMismatch } from './responses';
+import { executionNotFound, type OperationResponse, planMismatch } from './responses';
 
 export type Found = { ok: true; loaded: LoadedExecution; state: StartedExecution } | { ok: false; response: OperationResponse };
 

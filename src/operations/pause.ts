@@ -1,14 +1,8 @@
 import { invalidState } from '../domain/execution';
 import type { OperationDeps } from './deps';
-import type { ExecutionRef } from './finalize';
-import { fromRejection, ok, OperationResponse } from './responses';
+import type { OperatorInput } from './inputs';
+import { fromRejection, ok, type OperationResponse } from './responses';
 import { runCommand } from './runCommand';
-
-export interface OperatorInput extends ExecutionRef {
-  /** Who asks: recorded in the ledger for the audit trail. */
-  requestedBy: string;
-  reason?: string;
-}
 
 /** pause: takes effect at the next wave boundary (at once when the execution is already at one). */
 export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
@@ -23,9 +17,10 @@ export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<
       nextWave: state.nextWave,
       pausedAt: state.pausedAt,
       pauseEffective: true,
-      message: state.afterWave > 0
-        ? `Execution paused after wave ${state.afterWave}; wave ${state.nextWave} waits for resume`
-        : `Execution paused before wave ${state.nextWave}`,
+      message:
+        state.afterWave > 0
+          ? `Execution paused after wave ${state.afterWave}; wave ${state.nextWave} waits for resume`
+          : `Execution paused before wave ${state.nextWave}`,
     });
   }
   if (state.status !== 'RUNNING') return fromRejection(input.executionId, invalidState('pause', state, ['RUNNING']));

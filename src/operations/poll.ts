@@ -1,29 +1,26 @@
 import {
   allWavesCompleted,
   decide,
-  ExecutionState,
-  isTerminal,
   jobsOf,
-  ObserveWave,
-  Running,
-  StartedExecution,
+  type ObserveWave,
+  type Running,
+  type StartedExecution,
   WAVE_START_LEASE_MS,
   waveCounters,
   waveInFlight,
-  WaveState,
+  type WaveState,
 } from '../domain/execution';
 import type { LoadedExecution } from '../ports/executionEventStore';
 import type { ObservedJob } from '../ports/pollInvoker';
-import { RecoveryJob, RecoveryJobsError } from '../ports/recoveryJobs';
-import { TooManyConflictsError } from './handleCommand';
+import { type RecoveryJob, RecoveryJobsError } from '../ports/recoveryJobs';
 import type { OperationDeps } from './deps';
-import { ExecutionRef, finishExecution } from './finalize';
-import { CommandOutcome, handleCommand } from './handleCommand';
+import { finishExecution } from './finishExecution';
+import { type CommandOutcome, handleCommand, TooManyConflictsError, unchanged } from './handleCommand';
+import type { ExecutionRef } from './inputs';
 import { loadExecution } from './loadExecution';
 import { react } from './reactions/react';
-import { settleTerminal, settlingLost } from './reactions/settleOutcome';
-import { adoptWaveJobs } from './reactions/launchWave';
-import { ok, OperationResponse } from './responses';
+import { continueWaveStart } from './reactions/waveStart';
+import { ok, type OperationResponse } from './responses';
 
 /** What kept a poll from finishing its step: where it failed (reading DRS or writing the ledger) and why. */
 interface PollError {
@@ -61,17 +58,16 @@ const observation = (deps: OperationDeps, wave: WaveState, job: Pick<RecoveryJob
 const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Running, wave: WaveState): Promise<CommandOutcome> => {
   const jobIds = jobsOf(wave).map((job) => job.drsJobId);
   const jobs = await (await deps.drs()).describeJobs(jobIds, state.accountContext);
-  let outcome: CommandOutcome | undefined;
-  let head: LoadedExecution = loaded;
+  let outcome = unchanged(loaded);
   for (const jobId of jobIds) {
     const job = jobs.get(jobId);
     if (!job) throw new RecoveryJobsError('JobNotFound', `DRS has no job ${jobId}`, true);
-    outcome = await handleCommand(deps.store, state.executionId, () => observation(deps, wave, job), { preloaded: head });
+    outcome = await handleCommand(deps.store, outcome.loaded, () => observation(deps, wave, job));
     // Another writer moved the wave on (or this observation ended it): the rest of its jobs no longer matter.
-    if (!outcome.ok || outcome.state.status !== 'RUNNING' || outcome.appended.some((stored) => stored.event.type !== 'WavePolled')) break;
-    head = { state: outcome.state, headHash: outcome.headHash };
+    if (!outcome.ok || outcome.loaded.state.status !== 'RUNNING' || outcome.appended.some((stored) => stored.event.type !== 'WavePolled'))
+      break;
   }
-  return outcome ?? { ok: true, state, appended: [], headHash: loaded.headHash };
+  return outcome;
 };
 
 export interface PollInput extends ExecutionRef {
@@ -103,38 +99,25 @@ const observedNoChange = (deps: OperationDeps, state: Running, wave: WaveState, 
   });
 };
 
-/**
- * A claimed start whose claimant vanished: adopt the DRS jobs it created for the wave's parts, and if a
- * part still has none, give the claim up so that the next poll claims the rest again.
- */
-const recoverStart = async (deps: OperationDeps, state: Running, wave: WaveState): Promise<CommandOutcome | undefined> => {
-  const claimedAt = wave.startRequestedAt ?? state.lastEventAt;
-  if (Date.parse(deps.now()) - Date.parse(claimedAt) < WAVE_START_LEASE_MS) return undefined;
-  const adopted = await adoptWaveJobs(deps, state, wave.waveNumber, state.startTime);
-  const after = adopted.state.waves[wave.waveNumber - 1];
-  if (adopted.stopped || after?.status !== 'STARTING') return adopted.outcome;
-  return handleCommand(deps.store, state.executionId, () => ({
-    type: 'ReclaimWaveStart',
-    waveNumber: wave.waveNumber,
-    at: deps.now(),
-  }));
-};
-
-/** One step of the drive: observe the running wave, recover a lost start, or act at the boundary. */
+/** One step of the drive: observe the running wave, take over a start whose claimant vanished, or act at the boundary. */
 const step = async (
   deps: OperationDeps,
   loaded: LoadedExecution,
   state: Running,
   observed: ObservedJob[] | undefined,
-): Promise<CommandOutcome | undefined> => {
+): Promise<CommandOutcome> => {
   const wave = waveInFlight(state);
   if (wave?.status === 'IN_PROGRESS') {
     // Find already asked DRS and nothing changed: no DescribeJobs of this poll's own.
-    if (observed && observedNoChange(deps, state, wave, observed)) return { ok: true, state, appended: [], headHash: loaded.headHash };
+    if (observed && observedNoChange(deps, state, wave, observed)) return unchanged(loaded);
     return observe(deps, loaded, state, wave);
   }
-  if (wave?.status === 'STARTING') return recoverStart(deps, state, wave);
-  return handleCommand(deps.store, state.executionId, () => ({ type: 'Advance', at: deps.now() }), { preloaded: loaded });
+  if (wave?.status === 'STARTING') {
+    const claimedAt = wave.startRequestedAt ?? state.lastEventAt;
+    if (Date.parse(deps.now()) - Date.parse(claimedAt) < WAVE_START_LEASE_MS) return unchanged(loaded);
+    return continueWaveStart(deps, loaded, wave.waveNumber, 'leaseExpired');
+  }
+  return handleCommand(deps.store, loaded, () => ({ type: 'Advance', at: deps.now() }));
 };
 
 const pollResponse = (state: StartedExecution, polledAt: string, pollError?: PollError): OperationResponse => {
@@ -163,38 +146,32 @@ export const poll = async (deps: OperationDeps, input: PollInput): Promise<Opera
   const found = await loadExecution(deps, input.executionId, input.planId);
   if (!found.ok) return found.response;
   const polledAt = deps.now();
-  let state: ExecutionState = found.state;
+  // The stream as this poll last read or wrote it: each step starts from it, and a stale one only costs a conflict.
+  let loaded = found.loaded;
   let pollError: PollError | undefined;
-  // The ledger's head as this poll last read or wrote it; undefined once unknown.
-  let latest: LoadedExecution | undefined = found.loaded;
 
-  if (state.status === 'RUNNING') {
+  if (loaded.state.status === 'RUNNING') {
     try {
       const observed = input.observations ?? (input.observation ? [input.observation] : undefined);
-      const outcome = await step(deps, found.loaded, state, observed);
-      if (outcome) {
-        latest = undefined;
-        // A refusal here means another driver moved the execution first: its state is the answer.
-        if (!outcome.ok) deps.log.info('Poll found the execution moved on', { kind: outcome.rejection.kind });
-        const reacted = await react(deps, outcome);
-        // Reactions that append (a launch, an end's settling) move the head past the one this poll wrote.
-        if (outcome.ok && reacted === outcome.state && !isTerminal(reacted)) latest = { state: reacted, headHash: outcome.headHash };
-        state = reacted;
-      }
+      const outcome = await step(deps, loaded, loaded.state, observed);
+      // A refusal here means another driver moved the execution first: its state is the answer.
+      if (!outcome.ok) deps.log.info('Poll found the execution moved on', { kind: outcome.rejection.kind });
+      loaded = await react(deps, outcome);
     } catch (error) {
       // DRS throttling or outage, or a ledger write that failed: the next poll tries again.
       pollError = asPollError(error);
       // Logger reserves `message`: the error's own words go under `error`.
       const { message, ...rest } = pollError;
-      deps.log.warn(pollError.source === 'drs' ? 'Poll could not read DRS' : 'Poll could not record in the ledger', { ...rest, error: message });
+      deps.log.warn(pollError.source === 'drs' ? 'Poll could not read DRS' : 'Poll could not record in the ledger', {
+        ...rest,
+        error: message,
+      });
     }
-    if (state.status === 'RUNNING' && allWavesCompleted(state)) {
-      // The last wave just completed: finalize on the head this poll wrote, without reading it again.
-      state = (await finishExecution(deps, input.executionId, latest)).state;
-    }
-  } else if (isTerminal(state) && settlingLost(state, polledAt)) {
-    // A crash after the end but before its settling is repaired by the next poll.
-    await settleTerminal(deps, state);
+    // The last wave just completed: finalize on the stream this poll holds, without reading it again.
+    if (loaded.state.status === 'RUNNING' && allWavesCompleted(loaded.state)) loaded = (await finishExecution(deps, loaded)).loaded;
+  } else {
+    // An ended execution: a crash after the end but before its settling is repaired here.
+    loaded = await react(deps, unchanged(loaded));
   }
-  return pollResponse(state as StartedExecution, polledAt, pollError);
+  return pollResponse(loaded.state as StartedExecution, polledAt, pollError);
 };

@@ -5,23 +5,21 @@ export type OperationResponse = { statusCode: number } & Record<string, unknown>
 
 export const ok = (body: Record<string, unknown>): OperationResponse => ({ statusCode: 200, ...body });
 
-export const failure = (
-  statusCode: number,
-  error: string,
-  message: string,
-  extra: Record<string, unknown> = {},
-): OperationResponse => ({ statusCode, error, message, ...extra });
+export const failure = (statusCode: number, error: string, message: string, extra: Record<string, unknown> = {}): OperationResponse => ({
+  statusCode,
+  error,
+  message,
+  ...extra,
+});
 
 export const executionNotFound = (executionId: string): OperationResponse =>
   failure(404, 'EXECUTION_NOT_FOUND', `Execution not found: ${executionId}`);
 
 export const planMismatch = (executionId: string, actualPlanId: string, givenPlanId: string): OperationResponse =>
-  failure(
-    400,
-    'PLAN_MISMATCH',
-    `Execution ${executionId} belongs to plan ${actualPlanId}, not ${givenPlanId}`,
-    { executionId, planId: actualPlanId },
-  );
+  failure(400, 'PLAN_MISMATCH', `Execution ${executionId} belongs to plan ${actualPlanId}, not ${givenPlanId}`, {
+    executionId,
+    planId: actualPlanId,
+  });
 
 /** Maps the domain's refusal to the contract's error shapes. */
 export const fromRejection = (executionId: string, rejection: Rejection): OperationResponse => {

@@ -1,20 +1,8 @@
-import type { ResumeDelivery } from '../ports/workflow';
 import type { OperationDeps } from './deps';
-import type { OperatorInput } from './pause';
-import { ok, OperationResponse } from './responses';
+import type { OperatorInput } from './inputs';
+import { deliverResume } from './reactions/deliverResume';
+import { ok, type OperationResponse } from './responses';
 import { runCommand } from './runCommand';
-
-/** Hands the waiting state machine its resume, if it is waiting; the token is spent either way. */
-export const deliverResume = async (deps: OperationDeps, executionId: string): Promise<ResumeDelivery | undefined> => {
-  const token = await deps.resumeTokens.get(executionId);
-  if (!token) return undefined;
-  const workflow = await deps.workflow();
-  if (!workflow) return undefined;
-  const delivery = await workflow.sendResume(token, { executionId, resumed: true });
-  await deps.resumeTokens.remove(executionId, token);
-  if (!delivery.ok) deps.log.warn('State machine could not be resumed; the scheduled find drives the execution', { reason: delivery.reason });
-  return delivery;
-};
 
 /**
  * resume: ExecutionResumed goes into the ledger first (one writer wins), then the waiting state machine

@@ -1,13 +1,11 @@
 import type { ExecutionCommand, ExecutionState } from '../domain/execution';
 import type { OperationDeps } from './deps';
-import { CommandOutcome, handleCommand } from './handleCommand';
+import { type CommandOutcome, handleCommand } from './handleCommand';
 import { loadExecution } from './loadExecution';
 import { react } from './reactions/react';
-import { fromRejection, OperationResponse } from './responses';
+import { fromRejection, type OperationResponse } from './responses';
 
-export type CommandRun =
-  | { ok: true; state: ExecutionState; outcome: CommandOutcome }
-  | { ok: false; response: OperationResponse };
+export type CommandRun = { ok: true; state: ExecutionState; outcome: CommandOutcome } | { ok: false; response: OperationResponse };
 
 /**
  * The recipe an operator's request follows: load the execution (404, plan check), decide the command
@@ -21,7 +19,7 @@ export const runCommand = async (
   const found = await loadExecution(deps, ref.executionId, ref.planId);
   if (!found.ok) return found;
   const at = deps.now();
-  const outcome = await handleCommand(deps.store, ref.executionId, () => command(at), { preloaded: found.loaded });
+  const outcome = await handleCommand(deps.store, found.loaded, () => command(at));
   if (!outcome.ok) return { ok: false, response: fromRejection(ref.executionId, outcome.rejection) };
-  return { ok: true, state: await react(deps, outcome), outcome };
+  return { ok: true, state: (await react(deps, outcome)).state, outcome };
 };

@@ -1,10 +1,10 @@
-import { AccountContext, ExecutionType, isTerminal, StartedExecution } from '../domain/execution';
+import { type AccountContext, type ExecutionType, isTerminal, type StartedExecution } from '../domain/execution';
 import { totalServers } from '../domain/plan';
 import type { PlanClaim } from '../ports/planStore';
 import type { OperationDeps } from './deps';
 import { handleCommand } from './handleCommand';
 import { react } from './reactions/react';
-import { failure, fromRejection, ok, OperationResponse } from './responses';
+import { failure, fromRejection, ok, type OperationResponse } from './responses';
 
 export interface StartExecutionInput {
   planId: string;
@@ -41,12 +41,9 @@ const claimPlan = async (deps: OperationDeps, planId: string, claim: PlanClaim):
 const planNotFound = (planId: string) => failure(404, 'PLAN_NOT_FOUND', `Recovery plan not found: ${planId}`);
 
 const planBusy = (planId: string, holder: PlanClaim) =>
-  failure(
-    409,
-    'EXECUTION_CONFLICT',
-    `Recovery plan ${planId} already has an active execution: ${holder.executionId}`,
-    { activeExecutionId: holder.executionId },
-  );
+  failure(409, 'EXECUTION_CONFLICT', `Recovery plan ${planId} already has an active execution: ${holder.executionId}`, {
+    activeExecutionId: holder.executionId,
+  });
 
 /**
  * start_execution: claim the plan's single active slot, record ExecutionStarted (with the plan as it
@@ -64,7 +61,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
   // 2. Record the start; wave 1 is claimed in the same decision unless the plan pauses before it.
   let outcome;
   try {
-    outcome = await handleCommand(deps.store, executionId, () => ({
+    outcome = await handleCommand(deps.store, await deps.store.load(executionId), () => ({
       type: 'StartExecution',
       executionId,
       plan: stored.plan,
@@ -95,16 +92,19 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
     }
   }
   if (executionArn) {
-    const attached = await handleCommand(deps.store, executionId, () => ({
+    const arn = executionArn;
+    const attached = await handleCommand(deps.store, outcome.loaded, () => ({
       type: 'AttachStateMachine',
-      executionArn: executionArn as string,
+      executionArn: arn,
       at: deps.now(),
     }));
     if (!attached.ok) deps.log.warn('State machine not attached', { kind: attached.rejection.kind });
+    // The claim of wave 1 stays this writer's: only the stream moves on.
+    outcome = { ...outcome, loaded: attached.loaded };
   }
 
   // 4. Launch wave 1 (the claim in step 2 makes this writer its only launcher).
-  const state = (await react(deps, outcome)) as StartedExecution;
+  const state = (await react(deps, outcome)).state as StartedExecution;
   deps.log.info('Execution started', { executionId, status: state.status });
   return ok({
     executionId,

@@ -1,8 +1,8 @@
 import type { OperationDeps } from './deps';
-import type { ExecutionRef } from './finalize';
+import type { ExecutionRef } from './inputs';
 import { loadExecution } from './loadExecution';
-import { deliverResume } from './resume';
-import { ok, OperationResponse } from './responses';
+import { deliverResume } from './reactions/deliverResume';
+import { ok, type OperationResponse } from './responses';
 
 export interface WaitForResumeInput extends ExecutionRef {
   taskToken: string;

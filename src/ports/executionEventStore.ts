@@ -1,7 +1,12 @@
-import type { ExecutionEvent, ExecutionState } from '../domain/execution';
+import type { Decided, ExecutionEvent, ExecutionState } from '../domain/execution';
 
-/** An execution as a decision needs it: the state after the last event, and the chain head to link onto. */
+/**
+ * An execution's stream as a decision needs it: the state after the last event and the chain head to link
+ * onto. One value, loaded once and moved forward by each append; stale only when another writer appended
+ * since, which the next conditional write finds out.
+ */
 export interface LoadedExecution {
+  executionId: string;
   state: ExecutionState;
   /** Hash of the last event; undefined when the execution has no events. */
   headHash: string | undefined;
@@ -24,7 +29,9 @@ export interface VersionConflict {
 export const isVersionConflict = (value: unknown): value is VersionConflict =>
   typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'VersionConflict';
 
-export type AppendResult = { ok: true; stored: StoredEvent[] } | { ok: false; conflict: VersionConflict; stored: StoredEvent[] };
+export type AppendResult =
+  /** `loaded`: the stream after the append, from the decided states: nothing is folded again. */
+  { ok: true; stored: StoredEvent[]; loaded: LoadedExecution } | { ok: false; conflict: VersionConflict; stored: StoredEvent[] };
 
 export interface ReadRange {
   /** First seq to read, inclusive (default 1). */
@@ -44,10 +51,11 @@ export interface ExecutionEventStore {
   /** Current state in a constant number of requests, whatever the history length. */
   load(executionId: string): Promise<LoadedExecution>;
   /**
-   * Appends a decision's events, each with a conditional write on its seq. Stops at the first seq
-   * another writer took and reports the conflict with whatever was stored before it.
+   * Appends a decision's events onto `loaded`, each with a conditional write on its seq and the state the
+   * decision says it leaves (stored as the item's snapshot). Stops at the first seq another writer took and
+   * reports the conflict with whatever was stored before it.
    */
-  append(loaded: LoadedExecution, events: readonly ExecutionEvent[]): Promise<AppendResult>;
+  append(loaded: LoadedExecution, decided: Decided): Promise<AppendResult>;
   /** Events in seq order, read page by page. */
   read(executionId: string, range?: ReadRange): Promise<StoredEvent[]>;
   /** Every execution in the ledger, oldest start first, page by page (rebuilds, audits, listings). */

@@ -17,13 +17,29 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
-import { fromEventItem, Item, stateFromEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import { fromEventItem, type Item, stateFromEventItem } from '../../src/adapters/dynamodb/marshalEvent';
 import { verifyChain } from '../../src/audit';
 import { legacySnapshotOf } from '../../src/audit/legacySnapshot';
-import { decide, evolve, ExecutionState, initialState, jobsOf, ObserveWave, Running, snapshotOf } from '../../src/domain/execution';
+import {
+  decide,
+  evolve,
+  type ExecutionState,
+  initialState,
+  jobsOf,
+  type ObserveWave,
+  type Running,
+  snapshotOf,
+} from '../../src/domain/execution';
 import { canonicalJson } from '../../src/domain/ledger';
-import { DrsEmulator, manualClock, ManualClock, SnsEmulator, startDrsEmulator, startSnsEmulator } from '../../src/local/emulators';
-import { HandlerHarness, startHandlerHarness } from '../support/handlerHarness';
+import {
+  type DrsEmulator,
+  manualClock,
+  type ManualClock,
+  type SnsEmulator,
+  startDrsEmulator,
+  startSnsEmulator,
+} from '../../src/local/emulators';
+import { type HandlerHarness, startHandlerHarness } from '../support/handlerHarness';
 import { RawLedger, snapshotBlob } from './support/rawLedger';
 
 type Json = Record<string, unknown>;
@@ -50,7 +66,10 @@ const toItem = (value: unknown): Item => {
     if (Array.isArray(node)) return node.map(revive);
     if (node && typeof node === 'object') {
       return Object.fromEntries(
-        Object.entries(node).map(([key, child]) => [key, key === 'B' && typeof child === 'string' ? Buffer.from(child, 'base64') : revive(child)]),
+        Object.entries(node).map(([key, child]) => [
+          key,
+          key === 'B' && typeof child === 'string' ? Buffer.from(child, 'base64') : revive(child),
+        ]),
       );
     }
     return node;
@@ -58,9 +77,11 @@ const toItem = (value: unknown): Item => {
   return revive(value) as Item;
 };
 
-const legacy = (name: LegacyExecution['name']): LegacyExecution => fixture.executions.find((execution) => execution.name === name) as LegacyExecution;
+const legacy = (name: LegacyExecution['name']): LegacyExecution =>
+  fixture.executions.find((execution) => execution.name === name) as LegacyExecution;
 const itemsOf = (execution: LegacyExecution): Item[] => execution.items.map(toItem);
-const foldOf = (items: readonly Item[]): ExecutionState => items.reduce((state, item) => evolve(state, fromEventItem(item).event), initialState());
+const foldOf = (items: readonly Item[]): ExecutionState =>
+  items.reduce((state, item) => evolve(state, fromEventItem(item).event), initialState());
 
 describe('ledgers written before waves had several jobs', () => {
   let clock: ManualClock;
@@ -70,7 +91,8 @@ describe('ledgers written before waves had several jobs', () => {
   let reader: DynamoLedgerRecordReader;
   let drsDir: string;
 
-  const raw = (execution: LegacyExecution) => new RawLedger(harness.dynamo.client, harness.dynamo.config.tables.events, execution.executionId);
+  const raw = (execution: LegacyExecution) =>
+    new RawLedger(harness.dynamo.client, harness.dynamo.config.tables.events, execution.executionId);
   const headOf = (items: readonly Item[]) => {
     const last = items[items.length - 1] as Item;
     return { seq: Number(last.seq?.N), hash: last.hash?.S as string };
@@ -119,11 +141,18 @@ describe('ledgers written before waves had several jobs', () => {
       }
     }
     expect(itemsOf(legacy('completed')).map((item) => item.type?.S)).toEqual(
-      expect.arrayContaining(['StateMachineAttached', 'PauseRequested', 'ExecutionPaused', 'ExecutionResumed', 'Finalized', 'NotificationSent']),
+      expect.arrayContaining([
+        'StateMachineAttached',
+        'PauseRequested',
+        'ExecutionPaused',
+        'ExecutionResumed',
+        'Finalized',
+        'NotificationSent',
+      ]),
     );
   });
 
-  it('today\'s fold differs from each stored snapshot only by waves[].jobs: legacySnapshotOf gives it back exactly', () => {
+  it("today's fold differs from each stored snapshot only by waves[].jobs: legacySnapshotOf gives it back exactly", () => {
     for (const execution of fixture.executions) {
       const items = itemsOf(execution);
       items.forEach((item, index) => {
@@ -136,10 +165,14 @@ describe('ledgers written before waves had several jobs', () => {
   it.each(['completed', 'failed', 'running'] as const)('verify: the untouched %s ledger is OK, up to its head', async (name) => {
     const execution = legacy(name);
     const head = headOf(itemsOf(execution));
-    expect(await verifyChain(reader, execution.executionId, { expectedHead: head })).toMatchObject({ ok: true, headSeq: head.seq, headHash: head.hash });
+    expect(await verifyChain(reader, execution.executionId, { expectedHead: head })).toMatchObject({
+      ok: true,
+      headSeq: head.seq,
+      headHash: head.hash,
+    });
   });
 
-  it('today\'s decider decides on a legacy head snapshot as stored (jobsOf reads the wave\'s one job back)', () => {
+  it("today's decider decides on a legacy head snapshot as stored (jobsOf reads the wave's one job back)", () => {
     const items = itemsOf(legacy('running'));
     const state = stateFromEventItem(items[items.length - 1] as Item) as Running;
     expect(state).toMatchObject({ status: 'RUNNING', currentWave: 2 });
@@ -148,15 +181,22 @@ describe('ledgers written before waves had several jobs', () => {
     expect(wave?.jobs).toBeUndefined();
     expect(jobsOf(wave as Running['waves'][number])).toEqual([{ part: 1, drsJobId: wave?.drsJobId, drsJobStatus: 'STARTED' }]);
     const at = new Date(fixture.clockAtCaptureMs).toISOString();
-    const unchanged: ObserveWave = { type: 'ObserveWave', waveNumber: 2, drsJobId: wave?.drsJobId as string, drsJobStatus: 'STARTED', servers: [], at };
-    expect(decide(unchanged, state)).toEqual({ ok: true, events: [] });
+    const unchanged: ObserveWave = {
+      type: 'ObserveWave',
+      waveNumber: 2,
+      drsJobId: wave?.drsJobId as string,
+      drsJobStatus: 'STARTED',
+      servers: [],
+      at,
+    };
+    expect(decide(unchanged, state)).toEqual({ ok: true, events: [], states: [] });
     expect(decide({ ...unchanged, drsJobId: 'drsjob-00000000000000000' }, state)).toMatchObject({ ok: false });
-    expect(decide({ type: 'Advance', at }, state)).toEqual({ ok: true, events: [] });
+    expect(decide({ type: 'Advance', at }, state)).toEqual({ ok: true, events: [], states: [] });
     const pause = decide({ type: 'RequestPause', requestedBy: 'auditor@example.com', at }, state);
     expect(pause.ok && pause.events.map((event) => event.type)).toEqual(['PauseRequested']);
   });
 
-  it('load of a legacy head gives the fold of its events, which today\'s decider decides on', async () => {
+  it("load of a legacy head gives the fold of its events, which today's decider decides on", async () => {
     const at = new Date(clock.now()).toISOString();
     for (const execution of fixture.executions) {
       const loaded = await harness.deps.store.load(execution.executionId);
@@ -167,19 +207,32 @@ describe('ledgers written before waves had several jobs', () => {
     }
     const completed = (await harness.deps.store.load(legacy('completed').executionId)).state;
     expect(completed.status).toBe('COMPLETED');
-    expect(decide({ type: 'Finalize', at }, completed)).toEqual({ ok: true, events: [] });
-    expect(decide({ type: 'AttachStateMachine', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:x', at }, completed)).toMatchObject({ ok: false });
+    expect(decide({ type: 'Finalize', at }, completed)).toEqual({ ok: true, events: [], states: [] });
+    expect(
+      decide({ type: 'AttachStateMachine', executionArn: 'arn:aws:states:us-east-1:123456789012:execution:m:x', at }, completed),
+    ).toMatchObject({ ok: false });
 
     const failed = (await harness.deps.store.load(legacy('failed').executionId)).state;
     expect(failed).toMatchObject({ status: 'FAILED', endedAtSeq: 9, notifiedSeqs: [9] });
-    expect(decide({ type: 'RecordNotification', forSeq: 9, outcome: { messageId: 'again' }, at }, failed)).toEqual({ ok: true, events: [] });
+    expect(decide({ type: 'RecordNotification', forSeq: 9, outcome: { messageId: 'again' }, at }, failed)).toEqual({
+      ok: true,
+      events: [],
+      states: [],
+    });
 
     const running = (await harness.deps.store.load(legacy('running').executionId)).state as Running;
     const wave = running.waves[1] as Running['waves'][number];
     expect(wave.jobs).toEqual([{ part: 1, drsJobId: wave.drsJobId, drsJobStatus: 'STARTED' }]);
-    const unchanged: ObserveWave = { type: 'ObserveWave', waveNumber: 2, drsJobId: wave.drsJobId as string, drsJobStatus: 'STARTED', servers: [], at };
-    expect(decide(unchanged, running)).toEqual({ ok: true, events: [] });
-    expect(decide({ type: 'Advance', at }, running)).toEqual({ ok: true, events: [] });
+    const unchanged: ObserveWave = {
+      type: 'ObserveWave',
+      waveNumber: 2,
+      drsJobId: wave.drsJobId as string,
+      drsJobStatus: 'STARTED',
+      servers: [],
+      at,
+    };
+    expect(decide(unchanged, running)).toEqual({ ok: true, events: [], states: [] });
+    expect(decide({ type: 'Advance', at }, running)).toEqual({ ok: true, events: [], states: [] });
   });
 
   describe('tampering with a legacy ledger is still caught', () => {
@@ -191,20 +244,23 @@ describe('ledgers written before waves had several jobs', () => {
     afterEach(() => raw(completed()).restore(original));
 
     const snapshotAt = (seq: number) => stateFromEventItem(original[seq - 1] as Item) as Running;
-    const putSnapshot = (seq: number, state: unknown) => raw(completed()).put({ ...(original[seq - 1] as Item), state: snapshotBlob(state) });
+    const putSnapshot = (seq: number, state: unknown) =>
+      raw(completed()).put({ ...(original[seq - 1] as Item), state: snapshotBlob(state) });
     const verify = () => verifyChain(reader, completed().executionId);
 
-    it('a server\'s launchStatus changed in a legacy snapshot', async () => {
+    it("a server's launchStatus changed in a legacy snapshot", async () => {
       const seq = 7; // WaveCompleted of wave 1
       const state = snapshotAt(seq);
       const waves = state.waves.map((wave, index) =>
-        index === 0 ? { ...wave, servers: wave.servers.map((server, at) => (at === 1 ? { ...server, launchStatus: 'FAILED' } : server)) } : wave,
+        index === 0
+          ? { ...wave, servers: wave.servers.map((server, at) => (at === 1 ? { ...server, launchStatus: 'FAILED' } : server)) }
+          : wave,
       );
       await putSnapshot(seq, { ...state, waves });
       expect(await verify()).toMatchObject({ ok: false, problem: 'modified', firstBadSeq: seq });
     });
 
-    it('a legacy snapshot given jobs that are not the wave\'s', async () => {
+    it("a legacy snapshot given jobs that are not the wave's", async () => {
       const seq = 7;
       const state = snapshotAt(seq);
       const wave = state.waves[0] as Running['waves'][number];
@@ -220,7 +276,7 @@ describe('ledgers written before waves had several jobs', () => {
     });
   });
 
-  describe('the running execution, continued by today\'s poll', () => {
+  describe("the running execution, continued by today's poll", () => {
     const running = () => legacy('running');
     let polled: Json;
 
@@ -228,7 +284,7 @@ describe('ledgers written before waves had several jobs', () => {
       const { executionId, planId } = running();
       for (let i = 0; i < 100; i += 1) {
         clock.advance(30_000);
-        polled = (await harness.call({ operation: 'poll', executionId, planId })) as Json;
+        polled = await harness.call({ operation: 'poll', executionId, planId });
         if (polled.statusCode !== 200) throw new Error(`poll answered ${JSON.stringify(polled)}`);
         if (polled.status !== 'RUNNING') break;
       }
@@ -238,18 +294,27 @@ describe('ledgers written before waves had several jobs', () => {
       expect(polled).toMatchObject({ status: 'COMPLETED' });
       const events = (await harness.deps.store.read(running().executionId)).map((stored) => stored.event);
       const legacyCount = running().items.length;
-      expect(events.slice(0, legacyCount).map((event) => event.seq)).toEqual(running().items.map((item) => Number((item.seq as { N: string }).N)));
+      expect(events.slice(0, legacyCount).map((event) => event.seq)).toEqual(
+        running().items.map((item) => Number((item.seq as { N: string }).N)),
+      );
       expect(events.slice(legacyCount).map((event) => event.type)).toEqual(
         expect.arrayContaining(['WavePolled', 'WaveCompleted', 'WaveStartRequested', 'WaveStarted', 'Finalized', 'NotificationSent']),
       );
       // Wave 2 ended on the job the old code started (the restarted DRS emulator's record of it).
       const legacyWave2 = (stateFromEventItem(itemsOf(running()).at(-1) as Item) as Running).waves[1];
       const final = (await harness.deps.store.load(running().executionId)).state as ExecutionState & { status: 'COMPLETED' };
-      expect(final.waves[1]).toMatchObject({ status: 'COMPLETED', jobs: [{ part: 1, drsJobId: legacyWave2?.drsJobId, drsJobStatus: 'COMPLETED' }] });
+      expect(final.waves[1]).toMatchObject({
+        status: 'COMPLETED',
+        jobs: [{ part: 1, drsJobId: legacyWave2?.drsJobId, drsJobStatus: 'COMPLETED' }],
+      });
       expect(final.waves[2]?.jobs).toHaveLength(1);
       // The plan's slot, claimed by the old code, is released.
       const plan = await harness.dynamo.client.send(
-        new GetItemCommand({ TableName: harness.dynamo.config.tables.plans, Key: { planId: { S: running().planId } }, ConsistentRead: true }),
+        new GetItemCommand({
+          TableName: harness.dynamo.config.tables.plans,
+          Key: { planId: { S: running().planId } },
+          ConsistentRead: true,
+        }),
       );
       expect(plan.Item?.activeExecutionId).toBeUndefined();
     });
@@ -260,9 +325,9 @@ describe('ledgers written before waves had several jobs', () => {
       expect(await verifyChain(reader, executionId, head ? { expectedHead: head } : {})).toMatchObject({ ok: true, headSeq: head?.seq });
       const items = await raw(running()).items();
       const legacyCount = running().items.length;
-      expect(items.slice(0, legacyCount).map((item) => JSON.stringify(item.state?.B && Buffer.from(item.state.B).toString('base64')))).toEqual(
-        running().items.map((item) => JSON.stringify((item.state as { B: string }).B)),
-      );
+      expect(
+        items.slice(0, legacyCount).map((item) => JSON.stringify(item.state?.B && Buffer.from(item.state.B).toString('base64'))),
+      ).toEqual(running().items.map((item) => JSON.stringify((item.state as { B: string }).B)));
       for (const [index, item] of items.entries()) {
         if (index < legacyCount) continue;
         // What a new writer stores: snapshotOf the whole fold, every started wave's jobs on record.
@@ -270,7 +335,7 @@ describe('ledgers written before waves had several jobs', () => {
       }
     });
 
-    it('a new item\'s jobs altered, or dropped to pass for a legacy snapshot, is caught', async () => {
+    it("a new item's jobs altered, or dropped to pass for a legacy snapshot, is caught", async () => {
       const ledger = raw(running());
       const items = await ledger.items();
       const seq = items.findIndex((item) => item.type?.S === 'WaveCompleted' && Number(item.seq?.N) > running().items.length) + 1;
@@ -281,9 +346,15 @@ describe('ledgers written before waves had several jobs', () => {
         waves: state.waves.map((wave, index) => (index === 1 ? change(wave) : wave)),
       });
       try {
-        await ledger.put({ ...(items[seq - 1] as Item), state: snapshotBlob(withWave2((wave) => ({ ...wave, jobs: wave.jobs?.map((job) => ({ ...job, drsJobStatus: 'STARTED' })) }))) });
+        await ledger.put({
+          ...(items[seq - 1] as Item),
+          state: snapshotBlob(withWave2((wave) => ({ ...wave, jobs: wave.jobs?.map((job) => ({ ...job, drsJobStatus: 'STARTED' })) }))),
+        });
         expect(await verifyChain(reader, running().executionId)).toMatchObject({ ok: false, problem: 'modified', firstBadSeq: seq });
-        await ledger.put({ ...(items[seq - 1] as Item), state: snapshotBlob({ ...state, waves: state.waves.map(({ jobs: _dropped, ...wave }) => wave) }) });
+        await ledger.put({
+          ...(items[seq - 1] as Item),
+          state: snapshotBlob({ ...state, waves: state.waves.map(({ jobs: _dropped, ...wave }) => wave) }),
+        });
         expect(await verifyChain(reader, running().executionId)).toMatchObject({ ok: false, problem: 'modified', firstBadSeq: seq });
       } finally {
         await ledger.restore(items);

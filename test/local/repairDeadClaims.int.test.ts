@@ -5,7 +5,7 @@
  * with the old process, and repairs them at once. Found by the reliability suite (serve killed at random).
  */
 import { handleCommand } from '../../src/operations/handleCommand';
-import { waveTags } from '../../src/operations/reactions/launchWave';
+import { waveTags } from '../../src/operations/reactions/waveStart';
 import type { LocalStack } from '../../src/local/stack';
 import { samplePlan } from '../fixtures/plan';
 import { invoke, startTestStack, tempDataDir } from '../support/localStack';
@@ -13,7 +13,7 @@ import { invoke, startTestStack, tempDataDir } from '../support/localStack';
 const startClaimOnly = async (stack: LocalStack): Promise<string> => {
   const executionId = `exec-dead-${Date.now()}`;
   await stack.deps.plans.claim(samplePlan.planId, { executionId, claimedAt: stack.deps.now() });
-  const outcome = await handleCommand(stack.deps.store, executionId, () => ({
+  const outcome = await handleCommand(stack.deps.store, await stack.deps.store.load(executionId), () => ({
     type: 'StartExecution',
     executionId,
     plan: samplePlan,
@@ -26,7 +26,10 @@ const startClaimOnly = async (stack: LocalStack): Promise<string> => {
 };
 
 const jobsOf = (stack: LocalStack, executionId: string) =>
-  stack.drs.jobs().filter((job) => job.tags['drs-ledger:executionId'] === executionId).map((job) => job.jobID);
+  stack.drs
+    .jobs()
+    .filter((job) => job.tags['drs-ledger:executionId'] === executionId)
+    .map((job) => job.jobID);
 
 const waveStatuses = async (stack: LocalStack, executionId: string) =>
   (await stack.deps.store.load(executionId)).state as { waves: Array<{ status: string; drsJobId?: string }> };
@@ -52,7 +55,9 @@ describe('a restarted local stack repairs the claims of the process that died', 
     let stack = await startTestStack({ dataDir });
     await stack.loadPlans([samplePlan]);
     const executionId = await startClaimOnly(stack);
-    const created = await (await stack.deps.drs()).startRecovery({
+    const created = await (
+      await stack.deps.drs()
+    ).startRecovery({
       isDrill: true,
       sourceServerIds: samplePlan.waves[0]?.sourceServerIds ?? [],
       tags: waveTags(executionId, samplePlan.planId, 1),
@@ -74,7 +79,12 @@ describe('a restarted local stack repairs the claims of the process that died', 
 
     stack = await startTestStack({ dataDir });
     expect(stack.recovery.planClaimsReleased).toBe(1);
-    const started = await invoke(stack, { operation: 'start_execution', planId: samplePlan.planId, executionType: 'DRILL', initiatedBy: 'ops' });
+    const started = await invoke(stack, {
+      operation: 'start_execution',
+      planId: samplePlan.planId,
+      executionType: 'DRILL',
+      initiatedBy: 'ops',
+    });
     expect(started).toMatchObject({ statusCode: 200, status: 'RUNNING' });
     await stack.close();
   });

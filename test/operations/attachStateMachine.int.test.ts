@@ -4,7 +4,7 @@
  * generation has, at most once, and never in place of a newer run.
  */
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:000000000000:stateMachine:drs-ledger-drill';
 const runArn = (executionId: string, generation: number) =>
@@ -27,7 +27,13 @@ describe('attach_state_machine', () => {
   const attached = async () => (await world.ledger(executionId)).filter((event) => event.type === 'StateMachineAttached');
 
   it('records a run that continued as new, once; a late attach of an older run changes nothing', async () => {
-    expect(await attach(1)).toMatchObject({ statusCode: 200, status: 'RUNNING', attached: true, generation: 1, executionArn: runArn(executionId, 1) });
+    expect(await attach(1)).toMatchObject({
+      statusCode: 200,
+      status: 'RUNNING',
+      attached: true,
+      generation: 1,
+      executionArn: runArn(executionId, 1),
+    });
     expect(await attach(1)).toMatchObject({ statusCode: 200, attached: true });
     expect(await attach(2)).toMatchObject({ statusCode: 200, attached: true, generation: 2 });
     expect(await attach(1)).toMatchObject({ statusCode: 200, attached: false, generation: 2, executionArn: runArn(executionId, 2) });
@@ -48,7 +54,11 @@ describe('attach_state_machine', () => {
     for (const executionArn of [other, wrongGeneration, otherMachine]) {
       expect(await attach(1, executionArn)).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS' });
     }
-    for (const [generation, executionArn] of [[0, runArn(executionId, 0)], [1.5, runArn(executionId, 1)], [1, 'not-an-arn']] as const) {
+    for (const [generation, executionArn] of [
+      [0, runArn(executionId, 0)],
+      [1.5, runArn(executionId, 1)],
+      [1, 'not-an-arn'],
+    ] as const) {
       expect(await attach(generation, executionArn)).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS' });
     }
     expect(await world.call({ operation: 'attach_state_machine', executionId, planId: PLAN_ID })).toMatchObject({
@@ -61,7 +71,13 @@ describe('attach_state_machine', () => {
 
   it('answers 404 for an unknown execution, PLAN_MISMATCH for another plan, INVALID_STATE once the execution ended', async () => {
     expect(
-      await world.call({ operation: 'attach_state_machine', executionId: 'exec-unknown', planId: PLAN_ID, executionArn: runArn('exec-unknown', 1), generation: 1 }),
+      await world.call({
+        operation: 'attach_state_machine',
+        executionId: 'exec-unknown',
+        planId: PLAN_ID,
+        executionArn: runArn('exec-unknown', 1),
+        generation: 1,
+      }),
     ).toMatchObject({ statusCode: 404, error: 'EXECUTION_NOT_FOUND' });
     expect(await attach(1, runArn(executionId, 1), { planId: 'rp-other' })).toMatchObject({ statusCode: 400, error: 'PLAN_MISMATCH' });
     await world.call({ operation: 'cancel', executionId, planId: PLAN_ID, requestedBy: 'ops' });
@@ -82,7 +98,13 @@ describe('attach_state_machine without a state machine configured', () => {
   it('has nothing to attach', async () => {
     const started = await world.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops' });
     const executionId = started.executionId as string;
-    const response = await world.call({ operation: 'attach_state_machine', executionId, planId: PLAN_ID, executionArn: runArn(executionId, 1), generation: 1 });
+    const response = await world.call({
+      operation: 'attach_state_machine',
+      executionId,
+      planId: PLAN_ID,
+      executionArn: runArn(executionId, 1),
+      generation: 1,
+    });
     expect(response).toMatchObject({ statusCode: 400, error: 'INVALID_STATE' });
   });
 });

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { ExecutionEvent } from '../../src/domain/execution';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import { serverId } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const PLAN_ID = 'plan-aws-limits';
 const OPERATOR = 'dr-lead@example.com';
@@ -25,7 +25,7 @@ const planWith = (...waveSizes: number[]): RecoveryPlan => ({
 const ofType = <T extends ExecutionEvent['type']>(events: ExecutionEvent[], type: T) =>
   events.filter((event): event is Extract<ExecutionEvent, { type: T }> => event.type === type);
 
-describe('waves larger than DRS\'s servers-per-job quota', () => {
+describe("waves larger than DRS's servers-per-job quota", () => {
   let world: DrillWorld;
   afterEach(() => world.stop());
 
@@ -43,11 +43,17 @@ describe('waves larger than DRS\'s servers-per-job quota', () => {
     expect(completed.status).toBe('COMPLETED');
     expect(world.drs.stats.startRecoveryFor(executionId, 1)).toEqual({ calls: 2, jobsCreated: 2 });
     expect(world.drs.stats.startRecoveryFor(executionId, 2)).toEqual({ calls: 1, jobsCreated: 1 });
-    const jobs = world.drs.jobs().filter((job) => job.tags['drs-ledger:executionId'] === executionId && job.tags['drs-ledger:wave'] === '1');
+    const jobs = world.drs
+      .jobs()
+      .filter((job) => job.tags['drs-ledger:executionId'] === executionId && job.tags['drs-ledger:wave'] === '1');
     expect(jobs.map((job) => job.participants.length).sort()).toEqual([100, 50].sort());
 
     const events = await world.ledger(executionId);
-    expect(ofType(events, 'WaveStarted').filter((event) => event.data.waveNumber === 1).map((event) => event.data.part ?? 1)).toEqual([1, 2]);
+    expect(
+      ofType(events, 'WaveStarted')
+        .filter((event) => event.data.waveNumber === 1)
+        .map((event) => event.data.part ?? 1),
+    ).toEqual([1, 2]);
     const details = await world.call({ operation: 'get_execution_details', executionId });
     const wave1 = (details.waveStatuses as Array<Record<string, unknown>>)[0];
     expect(wave1).toMatchObject({ status: 'COMPLETED', serversLaunched: 150, serversCompleted: 150 });
@@ -65,16 +71,21 @@ describe('waves larger than DRS\'s servers-per-job quota', () => {
     const refused = ofType(events, 'WaveStartFailed');
     expect(refused.length).toBeGreaterThan(0);
     // No room is not a failed attempt: the wave waits for a slot without spending its five attempts.
-    expect(refused[0]?.data).toMatchObject({ part: 2, retryable: true, waitingForCapacity: true, error: { code: 'ServiceQuotaExceededException' } });
+    expect(refused[0]?.data).toMatchObject({
+      part: 2,
+      retryable: true,
+      waitingForCapacity: true,
+      error: { code: 'ServiceQuotaExceededException' },
+    });
     expect(world.drs.stats.startRecoveryFor(executionId, 1).jobsCreated).toBe(2);
   });
 });
 
-describe('a wave whose 200 servers all fail with DRS\'s long reasons', () => {
+describe("a wave whose 200 servers all fail with DRS's long reasons", () => {
   let world: DrillWorld;
   afterEach(() => world.stop());
 
-  it('ends FAILED with every reason recorded (bounded, with the digest of DRS\'s text) and a notification sent', async () => {
+  it("ends FAILED with every reason recorded (bounded, with the digest of DRS's text) and a notification sent", async () => {
     world = await startDrillWorld();
     const plan = planWith(200);
     await world.loadPlans(plan);
@@ -83,7 +94,7 @@ describe('a wave whose 200 servers all fail with DRS\'s long reasons', () => {
       failServers: (plan.waves[0]?.sourceServerIds ?? []).map((sourceServerID, index) => ({
         sourceServerID,
         reason: reasonOf(sourceServerID),
-        stage: (['SNAPSHOT', 'CONVERSION', 'LAUNCH'] as const)[index % 3],
+        stage: (['SNAPSHOT', 'CONVERSION', 'LAUNCH'] as const)[index % 3] ?? 'LAUNCH',
       })),
     });
     const response = await world.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: OPERATOR });
@@ -92,13 +103,18 @@ describe('a wave whose 200 servers all fail with DRS\'s long reasons', () => {
     expect(failed.status).toBe('FAILED');
 
     const events = await world.ledger(executionId);
-    const observed = ofType(events, 'WavePolled').flatMap((event) => event.data.servers).filter((server) => server.launchStatus === 'FAILED');
+    const observed = ofType(events, 'WavePolled')
+      .flatMap((event) => event.data.servers)
+      .filter((server) => server.launchStatus === 'FAILED');
     expect(new Set(observed.map((server) => server.serverId)).size).toBe(200);
     for (const server of observed) {
       const full = reasonOf(server.serverId);
       expect(Buffer.byteLength(server.failureReason ?? '')).toBeLessThanOrEqual(512);
       expect(full.startsWith((server.failureReason ?? '').replace(/…$/, ''))).toBe(true);
-      expect(server.failureReasonRef).toMatchObject({ sha256: createHash('sha256').update(full).digest('hex'), bytes: Buffer.byteLength(full) });
+      expect(server.failureReasonRef).toMatchObject({
+        sha256: createHash('sha256').update(full).digest('hex'),
+        bytes: Buffer.byteLength(full),
+      });
       expect(['SNAPSHOT_FAIL', 'CONVERSION_FAIL', 'LAUNCH_FAILED']).toContain(server.failureReasonRef?.logEvent);
     }
     const waveFailed = ofType(events, 'WaveFailed')[0];

@@ -4,7 +4,7 @@
  */
 import { replayView } from '../../projections/projectExecutionView';
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 describe('concurrent polls of one execution', () => {
   let world: DrillWorld;

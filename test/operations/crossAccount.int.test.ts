@@ -3,9 +3,9 @@
  * SNS and STS emulators through the real SDK clients. Every DRS request must be signed with the
  * role's temporary credentials, assumed once, and those credentials must never leave the adapter.
  */
-import { ANONYMOUS_CALLER, startStsEmulator, StsEmulator } from '../../src/local/emulators';
+import { ANONYMOUS_CALLER, startStsEmulator, type StsEmulator } from '../../src/local/emulators';
 import { samplePlan, PLAN_ID } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const OPERATOR = 'dr-lead@example.com';
 const ACCOUNT = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole', externalId: 'ext-123' };
@@ -46,7 +46,13 @@ describe('a drill in another account', () => {
 
     // STS: one AssumeRole for the whole drill, on the account's role, with its ExternalId, by the home credentials.
     expect(sts.assumeRoleRequests()).toEqual([
-      expect.objectContaining({ roleArn: ROLE_ARN, externalId: 'ext-123', sessionName: 'drs-ledger', callerAccessKeyId: 'local', outcome: 'OK' }),
+      expect.objectContaining({
+        roleArn: ROLE_ARN,
+        externalId: 'ext-123',
+        sessionName: 'drs-ledger',
+        callerAccessKeyId: 'local',
+        outcome: 'OK',
+      }),
     ]);
     const [assumed] = sts.issued();
     expect(assumed!.accessKeyId).toMatch(/^ASIA[A-Z2-7]{16}$/);
@@ -109,7 +115,9 @@ describe('a drill in another account', () => {
 
     // DRS was never called; STS was asked once, and refused.
     expect(world.drs.stats.snapshot().calls).toEqual({});
-    expect(sts.assumeRoleRequests().map((request) => [request.roleArn, request.externalId, request.outcome])).toEqual([[ROLE_ARN, 'ext-123', 'AccessDenied']]);
+    expect(sts.assumeRoleRequests().map((request) => [request.roleArn, request.externalId, request.outcome])).toEqual([
+      [ROLE_ARN, 'ext-123', 'AccessDenied'],
+    ]);
     expect((await world.harness.deps.plans.get(PLAN_ID))?.claim).toBeUndefined();
   });
 

@@ -5,7 +5,7 @@
  */
 import { replayView } from '../../projections/projectExecutionView';
 import { samplePlan, serversOf, withPauseBefore, PLAN_ID } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const OPERATOR = 'dr-lead@example.com';
 
@@ -48,7 +48,15 @@ describe('a drill driven by poll', () => {
     // finalize (the state machine's last step) is idempotent: same summary, nothing appended.
     const count = (await ledger(executionId)).length;
     const summary = await call({ operation: 'finalize', executionId, planId: PLAN_ID });
-    expect(summary).toMatchObject({ statusCode: 200, status: 'COMPLETED', totalWaves: 3, completedWaves: 3, totalServers: 7, successfulServers: 7, failedServers: 0 });
+    expect(summary).toMatchObject({
+      statusCode: 200,
+      status: 'COMPLETED',
+      totalWaves: 3,
+      completedWaves: 3,
+      totalServers: 7,
+      successfulServers: 7,
+      failedServers: 0,
+    });
     expect(summary.duration).toMatch(/^\d+m$|^\d+h( \d+m)?$/);
     expect(await call({ operation: 'finalize', executionId, planId: PLAN_ID })).toEqual(summary);
     expect((await ledger(executionId)).length).toBe(count);
@@ -61,14 +69,28 @@ describe('a drill driven by poll', () => {
     });
 
     const events = await ledger(executionId);
-    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['ExecutionPaused', 'ExecutionResumed', 'Finalized', 'NotificationSent']));
+    expect(events.map((event) => event.type)).toEqual(
+      expect.arrayContaining(['ExecutionPaused', 'ExecutionResumed', 'Finalized', 'NotificationSent']),
+    );
     expect(events.find((event) => event.type === 'ExecutionResumed')?.actor).toBe(OPERATOR);
 
     const details = await call({ operation: 'get_execution_details', executionId, queryParams: { planId: PLAN_ID } });
-    expect(details).toMatchObject({ statusCode: 200, source: 'view', status: 'COMPLETED', totalWaves: 3, planName: samplePlan.planName, executionType: 'DRILL', initiatedBy: OPERATOR });
+    expect(details).toMatchObject({
+      statusCode: 200,
+      source: 'view',
+      status: 'COMPLETED',
+      totalWaves: 3,
+      planName: samplePlan.planName,
+      executionType: 'DRILL',
+      initiatedBy: OPERATOR,
+    });
     const { statusCode: _s, source: _src, ledgerSeq: _seq, ledgerHeadHash: _hash, ...view } = details;
     expect(view).toEqual(replayView(events));
-    expect((details.serverExecutions as Array<{ hostname?: string; recoveryInstanceId?: string }>).every((server) => server.hostname && server.recoveryInstanceId)).toBe(true);
+    expect(
+      (details.serverExecutions as Array<{ hostname?: string; recoveryInstanceId?: string }>).every(
+        (server) => server.hostname && server.recoveryInstanceId,
+      ),
+    ).toBe(true);
   });
 
   it('fails the wave and the execution when a server fails, saying which and why', async () => {
@@ -130,10 +152,15 @@ describe('a drill driven by poll', () => {
     expect(events.find((event) => event.type === 'PauseRequested')?.actor).toBe('auditor@example.com');
 
     const again = await call({ operation: 'pause', executionId, planId: PLAN_ID });
-    expect(again).toMatchObject({ statusCode: 400, error: 'INVALID_STATE', currentStatus: 'PAUSED', message: 'Cannot pause execution in PAUSED state. Expected RUNNING state.' });
+    expect(again).toMatchObject({
+      statusCode: 400,
+      error: 'INVALID_STATE',
+      currentStatus: 'PAUSED',
+      message: 'Cannot pause execution in PAUSED state. Expected RUNNING state.',
+    });
   });
 
-  it('answers resume on a running execution with the contract\'s INVALID_STATE', async () => {
+  it("answers resume on a running execution with the contract's INVALID_STATE", async () => {
     await world.loadPlans(samplePlan);
     const executionId = await start();
     expect(await call({ operation: 'resume', executionId, planId: 'rp-456' })).toMatchObject({ statusCode: 400, error: 'PLAN_MISMATCH' });
@@ -148,7 +175,13 @@ describe('a drill driven by poll', () => {
   it('cancels: no further wave starts, the plan is freed, and who cancelled is recorded', async () => {
     await world.loadPlans(samplePlan);
     const executionId = await start();
-    const cancelled = await call({ operation: 'cancel', executionId, planId: PLAN_ID, requestedBy: OPERATOR, reason: 'drill window closed' });
+    const cancelled = await call({
+      operation: 'cancel',
+      executionId,
+      planId: PLAN_ID,
+      requestedBy: OPERATOR,
+      reason: 'drill window closed',
+    });
     expect(cancelled).toMatchObject({ statusCode: 200, status: 'CANCELLED', cancelledBy: OPERATOR });
     const after = await pollUntil(executionId, 'CANCELLED');
     expect(after.status).toBe('CANCELLED');

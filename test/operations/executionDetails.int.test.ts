@@ -5,7 +5,7 @@
 import { replayView } from '../../projections/projectExecutionView';
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
 import { countRequests } from '../support/requestCounter';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 
 describe('get_execution_details', () => {
@@ -29,7 +29,7 @@ describe('get_execution_details', () => {
     expect(counter.counts).toEqual({ QueryCommand: 2 });
   });
 
-  it('answers from the ledger when the projector died between a view\'s wave items and its header; its next write repairs the view', async () => {
+  it("answers from the ledger when the projector died between a view's wave items and its header; its next write repairs the view", async () => {
     const executionId = await start();
     world.harness.stream.pause();
     world.clock.advance(60_000);
@@ -50,8 +50,13 @@ describe('get_execution_details', () => {
     // The next events' projection folds the ledger from its start and writes over the half-written view.
     world.clock.advance(600_000);
     expect(await world.harness.call({ operation: 'poll', executionId, planId: PLAN_ID })).toMatchObject({ statusCode: 200 });
-    expect(await world.harness.deps.views.get(executionId)).toEqual(replayView((await world.harness.deps.store.read(executionId)).map((stored) => stored.event)));
-    expect(await world.harness.call({ operation: 'get_execution_details', executionId })).toMatchObject({ statusCode: 200, source: 'view' });
+    expect(await world.harness.deps.views.get(executionId)).toEqual(
+      replayView((await world.harness.deps.store.read(executionId)).map((stored) => stored.event)),
+    );
+    expect(await world.harness.call({ operation: 'get_execution_details', executionId })).toMatchObject({
+      statusCode: 200,
+      source: 'view',
+    });
   });
 
   it('answers from the ledger when the projector has not caught up', async () => {
@@ -72,9 +77,11 @@ describe('get_execution_details', () => {
     expect(view).toEqual(replayView(events));
   });
 
-  it('refuses a planId that is not the execution\'s', async () => {
+  it("refuses a planId that is not the execution's", async () => {
     const executionId = await start();
-    expect(await world.harness.call({ operation: 'get_execution_details', executionId, queryParams: { planId: 'rp-other' } })).toMatchObject({
+    expect(
+      await world.harness.call({ operation: 'get_execution_details', executionId, queryParams: { planId: 'rp-other' } }),
+    ).toMatchObject({
       statusCode: 400,
       error: 'PLAN_MISMATCH',
     });

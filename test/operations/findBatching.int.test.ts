@@ -8,8 +8,8 @@ import type { OperationDeps } from '../../src/operations/deps';
 import { find } from '../../src/operations/find';
 import type { OperationResponse } from '../../src/operations/responses';
 import type { PollInvoker, PollTarget } from '../../src/ports/pollInvoker';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
-import { RunningExecution, seedRunningExecutions } from '../support/runningExecutions';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type RunningExecution, seedRunningExecutions } from '../support/runningExecutions';
 
 describe('find batches DescribeJobs for its polls', () => {
   let world: DrillWorld;
@@ -54,7 +54,11 @@ describe('find batches DescribeJobs for its polls', () => {
     const found = await world.harness.call({ operation: 'find' });
     expect(found).toMatchObject({ statusCode: 200, executionsFound: 1_200, executionsPolled: 1_200 });
     // The contract's response shape: no observation in the results.
-    expect((found.results as Array<Record<string, unknown>>).every((result) => Object.keys(result).sort().join() === 'executionId,planId,status')).toBe(true);
+    expect(
+      (found.results as Array<Record<string, unknown>>).every(
+        (result) => Object.keys(result).sort().join() === 'executionId,planId,status',
+      ),
+    ).toBe(true);
     expect(describeJobsCalls()).toBe(Math.ceil(1_200 / 1000));
 
     expect(invoked).toHaveLength(1_200);
@@ -84,7 +88,12 @@ describe('find batches DescribeJobs for its polls', () => {
     const [execution] = await seed(2, 'd');
     const { executionId, planId, jobId } = execution as RunningExecution;
     const now = new Date(world.clock.now()).toISOString();
-    const unchanged = { jobId, status: 'STARTED', servers: [{ serverId: `s-${jobId.slice(7)}`, launchStatus: 'IN_PROGRESS' }], observedAt: now };
+    const unchanged = {
+      jobId,
+      status: 'STARTED',
+      servers: [{ serverId: `s-${jobId.slice(7)}`, launchStatus: 'IN_PROGRESS' }],
+      observedAt: now,
+    };
     const before = (await world.harness.deps.store.read(executionId)).length;
     world.drs.stats.reset();
 
@@ -95,7 +104,11 @@ describe('find batches DescribeJobs for its polls', () => {
       { ...unchanged, jobId: 'drsjob-000000000000other' },
       { ...unchanged, observedAt: new Date(world.clock.now() - 61_000).toISOString() },
       // Claims the server launched: DRS says it has not, and the ledger must not say otherwise.
-      { ...unchanged, status: 'COMPLETED', servers: [{ ...unchanged.servers[0], launchStatus: 'LAUNCHED', recoveryInstanceId: 'i-0123456789abcdef0' }] },
+      {
+        ...unchanged,
+        status: 'COMPLETED',
+        servers: [{ ...unchanged.servers[0], launchStatus: 'LAUNCHED', recoveryInstanceId: 'i-0123456789abcdef0' }],
+      },
     ];
     for (const [index, observation] of handed.entries()) {
       const response = await poll({ executionId, planId, observation });
@@ -106,7 +119,11 @@ describe('find batches DescribeJobs for its polls', () => {
   });
 
   it('refuses a malformed observation as INVALID_PARAMETERS', async () => {
-    const response = await poll({ executionId: 'exec-1', planId: 'rp-1', observation: { jobId: 'job-1', status: 'DONE', servers: 'all', observedAt: 'now' } });
+    const response = await poll({
+      executionId: 'exec-1',
+      planId: 'rp-1',
+      observation: { jobId: 'job-1', status: 'DONE', servers: 'all', observedAt: 'now' },
+    });
     expect(response).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS' });
     expect(response.message).toContain('observation');
   });

@@ -3,12 +3,12 @@
  * of 100 characters or more, or one with a line break, and a refused Publish loses the notification.
  * Driven by poll against dynalite and the DRS and SNS emulators, through the real SDK clients.
  */
-import { initialState, SCHEMA_VERSION } from '../../src/domain/execution';
+import { decidedFrom, initialState, SCHEMA_VERSION } from '../../src/domain/execution';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import { CUT_MARK } from '../../src/domain/text';
 import { executionStarted } from '../fixtures/events';
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const OPERATOR = 'dr-lead@example.com';
 
@@ -58,7 +58,10 @@ describe('outcome notifications whatever the plan is called', () => {
     expect(notification?.subject?.endsWith(CUT_MARK)).toBe(true);
     // The body keeps the name whole.
     expect(notification?.message).toContain(`of plan "${planName}"`);
-    expect(notification?.messageAttributes).toMatchObject({ executionId: { StringValue: executionId }, status: { StringValue: 'COMPLETED' } });
+    expect(notification?.messageAttributes).toMatchObject({
+      executionId: { StringValue: executionId },
+      status: { StringValue: 'COMPLETED' },
+    });
 
     const types = (await world.ledger(executionId)).map((event) => event.type);
     expect(types).toContain('NotificationSent');
@@ -77,7 +80,10 @@ describe('outcome notifications whatever the plan is called', () => {
     const executionId = 'exec-old-ledger-newline';
     const started = { ...executionStarted(oldPlan), executionId, occurredAt: new Date(world.clock.now()).toISOString() };
     expect(started.schemaVersion).toBe(SCHEMA_VERSION);
-    const appended = await world.harness.deps.store.append({ state: initialState(), headHash: undefined }, [started]);
+    const appended = await world.harness.deps.store.append(
+      { executionId, state: initialState(), headHash: undefined },
+      decidedFrom(initialState(), [started]),
+    );
     expect(appended.ok).toBe(true);
 
     expect((await world.pollUntil(executionId, PLAN_ID, 'COMPLETED', 'FAILED')).status).toBe('COMPLETED');

@@ -3,7 +3,7 @@
  * A claim whose ExecutionStarted never reached the ledger (a crash between the two writes) expires.
  */
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const GRACE_SECONDS = 120;
 const startRequest = { operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops@example.com' };

@@ -6,7 +6,7 @@
 import { WAVE_START_LEASE_MS } from '../../src/domain/execution';
 import { handleCommand } from '../../src/operations/handleCommand';
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 describe('repair after a crash', () => {
   let world: DrillWorld;
@@ -24,7 +24,11 @@ describe('repair after a crash', () => {
   it('given an end that was never settled, a later poll frees the plan and notifies once', async () => {
     const executionId = await start();
     // The ending event lands, and the writer dies before settling it.
-    await handleCommand(world.harness.deps.store, executionId, () => ({ type: 'Fail', reason: 'operator abort', at: now() }));
+    await handleCommand(world.harness.deps.store, await world.harness.deps.store.load(executionId), () => ({
+      type: 'Fail',
+      reason: 'operator abort',
+      at: now(),
+    }));
     expect((await world.harness.deps.plans.get(PLAN_ID))?.claim?.executionId).toBe(executionId);
 
     await world.harness.call({ operation: 'poll', executionId, planId: PLAN_ID });
@@ -40,7 +44,7 @@ describe('repair after a crash', () => {
   it('given a wave claimed but never started in DRS, the next poll after the lease claims it again', async () => {
     // The start claims wave 1 in the same decision as ExecutionStarted; the process dies before DRS.
     const executionId = 'exec-crashed-claimant';
-    await handleCommand(world.harness.deps.store, executionId, () => ({
+    await handleCommand(world.harness.deps.store, await world.harness.deps.store.load(executionId), () => ({
       type: 'StartExecution',
       executionId,
       plan: samplePlan,
@@ -63,7 +67,7 @@ describe('repair after a crash', () => {
   it('given a wave started in DRS whose job was never recorded, the next poll after the lease adopts the job', async () => {
     // Claimed, StartRecovery called (by hand here), and the process died before recording the job.
     const orphan = 'exec-orphan-job';
-    await handleCommand(world.harness.deps.store, orphan, () => ({
+    await handleCommand(world.harness.deps.store, await world.harness.deps.store.load(orphan), () => ({
       type: 'StartExecution',
       executionId: orphan,
       plan: { ...samplePlan, planId: 'rp-orphan', waves: [{ waveName: 'solo', sourceServerIds: ['s-orphan00000000001'] }] },
@@ -73,9 +77,11 @@ describe('repair after a crash', () => {
     }));
     world.drs.registerSourceServers([{ sourceServerID: 's-orphan00000000001', hostname: 'orphan' }]);
     const drs = await world.harness.deps.drs();
-    const job = await drs.startRecovery(
-      { isDrill: true, sourceServerIds: ['s-orphan00000000001'], tags: { 'drs-ledger:executionId': orphan, 'drs-ledger:planId': 'rp-orphan', 'drs-ledger:wave': '1' } },
-    );
+    const job = await drs.startRecovery({
+      isDrill: true,
+      sourceServerIds: ['s-orphan00000000001'],
+      tags: { 'drs-ledger:executionId': orphan, 'drs-ledger:planId': 'rp-orphan', 'drs-ledger:wave': '1' },
+    });
     world.clock.advance(WAVE_START_LEASE_MS + 1000);
     await world.harness.call({ operation: 'poll', executionId: orphan, planId: 'rp-orphan' });
     const state = (await world.harness.deps.store.load(orphan)).state;

@@ -1,11 +1,12 @@
+import { decidedFrom, initialState } from '../../src/domain/execution';
 /**
  * What each operation costs in DynamoDB requests, counted at the SDK client (the projector, another Lambda
  * on AWS, is held back while counting). Targets: get_execution_details 2 reads; a poll at most 2 reads,
  * no write when nothing changed, and one write per event it appends.
  */
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
-import { countRequests, RequestCounter } from '../support/requestCounter';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { countRequests, type RequestCounter } from '../support/requestCounter';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { executionOf4000Servers } from '../support/largeExecution';
 
 const READS = ['GetItemCommand', 'QueryCommand', 'ScanCommand', 'BatchGetItemCommand'];
@@ -35,7 +36,8 @@ describe('DynamoDB requests per operation', () => {
   };
 
   const start = async () =>
-    (await world.harness.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops' })).executionId as string;
+    (await world.harness.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops' }))
+      .executionId as string;
 
   it('get_execution_details reads the view and the ledger head, nothing else', async () => {
     const executionId = await start();
@@ -49,7 +51,7 @@ describe('DynamoDB requests per operation', () => {
     const executionId = 'exec-4000-servers';
     const events = executionOf4000Servers(executionId, 'rp-4000-servers');
     const { store } = world.harness.deps;
-    const appended = await store.append(await store.load(executionId), events);
+    const appended = await store.append(await store.load(executionId), decidedFrom(initialState(), events));
     expect(appended.ok).toBe(true);
     const { response, counts } = await measure(executionId, { operation: 'get_execution_details', executionId });
     expect(response).toMatchObject({ statusCode: 200, source: 'view', status: 'COMPLETED', ledgerSeq: events.length, totalServers: 4000 });

@@ -4,12 +4,12 @@
  * created exactly once, whichever moment the crash hit; an adoption that ends the wave's start (a cancel
  * that was waiting for it) starts nothing more.
  */
-import type { ExecutionEvent, Running } from '../../src/domain/execution';
+import type { ExecutionEvent } from '../../src/domain/execution';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import { handleCommand } from '../../src/operations/handleCommand';
-import { launchWave, waveTags } from '../../src/operations/reactions/launchWave';
+import { continueWaveStart, waveTags } from '../../src/operations/reactions/waveStart';
 import { serverId } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const SERVERS = Array.from({ length: 150 }, (_, index) => serverId('crash', index + 1));
 const plan: RecoveryPlan = { planId: 'rp-two-jobs', planName: 'Two jobs', waves: [{ waveName: 'fleet', sourceServerIds: SERVERS }] };
@@ -32,10 +32,28 @@ describe('a claimant that dies between the two jobs of a wave', () => {
 
   /** The execution claimed and its part 1 started and recorded, as a claimant that then died left it. */
   const partOneRecorded = async () => {
-    await handleCommand(store(), EXECUTION_ID, () => ({ type: 'StartExecution', executionId: EXECUTION_ID, plan, executionType: 'DRILL', initiatedBy: 'ops', at: now() }));
+    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+      type: 'StartExecution',
+      executionId: EXECUTION_ID,
+      plan,
+      executionType: 'DRILL',
+      initiatedBy: 'ops',
+      at: now(),
+    }));
     const drs = await world.harness.deps.drs();
-    const job = await drs.startRecovery({ isDrill: true, sourceServerIds: SERVERS.slice(0, 100), tags: waveTags(EXECUTION_ID, plan.planId, 1, 1) });
-    await handleCommand(store(), EXECUTION_ID, () => ({ type: 'RecordWaveStarted', waveNumber: 1, part: 1, drsJobId: job.jobId, servers: job.servers, at: now() }));
+    const job = await drs.startRecovery({
+      isDrill: true,
+      sourceServerIds: SERVERS.slice(0, 100),
+      tags: waveTags(EXECUTION_ID, plan.planId, 1, 1),
+    });
+    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+      type: 'RecordWaveStarted',
+      waveNumber: 1,
+      part: 1,
+      drsJobId: job.jobId,
+      servers: job.servers,
+      at: now(),
+    }));
   };
   const partTwoCreatedUnrecorded = async () => {
     const drs = await world.harness.deps.drs();
@@ -52,7 +70,9 @@ describe('a claimant that dies between the two jobs of a wave', () => {
     expect(await pollToEnd()).toMatchObject({ status: 'COMPLETED' });
     expect([jobsOfPart(1).length, jobsOfPart(2).length]).toEqual([1, 1]);
     expect(world.drs.stats.startRecoveryFor(EXECUTION_ID, 1)).toEqual({ calls: 2, jobsCreated: 2 });
-    const started = (await store().read(EXECUTION_ID)).map((stored) => stored.event).filter((event): event is Extract<ExecutionEvent, { type: 'WaveStarted' }> => event.type === 'WaveStarted');
+    const started = (await store().read(EXECUTION_ID))
+      .map((stored) => stored.event)
+      .filter((event): event is Extract<ExecutionEvent, { type: 'WaveStarted' }> => event.type === 'WaveStarted');
     expect(started.map((event) => [event.data.part ?? 1, event.data.drsJobId])).toEqual([
       [1, jobsOfPart(1)[0]?.jobID],
       [2, jobsOfPart(2)[0]?.jobID],
@@ -76,12 +96,18 @@ describe('a claimant that dies between the two jobs of a wave', () => {
     await partTwoCreatedUnrecorded();
     // Part 2's answer was lost: the claimant recorded a retryable failure, the wave was claimed again, and an
     // operator cancelled while it was being started.
-    await handleCommand(store(), EXECUTION_ID, () => ({ type: 'RecordWaveStartFailure', waveNumber: 1, part: 2, error: { code: 'TimeoutError', message: 'no answer' }, retryable: true, at: now() }));
-    await handleCommand(store(), EXECUTION_ID, () => ({ type: 'Advance', at: now() }));
-    await handleCommand(store(), EXECUTION_ID, () => ({ type: 'RequestCancel', requestedBy: 'ops', at: now() }));
-    const { state } = await store().load(EXECUTION_ID);
-    const outcome = await launchWave(world.harness.deps, state as Running, 1);
-    expect(outcome.state.status).toBe('CANCELLED');
+    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+      type: 'RecordWaveStartFailure',
+      waveNumber: 1,
+      part: 2,
+      error: { code: 'TimeoutError', message: 'no answer' },
+      retryable: true,
+      at: now(),
+    }));
+    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({ type: 'Advance', at: now() }));
+    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({ type: 'RequestCancel', requestedBy: 'ops', at: now() }));
+    const outcome = await continueWaveStart(world.harness.deps, await store().load(EXECUTION_ID), 1, 'claimed');
+    expect(outcome.loaded.state.status).toBe('CANCELLED');
     expect(world.drs.stats.startRecoveryFor(EXECUTION_ID, 1)).toEqual({ calls: 2, jobsCreated: 2 });
     expect((await types()).slice(-2)).toEqual(['WaveStarted', 'ExecutionCancelled']);
   });

@@ -4,20 +4,20 @@
  * and the outcome is compared with what the scenario expects.
  */
 import {
-  CurrentStatus,
+  type CurrentStatus,
   decide,
-  Decision,
-  EventOf,
-  ExecutionCommand,
-  ExecutionEvent,
-  ExecutionEventType,
-  ExecutionState,
+  type Decision,
+  type EventOf,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  type ExecutionEventType,
+  type ExecutionState,
   fold,
   initialState,
   isStarted,
-  Rejection,
-  RejectionKind,
-  WaveState,
+  type Rejection,
+  type RejectionKind,
+  type WaveState,
 } from '../../src/domain/execution';
 
 type DeepPartial<T> = T extends readonly (infer Item)[]
@@ -49,8 +49,7 @@ export interface Given {
   when(command: ExecutionCommand): Then;
 }
 
-const isKind = <K extends RejectionKind>(rejection: Rejection, kind: K): rejection is RejectionOf<K> =>
-  rejection.kind === kind;
+const isKind = <K extends RejectionKind>(rejection: Rejection, kind: K): rejection is RejectionOf<K> => rejection.kind === kind;
 
 const listEvents = (events: readonly ExecutionEvent[]): string =>
   `[${events.map((event) => `${event.seq} ${event.type} ${JSON.stringify(event.data)}`).join(', ')}]`;
@@ -66,7 +65,7 @@ const then = (state: ExecutionState, decision: Decision): Then => ({
   },
   thenNothingHappens() {
     if (decision.ok && decision.events.length) throw new Error(`Expected no events, got ${listEvents(decision.events)}`);
-    expect(decision).toEqual({ ok: true, events: [] });
+    expect(decision).toEqual({ ok: true, events: [], states: [] });
   },
   thenRejects(kind, currentStatus) {
     if (decision.ok) throw new Error(`Expected ${kind}, but the command was accepted: ${listEvents(decision.events)}`);

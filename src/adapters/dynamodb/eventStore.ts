@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient, PutItemCommand, QueryCommand, QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { ExecutionEvent, ExecutionState, evolve, initialState } from '../../domain/execution';
+import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { type Decided, type ExecutionState, evolve, initialState } from '../../domain/execution';
 import { chainEvents } from '../../domain/ledger';
 import type {
   AppendResult,
@@ -13,7 +13,7 @@ import type {
 import { isConditionalCheckFailed } from './errors';
 import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
-import { fromEventItem, Item, stateFromEventItem, toEventItem } from './marshalEvent';
+import { fromEventItem, type Item, stateFromEventItem, toEventItem } from './marshalEvent';
 import { putEventInput } from './putEventInput';
 import { assertLedgerItemFits } from './ledgerItemSize';
 
@@ -21,14 +21,10 @@ import { assertLedgerItemFits } from './ledgerItemSize';
 const isPreJobsSnapshot = (state: ExecutionState): boolean =>
   state.status !== 'NOT_STARTED' && state.waves.some((wave) => wave.drsJobId !== undefined && wave.jobs === undefined);
 
-/** Called with each item right after it is written: locally, the stand-in for the table's stream. */
-export type ItemWrittenListener = (item: Item) => Promise<void>;
-
 export class DynamoExecutionEventStore implements ExecutionEventStore {
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-    private readonly onItemWritten?: ItemWrittenListener,
   ) {}
 
   async load(executionId: string): Promise<LoadedExecution> {
@@ -44,11 +40,11 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       }),
     );
     const head = output.Items?.[0];
-    if (!head) return { state: initialState(), headHash: undefined };
+    if (!head) return { executionId, state: initialState(), headHash: undefined };
     const { event, hash } = fromEventItem(head);
     const state = stateFromEventItem(head);
-    if (!isPreJobsSnapshot(state)) return { state, headHash: hash };
-    return { state: (await this.refold(event.executionId, event.seq, hash)) ?? state, headHash: hash };
+    if (!isPreJobsSnapshot(state)) return { executionId, state, headHash: hash };
+    return { executionId, state: (await this.refold(event.executionId, event.seq, hash)) ?? state, headHash: hash };
   }
 
   /**
@@ -67,12 +63,13 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     }
   }
 
-  async append(loaded: LoadedExecution, events: readonly ExecutionEvent[]): Promise<AppendResult> {
+  async append(loaded: LoadedExecution, decided: Decided): Promise<AppendResult> {
+    const { events, states } = decided;
+    if (states.length !== events.length) throw new Error(`append: ${events.length} events but ${states.length} states`);
     const stored: StoredEvent[] = [];
-    let state = loaded.state;
     const writer = randomUUID();
-    for (const link of chainEvents(loaded.headHash, events)) {
-      state = evolve(state, link.event);
+    for (const [index, link] of chainEvents(loaded.headHash, events).entries()) {
+      const state = states[index] as ExecutionState;
       const item: Item = { ...toEventItem(link, state), [EVENT_ATTRIBUTES.writer]: { S: writer } };
       assertLedgerItemFits(item, link);
       try {
@@ -82,7 +79,6 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         // The SDK retries a write whose answer was lost; the retry finds the seq taken by that very write.
         if (await this.writtenBy(link.event.executionId, link.event.seq, writer)) {
           stored.push(link);
-          if (this.onItemWritten) await this.onItemWritten(item);
           continue;
         }
         return {
@@ -92,9 +88,13 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         };
       }
       stored.push(link);
-      if (this.onItemWritten) await this.onItemWritten(item);
     }
-    return { ok: true, stored };
+    const last = stored.at(-1);
+    return {
+      ok: true,
+      stored,
+      loaded: last ? { executionId: loaded.executionId, state: states.at(-1) as ExecutionState, headHash: last.hash } : loaded,
+    };
   }
 
   /** Whether the item at this seq was written by the append `writer` (two writers may append identical events). */
@@ -152,9 +152,7 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         ExpressionAttributeNames: { '#start': 'executionStart' },
         ExpressionAttributeValues: { ':start': { S: EXECUTION_START_MARKER } },
         Limit: pageSize,
-        ...(position
-          ? { ExclusiveStartKey: { ...position, executionStart: { S: EXECUTION_START_MARKER }, seq: { N: '1' } } }
-          : {}),
+        ...(position ? { ExclusiveStartKey: { ...position, executionStart: { S: EXECUTION_START_MARKER }, seq: { N: '1' } } } : {}),
       }),
     );
     const executions = (output.Items ?? []).flatMap((item) => {

@@ -1,7 +1,7 @@
 import type { EventOf, ExecutionEvent, ExecutionEventType } from './events';
 import { SCHEMA_VERSION } from './events';
 import { evolve } from './evolve';
-import { ExecutionState, initialState } from './state';
+import { type ExecutionState, initialState } from './state';
 import type { Actor } from './vocabulary';
 
 /**
@@ -10,6 +10,8 @@ import type { Actor } from './vocabulary';
  */
 export class EventRecorder {
   readonly events: ExecutionEvent[] = [];
+  /** The state after each event, in step with `events`: the one fold of each event, handed on to the store. */
+  readonly states: ExecutionState[] = [];
   private current: ExecutionState;
 
   constructor(
@@ -43,5 +45,6 @@ export class EventRecorder {
     } as EventOf<T>;
     this.events.push(event);
     this.current = evolve(this.current, event);
+    this.states.push(this.current);
   }
 }

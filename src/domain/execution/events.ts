@@ -87,10 +87,7 @@ export type WavePolled = EventEnvelope<
 >;
 export type WaveCompleted = EventEnvelope<'WaveCompleted', { waveNumber: number }>;
 /** `failedServers` name the servers and their status; their reasons are on the WavePolled that saw them fail. */
-export type WaveFailed = EventEnvelope<
-  'WaveFailed',
-  { waveNumber: number; reason: string; failedServers: ServerObservation[] }
->;
+export type WaveFailed = EventEnvelope<'WaveFailed', { waveNumber: number; reason: string; failedServers: ServerObservation[] }>;
 export type PauseRequested = EventEnvelope<'PauseRequested', { requestedBy: Actor }>;
 export type ExecutionPaused = EventEnvelope<
   'ExecutionPaused',

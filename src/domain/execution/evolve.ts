@@ -1,6 +1,15 @@
 import { assertNever } from './assertNever';
 import type { ExecutionEvent, ServerObservation } from './events';
-import { ExecutionCore, ExecutionState, jobCount, jobsOf, ServerState, StartedExecution, WaveJob, WaveState } from './state';
+import {
+  type ExecutionCore,
+  type ExecutionState,
+  jobCount,
+  jobsOf,
+  type ServerState,
+  type StartedExecution,
+  type WaveJob,
+  type WaveState,
+} from './state';
 import type { DrsJobStatus } from './vocabulary';
 
 /** A ledger that skips or repeats a seq cannot be folded: it is reported, never silently absorbed. */
@@ -44,7 +53,9 @@ const waveJobStatus = (jobs: readonly WaveJob[], expected: number): DrsJobStatus
 };
 
 const observeJob = (job: WaveJob, status: DrsJobStatus, at: string): WaveJob =>
-  status === 'COMPLETED' && job.completedAt === undefined ? { ...job, drsJobStatus: status, completedAt: at } : { ...job, drsJobStatus: status };
+  status === 'COMPLETED' && job.completedAt === undefined
+    ? { ...job, drsJobStatus: status, completedAt: at }
+    : { ...job, drsJobStatus: status };
 
 const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }>): StartedExecution => {
   const { plan, executionType, initiatedBy, accountContext } = event.data;
@@ -270,5 +281,22 @@ export const evolve = (state: ExecutionState, event: ExecutionEvent): ExecutionS
   return evolveStarted(state, event);
 };
 
-export const fold = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState =>
-  events.reduce(evolve, from);
+export const fold = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState => events.reduce(evolve, from);
+
+/** Events to append with the state each leaves the execution in: what a decision carries, and what the store writes. */
+export interface Decided {
+  events: readonly ExecutionEvent[];
+  /** `states[i]` is the state after `events[i]`. */
+  states: readonly ExecutionState[];
+}
+
+/** Events that come from no decision (an import, a fixture), each folded once onto `from`. */
+export const decidedFrom = (from: ExecutionState, events: readonly ExecutionEvent[]): Decided => {
+  const states: ExecutionState[] = [];
+  let state = from;
+  for (const event of events) {
+    state = evolve(state, event);
+    states.push(state);
+  }
+  return { events, states };
+};

@@ -136,11 +136,9 @@ export const isTerminal = (state: ExecutionState): state is TerminalExecution =>
 export const waveInFlight = (state: ExecutionCore): WaveState | undefined =>
   state.waves.find((wave) => wave.status === 'STARTING' || wave.status === 'IN_PROGRESS');
 
-export const nextPendingWave = (state: ExecutionCore): WaveState | undefined =>
-  state.waves.find((wave) => wave.status === 'PENDING');
+export const nextPendingWave = (state: ExecutionCore): WaveState | undefined => state.waves.find((wave) => wave.status === 'PENDING');
 
-export const allWavesCompleted = (state: ExecutionCore): boolean =>
-  state.waves.every((wave) => wave.status === 'COMPLETED');
+export const allWavesCompleted = (state: ExecutionCore): boolean => state.waves.every((wave) => wave.status === 'COMPLETED');
 
 export const serversPerJobOf = (core: Pick<ExecutionCore, 'serversPerJob'>): number => core.serversPerJob ?? MAX_SERVERS_PER_JOB;
 
@@ -149,7 +147,11 @@ export const jobCount = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: Pick<
   Math.max(1, Math.ceil(wave.servers.length / serversPerJobOf(core)));
 
 /** The wave's servers that `part` launches. */
-export const serversOfPart = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: Pick<WaveState, 'servers'>, part: number): ServerState[] => {
+export const serversOfPart = (
+  core: Pick<ExecutionCore, 'serversPerJob'>,
+  wave: Pick<WaveState, 'servers'>,
+  part: number,
+): ServerState[] => {
   const size = serversPerJobOf(core);
   return wave.servers.slice((part - 1) * size, part * size);
 };

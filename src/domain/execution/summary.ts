@@ -1,8 +1,7 @@
 import type { ExecutionCore } from './state';
 import { isFailedLaunchStatus } from './vocabulary';
 
-export const secondsBetween = (from: string, to: string): number =>
-  Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
+export const secondsBetween = (from: string, to: string): number => Math.max(0, Math.round((Date.parse(to) - Date.parse(from)) / 1000));
 
 /** "45m", "1h 5m", "30s": the contract's duration wording. */
 export const formatDuration = (seconds: number): string => {
@@ -29,9 +28,7 @@ export const serverTotals = (core: ExecutionCore): ServerTotals => {
     completedWaves: core.waves.filter((wave) => wave.status === 'COMPLETED').length,
     totalServers: servers.length,
     successfulServers: servers.filter((server) => server.launchStatus === 'LAUNCHED').length,
-    failedServers: servers.filter(
-      (server) => server.launchStatus !== 'NOT_STARTED' && isFailedLaunchStatus(server.launchStatus),
-    ).length,
+    failedServers: servers.filter((server) => server.launchStatus !== 'NOT_STARTED' && isFailedLaunchStatus(server.launchStatus)).length,
   };
 };
 
@@ -39,7 +36,5 @@ export const serverTotals = (core: ExecutionCore): ServerTotals => {
 export const waveCounters = (servers: ExecutionCore['waves'][number]['servers']) => ({
   serversLaunched: servers.filter((server) => server.launchStatus !== 'NOT_STARTED').length,
   serversCompleted: servers.filter((server) => server.launchStatus === 'LAUNCHED').length,
-  serversFailed: servers.filter(
-    (server) => server.launchStatus !== 'NOT_STARTED' && isFailedLaunchStatus(server.launchStatus),
-  ).length,
+  serversFailed: servers.filter((server) => server.launchStatus !== 'NOT_STARTED' && isFailedLaunchStatus(server.launchStatus)).length,
 });

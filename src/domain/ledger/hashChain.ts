@@ -5,12 +5,10 @@ import { canonicalJson } from './canonicalJson';
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
 /** The first event of an execution chains from its ids, so a stream cannot be moved to another execution. */
-export const genesisHash = (executionId: string, planId: string): string =>
-  sha256(`drs-ledger:genesis:${executionId}:${planId}`);
+export const genesisHash = (executionId: string, planId: string): string => sha256(`drs-ledger:genesis:${executionId}:${planId}`);
 
 /** Hash of one event's canonical content (envelope and payload), linked to the previous event's hash. */
-export const chainHash = (prevHash: string, event: ExecutionEvent): string =>
-  sha256(`${prevHash}\n${canonicalJson(event)}`);
+export const chainHash = (prevHash: string, event: ExecutionEvent): string => sha256(`${prevHash}\n${canonicalJson(event)}`);
 
 export interface ChainedEvent {
   event: ExecutionEvent;

@@ -24,8 +24,7 @@ const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
  * The text with nothing SNS could refuse in a subject: unsafe characters become spaces, unpaired
  * surrogates (which the SDK cannot even encode) become U+FFFD, spaces are collapsed and trimmed.
  */
-export const subjectSafeText = (text: string): string =>
-  wellFormedText(text).replace(UNSAFE_RUN, ' ').replace(/ {2,}/g, ' ').trim();
+export const subjectSafeText = (text: string): string => wellFormedText(text).replace(UNSAFE_RUN, ' ').replace(/ {2,}/g, ' ').trim();
 
 /**
  * A Subject SNS accepts, made from any text: at most SNS_SUBJECT_MAX_LENGTH UTF-16 code units, with no

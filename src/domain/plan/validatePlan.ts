@@ -5,7 +5,7 @@ import {
   MAX_SERVERS_PER_PLAN,
   MAX_SERVERS_PER_WAVE,
   MAX_WAVES,
-  RecoveryPlan,
+  type RecoveryPlan,
   SOURCE_SERVER_ID_PATTERN,
   totalServers,
 } from './recoveryPlan';

@@ -1,34 +1,31 @@
-import { ExecutionState, isTerminal } from '../../domain/execution';
+import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 import type { CommandOutcome } from '../handleCommand';
-import { launchWave } from './launchWave';
-import { settleTerminal } from './settleOutcome';
+import { settleIfEnded } from './settleOutcome';
+import { continueWaveStart } from './waveStart';
 
 /** A wave's start failing and being claimed again is bounded by the domain; this is a safety net. */
 const MAX_REACTIONS = 20;
 
+/** The wave this writer just claimed (it appended the WaveStartRequested), if it is still to be started. */
+const claimedWave = (outcome: CommandOutcome): number | undefined => {
+  const claim = outcome.appended.map((stored) => stored.event).find((event) => event.type === 'WaveStartRequested');
+  if (claim?.type !== 'WaveStartRequested' || outcome.loaded.state.status !== 'RUNNING') return undefined;
+  return outcome.loaded.state.waves[claim.data.waveNumber - 1]?.status === 'STARTING' ? claim.data.waveNumber : undefined;
+};
+
 /**
- * Carries out what the events this writer appended call for: a claimed wave start is launched in DRS,
- * an end is settled. Runs until nothing more follows, and returns the last state seen.
+ * Carries out what the events this writer appended call for: a claimed wave start is launched in DRS, an
+ * end is settled (or a settling a crash lost is repaired). Runs until nothing more follows, and answers the
+ * stream as it then stands, for whatever the operation does next.
  */
-export const react = async (deps: OperationDeps, outcome: CommandOutcome): Promise<ExecutionState> => {
+export const react = async (deps: OperationDeps, outcome: CommandOutcome): Promise<LoadedExecution> => {
   let current = outcome;
   for (let round = 0; round < MAX_REACTIONS; round += 1) {
-    const claim = current.appended.map((stored) => stored.event).find((event) => event.type === 'WaveStartRequested');
-    if (claim && claim.type === 'WaveStartRequested' && current.state.status === 'RUNNING') {
-      const wave = current.state.waves[claim.data.waveNumber - 1];
-      if (wave?.status === 'STARTING') {
-        current = await launchWave(deps, current.state, claim.data.waveNumber);
-        continue;
-      }
-    }
-    const state = current.state;
-    if (isTerminal(state) && current.appended.some((stored) => stored.event.seq === state.endedAtSeq)) {
-      // This writer just appended the end: it knows the ledger's head without reading it again.
-      await settleTerminal(deps, state, current.ok ? { state, headHash: current.headHash } : undefined);
-    }
-    return state;
+    const waveNumber = claimedWave(current);
+    if (waveNumber === undefined) return settleIfEnded(deps, current);
+    current = await continueWaveStart(deps, current.loaded, waveNumber, 'claimed');
   }
   deps.log.error('Reactions did not settle', { rounds: MAX_REACTIONS });
-  return current.state;
+  return current.loaded;
 };

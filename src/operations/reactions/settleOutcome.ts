@@ -1,9 +1,9 @@
-import { isTerminal, TerminalExecution } from '../../domain/execution';
+import { isTerminal, type TerminalExecution } from '../../domain/execution';
 import { formatDuration } from '../../domain/execution/summary';
 import { outcomeSubject } from '../../domain/notification';
 import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
-import { handleCommand } from '../handleCommand';
+import { type CommandOutcome, handleCommand } from '../handleCommand';
 
 /** The message keeps the plan's name whole; only the subject is cut to SNS's limit. */
 const describeOutcome = (state: TerminalExecution): { subject: string; message: string } => {
@@ -29,11 +29,11 @@ export const settlingLost = (state: TerminalExecution, now: string): boolean =>
   !state.notifiedSeqs.includes(state.endedAtSeq) && Date.parse(now) - Date.parse(state.endTime) >= SETTLE_REPAIR_AFTER_MS;
 
 /**
- * What follows an execution's end, each step safe to repeat: stop its state machine when cancelled,
- * free the plan's slot, and notify once (the ledger records whether the notification went out).
- * `preloaded`: the ledger as the caller just wrote it, so that recording the notification reads nothing.
+ * What follows an execution's end, each step safe to repeat: stop its state machine when cancelled, free the
+ * plan's slot, and notify once (the ledger records whether the notification went out). `loaded`: the ended
+ * execution as the caller holds it; answers the stream after the notification's record.
  */
-export const settleTerminal = async (deps: OperationDeps, state: TerminalExecution, preloaded?: LoadedExecution): Promise<void> => {
+const settleTerminal = async (deps: OperationDeps, loaded: LoadedExecution, state: TerminalExecution): Promise<LoadedExecution> => {
   if (state.status === 'CANCELLED' && state.executionArn) {
     const workflow = await deps.workflow();
     await workflow
@@ -42,9 +42,9 @@ export const settleTerminal = async (deps: OperationDeps, state: TerminalExecuti
   }
   await deps.plans.release(state.planId, state.executionId);
   const forSeq = state.endedAtSeq;
-  if (state.notifiedSeqs.includes(forSeq)) return;
+  if (state.notifiedSeqs.includes(forSeq)) return loaded;
   const notifier = await deps.notifier();
-  if (!notifier) return;
+  if (!notifier) return loaded;
   const { subject, message } = describeOutcome(state);
   let outcome: { messageId: string } | { error: { code: string; message: string } };
   try {
@@ -59,10 +59,22 @@ export const settleTerminal = async (deps: OperationDeps, state: TerminalExecuti
     outcome = { error: { code: name, message: error instanceof Error ? error.message : String(error) } };
     deps.log.warn('Notification failed; recorded in the ledger', { code: name });
   }
-  await handleCommand(
-    deps.store,
-    state.executionId,
-    (current) => (isTerminal(current) ? { type: 'RecordNotification', forSeq, outcome, at: deps.now() } : undefined),
-    preloaded ? { preloaded } : {},
+  const recorded = await handleCommand(deps.store, loaded, (current) =>
+    isTerminal(current) ? { type: 'RecordNotification', forSeq, outcome, at: deps.now() } : undefined,
   );
+  return recorded.loaded;
+};
+
+/**
+ * The one place an ended execution is settled. The writer that appended the end settles it at once; anyone
+ * else only when the end is old enough that its writer must have crashed (so two drivers do not both notify).
+ * Answers the stream as it stands afterwards.
+ */
+export const settleIfEnded = async (deps: OperationDeps, outcome: CommandOutcome): Promise<LoadedExecution> => {
+  const { loaded } = outcome;
+  const { state } = loaded;
+  if (!isTerminal(state)) return loaded;
+  const endedHere = outcome.appended.some((stored) => stored.event.seq === state.endedAtSeq);
+  if (!endedHere && !settlingLost(state, deps.now())) return loaded;
+  return settleTerminal(deps, loaded, state);
 };

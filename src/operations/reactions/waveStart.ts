@@ -1,7 +1,15 @@
-import { partsWithoutJob, Running, ServerObservation, serversOfPart, StartedExecution } from '../../domain/execution';
-import { RecoveryJob, RecoveryJobsError } from '../../ports/recoveryJobs';
+import {
+  partsWithoutJob,
+  type Running,
+  type ServerObservation,
+  serversOfPart,
+  type StartedExecution,
+  type WaveState,
+} from '../../domain/execution';
+import type { LoadedExecution } from '../../ports/executionEventStore';
+import { type RecoveryJob, RecoveryJobsError } from '../../ports/recoveryJobs';
 import type { OperationDeps } from '../deps';
-import { CommandOutcome, handleCommand } from '../handleCommand';
+import { type CommandOutcome, handleCommand, unchanged } from '../handleCommand';
 
 const PART_TAG = 'drs-ledger:part';
 
@@ -28,10 +36,23 @@ const describeError = (error: unknown): { code: string; message: string; retryab
   return { code: 'UnexpectedError', message, retryable: true };
 };
 
-const stateAfter = (outcome: CommandOutcome): Running | undefined => (outcome.ok && outcome.state.status === 'RUNNING' ? outcome.state : undefined);
+/** The wave, when the stream is RUNNING with it still being started: the only state a start goes on from. */
+const startingWave = (loaded: LoadedExecution, waveNumber: number): { state: Running; wave: WaveState } | undefined => {
+  const { state } = loaded;
+  if (state.status !== 'RUNNING') return undefined;
+  const wave = state.waves[waveNumber - 1];
+  return wave?.status === 'STARTING' ? { state, wave } : undefined;
+};
 
-const record = (deps: OperationDeps, state: StartedExecution, waveNumber: number, part: number, job: RecoveryJob, servers = job.servers) =>
-  handleCommand(deps.store, state.executionId, () => ({ type: 'RecordWaveStarted', waveNumber, part, drsJobId: job.jobId, servers, at: deps.now() }));
+const record = (
+  deps: OperationDeps,
+  loaded: LoadedExecution,
+  waveNumber: number,
+  part: number,
+  job: RecoveryJob,
+  servers: ServerObservation[],
+) =>
+  handleCommand(deps.store, loaded, () => ({ type: 'RecordWaveStarted', waveNumber, part, drsJobId: job.jobId, servers, at: deps.now() }));
 
 /** The job servers as the ledger records them: with their hostnames, when DRS can say (a wave starts without them otherwise). */
 const withHostnames = async (deps: OperationDeps, state: StartedExecution, job: RecoveryJob): Promise<ServerObservation[]> => {
@@ -51,23 +72,19 @@ const earliest = (jobs: RecoveryJob[]): RecoveryJob | undefined =>
   [...jobs].reverse().sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''))[0];
 
 /**
- * The jobs DRS already has for the wave's parts that the ledger lacks (a start whose answer or whose
- * record was lost), found by their tags in one listing, and recorded. `outcome` is the last recording's;
- * when it left the execution no longer RUNNING, `state` is not to be launched from.
+ * Records the jobs DRS already has for the wave's parts that the ledger lacks (a start whose answer or whose
+ * record was lost), found by their tags in one listing. Stops as soon as a recording leaves the wave no
+ * longer starting (a cancel taking effect, another writer).
  */
-export const adoptWaveJobs = async (
-  deps: OperationDeps,
-  state: Running,
-  waveNumber: number,
-  since: string,
-): Promise<{ state: Running; outcome?: CommandOutcome; stopped?: boolean }> => {
-  const wave = state.waves[waveNumber - 1];
-  const missing = wave ? partsWithoutJob(state, wave) : [];
-  if (!missing.length) return { state };
+const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveNumber: number): Promise<CommandOutcome> => {
+  const starting = startingWave(outcome.loaded, waveNumber);
+  if (!starting) return outcome;
+  const missing = partsWithoutJob(starting.state, starting.wave);
+  if (!missing.length) return outcome;
+  const { state } = starting;
   const { [PART_TAG]: _anyPart, ...tags } = waveTags(state.executionId, state.planId, waveNumber);
-  const found = await (await deps.drs()).findJobsByTags(tags, since, state.accountContext);
-  let current = state;
-  let outcome: CommandOutcome | undefined;
+  const found = await (await deps.drs()).findJobsByTags(tags, state.startTime, state.accountContext);
+  let current = outcome;
   for (const part of missing) {
     const candidates = found.filter((candidate) => partOf(candidate) === part);
     const job = earliest(candidates);
@@ -82,51 +99,89 @@ export const adoptWaveJobs = async (
       });
     }
     deps.log.warn('Adopting a DRS job whose start was not recorded', { waveNumber, part, drsJobId: job.jobId });
-    outcome = await record(deps, current, waveNumber, part, job, await withHostnames(deps, current, job));
-    const next = stateAfter(outcome);
-    if (!next) return { state: current, outcome, stopped: true };
-    current = next;
+    current = await record(deps, current.loaded, waveNumber, part, job, await withHostnames(deps, state, job));
+    if (!current.ok || !startingWave(current.loaded, waveNumber)) return current;
   }
-  return outcome ? { state: current, outcome } : { state: current };
+  return current;
 };
 
-/**
- * Calls DRS StartRecovery for each of the wave's parts that has no job yet, for a wave this writer claimed
- * (it appended the WaveStartRequested), and records each job as it starts, or the failure. Only the
- * claimant gets here, so each claim starts each part at most once; a later claim first adopts any job an
- * earlier one created after all (its answer or its record lost).
- */
-export const launchWave = async (deps: OperationDeps, state: Running, waveNumber: number): Promise<CommandOutcome> => {
-  const wave = state.waves[waveNumber - 1];
-  if (!wave) throw new Error(`Execution ${state.executionId} has no wave ${waveNumber}`);
-  let current = state;
-  let outcome: CommandOutcome | undefined;
-  let part = partsWithoutJob(current, wave)[0] ?? 1;
-  try {
-    if (wave.startAttempts > 1) {
-      const adopted = await adoptWaveJobs(deps, state, waveNumber, state.startTime);
-      // Recording an adopted job ended the wave's start (a cancel taking effect, another writer): no launch.
-      if (adopted.stopped && adopted.outcome) return adopted.outcome;
-      ({ state: current, outcome } = adopted);
-    }
-    const drs = await deps.drs();
-    for (part of partsWithoutJob(current, current.waves[waveNumber - 1] ?? wave)) {
-      const serverIds = serversOfPart(current, wave, part).map((server) => server.serverId);
+/** Calls DRS StartRecovery for each part of the wave that has no job yet, recording each job as it starts. */
+const launchParts = async (deps: OperationDeps, outcome: CommandOutcome, waveNumber: number): Promise<CommandOutcome> => {
+  let current = outcome;
+  const drs = await deps.drs();
+  for (let starting = startingWave(current.loaded, waveNumber); starting; starting = startingWave(current.loaded, waveNumber)) {
+    const { state, wave } = starting;
+    const part = partsWithoutJob(state, wave)[0];
+    if (part === undefined) return current;
+    const serverIds = serversOfPart(state, wave, part).map((server) => server.serverId);
+    try {
       const job = await drs.startRecovery(
-        { isDrill: current.executionType === 'DRILL', sourceServerIds: serverIds, tags: waveTags(current.executionId, current.planId, waveNumber, part) },
-        current.accountContext,
+        {
+          isDrill: state.executionType === 'DRILL',
+          sourceServerIds: serverIds,
+          tags: waveTags(state.executionId, state.planId, waveNumber, part),
+        },
+        state.accountContext,
       );
       deps.log.info('Wave job started', { waveNumber, part, drsJobId: job.jobId });
-      outcome = await record(deps, current, waveNumber, part, job, await withHostnames(deps, current, job));
-      const next = stateAfter(outcome);
-      if (!next) return outcome;
-      current = next;
+      current = await record(deps, current.loaded, waveNumber, part, job, await withHostnames(deps, state, job));
+    } catch (error) {
+      throw new PartStartError(part, error);
     }
-    return outcome ?? { ok: true, state: current, appended: [], headHash: undefined };
+    if (!current.ok) return current;
+  }
+  return current;
+};
+
+/** A part whose start failed (in DRS or on its way into the ledger): which part, for the failure's record. */
+class PartStartError extends Error {
+  constructor(
+    readonly part: number,
+    override readonly cause: unknown,
+  ) {
+    super(`part ${part} did not start`);
+  }
+}
+
+/**
+ * How a start goes on: `claimed`, this writer just appended the claim (WaveStartRequested), so it starts the
+ * parts without a job, adopting first only on a later attempt (an earlier one may have started a part after
+ * all); `takeOver`, the claimant is known dead (a restarted local stack): adopt, then start the rest;
+ * `leaseExpired`, the claimant may still be alive somewhere: adopt what it started, and give the claim up
+ * (ReclaimWaveStart) if a part still has no job, so that the next poll claims it again.
+ */
+export type WaveStartMode = 'claimed' | 'takeOver' | 'leaseExpired';
+
+/**
+ * The one path by which a wave start goes on: adopt the DRS jobs found by their tags, then launch the rest
+ * or give the claim up. A claimed launch that fails records the failure (the domain decides on a retry);
+ * the other modes leave a failure to their caller.
+ */
+export const continueWaveStart = async (
+  deps: OperationDeps,
+  loaded: LoadedExecution,
+  waveNumber: number,
+  mode: WaveStartMode,
+): Promise<CommandOutcome> => {
+  const starting = startingWave(loaded, waveNumber);
+  if (!starting) return unchanged(loaded);
+  if (mode === 'leaseExpired') {
+    const adopted = await adoptWaveJobs(deps, unchanged(loaded), waveNumber);
+    if (!adopted.ok || !startingWave(adopted.loaded, waveNumber)) return adopted;
+    return handleCommand(deps.store, adopted.loaded, () => ({ type: 'ReclaimWaveStart', waveNumber, at: deps.now() }));
+  }
+  let current = unchanged(loaded);
+  try {
+    if (mode === 'takeOver' || starting.wave.startAttempts > 1) {
+      current = await adoptWaveJobs(deps, current, waveNumber);
+      if (!current.ok) return current;
+    }
+    return await launchParts(deps, current, waveNumber);
   } catch (error) {
-    const described = describeError(error);
+    const part = error instanceof PartStartError ? error.part : (partsWithoutJob(starting.state, starting.wave)[0] ?? 1);
+    const described = describeError(error instanceof PartStartError ? error.cause : error);
     deps.log.warn('Wave start failed', { waveNumber, part, code: described.code, retryable: described.retryable });
-    return handleCommand(deps.store, state.executionId, () => ({
+    return handleCommand(deps.store, current.loaded, () => ({
       type: 'RecordWaveStartFailure',
       waveNumber,
       part,

@@ -1,7 +1,7 @@
 import { AssumeRoleError, CrossAccountCredentials, roleArn } from '../../../src/adapters/aws/assumeRole';
 import { configFromEnv } from '../../../src/config';
 import type { AccountContext } from '../../../src/domain/execution';
-import { manualClock, ManualClock, startStsEmulator, StsEmulator } from '../../../src/local/emulators';
+import { manualClock, type ManualClock, startStsEmulator, type StsEmulator } from '../../../src/local/emulators';
 
 const ACCOUNT: AccountContext = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole', externalId: 'ext-123' };
 const ROLE_ARN = 'arn:aws:iam::210987654321:role/DRSOrchestrationRole';
@@ -109,12 +109,19 @@ describe('CrossAccountCredentials against the STS emulator', () => {
   it('surfaces an untrusted role and a wrong ExternalId as AccessDenied naming the role, not retryable and not cached', async () => {
     const untrusted = await rejectionOf(get({ ...ACCOUNT, accountId: '999999999999' }));
     expect(untrusted).toBeInstanceOf(AssumeRoleError);
-    expect(untrusted).toMatchObject({ code: 'AccessDenied', roleArn: 'arn:aws:iam::999999999999:role/DRSOrchestrationRole', retryable: false });
-    expect(untrusted.message).toMatch(/^AssumeRole on arn:aws:iam::999999999999:role\/DRSOrchestrationRole failed: User: .* is not authorized/);
+    expect(untrusted).toMatchObject({
+      code: 'AccessDenied',
+      roleArn: 'arn:aws:iam::999999999999:role/DRSOrchestrationRole',
+      retryable: false,
+    });
+    expect(untrusted.message).toMatch(
+      /^AssumeRole on arn:aws:iam::999999999999:role\/DRSOrchestrationRole failed: User: .* is not authorized/,
+    );
 
     const wrongExternalId = await rejectionOf(get({ ...ACCOUNT, externalId: 'ext-999' }));
     expect(wrongExternalId).toMatchObject({ code: 'AccessDenied', roleArn: ROLE_ARN, retryable: false });
-    const noExternalId = await rejectionOf(get({ ...ACCOUNT, externalId: undefined }));
+    const { externalId: _trusted, ...withoutExternalId } = ACCOUNT;
+    const noExternalId = await rejectionOf(get(withoutExternalId));
     expect(noExternalId).toMatchObject({ code: 'AccessDenied', retryable: false });
 
     // A failure is not remembered: once trusted, the next call assumes the role.

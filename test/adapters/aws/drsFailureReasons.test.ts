@@ -5,7 +5,7 @@ import { DrsRecoveryJobs } from '../../../src/adapters/aws/drsRecoveryJobs';
 import { configFromEnv } from '../../../src/config';
 import { MAX_FAILURE_REASON_BYTES } from '../../../src/domain/execution';
 import { CUT_MARK, utf8Length } from '../../../src/domain/text';
-import { DrsEmulator, manualClock, ManualClock, startDrsEmulator } from '../../../src/local/emulators';
+import { type DrsEmulator, manualClock, type ManualClock, startDrsEmulator } from '../../../src/local/emulators';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
 
@@ -48,7 +48,11 @@ describe('failure reasons from a DRS job log (pure)', () => {
   });
 
   it('cuts a 2 KB reason to at most 512 UTF-8 bytes, marked, with the digest and size of the whole', () => {
-    const fields = failureReasonFields('drsjob-00000000000000001', { text: ENCODED_AUTHORIZATION_FAILURE, logEvent: 'SNAPSHOT_FAIL', logDateTime: at(9) });
+    const fields = failureReasonFields('drsjob-00000000000000001', {
+      text: ENCODED_AUTHORIZATION_FAILURE,
+      logEvent: 'SNAPSHOT_FAIL',
+      logDateTime: at(9),
+    });
     expect(utf8Length(ENCODED_AUTHORIZATION_FAILURE)).toBeGreaterThan(2000);
     expect(utf8Length(fields.failureReason)).toBeLessThanOrEqual(MAX_FAILURE_REASON_BYTES);
     expect(fields.failureReason.endsWith(CUT_MARK)).toBe(true);
@@ -128,10 +132,18 @@ describe('DrsRecoveryJobs.describeJobs: failure reasons read from DescribeJobLog
     });
     expect(server(conversionFailed)).toMatchObject({
       failureReason: 'Conversion failed: unsupported boot loader',
-      failureReasonRef: { logEvent: 'CONVERSION_FAIL', sha256: sha256('Conversion failed: unsupported boot loader'), logDateTime: '2025-06-01T12:00:29.000Z' },
+      failureReasonRef: {
+        logEvent: 'CONVERSION_FAIL',
+        sha256: sha256('Conversion failed: unsupported boot loader'),
+        logDateTime: '2025-06-01T12:00:29.000Z',
+      },
     });
-    expect(server(launchFailed)).toMatchObject({ failureReason: 'InsufficientInstanceCapacity', failureReasonRef: { logEvent: 'LAUNCH_FAILED' } });
-    for (const id of tail) expect(server(id)).toMatchObject({ failureReason: `no capacity for ${id}`, failureReasonRef: { logEvent: 'LAUNCH_FAILED' } });
+    expect(server(launchFailed)).toMatchObject({
+      failureReason: 'InsufficientInstanceCapacity',
+      failureReasonRef: { logEvent: 'LAUNCH_FAILED' },
+    });
+    for (const id of tail)
+      expect(server(id)).toMatchObject({ failureReason: `no capacity for ${id}`, failureReasonRef: { logEvent: 'LAUNCH_FAILED' } });
 
     const silent = server(unexplained);
     expect(silent.launchStatus).toBe('FAILED');

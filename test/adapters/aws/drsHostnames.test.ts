@@ -2,7 +2,7 @@ import { DrsRecoveryJobs } from '../../../src/adapters/aws/drsRecoveryJobs';
 import { configFromEnv } from '../../../src/config';
 import { MAX_HOSTNAME_BYTES } from '../../../src/domain/execution';
 import { CUT_MARK, utf8Length } from '../../../src/domain/text';
-import { DrsEmulator, startDrsEmulator } from '../../../src/local/emulators';
+import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators';
 
 const SHORT = 's-00000000000000001';
 const LONG = 's-00000000000000002';

@@ -6,13 +6,13 @@
  */
 import { DrsRecoveryJobs } from '../../../src/adapters/aws/drsRecoveryJobs';
 import { configFromEnv } from '../../../src/config';
-import { DrsEmulator, startDrsEmulator } from '../../../src/local/emulators';
+import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators';
 import { RecoveryJobsError } from '../../../src/ports/recoveryJobs';
 
 const SERVERS = Array.from({ length: 101 }, (_, i) => `s-quota${String(i + 1).padStart(12, '0')}`);
 const [FIRST, SECOND, THIRD] = SERVERS as [string, string, string];
 
-describe('DrsRecoveryJobs at DRS\'s job quotas (through the real DrsClient)', () => {
+describe("DrsRecoveryJobs at DRS's job quotas (through the real DrsClient)", () => {
   let drs: DrsEmulator;
   let jobs: DrsRecoveryJobs;
   beforeEach(async () => {

@@ -1,7 +1,7 @@
 import { DrsRecoveryJobs } from '../../../src/adapters/aws/drsRecoveryJobs';
 import { configFromEnv } from '../../../src/config';
 import type { AccountContext } from '../../../src/domain/execution';
-import { DrsEmulator, startDrsEmulator, startStsEmulator, StsEmulator } from '../../../src/local/emulators';
+import { type DrsEmulator, startDrsEmulator, startStsEmulator, type StsEmulator } from '../../../src/local/emulators';
 import { RecoveryJobsError } from '../../../src/ports/recoveryJobs';
 
 const ACCOUNT: AccountContext = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole', externalId: 'ext-123' };
@@ -34,7 +34,7 @@ describe('DrsRecoveryJobs in another account (DRS and STS emulators)', () => {
     throw new Error('expected a rejection');
   };
 
-  it('signs the account\'s requests with the assumed role, and home requests with the home credentials', async () => {
+  it("signs the account's requests with the assumed role, and home requests with the home credentials", async () => {
     sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-123' });
     const job = await start(ACCOUNT);
     await jobs.describeJobs([job.jobId], ACCOUNT);
@@ -57,7 +57,10 @@ describe('DrsRecoveryJobs in another account (DRS and STS emulators)', () => {
     expect(denied.message).toContain(ROLE_ARN);
 
     sts.trustRole({ roleArn: ROLE_ARN, externalId: 'another-id' });
-    expect(await failureOf(jobs.describeJobs(['drsjob-00000000000000001'], ACCOUNT))).toMatchObject({ code: 'AccessDenied', retryable: false });
+    expect(await failureOf(jobs.describeJobs(['drsjob-00000000000000001'], ACCOUNT))).toMatchObject({
+      code: 'AccessDenied',
+      retryable: false,
+    });
     expect(drs.stats.snapshot().calls).toEqual({});
   });
 

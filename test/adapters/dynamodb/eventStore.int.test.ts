@@ -1,11 +1,20 @@
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { DynamoExecutionEventStore } from '../../../src/adapters/dynamodb/eventStore';
-import { decide, ExecutionCommand, ExecutionEvent, fold, initialState, ObserveWave, snapshotOf } from '../../../src/domain/execution';
+import {
+  decide,
+  decidedFrom,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  fold,
+  initialState,
+  type ObserveWave,
+  snapshotOf,
+} from '../../../src/domain/execution';
 import { chainEvents } from '../../../src/domain/ledger';
-import { RecoveryPlan } from '../../../src/domain/plan';
+import { type RecoveryPlan } from '../../../src/domain/plan';
 import { handleCommand } from '../../../src/operations/handleCommand';
 import { countRequests } from '../../support/requestCounter';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
 import { toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
 import { putEventInput } from '../../../src/adapters/dynamodb/putEventInput';
 
@@ -54,7 +63,7 @@ describe('DynamoDB execution event store', () => {
 
   it('appends a decision and loads the state it produced, with a hash chain', async () => {
     const events = startedRunningWave('exec-roundtrip');
-    const result = await store.append(await store.load('exec-roundtrip'), events);
+    const result = await store.append(await store.load('exec-roundtrip'), decidedFrom(initialState(), events));
     expect(result.ok).toBe(true);
 
     const loaded = await store.load('exec-roundtrip');
@@ -80,8 +89,11 @@ describe('DynamoDB execution event store', () => {
   it('lets exactly one of two appends at the same seq win', async () => {
     const loaded = await store.load('exec-race');
     const [started] = startedRunningWave('exec-race');
-    const rival = { ...(started as ExecutionEvent), actor: 'someone-else' } as ExecutionEvent;
-    const results = await Promise.all([store.append(loaded, [started as ExecutionEvent]), store.append(loaded, [rival])]);
+    const rival = { ...(started as ExecutionEvent), actor: 'someone-else' };
+    const results = await Promise.all([
+      store.append(loaded, decidedFrom(loaded.state, [started as ExecutionEvent])),
+      store.append(loaded, decidedFrom(loaded.state, [rival])),
+    ]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     const loser = results.find((result) => !result.ok);
     expect(loser && !loser.ok && loser.conflict).toEqual({ kind: 'VersionConflict', executionId: 'exec-race', seq: 1 });
@@ -90,12 +102,13 @@ describe('DynamoDB execution event store', () => {
 
   it('loses no event and leaves no gap with 20 concurrent writers on one execution', async () => {
     const executionId = 'exec-concurrent';
-    await store.append(await store.load(executionId), startedRunningWave(executionId));
-    const base = (await store.load(executionId)).state.version;
+    await store.append(await store.load(executionId), decidedFrom(initialState(), startedRunningWave(executionId)));
+    const loadedBase = await store.load(executionId);
+    const base = loadedBase.state.version;
 
     // Each writer reports a different server moving to IN_PROGRESS: every one must land exactly once.
     const writers = serverIds.map((_, index) =>
-      handleCommand(store, executionId, () => toggleObservation(index, true), {
+      handleCommand(store, loadedBase, () => toggleObservation(index, true), {
         maxAttempts: 40,
         backoff: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 10)),
       }),
@@ -116,7 +129,7 @@ describe('DynamoDB execution event store', () => {
     const ids = Array.from({ length: 7 }, (_, index) => `exec-list-${index}`);
     for (const [index, executionId] of ids.entries()) {
       const started = startedRunningWave(executionId).map((event) => ({ ...event, occurredAt: at(30 + index) }));
-      await store.append(await store.load(executionId), started);
+      await store.append(await store.load(executionId), decidedFrom(initialState(), started));
     }
     const seen: string[] = [];
     let nextToken: string | undefined;
@@ -142,7 +155,9 @@ describe('DynamoDB execution event store', () => {
         // Each observation gives server 0 another recovery instance: a change, and never a step back in DRS.
         const renamed: ObserveWave = {
           ...toggleObservation(0, true),
-          servers: [{ serverId: serverIds[0] as string, launchStatus: 'IN_PROGRESS', recoveryInstanceId: `i-0000000000000000${events.length % 2}` }],
+          servers: [
+            { serverId: serverIds[0] as string, launchStatus: 'IN_PROGRESS', recoveryInstanceId: `i-0000000000000000${events.length % 2}` },
+          ],
         };
         const decision = decide(renamed, state);
         if (!decision.ok) throw new Error(JSON.stringify(decision.rejection));
@@ -156,7 +171,7 @@ describe('DynamoDB execution event store', () => {
         folded = fold([link.event], folded);
         await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, toEventItem(link, folded))));
       }
-      return { state: snapshotOf(folded), headHash: chained.at(-1)?.hash };
+      return { executionId, state: snapshotOf(folded), headHash: chained.at(-1)?.hash };
     };
     const short = await build('exec-short', 10);
     const long = await build('exec-long', 2000);

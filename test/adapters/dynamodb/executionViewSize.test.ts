@@ -7,7 +7,16 @@ import type { ExecutionView } from '../../../projections/executionView';
 import { MAX_VIEW_ITEM_BYTES, planViewWrite, ViewItemTooLargeError } from '../../../src/adapters/dynamodb/executionViewWrite';
 import { DYNAMO_MAX_PAGE_BYTES, dynamoItemBytes } from '../../../src/adapters/dynamodb/itemSize';
 import type { Item } from '../../../src/adapters/dynamodb/marshalEvent';
-import { HEAVIEST_REACHABLE, HEAVIEST_WAVES, largestView, LARGEST_TYPICAL, MOST_WAVES, MOST_WAVES_REACHABLE, randomUtf8, ViewShape } from '../../projections/support/largestViews';
+import {
+  HEAVIEST_REACHABLE,
+  HEAVIEST_WAVES,
+  largestView,
+  LARGEST_TYPICAL,
+  MOST_WAVES,
+  MOST_WAVES_REACHABLE,
+  randomUtf8,
+  type ViewShape,
+} from '../../projections/support/largestViews';
 
 const EXECUTION_ID = `exec-${'0'.repeat(36)}`;
 
@@ -19,7 +28,7 @@ const measure = (view: ExecutionView) => {
   return { header, largestWave: Math.max(...waves), items: 1 + waves.length, total: header + waves.reduce((sum, bytes) => sum + bytes, 0) };
 };
 
-describe('view item sizes at the validators\' limits', () => {
+describe("view item sizes at the validators' limits", () => {
   const measured = new Map<string, ReturnType<typeof measure>>();
   const of = (name: string, shape: ViewShape) => {
     const known = measured.get(name);
@@ -61,7 +70,12 @@ describe('view item sizes at the validators\' limits', () => {
   it('refuses an item over the limit before writing anything, naming the execution, the item and its size', () => {
     const view = largestView(EXECUTION_ID, HEAVIEST_WAVES);
     // Reasons four times the bound the domain keeps: what a field added without a bound would do.
-    const oversized = { ...view, serverExecutions: view.serverExecutions.map((server) => (server.waveNumber === 3 ? { ...server, failureReason: randomUtf8(2048) } : server)) };
+    const oversized = {
+      ...view,
+      serverExecutions: view.serverExecutions.map((server) =>
+        server.waveNumber === 3 ? { ...server, failureReason: randomUtf8(2048) } : server,
+      ),
+    };
     let thrown: unknown;
     try {
       planViewWrite('views', oversized, undefined, 'w');
@@ -71,6 +85,8 @@ describe('view item sizes at the validators\' limits', () => {
     expect(thrown).toBeInstanceOf(ViewItemTooLargeError);
     expect(thrown).toMatchObject({ executionId: EXECUTION_ID, item: 'WAVE#0003', bytes: expect.any(Number) });
     expect((thrown as ViewItemTooLargeError).bytes).toBeGreaterThan(MAX_VIEW_ITEM_BYTES);
-    expect((thrown as Error).message).toMatch(new RegExp(`^Execution ${EXECUTION_ID}: view item WAVE#0003 would be \\d+ bytes, over the ${MAX_VIEW_ITEM_BYTES}-byte limit`));
+    expect((thrown as Error).message).toMatch(
+      new RegExp(`^Execution ${EXECUTION_ID}: view item WAVE#0003 would be \\d+ bytes, over the ${MAX_VIEW_ITEM_BYTES}-byte limit`),
+    );
   });
 });

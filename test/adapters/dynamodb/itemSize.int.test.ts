@@ -6,7 +6,7 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { dynamoItemBytes } from '../../../src/adapters/dynamodb/itemSize';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
 
 describe('dynamoItemBytes', () => {
   it.each<[string, Record<string, AttributeValue>, number]>([
@@ -16,7 +16,11 @@ describe('dynamoItemBytes', () => {
     ['a binary: its raw bytes', { b: { B: new Uint8Array(10) } }, 1 + 10],
     ['a boolean and a null: one byte each', { t: { BOOL: true }, z: { NULL: true } }, 2 + 2],
     ['a list: 3 bytes, plus one per element, plus the elements', { l: { L: [{ S: 'ab' }, { N: '7' }] } }, 1 + 3 + (1 + 2) + (1 + 2)],
-    ['a map: 3 bytes, plus one per element, plus names and values', { m: { M: { key: { S: 'v' }, on: { BOOL: false } } } }, 1 + 3 + (1 + 3 + 1) + (1 + 2 + 1)],
+    [
+      'a map: 3 bytes, plus one per element, plus names and values',
+      { m: { M: { key: { S: 'v' }, on: { BOOL: false } } } },
+      1 + 3 + (1 + 3 + 1) + (1 + 2 + 1),
+    ],
     ['an empty list or map: 3 bytes', { l: { L: [] }, m: { M: {} } }, 4 + 4],
     ['a string set: its strings', { ss: { SS: ['a', 'bc'] } }, 2 + 3],
   ])('%s', (_, item, expected) => {
@@ -45,7 +49,11 @@ describe('dynamoItemBytes', () => {
 
     it.each([1024, 1025, 4096, 4097, 100 * 1024, 100 * 1024 + 1])('%i bytes: ceil(bytes / 1 KB) write units', async (bytes) => {
       const output = await context.client.send(
-        new PutItemCommand({ TableName: context.config.tables.executions, Item: itemOf(`exec-size-${bytes}`, bytes), ReturnConsumedCapacity: 'TOTAL' }),
+        new PutItemCommand({
+          TableName: context.config.tables.executions,
+          Item: itemOf(`exec-size-${bytes}`, bytes),
+          ReturnConsumedCapacity: 'TOTAL',
+        }),
       );
       expect(output.ConsumedCapacity?.CapacityUnits).toBe(Math.ceil(bytes / 1024));
     });

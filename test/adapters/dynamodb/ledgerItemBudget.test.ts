@@ -6,18 +6,25 @@
  */
 import {
   decide,
-  ExecutionCommand,
-  ExecutionEvent,
-  ExecutionState,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  type ExecutionState,
   evolve,
   initialState,
   jobsOf,
   serversOfPart,
   partsWithoutJob,
-  ServerObservation,
+  type ServerObservation,
 } from '../../../src/domain/execution';
 import { chainEvents } from '../../../src/domain/ledger';
-import { MAX_NAME_LENGTH, MAX_SERVERS_PER_PLAN, MAX_SERVERS_PER_WAVE, MAX_WAVES, RecoveryPlan, validatePlan } from '../../../src/domain/plan';
+import {
+  MAX_NAME_LENGTH,
+  MAX_SERVERS_PER_PLAN,
+  MAX_SERVERS_PER_WAVE,
+  MAX_WAVES,
+  type RecoveryPlan,
+  validatePlan,
+} from '../../../src/domain/plan';
 import { dynamoItemBytes } from '../../../src/adapters/dynamodb/itemSize';
 import { assertLedgerItemFits, LedgerItemTooLargeError, MAX_LEDGER_ITEM_BYTES } from '../../../src/adapters/dynamodb/ledgerItemSize';
 import { toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
@@ -75,7 +82,14 @@ const runWorstCase = (plan: RecoveryPlan): Measured => {
     }
     return decision.events;
   };
-  apply({ type: 'StartExecution', executionId: `exec-${alnum(30)}`, plan, executionType: 'DRILL', initiatedBy: 'change-board@example.com', at: at() });
+  apply({
+    type: 'StartExecution',
+    executionId: `exec-${alnum(30)}`,
+    plan,
+    executionType: 'DRILL',
+    initiatedBy: 'change-board@example.com',
+    at: at(),
+  });
   for (let waveNumber = 1; waveNumber <= plan.waves.length; waveNumber += 1) {
     if (state.status === 'PAUSED') apply({ type: 'Resume', resumedBy: 'approver@example.com', at: at() });
     if (state.status !== 'RUNNING') throw new Error(`wave ${waveNumber}: execution is ${state.status}`);
@@ -110,11 +124,15 @@ const runWorstCase = (plan: RecoveryPlan): Measured => {
 
 describe('ledger items for the largest plans the validator accepts', () => {
   const shapes: Array<[string, number, number]> = [
-    [`${MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE} waves of ${MAX_SERVERS_PER_WAVE} servers`, MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE, MAX_SERVERS_PER_WAVE],
+    [
+      `${MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE} waves of ${MAX_SERVERS_PER_WAVE} servers`,
+      MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE,
+      MAX_SERVERS_PER_WAVE,
+    ],
     [`${MAX_WAVES} waves of ${MAX_SERVERS_PER_PLAN / MAX_WAVES} servers`, MAX_WAVES, MAX_SERVERS_PER_PLAN / MAX_WAVES],
   ];
 
-  it.each(shapes)('%s: every item stays under the store\'s limit', (_label, waves, perWave) => {
+  it.each(shapes)("%s: every item stays under the store's limit", (_label, waves, perWave) => {
     const plan = planOf(waves, perWave);
     const validation = validatePlan(plan);
     expect(validation.ok ? [] : validation.issues.slice(0, 3)).toEqual([]);
@@ -133,9 +151,20 @@ describe('ledger items for the largest plans the validator accepts', () => {
   });
 
   it('an item over the limit is refused with the event, its seq and its size named', () => {
-    const event = { executionId: 'exec-1', planId: 'p', seq: 7, type: 'WavePolled', occurredAt: '', actor: 'system', schemaVersion: 1, data: {} };
+    const event = {
+      executionId: 'exec-1',
+      planId: 'p',
+      seq: 7,
+      type: 'WavePolled',
+      occurredAt: '',
+      actor: 'system',
+      schemaVersion: 1,
+      data: {},
+    };
     const item = { blob: { S: 'x'.repeat(MAX_LEDGER_ITEM_BYTES) } };
-    expect(() => assertLedgerItemFits(item, { event: event as unknown as ExecutionEvent, prevHash: '', hash: '' })).toThrow(LedgerItemTooLargeError);
+    expect(() => assertLedgerItemFits(item, { event: event as unknown as ExecutionEvent, prevHash: '', hash: '' })).toThrow(
+      LedgerItemTooLargeError,
+    );
     expect(() => assertLedgerItemFits(item, { event: event as unknown as ExecutionEvent, prevHash: '', hash: '' })).toThrow(
       /exec-1: WavePolled at seq 7 would be a 351 KB item/,
     );

@@ -11,8 +11,8 @@ import { configFromEnv } from '../../../src/config';
 import { decide, initialState } from '../../../src/domain/execution';
 import { start } from '../../fixtures/commands';
 import { EXECUTION_ID, samplePlan } from '../../fixtures/plan';
-import { DynamoFaultProxy, startDynamoFaultProxy } from '../../reliability/support/dynamoFaultProxy';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
+import { type DynamoFaultProxy, startDynamoFaultProxy } from '../../reliability/support/dynamoFaultProxy';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
 
 describe('DynamoDB adapters behind a faulty wire', () => {
   let context: DynamoTestContext;
@@ -46,7 +46,7 @@ describe('DynamoDB adapters behind a faulty wire', () => {
     if (!decision.ok) throw new Error('start refused');
     proxy.inject({ kind: 'lostAnswer', count: 1, operations: ['PutItem'] });
 
-    const result = await store.append({ state: initialState(), headHash: undefined }, decision.events);
+    const result = await store.append({ executionId: EXECUTION_ID, state: initialState(), headHash: undefined }, decision);
 
     expect(result).toMatchObject({ ok: true });
     expect(result.stored.map((stored) => stored.event.seq)).toEqual(decision.events.map((event) => event.seq));
@@ -65,9 +65,9 @@ describe('DynamoDB adapters behind a faulty wire', () => {
     const store = new DynamoExecutionEventStore(context.client, context.config.tables.events);
     const decision = decide(start(), initialState());
     if (!decision.ok) throw new Error('start refused');
-    const empty = { state: initialState(), headHash: undefined };
-    expect(await store.append(empty, decision.events)).toMatchObject({ ok: true });
-    expect(await store.append(empty, decision.events)).toMatchObject({ ok: false, conflict: { seq: 1 }, stored: [] });
+    const empty = { executionId: EXECUTION_ID, state: initialState(), headHash: undefined };
+    expect(await store.append(empty, decision)).toMatchObject({ ok: true });
+    expect(await store.append(empty, decision)).toMatchObject({ ok: false, conflict: { seq: 1 }, stored: [] });
   });
 
   it('a plan claim whose answer was lost holds the plan for its own execution', async () => {

@@ -42,20 +42,28 @@ describe('AttachStateMachine of a state machine that continued as new', () => {
   });
 
   it('the same run attaching again (an at-least-once retry) appends nothing', () => {
-    givenCommands(start(), attach(), attachRun(1)).when(attachRun(1, at(9))).thenNothingHappens();
+    givenCommands(start(), attach(), attachRun(1))
+      .when(attachRun(1, at(9)))
+      .thenNothingHappens();
   });
 
   it('a late attach of an older run never moves the ledger back to it', () => {
-    givenCommands(start(), attach(), attachRun(1), attachRun(2)).when(attachRun(1, at(9))).thenNothingHappens();
+    givenCommands(start(), attach(), attachRun(1), attachRun(2))
+      .when(attachRun(1, at(9)))
+      .thenNothingHappens();
     // Nor does the first run's, whose attach carries no generation.
-    givenCommands(start(), attach(), attachRun(1)).when(attach(STATE_MACHINE_ARN, at(9))).thenNothingHappens();
+    givenCommands(start(), attach(), attachRun(1))
+      .when(attach(STATE_MACHINE_ARN, at(9)))
+      .thenNothingHappens();
   });
 
   it('a first run attached with no generation keeps the event as it always was', () => {
     givenCommands(start())
       .when(attach())
       .thenEmits([{ type: 'StateMachineAttached', data: { executionArn: STATE_MACHINE_ARN } }]);
-    const { events } = givenCommands(start()).when({ ...attach(), generation: 0 }).thenEmits([{ type: 'StateMachineAttached' }]);
+    const { events } = givenCommands(start())
+      .when({ ...attach(), generation: 0 })
+      .thenEmits([{ type: 'StateMachineAttached' }]);
     expect(events[0]?.data).toEqual({ executionArn: STATE_MACHINE_ARN });
   });
 

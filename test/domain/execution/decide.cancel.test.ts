@@ -21,12 +21,10 @@ describe('RequestCancel', () => {
     const inProgress = givenCommands(start(), recordWaveStarted(1, at(1)));
 
     it('cancels at once, keeping who and why', () => {
-      const { state } = inProgress
-        .when(requestCancel(at(2), REASON))
-        .thenEmits([
-          { type: 'CancelRequested', actor: OPERATOR, data: { requestedBy: OPERATOR, reason: REASON } },
-          { type: 'ExecutionCancelled', actor: OPERATOR, occurredAt: at(2), data: { cancelledBy: OPERATOR, reason: REASON } },
-        ]);
+      const { state } = inProgress.when(requestCancel(at(2), REASON)).thenEmits([
+        { type: 'CancelRequested', actor: OPERATOR, data: { requestedBy: OPERATOR, reason: REASON } },
+        { type: 'ExecutionCancelled', actor: OPERATOR, occurredAt: at(2), data: { cancelledBy: OPERATOR, reason: REASON } },
+      ]);
       expect(state).toMatchObject({ status: 'CANCELLED', endTime: at(2), cancelledBy: OPERATOR, endedAtSeq: 5 });
       // The DRS job stays on record: cleaning up drill instances needs it.
       expect(waveOf(state, 1)).toMatchObject({ status: 'IN_PROGRESS', drsJobId: drsJobId(1) });
@@ -83,11 +81,15 @@ describe('RequestCancel', () => {
     });
 
     it('a second request appends nothing', () => {
-      cancelWaiting().when(requestCancel(at(0, 45), 'again', SECOND_OPERATOR)).thenNothingHappens();
+      cancelWaiting()
+        .when(requestCancel(at(0, 45), 'again', SECOND_OPERATOR))
+        .thenNothingHappens();
     });
 
     it('Advance does not cancel before the start is settled', () => {
-      cancelWaiting().when(advance(at(1))).thenNothingHappens();
+      cancelWaiting()
+        .when(advance(at(1)))
+        .thenNothingHappens();
     });
   });
 

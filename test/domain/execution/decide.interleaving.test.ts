@@ -12,11 +12,31 @@ describe('an observation of DRS older than what the ledger holds', () => {
   const launched = givenCommands(
     start(),
     recordWaveStarted(1, at(1)),
-    observe(1, 'STARTED', [{ serverId: DB_1, launchStatus: 'LAUNCHED', recoveryInstanceId: 'i-1' }, { serverId: DB_2, launchStatus: 'IN_PROGRESS' }], at(3)),
+    observe(
+      1,
+      'STARTED',
+      [
+        { serverId: DB_1, launchStatus: 'LAUNCHED', recoveryInstanceId: 'i-1' },
+        { serverId: DB_2, launchStatus: 'IN_PROGRESS' },
+      ],
+      at(3),
+    ),
   );
 
   it('does not move a launched server back to IN_PROGRESS', () => {
-    launched.when(observe(1, 'STARTED', [{ serverId: DB_1, launchStatus: 'IN_PROGRESS' }, { serverId: DB_2, launchStatus: 'IN_PROGRESS' }], at(4))).thenNothingHappens();
+    launched
+      .when(
+        observe(
+          1,
+          'STARTED',
+          [
+            { serverId: DB_1, launchStatus: 'IN_PROGRESS' },
+            { serverId: DB_2, launchStatus: 'IN_PROGRESS' },
+          ],
+          at(4),
+        ),
+      )
+      .thenNothingHappens();
   });
 
   it('does not move a STARTED job back to PENDING', () => {
@@ -24,13 +44,11 @@ describe('an observation of DRS older than what the ledger holds', () => {
   });
 
   it('still records what is newer', () => {
-    launched
-      .when(observe(1, 'STARTED', [{ serverId: DB_2, launchStatus: 'LAUNCHED', recoveryInstanceId: 'i-2' }], at(4)))
-      .thenEmits([
-        { type: 'WavePolled', data: { servers: [{ serverId: DB_2, launchStatus: 'LAUNCHED' }] } },
-        { type: 'WaveCompleted', data: { waveNumber: 1 } },
-        { type: 'WaveStartRequested', data: { waveNumber: 2 } },
-      ]);
+    launched.when(observe(1, 'STARTED', [{ serverId: DB_2, launchStatus: 'LAUNCHED', recoveryInstanceId: 'i-2' }], at(4))).thenEmits([
+      { type: 'WavePolled', data: { servers: [{ serverId: DB_2, launchStatus: 'LAUNCHED' }] } },
+      { type: 'WaveCompleted', data: { waveNumber: 1 } },
+      { type: 'WaveStartRequested', data: { waveNumber: 2 } },
+    ]);
   });
 });
 
@@ -40,11 +58,16 @@ describe('a wave failure whose decision another writer interrupted', () => {
     expect(decided.slice(-3).map((event) => event.type)).toEqual(['WaveStartFailed', 'WaveFailed', 'ExecutionFailed']);
     given(decided.slice(0, -1))
       .when(advance(at(2)))
-      .thenEmits([{ type: 'ExecutionFailed', data: { waveNumber: 1, reason: expect.stringContaining('Wave 1 failed: DRS StartRecovery failed') } }]);
+      .thenEmits([
+        { type: 'ExecutionFailed', data: { waveNumber: 1, reason: expect.stringContaining('Wave 1 failed: DRS StartRecovery failed') } },
+      ]);
   });
 
   it('a wave whose last allowed start attempt failed is not claimed again', () => {
-    const attempts = Array.from({ length: MAX_WAVE_START_ATTEMPTS }, (_, index) => [recordStartFailure(1, at(index + 1), true), advance(at(index + 1, 30))]).flat();
+    const attempts = Array.from({ length: MAX_WAVE_START_ATTEMPTS }, (_, index) => [
+      recordStartFailure(1, at(index + 1), true),
+      advance(at(index + 1, 30)),
+    ]).flat();
     const decided = givenCommands(start(), ...attempts.slice(0, -1)).events;
     expect(decided.slice(-3).map((event) => event.type)).toEqual(['WaveStartFailed', 'WaveFailed', 'ExecutionFailed']);
     given(decided.slice(0, -2))

@@ -31,22 +31,30 @@ describe('given wave 1 in progress (its DRS job PENDING)', () => {
     });
 
     it('STARTED is recorded and the wave stays IN_PROGRESS', () => {
-      const { state } = inProgress
-        .when(observe(1, 'STARTED', serversWith(1, 'IN_PROGRESS'), at(2)))
-        .thenEmits([
-          {
-            type: 'WavePolled',
-            actor: SYSTEM_ACTOR,
-            data: { waveNumber: 1, drsJobStatus: 'STARTED', servers: serversWith(1, 'IN_PROGRESS') },
-          },
-        ]);
+      const { state } = inProgress.when(observe(1, 'STARTED', serversWith(1, 'IN_PROGRESS'), at(2))).thenEmits([
+        {
+          type: 'WavePolled',
+          actor: SYSTEM_ACTOR,
+          data: { waveNumber: 1, drsJobStatus: 'STARTED', servers: serversWith(1, 'IN_PROGRESS') },
+        },
+      ]);
       expect(state).toMatchObject({ status: 'RUNNING', lastPolledAt: at(2) });
       expect(waveOf(state, 1)).toMatchObject({ status: 'IN_PROGRESS', drsJobStatus: 'STARTED' });
     });
 
     it('only the servers that changed are recorded', () => {
       inProgress
-        .when(observe(1, 'PENDING', [{ serverId: DB_1, launchStatus: 'IN_PROGRESS' }, { serverId: DB_2, launchStatus: 'PENDING' }], at(2)))
+        .when(
+          observe(
+            1,
+            'PENDING',
+            [
+              { serverId: DB_1, launchStatus: 'IN_PROGRESS' },
+              { serverId: DB_2, launchStatus: 'PENDING' },
+            ],
+            at(2),
+          ),
+        )
         .thenEmits([{ type: 'WavePolled', data: { drsJobStatus: 'PENDING', servers: [{ serverId: DB_1, launchStatus: 'IN_PROGRESS' }] } }]);
     });
 
@@ -73,13 +81,11 @@ describe('given wave 1 in progress (its DRS job PENDING)', () => {
 
   describe('when the job COMPLETED with every server LAUNCHED', () => {
     it('the wave completes and wave 2 is claimed', () => {
-      const { state } = inProgress
-        .when(observeLaunched(1, at(10)))
-        .thenEmits([
-          { type: 'WavePolled', data: { waveNumber: 1, drsJobStatus: 'COMPLETED', servers: serversWith(1, 'LAUNCHED') } },
-          { type: 'WaveCompleted', data: { waveNumber: 1 } },
-          { type: 'WaveStartRequested', data: { waveNumber: 2, attempt: 1 } },
-        ]);
+      const { state } = inProgress.when(observeLaunched(1, at(10))).thenEmits([
+        { type: 'WavePolled', data: { waveNumber: 1, drsJobStatus: 'COMPLETED', servers: serversWith(1, 'LAUNCHED') } },
+        { type: 'WaveCompleted', data: { waveNumber: 1 } },
+        { type: 'WaveStartRequested', data: { waveNumber: 2, attempt: 1 } },
+      ]);
       expect(state).toMatchObject({ status: 'RUNNING', currentWave: 2 });
       expect(waveOf(state, 1)).toMatchObject({ status: 'COMPLETED', endTime: at(10) });
       expect(waveOf(state, 1).servers).toEqual([
@@ -133,24 +139,22 @@ describe('given wave 1 in progress (its DRS job PENDING)', () => {
   describe('when a server FAILED or was TERMINATED', () => {
     it.each(['FAILED', 'TERMINATED'] as const)('%s fails the wave and the execution, naming the server and DRS reason', (launchStatus) => {
       const failedDb2 = { serverId: DB_2, launchStatus, failureReason: LAUNCH_FAILED };
-      const { state } = inProgress
-        .when(observe(1, 'COMPLETED', [LAUNCHED_DB_1, failedDb2], at(10)))
-        .thenEmits([
-          { type: 'WavePolled', data: { drsJobStatus: 'COMPLETED', servers: [LAUNCHED_DB_1, failedDb2] } },
-          {
-            type: 'WaveFailed',
-            data: {
-              waveNumber: 1,
-              // The reason is on the WavePolled above; WaveFailed names the server only.
-              failedServers: [{ serverId: DB_2, launchStatus }],
-              reason: `1 of 2 servers failed to launch (${DB_2} ${launchStatus}: ${LAUNCH_FAILED})`,
-            },
+      const { state } = inProgress.when(observe(1, 'COMPLETED', [LAUNCHED_DB_1, failedDb2], at(10))).thenEmits([
+        { type: 'WavePolled', data: { drsJobStatus: 'COMPLETED', servers: [LAUNCHED_DB_1, failedDb2] } },
+        {
+          type: 'WaveFailed',
+          data: {
+            waveNumber: 1,
+            // The reason is on the WavePolled above; WaveFailed names the server only.
+            failedServers: [{ serverId: DB_2, launchStatus }],
+            reason: `1 of 2 servers failed to launch (${DB_2} ${launchStatus}: ${LAUNCH_FAILED})`,
           },
-          {
-            type: 'ExecutionFailed',
-            data: { waveNumber: 1, reason: `Wave 1 failed: 1 of 2 servers failed to launch (${DB_2} ${launchStatus}: ${LAUNCH_FAILED})` },
-          },
-        ]);
+        },
+        {
+          type: 'ExecutionFailed',
+          data: { waveNumber: 1, reason: `Wave 1 failed: 1 of 2 servers failed to launch (${DB_2} ${launchStatus}: ${LAUNCH_FAILED})` },
+        },
+      ]);
       expect(state).toMatchObject({ status: 'FAILED', endTime: at(10), failureReason: expect.stringContaining(LAUNCH_FAILED) });
       expect(waveOf(state, 1)).toMatchObject({ status: 'FAILED', endTime: at(10) });
       expect(waveOf(state, 2).status).toBe('PENDING');
@@ -163,7 +167,10 @@ describe('given wave 1 in progress (its DRS job PENDING)', () => {
           { type: 'WavePolled' },
           {
             type: 'WaveFailed',
-            data: { failedServers: [{ serverId: DB_1, launchStatus: 'FAILED' }], reason: `1 of 2 servers failed to launch (${DB_1} FAILED)` },
+            data: {
+              failedServers: [{ serverId: DB_1, launchStatus: 'FAILED' }],
+              reason: `1 of 2 servers failed to launch (${DB_1} FAILED)`,
+            },
           },
           { type: 'ExecutionFailed' },
         ]);
@@ -172,35 +179,31 @@ describe('given wave 1 in progress (its DRS job PENDING)', () => {
 
   describe('when the job COMPLETED without launching every server', () => {
     it('no server LAUNCHED fails the wave, naming the job and the servers', () => {
-      inProgress
-        .when(observe(1, 'COMPLETED', [], at(10)))
-        .thenEmits([
-          { type: 'WavePolled', data: { drsJobStatus: 'COMPLETED', servers: [] } },
-          {
-            type: 'WaveFailed',
-            data: {
-              failedServers: serversWith(1, 'PENDING'),
-              reason: `DRS job ${drsJobId(1)} completed without launching ${DB_1}, ${DB_2}`,
-            },
+      inProgress.when(observe(1, 'COMPLETED', [], at(10))).thenEmits([
+        { type: 'WavePolled', data: { drsJobStatus: 'COMPLETED', servers: [] } },
+        {
+          type: 'WaveFailed',
+          data: {
+            failedServers: serversWith(1, 'PENDING'),
+            reason: `DRS job ${drsJobId(1)} completed without launching ${DB_1}, ${DB_2}`,
           },
-          { type: 'ExecutionFailed', data: { waveNumber: 1 } },
-        ]);
+        },
+        { type: 'ExecutionFailed', data: { waveNumber: 1 } },
+      ]);
     });
 
     it('a partial launch fails the wave with the servers left behind', () => {
-      inProgress
-        .when(observe(1, 'COMPLETED', [LAUNCHED_DB_1, { serverId: DB_2, launchStatus: 'IN_PROGRESS' }], at(10)))
-        .thenEmits([
-          { type: 'WavePolled' },
-          {
-            type: 'WaveFailed',
-            data: {
-              failedServers: [{ serverId: DB_2, launchStatus: 'IN_PROGRESS' }],
-              reason: `DRS job ${drsJobId(1)} completed without launching ${DB_2}`,
-            },
+      inProgress.when(observe(1, 'COMPLETED', [LAUNCHED_DB_1, { serverId: DB_2, launchStatus: 'IN_PROGRESS' }], at(10))).thenEmits([
+        { type: 'WavePolled' },
+        {
+          type: 'WaveFailed',
+          data: {
+            failedServers: [{ serverId: DB_2, launchStatus: 'IN_PROGRESS' }],
+            reason: `DRS job ${drsJobId(1)} completed without launching ${DB_2}`,
           },
-          { type: 'ExecutionFailed' },
-        ]);
+        },
+        { type: 'ExecutionFailed' },
+      ]);
     });
 
     it('a server the job never included is reported PENDING', () => {
@@ -233,7 +236,9 @@ describe('given wave 1 in progress (its DRS job PENDING)', () => {
     });
 
     it('a wave that is still starting', () => {
-      givenCommands(start()).when(observe(1, 'PENDING', [], at(1))).thenRejects('WaveNotInExpectedStatus');
+      givenCommands(start())
+        .when(observe(1, 'PENDING', [], at(1)))
+        .thenRejects('WaveNotInExpectedStatus');
     });
 
     it('a wave that already completed', () => {

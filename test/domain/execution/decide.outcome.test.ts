@@ -1,4 +1,4 @@
-import { ExecutionCommand, SYSTEM_ACTOR, TERMINAL_STATUSES } from '../../../src/domain/execution';
+import { type ExecutionCommand, SYSTEM_ACTOR, TERMINAL_STATUSES } from '../../../src/domain/execution';
 import {
   advance,
   at,
@@ -49,28 +49,38 @@ describe('Finalize', () => {
   });
 
   it('twice appends nothing the second time', () => {
-    completed().when(finalize(at(40))).thenNothingHappens();
+    completed()
+      .when(finalize(at(40)))
+      .thenNothingHappens();
   });
 
   it('while waves remain, is refused naming them', () => {
-    const rejection = givenCommands(...throughWave(2)).when(finalize(at(21))).thenRejects('InvalidState', 'RUNNING');
+    const rejection = givenCommands(...throughWave(2))
+      .when(finalize(at(21)))
+      .thenRejects('InvalidState', 'RUNNING');
     expect(rejection.message).toBe('Cannot finalize execution while waves are not completed: 3 (STARTING)');
   });
 
   it('before any wave ran, is refused', () => {
-    const rejection = givenCommands(start()).when(finalize(at(1))).thenRejects('InvalidState', 'RUNNING');
+    const rejection = givenCommands(start())
+      .when(finalize(at(1)))
+      .thenRejects('InvalidState', 'RUNNING');
     expect(rejection.message).toContain('1 (STARTING), 2 (PENDING), 3 (PENDING)');
   });
 
   it('while paused, is refused', () => {
-    givenCommands(...throughWave(1, withPauseBefore([2]))).when(finalize(at(11))).thenRejects('InvalidState', 'PAUSED');
+    givenCommands(...throughWave(1, withPauseBefore([2])))
+      .when(finalize(at(11)))
+      .thenRejects('InvalidState', 'PAUSED');
   });
 
   it.each([
     ['FAILED', failed],
     ['CANCELLED', cancelled],
   ] as const)('a %s execution is refused', (status, history) => {
-    history().when(finalize(at(5))).thenRejects('InvalidState', status);
+    history()
+      .when(finalize(at(5)))
+      .thenRejects('InvalidState', status);
   });
 });
 
@@ -91,7 +101,9 @@ describe('Fail', () => {
 
 describe('RecordNotification', () => {
   it('before the execution is over, is refused', () => {
-    const rejection = givenCommands(start()).when(notificationSent(1, at(1))).thenRejects('InvalidState', 'RUNNING');
+    const rejection = givenCommands(start())
+      .when(notificationSent(1, at(1)))
+      .thenRejects('InvalidState', 'RUNNING');
     expect(rejection).toMatchObject({ expected: ['COMPLETED', 'FAILED', 'CANCELLED'] });
   });
 
@@ -127,7 +139,9 @@ describe('RecordNotification', () => {
     });
 
     it.each([0, -1, 99])('seq %i, which is not in the stream, is refused', (forSeq) => {
-      completed().when(notificationSent(forSeq, at(32))).thenRejects('InvalidCommand', 'COMPLETED');
+      completed()
+        .when(notificationSent(forSeq, at(32)))
+        .thenRejects('InvalidCommand', 'COMPLETED');
     });
   });
 

@@ -110,7 +110,9 @@ describe('RequestPause', () => {
     });
 
     it('when every wave has completed', () => {
-      givenCommands(...throughWave(3)).when(requestPause(at(31))).thenRejects('InvalidCommand', 'RUNNING');
+      givenCommands(...throughWave(3))
+        .when(requestPause(at(31)))
+        .thenRejects('InvalidCommand', 'RUNNING');
     });
   });
 });
@@ -120,12 +122,10 @@ describe('Resume', () => {
     const paused = givenCommands(start(), recordWaveStarted(1, at(1)), requestPause(at(2)), observeLaunched(1, at(10)));
 
     it('resumes and claims wave 2', () => {
-      const { state } = paused
-        .when(resume(at(15), SECOND_OPERATOR))
-        .thenEmits([
-          { type: 'ExecutionResumed', actor: SECOND_OPERATOR, data: { resumedBy: SECOND_OPERATOR, nextWave: 2 } },
-          { type: 'WaveStartRequested', actor: SYSTEM_ACTOR, data: { waveNumber: 2, attempt: 1 } },
-        ]);
+      const { state } = paused.when(resume(at(15), SECOND_OPERATOR)).thenEmits([
+        { type: 'ExecutionResumed', actor: SECOND_OPERATOR, data: { resumedBy: SECOND_OPERATOR, nextWave: 2 } },
+        { type: 'WaveStartRequested', actor: SYSTEM_ACTOR, data: { waveNumber: 2, attempt: 1 } },
+      ]);
       expect(state).toMatchObject({ status: 'RUNNING', currentWave: 2 });
       for (const pausedOnly of ['pausedAt', 'afterWave', 'nextWave', 'pauseReason']) {
         expect(state).not.toHaveProperty(pausedOnly);
@@ -147,7 +147,10 @@ describe('Resume', () => {
     it('resumes into that wave without pausing before it again', () => {
       givenCommands(...throughWave(1, plan))
         .when(resume(at(15)))
-        .thenEmits([{ type: 'ExecutionResumed', data: { nextWave: 2 } }, { type: 'WaveStartRequested', data: { waveNumber: 2 } }]);
+        .thenEmits([
+          { type: 'ExecutionResumed', data: { nextWave: 2 } },
+          { type: 'WaveStartRequested', data: { waveNumber: 2 } },
+        ]);
     });
 
     it('a retried start of that wave does not pause before it again', () => {
@@ -167,11 +170,15 @@ describe('Resume', () => {
   });
 
   it('a running execution is refused with InvalidState and the contract wording', () => {
-    const rejection = givenCommands(start(), recordWaveStarted(1, at(1))).when(resume(at(2))).thenRejects('InvalidState', 'RUNNING');
+    const rejection = givenCommands(start(), recordWaveStarted(1, at(1)))
+      .when(resume(at(2)))
+      .thenRejects('InvalidState', 'RUNNING');
     expect(rejection).toEqual({ kind: 'InvalidState', currentStatus: 'RUNNING', expected: ['PAUSED'], message: RESUME_RUNNING_MESSAGE });
   });
 
   it('a running execution with a pause requested but not yet in effect is refused', () => {
-    givenCommands(start(), recordWaveStarted(1, at(1)), requestPause(at(2))).when(resume(at(3))).thenRejects('InvalidState', 'RUNNING');
+    givenCommands(start(), recordWaveStarted(1, at(1)), requestPause(at(2)))
+      .when(resume(at(3)))
+      .thenRejects('InvalidState', 'RUNNING');
   });
 });

@@ -1,4 +1,4 @@
-import { ExecutionCommand, SCHEMA_VERSION, SYSTEM_ACTOR } from '../../../src/domain/execution';
+import { type ExecutionCommand, SCHEMA_VERSION, SYSTEM_ACTOR } from '../../../src/domain/execution';
 import {
   advance,
   at,
@@ -66,7 +66,13 @@ describe('given no execution', () => {
     const { events } = given([])
       .when(start({ executionType: 'RECOVERY', accountContext }))
       .thenEmits([{ type: 'ExecutionStarted', data: { executionType: 'RECOVERY', accountContext } }, { type: 'WaveStartRequested' }]);
-    expect(events[0]?.data).toEqual({ plan: samplePlan, executionType: 'RECOVERY', initiatedBy: OPERATOR, accountContext, serversPerJob: 100 });
+    expect(events[0]?.data).toEqual({
+      plan: samplePlan,
+      executionType: 'RECOVERY',
+      initiatedBy: OPERATOR,
+      accountContext,
+      serversPerJob: 100,
+    });
   });
 
   it('StartExecution pauses at once when wave 1 pauses before', () => {
@@ -109,7 +115,9 @@ describe('given a started execution', () => {
     ['COMPLETED', [...throughWave(3), finalize(at(31))]],
     ['CANCELLED', [start(), recordWaveStarted(1, at(1)), requestCancel(at(2))]],
   ] as const)('StartExecution again is refused with ExecutionAlreadyExists (%s)', (status, commands) => {
-    givenCommands(...commands).when(start()).thenRejects('ExecutionAlreadyExists', status);
+    givenCommands(...commands)
+      .when(start())
+      .thenRejects('ExecutionAlreadyExists', status);
   });
 
   it('the hand-written event fixture is what the decider emits', () => {
@@ -167,26 +175,38 @@ describe('Advance', () => {
   });
 
   it('while a wave is starting, does nothing', () => {
-    givenCommands(start()).when(advance(at(1))).thenNothingHappens();
+    givenCommands(start())
+      .when(advance(at(1)))
+      .thenNothingHappens();
   });
 
   it('while a wave is in progress, does nothing', () => {
-    givenCommands(start(), recordWaveStarted(1, at(1))).when(advance(at(2))).thenNothingHappens();
+    givenCommands(start(), recordWaveStarted(1, at(1)))
+      .when(advance(at(2)))
+      .thenNothingHappens();
   });
 
   it('while paused, does nothing', () => {
-    givenCommands(start({ plan: withPauseBefore([1]) })).when(advance(at(1))).thenNothingHappens();
+    givenCommands(start({ plan: withPauseBefore([1]) }))
+      .when(advance(at(1)))
+      .thenNothingHappens();
   });
 
   it('with every wave completed, does nothing (Finalize ends the execution)', () => {
-    givenCommands(...throughWave(3)).when(advance(at(31))).thenNothingHappens();
+    givenCommands(...throughWave(3))
+      .when(advance(at(31)))
+      .thenNothingHappens();
   });
 
   it('after the execution ended, does nothing', () => {
-    givenCommands(...throughWave(3), finalize(at(31))).when(advance(at(32))).thenNothingHappens();
+    givenCommands(...throughWave(3), finalize(at(31)))
+      .when(advance(at(32)))
+      .thenNothingHappens();
   });
 
   it('with a cancel waiting for a starting wave, does nothing', () => {
-    givenCommands(start(), requestCancel(at(1))).when(advance(at(2))).thenNothingHappens();
+    givenCommands(start(), requestCancel(at(1)))
+      .when(advance(at(2)))
+      .thenNothingHappens();
   });
 });

@@ -32,17 +32,15 @@ describe('RecordWaveStarted', () => {
     const history = givenCommands(start());
 
     it('records the DRS job and puts the wave in progress', () => {
-      const { state } = history
-        .when(recordWaveStarted(1, at(1)))
-        .thenEmits([
-          {
-            type: 'WaveStarted',
-            seq: 3,
-            actor: SYSTEM_ACTOR,
-            occurredAt: at(1),
-            data: { waveNumber: 1, drsJobId: drsJobId(1), servers: serversWith(1, 'PENDING') },
-          },
-        ]);
+      const { state } = history.when(recordWaveStarted(1, at(1))).thenEmits([
+        {
+          type: 'WaveStarted',
+          seq: 3,
+          actor: SYSTEM_ACTOR,
+          occurredAt: at(1),
+          data: { waveNumber: 1, drsJobId: drsJobId(1), servers: serversWith(1, 'PENDING') },
+        },
+      ]);
       expect(state).toMatchObject({
         status: 'RUNNING',
         currentWave: 1,
@@ -111,9 +109,7 @@ describe('RecordWaveStarted', () => {
     });
 
     it('recording a different job is refused', () => {
-      const rejection = history
-        .when(recordWaveStarted(1, at(2), { drsJobId: drsJobId(1, 2) }))
-        .thenRejects('WaveNotInExpectedStatus');
+      const rejection = history.when(recordWaveStarted(1, at(2), { drsJobId: drsJobId(1, 2) })).thenRejects('WaveNotInExpectedStatus');
       expect(rejection.message).toBe('Wave 1 is IN_PROGRESS, expected STARTING');
     });
   });
@@ -138,7 +134,7 @@ describe('RecordWaveStartFailure', () => {
       expect(waveOf(state, 1)).toMatchObject({ status: 'PENDING', startAttempts: 1, failureReason: 'ThrottlingException: Rate exceeded' });
     });
 
-    it('a later attempt that starts clears the earlier attempt\'s failure', () => {
+    it("a later attempt that starts clears the earlier attempt's failure", () => {
       const { state } = givenCommands(start(), recordStartFailure(1, at(1), true), advance(at(1, 30)))
         .when(recordWaveStarted(1, at(2)))
         .thenEmits([{ type: 'WaveStarted', data: { waveNumber: 1 } }]);

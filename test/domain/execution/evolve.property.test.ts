@@ -2,14 +2,14 @@ import fc from 'fast-check';
 import {
   decide,
   evolve,
-  ExecutionCommand,
-  ExecutionEvent,
-  ExecutionState,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  type ExecutionState,
   fold,
   initialState,
   LedgerSequenceError,
 } from '../../../src/domain/execution';
-import { Drill, drillArb, START_TIME, startCommand, Step, stepArb } from '../../fixtures/arbitraries';
+import { type Drill, drillArb, START_TIME, startCommand, type Step, stepArb } from '../../fixtures/arbitraries';
 import { executionStarted, wave1CompletedHistory } from '../../fixtures/events';
 
 /** A valid history: the events of every accepted command of a random sequence. */

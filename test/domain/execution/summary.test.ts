@@ -36,7 +36,17 @@ describe('server totals and wave counters', () => {
   it('count servers by their launch status', () => {
     const jobWithoutApp3 = [APP_1, APP_2].map((serverId) => ({ serverId, launchStatus: 'PENDING' as const }));
     const { state } = givenCommands(...throughWave(1), recordWaveStarted(2, at(11), { servers: jobWithoutApp3 }))
-      .when(observe(2, 'STARTED', [{ serverId: APP_1, launchStatus: 'LAUNCHED' }, { serverId: APP_2, launchStatus: 'TERMINATED' }], at(12)))
+      .when(
+        observe(
+          2,
+          'STARTED',
+          [
+            { serverId: APP_1, launchStatus: 'LAUNCHED' },
+            { serverId: APP_2, launchStatus: 'TERMINATED' },
+          ],
+          at(12),
+        ),
+      )
       .thenEmits([{ type: 'WavePolled' }]);
     if (state.status !== 'RUNNING') throw new Error('expected a running execution');
     expect(serverTotals(state)).toEqual({ totalWaves: 3, completedWaves: 1, totalServers: 7, successfulServers: 3, failedServers: 1 });

@@ -22,8 +22,28 @@ const acceptedBySns = (subject: string): boolean => {
 
 const loneSurrogate = fc.integer({ min: 0xd800, max: 0xdfff }).map((unit) => String.fromCharCode(unit));
 const troublesome = fc.constantFrom(
-  '\n', '\r\n', '\t', '\u0000', '\u007f', '\u0085', '\u009f', '\u2028', '\u2029', '\u202e', '\u2066', '\u2069',
-  '🚒', '👩‍🚒', '🇫🇷', '\u{1F3F3}\u{FE0F}\u200D\u{1F308}', 'e\u0301', ' ', '  ', '\u00a0', '東', '…',
+  '\n',
+  '\r\n',
+  '\t',
+  '\u0000',
+  '\u007f',
+  '\u0085',
+  '\u009f',
+  '\u2028',
+  '\u2029',
+  '\u202e',
+  '\u2066',
+  '\u2069',
+  '🚒',
+  '👩‍🚒',
+  '🇫🇷',
+  '\u{1F3F3}\u{FE0F}\u200D\u{1F308}',
+  'e\u0301',
+  ' ',
+  '  ',
+  '\u00a0',
+  '東',
+  '…',
 );
 const unit = fc.oneof(
   { arbitrary: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 1 }), weight: 4 },

@@ -2,7 +2,7 @@ import {
   MAX_NAME_LENGTH,
   MAX_SERVERS_PER_PLAN,
   MAX_SERVERS_PER_WAVE,
-  RecoveryPlan,
+  type RecoveryPlan,
   SOURCE_SERVER_ID_PATTERN,
   totalServers,
   validatePlan,
@@ -44,8 +44,9 @@ describe('validatePlan', () => {
   });
 
   it('refuses a wave with no servers', () => {
-    expect(issuesOf(document((plan) => (plan.waves[1]!.sourceServerIds = []))))
-      .toEqual([{ path: 'waves.1.sourceServerIds', message: 'a wave needs at least one source server' }]);
+    expect(issuesOf(document((plan) => (plan.waves[1]!.sourceServerIds = [])))).toEqual([
+      { path: 'waves.1.sourceServerIds', message: 'a wave needs at least one source server' },
+    ]);
   });
 
   it('refuses a server in two waves, naming the second occurrence', () => {
@@ -159,13 +160,16 @@ describe('validatePlan: names a notification, a terminal and a report can carry'
     ['an unpaired surrogate', 'web \ud83d shop', 'U+D83D'],
   ];
 
-  it.each(refusals)('given %s in the plan name, when validated, then it is refused at planName, naming the character', (_what, planName, label) => {
-    const issues = issuesOf(document((plan) => (plan.planName = planName)));
-    expect(issues).toEqual([{ path: 'planName', message: expect.stringContaining(label) }]);
-    expect(issues[0]?.message).toContain('must not contain control characters, line breaks or bidirectional-text controls');
-  });
+  it.each(refusals)(
+    'given %s in the plan name, when validated, then it is refused at planName, naming the character',
+    (_what, planName, label) => {
+      const issues = issuesOf(document((plan) => (plan.planName = planName)));
+      expect(issues).toEqual([{ path: 'planName', message: expect.stringContaining(label) }]);
+      expect(issues[0]?.message).toContain('must not contain control characters, line breaks or bidirectional-text controls');
+    },
+  );
 
-  it.each(refusals)('given %s in a wave name, when validated, then it is refused at that wave\'s waveName', (_what, waveName, label) => {
+  it.each(refusals)("given %s in a wave name, when validated, then it is refused at that wave's waveName", (_what, waveName, label) => {
     expect(issuesOf(document((plan) => (plan.waves[2]!.waveName = waveName)))).toEqual([
       { path: 'waves.2.waveName', message: expect.stringContaining(label) },
     ]);
@@ -176,7 +180,13 @@ describe('validatePlan: names a notification, a terminal and a report can carry'
   });
 
   it('given names with accents, CJK, emoji and combining marks, when validated, then they are accepted', () => {
-    const names = ['Reprise d\'activité — Île-de-France', '東京リージョン 復旧', '🚒 Feuerwehr-Übung 👩‍🚒', 'Cafe\u0301 tier', 'Tier\u00a01 (no-break space)'];
+    const names = [
+      "Reprise d'activité — Île-de-France",
+      '東京リージョン 復旧',
+      '🚒 Feuerwehr-Übung 👩‍🚒',
+      'Cafe\u0301 tier',
+      'Tier\u00a01 (no-break space)',
+    ];
     for (const name of names) {
       const result = validatePlan(document((plan) => (plan.planName = name)));
       expect(result).toMatchObject({ ok: true, plan: { planName: name } });
