@@ -2,7 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { configFromEnv } from '../config';
 import type { OperationDeps } from '../operations/deps';
-import { failure, OperationResponse } from '../operations/responses';
+import { failure, type OperationResponse } from '../operations/responses';
 import { dispatch } from './dispatch';
 import { parseRequest } from './parseRequest';
 import { buildDeps } from './wiring';
@@ -22,15 +22,16 @@ export const handleRequest = async (
     logger.warn('Request refused', { statusCode: parsed.response.statusCode, error: parsed.response.error });
     return parsed.response;
   }
-  const { operation, input } = parsed;
+  const { request } = parsed;
+  const input: Record<string, unknown> = request.input;
   const keys = {
-    operation,
+    operation: request.operation,
     ...(typeof input.executionId === 'string' ? { executionId: input.executionId } : {}),
     ...(typeof input.planId === 'string' ? { planId: input.planId } : {}),
   };
   logger.appendKeys(keys);
   try {
-    const response = await dispatch(deps, operation, input, context?.functionName ?? deps.config.functionName);
+    const response = await dispatch(deps, request, context?.functionName ?? deps.config.functionName);
     logger.info('Request answered', { statusCode: response.statusCode, ...(response.error ? { error: response.error } : {}) });
     return response;
   } catch (error) {

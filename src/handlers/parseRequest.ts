@@ -1,19 +1,18 @@
 import type { z } from 'zod';
-import { failure, OperationResponse } from '../operations/responses';
+import { failure, type OperationResponse } from '../operations/responses';
 import {
   ADDITIONAL_OPERATIONS,
-  MAX_EVENT_BYTES,
-  OperationName,
-  operationSchemas,
-  REQUIRED_FIELDS,
+  isOperationName,
+  type OperationName,
+  OPERATIONS,
   SUPPORTED_OPERATIONS,
-} from './requestSchemas';
+  type ValidRequest,
+} from './operationTable';
+import { MAX_EVENT_BYTES } from './requestSchemas';
 
-export type ParsedRequest =
-  | { ok: true; operation: OperationName; input: Record<string, unknown> }
-  | { ok: false; response: OperationResponse };
+type Refused = { ok: false; response: OperationResponse };
 
-const KNOWN: readonly string[] = [...SUPPORTED_OPERATIONS, ...ADDITIONAL_OPERATIONS];
+export type ParsedRequest = { ok: true; request: ValidRequest } | Refused;
 
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -55,14 +54,14 @@ export const parseRequest = (event: unknown): ParsedRequest => {
     };
   }
   // An EventBridge scheduled event means find.
-  if (event.source === 'aws.events' && event.operation === undefined) return { ok: true, operation: 'find', input: {} };
+  if (event.source === 'aws.events' && event.operation === undefined) return { ok: true, request: { operation: 'find', input: {} } };
 
   const operation = event.operation;
   if (operation === undefined || operation === null) {
     return { ok: false, response: failure(400, 'MISSING_PARAMETERS', 'Missing required parameters: operation') };
   }
   if (typeof operation !== 'string') return invalid('operation must be a string');
-  if (!KNOWN.includes(operation)) {
+  if (!isOperationName(operation)) {
     return {
       ok: false,
       response: failure(400, 'UNKNOWN_OPERATION', `Unknown operation: ${operation.slice(0, 128)}`, {
@@ -71,8 +70,16 @@ export const parseRequest = (event: unknown): ParsedRequest => {
       }),
     };
   }
-  const name = operation as OperationName;
-  const missing = REQUIRED_FIELDS[name].filter((field) => event[field] === undefined || event[field] === null);
+  return parseAs(operation, event);
+};
+
+/** Checks an event against one operation's required fields and schema; the input comes out typed for that operation. */
+export const parseAs = <K extends OperationName>(
+  operation: K,
+  event: Record<string, unknown>,
+): { ok: true; request: ValidRequest<K> } | Refused => {
+  const spec = OPERATIONS[operation];
+  const missing = spec.required.filter((field) => event[field] === undefined || event[field] === null);
   if (missing.length) {
     return {
       ok: false,
@@ -81,10 +88,10 @@ export const parseRequest = (event: unknown): ParsedRequest => {
       }),
     };
   }
-  const parsed = operationSchemas[name].safeParse(event);
+  const parsed = spec.schema.safeParse(event);
   if (!parsed.success) {
     const problems = describeIssues(parsed.error.issues);
     return invalid(`Invalid parameters: ${problems.join('; ')}`, { invalidParameters: problems });
   }
-  return { ok: true, operation: name, input: parsed.data as Record<string, unknown> };
+  return { ok: true, request: { operation, input: parsed.data } };
 };

@@ -3,7 +3,7 @@
  * and the input validation around them: each refused request answers a 4xx with an error code and a
  * message, and writes nothing.
  */
-import { HandlerHarness, startHandlerHarness } from '../support/handlerHarness';
+import { type HandlerHarness, startHandlerHarness } from '../support/handlerHarness';
 
 const SPEC_SUPPORTED = ['find', 'poll', 'finalize', 'pause', 'resume', 'start_execution', 'get_execution_details'];
 
@@ -62,7 +62,12 @@ describe('execution-handler error contract', () => {
   });
 
   it('answers a start for a plan that does not exist with PLAN_NOT_FOUND', async () => {
-    const response = await harness.call({ operation: 'start_execution', planId: 'rp-missing', executionType: 'DRILL', initiatedBy: 'a@b.c' });
+    const response = await harness.call({
+      operation: 'start_execution',
+      planId: 'rp-missing',
+      executionType: 'DRILL',
+      initiatedBy: 'a@b.c',
+    });
     expect(response).toMatchObject({ statusCode: 404, error: 'PLAN_NOT_FOUND', message: 'Recovery plan not found: rp-missing' });
   });
 
@@ -86,13 +91,25 @@ describe('execution-handler error contract', () => {
     [{ operation: 'poll', executionId: 'x'.repeat(129), planId: 'rp-1' }, 'executionId must be at most 128 characters'],
     [{ operation: 'poll', executionId: 'exec-1" OR "1"="1', planId: 'rp-1' }, 'executionId must contain only'],
     [{ operation: 'pause', executionId: '../../etc', planId: 'rp-1' }, 'executionId must contain only'],
-    [{ operation: 'start_execution', planId: 'rp-1', executionType: 'TEST', initiatedBy: 'a' }, 'executionType must be one of DRILL, RECOVERY'],
+    [
+      { operation: 'start_execution', planId: 'rp-1', executionType: 'TEST', initiatedBy: 'a' },
+      'executionType must be one of DRILL, RECOVERY',
+    ],
     [{ operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: '   ' }, 'initiatedBy must not be empty'],
     [
-      { operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: 'a', accountContext: { accountId: '12', region: 'us-east-1', roleName: 'R' } },
+      {
+        operation: 'start_execution',
+        planId: 'rp-1',
+        executionType: 'DRILL',
+        initiatedBy: 'a',
+        accountContext: { accountId: '12', region: 'us-east-1', roleName: 'R' },
+      },
       'accountContext.accountId must be 12 digits',
     ],
-    [{ operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: 'a', accountContext: 'x' }, 'accountContext must be an object'],
+    [
+      { operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: 'a', accountContext: 'x' },
+      'accountContext must be an object',
+    ],
     [{ operation: 'get_execution_details', executionId: 'exec-1', queryParams: [] }, 'queryParams must be an object'],
   ])('refuses bad parameters %p with INVALID_PARAMETERS', async (event, message) => {
     const response = await harness.call(event);
@@ -108,7 +125,11 @@ describe('execution-handler error contract', () => {
       initiatedBy: 'a',
       accountContext: { accountId: '123456789012', region: 'us-east-1', roleName: 'AdministratorAccess' },
     });
-    expect(response).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS', message: 'accountContext.roleName must be DRSOrchestrationRole' });
+    expect(response).toMatchObject({
+      statusCode: 400,
+      error: 'INVALID_PARAMETERS',
+      message: 'accountContext.roleName must be DRSOrchestrationRole',
+    });
   });
 
   it('refuses an event over 256 KB with PAYLOAD_TOO_LARGE', async () => {

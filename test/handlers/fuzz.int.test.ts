@@ -3,22 +3,14 @@
  * and a refused request appends nothing.
  */
 import fc from 'fast-check';
-import { HandlerHarness, startHandlerHarness } from '../support/handlerHarness';
+import { type OperationInput, type OperationName, OPERATIONS as OPERATION_TABLE } from '../../src/handlers/operationTable';
+import { type HandlerHarness, startHandlerHarness } from '../support/handlerHarness';
 
-const OPERATIONS = [
-  'find',
-  'poll',
-  'finalize',
-  'pause',
-  'resume',
-  'start_execution',
-  'get_execution_details',
-  'cancel',
-  'wait_for_resume',
-  'attach_state_machine',
-];
+/** Every operation the handler knows, from its one table. */
+const OPERATIONS = Object.keys(OPERATION_TABLE) as OperationName[];
 
-const validShapes: Record<string, Record<string, unknown>> = {
+/** One valid request per operation; typed by the table, so an operation added there must be added here. */
+const validShapes: { [K in OperationName]: OperationInput<K> } = {
   find: {},
   poll: { executionId: 'exec-1', planId: 'rp-1' },
   finalize: { executionId: 'exec-1', planId: 'rp-1' },
@@ -44,7 +36,16 @@ const validShapes: Record<string, Record<string, unknown>> = {
 const hostileValue = fc.oneof(
   fc.jsonValue(),
   fc.string({ unit: 'grapheme', maxLength: 40 }),
-  fc.constantFrom('exec-1" OR "1"="1', '../../etc/passwd', '#seq = :seq', 'attribute_not_exists(seq)', '${jndi:x}', '\u0000', 'ＡＢＣ', '🙂'),
+  fc.constantFrom(
+    'exec-1" OR "1"="1',
+    '../../etc/passwd',
+    '#seq = :seq',
+    'attribute_not_exists(seq)',
+    '${jndi:x}',
+    '\u0000',
+    'ＡＢＣ',
+    '🙂',
+  ),
   fc.integer(),
   fc.constant(null),
   fc.array(fc.string(), { maxLength: 3 }),
@@ -59,7 +60,7 @@ const nearMiss = fc
     value: hostileValue,
   })
   .map(({ operation, mutation, pick, value }) => {
-    const event: Record<string, unknown> = { operation, ...(validShapes[operation] as Record<string, unknown>) };
+    const event: Record<string, unknown> = { operation, ...validShapes[operation] };
     const keys = Object.keys(event);
     const key = keys[pick % keys.length] as string;
     if (mutation === 'drop') delete event[key];

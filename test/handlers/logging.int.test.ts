@@ -3,7 +3,7 @@
  * token ever appears in a log line, a response or the ledger.
  */
 import { PLAN_ID, withPauseBefore } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const TOKEN = `AQCEAAAAKgAAAAMAAAAA${'x'.repeat(40)}secret-task-token`;
 
@@ -54,7 +54,7 @@ describe('a poll that cannot finish its step', () => {
   };
   const warnings = (message: string) => world.harness.logLines.filter((line) => line.message === message);
 
-  it('logs DRS\'s own error text under `error`, labelled as a DRS read', async () => {
+  it("logs DRS's own error text under `error`, labelled as a DRS read", async () => {
     const executionId = await started();
     world.drs.faults.apply({ throttle: { count: 20, operations: ['DescribeJobs'] } });
     world.clock.advance(30_000);
@@ -69,14 +69,20 @@ describe('a poll that cannot finish its step', () => {
     const executionId = await started();
     const store = world.harness.deps.store;
     store.append = async () => {
-      throw Object.assign(new Error('Throughput exceeds the current capacity of your table'), { name: 'ProvisionedThroughputExceededException' });
+      throw Object.assign(new Error('Throughput exceeds the current capacity of your table'), {
+        name: 'ProvisionedThroughputExceededException',
+      });
     };
     world.clock.advance(120_000);
     const response = await world.call({ operation: 'poll', executionId, planId: PLAN_ID });
     expect(response).toMatchObject({ statusCode: 200, pollError: { source: 'ledger', code: 'ProvisionedThroughputExceededException' } });
     expect(warnings('Poll could not read DRS')).toEqual([]);
     expect(warnings('Poll could not record in the ledger')).toEqual([
-      expect.objectContaining({ source: 'ledger', code: 'ProvisionedThroughputExceededException', error: 'Throughput exceeds the current capacity of your table' }),
+      expect.objectContaining({
+        source: 'ledger',
+        code: 'ProvisionedThroughputExceededException',
+        error: 'Throughput exceeds the current capacity of your table',
+      }),
     ]);
   });
 });

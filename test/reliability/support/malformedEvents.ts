@@ -78,7 +78,9 @@ const validFields = (real: { executionIds: string[]; planIds: string[] }) =>
   fc.record({
     executionId: fc.oneof(fc.constantFrom(...real.executionIds), unknownId),
     planId: fc.oneof(fc.constantFrom(...real.planIds), unknownId),
-    initiatedBy: fc.string({ unit: 'grapheme', minLength: 1, maxLength: 20 }).filter((value) => value.trim().length > 0 && !/[\u0000-\u001f\u007f]/.test(value)),
+    initiatedBy: fc
+      .string({ unit: 'grapheme', minLength: 1, maxLength: 20 })
+      .filter((value) => value.trim().length > 0 && !/[\u0000-\u001f\u007f]/.test(value)),
     executionType: fc.constantFrom('DRILL', 'RECOVERY'),
     taskToken: fc.string({ minLength: 1, maxLength: 50 }),
   });
@@ -98,7 +100,7 @@ const pickField = (event: Record<string, unknown>, pick: number): string => {
   return fields[pick % fields.length] as string;
 };
 
-const VIOLATIONS: Record<string, Violation> = {
+const VIOLATIONS = {
   missingField: (event, pick) => {
     delete event[pickField(event, pick)];
   },
@@ -119,7 +121,8 @@ const VIOLATIONS: Record<string, Violation> = {
     event.executionType = ['drill', 'Recovery', 'TEST', '', 'DRILL ', 'DRILL\u0000'][pick % 6];
   },
   unknownOperation: (event, pick, value) => {
-    event.operation = pick % 2 === 0 ? INJECTIONS[pick % INJECTIONS.length] : `${typeof event.operation === 'string' ? event.operation : 'op'}_${pick}`;
+    event.operation =
+      pick % 2 === 0 ? INJECTIONS[pick % INJECTIONS.length] : `${typeof event.operation === 'string' ? event.operation : 'op'}_${pick}`;
     if (pick % 5 === 0) event.operation = value;
   },
   missingOperation: (event) => {
@@ -153,9 +156,10 @@ const VIOLATIONS: Record<string, Violation> = {
     event.planId ??= 'rp-nowhere';
     event.observation = { jobId: value, status: 'DONE', servers: 'all', observedAt: 'yesterday' };
   },
-};
+} satisfies Record<string, Violation>;
+type ViolationKind = keyof typeof VIOLATIONS;
 
-export type MalformedKind = keyof typeof VIOLATIONS | 'notAnObject' | 'wellFormedButUnknownIds' | 'deepNesting' | 'oversize';
+export type MalformedKind = ViolationKind | 'notAnObject' | 'wellFormedButUnknownIds' | 'deepNesting' | 'oversize';
 
 export interface MalformedEvent {
   kind: MalformedKind;
@@ -168,7 +172,7 @@ export const malformedEvents = (count: number, real: { executionIds: string[]; p
   const mutated = fc
     .record({
       operation: fc.constantFrom(...OPERATIONS),
-      kinds: fc.uniqueArray(fc.constantFrom(...Object.keys(VIOLATIONS)), { minLength: 1, maxLength: 2 }),
+      kinds: fc.uniqueArray(fc.constantFrom(...(Object.keys(VIOLATIONS) as ViolationKind[])), { minLength: 1, maxLength: 2 }),
       pick: fc.nat(),
       value: notAString,
       extras: fc.dictionary(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }), hostile, { maxKeys: 3 }),
@@ -176,7 +180,7 @@ export const malformedEvents = (count: number, real: { executionIds: string[]; p
     })
     .map((draft): MalformedEvent => {
       const event = shapeOf(draft.operation, draft.fields);
-      for (const kind of draft.kinds) VIOLATIONS[kind]?.(event, draft.pick, draft.value);
+      for (const kind of draft.kinds) VIOLATIONS[kind](event, draft.pick, draft.value);
       const withNoise = { ...draft.extras, ...event };
       return { kind: draft.kinds[0] as MalformedKind, payload: JSON.stringify(withNoise) };
     });
@@ -209,7 +213,10 @@ export const oversizePayloads = (count: number): MalformedEvent[] =>
 
 /** Nesting deeper than JSON.stringify can follow (the handler cannot even measure such an event). */
 export const deeplyNested = (): MalformedEvent[] => [
-  { kind: 'deepNesting', payload: `{"operation":"poll","executionId":"exec-nowhere-1","planId":"rp-nowhere-1","extra":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}` },
+  {
+    kind: 'deepNesting',
+    payload: `{"operation":"poll","executionId":"exec-nowhere-1","planId":"rp-nowhere-1","extra":${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}}`,
+  },
   { kind: 'deepNesting', payload: `{"operation":${'['.repeat(20_000)}"poll"${']'.repeat(20_000)}}` },
   { kind: 'deepNesting', payload: `${'['.repeat(50_000)}${']'.repeat(50_000)}` },
 ];

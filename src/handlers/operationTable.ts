@@ -1,0 +1,181 @@
+import type { z } from 'zod';
+import { attachStateMachine } from '../operations/attachStateMachine';
+import { cancel } from '../operations/cancel';
+import type { OperationDeps } from '../operations/deps';
+import { finalize } from '../operations/finalize';
+import { find } from '../operations/find';
+import { getExecutionDetails } from '../operations/getExecutionDetails';
+import { pause } from '../operations/pause';
+import { poll } from '../operations/poll';
+import { failure, type OperationResponse } from '../operations/responses';
+import { resume } from '../operations/resume';
+import { startExecution } from '../operations/startExecution';
+import { waitForResume } from '../operations/waitForResume';
+import {
+  attachStateMachineRequest,
+  findRequest,
+  finalizeRequest,
+  getExecutionDetailsRequest,
+  operatorRequest,
+  pollRequest,
+  startExecutionRequest,
+  waitForResumeRequest,
+} from './requestSchemas';
+
+/** What a runner knows of its invocation beyond the request: this function's own name, for find's self-invocations. */
+export interface RunContext {
+  functionName: string;
+}
+
+/**
+ * `contract`: one of the contract's operations (../shared/spec/execution-handler-operations.md), listed in
+ * UNKNOWN_OPERATION's `supportedOperations`; `additional`: beyond it, listed in `additionalOperations`.
+ */
+export type OperationKind = 'contract' | 'additional';
+
+interface Definition<Schema extends z.ZodType, Kind extends OperationKind> {
+  kind: Kind;
+  schema: Schema;
+  /** In the order the MISSING_PARAMETERS message names them. */
+  required: readonly (keyof z.output<Schema> & string)[];
+  run: (deps: OperationDeps, input: z.output<Schema>, context: RunContext) => Promise<OperationResponse>;
+}
+
+/** Ties one operation's runner to its schema's output, so the runner's input needs no annotation and no cast. */
+const define = <Schema extends z.ZodType, Kind extends OperationKind>(definition: Definition<Schema, Kind>) => definition;
+
+/** Who an operator request is recorded as, when the caller does not say. */
+export const UNIDENTIFIED_CALLER = 'unidentified-caller';
+
+const operatorOf = (input: z.output<typeof operatorRequest>) => ({
+  executionId: input.executionId,
+  planId: input.planId,
+  requestedBy: input.requestedBy ?? input.initiatedBy ?? UNIDENTIFIED_CALLER,
+  ...(input.reason === undefined ? {} : { reason: input.reason }),
+});
+
+/**
+ * THE list of the execution-handler's operations: each one's kind, request schema, required fields and
+ * runner. Every other list of names (the error answers', the fuzz tests') is derived from it. The
+ * contract's operations come first, in the contract's order; that is the order UNKNOWN_OPERATION lists.
+ */
+const DEFINITIONS = {
+  find: define({
+    kind: 'contract',
+    schema: findRequest,
+    required: [],
+    run: (deps, _input, { functionName }) => find(deps, functionName),
+  }),
+  poll: define({
+    kind: 'contract',
+    schema: pollRequest,
+    required: ['executionId', 'planId'],
+    run: (deps, input) => poll(deps, input),
+  }),
+  finalize: define({
+    kind: 'contract',
+    schema: finalizeRequest,
+    required: ['executionId', 'planId'],
+    run: (deps, input) => finalize(deps, input),
+  }),
+  pause: define({
+    kind: 'contract',
+    schema: operatorRequest,
+    required: ['executionId', 'planId'],
+    run: (deps, input) => pause(deps, operatorOf(input)),
+  }),
+  resume: define({
+    kind: 'contract',
+    schema: operatorRequest,
+    required: ['executionId', 'planId'],
+    run: (deps, input) => resume(deps, operatorOf(input)),
+  }),
+  start_execution: define({
+    kind: 'contract',
+    schema: startExecutionRequest,
+    required: ['planId', 'executionType', 'initiatedBy'],
+    run: async (deps, input) => {
+      const roleName = input.accountContext?.roleName;
+      if (roleName !== undefined && roleName !== deps.config.crossAccountRoleName) {
+        return failure(400, 'INVALID_PARAMETERS', `accountContext.roleName must be ${deps.config.crossAccountRoleName}`);
+      }
+      return startExecution(deps, {
+        planId: input.planId,
+        executionType: input.executionType,
+        initiatedBy: input.initiatedBy,
+        ...(input.accountContext ? { accountContext: input.accountContext } : {}),
+      });
+    },
+  }),
+  get_execution_details: define({
+    kind: 'contract',
+    schema: getExecutionDetailsRequest,
+    required: ['executionId'],
+    run: (deps, input) => {
+      const planId = input.queryParams?.planId ?? input.planId;
+      return getExecutionDetails(deps, { executionId: input.executionId, ...(planId ? { planId } : {}) });
+    },
+  }),
+  // Beyond the contract: cancel (its clients already wait for CANCELLED), the state machine's resume wait,
+  // and the first step of a state machine run that continued as new.
+  cancel: define({
+    kind: 'additional',
+    schema: operatorRequest,
+    required: ['executionId', 'planId'],
+    run: (deps, input) => cancel(deps, operatorOf(input)),
+  }),
+  wait_for_resume: define({
+    kind: 'additional',
+    schema: waitForResumeRequest,
+    required: ['executionId', 'planId', 'taskToken'],
+    run: (deps, input) => waitForResume(deps, input),
+  }),
+  attach_state_machine: define({
+    kind: 'additional',
+    schema: attachStateMachineRequest,
+    required: ['executionId', 'planId', 'executionArn', 'generation'],
+    run: (deps, input) => attachStateMachine(deps, input),
+  }),
+};
+
+export type OperationName = keyof typeof DEFINITIONS;
+export type ContractOperationName = {
+  [K in OperationName]: (typeof DEFINITIONS)[K]['kind'] extends 'contract' ? K : never;
+}[OperationName];
+export type AdditionalOperationName = Exclude<OperationName, ContractOperationName>;
+
+/** An operation's validated input: its schema's output. */
+export type OperationInput<K extends OperationName> = z.output<(typeof DEFINITIONS)[K]['schema']>;
+
+export type Runner<K extends OperationName> = (
+  deps: OperationDeps,
+  input: OperationInput<K>,
+  context: RunContext,
+) => Promise<OperationResponse>;
+
+export interface OperationSpec<K extends OperationName> {
+  readonly kind: OperationKind;
+  readonly schema: z.ZodType<OperationInput<K>>;
+  readonly required: readonly string[];
+  readonly run: Runner<K>;
+}
+
+/**
+ * The table, typed per name: indexed with a generic `K`, it gives `OperationSpec<K>`, so
+ * `OPERATIONS[name].schema.safeParse` yields `OperationInput<K>` and `OPERATIONS[name].run` takes it.
+ */
+export const OPERATIONS: { readonly [K in OperationName]: OperationSpec<K> } = DEFINITIONS;
+
+/** A validated request: an operation and its input, correlated. */
+export type ValidRequest<K extends OperationName = OperationName> = {
+  [P in K]: { operation: P; input: OperationInput<P> };
+}[K];
+
+const namesOf = (kind: OperationKind) => (Object.keys(OPERATIONS) as OperationName[]).filter((name) => OPERATIONS[name].kind === kind);
+
+/** The contract's seven operations, in its order; the error for an unknown one lists exactly these. */
+export const SUPPORTED_OPERATIONS: readonly ContractOperationName[] = Object.freeze(namesOf('contract') as ContractOperationName[]);
+/** The operations beyond the contract, listed apart in the error for an unknown one. */
+export const ADDITIONAL_OPERATIONS: readonly AdditionalOperationName[] = Object.freeze(namesOf('additional') as AdditionalOperationName[]);
+
+export const isOperationName = (name: string): name is OperationName => Object.hasOwn(OPERATIONS, name);
