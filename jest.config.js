@@ -1,13 +1,21 @@
-/** Tests are TypeScript, transformed by swc (types are checked separately by `tsc --noEmit`). */
+/**
+ * Tests are TypeScript, transformed by swc (types are checked separately by `tsc --noEmit`). Three projects,
+ * by file name: `*.int.test.ts` use dynalite, `*.e2e.test.ts` the whole local stack, every other
+ * `*.test.ts` is a unit test (pure, or on the in-memory stores). `jest` runs all three; `npm run test:unit`,
+ * `test:int` and `test:e2e` one each (`--selectProjects`).
+ */
+const shared = require('./jest.shared');
+
 module.exports = {
-  testEnvironment: 'node',
-  roots: ['<rootDir>/test'],
-  testMatch: ['**/*.test.ts'],
-  // The reliability suite has its own run: `npm run test:reliability` (jest.reliability.config.js).
-  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/reliability/'],
-  transform: { '^.+\\.ts$': ['@swc/jest'] },
-  setupFiles: ['<rootDir>/test/support/env.ts'],
-  // Fails a test file on any emulator answer that broke AWS's model (and, in *.int/*.e2e files, any request refused for it).
-  setupFilesAfterEnv: ['<rootDir>/test/support/modelCheckGuard.ts'],
   testTimeout: 60000,
+  projects: [
+    {
+      ...shared,
+      displayName: 'unit',
+      testMatch: ['**/*.test.ts'],
+      testPathIgnorePatterns: [...shared.testPathIgnorePatterns, '\\.int\\.test\\.ts$', '\\.e2e\\.test\\.ts$'],
+    },
+    { ...shared, displayName: 'int', testMatch: ['**/*.int.test.ts'] },
+    { ...shared, displayName: 'e2e', testMatch: ['**/*.e2e.test.ts'] },
+  ],
 };

@@ -2,10 +2,10 @@
  * `npm run test:reliability`: the reliability suite (concurrency, wire faults, crashes, bad input, projector
  * poison, security) against the local stack, ending with one table of figures. Plain `npm test` skips it.
  */
-const base = require('./jest.config');
+const shared = require('./jest.shared');
 
 module.exports = {
-  ...base,
+  ...shared,
   roots: ['<rootDir>/test/reliability'],
   testPathIgnorePatterns: ['/node_modules/'],
   testTimeout: 180_000,

@@ -1,0 +1,5 @@
+/** In-memory peers of the DynamoDB stores: the same port contracts (test/ports), for unit tests and tools. */
+export { InMemoryExecutionEventStore } from './eventStore';
+export { InMemoryExecutionViewStore } from './executionViewStore';
+export { InMemoryPlanStore } from './planStore';
+export { InMemoryResumeTokenStore } from './resumeTokenStore';

@@ -1,0 +1,107 @@
+import type { AccountContext, DrsJobStatus, LaunchStatus } from '../../../src/domain/execution';
+import { type RecoveryJob, type RecoveryJobs, RecoveryJobsError, type StartRecoveryRequest } from '../../../src/ports/recoveryJobs';
+
+/**
+ * DRS as the RecoveryJobs port sees it, in memory and scripted by the test: StartRecovery creates a job
+ * (every server PENDING, tagged, created now), DescribeJobs answers the known jobs, tags find them again,
+ * and the test moves jobs on (`progress`, `launchAll`) or makes the next start fail. Every answer is a copy.
+ */
+export class FakeRecoveryJobs implements RecoveryJobs {
+  readonly calls = {
+    startRecovery: [] as Array<{ request: StartRecoveryRequest; account?: AccountContext }>,
+    describeJobs: [] as string[][],
+    findJobsByTags: [] as Array<Record<string, string>>,
+    hostnames: [] as string[][],
+  };
+  private readonly jobs = new Map<string, RecoveryJob>();
+  private readonly startFailures: Error[] = [];
+  private readonly describeFailures: Error[] = [];
+  private created = 0;
+
+  constructor(private readonly now: () => string) {}
+
+  async startRecovery(request: StartRecoveryRequest, account?: AccountContext): Promise<RecoveryJob> {
+    this.calls.startRecovery.push({ request: structuredClone(request), ...(account ? { account } : {}) });
+    const failure = this.startFailures.shift();
+    if (failure) throw failure;
+    this.created += 1;
+    const job: RecoveryJob = {
+      jobId: `drsjob-${String(this.created).padStart(17, '0')}`,
+      status: 'PENDING',
+      servers: request.sourceServerIds.map((serverId) => ({ serverId, launchStatus: 'PENDING' })),
+      tags: { ...request.tags },
+      createdAt: this.now(),
+    };
+    this.jobs.set(job.jobId, job);
+    return structuredClone(job);
+  }
+
+  async describeJobs(jobIds: string[]): Promise<Map<string, RecoveryJob>> {
+    this.calls.describeJobs.push([...jobIds]);
+    const failure = this.describeFailures.shift();
+    if (failure) throw failure;
+    const found = new Map<string, RecoveryJob>();
+    for (const jobId of jobIds) {
+      const job = this.jobs.get(jobId);
+      if (job) found.set(jobId, structuredClone(job));
+    }
+    return found;
+  }
+
+  /** Newest first, as DescribeJobs lists them. */
+  async findJobsByTags(tags: Record<string, string>, since: string): Promise<RecoveryJob[]> {
+    this.calls.findJobsByTags.push({ ...tags });
+    return [...this.jobs.values()]
+      .filter((job) => (job.createdAt ?? '') >= since && Object.entries(tags).every(([key, value]) => job.tags[key] === value))
+      .reverse()
+      .map((job) => structuredClone(job));
+  }
+
+  async hostnames(sourceServerIds: string[]): Promise<Map<string, string>> {
+    this.calls.hostnames.push([...sourceServerIds]);
+    return new Map(sourceServerIds.map((serverId) => [serverId, `host-${serverId.slice(-4)}.corp.invalid`]));
+  }
+
+  // ---- what the test does to DRS ----
+
+  /** The next StartRecovery fails with this error (in order, one each). */
+  failNextStart(error: Error): void {
+    this.startFailures.push(error);
+  }
+
+  /** The next DescribeJobs fails with this error: by default DRS throttling. */
+  failNextDescribe(error: Error = new RecoveryJobsError('ThrottlingException', 'Rate exceeded', true, 2)): void {
+    this.describeFailures.push(error);
+  }
+
+  /** Every job started so far, oldest first. */
+  startedJobs(): RecoveryJob[] {
+    return [...this.jobs.values()].map((job) => structuredClone(job));
+  }
+
+  /** The job started for a wave (its first part by default). */
+  jobOfWave(waveNumber: number, part = 1): RecoveryJob {
+    const job = [...this.jobs.values()].find(
+      (candidate) => candidate.tags['drs-ledger:wave'] === String(waveNumber) && candidate.tags['drs-ledger:part'] === String(part),
+    );
+    if (!job) throw new Error(`DRS has no job for wave ${waveNumber} part ${part}`);
+    return structuredClone(job);
+  }
+
+  /** Moves a job on: its status, and each of its servers to `launchStatus` (a LAUNCHED server gets a recovery instance). */
+  progress(jobId: string, status: DrsJobStatus, launchStatus: LaunchStatus): void {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`DRS has no job ${jobId}`);
+    job.status = status;
+    job.servers = job.servers.map((server) => ({
+      serverId: server.serverId,
+      launchStatus,
+      ...(launchStatus === 'LAUNCHED' ? { recoveryInstanceId: `i-${server.serverId.slice(2)}` } : {}),
+    }));
+  }
+
+  /** The job COMPLETED with every server LAUNCHED. */
+  launchAll(jobId: string): void {
+    this.progress(jobId, 'COMPLETED', 'LAUNCHED');
+  }
+}
