@@ -114,10 +114,11 @@ module.exports = {
     {
       name: 'operations-apart',
       comment:
-        'An operation module (one file per operation of the handler) never imports another: what two share lives in a shared module ' +
-        '(handleCommand, finishExecution, reactions/, inputs, responses, loadExecution, runCommand).',
+        'Nothing in src/operations imports an operation module (one file per operation of the handler): not another operation, ' +
+        'and not a shared module, through which operations would reach each other. What two operations share lives in a shared ' +
+        'module (handleCommand, finishExecution, reactions/, inputs, responses, loadExecution, runCommand); only handlers call operations.',
       severity: 'error',
-      from: { path: OPERATION_MODULE },
+      from: { path: layer.operations },
       to: { path: OPERATION_MODULE },
     },
     {

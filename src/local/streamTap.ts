@@ -2,6 +2,10 @@ import { type DynamoDBClient, GetItemCommand, type PutItemCommandInput, type Put
 import { isConditionalCheckFailed } from '../adapters/dynamodb/errors';
 import { EVENT_ATTRIBUTES } from '../adapters/dynamodb/keys';
 import type { Item } from '../adapters/dynamodb/marshalEvent';
+import { isDeepStrictEqual } from 'node:util';
+
+/** Reads of the item back, after a refused retry, before the tap gives up telling whose it is. */
+const READ_BACK_ATTEMPTS = 3;
 
 /** Called with each item written to the tapped table, before the write returns to its caller. */
 export type ItemWrittenListener = (item: Item) => Promise<void>;
@@ -35,21 +39,24 @@ export const tapPutItems = (client: DynamoDBClient, tableName: string, listener:
     const executionId = item[EVENT_ATTRIBUTES.executionId];
     const seq = item[EVENT_ATTRIBUTES.seq];
     if (writer === undefined || !executionId || !seq) return false;
-    try {
-      const output = await client.send(
-        new GetItemCommand({
-          TableName: tableName,
-          Key: { [EVENT_ATTRIBUTES.executionId]: executionId, [EVENT_ATTRIBUTES.seq]: seq },
-          ProjectionExpression: '#writer',
-          ExpressionAttributeNames: { '#writer': EVENT_ATTRIBUTES.writer },
-          ConsistentRead: true,
-        }),
-      );
-      return output.Item?.[EVENT_ATTRIBUTES.writer]?.S === writer;
-    } catch {
-      // Not known to be written: the writer gets its refusal, and the stream nothing, as before the tap.
-      return false;
+    for (let attempt = 1; attempt <= READ_BACK_ATTEMPTS; attempt += 1) {
+      try {
+        const output = await client.send(
+          new GetItemCommand({
+            TableName: tableName,
+            Key: { [EVENT_ATTRIBUTES.executionId]: executionId, [EVENT_ATTRIBUTES.seq]: seq },
+            ProjectionExpression: '#writer',
+            ExpressionAttributeNames: { '#writer': EVENT_ATTRIBUTES.writer },
+            ConsistentRead: true,
+          }),
+        );
+        return output.Item?.[EVENT_ATTRIBUTES.writer]?.S === writer;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 20 * attempt));
+      }
     }
+    // Still unknown: delivering an item that may not be stored would fold a fake event into the view.
+    return false;
   };
 
   client.middlewareStack.add(
@@ -66,7 +73,8 @@ export const tapPutItems = (client: DynamoDBClient, tableName: string, listener:
         throw error;
       }
       const output = result.output as PutItemCommandOutput;
-      const replaced = output.Attributes !== undefined;
+      // A put retried after its answer was lost finds its own item: the same item, an INSERT all the same.
+      const replaced = output.Attributes !== undefined && !isDeepStrictEqual(output.Attributes, item);
       if (!callerAskedOld) delete output.Attributes;
       if (!replaced) await listener(item);
       return result;

@@ -4,7 +4,7 @@
  * cycle between two files, an import of nothing and a module of nothing are each reported.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -70,6 +70,8 @@ describe('folder layering (dependency-cruiser)', () => {
         // One operation importing another (the shared part belongs in a shared module).
         'src/operations/poll.ts': "import { finalize } from './finalize';\nexport const poll = (): number => finalize();\n",
         'src/operations/finalize.ts': "import { load } from './load';\nexport const finalize = (): number => load();\n",
+        // A shared module reaching an operation: operations could reach each other through it.
+        'src/operations/reactions/react.ts': "import { poll } from '../poll';\nexport const react = (): number => poll();\n",
         // An import of nothing.
         'src/ports/store.ts': "export { gone } from './gone';\n",
         // A module nothing imports and that imports nothing.
@@ -114,9 +116,10 @@ describe('folder layering (dependency-cruiser)', () => {
       expect(cycles).toEqual([['src/projector/fold.ts', 'src/projector/fold.ts', 'src/projector/group.ts']]);
     });
 
-    it('reports an operation importing another, not an operation importing a shared module', () => {
+    it('reports an operation module imported from within src/operations, not a shared module imported by an operation', () => {
       expect(named('operations-apart').map(({ from, to }) => [from, to])).toEqual([
         ['src/operations/poll.ts', 'src/operations/finalize.ts'],
+        ['src/operations/reactions/react.ts', 'src/operations/poll.ts'],
       ]);
     });
 
@@ -141,5 +144,17 @@ describe('folder layering (dependency-cruiser)', () => {
       ];
       expect(violations.filter((violation) => !expected.includes(violation.rule))).toEqual([]);
     });
+  });
+
+  it('the rule knows every operation module the operation table runs, and only those', () => {
+    const table = readFileSync(join(ROOT, 'src/handlers/operationTable.ts'), 'utf8');
+    const modules = [...table.matchAll(/from '\.\.\/operations\/(\w+)'/g)].map((match) => `src/operations/${match[1]}.ts`);
+    const OPERATION_MODULE = /const OPERATION_MODULE =\s*'([^']+)'/.exec(readFileSync(CONFIG, 'utf8'))?.[1]?.replace(/\\\\/g, '\\') ?? '';
+    const pattern = new RegExp(OPERATION_MODULE);
+    const runners = modules.filter((path) => !/\/(deps|responses|inputs)\.ts$/.test(path));
+    expect(runners.length).toBeGreaterThanOrEqual(10);
+    expect(runners.filter((path) => !pattern.test(path))).toEqual([]);
+    const named = OPERATION_MODULE.replace(/^.*\(|\).*$/g, '').split('|');
+    expect(named.map((name) => `src/operations/${name}.ts`).filter((path) => !runners.includes(path))).toEqual([]);
   });
 });

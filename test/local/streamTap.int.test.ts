@@ -113,6 +113,24 @@ describe('the local stream tap on a DynamoDB client', () => {
       expect(delivered).toEqual([item]);
     });
 
+    it('a put whose answer was lost is still delivered when reading it back fails for a while', async () => {
+      const item = ledgerItem('exec-lost-read', 1, 'w-lost-read');
+      proxy.inject({ kind: 'lostAnswer', count: 1, operations: ['PutItem'] });
+      // More refusals than the SDK's own attempts (5): the tap's read-back tries again.
+      proxy.inject({ kind: 'internalError', count: 5, operations: ['GetItem'] });
+      await expect(wired.send(new PutItemCommand(putEventInput(events, item)))).rejects.toMatchObject({
+        name: 'ConditionalCheckFailedException',
+      });
+      expect(delivered).toEqual([item]);
+    });
+
+    it('an unconditional put whose answer was lost finds its own item on retry: one INSERT, delivered', async () => {
+      const item = ledgerItem('exec-lost-plain', 1, 'w-lost-plain');
+      proxy.inject({ kind: 'lostAnswer', count: 1, operations: ['PutItem'] });
+      await wired.send(new PutItemCommand({ TableName: events, Item: item }));
+      expect(delivered).toEqual([item]);
+    });
+
     it('a refusal of a put that was never applied delivers nothing', async () => {
       proxy.inject({ kind: 'conditionalCheckFailed', count: 1, operations: ['PutItem'] });
       await expect(wired.send(new PutItemCommand(putEventInput(events, ledgerItem('exec-refused', 1, 'w'))))).rejects.toMatchObject({

@@ -83,7 +83,11 @@ const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveN
   if (!missing.length) return outcome;
   const { state } = starting;
   const { [PART_TAG]: _anyPart, ...tags } = waveTags(state.executionId, state.planId, waveNumber);
-  const found = await (await deps.drs()).findJobsByTags(tags, state.startTime, state.accountContext);
+  const found = await (
+    await deps.drs()
+  )
+    .findJobsByTags(tags, state.startTime, state.accountContext)
+    .catch((error: unknown) => Promise.reject(new PartStartError(missing[0] ?? 1, outcome, error)));
   let current = outcome;
   for (const part of missing) {
     const candidates = found.filter((candidate) => partOf(candidate) === part);
@@ -99,7 +103,10 @@ const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveN
       });
     }
     deps.log.warn('Adopting a DRS job whose start was not recorded', { waveNumber, part, drsJobId: job.jobId });
-    current = await record(deps, current.loaded, waveNumber, part, job, await withHostnames(deps, state, job));
+    const reached = current;
+    current = await record(deps, reached.loaded, waveNumber, part, job, await withHostnames(deps, state, job)).catch((error: unknown) =>
+      Promise.reject(new PartStartError(part, reached, error)),
+    );
     if (!current.ok || !startingWave(current.loaded, waveNumber)) return current;
   }
   return current;
@@ -126,22 +133,45 @@ const launchParts = async (deps: OperationDeps, outcome: CommandOutcome, waveNum
       deps.log.info('Wave job started', { waveNumber, part, drsJobId: job.jobId });
       current = await record(deps, current.loaded, waveNumber, part, job, await withHostnames(deps, state, job));
     } catch (error) {
-      throw new PartStartError(part, error);
+      throw new PartStartError(part, current, error);
     }
     if (!current.ok) return current;
   }
   return current;
 };
 
-/** A part whose start failed (in DRS or on its way into the ledger): which part, for the failure's record. */
+/**
+ * A part whose start (or adoption) failed, in DRS or on its way into the ledger: which part, and the outcome
+ * this writer had reached before it, so that the failure is recorded for that part on the stream it left.
+ */
 class PartStartError extends Error {
   constructor(
     readonly part: number,
+    readonly reached: CommandOutcome,
     override readonly cause: unknown,
   ) {
     super(`part ${part} did not start`);
   }
 }
+
+/** Records a failed start for the part it names; the domain decides on a retry, or fails the wave. */
+const recordStartFailure = async (deps: OperationDeps, waveNumber: number, failure: PartStartError): Promise<CommandOutcome> => {
+  const { part } = failure;
+  const described = describeError(failure.cause);
+  deps.log.warn('Wave start failed', { waveNumber, part, code: described.code, retryable: described.retryable });
+  const recorded = await handleCommand(deps.store, failure.reached.loaded, () => ({
+    type: 'RecordWaveStartFailure',
+    waveNumber,
+    part,
+    error: { code: described.code, message: described.message },
+    retryable: described.retryable,
+    ...(described.waitingForCapacity ? { waitingForCapacity: true } : {}),
+    at: deps.now(),
+  }));
+  // Refused: the start moved on meanwhile (another writer recorded the part, or a cancel took effect).
+  if (!recorded.ok) deps.log.warn('Wave start failure not recorded', { waveNumber, part, kind: recorded.rejection.kind });
+  return recorded;
+};
 
 /**
  * How a start goes on: `claimed`, this writer just appended the claim (WaveStartRequested), so it starts the
@@ -154,8 +184,10 @@ export type WaveStartMode = 'claimed' | 'takeOver' | 'leaseExpired';
 
 /**
  * The one path by which a wave start goes on: adopt the DRS jobs found by their tags, then launch the rest
- * or give the claim up. A claimed launch that fails records the failure (the domain decides on a retry);
- * the other modes leave a failure to their caller.
+ * or give the claim up. A failed launch (or, for the claimant, a failed adoption) is recorded as the failed
+ * start of its part, and the domain decides on a retry; a failed search for what another process started
+ * (`takeOver`, `leaseExpired`) records nothing and is left to the caller, since nothing was launched and
+ * a lost read must not fail a drill.
  */
 export const continueWaveStart = async (
   deps: OperationDeps,
@@ -166,29 +198,28 @@ export const continueWaveStart = async (
   const starting = startingWave(loaded, waveNumber);
   if (!starting) return unchanged(loaded);
   if (mode === 'leaseExpired') {
-    const adopted = await adoptWaveJobs(deps, unchanged(loaded), waveNumber);
+    const adopted = await adoptWaveJobs(deps, unchanged(loaded), waveNumber).catch(asItCame);
     if (!adopted.ok || !startingWave(adopted.loaded, waveNumber)) return adopted;
     return handleCommand(deps.store, adopted.loaded, () => ({ type: 'ReclaimWaveStart', waveNumber, at: deps.now() }));
   }
   let current = unchanged(loaded);
+  if (mode === 'takeOver') {
+    current = await adoptWaveJobs(deps, current, waveNumber).catch(asItCame);
+    if (!current.ok) return current;
+  }
   try {
-    if (mode === 'takeOver' || starting.wave.startAttempts > 1) {
+    if (mode === 'claimed' && starting.wave.startAttempts > 1) {
       current = await adoptWaveJobs(deps, current, waveNumber);
       if (!current.ok) return current;
     }
     return await launchParts(deps, current, waveNumber);
   } catch (error) {
-    const part = error instanceof PartStartError ? error.part : (partsWithoutJob(starting.state, starting.wave)[0] ?? 1);
-    const described = describeError(error instanceof PartStartError ? error.cause : error);
-    deps.log.warn('Wave start failed', { waveNumber, part, code: described.code, retryable: described.retryable });
-    return handleCommand(deps.store, current.loaded, () => ({
-      type: 'RecordWaveStartFailure',
-      waveNumber,
-      part,
-      error: { code: described.code, message: described.message },
-      retryable: described.retryable,
-      ...(described.waitingForCapacity ? { waitingForCapacity: true } : {}),
-      at: deps.now(),
-    }));
+    if (error instanceof PartStartError) return recordStartFailure(deps, waveNumber, error);
+    throw error;
   }
+};
+
+/** A search for what another process started failed: its caller gets the error as it came (poll reports it). */
+const asItCame = (error: unknown): never => {
+  throw error instanceof PartStartError ? error.cause : error;
 };

@@ -16,13 +16,15 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   private readonly jobs = new Map<string, RecoveryJob>();
   private readonly startFailures: Error[] = [];
   private readonly describeFailures: Error[] = [];
+  private readonly findFailures: Error[] = [];
+  private readonly partFailures = new Map<string, Error>();
   private created = 0;
 
   constructor(private readonly now: () => string) {}
 
   async startRecovery(request: StartRecoveryRequest, account?: AccountContext): Promise<RecoveryJob> {
     this.calls.startRecovery.push({ request: structuredClone(request), ...(account ? { account } : {}) });
-    const failure = this.startFailures.shift();
+    const failure = this.startFailures.shift() ?? this.partFailures.get(request.tags['drs-ledger:part'] ?? '1');
     if (failure) throw failure;
     this.created += 1;
     const job: RecoveryJob = {
@@ -51,6 +53,8 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   /** Newest first, as DescribeJobs lists them. */
   async findJobsByTags(tags: Record<string, string>, since: string): Promise<RecoveryJob[]> {
     this.calls.findJobsByTags.push({ ...tags });
+    const failure = this.findFailures.shift();
+    if (failure) throw failure;
     return [...this.jobs.values()]
       .filter((job) => (job.createdAt ?? '') >= since && Object.entries(tags).every(([key, value]) => job.tags[key] === value))
       .reverse()
@@ -67,6 +71,16 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   /** The next StartRecovery fails with this error (in order, one each). */
   failNextStart(error: Error): void {
     this.startFailures.push(error);
+  }
+
+  /** Every StartRecovery of this part of a wave fails with this error. */
+  failStartsOfPart(part: number, error: Error): void {
+    this.partFailures.set(String(part), error);
+  }
+
+  /** The next search by tags (a ListJobs/DescribeJobs walk) fails with this error. */
+  failNextFind(error: Error): void {
+    this.findFailures.push(error);
   }
 
   /** The next DescribeJobs fails with this error: by default DRS throttling. */
