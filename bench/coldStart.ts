@@ -33,11 +33,26 @@ export interface ColdStart {
 }
 
 interface ServerlessFile {
-  custom: { esbuild: { bundle: boolean; minify: boolean; target: string; platform: 'node'; sourcemap: boolean; external: string[]; exclude?: string[] } };
+  custom: {
+    esbuild: {
+      bundle: boolean;
+      minify: boolean;
+      target: string;
+      platform: 'node';
+      sourcemap: boolean;
+      external: string[];
+      exclude?: string[];
+    };
+  };
   functions: Record<string, { handler: string }>;
 }
 
-const bundle = async (name: string, entry: string, outdir: string, options: Omit<ServerlessFile['custom']['esbuild'], 'exclude'>): Promise<Bundle> => {
+const bundle = async (
+  name: string,
+  entry: string,
+  outdir: string,
+  options: Omit<ServerlessFile['custom']['esbuild'], 'exclude'>,
+): Promise<Bundle> => {
   const file = join(outdir, `${name}.js`);
   await build({ ...options, entryPoints: [join(ROOT, entry)], outfile: file, format: 'cjs', logLevel: 'silent' });
   const bytes = statSync(file).size;
@@ -47,8 +62,13 @@ const bundle = async (name: string, entry: string, outdir: string, options: Omit
 
 /** ms to require() the bundle, measured inside a fresh node process. */
 const loadTime = (file: string): number => {
-  const script = 'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
-  return Number(execFileSync(process.execPath, ['-e', script, file], { env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } }));
+  const script =
+    'const t=process.hrtime.bigint();require(process.argv[1]);process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))';
+  return Number(
+    execFileSync(process.execPath, ['-e', script, file], {
+      env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    }),
+  );
 };
 
 export const measureColdStart = async (): Promise<ColdStart> => {
@@ -81,5 +101,11 @@ export const measureColdStart = async (): Promise<ColdStart> => {
 };
 
 if (require.main === module) {
-  measureColdStart().then((result) => console.log(JSON.stringify(result, null, 1)));
+  measureColdStart().then(
+    (result) => console.log(JSON.stringify(result, null, 1)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -59,7 +59,14 @@ export const measureCost = async (): Promise<Cost> => {
       const plan = samplePlan(`h${String(size).padStart(5, '0')}`);
       await world.loadPlans(plan);
       const ref = { planId: plan.planId };
-      const drill: DrillTotals = { calls: 0, polls: 0, unchangedPolls: 0, events: 0, ops: { rcu: 0, wcu: 0 }, projector: { rcu: 0, wcu: 0 } };
+      const drill: DrillTotals = {
+        calls: 0,
+        polls: 0,
+        unchangedPolls: 0,
+        events: 0,
+        ops: { rcu: 0, wcu: 0 },
+        projector: { rcu: 0, wcu: 0 },
+      };
       let inDrill = true;
 
       const measure = async (event: Record<string, unknown>, executionId?: string) => {
@@ -106,22 +113,45 @@ export const measureCost = async (): Promise<Cost> => {
       const started = await measure({ operation: 'start_execution', ...ref, executionType: 'DRILL', initiatedBy: 'bench@example.com' });
       const executionId = started.response.executionId as string;
       await measure({ operation: 'poll', executionId, ...ref }, executionId); // in step with DRS before padding
-      await padHistory(world.seedClient, world.config.tables, ledger, await world.deps.views.get(executionId), executionId, size, new Date(clock.now()).toISOString());
+      await padHistory(
+        world.seedClient,
+        world.config.tables,
+        ledger,
+        await world.deps.views.get(executionId),
+        executionId,
+        size,
+        new Date(clock.now()).toISOString(),
+      );
 
-      record('get_execution_details', (await measure({ operation: 'get_execution_details', executionId, queryParams: ref }, executionId)).cost);
+      record(
+        'get_execution_details',
+        (await measure({ operation: 'get_execution_details', executionId, queryParams: ref }, executionId)).cost,
+      );
       await poll(executionId);
       await pollUntil(executionId, 1_000, (_status, appended) => appended > 0);
-      record('pause (takes effect later)', (await measure({ operation: 'pause', executionId, ...ref, requestedBy: 'bench' }, executionId)).cost);
+      record(
+        'pause (takes effect later)',
+        (await measure({ operation: 'pause', executionId, ...ref, requestedBy: 'bench' }, executionId)).cost,
+      );
       await pollUntil(executionId, 5_000, (status) => status === 'PAUSED');
-      record('wait_for_resume (state machine)', (await measure({ operation: 'wait_for_resume', executionId, ...ref, taskToken: 'bench-token' }, executionId)).cost);
-      record('resume (starts next wave)', (await measure({ operation: 'resume', executionId, ...ref, requestedBy: 'bench' }, executionId)).cost);
+      record(
+        'wait_for_resume (state machine)',
+        (await measure({ operation: 'wait_for_resume', executionId, ...ref, taskToken: 'bench-token' }, executionId)).cost,
+      );
+      record(
+        'resume (starts next wave)',
+        (await measure({ operation: 'resume', executionId, ...ref, requestedBy: 'bench' }, executionId)).cost,
+      );
       await pollUntil(executionId, 5_000, (status) => status === 'COMPLETED');
       record('finalize (already complete)', (await measure({ operation: 'finalize', executionId, ...ref }, executionId)).cost);
       record('get_execution_details (ended)', (await measure({ operation: 'get_execution_details', executionId }, executionId)).cost);
       inDrill = false;
       drills[size] = drill;
       // The plan's previous execution now holds `size` events: start again.
-      record('start_execution (starts wave 1)', (await measure({ operation: 'start_execution', ...ref, executionType: 'DRILL', initiatedBy: 'bench@example.com' })).cost);
+      record(
+        'start_execution (starts wave 1)',
+        (await measure({ operation: 'start_execution', ...ref, executionType: 'DRILL', initiatedBy: 'bench@example.com' })).cost,
+      );
     }
   } finally {
     await world.close();

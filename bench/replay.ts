@@ -3,7 +3,7 @@
  * replaying a 10,000-event execution from dynalite (read every event, fold them) as a ratio to a bare Query
  * of the same items. Loading for a decision never replays: it reads the head item's state snapshot.
  */
-import { QueryCommand, QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { replayView } from '../projections/projectExecutionView';
 import { createDynamoDbClient } from '../src/adapters/dynamodb/client';
 import { createTables } from '../src/adapters/dynamodb/createTables';
@@ -38,7 +38,12 @@ export const measureReplay = async (): Promise<Replay> => {
   const projectMs = median(await timeRuns(() => replayView(events), { minRuns: 5, minMs: 1000 }));
 
   const dynamo = await startEmbeddedDynamo();
-  const config = configFromEnv({ DRS_LEDGER_LOCAL: 'true', AWS_REGION: 'us-east-1', DYNAMODB_ENDPOINT: dynamo.endpoint, DRS_LEDGER_TABLE_PREFIX: 'replay' });
+  const config = configFromEnv({
+    DRS_LEDGER_LOCAL: 'true',
+    AWS_REGION: 'us-east-1',
+    DYNAMODB_ENDPOINT: dynamo.endpoint,
+    DRS_LEDGER_TABLE_PREFIX: 'replay',
+  });
   const client = createDynamoDbClient(config);
   try {
     await createTables(client, config.tables);
@@ -63,7 +68,10 @@ export const measureReplay = async (): Promise<Replay> => {
       if (count !== REPLAY_EVENTS) throw new Error(`bare Query read ${count} items`);
     };
     const replay = async () => {
-      const state = fold((await store.read(executionId)).map((stored) => stored.event), initialState());
+      const state = fold(
+        (await store.read(executionId)).map((stored) => stored.event),
+        initialState(),
+      );
       if (state.version !== REPLAY_EVENTS) throw new Error(`replay reached version ${state.version}`);
     };
     const bare: number[] = [];
@@ -91,5 +99,11 @@ export const measureReplay = async (): Promise<Replay> => {
 };
 
 if (require.main === module) {
-  measureReplay().then((result) => console.log(JSON.stringify(result, null, 1)));
+  measureReplay().then(
+    (result) => console.log(JSON.stringify(result, null, 1)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

@@ -13,10 +13,18 @@ import { measureProjectionLag } from './projectionLag';
 import { measureReplay } from './replay';
 import { measureScale } from './scale';
 import { measureThroughput } from './throughput';
-import { costRows, billRows, coldStartRows, lagRows, replayRows, Row, scaleRows, throughputRows } from './table';
+import { costRows, billRows, coldStartRows, lagRows, replayRows, type Row, scaleRows, throughputRows } from './table';
 
 const render = (rows: Row[]): string => {
-  const header: Row = { area: 'area', figure: 'figure', measured: 'measured', comparedWith: 'compared with', ratio: 'ratio / note', target: 'target', result: 'result' };
+  const header: Row = {
+    area: 'area',
+    figure: 'figure',
+    measured: 'measured',
+    comparedWith: 'compared with',
+    ratio: 'ratio / note',
+    target: 'target',
+    result: 'result',
+  };
   const cells = (row: Row) => [row.area, row.figure, row.measured, row.comparedWith, row.ratio, row.target, row.result];
   const line = (values: string[]) => `| ${values.join(' | ')} |`;
   return [line(cells(header)), line(cells(header).map(() => '---')), ...rows.map((row) => line(cells(row)))].join('\n');
@@ -57,7 +65,9 @@ const main = async () => {
     ...lagRows(projectionLag),
   ];
   const durationSeconds = Math.round((Date.now() - started) / 1000);
-  console.log(`drs-ledger bench, ${date}: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform}), ${durationSeconds} s\n`);
+  console.log(
+    `drs-ledger bench, ${date}: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform}), ${durationSeconds} s\n`,
+  );
   console.log(render(rows));
   const failed = rows.filter((row) => row.result.startsWith('FAIL'));
   writeFileSync(

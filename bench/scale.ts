@@ -7,9 +7,9 @@ import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FUNCTION_NAME, LocalStack, startLocalStack } from '../src/local/stack';
+import { FUNCTION_NAME, type LocalStack, startLocalStack } from '../src/local/stack';
 import { seedRunningExecutions } from '../test/support/runningExecutions';
-import { meter, Usage } from './support/meter';
+import { meter, type Usage } from './support/meter';
 
 export const SCALE_EXECUTIONS = 10_000;
 
@@ -57,7 +57,13 @@ const payloadFor200Servers = (): number =>
 
 const sum = (counts: Record<string, number> | undefined) => Object.values(counts ?? {}).reduce((a, b) => a + b, 0);
 
-const runFind = async (stack: LocalStack, prefetch: boolean, usage: () => Usage, reset: () => void, payloads: number[]): Promise<FindRun> => {
+const runFind = async (
+  stack: LocalStack,
+  prefetch: boolean,
+  usage: () => Usage,
+  reset: () => void,
+  payloads: number[],
+): Promise<FindRun> => {
   const threshold = stack.deps.config.findPrefetchMinExecutions;
   stack.deps.config.findPrefetchMinExecutions = prefetch ? threshold : Number.MAX_SAFE_INTEGER;
   const before = stack.lambda.service.counters.get(FUNCTION_NAME);
@@ -65,7 +71,9 @@ const runFind = async (stack: LocalStack, prefetch: boolean, usage: () => Usage,
   reset();
   payloads.length = 0;
   const started = performance.now();
-  const output = await stack.lambdaClient.send(new InvokeCommand({ FunctionName: FUNCTION_NAME, Payload: Buffer.from(JSON.stringify({ operation: 'find' })) }));
+  const output = await stack.lambdaClient.send(
+    new InvokeCommand({ FunctionName: FUNCTION_NAME, Payload: Buffer.from(JSON.stringify({ operation: 'find' })) }),
+  );
   const findMs = performance.now() - started;
   const found = JSON.parse(Buffer.from(output.Payload ?? []).toString('utf8')) as { statusCode: number; executionsFound: number };
   if (found.statusCode !== 200) throw new Error(`find answered ${JSON.stringify(found)}`);
@@ -82,7 +90,11 @@ const runFind = async (stack: LocalStack, prefetch: boolean, usage: () => Usage,
     findMs,
     allPolledMs,
     // find reads the executions table (its running index, and the views); polls read the ledger.
-    findRequests: Object.fromEntries(Object.entries(byTable).filter(([table]) => table.startsWith(executions)).map(([table, counts]) => [table.replace(`${executions}`, 'executions'), sum(counts)])),
+    findRequests: Object.fromEntries(
+      Object.entries(byTable)
+        .filter(([table]) => table.startsWith(executions))
+        .map(([table, counts]) => [table.replace(`${executions}`, 'executions'), sum(counts)]),
+    ),
     findRcu: unitsByTable[executions] ?? 0,
     pollRequests: byTable[events] ?? {},
     pollRcu: unitsByTable[events] ?? 0,
@@ -90,7 +102,10 @@ const runFind = async (stack: LocalStack, prefetch: boolean, usage: () => Usage,
     invocations: {
       sync: after.RequestResponse.requests - before.RequestResponse.requests,
       async: after.Event.runs - before.Event.runs,
-      errors: after.Event.functionErrors - before.Event.functionErrors + (after.RequestResponse.functionErrors - before.RequestResponse.functionErrors),
+      errors:
+        after.Event.functionErrors -
+        before.Event.functionErrors +
+        (after.RequestResponse.functionErrors - before.RequestResponse.functionErrors),
     },
     maxPayloadBytes: Math.max(0, ...payloads),
   };
@@ -127,5 +142,11 @@ export const measureScale = async (): Promise<Scale> => {
 };
 
 if (require.main === module) {
-  measureScale().then((result) => console.log(JSON.stringify(result, null, 1)));
+  measureScale().then(
+    (result) => console.log(JSON.stringify(result, null, 1)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

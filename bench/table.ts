@@ -6,7 +6,7 @@ import type { ProjectionLag } from './projectionLag';
 import type { Replay } from './replay';
 import type { Scale } from './scale';
 import type { Throughput } from './throughput';
-import { describeRequests, Usage } from './support/meter';
+import { describeRequests, type Usage } from './support/meter';
 
 export interface Row {
   area: string;
@@ -46,7 +46,9 @@ const POLL_WRITES: Target = {
   text: '≤ 2 reads, 1 write per event',
   // Ledger writes are PutItems; the one UpdateItem a poll may add frees the plan's slot when the execution ends.
   check: (cost) =>
-    reads(cost.ops) <= 2 && (cost.ops.requests.PutItemCommand ?? 0) <= cost.appended && cost.ops.writes - (cost.ops.requests.PutItemCommand ?? 0) <= 1,
+    reads(cost.ops) <= 2 &&
+    (cost.ops.requests.PutItemCommand ?? 0) <= cost.appended &&
+    cost.ops.writes - (cost.ops.requests.PutItemCommand ?? 0) <= 1,
 };
 
 const OPERATIONS: Array<[string, Target | undefined]> = [
@@ -74,12 +76,17 @@ export const costRows = ({ table }: Cost): Row[] => {
     const sameCapacity = a.ops.rcu === b.ops.rcu && a.ops.wcu === b.ops.wcu;
     const targetMet = target ? target.check(a) && target.check(b) : true;
     const verdict = !sameRequests ? 'FAIL: grows with history' : !targetMet ? 'FAIL' : target ? 'PASS' : 'same';
-    return row('cost', `${name}${a.appended ? ` (${a.appended} event${a.appended > 1 ? 's' : ''})` : ''}`, `${n(small)} events: ${usageText(a.ops)}`, {
-      comparedWith: `${n(large)} events: ${sameRequests && sameCapacity ? 'same' : usageText(b.ops)}`,
-      ratio: a.projector.reads + a.projector.writes > 0 ? `projector: ${usageText(a.projector)}` : 'projector: none',
-      target: target?.text ?? '',
-      result: verdict,
-    });
+    return row(
+      'cost',
+      `${name}${a.appended ? ` (${a.appended} event${a.appended > 1 ? 's' : ''})` : ''}`,
+      `${n(small)} events: ${usageText(a.ops)}`,
+      {
+        comparedWith: `${n(large)} events: ${sameRequests && sameCapacity ? 'same' : usageText(b.ops)}`,
+        ratio: a.projector.reads + a.projector.writes > 0 ? `projector: ${usageText(a.projector)}` : 'projector: none',
+        target: target?.text ?? '',
+        result: verdict,
+      },
+    );
   });
 };
 
@@ -92,11 +99,16 @@ export const billRows = ({ table, drills }: Cost): Row[] => {
   const usd = (r: number, w: number) => (r * ON_DEMAND_USD_PER_MILLION.read + w * ON_DEMAND_USD_PER_MILLION.write) / 1e6;
   const total = usd(readUnits + drill.projector.rcu, drill.ops.wcu + drill.projector.wcu);
   return [
-    row('bill', `1-hour drill, 3 waves, 25 servers, ${POLLS_PER_HOUR} polls (${drill.events} events)`, `operations: ${n(readUnits)} RRU, ${n(drill.ops.wcu)} WRU`, {
-      comparedWith: `projector: ${n(drill.projector.rcu)} RRU, ${n(drill.projector.wcu)} WRU`,
-      ratio: `$${total.toFixed(5)}`,
-      target: `on demand: $${ON_DEMAND_USD_PER_MILLION.read}/M RRU, $${ON_DEMAND_USD_PER_MILLION.write}/M WRU`,
-    }),
+    row(
+      'bill',
+      `1-hour drill, 3 waves, 25 servers, ${POLLS_PER_HOUR} polls (${drill.events} events)`,
+      `operations: ${n(readUnits)} RRU, ${n(drill.ops.wcu)} WRU`,
+      {
+        comparedWith: `projector: ${n(drill.projector.rcu)} RRU, ${n(drill.projector.wcu)} WRU`,
+        ratio: `$${total.toFixed(5)}`,
+        target: `on demand: $${ON_DEMAND_USD_PER_MILLION.read}/M RRU, $${ON_DEMAND_USD_PER_MILLION.write}/M WRU`,
+      },
+    ),
   ];
 };
 
@@ -104,10 +116,19 @@ export const coldStartRows = (cold: ColdStart): Row[] => {
   const [handler, projector, eager] = cold.bundles;
   const forbidden = ['client-drs', 'client-sfn', 'client-lambda', 'client-sns'];
   const loaded = cold.lazyClients.afterDetails;
-  const clean = cold.lazyClients.statusCode === 200 && !loaded.some((name) => forbidden.includes(name)) && cold.lazyClients.afterDrsControl.includes('client-drs');
+  const clean =
+    cold.lazyClients.statusCode === 200 &&
+    !loaded.some((name) => forbidden.includes(name)) &&
+    cold.lazyClients.afterDrsControl.includes('client-drs');
   return [
     ...[handler, projector].flatMap((bundle) =>
-      bundle ? [row('cold start', `bundle: ${bundle.name}`, `${mib(bundle.bytes)} (${mib(bundle.zippedBytes)} zipped)`, { target: 'esbuild as serverless.yml' })] : [],
+      bundle
+        ? [
+            row('cold start', `bundle: ${bundle.name}`, `${mib(bundle.bytes)} (${mib(bundle.zippedBytes)} zipped)`, {
+              target: 'esbuild as serverless.yml',
+            }),
+          ]
+        : [],
     ),
     row('cold start', 'module init: execution-handler', `${ms(cold.initMs.lazy)}`, {
       comparedWith: `${ms(cold.initMs.eager)}: 5 clients at top level (${mib(eager?.bytes ?? 0)})`,
@@ -135,12 +156,13 @@ export const replayRows = (replay: Replay): Row[] => [
 export const scaleRows = (scale: Scale): Row[] => {
   const [before, after] = scale.runs;
   if (!before || !after) return [];
-  const describe = (run: typeof before) =>
-    `find ${ms(run.findMs)}, all polled ${ms(run.allPolledMs)}; ${n(run.describeJobs)} DescribeJobs`;
+  const describe = (run: typeof before) => `find ${ms(run.findMs)}, all polled ${ms(run.allPolledMs)}; ${n(run.describeJobs)} DescribeJobs`;
   const requests = (run: typeof before) =>
     `find: ${Object.entries(run.findRequests)
       .map(([where, count]) => `${n(count)} on ${where}`)
-      .join(' + ')} (${n(run.findRcu, 1)} RCU); polls: ${describeRequests({ requests: run.pollRequests } as Usage)} (${n(run.pollRcu, 1)} RCU); Lambda: ${run.invocations.sync} + ${n(run.invocations.async)} async, ${run.invocations.errors} errors`;
+      .join(
+        ' + ',
+      )} (${n(run.findRcu, 1)} RCU); polls: ${describeRequests({ requests: run.pollRequests } as Usage)} (${n(run.pollRcu, 1)} RCU); Lambda: ${run.invocations.sync} + ${n(run.invocations.async)} async, ${run.invocations.errors} errors`;
   const expected = Math.ceil(scale.executions / 1000);
   return [
     row('scale', `find over ${n(scale.executions)} RUNNING: each poll asks DRS`, describe(before), { comparedWith: requests(before) }),
@@ -148,7 +170,8 @@ export const scaleRows = (scale: Scale): Row[] => {
       comparedWith: requests(after),
       ratio: `DescribeJobs ${n(after.describeJobs / before.describeJobs, 3)}, wall ${n(after.allPolledMs / before.allPolledMs, 2)}`,
       target: `⌈N/1,000⌉ = ${expected} DescribeJobs`,
-      result: after.describeJobs === expected && after.invocations.errors === 0 && after.executionsFound === scale.executions ? 'PASS' : 'FAIL',
+      result:
+        after.describeJobs === expected && after.invocations.errors === 0 && after.executionsFound === scale.executions ? 'PASS' : 'FAIL',
     }),
     row('scale', 'poll payload from find', `${n(after.maxPayloadBytes)} B (1-server waves)`, {
       comparedWith: `${n(scale.payloadBytes200Servers / 1024, 1)} KiB for a 200-server wave`,
@@ -159,17 +182,27 @@ export const scaleRows = (scale: Scale): Row[] => {
 };
 
 export const throughputRows = (throughput: Throughput): Row[] => [
-  row('throughput', `poll end to end vs conditional PutItem, ${throughput.concurrency} at a time`, `${n(throughput.pollsPerSecond)} polls/s`, {
-    comparedWith: `${n(throughput.putsPerSecond)} PutItems/s`,
-    ratio: n(throughput.pollsPerSecond / throughput.putsPerSecond, 2),
-  }),
+  row(
+    'throughput',
+    `poll end to end vs conditional PutItem, ${throughput.concurrency} at a time`,
+    `${n(throughput.pollsPerSecond)} polls/s`,
+    {
+      comparedWith: `${n(throughput.putsPerSecond)} PutItems/s`,
+      ratio: n(throughput.pollsPerSecond / throughput.putsPerSecond, 2),
+    },
+  ),
 ];
 
 export const lagRows = (lag: ProjectionLag): Row[] => [
   row('projection lag', 'append to view updated: immediate local stream', `p50 ${ms(lag.immediate.p50)}, p99 ${ms(lag.immediate.p99)}`, {
     target: `${n(lag.immediate.samples)} events`,
   }),
-  row('projection lag', `append to view updated: batched (every ${lag.batched.flushEveryMs} ms, ≤ ${lag.batched.batchSize})`, `p50 ${ms(lag.batched.p50)}, p99 ${ms(lag.batched.p99)}`, {
-    target: `${n(lag.batched.samples)} events`,
-  }),
+  row(
+    'projection lag',
+    `append to view updated: batched (every ${lag.batched.flushEveryMs} ms, ≤ ${lag.batched.batchSize})`,
+    `p50 ${ms(lag.batched.p50)}, p99 ${ms(lag.batched.p99)}`,
+    {
+      target: `${n(lag.batched.samples)} events`,
+    },
+  ),
 ];

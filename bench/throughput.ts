@@ -65,12 +65,23 @@ export const measureThroughput = async (): Promise<Throughput> => {
       });
     }
     const operations = OPS_PER_ROUND * ROUNDS;
-    return { pollsPerSecond: (operations / pollMs) * 1000, putsPerSecond: (operations / putMs) * 1000, operations, concurrency: CONCURRENCY };
+    return {
+      pollsPerSecond: (operations / pollMs) * 1000,
+      putsPerSecond: (operations / putMs) * 1000,
+      operations,
+      concurrency: CONCURRENCY,
+    };
   } finally {
     await world.close();
   }
 };
 
 if (require.main === module) {
-  measureThroughput().then((result) => console.log(JSON.stringify(result, null, 1)));
+  measureThroughput().then(
+    (result) => console.log(JSON.stringify(result, null, 1)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
 }

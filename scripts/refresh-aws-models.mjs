@@ -33,7 +33,11 @@ for (const [service, folder] of Object.entries(SERVICES)) {
   const bytes = existsSync(gz) ? readFileSync(gz) : gzipSync(readFileSync(plain));
   const file = `${service}-${folder.split('/')[1]}.json.gz`;
   writeFileSync(join(target, file), bytes);
-  source.models[service] = { file, from: `botocore/data/${folder}/service-2.json`, sha256: createHash('sha256').update(bytes).digest('hex') };
+  source.models[service] = {
+    file,
+    from: `botocore/data/${folder}/service-2.json`,
+    sha256: createHash('sha256').update(bytes).digest('hex'),
+  };
   console.log(`${file} <- ${folder}`);
 }
 writeFileSync(join(target, 'SOURCE.json'), `${JSON.stringify(source, null, 2)}\n`);

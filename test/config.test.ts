@@ -1,11 +1,11 @@
 import { configFromEnv } from '../src/config';
 
-describe('configuration of DRS\'s limits', () => {
-  it('defaults to DRS\'s user guide: 100 servers a job, and 10 minutes for servers a COMPLETED job left launching', () => {
+describe("configuration of DRS's limits", () => {
+  it("defaults to DRS's user guide: 100 servers a job, and 10 minutes for servers a COMPLETED job left launching", () => {
     expect(configFromEnv({})).toMatchObject({ serversPerJob: 100, completedJobGraceSeconds: 600 });
   });
 
-  it('takes MAX_SERVERS_PER_JOB from 10 (a 200-server wave within 20 concurrent jobs) to 200 (StartRecovery\'s limit)', () => {
+  it("takes MAX_SERVERS_PER_JOB from 10 (a 200-server wave within 20 concurrent jobs) to 200 (StartRecovery's limit)", () => {
     expect(configFromEnv({ MAX_SERVERS_PER_JOB: '10' }).serversPerJob).toBe(10);
     expect(configFromEnv({ MAX_SERVERS_PER_JOB: '200' }).serversPerJob).toBe(200);
     expect(() => configFromEnv({ MAX_SERVERS_PER_JOB: 'many' })).toThrow(/MAX_SERVERS_PER_JOB must be a positive number/);

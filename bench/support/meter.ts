@@ -28,7 +28,8 @@ interface Capacity {
   TableName?: string;
 }
 
-const entriesOf = (consumed: Capacity | Capacity[] | undefined): Capacity[] => (Array.isArray(consumed) ? consumed : consumed ? [consumed] : []);
+const entriesOf = (consumed: Capacity | Capacity[] | undefined): Capacity[] =>
+  Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
 
 /**
  * Counts a client's requests and asks for ReturnConsumedCapacity TOTAL on every read and write, at the

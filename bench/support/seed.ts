@@ -1,10 +1,18 @@
-import { DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { projectExecutionView } from '../../projections/projectExecutionView';
 import type { ExecutionView } from '../../projections/executionView';
 import { viewItems } from '../../src/adapters/dynamodb/executionViewItem';
-import { decide, ExecutionCommand, ExecutionEvent, ExecutionState, evolve, initialState, waveInFlight } from '../../src/domain/execution';
+import {
+  decide,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  type ExecutionState,
+  evolve,
+  initialState,
+  waveInFlight,
+} from '../../src/domain/execution';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import type { ExecutionEventStore } from '../../src/ports/executionEventStore';
 import { batchWrite, ledgerItems } from '../../test/support/runningExecutions';
@@ -49,7 +57,13 @@ export const paddingEvents = (state: ExecutionState, count: number, at: string):
   if (count % 2 === 1) apply({ type: 'AttachStateMachine', executionArn: `${state.executionArn ?? 'arn:bench'}:padded`, at });
   for (let i = events.length; i < count; i += 1) {
     const recoveryInstanceId = (i - (count % 2)) % 2 === 0 ? other : original;
-    apply({ type: 'ObserveWave', waveNumber: wave.waveNumber, drsJobStatus: wave.drsJobStatus ?? 'PENDING', servers: [{ serverId: server.serverId, launchStatus, recoveryInstanceId }], at });
+    apply({
+      type: 'ObserveWave',
+      waveNumber: wave.waveNumber,
+      drsJobStatus: wave.drsJobStatus ?? 'PENDING',
+      servers: [{ serverId: server.serverId, launchStatus, recoveryInstanceId }],
+      at,
+    });
   }
   return events;
 };
@@ -92,7 +106,13 @@ export const historyInMemory = (executionId: string, total: number): ExecutionEv
   apply({ type: 'StartExecution', executionId, plan, executionType: 'DRILL', initiatedBy: 'bench@example.com', at });
   const servers = (plan.waves[0]?.sourceServerIds ?? []).map((serverId) => ({ serverId, launchStatus: 'PENDING' as const }));
   apply({ type: 'RecordWaveStarted', waveNumber: 1, drsJobId: 'drsjob-0000000000000bench', servers, at });
-  apply({ type: 'ObserveWave', waveNumber: 1, drsJobStatus: 'STARTED', servers: servers.map((s) => ({ ...s, launchStatus: 'IN_PROGRESS' as const })), at });
+  apply({
+    type: 'ObserveWave',
+    waveNumber: 1,
+    drsJobStatus: 'STARTED',
+    servers: servers.map((s) => ({ ...s, launchStatus: 'IN_PROGRESS' as const })),
+    at,
+  });
   events.push(...paddingEvents(state, total - events.length, at));
   return events;
 };

@@ -8,7 +8,10 @@ export const percentile = (samples: readonly number[], p: number): number => {
 export const median = (samples: readonly number[]): number => percentile(samples, 0.5);
 
 /** Runs `task` until it has run `minRuns` times and for at least `minMs`, at most `maxRuns` times; ms per run. */
-export const timeRuns = async (task: () => unknown, options: { minRuns?: number; minMs?: number; maxRuns?: number } = {}): Promise<number[]> => {
+export const timeRuns = async (
+  task: () => unknown,
+  options: { minRuns?: number; minMs?: number; maxRuns?: number } = {},
+): Promise<number[]> => {
   const { minRuns = 3, minMs = 500, maxRuns = 50 } = options;
   const times: number[] = [];
   const started = performance.now();

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { PlanIssue, RecoveryPlan, validatePlan } from '../domain/plan';
+import { type PlanIssue, type RecoveryPlan, validatePlan } from '../domain/plan';
 
 export type PlanFileResult = { ok: true; plans: RecoveryPlan[] } | { ok: false; issues: PlanIssue[] };
 

@@ -6,10 +6,7 @@ export interface PlanClaim {
   claimedAt: string;
 }
 
-export type ClaimResult =
-  | { ok: true }
-  | { ok: false; reason: 'PlanNotFound' }
-  | { ok: false; reason: 'PlanBusy'; holder: PlanClaim };
+export type ClaimResult = { ok: true } | { ok: false; reason: 'PlanNotFound' } | { ok: false; reason: 'PlanBusy'; holder: PlanClaim };
 
 export interface StoredPlan {
   plan: RecoveryPlan;

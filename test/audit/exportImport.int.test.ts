@@ -3,12 +3,14 @@ import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStor
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
 import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { exportLedger } from '../../src/audit/exportLedger';
+import type { ExportHeader } from '../../src/audit/ledgerExportFormat';
 import { importLedger } from '../../src/audit/importLedger';
 import { replayAt } from '../../src/audit/replayAt';
 import { verifyChain } from '../../src/audit/verifyChain';
 import { canonicalJson, chainHash } from '../../src/domain/ledger';
-import { DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import type { StoredEvent } from '../../src/ports/executionEventStore';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { pausedDrill } from './support/drills';
 import { RawLedger } from './support/rawLedger';
 
@@ -23,9 +25,10 @@ describe('exporting a drill ledger and importing it into an empty store', () => 
   const targetReader = () => new DynamoLedgerRecordReader(target.client, target.config.tables.events);
   const targetItems = () => new RawLedger(target.client, target.config.tables.events, executionId).items();
   const lines = () => jsonl.trimEnd().split('\n');
-  const withLine = (index: number, change: (value: Record<string, any>) => Record<string, any>) =>
+  /** Rewrites line `index` (0 is the header, k is the event at seq k) through `change`, as canonical JSON. */
+  const withLine = <Line extends ExportHeader | StoredEvent>(index: number, change: (value: Line) => object) =>
     lines()
-      .map((line, at) => (at === index ? canonicalJson(change(JSON.parse(line) as Record<string, any>)) : line))
+      .map((line, at) => (at === index ? canonicalJson(change(JSON.parse(line) as Line)) : line))
       .join('\n');
 
   beforeAll(async () => {
@@ -43,7 +46,7 @@ describe('exporting a drill ledger and importing it into an empty store', () => 
 
   it('writes a header and one canonical line per event, in seq order', async () => {
     const head = await world.harness.deps.store.head(executionId);
-    const [header, ...events] = lines().map((line) => JSON.parse(line) as Record<string, any>);
+    const [header, ...events] = lines().map((line) => JSON.parse(line) as unknown) as [ExportHeader, ...StoredEvent[]];
     expect(header).toEqual({
       format: 'drs-ledger/execution-events',
       formatVersion: 1,
@@ -63,11 +66,17 @@ describe('exporting a drill ledger and importing it into an empty store', () => 
     const imported = await importLedger(targetStore(), jsonl);
     const head = await world.harness.deps.store.head(executionId);
     expect(imported).toEqual({ ok: true, executionId, eventCount: head?.seq, headHash: head?.hash });
-    expect(await verifyChain(targetReader(), executionId, { expectedHead: head as { seq: number; hash: string } })).toMatchObject({ ok: true, headHash: head?.hash });
+    expect(await verifyChain(targetReader(), executionId, { expectedHead: head as { seq: number; hash: string } })).toMatchObject({
+      ok: true,
+      headHash: head?.hash,
+    });
 
     // `writer` is the nonce of the append that wrote an item (not evidence, not hashed): the import's own.
     const comparable = (items: Item[]) =>
-      items.map(({ state, writer: _writer, ...rest }) => ({ ...rest, state: canonicalJson(JSON.parse(gunzipSync(Buffer.from(state?.B as Uint8Array)).toString('utf8'))) }));
+      items.map(({ state, writer: _writer, ...rest }) => ({
+        ...rest,
+        state: canonicalJson(JSON.parse(gunzipSync(Buffer.from(state?.B as Uint8Array)).toString('utf8'))),
+      }));
     const sourceItems = await new RawLedger(world.harness.dynamo.client, world.harness.dynamo.config.tables.events, executionId).items();
     expect(comparable(await targetItems())).toEqual(comparable(sourceItems));
 
@@ -77,19 +86,31 @@ describe('exporting a drill ledger and importing it into an empty store', () => 
   });
 
   it('refuses a tampered line, naming it, and writes nothing', async () => {
-    const tampered = withLine(8, (line) => ({ ...line, event: { ...line.event, actor: 'mallory@example.com' } }));
-    expect(await importLedger(targetStore(), tampered)).toMatchObject({ ok: false, error: { kind: 'Tampered', line: 9, seq: 8, problem: 'modified' } });
+    const tampered = withLine<StoredEvent>(8, (line) => ({ ...line, event: { ...line.event, actor: 'mallory@example.com' } }));
+    expect(await importLedger(targetStore(), tampered)).toMatchObject({
+      ok: false,
+      error: { kind: 'Tampered', line: 9, seq: 8, problem: 'modified' },
+    });
     expect(await targetItems()).toEqual([]);
   });
 
   it('refuses swapped, dropped and duplicated lines at the first bad line', async () => {
     const all = lines();
     const swapped = [...all.slice(0, 11), all[12], all[11], ...all.slice(13)].join('\n');
-    expect(await importLedger(targetStore(), swapped)).toMatchObject({ ok: false, error: { kind: 'Tampered', line: 12, problem: 'reordered' } });
+    expect(await importLedger(targetStore(), swapped)).toMatchObject({
+      ok: false,
+      error: { kind: 'Tampered', line: 12, problem: 'reordered' },
+    });
     const dropped = [...all.slice(0, 5), ...all.slice(6)].join('\n');
-    expect(await importLedger(targetStore(), dropped)).toMatchObject({ ok: false, error: { kind: 'Tampered', line: 6, problem: 'missing' } });
+    expect(await importLedger(targetStore(), dropped)).toMatchObject({
+      ok: false,
+      error: { kind: 'Tampered', line: 6, problem: 'missing' },
+    });
     const truncated = all.slice(0, -1).join('\n');
-    expect(await importLedger(targetStore(), truncated)).toMatchObject({ ok: false, error: { kind: 'Tampered', line: all.length, problem: 'missing' } });
+    expect(await importLedger(targetStore(), truncated)).toMatchObject({
+      ok: false,
+      error: { kind: 'Tampered', line: all.length, problem: 'missing' },
+    });
     const duplicated = [...all, all[all.length - 1]].join('\n');
     expect(await importLedger(targetStore(), duplicated)).toMatchObject({ ok: false, error: { kind: 'Tampered' } });
     expect(await targetItems()).toEqual([]);
@@ -97,8 +118,8 @@ describe('exporting a drill ledger and importing it into an empty store', () => 
 
   it('refuses a file rehashed end to end, against a head hash known from elsewhere', async () => {
     // A forger who edits line 9 and recomputes every hash after it, header included.
-    const parsed = lines().map((line) => JSON.parse(line) as Record<string, any>);
-    const [header, ...events] = parsed as [Record<string, any>, ...Array<Record<string, any>>];
+    const parsed = lines().map((line) => JSON.parse(line) as unknown);
+    const [header, ...events] = parsed as [ExportHeader, ...StoredEvent[]];
     let prevHash = events[0]?.prevHash as string;
     const forged = events.map((line, index) => {
       const event = index === 7 ? { ...line.event, actor: 'mallory@example.com' } : line.event;
@@ -117,12 +138,15 @@ describe('exporting a drill ledger and importing it into an empty store', () => 
   });
 
   it('refuses files that are not exports, and an execution the store already holds', async () => {
-    expect(await importLedger(targetStore(), 'hello\n')).toEqual({ ok: false, error: { kind: 'InvalidFile', line: 1, detail: 'not JSON' } });
-    const wrongHeader = withLine(0, (line) => ({ ...line, formatVersion: 2 }));
+    expect(await importLedger(targetStore(), 'hello\n')).toEqual({
+      ok: false,
+      error: { kind: 'InvalidFile', line: 1, detail: 'not JSON' },
+    });
+    const wrongHeader = withLine<ExportHeader>(0, (line) => ({ ...line, formatVersion: 2 }));
     expect(await importLedger(targetStore(), wrongHeader)).toMatchObject({ ok: false, error: { kind: 'InvalidFile', line: 1 } });
-    const foreign = withLine(3, (line) => ({ ...line, event: { ...line.event, executionId: 'exec-other' } }));
+    const foreign = withLine<StoredEvent>(3, (line) => ({ ...line, event: { ...line.event, executionId: 'exec-other' } }));
     expect(await importLedger(targetStore(), foreign)).toMatchObject({ ok: false, error: { kind: 'InvalidFile', line: 4 } });
-    const extraField = withLine(5, (line) => ({ ...line, note: 'approved' }));
+    const extraField = withLine<StoredEvent>(5, (line) => ({ ...line, note: 'approved' }));
     expect(await importLedger(targetStore(), extraField)).toMatchObject({ ok: false, error: { kind: 'InvalidFile', line: 6 } });
     expect(await targetItems()).toEqual([]);
 
@@ -131,12 +155,18 @@ describe('exporting a drill ledger and importing it into an empty store', () => 
   });
 
   it('exports nothing for an unknown execution or a broken chain', async () => {
-    expect(await exportLedger(sourceReader(), 'exec-unknown')).toEqual({ ok: false, error: { kind: 'UnknownExecution', executionId: 'exec-unknown' } });
+    expect(await exportLedger(sourceReader(), 'exec-unknown')).toEqual({
+      ok: false,
+      error: { kind: 'UnknownExecution', executionId: 'exec-unknown' },
+    });
     const raw = new RawLedger(world.harness.dynamo.client, world.harness.dynamo.config.tables.events, executionId);
     const items = await raw.items();
     await raw.delete(7);
     try {
-      expect(await exportLedger(sourceReader(), executionId)).toMatchObject({ ok: false, error: { kind: 'ChainBroken', problem: 'missing', firstBadSeq: 7 } });
+      expect(await exportLedger(sourceReader(), executionId)).toMatchObject({
+        ok: false,
+        error: { kind: 'ChainBroken', problem: 'missing', firstBadSeq: 7 },
+      });
     } finally {
       await raw.restore(items);
     }

@@ -27,13 +27,24 @@ describe('reading an events-table item for an audit', () => {
     ['a hash that is not a digest', { ...requestItem, hash: { S: 'abc' } }, '"hash" is not a SHA-256 hex digest'],
     ['a missing field', (({ actor: _gone, ...rest }) => rest)(requestItem), 'Event item field "actor" is missing or malformed'],
     ['no snapshot', (({ state: _gone, ...rest }) => rest)(requestItem), 'no state snapshot'],
-    ['the start without its index marker', (({ executionStart: _gone, ...rest }) => rest)(startItem), 'ExecutionStarted without its execution-starts index marker'],
-    ['an index marker on another event', { ...requestItem, executionStart: { S: 'EXECUTION' } }, 'execution-starts index marker on an event other than ExecutionStarted'],
+    [
+      'the start without its index marker',
+      (({ executionStart: _gone, ...rest }) => rest)(startItem),
+      'ExecutionStarted without its execution-starts index marker',
+    ],
+    [
+      'an index marker on another event',
+      { ...requestItem, executionStart: { S: 'EXECUTION' } },
+      'execution-starts index marker on an event other than ExecutionStarted',
+    ],
   ])('says why it cannot be read: %s', (_case, item, problem) => {
     expect(ledgerRecordFromItem(item)).toEqual({ seq: Number(item.seq?.N), readable: false, problem });
   });
 
   it('reports an unreadable snapshot instead of throwing', () => {
-    expect(ledgerRecordFromItem({ ...requestItem, state: { B: Buffer.from('not gzip') } })).toMatchObject({ readable: false, problem: expect.stringContaining('not gzipped JSON') });
+    expect(ledgerRecordFromItem({ ...requestItem, state: { B: Buffer.from('not gzip') } })).toMatchObject({
+      readable: false,
+      problem: expect.stringContaining('not gzipped JSON'),
+    });
   });
 });

@@ -1,15 +1,17 @@
 /** legacySnapshotOf: the shape snapshots had before waves took several jobs, and only for folds that code could make. */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fromEventItem, Item } from '../../src/adapters/dynamodb/marshalEvent';
+import { fromEventItem, type Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { legacySnapshotOf } from '../../src/audit/legacySnapshot';
-import { evolve, ExecutionState, initialState, Running, WaveState } from '../../src/domain/execution';
+import { evolve, type ExecutionState, initialState, type Running, type WaveState } from '../../src/domain/execution';
 
 const fixture = JSON.parse(readFileSync(join(__dirname, '../fixtures/legacy/ledgers.json'), 'utf8')) as {
   executions: Array<{ name: string; items: unknown[] }>;
 };
 const toItem = (value: unknown): Item =>
-  JSON.parse(JSON.stringify(value), (key, child: unknown) => (key === 'B' && typeof child === 'string' ? Buffer.from(child, 'base64') : child)) as Item;
+  JSON.parse(JSON.stringify(value), (key, child: unknown) =>
+    key === 'B' && typeof child === 'string' ? Buffer.from(child, 'base64') : child,
+  ) as Item;
 
 /** Today's fold of the legacy completed drill: two waves, each with its one job on record. */
 const fold = (): Running => {
@@ -23,7 +25,7 @@ const withWave = (state: Running, index: number, change: (wave: WaveState) => Wa
 });
 
 describe('legacySnapshotOf', () => {
-  it('drops every wave\'s jobs, and nothing else', () => {
+  it("drops every wave's jobs, and nothing else", () => {
     const state = fold();
     expect(state.status).toBe('RUNNING');
     expect(state.waves.map((wave) => wave.jobs?.length)).toEqual([1, 1]);
@@ -39,12 +41,27 @@ describe('legacySnapshotOf', () => {
   it.each([
     ['a state machine that continued as new', (state: Running): Running => ({ ...state, stateMachineGeneration: 1 })],
     ['servers per job, from a start written today', (state: Running): Running => ({ ...state, serversPerJob: 100 })],
-    ['a wave of two jobs', (state: Running) =>
-      withWave(state, 0, (wave) => ({ ...wave, jobs: [...(wave.jobs ?? []), { part: 2, drsJobId: 'drsjob-00000000000000002', drsJobStatus: 'COMPLETED' }] }))],
-    ['a job that is not the wave\'s drsJobId', (state: Running) =>
-      withWave(state, 0, (wave) => ({ ...wave, jobs: wave.jobs?.map((job) => ({ ...job, drsJobId: 'drsjob-00000000000000009' })) }))],
-    ['a job in another status than the wave\'s', (state: Running) =>
-      withWave(state, 1, (wave) => ({ ...wave, jobs: wave.jobs?.map((job) => ({ ...job, drsJobStatus: 'STARTED' as const })) }))],
+    [
+      'a wave of two jobs',
+      (state: Running) =>
+        withWave(state, 0, (wave) => ({
+          ...wave,
+          jobs: [...(wave.jobs ?? []), { part: 2, drsJobId: 'drsjob-00000000000000002', drsJobStatus: 'COMPLETED' }],
+        })),
+    ],
+    [
+      "a job that is not the wave's drsJobId",
+      (state: Running) =>
+        withWave(state, 0, (wave) => ({
+          ...wave,
+          jobs: (wave.jobs ?? []).map((job) => ({ ...job, drsJobId: 'drsjob-00000000000000009' })),
+        })),
+    ],
+    [
+      "a job in another status than the wave's",
+      (state: Running) =>
+        withWave(state, 1, (wave) => ({ ...wave, jobs: (wave.jobs ?? []).map((job) => ({ ...job, drsJobStatus: 'STARTED' as const })) })),
+    ],
   ])('has no legacy shape for a fold with %s: that code never snapshotted one', (_what, change) => {
     expect(legacySnapshotOf(change(fold()))).toBeUndefined();
   });

@@ -1,12 +1,12 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { DeleteItemCommand, GetItemCommand, PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, type PutItemCommand, QueryCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
-import { RebuildProgress, rebuildViews } from '../../projections/rebuild';
+import { type RebuildProgress, rebuildViews } from '../../src/audit/rebuild';
 import { checkDrift } from '../../src/audit/checkDrift';
 import type { ListingCheckpoint } from '../../src/audit/executionListing';
 import type { ExecutionViewStore } from '../../src/ports/executionViewStore';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { countRequests } from '../support/requestCounter';
 import { cancelledDrill, completedDrill, failedServerDrill, pausedDrill, planCopy } from './support/drills';
 
@@ -30,12 +30,34 @@ describe('rebuilding and checking views against the ledger', () => {
   const send = (command: UpdateItemCommand | DeleteItemCommand | PutItemCommand) => world.harness.dynamo.client.send(command as never);
   /** A view's items: its header (where the view's own fields are) or one of its waves (where its servers are). */
   const key = (executionId: string, item = 'HEADER') => ({ executionId: { S: executionId }, item: { S: item } });
-  const setField = (executionId: string, expression: string, names: Record<string, string>, values: Record<string, unknown>, item?: string) =>
-    send(new UpdateItemCommand({ TableName: table(), Key: key(executionId, item), UpdateExpression: expression, ExpressionAttributeNames: names, ExpressionAttributeValues: marshall(values) }));
-  const itemKeys = async (executionId: string) =>
-    ((await world.harness.dynamo.client.send(new QueryCommand({ TableName: table(), KeyConditionExpression: 'executionId = :id', ExpressionAttributeValues: { ':id': { S: executionId } } }))).Items ?? []).map(
-      (item) => item.item?.S as string,
+  const setField = (
+    executionId: string,
+    expression: string,
+    names: Record<string, string>,
+    values: Record<string, unknown>,
+    item?: string,
+  ) =>
+    send(
+      new UpdateItemCommand({
+        TableName: table(),
+        Key: key(executionId, item),
+        UpdateExpression: expression,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: marshall(values),
+      }),
     );
+  const itemKeys = async (executionId: string) =>
+    (
+      (
+        await world.harness.dynamo.client.send(
+          new QueryCommand({
+            TableName: table(),
+            KeyConditionExpression: 'executionId = :id',
+            ExpressionAttributeValues: { ':id': { S: executionId } },
+          }),
+        )
+      ).Items ?? []
+    ).map((item) => item.item?.S as string);
   const deleteView = async (executionId: string) => {
     for (const item of await itemKeys(executionId)) await send(new DeleteItemCommand({ TableName: table(), Key: key(executionId, item) }));
   };
@@ -54,7 +76,12 @@ describe('rebuilding and checking views against the ledger', () => {
     const [paused, failed, cancelled, completed] = ids as [string, string, string, string];
     const stale = (await world.harness.deps.views.get(completed))?.seq as number;
     await setField(paused, 'SET #status = :status', { '#status': 'status' }, { ':status': 'FAILED' });
-    await setField(failed, 'SET #waves[1].#end = :end', { '#waves': 'waveStatuses', '#end': 'endTime' }, { ':end': '2026-01-01T10:00:00.000Z' });
+    await setField(
+      failed,
+      'SET #waves[1].#end = :end',
+      { '#waves': 'waveStatuses', '#end': 'endTime' },
+      { ':end': '2026-01-01T10:00:00.000Z' },
+    );
     await deleteView(cancelled);
     await setField(completed, 'SET #seq = :seq', { '#seq': 'seq' }, { ':seq': stale - 3 });
 
@@ -63,7 +90,13 @@ describe('rebuilding and checking views against the ledger', () => {
     expect(drift.drifted).toEqual(
       expect.arrayContaining([
         { executionId: paused, kind: 'different', storedSeq: expect.any(Number), ledgerSeq: expect.any(Number), fields: ['status'] },
-        { executionId: failed, kind: 'different', storedSeq: expect.any(Number), ledgerSeq: expect.any(Number), fields: ['waveStatuses[1].endTime'] },
+        {
+          executionId: failed,
+          kind: 'different',
+          storedSeq: expect.any(Number),
+          ledgerSeq: expect.any(Number),
+          fields: ['waveStatuses[1].endTime'],
+        },
         { executionId: cancelled, kind: 'missing', ledgerSeq: expect.any(Number), fields: [] },
         { executionId: completed, kind: 'behind', storedSeq: stale - 3, ledgerSeq: stale, fields: ['seq'] },
       ]),
@@ -71,7 +104,11 @@ describe('rebuilding and checking views against the ledger', () => {
     expect(drift.drifted).toHaveLength(4);
 
     const rebuilt = await rebuildViews(deps(), { pageSize: 3 });
-    expect(rebuilt).toMatchObject({ completed: true, counts: { created: 1, replaced: 3, unchanged: ids.length - 4, conflict: 0 }, problems: [] });
+    expect(rebuilt).toMatchObject({
+      completed: true,
+      counts: { created: 1, replaced: 3, unchanged: ids.length - 4, conflict: 0 },
+      problems: [],
+    });
     expect(await checkDrift(deps())).toEqual({ checked: ids.length, drifted: [] });
     await expectAllViewsReplayed();
   });
@@ -82,10 +119,22 @@ describe('rebuilding and checking views against the ledger', () => {
     const stored = await world.harness.dynamo.client.send(new GetItemCommand({ TableName: table(), Key: key(target, 'WAVE#0002') }));
     const servers = JSON.parse(gunzipSync(stored.Item?.servers?.B as Uint8Array).toString('utf8')) as Array<{ status: string }>;
     (servers[0] as { status: string }).status = 'TERMINATED';
-    await setField(target, 'SET #servers = :servers', { '#servers': 'servers' }, { ':servers': gzipSync(Buffer.from(JSON.stringify(servers))) }, 'WAVE#0002');
+    await setField(
+      target,
+      'SET #servers = :servers',
+      { '#servers': 'servers' },
+      { ':servers': gzipSync(Buffer.from(JSON.stringify(servers))) },
+      'WAVE#0002',
+    );
     const firstOfWave2 = (await world.harness.deps.views.get(target))?.serverExecutions.findIndex((server) => server.waveNumber === 2);
     expect((await checkDrift(deps(), { executionId: target })).drifted).toEqual([
-      { executionId: target, kind: 'different', storedSeq: expect.any(Number), ledgerSeq: expect.any(Number), fields: [`serverExecutions[${firstOfWave2}].status`] },
+      {
+        executionId: target,
+        kind: 'different',
+        storedSeq: expect.any(Number),
+        ledgerSeq: expect.any(Number),
+        fields: [`serverExecutions[${firstOfWave2}].status`],
+      },
     ]);
     const requests = countRequests(world.harness.dynamo.client);
     expect(await rebuildViews(deps(), { executionId: target })).toMatchObject({ counts: { replaced: 1 } });
@@ -134,7 +183,11 @@ describe('rebuilding and checking views against the ledger', () => {
     expect(processed).toHaveLength(3);
     // The checkpoint is plain data: saved and read back, as a CLI would.
     const saved = JSON.parse(JSON.stringify(first.checkpoint)) as ListingCheckpoint;
-    const second = await rebuildViews(deps(), { pageSize: 2, checkpoint: saved, onProgress: ({ executionId }) => void processed.push(executionId) });
+    const second = await rebuildViews(deps(), {
+      pageSize: 2,
+      checkpoint: saved,
+      onProgress: ({ executionId }) => void processed.push(executionId),
+    });
     expect(second).toMatchObject({ completed: true, counts: { created: ids.length - 3, replaced: 0, unchanged: 0 } });
     expect(processed).toEqual(ids);
     await expectAllViewsReplayed();
@@ -155,7 +208,11 @@ describe('rebuilding and checking views against the ledger', () => {
         },
       }),
     ).rejects.toThrow('killed');
-    const resumed = await rebuildViews(deps(), { pageSize: 3, ...(saved ? { checkpoint: saved } : {}), onProgress: ({ executionId }) => void processed.push(executionId) });
+    const resumed = await rebuildViews(deps(), {
+      pageSize: 3,
+      ...(saved ? { checkpoint: saved } : {}),
+      onProgress: ({ executionId }) => void processed.push(executionId),
+    });
     expect(resumed.counts.created).toBe(ids.length - crashAfter);
     expect(processed).toEqual(ids);
     expect(await checkDrift(deps())).toEqual({ checked: ids.length, drifted: [] });
@@ -164,10 +221,15 @@ describe('rebuilding and checking views against the ledger', () => {
   it('rebuilds one execution, and says when the ledger has none', async () => {
     const target = ids[1] as string;
     await setField(target, 'SET #status = :status', { '#status': 'status' }, { ':status': 'COMPLETED' });
-    expect((await checkDrift(deps(), { executionId: target })).drifted).toMatchObject([{ executionId: target, kind: 'different', fields: ['status'] }]);
+    expect((await checkDrift(deps(), { executionId: target })).drifted).toMatchObject([
+      { executionId: target, kind: 'different', fields: ['status'] },
+    ]);
     expect(await rebuildViews(deps(), { executionId: target })).toMatchObject({ completed: true, counts: { replaced: 1 } });
     expect(await checkDrift(deps(), { executionId: target })).toEqual({ checked: 1, drifted: [] });
-    expect(await rebuildViews(deps(), { executionId: 'exec-unknown' })).toMatchObject({ counts: { 'not-found': 1 }, problems: [{ executionId: 'exec-unknown', outcome: 'not-found' }] });
+    expect(await rebuildViews(deps(), { executionId: 'exec-unknown' })).toMatchObject({
+      counts: { 'not-found': 1 },
+      problems: [{ executionId: 'exec-unknown', outcome: 'not-found' }],
+    });
   });
 
   it('folds again from the ledger when another writer moves the view first, and gives up after the attempts', async () => {
@@ -179,12 +241,16 @@ describe('rebuilding and checking views against the ledger', () => {
       read: (executionId) => real.read(executionId),
       put: async (view, over) => (lost++ === 0 ? false : real.put(view, over)),
     };
-    expect(await rebuildViews({ ledger: world.harness.deps.store, views: losingOnce }, { executionId: target })).toMatchObject({ counts: { replaced: 1 } });
+    expect(await rebuildViews({ ledger: world.harness.deps.store, views: losingOnce }, { executionId: target })).toMatchObject({
+      counts: { replaced: 1 },
+    });
     expect(lost).toBe(2);
 
     await setField(target, 'SET #status = :status', { '#status': 'status' }, { ':status': 'RUNNING' });
     const alwaysLosing = { read: losingOnce.read, put: async () => false };
-    expect(await rebuildViews({ ledger: world.harness.deps.store, views: alwaysLosing }, { executionId: target, maxWriteAttempts: 3 })).toMatchObject({
+    expect(
+      await rebuildViews({ ledger: world.harness.deps.store, views: alwaysLosing }, { executionId: target, maxWriteAttempts: 3 }),
+    ).toMatchObject({
       counts: { conflict: 1 },
       problems: [{ executionId: target, outcome: 'conflict' }],
     });

@@ -2,7 +2,7 @@ import { projectExecutionView } from '../../projections/projectExecutionView';
 import type { ExecutionView } from '../../projections/executionView';
 import { replayAt } from '../../src/audit/replayAt';
 import type { StoredEvent } from '../../src/ports/executionEventStore';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { pausedDrill } from './support/drills';
 
 describe('replayAt on a real drill', () => {
@@ -25,7 +25,11 @@ describe('replayAt on a real drill', () => {
     for (const stored of events) {
       folded = projectExecutionView(folded, stored.event);
       const replayed = await replayAt(ledger(), executionId, { seq: stored.event.seq });
-      expect(replayed).toEqual({ ok: true, view: folded, asOf: { seq: stored.event.seq, occurredAt: stored.event.occurredAt, hash: stored.hash } });
+      expect(replayed).toEqual({
+        ok: true,
+        view: folded,
+        asOf: { seq: stored.event.seq, occurredAt: stored.event.occurredAt, hash: stored.hash },
+      });
     }
   });
 
@@ -35,7 +39,7 @@ describe('replayAt on a real drill', () => {
     expect(replayed.ok && replayed.view.status).toBe('COMPLETED');
   });
 
-  it('at an instant between two events, gives the earlier one\'s view', async () => {
+  it("at an instant between two events, gives the earlier one's view", async () => {
     const gaps = events.flatMap((stored, index) => {
       const next = events[index + 1];
       return next && ms(next) > ms(stored) ? [{ before: stored, after: next }] : [];
@@ -48,7 +52,7 @@ describe('replayAt on a real drill', () => {
     }
   });
 
-  it('at an event\'s instant, counts every event of that instant', async () => {
+  it("at an event's instant, counts every event of that instant", async () => {
     const paused = events.find((stored) => stored.event.type === 'ExecutionPaused') as StoredEvent;
     const lastAtThatInstant = events.filter((stored) => stored.event.occurredAt === paused.event.occurredAt).at(-1) as StoredEvent;
     const replayed = await replayAt(ledger(), executionId, { at: paused.event.occurredAt });
@@ -77,7 +81,10 @@ describe('replayAt on a real drill', () => {
 
   it('refuses an unknown execution, by seq and by instant', async () => {
     for (const point of [{ seq: 1 }, { at: '2026-01-01T09:00:00Z' }]) {
-      expect(await replayAt(ledger(), 'exec-unknown', point)).toEqual({ ok: false, error: { kind: 'UnknownExecution', executionId: 'exec-unknown' } });
+      expect(await replayAt(ledger(), 'exec-unknown', point)).toEqual({
+        ok: false,
+        error: { kind: 'UnknownExecution', executionId: 'exec-unknown' },
+      });
     }
   });
 

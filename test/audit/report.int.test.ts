@@ -1,10 +1,20 @@
 /** Evidence reports built from real drills' ledgers: the facts are right, and every renderer states them. */
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
-import { buildEvidence, Evidence, renderHtml, renderJson, renderMarkdown } from '../../src/audit/report';
-import { secondsBetween, ExecutionEvent } from '../../src/domain/execution';
+import { buildEvidence, type Evidence, renderHtml, renderJson, renderMarkdown } from '../../src/audit/report';
+import { secondsBetween, type ExecutionEvent } from '../../src/domain/execution';
 import { samplePlan } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
-import { AUDITOR, cancelledDrill, completedDrill, DR_LEAD, failedServerDrill, FAILURE_REASON, OPS_MANAGER, pausedDrill, planCopy } from './support/drills';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
+import {
+  AUDITOR,
+  cancelledDrill,
+  completedDrill,
+  DR_LEAD,
+  failedServerDrill,
+  FAILURE_REASON,
+  OPS_MANAGER,
+  pausedDrill,
+  planCopy,
+} from './support/drills';
 import { RawLedger } from './support/rawLedger';
 
 describe('evidence reports from drill ledgers', () => {
@@ -22,10 +32,18 @@ describe('evidence reports from drill ledgers', () => {
     if (!result.ok) throw new Error(JSON.stringify(result.error));
     return result.evidence;
   };
-  const eventsOf = async (executionId: string): Promise<ExecutionEvent[]> => (await world.harness.deps.store.read(executionId)).map((stored) => stored.event);
+  const eventsOf = async (executionId: string): Promise<ExecutionEvent[]> =>
+    (await world.harness.deps.store.read(executionId)).map((stored) => stored.event);
   const find = <T extends ExecutionEvent['type']>(events: ExecutionEvent[], type: T, nth = 0) =>
-    events.filter((event): event is Extract<ExecutionEvent, { type: T }> => event.type === type)[nth] as Extract<ExecutionEvent, { type: T }>;
-  const everyRenderer = (evidence: Evidence) => ({ markdown: renderMarkdown(evidence), html: renderHtml(evidence), json: renderJson(evidence) });
+    events.filter((event): event is Extract<ExecutionEvent, { type: T }> => event.type === type)[nth] as Extract<
+      ExecutionEvent,
+      { type: T }
+    >;
+  const everyRenderer = (evidence: Evidence) => ({
+    markdown: renderMarkdown(evidence),
+    html: renderHtml(evidence),
+    json: renderJson(evidence),
+  });
 
   describe('a drill paused by an auditor, paused again by the plan, resumed twice, completed', () => {
     let executionId: string;
@@ -62,7 +80,11 @@ describe('evidence reports from drill ledgers', () => {
         const completed = events.find((event) => event.type === 'WaveCompleted' && event.data.waveNumber === wave.waveNumber);
         expect(wave).toMatchObject({ status: 'COMPLETED', startTime: started?.occurredAt, endTime: completed?.occurredAt });
         expect(wave.durationSeconds).toBe(secondsBetween(started?.occurredAt ?? '', completed?.occurredAt ?? ''));
-        expect(wave.rto).toMatchObject({ measuredSeconds: secondsBetween(evidence.execution.startTime, completed?.occurredAt ?? ''), verdict: 'met', targetMinutes: 240 });
+        expect(wave.rto).toMatchObject({
+          measuredSeconds: secondsBetween(evidence.execution.startTime, completed?.occurredAt ?? ''),
+          verdict: 'met',
+          targetMinutes: 240,
+        });
       }
       for (const server of evidence.servers) {
         expect(server.status).toBe('LAUNCHED');
@@ -80,7 +102,7 @@ describe('evidence reports from drill ledgers', () => {
       expect(evidence.rto.definition).toContain('last WaveCompleted');
     });
 
-    it('carries the ledger\'s head, its size, the verification and the notification', async () => {
+    it("carries the ledger's head, its size, the verification and the notification", async () => {
       const head = await world.harness.deps.store.head(executionId);
       expect(evidence.ledger).toEqual({ eventCount: events.length, headSeq: head?.seq, headHash: head?.hash, verification: { ok: true } });
       expect(evidence.notifications).toEqual([expect.objectContaining({ outcome: 'sent', forType: 'Finalized' })]);
@@ -126,7 +148,7 @@ describe('evidence reports from drill ledgers', () => {
       evidence = await evidenceOf(run.executionId);
     });
 
-    it('lists the failures in DRS\'s words and misses the RTO', () => {
+    it("lists the failures in DRS's words and misses the RTO", () => {
       expect(evidence.execution.status).toBe('FAILED');
       expect(evidence.failures.map(({ scope, serverId, waveNumber }) => ({ scope, serverId, waveNumber }))).toEqual([
         { scope: 'server', serverId: failedServer, waveNumber: 2 },
@@ -134,7 +156,11 @@ describe('evidence reports from drill ledgers', () => {
         { scope: 'execution', serverId: undefined, waveNumber: 2 },
       ]);
       expect(evidence.failures[0]?.reason).toBe(FAILURE_REASON);
-      expect(evidence.servers.find((server) => server.serverId === failedServer)).toMatchObject({ status: 'FAILED', failureReason: FAILURE_REASON, failedAt: expect.any(String) });
+      expect(evidence.servers.find((server) => server.serverId === failedServer)).toMatchObject({
+        status: 'FAILED',
+        failureReason: FAILURE_REASON,
+        failedAt: expect.any(String),
+      });
       expect(evidence.rto.overall).toEqual({ targetMinutes: 240, verdict: 'missed', note: 'not recovered: wave 2 failed' });
       expect(evidence.waves.map((wave) => wave.rto.verdict)).toEqual(['met', 'missed', 'missed']);
       expect(evidence.waves[2]?.rto.note).toBe('not run');
@@ -179,13 +205,20 @@ describe('evidence reports from drill ledgers', () => {
     const items = await raw.items();
     await raw.delete(6);
     const evidence = await evidenceOf(executionId);
-    expect(evidence.ledger).toMatchObject({ eventCount: items.length - 1, headSeq: 5, verification: { ok: false, problem: 'missing', firstBadSeq: 6 } });
+    expect(evidence.ledger).toMatchObject({
+      eventCount: items.length - 1,
+      headSeq: 5,
+      verification: { ok: false, problem: 'missing', firstBadSeq: 6 },
+    });
     expect(renderMarkdown(evidence)).toContain('FAILED');
     expect(renderHtml(evidence)).toContain('TAMPERED');
     expect(renderHtml(evidence)).toContain('covers seqs 1..5 only');
   });
 
   it('refuses an execution the ledger does not have', async () => {
-    expect(await buildEvidence(reader, 'exec-unknown')).toEqual({ ok: false, error: { kind: 'UnknownExecution', executionId: 'exec-unknown' } });
+    expect(await buildEvidence(reader, 'exec-unknown')).toEqual({
+      ok: false,
+      error: { kind: 'UnknownExecution', executionId: 'exec-unknown' },
+    });
   });
 });

@@ -7,12 +7,12 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
-import { buildEvidence, Evidence, renderHtml } from '../../src/audit/report';
+import { buildEvidence, type Evidence, renderHtml } from '../../src/audit/report';
 import { GANTT_COLOURS, PAUSE_OPACITY } from '../../src/audit/report/gantt';
 import { startDrillWorld } from '../support/drillWorld';
 import { dumpDom, requireChromium, screenshot } from './support/chromium';
 import { pausedDrill } from './support/drills';
-import { bands, colourCountByRow, decodePng, DecodedPng, rgb } from './support/png';
+import { bands, colourCountByRow, decodePng, type DecodedPng, rgb } from './support/png';
 
 const SIZE = { width: 1280, height: 1600 };
 
@@ -26,7 +26,10 @@ describe('the HTML report in headless Chromium', () => {
     const world = await startDrillWorld();
     try {
       const executionId = await pausedDrill(world);
-      const result = await buildEvidence(new DynamoLedgerRecordReader(world.harness.dynamo.client, world.harness.dynamo.config.tables.events), executionId);
+      const result = await buildEvidence(
+        new DynamoLedgerRecordReader(world.harness.dynamo.client, world.harness.dynamo.config.tables.events),
+        executionId,
+      );
       if (!result.ok) throw new Error(JSON.stringify(result.error));
       evidence = result.evidence;
     } finally {

@@ -6,12 +6,12 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
-import { Item, stateFromEventItem, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
-import { ExecutionEvent, evolve } from '../../src/domain/execution';
+import { type Item, stateFromEventItem, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import { type ExecutionEvent, evolve } from '../../src/domain/execution';
 import { chainHash, genesisHash } from '../../src/domain/ledger';
 import type { ChainVerification } from '../../src/audit/chainVerification';
 import { verifyChain } from '../../src/audit/verifyChain';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { DR_LEAD, pausedDrill } from './support/drills';
 import { cloneAt, eventOf, RawLedger, rehash, seqOf, snapshotBlob, withSeq } from './support/rawLedger';
 
@@ -58,7 +58,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
   const stateAt = (seq: number) => stateFromEventItem(cloneAt(original, seq));
   const hashAt = (seq: number) => cloneAt(original, seq).hash?.S as string;
 
-  it('accepts the untouched ledger, with the store\'s head', async () => {
+  it("accepts the untouched ledger, with the store's head", async () => {
     expect(original.length).toBeGreaterThanOrEqual(20);
     const result = await verify({ expectedHead: head });
     expect(result).toMatchObject({ ok: true, headSeq: head.seq, headHash: head.hash });
@@ -74,7 +74,12 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
     });
 
     it('a field deep in the payload', async () => {
-      await update(11, 'SET #data.#servers[0].#status = :status', { '#data': 'data', '#servers': 'servers', '#status': 'launchStatus' }, { ':status': { S: 'FAILED' } });
+      await update(
+        11,
+        'SET #data.#servers[0].#status = :status',
+        { '#data': 'data', '#servers': 'servers', '#status': 'launchStatus' },
+        { ':status': { S: 'FAILED' } },
+      );
       await expectBreak('modified', 11);
     });
 
@@ -103,7 +108,9 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
     it('the whole last event rewritten and rehashed is caught only against the expected head', async () => {
       const last = cloneAt(original, head.seq);
-      await raw.put(rehash({ ...last, data: marshall({ data: { ...(eventOf(last).data as object), messageId: 'forged' } }).data as Item[string] }));
+      await raw.put(
+        rehash({ ...last, data: marshall({ data: { ...(eventOf(last).data as object), messageId: 'forged' } }).data as Item[string] }),
+      );
       expect(await verify()).toMatchObject({ ok: true, headSeq: head.seq });
       await expectBreak('modified', head.seq, { expectedHead: head });
     });
@@ -173,7 +180,13 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
     it('a forged event chained in at seq 10, the later events renumbered up', async () => {
       for (let seq = head.seq; seq >= 10; seq -= 1) await raw.put(withSeq(cloneAt(original, seq), seq + 1));
-      const pause: ExecutionEvent = { ...eventOf(cloneAt(original, 9)), seq: 10, type: 'PauseRequested', actor: 'mallory@example.com', data: { requestedBy: 'mallory@example.com' } };
+      const pause: ExecutionEvent = {
+        ...eventOf(cloneAt(original, 9)),
+        seq: 10,
+        type: 'PauseRequested',
+        actor: 'mallory@example.com',
+        data: { requestedBy: 'mallory@example.com' },
+      };
       await raw.put(forgeItem(pause, hashAt(9), stateAt(9)));
       const result = await expectBreak('inserted', 10);
       expect(result.ok || result.detail).toContain('renumbered up');
@@ -286,7 +299,8 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       const all = paths(record);
       const path = all[m.path % all.length] as Array<string | number>;
       const parentPath = path.slice(0, -1);
-      const parent = parentPath.reduce<unknown>((node, step) => (node as Record<string | number, unknown>)[step], record) as Record<string | number, unknown> | unknown[];
+      const parent = parentPath.reduce<unknown>((node, step) => (node as Record<string | number, unknown>)[step], record) as
+        Record<string | number, unknown> | unknown[];
       const last = path[path.length - 1] as string | number;
       const before = JSON.stringify(parent);
       if (m.kind === 'remove') {
@@ -311,7 +325,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
           const mutated = apply(target, m);
           fc.pre(mutated !== undefined);
           // The table refuses some mutations itself (an index key of the wrong type): not a tampering.
-          const refused = await raw.put(mutated as Item).then(
+          const refused = await raw.put(mutated).then(
             () => false,
             (error: { name?: string }) => {
               if (error.name !== 'ValidationException') throw error;

@@ -61,7 +61,9 @@ describe('drs-ledger plans', () => {
     };
     const run = await runCli('--data-dir', dataDir, 'plans', 'load', file('newline.json', JSON.stringify({ plans: [valid, plan] })));
     expect(run.code).toBe(2);
-    expect(run.stderr).toContain('plans.1.waves.1.waveName: must not contain control characters, line breaks or bidirectional-text controls (found U+000A at character 5)');
+    expect(run.stderr).toContain(
+      'plans.1.waves.1.waveName: must not contain control characters, line breaks or bidirectional-text controls (found U+000A at character 5)',
+    );
     expect(run.stderr).toContain('nothing was loaded');
     expect(run.stdout).toBe('');
     const list = await runCli('--data-dir', dataDir, 'plans', 'list', '--json');

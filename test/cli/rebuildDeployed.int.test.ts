@@ -7,10 +7,19 @@ import { DeleteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
 import { completedDrill } from '../audit/support/drills';
 import { runCli } from '../support/cli';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { tempDataDir } from '../support/localStack';
 
-const DEPLOYED_ENV = ['DYNAMODB_ENDPOINT', 'EVENTS_TABLE', 'EXECUTIONS_TABLE', 'PLANS_TABLE', 'RESUME_TOKENS_TABLE', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY'];
+const DEPLOYED_ENV = [
+  'DYNAMODB_ENDPOINT',
+  'EVENTS_TABLE',
+  'EXECUTIONS_TABLE',
+  'PLANS_TABLE',
+  'RESUME_TOKENS_TABLE',
+  'AWS_REGION',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+];
 
 describe('drs-ledger rebuild --aws', () => {
   let world: DrillWorld;
@@ -44,10 +53,19 @@ describe('drs-ledger rebuild --aws', () => {
   it('refolds the views of the deployed tables, which the upgrade left empty, and check then finds none missing', async () => {
     const { client, config } = world.harness.dynamo;
     const items = await client.send(
-      new QueryCommand({ TableName: config.tables.executions, KeyConditionExpression: 'executionId = :id', ExpressionAttributeValues: { ':id': { S: executionId } } }),
+      new QueryCommand({
+        TableName: config.tables.executions,
+        KeyConditionExpression: 'executionId = :id',
+        ExpressionAttributeValues: { ':id': { S: executionId } },
+      }),
     );
     for (const item of items.Items ?? []) {
-      await client.send(new DeleteItemCommand({ TableName: config.tables.executions, Key: { executionId: { S: executionId }, item: item.item as { S: string } } }));
+      await client.send(
+        new DeleteItemCommand({
+          TableName: config.tables.executions,
+          Key: { executionId: { S: executionId }, item: item.item as { S: string } },
+        }),
+      );
     }
     const dataDir = tempDataDir();
     const before = await runCli('--data-dir', dataDir, 'check', '--aws');

@@ -1,5 +1,5 @@
 /** `drs-ledger serve` on a port already taken says so and exits 2, leaving nothing behind. */
-import { createServer, Server } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';

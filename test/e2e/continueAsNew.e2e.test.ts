@@ -61,7 +61,8 @@ describe('a drill that outlasts one state machine run', () => {
     // The whole drill wrote more history than one run may: it needed the hand-over.
     expect(runs.reduce((sum, run) => sum + run.historyEvents, 0)).toBeGreaterThan(HISTORY_EVENT_LIMIT);
 
-    for (let wave = 1; wave <= 8; wave += 1) expect(stack.drs.stats.startRecoveryFor(executionId, wave)).toEqual({ calls: 1, jobsCreated: 1 });
+    for (let wave = 1; wave <= 8; wave += 1)
+      expect(stack.drs.stats.startRecoveryFor(executionId, wave)).toEqual({ calls: 1, jobsCreated: 1 });
   });
 
   it('cancel stops the newest run, not the ones that handed over', async () => {

@@ -4,7 +4,7 @@
  * waits for resume with a real task token, finalizes); DRS and SNS are emulated on the wire.
  */
 import { join } from 'node:path';
-import { RecoveryPlan } from '../../src/domain/plan';
+import { type RecoveryPlan } from '../../src/domain/plan';
 import type { LocalStack } from '../../src/local/stack';
 import { invoke, readJson, startTestStack, waitFor } from '../support/localStack';
 
@@ -21,7 +21,12 @@ describe('a local drill through the Lambda endpoint and the state machine', () =
   afterAll(() => stack.close());
 
   it('runs the sample plan: wave 1, pause before wave 2, resume, waves 2 and 3, completed', async () => {
-    const started = await invoke(stack, { operation: 'start_execution', planId: plan.planId, executionType: 'DRILL', initiatedBy: 'e2e@example.com' });
+    const started = await invoke(stack, {
+      operation: 'start_execution',
+      planId: plan.planId,
+      executionType: 'DRILL',
+      initiatedBy: 'e2e@example.com',
+    });
     expect(started).toMatchObject({ statusCode: 200, status: 'RUNNING', totalWaves: 3, totalServers: 25 });
     expect(started.stepFunctionArn).toMatch(/^arn:aws:states:us-east-1:000000000000:execution:drs-ledger-drill:exec-/);
     const executionId = started.executionId as string;

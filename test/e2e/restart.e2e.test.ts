@@ -3,7 +3,7 @@
  * resumes from the ledger and completes, and no wave is started twice in DRS.
  */
 import { LambdaClient } from '@aws-sdk/client-lambda';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invokeHandler } from '../../src/cli/lambdaCalls';
@@ -21,9 +21,13 @@ interface Serve {
 }
 
 const startServe = async (dataDir: string): Promise<Serve> => {
-  const child = spawn(process.execPath, [join(ROOT, 'dist/cli.js'), '--data-dir', dataDir, 'serve', '--port', '0', '--speed', '15', '--log-level', 'SILENT'], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    [join(ROOT, 'dist/cli.js'), '--data-dir', dataDir, 'serve', '--port', '0', '--speed', '15', '--log-level', 'SILENT'],
+    {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let output = '';
   child.stdout?.on('data', (chunk) => (output += String(chunk)));
   child.stderr?.on('data', (chunk) => (output += String(chunk)));
@@ -32,7 +36,11 @@ const startServe = async (dataDir: string): Promise<Serve> => {
     if (existsSync(file)) {
       const endpoints = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; lambda: string };
       if (endpoints.pid === child.pid) {
-        const lambda = new LambdaClient({ endpoint: endpoints.lambda, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+        const lambda = new LambdaClient({
+          endpoint: endpoints.lambda,
+          region: 'us-east-1',
+          credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+        });
         return { child, lambda };
       }
     }
@@ -92,9 +100,12 @@ describe('a stack killed mid-wave', () => {
     }
     expect(details).toMatchObject({ source: 'view', seq: details.ledgerSeq, status: 'COMPLETED' });
 
-    const drsState = JSON.parse(readFileSync(join(dataDir, 'drs-emulator.json'), 'utf8')) as { jobs: Array<{ tags: Record<string, string> }> };
+    const drsState = JSON.parse(readFileSync(join(dataDir, 'drs-emulator.json'), 'utf8')) as {
+      jobs: Array<{ tags: Record<string, string> }>;
+    };
     const jobsOf = (wave: number) =>
-      drsState.jobs.filter((job) => job.tags['drs-ledger:executionId'] === executionId && job.tags['drs-ledger:wave'] === String(wave)).length;
+      drsState.jobs.filter((job) => job.tags['drs-ledger:executionId'] === executionId && job.tags['drs-ledger:wave'] === String(wave))
+        .length;
     expect([jobsOf(1), jobsOf(2), jobsOf(3)]).toEqual([1, 1, 1]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { StopExecutionCommand, SFNClient } from '@aws-sdk/client-sfn';
 import { join } from 'node:path';
-import { RecoveryPlan } from '../../src/domain/plan';
+import { type RecoveryPlan } from '../../src/domain/plan';
 import type { LocalStack } from '../../src/local/stack';
 import { invoke, readJson, startTestStack, waitFor } from '../support/localStack';
 
@@ -32,7 +32,11 @@ describe('resume after the state machine is gone', () => {
     }
     expect(stack.sfn.waitingTasks()).toBe(1);
 
-    const sfn = new SFNClient({ endpoint: stack.endpoints.sfn, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const sfn = new SFNClient({
+      endpoint: stack.endpoints.sfn,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     await sfn.send(new StopExecutionCommand({ executionArn: started.stepFunctionArn as string, cause: 'stopped out of band' }));
     sfn.destroy();
 
@@ -58,7 +62,13 @@ describe('resume after the state machine is gone', () => {
     const arn = started.stepFunctionArn as string;
     for (let i = 0; i < 750 && stack.sfn.waitingTasks(arn) === 0; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(stack.sfn.waitingTasks(arn)).toBe(1);
-    const cancelled = await invoke(stack, { operation: 'cancel', executionId, planId: plan.planId, requestedBy: 'e2e', reason: 'drill window over' });
+    const cancelled = await invoke(stack, {
+      operation: 'cancel',
+      executionId,
+      planId: plan.planId,
+      requestedBy: 'e2e',
+      reason: 'drill window over',
+    });
     expect(cancelled).toMatchObject({ statusCode: 200, status: 'CANCELLED', cancelledBy: 'e2e' });
     const machine = await stack.sfn.settled(started.stepFunctionArn as string);
     expect(machine.status).toBe('ABORTED');

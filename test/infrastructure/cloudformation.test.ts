@@ -84,8 +84,6 @@ interface Grant {
   condition?: Record<string, Record<string, unknown>>;
 }
 
-
-
 const SOME_TABLE_ARN = 'arn:aws:dynamodb:ap-southeast-2:123456789012:table/';
 
 /** What CloudFormation would make of a Fn::Sub string in some account, for size checks and config parsing. */
@@ -158,9 +156,10 @@ const resourcesFor = (action: string): Record<string, string[]> => {
   return byRole;
 };
 
-const functionResource = (logicalId: string) => resource(logicalId).Properties as Props & {
-  Environment: { Variables: Record<string, unknown> };
-};
+const functionResource = (logicalId: string) =>
+  resource(logicalId).Properties as Props & {
+    Environment: { Variables: Record<string, unknown> };
+  };
 
 beforeAll(() => {
   const missing = HANDLER_FILES.filter((file) => !existsSync(join(ROOT, file)));
@@ -238,7 +237,11 @@ describe('functions', () => {
 
   it('leave no shared default role behind', () => {
     expect(template.Resources.IamRoleLambdaExecution).toBeUndefined();
-    expect(ofType('AWS::IAM::Role').map(([id]) => id).sort()).toEqual([...ROLES].sort());
+    expect(
+      ofType('AWS::IAM::Role')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual([...ROLES].sort());
   });
 
   it('get literal table names, never a Ref or GetAtt (which would need CloudFormation at invoke time)', () => {
@@ -257,13 +260,10 @@ describe('functions', () => {
     }
   });
 
-  it("give execution-handler everything src/config.ts reads, in the form it reads it", () => {
+  it('give execution-handler everything src/config.ts reads, in the form it reads it', () => {
     const variables = functionResource('ExecutionDashhandlerLambdaFunction').Environment.Variables;
     const env = Object.fromEntries(
-      Object.entries(variables).map(([name, value]) => [
-        name,
-        typeof value === 'string' ? value : rendered(arnText(value)),
-      ]),
+      Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : rendered(arnText(value))]),
     );
     const config = configFromEnv(env);
     expect(config.tables).toEqual(TABLES);
@@ -331,9 +331,7 @@ describe('the find schedule', () => {
 
   it('is allowed to invoke the function', () => {
     const permissions = ofType('AWS::Lambda::Permission').map(([, permission]) => permission.Properties);
-    expect(permissions).toContainEqual(
-      expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' }),
-    );
+    expect(permissions).toContainEqual(expect.objectContaining({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com' }));
   });
 });
 
@@ -344,19 +342,24 @@ describe('tables', () => {
     plans: 'PlansTable',
     resumeTokens: 'ResumeTokensTable',
   } as const;
-  const tableProps = (id: string) => resource(id).Properties as Props & {
-    TableName: string;
-    AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
-    KeySchema: Array<{ AttributeName: string; KeyType: string }>;
-    GlobalSecondaryIndexes?: Array<{
-      IndexName: string;
+  const tableProps = (id: string) =>
+    resource(id).Properties as Props & {
+      TableName: string;
+      AttributeDefinitions: Array<{ AttributeName: string; AttributeType: string }>;
       KeySchema: Array<{ AttributeName: string; KeyType: string }>;
-      Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
-    }>;
-  };
+      GlobalSecondaryIndexes?: Array<{
+        IndexName: string;
+        KeySchema: Array<{ AttributeName: string; KeyType: string }>;
+        Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+      }>;
+    };
 
   it('are exactly the four, on demand, encrypted at rest', () => {
-    expect(ofType('AWS::DynamoDB::Table').map(([id]) => id).sort()).toEqual(Object.values(TABLE_IDS).sort());
+    expect(
+      ofType('AWS::DynamoDB::Table')
+        .map(([id]) => id)
+        .sort(),
+    ).toEqual(Object.values(TABLE_IDS).sort());
     for (const id of Object.values(TABLE_IDS)) {
       expect(tableProps(id)).toMatchObject({ BillingMode: 'PAY_PER_REQUEST', SSESpecification: { SSEEnabled: true } });
     }
@@ -389,7 +392,7 @@ describe('tables', () => {
       if (!found) throw new Error(`tableDefinitions has no ${name}`);
       return found;
     };
-    const sortedAttributes = (attributes: ReadonlyArray<{ AttributeName?: string; AttributeType?: string }> = []) =>
+    const sortedAttributes = (attributes: ReadonlyArray<{ AttributeName?: string | undefined; AttributeType?: string | undefined }> = []) =>
       [...attributes].sort((a, b) => String(a.AttributeName).localeCompare(String(b.AttributeName)));
 
     it('defines the same four tables', () => {
@@ -449,9 +452,7 @@ describe('notifications and the state machine', () => {
     expect(machine.Definition).toEqual(asl);
     expect(machine.StateMachineType).toBe('STANDARD');
     expect(Object.keys(machine.DefinitionSubstitutions as Props).sort()).toEqual(['ExecutionHandlerArn', 'MaxLoopsPerExecution']);
-    expect(arnText((machine.DefinitionSubstitutions as Props).ExecutionHandlerArn)).toBe(
-      '${ExecutionDashhandlerLambdaFunction.Arn}',
-    );
+    expect(arnText((machine.DefinitionSubstitutions as Props).ExecutionHandlerArn)).toBe('${ExecutionDashhandlerLambdaFunction.Arn}');
     expect(arnText(machine.RoleArn)).toBe('${DrillStateMachineRole.Arn}');
   });
 
@@ -540,12 +541,7 @@ describe('IAM', () => {
 
     it('projector: read the stream, query the ledger, write the views', () => {
       expect(grantMap('ProjectorRole', 'dynamodb')).toEqual({
-        '${EventsTable.StreamArn}': [
-          'dynamodb:DescribeStream',
-          'dynamodb:GetRecords',
-          'dynamodb:GetShardIterator',
-          'dynamodb:ListStreams',
-        ],
+        '${EventsTable.StreamArn}': ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
         '${EventsTable.Arn}': ['dynamodb:Query'],
         '${ExecutionsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
       });
@@ -663,21 +659,12 @@ describe('IAM', () => {
         [...new Set(grantsOf(role).flatMap((grant) => grant.actions.map((action) => action.split(':')[0])))].sort();
       expect(services('ProjectorRole')).toEqual(['dynamodb', 'logs', 'sqs']);
       expect(services('DrillStateMachineRole')).toEqual(['lambda', 'states']);
-      expect(grantsOf('DrillStateMachineRole').flatMap((grant) => grant.actions).sort()).toEqual([
-        'lambda:InvokeFunction',
-        'states:StartExecution',
-      ]);
-      expect(services('ExecutionHandlerRole')).toEqual([
-        'drs',
-        'dynamodb',
-        'ec2',
-        'iam',
-        'lambda',
-        'logs',
-        'sns',
-        'states',
-        'sts',
-      ]);
+      expect(
+        grantsOf('DrillStateMachineRole')
+          .flatMap((grant) => grant.actions)
+          .sort(),
+      ).toEqual(['lambda:InvokeFunction', 'states:StartExecution']);
+      expect(services('ExecutionHandlerRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'lambda', 'logs', 'sns', 'states', 'sts']);
     });
   });
 });

@@ -4,18 +4,20 @@
  * Step Functions' 25,000-event history quota. A run that continued as new attaches itself to the ledger first.
  */
 import { executionArnFor, runName } from '../../src/ports/workflow';
-import { definitionWith, error, executionIdOf, Json, runDrillMachine, STATE_MACHINE_ID } from './support/runDrillMachine';
+import { definitionWith, error, executionIdOf, type Json, runDrillMachine, STATE_MACHINE_ID } from './support/runDrillMachine';
 
 type State = { [key: string]: Json };
 const definition = definitionWith(1000) as { StartAt: string; States: Record<string, State> };
 const state = (name: string): State => definition.States[name] as State;
 
+/** The state name `field` holds, if it holds one. */
+const nameIn = (field: Json | undefined): string[] => (typeof field === 'string' ? [field] : []);
 /** Every state name a state can go to next (Next, Default, Choices, Catch). */
 const successors = (candidate: State): string[] => [
-  ...(typeof candidate.Next === 'string' ? [candidate.Next] : []),
-  ...(typeof candidate.Default === 'string' ? [candidate.Default] : []),
-  ...((candidate.Choices as State[] | undefined) ?? []).map((choice) => String(choice.Next)),
-  ...((candidate.Catch as State[] | undefined) ?? []).map((catcher) => String(catcher.Next)),
+  ...nameIn(candidate.Next),
+  ...nameIn(candidate.Default),
+  ...((candidate.Choices as State[] | undefined) ?? []).flatMap((choice) => nameIn(choice.Next)),
+  ...((candidate.Catch as State[] | undefined) ?? []).flatMap((catcher) => nameIn(catcher.Next)),
 ];
 const predecessorsOf = (target: string): string[] =>
   Object.entries(definition.States)
@@ -53,14 +55,19 @@ describe('statemachine/drill.asl.json continues as new', () => {
     });
 
     it('reads its bound from ${MaxLoopsPerExecution}, a number once substituted', () => {
-      expect(state('BeginLoops').Parameters).toMatchObject({ 'maxLoops.$': 'States.StringToJson(\'1000\')', loops: 0 });
-      expect(state('HandOverDue').Choices).toEqual([{ Variable: '$.loops', NumericGreaterThanEqualsPath: '$.maxLoops', Next: 'ContinueAsNew' }]);
+      expect(state('BeginLoops').Parameters).toMatchObject({ 'maxLoops.$': "States.StringToJson('1000')", loops: 0 });
+      expect(state('HandOverDue').Choices).toEqual([
+        { Variable: '$.loops', NumericGreaterThanEqualsPath: '$.maxLoops', Next: 'ContinueAsNew' },
+      ]);
     });
   });
 
   describe('running it (aws-local-stepfunctions)', () => {
     it('after maxLoops loops starts the next run with the ids and generation 1, and succeeds', async () => {
-      const result = await runDrillMachine({ poll: [{ status: 'RUNNING' }, { status: 'RUNNING' }, { status: 'RUNNING' }] }, { maxLoops: 3 });
+      const result = await runDrillMachine(
+        { poll: [{ status: 'RUNNING' }, { status: 'RUNNING' }, { status: 'RUNNING' }] },
+        { maxLoops: 3 },
+      );
       expect(result.failure).toBeUndefined();
       expect(result.operations).toEqual(['poll', 'poll', 'poll']);
       const handOver = result.invocations.filter((i) => i.operation === 'start_execution');
@@ -68,7 +75,12 @@ describe('statemachine/drill.asl.json continues as new', () => {
         {
           StateMachineArn: STATE_MACHINE_ID,
           Name: 'exec-1-g1',
-          Input: { executionId: 'exec-1', planId: 'plan-1', generation: 1, AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: executionIdOf('exec-1') },
+          Input: {
+            executionId: 'exec-1',
+            planId: 'plan-1',
+            generation: 1,
+            AWS_STEP_FUNCTIONS_STARTED_BY_EXECUTION_ID: executionIdOf('exec-1'),
+          },
         },
       ]);
       expect(result.statesEntered.at(-1)).toBe('HandedOver');
@@ -104,11 +116,14 @@ describe('statemachine/drill.asl.json continues as new', () => {
 
     it('an attach that keeps failing does not stop the run from pacing the drill', async () => {
       const crash = () => error('Error');
-      const result = await runDrillMachine({
-        attach: [crash(), crash(), crash(), crash(), crash()],
-        poll: [{ status: 'COMPLETED' }],
-        finalize: [{ status: 'COMPLETED' }],
-      }, { input: { executionId: 'exec-1', planId: 'plan-1', generation: 1 }, name: 'exec-1-g1' });
+      const result = await runDrillMachine(
+        {
+          attach: [crash(), crash(), crash(), crash(), crash()],
+          poll: [{ status: 'COMPLETED' }],
+          finalize: [{ status: 'COMPLETED' }],
+        },
+        { input: { executionId: 'exec-1', planId: 'plan-1', generation: 1 }, name: 'exec-1-g1' },
+      );
       expect(result.failure).toBeUndefined();
       expect(result.operations).toEqual([...Array(5).fill('attach_state_machine'), 'poll', 'finalize']);
     });
@@ -118,7 +133,13 @@ describe('statemachine/drill.asl.json continues as new', () => {
       const result = await runDrillMachine(
         {
           poll: [{ status: 'RUNNING' }, { status: 'RUNNING' }],
-          continueAsNew: [limit(), limit(), limit(), limit(), { ExecutionArn: executionIdOf('exec-1-g1'), StartDate: '2026-01-01T00:00:00Z' }],
+          continueAsNew: [
+            limit(),
+            limit(),
+            limit(),
+            limit(),
+            { ExecutionArn: executionIdOf('exec-1-g1'), StartDate: '2026-01-01T00:00:00Z' },
+          ],
         },
         { maxLoops: 1 },
       );

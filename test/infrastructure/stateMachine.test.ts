@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import aslValidator from 'asl-validator';
 import type { ExecutionStatus } from '../../src/domain/execution/vocabulary';
-import { ASL_PATH, error, Json, runDrillMachine } from './support/runDrillMachine';
+import { ASL_PATH, error, type Json, runDrillMachine } from './support/runDrillMachine';
 
 const aslText = readFileSync(ASL_PATH, 'utf8');
 
@@ -66,7 +66,7 @@ describe('statemachine/drill.asl.json', () => {
           for (const [key, inner] of Object.entries(value)) visit(inner, `${path}.${key}`);
         }
       };
-      visit(definition as unknown as Json, '$');
+      visit(definition, '$');
       expect(nulls).toEqual([]);
     });
 
@@ -143,9 +143,7 @@ describe('statemachine/drill.asl.json', () => {
     const choices = route.Choices as State[];
 
     it.each(Object.entries(ROUTE))('sends %s to %s', (status, next) => {
-      const matching = choices.filter(
-        (choice) => choice.Variable === '$.poll.response.status' && choice.StringEquals === status,
-      );
+      const matching = choices.filter((choice) => choice.Variable === '$.poll.response.status' && choice.StringEquals === status);
       expect(matching).toHaveLength(1);
       expect(matching[0]?.Next).toBe(next);
     });

@@ -2,12 +2,12 @@ import {
   InvalidRequestContentException,
   InvokeCommand,
   LambdaClient,
-  LambdaServiceException,
+  type LambdaServiceException,
   ResourceNotFoundException,
   ServiceException,
   TooManyRequestsException,
 } from '@aws-sdk/client-lambda';
-import { LambdaEmulator, startLambdaEmulator } from '../../src/local/emulators/lambda';
+import { type LambdaEmulator, startLambdaEmulator } from '../../src/local/emulators/lambda';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const json = (value: unknown): Uint8Array => Buffer.from(JSON.stringify(value));
@@ -197,9 +197,7 @@ describe('Lambda Invoke emulator, through @aws-sdk/client-lambda', () => {
     emulator.service.faults.inject({ kind: 'TooManyRequestsException', count: 2, invocationType: 'Event', retryAfterSeconds: 3 });
     emulator.service.faults.inject({ kind: 'ServiceException', count: 1, invocationType: 'RequestResponse' });
 
-    const throttled = await refusal(
-      client.send(new InvokeCommand({ FunctionName: 'record', InvocationType: 'Event', Payload: json({}) })),
-    );
+    const throttled = await refusal(client.send(new InvokeCommand({ FunctionName: 'record', InvocationType: 'Event', Payload: json({}) })));
     expect(throttled).toBeInstanceOf(TooManyRequestsException);
     expect(throttled.$metadata.httpStatusCode).toBe(429);
     expect((throttled as TooManyRequestsException).retryAfterSeconds).toBe('3');
@@ -212,7 +210,9 @@ describe('Lambda Invoke emulator, through @aws-sdk/client-lambda', () => {
     // One Event fault is left; RequestResponse is healthy again.
     expect((await client.send(new InvokeCommand({ FunctionName: 'record', Payload: json({}) }))).StatusCode).toBe(200);
     await refusal(client.send(new InvokeCommand({ FunctionName: 'record', InvocationType: 'Event', Payload: json({}) })));
-    expect((await client.send(new InvokeCommand({ FunctionName: 'record', InvocationType: 'Event', Payload: json({}) }))).StatusCode).toBe(202);
+    expect((await client.send(new InvokeCommand({ FunctionName: 'record', InvocationType: 'Event', Payload: json({}) }))).StatusCode).toBe(
+      202,
+    );
     await emulator.drain();
     expect(emulator.service.counters.get('record').Event.faults).toBe(2);
     expect(seen).toHaveLength(2);

@@ -4,7 +4,7 @@
  * resume reaches it, later runs attach after it, and cancel would stop the newest.
  */
 import { runName } from '../../src/ports/workflow';
-import { LocalStack, startLocalStack } from '../../src/local/stack';
+import { type LocalStack, startLocalStack } from '../../src/local/stack';
 import { invoke, tempDataDir, waitFor } from '../support/localStack';
 import { attachments, longPlan, parkedRun, startDrill } from '../support/stateMachineRuns';
 
@@ -32,7 +32,10 @@ describe('restarting a stack whose state machine continued as new', () => {
     // The same run (name and ARN) paces the drill again: the ledger's record of it stays true.
     const parked = await parkedRun(stack, executionId);
     expect(parked).toEqual(before);
-    expect(stack.sfn.describeExecution(before.data.executionArn)).toMatchObject({ name: runName(executionId, generation), status: 'RUNNING' });
+    expect(stack.sfn.describeExecution(before.data.executionArn)).toMatchObject({
+      name: runName(executionId, generation),
+      status: 'RUNNING',
+    });
 
     const resumed = await invoke(stack, { operation: 'resume', executionId, planId: 'rp-restart-r', requestedBy: 'ops' });
     expect(resumed).toMatchObject({ statusCode: 200, status: 'RUNNING' });

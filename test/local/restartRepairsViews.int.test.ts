@@ -6,7 +6,7 @@
 import { replayView } from '../../projections/projectExecutionView';
 import { recoverAfterRestart } from '../../src/local/recoverAfterRestart';
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
-import { DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 
 describe('restart repairs half-written views', () => {

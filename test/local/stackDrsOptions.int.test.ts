@@ -20,13 +20,20 @@ describe('startLocalStack({ drs })', () => {
     const quotas = await (await fetch(`${stack.endpoints.drs}/__emulator/quotas`)).json();
     expect(quotas).toEqual({ maxServersPerJob: 7, maxConcurrentJobs: 3, maxServersInActiveJobs: 500 });
 
-    const drs = new DrsClient({ endpoint: stack.endpoints.drs, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+    const drs = new DrsClient({
+      endpoint: stack.endpoints.drs,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    });
     try {
       const { job } = await drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: SERVER }] }));
       // speed 100: the job's 45 simulated seconds pass in under half a second.
       await new Promise((resolve) => setTimeout(resolve, 600));
       const { items } = await drs.send(new DescribeJobLogItemsCommand({ jobID: job!.jobID! }));
-      expect(items!.find((item) => item.event === 'CONVERSION_FAIL')?.eventData).toEqual({ sourceServerID: SERVER, rawError: 'volume conversion failed' });
+      expect(items!.find((item) => item.event === 'CONVERSION_FAIL')?.eventData).toEqual({
+        sourceServerID: SERVER,
+        rawError: 'volume conversion failed',
+      });
     } finally {
       drs.destroy();
     }

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   DescribeExecutionCommand,
-  DescribeExecutionCommandOutput,
+  type DescribeExecutionCommandOutput,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -10,7 +10,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { LambdaService } from '../../src/local/emulators/lambda';
-import { startStepFunctionsEmulator, StepFunctionsEmulator } from '../../src/local/emulators/stepfunctions';
+import { startStepFunctionsEmulator, type StepFunctionsEmulator } from '../../src/local/emulators/stepfunctions';
 
 const ASL_PATH = join(__dirname, '..', '..', 'statemachine', 'drill.asl.json');
 const describeWithAsl = existsSync(ASL_PATH) ? describe : describe.skip;

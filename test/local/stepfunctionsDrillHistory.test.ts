@@ -8,7 +8,12 @@ import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { LambdaService } from '../../src/local/emulators/lambda';
-import { DEFAULT_HISTORY_EVENT_LIMIT, ExecutionRecord, startStepFunctionsEmulator, StepFunctionsEmulator } from '../../src/local/emulators/stepfunctions';
+import {
+  DEFAULT_HISTORY_EVENT_LIMIT,
+  type ExecutionRecord,
+  startStepFunctionsEmulator,
+  type StepFunctionsEmulator,
+} from '../../src/local/emulators/stepfunctions';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from '../../src/local/drillStateMachineLimits';
 
 jest.setTimeout(180_000);
@@ -63,7 +68,10 @@ describe('the drill state machine against the history quota (emulator)', () => {
       ...(historyEventLimit !== undefined ? { historyEventLimit } : {}),
     });
     const handlerArn = lambda.arnOf(FUNCTION);
-    const stateMachineArn = emulator.registerStateMachine('drill', ASL, { ExecutionHandlerArn: handlerArn, MaxLoopsPerExecution: maxLoops });
+    const stateMachineArn = emulator.registerStateMachine('drill', ASL, {
+      ExecutionHandlerArn: handlerArn,
+      MaxLoopsPerExecution: maxLoops,
+    });
     return { emulator, stateMachineArn };
   };
 
@@ -80,7 +88,10 @@ describe('the drill state machine against the history quota (emulator)', () => {
     while (arn) {
       const run = await sfn.emulator.settled(arn);
       runs.push(run);
-      arn = run.status === 'SUCCEEDED' ? (JSON.parse(run.output ?? '{}') as { successor?: { executionArn: string } }).successor?.executionArn : undefined;
+      arn =
+        run.status === 'SUCCEEDED'
+          ? (JSON.parse(run.output ?? '{}') as { successor?: { executionArn: string } }).successor?.executionArn
+          : undefined;
     }
     return runs;
   };
@@ -151,7 +162,11 @@ describe('the drill state machine against the history quota (emulator)', () => {
 
 /** StartExecution with the real client, as start_execution does: run 0, named after the execution. */
 const startThroughApi = async (emulator: StepFunctionsEmulator, stateMachineArn: string, executionId: string): Promise<string> => {
-  const client = new SFNClient({ endpoint: emulator.endpoint, region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const client = new SFNClient({
+    endpoint: emulator.endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   try {
     const input = JSON.stringify({ executionId, planId: 'plan-1' });
     return (await client.send(new StartExecutionCommand({ stateMachineArn, name: executionId, input }))).executionArn as string;

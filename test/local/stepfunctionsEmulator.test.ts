@@ -1,7 +1,7 @@
 import {
   CreateStateMachineCommand,
   DescribeExecutionCommand,
-  DescribeExecutionCommandOutput,
+  type DescribeExecutionCommandOutput,
   ExecutionAlreadyExists,
   ExecutionDoesNotExist,
   InvalidArn,
@@ -18,7 +18,7 @@ import {
   TaskTimedOut,
 } from '@aws-sdk/client-sfn';
 import { LambdaService } from '../../src/local/emulators/lambda';
-import { startStepFunctionsEmulator, StepFunctionsEmulator } from '../../src/local/emulators/stepfunctions';
+import { startStepFunctionsEmulator, type StepFunctionsEmulator } from '../../src/local/emulators/stepfunctions';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 
@@ -282,9 +282,9 @@ describe('Step Functions emulator, through @aws-sdk/client-sfn', () => {
     await client.send(new SendTaskSuccessCommand({ taskToken, output: '{}' }));
     await settle(first.executionArn as string);
     // A closed execution's name cannot be reused, even with the same input.
-    expect(
-      await refusal(client.send(new StartExecutionCommand({ stateMachineArn: approvalArn, name: 'once', input }))),
-    ).toBeInstanceOf(ExecutionAlreadyExists);
+    expect(await refusal(client.send(new StartExecutionCommand({ stateMachineArn: approvalArn, name: 'once', input })))).toBeInstanceOf(
+      ExecutionAlreadyExists,
+    );
   });
 
   it('ListExecutions lists a machine’s executions newest first, with a status filter', async () => {
@@ -316,18 +316,22 @@ describe('Step Functions emulator, through @aws-sdk/client-sfn', () => {
     lambda.register('failing', async () => {
       throw new TypeError('bad plan');
     });
-    const arn = emulator.registerStateMachine('lambda-errors', {
-      StartAt: 'Call',
-      States: {
-        Call: {
-          Type: 'Task',
-          Resource: 'arn:aws:states:::lambda:invoke',
-          Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:${Fn}', Payload: { n: 1 } },
-          Retry: [{ ErrorEquals: ['Lambda.ServiceException'], IntervalSeconds: 2, MaxAttempts: 3 }],
-          End: true,
+    const arn = emulator.registerStateMachine(
+      'lambda-errors',
+      {
+        StartAt: 'Call',
+        States: {
+          Call: {
+            Type: 'Task',
+            Resource: 'arn:aws:states:::lambda:invoke',
+            Parameters: { FunctionName: 'arn:aws:lambda:us-east-1:000000000000:function:${Fn}', Payload: { n: 1 } },
+            Retry: [{ ErrorEquals: ['Lambda.ServiceException'], IntervalSeconds: 2, MaxAttempts: 3 }],
+            End: true,
+          },
         },
       },
-    }, { Fn: 'failing' });
+      { Fn: 'failing' },
+    );
     const failed = await settle(await start(arn, {}));
     expect(failed.status).toBe('FAILED');
     expect(failed.error).toBe('TypeError');

@@ -3,9 +3,13 @@
  * new fails on the quota as on AWS (25,000 events there, a few dozen here), and one that hands over to a
  * fresh execution of its own machine runs as long as it needs.
  */
-import { DescribeExecutionCommand, DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { DescribeExecutionCommand, type DescribeExecutionCommandOutput, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { LambdaService } from '../../src/local/emulators/lambda';
-import { DEFAULT_HISTORY_EVENT_LIMIT, startStepFunctionsEmulator, StepFunctionsEmulator } from '../../src/local/emulators/stepfunctions';
+import {
+  DEFAULT_HISTORY_EVENT_LIMIT,
+  startStepFunctionsEmulator,
+  type StepFunctionsEmulator,
+} from '../../src/local/emulators/stepfunctions';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'x' };
 const HISTORY_EVENT_LIMIT = 60;
@@ -52,7 +56,13 @@ const COUNTER = {
       Parameters: {
         'StateMachineArn.$': '$$.StateMachine.Id',
         'Name.$': "States.Format('{}-g{}', $.name, States.MathAdd($.generation, 1))",
-        Input: { 'target.$': '$.target', 'count.$': '$.step.count', loops: 0, 'generation.$': 'States.MathAdd($.generation, 1)', 'name.$': '$.name' },
+        Input: {
+          'target.$': '$.target',
+          'count.$': '$.step.count',
+          loops: 0,
+          'generation.$': 'States.MathAdd($.generation, 1)',
+          'name.$': '$.name',
+        },
       },
       ResultPath: '$.successor',
       Catch: [{ ErrorEquals: ['StepFunctions.ExecutionAlreadyExistsException'], ResultPath: '$.handOverError', Next: 'NameTaken' }],

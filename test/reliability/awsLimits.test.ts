@@ -5,7 +5,7 @@
  * each 200-server wave as two DRS jobs; a 200-server wave whose servers all fail with 2 KB reasons ends
  * FAILED and is notified. Every item written is measured as DynamoDB measures it, and memory is sampled.
  */
-import { ScanCommand, ScanCommandOutput } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type ScanCommandOutput } from '@aws-sdk/client-dynamodb';
 import { readFileSync } from 'node:fs';
 import { dynamoItemBytes } from '../../src/adapters/dynamodb/itemSize';
 import { MAX_LEDGER_ITEM_BYTES } from '../../src/adapters/dynamodb/ledgerItemSize';
@@ -70,8 +70,18 @@ describe('AWS limits at full size', () => {
     });
 
     const { result, heapMiB, rssMiB } = await sampleMemory(async () => {
-      const big = await invoke(stack, { operation: 'start_execution', planId: largest.planId, executionType: 'DRILL', initiatedBy: 'dr-lead@example.com' });
-      const bad = await invoke(stack, { operation: 'start_execution', planId: failing.planId, executionType: 'DRILL', initiatedBy: 'dr-lead@example.com' });
+      const big = await invoke(stack, {
+        operation: 'start_execution',
+        planId: largest.planId,
+        executionType: 'DRILL',
+        initiatedBy: 'dr-lead@example.com',
+      });
+      const bad = await invoke(stack, {
+        operation: 'start_execution',
+        planId: failing.planId,
+        executionType: 'DRILL',
+        initiatedBy: 'dr-lead@example.com',
+      });
       expect(big).toMatchObject({ statusCode: 200 });
       expect(bad).toMatchObject({ statusCode: 200 });
       const bigEnd = await waitFor(stack, big.executionId as string, (details) => details.status !== 'RUNNING', 600_000);
@@ -86,10 +96,16 @@ describe('AWS limits at full size', () => {
     for (let wave = 1; wave <= largest.waves.length; wave += 1) {
       expect(stack.drs.stats.startRecoveryFor(bigId, wave).jobsCreated).toBe(2);
     }
-    const notified = readFileSync(stack.outboxPath, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { messageAttributes?: Record<string, { StringValue?: string }> });
+    const notified = readFileSync(stack.outboxPath, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { messageAttributes?: Record<string, { StringValue?: string }> });
     expect(notified.some((message) => message.messageAttributes?.executionId?.StringValue === result.bad.executionId)).toBe(true);
 
-    const audit = await auditLedger(stack.deps, stack.dynamoClient, { expected: [bigId, result.bad.executionId as string], drsJobs: stack.drs.jobs() });
+    const audit = await auditLedger(stack.deps, stack.dynamoClient, {
+      expected: [bigId, result.bad.executionId as string],
+      drsJobs: stack.drs.jobs(),
+    });
     expect(problemsOf(audit)).toEqual(NO_PROBLEMS);
     const ledgerItems = await largestItem(stack, stack.config.tables.events);
     const viewItems = await largestItem(stack, stack.config.tables.executions);

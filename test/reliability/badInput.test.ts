@@ -5,13 +5,13 @@
  * and says why; none with a 5xx or a function error, none hangs (each call is bounded), and no table gains
  * or loses an item, though a completed and a paused execution are there to be hit.
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, type LambdaClient } from '@aws-sdk/client-lambda';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { FUNCTION_NAME, LocalStack } from '../../src/local/stack';
+import { FUNCTION_NAME, type LocalStack } from '../../src/local/stack';
 import { startTestStack } from '../support/localStack';
 import { isEnded, waitForDetails } from './support/drive';
 import { recordFigures } from './support/figures';
-import { deeplyNested, malformedEvents, MalformedEvent, oversizePayloads } from './support/malformedEvents';
+import { deeplyNested, malformedEvents, type MalformedEvent, oversizePayloads } from './support/malformedEvents';
 import { planOf } from './support/plans';
 import { newLambdaClient, Traffic } from './support/traffic';
 

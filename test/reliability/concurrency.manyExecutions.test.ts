@@ -6,7 +6,7 @@
 import type { LocalStack } from '../../src/local/stack';
 import { startTestStack } from '../support/localStack';
 import { lostAcks } from './support/acks';
-import { driveCrowd, Target } from './support/crowd';
+import { driveCrowd, type Target } from './support/crowd';
 import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
 import { planOf } from './support/plans';

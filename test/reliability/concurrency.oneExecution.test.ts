@@ -25,7 +25,12 @@ describe('one execution under 32 concurrent drivers', () => {
   it('loses nothing, duplicates nothing, and starts each wave once in DRS', async () => {
     const started = Date.now();
     const traffic = new Traffic(newLambdaClient(stack.endpoints.lambda));
-    const start = await traffic.call({ operation: 'start_execution', planId: PLAN.planId, executionType: 'DRILL', initiatedBy: 'reliability' });
+    const start = await traffic.call({
+      operation: 'start_execution',
+      planId: PLAN.planId,
+      executionType: 'DRILL',
+      initiatedBy: 'reliability',
+    });
     expect(start).toMatchObject({ statusCode: 200, status: 'RUNNING' });
     const executionId = String(start?.executionId);
 

@@ -14,7 +14,7 @@ import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
 import { openOfflineLedger, savedDrsJobs } from './support/offlineLedger';
 import { planOf } from './support/plans';
-import { buildCli, killServe, Serve, startServe, stopServe } from './support/serveProcess';
+import { buildCli, killServe, type Serve, startServe, stopServe } from './support/serveProcess';
 import { jitter, sleep, Traffic } from './support/traffic';
 
 const MIN_KILLS = 22;
@@ -78,7 +78,8 @@ describe('a stack killed at random moments of drills', () => {
         if (details?.statusCode === 200) {
           lastSeen = `${String(details.status)} wave ${String(details.currentWave)}`;
           if (isEnded(details)) return details;
-          if (details.status === 'PAUSED') await traffic.call({ operation: 'resume', executionId, planId, requestedBy: `operator-${serial}` });
+          if (details.status === 'PAUSED')
+            await traffic.call({ operation: 'resume', executionId, planId, requestedBy: `operator-${serial}` });
           else if (Math.random() < 0.03) await traffic.call({ operation: 'pause', executionId, planId, requestedBy: `operator-${serial}` });
         }
         await sleep(100);
@@ -94,14 +95,19 @@ describe('a stack killed at random moments of drills', () => {
     }
     drilling = false;
     await killing;
-    await stopServe(serve as Serve);
+    await stopServe(serve);
     serve = undefined;
 
     const offline = await openOfflineLedger(dataDir);
     const audit = await auditLedger(offline.deps, offline.dynamo, { expected: executions, drsJobs: savedDrsJobs(dataDir) });
     await offline.close();
     const jobsPerWave = executions.map((executionId) =>
-      [1, 2, 3].map((wave) => savedDrsJobs(dataDir).filter((job) => job.tags['drs-ledger:executionId'] === executionId && job.tags['drs-ledger:wave'] === String(wave)).length),
+      [1, 2, 3].map(
+        (wave) =>
+          savedDrsJobs(dataDir).filter(
+            (job) => job.tags['drs-ledger:executionId'] === executionId && job.tags['drs-ledger:wave'] === String(wave),
+          ).length,
+      ),
     );
     recordFigures({
       scenario: `Crashes: ${kills} SIGKILLs of serve`,

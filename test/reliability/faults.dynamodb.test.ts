@@ -9,8 +9,8 @@
 import type { LocalStack } from '../../src/local/stack';
 import { startTestStack } from '../support/localStack';
 import { lostAcks } from './support/acks';
-import { driveCrowd, Target } from './support/crowd';
-import { DynamoFaultProxy, FaultRule, startDynamoFaultProxy } from './support/dynamoFaultProxy';
+import { driveCrowd, type Target } from './support/crowd';
+import { type DynamoFaultProxy, type FaultRule, startDynamoFaultProxy } from './support/dynamoFaultProxy';
 import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
 import { planOf } from './support/plans';
@@ -75,7 +75,12 @@ describe('DynamoDB faults at the wire', () => {
       // Starting is retried as the 500 answer invites; a start whose execution was recorded answers 409 with it.
       let executionId: string | undefined;
       for (let attempt = 0; attempt < 10 && !executionId; attempt += 1) {
-        const start = await traffic.call({ operation: 'start_execution', planId: plan.planId, executionType: 'DRILL', initiatedBy: 'reliability' });
+        const start = await traffic.call({
+          operation: 'start_execution',
+          planId: plan.planId,
+          executionType: 'DRILL',
+          initiatedBy: 'reliability',
+        });
         if (start?.statusCode === 200) executionId = String(start.executionId);
         if (start?.statusCode === 409) executionId = String(start.activeExecutionId);
         if (!executionId) await sleep(100);

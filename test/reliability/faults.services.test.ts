@@ -62,7 +62,11 @@ describe('DRS, Step Functions, SNS and Lambda faults at the wire', () => {
     stack = await startTestStack({ speed: 40 });
     await stack.loadPlans([DRS_PLAN, EXPIRED_PLAN, FORGED_PLAN, SNS_PLAN]);
     traffic = new Traffic(newLambdaClient(stack.endpoints.lambda));
-    sfn = new SFNClient({ endpoint: stack.endpoints.sfn, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    sfn = new SFNClient({
+      endpoint: stack.endpoints.sfn,
+      region: 'us-east-1',
+      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+    });
   });
   afterAll(async () => {
     sfn.destroy();
@@ -78,7 +82,11 @@ describe('DRS, Step Functions, SNS and Lambda faults at the wire', () => {
     stack.drs.faults.apply({ conflict: { count: 2, operations: ['StartRecovery'] } });
     injected.drs += 2;
     expect(await resume(executionId, DRS_PLAN.planId)).toMatchObject({ statusCode: 200, status: 'RUNNING' });
-    await waitForDetails(traffic, executionId, (details) => (details.waveStatuses as Array<{ status: string }>)[1]?.status === 'IN_PROGRESS');
+    await waitForDetails(
+      traffic,
+      executionId,
+      (details) => (details.waveStatuses as Array<{ status: string }>)[1]?.status === 'IN_PROGRESS',
+    );
 
     // DescribeJobs throttled past the SDK's retries: polls say so, with DRS's retryAfterSeconds, and go on.
     stack.drs.faults.apply({ throttle: { count: 12, retryAfterSeconds: 2, operations: ['DescribeJobs'] } });
@@ -88,11 +96,17 @@ describe('DRS, Step Functions, SNS and Lambda faults at the wire', () => {
       const polled = await traffic.call({ operation: 'poll', executionId, planId: DRS_PLAN.planId });
       if (polled?.pollError) throttled = polled;
     }
-    expect(throttled).toMatchObject({ statusCode: 200, status: 'RUNNING', pollError: { code: 'ThrottlingException', retryAfterSeconds: 2 } });
+    expect(throttled).toMatchObject({
+      statusCode: 200,
+      status: 'RUNNING',
+      pollError: { code: 'ThrottlingException', retryAfterSeconds: 2 },
+    });
     stack.drs.faults.reset();
 
     expect(await waitForDetails(traffic, executionId, isEnded)).toMatchObject({ status: 'COMPLETED' });
-    const failures = (await events(executionId)).flatMap((event) => (event.type === 'WaveStartFailed' ? [`${event.data.waveNumber} ${event.data.error.code}`] : []));
+    const failures = (await events(executionId)).flatMap((event) =>
+      event.type === 'WaveStartFailed' ? [`${event.data.waveNumber} ${event.data.error.code}`] : [],
+    );
     expect(failures).toEqual(['1 InternalServerException', '1 InternalServerException', '2 ConflictException', '2 ConflictException']);
     for (const wave of [1, 2, 3]) expect(stack.drs.stats.startRecoveryFor(executionId, wave).jobsCreated).toBe(1);
   });

@@ -11,12 +11,12 @@
  */
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { existsSync, readFileSync } from 'node:fs';
-import { startStsEmulator, StsEmulator } from '../../src/local/emulators';
+import { startStsEmulator, type StsEmulator } from '../../src/local/emulators';
 import type { LocalStack } from '../../src/local/stack';
 import { startTestStack } from '../support/localStack';
 import { captureOutput, tapFunction } from './support/capture';
 import { isEnded, waitForDetails } from './support/drive';
-import { DynamoFaultProxy, startDynamoFaultProxy } from './support/dynamoFaultProxy';
+import { type DynamoFaultProxy, startDynamoFaultProxy } from './support/dynamoFaultProxy';
 import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
 import { grantsOf, isAllowed, packagedTemplate } from './support/packagedTemplate';
@@ -29,7 +29,12 @@ const EXTERNAL_ID = 'drill-7f3a-external';
 const HOME = planOf('rp-sec-home', 3, 2, { pauseBefore: [2, 3], tag: 'sech' });
 const CROSS = planOf('rp-sec-cross', 2, 2, { pauseBefore: [2], tag: 'secx' });
 const FAILING = planOf('rp-sec-fails', 1, 2, { tag: 'secf' });
-const TABLE_IDS: Record<string, string> = { events: 'EventsTable', executions: 'ExecutionsTable', plans: 'PlansTable', resumeTokens: 'ResumeTokensTable' };
+const TABLE_IDS: Record<string, string> = {
+  events: 'EventsTable',
+  executions: 'ExecutionsTable',
+  plans: 'PlansTable',
+  resumeTokens: 'ResumeTokensTable',
+};
 
 describe('secrets and privileges across whole drills', () => {
   let stack: LocalStack;
@@ -45,7 +50,13 @@ describe('secrets and privileges across whole drills', () => {
   const previousSts = process.env.STS_ENDPOINT;
 
   const drill = async (planId: string, accountContext?: Record<string, string>): Promise<string> => {
-    const start = await traffic.call({ operation: 'start_execution', planId, executionType: 'DRILL', initiatedBy: 'security@example.com', ...(accountContext ? { accountContext } : {}) });
+    const start = await traffic.call({
+      operation: 'start_execution',
+      planId,
+      executionType: 'DRILL',
+      initiatedBy: 'security@example.com',
+      ...(accountContext ? { accountContext } : {}),
+    });
     expect(start?.statusCode).toBe(200);
     const executionId = String(start?.executionId);
     executions.push(executionId);
@@ -119,7 +130,7 @@ describe('secrets and privileges across whole drills', () => {
     expect(leaks).toEqual([]);
   });
 
-  it("makes only calls its roles are granted, on the resources they are granted for", async () => {
+  it('makes only calls its roles are granted, on the resources they are granted for', async () => {
     const template = packagedTemplate();
     const handler = grantsOf(template, 'ExecutionHandlerRole');
     const both = [...handler, ...grantsOf(template, 'ProjectorRole')];
@@ -139,8 +150,16 @@ describe('secrets and privileges across whole drills', () => {
       granted: isAllowed(handler, `drs:${operation}`, '*') || isAllowed(handler, `drs:${operation}`, jobArn),
     }));
     const others = [
-      { call: 'sns:Publish', granted: stack.sns.stats().published > 0 && handler.some((grant) => grant.actions.includes('sns:Publish') && grant.resources.includes('${NotificationTopic}')) },
-      ...sts.assumeRoleRequests().map((request) => ({ call: `sts:AssumeRole ${request.roleArn}`, granted: isAllowed(handler, 'sts:AssumeRole', String(request.roleArn)) })),
+      {
+        call: 'sns:Publish',
+        granted:
+          stack.sns.stats().published > 0 &&
+          handler.some((grant) => grant.actions.includes('sns:Publish') && grant.resources.includes('${NotificationTopic}')),
+      },
+      ...sts.assumeRoleRequests().map((request) => ({
+        call: `sts:AssumeRole ${request.roleArn}`,
+        granted: isAllowed(handler, 'sts:AssumeRole', String(request.roleArn)),
+      })),
     ];
     const calls = [...dynamo, ...drsHome, ...others];
     const audit = await auditLedger(stack.deps, stack.dynamoClient, { expected: executions, drsJobs: stack.drs.jobs() });

@@ -1,9 +1,16 @@
-import { DrsEmulator, ManualClock, manualClock, SnsEmulator, startDrsEmulator, startSnsEmulator } from '../../src/local/emulators';
+import {
+  type DrsEmulator,
+  type ManualClock,
+  manualClock,
+  type SnsEmulator,
+  startDrsEmulator,
+  startSnsEmulator,
+} from '../../src/local/emulators';
 import type { RecoveryPlan } from '../../src/domain/plan';
 import type { WiringOptions } from '../../src/handlers/wiring';
 import type { ExecutionEvent } from '../../src/domain/execution';
 import type { OperationResponse } from '../../src/operations/responses';
-import { HandlerHarness, startHandlerHarness } from './handlerHarness';
+import { type HandlerHarness, startHandlerHarness } from './handlerHarness';
 
 export interface DrillWorld {
   harness: HandlerHarness;
@@ -64,7 +71,9 @@ export const startDrillWorld = async (options: WiringOptions = {}, env: NodeJS.P
       for (const plan of plans) {
         await harness.deps.plans.put(plan);
         drs.registerSourceServers(
-          plan.waves.flatMap((wave) => wave.sourceServerIds.map((sourceServerID) => ({ sourceServerID, hostname: `host-${sourceServerID.slice(-4)}` }))),
+          plan.waves.flatMap((wave) =>
+            wave.sourceServerIds.map((sourceServerID) => ({ sourceServerID, hostname: `host-${sourceServerID.slice(-4)}` })),
+          ),
         );
       }
     },

@@ -1,9 +1,9 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { createTables } from '../../src/adapters/dynamodb/createTables';
 import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
-import { AppConfig, configFromEnv } from '../../src/config';
-import { EmbeddedDynamo, startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
+import { type AppConfig, configFromEnv } from '../../src/config';
+import { type EmbeddedDynamo, startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
 
 export interface DynamoTestContext {
   dynamo: EmbeddedDynamo;

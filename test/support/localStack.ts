@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OperationResponse } from '../../src/operations/responses';
-import { FUNCTION_NAME, LocalStack, LocalStackOptions, startLocalStack } from '../../src/local/stack';
+import { FUNCTION_NAME, type LocalStack, type LocalStackOptions, startLocalStack } from '../../src/local/stack';
 
 export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'drs-ledger-test-'));
 
@@ -31,7 +31,8 @@ export const waitFor = async (
   for (;;) {
     const details = await invoke(stack, { operation: 'get_execution_details', executionId });
     if (done(details)) return details;
-    if (Date.now() > deadline) throw new Error(`timed out; last details: ${JSON.stringify({ status: details.status, currentWave: details.currentWave })}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out; last details: ${JSON.stringify({ status: details.status, currentWave: details.currentWave })}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
 };

@@ -1,9 +1,9 @@
-import { BatchWriteItemCommand, DynamoDBClient, WriteRequest } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@aws-sdk/client-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
 import { viewItems } from '../../src/adapters/dynamodb/executionViewItem';
-import { Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import { type Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
 import type { Tables } from '../../src/config';
-import { decide, ExecutionCommand, ExecutionEvent, ExecutionState, evolve, initialState } from '../../src/domain/execution';
+import { decide, type ExecutionCommand, type ExecutionEvent, type ExecutionState, evolve, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import type { JobRecord } from '../../src/local/emulators/drs/records';
 
@@ -22,7 +22,8 @@ const base36 = (n: number, width: number): string => n.toString(36).padStart(wid
 /** Writes items with BatchWriteItem, 25 a request and `parallel` requests at once, retrying unprocessed ones. */
 export const batchWrite = async (client: DynamoDBClient, tableName: string, items: Item[], parallel = 4): Promise<void> => {
   const batches: WriteRequest[][] = [];
-  for (let start = 0; start < items.length; start += 25) batches.push(items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })));
+  for (let start = 0; start < items.length; start += 25)
+    batches.push(items.slice(start, start + 25).map((Item) => ({ PutRequest: { Item } })));
   let next = 0;
   const worker = async () => {
     while (next < batches.length) {

@@ -1,6 +1,6 @@
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AccountContext } from '../../domain/execution';
-import { AppConfig, clientOptions } from '../../config';
+import { type AppConfig, clientOptions } from '../../config';
 
 /** The SDK's credential identity shape (declared here to avoid depending on a transitive types package). */
 export interface AwsCredentialIdentity {
@@ -16,7 +16,14 @@ export const roleArn = (account: AccountContext): string => `arn:aws:iam::${acco
 const REFRESH_MARGIN_MS = 5 * 60_000;
 
 /** STS answers worth another attempt later: its throttling, and no answer at all. */
-const TRANSIENT = new Set(['Throttling', 'ThrottlingException', 'RequestLimitExceeded', 'IDPCommunicationError', 'TimeoutError', 'RequestTimeout']);
+const TRANSIENT = new Set([
+  'Throttling',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'IDPCommunicationError',
+  'TimeoutError',
+  'RequestTimeout',
+]);
 /** Node's socket errors; matched in the message too, as the SDK may wrap a socket error into a plain Error. */
 const NETWORK = /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN)\b/;
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { DescribeJobLogItemsCommand, DrsClient, JobLog } from '@aws-sdk/client-drs';
-import { FailureReasonRef, MAX_FAILURE_REASON_BYTES, ServerObservation } from '../../domain/execution';
+import { DescribeJobLogItemsCommand, type DrsClient, type JobLog } from '@aws-sdk/client-drs';
+import { type FailureReasonRef, MAX_FAILURE_REASON_BYTES, type ServerObservation } from '../../domain/execution';
 import { boundText } from '../../domain/text';
 import type { RecoveryJob } from '../../ports/recoveryJobs';
 
@@ -63,7 +63,9 @@ export const readJobLog = async (client: DrsClient, jobId: string): Promise<JobL
   const items: JobLog[] = [];
   let nextToken: string | undefined;
   do {
-    const output = await client.send(new DescribeJobLogItemsCommand({ jobID: jobId, maxResults: LOG_PAGE_SIZE, nextToken }));
+    const output = await client.send(
+      new DescribeJobLogItemsCommand({ jobID: jobId, maxResults: LOG_PAGE_SIZE, ...(nextToken ? { nextToken } : {}) }),
+    );
     items.push(...(output.items ?? []));
     nextToken = output.nextToken;
   } while (nextToken);

@@ -1,15 +1,9 @@
-import {
-  DescribeJobsCommand,
-  DescribeSourceServersCommand,
-  DrsClient,
-  Job,
-  StartRecoveryCommand,
-} from '@aws-sdk/client-drs';
+import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient, type Job, StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { AccountContext, DrsJobStatus, LaunchStatus, ServerObservation } from '../../domain/execution';
 import { DRS_JOB_STATUSES, LAUNCH_STATUSES, MAX_HOSTNAME_BYTES } from '../../domain/execution';
 import { boundText } from '../../domain/text';
-import { AppConfig, clientOptions } from '../../config';
-import { RecoveryJob, RecoveryJobs, RecoveryJobsError, StartRecoveryRequest } from '../../ports/recoveryJobs';
+import { type AppConfig, clientOptions } from '../../config';
+import { type RecoveryJob, type RecoveryJobs, RecoveryJobsError, type StartRecoveryRequest } from '../../ports/recoveryJobs';
 import { AssumeRoleError, CrossAccountCredentials } from './assumeRole';
 import { addFailureReasons } from './drsFailureReasons';
 
@@ -123,7 +117,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
         let nextToken: string | undefined;
         do {
           const output = await this.client(account).send(
-            new DescribeJobsCommand({ filters: { jobIDs: batch }, maxResults: 1000, nextToken }),
+            new DescribeJobsCommand({ filters: { jobIDs: batch }, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
           );
           for (const job of output.items ?? []) if (job.jobID) jobs.set(job.jobID, toRecoveryJob(job));
           nextToken = output.nextToken;
@@ -142,7 +136,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
       let nextToken: string | undefined;
       do {
         const output = await this.client(account).send(
-          new DescribeJobsCommand({ filters: { fromDate: since }, maxResults: 1000, nextToken }),
+          new DescribeJobsCommand({ filters: { fromDate: since }, maxResults: 1000, ...(nextToken ? { nextToken } : {}) }),
         );
         for (const job of output.items ?? []) {
           const jobTags = job.tags ?? {};
@@ -163,7 +157,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
         let nextToken: string | undefined;
         do {
           const output = await this.client(account).send(
-            new DescribeSourceServersCommand({ filters: { sourceServerIDs: batch }, maxResults: 200, nextToken }),
+            new DescribeSourceServersCommand({ filters: { sourceServerIDs: batch }, maxResults: 200, ...(nextToken ? { nextToken } : {}) }),
           );
           for (const server of output.items ?? []) {
             const hostname = server.sourceProperties?.identificationHints?.hostname;

@@ -1,5 +1,5 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
-import { AppConfig, clientOptions } from '../../config';
+import { type AppConfig, clientOptions } from '../../config';
 import type { PollInvoker, PollTarget } from '../../ports/pollInvoker';
 
 /** find's fan-out: one asynchronous invocation (InvocationType Event) per execution: ids, and the job find saw. */

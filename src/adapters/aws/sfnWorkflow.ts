@@ -5,8 +5,8 @@ import {
   StartExecutionCommand,
   StopExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { AppConfig, clientOptions } from '../../config';
-import { executionArnFor, ResumeDelivery, runName, Workflow, WorkflowInput } from '../../ports/workflow';
+import { type AppConfig, clientOptions } from '../../config';
+import { executionArnFor, type ResumeDelivery, runName, type Workflow, type WorkflowInput } from '../../ports/workflow';
 
 export { executionArnFor };
 
@@ -29,7 +29,9 @@ export class SfnWorkflow implements Workflow {
   async start(executionId: string, input: WorkflowInput): Promise<{ executionArn: string }> {
     const name = runName(executionId, input.generation);
     try {
-      const output = await this.client.send(new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }));
+      const output = await this.client.send(
+        new StartExecutionCommand({ stateMachineArn: this.stateMachineArn, name, input: JSON.stringify(input) }),
+      );
       return { executionArn: output.executionArn ?? executionArnFor(this.stateMachineArn, name) };
     } catch (error) {
       // A retried start with the same name: the execution already runs, and its ARN is known.

@@ -1,5 +1,5 @@
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { AppConfig, clientOptions } from '../../config';
+import { type AppConfig, clientOptions } from '../../config';
 import { fitSnsMessage, fitSnsSubject } from '../../domain/notification';
 import type { Notification, Notifier } from '../../ports/notifier';
 

@@ -1,5 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { AppConfig, clientOptions } from '../../config';
+import { type AppConfig, clientOptions } from '../../config';
 
 /**
  * Five attempts, each bounded: a request with no answer within `dynamodbTimeoutMs` fails with a TimeoutError,

@@ -92,7 +92,11 @@ export const splitView = (view: ExecutionView): { header: ViewHeader; waves: Wav
   for (const server of serverExecutions) {
     while (index < waves.length && waves[index]?.waveNumber !== server.waveNumber) index += 1;
     const wave = waves[index];
-    if (!wave) throw new ViewLayoutError(view.executionId, `server ${server.serverId} of wave ${server.waveNumber} is out of wave order or in no wave`);
+    if (!wave)
+      throw new ViewLayoutError(
+        view.executionId,
+        `server ${server.serverId} of wave ${server.waveNumber} is out of wave order or in no wave`,
+      );
     wave.content.servers.push(server);
   }
   return { header: { ...rest, waveStatuses: view.waveStatuses.map(withoutWaveItemFields) }, waves };
@@ -150,7 +154,11 @@ export const waveItem = (executionId: string, part: WavePart, seq: number, write
 export const viewItems = (view: ExecutionView, writeId = 'seeded'): Item[] => {
   const { header, waves } = splitView(view);
   return [
-    headerItem(header, writeId, waves.map(() => writeId)),
+    headerItem(
+      header,
+      writeId,
+      waves.map(() => writeId),
+    ),
     ...waves.map((part) => waveItem(view.executionId, part, view.seq, writeId)),
   ];
 };
@@ -180,12 +188,17 @@ export interface AssembledView {
   parts: StoredParts;
 }
 
-const storeAttributes: readonly string[] = [VIEW_ATTRIBUTES.item, VIEW_ATTRIBUTES.writeId, VIEW_ATTRIBUTES.waveWrites, VIEW_ATTRIBUTES.runningStatus];
+const storeAttributes: readonly string[] = [
+  VIEW_ATTRIBUTES.item,
+  VIEW_ATTRIBUTES.writeId,
+  VIEW_ATTRIBUTES.waveWrites,
+  VIEW_ATTRIBUTES.runningStatus,
+];
 
 const waveContentOf = (item: Item): WaveContent => {
   const { [VIEW_ATTRIBUTES.servers]: servers, ...rest } = unmarshall(item) as Record<string, unknown>;
   const content: WaveContent = { servers: unpackServers(servers) };
-  for (const field of WAVE_FIELDS_IN_WAVE_ITEM) if (typeof rest[field] === 'string') content[field] = rest[field] as string;
+  for (const field of WAVE_FIELDS_IN_WAVE_ITEM) if (typeof rest[field] === 'string') content[field] = rest[field];
   return content;
 };
 
@@ -199,14 +212,20 @@ export const assembleView = (header: Item | undefined, waveItemsByKey: ReadonlyM
   const waves = new Map<string, StoredWave>();
   for (const [key, item] of waveItemsByKey) {
     const writeId = item[VIEW_ATTRIBUTES.writeId]?.S;
-    waves.set(key, { ...(writeId === undefined ? {} : { writeId }), seq: Number(item[VIEW_ATTRIBUTES.seq]?.N ?? 0), content: waveContentOf(item) });
+    waves.set(key, {
+      ...(writeId === undefined ? {} : { writeId }),
+      seq: Number(item[VIEW_ATTRIBUTES.seq]?.N ?? 0),
+      content: waveContentOf(item),
+    });
   }
   if (!header) return { view: undefined, seq: 0, parts: { waves } };
 
   const attributes = unmarshall(header) as Record<string, unknown>;
   const writeId = attributes[VIEW_ATTRIBUTES.writeId];
   const waveWrites = Array.isArray(attributes[VIEW_ATTRIBUTES.waveWrites]) ? (attributes[VIEW_ATTRIBUTES.waveWrites] as unknown[]) : [];
-  const fields = Object.fromEntries(Object.entries(attributes).filter(([name]) => !storeAttributes.includes(name))) as unknown as ViewHeader;
+  const fields = Object.fromEntries(
+    Object.entries(attributes).filter(([name]) => !storeAttributes.includes(name)),
+  ) as unknown as ViewHeader;
   const seq = typeof fields.seq === 'number' ? fields.seq : 0;
   const parts: StoredParts = { header: typeof writeId === 'string' ? { writeId } : {}, waves };
   const untrustworthy = { view: undefined, seq, parts };

@@ -1,11 +1,20 @@
-import { BatchGetItemCommand, BatchGetItemCommandOutput, DynamoDBClient, KeysAndAttributes, PutItemCommand, PutItemCommandInput, QueryCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type DynamoDBClient,
+  type KeysAndAttributes,
+  PutItemCommand,
+  type PutItemCommandInput,
+  QueryCommand,
+  ScanCommand,
+} from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { randomBytes } from 'node:crypto';
 import type { ExecutionView, WaveView } from '../../../projections/executionView';
 import type { AccountContext } from '../../domain/execution';
 import type { ExecutionViewStore, RunningPage, StoredView, ViewVersion, WaveJob } from '../../ports/executionViewStore';
 import { isConditionalCheckFailed } from './errors';
-import { assembleView, HEADER_ITEM, isWaveItemKey, RUNNING, StoredParts, VIEW_ATTRIBUTES } from './executionViewItem';
+import { assembleView, HEADER_ITEM, isWaveItemKey, RUNNING, type StoredParts, VIEW_ATTRIBUTES } from './executionViewItem';
 import { planViewWrite } from './executionViewWrite';
 import type { Item } from './marshalEvent';
 import { decodePageToken, encodePageToken } from './pageToken';
@@ -31,7 +40,10 @@ const WAVE_WRITE_CONCURRENCY = 25;
 const RUNNING_PAGE_KEY = [VIEW_ATTRIBUTES.runningStatus, VIEW_ATTRIBUTES.executionId, VIEW_ATTRIBUTES.item] as const;
 const TABLE_PAGE_KEY = [VIEW_ATTRIBUTES.executionId, VIEW_ATTRIBUTES.item] as const;
 
-const headerKey = (executionId: string): Item => ({ [VIEW_ATTRIBUTES.executionId]: { S: executionId }, [VIEW_ATTRIBUTES.item]: { S: HEADER_ITEM } });
+const headerKey = (executionId: string): Item => ({
+  [VIEW_ATTRIBUTES.executionId]: { S: executionId },
+  [VIEW_ATTRIBUTES.item]: { S: HEADER_ITEM },
+});
 
 /** A random id per write, named by the next writer's conditions (unique where a seq is not: a rebuild rewrites a seq). */
 const newWriteId = (): string => randomBytes(9).toString('base64url');
@@ -152,11 +164,17 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
       let request: KeysAndAttributes | undefined = {
         Keys: executionIds.slice(start, start + MAX_BATCH_GET_KEYS).map(headerKey),
         ProjectionExpression: '#executionId, #waveStatuses, #accountContext',
-        ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId, '#waveStatuses': 'waveStatuses', '#accountContext': 'accountContext' },
+        ExpressionAttributeNames: {
+          '#executionId': VIEW_ATTRIBUTES.executionId,
+          '#waveStatuses': 'waveStatuses',
+          '#accountContext': 'accountContext',
+        },
       };
       for (let round = 0; request?.Keys?.length && round < MAX_BATCH_GET_ROUNDS; round += 1) {
         if (round > 0) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** round));
-        const output: BatchGetItemCommandOutput = await this.client.send(new BatchGetItemCommand({ RequestItems: { [this.tableName]: request } }));
+        const output: BatchGetItemCommandOutput = await this.client.send(
+          new BatchGetItemCommand({ RequestItems: { [this.tableName]: request } }),
+        );
         for (const item of output.Responses?.[this.tableName] ?? []) {
           const job = waveInProgress(unmarshall(item) as Pick<ExecutionView, 'executionId' | 'waveStatuses' | 'accountContext'>);
           if (job) found.push(job);

@@ -1,6 +1,6 @@
 import type { PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { ExecutionView } from '../../../projections/executionView';
-import { headerItem, sameWaveContent, splitView, StoredParts, VIEW_ATTRIBUTES, waveItem } from './executionViewItem';
+import { headerItem, sameWaveContent, splitView, type StoredParts, VIEW_ATTRIBUTES, waveItem } from './executionViewItem';
 import { dynamoItemBytes } from './itemSize';
 import type { Item } from './marshalEvent';
 
@@ -32,8 +32,11 @@ export interface ViewWrite {
 }
 
 /** The condition that the stored item is still the one the writer read (or that there is none). */
-const expecting = (stored: { writeId?: string } | undefined): Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> => {
-  if (stored === undefined) return { ConditionExpression: 'attribute_not_exists(#item)', ExpressionAttributeNames: { '#item': VIEW_ATTRIBUTES.item } };
+const expecting = (
+  stored: { writeId?: string } | undefined,
+): Pick<PutItemCommandInput, 'ConditionExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'> => {
+  if (stored === undefined)
+    return { ConditionExpression: 'attribute_not_exists(#item)', ExpressionAttributeNames: { '#item': VIEW_ATTRIBUTES.item } };
   if (stored.writeId === undefined) {
     return {
       ConditionExpression: 'attribute_exists(#item) AND attribute_not_exists(#writeId)',
@@ -72,7 +75,11 @@ export const planViewWrite = (tableName: string, view: ExecutionView, over: Stor
     wavePuts.push({ TableName: tableName, Item: waveItem(view.executionId, part, view.seq, writeId), ...expecting(stored) });
     waveWrites.push(writeId);
   }
-  const headerPut: PutItemCommandInput = { TableName: tableName, Item: headerItem(header, writeId, waveWrites), ...expecting(over?.header) };
+  const headerPut: PutItemCommandInput = {
+    TableName: tableName,
+    Item: headerItem(header, writeId, waveWrites),
+    ...expecting(over?.header),
+  };
   for (const put of [...wavePuts, headerPut]) checkSize(view.executionId, put.Item as Item);
   return { waves: wavePuts, header: headerPut };
 };

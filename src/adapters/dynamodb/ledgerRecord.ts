@@ -2,7 +2,7 @@ import { gunzipSync } from 'node:zlib';
 import type { StoredEvent } from '../../ports/executionEventStore';
 import type { LedgerRecord } from '../../ports/ledgerRecords';
 import { EVENT_ATTRIBUTES, EXECUTION_START_MARKER } from './keys';
-import { fromEventItem, Item } from './marshalEvent';
+import { fromEventItem, type Item } from './marshalEvent';
 
 const KNOWN_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(EVENT_ATTRIBUTES));
 const SHA256_HEX = /^[0-9a-f]{64}$/;

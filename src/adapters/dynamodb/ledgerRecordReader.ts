@@ -1,4 +1,4 @@
-import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
 import type { LedgerRecord, LedgerRecordReader } from '../../ports/ledgerRecords';
 import { ledgerRecordFromItem } from './ledgerRecord';
 import type { Item } from './marshalEvent';

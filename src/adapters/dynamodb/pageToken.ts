@@ -20,11 +20,7 @@ export const encodePageToken = (lastEvaluatedKey: Item): string =>
  * Reads a token back into an ExclusiveStartKey. A key is only accepted if it has exactly the expected
  * string attributes (`fixed` ones with the given value), so a token cannot steer the query elsewhere.
  */
-export const decodePageToken = (
-  token: string,
-  attributes: readonly string[],
-  fixed: Readonly<Record<string, string>> = {},
-): Item => {
+export const decodePageToken = (token: string, attributes: readonly string[], fixed: Readonly<Record<string, string>> = {}): Item => {
   if (!/^[A-Za-z0-9_-]+$/.test(token)) throw new InvalidNextTokenError('not base64url');
   let parsed: unknown;
   try {

@@ -30,9 +30,7 @@ const fromStreamValue = (value: StreamAttributeValue, path: string): AttributeVa
 /** Lambda's stream image (aws-lambda types, base64 binaries) to the SDK's item (Uint8Array binaries). */
 export const fromStreamImage = (image: StreamImage, prefix = ''): Item => {
   if (typeof image !== 'object' || image === null) throw new MalformedStreamImageError('image is not a map');
-  return Object.fromEntries(
-    Object.entries(image).map(([name, value]) => [name, fromStreamValue(value, `${prefix}${name}`)]),
-  );
+  return Object.fromEntries(Object.entries(image).map(([name, value]) => [name, fromStreamValue(value, `${prefix}${name}`)]));
 };
 
 const base64 = (bytes: Uint8Array): string => Buffer.from(bytes).toString('base64');

@@ -1,4 +1,4 @@
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** A loopback HTTP server that can be closed without waiting for idle keep-alive sockets. */
@@ -69,12 +69,7 @@ export const headerValue = (request: IncomingMessage, name: string): string | un
   return Array.isArray(value) ? value[0] : value;
 };
 
-export const sendJson = (
-  response: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void => {
+export const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
   const payload = JSON.stringify(body);
   response.writeHead(status, {
     'content-type': 'application/json',

@@ -42,8 +42,14 @@ const run = (args: string[]): Promise<string> =>
 const freshProfile = (): string => mkdtempSync(join(tmpdir(), 'drs-ledger-chromium-'));
 
 export const screenshot = async (htmlPath: string, pngPath: string, size: { width: number; height: number }): Promise<void> => {
-  await run([...baseFlags(freshProfile()), `--screenshot=${pngPath}`, `--window-size=${size.width},${size.height}`, pathToFileURL(htmlPath).href]);
+  await run([
+    ...baseFlags(freshProfile()),
+    `--screenshot=${pngPath}`,
+    `--window-size=${size.width},${size.height}`,
+    pathToFileURL(htmlPath).href,
+  ]);
 };
 
 /** The DOM after Chromium parsed and laid out the page. */
-export const dumpDom = (htmlPath: string): Promise<string> => run([...baseFlags(freshProfile()), '--dump-dom', pathToFileURL(htmlPath).href]);
+export const dumpDom = (htmlPath: string): Promise<string> =>
+  run([...baseFlags(freshProfile()), '--dump-dom', pathToFileURL(htmlPath).href]);

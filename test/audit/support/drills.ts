@@ -12,7 +12,10 @@ export const planCopy = (planId: string, plan: RecoveryPlan = samplePlan): Recov
 
 type Call = (event: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
-const caller = (world: DrillWorld): Call => (event) => world.harness.call(event) as Promise<Record<string, unknown>>;
+const caller =
+  (world: DrillWorld): Call =>
+  (event) =>
+    world.harness.call(event);
 
 const start = async (call: Call, planId: string, executionType: 'DRILL' | 'RECOVERY' = 'DRILL'): Promise<string> => {
   const response = await call({ operation: 'start_execution', planId, executionType, initiatedBy: DR_LEAD });
@@ -66,7 +69,10 @@ export const pausedDrill = async (world: DrillWorld, planId: string = PLAN_ID): 
 };
 
 /** The second server of wave 2 fails to launch: the wave and the execution fail with DRS's reason. */
-export const failedServerDrill = async (world: DrillWorld, planId: string = PLAN_ID): Promise<{ executionId: string; failedServer: string }> => {
+export const failedServerDrill = async (
+  world: DrillWorld,
+  planId: string = PLAN_ID,
+): Promise<{ executionId: string; failedServer: string }> => {
   const plan = planCopy(planId);
   await world.loadPlans(plan);
   const failedServer = serversOf(2, plan)[1] as string;

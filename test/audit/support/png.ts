@@ -29,7 +29,13 @@ export const decodePng = (png: Buffer): DecodedPng => {
     const type = png.toString('latin1', offset + 4, offset + 8);
     const body = png.subarray(offset + 8, offset + 8 + length);
     if (type === 'IHDR') {
-      header = { width: body.readUInt32BE(0), height: body.readUInt32BE(4), bitDepth: body[8] as number, colourType: body[9] as number, interlace: body[12] as number };
+      header = {
+        width: body.readUInt32BE(0),
+        height: body.readUInt32BE(4),
+        bitDepth: body[8] as number,
+        colourType: body[9] as number,
+        interlace: body[12] as number,
+      };
     } else if (type === 'IDAT') {
       data.push(body);
     } else if (type === 'IEND') {
@@ -54,7 +60,18 @@ export const decodePng = (png: Buffer): DecodedPng => {
       const up = y > 0 ? (pixels[(y - 1) * stride + x] as number) : 0;
       const upLeft = x >= channels && y > 0 ? (pixels[(y - 1) * stride + x - channels] as number) : 0;
       const value = line[x] as number;
-      const predicted = filter === 0 ? 0 : filter === 1 ? left : filter === 2 ? up : filter === 3 ? (left + up) >> 1 : filter === 4 ? paeth(left, up, upLeft) : NaN;
+      const predicted =
+        filter === 0
+          ? 0
+          : filter === 1
+            ? left
+            : filter === 2
+              ? up
+              : filter === 3
+                ? (left + up) >> 1
+                : filter === 4
+                  ? paeth(left, up, upLeft)
+                  : NaN;
       if (Number.isNaN(predicted)) throw new Error(`unknown PNG filter ${filter} on row ${y}`);
       pixels[y * stride + x] = (value + predicted) & 0xff;
     }

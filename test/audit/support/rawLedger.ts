@@ -1,6 +1,6 @@
-import { DeleteItemCommand, DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { gzipSync } from 'node:zlib';
-import { fromEventItem, Item } from '../../../src/adapters/dynamodb/marshalEvent';
+import { fromEventItem, type Item } from '../../../src/adapters/dynamodb/marshalEvent';
 import type { ExecutionEvent } from '../../../src/domain/execution';
 import { chainHash } from '../../../src/domain/ledger';
 

@@ -3,8 +3,9 @@
  * the emulator's polyfill is loaded first, hence the require after it.
  */
 import '../../../src/local/emulators/stepfunctions/withResolvers';
+import type * as LocalStepFunctions from 'aws-local-stepfunctions';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const local = require('aws-local-stepfunctions') as typeof import('aws-local-stepfunctions');
+const local = require('aws-local-stepfunctions') as typeof LocalStepFunctions;
 
 export const { StateMachine, ExecutionError } = local;

@@ -93,7 +93,7 @@ export const runDrillMachine = async (script: Script, options: RunOptions = {}) 
       Task: { Token: 'token-for-exec-1' },
       Execution: { Id: executionIdOf(name), Name: name },
       StateMachine: { Id: STATE_MACHINE_ID, Name: 'drs-ledger-dev-drill' },
-    } as never,
+    },
   });
   abort = execution.abort;
   const collecting = (async () => {
@@ -106,7 +106,7 @@ export const runDrillMachine = async (script: Script, options: RunOptions = {}) 
   try {
     output = await execution.result;
   } catch (caught) {
-    if (ranOutAt) throw new Error(`the script ran out of ${ranOutAt} answers after ${invocations.length} calls`);
+    if (ranOutAt) throw new Error(`the script ran out of ${ranOutAt} answers after ${invocations.length} calls`, { cause: caught });
     if (!(caught instanceof ExecutionError)) throw caught;
     const cause = (caught as Error & { cause?: Error }).cause;
     failure = { error: cause?.name ?? 'unknown', cause: cause?.message ?? '' };

@@ -5,7 +5,9 @@
 import { startSnsEmulator } from '../../../src/local/emulators/sns';
 import { startStsEmulator } from '../../../src/local/emulators/sts';
 
-const SIGNED = { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAHOMEEXAMPLE00001/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' };
+const SIGNED = {
+  authorization: 'AWS4-HMAC-SHA256 Credential=AKIAHOMEEXAMPLE00001/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00',
+};
 
 const services = [
   {
@@ -68,7 +70,9 @@ it('SNS: an action of its model that the emulator does not serve is InvalidActio
   try {
     const response = await fetch(`${sns.endpoint}/`, { method: 'POST', body: 'Action=Subscribe&Version=2010-03-31' });
     expect(response.status).toBe(400);
-    expect(await response.text()).toContain('<Code>InvalidAction</Code><Message>The action Subscribe is not valid for this endpoint.</Message>');
+    expect(await response.text()).toContain(
+      '<Code>InvalidAction</Code><Message>The action Subscribe is not valid for this endpoint.</Message>',
+    );
     expect(sns.stats()).toEqual({ calls: { Subscribe: 1 }, published: 0, errors: { InvalidAction: 1 } });
   } finally {
     await sns.close();

@@ -1,5 +1,5 @@
 import { DescribeJobsCommand, DescribeSourceServersCommand, StartRecoveryCommand } from '@aws-sdk/client-drs';
-import { ANONYMOUS_CALLER, DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
+import { ANONYMOUS_CALLER, type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
 import { drsClient, getJson, postJson, serverId } from './support';
 
 const A = serverId(1);
@@ -50,7 +50,10 @@ describe('DRS emulator: who signed each request', () => {
 
   it('counts a request answered with an injected fault under its signer too', async () => {
     emulator.faults.apply({ throttle: { count: 1 } });
-    const client = drsClient(emulator.endpoint, { maxAttempts: 1, credentials: { accessKeyId: 'ASIAFAULTEDEXAMPLE01', secretAccessKey: 's' } });
+    const client = drsClient(emulator.endpoint, {
+      maxAttempts: 1,
+      credentials: { accessKeyId: 'ASIAFAULTEDEXAMPLE01', secretAccessKey: 's' },
+    });
     try {
       await expect(client.send(new DescribeJobsCommand({}))).rejects.toMatchObject({ name: 'ThrottlingException' });
     } finally {

@@ -1,4 +1,9 @@
-import { DescribeJobLogItemsCommand, DescribeJobsCommand, DescribeRecoveryInstancesCommand, StartRecoveryCommand } from '@aws-sdk/client-drs';
+import {
+  DescribeJobLogItemsCommand,
+  DescribeJobsCommand,
+  DescribeRecoveryInstancesCommand,
+  StartRecoveryCommand,
+} from '@aws-sdk/client-drs';
 import { useDrsRig, getJson, postJson, serverId } from './support';
 
 const [A, B, C] = [1, 2, 3].map(serverId) as [string, string, string];
@@ -10,10 +15,13 @@ describe('DRS emulator: a COMPLETED job whose servers still read PENDING or IN_P
   const rig = useDrsRig([A, B, C], CREATED);
 
   const start = async (ids: string[]) =>
-    (await rig.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: ids.map((sourceServerID) => ({ sourceServerID })) }))).job!;
+    (await rig.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: ids.map((sourceServerID) => ({ sourceServerID })) })))
+      .job!;
   const describeJob = async (jobID: string) => (await rig.drs.send(new DescribeJobsCommand({ filters: { jobIDs: [jobID] } }))).items![0]!;
   const launchStatuses = async (jobID: string) =>
-    Object.fromEntries((await describeJob(jobID)).participatingServers!.map((s) => [s.sourceServerID, [s.launchStatus, s.recoveryInstanceID]]));
+    Object.fromEntries(
+      (await describeJob(jobID)).participatingServers!.map((s) => [s.sourceServerID!, [s.launchStatus, s.recoveryInstanceID]]),
+    );
 
   it('reports COMPLETED with endDateTime while a lagging server reads IN_PROGRESS, then LAUNCHED after the lag', async () => {
     rig.emulator.faults.apply({ lagServers: [{ sourceServerID: B, lagSeconds: 30 }] });
@@ -35,7 +43,10 @@ describe('DRS emulator: a COMPLETED job whose servers still read PENDING or IN_P
     rig.clock.advance(1); // 30 s after COMPLETED
     const settled = await describeJob(job.jobID!);
     expect(settled).toMatchObject({ status: 'COMPLETED', endDateTime: COMPLETED_AT });
-    expect(settled.participatingServers!.find((s) => s.sourceServerID === B)).toMatchObject({ launchStatus: 'LAUNCHED', recoveryInstanceID: expect.stringMatching(/^i-/) });
+    expect(settled.participatingServers!.find((s) => s.sourceServerID === B)).toMatchObject({
+      launchStatus: 'LAUNCHED',
+      recoveryInstanceID: expect.stringMatching(/^i-/),
+    });
     expect((await rig.drs.send(new DescribeRecoveryInstancesCommand({}))).items!.map((i) => i.sourceServerID).sort()).toEqual([A, B]);
   });
 
@@ -59,7 +70,10 @@ describe('DRS emulator: a COMPLETED job whose servers still read PENDING or IN_P
 
     const log = (await rig.drs.send(new DescribeJobLogItemsCommand({ jobID: job.jobID! }))).items!;
     const failure = log.findIndex((item) => item.event === 'CONVERSION_FAIL');
-    expect(log[failure]).toMatchObject({ logDateTime: '2025-06-01T12:00:29.000Z', eventData: { sourceServerID: C, rawError: 'conversion server could not attach the volume' } });
+    expect(log[failure]).toMatchObject({
+      logDateTime: '2025-06-01T12:00:29.000Z',
+      eventData: { sourceServerID: C, rawError: 'conversion server could not attach the volume' },
+    });
     expect(failure).toBeLessThan(log.findIndex((item) => item.event === 'JOB_END'));
 
     // `times: 1`: the next job of C neither lags nor (the failure was for every launch) succeeds.

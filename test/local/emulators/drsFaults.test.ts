@@ -3,13 +3,13 @@ import {
   DescribeJobLogItemsCommand,
   DescribeJobsCommand,
   DescribeRecoveryInstancesCommand,
-  DrsClient,
+  type DrsClient,
   InternalServerException,
   StartRecoveryCommand,
   ThrottlingException,
 } from '@aws-sdk/client-drs';
-import { manualClock, ManualClock } from '../../../src/local/emulators/clock';
-import { DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
+import { manualClock, type ManualClock } from '../../../src/local/emulators/clock';
+import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
 import { drsClient, getJson, postJson, rejectionOf, serverId } from './support';
 
 const A = serverId(1);
@@ -39,7 +39,13 @@ describe('DRS emulator: conflicts, throttling, server errors and failed launches
   });
 
   const start = (ids: string[], tags?: Record<string, string>) =>
-    drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: ids.map((sourceServerID) => ({ sourceServerID })), ...(tags ? { tags } : {}) }));
+    drs.send(
+      new StartRecoveryCommand({
+        isDrill: true,
+        sourceServers: ids.map((sourceServerID) => ({ sourceServerID })),
+        ...(tags ? { tags } : {}),
+      }),
+    );
 
   it('refuses a server that is in a PENDING or STARTED job with ConflictException, until the job completes', async () => {
     const first = (await start([A, B])).job!;
@@ -86,7 +92,10 @@ describe('DRS emulator: conflicts, throttling, server errors and failed launches
     try {
       emulator.faults.apply({ throttle: { count: 1, operations: ['StartRecovery'] } });
       const result = await retrying.send(
-        new StartRecoveryCommand({ sourceServers: [{ sourceServerID: A }], tags: { 'drs-ledger:executionId': 'ex-1', 'drs-ledger:wave': '1' } }),
+        new StartRecoveryCommand({
+          sourceServers: [{ sourceServerID: A }],
+          tags: { 'drs-ledger:executionId': 'ex-1', 'drs-ledger:wave': '1' },
+        }),
       );
       expect(result.$metadata.attempts).toBe(2);
       expect(emulator.jobs()).toHaveLength(1);
@@ -108,7 +117,12 @@ describe('DRS emulator: conflicts, throttling, server errors and failed launches
     randomValues = [0.2, 0.7, 0.1, 0.9];
     const outcomes = [];
     for (let i = 0; i < 4; i += 1) {
-      outcomes.push(await drs.send(new DescribeJobsCommand({})).then(() => 'ok', (error: Error) => error.name));
+      outcomes.push(
+        await drs.send(new DescribeJobsCommand({})).then(
+          () => 'ok',
+          (error: Error) => error.name,
+        ),
+      );
     }
     expect(outcomes).toEqual(['ThrottlingException', 'ok', 'ThrottlingException', 'ok']);
   });

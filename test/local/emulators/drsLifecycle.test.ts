@@ -3,14 +3,14 @@ import {
   DescribeJobsCommand,
   DescribeRecoveryInstancesCommand,
   DescribeSourceServersCommand,
-  DrsClient,
+  type DrsClient,
   paginateDescribeSourceServers,
   StartRecoveryCommand,
   TerminateRecoveryInstancesCommand,
   ValidationException,
 } from '@aws-sdk/client-drs';
-import { manualClock, ManualClock } from '../../../src/local/emulators/clock';
-import { DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
+import { manualClock, type ManualClock } from '../../../src/local/emulators/clock';
+import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
 import { drsClient, rejectionOf, serverId } from './support';
 
 const A = serverId(1);
@@ -46,7 +46,11 @@ describe('DRS emulator: a job from start to end, through the real DrsClient', ()
 
   it('moves PENDING -> STARTED -> COMPLETED while servers go PENDING -> IN_PROGRESS -> LAUNCHED', async () => {
     const started = await drs.send(
-      new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: A }, { sourceServerID: B }], tags: { purpose: 'drill' } }),
+      new StartRecoveryCommand({
+        isDrill: true,
+        sourceServers: [{ sourceServerID: A }, { sourceServerID: B }],
+        tags: { purpose: 'drill' },
+      }),
     );
     expect(started.$metadata.httpStatusCode).toBe(202);
     const job = started.job!;
@@ -95,7 +99,12 @@ describe('DRS emulator: a job from start to end, through the real DrsClient', ()
     const log = (await drs.send(new DescribeJobLogItemsCommand({ jobID: job.jobID! }))).items!;
     expect(log[0]!.event).toBe('JOB_START');
     expect(log[log.length - 1]!.event).toBe('JOB_END');
-    expect(log.filter((item) => item.event === 'LAUNCH_START').map((item) => item.eventData!.sourceServerID).sort()).toEqual([A, B]);
+    expect(
+      log
+        .filter((item) => item.event === 'LAUNCH_START')
+        .map((item) => item.eventData!.sourceServerID)
+        .sort(),
+    ).toEqual([A, B]);
   });
 
   it('takes the same time for the same server, 10 to 40 s, and runs `speed` times faster', async () => {

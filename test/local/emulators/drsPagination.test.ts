@@ -1,6 +1,6 @@
-import { DescribeJobsCommand, DrsClient, paginateDescribeJobs, StartRecoveryCommand } from '@aws-sdk/client-drs';
-import { manualClock, ManualClock } from '../../../src/local/emulators/clock';
-import { DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
+import { DescribeJobsCommand, type DrsClient, paginateDescribeJobs, StartRecoveryCommand } from '@aws-sdk/client-drs';
+import { manualClock, type ManualClock } from '../../../src/local/emulators/clock';
+import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
 import { drsClient, serverId } from './support';
 
 describe('DRS emulator: DescribeJobs pagination and filters', () => {

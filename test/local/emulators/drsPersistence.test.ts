@@ -19,7 +19,11 @@ describe('DRS emulator: state kept in a data folder', () => {
 
   it('sees its source servers and jobs again after a restart on the same folder', async () => {
     const clock = manualClock(Date.UTC(2025, 5, 1, 12, 0, 0));
-    const first = await startDrsEmulator({ clock: clock.now, dataDir, sourceServers: [{ sourceServerID: serverId(1), hostname: 'app-01' }] });
+    const first = await startDrsEmulator({
+      clock: clock.now,
+      dataDir,
+      sourceServers: [{ sourceServerID: serverId(1), hostname: 'app-01' }],
+    });
     const client1 = drsClient(first.endpoint, { maxAttempts: 1 });
     const { job } = await client1.send(
       new StartRecoveryCommand({ isDrill: true, sourceServers: [{ sourceServerID: serverId(1) }], tags: { 'drs-ledger:wave': '1' } }),
@@ -40,9 +44,9 @@ describe('DRS emulator: state kept in a data folder', () => {
       const servers = (await client2.send(new DescribeSourceServersCommand({}))).items!;
       expect(servers.map((s) => s.sourceProperties?.identificationHints?.hostname)).toEqual(['app-01']);
       // The restored job still holds its server.
-      expect(await rejectionOf(client2.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: serverId(1) }] })))).toBeInstanceOf(
-        ConflictException,
-      );
+      expect(
+        await rejectionOf(client2.send(new StartRecoveryCommand({ sourceServers: [{ sourceServerID: serverId(1) }] }))),
+      ).toBeInstanceOf(ConflictException);
       clock.advance(60_000);
       const [done] = (await client2.send(new DescribeJobsCommand({}))).items!;
       expect(done!.status).toBe('COMPLETED');

@@ -16,7 +16,7 @@ describe('DRS emulator: the job quotas, refused as DRS refuses them', () => {
   const start = (ids: string[]) =>
     rig.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: ids.map((sourceServerID) => ({ sourceServerID })) }));
 
-  it('starts with the user guide\'s figures: 100 servers a job, 20 jobs and 500 servers in progress', async () => {
+  it("starts with the user guide's figures: 100 servers a job, 20 jobs and 500 servers in progress", async () => {
     expect(DEFAULT_QUOTAS).toEqual({ maxServersPerJob: 100, maxConcurrentJobs: 20, maxServersInActiveJobs: 500 });
     expect(rig.emulator.quotas()).toEqual(DEFAULT_QUOTAS);
     expect(await getJson(`${rig.emulator.endpoint}/__emulator/quotas`)).toEqual(DEFAULT_QUOTAS);
@@ -72,7 +72,9 @@ describe('DRS emulator: the job quotas, refused as DRS refuses them', () => {
     const [instance] = (await rig.drs.send(new DescribeRecoveryInstancesCommand({}))).items!;
     rig.emulator.setQuotas({ maxConcurrentJobs: 1 });
     await start([B]);
-    const refused = await rejectionOf(rig.drs.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: [instance!.recoveryInstanceID!] })));
+    const refused = await rejectionOf(
+      rig.drs.send(new TerminateRecoveryInstancesCommand({ recoveryInstanceIDs: [instance!.recoveryInstanceID!] })),
+    );
     expect(refused).toMatchObject({ name: 'ServiceQuotaExceededException', quotaCode: 'L-D88FAC3A' });
   });
 

@@ -1,4 +1,11 @@
-import { DescribeJobLogItemsCommand, DescribeJobsCommand, DescribeRecoveryInstancesCommand, JobLog, JobLogEvent, StartRecoveryCommand } from '@aws-sdk/client-drs';
+import {
+  DescribeJobLogItemsCommand,
+  DescribeJobsCommand,
+  DescribeRecoveryInstancesCommand,
+  type JobLog,
+  JobLogEvent,
+  StartRecoveryCommand,
+} from '@aws-sdk/client-drs';
 import { MAX_RAW_ERROR_CHARS } from '../../../src/local/emulators/drs';
 import type { JobRecord } from '../../../src/local/emulators/drs/records';
 import { jobLog } from '../../../src/local/emulators/drs/timeline';
@@ -16,7 +23,8 @@ describe('DRS emulator: a server failing at the snapshot, conversion or launch s
   const rig = useDrsRig([A, B, C, D]);
 
   const start = async (ids: string[]) =>
-    (await rig.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: ids.map((sourceServerID) => ({ sourceServerID })) }))).job!;
+    (await rig.drs.send(new StartRecoveryCommand({ isDrill: true, sourceServers: ids.map((sourceServerID) => ({ sourceServerID })) })))
+      .job!;
   const statuses = async (jobID: string) => {
     const job = (await rig.drs.send(new DescribeJobsCommand({ filters: { jobIDs: [jobID] } }))).items![0]!;
     return { status: job.status, servers: Object.fromEntries(job.participatingServers!.map((s) => [s.sourceServerID, s.launchStatus])) };
@@ -24,7 +32,7 @@ describe('DRS emulator: a server failing at the snapshot, conversion or launch s
   const logOf = async (jobID: string): Promise<JobLog[]> => (await rig.drs.send(new DescribeJobLogItemsCommand({ jobID }))).items!;
   const eventsFor = (log: JobLog[], id: string) => log.filter((item) => item.eventData?.sourceServerID === id).map((item) => item.event);
 
-  it('logs each stage in DRS\'s events, the failing one with its rawError, and stops the server there', async () => {
+  it("logs each stage in DRS's events, the failing one with its rawError, and stops the server there", async () => {
     rig.emulator.faults.apply({
       failServers: [
         { sourceServerID: B, stage: 'SNAPSHOT', reason: ENCODED_AUTHORIZATION_FAILURE },
@@ -35,11 +43,17 @@ describe('DRS emulator: a server failing at the snapshot, conversion or launch s
     const job = await start([A, B, C, D]);
 
     rig.clock.advance(15_000); // B's snapshot failed; the others go on
-    expect(await statuses(job.jobID!)).toEqual({ status: 'STARTED', servers: { [A]: 'IN_PROGRESS', [B]: 'FAILED', [C]: 'IN_PROGRESS', [D]: 'IN_PROGRESS' } });
+    expect(await statuses(job.jobID!)).toEqual({
+      status: 'STARTED',
+      servers: { [A]: 'IN_PROGRESS', [B]: 'FAILED', [C]: 'IN_PROGRESS', [D]: 'IN_PROGRESS' },
+    });
     rig.clock.advance(14_000); // 29 s: C's conversion failed
     expect((await statuses(job.jobID!)).servers).toEqual({ [A]: 'IN_PROGRESS', [B]: 'FAILED', [C]: 'FAILED', [D]: 'IN_PROGRESS' });
     rig.clock.advance(16_000); // 45 s: done
-    expect(await statuses(job.jobID!)).toEqual({ status: 'COMPLETED', servers: { [A]: 'LAUNCHED', [B]: 'FAILED', [C]: 'FAILED', [D]: 'FAILED' } });
+    expect(await statuses(job.jobID!)).toEqual({
+      status: 'COMPLETED',
+      servers: { [A]: 'LAUNCHED', [B]: 'FAILED', [C]: 'FAILED', [D]: 'FAILED' },
+    });
 
     const log = await logOf(job.jobID!);
     expect(log.every((item) => MODEL_EVENTS.has(item.event!))).toBe(true);
@@ -48,7 +62,14 @@ describe('DRS emulator: a server failing at the snapshot, conversion or launch s
     expect(eventsFor(log, A)).toEqual(['SNAPSHOT_START', 'SNAPSHOT_END', 'CONVERSION_START', 'CONVERSION_END', 'LAUNCH_START']);
     expect(eventsFor(log, B)).toEqual(['SNAPSHOT_START', 'SNAPSHOT_FAIL']);
     expect(eventsFor(log, C)).toEqual(['SNAPSHOT_START', 'SNAPSHOT_END', 'CONVERSION_START', 'CONVERSION_FAIL']);
-    expect(eventsFor(log, D)).toEqual(['SNAPSHOT_START', 'SNAPSHOT_END', 'CONVERSION_START', 'CONVERSION_END', 'LAUNCH_START', 'LAUNCH_FAILED']);
+    expect(eventsFor(log, D)).toEqual([
+      'SNAPSHOT_START',
+      'SNAPSHOT_END',
+      'CONVERSION_START',
+      'CONVERSION_END',
+      'LAUNCH_START',
+      'LAUNCH_FAILED',
+    ]);
 
     const withReasons = log.filter((item) => item.eventData?.rawError !== undefined);
     expect(withReasons.map((item) => [item.event, item.eventData!.sourceServerID, item.eventData!.rawError])).toEqual([
@@ -56,14 +77,23 @@ describe('DRS emulator: a server failing at the snapshot, conversion or launch s
       ['CONVERSION_FAIL', C, 'Conversion failed: unsupported boot loader'],
       ['LAUNCH_FAILED', D, 'InsufficientInstanceCapacity'],
     ]);
-    expect(withReasons.map((item) => item.logDateTime)).toEqual(['2025-06-01T12:00:15.000Z', '2025-06-01T12:00:29.000Z', '2025-06-01T12:00:45.000Z']);
+    expect(withReasons.map((item) => item.logDateTime)).toEqual([
+      '2025-06-01T12:00:15.000Z',
+      '2025-06-01T12:00:29.000Z',
+      '2025-06-01T12:00:45.000Z',
+    ]);
 
     const instances = (await rig.drs.send(new DescribeRecoveryInstancesCommand({}))).items!;
     expect(instances.map((instance) => instance.sourceServerID)).toEqual([A]);
   });
 
   it('completes a job early when every server fails at the snapshot', async () => {
-    rig.emulator.faults.apply({ failServers: [{ sourceServerID: A, stage: 'SNAPSHOT' }, { sourceServerID: B, stage: 'SNAPSHOT' }] });
+    rig.emulator.faults.apply({
+      failServers: [
+        { sourceServerID: A, stage: 'SNAPSHOT' },
+        { sourceServerID: B, stage: 'SNAPSHOT' },
+      ],
+    });
     const job = await start([A, B]);
     rig.clock.advance(15_000);
     const done = (await rig.drs.send(new DescribeJobsCommand({ filters: { jobIDs: [job.jobID!] } }))).items![0]!;

@@ -5,12 +5,12 @@ import {
   InvalidParameterException,
   NotFoundException,
   PublishCommand,
-  SNSClient,
+  type SNSClient,
 } from '@aws-sdk/client-sns';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SnsEmulator, startSnsEmulator } from '../../../src/local/emulators/sns';
+import { type SnsEmulator, startSnsEmulator } from '../../../src/local/emulators/sns';
 import { postJson, rejectionOf, snsClient } from './support';
 
 describe('SNS emulator, through the real SNSClient', () => {

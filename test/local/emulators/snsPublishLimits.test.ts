@@ -3,8 +3,8 @@
  * SNSClient: "Subjects must be UTF-8 text with no line breaks or control characters, and less than 100
  * characters long"; a message at most 262,144 bytes, message attributes counted with it.
  */
-import { InvalidParameterException, PublishCommand, PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
-import { SnsEmulator, startSnsEmulator } from '../../../src/local/emulators/sns';
+import { InvalidParameterException, PublishCommand, type PublishCommandInput, type SNSClient } from '@aws-sdk/client-sns';
+import { type SnsEmulator, startSnsEmulator } from '../../../src/local/emulators/sns';
 import { rejectionOf, snsClient } from './support';
 
 describe('SNS emulator: what Publish accepts, as SNS does', () => {
@@ -83,14 +83,20 @@ describe('SNS emulator: what Publish accepts, as SNS does', () => {
     });
 
     it('refuses one byte more', async () => {
-      await expectRefused({ Message: `${'€'.repeat(Math.floor(LIMIT / 3))}${'x'.repeat((LIMIT % 3) + 1)}` }, 'Invalid parameter: Message too long');
+      await expectRefused(
+        { Message: `${'€'.repeat(Math.floor(LIMIT / 3))}${'x'.repeat((LIMIT % 3) + 1)}` },
+        'Invalid parameter: Message too long',
+      );
     });
 
     it('counts message attributes (name, data type and value) with the message', async () => {
       const attributes = { status: { DataType: 'String', StringValue: 'COMPLETED' } };
       const attributeBytes = 'status'.length + 'String'.length + 'COMPLETED'.length;
       await publish({ Message: 'm'.repeat(LIMIT - attributeBytes), MessageAttributes: attributes });
-      await expectRefused({ Message: 'm'.repeat(LIMIT - attributeBytes + 1), MessageAttributes: attributes }, 'Invalid parameter: Message too long');
+      await expectRefused(
+        { Message: 'm'.repeat(LIMIT - attributeBytes + 1), MessageAttributes: attributes },
+        'Invalid parameter: Message too long',
+      );
       const binary = { digest: { DataType: 'Binary', BinaryValue: new Uint8Array(32) } };
       await expectRefused({ Message: 'm'.repeat(LIMIT - 32), MessageAttributes: binary }, 'Invalid parameter: Message too long');
     });

@@ -1,6 +1,6 @@
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSClientConfig } from '@aws-sdk/client-sts';
-import { manualClock, ManualClock } from '../../../src/local/emulators/clock';
-import { startStsEmulator, StsEmulator } from '../../../src/local/emulators/sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, type STSClientConfig } from '@aws-sdk/client-sts';
+import { manualClock, type ManualClock } from '../../../src/local/emulators/clock';
+import { startStsEmulator, type StsEmulator } from '../../../src/local/emulators/sts';
 import { getJson, postJson, rejectionOf } from './support';
 
 const ROLE_ARN = 'arn:aws:iam::210987654321:role/DRSOrchestrationRole';
@@ -8,7 +8,13 @@ const OTHER_ROLE_ARN = 'arn:aws:iam::123456789012:role/ReadOnly';
 
 /** The real STSClient; only the endpoint differs from AWS. */
 const stsClient = (endpoint: string, config: Partial<STSClientConfig> = {}): STSClient =>
-  new STSClient({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKIAHOMEEXAMPLE00001', secretAccessKey: 'x' }, maxAttempts: 1, ...config });
+  new STSClient({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKIAHOMEEXAMPLE00001', secretAccessKey: 'x' },
+    maxAttempts: 1,
+    ...config,
+  });
 
 describe('STS emulator, through the real STSClient', () => {
   let clock: ManualClock;
@@ -103,9 +109,18 @@ describe('STS emulator, through the real STSClient', () => {
 
   it('checks the parameters as STS does (ValidationError, 400)', async () => {
     const cases: Array<[Partial<ConstructorParameters<typeof AssumeRoleCommand>[0]>, string]> = [
-      [{ RoleSessionName: 'x' }, "Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2"],
-      [{ RoleSessionName: 'has space' }, "at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern"],
-      [{ DurationSeconds: 899 }, "Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900"],
+      [
+        { RoleSessionName: 'x' },
+        "Value 'x' at 'roleSessionName' failed to satisfy constraint: Member must have length greater than or equal to 2",
+      ],
+      [
+        { RoleSessionName: 'has space' },
+        "at 'roleSessionName' failed to satisfy constraint: Member must satisfy regular expression pattern",
+      ],
+      [
+        { DurationSeconds: 899 },
+        "Value '899' at 'durationSeconds' failed to satisfy constraint: Member must have value greater than or equal to 900",
+      ],
       [{ DurationSeconds: 7200 }, 'The requested DurationSeconds exceeds the MaxSessionDuration set for this role.'],
       [{ ExternalId: 'x' }, "at 'externalId' failed to satisfy constraint: Member must have length greater than or equal to 2"],
       [{ RoleArn: 'arn:aws:iam::210987654321:user/Someone' }, 'arn:aws:iam::210987654321:user/Someone is invalid'],
@@ -146,7 +161,11 @@ describe('STS emulator, through the real STSClient', () => {
     });
     const { Credentials } = await assume({ DurationSeconds: 900 });
     const asRole = stsClient(emulator.endpoint, {
-      credentials: { accessKeyId: Credentials!.AccessKeyId!, secretAccessKey: Credentials!.SecretAccessKey!, sessionToken: Credentials!.SessionToken! },
+      credentials: {
+        accessKeyId: Credentials!.AccessKeyId!,
+        secretAccessKey: Credentials!.SecretAccessKey!,
+        sessionToken: Credentials!.SessionToken!,
+      },
     });
     try {
       expect(await asRole.send(new GetCallerIdentityCommand({}))).toMatchObject({
@@ -188,10 +207,19 @@ describe('STS emulator, through the real STSClient', () => {
 
   it('speaks awsQuery on the wire: unsigned, unknown action and wrong version are refused in XML', async () => {
     const post = (body: string, headers: Record<string, string> = {}) =>
-      fetch(`${emulator.endpoint}/`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
-    const signed = { authorization: 'AWS4-HMAC-SHA256 Credential=AKIAHOMEEXAMPLE00001/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00' };
+      fetch(`${emulator.endpoint}/`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
+    const signed = {
+      authorization:
+        'AWS4-HMAC-SHA256 Credential=AKIAHOMEEXAMPLE00001/20260101/us-east-1/sts/aws4_request, SignedHeaders=host, Signature=00',
+    };
 
-    const unsigned = await post(`Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE_ARN)}&RoleSessionName=s1&ExternalId=ext-123`);
+    const unsigned = await post(
+      `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE_ARN)}&RoleSessionName=s1&ExternalId=ext-123`,
+    );
     expect(unsigned.status).toBe(403);
     expect(unsigned.headers.get('content-type')).toBe('text/xml');
     expect(await unsigned.text()).toMatch(
@@ -199,11 +227,16 @@ describe('STS emulator, through the real STSClient', () => {
     );
     const version = await post('Action=AssumeRole&Version=2010-01-01', signed);
     expect(version.status).toBe(400);
-    expect(await version.text()).toContain('<Code>InvalidAction</Code><Message>Could not find operation AssumeRole for version 2010-01-01</Message>');
+    expect(await version.text()).toContain(
+      '<Code>InvalidAction</Code><Message>Could not find operation AssumeRole for version 2010-01-01</Message>',
+    );
     const unknown = await post('Action=GetSessionToken&Version=2011-06-15', signed);
     expect(await unknown.text()).toContain('<Code>InvalidAction</Code>');
 
-    const ok = await post(`Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE_ARN)}&RoleSessionName=s1&ExternalId=ext-123`, signed);
+    const ok = await post(
+      `Action=AssumeRole&Version=2011-06-15&RoleArn=${encodeURIComponent(ROLE_ARN)}&RoleSessionName=s1&ExternalId=ext-123`,
+      signed,
+    );
     expect(ok.status).toBe(200);
     expect(ok.headers.get('x-amzn-requestid')).toMatch(/^[0-9a-f-]{36}$/);
     expect(await ok.text()).toMatch(
@@ -220,9 +253,14 @@ describe('STS emulator, through the real STSClient', () => {
   it('has a control API for a stack in another process', async () => {
     const admin = `${emulator.endpoint}/__emulator`;
     await postJson(`${admin}/roles`, { roleArn: OTHER_ROLE_ARN, externalId: 'ext-456' });
-    expect((await getJson(`${admin}/roles`)).roles.map((role: { roleArn: string }) => role.roleArn)).toEqual([ROLE_ARN, OTHER_ROLE_ARN]);
+    expect((await getJson(`${admin}/roles`)).roles).toEqual([
+      expect.objectContaining({ roleArn: ROLE_ARN }),
+      expect.objectContaining({ roleArn: OTHER_ROLE_ARN }),
+    ]);
     const output = await assume({ RoleArn: OTHER_ROLE_ARN, ExternalId: 'ext-456' });
-    expect((await getJson(`${admin}/requests`)).requests).toEqual([expect.objectContaining({ roleArn: OTHER_ROLE_ARN, externalId: 'ext-456', outcome: 'OK' })]);
+    expect((await getJson(`${admin}/requests`)).requests).toEqual([
+      expect.objectContaining({ roleArn: OTHER_ROLE_ARN, externalId: 'ext-456', outcome: 'OK' }),
+    ]);
     expect((await getJson(`${admin}/credentials`)).credentials).toEqual([
       expect.objectContaining({ accessKeyId: output.Credentials!.AccessKeyId, roleArn: OTHER_ROLE_ARN }),
     ]);

@@ -1,7 +1,7 @@
-import { DrsClient, DrsClientConfig } from '@aws-sdk/client-drs';
-import { SNSClient, SNSClientConfig } from '@aws-sdk/client-sns';
-import { manualClock, ManualClock } from '../../../src/local/emulators/clock';
-import { DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
+import { DrsClient, type DrsClientConfig, type DrsServiceException } from '@aws-sdk/client-drs';
+import { SNSClient, type SNSClientConfig } from '@aws-sdk/client-sns';
+import { manualClock, type ManualClock } from '../../../src/local/emulators/clock';
+import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
 
 /** Real SDK clients; only the endpoint differs from AWS. */
 const base = { region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } };
@@ -15,12 +15,18 @@ export const snsClient = (endpoint: string, config: Partial<SNSClientConfig> = {
 /** `s-` and 17 alphanumerics, as DRS source server ids are. */
 export const serverId = (n: number): string => `s-${String(n).padStart(17, '0')}`;
 
+/**
+ * A refused SDK call's error: what every client's service exception carries (smithy's ServiceException, which
+ * the DRS client's stands for here) and the members the service's model gives that error.
+ */
+export type SdkRejection = Error & Pick<DrsServiceException, '$fault' | '$response' | '$metadata'> & Record<string, unknown>;
+
 /** The error a promise rejects with (fails the test if it resolves). */
-export const rejectionOf = async (promise: Promise<unknown>): Promise<Error & Record<string, any>> => {
+export const rejectionOf = async (promise: Promise<unknown>): Promise<SdkRejection> => {
   try {
     await promise;
   } catch (error) {
-    return error as Error & Record<string, any>;
+    return error as SdkRejection;
   }
   throw new Error('expected the call to fail');
 };
@@ -31,10 +37,10 @@ export const postJson = async (url: string, body: unknown): Promise<unknown> => 
   return response.json();
 };
 
-export const getJson = async (url: string): Promise<any> => {
+export const getJson = async (url: string): Promise<Record<string, unknown>> => {
   const response = await fetch(url);
   if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
-  return response.json();
+  return (await response.json()) as Record<string, unknown>;
 };
 
 /** Launches take 40 s after 5 s PENDING: a job is in progress for 45 s, and a test knows each stage's time. */

@@ -26,7 +26,10 @@ export const lostAcks = async (deps: OperationDeps, acks: readonly Ack[]): Promi
   const lost: Ack[] = [];
   for (const ack of acks) {
     if (!events.has(ack.executionId)) {
-      events.set(ack.executionId, (await deps.store.read(ack.executionId)).map((stored) => stored.event));
+      events.set(
+        ack.executionId,
+        (await deps.store.read(ack.executionId)).map((stored) => stored.event),
+      );
     }
     if (!recorded(ack, events.get(ack.executionId) ?? [])) lost.push(ack);
   }

@@ -4,9 +4,9 @@
  * pause, resume and cancel at random. After the chaos period, operators only resume what is paused, so
  * that every execution can end.
  */
-import { isTerminal, StartedExecution } from '../../../src/domain/execution';
+import { isTerminal, type StartedExecution } from '../../../src/domain/execution';
 import type { LocalStack } from '../../../src/local/stack';
-import { jitter, sleep, Traffic } from './traffic';
+import { jitter, sleep, type Traffic } from './traffic';
 
 export interface Target {
   executionId: string;
@@ -41,17 +41,21 @@ export const driveCrowd = async (options: CrowdOptions): Promise<CrowdResult> =>
   let stop = false;
   let operatorSerial = 0;
 
-  const live = (): Target[] => targets.filter((target) => {
-    const state = states.get(target.executionId);
-    return !state || !isTerminal(state);
-  });
+  const live = (): Target[] =>
+    targets.filter((target) => {
+      const state = states.get(target.executionId);
+      return !state || !isTerminal(state);
+    });
   const pick = (from: Target[]): Target | undefined => from[Math.floor(Math.random() * from.length)];
 
   const monitor = async () => {
     while (!stop) {
       for (const target of live()) {
         // The oracle reads the ledger directly; under injected faults a read may fail: it is read next time.
-        const state = await stack.deps.store.load(target.executionId).then((loaded) => loaded.state, () => undefined);
+        const state = await stack.deps.store.load(target.executionId).then(
+          (loaded) => loaded.state,
+          () => undefined,
+        );
         if (state && state.status !== 'NOT_STARTED') states.set(target.executionId, state);
       }
       if (live().length === 0 || Date.now() - started > options.deadlineMs) stop = true;

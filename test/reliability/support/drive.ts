@@ -1,6 +1,6 @@
 /** Small waits for one execution, through the Lambda endpoint. */
 import type { OperationResponse } from '../../../src/operations/responses';
-import { sleep, Traffic } from './traffic';
+import { sleep, type Traffic } from './traffic';
 
 /** Asks get_execution_details until `done` holds; fails after `timeoutMs`. */
 export const waitForDetails = async (

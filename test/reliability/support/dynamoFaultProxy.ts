@@ -4,7 +4,7 @@
  * Faults are injected on the wire, so every retry, timeout and conflict path of the real SDK client runs.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, request as httpRequest, ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, request as httpRequest, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export type DynamoFaultKind =
@@ -58,7 +58,8 @@ const ANSWERS: Record<Exclude<DynamoFaultKind, 'stall'>, { status: number; type:
   provisionedThroughput: {
     status: 400,
     type: 'ProvisionedThroughputExceededException',
-    message: 'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
+    message:
+      'The level of configured provisioned throughput for the table was exceeded. Consider increasing your provisioning level with the UpdateTable API.',
   },
   throttling: { status: 400, type: 'ThrottlingException', message: 'Rate of requests exceeds the allowed throughput.' },
   internalError: { status: 500, type: 'InternalServerError', message: 'Internal server error' },

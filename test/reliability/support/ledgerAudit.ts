@@ -129,13 +129,19 @@ export const auditLedger = async (
     audit.events += events.length;
     audit.duplicates.push(...duplicatesIn(events));
     for (const event of events) {
-      if (event.type === 'WaveStarted') recordedJobs.set(`${executionId} ${event.data.waveNumber}/${event.data.part ?? 1}`, event.data.drsJobId);
+      if (event.type === 'WaveStarted')
+        recordedJobs.set(`${executionId} ${event.data.waveNumber}/${event.data.part ?? 1}`, event.data.drsJobId);
     }
     const status = statusOf(events);
     audit.byStatus[status] = (audit.byStatus[status] ?? 0) + 1;
   }
   const drift = await checkDrift({ ledger: deps.store, views: deps.views });
-  audit.drift.push(...drift.drifted.map((entry) => `${entry.executionId} ${entry.kind} view ${entry.storedSeq ?? '-'} ledger ${entry.ledgerSeq ?? '-'} ${entry.fields.slice(0, 5).join(',')}`));
+  audit.drift.push(
+    ...drift.drifted.map(
+      (entry) =>
+        `${entry.executionId} ${entry.kind} view ${entry.storedSeq ?? '-'} ledger ${entry.ledgerSeq ?? '-'} ${entry.fields.slice(0, 5).join(',')}`,
+    ),
+  );
   const jobsByWave = new Map<string, string[]>();
   for (const job of options.drsJobs ?? []) {
     const executionId = job.tags?.[EXECUTION_ID_TAG];
@@ -163,9 +169,16 @@ export const problemsOf = (audit: LedgerAudit) => ({
   missingExecutions: audit.missingExecutions,
 });
 
-export const NO_PROBLEMS = { gaps: [], brokenChains: [], duplicates: [], drift: [], unrecordedJobs: [], extraJobs: [], missingExecutions: [] };
+export const NO_PROBLEMS = {
+  gaps: [],
+  brokenChains: [],
+  duplicates: [],
+  drift: [],
+  unrecordedJobs: [],
+  extraJobs: [],
+  missingExecutions: [],
+};
 
 /** Lost: a seq gap, a DRS job or an execution the ledger does not hold. Duplicated: something recorded twice. */
-export const lostCount = (audit: LedgerAudit): number =>
-  audit.gaps.length + audit.unrecordedJobs.length + audit.missingExecutions.length;
+export const lostCount = (audit: LedgerAudit): number => audit.gaps.length + audit.unrecordedJobs.length + audit.missingExecutions.length;
 export const duplicatedCount = (audit: LedgerAudit): number => audit.duplicates.length + audit.extraJobs.length;

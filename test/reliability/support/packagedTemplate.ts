@@ -52,8 +52,6 @@ const buildTemplate = (): Template => {
   return JSON.parse(readFileSync(join(out, TEMPLATE), 'utf8')) as Template;
 };
 
-
-
 export const grantsOf = (template: Template, role: string): Grant[] =>
   asList(template.Resources[role]?.Properties.Policies as Array<{ PolicyDocument: { Statement: Props[] } }> | undefined).flatMap((policy) =>
     policy.PolicyDocument.Statement.filter((statement) => statement.Effect === 'Allow').map((statement) => ({
@@ -82,4 +80,3 @@ const matches = (granted: string, concrete: string): boolean => {
 /** Whether one of the grants allows `action` on `resource` (a concrete ARN, or the template's ${Id.Arn} form). */
 export const isAllowed = (grants: Grant[], action: string, resource: string): boolean =>
   grants.some((grant) => grant.actions.includes(action) && grant.resources.some((granted) => matches(granted, resource)));
-

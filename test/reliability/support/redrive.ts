@@ -1,4 +1,4 @@
-import { createStreamHandler } from '../../../projections/streamHandler';
+import { createStreamHandler } from '../../../src/handlers/streamHandler';
 import type { LocalStack } from '../../../src/local/stack';
 
 /**

@@ -3,7 +3,7 @@
  * publishes in <dataDir>/serve.json, and killed with SIGKILL (no chance to flush or clean up).
  */
 import type { LambdaClient } from '@aws-sdk/client-lambda';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { newLambdaClient, sleep } from './traffic';

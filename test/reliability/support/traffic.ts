@@ -60,7 +60,10 @@ export class Traffic {
       outcome.kind === 'answer' &&
       (outcome.response.statusCode < 500 ||
         (outcome.response.statusCode === 500 && outcome.response.error === 'INTERNAL_ERROR' && outcome.response.retryable === true));
-    if (!clear && this.unclear.length < 20) this.unclear.push(`${String(payload.operation)}: ${outcome.kind === 'answer' ? JSON.stringify(outcome.response).slice(0, 300) : outcome.message}`);
+    if (!clear && this.unclear.length < 20)
+      this.unclear.push(
+        `${String(payload.operation)}: ${outcome.kind === 'answer' ? JSON.stringify(outcome.response).slice(0, 300) : outcome.message}`,
+      );
     if (outcome.kind !== 'answer' || outcome.response.statusCode >= 500) {
       if (this.unexpected.length < 20) {
         const detail = outcome.kind === 'answer' ? JSON.stringify(outcome.response).slice(0, 300) : outcome.message;
@@ -81,8 +84,6 @@ export class Traffic {
     if (response?.statusCode === 200) this.acks.push({ executionId, action, requestedBy, response });
     return response;
   }
-
-
 }
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { FaultControls, handleFaultRoute } from '../faultRoutes';
+import { type FaultControls, handleFaultRoute } from '../faultRoutes';
 import { sendJson } from '../http';
 
 export const ADMIN_PREFIX = '/__emulator/';

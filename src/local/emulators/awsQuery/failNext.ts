@@ -65,6 +65,9 @@ export class FailNextFaults<Key extends string> {
   }
 
   describe(): Record<Key, FailNextState | null> {
-    return Object.fromEntries(Object.keys(this.defaults).map((key) => [key, this.failing.get(key as Key) ?? null])) as Record<Key, FailNextState | null>;
+    return Object.fromEntries(Object.keys(this.defaults).map((key) => [key, this.failing.get(key as Key) ?? null])) as Record<
+      Key,
+      FailNextState | null
+    >;
   }
 }

@@ -1,5 +1,5 @@
 import { AwsQueryError } from './awsQueryError';
-import { awsQueryInput, awsValidationMessage, EMULATOR_MODEL_VIOLATION, ModelServiceName, serviceModelChecks } from '../models';
+import { awsQueryInput, awsValidationMessage, EMULATOR_MODEL_VIOLATION, type ModelServiceName, serviceModelChecks } from '../models';
 
 /**
  * The model checks of an awsQuery service (SNS, STS). A request that breaks the model gets
@@ -23,7 +23,12 @@ export const awsQueryModelChecks = (service: ModelServiceName) => {
     },
     /** The error to send: `error`, or (strict mode) an EmulatorModelViolation when its code, status or Type breaks the model. */
     checkedError(action: string, error: AwsQueryError): AwsQueryError {
-      const verdict = checks.error(action, { code: error.code, status: error.status, members: { message: error.message }, faultType: error.type });
+      const verdict = checks.error(action, {
+        code: error.code,
+        status: error.status,
+        members: { message: error.message },
+        faultType: error.type,
+      });
       return verdict.replacement ? new AwsQueryError(EMULATOR_MODEL_VIOLATION, 500, verdict.replacement.message) : error;
     },
   };

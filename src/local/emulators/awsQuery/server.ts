@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FaultControls } from '../faultRoutes';
-import { LoopbackServer, RequestHandler, requestPath, startLoopbackServer } from '../http';
+import { type LoopbackServer, type RequestHandler, requestPath, startLoopbackServer } from '../http';
 import type { ModelServiceName } from '../models';
 import { signingAccessKeyId } from '../sigv4';
-import { ADMIN_PREFIX, AdminRoutes, handleAdmin } from './admin';
+import { ADMIN_PREFIX, type AdminRoutes, handleAdmin } from './admin';
 import { AwsQueryError } from './awsQueryError';
 import { awsQueryModelChecks } from './modelChecks';
-import { errorXml, resultXml, XmlFields } from './xml';
+import { errorXml, resultXml, type XmlFields } from './xml';
 
 /** One awsQuery request, as the front end read it. */
 export interface AwsQueryCall {
@@ -93,8 +93,13 @@ export const awsQueryHandler = <Context, FaultSpec>(service: AwsQueryService<Con
       return;
     }
     const requestId = randomUUID();
-    const params = new URLSearchParams(request.method === 'POST' ? body : (request.url ?? '').split('?')[1] ?? '');
-    const call: AwsQueryCall = { action: params.get('Action') ?? '', version: params.get('Version'), params, caller: signingAccessKeyId(request) };
+    const params = new URLSearchParams(request.method === 'POST' ? body : ((request.url ?? '').split('?')[1] ?? ''));
+    const call: AwsQueryCall = {
+      action: params.get('Action') ?? '',
+      version: params.get('Version'),
+      params,
+      caller: signingAccessKeyId(request),
+    };
     const context = service.begin(call);
     try {
       const fields = answer(context, call);
@@ -113,5 +118,7 @@ export const awsQueryHandler = <Context, FaultSpec>(service: AwsQueryService<Con
 };
 
 /** An awsQuery emulator on 127.0.0.1 (port 0 picks a free port). */
-export const startAwsQueryServer = <Context, FaultSpec>(port: number, service: AwsQueryService<Context, FaultSpec>): Promise<LoopbackServer> =>
-  startLoopbackServer(port, awsQueryHandler(service));
+export const startAwsQueryServer = <Context, FaultSpec>(
+  port: number,
+  service: AwsQueryService<Context, FaultSpec>,
+): Promise<LoopbackServer> => startLoopbackServer(port, awsQueryHandler(service));

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../http';
 import { handleFaultRoute } from '../faultRoutes';
 import type { DrsFaults, DrsFaultSpec } from './faults';
-import { checkedQuotas, DrsQuotas } from './quotas';
+import { checkedQuotas, type DrsQuotas } from './quotas';
 import type { SourceServerRecord } from './records';
 import type { DrsStats } from './stats';
 import type { DrsStore } from './store';

@@ -1,5 +1,5 @@
 import type { DrsOperationName } from './operationNames';
-import { FAILURE_STAGES, FailureStage, isFailureStage } from './failureStage';
+import { FAILURE_STAGES, type FailureStage, isFailureStage } from './failureStage';
 
 /**
  * Faults to inject, the same JSON in process (`emulator.faults.apply(spec)`) and over HTTP
@@ -30,17 +30,14 @@ export interface DrsFaultSpec {
   reset?: boolean;
 }
 
-export type InjectedFault =
-  | { kind: 'throttle'; retryAfterSeconds: number }
-  | { kind: 'internalError'; retryAfterSeconds?: number };
+export type InjectedFault = { kind: 'throttle'; retryAfterSeconds: number } | { kind: 'internalError'; retryAfterSeconds?: number };
 
 interface Counted<O> {
   remaining: number;
   operations?: O[];
 }
 
-export const DEFAULT_LAUNCH_FAILURE =
-  'Failed to launch recovery instance: InsufficientInstanceCapacity (injected by the DRS emulator)';
+export const DEFAULT_LAUNCH_FAILURE = 'Failed to launch recovery instance: InsufficientInstanceCapacity (injected by the DRS emulator)';
 
 /** JobLogEventData.rawError is a LargeBoundedString in DRS's model. */
 export const MAX_RAW_ERROR_CHARS = 65_536;
@@ -164,7 +161,10 @@ export class DrsFaults {
     const internal = this.internalError;
     if (internal && internal.remaining > 0 && applies(internal.operations, operation)) {
       internal.remaining -= 1;
-      return { kind: 'internalError', ...(internal.retryAfterSeconds !== undefined ? { retryAfterSeconds: internal.retryAfterSeconds } : {}) };
+      return {
+        kind: 'internalError',
+        ...(internal.retryAfterSeconds !== undefined ? { retryAfterSeconds: internal.retryAfterSeconds } : {}),
+      };
     }
     return undefined;
   }
@@ -195,7 +195,11 @@ export class DrsFaults {
       internalError: this.internalError ?? null,
       conflict: this.conflict ?? null,
       failServers: [...this.failing.entries()].map(([sourceServerID, value]) => ({ sourceServerID, ...value })),
-      lagServers: [...this.lagging.entries()].map(([sourceServerID, { lagMs, ...value }]) => ({ sourceServerID, lagSeconds: lagMs / 1000, ...value })),
+      lagServers: [...this.lagging.entries()].map(([sourceServerID, { lagMs, ...value }]) => ({
+        sourceServerID,
+        lagSeconds: lagMs / 1000,
+        ...value,
+      })),
     };
   }
 }

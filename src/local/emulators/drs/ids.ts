@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 
-const hex = (length: number): string => randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length);
+const hex = (length: number): string =>
+  randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length);
 
 /** `drsjob-` and 17 characters, like DRS's job ids (pattern drsjob-[0-9a-zA-Z]{17}). */
 export const newJobId = (): string => `drsjob-${hex(17)}`;

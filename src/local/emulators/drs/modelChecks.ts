@@ -32,7 +32,11 @@ export const checkedDrsError = (operation: string, error: DrsError): DrsError =>
     code: error.errorType,
     status: wire.status,
     members: (shape) =>
-      restResponseMembers(checks.model, shape, { status: wire.status, headers: wire.headers, body: Buffer.from(JSON.stringify(wire.body)) }),
+      restResponseMembers(checks.model, shape, {
+        status: wire.status,
+        headers: wire.headers,
+        body: Buffer.from(JSON.stringify(wire.body)),
+      }),
   });
   return verdict.replacement ? new DrsError(EMULATOR_MODEL_VIOLATION, 500, verdict.replacement.message) : error;
 };

@@ -10,5 +10,4 @@ export const DRS_OPERATIONS = [
 
 export type DrsOperationName = (typeof DRS_OPERATIONS)[number];
 
-export const isDrsOperation = (name: string): name is DrsOperationName =>
-  (DRS_OPERATIONS as readonly string[]).includes(name);
+export const isDrsOperation = (name: string): name is DrsOperationName => (DRS_OPERATIONS as readonly string[]).includes(name);

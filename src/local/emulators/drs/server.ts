@@ -1,26 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { Clock, systemClock } from '../clock';
-import { LoopbackServer, requestPath, sendJson, startLoopbackServer } from '../http';
+import { type Clock, systemClock } from '../clock';
+import { type LoopbackServer, requestPath, sendJson, startLoopbackServer } from '../http';
 import { signingAccessKeyId } from '../sigv4';
 import { ADMIN_PREFIX, handleAdmin } from './admin';
 import type { DrsContext, Json, OperationResult } from './context';
 import { DrsError, internalServerError, throttlingError } from './errors';
-import { DrsFaults, DrsFaultSpec } from './faults';
+import { DrsFaults, type DrsFaultSpec } from './faults';
 import { checkDrsAnswer, checkDrsRequest, checkedDrsError } from './modelChecks';
 import { drsArns } from './ids';
-import { DrsOperationName, isDrsOperation } from './operationNames';
+import { type DrsOperationName, isDrsOperation } from './operationNames';
 import { describeJobLogItems } from './operations/describeJobLogItems';
 import { describeJobs } from './operations/describeJobs';
 import { describeRecoveryInstances } from './operations/describeRecoveryInstances';
 import { describeSourceServers } from './operations/describeSourceServers';
 import { startRecovery, startRecoveryTags } from './operations/startRecovery';
 import { terminateRecoveryInstances } from './operations/terminateRecoveryInstances';
-import { checkedQuotas, DEFAULT_QUOTAS, DrsQuotas } from './quotas';
+import { checkedQuotas, DEFAULT_QUOTAS, type DrsQuotas } from './quotas';
 import type { JobRecord, SourceServerRecord } from './records';
 import { DrsStats } from './stats';
 import { DrsStore } from './store';
-import { DEFAULT_TIMINGS, DrsTimings } from './timings';
+import { DEFAULT_TIMINGS, type DrsTimings } from './timings';
 import { parseBody, SOURCE_SERVER_ID } from './validation';
 
 export interface DrsEmulatorOptions {

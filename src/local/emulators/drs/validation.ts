@@ -12,9 +12,7 @@ export const ISO8601_DATE_TIME =
 type Json = Record<string, unknown>;
 
 const fail = (name: string, message: string): never => {
-  throw validationError(`1 validation error detected: Value at '${name}' failed to satisfy constraint: ${message}`, [
-    { name, message },
-  ]);
+  throw validationError(`1 validation error detected: Value at '${name}' failed to satisfy constraint: ${message}`, [{ name, message }]);
 };
 
 export const parseBody = (raw: string): Json => {
@@ -64,7 +62,7 @@ export const optionalArray = (body: Json, name: string, min: number, max: number
   if (!Array.isArray(value)) return fail(path, 'Member must be a list');
   if (value.length < min) return fail(path, `Member must have length greater than or equal to ${min}`);
   if (value.length > max) return fail(path, `Member must have length less than or equal to ${max}`);
-  return value;
+  return value as unknown[];
 };
 
 export const requiredArray = (body: Json, name: string, min: number, max: number): unknown[] => {

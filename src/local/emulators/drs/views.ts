@@ -84,9 +84,16 @@ const lastLaunch = (jobs: JobRecord[], sourceServerID: string): JobRecord | unde
 
 export const sourceServerOnWire = (server: SourceServerRecord, jobs: JobRecord[], nowMs: number, arns: DrsArns): SourceServer => {
   const launch = lastLaunch(jobs, server.sourceServerID);
-  const launchView = launch ? viewJob(launch, nowMs).participants.find((p) => p.record.sourceServerID === server.sourceServerID) : undefined;
-  const lastLaunchResult =
-    !launchView ? 'NOT_STARTED' : launchView.launchStatus === 'LAUNCHED' ? 'SUCCEEDED' : launchView.launchStatus === 'FAILED' ? 'FAILED' : 'PENDING';
+  const launchView = launch
+    ? viewJob(launch, nowMs).participants.find((p) => p.record.sourceServerID === server.sourceServerID)
+    : undefined;
+  const lastLaunchResult = !launchView
+    ? 'NOT_STARTED'
+    : launchView.launchStatus === 'LAUNCHED'
+      ? 'SUCCEEDED'
+      : launchView.launchStatus === 'FAILED'
+        ? 'FAILED'
+        : 'PENDING';
   const running = recoveryInstances(jobs, nowMs, arns)
     .filter((instance) => instance.wire.sourceServerID === server.sourceServerID && instance.wire.ec2InstanceState !== 'TERMINATED')
     .pop();

@@ -91,9 +91,9 @@ export class AsyncInvocations {
   private async runEntry(entry: Entry): Promise<void> {
     entry.attempts += 1;
     try {
-      const error = await entry.job.run().catch(
-        (thrown: unknown): FunctionErrorBody => ({ errorType: 'Emulator.Error', errorMessage: String(thrown) }),
-      );
+      const error = await entry.job
+        .run()
+        .catch((thrown: unknown): FunctionErrorBody => ({ errorType: 'Emulator.Error', errorMessage: String(thrown) }));
       if (error) this.afterFailure(entry, error);
     } finally {
       this.running -= 1;

@@ -7,12 +7,7 @@ const deprecated = (): void => {
 };
 
 /** The Node.js runtime's context object for one invocation. */
-export const lambdaContext = (
-  fn: RegisteredFunction,
-  invokedFunctionArn: string,
-  awsRequestId: string,
-  deadlineMs: number,
-): Context => {
+export const lambdaContext = (fn: RegisteredFunction, invokedFunctionArn: string, awsRequestId: string, deadlineMs: number): Context => {
   const day = new Date().toISOString().slice(0, 10).replace(/-/g, '/');
   return {
     callbackWaitsForEmptyEventLoop: true,

@@ -1,4 +1,4 @@
-import { INVOCATION_TYPES, InvocationType } from './faults';
+import { INVOCATION_TYPES, type InvocationType } from './faults';
 
 export interface InvocationCount {
   /** Invoke calls that named this function and type (accepted or refused). */

@@ -6,7 +6,8 @@ export class LambdaApiError extends Error {
     readonly body: Record<string, unknown>,
     readonly headers: Record<string, string> = {},
   ) {
-    super(String(body.message ?? body.Message ?? type));
+    const message = body.message ?? body.Message;
+    super(typeof message === 'string' ? message : type);
     this.name = type;
   }
 }

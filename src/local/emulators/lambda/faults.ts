@@ -1,4 +1,4 @@
-import { LambdaApiError, serviceException, tooManyRequests } from './errors';
+import { type LambdaApiError, serviceException, tooManyRequests } from './errors';
 
 export type InvocationType = 'RequestResponse' | 'Event' | 'DryRun';
 export const INVOCATION_TYPES: readonly InvocationType[] = ['RequestResponse', 'Event', 'DryRun'];

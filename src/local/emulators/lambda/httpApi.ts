@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaApiError } from './errors';
 import { headerValue } from '../http';
-import { InvokeResult, LambdaService } from './lambdaService';
+import { type InvokeResult, type LambdaService } from './lambdaService';
 import { checkedLambdaResponse, lambdaRequestRefusal } from './modelChecks';
 
 const INVOKE_PATH = /^\/2015-03-31\/functions\/([^/]+)\/invocations$/;

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { lambdaContext } from './context';
-import { AsyncInvocations, AsyncOptions, DeadLetter } from './asyncInvocations';
+import { AsyncInvocations, type AsyncOptions, type DeadLetter } from './asyncInvocations';
 import { InvocationCounters } from './counters';
 import { invalidParameterValue, invalidRequestContent, requestTooLarge, resourceNotFound } from './errors';
-import { FaultInjector, INVOCATION_TYPES, InvocationType } from './faults';
+import { FaultInjector, INVOCATION_TYPES, type InvocationType } from './faults';
 import { functionArn, parseFunctionName } from './names';
-import { FunctionOptions, FunctionRegistry, LambdaFunction, RegisteredFunction } from './registry';
-import { FunctionErrorBody, runFunction } from './runFunction';
+import { type FunctionOptions, FunctionRegistry, type LambdaFunction, type RegisteredFunction } from './registry';
+import { type FunctionErrorBody, runFunction } from './runFunction';
 
 /** Lambda's invocation payload quotas. */
 export const MAX_SYNC_PAYLOAD_BYTES = 6_291_456;

@@ -1,10 +1,4 @@
-import {
-  awsValidationMessage,
-  EMULATOR_MODEL_VIOLATION,
-  restRequestInput,
-  restResponseMembers,
-  serviceModelChecks,
-} from '../models';
+import { awsValidationMessage, EMULATOR_MODEL_VIOLATION, restRequestInput, restResponseMembers, serviceModelChecks } from '../models';
 import type { RestRequest, RestResponse } from '../models/restMessage';
 import { LambdaApiError } from './errors';
 
@@ -34,7 +28,11 @@ export const checkedLambdaResponse = (operation: string, response: RestResponse)
   const errorType = headerNamed(response.headers, 'x-amzn-ErrorType');
   const output = checks.model.operations[operation]?.output?.shape;
   const verdict = errorType
-    ? checks.error(operation, { code: errorType, status: response.status, members: (shape) => restResponseMembers(checks.model, shape, response) })
+    ? checks.error(operation, {
+        code: errorType,
+        status: response.status,
+        members: (shape) => restResponseMembers(checks.model, shape, response),
+      })
     : checks.answer(operation, response.status, output ? restResponseMembers(checks.model, output, response) : {});
   if (!verdict.replacement) return response;
   return {

@@ -2,7 +2,7 @@ import type { Context } from 'aws-lambda';
 import { parseFunctionName } from './names';
 
 /** A function as the emulator runs it: the handler module's export, called in process. */
-export type LambdaFunction = (event: unknown, context: Context) => Promise<unknown> | unknown;
+export type LambdaFunction = (event: unknown, context: Context) => unknown;
 
 export interface FunctionOptions {
   /** Lambda's Timeout; the invocation fails with Sandbox.Timedout after it. Default 900 (the maximum). */

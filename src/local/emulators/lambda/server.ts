@@ -1,6 +1,6 @@
 import { lambdaHttpHandler } from './httpApi';
 import { listenLoopback } from '../http';
-import { LambdaService, LambdaServiceOptions } from './lambdaService';
+import { LambdaService, type LambdaServiceOptions } from './lambdaService';
 
 export interface LambdaEmulatorOptions extends LambdaServiceOptions {
   /** 0 (default) picks a free port; the local stack uses 3002. */

@@ -1,4 +1,4 @@
-import { MemberRef, ServiceModel, shapeNamed } from './serviceModel';
+import { type MemberRef, type ServiceModel, shapeNamed } from './serviceModel';
 
 /**
  * An awsQuery request (form-encoded: `Name=value`, lists as `Name.member.N`, maps as

@@ -1,5 +1,5 @@
 import { compileModelPattern } from './javaPattern';
-import { MemberRef, ServiceModel, Shape, shapeNamed } from './serviceModel';
+import { type MemberRef, type ServiceModel, type Shape, shapeNamed } from './serviceModel';
 import type { Violation } from './violation';
 
 export interface ShapeCheckOptions {
@@ -92,7 +92,8 @@ export const checkShape = (
             memberPath: childMemberPath(at.memberPath, lowerFirst(memberName)),
           };
           if (memberValue === undefined || memberValue === null) {
-            if (required.has(memberName)) add(memberAt, shapeNamed(model, memberRef.shape), undefined, 'required, missing', 'Member must not be null');
+            if (required.has(memberName))
+              add(memberAt, shapeNamed(model, memberRef.shape), undefined, 'required, missing', 'Member must not be null');
             continue;
           }
           set += 1;
@@ -106,7 +107,8 @@ export const checkShape = (
             }
           }
         }
-        if (shape.union && set !== 1) add(at, shape, undefined, `${set} members set, a union takes exactly 1`, 'Member must have exactly one member set');
+        if (shape.union && set !== 1)
+          add(at, shape, undefined, `${set} members set, a union takes exactly 1`, 'Member must have exactly one member set');
         return;
       }
       case 'list': {
@@ -114,7 +116,12 @@ export const checkShape = (
         bounds(at, shape, actual, actual.length, 'items', 'length');
         const member = shape.member as MemberRef;
         actual.forEach((item, index) =>
-          visit(member.shape, item, { path: `${at.path}[${index}]`, memberPath: childMemberPath(at.memberPath, String(index + 1)) }, member),
+          visit(
+            member.shape,
+            item,
+            { path: `${at.path}[${index}]`, memberPath: childMemberPath(at.memberPath, String(index + 1)) },
+            member,
+          ),
         );
         return;
       }
@@ -136,7 +143,13 @@ export const checkShape = (
         // Lengths count characters (code points), as Smithy's length trait does.
         bounds(at, shape, actual, [...actual].length, 'characters', 'length');
         if (shape.enum && !shape.enum.includes(actual)) {
-          add(at, shape, actual, `'${actual}' is not one of ${shape.enum.join(', ')}`, `Member must satisfy enum value set: [${shape.enum.join(', ')}]`);
+          add(
+            at,
+            shape,
+            actual,
+            `'${actual}' is not one of ${shape.enum.join(', ')}`,
+            `Member must satisfy enum value set: [${shape.enum.join(', ')}]`,
+          );
         }
         if (shape.pattern !== undefined) {
           const regex = compileModelPattern(shape.pattern);
@@ -168,12 +181,21 @@ export const checkShape = (
         return;
       }
       case 'timestamp': {
-        const format = shape.timestampFormat ?? (ref?.location === 'header' ? 'rfc822' : options.text ? 'iso8601' : options.timestampFormat);
+        const format =
+          shape.timestampFormat ?? (ref?.location === 'header' ? 'rfc822' : options.text ? 'iso8601' : options.timestampFormat);
         const ok =
           format === 'unixTimestamp'
-            ? (typeof actual === 'number' && Number.isFinite(actual)) || (text && typeof actual === 'string' && Number.isFinite(Number(actual)))
+            ? (typeof actual === 'number' && Number.isFinite(actual)) ||
+              (text && typeof actual === 'string' && Number.isFinite(Number(actual)))
             : typeof actual === 'string' && !Number.isNaN(Date.parse(actual)) && (format === 'rfc822' || ISO_8601.test(actual));
-        if (!ok) add(at, shape, actual, `${quote(actual, shape) || 'the value'} is not a ${format} timestamp`, `Member must be a ${format} timestamp`);
+        if (!ok)
+          add(
+            at,
+            shape,
+            actual,
+            `${quote(actual, shape) || 'the value'} is not a ${format} timestamp`,
+            `Member must be a ${format} timestamp`,
+          );
         return;
       }
       case 'blob': {

@@ -37,7 +37,9 @@ const uriLabels = (template: string, path: string): Record<string, string> => {
       return greedy ? '(.+)' : '([^/]+)';
     });
   const match = new RegExp(`^${source}$`).exec(path);
-  return Object.fromEntries(names.map((name, index) => [name, decodeURIComponent(match?.[index + 1] ?? '')]).filter(([, value]) => value !== ''));
+  return Object.fromEntries(
+    names.map((name, index): [string, string] => [name, decodeURIComponent(match?.[index + 1] ?? '')]).filter(([, value]) => value !== ''),
+  );
 };
 
 /** The body as JSON members; a body that is not a JSON object yields none (the emulator refuses it on its own). */
@@ -65,7 +67,8 @@ const readMembers = (
   for (const [name, ref] of Object.entries(shape.members ?? {})) {
     let value: unknown;
     if (ref.location !== undefined) value = fromLocation(ref, name);
-    else if (name === payload) value = shapeNamed(model, ref.shape).type === 'blob' ? (body.length > 0 ? body : undefined) : bodyMembers(body);
+    else if (name === payload)
+      value = shapeNamed(model, ref.shape).type === 'blob' ? (body.length > 0 ? body : undefined) : bodyMembers(body);
     else value = json[name];
     if (value !== undefined) members[name] = value;
   }

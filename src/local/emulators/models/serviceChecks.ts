@@ -1,9 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { CheckKind, modelChecks } from './checkRegistry';
+import { type CheckKind, modelChecks } from './checkRegistry';
 import { EMULATOR_MODEL_VIOLATION, strictModelChecks } from './checkMode';
-import { checkShape, ShapeCheckOptions } from './checkShape';
-import { errorShapeFor, loadServiceModel, ModelServiceName, ServiceModel, Shape, shapeNamed } from './serviceModel';
-import { describeViolation, Violation } from './violation';
+import { checkShape, type ShapeCheckOptions } from './checkShape';
+import { errorShapeFor, loadServiceModel, type ModelServiceName, type ServiceModel, type Shape, shapeNamed } from './serviceModel';
+import { describeViolation, type Violation } from './violation';
 
 /** An error answer as it goes on the wire. */
 export interface ErrorAnswer {

@@ -19,7 +19,8 @@ export interface MemberRef {
   flattened?: boolean;
 }
 
-export type ShapeType = 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'float' | 'double' | 'boolean' | 'timestamp' | 'blob';
+export type ShapeType =
+  'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'float' | 'double' | 'boolean' | 'timestamp' | 'blob';
 
 export interface Shape {
   type: ShapeType;

@@ -28,10 +28,14 @@ const readAttributes = (params: URLSearchParams): Record<string, MessageAttribut
     const binaryValue = params.get(`${prefix}.Value.BinaryValue`);
     if (name === '') throw invalidParameterValue('The message attribute name must not be empty.');
     if (!dataType || !DATA_TYPE.test(dataType)) {
-      throw invalidParameterValue(`The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`);
+      throw invalidParameterValue(
+        `The message attribute '${name}' has an invalid message attribute type, the set of supported type prefixes is Binary, Number, and String.`,
+      );
     }
     if (dataType.startsWith('Binary') ? !binaryValue : !stringValue) {
-      throw invalidParameterValue(`The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`);
+      throw invalidParameterValue(
+        `The message attribute '${name}' must contain non-empty message attribute value for message attribute type '${dataType}'.`,
+      );
     }
     if (dataType.startsWith('Number') && Number.isNaN(Number(stringValue))) {
       throw invalidParameterValue(`Could not cast message attribute '${name}' value to number.`);

@@ -1,10 +1,10 @@
 import { startAwsQueryServer } from '../awsQuery';
-import { Clock, systemClock } from '../clock';
+import { type Clock, systemClock } from '../clock';
 import type { LoopbackServer } from '../http';
 import { SNS_ACTIONS } from './actions';
 import type { SnsContext, SnsStats } from './context';
-import { snsFaults, SnsFaultSpec } from './faults';
-import { Outbox, PublishedMessage } from './outbox';
+import { snsFaults, type SnsFaultSpec } from './faults';
+import { Outbox, type PublishedMessage } from './outbox';
 import { Topics } from './topics';
 
 export interface SnsEmulatorOptions {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { executionArnOf, isValidName, parseStatesArn } from './arns';
-import { EventLogEntry, ExecutionError, ExecutionTimeoutError, JsonValue, StateMachine } from './engine';
+import { type EventLogEntry, ExecutionError, ExecutionTimeoutError, type JsonValue, StateMachine } from './engine';
 import { invalidArn, SfnError } from './errors';
 import { HistoryCounter, historyEventsOf } from './historyLimit';
 import type { StateMachineRecord, StateMachines } from './stateMachines';
-import { taskHandlers, TaskDeps } from './taskHandlers';
+import { taskHandlers, type TaskDeps } from './taskHandlers';
 
 export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
 

@@ -7,8 +7,7 @@ const FUNCTION_ARN = /^arn:aws[a-zA-Z-]*:lambda:[a-z0-9-]+:\d{12}:function:[A-Za
 
 export const isFunctionArn = (resource: string): boolean => FUNCTION_ARN.test(resource);
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const parseBody = (body: Buffer): unknown => {
   const text = body.toString('utf8');

@@ -3,13 +3,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LambdaService } from '../lambda/lambdaService';
 import { headerValue, listenLoopback } from '../http';
 import { SfnError } from './errors';
-import { ExecutionRecord, Executions } from './executions';
+import { type ExecutionRecord, Executions } from './executions';
 import { checkedSfnError, checkedSfnOutput, checkSfnRequest } from './modelChecks';
 import { DEFAULT_HISTORY_EVENT_LIMIT } from './historyLimit';
-import { operations, Operation } from './operations';
+import { operations, type Operation } from './operations';
 import { StateMachines } from './stateMachines';
-import { applySubstitutions, Substitutions } from './substitutions';
-import { ResourceHandler } from './taskHandlers';
+import { applySubstitutions, type Substitutions } from './substitutions';
+import { type ResourceHandler } from './taskHandlers';
 import { TaskTokens } from './taskTokens';
 
 export interface StepFunctionsEmulatorOptions {

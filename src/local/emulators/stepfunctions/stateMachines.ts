@@ -1,7 +1,7 @@
 import { isValidName, parseStatesArn, stateMachineArnOf } from './arns';
-import { StateMachine, StateMachineDefinition } from './engine';
+import { StateMachine, type StateMachineDefinition } from './engine';
 import { invalidArn, SfnError } from './errors';
-import { runtimeDefinition, RuntimeDefinition, TimeScales } from './runtimeDefinition';
+import { runtimeDefinition, type RuntimeDefinition, type TimeScales } from './runtimeDefinition';
 
 export interface StateMachineRecord {
   stateMachineArn: string;

@@ -5,10 +5,13 @@ import { TaskError } from './taskError';
 export const START_EXECUTION = 'arn:aws:states:::states:startExecution';
 
 /** The emulator's own StartExecution: the started execution really runs, in this emulator. */
-export type StartExecution = (stateMachineArn: string, name: string | undefined, input: string) => { executionArn: string; startDate: Date };
+export type StartExecution = (
+  stateMachineArn: string,
+  name: string | undefined,
+  input: string,
+) => { executionArn: string; startDate: Date };
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** As the integration names API errors: ExecutionAlreadyExists -> StepFunctions.ExecutionAlreadyExistsException. */
 const integrationErrorName = (type: string): string => `StepFunctions.${type.endsWith('Exception') ? type : `${type}Exception`}`;
@@ -26,7 +29,8 @@ export const startExecutionTask = async (start: StartExecution, parameters: unkn
   if (parameters.Name !== undefined && typeof parameters.Name !== 'string') {
     throw new TaskError('States.Runtime', 'states:startExecution: Parameters.Name must be a string', false);
   }
-  const input = parameters.Input === undefined ? '{}' : typeof parameters.Input === 'string' ? parameters.Input : JSON.stringify(parameters.Input);
+  const input =
+    parameters.Input === undefined ? '{}' : typeof parameters.Input === 'string' ? parameters.Input : JSON.stringify(parameters.Input);
   try {
     const started = start(parameters.StateMachineArn, parameters.Name, input);
     return { ExecutionArn: started.executionArn, StartDate: started.startDate.toISOString() };

@@ -3,7 +3,7 @@ import type { JsonValue, TaskHandlers } from './engine';
 import { functionArnTask, isFunctionArn, LAMBDA_INVOKE, lambdaInvokeTask } from './lambdaTasks';
 import { historyEventsOfTaskAttempt } from './historyLimit';
 import type { TaskFacts } from './runtimeDefinition';
-import { START_EXECUTION, StartExecution, startExecutionTask } from './stepFunctionsTasks';
+import { START_EXECUTION, type StartExecution, startExecutionTask } from './stepFunctionsTasks';
 import { TaskError } from './taskError';
 import type { TaskTokens } from './taskTokens';
 

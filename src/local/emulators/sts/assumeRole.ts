@@ -22,13 +22,21 @@ const readAssumeRole = (params: URLSearchParams): AssumeRoleParams => {
   const roleArn = params.get('RoleArn');
   if (roleArn === null) throw constraintViolation('roleArn', null, 'Member must not be null');
   if (roleArn.length < 20 || roleArn.length > 2048) {
-    throw constraintViolation('roleArn', roleArn, `Member must have length ${roleArn.length < 20 ? 'greater than or equal to 20' : 'less than or equal to 2048'}`);
+    throw constraintViolation(
+      'roleArn',
+      roleArn,
+      `Member must have length ${roleArn.length < 20 ? 'greater than or equal to 20' : 'less than or equal to 2048'}`,
+    );
   }
   if (!parseRoleArn(roleArn)) throw validationError(`${roleArn} is invalid`);
   const sessionName = params.get('RoleSessionName');
   if (sessionName === null) throw constraintViolation('roleSessionName', null, 'Member must not be null');
   if (sessionName.length < 2 || sessionName.length > 64) {
-    throw constraintViolation('roleSessionName', sessionName, `Member must have length ${sessionName.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 64'}`);
+    throw constraintViolation(
+      'roleSessionName',
+      sessionName,
+      `Member must have length ${sessionName.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 64'}`,
+    );
   }
   if (!SESSION_NAME.test(sessionName)) {
     throw constraintViolation('roleSessionName', sessionName, 'Member must satisfy regular expression pattern: [\\w+=,.@-]*');
@@ -36,12 +44,18 @@ const readAssumeRole = (params: URLSearchParams): AssumeRoleParams => {
   const rawDuration = params.get('DurationSeconds');
   const durationSeconds = rawDuration === null ? 3600 : Number(rawDuration);
   if (!Number.isInteger(durationSeconds)) throw validationError(`Value '${rawDuration}' for parameter DurationSeconds is invalid`);
-  if (durationSeconds < 900) throw constraintViolation('durationSeconds', String(durationSeconds), 'Member must have value greater than or equal to 900');
-  if (durationSeconds > 43200) throw constraintViolation('durationSeconds', String(durationSeconds), 'Member must have value less than or equal to 43200');
+  if (durationSeconds < 900)
+    throw constraintViolation('durationSeconds', String(durationSeconds), 'Member must have value greater than or equal to 900');
+  if (durationSeconds > 43200)
+    throw constraintViolation('durationSeconds', String(durationSeconds), 'Member must have value less than or equal to 43200');
   const externalId = params.get('ExternalId');
   if (externalId !== null) {
     if (externalId.length < 2 || externalId.length > 1224) {
-      throw constraintViolation('externalId', externalId, `Member must have length ${externalId.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 1224'}`);
+      throw constraintViolation(
+        'externalId',
+        externalId,
+        `Member must have length ${externalId.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 1224'}`,
+      );
     }
     if (!EXTERNAL_ID.test(externalId)) {
       throw constraintViolation('externalId', externalId, 'Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*');
@@ -51,7 +65,9 @@ const readAssumeRole = (params: URLSearchParams): AssumeRoleParams => {
 };
 
 /** What the request log keeps of an AssumeRole, as sent (before any check). */
-export const assumeRoleRecord = (params: URLSearchParams): Pick<StsRequestRecord, 'roleArn' | 'sessionName' | 'externalId' | 'durationSeconds'> => {
+export const assumeRoleRecord = (
+  params: URLSearchParams,
+): Pick<StsRequestRecord, 'roleArn' | 'sessionName' | 'externalId' | 'durationSeconds'> => {
   const record: Pick<StsRequestRecord, 'roleArn' | 'sessionName' | 'externalId' | 'durationSeconds'> = {};
   const optional = (name: string): string | undefined => params.get(name) ?? undefined;
   const roleArn = optional('RoleArn');
@@ -78,7 +94,9 @@ export const assumeRole: AwsQueryAction<StsContext> = ({ state, record }, call) 
   const role = state.trusted.get(request.roleArn);
   // STS answers an untrusted role and a wrong ExternalId alike, so as not to say which it was.
   if (!role || (role.externalId !== undefined && role.externalId !== request.externalId)) {
-    throw accessDenied(`User: ${callerIdentity(state, caller).Arn} is not authorized to perform: sts:AssumeRole on resource: ${request.roleArn}`);
+    throw accessDenied(
+      `User: ${callerIdentity(state, caller).Arn} is not authorized to perform: sts:AssumeRole on resource: ${request.roleArn}`,
+    );
   }
   if (state.issued.has(caller) && request.durationSeconds > CHAINED_MAX_SECONDS) {
     throw validationError('The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining.');

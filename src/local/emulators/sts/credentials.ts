@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { idChars, TrustedRole } from './roles';
+import { idChars, type TrustedRole } from './roles';
 
 /** Temporary credentials this emulator handed out, with what they stand for. */
 export interface IssuedCredentials {

@@ -1,4 +1,4 @@
-import { FailNextFaults, FailNextSpec } from '../awsQuery';
+import { FailNextFaults, type FailNextSpec } from '../awsQuery';
 import { STS_ERROR_STATUS } from './errors';
 
 /** Same JSON in process (`emulator.faults.apply`) and over HTTP (POST /__emulator/faults). */

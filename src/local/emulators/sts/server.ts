@@ -1,13 +1,13 @@
-import { AdminRoutes, AwsQueryCall, startAwsQueryServer } from '../awsQuery';
-import { Clock, systemClock } from '../clock';
+import { type AdminRoutes, type AwsQueryCall, startAwsQueryServer } from '../awsQuery';
+import { type Clock, systemClock } from '../clock';
 import type { LoopbackServer } from '../http';
 import { STS_ACTIONS } from './actions';
 import { assumeRoleRecord } from './assumeRole';
 import { authenticate } from './caller';
 import type { StsContext, StsRequestRecord, StsState } from './context';
 import type { IssuedCredentials } from './credentials';
-import { stsFaults, StsFaultSpec } from './faults';
-import { toTrustedRole, TrustedRole, TrustedRoleSpec } from './roles';
+import { stsFaults, type StsFaultSpec } from './faults';
+import { toTrustedRole, type TrustedRole, type TrustedRoleSpec } from './roles';
 
 export const STS_VERSION = '2011-06-15';
 

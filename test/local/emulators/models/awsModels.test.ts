@@ -29,7 +29,11 @@ const SERVED: Record<ModelServiceName, readonly string[]> = {
 describe('aws-models', () => {
   it.each(Object.keys(SERVED) as ModelServiceName[])('%s: the file is the one SOURCE.json recorded from botocore', (service) => {
     const entry = source.models[service];
-    expect(createHash('sha256').update(readFileSync(join(MODELS, entry.file))).digest('hex')).toBe(entry.sha256);
+    expect(
+      createHash('sha256')
+        .update(readFileSync(join(MODELS, entry.file)))
+        .digest('hex'),
+    ).toBe(entry.sha256);
   });
 
   it.each(Object.keys(SERVED) as ModelServiceName[])('%s: every operation the emulator serves is in the model', (service) => {

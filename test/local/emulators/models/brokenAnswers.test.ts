@@ -3,10 +3,10 @@
  * can reach its state) is caught. Strict mode (every jest run) answers HTTP 500 EmulatorModelViolation
  * naming the violation; otherwise the answer goes out and the violation is only recorded.
  */
-import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient, StartRecoveryCommand } from '@aws-sdk/client-drs';
+import { DescribeJobsCommand, DescribeSourceServersCommand, type DrsClient, StartRecoveryCommand } from '@aws-sdk/client-drs';
 import { DescribeExecutionCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { DrsEmulator, startDrsEmulator } from '../../../../src/local/emulators/drs';
+import { type DrsEmulator, startDrsEmulator } from '../../../../src/local/emulators/drs';
 import { MODEL_CHECK_ENV, modelChecks } from '../../../../src/local/emulators/models';
 import { startSnsEmulator } from '../../../../src/local/emulators/sns';
 import { startStepFunctionsEmulator } from '../../../../src/local/emulators/stepfunctions';
@@ -86,15 +86,25 @@ it('SNS: an error answered with a status its model does not give (NotFound is 40
 
 it('Step Functions: an execution output past the 256 KB AWS allows is caught when described', async () => {
   const sfn = await startStepFunctionsEmulator();
-  const client = new SFNClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' }, endpoint: sfn.endpoint, maxAttempts: 1 });
+  const client = new SFNClient({
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+    endpoint: sfn.endpoint,
+    maxAttempts: 1,
+  });
   try {
     // AWS fails such an execution (States.DataLimitExceeded); the local engine lets it succeed.
-    const arn = sfn.registerStateMachine('big-output', { StartAt: 'Big', States: { Big: { Type: 'Pass', Result: 'x'.repeat(300_000), End: true } } });
+    const arn = sfn.registerStateMachine('big-output', {
+      StartAt: 'Big',
+      States: { Big: { Type: 'Pass', Result: 'x'.repeat(300_000), End: true } },
+    });
     const { executionArn } = await client.send(new StartExecutionCommand({ stateMachineArn: arn }));
     await sfn.settled(executionArn as string);
     const broken = await rejectionOf(client.send(new DescribeExecutionCommand({ executionArn })));
     expect(broken).toMatchObject({ name: 'EmulatorModelViolation', $metadata: { httpStatusCode: 500 } });
-    expect(takeViolations()).toEqual(['stepfunctions DescribeExecution answer: DescribeExecutionOutput.output: 300002 characters, at most 262144']);
+    expect(takeViolations()).toEqual([
+      'stepfunctions DescribeExecution answer: DescribeExecutionOutput.output: 300002 characters, at most 262144',
+    ]);
   } finally {
     client.destroy();
     await sfn.close();

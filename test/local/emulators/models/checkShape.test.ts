@@ -1,5 +1,12 @@
 /** The shape checker on small shapes, then on DRS's real model: every kind of constraint, named by its path. */
-import { awsValidationMessage, checkShape, describeViolation, loadServiceModel, ServiceModel, ShapeCheckOptions } from '../../../../src/local/emulators/models';
+import {
+  awsValidationMessage,
+  checkShape,
+  describeViolation,
+  loadServiceModel,
+  type ServiceModel,
+  type ShapeCheckOptions,
+} from '../../../../src/local/emulators/models';
 
 const model: ServiceModel = {
   service: 'drs',
@@ -41,7 +48,18 @@ const model: ServiceModel = {
 
 const json: ShapeCheckOptions = { text: false, unknownMembers: 'report', timestampFormat: 'unixTimestamp' };
 const ID = 's-1234567890abcdefg';
-const valid = { id: ID, items: [ID], count: 3, state: 'ON', tags: { k: 'v' }, on: true, at: 1767258000, data: 'AAEC', ratio: 0.5, choice: { a: 'OFF' } };
+const valid = {
+  id: ID,
+  items: [ID],
+  count: 3,
+  state: 'ON',
+  tags: { k: 'v' },
+  on: true,
+  at: 1767258000,
+  data: 'AAEC',
+  ratio: 0.5,
+  choice: { a: 'OFF' },
+};
 
 const problems = (value: unknown, options: ShapeCheckOptions = json): string[] =>
   checkShape(model, 'Request', value, options).map(describeViolation);

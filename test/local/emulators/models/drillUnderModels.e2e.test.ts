@@ -22,7 +22,12 @@ describe('a local drill under the AWS models', () => {
 
   it('is checked request by request and answer by answer, and breaks nothing', async () => {
     modelChecks.resetCounts();
-    const started = await invoke(stack, { operation: 'start_execution', planId: plan.planId, executionType: 'DRILL', initiatedBy: 'models@example.com' });
+    const started = await invoke(stack, {
+      operation: 'start_execution',
+      planId: plan.planId,
+      executionType: 'DRILL',
+      initiatedBy: 'models@example.com',
+    });
     const executionId = started.executionId as string;
     await waitFor(stack, executionId, (details) => details.status === 'PAUSED', 90_000);
     await invoke(stack, { operation: 'resume', executionId, planId: plan.planId, requestedBy: 'models@example.com' });

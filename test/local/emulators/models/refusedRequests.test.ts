@@ -7,10 +7,10 @@ import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
-import { DrsEmulator, startDrsEmulator } from '../../../../src/local/emulators/drs';
+import { type DrsEmulator, startDrsEmulator } from '../../../../src/local/emulators/drs';
 import { startLambdaEmulator } from '../../../../src/local/emulators/lambda/server';
 import { modelChecks } from '../../../../src/local/emulators/models';
-import { SnsEmulator, startSnsEmulator } from '../../../../src/local/emulators/sns';
+import { type SnsEmulator, startSnsEmulator } from '../../../../src/local/emulators/sns';
 import { startStepFunctionsEmulator } from '../../../../src/local/emulators/stepfunctions';
 import { startStsEmulator } from '../../../../src/local/emulators/sts';
 import { drsClient, rejectionOf, serverId, snsClient } from '../support';
@@ -35,7 +35,10 @@ describe('requests that break the model', () => {
   it('DRS StartRecovery with no servers, raw on the wire: 400 ValidationException naming the field, counted and recorded', async () => {
     takeRefusals();
     const before = modelChecks.checkCount({ service: 'drs', operation: 'StartRecovery', kind: 'request' });
-    const response = await fetch(`${drs.endpoint}/StartRecovery`, { method: 'POST', body: JSON.stringify({ sourceServers: [], isDrill: true }) });
+    const response = await fetch(`${drs.endpoint}/StartRecovery`, {
+      method: 'POST',
+      body: JSON.stringify({ sourceServers: [], isDrill: true }),
+    });
     expect(response.status).toBe(400);
     expect(response.headers.get('x-amzn-errortype')).toBe('ValidationException');
     const constraint = 'Member must have length greater than or equal to 1';
@@ -82,7 +85,9 @@ describe('requests that break the model', () => {
       try {
         const missing = await rejectionOf(client.send(new PublishCommand({ TopicArn: sns.topicArn('t') } as never)));
         expect(missing).toMatchObject({ name: 'ValidationError', $metadata: { httpStatusCode: 400 } });
-        expect(missing.message).toBe("1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null");
+        expect(missing.message).toBe(
+          "1 validation error detected: Value null at 'message' failed to satisfy constraint: Member must not be null",
+        );
         expect(sns.messages()).toHaveLength(0);
         expect(takeRefusals()).toEqual(['sns Publish: PublishInput.Message: required, missing']);
       } finally {
@@ -95,7 +100,9 @@ describe('requests that break the model', () => {
     const sts = await startStsEmulator();
     const client = new STSClient({ ...base, endpoint: sts.endpoint });
     try {
-      const refused = await rejectionOf(client.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'x' })));
+      const refused = await rejectionOf(
+        client.send(new AssumeRoleCommand({ RoleArn: 'arn:aws:iam::123456789012:role/R', RoleSessionName: 'x' })),
+      );
       expect(refused).toMatchObject({ name: 'ValidationError', $metadata: { httpStatusCode: 400 } });
       expect(takeRefusals()).toEqual(['sts AssumeRole: AssumeRoleRequest.RoleSessionName: 1 character, at least 2']);
     } finally {
@@ -119,7 +126,9 @@ describe('requests that break the model', () => {
         "1 validation error detected: Value 'Sometimes' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]",
       );
       expect(runs).toBe(0);
-      expect(takeRefusals()).toEqual(["lambda Invoke: InvocationRequest.InvocationType: 'Sometimes' is not one of Event, RequestResponse, DryRun"]);
+      expect(takeRefusals()).toEqual([
+        "lambda Invoke: InvocationRequest.InvocationType: 'Sometimes' is not one of Event, RequestResponse, DryRun",
+      ]);
     } finally {
       client.destroy();
       await lambda.close();

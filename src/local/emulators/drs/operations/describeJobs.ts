@@ -19,7 +19,12 @@ export const describeJobs = (context: DrsContext, body: Json): OperationResult =
   const from = fromDate ? Date.parse(fromDate) : undefined;
   const to = toDate ? Date.parse(toDate) : undefined;
   const matching = context.store.jobs
-    .filter((job) => (!wanted || wanted.has(job.jobID)) && (from === undefined || job.createdAtMs >= from) && (to === undefined || job.createdAtMs <= to))
+    .filter(
+      (job) =>
+        (!wanted || wanted.has(job.jobID)) &&
+        (from === undefined || job.createdAtMs >= from) &&
+        (to === undefined || job.createdAtMs <= to),
+    )
     .sort((a, b) => (sortKey(a) < sortKey(b) ? 1 : -1));
   const page = paginate(matching, sortKey, 'desc', {
     operation: 'DescribeJobs',

@@ -1,6 +1,14 @@
 import type { DrsContext, Json, OperationResult } from '../context';
 import { paginate } from '../pagination';
-import { optionalArray, optionalObject, optionalPositiveInt, optionalString, RECOVERY_INSTANCE_ID, SOURCE_SERVER_ID, stringList } from '../validation';
+import {
+  optionalArray,
+  optionalObject,
+  optionalPositiveInt,
+  optionalString,
+  RECOVERY_INSTANCE_ID,
+  SOURCE_SERVER_ID,
+  stringList,
+} from '../validation';
 import { recoveryInstances } from '../views';
 
 /** POST /DescribeRecoveryInstances -> 200 { items, nextToken? }: launched instances (RUNNING, SHUTTING-DOWN, TERMINATED). */
@@ -11,7 +19,11 @@ export const describeRecoveryInstances = (context: DrsContext, body: Json): Oper
     'filters.recoveryInstanceIDs',
     RECOVERY_INSTANCE_ID,
   );
-  const serverIds = stringList(optionalArray(filters, 'sourceServerIDs', 0, 200, 'filters.sourceServerIDs'), 'filters.sourceServerIDs', SOURCE_SERVER_ID);
+  const serverIds = stringList(
+    optionalArray(filters, 'sourceServerIDs', 0, 200, 'filters.sourceServerIDs'),
+    'filters.sourceServerIDs',
+    SOURCE_SERVER_ID,
+  );
   const maxResults = optionalPositiveInt(body, 'maxResults');
   const nextToken = optionalString(body, 'nextToken');
   const wantedInstances = instanceIds && instanceIds.length > 0 ? new Set(instanceIds) : undefined;

@@ -6,7 +6,11 @@ import { sourceServerOnWire } from '../views';
 /** POST /DescribeSourceServers -> 200 { items, nextToken? }: registered servers by id; unknown ids are skipped. */
 export const describeSourceServers = (context: DrsContext, body: Json): OperationResult => {
   const filters = optionalObject(body, 'filters') ?? {};
-  const ids = stringList(optionalArray(filters, 'sourceServerIDs', 0, 200, 'filters.sourceServerIDs'), 'filters.sourceServerIDs', SOURCE_SERVER_ID);
+  const ids = stringList(
+    optionalArray(filters, 'sourceServerIDs', 0, 200, 'filters.sourceServerIDs'),
+    'filters.sourceServerIDs',
+    SOURCE_SERVER_ID,
+  );
   const maxResults = optionalPositiveInt(body, 'maxResults');
   const nextToken = optionalString(body, 'nextToken');
   const wanted = ids && ids.length > 0 ? new Set(ids) : undefined;

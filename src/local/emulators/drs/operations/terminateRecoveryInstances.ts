@@ -16,7 +16,9 @@ export const terminateRecoveryInstances = (context: DrsContext, body: Json): Ope
   const ids = stringList(requiredArray(body, 'recoveryInstanceIDs', 1, 200), 'recoveryInstanceIDs', RECOVERY_INSTANCE_ID) ?? [];
   noDuplicates(ids, 'recoveryInstanceIDs');
   const now = context.now();
-  const known = new Map(recoveryInstances(context.store.jobs, now, context.arns).map((instance) => [instance.wire.recoveryInstanceID, instance]));
+  const known = new Map(
+    recoveryInstances(context.store.jobs, now, context.arns).map((instance) => [instance.wire.recoveryInstanceID, instance]),
+  );
   const unknown = ids.filter((id) => !known.has(id));
   if (unknown.length > 0) {
     throw validationError(`Recovery instances not found: ${unknown.join(', ')}`, [
@@ -29,7 +31,11 @@ export const terminateRecoveryInstances = (context: DrsContext, body: Json): Ope
   checkServersPerJob(context.quotas, serverIds);
   const ending = instances.find((instance) => instance.terminating);
   if (ending) {
-    throw conflictError(`Recovery instance ${ending.wire.recoveryInstanceID} is already terminated or terminating`, ending.wire.recoveryInstanceID ?? '', 'RECOVERY_INSTANCE');
+    throw conflictError(
+      `Recovery instance ${ending.wire.recoveryInstanceID} is already terminated or terminating`,
+      ending.wire.recoveryInstanceID ?? '',
+      'RECOVERY_INSTANCE',
+    );
   }
   const busy = busyServers(context.store.jobs, now);
   const taken = instances.find((instance) => busy.has(instance.wire.sourceServerID ?? ''));
