@@ -13,7 +13,9 @@ import { gzipSync } from 'node:zlib';
 /** Our name for each service -> botocore's folder and API version. */
 const SERVICES = {
   drs: 'drs/2020-02-26',
+  kms: 'kms/2014-11-01',
   lambda: 'lambda/2015-03-31',
+  s3: 's3/2006-03-01',
   sns: 'sns/2010-03-31',
   stepfunctions: 'stepfunctions/2016-11-23',
   sts: 'sts/2011-06-15',

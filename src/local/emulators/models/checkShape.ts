@@ -43,7 +43,8 @@ const typeName = (value: unknown): string =>
 /** How AWS quotes a value in a ValidationException: never a sensitive one, nor a long one. */
 const quote = (value: unknown, shape: Shape): string => {
   if (value === undefined || value === null) return 'null';
-  if (shape.sensitive) return '';
+  // Bytes are never quoted: "Value at 'message' failed to satisfy constraint", as KMS words it.
+  if (shape.sensitive || shape.type === 'blob') return '';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
   return text.length > QUOTE_LIMIT ? '' : `'${text}'`;
 };
@@ -204,7 +205,7 @@ export const checkShape = (
         if (actual instanceof Uint8Array) bytes = actual.length;
         else if (typeof actual === 'string' && BASE64.test(actual)) bytes = Buffer.from(actual, 'base64').length;
         else return wrongType('base64 text or bytes');
-        bounds(at, shape, undefined, bytes, 'bytes', 'length');
+        bounds(at, shape, actual, bytes, 'bytes', 'length');
         return;
       }
       default:

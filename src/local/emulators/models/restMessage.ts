@@ -32,7 +32,8 @@ const uriLabels = (template: string, path: string): Record<string, string> => {
   const source = template
     .split('?')[0]!
     .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
-    .replace(/\{(\w+)(\+?)\}/g, (_, name: string, greedy: string) => {
+    // The escaping above made a greedy label's '+' (S3's {Key+}) into '\+'.
+    .replace(/\{(\w+)((?:\\\+)?)\}/g, (_, name: string, greedy: string) => {
       names.push(name);
       return greedy ? '(.+)' : '([^/]+)';
     });

@@ -49,8 +49,9 @@ export class ServiceModelChecks {
   }
 
   private options(unknownMembers: ShapeCheckOptions['unknownMembers']): ShapeCheckOptions {
-    const query = this.model.metadata.protocol === 'query';
-    return { text: query, unknownMembers, timestampFormat: query ? 'iso8601' : 'unixTimestamp' };
+    // awsQuery and rest-xml (S3) carry every scalar as text, and timestamps in bodies as ISO 8601.
+    const textual = this.model.metadata.protocol === 'query' || this.model.metadata.protocol === 'rest-xml';
+    return { text: textual, unknownMembers, timestampFormat: textual ? 'iso8601' : 'unixTimestamp' };
   }
 
   /** The violations of a parsed request (none for an operation the model does not have). */

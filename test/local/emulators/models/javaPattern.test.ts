@@ -33,12 +33,15 @@ describe('Java patterns', () => {
     expect(modelChecks.uncompiledPatterns()).toContain('(?i)abc');
   });
 
-  it.each<ModelServiceName>(['drs', 'lambda', 'sns', 'stepfunctions', 'sts'])('compiles every pattern of the %s model', (service) => {
-    const patterns = Object.values(loadServiceModel(service).shapes).flatMap((shape) =>
-      shape.pattern === undefined ? [] : [shape.pattern],
-    );
-    const uncompiled = patterns.filter((pattern) => compileModelPattern(pattern) === null);
-    expect(uncompiled).toEqual([]);
-    if (service !== 'sns') expect(patterns.length).toBeGreaterThan(0);
-  });
+  it.each<ModelServiceName>(['drs', 'kms', 'lambda', 's3', 'sns', 'stepfunctions', 'sts'])(
+    'compiles every pattern of the %s model',
+    (service) => {
+      const patterns = Object.values(loadServiceModel(service).shapes).flatMap((shape) =>
+        shape.pattern === undefined ? [] : [shape.pattern],
+      );
+      const uncompiled = patterns.filter((pattern) => compileModelPattern(pattern) === null);
+      expect(uncompiled).toEqual([]);
+      if (service !== 'sns') expect(patterns.length).toBeGreaterThan(0);
+    },
+  );
 });
