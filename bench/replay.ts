@@ -1,16 +1,20 @@
 /**
  * Replay: folding events in memory (the decider's evolve, and the read model's projectExecutionView), and
  * replaying a 10,000-event execution from dynalite (read every event, fold them) as a ratio to a bare Query
- * of the same items. Loading for a decision never replays: it reads the head item's state snapshot.
+ * of the same items and to a Query of 10,000 raw 300-byte items (what an event store with the leanest items
+ * would read). Appending: sequential one-event appends of the store against raw conditional PutItems of
+ * 300-byte items on the same table. Loading for a decision never replays: it reads the newest K items.
  */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import { dynamoItemBytes } from '../src/adapters/dynamodb/itemSize';
+import type { Item } from '../src/adapters/dynamodb/marshalEvent';
 import { replayView } from '../projections/projectExecutionView';
 import { createDynamoDbClient } from '../src/adapters/dynamodb/client';
 import { createTables } from '../src/adapters/dynamodb/createTables';
 import { DynamoExecutionEventStore } from '../src/adapters/dynamodb/eventStore';
 import { EVENT_PROJECTION, EVENT_PROJECTION_NAMES } from '../src/adapters/dynamodb/keys';
 import { configFromEnv } from '../src/config';
-import { fold, initialState } from '../src/domain/execution';
+import { decidedFrom, fold, initialState } from '../src/domain/execution';
 import { startEmbeddedDynamo } from '../src/local/embeddedDynamo';
 import { batchWrite, ledgerItems } from '../test/support/runningExecutions';
 import { meter } from './support/meter';
@@ -19,6 +23,9 @@ import { median, timeRuns } from './support/stats';
 
 export const REPLAY_EVENTS = 10_000;
 const ROUNDS = 5;
+/** What a lean event item weighs (the figure the raw baseline's items are padded to). */
+const RAW_ITEM_BYTES = 300;
+const APPENDS = 400;
 
 export interface Replay {
   events: number;
@@ -29,7 +36,57 @@ export interface Replay {
   replayMs: number;
   /** Read units of reading every item once, strongly consistent (what a replay costs on DynamoDB). */
   readUnits: number;
+  /** Median ms of a Query of REPLAY_EVENTS raw 300-byte items in one partition. */
+  rawQueryMs: number;
+  /** Mean bytes of a ledger item in the replayed history, as DynamoDB counts them. */
+  ledgerItemBytes: number;
+  /** Sequential appends per second: one-event decisions through the store, and raw conditional PutItems. */
+  appendsPerSecond: number;
+  rawPutsPerSecond: number;
 }
+
+/** Items of the raw baseline: the key, and a payload that makes each RAW_ITEM_BYTES as DynamoDB counts them. */
+const rawItems = (executionId: string, count: number, fromSeq = 1): Item[] =>
+  Array.from({ length: count }, (_, index) => {
+    const item: Item = { executionId: { S: executionId }, seq: { N: String(fromSeq + index) }, payload: { S: '' } };
+    item.payload = { S: 'x'.repeat(RAW_ITEM_BYTES - dynamoItemBytes(item)) };
+    return item;
+  });
+
+/**
+ * APPENDS one-event appends in a row (each a decision's one conditional PutItem, on the stream the previous one
+ * returned), against as many raw conditional PutItems of 300-byte items: what any event store must do at least.
+ */
+const measureAppends = async (client: DynamoDBClient, tableName: string, store: DynamoExecutionEventStore) => {
+  const executionId = 'exec-appends';
+  const history = historyInMemory(executionId, APPENDS + 2);
+  const started = history.slice(0, 2);
+  let loaded = await store.load(executionId);
+  const first = await store.append(loaded, decidedFrom(loaded.state, started));
+  if (!first.ok) throw new Error('append conflicted');
+  loaded = first.loaded;
+  const appendStart = performance.now();
+  for (const event of history.slice(2)) {
+    const result = await store.append(loaded, decidedFrom(loaded.state, [event]));
+    if (!result.ok) throw new Error('append conflicted');
+    loaded = result.loaded;
+  }
+  const appendMs = performance.now() - appendStart;
+  const raw = rawItems('raw-appends', APPENDS);
+  const putStart = performance.now();
+  for (const item of raw) {
+    await client.send(
+      new PutItemCommand({
+        TableName: tableName,
+        Item: item,
+        ConditionExpression: 'attribute_not_exists(#seq)',
+        ExpressionAttributeNames: { '#seq': 'seq' },
+      }),
+    );
+  }
+  const putMs = performance.now() - putStart;
+  return { appendsPerSecond: (APPENDS / appendMs) * 1000, rawPutsPerSecond: (APPENDS / putMs) * 1000 };
+};
 
 export const measureReplay = async (): Promise<Replay> => {
   const executionId = 'exec-replay';
@@ -47,7 +104,9 @@ export const measureReplay = async (): Promise<Replay> => {
   const client = createDynamoDbClient(config);
   try {
     await createTables(client, config.tables);
-    await batchWrite(client, config.tables.events, ledgerItems(events));
+    const items = ledgerItems(events);
+    await batchWrite(client, config.tables.events, items);
+    await batchWrite(client, config.tables.events, rawItems('raw-replay', REPLAY_EVENTS));
     const store = new DynamoExecutionEventStore(client, config.tables.events);
     const input: QueryCommandInput = {
       TableName: config.tables.events,
@@ -74,7 +133,26 @@ export const measureReplay = async (): Promise<Replay> => {
       );
       if (state.version !== REPLAY_EVENTS) throw new Error(`replay reached version ${state.version}`);
     };
+    const rawQuery = async () => {
+      let count = 0;
+      let startKey: QueryCommandInput['ExclusiveStartKey'];
+      do {
+        const output = await client.send(
+          new QueryCommand({
+            TableName: config.tables.events,
+            KeyConditionExpression: 'executionId = :id',
+            ExpressionAttributeValues: { ':id': { S: 'raw-replay' } },
+            ConsistentRead: true,
+            ...(startKey ? { ExclusiveStartKey: startKey } : {}),
+          }),
+        );
+        count += output.Count ?? 0;
+        startKey = output.LastEvaluatedKey;
+      } while (startKey);
+      if (count !== REPLAY_EVENTS) throw new Error(`raw Query read ${count} items`);
+    };
     const bare: number[] = [];
+    const raw: number[] = [];
     const replays: number[] = [];
     const metered = meter(client);
     await bareQuery(); // warm up both paths once
@@ -82,9 +160,14 @@ export const measureReplay = async (): Promise<Replay> => {
     await replay();
     for (let round = 0; round < ROUNDS; round += 1) {
       bare.push(...(await timeRuns(bareQuery, { minRuns: 1, minMs: 0, maxRuns: 1 })));
+      raw.push(...(await timeRuns(rawQuery, { minRuns: 1, minMs: 0, maxRuns: 1 })));
       replays.push(...(await timeRuns(replay, { minRuns: 1, minMs: 0, maxRuns: 1 })));
     }
+    const appends = await measureAppends(client, config.tables.events, store);
     return {
+      ...appends,
+      rawQueryMs: median(raw),
+      ledgerItemBytes: items.reduce((sum, item) => sum + dynamoItemBytes(item), 0) / items.length,
       events: REPLAY_EVENTS,
       evolvePerSecond: (REPLAY_EVENTS / evolveMs) * 1000,
       projectPerSecond: (REPLAY_EVENTS / projectMs) * 1000,

@@ -55,7 +55,23 @@ export interface AppConfig {
    * wave keeps being polled this long after its jobs completed before such servers count as not launched.
    */
   completedJobGraceSeconds: number;
+  /**
+   * K: every K-th ledger item carries a snapshot of the state (the others only the event and the digest of
+   * the state, which their hash covers). A load reads the newest K items in one Query; smaller K, smaller
+   * loads; larger K, leaner items and faster replays.
+   */
+  ledgerSnapshotEvery: number;
 }
+
+export const DEFAULT_LEDGER_SNAPSHOT_EVERY = 20;
+
+const integerFrom = (value: string | undefined, fallback: number, name: string, min: number, max: number): number => {
+  if (value === undefined || value === '') return fallback;
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min || parsed > max)
+    throw new Error(`${name} must be an integer from ${min} to ${max}, got "${value}"`);
+  return parsed;
+};
 
 const optional = (value: string | undefined): string | undefined => (value && value.trim() ? value.trim() : undefined);
 
@@ -124,6 +140,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     dynamodbTimeoutMs: positiveNumber(env.DYNAMODB_TIMEOUT_MS, 5000, 'DYNAMODB_TIMEOUT_MS'),
     serversPerJob: serversPerJob(env.MAX_SERVERS_PER_JOB),
     completedJobGraceSeconds: nonNegativeNumber(env.COMPLETED_JOB_GRACE_SECONDS, 600, 'COMPLETED_JOB_GRACE_SECONDS'),
+    ledgerSnapshotEvery: integerFrom(env.LEDGER_SNAPSHOT_EVERY, DEFAULT_LEDGER_SNAPSHOT_EVERY, 'LEDGER_SNAPSHOT_EVERY', 1, 100),
   };
   const stateMachineArn = optional(env.STATE_MACHINE_ARN);
   if (stateMachineArn) config.stateMachineArn = stateMachineArn;

@@ -6,8 +6,12 @@ export type ReadableRecord = Extract<LedgerRecord, { readable: true }>;
 
 export const isReadable = (record: LedgerRecord | undefined): record is ReadableRecord => record?.readable === true;
 
-/** Whether the event's content, placed at `seq`, hashes to its stored hash over its stored prevHash. */
-export const hashesAt = (stored: StoredEvent, seq: number): boolean => chainHash(stored.prevHash, { ...stored.event, seq }) === stored.hash;
+/**
+ * Whether the event's content, placed at `seq`, hashes to its stored hash over its stored prevHash (and, on a
+ * format-2 item, its stored state digest).
+ */
+export const hashesAt = (stored: StoredEvent, seq: number): boolean =>
+  chainHash(stored.prevHash, { ...stored.event, seq }, stored.stateDigest) === stored.hash;
 
 /** The hash the event at `seq` must link to: the genesis for seq 1, else the verified event before it. */
 export const linkBefore = (seq: number, verified: readonly StoredEvent[], first: StoredEvent): string | undefined =>

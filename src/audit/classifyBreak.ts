@@ -1,6 +1,7 @@
 import type { StoredEvent } from '../ports/executionEventStore';
 import type { LedgerRecord } from '../ports/ledgerRecords';
 import { type ChainBreak, chainBreak as brk, type ExpectedHead } from './chainVerification';
+import { chainHash } from '../domain/ledger';
 import { hashesAt, isReadable, linkBefore, type ReadableRecord } from './chainLinks';
 
 /** Where the walk stood when an integer-seq, readable record at the expected seq failed its link. */
@@ -57,6 +58,11 @@ const classifyBadContent = (site: BreakSite, record: ReadableRecord): ChainBreak
   const next = records[index + 1];
   if (isReadable(next) && next.seq === seq + 1 && next.stored.prevHash === link && hashesAt(next.stored, seq)) {
     return brk(seq, 'inserted', `the item at seq ${seq} is extra: the next item holds the event chained at seq ${seq} onto seq ${seq - 1}`);
+  }
+  // A forger rehashing with format 1's formula (the event alone) on a format-2 item, whose hash covers its state digest.
+  const { stored } = record;
+  if (stored.stateDigest !== undefined && chainHash(stored.prevHash, { ...stored.event, seq }) === stored.hash) {
+    return brk(seq, 'modified', `seq ${seq} was rewritten and rehashed without its state digest, which a format-2 item's hash covers`);
   }
   return brk(seq, 'modified', `the content at seq ${seq} no longer hashes to its stored hash`);
 };

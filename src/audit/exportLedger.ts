@@ -23,12 +23,17 @@ export const exportLedger = async (ledger: LedgerRecordReader, executionId: stri
   const first = verified.events[0];
   const header: ExportHeader = {
     format: EXPORT_FORMAT,
-    formatVersion: EXPORT_FORMAT_VERSION,
+    formatVersion: verified.events.some((stored) => stored.stateDigest !== undefined) ? EXPORT_FORMAT_VERSION : 1,
     executionId,
     planId: first?.event.planId ?? '',
     eventCount: verified.events.length,
     headHash: verified.headHash,
   };
-  const lines = [header, ...verified.events.map(({ event, prevHash, hash }) => ({ event, prevHash, hash }))].map(canonicalJson);
+  const lines = [
+    header,
+    ...verified.events.map(({ event, prevHash, hash, stateDigest }) =>
+      stateDigest === undefined ? { event, prevHash, hash } : { event, prevHash, hash, stateDigest },
+    ),
+  ].map(canonicalJson);
   return { ok: true, header, jsonl: `${lines.join('\n')}\n` };
 };

@@ -1,5 +1,5 @@
 import { evolve, type ExecutionState, initialState, isTerminal, snapshotOf } from '../domain/execution';
-import { canonicalJson, genesisHash } from '../domain/ledger';
+import { canonicalJson, genesisHash, stateDigest } from '../domain/ledger';
 import type { StoredEvent } from '../ports/executionEventStore';
 import type { LedgerRecord } from '../ports/ledgerRecords';
 import { type ChainBreak, chainBreak as brk, type ChainVerification, type VerifyOptions } from './chainVerification';
@@ -34,7 +34,10 @@ const foldChecked = (state: ExecutionState, record: ReadableRecord, planId: stri
   } catch (error) {
     return brk(seq, 'malformed', `seq ${seq} cannot be folded: ${error instanceof Error ? error.message : String(error)}`);
   }
-  if (record.snapshot !== undefined && !isSnapshotOf(canonicalJson(record.snapshot), next)) {
+  if (stored.stateDigest !== undefined && stored.stateDigest !== stateDigest(next)) {
+    return brk(seq, 'modified', `the state digest at seq ${seq} is not the digest of the fold of events 1..${seq}`);
+  }
+  if (record.snapshot !== undefined && !isSnapshotOf(canonicalJson(record.snapshot), next, stored.stateDigest === undefined)) {
     return brk(seq, 'modified', `the state snapshot stored at seq ${seq} is not the fold of events 1..${seq}`);
   }
   return next;
@@ -43,10 +46,13 @@ const foldChecked = (state: ExecutionState, record: ReadableRecord, planId: stri
 /**
  * Items store snapshotOf the fold; items written before snapshots were trimmed store the whole fold; items
  * written before waves had several jobs store the whole fold in that code's shape (legacySnapshotOf). The
- * legacy shape lacks jobs: a snapshot that has them is held to the other two, so no altered jobs pass.
+ * legacy shape lacks jobs: a snapshot that has them is held to the other two, so no altered jobs pass. A
+ * format-2 item (`legacyAllowed` false) was written by today's code: its snapshot is never in the legacy
+ * shape, whose digest is not the one its hash covers (a load refuses it).
  */
-const isSnapshotOf = (stored: string, fold: ExecutionState): boolean => {
+const isSnapshotOf = (stored: string, fold: ExecutionState, legacyAllowed: boolean): boolean => {
   if (stored === canonicalJson(snapshotOf(fold)) || stored === canonicalJson(fold)) return true;
+  if (!legacyAllowed) return false;
   const legacy = legacySnapshotOf(fold);
   return legacy !== undefined && stored === canonicalJson(legacy);
 };
@@ -101,6 +107,7 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
   const verified: StoredEvent[] = [];
   let state: ExecutionState = initialState();
   let planId = '';
+  let coversStates = false;
   for (const [index, record] of records.entries()) {
     const seq = verified.length + 1;
     if (Number.isInteger(record.seq) && record.seq > seq) return failed(gapBreak(executionId, record, seq, verified));
@@ -113,10 +120,17 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
       return failed(classifyBreak({ records, index, seq, link, verified, ...(expected ? { expectedHead: expected } : {}) }));
     }
     if (seq === 1) planId = record.stored.event.planId;
+    // Format 2 covers each state; once a ledger has it, an item without it was written around the store.
+    if (record.stored.stateDigest === undefined && coversStates) {
+      return failed(
+        brk(seq, 'modified', `seq ${seq} has no state digest, though earlier items do: its hash covers less than the store writes`),
+      );
+    }
     const next = foldChecked(state, record, planId);
     if ('problem' in next) return failed(next);
     state = next;
     verified.push(record.stored);
+    coversStates ||= record.stored.stateDigest !== undefined;
   }
   const headBreak = checkExpectedHead(verified, options);
   if (headBreak) return failed(headBreak);

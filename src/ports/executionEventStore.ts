@@ -12,11 +12,13 @@ export interface LoadedExecution {
   headHash: string | undefined;
 }
 
-/** An event as the ledger holds it: the event, its chain links, and the state it produced. */
+/** An event as the ledger holds it: the event and its chain links. */
 export interface StoredEvent {
   event: ExecutionEvent;
   prevHash: string;
   hash: string;
+  /** Format 2: the digest of the state after the event, covered by `hash`. Absent on format-1 items. */
+  stateDigest?: string;
 }
 
 export interface VersionConflict {

@@ -16,8 +16,9 @@ import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
-import { fromEventItem, type Item, stateFromEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import { fromEventItem, hasSnapshot, type Item, stateFromEventItem } from '../../src/adapters/dynamodb/marshalEvent';
 import { verifyChain } from '../../src/audit';
 import { legacySnapshotOf } from '../../src/audit/legacySnapshot';
 import {
@@ -30,7 +31,8 @@ import {
   type Running,
   snapshotOf,
 } from '../../src/domain/execution';
-import { canonicalJson } from '../../src/domain/ledger';
+import { canonicalJson, chainHash, stateDigest } from '../../src/domain/ledger';
+import type { TamperAlarm } from '../../src/ports/tamperAlarms';
 import {
   type DrsEmulator,
   manualClock,
@@ -109,7 +111,13 @@ describe('ledgers written before waves had several jobs', () => {
     sns = await startSnsEmulator({ topics: ['drs-ledger-notifications'], clock: clock.now });
     harness = await startHandlerHarness(
       { now: () => new Date(clock.now()).toISOString() },
-      { DRS_ENDPOINT: drs.endpoint, SNS_ENDPOINT: sns.endpoint, NOTIFICATION_TOPIC_ARN: sns.topicArn('drs-ledger-notifications') },
+      {
+        DRS_ENDPOINT: drs.endpoint,
+        SNS_ENDPOINT: sns.endpoint,
+        NOTIFICATION_TOPIC_ARN: sns.topicArn('drs-ledger-notifications'),
+        // A snapshot every 4th item, so that the items today's poll appends to the running ledger include some.
+        LEDGER_SNAPSHOT_EVERY: '4',
+      },
     );
     const { client, config } = harness.dynamo;
     reader = new DynamoLedgerRecordReader(client, config.tables.events);
@@ -198,13 +206,22 @@ describe('ledgers written before waves had several jobs', () => {
 
   it("load of a legacy head gives the fold of its events, which today's decider decides on", async () => {
     const at = new Date(clock.now()).toISOString();
+    const alarms: TamperAlarm[] = [];
+    const store = new DynamoExecutionEventStore(harness.dynamo.client, harness.dynamo.config.tables.events, {
+      onTamper: async (alarm) => {
+        alarms.push(alarm);
+      },
+    });
     for (const execution of fixture.executions) {
-      const loaded = await harness.deps.store.load(execution.executionId);
+      const loaded = await store.load(execution.executionId);
       const items = itemsOf(execution);
-      // Not the stored snapshot: the refold has the jobs (and when each was seen COMPLETED) a new item stores.
-      expect(canonicalJson(loaded.state)).toBe(canonicalJson(foldOf(items)));
+      // Not the stored snapshot: a format-1 snapshot is covered by no hash, so the load refolds the events
+      // (which gives the jobs, and when each was seen COMPLETED, a new item stores) and decides on snapshotOf it.
+      expect(canonicalJson(loaded.state)).toBe(canonicalJson(snapshotOf(foldOf(items))));
       expect(loaded.headHash).toBe(headOf(items).hash);
     }
+    // An older format is not a tampering: no alarm.
+    expect(alarms).toEqual([]);
     const completed = (await harness.deps.store.load(legacy('completed').executionId)).state;
     expect(completed.status).toBe('COMPLETED');
     expect(decide({ type: 'Finalize', at }, completed)).toEqual({ ok: true, events: [], states: [] });
@@ -328,23 +345,41 @@ describe('ledgers written before waves had several jobs', () => {
       expect(
         items.slice(0, legacyCount).map((item) => JSON.stringify(item.state?.B && Buffer.from(item.state.B).toString('base64'))),
       ).toEqual(running().items.map((item) => JSON.stringify((item.state as { B: string }).B)));
+      expect(items.slice(0, legacyCount).every((item) => item.stateDigest === undefined)).toBe(true);
+      const every = harness.deps.config.ledgerSnapshotEvery;
+      const snapshotted: number[] = [];
       for (const [index, item] of items.entries()) {
         if (index < legacyCount) continue;
-        // What a new writer stores: snapshotOf the whole fold, every started wave's jobs on record.
-        expect(canonicalJson(stateFromEventItem(item))).toBe(canonicalJson(snapshotOf(foldOf(items.slice(0, index + 1)))));
+        // What a new writer stores (format 2): the digest of snapshotOf the whole fold (every started wave's
+        // jobs on record), covered by the item's hash; the snapshot itself on every K-th item only.
+        const fold = foldOf(items.slice(0, index + 1));
+        const { event, prevHash, hash, stateDigest: digest } = fromEventItem(item);
+        expect(digest).toBe(stateDigest(fold));
+        expect(hash).toBe(chainHash(prevHash, event, digest));
+        expect(hasSnapshot(item)).toBe(event.seq % every === 0);
+        if (!hasSnapshot(item)) continue;
+        expect(canonicalJson(stateFromEventItem(item))).toBe(canonicalJson(snapshotOf(fold)));
+        snapshotted.push(event.seq);
       }
+      expect(snapshotted).not.toEqual([]);
     });
 
     it("a new item's jobs altered, or dropped to pass for a legacy snapshot, is caught", async () => {
       const ledger = raw(running());
       const items = await ledger.items();
-      const seq = items.findIndex((item) => item.type?.S === 'WaveCompleted' && Number(item.seq?.N) > running().items.length) + 1;
+      // A new item that carries a snapshot (format 2 keeps one on every K-th item), once wave 2 has completed.
+      const wave2Completed = items.findIndex((item, index) => index >= running().items.length && item.type?.S === 'WaveCompleted');
+      const seq = items.findIndex((item, index) => index >= wave2Completed && hasSnapshot(item)) + 1;
+      expect(seq).toBeGreaterThan(running().items.length);
       const state = stateFromEventItem(items[seq - 1] as Item) as Running;
-      expect(state.waves[1]?.jobs).toHaveLength(1);
+      expect(state.waves[1]?.jobs).toMatchObject([{ part: 1, drsJobStatus: 'COMPLETED' }]);
       const withWave2 = (change: (wave: Running['waves'][number]) => object) => ({
         ...state,
         waves: state.waves.map((wave, index) => (index === 1 ? change(wave) : wave)),
       });
+      // The forger's best legacy disguise: exactly what the old code would have stored for this fold.
+      const legacyShaped = legacySnapshotOf(foldOf(items.slice(0, seq)));
+      expect(legacyShaped).toBeDefined();
       try {
         await ledger.put({
           ...(items[seq - 1] as Item),
@@ -355,6 +390,9 @@ describe('ledgers written before waves had several jobs', () => {
           ...(items[seq - 1] as Item),
           state: snapshotBlob({ ...state, waves: state.waves.map(({ jobs: _dropped, ...wave }) => wave) }),
         });
+        expect(await verifyChain(reader, running().executionId)).toMatchObject({ ok: false, problem: 'modified', firstBadSeq: seq });
+        // A format-2 item was written by today's code: its snapshot is the one its digest covers, never legacy-shaped.
+        await ledger.put({ ...(items[seq - 1] as Item), state: snapshotBlob(legacyShaped) });
         expect(await verifyChain(reader, running().executionId)).toMatchObject({ ok: false, problem: 'modified', firstBadSeq: seq });
       } finally {
         await ledger.restore(items);

@@ -6,18 +6,21 @@ import { UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
-import { type Item, stateFromEventItem, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
-import { type ExecutionEvent, evolve } from '../../src/domain/execution';
-import { chainHash, genesisHash } from '../../src/domain/ledger';
+import { fromEventItem, hasSnapshot, type Item } from '../../src/adapters/dynamodb/marshalEvent';
+import { evolve, type ExecutionEvent, type ExecutionState, snapshotOf } from '../../src/domain/execution';
+import { chainEvents, chainHash, genesisHash } from '../../src/domain/ledger';
 import type { ChainVerification } from '../../src/audit/chainVerification';
 import { verifyChain } from '../../src/audit/verifyChain';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { DR_LEAD, pausedDrill } from './support/drills';
-import { cloneAt, eventOf, RawLedger, rehash, seqOf, snapshotBlob, withSeq } from './support/rawLedger';
+import { cloneAt, eventOf, foldAt, forgedItem, RawLedger, rehash, seqOf, snapshotBlob, withSeq } from './support/rawLedger';
 
-/** An item the forger builds from scratch: content, links and a snapshot consistent with `stateBefore`. */
-const forgeItem = (event: ExecutionEvent, prevHash: string, stateBefore: ReturnType<typeof stateFromEventItem>): Item =>
-  toEventItem({ event, prevHash, hash: chainHash(prevHash, event) }, evolve(stateBefore, event));
+/**
+ * An item the forger builds from scratch: content, links, the digest of the state it leaves (format 2) and,
+ * on a K-th seq, its snapshot, all consistent with `stateBefore`.
+ */
+const forgeItem = (event: ExecutionEvent, prevHash: string, stateBefore: ExecutionState): Item =>
+  forgedItem(event, prevHash, evolve(stateBefore, event));
 
 describe('verifyChain on a drill ledger tampered with in the table', () => {
   let world: DrillWorld;
@@ -55,11 +58,18 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
         ...(values ? { ExpressionAttributeValues: values } : {}),
       }),
     );
-  const stateAt = (seq: number) => stateFromEventItem(cloneAt(original, seq));
+  /** The state after seq: the fold of the original events (most format-2 items carry no snapshot). */
+  const stateAt = (seq: number) => foldAt(original, seq);
+  /** The seqs whose items carry a snapshot (every K-th): the only snapshots a load can decide on. */
+  const snapshotSeqs = () => original.filter(hasSnapshot).map(seqOf);
   const hashAt = (seq: number) => cloneAt(original, seq).hash?.S as string;
 
   it("accepts the untouched ledger, with the store's head", async () => {
     expect(original.length).toBeGreaterThanOrEqual(20);
+    // Format 2 throughout: every item covers its state's digest; a snapshot on the K-th items only.
+    expect(original.every((item) => item.stateDigest?.B?.length === 32)).toBe(true);
+    expect(snapshotSeqs().length).toBeGreaterThan(0);
+    expect(snapshotSeqs().length).toBeLessThan(original.length);
     const result = await verify({ expectedHead: head });
     expect(result).toMatchObject({ ok: true, headSeq: head.seq, headHash: head.hash });
     if (result.ok) expect(result.events.map((stored) => stored.event.seq)).toEqual(original.map(seqOf));
@@ -84,10 +94,20 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
     });
 
     it('an event edited and rehashed: its stored hash breaks the link to the next', async () => {
+      // The forger recomputes the digest of the state the edited event leaves too: seq 8 is self-consistent.
       const item = cloneAt(original, 8);
-      await raw.put(rehash({ ...item, actor: { S: 'mallory@example.com' } }));
+      await raw.put(rehash({ ...item, actor: { S: 'mallory@example.com' } }, stateAt(7)));
       const result = await expectBreak('modified', 8);
       expect(result.ok || result.detail).toContain('rehashed');
+    });
+
+    it('an event edited and rehashed with the format-1 formula (the event alone): its hash no longer covers its digest', async () => {
+      const item = cloneAt(original, 8);
+      const edited = { ...item, actor: { S: 'mallory@example.com' } };
+      const { event, prevHash } = fromEventItem(edited);
+      await raw.put({ ...edited, hash: { S: chainHash(prevHash, event) } });
+      const result = await expectBreak('modified', 8);
+      expect(result.ok || result.detail).toContain('rehashed without its state digest');
     });
 
     it('the stored hash replaced', async () => {
@@ -101,15 +121,51 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
     });
 
     it('a state snapshot swapped for an older one (what load would decide from)', async () => {
-      await update(12, 'SET #state = :state', { '#state': 'state' }, { ':state': snapshotBlob(stateAt(10)) });
-      const result = await expectBreak('modified', 12);
-      expect(result.ok || result.detail).toContain('snapshot');
+      // Only every K-th item carries a snapshot now: swap the first one's.
+      const [seq] = snapshotSeqs() as [number];
+      await update(seq, 'SET #state = :state', { '#state': 'state' }, { ':state': snapshotBlob(snapshotOf(stateAt(seq - 2))) });
+      const result = await expectBreak('modified', seq);
+      expect(result.ok || result.detail).toContain(`the state snapshot stored at seq ${seq} is not the fold`);
+    });
+
+    it('an older snapshot added to an item that carries none', async () => {
+      const seq = 12;
+      expect(snapshotSeqs()).not.toContain(seq);
+      await update(seq, 'SET #state = :state', { '#state': 'state' }, { ':state': snapshotBlob(snapshotOf(stateAt(10))) });
+      const result = await expectBreak('modified', seq);
+      expect(result.ok || result.detail).toContain(`the state snapshot stored at seq ${seq} is not the fold`);
+    });
+
+    it("a state digest replaced by an older state's, the hash left alone", async () => {
+      const seq = 12;
+      const digest = cloneAt(original, 10).stateDigest as Item[string];
+      await update(seq, 'SET #digest = :digest', { '#digest': 'stateDigest' }, { ':digest': digest });
+      const result = await expectBreak('modified', seq);
+      expect(result.ok || result.detail).toContain('no longer hashes');
+    });
+
+    it("a state digest and hash recomputed for an older state: the digest is not the fold's", async () => {
+      // The forger makes seq 12 claim it left the state of seq 10, and rehashes it: the chain holds at 12,
+      // but the digest its hash covers is not the digest of the fold of the events (caught before the link
+      // to seq 13 is even looked at).
+      const seq = 12;
+      const [link] = chainEvents(hashAt(seq - 1), [eventOf(cloneAt(original, seq))], [stateAt(10)]);
+      await raw.put({
+        ...cloneAt(original, seq),
+        stateDigest: { B: Buffer.from(link?.stateDigest ?? '', 'hex') },
+        hash: { S: link?.hash ?? '' },
+      });
+      const result = await expectBreak('modified', seq);
+      expect(result.ok || result.detail).toContain(`the state digest at seq ${seq} is not the digest of the fold`);
     });
 
     it('the whole last event rewritten and rehashed is caught only against the expected head', async () => {
       const last = cloneAt(original, head.seq);
       await raw.put(
-        rehash({ ...last, data: marshall({ data: { ...(eventOf(last).data as object), messageId: 'forged' } }).data as Item[string] }),
+        rehash(
+          { ...last, data: marshall({ data: { ...(eventOf(last).data as object), messageId: 'forged' } }).data as Item[string] },
+          stateAt(head.seq - 1),
+        ),
       );
       expect(await verify()).toMatchObject({ ok: true, headSeq: head.seq });
       await expectBreak('modified', head.seq, { expectedHead: head });
@@ -151,8 +207,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
   describe('inserted', () => {
     it('a self-consistent event appended at the end, not chained onto the head', async () => {
       const fake = { ...eventOf(cloneAt(original, head.seq)), seq: head.seq + 1 };
-      const prevHash = 'cd'.repeat(32);
-      await raw.put(toEventItem({ event: fake, prevHash, hash: chainHash(prevHash, fake) }, stateAt(head.seq)));
+      await raw.put(forgedItem(fake, 'cd'.repeat(32), stateAt(head.seq)));
       await expectBreak('inserted', head.seq + 1);
     });
 
@@ -226,7 +281,13 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
     });
 
     it('a snapshot that is not gzip', async () => {
-      await update(7, 'SET #state = :junk', { '#state': 'state' }, { ':junk': { B: Buffer.from('not gzip') } });
+      const [seq] = snapshotSeqs() as [number];
+      await update(seq, 'SET #state = :junk', { '#state': 'state' }, { ':junk': { B: Buffer.from('not gzip') } });
+      await expectBreak('malformed', seq);
+    });
+
+    it('a state digest that is not 32 bytes', async () => {
+      await update(7, 'SET #digest = :junk', { '#digest': 'stateDigest' }, { ':junk': { B: Buffer.from('short') } });
       await expectBreak('malformed', 7);
     });
 
@@ -242,12 +303,22 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
     it('a chain the domain cannot fold (a second start, chained and rehashed)', async () => {
       const started = { ...eventOf(cloneAt(original, 1)), seq: head.seq + 1 };
-      const item = toEventItem({ event: started, prevHash: head.hash, hash: chainHash(head.hash, started) }, stateAt(head.seq));
+      // No fold leaves a state after it: the forger covers the state the real start left.
+      const item = forgedItem(started, head.hash, stateAt(1));
       const { executionStart: _marker, ...unlisted } = item;
       await raw.put({ ...unlisted, executionStart: { S: 'EXECUTION' } });
       const result = await verify();
       expect(result).toMatchObject({ ok: false, firstBadSeq: head.seq + 1 });
     });
+  });
+
+  it('a snapshot removed from its item is no tampering: verify is OK, and a load folds the events instead', async () => {
+    // The snapshot is a cache of the state the item's digest covers, which the events give back: nothing is lost.
+    const before = await world.harness.deps.store.load(executionId);
+    for (const seq of snapshotSeqs()) await update(seq, 'REMOVE #state', { '#state': 'state' });
+    expect((await raw.items()).some(hasSnapshot)).toBe(false);
+    expect(await verify({ expectedHead: head })).toMatchObject({ ok: true, headSeq: head.seq });
+    expect(await world.harness.deps.store.load(executionId)).toEqual(before);
   });
 
   it('chains the first event from the genesis of its execution and plan', () => {
@@ -302,6 +373,9 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       const parent = parentPath.reduce<unknown>((node, step) => (node as Record<string | number, unknown>)[step], record) as
         Record<string | number, unknown> | unknown[];
       const last = path[path.length - 1] as string | number;
+      // A format-2 item's snapshot is a cache of the state its digest covers, kept on every K-th item for loads:
+      // removing it loses no evidence (the fold of the events gives it back), so it is not a tampering.
+      if (m.kind === 'remove' && path.length === 1 && last === 'state' && record.stateDigest !== undefined) return undefined;
       const before = JSON.stringify(parent);
       if (m.kind === 'remove') {
         if (Array.isArray(parent)) parent.splice(last as number, 1);

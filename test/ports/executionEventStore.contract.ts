@@ -4,7 +4,7 @@
  * on, whatever holds the ledger.
  */
 import { type ExecutionState, fold, initialState, isStarted, snapshotOf } from '../../src/domain/execution';
-import { chainEvents, chainHash, genesisHash } from '../../src/domain/ledger';
+import { chainEvents, chainHash, genesisHash, stateDigest } from '../../src/domain/ledger';
 import { handleCommand } from '../../src/operations/handleCommand';
 import type { ExecutionEventStore, LoadedExecution, StoredEvent } from '../../src/ports/executionEventStore';
 import { at } from '../fixtures/commands';
@@ -81,7 +81,9 @@ export const describeEventStoreContract = (name: string, makeStore: () => Promis
         expect(read[0]?.prevHash).toBe(genesisHash(executionId, PLAN.planId));
         read.forEach((stored, index) => {
           if (index > 0) expect(stored.prevHash).toBe(read[index - 1]?.hash);
-          expect(stored.hash).toBe(chainHash(stored.prevHash, stored.event));
+          // Format 2: the hash also covers the digest of the state the event leaves.
+          expect(stored.stateDigest).toBe(stateDigest(decided.states[index] as ExecutionState));
+          expect(stored.hash).toBe(chainHash(stored.prevHash, stored.event, stored.stateDigest));
         });
         expect(read).toEqual(appended.ok ? appended.stored : []);
       });
@@ -155,7 +157,7 @@ export const describeEventStoreContract = (name: string, makeStore: () => Promis
         const loaded = await appendAll(store, await store.load(executionId), runningWave(executionId, PLAN));
         const ours = decideAll(loaded.state, serverInProgress(PLAN, 0), serverInProgress(PLAN, 1), serverInProgress(PLAN, 2));
         // Another writer's event at the second of our seqs, written first.
-        const [firstLink] = chainEvents(loaded.headHash, ours.events);
+        const [firstLink] = chainEvents(loaded.headHash, ours.events, ours.states);
         const theirs = decideAll(ours.states[0] as ExecutionState, serverInProgress(PLAN, 5));
         const afterOurFirst: LoadedExecution = { executionId, state: ours.states[0] as ExecutionState, headHash: firstLink?.hash };
         expect((await store.append(afterOurFirst, theirs)).ok).toBe(true);

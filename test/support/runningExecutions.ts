@@ -2,8 +2,16 @@ import { BatchWriteItemCommand, type DynamoDBClient, type WriteRequest } from '@
 import { replayView } from '../../projections/projectExecutionView';
 import { viewItems } from '../../src/adapters/dynamodb/executionViewItem';
 import { type Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
-import type { Tables } from '../../src/config';
-import { decide, type ExecutionCommand, type ExecutionEvent, type ExecutionState, evolve, initialState } from '../../src/domain/execution';
+import { DEFAULT_LEDGER_SNAPSHOT_EVERY, type Tables } from '../../src/config';
+import {
+  decide,
+  decidedFrom,
+  evolve,
+  type ExecutionCommand,
+  type ExecutionEvent,
+  type ExecutionState,
+  initialState,
+} from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import type { JobRecord } from '../../src/local/emulators/drs/records';
 
@@ -39,13 +47,20 @@ export const batchWrite = async (client: DynamoDBClient, tableName: string, item
   await Promise.all(Array.from({ length: parallel }, worker));
 };
 
-/** Ledger items for a whole history, each with the state it produces, as the event store writes them. */
-export const ledgerItems = (events: readonly ExecutionEvent[], from: ExecutionState = initialState(), headHash?: string): Item[] => {
-  let state = from;
-  return chainEvents(headHash, events).map((link) => {
-    state = evolve(state, link.event);
-    return toEventItem(link, state);
-  });
+/**
+ * Ledger items for a whole history as the event store writes them (format 2): each hash covering the digest
+ * of the state its event leaves, and the snapshot on every `snapshotEvery`-th item.
+ */
+export const ledgerItems = (
+  events: readonly ExecutionEvent[],
+  from: ExecutionState = initialState(),
+  headHash?: string,
+  snapshotEvery = DEFAULT_LEDGER_SNAPSHOT_EVERY,
+): Item[] => {
+  const { states } = decidedFrom(from, events);
+  return chainEvents(headHash, events, states).map((link, index) =>
+    toEventItem(link, states[index] as ExecutionState, link.event.seq % snapshotEvery === 0),
+  );
 };
 
 /**

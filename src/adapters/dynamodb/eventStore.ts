@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
-import { type Decided, type ExecutionState, evolve, initialState } from '../../domain/execution';
+import { type Decided, type ExecutionState, evolve, initialState, snapshotOf } from '../../domain/execution';
 import { chainEvents } from '../../domain/ledger';
 import type {
   AppendResult,
@@ -10,22 +10,44 @@ import type {
   ReadRange,
   StoredEvent,
 } from '../../ports/executionEventStore';
+import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
 import { isConditionalCheckFailed } from './errors';
 import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
-import { fromEventItem, type Item, stateFromEventItem, toEventItem } from './marshalEvent';
+import { fromEventItem, type Item, toEventItem } from './marshalEvent';
+import { stateFromWindow } from './loadWindow';
+import type { TamperAlarm } from '../../ports/tamperAlarms';
 import { putEventInput } from './putEventInput';
 import { assertLedgerItemFits } from './ledgerItemSize';
 
-/** A snapshot written before waves had several jobs: a started wave with its job in drsJobId only. */
-const isPreJobsSnapshot = (state: ExecutionState): boolean =>
-  state.status !== 'NOT_STARTED' && state.waves.some((wave) => wave.drsJobId !== undefined && wave.jobs === undefined);
+export interface EventStoreOptions {
+  /** K: how often an item carries a snapshot of its state (LEDGER_SNAPSHOT_EVERY). */
+  snapshotEvery?: number;
+  /** Raised when a load finds a snapshot its hash does not cover (the ledger was written around the store). */
+  onTamper?: (alarm: TamperAlarm) => Promise<void>;
+}
 
+/**
+ * The ledger in DynamoDB: one item per event, keyed by executionId and seq, each written with a conditional
+ * PutItem. Format 2 (written now): every item's hash covers the digest of the state it leaves, and every K-th
+ * item carries that state's snapshot; a load reads the newest K items in one Query and folds the newer events
+ * onto the newest snapshot, after checking the snapshot against its digest. Format-1 items (a snapshot on
+ * every item, covered by no hash) are still read, verified and replayed, but never decided on: a window
+ * without a verifiable snapshot is refolded from the events.
+ */
 export class DynamoExecutionEventStore implements ExecutionEventStore {
+  private readonly snapshotEvery: number;
+
   constructor(
     private readonly client: DynamoDBClient,
     private readonly tableName: string,
-  ) {}
+    private readonly options: EventStoreOptions = {},
+  ) {
+    this.snapshotEvery = options.snapshotEvery ?? DEFAULT_LEDGER_SNAPSHOT_EVERY;
+    if (!Number.isInteger(this.snapshotEvery) || this.snapshotEvery < 1 || this.snapshotEvery > 100) {
+      throw new RangeError(`snapshotEvery must be an integer from 1 to 100, got ${this.snapshotEvery}`);
+    }
+  }
 
   async load(executionId: string): Promise<LoadedExecution> {
     const output = await this.client.send(
@@ -35,32 +57,36 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         ExpressionAttributeNames: { '#id': 'executionId' },
         ExpressionAttributeValues: { ':id': { S: executionId } },
         ScanIndexForward: false,
-        Limit: 1,
+        Limit: this.snapshotEvery,
         ConsistentRead: true,
       }),
     );
-    const head = output.Items?.[0];
+    const items = output.Items ?? [];
+    const head = items[0];
     if (!head) return { executionId, state: initialState(), headHash: undefined };
     const { event, hash } = fromEventItem(head);
-    const state = stateFromEventItem(head);
-    if (!isPreJobsSnapshot(state)) return { executionId, state, headHash: hash };
-    return { executionId, state: (await this.refold(event.executionId, event.seq, hash)) ?? state, headHash: hash };
+    const window = stateFromWindow(items);
+    if (window.ok) return { executionId, state: snapshotOf(window.state), headHash: hash };
+    if (window.reason === 'tampered' && this.options.onTamper) {
+      await this.options.onTamper({
+        // One alarm per tampered snapshot, however many loads find it.
+        id: `load:${executionId}:${window.seq ?? 0}`,
+        kind: 'SnapshotMismatch',
+        executionId,
+        ...(window.seq === undefined ? {} : { seq: window.seq }),
+        source: 'load',
+        detectedAt: new Date().toISOString(),
+        detail: `Snapshot at seq ${window.seq ?? '?'}: ${window.detail ?? 'does not match'}; decided on the events refolded instead`,
+      });
+    }
+    return { executionId, state: snapshotOf(await this.refold(executionId, event.seq)), headHash: hash };
   }
 
-  /**
-   * The state after events 1..headSeq, folded from the events themselves: for a head written before waves
-   * had several jobs, whose snapshot lacks what evolve has added since (jobs, when each was seen COMPLETED).
-   * Deciding from the fold, the next items store snapshotOf the fold, as every item written now does.
-   * Undefined (the snapshot is used) when the events read do not end at that head.
-   */
-  private async refold(executionId: string, headSeq: number, headHash: string): Promise<ExecutionState | undefined> {
+  /** The state after events 1..headSeq, folded from the events themselves (each covered by the chain). */
+  private async refold(executionId: string, headSeq: number): Promise<ExecutionState> {
     const events = await this.read(executionId, { toSeq: headSeq });
-    if (events.length !== headSeq || events.at(-1)?.hash !== headHash) return undefined;
-    try {
-      return events.reduce<ExecutionState>((state, stored) => evolve(state, stored.event), initialState());
-    } catch {
-      return undefined;
-    }
+    if (events.length !== headSeq) throw new Error(`Execution ${executionId}: the ledger holds ${events.length} of its ${headSeq} events`);
+    return events.reduce<ExecutionState>((state, stored) => evolve(state, stored.event), initialState());
   }
 
   async append(loaded: LoadedExecution, decided: Decided): Promise<AppendResult> {
@@ -68,9 +94,10 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     if (states.length !== events.length) throw new Error(`append: ${events.length} events but ${states.length} states`);
     const stored: StoredEvent[] = [];
     const writer = randomUUID();
-    for (const [index, link] of chainEvents(loaded.headHash, events).entries()) {
+    for (const [index, link] of chainEvents(loaded.headHash, events, states).entries()) {
       const state = states[index] as ExecutionState;
-      const item: Item = { ...toEventItem(link, state), [EVENT_ATTRIBUTES.writer]: { S: writer } };
+      const withSnapshot = link.event.seq % this.snapshotEvery === 0;
+      const item: Item = { ...toEventItem(link, state, withSnapshot), [EVENT_ATTRIBUTES.writer]: { S: writer } };
       assertLedgerItemFits(item, link);
       try {
         await this.client.send(new PutItemCommand(putEventInput(this.tableName, item)));

@@ -12,8 +12,13 @@ export const EVENT_ATTRIBUTES = {
   hash: 'hash',
   /** Only on ExecutionStarted items: the key of the sparse index that lists executions. */
   executionStart: 'executionStart',
-  /** gzip of the JSON state after this event: loading an execution reads one item, whatever its history. */
+  /**
+   * gzip of the JSON snapshot of the state after this event. Format 1: on every item. Format 2: on every K-th
+   * item (seq a multiple of K), so a load reads at most K items, whatever the history, and most items are lean.
+   */
   state: 'state',
+  /** Format 2: SHA-256 of the canonical snapshot after this event (32 bytes), covered by `hash`. */
+  stateDigest: 'stateDigest',
   /** A random id of the append that wrote the item: tells a write whose answer was lost from another writer's. */
   writer: 'writer',
 } as const;

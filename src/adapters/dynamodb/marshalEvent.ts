@@ -10,9 +10,13 @@ export type Item = Record<string, AttributeValue>;
 
 const MARSHALL_OPTIONS = { removeUndefinedValues: true, convertClassInstanceToMap: false } as const;
 
-/** One ledger item: the event, its chain links and the state it produced. */
-export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState): Item => {
-  const { event, prevHash, hash } = stored;
+/**
+ * One ledger item: the event and its chain links and, when `withSnapshot`, the snapshot of the state it
+ * produced. A format-2 link (with a stateDigest) stores the digest; a format-1 link always stores the snapshot.
+ */
+export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState, withSnapshot = true): Item => {
+  const { event, prevHash, hash, stateDigest } = stored;
+  const snapshot = withSnapshot || stateDigest === undefined;
   return marshall(
     {
       executionId: event.executionId,
@@ -25,7 +29,8 @@ export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState): It
       data: event.data,
       prevHash,
       hash,
-      state: gzipSync(Buffer.from(JSON.stringify(snapshotOf(stateAfter)), 'utf8')),
+      ...(stateDigest === undefined ? {} : { stateDigest: Buffer.from(stateDigest, 'hex') }),
+      ...(snapshot ? { state: gzipSync(Buffer.from(JSON.stringify(snapshotOf(stateAfter)), 'utf8')) } : {}),
       ...(event.type === 'ExecutionStarted' ? { executionStart: EXECUTION_START_MARKER } : {}),
     },
     MARSHALL_OPTIONS,
@@ -56,12 +61,20 @@ export const fromEventItem = (item: Item): StoredEvent => {
     schemaVersion: requireField(record, 'schemaVersion', isNumber),
     data: requireField(record, 'data', isObject),
   } as ExecutionEvent;
-  return {
+  const digest = record.stateDigest;
+  if (digest !== undefined && !(digest instanceof Uint8Array && digest.length === 32)) {
+    throw new MalformedEventItemError('Event item field "stateDigest" is malformed');
+  }
+  const stored: StoredEvent = {
     event,
     prevHash: requireField(record, 'prevHash', isString),
     hash: requireField(record, 'hash', isString),
   };
+  return digest === undefined ? stored : { ...stored, stateDigest: Buffer.from(digest).toString('hex') };
 };
+
+/** Whether the item carries a snapshot of its state (format 1: all; format 2: every K-th). */
+export const hasSnapshot = (item: Item): boolean => item.state?.B !== undefined;
 
 export const stateFromEventItem = (item: Item): ExecutionState => {
   const blob = item.state?.B;

@@ -70,10 +70,10 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
     const { events, states } = decided;
     if (states.length !== events.length) throw new Error(`append: ${events.length} events but ${states.length} states`);
     const stored: StoredEvent[] = [];
-    for (const [index, link] of chainEvents(loaded.headHash, events).entries()) {
+    for (const [index, link] of chainEvents(loaded.headHash, events, states).entries()) {
       const state = states[index] as ExecutionState;
       const item: Item = {
-        stored: { event: eventOf(link.event), prevHash: link.prevHash, hash: link.hash },
+        stored: { ...link, event: eventOf(link.event) },
         snapshot: detached(snapshotOf(state)),
       };
       await nextTurn();

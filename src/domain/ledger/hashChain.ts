@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ExecutionEvent } from '../execution/events';
+import { snapshotOf } from '../execution/snapshot';
+import type { ExecutionState } from '../execution/state';
 import { canonicalJson } from './canonicalJson';
 
 const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8').digest('hex');
@@ -7,23 +9,47 @@ const sha256 = (text: string): string => createHash('sha256').update(text, 'utf8
 /** The first event of an execution chains from its ids, so a stream cannot be moved to another execution. */
 export const genesisHash = (executionId: string, planId: string): string => sha256(`drs-ledger:genesis:${executionId}:${planId}`);
 
-/** Hash of one event's canonical content (envelope and payload), linked to the previous event's hash. */
-export const chainHash = (prevHash: string, event: ExecutionEvent): string => sha256(`${prevHash}\n${canonicalJson(event)}`);
+/**
+ * The digest of the state an event leaves: SHA-256 of the canonical JSON of its snapshot (what a ledger item
+ * stores, and what a decision may be made on). Anyone holding the events can recompute it by folding them.
+ */
+export const stateDigest = (state: ExecutionState): string => sha256(canonicalJson(snapshotOf(state)));
+
+/**
+ * Hash of one event's canonical content (envelope and payload), linked to the previous event's hash. Items of
+ * format 2 also cover the digest of the state the event leaves, so a snapshot cannot be altered without
+ * breaking the chain; format-1 items (written before) cover the event alone.
+ */
+export const chainHash = (prevHash: string, event: ExecutionEvent, digest?: string): string =>
+  sha256(digest === undefined ? `${prevHash}\n${canonicalJson(event)}` : `${prevHash}\n${canonicalJson(event)}\nstate:${digest}`);
 
 export interface ChainedEvent {
   event: ExecutionEvent;
   prevHash: string;
   hash: string;
+  /** Format 2: the digest of the state after the event, covered by `hash`. Absent on format-1 items. */
+  stateDigest?: string;
 }
 
-/** Links a decision's events onto a chain whose head is `headHash` (or the genesis for a new execution). */
-export const chainEvents = (headHash: string | undefined, events: readonly ExecutionEvent[]): ChainedEvent[] => {
+/**
+ * Links a decision's events onto a chain whose head is `headHash` (or the genesis for a new execution). With
+ * `states` (the state after each event, as the decision produced it), each link covers that state's digest:
+ * the ledger's format 2. Without, format 1 (kept for ledgers written before, and their exports).
+ */
+export const chainEvents = (
+  headHash: string | undefined,
+  events: readonly ExecutionEvent[],
+  states?: readonly ExecutionState[],
+): ChainedEvent[] => {
+  if (states && states.length !== events.length) throw new Error(`chainEvents: ${events.length} events but ${states.length} states`);
   const chained: ChainedEvent[] = [];
   let prevHash = headHash;
-  for (const event of events) {
+  for (const [index, event] of events.entries()) {
     const link = prevHash ?? genesisHash(event.executionId, event.planId);
-    const hash = chainHash(link, event);
-    chained.push({ event, prevHash: link, hash });
+    const state = states?.[index];
+    const digest = state === undefined ? undefined : stateDigest(state);
+    const hash = chainHash(link, event, digest);
+    chained.push(digest === undefined ? { event, prevHash: link, hash } : { event, prevHash: link, hash, stateDigest: digest });
     prevHash = hash;
   }
   return chained;

@@ -5,6 +5,7 @@ import {
   decidedFrom,
   type ExecutionCommand,
   type ExecutionEvent,
+  type ExecutionState,
   fold,
   initialState,
   type ObserveWave,
@@ -69,7 +70,7 @@ describe('DynamoDB execution event store', () => {
     const loaded = await store.load('exec-roundtrip');
     // The item keeps the state a decision needs (snapshotOf): no hostnames, reasons cut to what is quoted.
     expect(loaded.state).toEqual(snapshotOf(fold(events, initialState())));
-    expect(loaded.headHash).toBe(chainEvents(undefined, events).at(-1)?.hash);
+    expect(loaded.headHash).toBe(chainEvents(undefined, events, decidedFrom(initialState(), events).states).at(-1)?.hash);
 
     const read = await store.read('exec-roundtrip');
     expect(read.map((stored) => stored.event)).toEqual(events);
@@ -164,14 +165,15 @@ describe('DynamoDB execution event store', () => {
         events.push(...decision.events);
         state = fold(decision.events, state);
       }
-      // Written item by item with the store's own builders; one decision of 2,000 events would be just as valid.
-      let folded = initialState();
-      const chained = chainEvents(undefined, events);
-      for (const link of chained) {
-        folded = fold([link.event], folded);
-        await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, toEventItem(link, folded))));
+      // Written item by item with the store's own builders (format 2: a snapshot on every 20th item); one decision
+      // of 2,000 events would be just as valid.
+      const { states } = decidedFrom(initialState(), events);
+      const chained = chainEvents(undefined, events, states);
+      for (const [index, link] of chained.entries()) {
+        const item = toEventItem(link, states[index] as ExecutionState, link.event.seq % 20 === 0);
+        await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, item)));
       }
-      return { executionId, state: snapshotOf(folded), headHash: chained.at(-1)?.hash };
+      return { executionId, state: snapshotOf(states.at(-1) as ExecutionState), headHash: chained.at(-1)?.hash };
     };
     const short = await build('exec-short', 10);
     const long = await build('exec-long', 2000);

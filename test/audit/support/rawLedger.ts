@@ -1,8 +1,9 @@
 import { DeleteItemCommand, type DynamoDBClient, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { gzipSync } from 'node:zlib';
-import { fromEventItem, type Item } from '../../../src/adapters/dynamodb/marshalEvent';
-import type { ExecutionEvent } from '../../../src/domain/execution';
-import { chainHash } from '../../../src/domain/ledger';
+import { fromEventItem, hasSnapshot, type Item, toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
+import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../../src/config';
+import { evolve, type ExecutionEvent, type ExecutionState, fold, initialState } from '../../../src/domain/execution';
+import { chainEvents } from '../../../src/domain/ledger';
 
 /** The events table reached with the raw client, the way someone tampering with it would. */
 export class RawLedger {
@@ -62,10 +63,39 @@ export const withSeq = (item: Item, seq: number): Item => ({ ...structuredClone(
 
 export const eventOf = (item: Item): ExecutionEvent => fromEventItem(item).event;
 
-/** What a forger who knows the scheme does after editing an item: recompute its hash from its content. */
-export const rehash = (item: Item): Item => {
+/**
+ * The state after events 1..seq of `items`, folded from their events: what a forger (or a verifier) who holds
+ * the events computes. Not read from the items: a format-2 item carries a snapshot only every K-th seq.
+ */
+export const foldAt = (items: readonly Item[], seq: number): ExecutionState =>
+  fold(
+    items
+      .filter((item) => seqOf(item) <= seq)
+      .sort((a, b) => seqOf(a) - seqOf(b))
+      .map(eventOf),
+    initialState(),
+  );
+
+/**
+ * An item built from scratch by a forger who knows the scheme (it is public): `event` chained onto `prevHash`
+ * with the digest of `stateAfter` (format 2), and its snapshot where the store would put one (every K-th seq).
+ */
+export const forgedItem = (event: ExecutionEvent, prevHash: string, stateAfter: ExecutionState): Item => {
+  const [link] = chainEvents(prevHash, [event], [stateAfter]);
+  if (!link) throw new Error('chainEvents gave no link');
+  return toEventItem(link, stateAfter, event.seq % DEFAULT_LEDGER_SNAPSHOT_EVERY === 0);
+};
+
+/**
+ * What a forger who knows the scheme does after editing an item's event: fold it onto the state before it,
+ * and recompute the item's state digest, its snapshot (when it has one) and its hash, over its stored prevHash.
+ */
+export const rehash = (item: Item, stateBefore: ExecutionState): Item => {
   const { event, prevHash } = fromEventItem(item);
-  return { ...item, hash: { S: chainHash(prevHash, event) } };
+  const stateAfter = evolve(stateBefore, event);
+  const [link] = chainEvents(prevHash, [event], [stateAfter]);
+  if (!link) throw new Error('chainEvents gave no link');
+  return { ...item, ...toEventItem(link, stateAfter, hasSnapshot(item)) };
 };
 
 export const snapshotBlob = (state: unknown): Item[string] => ({ B: gzipSync(Buffer.from(JSON.stringify(state), 'utf8')) });

@@ -1,0 +1,158 @@
+/**
+ * Ledger items of format 2: every item's hash covers the digest of the state it leaves, every K-th item
+ * carries that state's snapshot, and a load checks the snapshot it decides on against the digest. An insider
+ * who edits a snapshot (and nothing else) is never decided on: the load refolds the events and raises a
+ * tamper alarm; verify names the item.
+ */
+import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { DynamoExecutionEventStore } from '../../../src/adapters/dynamodb/eventStore';
+import { DynamoLedgerRecordReader } from '../../../src/adapters/dynamodb/ledgerRecordReader';
+import { toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
+import { putEventInput } from '../../../src/adapters/dynamodb/putEventInput';
+import { verifyChain } from '../../../src/audit/verifyChain';
+import { decidedFrom, type ExecutionEvent, type ExecutionState, initialState, snapshotOf } from '../../../src/domain/execution';
+import { chainEvents, chainHash, stateDigest } from '../../../src/domain/ledger';
+import type { TamperAlarm } from '../../../src/ports/tamperAlarms';
+import { givenCommands } from '../../support/deciderSpec';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
+import { advance, at, observeLaunched, recordWaveStarted, start } from '../../fixtures/commands';
+import { withPauseBefore } from '../../fixtures/plan';
+
+const K = 4;
+
+/** A drill paused before wave 2 (wave 1 launched): the moment an operator's resume launches wave 2. */
+const pausedBeforeWave2 = (executionId: string): ExecutionEvent[] =>
+  givenCommands(start({ plan: withPauseBefore([2]) }), recordWaveStarted(1, at(1)), observeLaunched(1, at(2)), advance(at(3))).events.map(
+    (event) => ({ ...event, executionId }),
+  );
+
+describe('format-2 ledger items', () => {
+  let context: DynamoTestContext;
+  let alarms: TamperAlarm[];
+  let store: DynamoExecutionEventStore;
+
+  beforeAll(async () => {
+    context = await startTestDynamo();
+  });
+  afterAll(() => stopTestDynamo(context));
+  beforeEach(() => {
+    alarms = [];
+    store = new DynamoExecutionEventStore(context.client, context.config.tables.events, {
+      snapshotEvery: K,
+      onTamper: async (alarm) => {
+        alarms.push(alarm);
+      },
+    });
+  });
+
+  const itemAt = async (executionId: string, seq: number) =>
+    (
+      await context.client.send(
+        new GetItemCommand({ TableName: context.config.tables.events, Key: marshall({ executionId, seq }), ConsistentRead: true }),
+      )
+    ).Item ?? {};
+
+  const given = async (executionId: string): Promise<ExecutionEvent[]> => {
+    const events = pausedBeforeWave2(executionId);
+    const appended = await store.append(await store.load(executionId), decidedFrom(initialState(), events));
+    expect(appended.ok).toBe(true);
+    return events;
+  };
+
+  it('every item carries the digest its hash covers; only every K-th carries the snapshot', async () => {
+    const events = await given('exec-v2-shape');
+    const { states } = decidedFrom(initialState(), events);
+    for (const [index, event] of events.entries()) {
+      const item = await itemAt('exec-v2-shape', event.seq);
+      const digest = Buffer.from(item.stateDigest?.B ?? new Uint8Array()).toString('hex');
+      expect(digest).toBe(stateDigest(states[index] as ExecutionState));
+      expect(item.hash?.S).toBe(chainHash(item.prevHash?.S ?? '', event, digest));
+      expect(item.state !== undefined).toBe(event.seq % K === 0);
+    }
+    expect(events.length).toBeGreaterThan(K);
+  });
+
+  it('a load decides on the newest snapshot with the newer events folded onto it, in one request', async () => {
+    const events = await given('exec-v2-load');
+    const loaded = await store.load('exec-v2-load');
+    expect(loaded.state).toEqual(snapshotOf(decidedFrom(initialState(), events).states.at(-1) as ExecutionState));
+    expect(alarms).toEqual([]);
+  });
+
+  it('given an insider edits only a snapshot (DRILL to RECOVERY, wave 2 to other servers), the load refolds the events and raises one alarm', async () => {
+    const executionId = 'exec-v2-tampered';
+    const events = await given(executionId);
+    const snapshotSeq = Math.floor(events.length / K) * K;
+    const item = await itemAt(executionId, snapshotSeq);
+    const forged = JSON.parse(gunzipSync(Buffer.from(item.state?.B ?? new Uint8Array())).toString('utf8')) as Record<string, unknown> & {
+      waves: Array<{ servers: Array<{ serverId: string }> }>;
+    };
+    forged.executionType = 'RECOVERY';
+    for (const server of forged.waves[1]?.servers ?? []) server.serverId = 's-0therplan0000001';
+    // PutItem alone, as the grants allow: the same item with only its snapshot replaced.
+    await context.client.send(
+      new PutItemCommand({ TableName: context.config.tables.events, Item: { ...item, state: { B: gzipSync(JSON.stringify(forged)) } } }),
+    );
+
+    const loaded = await store.load(executionId);
+    await store.load(executionId);
+
+    const honest = decidedFrom(initialState(), events).states.at(-1) as ExecutionState;
+    expect(loaded.state).toEqual(snapshotOf(honest));
+    expect(loaded.state).toMatchObject({ executionType: 'DRILL' });
+    expect(alarms.map((alarm) => [alarm.kind, alarm.source, alarm.seq])).toEqual([
+      ['SnapshotMismatch', 'load', snapshotSeq],
+      ['SnapshotMismatch', 'load', snapshotSeq],
+    ]);
+    expect(new Set(alarms.map((alarm) => alarm.id)).size).toBe(1);
+
+    const verified = await verifyChain(new DynamoLedgerRecordReader(context.client, context.config.tables.events), executionId);
+    expect(verified).toMatchObject({ ok: false, firstBadSeq: snapshotSeq, problem: 'modified' });
+  });
+
+  it('given an insider adds a snapshot to the head item, the digest its hash covers refuses it', async () => {
+    const executionId = 'exec-v2-added';
+    const events = await given(executionId);
+    const headSeq = events.length;
+    expect(headSeq % K).not.toBe(0);
+    const item = await itemAt(executionId, headSeq);
+    const forged = { ...snapshotOf(decidedFrom(initialState(), events).states.at(-1) as ExecutionState), executionType: 'RECOVERY' };
+    await context.client.send(
+      new PutItemCommand({ TableName: context.config.tables.events, Item: { ...item, state: { B: gzipSync(JSON.stringify(forged)) } } }),
+    );
+    expect((await store.load(executionId)).state).toMatchObject({ executionType: 'DRILL' });
+    expect(alarms.map((alarm) => alarm.seq)).toEqual([headSeq]);
+  });
+
+  it('a format-1 ledger (a snapshot on every item, covered by no hash) is refolded, never decided on from its snapshot', async () => {
+    const executionId = 'exec-v1';
+    const events = pausedBeforeWave2(executionId);
+    const { states } = decidedFrom(initialState(), events);
+    for (const [index, link] of chainEvents(undefined, events).entries()) {
+      const honest = states[index] as ExecutionState;
+      // The head's format-1 snapshot lies: a v1 snapshot is covered by nothing, so it must not be believed.
+      const snapshot = index === events.length - 1 ? { ...honest, executionType: 'RECOVERY' as const } : honest;
+      await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, toEventItem(link, snapshot))));
+    }
+    expect((await store.load(executionId)).state).toEqual(snapshotOf(states.at(-1) as ExecutionState));
+    expect(alarms).toEqual([]);
+    expect(unmarshall(await itemAt(executionId, 1))).not.toHaveProperty('stateDigest');
+  });
+
+  it('verify refuses a format-1 item after format-2 ones: a downgrade that covers less', async () => {
+    const executionId = 'exec-v2-downgraded';
+    const events = await given(executionId);
+    const headSeq = events.length;
+    const before = (await store.read(executionId, { toSeq: headSeq - 1 })).at(-1);
+    const head = events.at(-1) as ExecutionEvent;
+    const [link] = chainEvents(before?.hash, [head]);
+    const state = decidedFrom(initialState(), events).states.at(-1) as ExecutionState;
+    await context.client.send(
+      new PutItemCommand({ TableName: context.config.tables.events, Item: toEventItem(link as NonNullable<typeof link>, state) }),
+    );
+    const verified = await verifyChain(new DynamoLedgerRecordReader(context.client, context.config.tables.events), executionId);
+    expect(verified).toMatchObject({ ok: false, firstBadSeq: headSeq, problem: 'modified' });
+  });
+});
