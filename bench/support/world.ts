@@ -2,6 +2,7 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
 import { createStreamHandler } from '../../src/handlers/streamHandler';
+import { memoryTamperAlarms } from '../../test/support/tamperAlarms';
 import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
 import { createTables } from '../../src/adapters/dynamodb/createTables';
 import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
@@ -84,6 +85,7 @@ export const startBenchWorld = async (options: WorldOptions): Promise<BenchWorld
     views: new DynamoExecutionViewStore(projectorClient, config.tables.executions),
     ledger: new DynamoExecutionEventStore(projectorClient, config.tables.events),
     logger,
+    alarms: memoryTamperAlarms().alarms,
   });
   const stream = new LocalDynamoStream({
     tableName: config.tables.events,

@@ -1,11 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { decodeStreamRecord } from '../adapters/dynamodb/streamRecords';
+import { decodeLedgerItemChange, decodeStreamRecord } from '../adapters/dynamodb/streamRecords';
 import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { ExecutionViewStore } from '../ports/executionViewStore';
-import type { DecodedStreamRecord } from '../ports/ledgerStream';
+import type { DecodedStreamRecord, LedgerItemChange } from '../ports/ledgerStream';
+import type { TamperAlarms } from '../ports/tamperAlarms';
 import { createProjector, type ProjectorLogger } from '../projector/projector';
+import { raiseTamperAlarms } from '../projector/raiseTamperAlarms';
 
 export { PoisonRecordError } from '../ports/ledgerStream';
 export { LedgerGapError } from '../projector/projector';
@@ -17,6 +19,10 @@ export interface StreamHandlerDeps {
   logger?: ProjectorLogger;
   /** Conditional view writes lost to another writer before the records are reported failed (default 5). */
   maxWriteAttempts?: number;
+  /** Where a MODIFY or REMOVE record of the ledger is raised: the ledger is append-only, so each is tampering. */
+  alarms: TamperAlarms;
+  /** When an alarm's record carries no ApproximateCreationDateTime (default: the clock). */
+  now?: () => string;
 }
 
 export type ExecutionStreamHandler = (event: DynamoDBStreamEvent, context?: Context) => Promise<DynamoDBBatchResponse>;
@@ -35,6 +41,10 @@ export type ExecutionStreamHandler = (event: DynamoDBStreamEvent, context?: Cont
  *
  * Lambda checkpoints at the lowest failed sequence number and redelivers everything after it, including
  * other executions' records that succeeded: that is harmless, as those are skipped by seq.
+ *
+ * MODIFY and REMOVE records are never projected: each raises a tamper alarm (src/projector/raiseTamperAlarms),
+ * side by side with the projection, so neither holds up the other. A record whose alarm could not be raised
+ * is reported failed like any other; its redelivery raises the same alarm id, which is recorded only once.
  */
 export const createStreamHandler = (deps: StreamHandlerDeps): ExecutionStreamHandler => {
   const logger: ProjectorLogger = deps.logger ?? new Logger({ serviceName: 'execution-projector' });
@@ -45,13 +55,20 @@ export const createStreamHandler = (deps: StreamHandlerDeps): ExecutionStreamHan
     ...(deps.maxWriteAttempts !== undefined ? { maxWriteAttempts: deps.maxWriteAttempts } : {}),
   });
 
+  const alarmDeps = { alarms: deps.alarms, logger, now: deps.now ?? (() => new Date().toISOString()) };
+
   return async (event: DynamoDBStreamEvent, context?: Context): Promise<DynamoDBBatchResponse> => {
     const decodedByRecord = new Map<DynamoDBRecord, DecodedStreamRecord>();
     const decodedRecords: DecodedStreamRecord[] = [];
+    const changeByRecord = new Map<DynamoDBRecord, LedgerItemChange>();
     for (const record of event.Records) {
-      // The ledger is append-only: MODIFY and REMOVE carry nothing to project.
-      if (record.eventName !== 'INSERT') continue;
       const sequenceNumber = record.dynamodb?.SequenceNumber;
+      if (record.eventName === 'MODIFY' || record.eventName === 'REMOVE') {
+        // Raised even without a SequenceNumber (it then cannot be reported failed, so it is tried once).
+        changeByRecord.set(record, decodeLedgerItemChange(record, sequenceNumber ?? ''));
+        continue;
+      }
+      if (record.eventName !== 'INSERT') continue;
       if (!sequenceNumber) {
         logger.error('INSERT record without a SequenceNumber cannot be reported; skipped', { eventID: record.eventID });
         continue;
@@ -61,9 +78,16 @@ export const createStreamHandler = (deps: StreamHandlerDeps): ExecutionStreamHan
       decodedRecords.push(decoded);
     }
 
-    const failed = await projector.projectBatch(decodedRecords);
+    const [failed, alarmsFailed] = await Promise.all([
+      projector.projectBatch(decodedRecords),
+      raiseTamperAlarms(alarmDeps, [...changeByRecord.values()]),
+    ]);
 
     const recordHandler = async (record: DynamoDBRecord): Promise<void> => {
+      const change = changeByRecord.get(record);
+      if (change && change.sequenceNumber !== '' && alarmsFailed.has(change.sequenceNumber)) {
+        throw new Error(`Record ${change.sequenceNumber} (${change.change} ledger item): its tamper alarm was not raised`);
+      }
       const decoded = decodedByRecord.get(record);
       if (!decoded) return;
       if (failed(decoded)) {

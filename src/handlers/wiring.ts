@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { AppConfig } from '../config';
 import { createDynamoDbClient } from '../adapters/dynamodb/client';
+import type { EmfLineWriter } from '../adapters/aws/emfTamperAlarmMetric';
+import { buildTamperAlarms } from './tamperAlarmsWiring';
 import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
 import { DynamoPlanStore } from '../adapters/dynamodb/planStore';
@@ -28,6 +30,8 @@ export interface WiringOptions {
   dynamo?: DynamoDBClient;
   now?: () => string;
   newExecutionId?: () => string;
+  /** Where tamper alarms' metric lines go (default standard output, which CloudWatch Logs reads on Lambda). */
+  writeTamperMetric?: EmfLineWriter;
   /** Replace a service port (tests and the local stack pass in-process ones). */
   overrides?: Partial<Pick<OperationDeps, 'drs' | 'workflow' | 'pollInvoker' | 'notifier'>>;
 }
@@ -39,9 +43,23 @@ export interface WiringOptions {
 export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = {}): OperationDeps => {
   const dynamo = options.dynamo ?? createDynamoDbClient(config);
   const { stateMachineArn, notificationTopicArn } = config;
+  const notifier =
+    options.overrides?.notifier ??
+    once(async () =>
+      notificationTopicArn ? new (await import('../adapters/aws/snsNotifier')).SnsNotifier(config, notificationTopicArn) : undefined,
+    );
+  // A load that finds a snapshot its hash does not cover decides on the refolded events and raises an alarm.
+  const { alarms } = buildTamperAlarms(config, dynamo, {
+    notifier,
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.writeTamperMetric ? { writeMetric: options.writeTamperMetric } : {}),
+  });
   return {
     config,
-    store: new DynamoExecutionEventStore(dynamo, config.tables.events),
+    store: new DynamoExecutionEventStore(dynamo, config.tables.events, {
+      snapshotEvery: config.ledgerSnapshotEvery,
+      onTamper: (alarm) => alarms.raise(alarm),
+    }),
     views: new DynamoExecutionViewStore(dynamo, config.tables.executions),
     plans: new DynamoPlanStore(dynamo, config.tables.plans),
     resumeTokens: new DynamoResumeTokenStore(dynamo, config.tables.resumeTokens),
@@ -53,11 +71,7 @@ export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = 
       ),
     pollInvoker:
       options.overrides?.pollInvoker ?? once(async () => new (await import('../adapters/aws/lambdaPollInvoker')).LambdaPollInvoker(config)),
-    notifier:
-      options.overrides?.notifier ??
-      once(async () =>
-        notificationTopicArn ? new (await import('../adapters/aws/snsNotifier')).SnsNotifier(config, notificationTopicArn) : undefined,
-      ),
+    notifier,
     now: options.now ?? (() => new Date().toISOString()),
     newExecutionId: options.newExecutionId ?? (() => `exec-${randomUUID()}`),
     log,

@@ -5,7 +5,7 @@ import { EVENT_ATTRIBUTES } from '../adapters/dynamodb/keys';
 import type { Item } from '../adapters/dynamodb/marshalEvent';
 import { dynamoItemBytes } from '../adapters/dynamodb/itemSize';
 import { toStreamImage } from '../adapters/dynamodb/streamImage';
-import { type ItemWrittenListener, tapPutItems } from './streamTap';
+import { type ItemChange, type ItemChangedListener, type ItemWrittenListener, tapPutItems } from './streamTap';
 
 /** What a stream-triggered Lambda is: the projector's handler, or anything shaped like it. */
 export type StreamConsumer = (event: DynamoDBStreamEvent) => Promise<DynamoDBBatchResponse>;
@@ -61,10 +61,14 @@ const nextSequenceNumber = (now: Date): string => {
   return lastSequenceNumber.toString();
 };
 
+/** The events table's stream view type (tableDefinitions.ts, serverless.yml): what each record carries. */
+const STREAM_VIEW_TYPE = 'NEW_AND_OLD_IMAGES';
+
 /**
  * dynalite has no DynamoDB Streams: this turns each item written to the events table into the stream record
- * DynamoDB would have produced (INSERT, NEW_IMAGE view) and hands it to the same consumer Lambda would.
- * `tap(client)` feeds it every item a PutItem on that client writes to the table (see tapPutItems).
+ * DynamoDB would have produced (INSERT, NEW_AND_OLD_IMAGES view) and hands it to the same consumer Lambda
+ * would, and so each overwrite, update or deletion of a stored item (MODIFY, REMOVE: tampering, which the
+ * consumer raises as an alarm). `tap(client)` feeds it every such write on that client (see tapPutItems).
  */
 export class LocalDynamoStream {
   private readonly consumer: StreamConsumer;
@@ -94,12 +98,23 @@ export class LocalDynamoStream {
     await this.deliverNow(record);
   };
 
+  /** Takes one change to a stored item of the events table (what `tap` calls with each MODIFY or REMOVE). */
+  readonly changeListener: ItemChangedListener = async (change) => {
+    const record = this.toChangeRecord(change);
+    if (this.mode === 'batched') {
+      this.buffered.push(record);
+      return;
+    }
+    await this.deliverNow(record);
+  };
+
   /**
-   * Feeds this stream every item a PutItem on `client` writes to the events table, each delivered (or, in
-   * batched mode, buffered) before the PutItem returns. Returns a function that removes the tap.
+   * Feeds this stream every item a PutItem on `client` writes to the events table, and every change an
+   * overwrite, UpdateItem or DeleteItem makes to a stored one, each delivered (or, in batched mode, buffered)
+   * before the write returns. Returns a function that removes the tap.
    */
   tap(client: DynamoDBClient): () => void {
-    return tapPutItems(client, this.options.tableName, this.listener);
+    return tapPutItems(client, this.options.tableName, this.listener, this.changeListener);
   }
 
   /** Holds records back, as a stream whose consumer lags: views fall behind the ledger until `catchUp()`. */
@@ -126,16 +141,29 @@ export class LocalDynamoStream {
 
   /** The stream record DynamoDB writes for a new item of the events table. */
   toRecord(item: Item): DynamoDBRecord {
-    const now = this.now();
     const keys: Item = {};
     for (const name of [EVENT_ATTRIBUTES.executionId, EVENT_ATTRIBUTES.seq]) {
       const value = item[name];
       if (!value) throw new Error(`Events table item has no key attribute ${name}`);
       keys[name] = value;
     }
+    return this.record('INSERT', keys, { newImage: item });
+  }
+
+  /** The stream record DynamoDB writes when a stored item is overwritten or updated (MODIFY) or deleted (REMOVE). */
+  toChangeRecord(change: ItemChange): DynamoDBRecord {
+    return this.record(change.eventName, change.keys, {
+      oldImage: change.oldImage,
+      ...(change.eventName === 'MODIFY' ? { newImage: change.newImage } : {}),
+    });
+  }
+
+  private record(eventName: 'INSERT' | 'MODIFY' | 'REMOVE', keys: Item, images: { oldImage?: Item; newImage?: Item }): DynamoDBRecord {
+    const now = this.now();
+    const { oldImage, newImage } = images;
     return {
       eventID: randomUUID().replace(/-/g, ''),
-      eventName: 'INSERT',
+      eventName,
       eventVersion: '1.1',
       eventSource: 'aws:dynamodb',
       awsRegion: this.options.region,
@@ -143,10 +171,12 @@ export class LocalDynamoStream {
       dynamodb: {
         ApproximateCreationDateTime: Math.floor(now.getTime() / 1000),
         Keys: toStreamImage(keys),
-        NewImage: toStreamImage(item),
+        ...(newImage ? { NewImage: toStreamImage(newImage) } : {}),
+        ...(oldImage ? { OldImage: toStreamImage(oldImage) } : {}),
         SequenceNumber: nextSequenceNumber(now),
-        SizeBytes: dynamoItemBytes(keys) + dynamoItemBytes(item),
-        StreamViewType: 'NEW_IMAGE',
+        // As DynamoDB counts it: the keys and every image the record carries.
+        SizeBytes: dynamoItemBytes(keys) + (newImage ? dynamoItemBytes(newImage) : 0) + (oldImage ? dynamoItemBytes(oldImage) : 0),
+        StreamViewType: STREAM_VIEW_TYPE,
       },
     };
   }

@@ -1,7 +1,7 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import definition from '../../statemachine/drill.asl.json';
 import { createStreamHandler } from '../handlers/streamHandler';
@@ -10,8 +10,11 @@ import { createTables } from '../adapters/dynamodb/createTables';
 import { type AppConfig, clientOptions, configFromEnv } from '../config';
 import type { RecoveryPlan } from '../domain/plan';
 import { handleRequest } from '../handlers/executionHandler';
+import { buildTamperAlarms } from '../handlers/tamperAlarmsWiring';
 import { buildDeps } from '../handlers/wiring';
 import type { OperationDeps } from '../operations/deps';
+import type { TamperAlarmLog } from '../ports/tamperAlarmLog';
+import type { TamperAlarms } from '../ports/tamperAlarms';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from './drillStateMachineLimits';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo';
 import { type DrsEmulator, type DrsEmulatorOptions, type SnsEmulator, startDrsEmulator, startSnsEmulator } from './emulators';
@@ -68,6 +71,13 @@ export interface LocalStack {
   stream: LocalDynamoStream;
   recovery: RecoveryReport;
   outboxPath: string;
+  /**
+   * Tamper alarms: what the local stream raises them with (a MODIFY or REMOVE of a ledger item), and their
+   * log, as reports read it.
+   */
+  tamper: { alarms: TamperAlarms; log: TamperAlarmLog };
+  /** The LedgerTamperAlarms metric's EMF lines, one a line: what CloudWatch Logs would receive on AWS. */
+  metricsPath: string;
   /** Stores plans and registers their servers with the DRS emulator. */
   loadPlans(plans: RecoveryPlan[]): Promise<void>;
   close(): Promise<void>;
@@ -120,6 +130,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   mkdirSync(dataDir, { recursive: true });
   const speed = options.speed ?? 1;
   const outboxPath = join(dataDir, 'notifications.jsonl');
+  const metricsPath = join(dataDir, 'metrics.jsonl');
 
   // The Lambda port first: a busy port (another serve) is refused before anything else starts.
   const lambda = await startLambda(options.lambdaPort ?? DEFAULT_LAMBDA_PORT);
@@ -159,12 +170,16 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   await createTables(dynamoClient, config.tables);
 
   const logger = new Logger({ serviceName: FUNCTION_NAME, logLevel: options.logLevel ?? 'SILENT' });
-  const ready = buildDeps(config, logger, { dynamo: dynamoClient });
+  // Tamper alarms as on AWS: recorded beside the views, notified through the SNS emulator, and the metric's EMF
+  // lines kept in the data folder (there is no CloudWatch here). The handler's (a load's) and the projector's.
+  const writeTamperMetric = (line: string) => appendFileSync(metricsPath, `${line}\n`, 'utf8');
+  const ready = buildDeps(config, logger, { dynamo: dynamoClient, writeTamperMetric });
+  const tamper = buildTamperAlarms(config, dynamoClient, { notifier: ready.notifier, writeMetric: writeTamperMetric });
   const stream = new LocalDynamoStream({
     tableName: config.tables.events,
     region: config.region,
     logger,
-    consumer: (event) => createStreamHandler({ views: ready.views, ledger: ready.store, logger })(event),
+    consumer: (event) => createStreamHandler({ views: ready.views, ledger: ready.store, logger, alarms: tamper.alarms })(event),
   });
   // DynamoDB Streams, emulated: every ledger item written through the stack's client reaches the projector.
   stream.tap(dynamoClient);
@@ -209,6 +224,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     stream,
     recovery,
     outboxPath,
+    tamper,
+    metricsPath,
     loadPlans: async (plans) => {
       for (const plan of plans) await ready.plans.put(plan);
       registerServers(plans);

@@ -1,3 +1,4 @@
+import { toAlarmItem } from '../../src/adapters/dynamodb/tamperAlarmItem';
 /**
  * Packages the service once with osls (offline: every AWS credential source is removed from its
  * environment) and checks the CloudFormation template it writes: the stream mapping, the schedule,
@@ -7,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { TAMPER_METRIC } from '../../src/adapters/aws/emfTamperAlarmMetric';
 import { RUNNING_INDEX, tableDefinitions } from '../../src/adapters/dynamodb/tableDefinitions';
 import { configFromEnv } from '../../src/config';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from '../../src/local/drillStateMachineLimits';
@@ -372,10 +374,10 @@ describe('tables', () => {
     expect(tableProps('ResumeTokensTable').PointInTimeRecoverySpecification).toBeUndefined();
   });
 
-  it('protect the ledger: deletion protection, retained on stack deletion, stream of new images', () => {
+  it('protect the ledger: deletion protection, retained on stack deletion, a stream of new and old images (what a tamper alarm compares)', () => {
     expect(tableProps('EventsTable')).toMatchObject({
       DeletionProtectionEnabled: true,
-      StreamSpecification: { StreamViewType: 'NEW_IMAGE' },
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
     });
     expect(resource('EventsTable').DeletionPolicy).toBe('Retain');
     expect(resource('EventsTable').UpdateReplacePolicy).toBe('Retain');
@@ -442,8 +444,14 @@ describe('tables', () => {
 });
 
 describe('notifications and the state machine', () => {
-  it('encrypts the topic with the AWS managed SNS key', () => {
-    expect(resource('NotificationTopic').Properties.KmsMasterKeyId).toBe('alias/aws/sns');
+  it('encrypts the topic with a key of its own, rotated, which CloudWatch alarms may use (not alias/aws/sns, which they cannot)', () => {
+    expect(arnText(resource('NotificationTopic').Properties.KmsMasterKeyId)).toBe('${NotificationTopicKey.Arn}');
+    const key = resource('NotificationTopicKey').Properties as Props & { KeyPolicy: PolicyDocument };
+    expect(key.EnableKeyRotation).toBe(true);
+    const cloudWatch = key.KeyPolicy.Statement.filter((statement) => JSON.stringify(statement).includes('cloudwatch.amazonaws.com'));
+    expect(cloudWatch).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: '*' }),
+    ]);
   });
 
   it('deploys statemachine/drill.asl.json as is, with ${ExecutionHandlerArn} bound to execution-handler', () => {
@@ -459,6 +467,60 @@ describe('notifications and the state machine', () => {
   it('continues as new after the same number of loops as the local stack runs, a number', () => {
     const substitutions = resource('DrillStateMachine').Properties.DefinitionSubstitutions as Props;
     expect(Number(substitutions.MaxLoopsPerExecution)).toBe(DEFAULT_MAX_LOOPS_PER_EXECUTION);
+  });
+});
+
+describe('the tamper alarm', () => {
+  const TAMPER_ALARM_NAME = `${PREFIX}-ledger-tamper`;
+
+  it('watches the LedgerTamperAlarms metric the projector emits: one in a minute is enough, no data is no alarm', () => {
+    expect(resource('LedgerTamperAlarm').Properties).toEqual({
+      AlarmName: TAMPER_ALARM_NAME,
+      AlarmDescription: expect.any(String),
+      Namespace: TAMPER_METRIC.namespace,
+      MetricName: TAMPER_METRIC.name,
+      // The dimensions EmfTamperAlarmMetric writes: its fixed service, and the ledger (the events table) it guards.
+      Dimensions: [
+        { Name: 'service', Value: TAMPER_METRIC.service },
+        { Name: 'ledger', Value: TABLES.events },
+      ],
+      Statistic: 'Sum',
+      Period: 60,
+      EvaluationPeriods: 1,
+      DatapointsToAlarm: 1,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: 'NotificationTopic' }],
+    });
+  });
+
+  it('may publish to the topic, and it alone of CloudWatch alarms', () => {
+    const policy = resource('NotificationTopicPolicy').Properties as Props & { Topics: unknown[]; PolicyDocument: PolicyDocument };
+    expect(policy.Topics.map(arnText)).toEqual(['${NotificationTopic}']);
+    expect(policy.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'LedgerTamperAlarmPublishes',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudwatch.amazonaws.com' },
+        Action: 'sns:Publish',
+        Resource: { Ref: 'NotificationTopic' },
+        Condition: {
+          ArnEquals: {
+            'aws:SourceArn': {
+              'Fn::Sub': `arn:\${AWS::Partition}:cloudwatch:\${AWS::Region}:\${AWS::AccountId}:alarm:${TAMPER_ALARM_NAME}`,
+            },
+          },
+        },
+      },
+    ]);
+  });
+
+  it('the projector, which raises the alarms from the stream, is told the topic', () => {
+    const variables = functionResource('ProjectorLambdaFunction').Environment.Variables;
+    expect(arnText(variables.NOTIFICATION_TOPIC_ARN)).toMatch(
+      new RegExp(`:${String(resource('NotificationTopic').Properties.TopicName)}$`),
+    );
   });
 });
 
@@ -532,11 +594,58 @@ describe('IAM', () => {
     it('execution-handler: append and read the ledger, read views and the running index, claim plans, keep tokens', () => {
       expect(grantMap('ExecutionHandlerRole', 'dynamodb')).toEqual({
         '${EventsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
-        '${ExecutionsTable.Arn}': ['dynamodb:BatchGetItem', 'dynamodb:Query'],
+        '${ExecutionsTable.Arn}': ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         [`\${ExecutionsTable.Arn}/index/${RUNNING_INDEX}`]: ['dynamodb:Query'],
         '${PlansTable.Arn}': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
         '${ResumeTokensTable.Arn}': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
       });
+    });
+
+    it("execution-handler: PutItem on the views table only with a tamper alarm item's attributes, never a view's", () => {
+      const puts = grantsOf('ExecutionHandlerRole').filter(
+        (grant) => grant.actions.includes('dynamodb:PutItem') && grant.resources.includes('${ExecutionsTable.Arn}'),
+      );
+      expect(puts.map((grant) => [grant.sid, grant.actions, grant.condition])).toEqual([
+        [
+          'RecordSnapshotTamperAlarms',
+          ['dynamodb:PutItem'],
+          {
+            'ForAllValues:StringEquals': {
+              'dynamodb:Attributes': [
+                'executionId',
+                'item',
+                'alarmId',
+                'kind',
+                'seq',
+                'source',
+                'detectedAt',
+                'detail',
+                'recordedAt',
+                'notifiedAt',
+                'messageId',
+              ],
+            },
+          },
+        ],
+      ]);
+      // Every attribute an alarm item carries is in the list; a view's header is not expressible with them.
+      const alarmItem = toAlarmItem({
+        id: 'load:exec-1:20',
+        kind: 'SnapshotMismatch',
+        executionId: 'exec-1',
+        seq: 20,
+        source: 'load',
+        detectedAt: '2026-01-01T00:00:00.000Z',
+        detail: 'x',
+        recordedAt: '2026-01-01T00:00:00.000Z',
+        notified: { at: '2026-01-01T00:00:00.000Z', messageId: 'm' },
+      });
+      const allowed = (puts[0]?.condition as Record<string, Record<string, string[]>>)['ForAllValues:StringEquals']?.[
+        'dynamodb:Attributes'
+      ];
+      expect(Object.keys(alarmItem).filter((name) => !allowed?.includes(name))).toEqual([]);
+      expect(allowed).not.toContain('waveStatuses');
+      expect(allowed).not.toContain('writeId');
     });
 
     it('projector: read the stream, query the ledger, write the views', () => {
@@ -563,8 +672,17 @@ describe('IAM', () => {
       });
     });
 
-    it('sns:Publish on the notification topic only', () => {
-      expect(resourcesFor('sns:Publish')).toEqual({ ExecutionHandlerRole: ['${NotificationTopic}'] });
+    it('sns:Publish on the notification topic only, with its key: outcomes from execution-handler, tamper alarms from the projector', () => {
+      expect(resourcesFor('sns:Publish')).toEqual({
+        ExecutionHandlerRole: ['${NotificationTopic}'],
+        ProjectorRole: ['${NotificationTopic}'],
+      });
+      for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
+        expect(resourcesFor(action)).toEqual({
+          ExecutionHandlerRole: ['${NotificationTopicKey.Arn}'],
+          ProjectorRole: ['${NotificationTopicKey.Arn}'],
+        });
+      }
     });
 
     it('sqs:SendMessage for the projector, on its failure queue only', () => {
@@ -657,14 +775,14 @@ describe('IAM', () => {
     it('grants the projector and the state machine nothing beyond the above', () => {
       const services = (role: string) =>
         [...new Set(grantsOf(role).flatMap((grant) => grant.actions.map((action) => action.split(':')[0])))].sort();
-      expect(services('ProjectorRole')).toEqual(['dynamodb', 'logs', 'sqs']);
+      expect(services('ProjectorRole')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
       expect(services('DrillStateMachineRole')).toEqual(['lambda', 'states']);
       expect(
         grantsOf('DrillStateMachineRole')
           .flatMap((grant) => grant.actions)
           .sort(),
       ).toEqual(['lambda:InvokeFunction', 'states:StartExecution']);
-      expect(services('ExecutionHandlerRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'lambda', 'logs', 'sns', 'states', 'sts']);
+      expect(services('ExecutionHandlerRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'sns', 'states', 'sts']);
     });
   });
 });

@@ -2,6 +2,7 @@ import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { replayView } from '../../projections/projectExecutionView';
 import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
 import { createStreamHandler } from '../../src/handlers/streamHandler';
+import { memoryTamperAlarms } from '../support/tamperAlarms';
 import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../../src/adapters/dynamodb/executionViewStore';
 import { decide, type ExecutionCommand } from '../../src/domain/execution';
@@ -29,7 +30,7 @@ describe('local stream feeding the projector on dynalite', () => {
   const wire = (mode: 'immediate' | 'batched') => {
     const log = recordingLogger();
     const stream = new LocalDynamoStream({
-      consumer: createStreamHandler({ views, ledger: reader, logger: log.logger }),
+      consumer: createStreamHandler({ views, ledger: reader, logger: log.logger, alarms: memoryTamperAlarms().alarms }),
       tableName: context.config.tables.events,
       region: context.config.region,
       mode,

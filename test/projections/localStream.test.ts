@@ -44,7 +44,7 @@ const seeded = (seed: number) => () => {
 };
 
 describe('local DynamoDB stream', () => {
-  it('builds the record DynamoDB builds for an INSERT with a NEW_IMAGE view', () => {
+  it('builds the record DynamoDB builds for an INSERT with a NEW_AND_OLD_IMAGES view (the new image only)', () => {
     const record = stream(recordingConsumer().consumer, 'batched').toRecord(items[0] as Item);
     expect(record).toStrictEqual({
       eventID: expect.stringMatching(/^[0-9a-f]{32}$/),
@@ -59,7 +59,7 @@ describe('local DynamoDB stream', () => {
         NewImage: expect.any(Object),
         SequenceNumber: expect.stringMatching(/^[0-9]{21,}$/),
         SizeBytes: expect.any(Number),
-        StreamViewType: 'NEW_IMAGE',
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
     });
   });

@@ -70,7 +70,7 @@ describe('a poison record in the events stream', () => {
     expect(await viewSeqs([...before, ...after])).toEqual([0, 0, 0, 0]);
 
     // Delivered as Lambda would, in batches of 10, five retries: only poison (and what shared its last batch) is set aside.
-    const project = createStreamHandler({ views: stack.deps.views, ledger: stack.deps.store, logger: silent });
+    const project = createStreamHandler({ views: stack.deps.views, ledger: stack.deps.store, logger: silent, alarms: stack.tamper.alarms });
     const delivery = await deliverLikeLambda(records, project, { batchSize: 10, maxRetries: 5 });
     expect(
       delivery.onFailure

@@ -2,10 +2,12 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createStreamHandler } from '../../src/handlers/streamHandler';
 import { handleRequest } from '../../src/handlers/executionHandler';
+import { buildTamperAlarms } from '../../src/handlers/tamperAlarmsWiring';
 import { buildDeps, type WiringOptions } from '../../src/handlers/wiring';
 import { LocalDynamoStream } from '../../src/local/localStream';
 import type { OperationDeps } from '../../src/operations/deps';
 import type { OperationResponse } from '../../src/operations/responses';
+import type { TamperAlarmLog } from '../../src/ports/tamperAlarmLog';
 import type { Tables } from '../../src/config';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from './dynamo';
 
@@ -15,6 +17,10 @@ export interface HandlerHarness {
   stream: LocalDynamoStream;
   /** Every line the handler's logger wrote, as parsed JSON. */
   logLines: Array<Record<string, unknown>>;
+  /** Tamper alarms the stream raised (recorded in the views table, notified through deps.notifier). */
+  tamperAlarms: TamperAlarmLog;
+  /** The LedgerTamperAlarms metric's EMF lines, as parsed JSON. */
+  metricLines: Array<Record<string, unknown>>;
   call(event: unknown): Promise<OperationResponse>;
   /** Items in every table: for "nothing was written" checks. */
   countItems(): Promise<Record<keyof Tables, number>>;
@@ -45,16 +51,24 @@ export const startHandlerHarness = async (options: WiringOptions = {}, env: Node
     tableName: dynamo.config.tables.events,
     region: dynamo.config.region,
     // The deps are built on the client the stream taps, below; the stream delivers no record before then.
-    consumer: (event) => createStreamHandler({ views: deps.views, ledger: deps.store })(event),
+    consumer: (event) => createStreamHandler({ views: deps.views, ledger: deps.store, alarms: tamper.alarms })(event),
   });
   const client = options.dynamo ?? dynamo.client;
   stream.tap(client);
   const deps = buildDeps(dynamo.config, logger, { ...options, dynamo: client });
+  const metricLines: Array<Record<string, unknown>> = [];
+  const tamper = buildTamperAlarms(dynamo.config, client, {
+    notifier: deps.notifier,
+    writeMetric: (line) => metricLines.push(JSON.parse(line) as Record<string, unknown>),
+    ...(options.now ? { now: options.now } : {}),
+  });
   return {
     dynamo,
     deps,
     stream,
     logLines,
+    tamperAlarms: tamper.log,
+    metricLines,
     call: (event) => handleRequest(deps, logger, event, { functionName: 'execution-handler', awsRequestId: 'test-request' }),
     countItems: async () => {
       const counts = {} as Record<keyof Tables, number>;

@@ -6,6 +6,7 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createStreamHandler } from '../../src/handlers/streamHandler';
+import { memoryTamperAlarms } from './tamperAlarms';
 import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
 import { createTables } from '../../src/adapters/dynamodb/createTables';
 import { configFromEnv } from '../../src/config';
@@ -38,10 +39,11 @@ const main = async (): Promise<LoadedClients> => {
   const client = createDynamoDbClient(config);
   await createTables(client, config.tables);
   const logger = new Logger({ serviceName: 'probe', logLevel: 'SILENT' });
+  const { alarms } = memoryTamperAlarms();
   const stream = new LocalDynamoStream({
     tableName: config.tables.events,
     region: config.region,
-    consumer: (event) => createStreamHandler({ views: deps.views, ledger: deps.store, logger })(event),
+    consumer: (event) => createStreamHandler({ views: deps.views, ledger: deps.store, logger, alarms })(event),
   });
   stream.tap(client);
   const deps = buildDeps(config, logger, { dynamo: client });

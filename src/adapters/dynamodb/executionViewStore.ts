@@ -76,9 +76,10 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
       const output = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: '#executionId = :executionId',
-          ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId },
-          ExpressionAttributeValues: { ':executionId': { S: executionId } },
+          // From HEADER on: the execution's tamper alarms (ALARM#..., tamperAlarmItem.ts) sort before it and are no part of the view.
+          KeyConditionExpression: '#executionId = :executionId AND #item >= :header',
+          ExpressionAttributeNames: { '#executionId': VIEW_ATTRIBUTES.executionId, '#item': VIEW_ATTRIBUTES.item },
+          ExpressionAttributeValues: { ':executionId': { S: executionId }, ':header': { S: HEADER_ITEM } },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),

@@ -1,6 +1,8 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ExecutionEvent } from '../../domain/execution';
-import { type DecodedStreamRecord, PoisonRecordError } from '../../ports/ledgerStream';
+import { canonicalJson } from '../../domain/ledger/canonicalJson';
+import { type DecodedStreamRecord, type LedgerItemChange, PoisonRecordError } from '../../ports/ledgerStream';
+import { EVENT_ATTRIBUTES } from './keys';
 import { fromEventItem } from './marshalEvent';
 import { fromStreamImage } from './streamImage';
 
@@ -12,7 +14,7 @@ const keyNumber = (record: DynamoDBRecord, name: string): number | undefined => 
 };
 
 /**
- * Reads an INSERT record of the events table's stream (NEW_IMAGE view) as the ledger event it carries. A
+ * Reads an INSERT record of the events table's stream (its NewImage) as the ledger event it carries. A
  * record whose image is missing, is not a ledger event, or disagrees with the record's keys is poison: it
  * is returned with a PoisonRecordError and whatever its keys say, never thrown.
  */
@@ -26,7 +28,7 @@ export const decodeStreamRecord = (record: DynamoDBRecord, sequenceNumber: strin
     seq: keySeq,
     decoded: { ok: false, error: new PoisonRecordError(message, { cause }) },
   });
-  if (!image) return failed('INSERT record without a NEW_IMAGE (is the stream view type NEW_IMAGE?)');
+  if (!image) return failed('INSERT record without a NewImage (is the stream view type NEW_AND_OLD_IMAGES?)');
   let event: ExecutionEvent;
   try {
     event = fromEventItem(fromStreamImage(image)).event;
@@ -37,4 +39,42 @@ export const decodeStreamRecord = (record: DynamoDBRecord, sequenceNumber: strin
     return failed(`NEW_IMAGE (${event.executionId} #${event.seq}) disagrees with the record keys (${keyExecutionId} #${keySeq})`);
   }
   return { sequenceNumber, executionId: event.executionId, seq: event.seq, decoded: { ok: true, event } };
+};
+
+/** Whether two attribute values of stream images are the same data (whatever their key order or prototypes). */
+const sameValue = (a: unknown, b: unknown): boolean =>
+  a === undefined || b === undefined ? a === b : canonicalJson(a) === canonicalJson(b);
+
+/** ApproximateCreationDateTime is epoch seconds on DynamoDB Streams (milliseconds on Kinesis Data Streams). */
+const recordedAtOf = (record: DynamoDBRecord): string | undefined => {
+  const value = record.dynamodb?.ApproximateCreationDateTime;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) return undefined;
+  const date = new Date(value > 1e11 ? value : value * 1000);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+};
+
+/**
+ * Reads a MODIFY or REMOVE record of the events table's stream: which item, when, and, as far as the record's
+ * images tell (NEW_AND_OLD_IMAGES), which attributes changed and what the item held. Never throws: whatever
+ * cannot be read is left out, since the change must be raised whatever else is wrong with the record.
+ */
+export const decodeLedgerItemChange = (record: DynamoDBRecord, sequenceNumber: string): LedgerItemChange => {
+  const oldImage = record.dynamodb?.OldImage;
+  const newImage = record.dynamodb?.NewImage;
+  const recordedAt = recordedAtOf(record);
+  const previousType = oldImage?.[EVENT_ATTRIBUTES.type]?.S;
+  const change: LedgerItemChange = {
+    sequenceNumber,
+    eventId: record.eventID ?? `sequence-${sequenceNumber}`,
+    change: record.eventName === 'REMOVE' ? 'removed' : 'modified',
+    executionId: keyString(record, 'executionId'),
+    seq: keyNumber(record, 'seq'),
+    ...(recordedAt ? { recordedAt } : {}),
+    ...(previousType ? { previousType } : {}),
+  };
+  if (change.change === 'modified' && oldImage && newImage) {
+    const names = new Set([...Object.keys(oldImage), ...Object.keys(newImage)]);
+    change.changedAttributes = [...names].filter((name) => !sameValue(oldImage[name], newImage[name])).sort();
+  }
+  return change;
 };

@@ -33,7 +33,7 @@ export const tableDefinitions = (tables: Tables): CreateTableCommandInput[] => [
         Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['planId'] },
       },
     ],
-    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_IMAGE' },
+    StreamSpecification: { StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' },
   },
   {
     // Each view in bounded items: a header and one item per wave (executionViewItem.ts).

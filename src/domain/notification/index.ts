@@ -1,3 +1,4 @@
 export * from './snsSubject';
 export * from './snsMessage';
 export * from './outcomeSubject';
+export * from './tamperAlarmNotice';

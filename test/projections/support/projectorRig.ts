@@ -9,6 +9,7 @@ import { LocalDynamoStream } from '../../../src/local/localStream';
 import { tapPutItems } from '../../../src/local/streamTap';
 import type { ExecutionViewStore } from '../../../src/ports/executionViewStore';
 import { type DynamoTestContext } from '../../support/dynamo';
+import { memoryTamperAlarms } from '../../support/tamperAlarms';
 
 /** A logger that keeps what it was told, so tests can check that a poison record was logged. */
 export const recordingLogger = () => {
@@ -31,6 +32,8 @@ export class ProjectorRig {
   readonly stream: LocalDynamoStream;
   readonly handler: ExecutionStreamHandler;
   readonly log = recordingLogger();
+  /** Where MODIFY and REMOVE records are raised: in memory, with the real adapter. */
+  readonly tamper = memoryTamperAlarms();
   /** Stream records per execution, in the order the ledger wrote them. */
   readonly records = new Map<string, DynamoDBRecord[]>();
   private readonly writer: DynamoExecutionEventStore;
@@ -56,7 +59,13 @@ export class ProjectorRig {
   }
 
   handlerWith(views: ExecutionViewStore, maxWriteAttempts?: number): ExecutionStreamHandler {
-    return createStreamHandler({ views, ledger: this.ledger, logger: this.log.logger, ...(maxWriteAttempts ? { maxWriteAttempts } : {}) });
+    return createStreamHandler({
+      views,
+      ledger: this.ledger,
+      logger: this.log.logger,
+      alarms: this.tamper.alarms,
+      ...(maxWriteAttempts ? { maxWriteAttempts } : {}),
+    });
   }
 
   /** Appends a history to the ledger (as its own execution) and returns the stream records it produced. */

@@ -8,7 +8,12 @@ import type { LocalStack } from '../../../src/local/stack';
 export const redriveDeadLetters = async (stack: LocalStack): Promise<{ redriven: number; stillFailing: number }> => {
   const records = [...stack.stream.deadLetters];
   if (records.length === 0) return { redriven: 0, stillFailing: 0 };
-  const project = createStreamHandler({ views: stack.deps.views, ledger: stack.deps.store, logger: { debug() {}, warn() {}, error() {} } });
+  const project = createStreamHandler({
+    views: stack.deps.views,
+    ledger: stack.deps.store,
+    logger: { debug() {}, warn() {}, error() {} },
+    alarms: stack.tamper.alarms,
+  });
   const { batchItemFailures } = await project({ Records: records });
   return { redriven: records.length, stillFailing: batchItemFailures.length };
 };

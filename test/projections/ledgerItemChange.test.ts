@@ -1,0 +1,132 @@
+/**
+ * MODIFY and REMOVE records of the events table's stream: as the local stream builds them (the records
+ * DynamoDB writes with NEW_AND_OLD_IMAGES) and as the stream adapter reads them for the tamper alarm.
+ */
+import type { DynamoDBRecord } from 'aws-lambda';
+import { toEventItem, type Item } from '../../src/adapters/dynamodb/marshalEvent';
+import { decodeLedgerItemChange } from '../../src/adapters/dynamodb/streamRecords';
+import { fold, initialState } from '../../src/domain/execution';
+import { chainEvents } from '../../src/domain/ledger';
+import { LocalDynamoStream } from '../../src/local/localStream';
+import { History, twoWavePlan } from './support/histories';
+
+const history = new History('exec-tamper', twoWavePlan()).start(0).waveStarted(1, 60);
+const items: Item[] = (() => {
+  let state = initialState();
+  return chainEvents(undefined, history.events).map((link) => {
+    state = fold([link.event], state);
+    return toEventItem(link, state);
+  });
+})();
+const item = (seq: number): Item => structuredClone(items[seq - 1] as Item);
+const keys = (seq: number): Item => ({ executionId: { S: 'exec-tamper' }, seq: { N: String(seq) } });
+
+const clock = new Date('2026-03-01T10:20:30.456Z');
+const stream = new LocalDynamoStream({
+  consumer: async () => ({ batchItemFailures: [] }),
+  tableName: 'drs-ledger-dev-events',
+  region: 'eu-west-1',
+  mode: 'batched',
+  now: () => clock,
+});
+
+describe('a ledger item overwritten: the MODIFY record', () => {
+  const overwritten = { ...item(1), actor: { S: 'mallory@example.com' } };
+  const record = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(1), oldImage: item(1), newImage: overwritten });
+
+  it('carries the keys and both images, as DynamoDB writes it for a NEW_AND_OLD_IMAGES stream', () => {
+    expect(record).toMatchObject({
+      eventName: 'MODIFY',
+      eventID: expect.stringMatching(/^[0-9a-f]{32}$/),
+      dynamodb: {
+        ApproximateCreationDateTime: Math.floor(clock.getTime() / 1000),
+        Keys: { executionId: { S: 'exec-tamper' }, seq: { N: '1' } },
+        OldImage: expect.objectContaining({ actor: { S: history.events[0]?.actor } }),
+        NewImage: expect.objectContaining({ actor: { S: 'mallory@example.com' } }),
+        SequenceNumber: expect.stringMatching(/^[0-9]{21,}$/),
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
+  });
+
+  it('is read as which item changed, when, which attributes, and what the item was', () => {
+    expect(decodeLedgerItemChange(record, record.dynamodb?.SequenceNumber as string)).toStrictEqual({
+      sequenceNumber: record.dynamodb?.SequenceNumber,
+      eventId: record.eventID,
+      change: 'modified',
+      executionId: 'exec-tamper',
+      seq: 1,
+      recordedAt: '2026-03-01T10:20:30.000Z',
+      changedAttributes: ['actor'],
+      previousType: 'ExecutionStarted',
+    });
+  });
+
+  it('names every attribute that differs, added and removed ones included, sorted', () => {
+    const { hash: _dropped, ...withoutHash } = item(2);
+    const rewritten = { ...withoutHash, actor: { S: 'x' }, forged: { S: 'yes' } };
+    const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: item(2), newImage: rewritten });
+    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['actor', 'forged', 'hash']);
+  });
+});
+
+describe('a ledger item deleted: the REMOVE record', () => {
+  const record = stream.toChangeRecord({ eventName: 'REMOVE', keys: keys(2), oldImage: item(2) });
+
+  it('carries the keys and the old image only', () => {
+    expect(record.eventName).toBe('REMOVE');
+    expect(record.dynamodb?.OldImage).toBeDefined();
+    expect(record.dynamodb?.NewImage).toBeUndefined();
+  });
+
+  it('is read as the item removed, with the type it held, and no attribute list', () => {
+    expect(decodeLedgerItemChange(record, '7')).toStrictEqual({
+      sequenceNumber: '7',
+      eventId: record.eventID,
+      change: 'removed',
+      executionId: 'exec-tamper',
+      seq: 2,
+      recordedAt: '2026-03-01T10:20:30.000Z',
+      previousType: history.events[1]?.type,
+    });
+  });
+});
+
+describe('records that say less', () => {
+  it('a MODIFY of a stream that carries only new images: no attribute list, since nothing can be compared', () => {
+    // As AWS documents a record (keys and a NewImage), without an OldImage or an eventID.
+    const record: DynamoDBRecord = {
+      eventName: 'MODIFY',
+      eventSource: 'aws:dynamodb',
+      dynamodb: {
+        Keys: { executionId: { S: 'exec-tamper' }, seq: { N: '3' } },
+        NewImage: { executionId: { S: 'exec-tamper' }, seq: { N: '3' } },
+        SequenceNumber: '111',
+        StreamViewType: 'NEW_IMAGE',
+      },
+    };
+    expect(decodeLedgerItemChange(record, '111')).toStrictEqual({
+      sequenceNumber: '111',
+      eventId: 'sequence-111',
+      change: 'modified',
+      executionId: 'exec-tamper',
+      seq: 3,
+    });
+  });
+
+  it('keys that cannot be read are left out, never thrown: the change is raised all the same', () => {
+    const record: DynamoDBRecord = { eventID: 'abc', eventName: 'REMOVE', dynamodb: { Keys: { seq: { N: 'not-a-number' } } } };
+    expect(decodeLedgerItemChange(record, '5')).toStrictEqual({
+      sequenceNumber: '5',
+      eventId: 'abc',
+      change: 'removed',
+      executionId: undefined,
+      seq: undefined,
+    });
+  });
+
+  it('an ApproximateCreationDateTime in milliseconds (as Kinesis carries it) is read as such', () => {
+    const record: DynamoDBRecord = { eventID: 'e', eventName: 'REMOVE', dynamodb: { ApproximateCreationDateTime: clock.getTime() } };
+    expect(decodeLedgerItemChange(record, '5').recordedAt).toBe(clock.toISOString());
+  });
+});
