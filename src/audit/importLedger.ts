@@ -1,58 +1,111 @@
-import { decidedFrom, initialState } from '../domain/execution';
-import type { ExecutionEventStore } from '../ports/executionEventStore';
+import { canonicalJson } from '../domain/ledger';
+import type { ImportedEvidenceStore, ImportManifest, ImportSeal } from '../ports/importedEvidence';
 import type { TamperKind } from './chainVerification';
 import { parseExport } from './ledgerExportFormat';
+import { importIdOf, stagedRecords } from './sealedImport';
 import { verifyRecords } from './verifyRecords';
 
 export type ImportError =
-  /** A line that is not what the format says (1-based line number; line 1 is the header). */
+  /** A line that is not what the format says, ids the handler would refuse included (1-based; line 1 is the header). */
   | { kind: 'InvalidFile'; line: number; detail: string }
   /** The file's chain does not verify: the first bad line and how it is bad. */
   | { kind: 'Tampered'; line: number; seq: number; problem: TamperKind; detail: string }
-  | { kind: 'AlreadyExists'; executionId: string }
-  /** Another writer took a seq of the execution while it was being imported. */
-  | { kind: 'Conflict'; executionId: string; seq: number };
+  /** The execution is sealed already, by the import of another file (another head). */
+  | { kind: 'AlreadyImported'; executionId: string; seal: ImportSeal }
+  /** A staged line of this import holds something else than the file's: written by someone other than an import. */
+  | { kind: 'StagingConflict'; importId: string; executionId: string; seq: number }
+  /** What is staged does not verify against the file's head (an item slipped in beside it): not sealed. */
+  | { kind: 'StagingBroken'; importId: string; executionId: string; seq: number; problem: TamperKind; detail: string };
 
-export type ImportResult = { ok: true; executionId: string; eventCount: number; headHash: string } | { ok: false; error: ImportError };
+export type ImportResult =
+  | {
+      ok: true;
+      /** `sealed`: this run sealed it; `already-sealed`: the same file was imported and sealed before (nothing written). */
+      outcome: 'sealed' | 'already-sealed';
+      executionId: string;
+      eventCount: number;
+      headHash: string;
+      seal: ImportSeal;
+    }
+  | { ok: false; error: ImportError };
 
 export interface ImportOptions {
   /** A head hash known from elsewhere (an evidence report): a file ending anywhere else is refused. */
   expectedHeadHash?: string;
+  /** The clock of the manifest and the seal. */
+  now?: () => string;
 }
 
+const sealed = (seal: ImportSeal, outcome: 'sealed' | 'already-sealed'): ImportResult => ({
+  ok: true,
+  outcome,
+  executionId: seal.executionId,
+  eventCount: seal.eventCount,
+  headHash: seal.headHash,
+  seal,
+});
+
 /**
- * Imports an export into a store that does not hold the execution yet. The whole file is parsed and its
- * chain verified (hashes, links, header count and head, foldable by the domain) before anything is written,
- * so a refused file writes nothing. The events are then appended through the store itself, which rebuilds
- * each item with its own builders: the same hashes, the same state snapshots, the same listing entry.
+ * Imports an export as evidence, apart from the live ledger (ports/importedEvidence.ts). The whole file is
+ * parsed (ids held to the handler's own rules) and its chain verified before anything is written, so a
+ * refused file writes nothing. Then, each a single conditional write: the manifest, every line staged under
+ * the import's id (derived from the header), and, once what is staged has been read back and verified
+ * against the file's head, the seal: the one write that makes the import visible. A run killed before the
+ * seal leaves an import that nothing shows but the listing of imports (incomplete); running it again
+ * stages what is missing and seals it. The same file once sealed imports again as a no-op.
  */
-export const importLedger = async (
-  store: Pick<ExecutionEventStore, 'head' | 'append'>,
-  jsonl: string,
-  options: ImportOptions = {},
-): Promise<ImportResult> => {
+export const importLedger = async (store: ImportedEvidenceStore, jsonl: string, options: ImportOptions = {}): Promise<ImportResult> => {
+  const now = options.now ?? (() => new Date().toISOString());
   const parsed = parseExport(jsonl);
   if (!parsed.ok) return { ok: false, error: { kind: 'InvalidFile', line: parsed.line, detail: parsed.detail } };
   const { header, events } = parsed;
+  const { executionId } = header;
   // A line's position plays the part of the table's key: line k + 1 must hold the event at seq k.
   const records = events.map((stored, index) => ({ seq: index + 1, readable: true as const, stored }));
   const expectedHead = { seq: header.eventCount, hash: options.expectedHeadHash ?? header.headHash };
-  const verified = verifyRecords(header.executionId, records, { expectedHead });
+  const verified = verifyRecords(executionId, records, { expectedHead });
   if (!verified.ok) {
     const { firstBadSeq, problem, detail } = verified;
     return { ok: false, error: { kind: 'Tampered', line: firstBadSeq + 1, seq: firstBadSeq, problem, detail } };
   }
-  if (await store.head(header.executionId)) return { ok: false, error: { kind: 'AlreadyExists', executionId: header.executionId } };
-  const appended = await store.append(
-    { executionId: header.executionId, state: initialState(), headHash: undefined },
-    decidedFrom(
-      initialState(),
-      verified.events.map((stored) => stored.event),
-    ),
-  );
-  if (!appended.ok) return { ok: false, error: { kind: 'Conflict', executionId: header.executionId, seq: appended.conflict.seq } };
-  const head = appended.stored[appended.stored.length - 1];
-  if (head?.hash !== verified.headHash)
-    throw new Error(`Imported ${header.executionId} but the store chained it to ${head?.hash}, not ${verified.headHash}`);
-  return { ok: true, executionId: header.executionId, eventCount: appended.stored.length, headHash: head.hash };
+
+  const headerLine = canonicalJson(header);
+  const importId = importIdOf(headerLine);
+  const existing = await store.sealOf(executionId);
+  if (existing) {
+    return existing.importId === importId
+      ? sealed(existing, 'already-sealed')
+      : { ok: false, error: { kind: 'AlreadyImported', executionId, seal: existing } };
+  }
+
+  const wanted: ImportManifest = {
+    importId,
+    executionId,
+    planId: header.planId,
+    eventCount: header.eventCount,
+    headHash: header.headHash,
+    header: headerLine,
+    stagedAt: now(),
+  };
+  const manifest = await store.begin(wanted);
+  for (const stored of verified.events) {
+    const seq = stored.event.seq;
+    if ((await store.stage(importId, { seq, line: canonicalJson(stored) })) === 'different') {
+      return { ok: false, error: { kind: 'StagingConflict', importId, executionId, seq } };
+    }
+  }
+
+  // The seal vouches for what is staged, so what is staged is verified as audits will read it.
+  const staged = verifyRecords(executionId, stagedRecords(await store.staged(importId), header), { expectedHead });
+  if (!staged.ok) {
+    const { firstBadSeq: seq, problem, detail } = staged;
+    return { ok: false, error: { kind: 'StagingBroken', importId, executionId, seq, problem, detail } };
+  }
+
+  const seal: ImportSeal = { ...manifest, sealedAt: now() };
+  const written = await store.seal(seal);
+  if (written.ok) return sealed(seal, 'sealed');
+  // Another run of this same file sealed it first (or this write's answer was lost and the SDK retried it).
+  if (written.existing.importId === importId) return sealed(written.existing, 'already-sealed');
+  return { ok: false, error: { kind: 'AlreadyImported', executionId, seal: written.existing } };
 };

@@ -16,3 +16,7 @@ export type { ExportHeader } from './ledgerExportFormat';
 export * from './report';
 export { rebuildView, rebuildViews } from './rebuild';
 export type { RebuildDeps, RebuildOptions, RebuildOutcome, RebuildProgress, RebuildResult } from './rebuild';
+export { listImports } from './importListing';
+export type { ImportState, ListedImport } from './importListing';
+export { IMPORTED_EVIDENCE_NOTE, importedMark, SealedImportLedger, sealedHead } from './sealedImport';
+export type { ImportedMark } from './sealedImport';

@@ -1,5 +1,6 @@
 import { EXECUTION_EVENT_TYPES, type ExecutionEvent } from '../domain/execution';
 import type { StoredEvent } from '../ports/executionEventStore';
+import { eventIdProblem, headerIdProblem } from './exportIds';
 
 /**
  * The ledger export: JSON Lines, UTF-8, every line one canonical JSON object (keys sorted at every depth,
@@ -10,18 +11,26 @@ import type { StoredEvent } from '../ports/executionEventStore';
  *                "headHash":"<hash of the last event>","planId":"…"}
  *   line k + 1  the event at seq k (k = 1..N), as the ledger holds it:
  *               {"event":{"actor","data","executionId","occurredAt","planId","schemaVersion","seq","type"},
- *                "hash":"…","prevHash":"…"}
+ *                "hash":"…","prevHash":"…"[,"stateDigest":"…"]}
  *
- * Anyone can check a file without this code: the first prevHash is
- * sha256("drs-ledger:genesis:<executionId>:<planId>"), every other prevHash is the previous line's hash,
- * and every hash is sha256(prevHash + "\n" + <the line's "event" object as written>), hex-encoded.
+ * Anyone can check the chain without this code: the first prevHash is
+ * sha256("drs-ledger:genesis:<executionId>:<planId>"), every other prevHash is the previous line's hash, and
+ * every hash is sha256(prevHash + "\n" + <the line's "event" object as written>), hex-encoded, or, on a line
+ * with a stateDigest (ledger items of format 2, written since the digest was added), sha256(prevHash + "\n" +
+ * <event> + "\nstate:" + stateDigest). The stateDigest is sha256 of the canonical JSON of the state the event
+ * leaves (the snapshot an item stores), which `drs-ledger verify` recomputes by folding the events. Files of
+ * version 1 hold no stateDigest; version 2 files may.
+ *
+ * Ids are the execution-handler's own (exportIds.ts): a file naming an execution, plan, server or DRS job by
+ * an id the handler would refuse is not an export.
  */
 export const EXPORT_FORMAT = 'drs-ledger/execution-events';
-export const EXPORT_FORMAT_VERSION = 1;
+export const EXPORT_FORMAT_VERSION = 2;
+const READABLE_VERSIONS: readonly number[] = [1, 2];
 
 export interface ExportHeader {
   format: typeof EXPORT_FORMAT;
-  formatVersion: typeof EXPORT_FORMAT_VERSION;
+  formatVersion: 1 | 2;
   executionId: string;
   planId: string;
   eventCount: number;
@@ -42,10 +51,14 @@ const sameKeys = (record: Record<string, unknown>, keys: readonly string[]) =>
 const headerProblem = (value: unknown): string | undefined => {
   if (!isRecord(value)) return 'the header is not an object';
   if (value.format !== EXPORT_FORMAT) return `not a ${EXPORT_FORMAT} file`;
-  if (value.formatVersion !== EXPORT_FORMAT_VERSION) return `format version ${String(value.formatVersion)} is not ${EXPORT_FORMAT_VERSION}`;
+  if (!READABLE_VERSIONS.includes(value.formatVersion as number)) {
+    return `format version ${String(value.formatVersion)} is not one of ${READABLE_VERSIONS.join(', ')}`;
+  }
   if (!sameKeys(value, ['eventCount', 'executionId', 'format', 'formatVersion', 'headHash', 'planId']))
     return 'the header has missing or unknown fields';
   if (!isText(value.executionId) || !isText(value.planId)) return 'the header names no execution or plan';
+  const badId = headerIdProblem(value.executionId, value.planId);
+  if (badId) return badId;
   if (!Number.isSafeInteger(value.eventCount) || (value.eventCount as number) < 1)
     return "the header's eventCount is not a positive integer";
   if (typeof value.headHash !== 'string' || !SHA256_HEX.test(value.headHash)) return "the header's headHash is not a SHA-256 hex digest";
@@ -53,7 +66,13 @@ const headerProblem = (value: unknown): string | undefined => {
 };
 
 const eventLineProblem = (value: unknown, header: ExportHeader): string | undefined => {
-  if (!isRecord(value) || !sameKeys(value, ['event', 'hash', 'prevHash'])) return 'not an {event, hash, prevHash} object';
+  const withDigest = isRecord(value) && 'stateDigest' in value && header.formatVersion >= 2;
+  if (!isRecord(value) || !sameKeys(value, withDigest ? ['event', 'hash', 'prevHash', 'stateDigest'] : ['event', 'hash', 'prevHash'])) {
+    return 'not an {event, hash, prevHash[, stateDigest]} object';
+  }
+  if (withDigest && (typeof value.stateDigest !== 'string' || !SHA256_HEX.test(value.stateDigest))) {
+    return '"stateDigest" is not a SHA-256 hex digest';
+  }
   if (typeof value.hash !== 'string' || !SHA256_HEX.test(value.hash)) return '"hash" is not a SHA-256 hex digest';
   if (typeof value.prevHash !== 'string' || !SHA256_HEX.test(value.prevHash)) return '"prevHash" is not a SHA-256 hex digest';
   const event = value.event;
@@ -65,7 +84,8 @@ const eventLineProblem = (value: unknown, header: ExportHeader): string | undefi
   if (!Number.isSafeInteger(event.seq) || (event.seq as number) < 1) return "the event's seq is not a positive integer";
   if (!Number.isSafeInteger(event.schemaVersion)) return "the event's schemaVersion is not an integer";
   if (!isRecord(event.data)) return "the event's data is not an object";
-  return undefined;
+  // Ids the execution-handler would refuse are not imported: they become keys, file names and output.
+  return eventIdProblem(event, header);
 };
 
 /** Reads an export back, line by line; the first line that is not what the format says is reported. */
@@ -88,8 +108,23 @@ export const parseExport = (text: string): ParsedExport => {
   for (const [index, value] of rawEvents.entries()) {
     const problem = eventLineProblem(value, header);
     if (problem) return { ok: false, line: index + 2, detail: problem };
-    const line = value as { event: ExecutionEvent; prevHash: string; hash: string };
-    events.push({ event: line.event, prevHash: line.prevHash, hash: line.hash });
+    const line = value as { event: ExecutionEvent; prevHash: string; hash: string; stateDigest?: string };
+    const stored: StoredEvent = { event: line.event, prevHash: line.prevHash, hash: line.hash };
+    events.push(line.stateDigest === undefined ? stored : { ...stored, stateDigest: line.stateDigest });
   }
   return { ok: true, header, events };
+};
+
+/** One event line read back on its own (an import's staged line), held to the same rules as in a file with `header`. */
+export const parseEventLine = (line: string, header: ExportHeader): { ok: true; stored: StoredEvent } | { ok: false; detail: string } => {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return { ok: false, detail: 'not JSON' };
+  }
+  const problem = eventLineProblem(value, header);
+  if (problem) return { ok: false, detail: problem };
+  const { event, prevHash, hash, stateDigest } = value as StoredEvent;
+  return { ok: true, stored: stateDigest === undefined ? { event, prevHash, hash } : { event, prevHash, hash, stateDigest } };
 };

@@ -3,9 +3,14 @@
  * export and import, as an auditor or operator runs them.
  */
 import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { openLedger } from '../../src/cli/ledgerAccess';
+import { importLedger } from '../../src/audit/importLedger';
+import { asExecution, craftedExport } from '../audit/support/craftedExport';
+import { KilledStore } from '../audit/support/killedStore';
+import { wave1CompletedHistory } from '../fixtures/events';
+import { samplePlan } from '../fixtures/plan';
 import { runCli } from '../support/cli';
 import { tempDataDir } from '../support/localStack';
 
@@ -55,17 +60,94 @@ describe('drs-ledger audit commands', () => {
     expect(readFileSync(join(dataDir, 'r.html'), 'utf8')).toContain('<svg');
   });
 
-  it('export then import into an empty store reproduces the head hash', async () => {
+  // Changed with sealed imports: the import is evidence apart from the live ledger, read with --imported, and
+  // the same file imported again is a no-op (it used to be refused as "already holds").
+  it('export then import elsewhere: sealed with the same head hash, read with --imported, marked, idempotent', async () => {
     const file = join(dataDir, 'export.jsonl');
     expect((await runCli('--data-dir', dataDir, 'export', executionId, '--out', file)).code).toBe(0);
     const other = tempDataDir();
     const imported = await runCli('--data-dir', other, 'import', file);
     expect(imported.code).toBe(0);
+    expect(imported.stdout).toContain('Imported and sealed');
     expect(imported.stdout).toContain(headHash);
-    expect((await runCli('--data-dir', other, 'verify', executionId)).stdout).toContain(headHash);
+
+    const verify = await runCli('--data-dir', other, 'verify', executionId, '--imported');
+    expect(verify.code).toBe(0);
+    expect(verify.stdout).toMatch(/^Imported evidence: not driven by this stack \(import imp-[0-9a-f]{32}, sealed /);
+    expect(verify.stdout).toContain(`chain intact, head`);
+    expect(verify.stdout).toContain(headHash);
+    const status = await runCli('--data-dir', other, 'status', executionId, '--imported', '--json');
+    expect(JSON.parse(status.stdout)).toMatchObject({
+      executionId,
+      status: 'COMPLETED',
+      imported: { note: 'Imported evidence: not driven by this stack', headHash },
+    });
+    const report = await runCli('--data-dir', other, 'report', executionId, '--imported', '--format', 'json');
+    expect(report.code).toBe(0);
+    expect(JSON.parse(report.stdout)).toMatchObject({
+      ledger: { headHash, verification: { ok: true } },
+      imported: { note: 'Imported evidence: not driven by this stack', headHash },
+    });
+    const html = await runCli('--data-dir', other, 'report', executionId, '--imported', '--format', 'html');
+    expect(html.stdout).toContain(join(other, 'reports', `${executionId}.imported.html`));
+
+    // The live ledger of that folder does not hold it: without --imported it is not found, and says where it is.
+    const live = await runCli('--data-dir', other, 'verify', executionId);
+    expect(live.code).toBe(2);
+    expect(live.stderr).toContain('it is held as imported evidence: add --imported');
+
     const again = await runCli('--data-dir', other, 'import', file);
-    expect(again.code).toBe(2);
-    expect(again.stderr).toContain('already holds');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('Already imported and sealed');
+    const listed = await runCli('--data-dir', other, 'imports');
+    expect(listed.stdout.trim().split('\n')).toHaveLength(1);
+    expect(listed.stdout).toMatch(new RegExp(`^imp-[0-9a-f]{32}  ${executionId}  \\d+:${headHash}  sealed `));
+  });
+
+  it('an import killed midway is invisible, listed as incomplete, and completed by importing the file again', async () => {
+    const file = join(dataDir, 'export-for-kill.jsonl');
+    expect((await runCli('--data-dir', dataDir, 'export', executionId, '--out', file)).code).toBe(0);
+    const other = tempDataDir();
+    // The importer dies at its 5th write: the manifest and three lines are staged, the seal never written.
+    const ledger = await openLedger(other);
+    await expect(importLedger(new KilledStore(ledger.imported, 5), readFileSync(file, 'utf8'))).rejects.toThrow('killed at write 5');
+    await ledger.close();
+
+    const verify = await runCli('--data-dir', other, 'verify', executionId, '--imported');
+    expect(verify.code).toBe(2);
+    expect(verify.stderr).toMatch(
+      new RegExp(
+        `Imported execution not found: ${executionId}: its import is incomplete, never sealed \\(imp-[0-9a-f]{32}, 3 of \\d+ events staged\\); import the same file again to complete it`,
+      ),
+    );
+    expect((await runCli('--data-dir', other, 'report', executionId, '--imported', '--format', 'json')).code).toBe(2);
+    expect((await runCli('--data-dir', other, 'imports')).stdout).toMatch(/ incomplete: 3 of \d+ events staged\n$/);
+
+    const again = await runCli('--data-dir', other, 'import', file);
+    expect(again.stdout).toContain('Imported and sealed');
+    const verified = await runCli('--data-dir', other, 'verify', executionId, '--imported');
+    expect(verified.code).toBe(0);
+    expect(verified.stdout).toContain(headHash);
+  });
+
+  it('an import of an execution id that leaves the reports folder is refused, naming why, and writes nothing', async () => {
+    const other = tempDataDir();
+    const file = join(other, 'crafted.jsonl');
+    writeFileSync(file, craftedExport(asExecution(wave1CompletedHistory, '../../x/TRAVERSED', samplePlan)));
+    const imported = await runCli('--data-dir', other, 'import', file);
+    expect(imported.code).toBe(2);
+    expect(imported.stderr).toContain(
+      "Not imported; nothing was written: line 1: the header's executionId must contain only letters, digits, and _ . : -",
+    );
+    expect((await runCli('--data-dir', other, 'imports')).stdout).toBe('No imports\n');
+
+    // Nor can a report be asked of such an id: refused before anything is read or written.
+    const report = await runCli('--data-dir', other, 'report', '../../x/TRAVERSED', '--format', 'html');
+    expect(report.code).toBe(2);
+    expect(report.stderr).toContain('No report file can be named after this execution id');
+    // Where the report used to land: <data-dir>/reports/../../x/TRAVERSED.html.
+    expect(existsSync(resolve(other, 'reports', '../../x/TRAVERSED.html'))).toBe(false);
+    expect(existsSync(join(other, 'reports'))).toBe(false);
   });
 
   it('check finds a corrupted view, rebuild repairs it', async () => {

@@ -1,9 +1,12 @@
 import type { LedgerRecordReader } from '../../ports/ledgerRecords';
+import type { TamperAlarmLog } from '../../ports/tamperAlarmLog';
 import type { ChainBreak, VerifyOptions } from '../chainVerification';
+import type { ImportedMark } from '../sealedImport';
 import { isReadable } from '../chainLinks';
 import { verifyRecords } from '../verifyRecords';
 import type { Evidence } from './evidence';
 import { evidenceFromEvents } from './evidenceFromEvents';
+import { tamperAlarmEvidence } from './tamperAlarmEvidence';
 
 export type EvidenceResult =
   | { ok: true; evidence: Evidence }
@@ -15,15 +18,16 @@ export type EvidenceResult =
 /**
  * The evidence of an execution from its ledger alone. The ledger is verified first; when it does not
  * verify, the evidence covers only the events before the first bad seq and says so in `ledger.verification`.
+ * With `alarms`, it also lists the tamper alarms raised for the execution (kept outside the ledger).
  */
 export const buildEvidence = async (
   ledger: LedgerRecordReader,
   executionId: string,
-  options: VerifyOptions = {},
+  options: VerifyOptions & { imported?: ImportedMark; alarms?: TamperAlarmLog } = {},
 ): Promise<EvidenceResult> => {
   const records = await ledger.readRecords(executionId);
   if (records.length === 0) return { ok: false, error: { kind: 'UnknownExecution', executionId } };
-  const verified = verifyRecords(executionId, records, options);
+  const verified = verifyRecords(executionId, records, options.expectedHead ? { expectedHead: options.expectedHead } : {});
   const trusted = verified.ok
     ? verified.events
     : records.flatMap((record) => (isReadable(record) && record.seq < verified.firstBadSeq ? [record.stored] : []));
@@ -35,11 +39,12 @@ export const buildEvidence = async (
   const verification = verified.ok
     ? { ok: true as const }
     : { ok: false as const, firstBadSeq: verified.firstBadSeq, problem: verified.problem, detail: verified.detail };
-  return {
-    ok: true,
-    evidence: evidenceFromEvents(
-      trusted.map((stored) => stored.event),
-      { eventCount: records.length, headSeq: head.event.seq, headHash: head.hash, verification },
-    ),
-  };
+  const tamperAlarms = options.alarms ? (await options.alarms.list(executionId)).map(tamperAlarmEvidence) : undefined;
+  const evidence = evidenceFromEvents(
+    trusted.map((stored) => stored.event),
+    { eventCount: records.length, headSeq: head.event.seq, headHash: head.hash, verification },
+  );
+  // An imported execution says so, with its seal, wherever its evidence is shown.
+  const withAlarms = tamperAlarms ? { ...evidence, tamperAlarms } : evidence;
+  return { ok: true, evidence: options.imported ? { ...withAlarms, imported: options.imported } : withAlarms };
 };

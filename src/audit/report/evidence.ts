@@ -1,5 +1,7 @@
 import type { ExecutionStatus, ExecutionType, LaunchStatus, WaveStatus } from '../../domain/execution';
 import type { TamperKind } from '../chainVerification';
+import type { TamperKind as TamperAlarmKind } from '../../ports/tamperAlarms';
+import type { ImportedMark } from '../sealedImport';
 
 /** An evidence report's data: what a drill or recovery did, taken from the ledger alone, with its proof. */
 export const EVIDENCE_FORMAT_VERSION = 1;
@@ -102,6 +104,21 @@ export interface NotificationEvidence {
   error?: string;
 }
 
+/** A tamper alarm raised for the execution: a ledger item changed or deleted, or a snapshot that did not match. */
+export interface TamperAlarmEvidence {
+  kind: TamperAlarmKind;
+  /** The item's seq, when known. */
+  seq?: number;
+  /** stream: the events table's stream saw it; load: a load found it before a decision. */
+  source: 'stream' | 'load';
+  detectedAt: string;
+  /** What was seen (one line, bounded, written by the alarm: not by the tamperer). */
+  detail: string;
+  id: string;
+  /** Whether its notification went out. */
+  notified: boolean;
+}
+
 export type VerificationEvidence = { ok: true } | { ok: false; firstBadSeq: number; problem: TamperKind; detail: string };
 
 export interface LedgerEvidence {
@@ -144,4 +161,8 @@ export interface Evidence {
   failures: FailureEvidence[];
   notifications: NotificationEvidence[];
   ledger: LedgerEvidence;
+  /** Set when the execution is imported evidence (a sealed import), never driven by the stack that reports it. */
+  imported?: ImportedMark;
+  /** Tamper alarms raised for the execution, oldest first; absent when the report was built without the alarm log. */
+  tamperAlarms?: TamperAlarmEvidence[];
 }

@@ -25,7 +25,8 @@ export const MAX_WAVES = 100;
  */
 export const MAX_SERVERS_PER_PLAN = 4000;
 
-export const ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/;
+/** Plan ids are the handler's ids (src/domain/identifier). */
+export { ID_PATTERN } from '../identifier';
 export const SOURCE_SERVER_ID_PATTERN = /^s-[0-9a-zA-Z]{17}$/;
 
 export const totalServers = (plan: Pick<RecoveryPlan, 'waves'>): number =>
