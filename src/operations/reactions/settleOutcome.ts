@@ -20,6 +20,16 @@ const describeOutcome = (state: TerminalExecution): { subject: string; message: 
 };
 
 /**
+ * The ledger's head as this writer knows it, kept in every inbox the notification reaches: a copy outside the
+ * table that `drs-ledger verify --expected-head <seq>:<hash>` checks a rewritten chain against.
+ */
+const ledgerHead = (loaded: LoadedExecution): string =>
+  loaded.headHash === undefined
+    ? ''
+    : `\n\nLedger head: seq ${loaded.state.version}, hash ${loaded.headHash}` +
+      `\n(drs-ledger verify ${loaded.executionId} --expected-head ${loaded.state.version}:${loaded.headHash})`;
+
+/**
  * The writer of the ending event settles it at once. Anyone else repairs a settling only when the end is
  * old enough that its writer must have crashed, so that two drivers do not both notify.
  */
@@ -45,13 +55,19 @@ const settleTerminal = async (deps: OperationDeps, loaded: LoadedExecution, stat
   if (state.notifiedSeqs.includes(forSeq)) return loaded;
   const notifier = await deps.notifier();
   if (!notifier) return loaded;
-  const { subject, message } = describeOutcome(state);
+  const { subject, message: summary } = describeOutcome(state);
+  const message = `${summary}${ledgerHead(loaded)}`;
   let outcome: { messageId: string } | { error: { code: string; message: string } };
   try {
     const messageId = await notifier.publish({
       subject,
       message,
-      attributes: { executionId: state.executionId, planId: state.planId, status: state.status },
+      attributes: {
+        executionId: state.executionId,
+        planId: state.planId,
+        status: state.status,
+        ...(loaded.headHash === undefined ? {} : { ledgerHeadSeq: String(loaded.state.version), ledgerHeadHash: loaded.headHash }),
+      },
     });
     outcome = { messageId };
   } catch (error) {

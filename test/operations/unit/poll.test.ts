@@ -120,9 +120,21 @@ describe('poll on the in-memory stores', () => {
       expect(appended).toEqual(['WavePolled', 'WaveCompleted', 'Finalized', 'NotificationSent']);
       expect(response).toMatchObject({ statusCode: 200, status: 'COMPLETED', currentWave: 3, waveStatus: 'COMPLETED' });
       expect((await world.plans.get(PLAN_ID))?.claim).toBeUndefined();
+      // The notification carries the ledger's head at the end (Finalized), a copy kept outside the table.
+      const [finalized] = (await world.ledger.read(EXECUTION)).filter((stored) => stored.event.type === 'Finalized');
+      const headAtEnd = { seq: finalized?.event.seq, hash: finalized?.hash };
       expect(world.notifier.published.map((message) => message.attributes)).toEqual([
-        { executionId: EXECUTION, planId: PLAN_ID, status: 'COMPLETED' },
+        {
+          executionId: EXECUTION,
+          planId: PLAN_ID,
+          status: 'COMPLETED',
+          ledgerHeadSeq: String(headAtEnd.seq),
+          ledgerHeadHash: headAtEnd.hash,
+        },
       ]);
+      expect(world.notifier.published[0]?.message).toContain(
+        `Ledger head: seq ${headAtEnd.seq}, hash ${headAtEnd.hash}\n(drs-ledger verify ${EXECUTION} --expected-head ${headAtEnd.seq}:${headAtEnd.hash})`,
+      );
 
       // A poll of an ended execution appends nothing and asks DRS nothing.
       const calls = world.drs.calls.describeJobs.length;

@@ -137,7 +137,8 @@ describe('start_execution on the in-memory stores', () => {
       expect(types.slice(-2)).toEqual(['ExecutionFailed', 'NotificationSent']);
       expect((await world.plans.get(PLAN_ID))?.claim).toBeUndefined();
       expect(world.notifier.published).toHaveLength(1);
-      expect(world.notifier.published[0]?.attributes).toEqual({ executionId: FIRST, planId: PLAN_ID, status: 'FAILED' });
+      expect(world.notifier.published[0]?.attributes).toMatchObject({ executionId: FIRST, planId: PLAN_ID, status: 'FAILED' });
+      expect(world.notifier.published[0]?.attributes.ledgerHeadHash).toBe((await world.ledger.read(FIRST)).at(-2)?.hash);
     });
 
     it('a cancel stops the state machine by its real ARN, frees the plan and notifies once', async () => {
