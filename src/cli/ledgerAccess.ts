@@ -3,7 +3,10 @@ import { createDynamoDbClient } from '../adapters/dynamodb/client';
 import { createTables } from '../adapters/dynamodb/createTables';
 import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
+import { createImportedEvidenceTable, importedEvidenceTableName } from '../adapters/dynamodb/importedEvidenceTable';
+import { DynamoImportedEvidenceStore } from '../adapters/dynamodb/importedEvidenceStore';
 import { DynamoPlanStore } from '../adapters/dynamodb/planStore';
+import { DynamoTamperAlarmRecords } from '../adapters/dynamodb/tamperAlarmRecords';
 import { type AppConfig, configFromEnv } from '../config';
 import { startEmbeddedDynamo } from '../local/embeddedDynamo';
 import { DataDirInUseError } from '../local/stack';
@@ -18,6 +21,10 @@ export interface LedgerAccess {
   store: DynamoExecutionEventStore;
   views: DynamoExecutionViewStore;
   plans: DynamoPlanStore;
+  /** Tamper alarms the stream raised, kept beside the views (read by verify and report). */
+  tamperAlarms: DynamoTamperAlarmRecords;
+  /** Imported evidence: sealed imports, apart from the live ledger (local only; no deployed table). */
+  imported: DynamoImportedEvidenceStore;
   /** Set when a `serve` owns the folder: its DynamoDB endpoint is used instead of opening the files. */
   serve?: ServeEndpoints;
   close(): Promise<void>;
@@ -27,9 +34,11 @@ export interface LedgerAccess {
 const storesOf = (config: AppConfig, client: DynamoDBClient): Omit<LedgerAccess, 'serve' | 'close'> => ({
   config,
   client,
-  store: new DynamoExecutionEventStore(client, config.tables.events),
+  store: new DynamoExecutionEventStore(client, config.tables.events, { snapshotEvery: config.ledgerSnapshotEvery }),
   views: new DynamoExecutionViewStore(client, config.tables.executions),
   plans: new DynamoPlanStore(client, config.tables.plans),
+  tamperAlarms: new DynamoTamperAlarmRecords(client, config.tables.executions),
+  imported: new DynamoImportedEvidenceStore(client, importedEvidenceTableName(config.tables.events)),
 });
 
 /**
@@ -54,6 +63,7 @@ export const openLedger = async (dataDir: string): Promise<LedgerAccess> => {
   const config = configFromEnv({ ...process.env, DYNAMODB_ENDPOINT: endpoint, DRS_LEDGER_LOCAL: 'true', AWS_REGION: 'us-east-1' });
   const client = createDynamoDbClient(config);
   await createTables(client, config.tables);
+  await createImportedEvidenceTable(client, importedEvidenceTableName(config.tables.events));
   return {
     ...storesOf(config, client),
     ...(serve ? { serve } : {}),

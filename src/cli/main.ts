@@ -1,5 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runCheck, runExport, runImport, runRebuild, runReplay, runVerify } from './commands/audit';
+import { runCheck, runExport, runImport, runImports, runRebuild, runReplay, runVerify } from './commands/audit';
 import { runDrill } from './commands/drill';
 import { type ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
@@ -9,8 +9,12 @@ import { DEFAULT_LAMBDA_PORT, runServe } from './commands/serve';
 import { resolveDataDir } from './dataDir';
 import { EXIT, UsageError } from './exitCodes';
 import type { ProgressMode } from './render/progress';
+import { shownLines } from './render/terminalText';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const IMPORTED_OPTION = '--imported';
+const IMPORTED_HELP = 'an imported execution (a sealed import: evidence only, never driven by this stack)';
 
 const positiveNumber = (value: string): number => {
   const parsed = Number(value);
@@ -146,16 +150,18 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .command('status <executionId>')
     .description('an execution, wave by wave and server by server')
     .option('--json')
-    .action(async (executionId: string, options: { json?: boolean }) =>
-      setExit(await runStatus(dataDir(), executionId, options.json === true, out)),
+    .option(IMPORTED_OPTION, IMPORTED_HELP)
+    .action(async (executionId: string, options: { json?: boolean; imported?: boolean }) =>
+      setExit(await runStatus(dataDir(), executionId, options.json === true, out, options.imported === true)),
     );
 
   program
     .command('events <executionId>')
     .description('the ledger of an execution, one event a line')
     .option('--json', "JSON Lines, with each event's hashes")
-    .action(async (executionId: string, options: { json?: boolean }) =>
-      setExit(await runEvents(dataDir(), executionId, options.json === true, out)),
+    .option(IMPORTED_OPTION, IMPORTED_HELP)
+    .action(async (executionId: string, options: { json?: boolean; imported?: boolean }) =>
+      setExit(await runEvents(dataDir(), executionId, options.json === true, out, options.imported === true)),
     );
 
   program
@@ -163,7 +169,8 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .description('recompute the hash chain from the table: OK with the head hash, or the first bad seq and what is wrong')
     .option('--expected-head <seq:hash>', 'the head a report or an export recorded: the ledger must end exactly there')
     .option('--json')
-    .action(async (executionId: string, options: { expectedHead?: string; json?: boolean }) =>
+    .option(IMPORTED_OPTION, `${IMPORTED_HELP}, checked against the head its seal recorded`)
+    .action(async (executionId: string, options: { expectedHead?: string; json?: boolean; imported?: boolean }) =>
       setExit(await runVerify(dataDir(), executionId, options, out)),
     );
 
@@ -173,7 +180,8 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--at <iso-time>', 'as it stood at this instant')
     .option('--seq <n>', 'as it stood after this event', positiveInteger)
     .option('--json')
-    .action(async (executionId: string, options: { at?: string; seq?: number; json?: boolean }) =>
+    .option(IMPORTED_OPTION, IMPORTED_HELP)
+    .action(async (executionId: string, options: { at?: string; seq?: number; json?: boolean; imported?: boolean }) =>
       setExit(await runReplay(dataDir(), executionId, options, out)),
     );
 
@@ -200,8 +208,9 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .command('report <executionId>')
     .description('evidence report: who did what when, per-wave and per-server timeline, RTO, failures, head hash')
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html', 'json']).default('md'))
-    .option('--out <file>', 'write to this file (html defaults to <data-dir>/reports/<id>.html)')
-    .action(async (executionId: string, options: { format: ReportFormat; out?: string }) =>
+    .option('--out <file>', 'write to this file (html defaults to <data-dir>/reports/<id>.html, <id>.imported.html with --imported)')
+    .option(IMPORTED_OPTION, IMPORTED_HELP)
+    .action(async (executionId: string, options: { format: ReportFormat; out?: string; imported?: boolean }) =>
       setExit(await runReport(dataDir(), executionId, options, out)),
     );
 
@@ -213,9 +222,17 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
 
   program
     .command('import <file>')
-    .description('import an export into this ledger (verified first; nothing is written if it does not verify)')
+    .description(
+      'import an export as evidence, apart from the live ledger (verified first, nothing written if it does not; visible once sealed; run again to complete a killed import)',
+    )
     .option('--expected-head-hash <hash>', 'a head hash known from elsewhere (a report)')
     .action(async (file: string, options: { expectedHeadHash?: string }) => setExit(await runImport(dataDir(), file, options, out)));
+
+  program
+    .command('imports')
+    .description('every import begun here: sealed, incomplete (killed midway: import the file again) or superseded')
+    .option('--json', 'one JSON object per import')
+    .action(async (options: { json?: boolean }) => setExit(await runImports(dataDir(), options.json === true, out)));
 
   return program;
 };
@@ -238,10 +255,11 @@ export const main = async (
       return error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
     if (error instanceof UsageError || (error instanceof Error && /DataDirInUse|PortInUse/.test(error.name))) {
-      err.write(`drs-ledger: ${error.message}\n`);
+      // Messages quote ids, files, ledger details and the handler's answers: shown (their own lines kept).
+      err.write(`drs-ledger: ${shownLines(error.message)}\n`);
       return EXIT.usage;
     }
-    err.write(`drs-ledger: ${error instanceof Error ? error.message : String(error)}\n`);
+    err.write(`drs-ledger: ${shownLines(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT.executionFailed;
   }
 };

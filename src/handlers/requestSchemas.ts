@@ -7,19 +7,26 @@ import {
   LAUNCH_STATUSES,
   type LaunchStatus,
 } from '../domain/execution';
-import { ID_PATTERN, SOURCE_SERVER_ID_PATTERN } from '../domain/plan';
+import { DRS_JOB_ID_PATTERN, identifierSchema } from '../domain/identifier';
+import { forbiddenCharacterProblem, SOURCE_SERVER_ID_PATTERN } from '../domain/plan';
 
 /** Largest event accepted: Lambda's async payload limit, and far beyond any valid request. */
 export const MAX_EVENT_BYTES = 256 * 1024;
 
-const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
+/**
+ * Free text a caller gives (who asks, why) ends up in the ledger, terminals, reports and notifications: held
+ * to the rule plan and wave names follow (src/domain/plan/nameText.ts): no C0 or C1 control character, no
+ * line or paragraph separator, no bidi control, no unpaired surrogate; the first one found is named.
+ */
+const printable =
+  (what: string) =>
+  (value: string, context: z.core.$RefinementCtx<string>): void => {
+    const problem = forbiddenCharacterProblem(value);
+    if (problem) context.addIssue({ code: 'custom', message: `${what} ${problem}` });
+  };
 
-const id = (what: string) =>
-  z
-    .string({ error: `${what} must be a string` })
-    .min(1, `${what} must not be empty`)
-    .max(128, `${what} must be at most 128 characters`)
-    .regex(ID_PATTERN, `${what} must contain only letters, digits, and _ . : - (starting with a letter or digit)`);
+// The id schema lives in the domain, so that imports and report file names are held to this very one.
+const id = identifierSchema;
 
 const person = (what: string) =>
   z
@@ -27,7 +34,7 @@ const person = (what: string) =>
     .trim()
     .min(1, `${what} must not be empty`)
     .max(256, `${what} must be at most 256 characters`)
-    .refine((value) => !CONTROL_CHARACTERS.test(value), `${what} must not contain control characters`);
+    .superRefine(printable(what));
 
 const accountContext = z
   .object(
@@ -56,9 +63,7 @@ const executionRef = z.object({ executionId: id('executionId'), planId: id('plan
 const observation = z
   .object(
     {
-      jobId: z
-        .string({ error: 'observation.jobId must be a string' })
-        .regex(/^drsjob-[0-9a-zA-Z]{17}$/, 'observation.jobId must be a DRS job id'),
+      jobId: z.string({ error: 'observation.jobId must be a string' }).regex(DRS_JOB_ID_PATTERN, 'observation.jobId must be a DRS job id'),
       status: z.enum(DRS_JOB_STATUSES as unknown as [DrsJobStatus, ...DrsJobStatus[]], {
         error: `observation.status must be one of ${DRS_JOB_STATUSES.join(', ')}`,
       }),
@@ -89,7 +94,11 @@ const observation = z
 export const operatorRequest = executionRef.extend({
   requestedBy: person('requestedBy').exactOptional(),
   initiatedBy: person('initiatedBy').exactOptional(),
-  reason: z.string({ error: 'reason must be a string' }).max(1024, 'reason must be at most 1024 characters').exactOptional(),
+  reason: z
+    .string({ error: 'reason must be a string' })
+    .max(1024, 'reason must be at most 1024 characters')
+    .superRefine(printable('reason'))
+    .exactOptional(),
 });
 export const findRequest = z.object({});
 // `observations`: every job of the wave (find hands them on); `observation`: one job, as earlier finds sent it.
@@ -121,7 +130,8 @@ export const attachStateMachineRequest = executionRef.extend({
   executionArn: z
     .string({ error: 'executionArn must be a string' })
     .max(2048, 'executionArn is too long')
-    .regex(/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'executionArn must be a Step Functions execution ARN'),
+    .regex(/^arn:aws[a-zA-Z-]*:states:[a-z0-9-]+:\d{12}:execution:[^:]+:[^:]+$/, 'executionArn must be a Step Functions execution ARN')
+    .superRefine(printable('executionArn')),
   // Generation 0 is the run start_execution starts and attaches itself.
   generation: z
     .number({ error: 'generation must be a number' })

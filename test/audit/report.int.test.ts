@@ -15,6 +15,7 @@ import {
   pausedDrill,
   planCopy,
 } from './support/drills';
+import { markdownSeen } from './support/markdownSeen';
 import { RawLedger } from './support/rawLedger';
 
 describe('evidence reports from drill ledgers', () => {
@@ -39,8 +40,9 @@ describe('evidence reports from drill ledgers', () => {
       ExecutionEvent,
       { type: T }
     >;
+  // The Markdown as a reader of the rendered page sees it: names and reasons are escaped in its source.
   const everyRenderer = (evidence: Evidence) => ({
-    markdown: renderMarkdown(evidence),
+    markdown: markdownSeen(renderMarkdown(evidence)),
     html: renderHtml(evidence),
     json: renderJson(evidence),
   });
@@ -186,7 +188,7 @@ describe('evidence reports from drill ledgers', () => {
       expect.objectContaining({ action: 'cancelled', by: DR_LEAD, detail: 'drill window closed' }),
     ]);
     expect(evidence.rto.overall.verdict).toBe('missed');
-    const markdown = renderMarkdown(evidence);
+    const markdown = markdownSeen(renderMarkdown(evidence));
     expect(markdown).toContain('Cancelled');
     expect(markdown).toContain('drill window closed');
     expect(renderHtml(evidence)).toContain(`Cancelled by ${DR_LEAD}`);

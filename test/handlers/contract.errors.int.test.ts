@@ -111,6 +111,41 @@ describe('execution-handler error contract', () => {
       'accountContext must be an object',
     ],
     [{ operation: 'get_execution_details', executionId: 'exec-1', queryParams: [] }, 'queryParams must be an object'],
+    // Free text ends up in terminals and reports: no control character, line break or bidi control, named where found.
+    [
+      { operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: 'dr-lead\u001b[2J@corp' },
+      'initiatedBy must not contain control characters, line breaks or bidirectional-text controls (found U+001B at character 8)',
+    ],
+    [
+      { operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: 'dr-lead\u2028@corp' },
+      'initiatedBy must not contain control characters, line breaks or bidirectional-text controls (found U+2028 at character 8)',
+    ],
+    [
+      { operation: 'pause', executionId: 'exec-1', planId: 'rp-1', requestedBy: 'auditor\u202E@corp' },
+      'requestedBy must not contain control characters, line breaks or bidirectional-text controls (found U+202E at character 8)',
+    ],
+    [
+      { operation: 'resume', executionId: 'exec-1', planId: 'rp-1', requestedBy: 'ops\u0085' },
+      'requestedBy must not contain control characters, line breaks or bidirectional-text controls (found U+0085 at character 4)',
+    ],
+    [
+      { operation: 'cancel', executionId: 'exec-1', planId: 'rp-1', requestedBy: 'ops', reason: 'closed\n\n## Verification PASSED' },
+      'reason must not contain control characters, line breaks or bidirectional-text controls (found U+000A at character 7)',
+    ],
+    [
+      { operation: 'cancel', executionId: 'exec-1', planId: 'rp-1', requestedBy: 'ops', reason: 'bell\u0007' },
+      'reason must not contain control characters, line breaks or bidirectional-text controls (found U+0007 at character 5)',
+    ],
+    [
+      {
+        operation: 'attach_state_machine',
+        executionId: 'exec-1',
+        planId: 'rp-1',
+        executionArn: 'arn:aws:states:us-east-1:123456789012:execution:sm:run\n1',
+        generation: 2,
+      },
+      'executionArn must not contain control characters, line breaks or bidirectional-text controls (found U+000A',
+    ],
   ])('refuses bad parameters %p with INVALID_PARAMETERS', async (event, message) => {
     const response = await harness.call(event);
     expect(response).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS' });

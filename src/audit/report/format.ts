@@ -1,3 +1,4 @@
+import { revealInvisible } from '../../domain/text';
 import type { Evidence, RtoMeasure, RtoVerdict, VerificationEvidence } from './evidence';
 
 /** "45s", "12m 30s", "2h 05m": seconds kept below an hour, minutes above. */
@@ -54,5 +55,10 @@ export const ACTION_LABELS: Record<Evidence['actions'][number]['action'], string
 export const title = (evidence: Evidence): string =>
   `DRS ${evidence.execution.executionType === 'DRILL' ? 'drill' : 'recovery'} evidence: ${evidence.plan.planName}`;
 
+/**
+ * A text as HTML text or attribute value: `& < > " '` as references, and every invisible character that acts
+ * (a line break, ESC, a bidi override, a zero-width space) shown as an escape, so that what the report shows
+ * reads as it is stored.
+ */
 export const escapeHtml = (text: string): string =>
-  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  revealInvisible(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');

@@ -12,6 +12,12 @@ import {
 } from './format';
 import { GANTT_COLOURS, renderGanttSvg, targetNote } from './gantt';
 import { REPORT_CSS } from './reportStyles';
+import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
+
+/** Raised alarms are bad news; none is good; a report built without the log says so, neutrally. */
+const tamperTone = (alarms: Evidence['tamperAlarms']) => (alarms === undefined ? 'neutral' : alarms.length === 0 ? 'good' : 'bad');
+const tamperSummary = (alarms: Evidence['tamperAlarms']): string =>
+  `${pill(tamperAlarmsWord(alarms), tamperTone(alarms))} ${e(describeTamperAlarms(alarms))}`;
 
 const e = (value: string | number | undefined): string => (value === undefined || value === '' ? '—' : escapeHtml(String(value)));
 const mono = (value: string | undefined): string => (value ? `<code>${escapeHtml(value)}</code>` : '—');
@@ -51,7 +57,7 @@ const cards = (evidence: Evidence): string => {
       rto.overall.measuredSeconds === undefined
         ? '<span class="small">Not recovered</span>'
         : escapeHtml(formatSeconds(rto.overall.measuredSeconds)),
-      `${pill(VERDICT_LABELS[rto.overall.verdict], verdictTone(rto.overall.verdict))} ${rto.overall.targetMinutes === undefined ? 'no target' : `target ${rto.overall.targetMinutes}m`}`,
+      `${pill(VERDICT_LABELS[rto.overall.verdict], verdictTone(rto.overall.verdict))} ${rto.overall.targetMinutes === undefined ? 'no target' : `target ${e(rto.overall.targetMinutes)}m`}`,
     ),
     card('Status', pill(evidence.execution.status, statusTone(evidence.execution.status)), escapeHtml(evidence.execution.executionType)),
     card('Waves', `${completedWaves} / ${evidence.waves.length}`, 'completed'),
@@ -101,6 +107,7 @@ const facts = (evidence: Evidence): string => {
       'Verification',
       `${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}`,
     ],
+    ['Tamper alarms', tamperSummary(evidence.tamperAlarms)],
   ];
   return `<dl class="facts">${rows.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${value}</dd>`).join('')}</dl>`;
 };
@@ -117,7 +124,7 @@ const sections = (evidence: Evidence): string[] => {
           e(ACTION_LABELS[action.action]),
           `<strong>${e(action.by)}</strong>`,
           e(action.detail),
-          String(action.seq),
+          e(action.seq),
         ],
       })),
     ),
@@ -160,7 +167,7 @@ const sections = (evidence: Evidence): string[] => {
       evidence.waves.map((wave) => ({
         failed: wave.status === 'FAILED',
         cells: [
-          String(wave.waveNumber),
+          e(wave.waveNumber),
           `${e(wave.waveName)}${wave.failureReason ? `<br><small>${e(wave.failureReason)}</small>` : ''}`,
           pill(wave.status, statusTone(wave.status)),
           e(formatClock(wave.startTime)),
@@ -169,7 +176,7 @@ const sections = (evidence: Evidence): string[] => {
           wave.rto.measuredSeconds === undefined ? e(wave.rto.note) : e(formatSeconds(wave.rto.measuredSeconds)),
           pill(VERDICT_LABELS[wave.rto.verdict], verdictTone(wave.rto.verdict)),
           mono(wave.drsJobId),
-          String(wave.startAttempts),
+          e(wave.startAttempts),
         ],
       })),
     ),
@@ -189,7 +196,7 @@ const sections = (evidence: Evidence): string[] => {
       evidence.servers.map((server) => ({
         failed: server.status === 'FAILED' || server.status === 'TERMINATED',
         cells: [
-          String(server.waveNumber),
+          e(server.waveNumber),
           e(server.hostname),
           mono(server.serverId),
           pill(server.status, statusTone(server.status)),
@@ -212,7 +219,7 @@ const sections = (evidence: Evidence): string[] => {
           e(failure.waveNumber),
           mono(failure.serverId),
           e(failure.reason),
-          String(failure.seq),
+          e(failure.seq),
         ],
       })),
     ),
@@ -226,10 +233,31 @@ const sections = (evidence: Evidence): string[] => {
           note.outcome === 'sent' ? pill('SENT', 'good') : pill('FAILED', 'bad'),
           e(`seq ${note.forSeq}${note.forType ? ` (${note.forType})` : ''}`),
           note.messageId ? mono(note.messageId) : e(note.error),
-          String(note.seq),
+          e(note.seq),
         ],
       })),
     ),
+    '<h2>Tamper alarms</h2>',
+    `<p>${tamperSummary(evidence.tamperAlarms)}</p>`,
+    ...(evidence.tamperAlarms?.length
+      ? [
+          table(
+            [['Detected'], ['What'], ['Seq', 'num'], ['Seen by'], ['Detail'], ['Notified'], ['Alarm id']],
+            evidence.tamperAlarms.map((alarm) => ({
+              failed: true,
+              cells: [
+                e(formatInstant(alarm.detectedAt)),
+                e(tamperKindLabel(alarm)),
+                e(alarm.seq),
+                e(tamperSourceLabel(alarm)),
+                e(alarm.detail),
+                alarm.notified ? pill('SENT', 'good') : pill('NOT SENT', 'warn'),
+                mono(alarm.id),
+              ],
+            })),
+          ),
+        ]
+      : []),
     '<h2>Ledger integrity</h2>',
     `<p>${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}</p>`,
     `<p>Head hash <code class="hash">${escapeHtml(ledger.headHash)}</code> at seq ${ledger.headSeq}. Each event stores sha256(previous hash + "\\n" + canonical JSON of the event); the first chains from sha256("drs-ledger:genesis:&lt;executionId&gt;:&lt;planId&gt;"), so anyone holding an export can recompute it.</p>`,
@@ -258,6 +286,9 @@ export const renderHtml = (evidence: Evidence): string => {
     '<main>',
     `<header class="masthead"><div class="eyebrow">AWS DRS · ${kind} evidence report</div><h1>${escapeHtml(evidence.plan.planName)}</h1>`,
     `<div class="meta">Execution <code>${escapeHtml(evidence.execution.executionId)}</code> · ${escapeHtml(evidence.execution.executionType)} · started ${escapeHtml(formatInstant(evidence.execution.startTime))} by ${escapeHtml(evidence.execution.initiatedBy)}</div></header>`,
+    evidence.imported
+      ? `<p class="imported"><strong>${escapeHtml(evidence.imported.note)}</strong> · import <code>${escapeHtml(evidence.imported.importId)}</code> · sealed ${escapeHtml(formatInstant(evidence.imported.sealedAt))} · head <code>${escapeHtml(`${evidence.imported.eventCount}:${evidence.imported.headHash}`)}</code></p>`
+      : '',
     cards(evidence),
     '<h2>Timeline</h2>',
     legend(evidence),

@@ -10,14 +10,26 @@ import {
   VERDICT_LABELS,
   verificationWord,
 } from './format';
+import { markdownCode, markdownText as md } from './markdownText';
+import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
 
-/** A table cell: one line, pipes escaped. */
+/**
+ * A table cell, from a Markdown fragment: every text from the ledger, a caller or AWS in it is already escaped
+ * (md, or markdownCode in-table), which keeps it on one line and its pipes escaped; not escaped again here.
+ */
 const cell = (value: string | number | undefined): string =>
-  value === undefined || value === ''
-    ? '—'
-    : String(value)
-        .replace(/\|/g, '\\|')
-        .replace(/\s*\n\s*/g, ' ');
+  value === undefined || value === '' ? '—' : typeof value === 'string' ? value : numeral(value);
+/** A number the ledger holds: typed, but not checked when read, so a rewritten ledger could hold text there. */
+const numeral = (value: number): string => md(String(value));
+/** A caller's, the ledger's or AWS's text for a cell; '—' when absent. */
+const text = (value: string | undefined): string | undefined => (value === undefined ? undefined : md(value));
+/** A status, type or scope from the fold: a plain word (IN_PROGRESS, wave-start) means nothing in Markdown; anything else is escaped. */
+const word = (value: string): string => (/^[A-Za-z]+(?:[_-][A-Za-z]+)*$/.test(value) ? value : md(value));
+/** An instant as formatInstant shows it (digits, dashes, colons: inert mid-line); a ledger value that is no date, escaped. */
+const instant = (iso: string | undefined): string => {
+  const shown = formatInstant(iso);
+  return shown === iso ? md(shown) : shown;
+};
 const table = (header: string[], rows: Array<Array<string | number | undefined>>): string[] =>
   rows.length === 0
     ? ['_None._']
@@ -33,31 +45,39 @@ const SERVER_COLUMNS = [
   'Recovery instance',
   'Failure reason',
 ];
-const code = (text: string | undefined): string | undefined => (text ? `\`${text}\`` : undefined);
+/** An id, ARN or hash as a code span inside a table cell. */
+const code = (value: string | undefined): string | undefined => (value ? markdownCode(value, 'in-table') : undefined);
 
 /** The evidence as a Markdown document: facts first, then the timelines, failures and the proof. */
 export const renderMarkdown = (evidence: Evidence): string => {
   const { execution, plan, rto, ledger } = evidence;
   const lines: string[] = [
-    `# ${title(evidence)}`,
+    `# ${md(title(evidence))}`,
     '',
-    `Execution ${code(execution.executionId)} · ${execution.executionType} · **${execution.status}**`,
+    ...(evidence.imported
+      ? [
+          `> **${md(evidence.imported.note)}** · import ${markdownCode(evidence.imported.importId)} · sealed ${instant(evidence.imported.sealedAt)} · head ${markdownCode(`${evidence.imported.eventCount}:${evidence.imported.headHash}`)}`,
+          '',
+        ]
+      : []),
+    `Execution ${markdownCode(execution.executionId)} · ${word(execution.executionType)} · **${word(execution.status)}**`,
     '',
     ...table(
       ['Fact', 'Value'],
       [
-        ['Plan', `${plan.planName} (${code(plan.planId)}), ${plan.waves.length} waves, ${evidence.servers.length} servers`],
-        ['Started', `${formatInstant(execution.startTime)} by ${execution.initiatedBy}`],
-        ['Ended', execution.endTime ? formatInstant(execution.endTime) : `not ended (${execution.status})`],
+        ['Plan', `${md(plan.planName)} (${code(plan.planId)}), ${plan.waves.length} waves, ${evidence.servers.length} servers`],
+        ['Started', `${instant(execution.startTime)} by ${md(execution.initiatedBy)}`],
+        ['Ended', execution.endTime ? instant(execution.endTime) : `not ended (${word(execution.status)})`],
         ['Duration', execution.durationSeconds === undefined ? undefined : formatSeconds(execution.durationSeconds)],
-        ['Measured RTO', describeRto(rto.overall)],
+        ['Measured RTO', md(describeRto(rto.overall))],
         ['Time paused', `${formatSeconds(rto.pausedSeconds)} (included in the measured RTO)`],
-        ['Failure', execution.failureReason],
+        ['Failure', text(execution.failureReason)],
         ['State machine execution', code(execution.stateMachineArn)],
-        ['Account', execution.accountId ? `${execution.accountId} (${execution.region ?? ''})` : undefined],
+        ['Account', execution.accountId ? `${md(execution.accountId)} (${md(execution.region ?? '')})` : undefined],
         ['Ledger head hash', code(ledger.headHash)],
         ['Ledger events', `${ledger.eventCount} (head at seq ${ledger.headSeq})`],
-        ['Verification', `**${verificationWord(ledger.verification)}**: ${describeVerification(ledger.verification, ledger)}`],
+        ['Verification', `**${verificationWord(ledger.verification)}**: ${md(describeVerification(ledger.verification, ledger))}`],
+        ['Tamper alarms', `**${tamperAlarmsWord(evidence.tamperAlarms)}**: ${md(describeTamperAlarms(evidence.tamperAlarms))}`],
       ],
     ),
     '',
@@ -65,7 +85,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
     '',
     ...table(
       ['When', 'Action', 'By', 'Detail', 'Seq'],
-      evidence.actions.map((action) => [formatInstant(action.at), ACTION_LABELS[action.action], action.by, action.detail, action.seq]),
+      evidence.actions.map((action) => [instant(action.at), ACTION_LABELS[action.action], md(action.by), text(action.detail), action.seq]),
     ),
     '',
     ...(evidence.pauses.length
@@ -75,12 +95,14 @@ export const renderMarkdown = (evidence: Evidence): string => {
           ...table(
             ['From', 'To', 'Paused for', 'Where', 'Paused by', 'Resumed by'],
             evidence.pauses.map((pause) => [
-              formatInstant(pause.from),
-              pause.to ? formatInstant(pause.to) : 'still paused',
+              instant(pause.from),
+              pause.to ? instant(pause.to) : 'still paused',
               pause.seconds === undefined ? undefined : formatSeconds(pause.seconds),
-              pause.reason === 'PAUSE_BEFORE_WAVE' ? `before wave ${pause.nextWave} (plan)` : `after wave ${pause.afterWave} (requested)`,
-              pause.requestedBy,
-              pause.resumedBy,
+              pause.reason === 'PAUSE_BEFORE_WAVE'
+                ? `before wave ${numeral(pause.nextWave)} (plan)`
+                : `after wave ${numeral(pause.afterWave)} (requested)`,
+              md(pause.requestedBy),
+              text(pause.resumedBy),
             ]),
           ),
           '',
@@ -92,8 +114,8 @@ export const renderMarkdown = (evidence: Evidence): string => {
       ['#', 'Wave', 'Status', 'Started', 'Ended', 'Duration', 'RTO from start', 'Verdict', 'DRS job', 'Attempts'],
       evidence.waves.map((wave) => [
         wave.waveNumber,
-        wave.waveName,
-        wave.status,
+        md(wave.waveName),
+        word(wave.status),
         formatClock(wave.startTime),
         formatClock(wave.endTime),
         wave.durationSeconds === undefined ? undefined : formatSeconds(wave.durationSeconds),
@@ -111,13 +133,13 @@ export const renderMarkdown = (evidence: Evidence): string => {
       evidence.servers.map((server) => [
         server.waveNumber,
         code(server.serverId),
-        server.hostname,
-        server.status,
+        text(server.hostname),
+        word(server.status),
         formatClock(server.startTime),
         formatClock(server.launchTime ?? server.failedAt),
         server.durationSeconds === undefined ? undefined : formatSeconds(server.durationSeconds),
         code(server.recoveryInstanceId),
-        server.failureReason,
+        text(server.failureReason),
       ]),
     ),
     '',
@@ -126,11 +148,11 @@ export const renderMarkdown = (evidence: Evidence): string => {
     ...table(
       ['When', 'Scope', 'Wave', 'Server', 'Reason', 'Seq'],
       evidence.failures.map((failure) => [
-        formatInstant(failure.at),
-        failure.scope,
+        instant(failure.at),
+        word(failure.scope),
         failure.waveNumber,
         code(failure.serverId),
-        failure.reason,
+        md(failure.reason),
         failure.seq,
       ]),
     ),
@@ -140,19 +162,41 @@ export const renderMarkdown = (evidence: Evidence): string => {
     ...table(
       ['When', 'Outcome', 'About', 'Message id / error', 'Seq'],
       evidence.notifications.map((note) => [
-        formatInstant(note.at),
+        instant(note.at),
         note.outcome === 'sent' ? 'Sent' : 'Failed',
-        `seq ${note.forSeq}${note.forType ? ` (${note.forType})` : ''}`,
-        note.messageId ? code(note.messageId) : note.error,
+        `seq ${numeral(note.forSeq)}${note.forType ? ` (${word(note.forType)})` : ''}`,
+        note.messageId ? code(note.messageId) : text(note.error),
         note.seq,
       ]),
     ),
     '',
+    '## Tamper alarms',
+    '',
+    `**${tamperAlarmsWord(evidence.tamperAlarms)}**: ${md(describeTamperAlarms(evidence.tamperAlarms))}.`,
+    '',
+    ...(evidence.tamperAlarms?.length
+      ? [
+          ...table(
+            ['Detected', 'What', 'Seq', 'Seen by', 'Detail', 'Notified', 'Alarm id'],
+            evidence.tamperAlarms.map((alarm) => [
+              instant(alarm.detectedAt),
+              md(tamperKindLabel(alarm)),
+              alarm.seq,
+              md(tamperSourceLabel(alarm)),
+              text(alarm.detail),
+              alarm.notified ? 'Yes' : 'No',
+              code(alarm.id),
+            ]),
+          ),
+          '',
+        ]
+      : []),
     '## Ledger integrity',
     '',
-    `- Head hash: ${code(ledger.headHash)} at seq ${ledger.headSeq}; ${ledger.eventCount} events in the ledger.`,
-    `- Verification **${verificationWord(ledger.verification)}**: ${describeVerification(ledger.verification, ledger)}`,
-    '- Each event stores sha256(previous hash + "\\n" + canonical JSON of the event); the first chains from sha256("drs-ledger:genesis:<executionId>:<planId>").',
+    `- Head hash: ${markdownCode(ledger.headHash)} at seq ${ledger.headSeq}; ${ledger.eventCount} events in the ledger.`,
+    `- Verification **${verificationWord(ledger.verification)}**: ${md(describeVerification(ledger.verification, ledger))}`,
+    // In code spans: a renderer that lets HTML through would take <executionId> for a tag.
+    '- Each event stores `sha256(previous hash + "\\n" + canonical JSON of the event)`; the first chains from `sha256("drs-ledger:genesis:<executionId>:<planId>")`.',
     '',
     '## Definitions',
     '',

@@ -5,15 +5,22 @@ import {
   checkDrift,
   exportLedger,
   importLedger,
+  type ImportError,
+  importedMark,
   type ListingCheckpoint,
+  listImports,
   rebuildViews,
   replayAt,
   type ReplayPoint,
+  sealedHead,
   verifyChain,
 } from '../../audit';
 import { EXIT, UsageError } from '../exitCodes';
+import { executionNotFound, importedBanner, openSealedImport } from '../importedEvidence';
 import { type LedgerAccess, openDeployedLedger, openLedger } from '../ledgerAccess';
 import { statusTable } from '../render/details';
+import { tamperAlarmLines } from '../render/tamperAlarms';
+import { jsonForTerminal, shown } from '../render/terminalText';
 
 /** Where a command reads and writes: the local ledger in `dataDir`, or (`deployed`) the stack's tables in AWS. */
 const withLedger = async (dataDir: string, work: (ledger: LedgerAccess) => Promise<number>, deployed = false): Promise<number> => {
@@ -34,52 +41,69 @@ const parseHead = (text: string): { seq: number; hash: string } => {
   return { seq: Number(match[1]), hash: match[2] as string };
 };
 
-/** `drs-ledger verify <id>`: recompute the hash chain from the table; exit 1 at the first bad seq. */
+/**
+ * `drs-ledger verify <id>`: recompute the hash chain from the table; exit 1 at the first bad seq. With
+ * --imported, the execution's sealed import instead, which must end exactly at the head its seal recorded.
+ */
 export const runVerify = (
   dataDir: string,
   executionId: string,
-  options: { expectedHead?: string; json?: boolean },
+  options: { expectedHead?: string; json?: boolean; imported?: boolean },
   out: NodeJS.WritableStream,
 ) =>
   withLedger(dataDir, async (ledger) => {
-    const verified = await verifyChain(
-      recordReader(ledger),
-      executionId,
-      options.expectedHead ? { expectedHead: parseHead(options.expectedHead) } : {},
-    );
-    if (!verified.ok && verified.problem === 'missing' && verified.firstBadSeq === 1 && !(await ledger.store.head(executionId))) {
-      throw new UsageError(`Execution not found: ${executionId}`);
+    // Kept outside the ledger: they outlive the items they are about, which verification cannot see any more.
+    const alarms = await ledger.tamperAlarms.list(executionId);
+    const imported = options.imported ? await openSealedImport(ledger.imported, executionId) : undefined;
+    const expectedHead = options.expectedHead ? parseHead(options.expectedHead) : imported && sealedHead(imported.seal);
+    const verified = await verifyChain(imported?.ledger ?? recordReader(ledger), executionId, expectedHead ? { expectedHead } : {});
+    if (
+      !imported &&
+      !verified.ok &&
+      verified.problem === 'missing' &&
+      verified.firstBadSeq === 1 &&
+      !(await ledger.store.head(executionId)) &&
+      alarms.length === 0
+    ) {
+      throw await executionNotFound(ledger.imported, executionId);
     }
+    if (imported && !options.json) out.write(`${importedBanner(imported.seal)}\n`);
     if (options.json) {
       const { events: _events, ...rest } = verified.ok ? verified : { ...verified, events: undefined };
-      out.write(`${JSON.stringify({ executionId, ...rest })}\n`);
+      const mark = imported ? { imported: importedMark(imported.seal) } : {};
+      out.write(`${jsonForTerminal({ executionId, ...rest, ...mark, tamperAlarms: alarms })}\n`);
     } else if (verified.ok) {
-      out.write(`OK ${executionId}: ${verified.headSeq} events, chain intact, head ${verified.headSeq}:${verified.headHash}\n`);
+      out.write(`OK ${shown(executionId)}: ${verified.headSeq} events, chain intact, head ${verified.headSeq}:${verified.headHash}\n`);
     } else {
-      out.write(`TAMPERED ${executionId}: first bad seq ${verified.firstBadSeq}, ${verified.problem}: ${verified.detail}\n`);
+      // The detail may quote what the ledger holds.
+      out.write(`TAMPERED ${shown(executionId)}: first bad seq ${verified.firstBadSeq}, ${verified.problem}: ${shown(verified.detail)}\n`);
     }
-    return verified.ok ? EXIT.ok : EXIT.executionFailed;
+    // A chain that verifies is not enough: an item changed and changed back, or a whole rewrite, leaves an alarm.
+    if (!options.json) for (const line of tamperAlarmLines(executionId, alarms)) out.write(`${line}\n`);
+    return verified.ok && alarms.length === 0 ? EXIT.ok : EXIT.executionFailed;
   });
 
 /** `drs-ledger replay <id> [--at | --seq]`: the execution as it stood then, from the ledger alone. */
 export const runReplay = (
   dataDir: string,
   executionId: string,
-  options: { at?: string; seq?: number; json?: boolean },
+  options: { at?: string; seq?: number; json?: boolean; imported?: boolean },
   out: NodeJS.WritableStream,
 ) =>
   withLedger(dataDir, async (ledger) => {
     if (options.at !== undefined && options.seq !== undefined) throw new UsageError('give --at or --seq, not both');
+    // --imported: the execution's sealed import, up to the head its seal recorded.
+    const imported = options.imported ? await openSealedImport(ledger.imported, executionId) : undefined;
     let point: ReplayPoint | undefined;
     if (options.at !== undefined) point = { at: options.at };
     else if (options.seq !== undefined) point = { seq: options.seq };
-    else point = { seq: (await ledger.store.head(executionId))?.seq ?? 1 };
-    const replayed = await replayAt(ledger.store, executionId, point);
+    else point = { seq: imported ? imported.seal.eventCount : ((await ledger.store.head(executionId))?.seq ?? 1) };
+    const replayed = await replayAt(imported?.ledger ?? ledger.store, executionId, point);
     if (!replayed.ok) {
       const error = replayed.error;
       const why =
         error.kind === 'UnknownExecution'
-          ? `Execution not found: ${executionId}`
+          ? (await executionNotFound(ledger.imported, executionId)).message
           : error.kind === 'BeforeStart'
             ? `${error.at} is before the execution started (${error.startTime})`
             : error.kind === 'SeqOutOfRange'
@@ -89,10 +113,12 @@ export const runReplay = (
                 : `the ledger cannot be replayed: ${error.detail}`;
       throw new UsageError(why);
     }
-    if (options.json) out.write(`${JSON.stringify({ ...replayed.view, asOf: replayed.asOf })}\n`);
-    else
+    const mark = imported ? { imported: importedMark(imported.seal) } : {};
+    if (options.json) out.write(`${jsonForTerminal({ ...replayed.view, asOf: replayed.asOf, ...mark })}\n`);
+    else if (imported) out.write(`${importedBanner(imported.seal)}\n`);
+    if (!options.json)
       out.write(
-        `As of seq ${replayed.asOf.seq} (${replayed.asOf.occurredAt}), hash ${replayed.asOf.hash}\n${statusTable(replayed.view)}\n`,
+        `As of seq ${replayed.asOf.seq} (${shown(replayed.asOf.occurredAt)}), hash ${replayed.asOf.hash}\n${statusTable(replayed.view)}\n`,
       );
     return EXIT.ok;
   });
@@ -138,7 +164,7 @@ export const runRebuild = (
           .filter(([, count]) => count > 0)
           .map(([outcome, count]) => `${count} ${outcome}`);
         out.write(`${result.completed ? 'Rebuilt' : 'Interrupted; rerun to resume'}: ${counts.join(', ') || 'nothing to rebuild'}\n`);
-        for (const problem of result.problems) out.write(`  ${problem.executionId}: ${problem.outcome}: ${problem.detail}\n`);
+        for (const problem of result.problems) out.write(`  ${shown(problem.executionId)}: ${problem.outcome}: ${shown(problem.detail)}\n`);
         if (result.completed) rmSync(file, { force: true });
         return result.completed && result.problems.length === 0 ? EXIT.ok : EXIT.executionFailed;
       } finally {
@@ -154,15 +180,15 @@ export const runCheck = (dataDir: string, json: boolean, out: NodeJS.WritableStr
     dataDir,
     async (ledger) => {
       const report = await checkDrift({ ledger: ledger.store, views: ledger.views });
-      if (json) out.write(`${JSON.stringify(report)}\n`);
+      if (json) out.write(`${jsonForTerminal(report)}\n`);
       else {
         out.write(
           `Checked ${report.checked} executions: ${report.drifted.length ? `${report.drifted.length} drifted` : 'every view equals its replay'}\n`,
         );
         for (const drift of report.drifted) {
-          const where = drift.fields.length ? `: ${drift.fields.slice(0, 8).join(', ')}${drift.fields.length > 8 ? ', …' : ''}` : '';
+          const where = drift.fields.length ? `: ${shown(drift.fields.slice(0, 8).join(', '))}${drift.fields.length > 8 ? ', …' : ''}` : '';
           out.write(
-            `  ${drift.executionId}: ${drift.kind} (view seq ${drift.storedSeq ?? '-'}, ledger seq ${drift.ledgerSeq ?? '-'})${where}${drift.detail ? ` ${drift.detail}` : ''}\n`,
+            `  ${shown(drift.executionId)}: ${drift.kind} (view seq ${drift.storedSeq ?? '-'}, ledger seq ${drift.ledgerSeq ?? '-'})${where}${drift.detail ? ` ${shown(drift.detail)}` : ''}\n`,
           );
         }
       }
@@ -187,35 +213,76 @@ export const runExport = (dataDir: string, executionId: string, file: string | u
     if (!exported.ok) {
       if (exported.error.kind === 'UnknownExecution') throw new UsageError(`Execution not found: ${executionId}`);
       out.write(
-        `Not exported: the ledger of ${executionId} does not verify (seq ${exported.error.firstBadSeq}, ${exported.error.problem}: ${exported.error.detail})\n`,
+        `Not exported: the ledger of ${shown(executionId)} does not verify (seq ${exported.error.firstBadSeq}, ${exported.error.problem}: ${shown(exported.error.detail)})\n`,
       );
       return EXIT.executionFailed;
     }
     writeOut(exported.jsonl, file, out);
-    if (file) out.write(`Exported ${exported.header.eventCount} events of ${executionId} to ${file}, head ${exported.header.headHash}\n`);
+    if (file)
+      out.write(
+        `Exported ${exported.header.eventCount} events of ${shown(executionId)} to ${shown(file)}, head ${exported.header.headHash}\n`,
+      );
     return EXIT.ok;
   });
 
-/** `drs-ledger import <file>`: an export into this ledger, verified first; refused if it holds the execution. */
+/** Why an import was refused, in one line; whether anything of it was written says the caller. */
+const importRefusal = (error: ImportError): string => {
+  switch (error.kind) {
+    case 'InvalidFile':
+      return `line ${error.line}: ${error.detail}`;
+    case 'Tampered':
+      return `line ${error.line} (seq ${error.seq}) is ${error.problem}: ${error.detail}`;
+    case 'AlreadyImported':
+      return `${error.executionId} is already sealed as import ${error.seal.importId} (head ${error.seal.eventCount}:${error.seal.headHash}), from another file`;
+    case 'StagingConflict':
+      return `staged line ${error.seq} of import ${error.importId} holds something else than the file: the staging was written outside an import`;
+    case 'StagingBroken':
+      return `what import ${error.importId} staged does not verify (seq ${error.seq}, ${error.problem}: ${error.detail})`;
+  }
+};
+
+/**
+ * `drs-ledger import <file>`: an export as imported evidence, apart from the live ledger: verified first,
+ * staged, then sealed; only a sealed import is visible (`--imported`). A killed run is completed by running
+ * it again; the same file once sealed imports as a no-op.
+ */
 export const runImport = (dataDir: string, file: string, options: { expectedHeadHash?: string }, out: NodeJS.WritableStream) =>
   withLedger(dataDir, async (ledger) => {
     const imported = await importLedger(
-      ledger.store,
+      ledger.imported,
       readFileSync(file, 'utf8'),
       options.expectedHeadHash ? { expectedHeadHash: options.expectedHeadHash } : {},
     );
     if (!imported.ok) {
-      const error = imported.error;
-      const why =
-        error.kind === 'InvalidFile'
-          ? `line ${error.line}: ${error.detail}`
-          : error.kind === 'Tampered'
-            ? `line ${error.line} (seq ${error.seq}) is ${error.problem}: ${error.detail}`
-            : error.kind === 'AlreadyExists'
-              ? `the ledger already holds ${error.executionId}`
-              : `another writer took seq ${error.seq} of ${error.executionId}`;
-      throw new UsageError(`Not imported; nothing was written: ${why}`);
+      // Refused before staging: nothing was written. Refused after: an unsealed import, which nothing shows.
+      const staged = imported.error.kind === 'StagingConflict' || imported.error.kind === 'StagingBroken';
+      throw new UsageError(
+        `Not imported; ${staged ? 'not sealed, so not visible' : 'nothing was written'}: ${importRefusal(imported.error)}`,
+      );
     }
-    out.write(`Imported ${imported.eventCount} events of ${imported.executionId}, head ${imported.headHash}\n`);
+    const { seal } = imported;
+    const how = imported.outcome === 'sealed' ? 'Imported and sealed' : 'Already imported and sealed';
+    out.write(
+      `${how}: ${seal.eventCount} events of ${shown(seal.executionId)} as import ${seal.importId} (sealed ${seal.sealedAt}), head ${seal.headHash}\n` +
+        `Imported evidence, never driven by this stack: drs-ledger verify|replay|report|status|events ${shown(seal.executionId)} --imported\n`,
+    );
+    return EXIT.ok;
+  });
+
+/** `drs-ledger imports [--json]`: every import begun here: sealed, incomplete (a killed run: import it again) or superseded. */
+export const runImports = (dataDir: string, json: boolean, out: NodeJS.WritableStream) =>
+  withLedger(dataDir, async (ledger) => {
+    const listed = await listImports(ledger.imported);
+    for (const entry of listed) {
+      const { header: _header, seal: _seal, ...shownEntry } = entry;
+      if (json) out.write(`${jsonForTerminal({ ...shownEntry, ...(entry.seal ? { sealedAt: entry.seal.sealedAt } : {}) })}\n`);
+      else {
+        const state = entry.seal
+          ? `sealed ${entry.seal.sealedAt}`
+          : `${entry.state}: ${entry.stagedCount} of ${entry.eventCount} events staged`;
+        out.write(`${entry.importId}  ${shown(entry.executionId)}  ${entry.eventCount}:${entry.headHash}  ${state}\n`);
+      }
+    }
+    if (!json && listed.length === 0) out.write('No imports\n');
     return EXIT.ok;
   });

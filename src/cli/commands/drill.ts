@@ -11,6 +11,7 @@ import { SAMPLE_INVENTORY, SAMPLE_PLAN } from '../packageRoot';
 import type { Details } from '../render/details';
 import { statusTable } from '../render/details';
 import { type ProgressMode, ProgressPrinter } from '../render/progress';
+import { jsonForTerminal } from '../render/terminalText';
 import { EXIT, UsageError } from '../exitCodes';
 
 export interface DrillOptions {
@@ -94,10 +95,10 @@ const printSummary = async (stack: LocalStack, details: OperationResponse, optio
   const head = events.at(-1);
   const reader = new DynamoLedgerRecordReader(stack.dynamoClient, stack.config.tables.events);
   const reportPath = defaultReportPath(stack.dataDir, executionId, 'html');
-  await writeReport(reader, executionId, 'html', reportPath, out);
+  await writeReport(reader, executionId, 'html', reportPath, out, { alarms: stack.tamper.log });
   if (options.mode === 'json') {
     const ledger = { events: events.length, headHash: head?.hash, dataDir: stack.dataDir, report: reportPath };
-    out.write(`${JSON.stringify({ type: 'result', details, ledger })}\n`);
+    out.write(`${jsonForTerminal({ type: 'result', details, ledger })}\n`);
     return;
   }
   out.write(`\n${statusTable(details as unknown as Details)}\n\n`);

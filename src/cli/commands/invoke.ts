@@ -3,6 +3,7 @@ import { DEFAULT_LAMBDA_PORT, FUNCTION_NAME } from '../../local/stack';
 import { runningServe } from '../dataDir';
 import { EXIT, UsageError } from '../exitCodes';
 import { invokeHandler } from '../lambdaCalls';
+import { jsonForTerminal } from '../render/terminalText';
 import { userInfo } from 'node:os';
 
 export interface InvokeOptions {
@@ -40,7 +41,7 @@ export const runInvoke = async (operation: string, options: InvokeOptions, out: 
   });
   try {
     const response = await invokeHandler(lambda, FUNCTION_NAME, buildEvent(operation, options));
-    out.write(`${JSON.stringify(response, null, 2)}\n`);
+    out.write(`${jsonForTerminal(response, 2)}\n`);
     if (response.statusCode >= 500) return EXIT.executionFailed;
     return response.statusCode >= 400 ? EXIT.usage : EXIT.ok;
   } catch (error) {

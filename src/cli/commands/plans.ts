@@ -2,6 +2,7 @@ import { readPlanFile } from '../../local/planFile';
 import { type RecoveryPlan, totalServers } from '../../domain/plan';
 import { openLedger } from '../ledgerAccess';
 import { UsageError } from '../exitCodes';
+import { jsonForTerminal, shown } from '../render/terminalText';
 
 /** A running serve's DRS emulator must know a plan's servers before a start can launch them. */
 const registerWithRunningDrs = async (drsEndpoint: string, plans: RecoveryPlan[]): Promise<void> => {
@@ -35,7 +36,7 @@ export const loadPlans = async (dataDir: string, file: string, out: NodeJS.Writa
     for (const plan of read.plans) await ledger.plans.put(plan);
     if (ledger.serve) await registerWithRunningDrs(ledger.serve.drs, read.plans);
     for (const plan of read.plans) {
-      out.write(`Loaded ${plan.planId} "${plan.planName}": ${plan.waves.length} waves, ${totalServers(plan)} servers\n`);
+      out.write(`Loaded ${shown(plan.planId)} "${shown(plan.planName)}": ${plan.waves.length} waves, ${totalServers(plan)} servers\n`);
     }
     return 0;
   } finally {
@@ -48,19 +49,19 @@ export const listPlans = async (dataDir: string, json: boolean, out: NodeJS.Writ
   try {
     const plans = await ledger.plans.list();
     if (json) {
-      for (const plan of plans) out.write(`${JSON.stringify(plan)}\n`);
+      for (const plan of plans) out.write(`${jsonForTerminal(plan)}\n`);
       return 0;
     }
     if (plans.length === 0) out.write('No plans loaded. Load one with: drs-ledger plans load <file>\n');
     for (const plan of plans) {
       out.write(
-        `${plan.planId}  "${plan.planName}"  ${plan.waves.length} waves, ${totalServers(plan)} servers` +
-          (plan.rtoTargetMinutes ? `, RTO target ${plan.rtoTargetMinutes}m` : '') +
+        `${shown(plan.planId)}  "${shown(plan.planName)}"  ${plan.waves.length} waves, ${totalServers(plan)} servers` +
+          (plan.rtoTargetMinutes ? `, RTO target ${shown(plan.rtoTargetMinutes)}m` : '') +
           '\n',
       );
       plan.waves.forEach((wave, index) =>
         out.write(
-          `  ${index + 1}. ${wave.waveName} (${wave.sourceServerIds.length} servers)${wave.pauseBeforeWave ? ' · pause before' : ''}\n`,
+          `  ${index + 1}. ${shown(wave.waveName)} (${wave.sourceServerIds.length} servers)${wave.pauseBeforeWave ? ' · pause before' : ''}\n`,
         ),
       );
     }

@@ -1,18 +1,29 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname } from 'node:path';
 import { DynamoLedgerRecordReader } from '../../adapters/dynamodb/ledgerRecordReader';
-import { buildEvidence, type Evidence, renderHtml, renderJson, renderMarkdown } from '../../audit';
+import {
+  buildEvidence,
+  type Evidence,
+  type ImportedMark,
+  importedMark,
+  renderHtml,
+  renderJson,
+  renderMarkdown,
+  sealedHead,
+} from '../../audit';
+import type { VerifyOptions } from '../../audit';
 import type { LedgerRecordReader } from '../../ports/ledgerRecords';
+import type { TamperAlarmLog } from '../../ports/tamperAlarmLog';
 import { EXIT, UsageError } from '../exitCodes';
+import { executionNotFound, openSealedImport } from '../importedEvidence';
 import { openLedger } from '../ledgerAccess';
+import { tamperAlarmLines } from '../render/tamperAlarms';
+import { jsonTextForTerminal } from '../render/terminalText';
+import { defaultReportPath, type ReportFormat } from '../reportPath';
 
-export type ReportFormat = 'md' | 'html' | 'json';
+export { defaultReportPath, type ReportFormat };
 
 const RENDERERS: Record<ReportFormat, (evidence: Evidence) => string> = { md: renderMarkdown, html: renderHtml, json: renderJson };
-
-/** Where a report goes when no --out is given: the HTML one is a file, the others go to standard output. */
-export const defaultReportPath = (dataDir: string, executionId: string, format: ReportFormat): string =>
-  join(dataDir, 'reports', `${executionId}.${format}`);
 
 /** Builds an execution's evidence from the ledger and writes it; returns the verification's verdict. */
 export const writeReport = async (
@@ -21,10 +32,11 @@ export const writeReport = async (
   format: ReportFormat,
   file: string | undefined,
   out: NodeJS.WritableStream,
-): Promise<{ verified: boolean; path?: string }> => {
-  const built = await buildEvidence(reader, executionId);
+  options: VerifyOptions & { imported?: ImportedMark; alarms?: TamperAlarmLog } = {},
+): Promise<{ verified: boolean; path?: string } | { unknown: true }> => {
+  const built = await buildEvidence(reader, executionId, options);
   if (!built.ok) {
-    if (built.error.kind === 'UnknownExecution') throw new UsageError(`Execution not found: ${executionId}`);
+    if (built.error.kind === 'UnknownExecution') return { unknown: true };
     throw new UsageError(
       `No evidence: the ledger of ${executionId} fails verification at its first event (${built.error.problem}: ${built.error.detail})`,
     );
@@ -32,7 +44,8 @@ export const writeReport = async (
   const text = RENDERERS[format](built.evidence);
   const verified = built.evidence.ledger.verification.ok;
   if (!file) {
-    out.write(text);
+    // Markdown escapes every text it quotes (invisible characters shown); JSON gets its escapes for a terminal.
+    out.write(format === 'json' ? jsonTextForTerminal(text) : text);
     return { verified };
   }
   mkdirSync(dirname(file), { recursive: true });
@@ -40,21 +53,43 @@ export const writeReport = async (
   return { verified, path: file };
 };
 
-/** `drs-ledger report <id> [--format md|html|json] [--out file]`: dated, verifiable evidence of one execution. */
+/**
+ * `drs-ledger report <id> [--format md|html|json] [--out file] [--imported]`: dated, verifiable evidence of
+ * one execution; with --imported, of a sealed import (verified against the seal's head, and marked).
+ */
 export const runReport = async (
   dataDir: string,
   executionId: string,
-  options: { format: ReportFormat; out?: string },
+  options: { format: ReportFormat; out?: string; imported?: boolean },
   out: NodeJS.WritableStream,
 ): Promise<number> => {
   const ledger = await openLedger(dataDir);
   try {
-    const reader = new DynamoLedgerRecordReader(ledger.client, ledger.config.tables.events);
-    const file = options.out ?? (options.format === 'html' ? defaultReportPath(dataDir, executionId, 'html') : undefined);
-    const written = await writeReport(reader, executionId, options.format, file, out);
-    if (written.path) out.write(`Wrote the ${options.format} evidence report of ${executionId} to ${written.path}\n`);
+    const imported = options.imported ? await openSealedImport(ledger.imported, executionId) : undefined;
+    const reader = imported?.ledger ?? new DynamoLedgerRecordReader(ledger.client, ledger.config.tables.events);
+    const file =
+      options.out ?? (options.format === 'html' ? defaultReportPath(dataDir, executionId, 'html', imported !== undefined) : undefined);
+    // Alarms are recorded outside the ledger: they outlive the items they are about (all deleted, the first changed).
+    const alarms = tamperAlarmLines(executionId, await ledger.tamperAlarms.list(executionId));
+    const written = await writeReport(reader, executionId, options.format, file, out, {
+      ...(imported ? { expectedHead: sealedHead(imported.seal), imported: importedMark(imported.seal) } : {}),
+      alarms: ledger.tamperAlarms,
+    }).catch((error: unknown) => {
+      // No evidence at all (its first item does not verify): the alarms still say what happened to the ledger.
+      for (const line of alarms) out.write(`${line}\n`);
+      throw error;
+    });
+    if ('unknown' in written) {
+      if (alarms.length === 0) throw await executionNotFound(ledger.imported, executionId);
+      for (const line of ['No ledger item is left for this execution.', ...alarms]) out.write(`${line}\n`);
+      return EXIT.executionFailed;
+    }
+    if (written.path)
+      out.write(`Wrote the ${options.format} evidence report of ${executionId}${imported ? ' (imported)' : ''} to ${written.path}\n`);
+    // A report on standard output lists them itself (its "Tamper alarms" section): nothing may follow it there.
+    if (written.path) for (const line of alarms) out.write(`${line}\n`);
     if (!written.verified) out.write('WARNING: the ledger does not verify; the report covers only the events before the first bad seq.\n');
-    return written.verified ? EXIT.ok : EXIT.executionFailed;
+    return written.verified && alarms.length === 0 ? EXIT.ok : EXIT.executionFailed;
   } finally {
     await ledger.close();
   }

@@ -1,4 +1,5 @@
 import type { ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
+import { shown } from './terminalText';
 
 /** get_execution_details as the CLI reads it: the view's fields (extra response fields ignored). */
 export type Details = Pick<
@@ -36,34 +37,38 @@ export const WAVE_GLYPHS: Record<WaveView['status'], string> = {
 export const serversOfWave = (details: Details, waveNumber: number): ServerExecutionView[] =>
   details.serverExecutions.filter((server) => server.waveNumber === waveNumber);
 
+/** A server as printed: its hostname (from DRS) and id, shown (see terminalText). */
 export const serverName = (server: ServerExecutionView): string =>
-  server.hostname ? `${server.hostname} (${server.serverId})` : server.serverId;
+  server.hostname ? `${shown(server.hostname)} (${shown(server.serverId)})` : shown(server.serverId);
 
 const pad = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
-/** The per-wave, per-server table `status` prints. */
+/**
+ * The per-wave, per-server table `status` prints. Every text in it comes from the view (names, actors, DRS's
+ * hostnames and reasons): each is shown (see terminalText), numbers too (a view is read unchecked).
+ */
 export const statusTable = (details: Details): string => {
   const lines = [
-    `${details.planName} (${details.planId}) · ${details.executionType} · ${details.executionId}`,
-    `Status ${details.status} · wave ${details.currentWave} of ${details.totalWaves} · ${details.totalServers} servers` +
-      (details.startTime ? ` · started ${details.startTime}` : '') +
-      (details.endTime ? ` · ended ${details.endTime}` : '') +
-      (details.duration ? ` (${details.duration})` : ''),
+    `${shown(details.planName)} (${shown(details.planId)}) · ${shown(details.executionType)} · ${shown(details.executionId)}`,
+    `Status ${shown(details.status)} · wave ${shown(details.currentWave)} of ${shown(details.totalWaves)} · ${shown(details.totalServers)} servers` +
+      (details.startTime ? ` · started ${shown(details.startTime)}` : '') +
+      (details.endTime ? ` · ended ${shown(details.endTime)}` : '') +
+      (details.duration ? ` (${shown(details.duration)})` : ''),
   ];
-  if (details.failureReason) lines.push(`Failure: ${details.failureReason}`);
+  if (details.failureReason) lines.push(`Failure: ${shown(details.failureReason)}`);
   for (const wave of details.waveStatuses) {
     lines.push('');
     lines.push(
-      `Wave ${wave.waveNumber} ${wave.waveName}: ${wave.status}` +
-        (wave.drsJobId ? ` · ${wave.drsJobId}` : '') +
-        ` · launched ${wave.serversLaunched}, completed ${wave.serversCompleted}, failed ${wave.serversFailed}` +
+      `Wave ${shown(wave.waveNumber)} ${shown(wave.waveName)}: ${shown(wave.status)}` +
+        (wave.drsJobId ? ` · ${shown(wave.drsJobId)}` : '') +
+        ` · launched ${shown(wave.serversLaunched)}, completed ${shown(wave.serversCompleted)}, failed ${shown(wave.serversFailed)}` +
         (wave.pauseBeforeWave ? ' · pause before' : ''),
     );
     lines.push(`  ${pad('SERVER', 19)} ${pad('HOSTNAME', 18)} ${pad('STATUS', 12)} ${pad('RECOVERY INSTANCE', 20)} LAUNCHED AT`);
     for (const server of serversOfWave(details, wave.waveNumber)) {
       lines.push(
-        `  ${pad(server.serverId, 19)} ${pad(server.hostname ?? '-', 18)} ${pad(server.status, 12)} ${pad(server.recoveryInstanceId ?? '-', 20)} ${server.launchTime ?? '-'}` +
-          (server.failureReason ? `\n    ✗ ${server.failureReason}` : ''),
+        `  ${pad(shown(server.serverId), 19)} ${pad(shown(server.hostname ?? '-'), 18)} ${pad(shown(server.status), 12)} ${pad(shown(server.recoveryInstanceId ?? '-'), 20)} ${shown(server.launchTime ?? '-')}` +
+          (server.failureReason ? `\n    ✗ ${shown(server.failureReason)}` : ''),
       );
     }
   }

@@ -1,5 +1,6 @@
 import type { Details } from './details';
 import { SERVER_GLYPHS, serverName, serversOfWave, WAVE_GLYPHS } from './details';
+import { jsonForTerminal, shown } from './terminalText';
 
 export type ProgressMode = 'tty' | 'plain' | 'json';
 
@@ -60,16 +61,21 @@ export const changesBetween = (before: Details | undefined, after: Details): Pro
   return changes;
 };
 
+/** One change as a line; its texts (names, DRS's hostnames, ids and reasons) shown (see terminalText). */
 export const describeChange = (change: ProgressChange): string => {
   switch (change.kind) {
     case 'execution':
-      return `execution ${change.executionId}: ${change.status} (wave ${change.currentWave})`;
+      return `execution ${shown(change.executionId)}: ${shown(change.status)} (wave ${shown(change.currentWave)})`;
     case 'wave':
-      return `wave ${change.waveNumber} ${change.waveName}: ${change.status}${change.drsJobId ? ` (${change.drsJobId})` : ''}`;
+      return `wave ${shown(change.waveNumber)} ${shown(change.waveName)}: ${shown(change.status)}${change.drsJobId ? ` (${shown(change.drsJobId)})` : ''}`;
     case 'server': {
-      const name = change.hostname ? `${change.hostname} (${change.serverId})` : change.serverId;
-      const extra = change.recoveryInstanceId ? ` ${change.recoveryInstanceId}` : change.failureReason ? `: ${change.failureReason}` : '';
-      return `  wave ${change.waveNumber} server ${name}: ${change.status}${extra}`;
+      const name = change.hostname ? `${shown(change.hostname)} (${shown(change.serverId)})` : shown(change.serverId);
+      const extra = change.recoveryInstanceId
+        ? ` ${shown(change.recoveryInstanceId)}`
+        : change.failureReason
+          ? `: ${shown(change.failureReason)}`
+          : '';
+      return `  wave ${shown(change.waveNumber)} server ${name}: ${shown(change.status)}${extra}`;
     }
   }
 };
@@ -89,20 +95,20 @@ const paint = (status: string, text: string) => (STATUS_COLORS[status] ? color(S
 
 /** The live block a terminal shows: one line per wave, each server a glyph. */
 export const progressBlock = (details: Details, elapsedSeconds: number, note?: string): string[] => {
-  const header = `${details.planName} · ${details.executionType} · ${details.executionId}`;
+  const header = `${shown(details.planName)} · ${shown(details.executionType)} · ${shown(details.executionId)}`;
   const lines = [
     header,
-    `${paint(details.status, details.status.padEnd(10))} wave ${details.currentWave}/${details.totalWaves} · ${elapsedSeconds.toFixed(1)}s`,
+    `${paint(details.status, shown(details.status).padEnd(10))} wave ${shown(details.currentWave)}/${shown(details.totalWaves)} · ${elapsedSeconds.toFixed(1)}s`,
   ];
   for (const wave of details.waveStatuses) {
     const servers = serversOfWave(details, wave.waveNumber);
     const glyphs = servers.map((server) => paint(server.status, SERVER_GLYPHS[server.status])).join('');
     lines.push(
-      `${paint(wave.status, WAVE_GLYPHS[wave.status])} Wave ${wave.waveNumber} ${wave.waveName.padEnd(18)} ${paint(wave.status, wave.status.padEnd(11))} ${String(wave.serversCompleted).padStart(3)}/${String(servers.length).padEnd(3)} ${glyphs}`,
+      `${paint(wave.status, WAVE_GLYPHS[wave.status])} Wave ${shown(wave.waveNumber)} ${shown(wave.waveName).padEnd(18)} ${paint(wave.status, shown(wave.status).padEnd(11))} ${shown(wave.serversCompleted).padStart(3)}/${String(servers.length).padEnd(3)} ${glyphs}`,
     );
   }
   const failed = details.serverExecutions.filter((server) => server.status === 'FAILED' || server.status === 'TERMINATED');
-  for (const server of failed) lines.push(color(31, `  ✗ ${serverName(server)}: ${server.failureReason ?? server.status}`));
+  for (const server of failed) lines.push(color(31, `  ✗ ${serverName(server)}: ${shown(server.failureReason ?? server.status)}`));
   lines.push(note ?? '');
   return lines;
 };
@@ -122,7 +128,7 @@ export class ProgressPrinter {
     const changes = changesBetween(this.previous, details);
     this.previous = details;
     if (this.mode === 'json') {
-      for (const change of changes) this.out.write(`${JSON.stringify({ type: 'progress', ...change })}\n`);
+      for (const change of changes) this.out.write(`${jsonForTerminal({ type: 'progress', ...change })}\n`);
       return;
     }
     if (this.mode === 'plain') {
@@ -138,14 +144,15 @@ export class ProgressPrinter {
   /** A message between updates: printed as a line (or a JSON record) without disturbing the block. */
   note(message: string, extra: Record<string, unknown> = {}): void {
     if (this.mode === 'json') {
-      this.out.write(`${JSON.stringify({ type: 'note', message, ...extra })}\n`);
+      this.out.write(`${jsonForTerminal({ type: 'note', message, ...extra })}\n`);
       return;
     }
     if (this.mode === 'tty' && this.drawnLines > 0) {
       this.out.write(`\u001b[${this.drawnLines}A\u001b[0J`);
       this.drawnLines = 0;
     }
-    this.out.write(`${message}\n`);
+    // Messages quote the handler's answers (names, actors): shown, one line each.
+    this.out.write(`${shown(message)}\n`);
     if (this.mode === 'tty' && this.previous) this.update(this.previous);
   }
 }

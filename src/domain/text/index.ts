@@ -1,1 +1,2 @@
 export * from './boundText';
+export * from './revealInvisible';

@@ -19,7 +19,7 @@ export const requireChromium = (): void => {
 };
 
 /** Flags that keep a headless run offline, sandbox-free (as root in a container) and reproducible. */
-const baseFlags = (userDataDir: string): string[] => [
+export const baseFlags = (userDataDir: string): string[] => [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -31,7 +31,7 @@ const baseFlags = (userDataDir: string): string[] => [
   `--user-data-dir=${userDataDir}`,
 ];
 
-const run = (args: string[]): Promise<string> =>
+export const run = (args: string[]): Promise<string> =>
   new Promise((resolve, reject) => {
     execFile(CHROMIUM, args, { timeout: 90_000, maxBuffer: 32 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) reject(new Error(`chromium ${args.slice(-2).join(' ')} failed: ${error.message}\n${stderr}`));
@@ -39,7 +39,7 @@ const run = (args: string[]): Promise<string> =>
     });
   });
 
-const freshProfile = (): string => mkdtempSync(join(tmpdir(), 'drs-ledger-chromium-'));
+export const freshProfile = (): string => mkdtempSync(join(tmpdir(), 'drs-ledger-chromium-'));
 
 export const screenshot = async (htmlPath: string, pngPath: string, size: { width: number; height: number }): Promise<void> => {
   await run([
