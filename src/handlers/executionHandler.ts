@@ -1,3 +1,4 @@
+import { LedgerIntegrityError } from '../ports/ledgerErrors';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { configFromEnv } from '../config';
@@ -36,6 +37,10 @@ export const handleRequest = async (
     return response;
   } catch (error) {
     logger.error('Request failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+    if (error instanceof LedgerIntegrityError) {
+      // A ledger written around the store: retrying cannot mend it, and nothing is decided on it.
+      return failure(500, 'LEDGER_INTEGRITY', error.message, { retryable: false, seq: error.seq });
+    }
     return failure(500, 'INTERNAL_ERROR', 'The request could not be completed; it is safe to retry', {
       retryable: true,
       ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),

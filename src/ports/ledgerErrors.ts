@@ -8,3 +8,18 @@ export class MalformedEventItemError extends Error {
     this.name = 'MalformedEventItemError';
   }
 }
+
+/**
+ * An execution's ledger that a load cannot trust (a link that does not hash, a digest that is not the fold,
+ * a gap): no decision is made on it. Not retryable: the ledger will not mend itself; a tamper alarm is raised.
+ */
+export class LedgerIntegrityError extends Error {
+  constructor(
+    readonly executionId: string,
+    readonly seq: number,
+    readonly problem: string,
+  ) {
+    super(`Execution ${executionId}: the ledger cannot be trusted at seq ${seq} (${problem}); nothing is decided on it`);
+    this.name = 'LedgerIntegrityError';
+  }
+}

@@ -9,7 +9,9 @@ export type TamperKind =
   /** A stored ledger item was deleted (a REMOVE record). */
   | 'LedgerItemRemoved'
   /** A load found a snapshot whose digest is not the one its item's chained hash covers: it was not decided on. */
-  | 'SnapshotMismatch';
+  | 'SnapshotMismatch'
+  /** A load found a link that does not hash, a digest that is not the fold, or a gap: nothing was decided on it. */
+  | 'LedgerBroken';
 
 export interface TamperAlarm {
   /**

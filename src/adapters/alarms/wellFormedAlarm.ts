@@ -8,7 +8,7 @@ export const MAX_STORED_DETAIL_BYTES = 1024;
 /** DynamoDB's limit for a partition key value. */
 const MAX_EXECUTION_ID_BYTES = 1024;
 
-const KINDS: readonly TamperKind[] = ['LedgerItemModified', 'LedgerItemRemoved', 'SnapshotMismatch'];
+const KINDS: readonly TamperKind[] = ['LedgerItemModified', 'LedgerItemRemoved', 'SnapshotMismatch', 'LedgerBroken'];
 
 /** An alarm that cannot be recorded as given: a caller's bug, refused before anything is written. */
 export class MalformedTamperAlarmError extends Error {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { type Decided, type ExecutionState, evolve, initialState, snapshotOf } from '../../domain/execution';
-import { chainEvents } from '../../domain/ledger';
+import { chainEvents, genesisHash, linkProblem } from '../../domain/ledger';
+import { LedgerIntegrityError } from '../../ports/ledgerErrors';
 import type {
   AppendResult,
   ExecutionSummaryPage,
@@ -64,29 +65,62 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     const items = output.Items ?? [];
     const head = items[0];
     if (!head) return { executionId, state: initialState(), headHash: undefined };
-    const { event, hash } = fromEventItem(head);
+    const headSeq = Number(head[EVENT_ATTRIBUTES.seq]?.N ?? 0);
     const window = stateFromWindow(items);
-    if (window.ok) return { executionId, state: snapshotOf(window.state), headHash: hash };
-    if (window.reason === 'tampered' && this.options.onTamper) {
-      await this.options.onTamper({
-        // One alarm per tampered snapshot, however many loads find it.
-        id: `load:${executionId}:${window.seq ?? 0}`,
-        kind: 'SnapshotMismatch',
-        executionId,
-        ...(window.seq === undefined ? {} : { seq: window.seq }),
-        source: 'load',
-        detectedAt: new Date().toISOString(),
-        detail: `Snapshot at seq ${window.seq ?? '?'}: ${window.detail ?? 'does not match'}; decided on the events refolded instead`,
-      });
-    }
-    return { executionId, state: snapshotOf(await this.refold(executionId, event.seq)), headHash: hash };
+    if (window.ok) return { executionId, state: snapshotOf(window.state), headHash: head[EVENT_ATTRIBUTES.hash]?.S };
+    // The events decide, verified one by one: a broken one raises LedgerBroken and stops the load; if they
+    // hold, what the window found wrong was its snapshot, which no decision is made on.
+    const refolded = await this.refold(executionId, headSeq);
+    if (window.reason === 'tampered') await this.alarm(executionId, 'SnapshotMismatch', window.seq, window.detail);
+    return { executionId, state: snapshotOf(refolded.state), headHash: refolded.headHash };
   }
 
-  /** The state after events 1..headSeq, folded from the events themselves (each covered by the chain). */
-  private async refold(executionId: string, headSeq: number): Promise<ExecutionState> {
+  /**
+   * The state after events 1..headSeq, folded from the events themselves, each link checked as verify checks it
+   * (linked, hashing to its stored hash, its state digest the fold's). A ledger that fails is not decided on:
+   * an alarm is raised and LedgerIntegrityError thrown.
+   */
+  private async refold(executionId: string, headSeq: number): Promise<{ state: ExecutionState; headHash: string | undefined }> {
     const events = await this.read(executionId, { toSeq: headSeq });
-    if (events.length !== headSeq) throw new Error(`Execution ${executionId}: the ledger holds ${events.length} of its ${headSeq} events`);
-    return events.reduce<ExecutionState>((state, stored) => evolve(state, stored.event), initialState());
+    let state = initialState();
+    let prev: string | undefined;
+    for (const [index, link] of events.entries()) {
+      const seq = index + 1;
+      const problem =
+        link.event.seq !== seq
+          ? `seq ${seq} is missing`
+          : (() => {
+              try {
+                state = evolve(state, link.event);
+              } catch (error) {
+                return `seq ${seq} cannot be folded: ${error instanceof Error ? error.message : String(error)}`;
+              }
+              return linkProblem(prev ?? genesisHash(executionId, link.event.planId), link, state);
+            })();
+      if (problem) return this.broken(executionId, seq, problem);
+      prev = link.hash;
+    }
+    if (events.length !== headSeq) return this.broken(executionId, events.length + 1, `seq ${events.length + 1} is missing`);
+    return { state, headHash: prev };
+  }
+
+  private async broken(executionId: string, seq: number, problem: string): Promise<never> {
+    await this.alarm(executionId, 'LedgerBroken', seq, `${problem}; nothing was decided on it`);
+    throw new LedgerIntegrityError(executionId, seq, problem);
+  }
+
+  private async alarm(executionId: string, kind: 'SnapshotMismatch' | 'LedgerBroken', seq: number, detail: string): Promise<void> {
+    if (!this.options.onTamper) return;
+    await this.options.onTamper({
+      // One alarm per item found wrong, however many loads find it.
+      id: `load:${executionId}:${seq}`,
+      kind,
+      executionId,
+      seq,
+      source: 'load',
+      detectedAt: new Date().toISOString(),
+      detail: `seq ${seq}: ${detail}`,
+    });
   }
 
   async append(loaded: LoadedExecution, decided: Decided): Promise<AppendResult> {

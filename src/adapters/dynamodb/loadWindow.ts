@@ -1,55 +1,72 @@
 import { type ExecutionState, evolve, initialState } from '../../domain/execution';
-import { chainHash, stateDigest } from '../../domain/ledger';
+import { chainHash, genesisHash, linkProblem, stateDigest } from '../../domain/ledger';
 import type { StoredEvent } from '../../ports/executionEventStore';
 import { fromEventItem, hasSnapshot, type Item, stateFromEventItem } from './marshalEvent';
 
 /** How a load's window of newest items came out. */
 export type WindowState =
   | { ok: true; state: ExecutionState }
-  /** `tampered`: the window's snapshot is not the one its item's hash covers; it must not be decided on. */
-  | { ok: false; reason: 'no-verifiable-snapshot' | 'not-contiguous' | 'broken-link' | 'tampered'; seq?: number; detail?: string };
+  /** The window alone cannot give a state to decide on: the caller refolds the whole ledger, verified. */
+  | { ok: false; reason: 'no-verifiable-snapshot' | 'not-contiguous'; seq?: number }
+  /** Something in the window is not what the store wrote: it must not be decided on, and an alarm is due. */
+  | { ok: false; reason: 'tampered'; seq: number; detail: string };
+
+/** Folds `links` (oldest first) onto `state`, each checked against the link before it and the fold. */
+const foldChecked = (state: ExecutionState, links: readonly StoredEvent[], previousHash: string): WindowState => {
+  let folded = state;
+  let prev = previousHash;
+  for (const link of links) {
+    folded = evolve(folded, link.event);
+    const problem = linkProblem(prev, link, folded);
+    if (problem) return { ok: false, reason: 'tampered', seq: link.event.seq, detail: problem };
+    prev = link.hash;
+  }
+  return { ok: true, state: folded };
+};
 
 /**
  * The state after the newest item, from a load's window (the newest items, newest first): the newest
- * format-2 snapshot in it, checked against the digest its item's chained hash covers, with the newer events
- * folded onto it (each linked to the one before), or the events alone when the window reaches seq 1. A
- * format-1 snapshot (covered by nothing) is never decided on: the caller folds the whole ledger instead.
+ * format-2 snapshot in it, checked against the digest its item's chained hash covers, with every newer event
+ * folded onto it and each of their links checked (hash, prevHash, state digest against the fold), or all the
+ * events when the window reaches seq 1 (the first linked to the genesis). A format-1 snapshot (covered by
+ * nothing) is never decided on: the caller refolds the whole ledger instead, verified the same way.
  */
 export const stateFromWindow = (items: readonly Item[]): WindowState => {
-  const stored: StoredEvent[] = items.map(fromEventItem);
+  let stored: StoredEvent[];
+  try {
+    stored = items.map(fromEventItem);
+  } catch (error) {
+    const seq = Number(items.find((item) => item.seq?.N)?.seq?.N ?? 0);
+    return { ok: false, reason: 'tampered', seq, detail: error instanceof Error ? error.message : String(error) };
+  }
   const head = stored[0];
   if (!head) return { ok: true, state: initialState() };
   for (const [index, link] of stored.entries()) {
     if (link.event.seq !== head.event.seq - index) return { ok: false, reason: 'not-contiguous', seq: link.event.seq };
-    const older = stored[index + 1];
-    if (older && link.prevHash !== older.hash) return { ok: false, reason: 'broken-link', seq: link.event.seq };
   }
   const at = items.findIndex(hasSnapshot);
-  let base: ExecutionState;
-  let newer: StoredEvent[];
-  if (at >= 0) {
-    const item = items[at] as Item;
-    const link = stored[at] as StoredEvent;
-    if (link.stateDigest === undefined) return { ok: false, reason: 'no-verifiable-snapshot', seq: link.event.seq };
-    if (chainHash(link.prevHash, link.event, link.stateDigest) !== link.hash) {
-      return { ok: false, reason: 'tampered', seq: link.event.seq, detail: 'the item hash does not cover its state digest' };
-    }
-    let snapshot: ExecutionState;
-    try {
-      snapshot = stateFromEventItem(item);
-    } catch {
-      return { ok: false, reason: 'tampered', seq: link.event.seq, detail: 'the snapshot cannot be read' };
-    }
-    if (stateDigest(snapshot) !== link.stateDigest) {
-      return { ok: false, reason: 'tampered', seq: link.event.seq, detail: 'the snapshot does not match the digest its hash covers' };
-    }
-    base = snapshot;
-    newer = stored.slice(0, at).reverse();
-  } else {
+  if (at < 0) {
     const oldest = stored.at(-1) as StoredEvent;
     if (oldest.event.seq !== 1) return { ok: false, reason: 'no-verifiable-snapshot', seq: oldest.event.seq };
-    base = initialState();
-    newer = [...stored].reverse();
+    return foldChecked(initialState(), [...stored].reverse(), genesisHash(oldest.event.executionId, oldest.event.planId));
   }
-  return { ok: true, state: newer.reduce<ExecutionState>((state, link) => evolve(state, link.event), base) };
+  const link = stored[at] as StoredEvent;
+  const { seq } = link.event;
+  if (link.stateDigest === undefined) return { ok: false, reason: 'no-verifiable-snapshot', seq };
+  if (chainHash(link.prevHash, link.event, link.stateDigest) !== link.hash) {
+    return { ok: false, reason: 'tampered', seq, detail: 'the item hash does not cover its event and state digest' };
+  }
+  const older = stored[at + 1];
+  if (older && link.prevHash !== older.hash)
+    return { ok: false, reason: 'tampered', seq, detail: 'the item does not link to the one before it' };
+  let snapshot: ExecutionState;
+  try {
+    snapshot = stateFromEventItem(items[at] as Item);
+  } catch {
+    return { ok: false, reason: 'tampered', seq, detail: 'the snapshot cannot be read' };
+  }
+  if (stateDigest(snapshot) !== link.stateDigest) {
+    return { ok: false, reason: 'tampered', seq, detail: 'the snapshot does not match the digest its hash covers' };
+  }
+  return foldChecked(snapshot, stored.slice(0, at).reverse(), link.hash);
 };

@@ -54,3 +54,26 @@ export const chainEvents = (
   }
   return chained;
 };
+
+/** A stored link as a load or a verifier finds it. */
+export interface StoredLink {
+  event: ExecutionEvent;
+  prevHash: string;
+  hash: string;
+  stateDigest?: string;
+}
+
+/**
+ * Why a stored link cannot be trusted as the one after `expectedPrev` leaving `stateAfter` (the fold of the
+ * events up to it), or undefined: its prevHash must be the link before, its hash must cover its event (and,
+ * in format 2, its state digest), and that digest must be the digest of the fold.
+ */
+export const linkProblem = (expectedPrev: string, link: StoredLink, stateAfter: ExecutionState): string | undefined => {
+  const { seq } = link.event;
+  if (link.prevHash !== expectedPrev) return `seq ${seq} does not link to the item before it`;
+  if (chainHash(link.prevHash, link.event, link.stateDigest) !== link.hash) return `seq ${seq} does not hash to its stored hash`;
+  if (link.stateDigest !== undefined && link.stateDigest !== stateDigest(stateAfter)) {
+    return `seq ${seq}'s state digest is not the digest of the fold of its events`;
+  }
+  return undefined;
+};

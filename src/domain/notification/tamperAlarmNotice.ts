@@ -4,7 +4,7 @@ import { fitSnsSubject, subjectSafeText } from './snsSubject';
 /** What a tamper alarm notice is made from (the TamperAlarm port's fields). */
 export interface TamperAlarmFacts {
   id: string;
-  kind: 'LedgerItemModified' | 'LedgerItemRemoved' | 'SnapshotMismatch';
+  kind: 'LedgerItemModified' | 'LedgerItemRemoved' | 'SnapshotMismatch' | 'LedgerBroken';
   executionId: string;
   seq?: number;
   source: 'stream' | 'load';
@@ -16,6 +16,7 @@ export const TAMPER_KIND_LABELS: Record<TamperAlarmFacts['kind'], string> = {
   LedgerItemModified: 'ledger item modified',
   LedgerItemRemoved: 'ledger item removed',
   SnapshotMismatch: 'snapshot mismatch',
+  LedgerBroken: 'ledger chain broken',
 };
 
 export const TAMPER_SOURCE_LABELS: Record<TamperAlarmFacts['source'], string> = {

@@ -14,6 +14,7 @@ import { putEventInput } from '../../../src/adapters/dynamodb/putEventInput';
 import { verifyChain } from '../../../src/audit/verifyChain';
 import { decidedFrom, type ExecutionEvent, type ExecutionState, initialState, snapshotOf } from '../../../src/domain/execution';
 import { chainEvents, chainHash, stateDigest } from '../../../src/domain/ledger';
+import { LedgerIntegrityError } from '../../../src/ports/ledgerErrors';
 import type { TamperAlarm } from '../../../src/ports/tamperAlarms';
 import { givenCommands } from '../../support/deciderSpec';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
@@ -154,5 +155,51 @@ describe('format-2 ledger items', () => {
     );
     const verified = await verifyChain(new DynamoLedgerRecordReader(context.client, context.config.tables.events), executionId);
     expect(verified).toMatchObject({ ok: false, firstBadSeq: headSeq, problem: 'modified' });
+  });
+
+  describe('events edited in the table are never decided on either', () => {
+    const putWith = async (executionId: string, seq: number, change: (item: Record<string, unknown>) => Record<string, unknown>) => {
+      const item = unmarshall(await itemAt(executionId, seq));
+      await context.client.send(new PutItemCommand({ TableName: context.config.tables.events, Item: marshall(change(item)) }));
+    };
+
+    it('given a young execution (no snapshot yet) whose start is edited to RECOVERY, the load refuses and raises LedgerBroken', async () => {
+      const executionId = 'exec-v2-young';
+      store = new DynamoExecutionEventStore(context.client, context.config.tables.events, {
+        snapshotEvery: 20,
+        onTamper: async (alarm) => {
+          alarms.push(alarm);
+        },
+      });
+      await given(executionId);
+      await putWith(executionId, 1, (item) => ({ ...item, data: { ...(item.data as object), executionType: 'RECOVERY' } }));
+      await expect(store.load(executionId)).rejects.toBeInstanceOf(LedgerIntegrityError);
+      expect(alarms.map((alarm) => [alarm.kind, alarm.seq])).toEqual([['LedgerBroken', 1]]);
+    });
+
+    it('given the head event rewritten (a pause turned into a resume), the load refuses', async () => {
+      const executionId = 'exec-v2-head-edited';
+      const events = await given(executionId);
+      const headSeq = events.length;
+      await putWith(executionId, headSeq, (item) => ({
+        ...item,
+        type: 'ExecutionResumed',
+        actor: 'change-board@corp',
+        data: { resumedBy: 'change-board@corp' },
+      }));
+      await expect(store.load(executionId)).rejects.toMatchObject({ name: 'LedgerIntegrityError', seq: headSeq });
+      expect(alarms.map((alarm) => [alarm.kind, alarm.seq])).toEqual([['LedgerBroken', headSeq]]);
+    });
+
+    it('given the snapshot removed from its item, the load decides on the verified events', async () => {
+      const executionId = 'exec-v2-snapshot-removed';
+      const events = await given(executionId);
+      const snapshotSeq = Math.floor(events.length / K) * K;
+      await putWith(executionId, snapshotSeq, ({ state: _dropped, ...item }) => item);
+      expect((await store.load(executionId)).state).toEqual(
+        snapshotOf(decidedFrom(initialState(), events).states.at(-1) as ExecutionState),
+      );
+      expect(alarms).toEqual([]);
+    });
   });
 });
