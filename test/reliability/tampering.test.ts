@@ -135,6 +135,8 @@ describe('reliability: tampering with the ledger', () => {
 
   it('a whole rewrite with every hash recomputed verifies alone, and is caught by the stream and the notified head', async () => {
     const executionId = await completed();
+    // The control: untouched, the ledger verifies against the head its notification carried.
+    expect((await verify(executionId, notifiedHead(executionId))).ok).toBe(true);
     const originals = await items(executionId);
     // Who started it and who resumed it, rewritten from seq 1 on, every digest and hash recomputed.
     const events: ExecutionEvent[] = originals.map((item) => {
@@ -159,6 +161,7 @@ describe('reliability: tampering with the ledger', () => {
 
   it("the ledger's tail deleted (the end and its notification record) is caught by the stream and by the notified head", async () => {
     const executionId = await completed();
+    expect((await verify(executionId, notifiedHead(executionId))).ok).toBe(true);
     // The notification cannot carry its own record's hash: the head it names is the end's.
     for (const item of (await items(executionId)).slice(-2)) {
       await client().send(
