@@ -601,15 +601,16 @@ describe('IAM', () => {
       });
     });
 
-    it("execution-handler: PutItem on the views table only with a tamper alarm item's attributes, never a view's", () => {
+    it("execution-handler: PutItem on the views table only in alarm partitions, with an alarm item's attributes, never a view", () => {
       const puts = grantsOf('ExecutionHandlerRole').filter(
         (grant) => grant.actions.includes('dynamodb:PutItem') && grant.resources.includes('${ExecutionsTable.Arn}'),
       );
       expect(puts.map((grant) => [grant.sid, grant.actions, grant.condition])).toEqual([
         [
-          'RecordSnapshotTamperAlarms',
+          'RecordLoadTamperAlarms',
           ['dynamodb:PutItem'],
           {
+            'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['ALARM#*'] },
             'ForAllValues:StringEquals': {
               'dynamodb:Attributes': [
                 'executionId',
@@ -628,7 +629,7 @@ describe('IAM', () => {
           },
         ],
       ]);
-      // Every attribute an alarm item carries is in the list; a view's header is not expressible with them.
+      // An alarm item's partition and attributes pass; a view's header is in its execution's partition.
       const alarmItem = toAlarmItem({
         id: 'load:exec-1:20',
         kind: 'SnapshotMismatch',
@@ -644,6 +645,7 @@ describe('IAM', () => {
         'dynamodb:Attributes'
       ];
       expect(Object.keys(alarmItem).filter((name) => !allowed?.includes(name))).toEqual([]);
+      expect(alarmItem.executionId?.S).toBe('ALARM#exec-1');
       expect(allowed).not.toContain('waveStatuses');
       expect(allowed).not.toContain('writeId');
     });

@@ -42,12 +42,15 @@ export class RecordedTamperAlarms implements TamperAlarms {
       metric.count(alarm);
       throw error;
     }
-    if (outcome.created) metric.count(alarm);
     const { stored } = outcome;
-    if (stored.notified) return;
+    // Found under its id but not what was raised (a record pre-written to mute the alarm): counted and
+    // notified as raised, never taken for the same alarm.
+    const forged = !outcome.created && (stored.kind !== alarm.kind || stored.seq !== alarm.seq || stored.source !== alarm.source);
+    if (outcome.created || forged) metric.count(alarm);
+    if (stored.notified && !forged) return;
     const notifier = await this.deps.notifier();
     if (!notifier) return;
-    const messageId = await notifier.publish(tamperAlarmNotice(stored));
-    await records.markNotified(stored, { at: now(), messageId });
+    const messageId = await notifier.publish(tamperAlarmNotice(forged ? { ...alarm, recordedAt: now() } : stored));
+    if (!forged) await records.markNotified(stored, { at: now(), messageId });
   }
 }

@@ -4,13 +4,16 @@ import { VIEW_ATTRIBUTES } from './executionViewItem';
 import type { Item } from './marshalEvent';
 
 /**
- * Tamper alarms live in the execution-views table, under the execution they name: one item per alarm, keyed
- * `ALARM#<alarm id>`. 'A' sorts before 'H', so they sit before the view's HEADER and WAVE# items, and the
- * view store reads only from HEADER on: a view read never pays for them, and neither rebuild nor check sees
- * them (their listings look at HEADER items only). Unlike a view, they cannot be refolded from the ledger.
+ * Tamper alarms live in the execution-views table, in a partition of their own per execution
+ * (`ALARM#<executionId>`), one item per alarm keyed `ALARM#<alarm id>`. A view read (one execution's
+ * partition) never sees them, nor do rebuild and check (they list HEADER items only), and IAM can let a role
+ * write alarms and nothing else (`dynamodb:LeadingKeys` like `ALARM#*`). Unlike a view, they cannot be
+ * refolded from the ledger.
  */
 export const ALARM_ITEM_PREFIX = 'ALARM#';
 export const alarmItemKey = (alarmId: string): string => `${ALARM_ITEM_PREFIX}${alarmId}`;
+/** The partition key of an execution's alarms. */
+export const alarmPartition = (executionId: string): string => `${ALARM_ITEM_PREFIX}${executionId}`;
 
 export const ALARM_ATTRIBUTES = {
   alarmId: 'alarmId',
@@ -33,7 +36,7 @@ export class MalformedAlarmItemError extends Error {
 }
 
 export const toAlarmItem = (alarm: RecordedTamperAlarm): Item => ({
-  [VIEW_ATTRIBUTES.executionId]: { S: alarm.executionId },
+  [VIEW_ATTRIBUTES.executionId]: { S: alarmPartition(alarm.executionId) },
   [VIEW_ATTRIBUTES.item]: { S: alarmItemKey(alarm.id) },
   [ALARM_ATTRIBUTES.alarmId]: { S: alarm.id },
   [ALARM_ATTRIBUTES.kind]: { S: alarm.kind },
@@ -48,10 +51,11 @@ export const toAlarmItem = (alarm: RecordedTamperAlarm): Item => ({
     : {}),
 });
 
-const KINDS: ReadonlySet<string> = new Set<TamperKind>(['LedgerItemModified', 'LedgerItemRemoved', 'SnapshotMismatch']);
+const KINDS: ReadonlySet<string> = new Set<TamperKind>(['LedgerItemModified', 'LedgerItemRemoved', 'SnapshotMismatch', 'LedgerBroken']);
 
 export const fromAlarmItem = (item: Item): RecordedTamperAlarm => {
-  const executionId = item[VIEW_ATTRIBUTES.executionId]?.S ?? '';
+  const partition = item[VIEW_ATTRIBUTES.executionId]?.S ?? '';
+  const executionId = partition.startsWith(ALARM_ITEM_PREFIX) ? partition.slice(ALARM_ITEM_PREFIX.length) : partition;
   const key = item[VIEW_ATTRIBUTES.item]?.S ?? '';
   const text = (name: string): string => {
     const value = item[name]?.S;

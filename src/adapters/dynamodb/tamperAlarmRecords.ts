@@ -4,7 +4,7 @@ import type { TamperAlarm } from '../../ports/tamperAlarms';
 import { isConditionalCheckFailed } from './errors';
 import { VIEW_ATTRIBUTES } from './executionViewItem';
 import type { Item } from './marshalEvent';
-import { ALARM_ATTRIBUTES, ALARM_ITEM_PREFIX, alarmItemKey, fromAlarmItem, toAlarmItem } from './tamperAlarmItem';
+import { ALARM_ATTRIBUTES, ALARM_ITEM_PREFIX, alarmItemKey, alarmPartition, fromAlarmItem, toAlarmItem } from './tamperAlarmItem';
 
 const NAMES = { '#executionId': VIEW_ATTRIBUTES.executionId, '#item': VIEW_ATTRIBUTES.item };
 
@@ -75,7 +75,7 @@ export class DynamoTamperAlarmRecords implements TamperAlarmRecords {
           TableName: this.tableName,
           KeyConditionExpression: `#executionId = :executionId AND ${itemCondition}`,
           ExpressionAttributeNames: NAMES,
-          ExpressionAttributeValues: { ':executionId': { S: executionId }, ...values },
+          ExpressionAttributeValues: { ':executionId': { S: alarmPartition(executionId) }, ...values },
           ConsistentRead: true,
           ...(startKey ? { ExclusiveStartKey: startKey } : {}),
         }),

@@ -93,6 +93,19 @@ describe('RecordedTamperAlarms', () => {
     expect(lines).toHaveLength(1);
   });
 
+  it('a record pre-written under the alarm’s id (another kind, marked notified) does not mute it: counted and notified', async () => {
+    const { alarms, records, lines } = wire();
+    const real = alarm({ executionId: 'exec-muted', kind: 'LedgerBroken', source: 'load', seq: 7 });
+    // The insider writes, under the id a load alarm will use, a harmless-looking record already marked notified.
+    const { stored } = await records.record({ ...real, kind: 'LedgerItemModified', source: 'stream', seq: 1 }, NOW);
+    await records.markNotified(stored, { at: NOW, messageId: 'never-sent' });
+
+    await alarms.raise(real);
+
+    expect(lines).toHaveLength(1);
+    expect(messagesAbout('exec-muted').map((message) => message.messageAttributes.tamperKind?.StringValue)).toEqual(['LedgerBroken']);
+  });
+
   it('when the notification fails, the raise fails after recording and counting; the next raise only notifies', async () => {
     const { alarms, records, lines } = wire();
     sns.faults.apply({ failPublishes: { count: 3, code: 'InternalError' } });
