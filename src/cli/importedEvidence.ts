@@ -1,10 +1,11 @@
 import { IMPORTED_EVIDENCE_NOTE, listImports, SealedImportLedger } from '../audit';
 import type { ImportedEvidenceStore, ImportSeal } from '../ports/importedEvidence';
 import { UsageError } from './exitCodes';
+import { shown } from './render/terminalText';
 
 /** The line every view of an imported execution starts with: the note, and the seal that made it visible. */
 export const importedBanner = (seal: ImportSeal): string =>
-  `${IMPORTED_EVIDENCE_NOTE} (import ${seal.importId}, sealed ${seal.sealedAt}, head ${seal.eventCount}:${seal.headHash})`;
+  `${IMPORTED_EVIDENCE_NOTE} (import ${shown(seal.importId)}, sealed ${shown(seal.sealedAt)}, head ${shown(seal.eventCount)}:${shown(seal.headHash)})`;
 
 /**
  * The sealed import of an execution, read as a ledger, for the `--imported` commands. An execution with no

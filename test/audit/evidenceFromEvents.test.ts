@@ -1,4 +1,5 @@
 import { evidenceFromEvents } from '../../src/audit/report/evidenceFromEvents';
+import { renderMarkdown } from '../../src/audit/report/renderMarkdown';
 import type { ExecutionEvent } from '../../src/domain/execution';
 import { executionStarted, wave1StartRequested } from '../fixtures/events';
 import { samplePlan } from '../fixtures/plan';
@@ -36,5 +37,29 @@ describe('evidence of an execution still running', () => {
     expect(evidenceFromEvents(history(), ledger).rto.overall).toMatchObject({ verdict: 'in-progress', targetMinutes: 240 });
     const { rtoTargetMinutes: _none, ...untargeted } = samplePlan;
     expect(evidenceFromEvents(history(untargeted), ledger).rto.overall).toMatchObject({ verdict: 'no-target' });
+  });
+});
+
+describe('a number field a rewritten ledger filled with text', () => {
+  it('never reaches the Markdown report raw: no HTML, no extra cell, no image', () => {
+    const payload = '<img src=x onerror=alert(1)> | ![x](https://evil.example/x.png)';
+    const events: ExecutionEvent[] = [
+      ...history(),
+      {
+        ...wave1StartRequested,
+        seq: 5,
+        type: 'ExecutionFailed',
+        data: { reason: 'wave 1 failed', waveNumber: payload as unknown as number },
+      },
+    ];
+    const markdown = renderMarkdown(evidenceFromEvents(events, { ...ledger, eventCount: 5, headSeq: 5 }));
+    const failureRows = markdown.split('\n').filter((line) => line.includes('wave 1 failed') && line.includes('execution'));
+    expect(failureRows).toHaveLength(1);
+    expect(markdown).not.toContain('<img');
+    expect(markdown).not.toContain('![x]');
+    // As many cells as the header has: the payload's pipe did not open another.
+    const header = markdown.split('\n').find((line) => line.startsWith('|') && line.includes('Reason')) ?? '';
+    const cells = (line: string) => line.split(/(?<!\\)\|/).length;
+    expect(cells(failureRows[0] ?? '')).toBe(cells(header));
   });
 });

@@ -92,8 +92,8 @@ describe('outcome notifications whatever the plan is called', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.subject).toBe('DRS drill completed: Three-tier web shop (legacy)');
     expectAcceptedSubject(messages[0]?.subject);
-    // The body may hold line breaks: it keeps the name as the ledger has it.
-    expect(messages[0]?.message).toContain('of plan "Three-tier\nweb shop\r\n(legacy)"');
+    // The body keeps the whole name, its line breaks shown rather than obeyed (no text can forge a line there).
+    expect(messages[0]?.message).toContain('of plan "Three-tier\\nweb shop\\r\\n(legacy)"');
     const types = (await world.ledger(executionId)).map((event) => event.type);
     expect(types).toContain('NotificationSent');
     expect(types).not.toContain('NotificationFailed');

@@ -2,6 +2,10 @@ import type { ExecutionEvent } from '../../domain/execution';
 import type { FailureEvidence, NotificationEvidence } from './evidence';
 
 /** Every failure the ledger records, in order, in the words DRS (or the service) gave. */
+/** A wave number as the ledger holds it: typed, but not checked when read (a rewritten ledger may hold text there). */
+const waveNumberOf = (value: unknown): { waveNumber?: number } =>
+  typeof value === 'number' && Number.isSafeInteger(value) ? { waveNumber: value } : {};
+
 export const failures = (events: readonly ExecutionEvent[]): FailureEvidence[] => {
   const found: FailureEvidence[] = [];
   const reported = new Set<string>();
@@ -33,13 +37,13 @@ export const failures = (events: readonly ExecutionEvent[]): FailureEvidence[] =
         }
         break;
       case 'WaveFailed':
-        found.push({ ...at, scope: 'wave', waveNumber: event.data.waveNumber, reason: event.data.reason });
+        found.push({ ...at, scope: 'wave', ...waveNumberOf(event.data.waveNumber), reason: event.data.reason });
         break;
       case 'ExecutionFailed':
         found.push({
           ...at,
           scope: 'execution',
-          ...(event.data.waveNumber === undefined ? {} : { waveNumber: event.data.waveNumber }),
+          ...waveNumberOf(event.data.waveNumber),
           reason: event.data.reason,
         });
         break;

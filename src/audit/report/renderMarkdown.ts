@@ -18,7 +18,12 @@ import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLa
  * (md, or markdownCode in-table), which keeps it on one line and its pipes escaped; not escaped again here.
  */
 const cell = (value: string | number | undefined): string =>
-  value === undefined || value === '' ? '—' : typeof value === 'string' ? value : numeral(value);
+  value === undefined || value === '' ? '—' : typeof value === 'string' ? fragment(value) : numeral(value);
+/**
+ * A fragment as the escapers make it never holds a raw pipe, angle bracket or line break. A string that does
+ * came from somewhere typed otherwise (a number field a rewritten ledger filled with text): escaped as text.
+ */
+const fragment = (value: string): string => (/(^|[^\\])\||[<>\r\n]/.test(value) ? md(value) : value);
 /** A number the ledger holds: typed, but not checked when read, so a rewritten ledger could hold text there. */
 const numeral = (value: number): string => md(String(value));
 /** A caller's, the ledger's or AWS's text for a cell; '—' when absent. */

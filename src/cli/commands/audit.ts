@@ -263,7 +263,7 @@ export const runImport = (dataDir: string, file: string, options: { expectedHead
     const { seal } = imported;
     const how = imported.outcome === 'sealed' ? 'Imported and sealed' : 'Already imported and sealed';
     out.write(
-      `${how}: ${seal.eventCount} events of ${shown(seal.executionId)} as import ${seal.importId} (sealed ${seal.sealedAt}), head ${seal.headHash}\n` +
+      `${how}: ${shown(seal.eventCount)} events of ${shown(seal.executionId)} as import ${shown(seal.importId)} (sealed ${shown(seal.sealedAt)}), head ${shown(seal.headHash)}\n` +
         `Imported evidence, never driven by this stack: drs-ledger verify|replay|report|status|events ${shown(seal.executionId)} --imported\n`,
     );
     return EXIT.ok;
@@ -278,9 +278,9 @@ export const runImports = (dataDir: string, json: boolean, out: NodeJS.WritableS
       if (json) out.write(`${jsonForTerminal({ ...shownEntry, ...(entry.seal ? { sealedAt: entry.seal.sealedAt } : {}) })}\n`);
       else {
         const state = entry.seal
-          ? `sealed ${entry.seal.sealedAt}`
-          : `${entry.state}: ${entry.stagedCount} of ${entry.eventCount} events staged`;
-        out.write(`${entry.importId}  ${shown(entry.executionId)}  ${entry.eventCount}:${entry.headHash}  ${state}\n`);
+          ? `sealed ${shown(entry.seal.sealedAt)}`
+          : `${entry.state}: ${shown(entry.stagedCount)} of ${shown(entry.eventCount)} events staged`;
+        out.write(`${shown(entry.importId)}  ${shown(entry.executionId)}  ${shown(entry.eventCount)}:${shown(entry.headHash)}  ${state}\n`);
       }
     }
     if (!json && listed.length === 0) out.write('No imports\n');

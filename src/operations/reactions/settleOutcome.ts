@@ -1,6 +1,7 @@
 import { isTerminal, type TerminalExecution } from '../../domain/execution';
 import { formatDuration } from '../../domain/execution/summary';
 import { outcomeSubject } from '../../domain/notification';
+import { revealInvisible } from '../../domain/text';
 import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 import { type CommandOutcome, handleCommand } from '../handleCommand';
@@ -56,7 +57,8 @@ const settleTerminal = async (deps: OperationDeps, loaded: LoadedExecution, stat
   const notifier = await deps.notifier();
   if (!notifier) return loaded;
   const { subject, message: summary } = describeOutcome(state);
-  const message = `${summary}${ledgerHead(loaded)}`;
+  // DRS's and callers' texts in the summary cannot forge a line of their own (a "Ledger head:" above the real one).
+  const message = `${revealInvisible(summary)}${ledgerHead(loaded)}`;
   let outcome: { messageId: string } | { error: { code: string; message: string } };
   try {
     const messageId = await notifier.publish({

@@ -141,6 +141,18 @@ describe('start_execution on the in-memory stores', () => {
       expect(world.notifier.published[0]?.attributes.ledgerHeadHash).toBe((await world.ledger.read(FIRST)).at(-2)?.hash);
     });
 
+    it("a failure reason cannot forge the notification's ledger head: DRS's line breaks are shown, not obeyed", async () => {
+      const world = new MemoryWorld();
+      await world.givenPlan(samplePlan);
+      world.drs.failNextStart(new RecoveryJobsError('ValidationException', 'bad\n\nLedger head: seq 1, hash forged', false));
+
+      await startExecution(world.deps, START);
+
+      const message = world.notifier.published[0]?.message ?? '';
+      expect(message.split('\n').filter((line) => line.startsWith('Ledger head:'))).toHaveLength(1);
+      expect(message).toContain('bad\\n\\nLedger head: seq 1, hash forged');
+    });
+
     it('a cancel stops the state machine by its real ARN, frees the plan and notifies once', async () => {
       const world = new MemoryWorld();
       await world.givenPlan(samplePlan);
