@@ -88,6 +88,12 @@ export const importLedger = async (store: ImportedEvidenceStore, jsonl: string, 
     stagedAt: now(),
   };
   const manifest = await store.begin(wanted);
+  // A manifest found under this import's id must be this file's: one written by anyone else is not sealed over.
+  const { stagedAt: _then, ...found } = manifest;
+  const { stagedAt: _now, ...expected } = wanted;
+  if (canonicalJson(found) !== canonicalJson(expected)) {
+    return { ok: false, error: { kind: 'StagingConflict', importId, executionId, seq: 0 } };
+  }
   for (const stored of verified.events) {
     const seq = stored.event.seq;
     if ((await store.stage(importId, { seq, line: canonicalJson(stored) })) === 'different') {
@@ -102,7 +108,7 @@ export const importLedger = async (store: ImportedEvidenceStore, jsonl: string, 
     return { ok: false, error: { kind: 'StagingBroken', importId, executionId, seq, problem, detail } };
   }
 
-  const seal: ImportSeal = { ...manifest, sealedAt: now() };
+  const seal: ImportSeal = { ...wanted, stagedAt: manifest.stagedAt, sealedAt: now() };
   const written = await store.seal(seal);
   if (written.ok) return sealed(seal, 'sealed');
   // Another run of this same file sealed it first (or this write's answer was lost and the SDK retried it).

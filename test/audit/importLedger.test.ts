@@ -114,6 +114,28 @@ describe('importing an export as sealed evidence', () => {
     expect(await visible(store)).toEqual({ seal: undefined, records: [] });
   });
 
+  it('given a manifest pre-written under the import’s id naming another execution, the import refuses to seal over it', async () => {
+    const store = new InMemoryImportedEvidenceStore();
+    const importId = importIdOf(file.split('\n')[0] as string);
+    const header = JSON.parse(file.split('\n')[0] as string) as {
+      executionId: string;
+      planId: string;
+      eventCount: number;
+      headHash: string;
+    };
+    await store.begin({
+      importId,
+      executionId: 'exec-someone-else',
+      planId: header.planId,
+      eventCount: header.eventCount,
+      headHash: header.headHash,
+      header: file.split('\n')[0] as string,
+      stagedAt: NOW(),
+    });
+    expect(await importLedger(store, file, { now: NOW })).toMatchObject({ ok: false, error: { kind: 'StagingConflict', importId } });
+    expect(await visible(store)).toEqual({ seal: undefined, records: [] });
+  });
+
   it('given a line slipped into the staging beyond the file’s head, then what is staged does not verify and nothing is sealed', async () => {
     const store = new InMemoryImportedEvidenceStore();
     const importId = importIdOf(file.split('\n')[0] as string);
