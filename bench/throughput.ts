@@ -56,7 +56,8 @@ export const measureThroughput = async (): Promise<Throughput> => {
       putMs += await timed(OPS_PER_ROUND, async (index) => {
         const item = items[round * OPS_PER_ROUND + index];
         if (!item) throw new Error('no item');
-        await world.opsClient.send(new PutItemCommand(putEventInput(world.config.tables.events, item)));
+        // An untapped client: the baseline is the bare conditional write, with no stream behind it.
+        await world.seedClient.send(new PutItemCommand(putEventInput(world.config.tables.events, item)));
       });
       pollMs += await timed(OPS_PER_ROUND, async (index) => {
         const { executionId, planId } = executions[index % EXECUTIONS] as (typeof executions)[number];
