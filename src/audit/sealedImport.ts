@@ -68,10 +68,16 @@ export class SealedImportLedger implements LedgerRecordReader {
     return stagedRecords(await this.store.staged(seal.importId), header.header);
   }
 
-  /** The sealed events in seq order (replay): a staged line that cannot be read fails the read, as a malformed item does. */
+  /**
+   * The sealed events in seq order (replay, events): only up to the seal's head, so a line slipped into the
+   * staging after the seal is never shown as evidence (verify, which reads every record, names it). A staged
+   * line that cannot be read fails the read, as a malformed item does.
+   */
   async read(executionId: string, range: ReadRange = {}): Promise<StoredEvent[]> {
+    const seal = await this.store.sealOf(executionId);
+    if (!seal) return [];
     const from = range.fromSeq ?? 1;
-    const to = range.toSeq ?? Number.MAX_SAFE_INTEGER;
+    const to = Math.min(range.toSeq ?? Number.MAX_SAFE_INTEGER, seal.eventCount);
     const events: StoredEvent[] = [];
     for (const record of await this.readRecords(executionId)) {
       if (record.seq < from || record.seq > to) continue;

@@ -157,6 +157,9 @@ describe('importing an export as sealed evidence', () => {
       firstBadSeq: history.length + 1,
       problem: 'inserted',
     });
+    // Read as evidence (replay, events), the import ends at its seal: the slipped line is never shown.
+    const read = await new SealedImportLedger(store).read(EXECUTION);
+    expect(read.map((stored) => stored.event.seq)).toEqual(history.map((_, index) => index + 1));
   });
 });
 
