@@ -1,3 +1,4 @@
+import { RequestLog } from '../requestLog';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_PREFIX, handleAdmin } from '../awsQuery/admin';
@@ -106,7 +107,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
   const now = options.clock ?? systemClock;
   const context: KmsContext = { store, home, now };
   const faults = kmsFaults();
-  let log: KmsRequestRecord[] = [];
+  const log = new RequestLog<KmsRequestRecord>();
   const keys = (): Json[] => [...store.keys.values()].map((key) => keyMetadata(key, home));
 
   const answer = (request: IncomingMessage, body: Buffer, record: KmsRequestRecord): { status: number; body: unknown } => {
@@ -143,11 +144,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       handleAdmin(
         faults,
         {
-          'GET requests': () => ({ requests: log }),
-          'POST requests/reset': () => {
-            log = [];
-            return { requests: log };
-          },
+          ...log.routes(),
           'GET keys': () => ({ keys: keys() }),
         },
         request,
@@ -165,7 +162,7 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
       ...(caller === undefined ? {} : { callerAccessKeyId: caller }),
       outcome: 'OK',
     };
-    log.push(record);
+    log.add(record);
     const result = answer(request, body, record);
     reply(response, result.status, result.body);
   });
@@ -175,10 +172,8 @@ export const startKmsEmulator = async (options: KmsEmulatorOptions = {}): Promis
     region: home.region,
     accountId: home.accountId,
     faults,
-    requests: () => [...log],
-    clearRequests: () => {
-      log = [];
-    },
+    requests: () => log.all(),
+    clearRequests: () => log.clear(),
     keys,
     stateFile: store.path,
   };

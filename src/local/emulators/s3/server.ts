@@ -1,3 +1,4 @@
+import { RequestLog } from '../requestLog';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ADMIN_PREFIX, handleAdmin } from '../awsQuery/admin';
@@ -132,7 +133,7 @@ export const startS3Emulator = async (options: S3EmulatorOptions = {}): Promise<
   const now = options.clock ?? systemClock;
   const context: S3Context = { store, now, region: options.region ?? 'us-east-1' };
   const faults = s3Faults();
-  let log: S3RequestRecord[] = [];
+  const log = new RequestLog<S3RequestRecord>();
 
   const answer = (request: IncomingMessage, raw: Buffer, record: S3RequestRecord, rawPath: string, query: URLSearchParams) => {
     const { bucket, key } = parsePath(rawPath);
@@ -182,7 +183,7 @@ export const startS3Emulator = async (options: S3EmulatorOptions = {}): Promise<
       ...(query.get('versionId') === null ? {} : { versionId: query.get('versionId') as string }),
       outcome: 'OK',
     };
-    log.push(record);
+    log.add(record);
     const common = { 'x-amz-request-id': requestId, 'x-amz-id-2': randomUUID() };
     try {
       const { status, wire } = answer(request, raw, record, rawPath, query);
@@ -216,11 +217,7 @@ export const startS3Emulator = async (options: S3EmulatorOptions = {}): Promise<
       handleAdmin(
         faults,
         {
-          'GET requests': () => ({ requests: log }),
-          'POST requests/reset': () => {
-            log = [];
-            return { requests: log };
-          },
+          ...log.routes(),
         },
         request,
         path,
@@ -236,10 +233,8 @@ export const startS3Emulator = async (options: S3EmulatorOptions = {}): Promise<
     ...server,
     region: context.region,
     faults,
-    requests: () => [...log],
-    clearRequests: () => {
-      log = [];
-    },
+    requests: () => log.all(),
+    clearRequests: () => log.clear(),
     bucket: (name) => store.buckets.get(name),
     stateFile: store.path,
   };
