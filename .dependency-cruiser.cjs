@@ -4,8 +4,8 @@
  *   1. src/domain        imports nothing of ours
  *   2. projections/      the pure view types and folds: domain only
  *   3. src/ports         interfaces: domain, projections.   src/config.ts: domain
- *   4. application       src/operations, src/audit, src/projector: ports, projections, domain, config;
- *                        the three stay apart from one another
+ *   4. application       src/operations, src/audit, src/projector, src/digests: ports, projections, domain,
+ *                        config; the four stay apart from one another
  *   5. src/adapters      ports, projections, domain, config
  *   6. src/handlers      application, adapters, ports, config, domain, projections
  *   7. src/local         handlers, adapters, application, ports, config, domain, projections, statemachine/
@@ -31,6 +31,7 @@ const layer = {
   operations: '^src/operations/',
   audit: '^src/audit/',
   projector: '^src/projector/',
+  digests: '^src/digests/',
   adapters: '^src/adapters/',
   handlers: '^src/handlers/',
   local: '^src/local/',
@@ -38,7 +39,7 @@ const layer = {
   statemachine: '^statemachine/',
 };
 
-const application = [layer.operations, layer.audit, layer.projector];
+const application = [layer.operations, layer.audit, layer.projector, layer.digests];
 
 /** The operation modules: the handler's operations, one file each (the handler's operation table names them). */
 const OPERATION_MODULE =
@@ -86,6 +87,12 @@ module.exports = {
       layer.projector,
       [layer.ports, layer.projections, layer.domain, layer.config],
       'src/projector is application code: it works on decoded ledger records and the view store port; stream decoding is an adapter, the Lambda glue a handler.',
+    ),
+    mayOnlyImport(
+      'digests-not-outward',
+      layer.digests,
+      [layer.ports, layer.projections, layer.domain, layer.config],
+      'src/digests writes the signed digest chain: it reaches the ledger, the signing key and the bucket through ports, never adapters, handlers, local or cli, and not the other application folders.',
     ),
     mayOnlyImport(
       'adapters-not-application',

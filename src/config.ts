@@ -11,6 +11,8 @@ export interface Endpoints {
   lambda?: string;
   sns?: string;
   sts?: string;
+  kms?: string;
+  s3?: string;
 }
 
 export interface Tables {
@@ -61,7 +63,26 @@ export interface AppConfig {
    * loads; larger K, leaner items and faster replays.
    */
   ledgerSnapshotEvery: number;
+  /** The signed digest chain outside the table; absent where no digest bucket is configured. */
+  digests?: DigestConfig;
 }
+
+/** Where the ledger's signed digests go, and who writes them. */
+export interface DigestConfig {
+  /** The S3 bucket (versioning and Object Lock in COMPLIANCE mode). */
+  bucket: string;
+  /** Key prefix of the digest objects, ending with '/'. */
+  prefix: string;
+  /** The KMS signing key (ECC_NIST_P256, SIGN_VERIFY): its ARN, id or alias. */
+  keyId: string;
+  /** How long each digest is locked against deletion and overwrite, in days. */
+  retentionDays: number;
+  /** The digest writer function, which the execution-handler invokes at an execution's end (it may not sign itself). */
+  functionName?: string;
+}
+
+export const DEFAULT_DIGEST_PREFIX = 'digests/';
+export const DEFAULT_DIGEST_RETENTION_DAYS = 365;
 
 export const DEFAULT_LEDGER_SNAPSHOT_EVERY = 20;
 
@@ -106,6 +127,24 @@ const serversPerJob = (value: string | undefined): number => {
   return parsed;
 };
 
+const digestConfig = (env: NodeJS.ProcessEnv): DigestConfig | undefined => {
+  const bucket = optional(env.DIGEST_BUCKET);
+  const keyId = optional(env.DIGEST_KEY_ID);
+  if (!bucket && !keyId) return undefined;
+  if (!bucket || !keyId) throw new Error('DIGEST_BUCKET and DIGEST_KEY_ID go together: set both for signed digests, or neither');
+  const prefix = optional(env.DIGEST_PREFIX) ?? DEFAULT_DIGEST_PREFIX;
+  if (!/^[A-Za-z0-9][A-Za-z0-9_./-]{0,200}\/$/.test(prefix))
+    throw new Error(`DIGEST_PREFIX must be a key prefix ending with "/", got "${prefix}"`);
+  const functionName = optional(env.DIGEST_FUNCTION_NAME);
+  return {
+    bucket,
+    keyId,
+    prefix,
+    retentionDays: integerFrom(env.DIGEST_RETENTION_DAYS, DEFAULT_DIGEST_RETENTION_DAYS, 'DIGEST_RETENTION_DAYS', 1, 36_500),
+    ...(functionName ? { functionName } : {}),
+  };
+};
+
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const prefix = optional(env.DRS_LEDGER_TABLE_PREFIX) ?? 'drs-ledger';
   const endpoints: Endpoints = {};
@@ -116,6 +155,8 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     ['lambda', env.LAMBDA_ENDPOINT],
     ['sns', env.SNS_ENDPOINT],
     ['sts', env.STS_ENDPOINT],
+    ['kms', env.KMS_ENDPOINT],
+    ['s3', env.S3_ENDPOINT],
   ];
   for (const [key, value] of pairs) {
     const endpoint = optional(value);
@@ -146,6 +187,8 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
   if (stateMachineArn) config.stateMachineArn = stateMachineArn;
   const topic = optional(env.NOTIFICATION_TOPIC_ARN);
   if (topic) config.notificationTopicArn = topic;
+  const digests = digestConfig(env);
+  if (digests) config.digests = digests;
   return config;
 };
 

@@ -20,3 +20,5 @@ export { listImports } from './importListing';
 export type { ImportState, ListedImport } from './importListing';
 export { IMPORTED_EVIDENCE_NOTE, importedMark, SealedImportLedger, sealedHead } from './sealedImport';
 export type { ImportedMark } from './sealedImport';
+export { checkLedgerAgainstDigests, digestVerdict, ledgerHashes, readDigestChain, readDigests } from './digestEvidence';
+export type { DigestSources, DigestVerdict, LocatedDigestProblem } from './digestEvidence';

@@ -33,7 +33,7 @@ export interface WiringOptions {
   /** Where tamper alarms' metric lines go (default standard output, which CloudWatch Logs reads on Lambda). */
   writeTamperMetric?: EmfLineWriter;
   /** Replace a service port (tests and the local stack pass in-process ones). */
-  overrides?: Partial<Pick<OperationDeps, 'drs' | 'workflow' | 'pollInvoker' | 'notifier'>>;
+  overrides?: Partial<Pick<OperationDeps, 'drs' | 'workflow' | 'pollInvoker' | 'notifier' | 'digests'>>;
 }
 
 /**
@@ -72,6 +72,14 @@ export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = 
     pollInvoker:
       options.overrides?.pollInvoker ?? once(async () => new (await import('../adapters/aws/lambdaPollInvoker')).LambdaPollInvoker(config)),
     notifier,
+    digests:
+      options.overrides?.digests ??
+      once(async () => {
+        const functionName = config.digests?.functionName;
+        return functionName
+          ? new (await import('../adapters/aws/lambdaEvidenceDigests')).LambdaEvidenceDigests(config, functionName)
+          : undefined;
+      }),
     now: options.now ?? (() => new Date().toISOString()),
     newExecutionId: options.newExecutionId ?? (() => `exec-${randomUUID()}`),
     log,

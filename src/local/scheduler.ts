@@ -18,7 +18,7 @@ export const scheduledEvent = (region: string, ruleName: string, time: Date) => 
 });
 
 /**
- * The find rule's local stand-in: every `intervalMs`, an asynchronous invocation of the function with
+ * A schedule rule's local stand-in (find's by default): every `intervalMs`, an asynchronous invocation of the function with
  * a scheduled event, through the Lambda endpoint (as EventBridge would).
  */
 export const startScheduler = (
@@ -27,9 +27,10 @@ export const startScheduler = (
   region: string,
   intervalMs: number,
   onError: (error: unknown) => void,
+  ruleName = 'drs-execution-polling',
 ): Scheduler => {
   const timer = setInterval(() => {
-    const event = scheduledEvent(region, 'drs-execution-polling', new Date());
+    const event = scheduledEvent(region, ruleName, new Date());
     lambda
       .send(new InvokeCommand({ FunctionName: functionName, InvocationType: 'Event', Payload: Buffer.from(JSON.stringify(event)) }))
       .catch(onError);

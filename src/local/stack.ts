@@ -17,7 +17,21 @@ import type { TamperAlarmLog } from '../ports/tamperAlarmLog';
 import type { TamperAlarms } from '../ports/tamperAlarms';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from './drillStateMachineLimits';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo';
-import { type DrsEmulator, type DrsEmulatorOptions, type SnsEmulator, startDrsEmulator, startSnsEmulator } from './emulators';
+import {
+  type DrsEmulator,
+  type DrsEmulatorOptions,
+  type KmsEmulator,
+  type S3Emulator,
+  type SnsEmulator,
+  startDrsEmulator,
+  startKmsEmulator,
+  startS3Emulator,
+  startSnsEmulator,
+} from './emulators';
+import { ensureDigestBucket, ensureDigestKey, LOCAL_DIGEST_BUCKET } from './digestInfrastructure';
+import { buildDigestWriter } from '../handlers/digestWriterWiring';
+import { handleDigestRequest } from '../handlers/digestWriter';
+import type { DigestWriterDeps } from '../digests/writeDigest';
 import { type LambdaEmulator, startLambdaEmulator } from './emulators/lambda';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './emulators/stepfunctions';
 import { LocalDynamoStream } from './localStream';
@@ -25,6 +39,7 @@ import { recoverAfterRestart, type RecoveryReport } from './recoverAfterRestart'
 import { type Scheduler, startScheduler } from './scheduler';
 
 export const FUNCTION_NAME = 'execution-handler';
+export const DIGEST_FUNCTION_NAME = 'digest-writer';
 export const DEFAULT_LAMBDA_PORT = 3002;
 const TOPIC_NAME = 'drs-ledger-notifications';
 const STATE_MACHINE_NAME = 'drs-ledger-drill';
@@ -43,6 +58,8 @@ export interface LocalStackOptions {
   /** Step Functions' history quota, per execution; default 25,000 as on AWS. Tests make both small. */
   historyEventLimit?: number;
   logLevel?: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** How often the scheduled digest runs (ms); false for none. Default 5 minutes scaled by speed. */
+  digestIntervalMs?: number | false;
   /** Hostnames for the DRS emulator's source servers (others get one made from their id). */
   inventory?: Array<{ sourceServerID: string; hostname: string }>;
   /**
@@ -63,12 +80,14 @@ export interface LocalStack {
   deps: OperationDeps;
   dynamoClient: DynamoDBClient;
   lambdaClient: LambdaClient;
-  endpoints: { lambda: string; dynamodb: string; drs: string; sfn: string; sns: string };
+  endpoints: { lambda: string; dynamodb: string; drs: string; sfn: string; sns: string; kms: string; s3: string };
   drs: DrsEmulator;
   sns: SnsEmulator;
   lambda: LambdaEmulator;
   sfn: StepFunctionsEmulator;
   stream: LocalDynamoStream;
+  /** The signed digest chain: the KMS and S3 emulators that hold its key and bucket, and the writer. */
+  digests: { kms: KmsEmulator; s3: S3Emulator; writer: DigestWriterDeps };
   recovery: RecoveryReport;
   outboxPath: string;
   /**
@@ -141,6 +160,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const dynamoEndpoint = options.routeDynamoDb ? await options.routeDynamoDb(dynamo.endpoint) : dynamo.endpoint;
   const drs = await startDrsEmulator({ ...options.drs, dataDir, speed, sourceServers: options.inventory ?? [] });
   const sns = await startSnsEmulator({ outboxPath, topics: [TOPIC_NAME] });
+  // The digest chain's key and bucket, kept in the data folder: a restarted stack continues the same chain.
+  const kms = await startKmsEmulator({ dataDir });
+  const s3 = await startS3Emulator({ dataDir });
   const sfn = await startStepFunctionsEmulator({
     lambda: lambda.service,
     waitScale: 1 / speed,
@@ -151,7 +173,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     MaxLoopsPerExecution: options.maxLoopsPerExecution ?? DEFAULT_MAX_LOOPS_PER_EXECUTION,
   });
 
-  const config = configFromEnv({
+  const environment = {
     ...process.env,
     DRS_LEDGER_LOCAL: 'true',
     AWS_REGION: 'us-east-1',
@@ -165,7 +187,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     EXECUTION_HANDLER_NAME: FUNCTION_NAME,
     // Simulated DRS runs `speed` times faster: so does the wait for servers a COMPLETED job left behind.
     COMPLETED_JOB_GRACE_SECONDS: process.env.COMPLETED_JOB_GRACE_SECONDS ?? String(600 / speed),
+    KMS_ENDPOINT: kms.endpoint,
+    S3_ENDPOINT: s3.endpoint,
+  };
+  const bootstrap = configFromEnv({ ...environment, DIGEST_BUCKET: '', DIGEST_KEY_ID: '' });
+  const config = configFromEnv({
+    ...environment,
+    DIGEST_BUCKET: LOCAL_DIGEST_BUCKET,
+    DIGEST_KEY_ID: await ensureDigestKey(bootstrap),
+    DIGEST_FUNCTION_NAME: DIGEST_FUNCTION_NAME,
   });
+  await ensureDigestBucket(bootstrap, LOCAL_DIGEST_BUCKET, config.digests?.retentionDays ?? 1);
   const dynamoClient = createDynamoDbClient(config);
   await createTables(dynamoClient, config.tables);
 
@@ -184,6 +216,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   // DynamoDB Streams, emulated: every ledger item written through the stack's client reaches the projector.
   stream.tap(dynamoClient);
   lambda.service.register(FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context), { timeoutSeconds: 60 });
+  const digestWriter = buildDigestWriter(config, { dynamo: dynamoClient, alarms: tamper.alarms });
+  lambda.service.register(DIGEST_FUNCTION_NAME, (event) => handleDigestRequest(digestWriter, event), { timeoutSeconds: 60 });
 
   const registerServers = (plans: RecoveryPlan[]) => {
     const known = new Map((options.inventory ?? []).map((server) => [server.sourceServerID, server.hostname]));
@@ -210,18 +244,40 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
           logger.warn('Scheduled find failed', { error: String(error) }),
         );
 
+  const digestIntervalMs = options.digestIntervalMs ?? Math.max(5000, 300_000 / speed);
+  const digestScheduler: Scheduler | undefined =
+    digestIntervalMs === false
+      ? undefined
+      : startScheduler(
+          lambdaClient,
+          DIGEST_FUNCTION_NAME,
+          config.region,
+          digestIntervalMs,
+          (error) => logger.warn('Scheduled digest failed', { error: String(error) }),
+          'drs-ledger-digests',
+        );
+
   return {
     config,
     dataDir,
     deps: ready,
     dynamoClient,
     lambdaClient,
-    endpoints: { lambda: lambda.endpoint, dynamodb: dynamoEndpoint, drs: drs.endpoint, sfn: sfn.endpoint, sns: sns.endpoint },
+    endpoints: {
+      lambda: lambda.endpoint,
+      dynamodb: dynamoEndpoint,
+      drs: drs.endpoint,
+      sfn: sfn.endpoint,
+      sns: sns.endpoint,
+      kms: kms.endpoint,
+      s3: s3.endpoint,
+    },
     drs,
     sns,
     lambda,
     sfn,
     stream,
+    digests: { kms, s3, writer: digestWriter },
     recovery,
     outboxPath,
     tamper,
@@ -232,11 +288,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     },
     close: async () => {
       scheduler?.stop();
+      digestScheduler?.stop();
       await sfn.close();
       await lambda.close();
       lambdaClient.destroy();
       await drs.close();
       await sns.close();
+      await kms.close();
+      await s3.close();
       dynamoClient.destroy();
       await dynamo.close();
     },

@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config';
+import type { EvidenceDigests } from '../ports/evidenceDigests';
 import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { ExecutionViewStore } from '../ports/executionViewStore';
 import type { Notifier } from '../ports/notifier';
@@ -31,6 +32,8 @@ export interface OperationDeps {
   pollInvoker: () => Promise<PollInvoker>;
   /** Undefined when no topic is configured. */
   notifier: () => Promise<Notifier | undefined>;
+  /** Undefined when no digest chain is configured: ended executions are then sealed by nothing outside the table. */
+  digests: () => Promise<EvidenceDigests | undefined>;
   now: () => string;
   newExecutionId: () => string;
   log: Log;

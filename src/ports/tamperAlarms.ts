@@ -24,8 +24,8 @@ export interface TamperAlarm {
   executionId: string;
   /** The item's seq, when known. */
   seq?: number;
-  /** Where it was seen: the events table's stream, or a load before a decision. */
-  source: 'stream' | 'load';
+  /** Where it was seen: the events table's stream, a load before a decision, or the digest writer sealing a head. */
+  source: 'stream' | 'load' | 'digest';
   detectedAt: string;
   /** What was seen, bounded and free of control characters (it reaches inboxes and reports). */
   detail: string;

@@ -25,7 +25,8 @@ export class MalformedTamperAlarmError extends Error {
 export const wellFormedAlarm = (alarm: TamperAlarm): TamperAlarm => {
   if (!TAMPER_ALARM_ID_PATTERN.test(alarm.id)) throw new MalformedTamperAlarmError(`id must be 1-256 characters of [A-Za-z0-9_.:#-]`);
   if (!KINDS.includes(alarm.kind)) throw new MalformedTamperAlarmError(`unknown kind ${JSON.stringify(String(alarm.kind)).slice(0, 80)}`);
-  if (alarm.source !== 'stream' && alarm.source !== 'load') throw new MalformedTamperAlarmError('source must be stream or load');
+  if (alarm.source !== 'stream' && alarm.source !== 'load' && alarm.source !== 'digest')
+    throw new MalformedTamperAlarmError('source must be stream, load or digest');
   if (alarm.executionId === '' || utf8Length(alarm.executionId) > MAX_EXECUTION_ID_BYTES) {
     throw new MalformedTamperAlarmError(`executionId must be 1 to ${MAX_EXECUTION_ID_BYTES} bytes`);
   }

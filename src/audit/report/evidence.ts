@@ -2,6 +2,7 @@ import type { ExecutionStatus, ExecutionType, LaunchStatus, WaveStatus } from '.
 import type { TamperKind } from '../chainVerification';
 import type { TamperKind as TamperAlarmKind } from '../../ports/tamperAlarms';
 import type { ImportedMark } from '../sealedImport';
+import type { DigestVerdict } from '../digestEvidence';
 
 /** An evidence report's data: what a drill or recovery did, taken from the ledger alone, with its proof. */
 export const EVIDENCE_FORMAT_VERSION = 1;
@@ -110,7 +111,7 @@ export interface TamperAlarmEvidence {
   /** The item's seq, when known. */
   seq?: number;
   /** stream: the events table's stream saw it; load: a load found it before a decision. */
-  source: 'stream' | 'load';
+  source: 'stream' | 'load' | 'digest';
   detectedAt: string;
   /** What was seen (one line, bounded, written by the alarm: not by the tamperer). */
   detail: string;
@@ -120,6 +121,9 @@ export interface TamperAlarmEvidence {
 }
 
 export type VerificationEvidence = { ok: true } | { ok: false; firstBadSeq: number; problem: TamperKind; detail: string };
+
+/** What the signed digest chain says of the ledger (see DigestVerdict), or why it was not asked. */
+export type DigestEvidence = DigestVerdict | { status: 'not-checked'; reason: string };
 
 export interface LedgerEvidence {
   /** Items in the ledger, verified or not. */
@@ -165,4 +169,6 @@ export interface Evidence {
   imported?: ImportedMark;
   /** Tamper alarms raised for the execution, oldest first; absent when the report was built without the alarm log. */
   tamperAlarms?: TamperAlarmEvidence[];
+  /** The signed digest chain's word on the ledger; absent when the report was built without it. */
+  digests?: DigestEvidence;
 }

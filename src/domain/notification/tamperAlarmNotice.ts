@@ -7,7 +7,7 @@ export interface TamperAlarmFacts {
   kind: 'LedgerItemModified' | 'LedgerItemRemoved' | 'SnapshotMismatch' | 'LedgerBroken';
   executionId: string;
   seq?: number;
-  source: 'stream' | 'load';
+  source: 'stream' | 'load' | 'digest';
   detectedAt: string;
   detail: string;
 }
@@ -22,6 +22,7 @@ export const TAMPER_KIND_LABELS: Record<TamperAlarmFacts['kind'], string> = {
 export const TAMPER_SOURCE_LABELS: Record<TamperAlarmFacts['source'], string> = {
   stream: "the events table's stream",
   load: 'a load before a decision',
+  digest: 'the digest writer, sealing a head',
 };
 
 /** Ids, names and details as shown in a notice: one line each, no control characters, bounded. */

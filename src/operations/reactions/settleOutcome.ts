@@ -5,6 +5,7 @@ import { revealInvisible } from '../../domain/text';
 import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 import { type CommandOutcome, handleCommand } from '../handleCommand';
+import { digestLine, sealHead } from './sealHead';
 
 /** The message keeps the plan's name whole; only the subject is cut to SNS's limit. */
 const describeOutcome = (state: TerminalExecution): { subject: string; message: string } => {
@@ -54,11 +55,12 @@ const settleTerminal = async (deps: OperationDeps, loaded: LoadedExecution, stat
   await deps.plans.release(state.planId, state.executionId);
   const forSeq = state.endedAtSeq;
   if (state.notifiedSeqs.includes(forSeq)) return loaded;
+  const sealed = await sealHead(deps, loaded);
   const notifier = await deps.notifier();
   if (!notifier) return loaded;
   const { subject, message: summary } = describeOutcome(state);
   // DRS's and callers' texts in the summary cannot forge a line of their own (a "Ledger head:" above the real one).
-  const message = `${revealInvisible(summary)}${ledgerHead(loaded)}`;
+  const message = `${revealInvisible(summary)}${ledgerHead(loaded)}${digestLine(sealed)}`;
   let outcome: { messageId: string } | { error: { code: string; message: string } };
   try {
     const messageId = await notifier.publish({
@@ -69,6 +71,7 @@ const settleTerminal = async (deps: OperationDeps, loaded: LoadedExecution, stat
         planId: state.planId,
         status: state.status,
         ...(loaded.headHash === undefined ? {} : { ledgerHeadSeq: String(loaded.state.version), ledgerHeadHash: loaded.headHash }),
+        ...(sealed ? { ledgerDigest: sealed.location, ledgerDigestSeq: String(sealed.digestSeq) } : {}),
       },
     });
     outcome = { messageId };
@@ -80,6 +83,8 @@ const settleTerminal = async (deps: OperationDeps, loaded: LoadedExecution, stat
   const recorded = await handleCommand(deps.store, loaded, (current) =>
     isTerminal(current) ? { type: 'RecordNotification', forSeq, outcome, at: deps.now() } : undefined,
   );
+  // The record of the notification is the ledger's last word: sealed too, so that nothing after the end is uncovered.
+  if (sealed) await sealHead(deps, recorded.loaded);
   return recorded.loaded;
 };
 

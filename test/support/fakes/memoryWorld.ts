@@ -1,3 +1,4 @@
+import type { EvidenceDigests } from '../../../src/ports/evidenceDigests';
 import {
   InMemoryExecutionEventStore,
   InMemoryExecutionViewStore,
@@ -40,6 +41,8 @@ export interface MemoryWorldOptions {
   withoutWorkflow?: boolean;
   /** No topic configured. */
   withoutNotifier?: boolean;
+  /** The digest chain the ends are sealed in (none by default). */
+  digests?: EvidenceDigests;
   startAt?: string;
 }
 
@@ -77,6 +80,7 @@ export class MemoryWorld {
       workflow: async () => (options.withoutWorkflow ? undefined : this.workflow),
       pollInvoker: async () => this.pollInvoker,
       notifier: async () => (options.withoutNotifier ? undefined : this.notifier),
+      digests: async () => options.digests,
       now: () => this.clock.now(),
       newExecutionId: () => `exec-${String((this.executions += 1)).padStart(4, '0')}`,
       log: this.log,

@@ -1,0 +1,100 @@
+import { type DigestHead, type DigestTrigger, digestBytes, digestKey, newDigest, sha256Hex } from '../domain/digest';
+import type { DigestArchive } from '../ports/digestArchive';
+import type { CoveredHead, DigestBookkeeping } from '../ports/digestBookkeeping';
+import type { DigestSigner } from '../ports/digestSigner';
+import type { DigestReceipt, DigestWriteResult } from '../ports/evidenceDigests';
+import type { ExecutionEventStore } from '../ports/executionEventStore';
+import type { ExecutionViewStore } from '../ports/executionViewStore';
+import { findChainHead } from './chainHead';
+import { headExtends } from './headExtends';
+
+export interface DigestWriterDeps {
+  ledger: Pick<ExecutionEventStore, 'head' | 'read'>;
+  views: Pick<ExecutionViewStore, 'listRunning'>;
+  signer: DigestSigner;
+  archive: DigestArchive;
+  book: DigestBookkeeping;
+  /** How long each digest stays locked (COMPLIANCE: no one may delete or overwrite it before). */
+  retentionDays: number;
+  now: () => string;
+  /** A head that does not extend the one the last digest recorded: it is left out, and this is told. */
+  onRewrite: (executionId: string, detail: string) => Promise<void>;
+}
+
+export interface DigestRequest {
+  executionIds: string[];
+  trigger: DigestTrigger;
+}
+
+/** Writers that lose the race for a digest number read the new head and try again, this many times. */
+const MAX_ATTEMPTS = 8;
+const DAY_MS = 24 * 60 * 60 * 1000;
+const RUNNING_PAGE = 100;
+
+const runningExecutions = async (views: DigestWriterDeps['views']): Promise<string[]> => {
+  const ids: string[] = [];
+  let nextToken: string | undefined;
+  do {
+    const page = await views.listRunning(RUNNING_PAGE, nextToken);
+    ids.push(...page.executions.map((execution) => execution.executionId));
+    nextToken = page.nextToken;
+  } while (nextToken !== undefined);
+  return ids;
+};
+
+const receipt = (archive: DigestArchive, executionId: string, covered: CoveredHead): DigestReceipt => ({
+  executionId,
+  seq: covered.seq,
+  hash: covered.hash,
+  digestSeq: covered.digestSeq,
+  key: covered.key,
+  location: archive.location(covered.key),
+});
+
+/**
+ * Seals ledger heads in the next digest of the chain: those of the executions asked for (and, on a schedule,
+ * of every running one) that moved since their last digest. Safe to repeat and to run concurrently: the digest
+ * number is claimed by a write-if-absent in the bucket, and a head already recorded is not written again.
+ */
+export const writeDigest = async (deps: DigestWriterDeps, request: DigestRequest): Promise<DigestWriteResult> => {
+  const { archive, book } = deps;
+  const asked = request.trigger === 'Schedule' ? [...request.executionIds, ...(await runningExecutions(deps.views))] : request.executionIds;
+  const executionIds = [...new Set(asked)];
+  const covered = await book.covered(executionIds);
+  const fresh: DigestHead[] = [];
+  for (const executionId of executionIds) {
+    const head = await deps.ledger.head(executionId);
+    const last = covered.get(executionId);
+    if (!head || (last && head.seq === last.seq && head.hash === last.hash)) continue;
+    const problem = last ? await headExtends(deps.ledger, executionId, last) : undefined;
+    if (problem) {
+      await deps.onRewrite(executionId, problem);
+      continue;
+    }
+    fresh.push({ executionId, seq: head.seq, hash: head.hash });
+  }
+  const unchanged = [...covered.entries()].filter(([id]) => !fresh.some((head) => head.executionId === id));
+  const receipts = unchanged.map(([id, head]) => receipt(archive, id, head));
+  if (fresh.length === 0) return { receipts };
+
+  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
+    const previous = await findChainHead(archive, book);
+    const digestSeq = (previous?.digestSeq ?? 0) + 1;
+    const createdAt = deps.now();
+    const document = newDigest({ digestSeq, createdAt, trigger: request.trigger, keyId: deps.signer.keyId, previous, heads: fresh });
+    const bytes = digestBytes(document);
+    const sha256 = sha256Hex(bytes);
+    const signature = await deps.signer.signSha256(Buffer.from(sha256, 'hex'));
+    const key = digestKey(archive.prefix, digestSeq);
+    const retainUntil = new Date(Date.parse(createdAt) + deps.retentionDays * DAY_MS).toISOString();
+    if (!(await archive.putIfAbsent(key, bytes, signature, retainUntil))) continue;
+    await book.raiseChainHint(digestSeq);
+    const notes = document.heads.map((head) => ({ ...head, digestSeq, key }));
+    await book.recordCovered(notes);
+    return {
+      written: { digestSeq, key, location: archive.location(key), sha256, heads: document.heads.length },
+      receipts: [...receipts, ...notes.map((note) => receipt(archive, note.executionId, note))],
+    };
+  }
+  throw new Error(`Could not claim a digest number in ${MAX_ATTEMPTS} attempts: other writers kept taking them`);
+};

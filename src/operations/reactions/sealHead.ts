@@ -1,0 +1,28 @@
+import type { DigestReceipt } from '../../ports/evidenceDigests';
+import type { LoadedExecution } from '../../ports/executionEventStore';
+import type { OperationDeps } from '../deps';
+
+/**
+ * Asks the digest writer to seal the execution's ledger head in the signed digest chain, and answers the
+ * digest that records it (undefined without a digest chain, or when sealing failed: an end is never held up
+ * by its evidence, and the failure is logged for the operators).
+ */
+export const sealHead = async (deps: OperationDeps, loaded: LoadedExecution): Promise<DigestReceipt | undefined> => {
+  const digests = await deps.digests();
+  if (!digests) return undefined;
+  try {
+    const result = await digests.seal([loaded.executionId], 'ExecutionEnded');
+    const receipt = result.receipts.find((each) => each.executionId === loaded.executionId);
+    return receipt && receipt.seq === loaded.state.version && receipt.hash === loaded.headHash ? receipt : undefined;
+  } catch (error) {
+    deps.log.error('Sealing the ledger head in a digest failed', { executionId: loaded.executionId, error: String(error).slice(0, 1000) });
+    return undefined;
+  }
+};
+
+/** The notification's line naming the digest, and how to check it. */
+export const digestLine = (receipt: DigestReceipt | undefined): string =>
+  receipt === undefined
+    ? ''
+    : `\nSigned digest: #${receipt.digestSeq} at ${receipt.location}` +
+      `\n(drs-ledger digests verify, then drs-ledger verify ${receipt.executionId})`;
