@@ -1,4 +1,9 @@
+import { KmsDigestKey } from '../../src/adapters/aws/kmsDigestSigner';
+import { S3DigestArchive } from '../../src/adapters/aws/s3DigestArchive';
+import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
+import { checkLedgerAgainstDigests, readDigestChain } from '../../src/audit/digestEvidence';
 import { type AppConfig, configFromEnv } from '../../src/config';
+import type { DigestCoverage } from '../../src/domain/digest';
 import type { DigestWriterDeps } from '../../src/digests/writeDigest';
 import { writeDigest } from '../../src/digests/writeDigest';
 import { buildDigestWriter } from '../../src/handlers/digestWriterWiring';
@@ -24,10 +29,12 @@ export interface DigestWorld {
   writer: DigestWriterDeps;
   /** What the writer raised. */
   alarms: TamperAlarm[];
+  /** The chain as an auditor reads it (the key's public half only), and one execution's ledger checked against it. */
+  checkAgainstDigests(executionId: string): Promise<DigestCoverage>;
   stop(): Promise<void>;
 }
 
-export const startDigestWorld = async (): Promise<DigestWorld> => {
+export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<DigestWorld> => {
   const kms = await startKmsEmulator();
   const s3 = await startS3Emulator();
   const alarms: TamperAlarm[] = [];
@@ -39,7 +46,7 @@ export const startDigestWorld = async (): Promise<DigestWorld> => {
       return writeDigest(ready.writer, { executionIds, trigger });
     },
   };
-  const world = await startDrillWorld({ overrides: { digests: async () => digests } });
+  const world = await startDrillWorld({ overrides: { digests: async () => digests } }, env);
   const base = configFromEnv({
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('DIGEST_'))),
     DRS_LEDGER_LOCAL: 'true',
@@ -69,6 +76,20 @@ export const startDigestWorld = async (): Promise<DigestWorld> => {
     config,
     writer,
     alarms,
+    checkAgainstDigests: async (executionId) => {
+      const settings = config.digests as NonNullable<AppConfig['digests']>;
+      const archive = new S3DigestArchive(config, settings.bucket, settings.prefix);
+      const publicKey = new KmsDigestKey(config, settings.keyId);
+      try {
+        const chain = await readDigestChain({ archive, publicKey });
+        const { client, config: tables } = world.harness.dynamo;
+        const records = await new DynamoLedgerRecordReader(client, tables.tables.events).readRecords(executionId);
+        return checkLedgerAgainstDigests(executionId, records, chain);
+      } finally {
+        archive.destroy();
+        publicKey.destroy();
+      }
+    },
     stop: async () => {
       await world.stop();
       await kms.close();

@@ -3,19 +3,21 @@
  * an operator's role may hold) tries each attack the issue names against real drills on the local stack, and
  * the scenario counts how many were detected and by what: the stream's tamper alarm (every MODIFY and
  * REMOVE record), the load's check of the snapshot it decides on, verify, and verify against the head a
- * notification carried out of the table. The whole rewrite (every hash recomputed with the public algorithm)
- * verifies on its own: it is caught by the alarms and by the notification's head. The signed digest chain in
- * an Object-Lock bucket is not in this scenario yet.
+ * notification carried out of the table, and the signed digest chain in an Object-Lock bucket (KMS and S3
+ * emulators behind the real SDK clients). The whole rewrite (every hash recomputed with the public algorithm)
+ * verifies on its own: it is caught by the alarms, the notification's head and the digests.
  */
 import { DeleteItemCommand, PutItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
 import { fromEventItem, type Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
 import { verifyChain } from '../../src/audit/verifyChain';
+import { writeDigest } from '../../src/digests/writeDigest';
 import { decidedFrom, type ExecutionEvent, type ExecutionState, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import { PLAN_ID, serversOf, withPauseBefore } from '../fixtures/plan';
-import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { type DigestWorld, startDigestWorld } from '../digests/digestWorld';
+import type { DrillWorld } from '../support/drillWorld';
 import { recordFigures } from './support/figures';
 
 const K = 3;
@@ -28,6 +30,7 @@ interface Attack {
 }
 
 describe('reliability: tampering with the ledger', () => {
+  let digests: DigestWorld;
   let world: DrillWorld;
   const attacks: Attack[] = [];
   const started = Date.now();
@@ -36,11 +39,12 @@ describe('reliability: tampering with the ledger', () => {
   let chainsValid = 0;
 
   beforeAll(async () => {
-    world = await startDrillWorld({}, { LEDGER_SNAPSHOT_EVERY: String(K) });
+    digests = await startDigestWorld({ LEDGER_SNAPSHOT_EVERY: String(K) });
+    world = digests.world;
     await world.loadPlans(withPauseBefore([2]));
   });
   afterAll(async () => {
-    await world.stop();
+    await digests.stop();
     const detected = attacks.filter((attack) => attack.detectedBy.length > 0).length;
     recordFigures({
       scenario: 'Tampering',
@@ -133,10 +137,11 @@ describe('reliability: tampering with the ledger', () => {
     expect(detectedBy).toEqual(['stream alarm', 'verify']);
   });
 
-  it('a whole rewrite with every hash recomputed verifies alone, and is caught by the stream and the notified head', async () => {
+  it('a whole rewrite with every hash recomputed verifies alone, and is caught by the stream, the notified head and the digests', async () => {
     const executionId = await completed();
-    // The control: untouched, the ledger verifies against the head its notification carried.
+    // The control: untouched, the ledger verifies against the head its notification carried, and its digests vouch for it.
     expect((await verify(executionId, notifiedHead(executionId))).ok).toBe(true);
+    expect(await digests.checkAgainstDigests(executionId)).toMatchObject({ status: 'covered', eventsAfter: 0 });
     const originals = await items(executionId);
     // Who started it and who resumed it, rewritten from seq 1 on, every digest and hash recomputed.
     const events: ExecutionEvent[] = originals.map((item) => {
@@ -154,12 +159,22 @@ describe('reliability: tampering with the ledger', () => {
     expect(alone.ok).toBe(true);
     const kinds = new Set((await alarmsOf(executionId)).map((alarm) => alarm.kind));
     const againstNotification = await verify(executionId, notifiedHead(executionId));
-    const detectedBy = [...(kinds.has('LedgerItemModified') ? ['stream alarm'] : []), ...(againstNotification.ok ? [] : ['notified head'])];
+    // The insider then asks the digest writer to seal the rewritten head: it is not sealed, and the writer raises an alarm.
+    const sealed = await writeDigest(digests.writer, { executionIds: [executionId], trigger: 'ExecutionEnded' });
+    expect(sealed.written).toBeUndefined();
+    const writerAlarm = digests.alarms.some((alarm) => alarm.executionId === executionId && alarm.source === 'digest');
+    const againstDigests = await digests.checkAgainstDigests(executionId);
+    const detectedBy = [
+      ...(kinds.has('LedgerItemModified') ? ['stream alarm'] : []),
+      ...(againstNotification.ok ? [] : ['notified head']),
+      ...(againstDigests.status === 'contradicted' ? ['signed digests'] : []),
+      ...(writerAlarm ? ['digest writer alarm'] : []),
+    ];
     attacks.push({ name: 'whole rewrite, rehashed', detectedBy });
-    expect(detectedBy).toEqual(['stream alarm', 'notified head']);
+    expect(detectedBy).toEqual(['stream alarm', 'notified head', 'signed digests', 'digest writer alarm']);
   });
 
-  it("the ledger's tail deleted (the end and its notification record) is caught by the stream and by the notified head", async () => {
+  it("the ledger's tail deleted (the end and its notification record) is caught by the stream, the notified head and the digests", async () => {
     const executionId = await completed();
     expect((await verify(executionId, notifiedHead(executionId))).ok).toBe(true);
     // The notification cannot carry its own record's hash: the head it names is the end's.
@@ -170,8 +185,13 @@ describe('reliability: tampering with the ledger', () => {
     }
     const kinds = new Set((await alarmsOf(executionId)).map((alarm) => alarm.kind));
     const againstNotification = await verify(executionId, notifiedHead(executionId));
-    const detectedBy = [...(kinds.has('LedgerItemRemoved') ? ['stream alarm'] : []), ...(againstNotification.ok ? [] : ['notified head'])];
+    const againstDigests = await digests.checkAgainstDigests(executionId);
+    const detectedBy = [
+      ...(kinds.has('LedgerItemRemoved') ? ['stream alarm'] : []),
+      ...(againstNotification.ok ? [] : ['notified head']),
+      ...(againstDigests.status === 'contradicted' ? ['signed digests'] : []),
+    ];
     attacks.push({ name: 'tail deleted', detectedBy });
-    expect(detectedBy).toEqual(['stream alarm', 'notified head']);
+    expect(detectedBy).toEqual(['stream alarm', 'notified head', 'signed digests']);
   });
 });
