@@ -77,12 +77,15 @@ export interface DigestConfig {
   keyId: string;
   /** How long each digest is locked against deletion and overwrite, in days. */
   retentionDays: number;
+  /** The schedule also looks at executions started this many hours ago or later, so an end whose seal failed is sealed. */
+  lookbackHours: number;
   /** The digest writer function, which the execution-handler invokes at an execution's end (it may not sign itself). */
   functionName?: string;
 }
 
 export const DEFAULT_DIGEST_PREFIX = 'digests/';
 export const DEFAULT_DIGEST_RETENTION_DAYS = 365;
+export const DEFAULT_DIGEST_LOOKBACK_HOURS = 72;
 
 export const DEFAULT_LEDGER_SNAPSHOT_EVERY = 20;
 
@@ -141,6 +144,7 @@ const digestConfig = (env: NodeJS.ProcessEnv): DigestConfig | undefined => {
     keyId,
     prefix,
     retentionDays: integerFrom(env.DIGEST_RETENTION_DAYS, DEFAULT_DIGEST_RETENTION_DAYS, 'DIGEST_RETENTION_DAYS', 1, 36_500),
+    lookbackHours: integerFrom(env.DIGEST_LOOKBACK_HOURS, DEFAULT_DIGEST_LOOKBACK_HOURS, 'DIGEST_LOOKBACK_HOURS', 1, 24 * 90),
     ...(functionName ? { functionName } : {}),
   };
 };

@@ -19,3 +19,45 @@ describe("configuration of DRS's limits", () => {
     expect(() => configFromEnv({ COMPLETED_JOB_GRACE_SECONDS: '-1' })).toThrow(/COMPLETED_JOB_GRACE_SECONDS/);
   });
 });
+
+describe('configuration of the signed digest chain', () => {
+  it('is off without a bucket and a key, and refuses one without the other', () => {
+    expect(configFromEnv({}).digests).toBeUndefined();
+    expect(() => configFromEnv({ DIGEST_BUCKET: 'b' })).toThrow(/DIGEST_BUCKET and DIGEST_KEY_ID go together/);
+    expect(() => configFromEnv({ DIGEST_KEY_ID: 'alias/k' })).toThrow(/DIGEST_BUCKET and DIGEST_KEY_ID go together/);
+  });
+
+  it('takes the bucket, key, prefix, retention, look-back and writer function, with defaults for the rest', () => {
+    expect(configFromEnv({ DIGEST_BUCKET: 'b', DIGEST_KEY_ID: 'k' }).digests).toEqual({
+      bucket: 'b',
+      keyId: 'k',
+      prefix: 'digests/',
+      retentionDays: 365,
+      lookbackHours: 72,
+    });
+    expect(
+      configFromEnv({
+        DIGEST_BUCKET: 'b',
+        DIGEST_KEY_ID: 'k',
+        DIGEST_PREFIX: 'ledger/digests/',
+        DIGEST_RETENTION_DAYS: '2555',
+        DIGEST_LOOKBACK_HOURS: '24',
+        DIGEST_FUNCTION_NAME: 'drs-ledger-prod-digest-writer',
+      }).digests,
+    ).toEqual({
+      bucket: 'b',
+      keyId: 'k',
+      prefix: 'ledger/digests/',
+      retentionDays: 2555,
+      lookbackHours: 24,
+      functionName: 'drs-ledger-prod-digest-writer',
+    });
+  });
+
+  it('refuses a prefix that does not end with "/" or could leave the bucket\'s key space, and a retention of zero', () => {
+    for (const prefix of ['digests', '../digests/', '/digests/']) {
+      expect(() => configFromEnv({ DIGEST_BUCKET: 'b', DIGEST_KEY_ID: 'k', DIGEST_PREFIX: prefix })).toThrow(/DIGEST_PREFIX/);
+    }
+    expect(() => configFromEnv({ DIGEST_BUCKET: 'b', DIGEST_KEY_ID: 'k', DIGEST_RETENTION_DAYS: '0' })).toThrow(/DIGEST_RETENTION_DAYS/);
+  });
+});

@@ -5,12 +5,19 @@ import type { DigestSigner } from '../ports/digestSigner';
 import type { DigestReceipt, DigestWriteResult } from '../ports/evidenceDigests';
 import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { ExecutionViewStore } from '../ports/executionViewStore';
+import type { RecentExecutions } from '../ports/recentExecutions';
 import { findChainHead } from './chainHead';
 import { headExtends } from './headExtends';
 
 export interface DigestWriterDeps {
   ledger: Pick<ExecutionEventStore, 'head' | 'read'>;
   views: Pick<ExecutionViewStore, 'listRunning'>;
+  recent: RecentExecutions;
+  /**
+   * On a schedule, executions started this many hours ago or later are looked at too, running or not: an end
+   * whose seal failed (the writer was down) is sealed by the next schedule.
+   */
+  lookbackHours: number;
   signer: DigestSigner;
   archive: DigestArchive;
   book: DigestBookkeeping;
@@ -28,7 +35,8 @@ export interface DigestRequest {
 
 /** Writers that lose the race for a digest number read the new head and try again, this many times. */
 const MAX_ATTEMPTS = 8;
-const DAY_MS = 24 * 60 * 60 * 1000;
+const HOUR_MS = 60 * 60 * 1000;
+const DAY_MS = 24 * HOUR_MS;
 const RUNNING_PAGE = 100;
 
 const runningExecutions = async (views: DigestWriterDeps['views']): Promise<string[]> => {
@@ -53,12 +61,19 @@ const receipt = (archive: DigestArchive, executionId: string, covered: CoveredHe
 
 /**
  * Seals ledger heads in the next digest of the chain: those of the executions asked for (and, on a schedule,
- * of every running one) that moved since their last digest. Safe to repeat and to run concurrently: the digest
+ * of every running or recently started one) that moved since their last digest. Safe to repeat and to run concurrently: the digest
  * number is claimed by a write-if-absent in the bucket, and a head already recorded is not written again.
  */
 export const writeDigest = async (deps: DigestWriterDeps, request: DigestRequest): Promise<DigestWriteResult> => {
   const { archive, book } = deps;
-  const asked = request.trigger === 'Schedule' ? [...request.executionIds, ...(await runningExecutions(deps.views))] : request.executionIds;
+  const asked =
+    request.trigger === 'Schedule'
+      ? [
+          ...request.executionIds,
+          ...(await runningExecutions(deps.views)),
+          ...(await deps.recent.startedSince(new Date(Date.parse(deps.now()) - deps.lookbackHours * HOUR_MS).toISOString())),
+        ]
+      : request.executionIds;
   const executionIds = [...new Set(asked)];
   const covered = await book.covered(executionIds);
   const fresh: DigestHead[] = [];

@@ -6,6 +6,7 @@ import { createDynamoDbClient } from '../adapters/dynamodb/client';
 import { DynamoDigestBookkeeping } from '../adapters/dynamodb/digestBookkeepingStore';
 import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
+import { DynamoRecentExecutions } from '../adapters/dynamodb/recentExecutions';
 import type { AppConfig } from '../config';
 import type { DigestWriterDeps } from '../digests/writeDigest';
 import type { TamperAlarms } from '../ports/tamperAlarms';
@@ -27,6 +28,8 @@ export const buildDigestWriter = (config: AppConfig, options: DigestWriterWiring
   return {
     ledger: new DynamoExecutionEventStore(dynamo, config.tables.events, { snapshotEvery: config.ledgerSnapshotEvery }),
     views: new DynamoExecutionViewStore(dynamo, config.tables.executions),
+    recent: new DynamoRecentExecutions(dynamo, config.tables.events),
+    lookbackHours: digests.lookbackHours,
     signer: new KmsDigestKey(config, digests.keyId),
     archive: new S3DigestArchive(config, digests.bucket, digests.prefix),
     book: new DynamoDigestBookkeeping(dynamo, config.tables.executions),

@@ -27,6 +27,8 @@ export interface DigestWorld {
   s3: S3Emulator;
   config: AppConfig;
   writer: DigestWriterDeps;
+  /** Makes the handler's seals fail (the writer's function down) or work again. */
+  writerDown(down: boolean): void;
   /** What the writer raised. */
   alarms: TamperAlarm[];
   /** The chain as an auditor reads it (the key's public half only), and one execution's ledger checked against it. */
@@ -39,9 +41,10 @@ export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<Dig
   const s3 = await startS3Emulator();
   const alarms: TamperAlarm[] = [];
   const recording: TamperAlarms = { raise: async (alarm) => void alarms.push(alarm) };
-  const ready: { writer?: DigestWriterDeps } = {};
+  const ready: { writer?: DigestWriterDeps; down?: boolean } = {};
   const digests: EvidenceDigests = {
     seal: (executionIds, trigger) => {
+      if (ready.down) throw new Error('The digest writer is down');
       if (!ready.writer) throw new Error('digest writer not ready');
       return writeDigest(ready.writer, { executionIds, trigger });
     },
@@ -61,7 +64,7 @@ export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<Dig
     ...harnessConfig,
     localCredentials: true,
     endpoints: { ...harnessConfig.endpoints, kms: kms.endpoint, s3: s3.endpoint },
-    digests: { bucket: LOCAL_DIGEST_BUCKET, keyId: keyArn, prefix: 'digests/', retentionDays: RETENTION_DAYS },
+    digests: { bucket: LOCAL_DIGEST_BUCKET, keyId: keyArn, prefix: 'digests/', retentionDays: RETENTION_DAYS, lookbackHours: 72 },
   };
   const writer = buildDigestWriter(config, {
     dynamo: world.harness.dynamo.client,
@@ -76,6 +79,9 @@ export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<Dig
     config,
     writer,
     alarms,
+    writerDown: (down) => {
+      ready.down = down;
+    },
     checkAgainstDigests: async (executionId) => {
       const settings = config.digests as NonNullable<AppConfig['digests']>;
       const archive = new S3DigestArchive(config, settings.bucket, settings.prefix);

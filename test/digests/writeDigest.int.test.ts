@@ -89,6 +89,15 @@ describe('the signed digest chain', () => {
       await digests.world.call({ operation: 'cancel', executionId, requestedBy: 'dr-lead@example.com', reason: 'test over' });
   });
 
+  it('given an end whose seal failed (the writer was down), when the schedule fires, then that ended execution is sealed at its head', async () => {
+    digests.writerDown(true);
+    const executionId = await completedDrill(digests.world, planCopy('rp-unsealed', samplePlan));
+    digests.writerDown(false);
+    expect(await digests.checkAgainstDigests(executionId)).toMatchObject({ status: 'uncovered' });
+    await handleDigestRequest(digests.writer, scheduledEvent('us-east-1', 'drs-ledger-digests', new Date()));
+    expect(await digests.checkAgainstDigests(executionId)).toMatchObject({ status: 'covered', eventsAfter: 0 });
+  });
+
   it('given several writers at once, then each claims its own number: no fork, no gap, every receipt names a digest that exists', async () => {
     const executionIds = await Promise.all(['rp-race-1', 'rp-race-2', 'rp-race-3', 'rp-race-4'].map((planId) => start(planId)));
     const results = await Promise.all(
