@@ -1,4 +1,4 @@
-import { type DigestHead, type DigestTrigger, digestBytes, digestKey, newDigest, sha256Hex } from '../domain/digest';
+import { type DigestTrigger, digestBytes, digestKey, newDigest, sha256Hex } from '../domain/digest';
 import type { DigestArchive } from '../ports/digestArchive';
 import type { CoveredHead, DigestBookkeeping } from '../ports/digestBookkeeping';
 import type { DigestSigner } from '../ports/digestSigner';
@@ -7,7 +7,7 @@ import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { ExecutionViewStore } from '../ports/executionViewStore';
 import type { RecentExecutions } from '../ports/recentExecutions';
 import { findChainHead } from './chainHead';
-import { headExtends } from './headExtends';
+import { headsToSeal } from './headsToSeal';
 
 export interface DigestWriterDeps {
   ledger: Pick<ExecutionEventStore, 'head' | 'read'>;
@@ -61,8 +61,9 @@ const receipt = (archive: DigestArchive, executionId: string, covered: CoveredHe
 
 /**
  * Seals ledger heads in the next digest of the chain: those of the executions asked for (and, on a schedule,
- * of every running or recently started one) that moved since their last digest. Safe to repeat and to run concurrently: the digest
- * number is claimed by a write-if-absent in the bucket, and a head already recorded is not written again.
+ * of every running or recently started one) that moved since their last digest. Safe to repeat and to run
+ * concurrently: the digest number is claimed by a write-if-absent in the bucket, and a head already recorded is
+ * not written again. A ledger that no longer extends its last digest is left out and reported (`onRewrite`).
  */
 export const writeDigest = async (deps: DigestWriterDeps, request: DigestRequest): Promise<DigestWriteResult> => {
   const { archive, book } = deps;
@@ -76,20 +77,9 @@ export const writeDigest = async (deps: DigestWriterDeps, request: DigestRequest
       : request.executionIds;
   const executionIds = [...new Set(asked)];
   const covered = await book.covered(executionIds);
-  const fresh: DigestHead[] = [];
-  for (const executionId of executionIds) {
-    const head = await deps.ledger.head(executionId);
-    const last = covered.get(executionId);
-    if (!head || (last && head.seq === last.seq && head.hash === last.hash)) continue;
-    const problem = last ? await headExtends(deps.ledger, executionId, last) : undefined;
-    if (problem) {
-      await deps.onRewrite(executionId, problem);
-      continue;
-    }
-    fresh.push({ executionId, seq: head.seq, hash: head.hash });
-  }
-  const unchanged = [...covered.entries()].filter(([id]) => !fresh.some((head) => head.executionId === id));
-  const receipts = unchanged.map(([id, head]) => receipt(archive, id, head));
+  const { fresh, unchanged, rewritten } = await headsToSeal(deps.ledger, executionIds, covered);
+  for (const { executionId, problem } of rewritten) await deps.onRewrite(executionId, problem);
+  const receipts = unchanged.map((id) => receipt(archive, id, covered.get(id) as CoveredHead));
   if (fresh.length === 0) return { receipts };
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
