@@ -10,14 +10,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TAMPER_METRIC } from '../../src/adapters/aws/emfTamperAlarmMetric';
 import { RUNNING_INDEX, tableDefinitions } from '../../src/adapters/dynamodb/tableDefinitions';
+import { DynamoTamperAlarmRecords } from '../../src/adapters/dynamodb/tamperAlarmRecords';
 import { configFromEnv } from '../../src/config';
+import { DIGEST_SIGNATURE_ALGORITHM } from '../../src/domain/digest';
+import { handleDigestRequest } from '../../src/handlers/digestWriter';
+import { buildDigestWriter } from '../../src/handlers/digestWriterWiring';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from '../../src/local/drillStateMachineLimits';
 import { arnText, asList } from '../support/cloudFormationText';
+import { type DeclaredTables, grantsAllow, scopeOf } from './support/dynamoRequestGrants';
+import { type RecordedRequest, recordingDynamoClient } from './support/recordedDynamoRequests';
+import { bucketPolicyRefuses, keyPolicyLets, type PolicyStatement } from './support/resourcePolicy';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVERLESS_DIR = join(ROOT, '.serverless');
 const TEMPLATE_PATH = join(SERVERLESS_DIR, 'cloudformation-template-update-stack.json');
-const HANDLER_FILES = ['src/handlers/executionHandler.ts', 'src/handlers/projector.ts'];
+const HANDLER_FILES = ['src/handlers/executionHandler.ts', 'src/handlers/projector.ts', 'src/handlers/digestWriter.ts'];
 
 const STAGE = 'dev';
 const PREFIX = `drs-ledger-${STAGE}`;
@@ -30,6 +37,7 @@ const TABLES = {
 const STATE_MACHINE_NAME = `${PREFIX}-drill`;
 const EXECUTION_HANDLER_NAME = `${PREFIX}-execution-handler`;
 const PROJECTOR_NAME = `${PREFIX}-projector`;
+const DIGEST_WRITER_NAME = `${PREFIX}-digest-writer`;
 const CROSS_ACCOUNT_ROLE_NAME = 'DRSOrchestrationRole';
 
 /** Actions AWS offers no resource-level permission for: the only ones allowed on Resource '*'. */
@@ -87,6 +95,7 @@ interface Grant {
 }
 
 const SOME_TABLE_ARN = 'arn:aws:dynamodb:ap-southeast-2:123456789012:table/';
+const SOME_KEY_ARN = 'arn:aws:kms:ap-southeast-2:123456789012:key/0b5e3c4a-1d2f-4e6a-9b8c-7d6e5f4a3b2c';
 
 /** What CloudFormation would make of a Fn::Sub string in some account, for size checks and config parsing. */
 const rendered = (text: string): string =>
@@ -94,6 +103,7 @@ const rendered = (text: string): string =>
     .replaceAll('${AWS::Partition}', 'aws')
     .replaceAll('${AWS::Region}', 'ap-southeast-2')
     .replaceAll('${AWS::AccountId}', '123456789012')
+    .replaceAll('${DigestKey.Arn}', SOME_KEY_ARN)
     .replace(/\$\{(\w+)\.StreamArn\}/g, `${SOME_TABLE_ARN}$1/stream/2026-01-01T00:00:00.000`)
     .replace(/\$\{(\w+)\.Arn\}/g, `${SOME_TABLE_ARN}$1`)
     .replace(/\$\{(\w+)\}/g, 'arn:aws:sns:ap-southeast-2:123456789012:$1');
@@ -135,7 +145,7 @@ const grantsOf = (roleId: string): Grant[] =>
     })),
   );
 
-const ROLES = ['ExecutionHandlerRole', 'ProjectorRole', 'DrillStateMachineRole'];
+const ROLES = ['ExecutionHandlerRole', 'ProjectorRole', 'DrillStateMachineRole', 'DigestWriterRole'];
 const allGrants = (): Grant[] => ROLES.flatMap(grantsOf);
 
 /** For one role: resource -> sorted actions, for the actions of one service. */
@@ -158,10 +168,39 @@ const resourcesFor = (action: string): Record<string, string[]> => {
   return byRole;
 };
 
+/** EventBridge rules with a target whose ARN reads `targetArn` (in arnText's form). */
+const rulesTargeting = (targetArn: string): Array<[string, Resource]> =>
+  ofType('AWS::Events::Rule').filter(([, rule]) =>
+    (rule.Properties.Targets as Array<{ Arn: unknown }>).some((target) => arnText(target.Arn) === targetArn),
+  );
+
+/** The template's tables by name: their ARN as the template writes it and their partition key (what LeadingKeys reads). */
+const declaredTables = (): DeclaredTables =>
+  Object.fromEntries(
+    ofType('AWS::DynamoDB::Table').map(([id, table]) => {
+      const props = table.Properties as { TableName: string; KeySchema: Array<{ AttributeName: string; KeyType: string }> };
+      const partitionKey = props.KeySchema.find((key) => key.KeyType === 'HASH')?.AttributeName ?? '';
+      return [props.TableName, { arn: `\${${id}.Arn}`, partitionKey }];
+    }),
+  );
+
+/** Whether a role's grants allow one DynamoDB request an adapter made. */
+const roleAllows = (roleId: string, request: RecordedRequest): boolean =>
+  grantsAllow(grantsOf(roleId), request, scopeOf(request, declaredTables()));
+
 const functionResource = (logicalId: string) =>
   resource(logicalId).Properties as Props & {
     Environment: { Variables: Record<string, unknown> };
   };
+
+/** A function's environment as CloudFormation would set it in some account (see `rendered`). */
+const renderedEnvironment = (logicalId: string): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(functionResource(logicalId).Environment.Variables).map(([name, value]) => [
+      name,
+      typeof value === 'string' ? value : rendered(arnText(value)),
+    ]),
+  );
 
 beforeAll(() => {
   const missing = HANDLER_FILES.filter((file) => !existsSync(join(ROOT, file)));
@@ -202,6 +241,7 @@ describe('osls package', () => {
   it.each([
     ['execution-handler', 'src/handlers/executionHandler.js'],
     ['projector', 'src/handlers/projector.js'],
+    ['digest-writer', 'src/handlers/digestWriter.js'],
   ])('writes %s.zip with its bundled handler and no node_modules', (name, entry) => {
     const zipPath = join(SERVERLESS_DIR, `${name}.zip`);
     expect(existsSync(zipPath)).toBe(true);
@@ -214,7 +254,7 @@ describe('osls package', () => {
 });
 
 describe('functions', () => {
-  it('are execution-handler and projector, on nodejs22.x, each with its own role', () => {
+  it('are execution-handler, projector and the digest writer, on nodejs22.x, each with its own role', () => {
     const functions = Object.fromEntries(
       ofType('AWS::Lambda::Function').map(([id, fn]) => [id, { ...fn.Properties, Role: arnText(fn.Properties.Role) }]),
     );
@@ -233,6 +273,13 @@ describe('functions', () => {
         Runtime: 'nodejs22.x',
         Timeout: 60,
         Role: '${ProjectorRole.Arn}',
+      }),
+      DigestDashwriterLambdaFunction: expect.objectContaining({
+        FunctionName: DIGEST_WRITER_NAME,
+        Handler: 'src/handlers/digestWriter.handler',
+        Runtime: 'nodejs22.x',
+        Timeout: 60,
+        Role: '${DigestWriterRole.Arn}',
       }),
     });
   });
@@ -320,7 +367,7 @@ describe('the projector stream mapping', () => {
 
 describe('the find schedule', () => {
   it('invokes execution-handler every minute with {"operation":"find"}', () => {
-    const rules = ofType('AWS::Events::Rule');
+    const rules = rulesTargeting('${ExecutionDashhandlerLambdaFunction.Arn}');
     expect(rules).toHaveLength(1);
     const [, rule] = rules[0] as [string, Resource];
     expect(rule.Properties.ScheduleExpression).toBe('rate(1 minute)');
@@ -570,6 +617,7 @@ describe('IAM', () => {
     const lambdaOnly = [expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' } })];
     expect(principals('ExecutionHandlerRole')).toEqual(lambdaOnly);
     expect(principals('ProjectorRole')).toEqual(lambdaOnly);
+    expect(principals('DigestWriterRole')).toEqual(lambdaOnly);
     expect(principals('DrillStateMachineRole')).toEqual([
       expect.objectContaining({
         Principal: { Service: 'states.amazonaws.com' },
@@ -584,11 +632,16 @@ describe('IAM', () => {
         .filter((grant) => grant.resources.some((arn) => arn.startsWith('${EventsTable.Arn}')))
         .flatMap((grant) => grant.actions);
       expect([...new Set(onEvents)].sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
-      // Nothing reaches the table by another ARN form (a pattern, an index) either.
+      // Nothing reaches the table by another ARN form (a pattern) either; its index of starts is queried, by the digest writer only.
       const eventsArns = allGrants()
         .flatMap((grant) => grant.resources)
         .filter((arn) => arn.includes('EventsTable') || arn.includes(TABLES.events));
-      expect([...new Set(eventsArns)].sort()).toEqual(['${EventsTable.Arn}', '${EventsTable.StreamArn}']);
+      expect([...new Set(eventsArns)].sort()).toEqual([
+        '${EventsTable.Arn}',
+        '${EventsTable.Arn}/index/execution-starts',
+        '${EventsTable.StreamArn}',
+      ]);
+      expect(resourcesFor('dynamodb:Query').DigestWriterRole).toContain('${EventsTable.Arn}/index/execution-starts');
     });
 
     it('execution-handler: append and read the ledger, read views and the running index, claim plans, keep tokens', () => {
@@ -658,6 +711,77 @@ describe('IAM', () => {
       });
     });
 
+    it('digest writer: query the ledger and the running index; the views table only in DIGEST# and ALARM# partitions', () => {
+      expect(grantMap('DigestWriterRole', 'dynamodb')).toEqual({
+        '${EventsTable.Arn}': ['dynamodb:Query'],
+        '${EventsTable.Arn}/index/execution-starts': ['dynamodb:Query'],
+        '${ExecutionsTable.Arn}': ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
+        [`\${ExecutionsTable.Arn}/index/${RUNNING_INDEX}`]: ['dynamodb:Query'],
+      });
+      const onViews = grantsOf('DigestWriterRole').filter((grant) => grant.resources.includes('${ExecutionsTable.Arn}'));
+      expect(onViews.map((grant) => [grant.sid, grant.condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']])).toEqual([
+        ['ReadDigestNotes', ['DIGEST#*']],
+        ['WriteDigestNotes', ['DIGEST#*']],
+        ['RecordTamperAlarms', ['ALARM#*']],
+        ['ReadTamperAlarms', ['ALARM#*']],
+      ]);
+    });
+
+    it('digest writer: every DynamoDB request of the deployed wiring is granted, notes and alarms within their partitions and attributes', async () => {
+      const { client, requests } = recordingDynamoClient();
+      const deps = buildDigestWriter(configFromEnv(renderedEnvironment('DigestDashwriterLambdaFunction')), { dynamo: client });
+      // A schedule when nothing runs and nothing started lately: it lists, has nothing to seal, signs nothing.
+      await handleDigestRequest(deps, { 'detail-type': 'Scheduled Event', source: 'aws.events', detail: {} });
+      await deps.ledger.head('exec-1');
+      await deps.ledger.read('exec-1', { fromSeq: 3 });
+      await deps.book.chainHint();
+      await deps.book.covered(['exec-1', 'exec-2']);
+      await deps.book.raiseChainHint(7);
+      await deps.book.recordCovered([
+        { executionId: 'exec-1', seq: 12, hash: 'a'.repeat(64), digestSeq: 7, key: 'digests/0000000007.json' },
+      ]);
+      // Its tamper alarms are recorded by the same store as everyone's (the wiring's own notifies through SNS).
+      const alarms = new DynamoTamperAlarmRecords(client, TABLES.executions);
+      const alarm = {
+        id: 'digest:0123456789abcdef',
+        kind: 'LedgerBroken',
+        executionId: 'exec-1',
+        source: 'digest',
+        detectedAt: '2026-01-01T00:00:00.000Z',
+        detail: 'Not sealed in a digest: item 12 is gone',
+      } as const;
+      const { stored } = await alarms.record(alarm, '2026-01-01T00:00:01.000Z');
+      await alarms.markNotified(stored, { at: '2026-01-01T00:00:02.000Z', messageId: 'm-1' });
+      await alarms.list('exec-1');
+      client.destroy();
+
+      const reached = new Set(requests.map((request) => `${request.operation} ${scopeOf(request, declaredTables()).resource}`));
+      expect([...reached].sort()).toEqual(
+        [
+          'BatchGetItemCommand ${ExecutionsTable.Arn}',
+          'GetItemCommand ${ExecutionsTable.Arn}',
+          'PutItemCommand ${ExecutionsTable.Arn}',
+          'QueryCommand ${EventsTable.Arn}',
+          'QueryCommand ${EventsTable.Arn}/index/execution-starts',
+          'QueryCommand ${ExecutionsTable.Arn}',
+          `QueryCommand \${ExecutionsTable.Arn}/index/${RUNNING_INDEX}`,
+        ].sort(),
+      );
+      expect(requests.filter((request) => !roleAllows('DigestWriterRole', request))).toEqual([]);
+    });
+
+    it('digest writer: cannot write a view, nor a note the running-executions index would list', () => {
+      const put = (item: Record<string, { S: string }>): RecordedRequest => ({
+        operation: 'PutItemCommand',
+        input: { TableName: TABLES.executions, Item: item },
+      });
+      expect(roleAllows('DigestWriterRole', put({ executionId: { S: 'exec-1' }, item: { S: 'HEADER' } }))).toBe(false);
+      expect(
+        roleAllows('DigestWriterRole', put({ executionId: { S: 'DIGEST#exec-1' }, item: { S: 'NOTE' }, runningStatus: { S: 'RUNNING' } })),
+      ).toBe(false);
+      expect(roleAllows('DigestWriterRole', put({ executionId: { S: 'DIGEST#exec-1' }, item: { S: 'NOTE' } }))).toBe(true);
+    });
+
     it('the state machine: none', () => {
       expect(grantMap('DrillStateMachineRole', 'dynamodb')).toEqual({});
     });
@@ -667,22 +791,27 @@ describe('IAM', () => {
     const account = 'arn:${AWS::Partition}';
     const here = '${AWS::Region}:${AWS::AccountId}';
 
-    it('lambda:InvokeFunction: execution-handler on itself only, the state machine on execution-handler only', () => {
+    it('lambda:InvokeFunction: execution-handler on itself and the digest writer only, the state machine on execution-handler only', () => {
       expect(resourcesFor('lambda:InvokeFunction')).toEqual({
-        ExecutionHandlerRole: [`${account}:lambda:${here}:function:${EXECUTION_HANDLER_NAME}`],
+        ExecutionHandlerRole: [
+          `${account}:lambda:${here}:function:${EXECUTION_HANDLER_NAME}`,
+          `${account}:lambda:${here}:function:${DIGEST_WRITER_NAME}`,
+        ],
         DrillStateMachineRole: ['${ExecutionDashhandlerLambdaFunction.Arn}'],
       });
     });
 
-    it('sns:Publish on the notification topic only, with its key: outcomes from execution-handler, tamper alarms from the projector', () => {
+    it('sns:Publish on the notification topic only, with its key: outcomes from execution-handler, tamper alarms from the projector and the digest writer', () => {
       expect(resourcesFor('sns:Publish')).toEqual({
         ExecutionHandlerRole: ['${NotificationTopic}'],
         ProjectorRole: ['${NotificationTopic}'],
+        DigestWriterRole: ['${NotificationTopic}'],
       });
       for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
         expect(resourcesFor(action)).toEqual({
           ExecutionHandlerRole: ['${NotificationTopicKey.Arn}'],
           ProjectorRole: ['${NotificationTopicKey.Arn}'],
+          DigestWriterRole: ['${NotificationTopicKey.Arn}'],
         });
       }
     });
@@ -718,6 +847,7 @@ describe('IAM', () => {
         expect(resourcesFor(action)).toEqual({
           ExecutionHandlerRole: [`${account}:logs:${here}:log-group:/aws/lambda/${EXECUTION_HANDLER_NAME}:*`],
           ProjectorRole: [`${account}:logs:${here}:log-group:/aws/lambda/${PROJECTOR_NAME}:*`],
+          DigestWriterRole: [`${account}:logs:${here}:log-group:/aws/lambda/${DIGEST_WRITER_NAME}:*`],
         });
       }
     });
@@ -774,7 +904,7 @@ describe('IAM', () => {
       });
     });
 
-    it('grants the projector and the state machine nothing beyond the above', () => {
+    it('grants the projector, the state machine, the digest writer and execution-handler nothing beyond the above', () => {
       const services = (role: string) =>
         [...new Set(grantsOf(role).flatMap((grant) => grant.actions.map((action) => action.split(':')[0])))].sort();
       expect(services('ProjectorRole')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
@@ -785,6 +915,288 @@ describe('IAM', () => {
           .sort(),
       ).toEqual(['lambda:InvokeFunction', 'states:StartExecution']);
       expect(services('ExecutionHandlerRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'sns', 'states', 'sts']);
+      expect(services('DigestWriterRole')).toEqual(['dynamodb', 'kms', 'logs', 's3', 'sns']);
     });
+  });
+});
+
+describe('the signed digest chain', () => {
+  const ACCOUNT = '123456789012';
+  const iamArn = (name: string) => `arn:aws:iam::${ACCOUNT}:${name}`;
+  const DIGEST_BUCKET = `${PREFIX}-digests-${ACCOUNT}-ap-southeast-2`;
+  /** Callers the account may hold, each as if an IAM policy gave it everything (`*` on `*`). */
+  const OTHER_CALLERS = {
+    'the execution-handler': iamArn(`role/${PREFIX}-ExecutionHandlerRole-1A2B3C4D5E6F`),
+    'the projector': iamArn(`role/${PREFIX}-ProjectorRole-6F5E4D3C2B1A`),
+    'an administrator': iamArn('role/Admin'),
+    'the root user': iamArn('root'),
+    'another account': `arn:aws:iam::210987654321:role/${PREFIX}-digest-writer`,
+  };
+
+  const digestWriterRoleArn = () => iamArn(`role/${String(resource('DigestWriterRole').Properties.RoleName)}`);
+  const policyStatements = (document: unknown) => (renderedDocument(document) as { Statement: PolicyStatement[] }).Statement;
+  const keyPolicy = () => policyStatements(resource('DigestKey').Properties.KeyPolicy);
+  const bucketPolicy = () => policyStatements(resource('DigestBucketPolicy').Properties.PolicyDocument);
+  const sign = (principalArn: string | undefined, algorithm: string = DIGEST_SIGNATURE_ALGORITHM) => ({
+    ...(principalArn === undefined ? {} : { principalArn }),
+    action: 'kms:Sign',
+    resource: SOME_KEY_ARN,
+    context: { 'kms:SigningAlgorithm': algorithm },
+  });
+  const putDigest = (principalArn: string | undefined) => ({
+    ...(principalArn === undefined ? {} : { principalArn }),
+    action: 's3:PutObject',
+    resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/0000000001.json`,
+    context: { 'aws:SecureTransport': 'true' },
+  });
+
+  describe('the digest key', () => {
+    it('is an ECC_NIST_P256 signing key under an alias, kept when the stack goes (old digests are verified against it)', () => {
+      expect(resource('DigestKey').Properties).toMatchObject({ KeySpec: 'ECC_NIST_P256', KeyUsage: 'SIGN_VERIFY' });
+      // Asymmetric keys do not rotate: CloudFormation would refuse the property.
+      expect(resource('DigestKey').Properties.EnableKeyRotation).toBeUndefined();
+      expect(resource('DigestKey').DeletionPolicy).toBe('Retain');
+      expect(resource('DigestKey').UpdateReplacePolicy).toBe('Retain');
+      expect(resource('DigestKeyAlias').Properties).toEqual({ AliasName: `alias/${PREFIX}-digests`, TargetKeyId: { Ref: 'DigestKey' } });
+    });
+
+    it(`lets the digest writer's role sign, with ${DIGEST_SIGNATURE_ALGORITHM} only`, () => {
+      expect(resource('DigestWriterRole').Properties.RoleName).toBe(`${PREFIX}-digest-writer`);
+      expect(keyPolicyLets(keyPolicy(), sign(digestWriterRoleArn()))).toBe(true);
+      expect(keyPolicyLets(keyPolicy(), sign(digestWriterRoleArn(), 'ECDSA_SHA_384'))).toBe(false);
+    });
+
+    it.each(Object.entries(OTHER_CALLERS))('refuses Sign to %s, whatever its IAM policies grant', (_, principalArn) => {
+      expect(keyPolicyLets(keyPolicy(), sign(principalArn))).toBe(false);
+    });
+
+    it('lets no one create a grant (a grant could allow Sign beside the key policy)', () => {
+      for (const principalArn of [digestWriterRoleArn(), ...Object.values(OTHER_CALLERS)]) {
+        expect({
+          principalArn,
+          lets: keyPolicyLets(keyPolicy(), { principalArn, action: 'kms:CreateGrant', resource: SOME_KEY_ARN }),
+        }).toEqual({
+          principalArn,
+          lets: false,
+        });
+      }
+    });
+
+    it('leaves the account its administration (CloudFormation updates and deletes the key) and the public key (auditors verify)', () => {
+      const administration = [
+        'kms:PutKeyPolicy',
+        'kms:GetKeyPolicy',
+        'kms:DescribeKey',
+        'kms:EnableKey',
+        'kms:DisableKey',
+        'kms:UpdateKeyDescription',
+        'kms:CreateAlias',
+        'kms:UpdateAlias',
+        'kms:DeleteAlias',
+        'kms:TagResource',
+        'kms:UntagResource',
+        'kms:ListResourceTags',
+        'kms:ScheduleKeyDeletion',
+        'kms:CancelKeyDeletion',
+        'kms:GetPublicKey',
+      ];
+      const refused = administration.filter(
+        (action) => !keyPolicyLets(keyPolicy(), { principalArn: OTHER_CALLERS['an administrator'], action, resource: SOME_KEY_ARN }),
+      );
+      expect(refused).toEqual([]);
+      expect(
+        keyPolicyLets(keyPolicy(), { principalArn: OTHER_CALLERS['another account'], action: 'kms:GetPublicKey', resource: SOME_KEY_ARN }),
+      ).toBe(false);
+    });
+
+    it("is granted kms:Sign by no role's policy but the digest writer's, on this key, with the same algorithm", () => {
+      expect(resourcesFor('kms:Sign')).toEqual({ DigestWriterRole: ['${DigestKey.Arn}'] });
+      const grant = grantsOf('DigestWriterRole').find((candidate) => candidate.actions.includes('kms:Sign'));
+      expect(grant?.condition).toEqual({ StringEquals: { 'kms:SigningAlgorithm': DIGEST_SIGNATURE_ALGORITHM } });
+    });
+  });
+
+  describe('the digest bucket', () => {
+    it('locks every digest in COMPLIANCE mode for the days the digest writer writes them with (365 by default), versioned', () => {
+      const bucket = resource('DigestBucket').Properties;
+      expect(rendered(arnText(bucket.BucketName))).toBe(DIGEST_BUCKET);
+      expect(bucket).toMatchObject({
+        ObjectLockEnabled: true,
+        ObjectLockConfiguration: { ObjectLockEnabled: 'Enabled', Rule: { DefaultRetention: { Mode: 'COMPLIANCE', Days: 365 } } },
+        VersioningConfiguration: { Status: 'Enabled' },
+      });
+      expect(Number(renderedEnvironment('DigestDashwriterLambdaFunction').DIGEST_RETENTION_DAYS)).toBe(365);
+    });
+
+    it('is private (every public access block, no ACLs), encrypted at rest, and kept when the stack goes', () => {
+      expect(resource('DigestBucket').Properties).toMatchObject({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      });
+      expect(resource('DigestBucket').DeletionPolicy).toBe('Retain');
+      expect(resource('DigestBucket').UpdateReplacePolicy).toBe('Retain');
+    });
+
+    it('refuses any request without TLS, the digest writer’s included', () => {
+      expect(arnText(resource('DigestBucketPolicy').Properties.Bucket)).toBe('${DigestBucket}');
+      const requests = [
+        { action: 's3:GetObject', resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/0000000001.json` },
+        { action: 's3:ListBucket', resource: `arn:aws:s3:::${DIGEST_BUCKET}` },
+        { action: 's3:PutObject', resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/0000000001.json` },
+      ];
+      for (const request of requests) {
+        const over = (secureTransport: string) =>
+          bucketPolicyRefuses(bucketPolicy(), {
+            principalArn: digestWriterRoleArn(),
+            ...request,
+            context: { 'aws:SecureTransport': secureTransport },
+          });
+        expect({ ...request, plain: over('false'), tls: over('true') }).toEqual({ ...request, plain: true, tls: false });
+      }
+    });
+
+    it.each([...Object.entries(OTHER_CALLERS), ['an anonymous caller', undefined]])(
+      'refuses PutObject to %s, whatever its IAM policies grant',
+      (_, principalArn) => {
+        expect(bucketPolicyRefuses(bucketPolicy(), putDigest(principalArn))).toBe(true);
+      },
+    );
+
+    it('lets the digest writer put digests (its role allows it, under the digest prefix)', () => {
+      expect(bucketPolicyRefuses(bucketPolicy(), putDigest(digestWriterRoleArn()))).toBe(false);
+    });
+
+    it("is written to by no role's policy but the digest writer's, under its prefix; it lists the bucket under that prefix only", () => {
+      const digests = 'arn:${AWS::Partition}:s3:::' + `${PREFIX}-digests-\${AWS::AccountId}-\${AWS::Region}`;
+      expect(resourcesFor('s3:PutObject')).toEqual({ DigestWriterRole: [`${digests}/digests/*`] });
+      expect(grantMap('DigestWriterRole', 's3')).toEqual({
+        [`${digests}/digests/*`]: ['s3:GetObject', 's3:PutObject', 's3:PutObjectRetention'],
+        [digests]: ['s3:ListBucket'],
+      });
+      const list = grantsOf('DigestWriterRole').find((grant) => grant.actions.includes('s3:ListBucket'));
+      expect(list?.condition).toEqual({ StringLike: { 's3:prefix': ['digests/*'] } });
+      for (const role of ROLES)
+        expect({ role, s3: role === 'DigestWriterRole' || Object.keys(grantMap(role, 's3')).length === 0 }).toEqual({ role, s3: true });
+    });
+  });
+
+  describe('the digest writer', () => {
+    it('reads from its environment the bucket, the key by its ARN, the prefix and the retention that src/config.ts takes', () => {
+      expect(arnText(functionResource('DigestDashwriterLambdaFunction').Environment.Variables.DIGEST_KEY_ID)).toBe('${DigestKey.Arn}');
+      const environment = renderedEnvironment('DigestDashwriterLambdaFunction');
+      // Declared, not left to src/config.ts's defaults: the role's S3 grants and the bucket's retention use the same params.
+      expect(environment).toMatchObject({ DIGEST_BUCKET: DIGEST_BUCKET, DIGEST_PREFIX: 'digests/', DIGEST_RETENTION_DAYS: '365' });
+      const config = configFromEnv(environment);
+      expect(config.tables).toEqual(TABLES);
+      expect(config.notificationTopicArn).toBe(`arn:aws:sns:ap-southeast-2:${ACCOUNT}:${PREFIX}-notifications`);
+      expect(config.digests).toMatchObject({ bucket: DIGEST_BUCKET, keyId: SOME_KEY_ARN, prefix: 'digests/', retentionDays: 365 });
+      // The wiring the handler builds on its first event accepts it (clients are created, nothing is sent).
+      expect(buildDigestWriter(config)).toMatchObject({
+        retentionDays: 365,
+        signer: { keyId: SOME_KEY_ARN },
+        archive: { prefix: 'digests/' },
+      });
+    });
+
+    it('declares no variable src/config.ts does not read (Powertools reads its own)', () => {
+      const environment = renderedEnvironment('DigestDashwriterLambdaFunction');
+      const read = new Set<string>();
+      configFromEnv(
+        new Proxy(environment, {
+          get: (target, name) => {
+            if (typeof name === 'string') read.add(name);
+            return target[name as string];
+          },
+        }),
+      );
+      expect(Object.keys(environment).filter((name) => !read.has(name) && !name.startsWith('POWERTOOLS_'))).toEqual([]);
+    });
+
+    it('runs every 5 minutes on EventBridge’s own scheduled event (no Input: the handler tells it by its detail-type)', () => {
+      const rules = rulesTargeting('${DigestDashwriterLambdaFunction.Arn}');
+      expect(rules).toHaveLength(1);
+      const [ruleId, rule] = rules[0] as [string, Resource];
+      expect(rule.Properties).toMatchObject({ ScheduleExpression: 'rate(5 minutes)', State: 'ENABLED' });
+      expect((rule.Properties.Targets as Array<{ Input?: string }>)[0]?.Input).toBeUndefined();
+      const permissions = ofType('AWS::Lambda::Permission').map(([, permission]) => permission.Properties);
+      expect(permissions).toContainEqual({
+        FunctionName: { 'Fn::GetAtt': ['DigestDashwriterLambdaFunction', 'Arn'] },
+        Action: 'lambda:InvokeFunction',
+        Principal: 'events.amazonaws.com',
+        SourceArn: { 'Fn::GetAtt': [ruleId, 'Arn'] },
+      });
+    });
+  });
+
+  describe('the execution-handler', () => {
+    it("is told the digest writer's name, with the bucket and key src/config.ts wants beside it", () => {
+      const environment = renderedEnvironment('ExecutionDashhandlerLambdaFunction');
+      expect(environment).toMatchObject({ DIGEST_FUNCTION_NAME: DIGEST_WRITER_NAME, DIGEST_PREFIX: 'digests/' });
+      const config = configFromEnv(environment);
+      expect(functionResource('DigestDashwriterLambdaFunction').FunctionName).toBe(DIGEST_WRITER_NAME);
+      expect(config.digests).toMatchObject({ functionName: DIGEST_WRITER_NAME, bucket: DIGEST_BUCKET, prefix: 'digests/' });
+    });
+
+    it('may invoke the digest writer, and gained nothing else: no Sign, no object in the bucket', () => {
+      expect(resourcesFor('lambda:InvokeFunction').ExecutionHandlerRole).toContain(
+        `arn:\${AWS::Partition}:lambda:\${AWS::Region}:\${AWS::AccountId}:function:${DIGEST_WRITER_NAME}`,
+      );
+      expect(grantMap('ExecutionHandlerRole', 's3')).toEqual({});
+      expect(grantMap('ExecutionHandlerRole', 'kms')).toEqual({ '${NotificationTopicKey.Arn}': ['kms:Decrypt', 'kms:GenerateDataKey'] });
+    });
+  });
+
+  it('outputs where the digests are and the key that verifies them', () => {
+    const outputs = (template as Template & { Outputs: Record<string, { Value: unknown }> }).Outputs;
+    expect(outputs.DigestBucketName?.Value).toEqual({ Ref: 'DigestBucket' });
+    expect(outputs.DigestKeyArn?.Value).toEqual({ 'Fn::GetAtt': ['DigestKey', 'Arn'] });
+  });
+});
+
+describe('dependencies', () => {
+  /** The resources one value refers to: Ref, GetAtt, and ${Id} or ${Id.Attr} in a Fn::Sub string. */
+  const references = (value: unknown): string[] => {
+    if (Array.isArray(value)) return value.flatMap(references);
+    if (!value || typeof value !== 'object') return [];
+    const props = value as Props;
+    if (typeof props.Ref === 'string') return [props.Ref];
+    if (Array.isArray(props['Fn::GetAtt'])) return [String(props['Fn::GetAtt'][0])];
+    if ('Fn::Sub' in props) {
+      const [text, variables] = asList(props['Fn::Sub']) as [string, Props?];
+      const named = [...text.matchAll(/\$\{([A-Za-z0-9]+)(?:\.[A-Za-z0-9.]+)?\}/g)].map((match) => match[1] as string);
+      return [...named, ...references(variables ?? {})];
+    }
+    return Object.values(props).flatMap(references);
+  };
+  const dependsOn = (id: string): string[] => {
+    const found = resource(id);
+    return [...new Set([...references(found.Properties), ...asList(found.DependsOn)])].filter((other) => other in template.Resources);
+  };
+
+  it('form no cycle (CloudFormation refuses a stack whose resources wait on each other)', () => {
+    // The walk sees what makes a cycle likely here: the digest writer's role grants Sign on the key by GetAtt,
+    // so the key's policy may name the role only by a literal ARN.
+    expect(dependsOn('DigestWriterRole')).toContain('DigestKey');
+    expect(dependsOn('DigestKey')).toEqual([]);
+    const cycles: string[] = [];
+    const state = new Map<string, 'visiting' | 'done'>();
+    const visit = (id: string, path: string[]): void => {
+      if (state.get(id) === 'done') return;
+      if (state.get(id) === 'visiting') {
+        cycles.push([...path.slice(path.indexOf(id)), id].join(' -> '));
+        return;
+      }
+      state.set(id, 'visiting');
+      for (const next of dependsOn(id)) visit(next, [...path, id]);
+      state.set(id, 'done');
+    };
+    for (const id of Object.keys(template.Resources)) visit(id, []);
+    expect(cycles).toEqual([]);
   });
 });

@@ -133,10 +133,11 @@ describe('secrets and privileges across whole drills', () => {
   it('makes only calls its roles are granted, on the resources they are granted for', async () => {
     const template = packagedTemplate();
     const handler = grantsOf(template, 'ExecutionHandlerRole');
-    const both = [...handler, ...grantsOf(template, 'ProjectorRole')];
+    // The local stack's digest writer (sealing ended executions) uses the same DynamoDB client as the two below.
+    const both = [...handler, ...grantsOf(template, 'ProjectorRole'), ...grantsOf(template, 'DigestWriterRole')];
     const tableId = Object.fromEntries(Object.entries(stack.config.tables).map(([key, name]) => [name, TABLE_IDS[key]]));
 
-    // Handler and projector share one DynamoDB client locally: each call must be granted to one of them.
+    // Handler, projector and digest writer share one DynamoDB client locally: each call must be granted to one of them.
     const dynamo = drillCalls.map((key) => {
       const [operation, target = ''] = key.split(' ');
       const [table = '', index] = target.split('/index/');
