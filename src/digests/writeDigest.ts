@@ -1,7 +1,7 @@
 import { type DigestTrigger, digestBytes, digestKey, newDigest, sha256Hex } from '../domain/digest';
 import type { DigestArchive } from '../ports/digestArchive';
 import type { CoveredHead, DigestBookkeeping } from '../ports/digestBookkeeping';
-import type { DigestSigner } from '../ports/digestSigner';
+import type { DigestPublicKey, DigestSigner } from '../ports/digestSigner';
 import type { DigestReceipt, DigestWriteResult } from '../ports/evidenceDigests';
 import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { ExecutionViewStore } from '../ports/executionViewStore';
@@ -18,7 +18,8 @@ export interface DigestWriterDeps {
    * whose seal failed (the writer was down) is sealed by the next schedule.
    */
   lookbackHours: number;
-  signer: DigestSigner;
+  /** Signs digests; its public half checks the newest digest before the next is chained onto it. */
+  signer: DigestSigner & DigestPublicKey;
   archive: DigestArchive;
   book: DigestBookkeeping;
   /** How long each digest stays locked (COMPLIANCE: no one may delete or overwrite it before). */
@@ -83,7 +84,7 @@ export const writeDigest = async (deps: DigestWriterDeps, request: DigestRequest
   if (fresh.length === 0) return { receipts };
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    const previous = await findChainHead(archive, book);
+    const previous = await findChainHead(archive, book, deps.signer);
     const digestSeq = (previous?.digestSeq ?? 0) + 1;
     const createdAt = deps.now();
     const document = newDigest({ digestSeq, createdAt, trigger: request.trigger, keyId: deps.signer.keyId, previous, heads: fresh });

@@ -9,7 +9,8 @@ import { S3DigestArchive } from '../../src/adapters/aws/s3DigestArchive';
 import { DynamoDigestBookkeeping } from '../../src/adapters/dynamodb/digestBookkeepingStore';
 import { readDigestChain } from '../../src/audit/digestEvidence';
 import { clientOptions } from '../../src/config';
-import { digestKey, parseDigest } from '../../src/domain/digest';
+import { digestBytes, digestKey, newDigest, parseDigest } from '../../src/domain/digest';
+import { signed, signingKey } from '../domain/digest/digestChainBuilder';
 import { writeDigest } from '../../src/digests/writeDigest';
 import { BadDigestRequestError, handleDigestRequest } from '../../src/handlers/digestWriter';
 import { scheduledEvent } from '../../src/local/scheduler';
@@ -188,5 +189,27 @@ describe('the signed digest chain', () => {
     );
     await expect(handleDigestRequest(digests.writer, { executionIds: [], trigger: 'Whenever' })).rejects.toThrow(/trigger/);
     expect(await archive.listKeys()).toHaveLength(before);
+  });
+
+  it('given a digest planted at the top of the chain (well formed, signed by another key), then the writer never chains onto it', async () => {
+    const check = await chain();
+    const plantedKey = digestKey('digests/', check.newestSeq + 1);
+    const other = signingKey();
+    const forged = digestBytes(
+      newDigest({
+        digestSeq: check.newestSeq + 1,
+        createdAt: new Date(digests.world.clock.now()).toISOString(),
+        trigger: 'Schedule',
+        keyId: digests.config.digests?.keyId as string,
+        previous: null,
+        heads: [],
+      }),
+    );
+    await archive.putIfAbsent(plantedKey, forged, signed(forged, other.privateKey), new Date(Date.now() + 86_400_000).toISOString());
+    const executionId = await start('rp-after-plant');
+    await expect(writeDigest(digests.writer, { executionIds: [executionId], trigger: 'ExecutionEnded' })).rejects.toThrow(
+      /is not a digest signed by arn:aws:kms:/,
+    );
+    expect((await archive.listKeys()).at(-1)).toBe(plantedKey);
   });
 });

@@ -10,6 +10,8 @@ import type { DigestPublicKey, DigestSigner } from '../../ports/digestSigner';
  */
 export class KmsDigestKey implements DigestSigner, DigestPublicKey {
   private readonly client: KMSClient;
+  /** A key's public half never changes: read once per process. */
+  private publicKey: Promise<Buffer> | undefined;
 
   constructor(
     config: AppConfig,
@@ -26,7 +28,15 @@ export class KmsDigestKey implements DigestSigner, DigestPublicKey {
     return Buffer.from(output.Signature);
   }
 
-  async publicKeyDer(): Promise<Buffer> {
+  publicKeyDer(): Promise<Buffer> {
+    this.publicKey ??= this.readPublicKey().catch((error: unknown) => {
+      this.publicKey = undefined;
+      throw error;
+    });
+    return this.publicKey;
+  }
+
+  private async readPublicKey(): Promise<Buffer> {
     const output = await this.client.send(new GetPublicKeyCommand({ KeyId: this.keyId }));
     if (!output.PublicKey) throw new Error('KMS GetPublicKey returned no key');
     if (output.KeySpec !== 'ECC_NIST_P256')
