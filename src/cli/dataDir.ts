@@ -14,6 +14,9 @@ export interface ServeEndpoints {
   drs: string;
   sfn: string;
   sns: string;
+  /** The KMS and S3 emulators holding the signed digest chain (absent from a file an older serve wrote). */
+  kms?: string;
+  s3?: string;
   tablePrefix: string;
 }
 

@@ -2,6 +2,7 @@ import { type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createDynamoDbClient } from '../adapters/dynamodb/client';
 import { createTables } from '../adapters/dynamodb/createTables';
 import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
+import { DynamoLedgerRecordReader } from '../adapters/dynamodb/ledgerRecordReader';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
 import { createImportedEvidenceTable, importedEvidenceTableName } from '../adapters/dynamodb/importedEvidenceTable';
 import { DynamoImportedEvidenceStore } from '../adapters/dynamodb/importedEvidenceStore';
@@ -11,6 +12,7 @@ import { type AppConfig, configFromEnv } from '../config';
 import { startEmbeddedDynamo } from '../local/embeddedDynamo';
 import { DataDirInUseError } from '../local/stack';
 import { runningServe, type ServeEndpoints } from './dataDir';
+import { type DigestAccess, openDeployedDigests, openLocalDigests, type OpenedDigests } from './digestAccess';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 
@@ -27,11 +29,24 @@ export interface LedgerAccess {
   imported: DynamoImportedEvidenceStore;
   /** Set when a `serve` owns the folder: its DynamoDB endpoint is used instead of opening the files. */
   serve?: ServeEndpoints;
+  /** The signed digest chain beside this ledger, opened on first use (closed with the ledger), or why there is none. */
+  digests(): Promise<DigestAccess>;
   close(): Promise<void>;
 }
 
+/** Opens the digest chain once, when a command first asks for it; closes it if it was opened. */
+const lazyDigests = (open: () => Promise<OpenedDigests>): { digests: () => Promise<DigestAccess>; close: () => Promise<void> } => {
+  let opened: Promise<OpenedDigests> | undefined;
+  return {
+    digests: async () => (await (opened ??= open())).access,
+    close: async () => {
+      if (opened) await (await opened.catch(() => undefined))?.close();
+    },
+  };
+};
+
 /** The ledger's stores on one client, whichever tables the configuration names. */
-const storesOf = (config: AppConfig, client: DynamoDBClient): Omit<LedgerAccess, 'serve' | 'close'> => ({
+const storesOf = (config: AppConfig, client: DynamoDBClient): Omit<LedgerAccess, 'serve' | 'digests' | 'close'> => ({
   config,
   client,
   store: new DynamoExecutionEventStore(client, config.tables.events, { snapshotEvery: config.ledgerSnapshotEvery }),
@@ -64,10 +79,13 @@ export const openLedger = async (dataDir: string): Promise<LedgerAccess> => {
   const client = createDynamoDbClient(config);
   await createTables(client, config.tables);
   await createImportedEvidenceTable(client, importedEvidenceTableName(config.tables.events));
+  const digests = lazyDigests(() => openLocalDigests(dataDir, serve));
   return {
     ...storesOf(config, client),
     ...(serve ? { serve } : {}),
+    digests: digests.digests,
     close: async () => {
+      await digests.close();
       client.destroy();
       await closeDynamo();
     },
@@ -78,14 +96,32 @@ export const openLedger = async (dataDir: string): Promise<LedgerAccess> => {
  * The deployed tables instead of the local ledger: the names and region the functions get (EVENTS_TABLE,
  * EXECUTIONS_TABLE, ... or DRS_LEDGER_TABLE_PREFIX; AWS_REGION), the default AWS credentials. For operator
  * commands that must run against a stack, such as rebuilding its views after an upgrade. Creates nothing.
+ * Its digest chain is the one DIGEST_BUCKET and DIGEST_KEY_ID name, when they are set.
  */
 export const openDeployedLedger = async (env: NodeJS.ProcessEnv = process.env): Promise<LedgerAccess> => {
   const config = configFromEnv(env);
   const client = createDynamoDbClient(config);
+  const digests = lazyDigests(() => openDeployedDigests(env));
   return {
     ...storesOf(config, client),
+    digests: digests.digests,
     close: async () => {
+      await digests.close();
       client.destroy();
     },
   };
 };
+
+/** Where a command reads and writes: the local ledger in `dataDir`, or (`deployed`) the stack's tables in AWS. */
+export const withLedger = async (dataDir: string, work: (ledger: LedgerAccess) => Promise<number>, deployed = false): Promise<number> => {
+  const ledger = deployed ? await openDeployedLedger() : await openLedger(dataDir);
+  try {
+    return await work(ledger);
+  } finally {
+    await ledger.close();
+  }
+};
+
+/** The ledger read item by item, without trusting it: what verification, export and evidence read. */
+export const ledgerRecordReader = (ledger: LedgerAccess): DynamoLedgerRecordReader =>
+  new DynamoLedgerRecordReader(ledger.client, ledger.config.tables.events);

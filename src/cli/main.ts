@@ -1,11 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { runCheck, runExport, runImport, runImports, runRebuild, runReplay, runVerify } from './commands/audit';
+import { runCheck, runExport, runImport, runImports, runRebuild, runReplay } from './commands/audit';
+import { runDigestsFetch, runDigestsList, runDigestsVerify } from './commands/digests';
 import { runDrill } from './commands/drill';
 import { type ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
 import { runInvoke } from './commands/invoke';
 import { listPlans, loadPlans } from './commands/plans';
 import { DEFAULT_LAMBDA_PORT, runServe } from './commands/serve';
+import { runVerify } from './commands/verify';
 import { resolveDataDir } from './dataDir';
 import { EXIT, UsageError } from './exitCodes';
 import type { ProgressMode } from './render/progress';
@@ -36,6 +38,9 @@ const port = (value: string): number => {
 
 const DEPLOYED_TABLES =
   "the deployed stack's tables, not the local ledger: named as the functions get them (EVENTS_TABLE, EXECUTIONS_TABLE, or DRS_LEDGER_TABLE_PREFIX), in AWS_REGION, with the default AWS credentials";
+
+const DEPLOYED_DIGESTS =
+  "the deployed stack's signed digest chain, not the data folder's: the bucket DIGEST_BUCKET (under DIGEST_PREFIX) and the key DIGEST_KEY_ID, in AWS_REGION, with the default AWS credentials";
 
 const OPERATIONS = ['find', 'poll', 'finalize', 'pause', 'resume', 'cancel', 'start_execution', 'get_execution_details'];
 
@@ -166,12 +171,40 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
 
   program
     .command('verify <executionId>')
-    .description('recompute the hash chain from the table: OK with the head hash, or the first bad seq and what is wrong')
+    .description(
+      'recompute the hash chain from the table (OK with the head hash, or the first bad seq and what is wrong), then check the ledger against the signed digests that sealed it',
+    )
     .option('--expected-head <seq:hash>', 'the head a report or an export recorded: the ledger must end exactly there')
     .option('--json')
     .option(IMPORTED_OPTION, `${IMPORTED_HELP}, checked against the head its seal recorded`)
-    .action(async (executionId: string, options: { expectedHead?: string; json?: boolean; imported?: boolean }) =>
+    .option('--aws', `${DEPLOYED_TABLES}; and ${DEPLOYED_DIGESTS}`)
+    .action(async (executionId: string, options: { expectedHead?: string; json?: boolean; imported?: boolean; aws?: boolean }) =>
       setExit(await runVerify(dataDir(), executionId, options, out)),
+    );
+
+  const digests = program
+    .command('digests')
+    .description('the signed digest chain: ledger heads sealed outside the table, signed by a key only the digest writer may use');
+  digests
+    .command('verify')
+    .description('check every digest: signature, numbering without a gap, links; each problem with its digest (exit 1 on any)')
+    .option('--json')
+    .option('--aws', DEPLOYED_DIGESTS)
+    .action(async (options: { json?: boolean; aws?: boolean }) => setExit(await runDigestsVerify(dataDir(), options, out)));
+  digests
+    .command('list')
+    .description('every digest: number, created, trigger, heads, location')
+    .option('--json', 'one JSON digest per line, with its heads')
+    .option('--aws', DEPLOYED_DIGESTS)
+    .action(async (options: { json?: boolean; aws?: boolean }) => setExit(await runDigestsList(dataDir(), options, out)));
+  digests
+    .command('fetch')
+    .description('write digest-<n>.json (its exact bytes), digest-<n>.sig (its DER signature) and public-key.pem, for openssl')
+    .argument('<n>', "the digest's number", positiveInteger)
+    .option('--out <dir>', 'the folder to write them to', '.')
+    .option('--aws', DEPLOYED_DIGESTS)
+    .action(async (digestSeq: number, options: { out: string; aws?: boolean }) =>
+      setExit(await runDigestsFetch(dataDir(), digestSeq, options.out, options, out)),
     );
 
   program

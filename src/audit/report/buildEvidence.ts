@@ -4,6 +4,7 @@ import type { ChainBreak, VerifyOptions } from '../chainVerification';
 import type { ImportedMark } from '../sealedImport';
 import { isReadable } from '../chainLinks';
 import { verifyRecords } from '../verifyRecords';
+import { type DigestChainInput, digestEvidenceOf } from './digestStatus';
 import type { Evidence } from './evidence';
 import { evidenceFromEvents } from './evidenceFromEvents';
 import { tamperAlarmEvidence } from './tamperAlarmEvidence';
@@ -15,15 +16,22 @@ export type EvidenceResult =
       error: { kind: 'UnknownExecution'; executionId: string } | ({ kind: 'NothingVerified'; executionId: string } & ChainBreak);
     };
 
+export interface EvidenceOptions extends VerifyOptions {
+  imported?: ImportedMark;
+  alarms?: TamperAlarmLog;
+  digests?: DigestChainInput;
+}
+
 /**
  * The evidence of an execution from its ledger alone. The ledger is verified first; when it does not
  * verify, the evidence covers only the events before the first bad seq and says so in `ledger.verification`.
- * With `alarms`, it also lists the tamper alarms raised for the execution (kept outside the ledger).
+ * With `alarms`, it also lists the tamper alarms raised for the execution (kept outside the ledger); with
+ * `digests`, what the signed digest chain says of the ledger as stored.
  */
 export const buildEvidence = async (
   ledger: LedgerRecordReader,
   executionId: string,
-  options: VerifyOptions & { imported?: ImportedMark; alarms?: TamperAlarmLog } = {},
+  options: EvidenceOptions = {},
 ): Promise<EvidenceResult> => {
   const records = await ledger.readRecords(executionId);
   if (records.length === 0) return { ok: false, error: { kind: 'UnknownExecution', executionId } };
@@ -46,5 +54,6 @@ export const buildEvidence = async (
   );
   // An imported execution says so, with its seal, wherever its evidence is shown.
   const withAlarms = tamperAlarms ? { ...evidence, tamperAlarms } : evidence;
-  return { ok: true, evidence: options.imported ? { ...withAlarms, imported: options.imported } : withAlarms };
+  const withDigests = options.digests ? { ...withAlarms, digests: digestEvidenceOf(executionId, records, options.digests) } : withAlarms;
+  return { ok: true, evidence: options.imported ? { ...withDigests, imported: options.imported } : withDigests };
 };

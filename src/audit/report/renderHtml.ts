@@ -10,6 +10,7 @@ import {
   title,
   VERDICT_LABELS,
 } from './format';
+import { describeDigests, digestProblems, digestTone, digestWord } from './digestText';
 import { GANTT_COLOURS, renderGanttSvg, targetNote } from './gantt';
 import { REPORT_CSS } from './reportStyles';
 import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
@@ -18,6 +19,16 @@ import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLa
 const tamperTone = (alarms: Evidence['tamperAlarms']) => (alarms === undefined ? 'neutral' : alarms.length === 0 ? 'good' : 'bad');
 const tamperSummary = (alarms: Evidence['tamperAlarms']): string =>
   `${pill(tamperAlarmsWord(alarms), tamperTone(alarms))} ${e(describeTamperAlarms(alarms))}`;
+
+/** The digest sentence's words as text, its values (a location, a head) as code: both escaped. */
+const DIGEST_STYLE = { text: escapeHtml, code: (value: string) => `<code class="hash">${escapeHtml(value)}</code>` };
+const digestSummary = (digests: Evidence['digests']): string =>
+  `${pill(digestWord(digests), digestTone(digests))} ${describeDigests(digests, DIGEST_STYLE)}`;
+/** Each problem the bucket's texts are quoted in, escaped as text, one item each. */
+const digestProblemList = (digests: Evidence['digests']): string => {
+  const problems = digestProblems(digests);
+  return problems.length ? `<ul class="problems">${problems.map((problem) => `<li>${e(problem)}</li>`).join('')}</ul>` : '';
+};
 
 const e = (value: string | number | undefined): string => (value === undefined || value === '' ? '—' : escapeHtml(String(value)));
 const mono = (value: string | undefined): string => (value ? `<code>${escapeHtml(value)}</code>` : '—');
@@ -101,13 +112,14 @@ const facts = (evidence: Evidence): string => {
     ...(execution.failureReason ? ([['Failure', e(execution.failureReason)]] as Array<[string, string]>) : []),
     ['State machine execution', mono(execution.stateMachineArn)],
     ...(execution.accountId ? ([['Account', `${e(execution.accountId)} · ${e(execution.region)}`]] as Array<[string, string]>) : []),
-    ['Ledger head hash', `<code class="hash">${escapeHtml(ledger.headHash)}</code>`],
+    ['Ledger head', `<code class="hash">${escapeHtml(`${ledger.headSeq}:${ledger.headHash}`)}</code>`],
     ['Ledger events', `${ledger.eventCount} (head at seq ${ledger.headSeq})`],
     [
       'Verification',
       `${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}`,
     ],
     ['Tamper alarms', tamperSummary(evidence.tamperAlarms)],
+    ['Signed digest', digestSummary(evidence.digests)],
   ];
   return `<dl class="facts">${rows.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${value}</dd>`).join('')}</dl>`;
 };
@@ -260,7 +272,10 @@ const sections = (evidence: Evidence): string[] => {
       : []),
     '<h2>Ledger integrity</h2>',
     `<p>${ledger.verification.ok ? pill('PASSED', 'good') : pill('FAILED', 'bad')} ${e(describeVerification(ledger.verification, ledger))}</p>`,
-    `<p>Head hash <code class="hash">${escapeHtml(ledger.headHash)}</code> at seq ${ledger.headSeq}. Each event stores sha256(previous hash + "\\n" + canonical JSON of the event); the first chains from sha256("drs-ledger:genesis:&lt;executionId&gt;:&lt;planId&gt;"), so anyone holding an export can recompute it.</p>`,
+    `<p>Head <code class="hash">${escapeHtml(`${ledger.headSeq}:${ledger.headHash}`)}</code> (seq:hash, as <code>drs-ledger verify --expected-head</code> takes it). Each event stores sha256(previous hash + "\\n" + canonical JSON of the event); the first chains from sha256("drs-ledger:genesis:&lt;executionId&gt;:&lt;planId&gt;"), so anyone holding an export can recompute it.</p>`,
+    `<p>Signed digest: ${digestSummary(evidence.digests)}</p>`,
+    digestProblemList(evidence.digests),
+    '<p>Ledger heads are sealed in signed digests outside the table: canonical JSON, signed by a KMS key (ECDSA P-256, SHA-256); fetch one with <code>drs-ledger digests fetch &lt;n&gt;</code> and check it with <code>openssl dgst -sha256 -verify</code>.</p>',
     '<h2>Definitions</h2>',
     `<ul class="definitions"><li>${e(rto.definition)}</li><li>${e(rto.waveDefinition)}</li><li>${e(rto.serverDefinition)}</li><li>Times are UTC, as recorded in the ledger events (occurredAt).</li></ul>`,
   ];

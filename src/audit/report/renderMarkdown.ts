@@ -10,6 +10,7 @@ import {
   VERDICT_LABELS,
   verificationWord,
 } from './format';
+import { describeDigests, digestProblems, digestWord } from './digestText';
 import { markdownCode, markdownText as md } from './markdownText';
 import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
 
@@ -53,6 +54,10 @@ const SERVER_COLUMNS = [
 /** An id, ARN or hash as a code span inside a table cell. */
 const code = (value: string | undefined): string | undefined => (value ? markdownCode(value, 'in-table') : undefined);
 
+/** The digest sentence's words as text, its values (a location, a head) as code spans. */
+const INLINE = { text: md, code: (value: string) => markdownCode(value) };
+const IN_TABLE = { text: md, code: (value: string) => markdownCode(value, 'in-table') };
+
 /** The evidence as a Markdown document: facts first, then the timelines, failures and the proof. */
 export const renderMarkdown = (evidence: Evidence): string => {
   const { execution, plan, rto, ledger } = evidence;
@@ -79,10 +84,11 @@ export const renderMarkdown = (evidence: Evidence): string => {
         ['Failure', text(execution.failureReason)],
         ['State machine execution', code(execution.stateMachineArn)],
         ['Account', execution.accountId ? `${md(execution.accountId)} (${md(execution.region ?? '')})` : undefined],
-        ['Ledger head hash', code(ledger.headHash)],
+        ['Ledger head', code(`${ledger.headSeq}:${ledger.headHash}`)],
         ['Ledger events', `${ledger.eventCount} (head at seq ${ledger.headSeq})`],
         ['Verification', `**${verificationWord(ledger.verification)}**: ${md(describeVerification(ledger.verification, ledger))}`],
         ['Tamper alarms', `**${tamperAlarmsWord(evidence.tamperAlarms)}**: ${md(describeTamperAlarms(evidence.tamperAlarms))}`],
+        ['Signed digest', `**${digestWord(evidence.digests)}**: ${describeDigests(evidence.digests, IN_TABLE)}`],
       ],
     ),
     '',
@@ -198,10 +204,14 @@ export const renderMarkdown = (evidence: Evidence): string => {
       : []),
     '## Ledger integrity',
     '',
-    `- Head hash: ${markdownCode(ledger.headHash)} at seq ${ledger.headSeq}; ${ledger.eventCount} events in the ledger.`,
+    `- Head ${markdownCode(`${ledger.headSeq}:${ledger.headHash}`)} (seq:hash, as \`drs-ledger verify --expected-head\` takes it); ${ledger.eventCount} events in the ledger.`,
     `- Verification **${verificationWord(ledger.verification)}**: ${md(describeVerification(ledger.verification, ledger))}`,
+    `- Signed digest **${digestWord(evidence.digests)}**: ${describeDigests(evidence.digests, INLINE)}`,
+    // The bucket's texts (an object's key, what a forged digest claims), each on its own line, escaped.
+    ...digestProblems(evidence.digests).map((problem) => `  - ${md(problem)}`),
     // In code spans: a renderer that lets HTML through would take <executionId> for a tag.
     '- Each event stores `sha256(previous hash + "\\n" + canonical JSON of the event)`; the first chains from `sha256("drs-ledger:genesis:<executionId>:<planId>")`.',
+    '- Ledger heads are sealed in signed digests outside the table: canonical JSON, signed by a KMS key (ECDSA P-256, SHA-256); fetch one with `drs-ledger digests fetch <n>` and check it with `openssl dgst -sha256 -verify`.',
     '',
     '## Definitions',
     '',

@@ -40,6 +40,8 @@ td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.failed td { background: #fff6f6; }
 .empty { color: var(--muted); font-style: italic; }
 ul.definitions { padding-left: 18px; color: #344054; }
+ul.problems { padding-left: 18px; color: #a4161a; }
+dl.facts dd, ul.problems li { overflow-wrap: anywhere; }
 footer { margin-top: 28px; font-size: 12px; color: var(--muted); border-top: 1px solid var(--line); padding-top: 10px; }
 @media print {
   @page { size: A4; margin: 12mm; }

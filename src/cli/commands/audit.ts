@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DynamoLedgerRecordReader } from '../../adapters/dynamodb/ledgerRecordReader';
 import {
   checkDrift,
   exportLedger,
@@ -12,76 +11,12 @@ import {
   rebuildViews,
   replayAt,
   type ReplayPoint,
-  sealedHead,
-  verifyChain,
 } from '../../audit';
 import { EXIT, UsageError } from '../exitCodes';
 import { executionNotFound, importedBanner, openSealedImport } from '../importedEvidence';
-import { type LedgerAccess, openDeployedLedger, openLedger } from '../ledgerAccess';
+import { ledgerRecordReader, withLedger } from '../ledgerAccess';
 import { statusTable } from '../render/details';
-import { tamperAlarmLines } from '../render/tamperAlarms';
 import { jsonForTerminal, shown } from '../render/terminalText';
-
-/** Where a command reads and writes: the local ledger in `dataDir`, or (`deployed`) the stack's tables in AWS. */
-const withLedger = async (dataDir: string, work: (ledger: LedgerAccess) => Promise<number>, deployed = false): Promise<number> => {
-  const ledger = deployed ? await openDeployedLedger() : await openLedger(dataDir);
-  try {
-    return await work(ledger);
-  } finally {
-    await ledger.close();
-  }
-};
-
-const recordReader = (ledger: LedgerAccess) => new DynamoLedgerRecordReader(ledger.client, ledger.config.tables.events);
-
-/** `seq:hash`, as a report or an export header records a head. */
-const parseHead = (text: string): { seq: number; hash: string } => {
-  const match = /^(\d+):([0-9a-f]{64})$/.exec(text);
-  if (!match) throw new UsageError('--expected-head must be <seq>:<sha256 hex>, as printed by verify or a report');
-  return { seq: Number(match[1]), hash: match[2] as string };
-};
-
-/**
- * `drs-ledger verify <id>`: recompute the hash chain from the table; exit 1 at the first bad seq. With
- * --imported, the execution's sealed import instead, which must end exactly at the head its seal recorded.
- */
-export const runVerify = (
-  dataDir: string,
-  executionId: string,
-  options: { expectedHead?: string; json?: boolean; imported?: boolean },
-  out: NodeJS.WritableStream,
-) =>
-  withLedger(dataDir, async (ledger) => {
-    // Kept outside the ledger: they outlive the items they are about, which verification cannot see any more.
-    const alarms = await ledger.tamperAlarms.list(executionId);
-    const imported = options.imported ? await openSealedImport(ledger.imported, executionId) : undefined;
-    const expectedHead = options.expectedHead ? parseHead(options.expectedHead) : imported && sealedHead(imported.seal);
-    const verified = await verifyChain(imported?.ledger ?? recordReader(ledger), executionId, expectedHead ? { expectedHead } : {});
-    if (
-      !imported &&
-      !verified.ok &&
-      verified.problem === 'missing' &&
-      verified.firstBadSeq === 1 &&
-      !(await ledger.store.head(executionId)) &&
-      alarms.length === 0
-    ) {
-      throw await executionNotFound(ledger.imported, executionId);
-    }
-    if (imported && !options.json) out.write(`${importedBanner(imported.seal)}\n`);
-    if (options.json) {
-      const { events: _events, ...rest } = verified.ok ? verified : { ...verified, events: undefined };
-      const mark = imported ? { imported: importedMark(imported.seal) } : {};
-      out.write(`${jsonForTerminal({ executionId, ...rest, ...mark, tamperAlarms: alarms })}\n`);
-    } else if (verified.ok) {
-      out.write(`OK ${shown(executionId)}: ${verified.headSeq} events, chain intact, head ${verified.headSeq}:${verified.headHash}\n`);
-    } else {
-      // The detail may quote what the ledger holds.
-      out.write(`TAMPERED ${shown(executionId)}: first bad seq ${verified.firstBadSeq}, ${verified.problem}: ${shown(verified.detail)}\n`);
-    }
-    // A chain that verifies is not enough: an item changed and changed back, or a whole rewrite, leaves an alarm.
-    if (!options.json) for (const line of tamperAlarmLines(executionId, alarms)) out.write(`${line}\n`);
-    return verified.ok && alarms.length === 0 ? EXIT.ok : EXIT.executionFailed;
-  });
 
 /** `drs-ledger replay <id> [--at | --seq]`: the execution as it stood then, from the ledger alone. */
 export const runReplay = (
@@ -209,7 +144,7 @@ const writeOut = (text: string, file: string | undefined, out: NodeJS.WritableSt
 /** `drs-ledger export <id>`: the full history as JSON Lines, only from a ledger that verifies. */
 export const runExport = (dataDir: string, executionId: string, file: string | undefined, out: NodeJS.WritableStream) =>
   withLedger(dataDir, async (ledger) => {
-    const exported = await exportLedger(recordReader(ledger), executionId);
+    const exported = await exportLedger(ledgerRecordReader(ledger), executionId);
     if (!exported.ok) {
       if (exported.error.kind === 'UnknownExecution') throw new UsageError(`Execution not found: ${executionId}`);
       out.write(

@@ -5,12 +5,14 @@ import { readPlanFile } from '../../local/planFile';
 import { FUNCTION_NAME, type LocalStack, startLocalStack } from '../../local/stack';
 import type { OperationResponse } from '../../operations/responses';
 import { DynamoLedgerRecordReader } from '../../adapters/dynamodb/ledgerRecordReader';
+import { openLocalDigests, readChainInput } from '../digestAccess';
 import { invokeHandler } from '../lambdaCalls';
 import { defaultReportPath, writeReport } from './report';
 import { SAMPLE_INVENTORY, SAMPLE_PLAN } from '../packageRoot';
 import type { Details } from '../render/details';
 import { statusTable } from '../render/details';
 import { type ProgressMode, ProgressPrinter } from '../render/progress';
+import { digestVerdictLines } from '../render/digestVerdict';
 import { jsonForTerminal } from '../render/terminalText';
 import { EXIT, UsageError } from '../exitCodes';
 
@@ -95,9 +97,21 @@ const printSummary = async (stack: LocalStack, details: OperationResponse, optio
   const head = events.at(-1);
   const reader = new DynamoLedgerRecordReader(stack.dynamoClient, stack.config.tables.events);
   const reportPath = defaultReportPath(stack.dataDir, executionId, 'html');
-  await writeReport(reader, executionId, 'html', reportPath, out, { alarms: stack.tamper.log });
+  // The signed digest chain, through the stack's own KMS and S3: which digest sealed the end.
+  const opened = await openLocalDigests(stack.dataDir, stack.endpoints);
+  const written = await writeReport(reader, executionId, 'html', reportPath, out, {
+    alarms: stack.tamper.log,
+    digests: await readChainInput(opened.access),
+  }).finally(() => opened.close());
+  const digests = 'digests' in written ? written.digests : undefined;
   if (options.mode === 'json') {
-    const ledger = { events: events.length, headHash: head?.hash, dataDir: stack.dataDir, report: reportPath };
+    const ledger = {
+      events: events.length,
+      headHash: head?.hash,
+      dataDir: stack.dataDir,
+      report: reportPath,
+      ...(digests ? { digests } : {}),
+    };
     out.write(`${jsonForTerminal({ type: 'result', details, ledger })}\n`);
     return;
   }
@@ -106,6 +120,7 @@ const printSummary = async (stack: LocalStack, details: OperationResponse, optio
   out.write(
     `Stored in ${stack.dataDir} (DynamoDB tables ${stack.config.tables.events}, ${stack.config.tables.executions}); notifications in ${stack.outboxPath}\n`,
   );
+  for (const line of digests ? digestVerdictLines(executionId, digests) : []) out.write(`${line}\n`);
   out.write(`Evidence report (open in a browser): ${reportPath}\n`);
   out.write(`See it again: drs-ledger status ${executionId} · events ${executionId} · verify ${executionId} · report ${executionId}\n`);
 };

@@ -1,22 +1,22 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DynamoLedgerRecordReader } from '../../adapters/dynamodb/ledgerRecordReader';
 import {
   buildEvidence,
+  type DigestEvidence,
   type Evidence,
-  type ImportedMark,
+  type EvidenceOptions,
   importedMark,
   renderHtml,
   renderJson,
   renderMarkdown,
   sealedHead,
 } from '../../audit';
-import type { VerifyOptions } from '../../audit';
 import type { LedgerRecordReader } from '../../ports/ledgerRecords';
-import type { TamperAlarmLog } from '../../ports/tamperAlarmLog';
+import { IMPORTED_NOT_IN_DIGESTS, readChainInput } from '../digestAccess';
 import { EXIT, UsageError } from '../exitCodes';
 import { executionNotFound, openSealedImport } from '../importedEvidence';
-import { openLedger } from '../ledgerAccess';
+import { ledgerRecordReader, openLedger } from '../ledgerAccess';
+import { digestsFail, digestVerdictLines } from '../render/digestVerdict';
 import { tamperAlarmLines } from '../render/tamperAlarms';
 import { jsonTextForTerminal } from '../render/terminalText';
 import { defaultReportPath, type ReportFormat } from '../reportPath';
@@ -25,15 +25,15 @@ export { defaultReportPath, type ReportFormat };
 
 const RENDERERS: Record<ReportFormat, (evidence: Evidence) => string> = { md: renderMarkdown, html: renderHtml, json: renderJson };
 
-/** Builds an execution's evidence from the ledger and writes it; returns the verification's verdict. */
+/** Builds an execution's evidence from the ledger and writes it; returns the verification's verdict and the digests'. */
 export const writeReport = async (
   reader: LedgerRecordReader,
   executionId: string,
   format: ReportFormat,
   file: string | undefined,
   out: NodeJS.WritableStream,
-  options: VerifyOptions & { imported?: ImportedMark; alarms?: TamperAlarmLog } = {},
-): Promise<{ verified: boolean; path?: string } | { unknown: true }> => {
+  options: EvidenceOptions = {},
+): Promise<{ verified: boolean; digests?: DigestEvidence; path?: string } | { unknown: true }> => {
   const built = await buildEvidence(reader, executionId, options);
   if (!built.ok) {
     if (built.error.kind === 'UnknownExecution') return { unknown: true };
@@ -43,14 +43,15 @@ export const writeReport = async (
   }
   const text = RENDERERS[format](built.evidence);
   const verified = built.evidence.ledger.verification.ok;
+  const digests = built.evidence.digests ? { digests: built.evidence.digests } : {};
   if (!file) {
     // Markdown escapes every text it quotes (invisible characters shown); JSON gets its escapes for a terminal.
     out.write(format === 'json' ? jsonTextForTerminal(text) : text);
-    return { verified };
+    return { verified, ...digests };
   }
   mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, text);
-  return { verified, path: file };
+  return { verified, ...digests, path: file };
 };
 
 /**
@@ -66,7 +67,7 @@ export const runReport = async (
   const ledger = await openLedger(dataDir);
   try {
     const imported = options.imported ? await openSealedImport(ledger.imported, executionId) : undefined;
-    const reader = imported?.ledger ?? new DynamoLedgerRecordReader(ledger.client, ledger.config.tables.events);
+    const reader = imported?.ledger ?? ledgerRecordReader(ledger);
     const file =
       options.out ?? (options.format === 'html' ? defaultReportPath(dataDir, executionId, 'html', imported !== undefined) : undefined);
     // Alarms are recorded outside the ledger: they outlive the items they are about (all deleted, the first changed).
@@ -74,6 +75,8 @@ export const runReport = async (
     const written = await writeReport(reader, executionId, options.format, file, out, {
       ...(imported ? { expectedHead: sealedHead(imported.seal), imported: importedMark(imported.seal) } : {}),
       alarms: ledger.tamperAlarms,
+      // What the signed digests say of the ledger as stored: an imported execution was sealed by its import instead.
+      digests: imported ? { unavailable: IMPORTED_NOT_IN_DIGESTS } : await readChainInput(await ledger.digests()),
     }).catch((error: unknown) => {
       // No evidence at all (its first item does not verify): the alarms still say what happened to the ledger.
       for (const line of alarms) out.write(`${line}\n`);
@@ -89,7 +92,12 @@ export const runReport = async (
     // A report on standard output lists them itself (its "Tamper alarms" section): nothing may follow it there.
     if (written.path) for (const line of alarms) out.write(`${line}\n`);
     if (!written.verified) out.write('WARNING: the ledger does not verify; the report covers only the events before the first bad seq.\n');
-    return written.verified && alarms.length === 0 ? EXIT.ok : EXIT.executionFailed;
+    // Contradicted by the digests, or their chain broken where its vouch would be: the report says why (its
+    // "Signed digest" rows); a report written to a file is followed by the same lines as verify prints.
+    const digestsFailed = written.digests !== undefined && digestsFail(written.digests);
+    if (written.path && written.digests && digestsFailed)
+      for (const line of digestVerdictLines(executionId, written.digests)) out.write(`${line}\n`);
+    return written.verified && alarms.length === 0 && !digestsFailed ? EXIT.ok : EXIT.executionFailed;
   } finally {
     await ledger.close();
   }

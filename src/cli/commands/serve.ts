@@ -11,7 +11,10 @@ export interface ServeOptions {
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
 }
 
-/** `drs-ledger serve`: the local stack until Ctrl-C, its endpoints printed and published for other commands. */
+/**
+ * `drs-ledger serve`: the local stack until Ctrl-C, its endpoints printed and published for other commands (the
+ * KMS and S3 endpoints too: `verify`, `report` and `digests` read the digest chain through them).
+ */
 export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream): Promise<number> => {
   const inventory = JSON.parse(readFileSync(SAMPLE_INVENTORY(), 'utf8')) as Array<{ sourceServerID: string; hostname: string }>;
   const stack = await startLocalStack({
@@ -36,6 +39,8 @@ export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream
       `  DRS emulator                ${stack.endpoints.drs}`,
       `  Step Functions              ${stack.endpoints.sfn}`,
       `  SNS (outbox ${stack.outboxPath})  ${stack.endpoints.sns}`,
+      `  KMS (digest signing key)    ${stack.endpoints.kms}`,
+      `  S3 (signed digests)         ${stack.endpoints.s3}`,
       `  scheduled find every ${options.findIntervalSeconds ?? Math.max(1, 30 / options.speed)}s; DRS runs ${options.speed}x`,
       recovery.executions
         ? `  recovered ${recovery.executions} executions: ${recovery.viewsCaughtUp} views caught up, ${recovery.stateMachinesRestarted} state machines restarted`

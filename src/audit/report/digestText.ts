@@ -1,0 +1,86 @@
+import type { DigestEvidence, Evidence } from './evidence';
+import { formatInstant } from './format';
+
+const DIGEST_WORDS: Record<DigestEvidence['status'], string> = {
+  covered: 'VOUCHED',
+  uncovered: 'NOT YET SEALED',
+  contradicted: 'CONTRADICTED',
+  'chain-broken': 'CHAIN BROKEN',
+  'not-checked': 'NOT CHECKED',
+};
+
+/** The word a summary shows beside the description. */
+export const digestWord = (digests: Evidence['digests']): string => (digests === undefined ? 'NOT CHECKED' : DIGEST_WORDS[digests.status]);
+
+/** Vouched for is good news; contradicted or broken is bad; not yet sealed is a warning; not checked, neutral. */
+export const digestTone = (digests: Evidence['digests']): 'good' | 'bad' | 'warn' | 'neutral' => {
+  switch (digests?.status) {
+    case 'covered':
+      return 'good';
+    case 'contradicted':
+    case 'chain-broken':
+      return 'bad';
+    case 'uncovered':
+      return 'warn';
+    default:
+      return 'neutral';
+  }
+};
+
+/** How a renderer writes a sentence's words and its values (a location, a head): each escaped its own way. */
+export interface DigestTextStyle {
+  text: (words: string) => string;
+  code: (value: string) => string;
+}
+
+/** A sentence as a renderer writes it: words and values (set apart, as code) in turn. */
+type Sentence = Array<string | { code: string }>;
+
+const written = (sentence: Sentence, style: DigestTextStyle): string =>
+  sentence.map((part) => (typeof part === 'string' ? style.text(part) : style.code(part.code))).join('');
+
+const newer = (count: number): string => `${count} newer event${count === 1 ? '' : 's'} not yet in a digest`;
+
+const sentenceOf = (digests: Evidence['digests']): Sentence => {
+  if (digests === undefined) return ['not checked (this report was built without the signed digest chain)'];
+  switch (digests.status) {
+    case 'not-checked':
+      return [`not checked: ${digests.reason}`];
+    case 'covered':
+      return [
+        `digest #${digests.digestSeq} `,
+        { code: digests.location },
+        ` (created ${formatInstant(digests.createdAt)}) vouches for seq:hash `,
+        { code: `${digests.seq}:${digests.hash}` },
+        digests.eventsAfter === 0 ? ', the head' : `; ${newer(digests.eventsAfter)}`,
+        ...(digests.chainProblems.length ? [`; the chain has ${digests.chainProblems.length} problem(s) after it, listed below`] : []),
+      ];
+    case 'uncovered':
+      return [
+        `no signed digest names this execution yet (the chain holds ${digests.digests}): its ledger is vouched for by its hash chain alone`,
+      ];
+    case 'contradicted':
+      return ['the signed digests contradict the ledger: it was rewritten or cut after they sealed it (every problem below)'];
+    case 'chain-broken':
+      return [
+        `the digest chain is intact only up to digest #${digests.intactUpTo}, ` +
+          (digests.vouchedSeq === undefined
+            ? 'before any digest names this execution'
+            : `which vouches for seq ${digests.vouchedSeq} of ${digests.headSeq}`) +
+          ': the digests that would vouch for the rest cannot be trusted (every problem below)',
+      ];
+  }
+};
+
+/**
+ * What the signed digest chain says of the ledger, in one sentence written in `style`. A reason or a location
+ * quotes what the bucket or the configuration holds: the style escapes it as any other text.
+ */
+export const describeDigests = (digests: Evidence['digests'], style: DigestTextStyle): string => written(sentenceOf(digests), style);
+
+/** Each problem behind the verdict, one a line: the digests' against the ledger, then the chain's (where and what). */
+export const digestProblems = (digests: Evidence['digests']): string[] => {
+  if (digests === undefined || digests.status === 'not-checked') return [];
+  const own = digests.status === 'contradicted' ? digests.problems : [];
+  return [...own, ...digests.chainProblems.map((problem) => `${problem.location}: ${problem.problem}`)];
+};
