@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { type RecoveryPlan } from '../../src/domain/plan';
-import type { LocalStack } from '../../src/local/stack';
+import { DIGEST_FUNCTION_NAME, type LocalStack } from '../../src/local/stack';
 import { invoke, readJson, startTestStack, waitFor } from '../support/localStack';
 
 jest.setTimeout(240_000);
@@ -46,6 +46,16 @@ describe('a local drill through the Lambda endpoint and the state machine', () =
     expect(execution.status).toBe('SUCCEEDED');
     for (const wave of [1, 2, 3]) expect(stack.drs.stats.startRecoveryFor(executionId, wave)).toEqual({ calls: 1, jobsCreated: 1 });
     expect(stack.sns.messages()).toHaveLength(1);
+
+    // The end was sealed by the digest writer, reached as on AWS through a synchronous Lambda invoke: signed in
+    // KMS, written to the locked bucket, named by the notification.
+    const [notice] = stack.sns.messages();
+    const location = notice?.messageAttributes.ledgerDigest?.StringValue ?? '';
+    expect(location).toMatch(/^s3:\/\/drs-ledger-digests\/digests\/\d{12}\.json$/);
+    const key = location.replace('s3://drs-ledger-digests/', '');
+    expect(stack.digests.s3.bucket('drs-ledger-digests')?.objects.get(key)?.[0]?.retention?.mode).toBe('COMPLIANCE');
+    expect(stack.digests.kms.requests().filter((request) => request.operation === 'Sign').length).toBeGreaterThanOrEqual(1);
+    expect(stack.lambda.service.counters.get(DIGEST_FUNCTION_NAME).RequestResponse.runs).toBeGreaterThanOrEqual(1);
   });
 });
 

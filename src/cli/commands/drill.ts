@@ -79,14 +79,18 @@ const startOrFollow = async (stack: LocalStack, plan: RecoveryPlan, options: Dri
 };
 
 /**
- * The end is settled once its notification is recorded (the local stack always has SNS): only then is
- * the head hash the one the ledger keeps. Bounded, in case the notifier is down for good.
+ * The end is settled once its notification is recorded (the local stack always has SNS) and that record is
+ * sealed in a digest: only then is the head hash the one the ledger keeps and the digests vouch for. Bounded,
+ * in case the notifier or the digest writer is down for good.
  */
 const settledEvents = async (stack: LocalStack, executionId: string) => {
   const deadline = Date.now() + 5_000;
   for (;;) {
     const events = await stack.deps.store.read(executionId);
-    if (events.at(-1)?.event.type.startsWith('Notification') || Date.now() > deadline) return events;
+    const head = events.at(-1);
+    const sealed = (await stack.digests.writer.book.covered([executionId])).get(executionId);
+    const settled = head?.event.type.startsWith('Notification') === true && sealed?.seq === head.event.seq;
+    if (settled || Date.now() > deadline) return events;
     await sleep(50);
   }
 };
