@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { canonicalJson, chainEvents, chainHash, genesisHash } from '../../../src/domain/ledger';
 import { wave1CompletedHistory } from '../../fixtures/events';
 import { EXECUTION_ID, PLAN_ID } from '../../fixtures/plan';
@@ -17,6 +18,30 @@ describe('canonicalJson', () => {
 
   it('refuses what JSON cannot hold', () => {
     expect(() => canonicalJson(undefined)).toThrow(TypeError);
+  });
+
+  /** The definition, written plainly: what the fast version must produce, byte for byte (hashes depend on it). */
+  const definition = (value: unknown): string => {
+    if (value === null || typeof value !== 'object') return JSON.stringify(value);
+    if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : definition(item))).join(',')}]`;
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .filter((key) => record[key] !== undefined)
+      .sort()
+      .map((key) => `${JSON.stringify(key)}:${definition(record[key])}`);
+    return `{${members.join(',')}}`;
+  };
+
+  it('is, on any JSON value (odd keys, unicode, nesting), exactly the sorted-key JSON of its definition, and parses back to it', () => {
+    fc.assert(
+      fc.property(fc.jsonValue(), fc.dictionary(fc.string({ unit: 'binary' }), fc.jsonValue()), (value, record) => {
+        for (const each of [value, record]) {
+          expect(canonicalJson(each)).toBe(definition(each));
+          expect(JSON.parse(canonicalJson(each))).toEqual(JSON.parse(JSON.stringify(each)));
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
