@@ -1,0 +1,41 @@
+export interface RoundTimes {
+  wallMs: number[];
+  cpuMs: number[];
+}
+
+/**
+ * Runs every task once a round, for `warmupRounds` untimed rounds and then `rounds` timed ones, starting each
+ * round one task further along: a shared machine's slow spells, the JIT and GC land on every task alike, and
+ * no task always runs first or after the same neighbour. Returns each task's ms in each timed round, on the
+ * clock and in this process's CPU time: dynalite runs in this process, so the CPU time is the work of the client
+ * and of the database alike, and it does not grow when other processes take the cores away (the clock does).
+ */
+export const interleavedRounds = async <Name extends string>(
+  tasks: Readonly<Record<Name, () => Promise<unknown>>>,
+  options: { rounds: number; warmupRounds: number },
+): Promise<Record<Name, RoundTimes>> => {
+  const names = Object.keys(tasks) as Name[];
+  const samples = new Map<Name, RoundTimes>(names.map((name) => [name, { wallMs: [], cpuMs: [] }]));
+  for (let round = 0; round < options.warmupRounds + options.rounds; round += 1) {
+    for (let offset = 0; offset < names.length; offset += 1) {
+      const name = names[(round + offset) % names.length] as Name;
+      const started = performance.now();
+      const cpu = process.cpuUsage();
+      await tasks[name]();
+      const { user, system } = process.cpuUsage(cpu);
+      const wallMs = performance.now() - started;
+      if (round >= options.warmupRounds) {
+        samples.get(name)?.wallMs.push(wallMs);
+        samples.get(name)?.cpuMs.push((user + system) / 1000);
+      }
+    }
+  }
+  return Object.fromEntries(names.map((name) => [name, samples.get(name)])) as Record<Name, RoundTimes>;
+};
+
+/** A task that runs `task` `times` times in a row: for operations too quick to time one by one. */
+export const repeated =
+  (task: () => Promise<unknown>, times: number): (() => Promise<void>) =>
+  async () => {
+    for (let i = 0; i < times; i += 1) await task();
+  };
