@@ -2,8 +2,10 @@
  * Replay: folding events in memory (the decider's evolve, and the read model's projectExecutionView), and
  * replaying a 10,000-event execution from dynalite (read every event, fold them) as a ratio to a bare Query
  * of the same items and to a Query of 10,000 raw 300-byte items (what an event store with the leanest items
- * would read). Appending: sequential one-event appends of the store against raw conditional PutItems of
- * 300-byte items on the same table. Loading for a decision never replays: it reads the newest K items.
+ * would read), with where its time goes: the Query, decoding the items into typed events (store.read less the
+ * bare Query), folding them (replay less store.read). Appending: sequential one-event appends of the store
+ * against raw conditional PutItems of 300-byte items on the same table. Loading for a decision never replays:
+ * it reads the newest K items.
  */
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { dynamoItemBytes } from '../src/adapters/dynamodb/itemSize';
@@ -31,8 +33,9 @@ export interface Replay {
   events: number;
   evolvePerSecond: number;
   projectPerSecond: number;
-  /** Median ms: every item by a bare paginated Query, and store.read + fold of the same items. */
+  /** Median ms: every item by a bare paginated Query, store.read of the same items, and store.read + fold. */
   bareQueryMs: number;
+  readMs: number;
   replayMs: number;
   /** Read units of reading every item once, strongly consistent (what a replay costs on DynamoDB). */
   readUnits: number;
@@ -126,6 +129,10 @@ export const measureReplay = async (): Promise<Replay> => {
       } while (startKey);
       if (count !== REPLAY_EVENTS) throw new Error(`bare Query read ${count} items`);
     };
+    const read = async () => {
+      const stored = await store.read(executionId);
+      if (stored.length !== REPLAY_EVENTS) throw new Error(`store.read read ${stored.length} events`);
+    };
     const replay = async () => {
       const state = fold(
         (await store.read(executionId)).map((stored) => stored.event),
@@ -153,6 +160,7 @@ export const measureReplay = async (): Promise<Replay> => {
     };
     const bare: number[] = [];
     const raw: number[] = [];
+    const reads: number[] = [];
     const replays: number[] = [];
     const metered = meter(client);
     await bareQuery(); // warm up both paths once
@@ -161,6 +169,7 @@ export const measureReplay = async (): Promise<Replay> => {
     for (let round = 0; round < ROUNDS; round += 1) {
       bare.push(...(await timeRuns(bareQuery, { minRuns: 1, minMs: 0, maxRuns: 1 })));
       raw.push(...(await timeRuns(rawQuery, { minRuns: 1, minMs: 0, maxRuns: 1 })));
+      reads.push(...(await timeRuns(read, { minRuns: 1, minMs: 0, maxRuns: 1 })));
       replays.push(...(await timeRuns(replay, { minRuns: 1, minMs: 0, maxRuns: 1 })));
     }
     const appends = await measureAppends(client, config.tables.events, store);
@@ -172,6 +181,7 @@ export const measureReplay = async (): Promise<Replay> => {
       evolvePerSecond: (REPLAY_EVENTS / evolveMs) * 1000,
       projectPerSecond: (REPLAY_EVENTS / projectMs) * 1000,
       bareQueryMs: median(bare),
+      readMs: median(reads),
       replayMs: median(replays),
       readUnits,
     };

@@ -1,35 +1,141 @@
 import { ledgerRecordFromItem } from '../../src/adapters/dynamodb/ledgerRecord';
-import { toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import { type Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
 import { evolve, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import { executionStarted, wave1StartRequested } from '../fixtures/events';
+import { legacyEventItem } from '../support/legacyEventItem';
+import { withPackedEvent } from '../support/packedItem';
 
-const [startLink, requestLink] = chainEvents(undefined, [executionStarted(), wave1StartRequested]) as [
+const afterStart = evolve(initialState(), executionStarted());
+const afterRequest = evolve(afterStart, wave1StartRequested);
+const [startLink, requestLink] = chainEvents(undefined, [executionStarted(), wave1StartRequested], [afterStart, afterRequest]) as [
   ReturnType<typeof chainEvents>[number],
   ReturnType<typeof chainEvents>[number],
 ];
-const afterStart = evolve(initialState(), startLink.event);
-const startItem = toEventItem(startLink, afterStart);
-const requestItem = toEventItem(requestLink, evolve(afterStart, requestLink.event));
+const without = (item: Item, name: string): Item => Object.fromEntries(Object.entries(item).filter(([key]) => key !== name));
+const unreadable = (item: Item, problem: string) => ({ seq: Number(item.seq?.N), readable: false, problem });
 
-describe('reading an events-table item for an audit', () => {
+describe('reading a format-3 item (what the store writes) for an audit', () => {
+  const startItem = toEventItem(startLink, afterStart);
+  const requestItem = toEventItem(requestLink, afterRequest);
+
   it('gives back the event, its links and its snapshot', () => {
     expect(ledgerRecordFromItem(requestItem)).toEqual({
       seq: 2,
       readable: true,
       stored: requestLink,
-      snapshot: JSON.parse(JSON.stringify(evolve(afterStart, requestLink.event))),
+      snapshot: JSON.parse(JSON.stringify(afterRequest)),
+    });
+  });
+
+  it('packs the event and its links: only the start carries the attributes of the execution-starts index', () => {
+    expect(Object.keys(requestItem).sort()).toEqual(['chain', 'event', 'executionId', 'seq', 'state']);
+    expect(Object.keys(startItem).sort()).toEqual([
+      'chain',
+      'event',
+      'executionId',
+      'executionStart',
+      'occurredAt',
+      'planId',
+      'seq',
+      'state',
+    ]);
+    expect(ledgerRecordFromItem(startItem)).toMatchObject({ readable: true, stored: startLink });
+  });
+
+  it.each([
+    ['an attribute the store never writes', { ...requestItem, note: { S: 'x' } }, 'unexpected attribute(s) note'],
+    ['a format-2 attribute added', { ...requestItem, actor: { S: 'mallory' } }, 'unexpected attribute(s) actor'],
+    [
+      'a chain of the wrong length',
+      { ...requestItem, chain: { B: new Uint8Array(64) } },
+      'Event item field "chain" is missing or not 96 bytes',
+    ],
+    ['no chain', without(requestItem, 'chain'), 'Event item field "chain" is missing or not 96 bytes'],
+    ['an event that is not JSON', { ...requestItem, event: { S: '{"actor":' } }, 'Event item field "event" is not JSON'],
+    ['an event that is a JSON array', { ...requestItem, event: { S: '[]' } }, 'Event item field "event" is not a JSON object'],
+    [
+      'an event neither text nor binary',
+      { ...requestItem, event: { N: '1' } },
+      'Event item field "event" is neither a string nor a binary',
+    ],
+    [
+      'a gzipped event that is not gzip',
+      { ...requestItem, event: { B: Buffer.from('not gzip') } },
+      'Event item field "event" is not gzipped JSON of at most 4 MiB',
+    ],
+    [
+      'a member missing from the event',
+      withPackedEvent(requestItem, ({ actor: _gone, ...rest }) => rest),
+      'Event item field "actor" is missing or malformed',
+    ],
+    [
+      'a member the event never has',
+      withPackedEvent(requestItem, (content) => ({ ...content, note: 'x' })),
+      '"event" has unexpected member(s) note',
+    ],
+    [
+      "a key repeated in the event (the keys are the item's)",
+      withPackedEvent(requestItem, (content) => ({ ...content, seq: 9 })),
+      '"event" has unexpected member(s) seq',
+    ],
+    [
+      'the start without its index marker',
+      without(startItem, 'executionStart'),
+      'ExecutionStarted without its execution-starts index marker',
+    ],
+    [
+      "the start's index sort key moved (the listing would lie about when it started)",
+      { ...startItem, occurredAt: { S: '2020-01-01T00:00:00.000Z' } },
+      "the execution-starts index attributes (occurredAt, planId) are not the event's",
+    ],
+    [
+      "the start's index plan changed",
+      { ...startItem, planId: { S: 'rp-other' } },
+      "the execution-starts index attributes (occurredAt, planId) are not the event's",
+    ],
+    [
+      'index attributes on another event',
+      { ...requestItem, executionStart: { S: 'EXECUTION' }, occurredAt: { S: '2026-01-01T00:00:00.000Z' } },
+      'execution-starts index attribute(s) executionStart, occurredAt on an event other than ExecutionStarted',
+    ],
+  ])('says why it cannot be read: %s', (_case, item, problem) => {
+    expect(ledgerRecordFromItem(item)).toEqual(unreadable(item, problem));
+  });
+
+  it('reads an item without a snapshot (most are): its hash covers the digest of its state', () => {
+    expect(ledgerRecordFromItem(without(requestItem, 'state'))).toEqual({ seq: 2, readable: true, stored: requestLink });
+  });
+
+  it('reports an unreadable snapshot instead of throwing', () => {
+    expect(ledgerRecordFromItem({ ...requestItem, state: { B: Buffer.from('not gzip') } })).toMatchObject({
+      readable: false,
+      problem: expect.stringContaining('not gzipped JSON'),
+    });
+  });
+});
+
+describe('reading a format-2 item (written before format 3) for an audit, as before', () => {
+  const startItem = legacyEventItem(startLink, afterStart);
+  const requestItem = legacyEventItem(requestLink, afterRequest);
+
+  it('gives back the event, its links and its snapshot', () => {
+    expect(ledgerRecordFromItem(requestItem)).toEqual({
+      seq: 2,
+      readable: true,
+      stored: requestLink,
+      snapshot: JSON.parse(JSON.stringify(afterRequest)),
     });
   });
 
   it.each([
     ['an attribute the store never writes', { ...requestItem, note: { S: 'x' } }, 'unexpected attribute(s) note'],
+    ['a format-3 attribute added', { ...requestItem, chain: { B: new Uint8Array(96) } }, 'unexpected attribute(s) chain'],
     ['a hash that is not a digest', { ...requestItem, hash: { S: 'abc' } }, '"hash" is not a SHA-256 hex digest'],
-    ['a missing field', (({ actor: _gone, ...rest }) => rest)(requestItem), 'Event item field "actor" is missing or malformed'],
-    ['no snapshot', (({ state: _gone, ...rest }) => rest)(requestItem), 'no state snapshot'],
+    ['a missing field', without(requestItem, 'actor'), 'Event item field "actor" is missing or malformed'],
     [
       'the start without its index marker',
-      (({ executionStart: _gone, ...rest }) => rest)(startItem),
+      without(startItem, 'executionStart'),
       'ExecutionStarted without its execution-starts index marker',
     ],
     [
@@ -38,13 +144,12 @@ describe('reading an events-table item for an audit', () => {
       'execution-starts index marker on an event other than ExecutionStarted',
     ],
   ])('says why it cannot be read: %s', (_case, item, problem) => {
-    expect(ledgerRecordFromItem(item)).toEqual({ seq: Number(item.seq?.N), readable: false, problem });
+    expect(ledgerRecordFromItem(item)).toEqual(unreadable(item, problem));
   });
 
-  it('reports an unreadable snapshot instead of throwing', () => {
-    expect(ledgerRecordFromItem({ ...requestItem, state: { B: Buffer.from('not gzip') } })).toMatchObject({
-      readable: false,
-      problem: expect.stringContaining('not gzipped JSON'),
-    });
+  it('a format-1 item (no digest) must carry its snapshot', () => {
+    const [formatOne] = chainEvents(undefined, [executionStarted()]);
+    const item = without(legacyEventItem(formatOne as NonNullable<typeof formatOne>, afterStart), 'state');
+    expect(ledgerRecordFromItem(item)).toEqual(unreadable(item, 'no state snapshot'));
   });
 });

@@ -350,7 +350,7 @@ describe('ledgers written before waves had several jobs', () => {
       const snapshotted: number[] = [];
       for (const [index, item] of items.entries()) {
         if (index < legacyCount) continue;
-        // What a new writer stores (format 2): the digest of snapshotOf the whole fold (every started wave's
+        // What a new writer stores (format 3): the digest of snapshotOf the whole fold (every started wave's
         // jobs on record), covered by the item's hash; the snapshot itself on every K-th item only.
         const fold = foldOf(items.slice(0, index + 1));
         const { event, prevHash, hash, stateDigest: digest } = fromEventItem(item);
@@ -367,8 +367,10 @@ describe('ledgers written before waves had several jobs', () => {
     it("a new item's jobs altered, or dropped to pass for a legacy snapshot, is caught", async () => {
       const ledger = raw(running());
       const items = await ledger.items();
-      // A new item that carries a snapshot (format 2 keeps one on every K-th item), once wave 2 has completed.
-      const wave2Completed = items.findIndex((item, index) => index >= running().items.length && item.type?.S === 'WaveCompleted');
+      // A new item that carries a snapshot (format 3 keeps one on every K-th item), once wave 2 has completed.
+      const wave2Completed = items.findIndex(
+        (item, index) => index >= running().items.length && fromEventItem(item).event.type === 'WaveCompleted',
+      );
       const seq = items.findIndex((item, index) => index >= wave2Completed && hasSnapshot(item)) + 1;
       expect(seq).toBeGreaterThan(running().items.length);
       const state = stateFromEventItem(items[seq - 1] as Item) as Running;
@@ -391,7 +393,7 @@ describe('ledgers written before waves had several jobs', () => {
           state: snapshotBlob({ ...state, waves: state.waves.map(({ jobs: _dropped, ...wave }) => wave) }),
         });
         expect(await verifyChain(reader, running().executionId)).toMatchObject({ ok: false, problem: 'modified', firstBadSeq: seq });
-        // A format-2 item was written by today's code: its snapshot is the one its digest covers, never legacy-shaped.
+        // A format-3 item was written by today's code: its snapshot is the one its digest covers, never legacy-shaped.
         await ledger.put({ ...(items[seq - 1] as Item), state: snapshotBlob(legacyShaped) });
         expect(await verifyChain(reader, running().executionId)).toMatchObject({ ok: false, problem: 'modified', firstBadSeq: seq });
       } finally {

@@ -12,8 +12,22 @@ import { chainEvents, chainHash, genesisHash } from '../../src/domain/ledger';
 import type { ChainVerification } from '../../src/audit/chainVerification';
 import { verifyChain } from '../../src/audit/verifyChain';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { packedContent, packedEventValue, withPackedEvent } from '../support/packedItem';
 import { DR_LEAD, pausedDrill } from './support/drills';
-import { cloneAt, eventOf, foldAt, forgedItem, RawLedger, rehash, seqOf, snapshotBlob, withSeq } from './support/rawLedger';
+import {
+  chainValue,
+  cloneAt,
+  eventOf,
+  foldAt,
+  forgedItem,
+  linksOf,
+  RawLedger,
+  rehash,
+  seqOf,
+  snapshotBlob,
+  withLinks,
+  withSeq,
+} from './support/rawLedger';
 
 /**
  * An item the forger builds from scratch: content, links, the digest of the state it leaves (format 2) and,
@@ -62,12 +76,17 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
   const stateAt = (seq: number) => foldAt(original, seq);
   /** The seqs whose items carry a snapshot (every K-th): the only snapshots a load can decide on. */
   const snapshotSeqs = () => original.filter(hasSnapshot).map(seqOf);
-  const hashAt = (seq: number) => cloneAt(original, seq).hash?.S as string;
+  const hashAt = (seq: number) => linksOf(cloneAt(original, seq)).hash;
+  /** Sets the packed event of the item at `seq` to what `edit` makes of it, with UpdateItem. */
+  const editEvent = (seq: number, edit: (event: Record<string, unknown>) => Record<string, unknown>) =>
+    update(seq, 'SET #event = :event', { '#event': 'event' }, { ':event': packedEventValue(edit(packedContent(cloneAt(original, seq)))) });
+  /** Replaces links of the item at `seq`, nothing recomputed. */
+  const putLinks = (seq: number, links: Parameters<typeof withLinks>[1]) => raw.put(withLinks(cloneAt(original, seq), links));
 
   it("accepts the untouched ledger, with the store's head", async () => {
     expect(original.length).toBeGreaterThanOrEqual(20);
-    // Format 2 throughout: every item covers its state's digest; a snapshot on the K-th items only.
-    expect(original.every((item) => item.stateDigest?.B?.length === 32)).toBe(true);
+    // Format 3 throughout: every item's chain holds its state's digest; a snapshot on the K-th items only.
+    expect(original.every((item) => item.chain?.B?.length === 96 && item.event?.S !== undefined)).toBe(true);
     expect(snapshotSeqs().length).toBeGreaterThan(0);
     expect(snapshotSeqs().length).toBeLessThan(original.length);
     const result = await verify({ expectedHead: head });
@@ -78,45 +97,51 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
   describe('modified', () => {
     it('an operator changed in place', async () => {
       const resumed = original.map(eventOf).find((event) => event.type === 'ExecutionResumed') as ExecutionEvent;
-      await update(resumed.seq, 'SET #actor = :who', { '#actor': 'actor' }, { ':who': { S: 'mallory@example.com' } });
+      await editEvent(resumed.seq, (event) => ({ ...event, actor: 'mallory@example.com' }));
       const result = await expectBreak('modified', resumed.seq);
       expect(result.ok || result.detail).toContain('no longer hashes');
     });
 
     it('a field deep in the payload', async () => {
-      await update(
-        11,
-        'SET #data.#servers[0].#status = :status',
-        { '#data': 'data', '#servers': 'servers', '#status': 'launchStatus' },
-        { ':status': { S: 'FAILED' } },
-      );
+      const event = packedContent(cloneAt(original, 11)) as { data: { servers: Array<{ launchStatus: string }> } };
+      expect(event.data.servers[0]?.launchStatus).toBeDefined();
+      await editEvent(11, (content) => {
+        const data = structuredClone(content.data) as typeof event.data;
+        (data.servers[0] as { launchStatus: string }).launchStatus = 'FAILED';
+        return { ...content, data };
+      });
       await expectBreak('modified', 11);
     });
 
     it('an event edited and rehashed: its stored hash breaks the link to the next', async () => {
       // The forger recomputes the digest of the state the edited event leaves too: seq 8 is self-consistent.
       const item = cloneAt(original, 8);
-      await raw.put(rehash({ ...item, actor: { S: 'mallory@example.com' } }, stateAt(7)));
+      await raw.put(
+        rehash(
+          withPackedEvent(item, (event) => ({ ...event, actor: 'mallory@example.com' })),
+          stateAt(7),
+        ),
+      );
       const result = await expectBreak('modified', 8);
       expect(result.ok || result.detail).toContain('rehashed');
     });
 
     it('an event edited and rehashed with the format-1 formula (the event alone): its hash no longer covers its digest', async () => {
       const item = cloneAt(original, 8);
-      const edited = { ...item, actor: { S: 'mallory@example.com' } };
+      const edited = withPackedEvent(item, (event) => ({ ...event, actor: 'mallory@example.com' }));
       const { event, prevHash } = fromEventItem(edited);
-      await raw.put({ ...edited, hash: { S: chainHash(prevHash, event) } });
+      await raw.put(withLinks(edited, { hash: chainHash(prevHash, event) }));
       const result = await expectBreak('modified', 8);
       expect(result.ok || result.detail).toContain('rehashed without its state digest');
     });
 
     it('the stored hash replaced', async () => {
-      await update(5, 'SET #hash = :hash', { '#hash': 'hash' }, { ':hash': { S: 'ab'.repeat(32) } });
+      await putLinks(5, { hash: 'ab'.repeat(32) });
       await expectBreak('modified', 5);
     });
 
     it('the stored prevHash replaced', async () => {
-      await update(5, 'SET #prev = :hash', { '#prev': 'prevHash' }, { ':hash': { S: hashAt(3) } });
+      await putLinks(5, { prevHash: hashAt(3) });
       await expectBreak('modified', 5);
     });
 
@@ -138,8 +163,8 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
     it("a state digest replaced by an older state's, the hash left alone", async () => {
       const seq = 12;
-      const digest = cloneAt(original, 10).stateDigest as Item[string];
-      await update(seq, 'SET #digest = :digest', { '#digest': 'stateDigest' }, { ':digest': digest });
+      const olderLinks = { ...linksOf(cloneAt(original, seq)), stateDigest: linksOf(cloneAt(original, 10)).stateDigest };
+      await update(seq, 'SET #chain = :chain', { '#chain': 'chain' }, { ':chain': chainValue(olderLinks) });
       const result = await expectBreak('modified', seq);
       expect(result.ok || result.detail).toContain('no longer hashes');
     });
@@ -150,11 +175,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       // to seq 13 is even looked at).
       const seq = 12;
       const [link] = chainEvents(hashAt(seq - 1), [eventOf(cloneAt(original, seq))], [stateAt(10)]);
-      await raw.put({
-        ...cloneAt(original, seq),
-        stateDigest: { B: Buffer.from(link?.stateDigest ?? '', 'hex') },
-        hash: { S: link?.hash ?? '' },
-      });
+      await putLinks(seq, { stateDigest: link?.stateDigest ?? '', hash: link?.hash ?? '' });
       const result = await expectBreak('modified', seq);
       expect(result.ok || result.detail).toContain(`the state digest at seq ${seq} is not the digest of the fold`);
     });
@@ -163,7 +184,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       const last = cloneAt(original, head.seq);
       await raw.put(
         rehash(
-          { ...last, data: marshall({ data: { ...(eventOf(last).data as object), messageId: 'forged' } }).data as Item[string] },
+          withPackedEvent(last, (event) => ({ ...event, data: { ...(event.data as object), messageId: 'forged' } })),
           stateAt(head.seq - 1),
         ),
       );
@@ -249,7 +270,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
     it('an unhashed item put at seq 10, the later events renumbered up', async () => {
       for (let seq = head.seq; seq >= 10; seq -= 1) await raw.put(withSeq(cloneAt(original, seq), seq + 1));
-      await raw.put({ ...cloneAt(original, 9), seq: { N: '10' }, actor: { S: 'mallory@example.com' } });
+      await raw.put(withPackedEvent(withSeq(cloneAt(original, 9), 10), (event) => ({ ...event, actor: 'mallory@example.com' })));
       await expectBreak('inserted', 10);
     });
   });
@@ -271,12 +292,22 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
   describe('malformed', () => {
     it('a required attribute removed', async () => {
-      await update(6, 'REMOVE #actor', { '#actor': 'actor' });
+      await update(6, 'REMOVE #chain', { '#chain': 'chain' });
+      await expectBreak('malformed', 6);
+    });
+
+    it('a required member removed from the event (its actor)', async () => {
+      await editEvent(6, ({ actor: _gone, ...event }) => event);
+      await expectBreak('malformed', 6);
+    });
+
+    it('the event replaced by a text that is not JSON', async () => {
+      await update(6, 'SET #event = :text', { '#event': 'event' }, { ':text': { S: 'nothing to see' } });
       await expectBreak('malformed', 6);
     });
 
     it('the payload replaced by a string', async () => {
-      await update(6, 'SET #data = :text', { '#data': 'data' }, { ':text': { S: 'nothing to see' } });
+      await editEvent(6, (event) => ({ ...event, data: 'nothing to see' }));
       await expectBreak('malformed', 6);
     });
 
@@ -286,9 +317,14 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       await expectBreak('malformed', seq);
     });
 
-    it('a state digest that is not 32 bytes', async () => {
-      await update(7, 'SET #digest = :junk', { '#digest': 'stateDigest' }, { ':junk': { B: Buffer.from('short') } });
+    it('a chain that is not 96 bytes', async () => {
+      await update(7, 'SET #chain = :junk', { '#chain': 'chain' }, { ':junk': { B: Buffer.from('short') } });
       await expectBreak('malformed', 7);
+    });
+
+    it("the execution listed at another start time (the index's sort key changed, the event left alone)", async () => {
+      await update(1, 'SET #at = :at', { '#at': 'occurredAt' }, { ':at': { S: '2020-01-01T00:00:00.000Z' } });
+      await expectBreak('malformed', 1);
     });
 
     it('the execution hidden from listings by removing its index marker', async () => {
@@ -323,7 +359,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
   it('chains the first event from the genesis of its execution and plan', () => {
     const first = eventOf(cloneAt(original, 1));
-    expect(cloneAt(original, 1).prevHash?.S).toBe(genesisHash(executionId, first.planId));
+    expect(fromEventItem(cloneAt(original, 1)).prevHash).toBe(genesisHash(executionId, first.planId));
   });
 
   describe('property', () => {
@@ -341,7 +377,29 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
     const paths = (record: Record<string, unknown>) =>
       Object.keys(record)
         .filter((name) => name !== 'executionId' && name !== 'seq' && name !== 'writer')
-        .flatMap((name) => (name === 'data' ? leafPaths(record[name], [name]) : [[name]]));
+        .flatMap((name) => (name === 'event' || name === 'chain' ? leafPaths(record[name], [name]) : [[name]]));
+    const LINKS = ['prevHash', 'hash', 'stateDigest'] as const;
+    /** A format-3 item as a tamperer edits it: its packed event as its JSON, its chain as its links, the rest as values. */
+    const opened = (item: Item): Record<string, unknown> => {
+      const { event: _event, chain: _chain, ...rest } = item;
+      return { ...unmarshall(rest), event: packedContent(item), chain: { ...linksOf(item) } };
+    };
+    /** Back to an item: whatever the edit left in the chain (a link cut short, a member added) is written too. */
+    const closed = (record: Record<string, unknown>): Item => {
+      const { event, chain, ...rest } = record as { event: unknown; chain: Record<string, unknown> };
+      // A link is hex (a value that is not, or another member, is written as its JSON: never a 96-byte chain).
+      const isLink = (name: string) => (LINKS as readonly string[]).includes(name);
+      const links = [...LINKS.filter((name) => name in chain), ...Object.keys(chain).filter((name) => !isLink(name))];
+      const bytes = (name: string) => {
+        const value = chain[name];
+        return isLink(name) && typeof value === 'string' ? Buffer.from(value, 'hex') : Buffer.from(JSON.stringify(value));
+      };
+      return {
+        ...marshall(rest, { removeUndefinedValues: true, convertClassInstanceToMap: false }),
+        event: { S: JSON.stringify(event) },
+        chain: { B: Buffer.concat(links.map(bytes)) },
+      };
+    };
 
     const jsonValue: fc.Arbitrary<Json> = fc.oneof(
       fc.string({ minLength: 1, maxLength: 12 }),
@@ -366,16 +424,16 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
     });
 
     const apply = (item: Item, m: Mutation): Item | undefined => {
-      const record = unmarshall(item) as Record<string, unknown>;
+      const record = opened(item);
       const all = paths(record);
       const path = all[m.path % all.length] as Array<string | number>;
       const parentPath = path.slice(0, -1);
       const parent = parentPath.reduce<unknown>((node, step) => (node as Record<string | number, unknown>)[step], record) as
         Record<string | number, unknown> | unknown[];
       const last = path[path.length - 1] as string | number;
-      // A format-2 item's snapshot is a cache of the state its digest covers, kept on every K-th item for loads:
+      // An item's snapshot is a cache of the state its digest covers, kept on every K-th item for loads:
       // removing it loses no evidence (the fold of the events gives it back), so it is not a tampering.
-      if (m.kind === 'remove' && path.length === 1 && last === 'state' && record.stateDigest !== undefined) return undefined;
+      if (m.kind === 'remove' && path.length === 1 && last === 'state') return undefined;
       const before = JSON.stringify(parent);
       if (m.kind === 'remove') {
         if (Array.isArray(parent)) parent.splice(last as number, 1);
@@ -389,7 +447,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
         else (parent as Record<string | number, unknown>)[last] = m.value;
       }
       if (JSON.stringify(parent) === before) return undefined;
-      return marshall(record, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+      return closed(record);
     };
 
     it('catches any single mutation of any field of any event, at that event', async () => {

@@ -14,9 +14,11 @@ import { buildEvidence, renderHtml, renderMarkdown } from '../../src/audit';
 import { createStreamHandler } from '../../src/handlers/streamHandler';
 import type { LocalStack } from '../../src/local/stack';
 import type { RecordedTamperAlarm } from '../../src/ports/tamperAlarmLog';
+import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { RawLedger } from '../audit/support/rawLedger';
 import { samplePlan } from '../fixtures/plan';
 import { runCli } from '../support/cli';
+import { packedContent, packedEventValue, withPackedEvent } from '../support/packedItem';
 import { invoke, startTestStack, waitFor } from '../support/localStack';
 
 jest.setTimeout(240_000);
@@ -62,15 +64,16 @@ describe('tamper alarms: an insider changes and deletes items of a finished dril
     // The stream lags (as Lambda's may): the attack's records are held, then delivered twice each, shuffled.
     stack.stream.pause();
     const items = await raw.items();
-    const overwritten = { ...structuredClone(items[PUT_SEQ - 1]), actor: { S: MALLORY } };
+    // Items pack their event (format 3): the insider changes the actor inside it.
+    const overwritten = withPackedEvent(items[PUT_SEQ - 1] as Item, (event) => ({ ...event, actor: MALLORY }));
     await stack.dynamoClient.send(new PutItemCommand({ TableName: raw.table, Item: overwritten }));
     await stack.dynamoClient.send(
       new UpdateItemCommand({
         TableName: raw.table,
         Key: { executionId: { S: executionId }, seq: { N: String(UPDATE_SEQ) } },
-        UpdateExpression: 'SET #actor = :who',
-        ExpressionAttributeNames: { '#actor': 'actor' },
-        ExpressionAttributeValues: { ':who': { S: MALLORY } },
+        UpdateExpression: 'SET #event = :edited',
+        ExpressionAttributeNames: { '#event': 'event' },
+        ExpressionAttributeValues: { ':edited': packedEventValue({ ...packedContent(items[UPDATE_SEQ - 1] as Item), actor: MALLORY }) },
       }),
     );
     await stack.dynamoClient.send(
@@ -103,10 +106,10 @@ describe('tamper alarms: an insider changes and deletes items of a finished dril
     ]);
     const bySeq = (seq: number) => alarms.find((alarm) => alarm.seq === seq);
     expect(bySeq(PUT_SEQ)?.detail).toMatch(
-      new RegExp(`^Ledger item seq ${PUT_SEQ} \\(\\w+\\) was overwritten; attributes changed: actor\\.$`),
+      new RegExp(`^Ledger item seq ${PUT_SEQ} \\(\\w+\\) was overwritten; attributes changed: event\\.actor\\.$`),
     );
     expect(bySeq(UPDATE_SEQ)?.detail).toMatch(
-      new RegExp(`^Ledger item seq ${UPDATE_SEQ} \\(\\w+\\) was overwritten; attributes changed: actor\\.$`),
+      new RegExp(`^Ledger item seq ${UPDATE_SEQ} \\(\\w+\\) was overwritten; attributes changed: event\\.actor\\.$`),
     );
     expect(bySeq(DELETE_SEQ)?.detail).toMatch(new RegExp(`^Ledger item seq ${DELETE_SEQ} \\(\\w+\\) was deleted\\.$`));
     for (const alarm of alarms) {

@@ -3,21 +3,19 @@
  * DynamoDB writes with NEW_AND_OLD_IMAGES) and as the stream adapter reads them for the tamper alarm.
  */
 import type { DynamoDBRecord } from 'aws-lambda';
-import { toEventItem, type Item } from '../../src/adapters/dynamodb/marshalEvent';
+import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { decodeLedgerItemChange } from '../../src/adapters/dynamodb/streamRecords';
-import { fold, initialState } from '../../src/domain/execution';
+import { decidedFrom, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import { LocalDynamoStream } from '../../src/local/localStream';
+import { legacyEventItem } from '../support/legacyEventItem';
+import { packedContent, withPackedEvent } from '../support/packedItem';
+import { ledgerItems } from '../support/runningExecutions';
 import { History, twoWavePlan } from './support/histories';
 
 const history = new History('exec-tamper', twoWavePlan()).start(0).waveStarted(1, 60);
-const items: Item[] = (() => {
-  let state = initialState();
-  return chainEvents(undefined, history.events).map((link) => {
-    state = fold([link.event], state);
-    return toEventItem(link, state);
-  });
-})();
+/** Format 3, as the store writes them (a snapshot on each, as on every K-th). */
+const items: Item[] = ledgerItems(history.events, initialState(), undefined, 1);
 const item = (seq: number): Item => structuredClone(items[seq - 1] as Item);
 const keys = (seq: number): Item => ({ executionId: { S: 'exec-tamper' }, seq: { N: String(seq) } });
 
@@ -31,7 +29,7 @@ const stream = new LocalDynamoStream({
 });
 
 describe('a ledger item overwritten: the MODIFY record', () => {
-  const overwritten = { ...item(1), actor: { S: 'mallory@example.com' } };
+  const overwritten = withPackedEvent(item(1), (event) => ({ ...event, actor: 'mallory@example.com' }));
   const record = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(1), oldImage: item(1), newImage: overwritten });
 
   it('carries the keys and both images, as DynamoDB writes it for a NEW_AND_OLD_IMAGES stream', () => {
@@ -41,8 +39,8 @@ describe('a ledger item overwritten: the MODIFY record', () => {
       dynamodb: {
         ApproximateCreationDateTime: Math.floor(clock.getTime() / 1000),
         Keys: { executionId: { S: 'exec-tamper' }, seq: { N: '1' } },
-        OldImage: expect.objectContaining({ actor: { S: history.events[0]?.actor } }),
-        NewImage: expect.objectContaining({ actor: { S: 'mallory@example.com' } }),
+        OldImage: expect.objectContaining({ event: item(1).event }),
+        NewImage: expect.objectContaining({ event: overwritten.event }),
         SequenceNumber: expect.stringMatching(/^[0-9]{21,}$/),
         StreamViewType: 'NEW_AND_OLD_IMAGES',
       },
@@ -57,16 +55,48 @@ describe('a ledger item overwritten: the MODIFY record', () => {
       executionId: 'exec-tamper',
       seq: 1,
       recordedAt: '2026-03-01T10:20:30.000Z',
-      changedAttributes: ['actor'],
+      changedAttributes: ['event.actor'],
       previousType: 'ExecutionStarted',
     });
   });
 
   it('names every attribute that differs, added and removed ones included, sorted', () => {
-    const { hash: _dropped, ...withoutHash } = item(2);
-    const rewritten = { ...withoutHash, actor: { S: 'x' }, forged: { S: 'yes' } };
+    const { state: _dropped, ...withoutSnapshot } = item(2);
+    const rewritten = { ...withoutSnapshot, actor: { S: 'x' }, forged: { S: 'yes' } };
     const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: item(2), newImage: rewritten });
-    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['actor', 'forged', 'hash']);
+    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['actor', 'forged', 'state']);
+  });
+
+  it('names what changed inside the packed event and chain: the members and the links', () => {
+    const original = item(2);
+    const links = Buffer.from(original.chain?.B as Uint8Array);
+    links.fill(0xab, 32, 64);
+    const rewritten = { ...withPackedEvent(original, (event) => ({ ...event, occurredAt: 'x', data: {} })), chain: { B: links } };
+    const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: rewritten });
+    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain.hash', 'event.data', 'event.occurredAt']);
+  });
+
+  it('names the packed event or chain whole when one of its versions cannot be read member by member', () => {
+    const original = item(2);
+    const rewritten = { ...original, event: { S: 'not json' }, chain: { B: new Uint8Array(3) } };
+    const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: rewritten });
+    expect(decodeLedgerItemChange(changed, '1')).toMatchObject({
+      changedAttributes: ['chain', 'event'],
+      previousType: packedContent(original).type,
+    });
+  });
+
+  it('a format-2 item (written before format 3) is read as before: its attributes, and its type', () => {
+    const { states } = decidedFrom(initialState(), history.events.slice(0, 1));
+    const [start] = chainEvents(undefined, history.events.slice(0, 1), states);
+    const legacy = legacyEventItem(start as NonNullable<typeof start>, states[0] as (typeof states)[number]);
+    const changed = stream.toChangeRecord({
+      eventName: 'MODIFY',
+      keys: keys(1),
+      oldImage: legacy,
+      newImage: { ...legacy, actor: { S: 'mallory@example.com' } },
+    });
+    expect(decodeLedgerItemChange(changed, '1')).toMatchObject({ changedAttributes: ['actor'], previousType: 'ExecutionStarted' });
   });
 });
 

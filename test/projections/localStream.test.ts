@@ -1,19 +1,14 @@
 import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { fromEventItem, type Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import { fromEventItem, type Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { fromStreamImage } from '../../src/adapters/dynamodb/streamImage';
-import { fold, initialState } from '../../src/domain/execution';
-import { chainEvents } from '../../src/domain/ledger';
+import { initialState } from '../../src/domain/execution';
 import { LocalDynamoStream, type StreamConsumer } from '../../src/local/localStream';
+import { ledgerItems } from '../support/runningExecutions';
 import { History, twoWavePlan } from './support/histories';
 
 const history = new History('exec-stream', twoWavePlan()).start(0).waveStarted(1, 60);
-const items: Item[] = (() => {
-  let state = initialState();
-  return chainEvents(undefined, history.events).map((link) => {
-    state = fold([link.event], state);
-    return toEventItem(link, state);
-  });
-})();
+/** Format 3, as the store writes them (a snapshot on each, as on every K-th). */
+const items: Item[] = ledgerItems(history.events, initialState(), undefined, 1);
 
 const recordingConsumer = (fail: (record: DynamoDBRecord) => boolean = () => false) => {
   const invocations: DynamoDBStreamEvent[] = [];

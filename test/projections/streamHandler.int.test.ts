@@ -263,7 +263,10 @@ describe('projector stream handler on dynalite', () => {
       const [e, f] = [nextId('e'), nextId('f')];
       const recordsE = await rig.append(completedDrill(e).slice(0, 6));
       const recordsF = await rig.append(completedDrill(f).slice(0, 5));
-      const corrupted = withImage(recordsE[2], (image) => ({ ...image, type: { S: 'Bogus' }, data: { S: 'not a map' } }));
+      const corrupted = withImage(recordsE[2], (image) => ({
+        ...image,
+        event: { S: JSON.stringify({ ...(JSON.parse((image.event as { S: string }).S) as object), type: 'Bogus', data: 'not a map' }) },
+      }));
       const batch = [...recordsE.slice(0, 2), corrupted, ...recordsF, ...recordsE.slice(3)];
 
       const response = await rig.handler({ Records: batch });

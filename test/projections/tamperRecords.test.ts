@@ -7,24 +7,20 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import { SnsNotifier } from '../../src/adapters/aws/snsNotifier';
 import { InMemoryExecutionEventStore, InMemoryExecutionViewStore } from '../../src/adapters/memory';
-import { type Item, toEventItem } from '../../src/adapters/dynamodb/marshalEvent';
+import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { configFromEnv } from '../../src/config';
-import { fold, initialState } from '../../src/domain/execution';
-import { chainEvents } from '../../src/domain/ledger';
+import { initialState } from '../../src/domain/execution';
 import { createStreamHandler } from '../../src/handlers/streamHandler';
 import { type SnsEmulator, startSnsEmulator } from '../../src/local/emulators';
 import { LocalDynamoStream } from '../../src/local/localStream';
+import { packedContent, packedEventValue } from '../support/packedItem';
+import { ledgerItems } from '../support/runningExecutions';
 import { type MemoryTamperAlarms, memoryTamperAlarms } from '../support/tamperAlarms';
 import { recordingLogger } from './support/projectorRig';
 import { History, twoWavePlan } from './support/histories';
 
-const itemsOf = (history: History): Item[] => {
-  let state = initialState();
-  return chainEvents(undefined, history.events).map((link) => {
-    state = fold([link.event], state);
-    return toEventItem(link, state);
-  });
-};
+/** Format 3, as the store writes them (a snapshot on each, as on every K-th). */
+const itemsOf = (history: History): Item[] => ledgerItems(history.events, initialState(), undefined, 1);
 
 const stream = new LocalDynamoStream({
   consumer: async () => ({ batchItemFailures: [] }),
@@ -68,7 +64,7 @@ describe('the stream handler given MODIFY and REMOVE records', () => {
   it('given a batch of INSERTs with a MODIFY among them, projects the INSERTs and raises one alarm', async () => {
     const items = itemsOf(new History('exec-mixed', twoWavePlan()).start(0).waveStarted(1, 60));
     const first = items[0] as Item;
-    const modify = overwrite(first, { actor: { S: 'mallory@example.com' } });
+    const modify = overwrite(first, { event: packedEventValue({ ...packedContent(first), actor: 'mallory@example.com' }) });
     const before = alarmMessages().length;
 
     const response = await project({ Records: [insert(first), modify, ...items.slice(1).map(insert)] });
@@ -83,7 +79,7 @@ describe('the stream handler given MODIFY and REMOVE records', () => {
         executionId: 'exec-mixed',
         seq: 1,
         source: 'stream',
-        detail: 'Ledger item seq 1 (ExecutionStarted) was overwritten; attributes changed: actor.',
+        detail: 'Ledger item seq 1 (ExecutionStarted) was overwritten; attributes changed: event.actor.',
         notified: { at: expect.any(String), messageId: expect.any(String) },
       }),
     ]);

@@ -21,7 +21,10 @@ import { newLambdaClient, Traffic } from './support/traffic';
 
 const PLANS = Array.from({ length: 5 }, (_, index) => planOf(`rp-projector-${index + 1}`, 2, 2, { tag: 'proj' }));
 
-/** Items the projector cannot read as events: a payload of the wrong type, a missing field, a stranger. */
+/**
+ * Items the projector cannot read as events: a payload of the wrong type, a missing field, a stranger, and (in the
+ * packed layout the store writes now, format 3) an event that is not JSON.
+ */
 const POISON: Item[] = [
   {
     executionId: { S: 'exec-poison-data' },
@@ -32,6 +35,12 @@ const POISON: Item[] = [
   },
   { executionId: { S: 'exec-poison-fields' }, seq: { N: '1' }, type: { N: '42' } },
   { executionId: { S: 'exec-poison-foreign' }, seq: { N: '1' }, sql: { S: "'; DROP TABLE executions; --" } },
+  {
+    executionId: { S: 'exec-poison-packed' },
+    seq: { N: '1' },
+    event: { S: '{"type":"ExecutionStarted","data":' },
+    chain: { B: new Uint8Array(96) },
+  },
 ];
 const isPoison = (record: DynamoDBRecord): boolean => String(record.dynamodb?.Keys?.executionId?.S).startsWith('exec-poison');
 

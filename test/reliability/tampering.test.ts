@@ -18,6 +18,7 @@ import { chainEvents } from '../../src/domain/ledger';
 import { PLAN_ID, serversOf, withPauseBefore } from '../fixtures/plan';
 import { type DigestWorld, startDigestWorld } from '../digests/digestWorld';
 import type { DrillWorld } from '../support/drillWorld';
+import { withPackedEvent } from '../support/packedItem';
 import { recordFigures } from './support/figures';
 
 const K = 3;
@@ -128,8 +129,11 @@ describe('reliability: tampering with the ledger', () => {
 
   it('an actor overwritten in place (no rehash) is caught by the stream and by verify', async () => {
     const executionId = await completed();
-    const resumedItem = (await items(executionId)).find((item) => item.type?.S === 'ExecutionResumed') as Item;
-    await client().send(new PutItemCommand({ TableName: table(), Item: { ...resumedItem, actor: { S: MALLORY } } }));
+    const resumedItem = (await items(executionId)).find((item) => fromEventItem(item).event.type === 'ExecutionResumed') as Item;
+    // The item packs its event (format 3): the actor is changed inside it.
+    await client().send(
+      new PutItemCommand({ TableName: table(), Item: withPackedEvent(resumedItem, (event) => ({ ...event, actor: MALLORY })) }),
+    );
     const kinds = new Set((await alarmsOf(executionId)).map((alarm) => alarm.kind));
     const verified = await verify(executionId);
     const detectedBy = [...(kinds.has('LedgerItemModified') ? ['stream alarm'] : []), ...(verified.ok ? [] : ['verify'])];

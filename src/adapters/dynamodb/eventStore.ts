@@ -15,7 +15,7 @@ import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
 import { isConditionalCheckFailed } from './errors';
 import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
-import { fromEventItem, type Item, toEventItem } from './marshalEvent';
+import { fromEventItem, type Item, itemHash, toEventItem } from './marshalEvent';
 import { stateFromWindow } from './loadWindow';
 import type { TamperAlarm } from '../../ports/tamperAlarms';
 import { putEventInput } from './putEventInput';
@@ -30,11 +30,12 @@ export interface EventStoreOptions {
 
 /**
  * The ledger in DynamoDB: one item per event, keyed by executionId and seq, each written with a conditional
- * PutItem. Format 2 (written now): every item's hash covers the digest of the state it leaves, and every K-th
- * item carries that state's snapshot; a load reads the newest K items in one Query and folds the newer events
- * onto the newest snapshot, after checking the snapshot against its digest. Format-1 items (a snapshot on
- * every item, covered by no hash) are still read, verified and replayed, but never decided on: a window
- * without a verifiable snapshot is refolded from the events.
+ * PutItem. Format 3 (written now, packedEventItem.ts): the event packed in one attribute and its links in
+ * another; every item's hash covers the digest of the state it leaves, and every K-th item carries that state's
+ * snapshot; a load reads the newest K items in one Query and folds the newer events onto the newest snapshot,
+ * after checking the snapshot against its digest. Format-2 items (the same chain, one attribute per field) are
+ * read and decided on alike. Format-1 items (a snapshot on every item, covered by no hash) are still read,
+ * verified and replayed, but never decided on: a window without a verifiable snapshot is refolded from the events.
  */
 export class DynamoExecutionEventStore implements ExecutionEventStore {
   private readonly snapshotEvery: number;
@@ -67,7 +68,7 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     if (!head) return { executionId, state: initialState(), headHash: undefined };
     const headSeq = Number(head[EVENT_ATTRIBUTES.seq]?.N ?? 0);
     const window = stateFromWindow(items);
-    if (window.ok) return { executionId, state: snapshotOf(window.state), headHash: head[EVENT_ATTRIBUTES.hash]?.S };
+    if (window.ok) return { executionId, state: snapshotOf(window.state), headHash: itemHash(head) };
     // The events decide, verified one by one: a broken one raises LedgerBroken and stops the load; if they
     // hold, what the window found wrong was its snapshot, which no decision is made on.
     const refolded = await this.refold(executionId, headSeq);
@@ -232,16 +233,17 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: '#id = :id',
-        ExpressionAttributeNames: { '#id': 'executionId', '#seq': 'seq', '#hash': 'hash' },
+        ExpressionAttributeNames: { '#id': 'executionId', '#seq': 'seq', '#hash': EVENT_ATTRIBUTES.hash, '#chain': EVENT_ATTRIBUTES.chain },
         ExpressionAttributeValues: { ':id': { S: executionId } },
-        ProjectionExpression: '#seq, #hash',
+        ProjectionExpression: '#seq, #hash, #chain',
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,
       }),
     );
     const item = output.Items?.[0];
-    if (!item?.seq?.N || !item.hash?.S) return undefined;
-    return { seq: Number(item.seq.N), hash: item.hash.S };
+    const hash = item ? itemHash(item) : undefined;
+    if (!item?.seq?.N || !hash) return undefined;
+    return { seq: Number(item.seq.N), hash };
   }
 }

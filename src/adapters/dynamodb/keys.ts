@@ -1,9 +1,24 @@
-/** Attribute names of the events table. Partition: executionId; sort: seq. */
+/**
+ * Attribute names of the events table. Partition: executionId; sort: seq. Three item formats live in it:
+ *  - format 3 (written now): the event packed in `event`, its chain links in `chain`, a snapshot on every K-th
+ *    item, and on the ExecutionStarted item alone the attributes of the execution-starts index;
+ *  - format 2: one attribute per envelope field, `data` a map, hashes as hex, `stateDigest`, a snapshot on every
+ *    K-th item; format 1: the same without `stateDigest`, a snapshot on every item.
+ */
 export const EVENT_ATTRIBUTES = {
   executionId: 'executionId',
   seq: 'seq',
+  /**
+   * Format 3: the canonical JSON of the event without its keys (executionId and seq are the item's): a string,
+   * or gzipped binary when longer than PACKED_EVENT_GZIP_FROM bytes.
+   */
+  event: 'event',
+  /** Format 3: prevHash, hash and stateDigest, 32 bytes each, in that order. */
+  chain: 'chain',
+  /** Formats 1 and 2; on format 3, only the ExecutionStarted item's copy, projected by the execution-starts index. */
   planId: 'planId',
   type: 'type',
+  /** Formats 1 and 2; on format 3, only the ExecutionStarted item's copy: the execution-starts index's sort key. */
   occurredAt: 'occurredAt',
   actor: 'actor',
   schemaVersion: 'schemaVersion',
@@ -13,8 +28,8 @@ export const EVENT_ATTRIBUTES = {
   /** Only on ExecutionStarted items: the key of the sparse index that lists executions. */
   executionStart: 'executionStart',
   /**
-   * gzip of the JSON snapshot of the state after this event. Format 1: on every item. Format 2: on every K-th
-   * item (seq a multiple of K), so a load reads at most K items, whatever the history, and most items are lean.
+   * gzip of the JSON snapshot of the state after this event. Format 1: on every item. Formats 2 and 3: on every
+   * K-th item (seq a multiple of K), so a load reads at most K items, whatever the history, and most items are lean.
    */
   state: 'state',
   /** Format 2: SHA-256 of the canonical snapshot after this event (32 bytes), covered by `hash`. */

@@ -1,6 +1,6 @@
 import type { StoredEvent } from '../../ports/executionEventStore';
 import { dynamoItemBytes } from './itemSize';
-import type { Item } from './marshalEvent';
+import type { Item } from './item';
 
 /**
  * The largest ledger item the store writes: DynamoDB's 400 KB less a margin. Every event the decider can
@@ -8,6 +8,11 @@ import type { Item } from './marshalEvent';
  * item above it is a bug, refused before the write with what it was, never retried into a loop.
  */
 export const MAX_LEDGER_ITEM_BYTES = 350 * 1024;
+/**
+ * The most an event's JSON may weigh before a format-3 item packs it (gzipped when long): a packed event is
+ * never inflated beyond it, whoever wrote the item. The largest events the validators allow weigh far less.
+ */
+export const MAX_PACKED_EVENT_JSON_BYTES = 4 * 1024 * 1024;
 
 /** Not retryable: the same event will be as large next time. Names the event so the bug can be found. */
 export class LedgerItemTooLargeError extends Error {
@@ -16,10 +21,15 @@ export class LedgerItemTooLargeError extends Error {
     readonly seq: number,
     readonly eventType: string,
     readonly bytes: number,
+    /** What is too large: the item, or (format 3) the event's JSON before it is packed. */
+    readonly part: 'item' | 'event JSON' = 'item',
   ) {
     super(
-      `Execution ${executionId}: ${eventType} at seq ${seq} would be a ${Math.ceil(bytes / 1024)} KB item; ` +
-        `the ledger writes items of at most ${MAX_LEDGER_ITEM_BYTES / 1024} KB (DynamoDB's limit is 400 KB)`,
+      part === 'item'
+        ? `Execution ${executionId}: ${eventType} at seq ${seq} would be a ${Math.ceil(bytes / 1024)} KB item; ` +
+            `the ledger writes items of at most ${MAX_LEDGER_ITEM_BYTES / 1024} KB (DynamoDB's limit is 400 KB)`
+        : `Execution ${executionId}: ${eventType} at seq ${seq} would be ${Math.ceil(bytes / 1024)} KB of JSON; ` +
+            `the ledger packs events of at most ${MAX_PACKED_EVENT_JSON_BYTES / 1024} KB`,
     );
     this.name = 'LedgerItemTooLargeError';
   }

@@ -1,28 +1,12 @@
 import { gunzipSync } from 'node:zlib';
 import type { StoredEvent } from '../../ports/executionEventStore';
 import type { LedgerRecord } from '../../ports/ledgerRecords';
-import { EVENT_ATTRIBUTES, EXECUTION_START_MARKER } from './keys';
-import { fromEventItem, type Item } from './marshalEvent';
-
-const KNOWN_ATTRIBUTES: ReadonlySet<string> = new Set(Object.values(EVENT_ATTRIBUTES));
-const SHA256_HEX = /^[0-9a-f]{64}$/;
+import { attributeItemShapeProblem, fromAttributeItem } from './attributeEventItem';
+import { EVENT_ATTRIBUTES } from './keys';
+import type { Item } from './item';
+import { isPackedItem, packedItemShapeProblem, readPackedItem } from './packedEventItem';
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-/** Why the item is not one the store could have written, or undefined when its shape is right. */
-const shapeProblem = (item: Item): string | undefined => {
-  const unexpected = Object.keys(item).filter((name) => !KNOWN_ATTRIBUTES.has(name));
-  if (unexpected.length) return `unexpected attribute(s) ${unexpected.sort().join(', ')}`;
-  for (const name of [EVENT_ATTRIBUTES.prevHash, EVENT_ATTRIBUTES.hash]) {
-    const value = item[name]?.S;
-    if (value !== undefined && !SHA256_HEX.test(value)) return `"${name}" is not a SHA-256 hex digest`;
-  }
-  const isStart = item[EVENT_ATTRIBUTES.type]?.S === 'ExecutionStarted';
-  const marker = item[EVENT_ATTRIBUTES.executionStart];
-  if (isStart && marker?.S !== EXECUTION_START_MARKER) return 'ExecutionStarted without its execution-starts index marker';
-  if (!isStart && marker !== undefined) return 'execution-starts index marker on an event other than ExecutionStarted';
-  return undefined;
-};
 
 const parseSnapshot = (item: Item): { ok: true; snapshot: unknown } | { ok: false; problem: string } => {
   const blob = item[EVENT_ATTRIBUTES.state]?.B;
@@ -34,25 +18,34 @@ const parseSnapshot = (item: Item): { ok: true; snapshot: unknown } | { ok: fals
   }
 };
 
+/** The item's event and links, or why it is not an item the store could have written in its format. */
+const readItem = (item: Item): { ok: true; stored: StoredEvent } | { ok: false; problem: string } => {
+  try {
+    if (isPackedItem(item)) {
+      const reading = readPackedItem(item);
+      const problem = packedItemShapeProblem(item, reading);
+      return problem ? { ok: false, problem } : { ok: true, stored: reading.stored };
+    }
+    const problem = attributeItemShapeProblem(item);
+    return problem ? { ok: false, problem } : { ok: true, stored: fromAttributeItem(item) };
+  } catch (error) {
+    return { ok: false, problem: message(error) };
+  }
+};
+
 /**
- * Reads one events-table item as a ledger record without trusting it: every way it differs from what the
- * store writes (unknown attributes, missing or mistyped fields, a bad digest, a misplaced index marker, an
- * unreadable snapshot) becomes `problem`. Never throws.
+ * Reads one events-table item, of any format, as a ledger record without trusting it: every way it differs from
+ * what the store writes (unknown attributes or event members, missing or mistyped fields, a bad digest or chain,
+ * misplaced or disagreeing index attributes, an unreadable snapshot) becomes `problem`. Never throws.
  */
 export const ledgerRecordFromItem = (item: Item): LedgerRecord => {
   const seq = Number(item[EVENT_ATTRIBUTES.seq]?.N);
-  const unreadable = (problem: string): LedgerRecord => ({ seq, readable: false, problem });
-  const shape = shapeProblem(item);
-  if (shape) return unreadable(shape);
-  let stored: StoredEvent;
-  try {
-    stored = fromEventItem(item);
-  } catch (error) {
-    return unreadable(message(error));
-  }
-  // Format 2 keeps a snapshot on every K-th item only; each item's digest is what its hash covers.
+  const read = readItem(item);
+  if (!read.ok) return { seq, readable: false, problem: read.problem };
+  const { stored } = read;
+  // Formats 2 and 3 keep a snapshot on every K-th item only; each item's digest is what its hash covers.
   if (item[EVENT_ATTRIBUTES.state] === undefined && stored.stateDigest !== undefined) return { seq, readable: true, stored };
   const snapshot = parseSnapshot(item);
-  if (!snapshot.ok) return unreadable(snapshot.problem);
+  if (!snapshot.ok) return { seq, readable: false, problem: snapshot.problem };
   return { seq, readable: true, stored, snapshot: snapshot.snapshot };
 };

@@ -1,10 +1,11 @@
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { ExecutionEvent } from '../../domain/execution';
-import { canonicalJson } from '../../domain/ledger/canonicalJson';
 import { type DecodedStreamRecord, type LedgerItemChange, PoisonRecordError } from '../../ports/ledgerStream';
 import { EVENT_ATTRIBUTES } from './keys';
+import { changedAttributeNames } from './changedAttributes';
 import { fromEventItem } from './marshalEvent';
-import { fromStreamImage } from './streamImage';
+import { packedEventType } from './packedEventItem';
+import { fromStreamImage, type StreamImage } from './streamImage';
 
 const keyString = (record: DynamoDBRecord, name: string): string | undefined => record.dynamodb?.Keys?.[name]?.S;
 const keyNumber = (record: DynamoDBRecord, name: string): number | undefined => {
@@ -41,9 +42,17 @@ export const decodeStreamRecord = (record: DynamoDBRecord, sequenceNumber: strin
   return { sequenceNumber, executionId: event.executionId, seq: event.seq, decoded: { ok: true, event } };
 };
 
-/** Whether two attribute values of stream images are the same data (whatever their key order or prototypes). */
-const sameValue = (a: unknown, b: unknown): boolean =>
-  a === undefined || b === undefined ? a === b : canonicalJson(a) === canonicalJson(b);
+/** The event type an image held: its `type` (formats 1 and 2) or its packed event's (format 3); never throws. */
+const typeOf = (image: StreamImage | undefined): string | undefined => {
+  if (!image) return undefined;
+  const type = image[EVENT_ATTRIBUTES.type]?.S;
+  if (type !== undefined || image[EVENT_ATTRIBUTES.event] === undefined) return type;
+  try {
+    return packedEventType(fromStreamImage(image));
+  } catch {
+    return undefined;
+  }
+};
 
 /** ApproximateCreationDateTime is epoch seconds on DynamoDB Streams (milliseconds on Kinesis Data Streams). */
 const recordedAtOf = (record: DynamoDBRecord): string | undefined => {
@@ -62,7 +71,7 @@ export const decodeLedgerItemChange = (record: DynamoDBRecord, sequenceNumber: s
   const oldImage = record.dynamodb?.OldImage;
   const newImage = record.dynamodb?.NewImage;
   const recordedAt = recordedAtOf(record);
-  const previousType = oldImage?.[EVENT_ATTRIBUTES.type]?.S;
+  const previousType = typeOf(oldImage);
   const change: LedgerItemChange = {
     sequenceNumber,
     eventId: record.eventID ?? `sequence-${sequenceNumber}`,
@@ -72,9 +81,6 @@ export const decodeLedgerItemChange = (record: DynamoDBRecord, sequenceNumber: s
     ...(recordedAt ? { recordedAt } : {}),
     ...(previousType ? { previousType } : {}),
   };
-  if (change.change === 'modified' && oldImage && newImage) {
-    const names = new Set([...Object.keys(oldImage), ...Object.keys(newImage)]);
-    change.changedAttributes = [...names].filter((name) => !sameValue(oldImage[name], newImage[name])).sort();
-  }
+  if (change.change === 'modified' && oldImage && newImage) change.changedAttributes = changedAttributeNames(oldImage, newImage);
   return change;
 };

@@ -67,7 +67,8 @@ export const fromAlarmItem = (item: Item): RecordedTamperAlarm => {
   const kind = text(ALARM_ATTRIBUTES.kind);
   if (!KINDS.has(kind)) throw new MalformedAlarmItemError(executionId, key, 'unknown kind');
   const source = text(ALARM_ATTRIBUTES.source);
-  if (source !== 'stream' && source !== 'load' && source !== 'digest') throw new MalformedAlarmItemError(executionId, key, 'unknown source');
+  if (source !== 'stream' && source !== 'load' && source !== 'digest')
+    throw new MalformedAlarmItemError(executionId, key, 'unknown source');
   const seqText = item[ALARM_ATTRIBUTES.seq]?.N;
   const seq = seqText === undefined ? undefined : Number(seqText);
   if (seq !== undefined && !Number.isSafeInteger(seq)) throw new MalformedAlarmItemError(executionId, key, 'seq is not a whole number');

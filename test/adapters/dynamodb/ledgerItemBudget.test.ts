@@ -2,14 +2,16 @@
  * Every ledger item fits DynamoDB's 400 KB for every plan the validator accepts, whatever DRS returns:
  * whole executions of the largest plans are decided with incompressible texts at their bounds (4-byte
  * characters in names, random hostnames, 2 KB failure reasons on every server of a wave) and every item
- * the store would write is measured the way DynamoDB measures it.
+ * the store would write (format 3, each with its snapshot, as every K-th carries) is measured the way DynamoDB
+ * measures it. Format 3 packs the event as JSON, where a control character takes 6 bytes (`\u0001`): DRS's texts
+ * made of them are the worst case of that encoding.
  */
 import {
   decide,
+  decidedFrom,
   type ExecutionCommand,
   type ExecutionEvent,
   type ExecutionState,
-  evolve,
   initialState,
   jobsOf,
   serversOfPart,
@@ -26,7 +28,12 @@ import {
   validatePlan,
 } from '../../../src/domain/plan';
 import { dynamoItemBytes } from '../../../src/adapters/dynamodb/itemSize';
-import { assertLedgerItemFits, LedgerItemTooLargeError, MAX_LEDGER_ITEM_BYTES } from '../../../src/adapters/dynamodb/ledgerItemSize';
+import {
+  assertLedgerItemFits,
+  LedgerItemTooLargeError,
+  MAX_LEDGER_ITEM_BYTES,
+  MAX_PACKED_EVENT_JSON_BYTES,
+} from '../../../src/adapters/dynamodb/ledgerItemSize';
 import { toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
 
 /** A small deterministic generator: the worst case must be the same in every run. */
@@ -40,6 +47,15 @@ const prng = (seed: number) => () => {
 const random = prng(42);
 const ALNUM = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 const alnum = (length: number): string => Array.from({ length }, () => ALNUM[Math.floor(random() * ALNUM.length)]).join('');
+/** C0 control characters without a short JSON escape: 1 UTF-8 byte each, 6 bytes of JSON (`\u0001`). */
+const controls = (length: number): string =>
+  Array.from({ length }, () =>
+    String.fromCharCode(
+      [1, 2, 3, 4, 5, 6, 7, 11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31][
+        Math.floor(random() * 26)
+      ] as number,
+    ),
+  ).join('');
 /** Code points above U+FFFF: 4 UTF-8 bytes each, and random, so gzip gains little. */
 const astral = (length: number): string =>
   Array.from({ length }, () => String.fromCodePoint(0x20000 + Math.floor(random() * 0xa000))).join('');
@@ -59,25 +75,35 @@ interface Measured {
   largest: number;
   largestType: string;
   items: number;
+  /** The longest event JSON a format-3 item packed (gzipped when long). */
+  largestJson: number;
 }
 
-/** Decides a whole execution, failing its last wave with long reasons on every server; measures every item. */
-const runWorstCase = (plan: RecoveryPlan): Measured => {
+/** What DRS says of a server: its hostname, a failure reason (made of `text`, at the lengths given). */
+type DrsText = (length: number) => string;
+
+/**
+ * Decides a whole execution, failing its last wave with long reasons on every server (DRS's texts made of
+ * `drsText`); measures every item.
+ */
+const runWorstCase = (plan: RecoveryPlan, drsText: DrsText = alnum): Measured => {
   let state: ExecutionState = initialState();
   let headHash: string | undefined;
   let minute = 0;
-  const measured: Measured = { largest: 0, largestType: '', items: 0 };
+  const measured: Measured = { largest: 0, largestType: '', items: 0, largestJson: 0 };
   const at = () => new Date(Date.UTC(2026, 0, 1) + (minute += 1) * 60_000).toISOString();
   const apply = (command: ExecutionCommand): ExecutionEvent[] => {
     const decision = decide(command, state);
     if (!decision.ok) throw new Error(`${command.type} refused: ${JSON.stringify(decision.rejection)}`);
-    for (const link of chainEvents(headHash, decision.events)) {
-      state = evolve(state, link.event);
+    const { states } = decidedFrom(state, decision.events);
+    for (const [index, link] of chainEvents(headHash, decision.events, states).entries()) {
+      state = states[index] as ExecutionState;
       const item = toEventItem(link, state);
       assertLedgerItemFits(item, link);
       const bytes = dynamoItemBytes(item);
       measured.items += 1;
       if (bytes > measured.largest) Object.assign(measured, { largest: bytes, largestType: link.event.type });
+      measured.largestJson = Math.max(measured.largestJson, Buffer.byteLength(JSON.stringify(link.event)));
       headHash = link.hash;
     }
     return decision.events;
@@ -99,7 +125,7 @@ const runWorstCase = (plan: RecoveryPlan): Measured => {
       const servers = serversOfPart(state, wave()!, part).map((server): ServerObservation => ({
         serverId: server.serverId,
         launchStatus: 'PENDING',
-        hostname: alnum(255),
+        hostname: drsText(255),
       }));
       apply({ type: 'RecordWaveStarted', waveNumber, part, drsJobId: `drsjob-${alnum(17)}`, servers, at: at() });
     }
@@ -109,7 +135,7 @@ const runWorstCase = (plan: RecoveryPlan): Measured => {
           ? {
               serverId: server.serverId,
               launchStatus: 'FAILED',
-              failureReason: `Encoded authorization failure message: ${alnum(2048)}`,
+              failureReason: `Encoded authorization failure message: ${drsText(2048)}`,
               failureReasonRef: { sha256: alnum(64), bytes: 2087, drsJobId: job.drsJobId, logEvent: 'LAUNCH_FAILED', logDateTime: at() },
             }
           : { serverId: server.serverId, launchStatus: 'LAUNCHED', recoveryInstanceId: `i-${alnum(17)}` },
@@ -140,7 +166,20 @@ describe('ledger items for the largest plans the validator accepts', () => {
     // Reported in the closing note and the reliability table.
     console.info(`${_label}: ${measured.items} items, largest ${Math.round(measured.largest / 1024)} KB (${measured.largestType})`);
     expect(measured.largest).toBeLessThanOrEqual(MAX_LEDGER_ITEM_BYTES);
+    expect(measured.largestJson).toBeLessThanOrEqual(MAX_PACKED_EVENT_JSON_BYTES);
   });
+
+  it.each(shapes)(
+    '%s, DRS texts of control characters (6 bytes each in JSON): every item stays under the limit',
+    (_label, waves, perWave) => {
+      const measured = runWorstCase(planOf(waves, perWave), controls);
+      console.info(
+        `${_label}, control characters: ${measured.items} items, largest ${Math.round(measured.largest / 1024)} KB (${measured.largestType})`,
+      );
+      expect(measured.largest).toBeLessThanOrEqual(MAX_LEDGER_ITEM_BYTES);
+      expect(measured.largestJson).toBeLessThanOrEqual(MAX_PACKED_EVENT_JSON_BYTES);
+    },
+  );
 
   it('one server more than the plan limit is refused by the validator', () => {
     const plan = planOf(MAX_SERVERS_PER_PLAN / MAX_SERVERS_PER_WAVE, MAX_SERVERS_PER_WAVE);

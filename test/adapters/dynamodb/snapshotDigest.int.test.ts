@@ -1,15 +1,14 @@
 /**
- * Ledger items of format 2: every item's hash covers the digest of the state it leaves, every K-th item
- * carries that state's snapshot, and a load checks the snapshot it decides on against the digest. An insider
- * who edits a snapshot (and nothing else) is never decided on: the load refolds the events and raises a
- * tamper alarm; verify names the item.
+ * Ledger items of formats 3 (written now) and 2 (written before, still decided on): every item's hash covers
+ * the digest of the state it leaves, every K-th item carries that state's snapshot, and a load checks the
+ * snapshot it decides on against the digest. An insider who edits a snapshot (and nothing else) is never decided
+ * on: the load refolds the events and raises a tamper alarm; verify names the item.
  */
 import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DynamoExecutionEventStore } from '../../../src/adapters/dynamodb/eventStore';
 import { DynamoLedgerRecordReader } from '../../../src/adapters/dynamodb/ledgerRecordReader';
-import { toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
 import { putEventInput } from '../../../src/adapters/dynamodb/putEventInput';
 import { verifyChain } from '../../../src/audit/verifyChain';
 import { decidedFrom, type ExecutionEvent, type ExecutionState, initialState, snapshotOf } from '../../../src/domain/execution';
@@ -17,6 +16,8 @@ import { chainEvents, chainHash, stateDigest } from '../../../src/domain/ledger'
 import { LedgerIntegrityError } from '../../../src/ports/ledgerErrors';
 import type { TamperAlarm } from '../../../src/ports/tamperAlarms';
 import { givenCommands } from '../../support/deciderSpec';
+import { legacyEventItem } from '../../support/legacyEventItem';
+import { withPackedEvent } from '../../support/packedItem';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
 import { advance, at, observeLaunched, recordWaveStarted, start } from '../../fixtures/commands';
 import { withPauseBefore } from '../../fixtures/plan';
@@ -29,7 +30,7 @@ const pausedBeforeWave2 = (executionId: string): ExecutionEvent[] =>
     (event) => ({ ...event, executionId }),
   );
 
-describe('format-2 ledger items', () => {
+describe('format-3 and format-2 ledger items', () => {
   let context: DynamoTestContext;
   let alarms: TamperAlarm[];
   let store: DynamoExecutionEventStore;
@@ -62,17 +63,57 @@ describe('format-2 ledger items', () => {
     return events;
   };
 
-  it('every item carries the digest its hash covers; only every K-th carries the snapshot', async () => {
+  it('every item carries the digest its hash covers (in its chain, after prevHash and hash); only every K-th carries the snapshot', async () => {
     const events = await given('exec-v2-shape');
     const { states } = decidedFrom(initialState(), events);
     for (const [index, event] of events.entries()) {
       const item = await itemAt('exec-v2-shape', event.seq);
-      const digest = Buffer.from(item.stateDigest?.B ?? new Uint8Array()).toString('hex');
+      const chain = Buffer.from(item.chain?.B ?? new Uint8Array()).toString('hex');
+      const [prevHash, hash, digest] = [chain.slice(0, 64), chain.slice(64, 128), chain.slice(128)];
       expect(digest).toBe(stateDigest(states[index] as ExecutionState));
-      expect(item.hash?.S).toBe(chainHash(item.prevHash?.S ?? '', event, digest));
+      expect(hash).toBe(chainHash(prevHash, event, digest));
       expect(item.state !== undefined).toBe(event.seq % K === 0);
     }
     expect(events.length).toBeGreaterThan(K);
+  });
+
+  it('a format-2 ledger (written before format 3) is decided on from its verified snapshot, and continued in format 3', async () => {
+    const executionId = 'exec-v2-continued';
+    const events = pausedBeforeWave2(executionId);
+    const { states } = decidedFrom(initialState(), events);
+    const written = events.length - 1;
+    for (const [index, link] of chainEvents(undefined, events.slice(0, written), states.slice(0, written)).entries()) {
+      const item = legacyEventItem(link, states[index] as ExecutionState, link.event.seq % K === 0);
+      await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, item)));
+    }
+    expect(written).toBeGreaterThan(K);
+    const loaded = await store.load(executionId);
+    expect(loaded.state).toEqual(snapshotOf(states[written - 1] as ExecutionState));
+    const appended = await store.append(loaded, decidedFrom(loaded.state, events.slice(written)));
+    expect(appended.ok).toBe(true);
+    expect((await itemAt(executionId, written)).stateDigest?.B).toHaveLength(32);
+    expect((await itemAt(executionId, written + 1)).chain?.B).toHaveLength(96);
+    expect((await store.load(executionId)).state).toEqual(snapshotOf(states.at(-1) as ExecutionState));
+    // The chain does not depend on the layout: the same events chain to the same head in either format.
+    expect(await store.head(executionId)).toEqual({ seq: events.length, hash: chainEvents(undefined, events, states).at(-1)?.hash });
+    const verified = await verifyChain(new DynamoLedgerRecordReader(context.client, context.config.tables.events), executionId);
+    expect(verified).toMatchObject({ ok: true, headSeq: events.length });
+    expect(alarms).toEqual([]);
+  });
+
+  it("given an insider edits a format-2 item's snapshot, the load refolds the events and raises the alarm, as before", async () => {
+    const executionId = 'exec-v2-legacy-tampered';
+    const events = pausedBeforeWave2(executionId);
+    const { states } = decidedFrom(initialState(), events);
+    const snapshotSeq = Math.floor(events.length / K) * K;
+    for (const [index, link] of chainEvents(undefined, events, states).entries()) {
+      const honest = states[index] as ExecutionState;
+      const snapshot = link.event.seq === snapshotSeq ? { ...honest, executionType: 'RECOVERY' as const } : honest;
+      const item = legacyEventItem(link, snapshot, link.event.seq % K === 0);
+      await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, item)));
+    }
+    expect((await store.load(executionId)).state).toEqual(snapshotOf(states.at(-1) as ExecutionState));
+    expect(alarms.map((alarm) => [alarm.kind, alarm.seq])).toEqual([['SnapshotMismatch', snapshotSeq]]);
   });
 
   it('a load decides on the newest snapshot with the newer events folded onto it, in one request', async () => {
@@ -135,7 +176,7 @@ describe('format-2 ledger items', () => {
       const honest = states[index] as ExecutionState;
       // The head's format-1 snapshot lies: a v1 snapshot is covered by nothing, so it must not be believed.
       const snapshot = index === events.length - 1 ? { ...honest, executionType: 'RECOVERY' as const } : honest;
-      await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, toEventItem(link, snapshot))));
+      await context.client.send(new PutItemCommand(putEventInput(context.config.tables.events, legacyEventItem(link, snapshot))));
     }
     expect((await store.load(executionId)).state).toEqual(snapshotOf(states.at(-1) as ExecutionState));
     expect(alarms).toEqual([]);
@@ -151,16 +192,17 @@ describe('format-2 ledger items', () => {
     const [link] = chainEvents(before?.hash, [head]);
     const state = decidedFrom(initialState(), events).states.at(-1) as ExecutionState;
     await context.client.send(
-      new PutItemCommand({ TableName: context.config.tables.events, Item: toEventItem(link as NonNullable<typeof link>, state) }),
+      new PutItemCommand({ TableName: context.config.tables.events, Item: legacyEventItem(link as NonNullable<typeof link>, state) }),
     );
     const verified = await verifyChain(new DynamoLedgerRecordReader(context.client, context.config.tables.events), executionId);
     expect(verified).toMatchObject({ ok: false, firstBadSeq: headSeq, problem: 'modified' });
   });
 
   describe('events edited in the table are never decided on either', () => {
-    const putWith = async (executionId: string, seq: number, change: (item: Record<string, unknown>) => Record<string, unknown>) => {
-      const item = unmarshall(await itemAt(executionId, seq));
-      await context.client.send(new PutItemCommand({ TableName: context.config.tables.events, Item: marshall(change(item)) }));
+    /** The item at `seq` put back with its packed event changed (nothing rehashed). */
+    const putWith = async (executionId: string, seq: number, change: (event: Record<string, unknown>) => Record<string, unknown>) => {
+      const item = withPackedEvent(await itemAt(executionId, seq), change);
+      await context.client.send(new PutItemCommand({ TableName: context.config.tables.events, Item: item }));
     };
 
     it('given a young execution (no snapshot yet) whose start is edited to RECOVERY, the load refuses and raises LedgerBroken', async () => {
@@ -172,7 +214,7 @@ describe('format-2 ledger items', () => {
         },
       });
       await given(executionId);
-      await putWith(executionId, 1, (item) => ({ ...item, data: { ...(item.data as object), executionType: 'RECOVERY' } }));
+      await putWith(executionId, 1, (event) => ({ ...event, data: { ...(event.data as object), executionType: 'RECOVERY' } }));
       await expect(store.load(executionId)).rejects.toBeInstanceOf(LedgerIntegrityError);
       expect(alarms.map((alarm) => [alarm.kind, alarm.seq])).toEqual([['LedgerBroken', 1]]);
     });
@@ -181,8 +223,8 @@ describe('format-2 ledger items', () => {
       const executionId = 'exec-v2-head-edited';
       const events = await given(executionId);
       const headSeq = events.length;
-      await putWith(executionId, headSeq, (item) => ({
-        ...item,
+      await putWith(executionId, headSeq, (event) => ({
+        ...event,
         type: 'ExecutionResumed',
         actor: 'change-board@corp',
         data: { resumedBy: 'change-board@corp' },
@@ -195,7 +237,8 @@ describe('format-2 ledger items', () => {
       const executionId = 'exec-v2-snapshot-removed';
       const events = await given(executionId);
       const snapshotSeq = Math.floor(events.length / K) * K;
-      await putWith(executionId, snapshotSeq, ({ state: _dropped, ...item }) => item);
+      const { state: _dropped, ...item } = await itemAt(executionId, snapshotSeq);
+      await context.client.send(new PutItemCommand({ TableName: context.config.tables.events, Item: item }));
       expect((await store.load(executionId)).state).toEqual(
         snapshotOf(decidedFrom(initialState(), events).states.at(-1) as ExecutionState),
       );

@@ -99,3 +99,26 @@ export const rehash = (item: Item, stateBefore: ExecutionState): Item => {
 };
 
 export const snapshotBlob = (state: unknown): Item[string] => ({ B: gzipSync(Buffer.from(JSON.stringify(state), 'utf8')) });
+
+export interface Links {
+  prevHash: string;
+  hash: string;
+  stateDigest: string;
+}
+
+/** The links a format-3 item's `chain` holds (32 bytes each), as hex. */
+export const linksOf = (item: Item): Links => {
+  const hex = Buffer.from(item.chain?.B ?? new Uint8Array()).toString('hex');
+  return { prevHash: hex.slice(0, 64), hash: hex.slice(64, 128), stateDigest: hex.slice(128) };
+};
+
+/** The `chain` attribute holding `links`, as someone writing to the table would set it. */
+export const chainValue = (links: Links): Item[string] => ({
+  B: Buffer.concat([links.prevHash, links.hash, links.stateDigest].map((hex) => Buffer.from(hex, 'hex'))),
+});
+
+/** A copy of a format-3 item with some of its links replaced, nothing else recomputed. */
+export const withLinks = (item: Item, links: Partial<Links>): Item => ({
+  ...structuredClone(item),
+  chain: chainValue({ ...linksOf(item), ...links }),
+});
