@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import { measureColdStart } from './coldStart';
 import { measureCost } from './cost';
 import { measureProjectionLag } from './projectionLag';
+import { measurePeersOnFreshDynalite } from './peers/freshDynalite';
 import { measureReplay } from './replay';
 import { measureScale } from './scale';
 import { measureThroughput } from './throughput';
-import { costRows, billRows, coldStartRows, lagRows, replayRows, type Row, scaleRows, throughputRows } from './table';
+import { costRows, billRows, coldStartRows, lagRows, peerRows, replayRows, type Row, scaleRows, throughputRows } from './table';
 
 const render = (rows: Row[]): string => {
   const header: Row = {
@@ -42,6 +43,7 @@ const main = async () => {
   const cost = await step('cost per operation', measureCost);
   const coldStart = await step('cold start', measureColdStart);
   const replay = await step('replay', measureReplay);
+  const peers = await step('peers (castore 2.4.2)', measurePeersOnFreshDynalite);
   const scale = await step('scale', measureScale);
   const throughput = await step('throughput', measureThroughput);
   const projectionLag = await step('projection lag', measureProjectionLag);
@@ -60,6 +62,7 @@ const main = async () => {
     ...billRows(cost),
     ...coldStartRows(coldStart),
     ...replayRows(replay),
+    ...peerRows(peers),
     ...scaleRows(scale),
     ...throughputRows(throughput),
     ...lagRows(projectionLag),
@@ -72,7 +75,7 @@ const main = async () => {
   const failed = rows.filter((row) => row.result.startsWith('FAIL'));
   writeFileSync(
     join(__dirname, 'results.json'),
-    `${JSON.stringify({ date, machine, durationSeconds, failed: failed.length, table: rows, cost, coldStart, replay, scale, throughput, projectionLag }, null, 1)}\n`,
+    `${JSON.stringify({ date, machine, durationSeconds, failed: failed.length, table: rows, cost, coldStart, replay, peers, scale, throughput, projectionLag }, null, 1)}\n`,
   );
   if (failed.length > 0) {
     console.error(`\n${failed.length} target(s) missed: ${failed.map((row) => row.figure).join('; ')}`);

@@ -5,12 +5,9 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
-import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
-import { createTables } from '../../src/adapters/dynamodb/createTables';
-import { configFromEnv } from '../../src/config';
-import { startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
 import { percentile } from '../support/stats';
-import { type CastorePeers, measureCastorePeers } from './castore';
+import type { CastorePeers } from './castore';
+import { measurePeersOnFreshDynalite } from './freshDynalite';
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ratio = (value: number) => `${n(value, 2)}×`;
@@ -45,22 +42,8 @@ const report = (result: CastorePeers): string => {
 };
 
 const main = async () => {
-  const dynamo = await startEmbeddedDynamo();
-  const config = configFromEnv({
-    DRS_LEDGER_LOCAL: 'true',
-    AWS_REGION: 'us-east-1',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DRS_LEDGER_TABLE_PREFIX: 'peers',
-  });
-  const client = createDynamoDbClient(config);
-  try {
-    await createTables(client, config.tables);
-    const result = await measureCastorePeers(client, { eventsTable: config.tables.events });
-    console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 1) : report(result));
-  } finally {
-    client.destroy();
-    await dynamo.close();
-  }
+  const result = await measurePeersOnFreshDynalite();
+  console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 1) : report(result));
 };
 
 main().catch((error: unknown) => {
