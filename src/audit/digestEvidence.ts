@@ -9,6 +9,8 @@ import {
 import type { DigestArchive } from '../ports/digestArchive';
 import type { DigestPublicKey } from '../ports/digestSigner';
 import type { LedgerRecord } from '../ports/ledgerRecords';
+import { hiddenDigestKeys } from './hiddenDigests';
+import { endedAtSeqOf } from './ledgerEnd';
 
 /** Where the digest chain is read from: its bucket, and the public half of the key that alone may sign it. */
 export interface DigestSources {
@@ -31,12 +33,17 @@ const readAll = async (archive: DigestArchive, keys: string[]): Promise<StoredDi
   return stored;
 };
 
-/** Every object under the digest prefix, as stored, and the chain's verdict on them. */
+/**
+ * Every object under the digest prefix, as stored, and the chain's verdict on them. The keys the listing skips or
+ * ends before are probed: a digest hidden under a delete marker is a problem of the chain, not a shorter chain.
+ */
 export const readDigests = async (sources: DigestSources): Promise<{ stored: StoredDigest[]; chain: DigestChainCheck }> => {
   const keys = await sources.archive.listKeys();
   const stored = await readAll(sources.archive, keys);
+  const hidden = await hiddenDigestKeys(sources.archive, keys);
   const publicKeyDer = await sources.publicKey.publicKeyDer();
-  return { stored, chain: checkDigestChain(stored, { prefix: sources.archive.prefix, keyId: sources.publicKey.keyId, publicKeyDer }) };
+  const expected = { prefix: sources.archive.prefix, keyId: sources.publicKey.keyId, publicKeyDer };
+  return { stored, chain: checkDigestChain(stored, expected, hidden) };
 };
 
 /** The whole digest chain, every digest read and checked: signatures, numbering, links. */
@@ -55,18 +62,30 @@ export interface LocatedDigestProblem extends DigestProblem {
   location: string;
 }
 
+/** Where the newest digest that names the execution vouches for it: its number, where it is, the item it recorded. */
+export interface DigestVouchSeen {
+  digestSeq: number;
+  location: string;
+  seq: number;
+}
+
 /**
- * What the signed digest chain says of one execution's ledger, all things considered:
- * - covered: a digest before any break of the chain vouches for an item the ledger still has as it was, and no
- *   digest contradicts it; `chainProblems` (after that digest) do not touch it.
- * - uncovered: no digest names the execution yet (and the chain is intact): the hash chain alone vouches.
+ * What the signed digest chain says of one execution's ledger, all things considered; `ok` is whether it passes
+ * an auditor (a warning at most). `endedAtSeq` is set when the ledger has ended (completed, failed, cancelled):
+ * - covered (ok): a digest vouches for an item the ledger still has as it was, no digest contradicts it, and the
+ *   chain is whole; an ended ledger is vouched for at least up to its end (only the record of its notification
+ *   may be newer). `eventsAfter` newer than the vouch are a warning.
+ * - uncovered (ok): the execution still runs (or is paused) and no digest names it yet: its hash chain alone vouches.
+ * - unsealed: the ledger has ended, but no digest vouches for its end: the record an auditor relies on was never
+ *   sealed (the writer was kept from it, or the end was written behind its back).
  * - contradicted: a verified digest recorded an item the ledger no longer has as it was (rewritten or cut).
- * - chain-broken: the chain breaks where the digest that would vouch for the ledger (its head, or the events
- *   after the newest vouch) would be: nothing after the break can be trusted.
+ * - chain-broken: the digest chain has a problem, wherever it is: whoever can break it can also hide the newer
+ *   digest that would contradict the ledger, so no vouch can be trusted to be the last word.
  */
-export type DigestVerdict = { chainProblems: LocatedDigestProblem[]; digests: number } & (
+export type DigestVerdict = { chainProblems: LocatedDigestProblem[]; digests: number; headSeq: number; endedAtSeq?: number } & (
   | {
       status: 'covered';
+      ok: true;
       digestSeq: number;
       key: string;
       location: string;
@@ -76,9 +95,10 @@ export type DigestVerdict = { chainProblems: LocatedDigestProblem[]; digests: nu
       eventsAfter: number;
       vouches: number;
     }
-  | { status: 'uncovered'; headSeq: number }
-  | { status: 'contradicted'; problems: string[] }
-  | { status: 'chain-broken'; intactUpTo: number; headSeq: number; vouchedSeq?: number }
+  | { status: 'uncovered'; ok: true }
+  | { status: 'unsealed'; ok: false; endedAtSeq: number; vouched?: DigestVouchSeen }
+  | { status: 'contradicted'; ok: false; problems: string[] }
+  | { status: 'chain-broken'; ok: false; intactUpTo: number; vouchedSeq?: number }
 );
 
 /** The execution's ledger, as stored, against the digest chain (see DigestVerdict). */
@@ -89,34 +109,45 @@ export const digestVerdict = (
   location: (key: string) => string,
 ): DigestVerdict => {
   const coverage = checkLedgerAgainstDigests(executionId, records, chain);
+  const endedAtSeq = endedAtSeqOf(records);
   const common = {
     chainProblems: chain.problems.map((problem) => ({ ...problem, location: location(problem.key) })),
     digests: chain.newestSeq,
+    headSeq: coverage.headSeq,
+    ...(endedAtSeq === undefined ? {} : { endedAtSeq }),
   };
-  if (coverage.status === 'contradicted') return { ...common, status: 'contradicted', problems: coverage.problems };
-  // Every numbered digest up to the newest verified: a break leaves the newer ones unverified.
-  const intactUpTo = chain.verified.at(-1)?.document.digestSeq ?? 0;
-  const vouchedToHead = coverage.status === 'covered' && coverage.eventsAfter === 0;
-  if (intactUpTo < chain.newestSeq && !vouchedToHead)
+  if (coverage.status === 'contradicted') return { ...common, status: 'contradicted', ok: false, problems: coverage.problems };
+  const newest = coverage.status === 'covered' ? coverage.newest : undefined;
+  if (chain.problems.length > 0)
     return {
       ...common,
       status: 'chain-broken',
-      intactUpTo,
-      headSeq: coverage.headSeq,
-      ...(coverage.status === 'covered' ? { vouchedSeq: coverage.newest.seq } : {}),
+      ok: false,
+      // Every numbered digest up to the newest verified: a break leaves the newer ones unverified.
+      intactUpTo: chain.verified.at(-1)?.document.digestSeq ?? 0,
+      ...(newest ? { vouchedSeq: newest.seq } : {}),
     };
-  if (coverage.status === 'uncovered') return { ...common, status: 'uncovered', headSeq: coverage.headSeq };
-  const { newest } = coverage;
+  if (endedAtSeq !== undefined && (newest === undefined || newest.seq < endedAtSeq))
+    return {
+      ...common,
+      status: 'unsealed',
+      ok: false,
+      endedAtSeq,
+      ...(newest ? { vouched: { digestSeq: newest.digestSeq, location: location(newest.key), seq: newest.seq } } : {}),
+    };
+  if (coverage.status === 'uncovered') return { ...common, status: 'uncovered', ok: true };
+  const { newest: vouch, eventsAfter, vouches } = coverage;
   return {
     ...common,
     status: 'covered',
-    digestSeq: newest.digestSeq,
-    key: newest.key,
-    location: location(newest.key),
-    createdAt: newest.createdAt,
-    seq: newest.seq,
-    hash: newest.hash,
-    eventsAfter: coverage.eventsAfter,
-    vouches: coverage.vouches,
+    ok: true,
+    digestSeq: vouch.digestSeq,
+    key: vouch.key,
+    location: location(vouch.key),
+    createdAt: vouch.createdAt,
+    seq: vouch.seq,
+    hash: vouch.hash,
+    eventsAfter,
+    vouches,
   };
 };

@@ -1,13 +1,23 @@
-import { type DigestTrigger, digestBytes, digestKey, newDigest, sha256Hex } from '../domain/digest';
+import type { DigestHead, DigestTrigger } from '../domain/digest';
+import { identifierProblem } from '../domain/identifier';
 import type { DigestArchive } from '../ports/digestArchive';
 import type { CoveredHead, DigestBookkeeping } from '../ports/digestBookkeeping';
 import type { DigestPublicKey, DigestSigner } from '../ports/digestSigner';
-import type { DigestReceipt, DigestWriteResult } from '../ports/evidenceDigests';
+import type { DigestWriteCounts, DigestWriteResult } from '../ports/evidenceDigests';
 import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { ExecutionViewStore } from '../ports/executionViewStore';
 import type { RecentExecutions } from '../ports/recentExecutions';
-import { findChainHead } from './chainHead';
-import { headsToSeal } from './headsToSeal';
+import { appendDigest } from './appendDigest';
+import { DigestChainTamperedError } from './chainTampered';
+import { confirmNotes, receiptOf } from './confirmNotes';
+import { type HeadFinding, headsToSeal } from './headsToSeal';
+import { type DigestWriterLog, raiseFindings } from './raiseFindings';
+import { scheduledExecutions } from './scheduledExecutions';
+
+export type { DigestWriterLog } from './raiseFindings';
+
+/** A schedule seals at most this many heads in one digest (well under a megabyte); the rest go in the next run's. */
+export const MAX_HEADS_PER_SCHEDULED_DIGEST = 5000;
 
 export interface DigestWriterDeps {
   ledger: Pick<ExecutionEventStore, 'head' | 'read'>;
@@ -25,8 +35,14 @@ export interface DigestWriterDeps {
   /** How long each digest stays locked (COMPLIANCE: no one may delete or overwrite it before). */
   retentionDays: number;
   now: () => string;
-  /** A head that does not extend the one the last digest recorded: it is left out, and this is told. */
-  onRewrite: (executionId: string, detail: string) => Promise<void>;
+  /**
+   * Raises a tamper alarm for an execution: a head that is not sealed because of what its ledger or the bucket
+   * holds, or a note that lied. One that throws is logged and counted; sealing goes on.
+   */
+  onTamper: (executionId: string, detail: string) => Promise<void>;
+  log?: DigestWriterLog;
+  /** Default MAX_HEADS_PER_SCHEDULED_DIGEST. */
+  maxHeadsPerScheduledDigest?: number;
 }
 
 export interface DigestRequest {
@@ -34,73 +50,83 @@ export interface DigestRequest {
   trigger: DigestTrigger;
 }
 
-/** Writers that lose the race for a digest number read the new head and try again, this many times. */
-const MAX_ATTEMPTS = 8;
-const HOUR_MS = 60 * 60 * 1000;
-const DAY_MS = 24 * HOUR_MS;
-const RUNNING_PAGE = 100;
+const notSealed = (findings: HeadFinding[]): HeadFinding[] =>
+  findings.map(({ executionId, problem }) => ({ executionId, problem: `Not sealed in a digest: ${problem}` }));
 
-const runningExecutions = async (views: DigestWriterDeps['views']): Promise<string[]> => {
-  const ids: string[] = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await views.listRunning(RUNNING_PAGE, nextToken);
-    ids.push(...page.executions.map((execution) => execution.executionId));
-    nextToken = page.nextToken;
-  } while (nextToken !== undefined);
-  return ids;
+/**
+ * The executions asked about, each once. An id the ledger's indexes hold that is not an id of ours is a finding,
+ * never a key: a huge one would fail every read of the notes, and so every schedule.
+ */
+const idsOf = (asked: string[]): { unique: string[]; executionIds: string[]; malformed: HeadFinding[] } => {
+  const unique = [...new Set(asked)];
+  const executionIds: string[] = [];
+  const malformed: HeadFinding[] = [];
+  for (const executionId of unique) {
+    const problem = identifierProblem('executionId', executionId);
+    if (problem === undefined) executionIds.push(executionId);
+    else
+      malformed.push({ executionId: executionId.slice(0, 256), problem: `its ledger is under an id that is not one of ours (${problem})` });
+  }
+  return { unique, executionIds, malformed };
 };
 
-const receipt = (archive: DigestArchive, executionId: string, covered: CoveredHead): DigestReceipt => ({
-  executionId,
-  seq: covered.seq,
-  hash: covered.hash,
-  digestSeq: covered.digestSeq,
-  key: covered.key,
-  location: archive.location(covered.key),
-});
+/** The heads a schedule seals now: those whose last digest is oldest first (never sealed before all), up to `max`. */
+const firstInLine = (fresh: DigestHead[], covered: ReadonlyMap<string, CoveredHead>, max: number): DigestHead[] =>
+  fresh.length <= max
+    ? fresh
+    : [...fresh].sort((a, b) => (covered.get(a.executionId)?.digestSeq ?? 0) - (covered.get(b.executionId)?.digestSeq ?? 0)).slice(0, max);
 
 /**
  * Seals ledger heads in the next digest of the chain: those of the executions asked for (and, on a schedule,
  * of every running or recently started one) that moved since their last digest. Safe to repeat and to run
  * concurrently: the digest number is claimed by a write-if-absent in the bucket, and a head already recorded is
- * not written again. A ledger that no longer extends its last digest is left out and reported (`onRewrite`).
+ * not written again. Whatever one execution's ledger holds, the others are sealed; each head left out for what
+ * its ledger holds raises a tamper alarm (`onTamper`), and so does a bucket tampered with where the chain goes on.
  */
 export const writeDigest = async (deps: DigestWriterDeps, request: DigestRequest): Promise<DigestWriteResult> => {
   const { archive, book } = deps;
-  const asked =
-    request.trigger === 'Schedule'
-      ? [
-          ...request.executionIds,
-          ...(await runningExecutions(deps.views)),
-          ...(await deps.recent.startedSince(new Date(Date.parse(deps.now()) - deps.lookbackHours * HOUR_MS).toISOString())),
-        ]
-      : request.executionIds;
-  const executionIds = [...new Set(asked)];
+  const ended = request.trigger === 'ExecutionEnded';
+  const asked = ended ? request.executionIds : [...request.executionIds, ...(await scheduledExecutions(deps))];
+  const { unique, executionIds, malformed } = idsOf(asked);
   const covered = await book.covered(executionIds);
-  const { fresh, unchanged, rewritten } = await headsToSeal(deps.ledger, executionIds, covered);
-  for (const { executionId, problem } of rewritten) await deps.onRewrite(executionId, problem);
-  const receipts = unchanged.map((id) => receipt(archive, id, covered.get(id) as CoveredHead));
-  if (fresh.length === 0) return { receipts };
+  const found = await headsToSeal(deps.ledger, executionIds, covered);
+  const sorted = { ...found, refused: [...malformed, ...found.refused] };
+  for (const { executionId, problem } of sorted.failed) deps.log?.warn('A ledger head could not be read', { executionId, problem });
+  const confirmed = ended
+    ? await confirmNotes(
+        archive,
+        deps.signer,
+        sorted.unchanged.map((executionId) => ({ executionId, note: covered.get(executionId) as CoveredHead })),
+      )
+    : { receipts: [], unconfirmed: [] };
+  const alarmsNotRaised = await raiseFindings(deps.onTamper, deps.log, [...notSealed(sorted.refused), ...confirmed.unconfirmed]);
+  const fresh = [...sorted.fresh, ...confirmed.unconfirmed.map((each) => each.head)];
+  const sealing = ended ? fresh : firstInLine(fresh, covered, deps.maxHeadsPerScheduledDigest ?? MAX_HEADS_PER_SCHEDULED_DIGEST);
+  const counts = (sealed: number): DigestWriteCounts => ({
+    asked: unique.length,
+    sealed,
+    unchanged: sorted.unchanged.length - confirmed.unconfirmed.length,
+    refused: sorted.refused.length,
+    failed: sorted.failed.length,
+    deferred: fresh.length - sealing.length,
+    alarmsNotRaised,
+  });
+  if (sealing.length === 0) return { receipts: confirmed.receipts, counts: counts(0) };
 
-  for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt += 1) {
-    const previous = await findChainHead(archive, book, deps.signer);
-    const digestSeq = (previous?.digestSeq ?? 0) + 1;
-    const createdAt = deps.now();
-    const document = newDigest({ digestSeq, createdAt, trigger: request.trigger, keyId: deps.signer.keyId, previous, heads: fresh });
-    const bytes = digestBytes(document);
-    const sha256 = sha256Hex(bytes);
-    const signature = await deps.signer.signSha256(Buffer.from(sha256, 'hex'));
-    const key = digestKey(archive.prefix, digestSeq);
-    const retainUntil = new Date(Date.parse(createdAt) + deps.retentionDays * DAY_MS).toISOString();
-    if (!(await archive.putIfAbsent(key, bytes, signature, retainUntil))) continue;
-    await book.raiseChainHint(digestSeq);
-    const notes = document.heads.map((head) => ({ ...head, digestSeq, key }));
-    await book.recordCovered(notes);
-    return {
-      written: { digestSeq, key, location: archive.location(key), sha256, heads: document.heads.length },
-      receipts: [...receipts, ...notes.map((note) => receipt(archive, note.executionId, note))],
-    };
+  let appended;
+  try {
+    appended = await appendDigest(deps, request.trigger, sealing);
+  } catch (error) {
+    if (error instanceof DigestChainTamperedError)
+      await raiseFindings(deps.onTamper, deps.log, notSealed(sealing.map(({ executionId }) => ({ executionId, problem: error.problem }))));
+    throw error;
   }
-  throw new Error(`Could not claim a digest number in ${MAX_ATTEMPTS} attempts: other writers kept taking them`);
+  const { digestSeq, key, sha256, heads } = appended;
+  return {
+    written: { digestSeq, key, location: archive.location(key), sha256, heads: heads.length },
+    receipts: ended
+      ? [...confirmed.receipts, ...heads.map((head) => receiptOf(archive, head.executionId, { ...head, digestSeq, key }))]
+      : [],
+    counts: counts(heads.length),
+  };
 };

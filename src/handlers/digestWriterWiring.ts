@@ -1,3 +1,4 @@
+import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { createHash } from 'node:crypto';
 import { KmsDigestKey } from '../adapters/aws/kmsDigestSigner';
@@ -8,7 +9,7 @@ import { DynamoExecutionEventStore } from '../adapters/dynamodb/eventStore';
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
 import { DynamoRecentExecutions } from '../adapters/dynamodb/recentExecutions';
 import type { AppConfig } from '../config';
-import type { DigestWriterDeps } from '../digests/writeDigest';
+import type { DigestWriterDeps, DigestWriterLog } from '../digests/writeDigest';
 import type { TamperAlarms } from '../ports/tamperAlarms';
 import { buildTamperAlarms, type TamperAlarmsOptions } from './tamperAlarmsWiring';
 
@@ -16,6 +17,8 @@ export interface DigestWriterWiringOptions extends TamperAlarmsOptions {
   dynamo?: DynamoDBClient;
   /** Raise tamper alarms here (default: recorded, counted and notified as everywhere else). */
   alarms?: TamperAlarms;
+  /** Where warnings go (default: Powertools' Logger, which CloudWatch Logs reads on Lambda). */
+  log?: DigestWriterLog;
 }
 
 /** The digest writer as deployed: the ledger and the views read, KMS signs, S3 keeps, its notes beside the views. */
@@ -35,15 +38,16 @@ export const buildDigestWriter = (config: AppConfig, options: DigestWriterWiring
     book: new DynamoDigestBookkeeping(dynamo, config.tables.executions),
     retentionDays: digests.retentionDays,
     now,
-    // One alarm per rewritten head: the same finding on the next schedule is the same alarm, not a new one.
-    onRewrite: (executionId, detail) =>
+    log: options.log ?? new Logger({ serviceName: 'digest-writer' }),
+    // One alarm per finding: the same finding on the next schedule is the same alarm, not a new one.
+    onTamper: (executionId, detail) =>
       alarms.raise({
         id: `digest:${createHash('sha256').update(`${executionId}\n${detail}`).digest('hex').slice(0, 32)}`,
         kind: 'LedgerBroken',
         executionId,
         source: 'digest',
         detectedAt: now(),
-        detail: `Not sealed in a digest: ${detail}`,
+        detail,
       }),
   };
 };

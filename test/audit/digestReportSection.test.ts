@@ -19,6 +19,8 @@ const withDigests = (digests: DigestEvidence | undefined): Evidence => (digests 
 const LOCATION = 's3://drs-ledger-digests/digests/000000000003.json';
 const covered: DigestEvidence = {
   status: 'covered',
+  ok: true,
+  headSeq: 2,
   digestSeq: 3,
   key: 'digests/000000000003.json',
   location: LOCATION,
@@ -36,6 +38,7 @@ const HOSTILE_PROBLEM =
   'digest #4 cannot be trusted: it names signing key [click](javascript:alert(2)) <img src=x onerror=alert(3)>\u001b[2J';
 const broken: DigestEvidence = {
   status: 'chain-broken',
+  ok: false,
   intactUpTo: 3,
   headSeq: 2,
   chainProblems: [
@@ -50,6 +53,8 @@ const broken: DigestEvidence = {
 };
 const contradicted: DigestEvidence = {
   status: 'contradicted',
+  ok: false,
+  headSeq: 2,
   problems: [
     `digest #3 (digests/000000000003.json) recorded seq 2 with hash ${'cd'.repeat(32)}; the ledger's item 2 has ${HEAD_HASH}: rewritten after the digest`,
   ],
@@ -80,10 +85,39 @@ describe('the ledger head and the signed digest in the evidence report', () => {
     expect(JSON.parse(renderJson(withDigests(covered)))).toMatchObject({ digests: { status: 'covered', location: LOCATION, seq: 2 } });
   });
 
-  const uncovered: DigestEvidence = { status: 'uncovered', headSeq: 2, chainProblems: [], digests: 3 };
-  const notChecked: DigestEvidence = { status: 'not-checked', reason: 'no digest signing key here' };
+  it("says of an ended execution whose end no digest holds: UNSEALED, the end's seq, and the digest that vouches for less", () => {
+    const endUnsealed: DigestEvidence = {
+      status: 'unsealed',
+      ok: false,
+      headSeq: 9,
+      endedAtSeq: 8,
+      vouched: { digestSeq: 3, location: LOCATION, seq: 5 },
+      chainProblems: [],
+      digests: 3,
+    };
+    const markdown = renderMarkdown(withDigests(endUnsealed));
+    expect(markdownSeen(markdown)).toContain(
+      `UNSEALED: the end (seq 8) is in no digest: digest #3 ${LOCATION} vouches for seq 5 only; the ledger of an ended execution must be sealed up to its end`,
+    );
+    expect(renderHtml(withDigests(endUnsealed))).toContain(
+      `<dt>Signed digest</dt><dd><span class="pill bad">UNSEALED</span> the end (seq 8) is in no digest: digest #3 <code class="hash">${LOCATION}</code> vouches for seq 5 only;`,
+    );
+    expect(JSON.parse(renderJson(withDigests(endUnsealed)))).toMatchObject({ digests: { status: 'unsealed', ok: false, endedAtSeq: 8 } });
+  });
+
+  it('after a vouch for the end, names the newer record of its notification', () => {
+    const atTheEnd: DigestEvidence = { ...covered, headSeq: 3, endedAtSeq: 2, eventsAfter: 1 };
+    expect(markdownSeen(renderMarkdown(withDigests(atTheEnd)))).toContain(
+      `vouches for seq:hash 2:${HEAD_HASH}, the end; 1 newer event not yet in a digest, after the end (the record of its notification)`,
+    );
+  });
+
+  const uncovered: DigestEvidence = { status: 'uncovered', ok: true, headSeq: 2, chainProblems: [], digests: 3 };
+  const unsealed: DigestEvidence = { status: 'unsealed', ok: false, headSeq: 2, endedAtSeq: 2, chainProblems: [], digests: 3 };
+  const notChecked: DigestEvidence = { status: 'not-checked', ok: true, reason: 'no digest signing key here' };
   it.each([
     ['not yet sealed', uncovered, 'NOT YET SEALED', 'warn'],
+    ['ended but unsealed', unsealed, 'UNSEALED', 'bad'],
     ['contradicted', contradicted, 'CONTRADICTED', 'bad'],
     ['broken', broken, 'CHAIN BROKEN', 'bad'],
     ['not checked', notChecked, 'NOT CHECKED', 'neutral'],

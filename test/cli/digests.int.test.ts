@@ -1,9 +1,11 @@
 /**
  * The signed digest chain as an auditor checks it with the CLI, on the data folder two local drills leave:
  * `verify` names the digest that vouches for a ledger, `digests verify | list | fetch` check the chain and
- * hand it out. Then the attacks, in order on the same folder: a digest forged with another key, a gap in the
- * chain, a ledger rewritten from its first event with every hash recomputed (its hash chain verifies alone),
- * a ledger deleted whole. Someone with write access to the table and to the bucket, but not to the key.
+ * hand it out. Ledgers written behind the digest writer's back: an ended one whose end no digest holds fails
+ * (UNSEALED), a running one not yet sealed warns. Then the attacks, in order on the same folder: a digest
+ * forged with another key (verify fails even a ledger it does not touch), a gap in the chain, a ledger
+ * rewritten from its first event with every hash recomputed (its hash chain verifies alone), a ledger deleted
+ * whole. Someone with write access to the table and to the bucket, but not to the key.
  */
 import { createPublicKey, randomUUID, verify as verifySignature } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { KMS_STATE_FILE, S3_STATE_FILE } from '../../src/local/emulators';
 import { eventOf, RawLedger, seqOf } from '../audit/support/rawLedger';
 import { runCli } from '../support/cli';
 import { tempDataDir } from '../support/localStack';
-import { forgedDigest, forgersKey, type FolderBucket, openFolderBucket, PREFIX, signedBy } from './support/digestBucket';
+import { forgedDigest, forgersKey, type FolderBucket, openFolderBucket, PREFIX, sealNext, signedBy } from './support/digestBucket';
 
 jest.setTimeout(180_000);
 
@@ -80,6 +82,13 @@ const writeLedger = async (dataDir: string, executionId: string, events: Executi
   }
 };
 
+/** The newest digest that names the execution, and the seq it recorded. */
+const newestNaming = (digests: ListedDigest[], executionId: string) => {
+  const digest = digests.filter((each) => each.heads?.some((head) => head.executionId === executionId)).at(-1) as ListedDigest;
+  const head = digest.heads?.find((each) => each.executionId === executionId) as { seq: number };
+  return { digestSeq: digest.digestSeq as number, key: digest.key, seq: head.seq };
+};
+
 const ledgerItems = async (dataDir: string, executionId: string) => {
   const ledger = await openLedger(dataDir);
   try {
@@ -97,11 +106,15 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
   const unsealed = `exec-${randomUUID()}`;
   let digests: ListedDigest[];
   let newest: ListedDigest;
+  const sealing = (executionId: string) => newestNaming(digests, executionId);
+  /** The seq of the event that ended the first drill (its notification's record follows it). */
+  let firstEnd: number;
 
   beforeAll(async () => {
     first = await drill(dataDir);
     second = await drill(dataDir);
     const items = await ledgerItems(dataDir, first.executionId);
+    firstEnd = items.map(eventOf).find((event) => event.type === 'Finalized')?.seq as number;
     await writeLedger(
       dataDir,
       unsealed,
@@ -131,8 +144,10 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
       expect(JSON.parse(run.stdout)).toMatchObject({
         ok: true,
         headHash: second.headHash,
+        verdict: { ok: true, failedBy: [] },
         digests: {
           status: 'covered',
+          ok: true,
           digestSeq: newest.digestSeq,
           location: `${BUCKET}/${newest.key}`,
           seq: second.headSeq,
@@ -233,6 +248,13 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
           code: 2,
           stderr: 'drs-ledger: No signed digests: DIGEST_BUCKET and DIGEST_KEY_ID are not set: no deployed digest chain to read\n',
         });
+        // Nor does verify --aws pass a ledger it held against no digest: a deployed stack always has its chain.
+        const unchecked = await runCli('--data-dir', elsewhere, 'verify', second.executionId, '--aws');
+        expect(unchecked).toMatchObject({
+          code: 2,
+          stdout: '',
+          stderr: 'drs-ledger: No signed digests: DIGEST_BUCKET and DIGEST_KEY_ID are not set: no deployed digest chain to read\n',
+        });
       } finally {
         for (const name of names) {
           if (saved[name] === undefined) delete process.env[name];
@@ -243,13 +265,26 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
       }
     });
 
-    it('a ledger no digest names (written behind the digest writer): verify warns, and the exit code stays 0', async () => {
+    it('an ended ledger no digest names (written behind the digest writer): verify says UNSEALED, and exits 1', async () => {
       const run = await runCli('--data-dir', dataDir, 'verify', unsealed);
-      expect(run.code).toBe(0);
-      expect(run.stdout).toContain(`OK ${unsealed}: `);
+      expect(run.code).toBe(1);
+      expect(run.stdout).toContain(`OK ${unsealed}: ${first.headSeq} events, chain intact`);
       expect(run.stdout).toContain(
-        `WARNING ${unsealed}: no signed digest names this execution yet (the chain holds ${newest.digestSeq}): its ledger is vouched for by its hash chain alone\n`,
+        `UNSEALED ${unsealed}: the end (seq ${firstEnd}) is in no digest: no digest names this execution (the chain holds ${newest.digestSeq}); ` +
+          'the ledger of an ended execution must be sealed up to its end (drs-ledger digests list shows what was sealed)\n',
       );
+      const json = await runCli('--data-dir', dataDir, 'verify', unsealed, '--json');
+      expect(json.code).toBe(1);
+      // The hash chain alone is intact (`ok`); the whole verdict is not.
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: true,
+        verdict: { ok: false, failedBy: ['signed digests'] },
+        digests: { status: 'unsealed', ok: false, endedAtSeq: firstEnd, headSeq: first.headSeq },
+      });
+      // The evidence report says so, and fails too.
+      const report = await runCli('--data-dir', dataDir, 'report', unsealed, '--format', 'json');
+      expect(report.code).toBe(1);
+      expect(JSON.parse(report.stdout)).toMatchObject({ digests: { status: 'unsealed', ok: false, endedAtSeq: firstEnd } });
     });
 
     it('imported evidence is checked against no digest of this stack: verify --imported says so', async () => {
@@ -281,14 +316,126 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
     });
   });
 
-  describe('attacks, one after another on the same folder', () => {
+  describe('given a data folder whose ledger was written before the signed digests existed', () => {
+    const old = tempDataDir();
+
+    it('verify and report check the hash chain, say the digests were not checked and why, and exit 0; nothing is created', async () => {
+      const items = await ledgerItems(dataDir, first.executionId);
+      await writeLedger(old, first.executionId, items.map(eventOf), items.map(hasSnapshot));
+      const reason = `no digest signing key (alias/drs-ledger-digests) in ${old}: no stack has sealed a digest here`;
+
+      const run = await runCli('--data-dir', old, 'verify', first.executionId);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toBe(
+        `OK ${first.executionId}: ${first.headSeq} events, chain intact, head ${first.headSeq}:${first.headHash}\n` +
+          `Signed digests not checked: ${reason}\n`,
+      );
+      const json = await runCli('--data-dir', old, 'verify', first.executionId, '--json');
+      expect(JSON.parse(json.stdout)).toMatchObject({
+        ok: true,
+        verdict: { ok: true, failedBy: [] },
+        digests: { status: 'not-checked', ok: true, reason },
+      });
+      const report = await runCli('--data-dir', old, 'report', first.executionId, '--format', 'json');
+      expect(report.code).toBe(0);
+      expect(JSON.parse(report.stdout)).toMatchObject({ digests: { status: 'not-checked', ok: true, reason } });
+      expect(existsSync(join(old, KMS_STATE_FILE))).toBe(false);
+      expect(existsSync(join(old, S3_STATE_FILE))).toBe(false);
+    });
+  });
+
+  describe('given ledgers the digest writer sealed in part, written on behind its back', () => {
     let bucket: FolderBucket;
+    /** The first drill's history, to be written again under other ids. */
+    let history: ExecutionEvent[];
+    let snapshots: boolean[];
+    /** The newest digest of the chain, which the next one links to. */
+    let tip: { digestSeq: number; key: string };
+    beforeAll(async () => {
+      const items = await ledgerItems(dataDir, first.executionId);
+      history = items.map(eventOf);
+      snapshots = items.map(hasSnapshot);
+      tip = { digestSeq: newest.digestSeq as number, key: newest.key };
+    });
     beforeEach(async () => {
       bucket = await openFolderBucket(dataDir);
     });
     afterEach(() => bucket.close());
 
-    it('a digest signed by another key at the next number: digests verify names it; a ledger it cannot touch stays vouched for', async () => {
+    /** The first `count` events of the first drill's history as another execution's whole ledger; its head hash. */
+    const writeFirst = async (executionId: string, count: number): Promise<string> => {
+      const events = history.slice(0, count).map((event) => ({ ...event, executionId }));
+      await writeLedger(dataDir, executionId, events, snapshots);
+      return chainEvents(undefined, events, statesOf(events)).at(-1)?.hash as string;
+    };
+    const seal = async (executionId: string, seq: number, hash: string) => {
+      tip = await sealNext(bucket, tip, [{ executionId, seq, hash }]);
+      return tip;
+    };
+
+    it('a running ledger no digest names yet: verify warns that it has not ended, and exits 0', async () => {
+      const running = `exec-${randomUUID()}`;
+      await writeFirst(running, 3);
+      const run = await runCli('--data-dir', dataDir, 'verify', running);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(`OK ${running}: 3 events, chain intact`);
+      expect(run.stdout).toContain(
+        `WARNING ${running}: no signed digest names this execution yet (the chain holds ${tip.digestSeq}): it has not ended, and its hash chain alone vouches for its ledger until a digest seals it\n`,
+      );
+    });
+
+    it('sealed at seq 3, then a newer event: a warning while it runs (exit 0); once it ends with no digest of its end: UNSEALED (exit 1)', async () => {
+      const partly = `exec-${randomUUID()}`;
+      const sealed = await seal(partly, 3, await writeFirst(partly, 3));
+      const location = `${BUCKET}/${sealed.key}`;
+      await writeFirst(partly, 4);
+      const running = await runCli('--data-dir', dataDir, 'verify', partly);
+      expect(running.code).toBe(0);
+      expect(running.stdout).toContain(`Digest #${sealed.digestSeq} (${location}) vouches for seq 3:`);
+      expect(running.stdout).toContain(
+        `WARNING ${partly}: 1 newer event not yet in a digest: it has not ended, and the next digest seals them\n`,
+      );
+
+      // The rest written behind the writer: the end, and the record of its notification.
+      await writeFirst(partly, history.length);
+      const ended = await runCli('--data-dir', dataDir, 'verify', partly);
+      expect(ended.code).toBe(1);
+      expect(ended.stdout).toContain(`OK ${partly}: ${history.length} events, chain intact`);
+      expect(ended.stdout).toContain(
+        `UNSEALED ${partly}: the end (seq ${firstEnd}) is in no digest: digest #${sealed.digestSeq} (${location}) vouches for seq 3 of ${history.length} only;`,
+      );
+      const report = await runCli('--data-dir', dataDir, 'report', partly, '--format', 'md');
+      expect(report.code).toBe(1);
+      expect(report.stdout).toContain('| Signed digest | **UNSEALED**: ');
+    });
+
+    it('sealed at its end, the record of its notification newer: verify names the vouch for the end, warns, and exits 0', async () => {
+      const ended = `exec-${randomUUID()}`;
+      const endHash = await writeFirst(ended, firstEnd);
+      const sealed = await seal(ended, firstEnd, endHash);
+      await writeFirst(ended, history.length);
+      const run = await runCli('--data-dir', dataDir, 'verify', ended);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toContain(
+        `Digest #${sealed.digestSeq} (${BUCKET}/${sealed.key}) vouches for seq ${firstEnd}:${endHash}, the end\n` +
+          `WARNING ${ended}: 1 newer event not yet in a digest, after the end (the record of its notification)\n`,
+      );
+    });
+  });
+
+  describe('attacks, one after another on the same folder', () => {
+    let bucket: FolderBucket;
+    beforeAll(async () => {
+      // The chain as the ledgers above left it.
+      digests = await listed(dataDir);
+      newest = digests.at(-1) as ListedDigest;
+    });
+    beforeEach(async () => {
+      bucket = await openFolderBucket(dataDir);
+    });
+    afterEach(() => bucket.close());
+
+    it('a digest signed by another key at the next number: digests verify names it; verify fails even a ledger it does not touch', async () => {
       const n = newest.digestSeq as number;
       const previous = await bucket.get(newest.key);
       // Well formed, linked to the newest digest, naming our key, vouching for the forger's heads: but not signed by our key.
@@ -306,14 +453,23 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
       const list = await runCli('--data-dir', dataDir, 'digests', 'list');
       expect(list.stdout.trim().split('\n').at(-1)).toMatch(/ {2}NOT VERIFIED \(drs-ledger digests verify says why\)$/);
 
-      // The forged digest contradicts the second drill's ledger, but proves nothing: it is not ours.
+      // The forged digest contradicts the second drill's ledger, but proves nothing: it is not ours. Yet whoever can
+      // break the chain after a vouch can also hide there the newer digest that would contradict the ledger.
+      const vouch = sealing(second.executionId);
       const verify = await runCli('--data-dir', dataDir, 'verify', second.executionId);
-      expect(verify.code).toBe(0);
+      expect(verify.code).toBe(1);
+      expect(verify.stdout).toContain(`OK ${second.executionId}: ${second.headSeq} events, chain intact`);
       expect(verify.stdout).toContain(
-        `Digest #${n} (${BUCKET}/${newest.key}) vouches for seq ${second.headSeq}:${second.headHash}, the head\n`,
+        `DIGEST CHAIN BROKEN ${second.executionId}: the chain is intact only up to digest #${n}, which vouches for seq ${vouch.seq} of ${second.headSeq}: ` +
+          'a broken chain can hide a newer digest that contradicts this ledger, so no vouch is the last word:\n' +
+          `  ${BUCKET}/${forged.key}: digest #${n + 1} cannot be trusted: its signature does not verify with the signing key's public key\n`,
       );
-      expect(verify.stdout).toContain(`WARNING: the digest chain has 1 problem(s) after digest #${n}, which do not touch this vouch:\n`);
-      expect(verify.stdout).toContain(`  ${BUCKET}/${forged.key}: digest #${n + 1} cannot be trusted`);
+      const json = JSON.parse((await runCli('--data-dir', dataDir, 'verify', second.executionId, '--json')).stdout) as unknown;
+      expect(json).toMatchObject({
+        ok: true,
+        verdict: { ok: false, failedBy: ['signed digests'] },
+        digests: { status: 'chain-broken', ok: false },
+      });
     });
 
     it('a digest put two numbers on, unsigned, leaving a gap: digests verify names the missing digest and the unsigned one', async () => {
@@ -412,8 +568,9 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
       expect(run.stderr).toBe('');
       expect(run.stdout).toContain(`TAMPERED ${second.executionId}: first bad seq 1, missing`);
       expect(run.stdout).toContain(`TAMPERED ${second.executionId}: contradicted by the signed digests`);
+      const vouch = sealing(second.executionId);
       expect(run.stdout).toContain(
-        `  digest #${newest.digestSeq} (${newest.key}) recorded seq ${second.headSeq}, but the ledger has no item ${second.headSeq} (it ends at 0)\n`,
+        `  digest #${vouch.digestSeq} (${vouch.key}) recorded seq ${vouch.seq}, but the ledger has no item ${vouch.seq} (it ends at 0)\n`,
       );
       // An id no ledger, alarm or digest ever had is still not found.
       const unknown = await runCli('--data-dir', dataDir, 'verify', 'exec-never-was');

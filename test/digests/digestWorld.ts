@@ -3,7 +3,8 @@ import { S3DigestArchive } from '../../src/adapters/aws/s3DigestArchive';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
 import { checkLedgerAgainstDigests, readDigestChain } from '../../src/audit/digestEvidence';
 import { type AppConfig, configFromEnv } from '../../src/config';
-import type { DigestCoverage } from '../../src/domain/digest';
+import type { DigestChainCheck, DigestCoverage } from '../../src/domain/digest';
+import { planCopy } from '../audit/support/drills';
 import type { DigestWriterDeps } from '../../src/digests/writeDigest';
 import { writeDigest } from '../../src/digests/writeDigest';
 import { buildDigestWriter } from '../../src/handlers/digestWriterWiring';
@@ -31,8 +32,19 @@ export interface DigestWorld {
   writerDown(down: boolean): void;
   /** What the writer raised. */
   alarms: TamperAlarm[];
+  /** Makes raising an alarm fail (its store or topic down), or work again. */
+  alarmsDown(down: boolean): void;
+  /** What the writer logged as warnings. */
+  warnings: Array<{ message: string; extra: Array<Record<string, unknown>> }>;
+  /** The bucket and the key's public half, as an auditor reaches them (closed with the world). */
+  archive: S3DigestArchive;
+  publicKey: KmsDigestKey;
   /** The chain as an auditor reads it (the key's public half only), and one execution's ledger checked against it. */
+  chain(): Promise<DigestChainCheck>;
   checkAgainstDigests(executionId: string): Promise<DigestCoverage>;
+  /** Starts a DRILL of a copy of the sample plan under `planId`; answers its execution id. */
+  startDrill(planId: string): Promise<string>;
+  cancel(executionId: string): Promise<unknown>;
   stop(): Promise<void>;
 }
 
@@ -40,8 +52,14 @@ export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<Dig
   const kms = await startKmsEmulator();
   const s3 = await startS3Emulator();
   const alarms: TamperAlarm[] = [];
-  const recording: TamperAlarms = { raise: async (alarm) => void alarms.push(alarm) };
-  const ready: { writer?: DigestWriterDeps; down?: boolean } = {};
+  const warnings: DigestWorld['warnings'] = [];
+  const ready: { writer?: DigestWriterDeps; down?: boolean; alarmsDown?: boolean } = {};
+  const recording: TamperAlarms = {
+    raise: async (alarm) => {
+      if (ready.alarmsDown) throw new Error('The tamper alarm store is down');
+      alarms.push(alarm);
+    },
+  };
   const digests: EvidenceDigests = {
     seal: (executionIds, trigger) => {
       if (ready.down) throw new Error('The digest writer is down');
@@ -70,8 +88,13 @@ export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<Dig
     dynamo: world.harness.dynamo.client,
     alarms: recording,
     now: () => new Date(world.clock.now()).toISOString(),
+    log: { warn: (message, ...extra) => void warnings.push({ message, extra }) },
   });
   ready.writer = writer;
+  const settings = config.digests as NonNullable<AppConfig['digests']>;
+  const archive = new S3DigestArchive(config, settings.bucket, settings.prefix);
+  const publicKey = new KmsDigestKey(config, settings.keyId);
+  const chain = () => readDigestChain({ archive, publicKey });
   return {
     world,
     kms,
@@ -79,24 +102,30 @@ export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<Dig
     config,
     writer,
     alarms,
+    warnings,
+    alarmsDown: (down) => {
+      ready.alarmsDown = down;
+    },
     writerDown: (down) => {
       ready.down = down;
     },
+    archive,
+    publicKey,
+    chain,
     checkAgainstDigests: async (executionId) => {
-      const settings = config.digests as NonNullable<AppConfig['digests']>;
-      const archive = new S3DigestArchive(config, settings.bucket, settings.prefix);
-      const publicKey = new KmsDigestKey(config, settings.keyId);
-      try {
-        const chain = await readDigestChain({ archive, publicKey });
-        const { client, config: tables } = world.harness.dynamo;
-        const records = await new DynamoLedgerRecordReader(client, tables.tables.events).readRecords(executionId);
-        return checkLedgerAgainstDigests(executionId, records, chain);
-      } finally {
-        archive.destroy();
-        publicKey.destroy();
-      }
+      const { client, config: tables } = world.harness.dynamo;
+      const records = await new DynamoLedgerRecordReader(client, tables.tables.events).readRecords(executionId);
+      return checkLedgerAgainstDigests(executionId, records, await chain());
     },
+    startDrill: async (planId) => {
+      await world.loadPlans(planCopy(planId));
+      const response = await world.call({ operation: 'start_execution', planId, executionType: 'DRILL', initiatedBy: 'dr@example.com' });
+      return response.executionId as string;
+    },
+    cancel: (executionId) => world.call({ operation: 'cancel', executionId, requestedBy: 'dr@example.com', reason: 'test over' }),
     stop: async () => {
+      archive.destroy();
+      publicKey.destroy();
       await world.stop();
       await kms.close();
       await s3.close();

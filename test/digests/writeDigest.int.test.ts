@@ -4,10 +4,8 @@
  * chain verifies with nothing but the key's public half.
  */
 import { DeleteObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { KmsDigestKey } from '../../src/adapters/aws/kmsDigestSigner';
-import { S3DigestArchive } from '../../src/adapters/aws/s3DigestArchive';
+import { type S3DigestArchive } from '../../src/adapters/aws/s3DigestArchive';
 import { DynamoDigestBookkeeping } from '../../src/adapters/dynamodb/digestBookkeepingStore';
-import { readDigestChain } from '../../src/audit/digestEvidence';
 import { clientOptions } from '../../src/config';
 import { digestBytes, digestKey, newDigest, parseDigest } from '../../src/domain/digest';
 import { signed, signingKey } from '../domain/digest/digestChainBuilder';
@@ -22,33 +20,18 @@ import { type DigestWorld, startDigestWorld } from './digestWorld';
 describe('the signed digest chain', () => {
   let digests: DigestWorld;
   let archive: S3DigestArchive;
-  let key: KmsDigestKey;
 
   beforeAll(async () => {
     digests = await startDigestWorld();
-    const { config } = digests;
-    const settings = config.digests as NonNullable<typeof config.digests>;
-    archive = new S3DigestArchive(config, settings.bucket, settings.prefix);
-    key = new KmsDigestKey(config, settings.keyId);
+    archive = digests.archive;
   });
   afterAll(async () => {
-    archive.destroy();
-    key.destroy();
     await digests.stop();
   });
 
-  const chain = () => readDigestChain({ archive, publicKey: key });
+  const chain = () => digests.chain();
   const documents = async () => (await chain()).verified.map((digest) => digest.document);
-  const start = async (planId: string) => {
-    await digests.world.loadPlans(planCopy(planId));
-    const response = await digests.world.call({
-      operation: 'start_execution',
-      planId,
-      executionType: 'DRILL',
-      initiatedBy: 'dr-lead@example.com',
-    });
-    return response.executionId as string;
-  };
+  const start = (planId: string) => digests.startDrill(planId);
 
   it('given a drill that completes, then its end is sealed before the notification names the digest, and the record of the notification after', async () => {
     const executionId = await completedDrill(digests.world, planCopy('rp-sealed', samplePlan));

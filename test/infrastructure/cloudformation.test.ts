@@ -782,6 +782,17 @@ describe('IAM', () => {
       expect(roleAllows('DigestWriterRole', put({ executionId: { S: 'DIGEST#exec-1' }, item: { S: 'NOTE' } }))).toBe(true);
     });
 
+    it('digest writer: the chain’s end is noted under DIGEST# alone (apart from any execution’s note, one named CHAIN too), which its grants match', async () => {
+      const { client, requests } = recordingDynamoClient();
+      const deps = buildDigestWriter(configFromEnv(renderedEnvironment('DigestDashwriterLambdaFunction')), { dynamo: client });
+      await deps.book.chainHint();
+      await deps.book.raiseChainHint(7);
+      client.destroy();
+      const partitions = requests.map((request) => scopeOf(request, declaredTables()).partitions);
+      expect(partitions).toEqual([['DIGEST#'], ['DIGEST#']]);
+      expect(requests.filter((request) => !roleAllows('DigestWriterRole', request))).toEqual([]);
+    });
+
     it('the state machine: none', () => {
       expect(grantMap('DrillStateMachineRole', 'dynamodb')).toEqual({});
     });
@@ -943,11 +954,12 @@ describe('the signed digest chain', () => {
     resource: SOME_KEY_ARN,
     context: { 'kms:SigningAlgorithm': algorithm },
   });
-  const putDigest = (principalArn: string | undefined) => ({
+  /** A PutObject of a digest as the writer sends it: over TLS, with If-None-Match: * (another value, or none when null). */
+  const putDigest = (principalArn: string | undefined, ifNoneMatch: string | null = '*') => ({
     ...(principalArn === undefined ? {} : { principalArn }),
     action: 's3:PutObject',
     resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/0000000001.json`,
-    context: { 'aws:SecureTransport': 'true' },
+    context: { 'aws:SecureTransport': 'true', ...(ifNoneMatch === null ? {} : { 's3:if-none-match': ifNoneMatch }) },
   });
 
   describe('the digest key', () => {
@@ -1048,14 +1060,14 @@ describe('the signed digest chain', () => {
       const requests = [
         { action: 's3:GetObject', resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/0000000001.json` },
         { action: 's3:ListBucket', resource: `arn:aws:s3:::${DIGEST_BUCKET}` },
-        { action: 's3:PutObject', resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/0000000001.json` },
+        { action: 's3:PutObject', resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/0000000001.json`, ifNoneMatch: '*' },
       ];
-      for (const request of requests) {
+      for (const { ifNoneMatch, ...request } of requests) {
         const over = (secureTransport: string) =>
           bucketPolicyRefuses(bucketPolicy(), {
             principalArn: digestWriterRoleArn(),
             ...request,
-            context: { 'aws:SecureTransport': secureTransport },
+            context: { 'aws:SecureTransport': secureTransport, ...(ifNoneMatch === undefined ? {} : { 's3:if-none-match': ifNoneMatch }) },
           });
         expect({ ...request, plain: over('false'), tls: over('true') }).toEqual({ ...request, plain: true, tls: false });
       }
@@ -1070,6 +1082,43 @@ describe('the signed digest chain', () => {
 
     it('lets the digest writer put digests (its role allows it, under the digest prefix)', () => {
       expect(bucketPolicyRefuses(bucketPolicy(), putDigest(digestWriterRoleArn()))).toBe(false);
+    });
+
+    it('given a PutObject without If-None-Match: * (a new version over a digest), then it is refused, the digest writer’s included', () => {
+      for (const ifNoneMatch of [null, '"etag-of-the-digest"']) {
+        expect({ ifNoneMatch, refused: bucketPolicyRefuses(bucketPolicy(), putDigest(digestWriterRoleArn(), ifNoneMatch)) }).toEqual({
+          ifNoneMatch,
+          refused: true,
+        });
+      }
+    });
+
+    it.each([...Object.entries(OTHER_CALLERS), ['the digest writer', undefined], ['an anonymous caller', undefined]])(
+      'given %s, when it deletes a digest (a delete marker would hide it) or one of its versions, then it is refused',
+      (caller, principalArn) => {
+        const who = caller === 'the digest writer' ? digestWriterRoleArn() : principalArn;
+        for (const action of ['s3:DeleteObject', 's3:DeleteObjectVersion']) {
+          const request = {
+            ...(who === undefined ? {} : { principalArn: who }),
+            action,
+            resource: `arn:aws:s3:::${DIGEST_BUCKET}/digests/000000000001.json`,
+            context: { 'aws:SecureTransport': 'true' },
+          };
+          expect({ action, refused: bucketPolicyRefuses(bucketPolicy(), request) }).toEqual({ action, refused: true });
+        }
+      },
+    );
+
+    it('given anyone, the root user included, when it sets a lifecycle rule (expiry stacks delete markers), then it is refused', () => {
+      for (const principalArn of [digestWriterRoleArn(), ...Object.values(OTHER_CALLERS)]) {
+        const request = {
+          principalArn,
+          action: 's3:PutLifecycleConfiguration',
+          resource: `arn:aws:s3:::${DIGEST_BUCKET}`,
+          context: { 'aws:SecureTransport': 'true' },
+        };
+        expect({ principalArn, refused: bucketPolicyRefuses(bucketPolicy(), request) }).toEqual({ principalArn, refused: true });
+      }
     });
 
     it("is written to by no role's policy but the digest writer's, under its prefix; it lists the bucket under that prefix only", () => {

@@ -1,7 +1,14 @@
-import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import {
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+} from '@aws-sdk/client-s3';
 import { type AppConfig, clientOptions } from '../../config';
 import { DIGEST_SIGNATURE_ALGORITHM } from '../../domain/digest';
-import type { DigestArchive, DigestObject } from '../../ports/digestArchive';
+import type { DigestArchive, DigestKeyPresence, DigestObject } from '../../ports/digestArchive';
 
 /** The object metadata that carries a digest's signature, as CloudTrail's digests carry theirs. */
 export const SIGNATURE_METADATA = 'signature';
@@ -13,6 +20,17 @@ const lostTheKey = (error: unknown): boolean =>
 
 const notFound = (error: unknown): boolean =>
   error instanceof S3ServiceException && (error.name === 'NoSuchKey' || error.$metadata.httpStatusCode === 404);
+
+/**
+ * S3 answers a GET or HEAD of a key whose current version is a delete marker 404, with `x-amz-delete-marker:
+ * true`. The SDK models no output for an error, so the header is read from the raw response it keeps on the
+ * exception (`$response`, set by its deserializer for every service error).
+ */
+const deleteMarkerAnswer = (error: unknown): boolean => {
+  if (!(error instanceof S3ServiceException)) return false;
+  const headers = error.$response?.headers ?? {};
+  return Object.entries(headers).some(([name, value]) => name.toLowerCase() === 'x-amz-delete-marker' && value === 'true');
+};
 
 export class S3DigestArchive implements DigestArchive {
   private readonly client: S3Client;
@@ -64,6 +82,16 @@ export class S3DigestArchive implements DigestArchive {
     } catch (error) {
       if (notFound(error)) return undefined;
       throw error;
+    }
+  }
+
+  async presence(key: string): Promise<DigestKeyPresence> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return 'present';
+    } catch (error) {
+      if (!notFound(error)) throw error;
+      return deleteMarkerAnswer(error) ? 'deleted' : 'absent';
     }
   }
 

@@ -13,16 +13,20 @@ import type { Item } from './marshalEvent';
 /**
  * The digest writer's notes live in the execution-views table, in partitions of their own (`DIGEST#…`; no
  * execution id has a '#'), never under a HEADER key, so no view read, rebuild or listing sees them, and IAM can
- * let the digest writer write them and nothing else (dynamodb:LeadingKeys `DIGEST#*`).
+ * let the digest writer write them and nothing else (dynamodb:LeadingKeys `DIGEST#*`). An execution's note is
+ * under `DIGEST#<executionId>`; the chain's end under `DIGEST#` alone, which no execution's can be (DynamoDB
+ * takes no empty key, so no execution id is empty): an execution named `CHAIN` has a note like any other.
  */
 export const DIGEST_PARTITION_PREFIX = 'DIGEST#';
-const CHAIN_PARTITION = `${DIGEST_PARTITION_PREFIX}CHAIN`;
+const CHAIN_PARTITION = DIGEST_PARTITION_PREFIX;
 const NOTE_ITEM = 'NOTE';
 const coveredPartition = (executionId: string): string => `${DIGEST_PARTITION_PREFIX}${executionId}`;
 
 /** BatchGetItem's limit of keys a request. */
 const BATCH_GET_KEYS = 100;
 const MAX_UNPROCESSED_ROUNDS = 10;
+/** Notes written at once: a digest of thousands of heads is noted in seconds, without flooding the table. */
+const WRITE_CONCURRENCY = 8;
 
 const keyOf = (partition: string): Item => ({ [VIEW_ATTRIBUTES.executionId]: { S: partition }, [VIEW_ATTRIBUTES.item]: { S: NOTE_ITEM } });
 
@@ -74,16 +78,39 @@ export class DynamoDigestBookkeeping implements DigestBookkeeping {
   }
 
   async recordCovered(entries: Array<CoveredHead & { executionId: string }>): Promise<void> {
-    for (const entry of entries) {
-      await this.putIfHigher(keyOf(coveredPartition(entry.executionId)), 'seq', entry.seq, {
-        hash: { S: entry.hash },
-        digestSeq: { N: String(entry.digestSeq) },
-        digestKey: { S: entry.key },
-      });
+    for (let start = 0; start < entries.length; start += WRITE_CONCURRENCY) {
+      await Promise.all(entries.slice(start, start + WRITE_CONCURRENCY).map((entry) => this.putNote(entry)));
     }
   }
 
-  /** A note only moves forward: a writer that lost a race cannot put an older note over a newer one. */
+  /**
+   * A note only moves forward: a writer that lost a race cannot put an older note over a newer one. The same
+   * head noted in another digest replaces the note: the writer seals a head again only when the digest its note
+   * named did not hold it (a forged note), and the note then names the digest that does.
+   */
+  private async putNote(entry: CoveredHead & { executionId: string }): Promise<void> {
+    try {
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keyOf(coveredPartition(entry.executionId)),
+            seq: { N: String(entry.seq) },
+            hash: { S: entry.hash },
+            digestSeq: { N: String(entry.digestSeq) },
+            digestKey: { S: entry.key },
+          },
+          ConditionExpression: 'attribute_not_exists(#seq) OR #seq < :seq OR (#seq = :seq AND #digestSeq <> :digestSeq)',
+          ExpressionAttributeNames: { '#seq': 'seq', '#digestSeq': 'digestSeq' },
+          ExpressionAttributeValues: { ':seq': { N: String(entry.seq) }, ':digestSeq': { N: String(entry.digestSeq) } },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionalCheckFailed(error)) throw error;
+    }
+  }
+
+  /** The chain's end only moves forward: a writer that lost a race cannot put an older end over a newer one. */
   private async putIfHigher(key: Item, counter: string, value: number, rest: Item): Promise<void> {
     try {
       await this.client.send(

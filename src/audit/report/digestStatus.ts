@@ -9,5 +9,5 @@ export type DigestChainInput = { chain: DigestChainCheck; location: (key: string
 /** What the digest chain says of the execution's ledger as stored, or why it was not asked. */
 export const digestEvidenceOf = (executionId: string, records: LedgerRecord[], input: DigestChainInput): DigestEvidence =>
   'unavailable' in input
-    ? { status: 'not-checked', reason: input.unavailable }
+    ? { status: 'not-checked', ok: true, reason: input.unavailable }
     : digestVerdict(executionId, records, input.chain, input.location);

@@ -4,6 +4,7 @@ import { formatInstant } from './format';
 const DIGEST_WORDS: Record<DigestEvidence['status'], string> = {
   covered: 'VOUCHED',
   uncovered: 'NOT YET SEALED',
+  unsealed: 'UNSEALED',
   contradicted: 'CONTRADICTED',
   'chain-broken': 'CHAIN BROKEN',
   'not-checked': 'NOT CHECKED',
@@ -12,11 +13,12 @@ const DIGEST_WORDS: Record<DigestEvidence['status'], string> = {
 /** The word a summary shows beside the description. */
 export const digestWord = (digests: Evidence['digests']): string => (digests === undefined ? 'NOT CHECKED' : DIGEST_WORDS[digests.status]);
 
-/** Vouched for is good news; contradicted or broken is bad; not yet sealed is a warning; not checked, neutral. */
+/** Vouched for is good news; an end unsealed, contradicted or broken is bad; not yet sealed is a warning; not checked, neutral. */
 export const digestTone = (digests: Evidence['digests']): 'good' | 'bad' | 'warn' | 'neutral' => {
   switch (digests?.status) {
     case 'covered':
       return 'good';
+    case 'unsealed':
     case 'contradicted':
     case 'chain-broken':
       return 'bad';
@@ -41,6 +43,14 @@ const written = (sentence: Sentence, style: DigestTextStyle): string =>
 
 const newer = (count: number): string => `${count} newer event${count === 1 ? '' : 's'} not yet in a digest`;
 
+/** What a vouch leaves out, if anything: after an end only the record of its notification; before, what the next digest seals. */
+const coveredTail = (digests: Extract<DigestEvidence, { status: 'covered' }>): string => {
+  const theEnd = digests.seq === digests.endedAtSeq ? ', the end' : '';
+  if (digests.eventsAfter === 0) return ', the head';
+  if (digests.endedAtSeq !== undefined) return `${theEnd}; ${newer(digests.eventsAfter)}, after the end (the record of its notification)`;
+  return `; ${newer(digests.eventsAfter)} (it has not ended: the next digest seals them)`;
+};
+
 const sentenceOf = (digests: Evidence['digests']): Sentence => {
   if (digests === undefined) return ['not checked (this report was built without the signed digest chain)'];
   switch (digests.status) {
@@ -52,12 +62,19 @@ const sentenceOf = (digests: Evidence['digests']): Sentence => {
         { code: digests.location },
         ` (created ${formatInstant(digests.createdAt)}) vouches for seq:hash `,
         { code: `${digests.seq}:${digests.hash}` },
-        digests.eventsAfter === 0 ? ', the head' : `; ${newer(digests.eventsAfter)}`,
-        ...(digests.chainProblems.length ? [`; the chain has ${digests.chainProblems.length} problem(s) after it, listed below`] : []),
+        coveredTail(digests),
       ];
     case 'uncovered':
       return [
-        `no signed digest names this execution yet (the chain holds ${digests.digests}): its ledger is vouched for by its hash chain alone`,
+        `no signed digest names this execution yet (the chain holds ${digests.digests}): it has not ended, and its hash chain alone vouches for its ledger until a digest seals it`,
+      ];
+    case 'unsealed':
+      return [
+        `the end (seq ${digests.endedAtSeq}) is in no digest: `,
+        ...(digests.vouched
+          ? [`digest #${digests.vouched.digestSeq} `, { code: digests.vouched.location }, ` vouches for seq ${digests.vouched.seq} only`]
+          : [`no digest names this execution (the chain holds ${digests.digests})`]),
+        '; the ledger of an ended execution must be sealed up to its end',
       ];
     case 'contradicted':
       return ['the signed digests contradict the ledger: it was rewritten or cut after they sealed it (every problem below)'];
@@ -67,7 +84,7 @@ const sentenceOf = (digests: Evidence['digests']): Sentence => {
           (digests.vouchedSeq === undefined
             ? 'before any digest names this execution'
             : `which vouches for seq ${digests.vouchedSeq} of ${digests.headSeq}`) +
-          ': the digests that would vouch for the rest cannot be trusted (every problem below)',
+          ': a broken chain can hide a newer digest that contradicts the ledger, so no vouch is the last word (every problem below)',
       ];
   }
 };

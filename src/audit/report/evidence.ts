@@ -122,8 +122,11 @@ export interface TamperAlarmEvidence {
 
 export type VerificationEvidence = { ok: true } | { ok: false; firstBadSeq: number; problem: TamperKind; detail: string };
 
-/** What the signed digest chain says of the ledger (see DigestVerdict), or why it was not asked. */
-export type DigestEvidence = DigestVerdict | { status: 'not-checked'; reason: string };
+/**
+ * What the signed digest chain says of the ledger (see DigestVerdict), or why it was not asked: a folder where no
+ * stack ever sealed a digest, or imported evidence (sealed by its import); neither fails it (`ok`), the first warns.
+ */
+export type DigestEvidence = DigestVerdict | { status: 'not-checked'; ok: true; reason: string };
 
 export interface LedgerEvidence {
   /** Items in the ledger, verified or not. */

@@ -92,7 +92,7 @@ export const runReport = async (
     // A report on standard output lists them itself (its "Tamper alarms" section): nothing may follow it there.
     if (written.path) for (const line of alarms) out.write(`${line}\n`);
     if (!written.verified) out.write('WARNING: the ledger does not verify; the report covers only the events before the first bad seq.\n');
-    // Contradicted by the digests, or their chain broken where its vouch would be: the report says why (its
+    // An ended execution unsealed, a contradiction, the digest chain broken anywhere: the report says why (its
     // "Signed digest" rows); a report written to a file is followed by the same lines as verify prints.
     const digestsFailed = written.digests !== undefined && digestsFail(written.digests);
     if (written.path && written.digests && digestsFailed)

@@ -1,18 +1,28 @@
 import type { DigestEvidence, LocatedDigestProblem } from '../../audit';
 import { shown } from './terminalText';
 
-/** Whether the digest chain's word on a ledger fails it: a contradiction, or a break where its vouch would be. */
-export const digestsFail = (digests: DigestEvidence): boolean => digests.status === 'contradicted' || digests.status === 'chain-broken';
+/** Whether the digest chain's word on a ledger fails it: an end unsealed, a contradiction, a break anywhere in the chain. */
+export const digestsFail = (digests: DigestEvidence): boolean => !digests.ok;
 
 /** A problem of the chain as printed: where the digest is, and what is wrong (both quote the bucket: shown). */
 export const digestProblemLine = (problem: LocatedDigestProblem): string => `  ${shown(problem.location)}: ${shown(problem.problem)}`;
 
 const newer = (count: number): string => `${count} newer event${count === 1 ? '' : 's'} not yet in a digest`;
 
+/** A vouch short of the head: after an end only the record of its notification may be; before it, the next digest seals them. */
+const newerWarning = (id: string, digests: Extract<DigestEvidence, { status: 'covered' }>): string[] => {
+  if (digests.eventsAfter === 0) return [];
+  return [
+    digests.endedAtSeq === undefined
+      ? `WARNING ${id}: ${newer(digests.eventsAfter)}: it has not ended, and the next digest seals them`
+      : `WARNING ${id}: ${newer(digests.eventsAfter)}, after the end (the record of its notification)`,
+  ];
+};
+
 /**
- * What `verify` prints of the signed digest chain: which digest vouches for the ledger, or a warning that none
- * names it yet, or TAMPERED with every contradiction, or the chain's break. Problems of the chain that do not
- * touch this ledger's vouch (after it) are told as a warning, with `digests verify` to see them.
+ * What `verify` prints of the signed digest chain: which digest vouches for the ledger (with a warning for newer
+ * events), a warning that none names a running execution yet, or a failure: UNSEALED when an ended execution's
+ * end is in no digest, TAMPERED with every contradiction, DIGEST CHAIN BROKEN with every problem of the chain.
  */
 export const digestVerdictLines = (executionId: string, digests: DigestEvidence): string[] => {
   const id = shown(executionId);
@@ -22,17 +32,20 @@ export const digestVerdictLines = (executionId: string, digests: DigestEvidence)
     case 'covered':
       return [
         `Digest #${digests.digestSeq} (${shown(digests.location)}) vouches for seq ${digests.seq}:${shown(digests.hash)}` +
-          (digests.eventsAfter === 0 ? ', the head' : `; ${newer(digests.eventsAfter)}`),
-        ...(digests.chainProblems.length
-          ? [
-              `WARNING: the digest chain has ${digests.chainProblems.length} problem(s) after digest #${digests.digestSeq}, which do not touch this vouch:`,
-              ...digests.chainProblems.map(digestProblemLine),
-            ]
-          : []),
+          (digests.eventsAfter === 0 ? ', the head' : digests.seq === digests.endedAtSeq ? ', the end' : ''),
+        ...newerWarning(id, digests),
       ];
     case 'uncovered':
       return [
-        `WARNING ${id}: no signed digest names this execution yet (the chain holds ${digests.digests}): its ledger is vouched for by its hash chain alone`,
+        `WARNING ${id}: no signed digest names this execution yet (the chain holds ${digests.digests}): it has not ended, and its hash chain alone vouches for its ledger until a digest seals it`,
+      ];
+    case 'unsealed':
+      return [
+        `UNSEALED ${id}: the end (seq ${digests.endedAtSeq}) is in no digest: ` +
+          (digests.vouched
+            ? `digest #${digests.vouched.digestSeq} (${shown(digests.vouched.location)}) vouches for seq ${digests.vouched.seq} of ${digests.headSeq} only`
+            : `no digest names this execution (the chain holds ${digests.digests})`) +
+          '; the ledger of an ended execution must be sealed up to its end (drs-ledger digests list shows what was sealed)',
       ];
     case 'contradicted':
       return [
@@ -46,7 +59,7 @@ export const digestVerdictLines = (executionId: string, digests: DigestEvidence)
           (digests.vouchedSeq === undefined
             ? ', before any digest names this execution'
             : `, which vouches for seq ${digests.vouchedSeq} of ${digests.headSeq}`) +
-          ': the digests that would vouch for the rest cannot be trusted:',
+          ': a broken chain can hide a newer digest that contradicts this ledger, so no vouch is the last word:',
         ...digests.chainProblems.map(digestProblemLine),
       ];
   }

@@ -63,20 +63,31 @@ const checkOne = (
  * The whole chain's verdict: every digest signed by our key, numbered from 1 without a gap, each linked to
  * the one before by number, key and SHA-256, none dated before its predecessor. Every problem is named with
  * its digest; the digests trusted are those before the first problem (a digest after a break links to
- * something unverified, so it proves nothing on its own).
+ * something unverified, so it proves nothing on its own). `deletedKeys` are digest keys a delete marker
+ * hides (found by probing the bucket where the listing ends or skips): each is a problem of its own.
  */
-export const checkDigestChain = (stored: StoredDigest[], expected: ChainExpectations): DigestChainCheck => {
+export const checkDigestChain = (
+  stored: StoredDigest[],
+  expected: ChainExpectations,
+  deletedKeys: readonly string[] = [],
+): DigestChainCheck => {
   const problems: DigestProblem[] = [];
   const verified: VerifiedDigest[] = [];
-  const ordered = stored
-    .map((digest) => ({ digest, seq: digestSeqOfKey(expected.prefix, digest.key) }))
+  const listed = new Set(stored.map((digest) => digest.key));
+  const entries: Array<{ key: string; digest: StoredDigest | undefined }> = [
+    ...stored.map((digest) => ({ key: digest.key, digest })),
+    // A key that lists is not hidden, whatever a probe said a moment before.
+    ...deletedKeys.filter((key) => !listed.has(key)).map((key) => ({ key, digest: undefined })),
+  ];
+  const ordered = entries
+    .map((entry) => ({ ...entry, seq: digestSeqOfKey(expected.prefix, entry.key) }))
     .sort((a, b) => (a.seq ?? Number.MAX_SAFE_INTEGER) - (b.seq ?? Number.MAX_SAFE_INTEGER));
   let previous: VerifiedDigest | undefined;
   let expectedSeq = 1;
   let broken = false;
-  for (const { digest, seq } of ordered) {
+  for (const { key, digest, seq } of ordered) {
     if (seq === undefined) {
-      problems.push({ key: digest.key, problem: 'an object under the digest prefix that is not named as a digest' });
+      if (digest) problems.push({ key, problem: 'an object under the digest prefix that is not named as a digest' });
       continue;
     }
     if (seq > expectedSeq) {
@@ -85,6 +96,13 @@ export const checkDigestChain = (stored: StoredDigest[], expected: ChainExpectat
       broken = true;
     }
     expectedSeq = seq + 1;
+    if (!digest) {
+      // Object Lock kept the version, but a delete marker over it hides it from every listing and plain read.
+      problems.push({ key, problem: `digest #${seq} was deleted (a delete marker hides it)` });
+      broken = true;
+      previous = undefined;
+      continue;
+    }
     const one = checkOne(digest, expected);
     if (!one.ok) {
       problems.push({ key: digest.key, problem: `digest #${seq} cannot be trusted: ${one.problem}` });

@@ -3,8 +3,9 @@ import { identifierSchema } from '../identifier';
 import { canonicalJson } from '../ledger/canonicalJson';
 import { DIGEST_FORMAT, DIGEST_SIGNATURE_ALGORITHM, type DigestDocument } from './document';
 
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const positive = z.number().int().positive();
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 in 64 lowercase hex digits');
+const positive = z.number().int('must be a positive integer').positive('must be a positive integer');
+const headSchema = z.strictObject({ executionId: identifierSchema('executionId'), seq: positive, hash: hex64 });
 
 const digestSchema = z.strictObject({
   format: z.literal(DIGEST_FORMAT),
@@ -14,8 +15,20 @@ const digestSchema = z.strictObject({
   keyId: z.string().min(1).max(2048),
   signatureAlgorithm: z.literal(DIGEST_SIGNATURE_ALGORITHM),
   previous: z.strictObject({ digestSeq: positive, key: z.string().min(1).max(1024), sha256: hex64 }).nullable(),
-  heads: z.array(z.strictObject({ executionId: identifierSchema('executionId'), seq: positive, hash: hex64 })),
+  heads: z.array(headSchema),
 });
+
+/**
+ * Why a head cannot go into a digest (undefined when it can): the digest would carry it as given, and a
+ * digest verifiers refuse (an id outside the id alphabet, a seq that is no positive integer, a hash that is
+ * not 64 lowercase hex digits) would stop the chain for good.
+ */
+export const digestHeadProblem = (head: unknown): string | undefined => {
+  const parsed = headSchema.safeParse(head);
+  if (parsed.success) return undefined;
+  const issue = parsed.error.issues[0];
+  return issue ? `${issue.path.join('.') || 'head'}: ${issue.message}` : 'not a ledger head';
+};
 
 export type ParsedDigest = { ok: true; document: DigestDocument } | { ok: false; problem: string };
 

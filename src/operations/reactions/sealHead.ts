@@ -2,16 +2,19 @@ import type { DigestReceipt } from '../../ports/evidenceDigests';
 import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 
+/** How long an end waits for its seal: the digest writer answers in a second or two; a schedule seals it later. */
+export const SEAL_WAIT_MS = 15_000;
+
 /**
  * Asks the digest writer to seal the execution's ledger head in the signed digest chain, and answers the
- * digest that records it (undefined without a digest chain, or when sealing failed: an end is never held up
- * by its evidence, and the failure is logged for the operators).
+ * digest that records it (undefined without a digest chain, or when sealing failed or took longer than
+ * SEAL_WAIT_MS: an end is never held up long by its evidence, and the failure is logged for the operators).
  */
 export const sealHead = async (deps: OperationDeps, loaded: LoadedExecution): Promise<DigestReceipt | undefined> => {
   const digests = await deps.digests();
   if (!digests) return undefined;
   try {
-    const result = await digests.seal([loaded.executionId], 'ExecutionEnded');
+    const result = await digests.seal([loaded.executionId], 'ExecutionEnded', { signal: AbortSignal.timeout(SEAL_WAIT_MS) });
     const receipt = result.receipts.find((each) => each.executionId === loaded.executionId);
     return receipt && receipt.seq === loaded.state.version && receipt.hash === loaded.headHash ? receipt : undefined;
   } catch (error) {

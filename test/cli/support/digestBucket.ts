@@ -1,7 +1,7 @@
-import { DescribeKeyCommand, GetPublicKeyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetPublicKeyCommand, KMSClient, SignCommand } from '@aws-sdk/client-kms';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
-import { type DigestDocument, digestBytes, digestKey, newDigest, sha256Hex } from '../../../src/domain/digest';
+import { createHash, generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { DIGEST_SIGNATURE_ALGORITHM, type DigestDocument, digestBytes, digestKey, newDigest, sha256Hex } from '../../../src/domain/digest';
 import { LOCAL_DIGEST_BUCKET, LOCAL_DIGEST_KEY_ALIAS } from '../../../src/local/digestInfrastructure';
 import { type KmsEmulator, type S3Emulator, startKmsEmulator, startS3Emulator } from '../../../src/local/emulators';
 
@@ -28,6 +28,8 @@ export interface FolderBucket {
   put(key: string, bytes: Buffer, signature?: Buffer): Promise<void>;
   /** The signing key's public half, DER, as GetPublicKey answers it. */
   publicKeyDer(): Promise<Buffer>;
+  /** A signature by the digest key itself (KMS Sign), as the digest writer, the only one allowed, makes it. */
+  signWithTheKey(bytes: Buffer): Promise<Buffer>;
   close(): Promise<void>;
 }
 
@@ -61,6 +63,17 @@ export const openFolderBucket = async (dataDir: string): Promise<FolderBucket> =
     },
     publicKeyDer: async () =>
       Buffer.from((await kmsClient.send(new GetPublicKeyCommand({ KeyId: LOCAL_DIGEST_KEY_ALIAS }))).PublicKey ?? []),
+    signWithTheKey: async (bytes) => {
+      const signed = await kmsClient.send(
+        new SignCommand({
+          KeyId: LOCAL_DIGEST_KEY_ALIAS,
+          Message: createHash('sha256').update(bytes).digest(),
+          MessageType: 'DIGEST',
+          SigningAlgorithm: DIGEST_SIGNATURE_ALGORITHM,
+        }),
+      );
+      return Buffer.from(signed.Signature ?? []);
+    },
     close: async () => {
       kmsClient.destroy();
       s3Client.destroy();
@@ -94,4 +107,15 @@ export const forgedDigest = (
     heads,
   });
   return { key: digestKey(PREFIX, digestSeq), bytes: digestBytes(document) };
+};
+
+/**
+ * The next digest of the chain, after `previous` (read from the bucket), sealing `heads`, signed by the digest key:
+ * what the digest writer would store, for a ledger a test wrote behind its back.
+ */
+export const sealNext = async (bucket: FolderBucket, previous: { digestSeq: number; key: string }, heads: DigestDocument['heads']) => {
+  const { bytes } = await bucket.get(previous.key);
+  const digest = forgedDigest(previous.digestSeq + 1, bucket.keyArn, { digestSeq: previous.digestSeq, bytes }, heads);
+  await bucket.put(digest.key, digest.bytes, await bucket.signWithTheKey(digest.bytes));
+  return { digestSeq: previous.digestSeq + 1, key: digest.key };
 };

@@ -1,4 +1,13 @@
-import { checkDigestChain, digestBytes, digestKey, newDigest, parseDigest, sha256Hex, type StoredDigest } from '../../../src/domain/digest';
+import {
+  checkDigestChain,
+  digestBytes,
+  digestHeadProblem,
+  digestKey,
+  newDigest,
+  parseDigest,
+  sha256Hex,
+  type StoredDigest,
+} from '../../../src/domain/digest';
 import { chainOf, head, KEY_ARN, PREFIX, signed, signingKey } from './digestChainBuilder';
 
 const { privateKey, publicKeyDer } = signingKey();
@@ -98,11 +107,49 @@ describe('the digest chain check', () => {
     expect(checkDigestChain(backdated, expected).problems[0]?.problem).toMatch(/dated 2026-11-29T00:00:00.000Z, before digest #1/);
   });
 
+  it('given digests hidden under delete markers (in the middle, and after the newest listed), then each is named deleted and nothing after the first is trusted', () => {
+    const [one, , three] = chainOf(privateKey, [[head('a', 1)], [head('a', 2)], [head('a', 3)], [head('a', 4)]]);
+    const check = checkDigestChain([one, three] as StoredDigest[], expected, [digestKey(PREFIX, 2), digestKey(PREFIX, 4)]);
+    expect(check.problems).toEqual([
+      { key: digestKey(PREFIX, 2), problem: 'digest #2 was deleted (a delete marker hides it)' },
+      { key: digestKey(PREFIX, 4), problem: 'digest #4 was deleted (a delete marker hides it)' },
+    ]);
+    expect(check.verified.map((digest) => digest.document.digestSeq)).toEqual([1]);
+    expect(check.newestSeq).toBe(4);
+  });
+
+  it('given a hidden digest after a gap the probes did not reach, then the gap and the deletion are both named', () => {
+    const [one] = chainOf(privateKey, [[head('a', 1)]]);
+    const check = checkDigestChain([one] as StoredDigest[], expected, [digestKey(PREFIX, 5)]);
+    expect(check.problems.map((problem) => problem.problem)).toEqual([
+      'digest #2 to #4 are missing: the chain has a gap',
+      'digest #5 was deleted (a delete marker hides it)',
+    ]);
+  });
+
+  it('given a key both listed and reported deleted (it showed again between the probe and the read), then the listed digest counts', () => {
+    const chain = threeDigests();
+    const check = checkDigestChain(chain, expected, [digestKey(PREFIX, 3)]);
+    expect(check.problems).toEqual([]);
+    expect(check.verified).toHaveLength(3);
+  });
+
   it('given an object under the prefix that is not named as a digest, then it is named and the chain itself still verifies', () => {
     const stray = { key: `${PREFIX}notes.txt`, bytes: Buffer.from('hello'), signature: undefined };
     const check = checkDigestChain([...threeDigests(), stray], expected);
     expect(check.problems).toEqual([{ key: `${PREFIX}notes.txt`, problem: expect.stringContaining('not named as a digest') as string }]);
     expect(check.verified).toHaveLength(3);
+  });
+});
+
+describe('a head a digest may carry', () => {
+  it('is an id of ours, a positive whole seq and a SHA-256 in lowercase hex: anything else is refused with the field named', () => {
+    expect(digestHeadProblem(head('exec-a', 3))).toBeUndefined();
+    expect(digestHeadProblem({ ...head('exec-a', 3), executionId: 'not an id' })).toMatch(/^executionId: executionId must contain only/);
+    expect(digestHeadProblem({ ...head('exec-a', 3), seq: 2.5 })).toBe('seq: must be a positive integer');
+    expect(digestHeadProblem({ ...head('exec-a', 3), seq: 0 })).toBe('seq: must be a positive integer');
+    expect(digestHeadProblem({ ...head('exec-a', 3), hash: 'A'.repeat(64) })).toBe('hash: must be a SHA-256 in 64 lowercase hex digits');
+    expect(digestHeadProblem({ ...head('exec-a', 3), hash: 'not-hex' })).toBe('hash: must be a SHA-256 in 64 lowercase hex digits');
   });
 });
 

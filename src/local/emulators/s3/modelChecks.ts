@@ -12,6 +12,7 @@ export const s3Model = (): ServiceModel => checks.model;
 /** The root element of outputs whose members travel in the body without a payload member. */
 const ROOT_ELEMENTS: Partial<Record<S3OperationName, string>> = {
   ListObjectsV2: 'ListBucketResult',
+  ListObjectVersions: 'ListVersionsResult',
   GetBucketVersioning: 'VersioningConfiguration',
 };
 

@@ -10,6 +10,7 @@ export const S3_OPERATIONS = [
   'HeadObject',
   'DeleteObject',
   'ListObjectsV2',
+  'ListObjectVersions',
   'PutObjectRetention',
   'GetObjectRetention',
 ] as const;

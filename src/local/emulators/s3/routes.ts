@@ -13,6 +13,8 @@ const PARAMETERS = new Set([
   'encoding-type',
   'fetch-owner',
   'partNumber',
+  'key-marker',
+  'version-id-marker',
 ]);
 
 const isParameter = (name: string): boolean => PARAMETERS.has(name) || name.startsWith('response-') || name.startsWith('X-Amz-');
@@ -23,6 +25,7 @@ const BUCKET_ROUTES: Record<string, S3OperationName> = {
   'GET versioning': 'GetBucketVersioning',
   'PUT object-lock': 'PutObjectLockConfiguration',
   'GET object-lock': 'GetObjectLockConfiguration',
+  'GET versions': 'ListObjectVersions',
 };
 
 const OBJECT_ROUTES: Record<string, S3OperationName> = {

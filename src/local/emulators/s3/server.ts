@@ -23,6 +23,7 @@ import {
 import { deleteObject } from './operations/deleteObject';
 import { getObject, headObject } from './operations/getObject';
 import { listObjectsV2 } from './operations/listObjectsV2';
+import { listObjectVersions } from './operations/listObjectVersions';
 import { putObject } from './operations/putObject';
 import { getObjectRetention, putObjectRetention } from './operations/retention';
 import type { BucketRecord } from './records';
@@ -77,6 +78,7 @@ const OPERATIONS: Record<S3OperationName, Operation> = {
   HeadObject: headObject,
   DeleteObject: deleteObject,
   ListObjectsV2: listObjectsV2,
+  ListObjectVersions: listObjectVersions,
   PutObjectRetention: putObjectRetention,
   GetObjectRetention: getObjectRetention,
 };

@@ -2,8 +2,7 @@ import type { S3Call, S3Context, S3Result } from '../context';
 import { invalidArgument } from '../errors';
 import { bucketNamed, isoDate } from '../lookup';
 import type { Members } from '../restXml';
-
-const MAX_KEYS = 1000;
+import { byUtf8, maxKeysOf } from './listing';
 
 /** Where a page ends: after a key, or after every key under a common prefix. Opaque to callers. */
 interface Resume {
@@ -21,17 +20,6 @@ const resumeFrom = (text: string): Resume => {
     // answered below
   }
   throw invalidArgument('The continuation token provided is incorrect', 'continuation-token', text);
-};
-
-/** S3 lists keys in UTF-8 binary order. */
-const byUtf8 = (a: string, b: string): number => Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-
-const maxKeysOf = (text: string | null): number => {
-  if (text === null) return MAX_KEYS;
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || !Number.isSafeInteger(value))
-    throw invalidArgument('Provided max-keys not an integer or within integer range', 'max-keys', text);
-  return Math.min(value, MAX_KEYS);
 };
 
 /**
