@@ -9,7 +9,7 @@ export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'drs-ledger-
 
 /** The local stack on free ports in a fresh folder, fast: DRS and the state machine's waits sped up. */
 export const startTestStack = (options: Partial<LocalStackOptions> = {}): Promise<LocalStack> =>
-  startLocalStack({ dataDir: tempDataDir(), lambdaPort: 0, speed: 100, findIntervalMs: false, ...options });
+  startLocalStack({ dataDir: tempDataDir(), lambdaPort: 0, speed: 100, findIntervalMs: false, digestIntervalMs: false, ...options });
 
 /** Invokes the execution-handler through the Lambda endpoint with the real LambdaClient. */
 export const invoke = async (stack: LocalStack, payload: Record<string, unknown>): Promise<OperationResponse> => {
