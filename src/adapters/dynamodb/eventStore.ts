@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { type Decided, type ExecutionState, evolve, initialState, snapshotOf } from '../../domain/execution';
 import { chainEvents, genesisHash, linkProblem } from '../../domain/ledger';
@@ -128,7 +128,8 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     const { events, states } = decided;
     if (states.length !== events.length) throw new Error(`append: ${events.length} events but ${states.length} states`);
     const stored: StoredEvent[] = [];
-    const writer = randomUUID();
+    // 96 random bits tell this append's items from any other writer's; short, as every item carries it.
+    const writer = randomBytes(12).toString('base64url');
     for (const [index, link] of chainEvents(loaded.headHash, events, states).entries()) {
       const state = states[index] as ExecutionState;
       const withSnapshot = link.event.seq % this.snapshotEvery === 0;
