@@ -16,6 +16,19 @@ import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
 import { planOf } from './support/plans';
 
+/** Waits (at most 60 s) until the ledger's last event is the notification's record and the view has folded it. */
+const settled = async (stack: LocalStack, executionId: string): Promise<void> => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const [last] = await stack.deps.store.read(executionId, { fromSeq: (await stack.deps.store.head(executionId))?.seq ?? 1 });
+    const view = await stack.deps.views.get(executionId);
+    if (last?.event.type.startsWith('Notification') === true && view?.seq === last.event.seq) return;
+    if (Date.now() > deadline)
+      throw new Error(`${executionId} did not settle: last ${last?.event.type} ${last?.event.seq}, view at ${view?.seq}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 const largestItem = async (stack: LocalStack, tableName: string): Promise<{ bytes: number; items: number }> => {
   let bytes = 0;
   let items = 0;
@@ -102,6 +115,8 @@ describe('AWS limits at full size', () => {
       .map((line) => JSON.parse(line) as { messageAttributes?: Record<string, { StringValue?: string }> });
     expect(notified.some((message) => message.messageAttributes?.executionId?.StringValue === result.bad.executionId)).toBe(true);
 
+    // An end is settled after its status shows: sealed in a digest, notified, the notification recorded and projected.
+    for (const executionId of [bigId, result.bad.executionId as string]) await settled(stack, executionId);
     const audit = await auditLedger(stack.deps, stack.dynamoClient, {
       expected: [bigId, result.bad.executionId as string],
       drsJobs: stack.drs.jobs(),

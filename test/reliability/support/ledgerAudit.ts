@@ -98,6 +98,22 @@ const listExecutionIds = async (deps: OperationDeps): Promise<string[]> => {
 };
 
 /** Audits every execution in the ledger; `expected` are the ids drivers were given (lost if not listed). */
+/**
+ * An end is settled after its status shows (sealed in a digest, notified, the notification recorded), and the
+ * stream projects that record a moment later: drift is judged once the views have had up to 10 s to fold every
+ * ledger head (a view still behind then is drift).
+ */
+const viewsCaughtUp = async (deps: OperationDeps, ids: readonly string[]): Promise<void> => {
+  const deadline = Date.now() + 10_000;
+  const behind = async (executionId: string) => (await deps.views.get(executionId))?.seq !== (await deps.store.head(executionId))?.seq;
+  let pending = [...ids];
+  while (pending.length > 0 && Date.now() < deadline) {
+    const flags = await Promise.all(pending.map(behind));
+    pending = pending.filter((_, index) => flags[index]);
+    if (pending.length > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 export const auditLedger = async (
   deps: OperationDeps,
   dynamo: DynamoDBClient,
@@ -135,6 +151,7 @@ export const auditLedger = async (
     const status = statusOf(events);
     audit.byStatus[status] = (audit.byStatus[status] ?? 0) + 1;
   }
+  await viewsCaughtUp(deps, ids);
   const drift = await checkDrift({ ledger: deps.store, views: deps.views });
   audit.drift.push(
     ...drift.drifted.map(
