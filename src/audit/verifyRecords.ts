@@ -125,10 +125,14 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
       return failed(classifyBreak({ records, index, seq, link, verified, ...(expected ? { expectedHead: expected } : {}) }));
     }
     if (seq === 1) planId = record.stored.event.planId;
-    // Format 2 covers each state; once a ledger has it, an item without it was written around the store.
-    if (record.stored.stateDigest === undefined && coversStates) {
+    // Since format 2 every snapshot's digest is covered; once a ledger has one, a snapshot without was written around the store.
+    if (record.snapshot !== undefined && record.stored.stateDigest === undefined && coversStates) {
       return failed(
-        brk(seq, 'modified', `seq ${seq} has no state digest, though earlier items do: its hash covers less than the store writes`),
+        brk(
+          seq,
+          'modified',
+          `seq ${seq}'s snapshot has no state digest, though earlier items have: its hash covers less than the store writes`,
+        ),
       );
     }
     const next = foldChecked(state, record, planId);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
 import { fromEventItem, hasSnapshot, type Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { evolve, type ExecutionEvent, type ExecutionState, snapshotOf } from '../../src/domain/execution';
-import { chainEvents, chainHash, genesisHash } from '../../src/domain/ledger';
+import { chainEvents, chainHash, genesisHash, stateDigest } from '../../src/domain/ledger';
 import type { ChainVerification } from '../../src/audit/chainVerification';
 import { verifyChain } from '../../src/audit/verifyChain';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
@@ -85,8 +85,8 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
   it("accepts the untouched ledger, with the store's head", async () => {
     expect(original.length).toBeGreaterThanOrEqual(20);
-    // Format 3 throughout: every item's chain holds its state's digest; a snapshot on the K-th items only.
-    expect(original.every((item) => item.chain?.B?.length === 96 && item.event?.S !== undefined)).toBe(true);
+    // Format 3 throughout: a snapshot on the K-th items only, and only their chains hold the state's digest.
+    expect(original.every((item) => item.chain?.B?.length === (item.state ? 96 : 64) && item.event?.S !== undefined)).toBe(true);
     expect(snapshotSeqs().length).toBeGreaterThan(0);
     expect(snapshotSeqs().length).toBeLessThan(original.length);
     const result = await verify({ expectedHead: head });
@@ -127,11 +127,13 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
     });
 
     it('an event edited and rehashed with the format-1 formula (the event alone): its hash no longer covers its digest', async () => {
-      const item = cloneAt(original, 8);
+      // Only the snapshot items' hashes cover a digest.
+      const [seq] = snapshotSeqs() as [number];
+      const item = cloneAt(original, seq);
       const edited = withPackedEvent(item, (event) => ({ ...event, actor: 'mallory@example.com' }));
       const { event, prevHash } = fromEventItem(edited);
       await raw.put(withLinks(edited, { hash: chainHash(prevHash, event) }));
-      const result = await expectBreak('modified', 8);
+      const result = await expectBreak('modified', seq);
       expect(result.ok || result.detail).toContain('rehashed without its state digest');
     });
 
@@ -161,9 +163,17 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       expect(result.ok || result.detail).toContain(`the state snapshot stored at seq ${seq} is not the fold`);
     });
 
+    it('the true snapshot added to an item after the first snapshot item, its hash covering no digest of it', async () => {
+      const seq = (snapshotSeqs()[0] as number) + 1;
+      expect(seq).toBeLessThanOrEqual(head.seq);
+      await update(seq, 'SET #state = :state', { '#state': 'state' }, { ':state': snapshotBlob(snapshotOf(stateAt(seq))) });
+      const result = await expectBreak('modified', seq);
+      expect(result.ok || result.detail).toContain(`seq ${seq}'s snapshot has no state digest, though earlier items have`);
+    });
+
     it("a state digest replaced by an older state's, the hash left alone", async () => {
-      const seq = 12;
-      const olderLinks = { ...linksOf(cloneAt(original, seq)), stateDigest: linksOf(cloneAt(original, 10)).stateDigest };
+      const [seq] = snapshotSeqs() as [number];
+      const olderLinks = { ...linksOf(cloneAt(original, seq)), stateDigest: stateDigest(stateAt(seq - 2)) };
       await update(seq, 'SET #chain = :chain', { '#chain': 'chain' }, { ':chain': chainValue(olderLinks) });
       const result = await expectBreak('modified', seq);
       expect(result.ok || result.detail).toContain('no longer hashes');
@@ -317,7 +327,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       await expectBreak('malformed', seq);
     });
 
-    it('a chain that is not 96 bytes', async () => {
+    it('a chain that is neither 64 nor 96 bytes', async () => {
       await update(7, 'SET #chain = :junk', { '#chain': 'chain' }, { ':junk': { B: Buffer.from('short') } });
       await expectBreak('malformed', 7);
     });

@@ -68,15 +68,21 @@ const statesOf = (events: ExecutionEvent[]): ExecutionState[] => {
   return events.map((event) => (state = evolve(state, event)));
 };
 
-/** Writes `events` as the execution's whole ledger, every link and state digest recomputed, one PutItem each. */
-const writeLedger = async (dataDir: string, executionId: string, events: ExecutionEvent[], snapshots: boolean[]): Promise<void> => {
+/**
+ * Writes `events` as the execution's whole ledger, every link and state digest recomputed (a digest where a
+ * snapshot is, as the store does), one PutItem each; the hash of each seq, in order.
+ */
+const writeLedger = async (dataDir: string, executionId: string, events: ExecutionEvent[], snapshots: boolean[]): Promise<string[]> => {
   const ledger = await openLedger(dataDir);
   try {
     const raw = new RawLedger(ledger.client, ledger.config.tables.events, executionId);
     const states = statesOf(events);
-    for (const [index, link] of chainEvents(undefined, events, states).entries()) {
+    const covered = states.map((state, index) => (snapshots[index] ? state : undefined));
+    const links = chainEvents(undefined, events, covered);
+    for (const [index, link] of links.entries()) {
       await raw.put(toEventItem(link, states[index] as ExecutionState, snapshots[index] ?? false));
     }
+    return links.map((link) => link.hash);
   } finally {
     await ledger.close();
   }
@@ -365,8 +371,7 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
     /** The first `count` events of the first drill's history as another execution's whole ledger; its head hash. */
     const writeFirst = async (executionId: string, count: number): Promise<string> => {
       const events = history.slice(0, count).map((event) => ({ ...event, executionId }));
-      await writeLedger(dataDir, executionId, events, snapshots);
-      return chainEvents(undefined, events, statesOf(events)).at(-1)?.hash as string;
+      return (await writeLedger(dataDir, executionId, events, snapshots)).at(-1) as string;
     };
     const seal = async (executionId: string, seq: number, hash: string) => {
       tip = await sealNext(bucket, tip, [{ executionId, seq, hash }]);
@@ -505,8 +510,8 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
         if (event.type === 'ExecutionResumed') return { ...event, actor: MALLORY, data: { ...event.data, resumedBy: MALLORY } };
         return event;
       });
-      await writeLedger(dataDir, first.executionId, events, items.map(hasSnapshot));
-      const forgedHead = chainEvents(undefined, events, statesOf(events)).at(-1)?.hash as string;
+      const forgedHashes = await writeLedger(dataDir, first.executionId, events, items.map(hasSnapshot));
+      const forgedHead = forgedHashes.at(-1) as string;
 
       const json = await runCli('--data-dir', dataDir, 'verify', first.executionId, '--json');
       const verdict = JSON.parse(json.stdout) as { ok: boolean; headHash: string; digests: { status: string; problems: string[] } };
@@ -518,7 +523,7 @@ describe('drs-ledger verify and digests, against the signed digest chain', () =>
       expect(verdict.digests.problems).toEqual(
         sealing.map((digest) => {
           const head = digest.heads?.find((each) => each.executionId === first.executionId) as { seq: number; hash: string };
-          const now = chainEvents(undefined, events, statesOf(events))[head.seq - 1]?.hash as string;
+          const now = forgedHashes[head.seq - 1] as string;
           return `digest #${digest.digestSeq} (${digest.key}) recorded seq ${head.seq} with hash ${head.hash}; the ledger's item ${head.seq} has ${now}: rewritten after the digest`;
         }),
       );

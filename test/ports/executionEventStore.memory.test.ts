@@ -1,4 +1,7 @@
 import { InMemoryExecutionEventStore } from '../../src/adapters/memory';
-import { describeEventStoreContract } from './executionEventStore.contract';
+import { CONTRACT_SNAPSHOT_EVERY, describeEventStoreContract } from './executionEventStore.contract';
 
-describeEventStoreContract('in memory', async () => ({ store: new InMemoryExecutionEventStore(), cleanup: async () => undefined }));
+describeEventStoreContract('in memory', async () => ({
+  store: new InMemoryExecutionEventStore(CONTRACT_SNAPSHOT_EVERY),
+  cleanup: async () => undefined,
+}));

@@ -12,7 +12,7 @@ import {
   type ExecutionState,
   initialState,
 } from '../../src/domain/execution';
-import { chainEvents } from '../../src/domain/ledger';
+import { chainEvents, coveredStates, coversState } from '../../src/domain/ledger';
 import type { JobRecord } from '../../src/local/emulators/drs/records';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -48,8 +48,8 @@ export const batchWrite = async (client: DynamoDBClient, tableName: string, item
 };
 
 /**
- * Ledger items for a whole history as the event store writes them (format 2): each hash covering the digest
- * of the state its event leaves, and the snapshot on every `snapshotEvery`-th item.
+ * Ledger items for a whole history as the event store writes them (format 3): the snapshot on every
+ * `snapshotEvery`-th item, whose hash covers the digest of the state its event leaves.
  */
 export const ledgerItems = (
   events: readonly ExecutionEvent[],
@@ -58,8 +58,8 @@ export const ledgerItems = (
   snapshotEvery = DEFAULT_LEDGER_SNAPSHOT_EVERY,
 ): Item[] => {
   const { states } = decidedFrom(from, events);
-  return chainEvents(headHash, events, states).map((link, index) =>
-    toEventItem(link, states[index] as ExecutionState, link.event.seq % snapshotEvery === 0),
+  return chainEvents(headHash, events, coveredStates(events, states, snapshotEvery)).map((link, index) =>
+    toEventItem(link, states[index] as ExecutionState, coversState(link.event.seq, snapshotEvery)),
   );
 };
 

@@ -1,7 +1,7 @@
 import type { AttributeValue as StreamAttributeValue } from 'aws-lambda';
 import { canonicalJson } from '../../domain/ledger/canonicalJson';
 import { EVENT_ATTRIBUTES } from './keys';
-import { CHAIN_BYTES } from './packedEventItem';
+import { CHAIN_BYTES, CHAIN_WITH_DIGEST_BYTES } from './packedEventItem';
 import type { StreamImage } from './streamImage';
 
 /** Whether two attribute values of stream images are the same data (whatever their key order or prototypes). */
@@ -28,11 +28,16 @@ const eventMembersChanged = (before: StreamAttributeValue | undefined, after: St
 
 const LINKS = ['prevHash', 'hash', 'stateDigest'] as const;
 
-/** A format-3 `chain` that changed, by link (`chain.hash`), when both are the 96 bytes the store writes. */
+/**
+ * A format-3 `chain` that changed, by link (`chain.hash`), when both are links the store writes (prevHash and
+ * hash, then the state digest where one is covered); a digest added or dropped is named as changed.
+ */
 const linksChanged = (before: StreamAttributeValue | undefined, after: StreamAttributeValue | undefined): string[] => {
   const [old, now] = [before?.B, after?.B].map((text) => (text === undefined ? undefined : Buffer.from(text, 'base64')));
-  if (old?.length !== CHAIN_BYTES || now?.length !== CHAIN_BYTES) return [EVENT_ATTRIBUTES.chain];
-  const size = CHAIN_BYTES / LINKS.length;
+  const isChain = (bytes: Buffer | undefined): bytes is Buffer =>
+    bytes?.length === CHAIN_BYTES || bytes?.length === CHAIN_WITH_DIGEST_BYTES;
+  if (!isChain(old) || !isChain(now)) return [EVENT_ATTRIBUTES.chain];
+  const size = CHAIN_WITH_DIGEST_BYTES / LINKS.length;
   return LINKS.filter(
     (_, index) => !old.subarray(index * size, (index + 1) * size).equals(now.subarray(index * size, (index + 1) * size)),
   ).map((link) => `${EVENT_ATTRIBUTES.chain}.${link}`);

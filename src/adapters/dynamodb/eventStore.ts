@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { type Decided, type ExecutionState, evolve, initialState, snapshotOf } from '../../domain/execution';
-import { chainEvents, genesisHash, linkProblem } from '../../domain/ledger';
+import { chainEvents, coveredStates, coversState, genesisHash, linkProblem } from '../../domain/ledger';
 import { LedgerIntegrityError } from '../../ports/ledgerErrors';
 import type {
   AppendResult,
@@ -31,10 +31,10 @@ export interface EventStoreOptions {
 /**
  * The ledger in DynamoDB: one item per event, keyed by executionId and seq, each written with a conditional
  * PutItem. Format 3 (written now, packedEventItem.ts): the event packed in one attribute and its links in
- * another; every item's hash covers the digest of the state it leaves, and every K-th item carries that state's
- * snapshot; a load reads the newest K items in one Query and folds the newer events onto the newest snapshot,
- * after checking the snapshot against its digest. Format-2 items (the same chain, one attribute per field) are
- * read and decided on alike. Format-1 items (a snapshot on every item, covered by no hash) are still read,
+ * another; every K-th item carries the snapshot of the state it leaves and its hash covers that snapshot's
+ * digest (the other items' hashes cover their events alone: coversState); a load reads the newest K items in one Query and folds the newer events onto the newest snapshot,
+ * after checking the snapshot against its digest. Format-2 items (one attribute per field, every hash covering
+ * a state digest) and format-3 items written before digests were kept to snapshot items are read and decided on alike. Format-1 items (a snapshot on every item, covered by no hash) are still read,
  * verified and replayed, but never decided on: a window without a verifiable snapshot is refolded from the events.
  */
 export class DynamoExecutionEventStore implements ExecutionEventStore {
@@ -130,9 +130,9 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     const stored: StoredEvent[] = [];
     // 96 random bits tell this append's items from any other writer's; short, as every item carries it.
     const writer = randomBytes(12).toString('base64url');
-    for (const [index, link] of chainEvents(loaded.headHash, events, states).entries()) {
+    for (const [index, link] of chainEvents(loaded.headHash, events, coveredStates(events, states, this.snapshotEvery)).entries()) {
       const state = states[index] as ExecutionState;
-      const withSnapshot = link.event.seq % this.snapshotEvery === 0;
+      const withSnapshot = coversState(link.event.seq, this.snapshotEvery);
       const item: Item = { ...toEventItem(link, state, withSnapshot), [EVENT_ATTRIBUTES.writer]: { S: writer } };
       assertLedgerItemFits(item, link);
       try {

@@ -2,6 +2,7 @@ import { type ExecutionState, evolve, initialState } from '../../domain/executio
 import { chainHash, genesisHash, linkProblem, stateDigest } from '../../domain/ledger';
 import type { StoredEvent } from '../../ports/executionEventStore';
 import { fromEventItem, hasSnapshot, type Item, stateFromEventItem } from './marshalEvent';
+import { isPackedItem } from './packedEventItem';
 
 /** How a load's window of newest items came out. */
 export type WindowState =
@@ -52,7 +53,11 @@ export const stateFromWindow = (items: readonly Item[]): WindowState => {
   }
   const link = stored[at] as StoredEvent;
   const { seq } = link.event;
-  if (link.stateDigest === undefined) return { ok: false, reason: 'no-verifiable-snapshot', seq };
+  if (link.stateDigest === undefined) {
+    // A format-1 snapshot is covered by nothing; a format-3 one always by its item's hash: one without was put there.
+    if (!isPackedItem(items[at] as Item)) return { ok: false, reason: 'no-verifiable-snapshot', seq };
+    return { ok: false, reason: 'tampered', seq, detail: 'a snapshot whose digest the item hash does not cover' };
+  }
   if (chainHash(link.prevHash, link.event, link.stateDigest) !== link.hash) {
     return { ok: false, reason: 'tampered', seq, detail: 'the item hash does not cover its event and state digest' };
   }

@@ -11,10 +11,13 @@ export type { Item };
 
 /**
  * One ledger item as the store writes it (format 3, packedEventItem.ts): the keys, the event and its chain
- * links and, when `withSnapshot`, the gzipped snapshot of the state it produced. The link must cover its
- * state digest (chainEvents with the decided states): format-1 links are only ever read.
+ * links and, when `withSnapshot`, the gzipped snapshot of the state it produced, whose digest the link must
+ * then cover (chainEvents with coveredStates): a snapshot covered by no hash is never written.
  */
 export const toEventItem = (stored: StoredEvent, stateAfter: ExecutionState, withSnapshot = true): Item => {
+  if (withSnapshot && stored.stateDigest === undefined) {
+    throw new TypeError(`seq ${stored.event.seq}: a snapshot item's hash covers its state digest, and this link has none`);
+  }
   const item: Item = {
     [EVENT_ATTRIBUTES.executionId]: { S: stored.event.executionId },
     [EVENT_ATTRIBUTES.seq]: { N: String(stored.event.seq) },

@@ -12,15 +12,20 @@ import type { Item } from './item';
  * Format 3: the event packed in one attribute, its links in another. A replay's time goes mostly into the
  * bytes and attributes of its items (DynamoDB's JSON on the wire, the SDK's and the store's decoding of each
  * attribute and nested map), so an item holds only its keys, `event` (the canonical JSON of the event without
- * the keys it already has), `chain` (prevHash, hash and state digest, 32 bytes each), the snapshot on every K-th
- * item, and, on the ExecutionStarted item alone, the attributes the execution-starts index needs (its marker,
- * occurredAt, planId). The hash chain does not depend on the layout: the same events chain to the same hashes.
+ * the keys it already has), `chain` (prevHash and hash, 32 bytes each, then the state digest where the hash
+ * covers one: on the items that carry a snapshot, every K-th, and on every item written before digests were
+ * kept to those), the snapshot on every K-th item, and, on the ExecutionStarted item alone, the attributes the
+ * execution-starts index needs (its marker, occurredAt, planId). The hash chain does not depend on the layout:
+ * the same links chain to the same hashes.
  */
 
 /** JSON up to this many bytes is stored as a string; longer (large plans, many servers) gzipped, to stay far below 400 KB. */
 export const PACKED_EVENT_GZIP_FROM = 4 * 1024;
 const HASH_BYTES = 32;
-export const CHAIN_BYTES = 3 * HASH_BYTES;
+/** prevHash and hash. */
+export const CHAIN_BYTES = 2 * HASH_BYTES;
+/** prevHash, hash and the state digest the hash covers. */
+export const CHAIN_WITH_DIGEST_BYTES = 3 * HASH_BYTES;
 const SHA256_HEX = /^[0-9a-f]{64}$/;
 
 /** The members `event` holds: the event's, less the keys. */
@@ -43,16 +48,16 @@ const hashBytes = (hex: string, name: string): Buffer => {
   return Buffer.from(hex, 'hex');
 };
 
-/** The `event` and `chain` attributes of a link that covers its state digest (format 2 and later). */
+/** The `event` and `chain` attributes of a link, with its state digest when its hash covers one. */
 export const packEvent = (stored: StoredEvent): Item => {
   const { event, prevHash, hash, stateDigest } = stored;
-  if (stateDigest === undefined)
-    throw new TypeError(`seq ${event.seq}: a format-3 item's hash covers its state digest, and this link has none`);
   const { executionId: _key, seq: _sortKey, ...content } = event;
   const json = canonicalJson(content);
   const bytes = Buffer.byteLength(json, 'utf8');
   if (bytes > MAX_PACKED_EVENT_JSON_BYTES) throw new LedgerItemTooLargeError(event.executionId, event.seq, event.type, bytes, 'event JSON');
-  const chain = Buffer.concat([hashBytes(prevHash, 'prevHash'), hashBytes(hash, 'hash'), hashBytes(stateDigest, 'stateDigest')]);
+  const links = [hashBytes(prevHash, 'prevHash'), hashBytes(hash, 'hash')];
+  if (stateDigest !== undefined) links.push(hashBytes(stateDigest, 'stateDigest'));
+  const chain = Buffer.concat(links);
   const item: Item = {
     [EVENT_ATTRIBUTES.event]: bytes < PACKED_EVENT_GZIP_FROM ? { S: json } : { B: gzipSync(Buffer.from(json, 'utf8')) },
     [EVENT_ATTRIBUTES.chain]: { B: chain },
@@ -95,10 +100,14 @@ const eventContent = (item: Item): Record<string, unknown> => {
 /** The same bytes, not copied. */
 const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 
+const isChainLength = (bytes: number) => bytes === CHAIN_BYTES || bytes === CHAIN_WITH_DIGEST_BYTES;
+
 const chainOf = (item: Item): Buffer => {
   const bytes = item[EVENT_ATTRIBUTES.chain]?.B;
-  if (bytes?.byteLength !== CHAIN_BYTES) {
-    throw new MalformedEventItemError(`Event item field "${EVENT_ATTRIBUTES.chain}" is missing or not ${CHAIN_BYTES} bytes`);
+  if (bytes === undefined || !isChainLength(bytes.byteLength)) {
+    throw new MalformedEventItemError(
+      `Event item field "${EVENT_ATTRIBUTES.chain}" is missing or neither ${CHAIN_BYTES} nor ${CHAIN_WITH_DIGEST_BYTES} bytes`,
+    );
   }
   return asBuffer(bytes);
 };
@@ -116,15 +125,12 @@ export const readPackedItem = (item: Item): PackedReading => {
   content.executionId = item[EVENT_ATTRIBUTES.executionId]?.S;
   content.seq = Number(item[EVENT_ATTRIBUTES.seq]?.N);
   const event: ExecutionEvent = eventFromFields(content);
-  // One hex conversion, then three slices: a third of the time of three conversions, on every item of a replay.
+  // One hex conversion, then slices: a fraction of the time of a conversion each, on every item of a replay.
   const links = chainOf(item).toString('hex');
+  const prevHash = links.slice(0, 2 * HASH_BYTES);
+  const hash = links.slice(2 * HASH_BYTES, 4 * HASH_BYTES);
   return {
-    stored: {
-      event,
-      prevHash: links.slice(0, 2 * HASH_BYTES),
-      hash: links.slice(2 * HASH_BYTES, 4 * HASH_BYTES),
-      stateDigest: links.slice(4 * HASH_BYTES),
-    },
+    stored: links.length > 4 * HASH_BYTES ? { event, prevHash, hash, stateDigest: links.slice(4 * HASH_BYTES) } : { event, prevHash, hash },
     unexpectedMembers,
   };
 };
@@ -132,7 +138,7 @@ export const readPackedItem = (item: Item): PackedReading => {
 /** The stored hash of a format-3 item, unchecked (undefined when `chain` is not what the store writes). */
 export const packedItemHash = (item: Item): string | undefined => {
   const bytes = item[EVENT_ATTRIBUTES.chain]?.B;
-  return bytes?.byteLength === CHAIN_BYTES ? asBuffer(bytes).toString('hex', HASH_BYTES, 2 * HASH_BYTES) : undefined;
+  return bytes !== undefined && isChainLength(bytes.byteLength) ? asBuffer(bytes).toString('hex', HASH_BYTES, 2 * HASH_BYTES) : undefined;
 };
 
 /** Why a format-3 item is not one the store could have written (beyond what reading it checks), or undefined. */

@@ -1,5 +1,6 @@
 import { type Decided, type ExecutionEvent, type ExecutionState, initialState, snapshotOf } from '../../domain/execution';
-import { chainEvents } from '../../domain/ledger';
+import { chainEvents, coveredStates } from '../../domain/ledger';
+import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
 import type {
   AppendResult,
   ExecutionEventStore,
@@ -58,6 +59,9 @@ const eventOf = (event: ExecutionEvent): ExecutionEvent =>
 export class InMemoryExecutionEventStore implements ExecutionEventStore {
   private readonly streams = new Map<string, Stream>();
 
+  /** Links cover the state digests the DynamoDB store's would (coversState), so both chain alike. */
+  constructor(private readonly snapshotEvery = DEFAULT_LEDGER_SNAPSHOT_EVERY) {}
+
   async load(executionId: string): Promise<LoadedExecution> {
     await nextTurn();
     const stream = this.streams.get(executionId);
@@ -70,7 +74,7 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
     const { events, states } = decided;
     if (states.length !== events.length) throw new Error(`append: ${events.length} events but ${states.length} states`);
     const stored: StoredEvent[] = [];
-    for (const [index, link] of chainEvents(loaded.headHash, events, states).entries()) {
+    for (const [index, link] of chainEvents(loaded.headHash, events, coveredStates(events, states, this.snapshotEvery)).entries()) {
       const state = states[index] as ExecutionState;
       const item: Item = {
         stored: { ...link, event: eventOf(link.event) },

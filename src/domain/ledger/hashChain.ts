@@ -27,19 +27,23 @@ export interface ChainedEvent {
   event: ExecutionEvent;
   prevHash: string;
   hash: string;
-  /** Format 2: the digest of the state after the event, covered by `hash`. Absent on format-1 items. */
+  /**
+   * The digest of the state after the event, covered by `hash`: on every format-2 item and on the snapshot items
+   * of format 3 (coversState). Absent on format-1 items and on format 3's other items.
+   */
   stateDigest?: string;
 }
 
 /**
  * Links a decision's events onto a chain whose head is `headHash` (or the genesis for a new execution). With
- * `states` (the state after each event, as the decision produced it), each link covers that state's digest:
- * the ledger's format 2. Without, format 1 (kept for ledgers written before, and their exports).
+ * `states` (the state after each event, as the decision produced it), each link covers that state's digest,
+ * except where the state is undefined (coveredStates: the store covers the states of its snapshot items).
+ * Without, format 1 (kept for ledgers written before, and their exports).
  */
 export const chainEvents = (
   headHash: string | undefined,
   events: readonly ExecutionEvent[],
-  states?: readonly ExecutionState[],
+  states?: readonly (ExecutionState | undefined)[],
 ): ChainedEvent[] => {
   if (states && states.length !== events.length) throw new Error(`chainEvents: ${events.length} events but ${states.length} states`);
   const chained: ChainedEvent[] = [];
@@ -54,6 +58,22 @@ export const chainEvents = (
   }
   return chained;
 };
+
+/**
+ * Whether the link at `seq` covers the digest of the state its event leaves: only the items that carry a
+ * snapshot (every `snapshotEvery`-th) do, as a load decides on a snapshot only after checking it against the
+ * digest its item's hash covers. Elsewhere the digest would cost every append a canonical serialisation and a
+ * hash of the whole state, and every item 32 bytes, for nothing the fold of the events does not already give.
+ */
+export const coversState = (seq: number, snapshotEvery: number): boolean => seq % snapshotEvery === 0;
+
+/** The decided states whose digests the chain covers (those of snapshot items), undefined elsewhere: for chainEvents. */
+export const coveredStates = (
+  events: readonly ExecutionEvent[],
+  states: readonly ExecutionState[],
+  snapshotEvery: number,
+): (ExecutionState | undefined)[] =>
+  states.map((state, index) => (coversState((events[index] as ExecutionEvent).seq, snapshotEvery) ? state : undefined));
 
 /** A stored link as a load or a verifier finds it. */
 export interface StoredLink {

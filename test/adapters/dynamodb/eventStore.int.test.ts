@@ -11,7 +11,8 @@ import {
   type ObserveWave,
   snapshotOf,
 } from '../../../src/domain/execution';
-import { chainEvents } from '../../../src/domain/ledger';
+import { chainEvents, coveredStates } from '../../../src/domain/ledger';
+import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../../src/config';
 import { type RecoveryPlan } from '../../../src/domain/plan';
 import { handleCommand } from '../../../src/operations/handleCommand';
 import { countRequests } from '../../support/requestCounter';
@@ -70,7 +71,8 @@ describe('DynamoDB execution event store', () => {
     const loaded = await store.load('exec-roundtrip');
     // The item keeps the state a decision needs (snapshotOf): no hostnames, reasons cut to what is quoted.
     expect(loaded.state).toEqual(snapshotOf(fold(events, initialState())));
-    expect(loaded.headHash).toBe(chainEvents(undefined, events, decidedFrom(initialState(), events).states).at(-1)?.hash);
+    const { states } = decidedFrom(initialState(), events);
+    expect(loaded.headHash).toBe(chainEvents(undefined, events, coveredStates(events, states, DEFAULT_LEDGER_SNAPSHOT_EVERY)).at(-1)?.hash);
 
     const read = await store.read('exec-roundtrip');
     expect(read.map((stored) => stored.event)).toEqual(events);

@@ -12,7 +12,7 @@ import { DynamoLedgerRecordReader } from '../../../src/adapters/dynamodb/ledgerR
 import { putEventInput } from '../../../src/adapters/dynamodb/putEventInput';
 import { verifyChain } from '../../../src/audit/verifyChain';
 import { decidedFrom, type ExecutionEvent, type ExecutionState, initialState, snapshotOf } from '../../../src/domain/execution';
-import { chainEvents, chainHash, stateDigest } from '../../../src/domain/ledger';
+import { chainEvents, chainHash, coveredStates, stateDigest } from '../../../src/domain/ledger';
 import { LedgerIntegrityError } from '../../../src/ports/ledgerErrors';
 import type { TamperAlarm } from '../../../src/ports/tamperAlarms';
 import { givenCommands } from '../../support/deciderSpec';
@@ -63,16 +63,17 @@ describe('format-3 and format-2 ledger items', () => {
     return events;
   };
 
-  it('every item carries the digest its hash covers (in its chain, after prevHash and hash); only every K-th carries the snapshot', async () => {
+  it('every K-th item carries the snapshot and, in its chain after prevHash and hash, the digest its hash covers; the others neither', async () => {
     const events = await given('exec-v2-shape');
     const { states } = decidedFrom(initialState(), events);
     for (const [index, event] of events.entries()) {
       const item = await itemAt('exec-v2-shape', event.seq);
       const chain = Buffer.from(item.chain?.B ?? new Uint8Array()).toString('hex');
       const [prevHash, hash, digest] = [chain.slice(0, 64), chain.slice(64, 128), chain.slice(128)];
-      expect(digest).toBe(stateDigest(states[index] as ExecutionState));
-      expect(hash).toBe(chainHash(prevHash, event, digest));
-      expect(item.state !== undefined).toBe(event.seq % K === 0);
+      const withSnapshot = event.seq % K === 0;
+      expect(item.state !== undefined).toBe(withSnapshot);
+      expect(digest).toBe(withSnapshot ? stateDigest(states[index] as ExecutionState) : '');
+      expect(hash).toBe(chainHash(prevHash, event, withSnapshot ? digest : undefined));
     }
     expect(events.length).toBeGreaterThan(K);
   });
@@ -92,10 +93,11 @@ describe('format-3 and format-2 ledger items', () => {
     const appended = await store.append(loaded, decidedFrom(loaded.state, events.slice(written)));
     expect(appended.ok).toBe(true);
     expect((await itemAt(executionId, written)).stateDigest?.B).toHaveLength(32);
-    expect((await itemAt(executionId, written + 1)).chain?.B).toHaveLength(96);
+    expect((await itemAt(executionId, written + 1)).chain?.B).toHaveLength((written + 1) % K === 0 ? 96 : 64);
     expect((await store.load(executionId)).state).toEqual(snapshotOf(states.at(-1) as ExecutionState));
-    // The chain does not depend on the layout: the same events chain to the same head in either format.
-    expect(await store.head(executionId)).toEqual({ seq: events.length, hash: chainEvents(undefined, events, states).at(-1)?.hash });
+    // The old items' hashes cover every state's digest, the new one's only a snapshot's: one chain all the same.
+    const linked = [...states.slice(0, written), ...coveredStates(events.slice(written), states.slice(written), K)];
+    expect(await store.head(executionId)).toEqual({ seq: events.length, hash: chainEvents(undefined, events, linked).at(-1)?.hash });
     const verified = await verifyChain(new DynamoLedgerRecordReader(context.client, context.config.tables.events), executionId);
     expect(verified).toMatchObject({ ok: true, headSeq: events.length });
     expect(alarms).toEqual([]);
@@ -154,7 +156,7 @@ describe('format-3 and format-2 ledger items', () => {
     expect(verified).toMatchObject({ ok: false, firstBadSeq: snapshotSeq, problem: 'modified' });
   });
 
-  it('given an insider adds a snapshot to the head item, the digest its hash covers refuses it', async () => {
+  it('given an insider adds a snapshot to the head item, which its hash does not cover, the load refuses it and raises the alarm', async () => {
     const executionId = 'exec-v2-added';
     const events = await given(executionId);
     const headSeq = events.length;

@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { fromEventItem, hasSnapshot, type Item, toEventItem } from '../../../src/adapters/dynamodb/marshalEvent';
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../../src/config';
 import { evolve, type ExecutionEvent, type ExecutionState, fold, initialState } from '../../../src/domain/execution';
-import { chainEvents } from '../../../src/domain/ledger';
+import { chainEvents, coversState } from '../../../src/domain/ledger';
 
 /** The events table reached with the raw client, the way someone tampering with it would. */
 export class RawLedger {
@@ -78,22 +78,23 @@ export const foldAt = (items: readonly Item[], seq: number): ExecutionState =>
 
 /**
  * An item built from scratch by a forger who knows the scheme (it is public): `event` chained onto `prevHash`
- * with the digest of `stateAfter` (format 2), and its snapshot where the store would put one (every K-th seq).
+ * with its snapshot, and the digest of `stateAfter`, where the store would put them (every K-th seq).
  */
 export const forgedItem = (event: ExecutionEvent, prevHash: string, stateAfter: ExecutionState): Item => {
-  const [link] = chainEvents(prevHash, [event], [stateAfter]);
+  const withSnapshot = coversState(event.seq, DEFAULT_LEDGER_SNAPSHOT_EVERY);
+  const [link] = chainEvents(prevHash, [event], [withSnapshot ? stateAfter : undefined]);
   if (!link) throw new Error('chainEvents gave no link');
-  return toEventItem(link, stateAfter, event.seq % DEFAULT_LEDGER_SNAPSHOT_EVERY === 0);
+  return toEventItem(link, stateAfter, withSnapshot);
 };
 
 /**
  * What a forger who knows the scheme does after editing an item's event: fold it onto the state before it,
- * and recompute the item's state digest, its snapshot (when it has one) and its hash, over its stored prevHash.
+ * and recompute the item's state digest and snapshot (when it has them) and its hash, over its stored prevHash.
  */
 export const rehash = (item: Item, stateBefore: ExecutionState): Item => {
-  const { event, prevHash } = fromEventItem(item);
+  const { event, prevHash, stateDigest } = fromEventItem(item);
   const stateAfter = evolve(stateBefore, event);
-  const [link] = chainEvents(prevHash, [event], [stateAfter]);
+  const [link] = chainEvents(prevHash, [event], [stateDigest === undefined ? undefined : stateAfter]);
   if (!link) throw new Error('chainEvents gave no link');
   return { ...item, ...toEventItem(link, stateAfter, hasSnapshot(item)) };
 };
@@ -103,18 +104,20 @@ export const snapshotBlob = (state: unknown): Item[string] => ({ B: gzipSync(Buf
 export interface Links {
   prevHash: string;
   hash: string;
-  stateDigest: string;
+  /** Only where the item's hash covers its state's digest (its snapshot items). */
+  stateDigest?: string;
 }
 
 /** The links a format-3 item's `chain` holds (32 bytes each), as hex. */
 export const linksOf = (item: Item): Links => {
   const hex = Buffer.from(item.chain?.B ?? new Uint8Array()).toString('hex');
-  return { prevHash: hex.slice(0, 64), hash: hex.slice(64, 128), stateDigest: hex.slice(128) };
+  const links = { prevHash: hex.slice(0, 64), hash: hex.slice(64, 128) };
+  return hex.length > 128 ? { ...links, stateDigest: hex.slice(128) } : links;
 };
 
 /** The `chain` attribute holding `links`, as someone writing to the table would set it. */
 export const chainValue = (links: Links): Item[string] => ({
-  B: Buffer.concat([links.prevHash, links.hash, links.stateDigest].map((hex) => Buffer.from(hex, 'hex'))),
+  B: Buffer.concat([links.prevHash, links.hash, links.stateDigest ?? ''].map((hex) => Buffer.from(hex, 'hex'))),
 });
 
 /** A copy of a format-3 item with some of its links replaced, nothing else recomputed. */
