@@ -1,11 +1,13 @@
 import { toAlarmItem } from '../../src/adapters/dynamodb/tamperAlarmItem';
 /**
- * Packages the service once with osls (offline: every AWS credential source is removed from its
- * environment) and checks the CloudFormation template it writes: the stream mapping, the schedule,
- * the tables, least-privilege IAM, and that the tables agree with src/adapters/dynamodb/tableDefinitions.ts.
+ * Packages the service with osls (offline: every AWS credential source is removed from its environment)
+ * and checks the CloudFormation template it writes: the stream mapping, the schedule, the tables,
+ * least-privilege IAM, and that the tables agree with src/adapters/dynamodb/tableDefinitions.ts. Two more
+ * packages, with target accounts or a target organization as deploy params, check whose roles
+ * execution-handler may assume.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TAMPER_METRIC } from '../../src/adapters/aws/emfTamperAlarmMetric';
@@ -19,11 +21,12 @@ import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from '../../src/local/drillStateMachi
 import { arnText, asList } from '../support/cloudFormationText';
 import { type DeclaredTables, grantsAllow, scopeOf } from './support/dynamoRequestGrants';
 import { type RecordedRequest, recordingDynamoClient } from './support/recordedDynamoRequests';
-import { bucketPolicyRefuses, keyPolicyLets, type PolicyStatement } from './support/resourcePolicy';
+import { deployedTemplate } from './support/deployedTemplate';
+import { bucketPolicyRefuses, identityPolicyAllows, keyPolicyLets, type PolicyStatement } from './support/resourcePolicy';
 
 const ROOT = join(__dirname, '..', '..');
 const SERVERLESS_DIR = join(ROOT, '.serverless');
-const TEMPLATE_PATH = join(SERVERLESS_DIR, 'cloudformation-template-update-stack.json');
+const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
 const HANDLER_FILES = ['src/handlers/executionHandler.ts', 'src/handlers/projector.ts', 'src/handlers/digestWriter.ts'];
 
 const STAGE = 'dev';
@@ -74,6 +77,7 @@ interface Resource {
   UpdateReplacePolicy?: string;
 }
 interface Template {
+  Conditions?: Record<string, unknown>;
   Resources: Record<string, Resource>;
 }
 interface Statement {
@@ -118,8 +122,14 @@ const renderedDocument = (value: unknown): unknown => {
   return value;
 };
 
+/** The default package (.serverless), as CloudFormation would deploy it. */
 let template: Template;
 let packageSeconds: number;
+/** Packages deployed as `osls deploy --param="…"` with one of these, each in a folder of its own. */
+const TARGET_ACCOUNTS = ['111111111111', '222222222222'];
+const TARGET_ORG = 'o-abc123def4';
+let byAccounts: Template;
+let byOrganization: Template;
 
 const resource = (logicalId: string): Resource => {
   const found = template.Resources[logicalId];
@@ -202,13 +212,12 @@ const renderedEnvironment = (logicalId: string): Record<string, string> =>
     ]),
   );
 
-beforeAll(() => {
-  const missing = HANDLER_FILES.filter((file) => !existsSync(join(ROOT, file)));
-  if (missing.length > 0) {
-    throw new Error(`cannot package: ${missing.join(', ')} missing (osls package needs every handler entry point)`);
-  }
-  rmSync(SERVERLESS_DIR, { recursive: true, force: true });
-
+/**
+ * `osls package` of this stage into `outDir` (`.serverless` when none; another folder is removed once read), with
+ * stage params overridden as `osls deploy --param="name=value"` would; the template it writes, as CloudFormation
+ * would deploy it (its conditions, which compare the params, applied).
+ */
+const packageService = (outDir?: string, params: Record<string, string> = {}): Template => {
   // Offline on purpose: with no credential source at all, any AWS call at package time fails the build.
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
@@ -219,19 +228,31 @@ beforeAll(() => {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   });
 
-  const started = Date.now();
-  const result = spawnSync('npx', ['osls', 'package', '--stage', STAGE, '--region', 'us-east-1'], {
-    cwd: ROOT,
-    env,
-    encoding: 'utf8',
-    timeout: 170_000,
-  });
-  packageSeconds = (Date.now() - started) / 1000;
+  const args = ['osls', 'package', '--stage', STAGE, '--region', 'us-east-1'];
+  if (outDir !== undefined) args.push('--package', outDir);
+  for (const [name, value] of Object.entries(params)) args.push(`--param=${name}=${value}`);
+  const result = spawnSync('npx', args, { cwd: ROOT, env, encoding: 'utf8', timeout: 170_000 });
   if (result.status !== 0) {
     throw new Error(`osls package failed (${result.status ?? result.signal}):\n${result.stdout}\n${result.stderr}`);
   }
-  template = JSON.parse(readFileSync(TEMPLATE_PATH, 'utf8')) as Template;
-}, 180_000);
+  const packaged = JSON.parse(readFileSync(join(outDir ?? SERVERLESS_DIR, TEMPLATE_FILE), 'utf8')) as Template;
+  if (outDir !== undefined) rmSync(outDir, { recursive: true, force: true });
+  return deployedTemplate(packaged);
+};
+
+beforeAll(() => {
+  const missing = HANDLER_FILES.filter((file) => !existsSync(join(ROOT, file)));
+  if (missing.length > 0) {
+    throw new Error(`cannot package: ${missing.join(', ')} missing (osls package needs every handler entry point)`);
+  }
+  rmSync(SERVERLESS_DIR, { recursive: true, force: true });
+  // Every `osls package` empties .serverless, wherever it writes: the default package comes last, and stays.
+  byAccounts = packageService(mkdtempSync(join(tmpdir(), 'drs-ledger-accounts-')), { targetAccountIds: TARGET_ACCOUNTS.join(',') });
+  byOrganization = packageService(mkdtempSync(join(tmpdir(), 'drs-ledger-organization-')), { targetOrgId: TARGET_ORG });
+  const started = Date.now();
+  template = packageService();
+  packageSeconds = (Date.now() - started) / 1000;
+}, 300_000);
 
 describe('osls package', () => {
   it('packages offline in well under a minute', () => {
@@ -831,10 +852,8 @@ describe('IAM', () => {
       expect(resourcesFor('sqs:SendMessage')).toEqual({ ProjectorRole: ['${ProjectorFailureQueue.Arn}'] });
     });
 
-    it(`sts:AssumeRole on roles named ${CROSS_ACCOUNT_ROLE_NAME} only`, () => {
-      expect(resourcesFor('sts:AssumeRole')).toEqual({
-        ExecutionHandlerRole: [`${account}:iam::*:role/${CROSS_ACCOUNT_ROLE_NAME}`],
-      });
+    it('sts:AssumeRole: on nothing, with no target accounts or organization configured (see the workload accounts below)', () => {
+      expect(resourcesFor('sts:AssumeRole')).toEqual({});
     });
 
     it('states: start this state machine, stop and describe its executions, redeem task tokens', () => {
@@ -925,8 +944,132 @@ describe('IAM', () => {
           .flatMap((grant) => grant.actions)
           .sort(),
       ).toEqual(['lambda:InvokeFunction', 'states:StartExecution']);
-      expect(services('ExecutionHandlerRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'sns', 'states', 'sts']);
+      expect(services('ExecutionHandlerRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'sns', 'states']);
       expect(services('DigestWriterRole')).toEqual(['dynamodb', 'kms', 'logs', 's3', 'sns']);
+    });
+  });
+});
+
+describe('the workload accounts execution-handler may assume a role in', () => {
+  const OTHER_ORG = 'o-zzzzzzzzzz';
+  const roleArn = (account: string, name = CROSS_ACCOUNT_ROLE_NAME) => `arn:aws:iam::${account}:role/${name}`;
+  /** Other roles a listed account may hold, which a compromised execution-handler would like to be. */
+  const OTHER_ROLE_NAMES = ['OrganizationAccountAccessRole', 'Admin', `${CROSS_ACCOUNT_ROLE_NAME}-copy`, `x${CROSS_ACCOUNT_ROLE_NAME}`];
+
+  const handlerStatements = (from: Template): PolicyStatement[] =>
+    asList(from.Resources.ExecutionHandlerRole?.Properties.Policies as Array<{ PolicyDocument: unknown }> | undefined).flatMap(
+      (policy) => (renderedDocument(policy.PolicyDocument) as { Statement: PolicyStatement[] }).Statement,
+    );
+  const assumeStatements = (from: Template) =>
+    handlerStatements(from).filter((statement) => asList(statement.Action).some((action) => action.toLowerCase().startsWith('sts:')));
+  /** AssumeRole of one role, with what IAM puts in its request context: the account owning the role, and its organization if any. */
+  const mayAssume = (from: Template, arn: string, organization?: string): boolean =>
+    identityPolicyAllows(handlerStatements(from), {
+      action: 'sts:AssumeRole',
+      resource: arn,
+      context: {
+        'aws:ResourceAccount': arn.split(':')[4] ?? '',
+        ...(organization === undefined ? {} : { 'aws:ResourceOrgID': organization }),
+      },
+    });
+  const targetAccountIdsOf = (from: Template) => {
+    const variables = (from.Resources.ExecutionDashhandlerLambdaFunction?.Properties.Environment as { Variables: Record<string, unknown> })
+      .Variables;
+    return configFromEnv(
+      Object.fromEntries(
+        Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : rendered(arnText(value))]),
+      ),
+    ).targetAccountIds;
+  };
+
+  describe('given neither targetAccountIds nor targetOrgId (the defaults)', () => {
+    it('no statement allows any sts action: execution-handler cannot assume the role in any account', () => {
+      expect(assumeStatements(template)).toEqual([]);
+      for (const account of [...TARGET_ACCOUNTS, '999999999999']) {
+        expect({ account, allowed: mayAssume(template, roleArn(account), TARGET_ORG) }).toEqual({ account, allowed: false });
+      }
+    });
+
+    it('the packaged template leaves it to two conditions on the params as osls wrote them (both empty here)', () => {
+      const notEmpty = (param: string) => ({ 'Fn::Not': [{ 'Fn::Equals': [param, ''] }] });
+      expect(template.Conditions).toEqual({ HasTargetAccounts: notEmpty(''), HasTargetOrganization: notEmpty('') });
+      // Only the AssumeRole statements drop out: the role keeps its other grants.
+      expect(handlerStatements(template).length).toBeGreaterThan(10);
+    });
+
+    it('start_execution is told no target account list (TARGET_ACCOUNT_IDS is empty)', () => {
+      expect(functionResource('ExecutionDashhandlerLambdaFunction').Environment.Variables.TARGET_ACCOUNT_IDS).toBe('');
+      expect(targetAccountIdsOf(template)).toBeUndefined();
+    });
+  });
+
+  describe(`given targetAccountIds=${TARGET_ACCOUNTS.join(',')}`, () => {
+    it(`may assume ${CROSS_ACCOUNT_ROLE_NAME} in each listed account`, () => {
+      for (const account of TARGET_ACCOUNTS) {
+        expect({ account, allowed: mayAssume(byAccounts, roleArn(account)) }).toEqual({ account, allowed: true });
+      }
+    });
+
+    it(`is refused ${CROSS_ACCOUNT_ROLE_NAME} in an account not listed, even one in the same organization as a listed one`, () => {
+      for (const organization of [undefined, TARGET_ORG]) {
+        expect(mayAssume(byAccounts, roleArn('999999999999'), organization)).toBe(false);
+      }
+      // An account id that only starts or ends like a listed one.
+      expect(mayAssume(byAccounts, roleArn('111111111112'))).toBe(false);
+    });
+
+    it('is refused any other role in a listed account', () => {
+      for (const name of OTHER_ROLE_NAMES) {
+        expect({ name, allowed: mayAssume(byAccounts, roleArn('111111111111', name)) }).toEqual({ name, allowed: false });
+      }
+    });
+
+    it('allows it by one statement: the role name in any account, on condition that the account owning the role is listed', () => {
+      expect(assumeStatements(byAccounts)).toEqual([
+        {
+          Sid: 'AssumeWorkloadAccountRole',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: roleArn('*'),
+          Condition: { StringEquals: { 'aws:ResourceAccount': TARGET_ACCOUNTS } },
+        },
+      ]);
+    });
+
+    it('start_execution is told the same accounts (TARGET_ACCOUNT_IDS), so it refuses a plan targeting another before any call', () => {
+      expect(targetAccountIdsOf(byAccounts)).toEqual(TARGET_ACCOUNTS);
+    });
+  });
+
+  describe(`given targetOrgId=${TARGET_ORG}`, () => {
+    it(`may assume ${CROSS_ACCOUNT_ROLE_NAME} in any account of that organization`, () => {
+      for (const account of ['333333333333', '999999999999']) {
+        expect({ account, allowed: mayAssume(byOrganization, roleArn(account), TARGET_ORG) }).toEqual({ account, allowed: true });
+      }
+    });
+
+    it('is refused it in an account of another organization, or of none', () => {
+      expect(mayAssume(byOrganization, roleArn('333333333333'), OTHER_ORG)).toBe(false);
+      expect(mayAssume(byOrganization, roleArn('333333333333'))).toBe(false);
+    });
+
+    it('is refused any other role in an account of the organization', () => {
+      for (const name of OTHER_ROLE_NAMES) {
+        expect({ name, allowed: mayAssume(byOrganization, roleArn('333333333333', name), TARGET_ORG) }).toEqual({ name, allowed: false });
+      }
+    });
+
+    it('allows it by one statement, on condition that the role belongs to the organization (aws:ResourceOrgID)', () => {
+      expect(assumeStatements(byOrganization)).toEqual([
+        {
+          Sid: 'AssumeWorkloadOrganizationRole',
+          Effect: 'Allow',
+          Action: 'sts:AssumeRole',
+          Resource: roleArn('*'),
+          Condition: { StringEquals: { 'aws:ResourceOrgID': TARGET_ORG } },
+        },
+      ]);
+      expect(targetAccountIdsOf(byOrganization)).toBeUndefined();
     });
   });
 });

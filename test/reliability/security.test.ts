@@ -19,15 +19,18 @@ import { isEnded, waitForDetails } from './support/drive';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from './support/dynamoFaultProxy';
 import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
-import { grantsOf, isAllowed, packagedTemplate } from './support/packagedTemplate';
+import { grantsOf, isAllowed, PACKAGED_TARGET_ACCOUNT, packagedTemplate } from './support/packagedTemplate';
 import { planOf } from './support/plans';
 import { newLambdaClient, sleep, Traffic } from './support/traffic';
 
 const ROLE_NAME = 'DRSOrchestrationRole';
-const WORKLOAD_ACCOUNT = '210987654321';
+const WORKLOAD_ACCOUNT = PACKAGED_TARGET_ACCOUNT;
 const EXTERNAL_ID = 'drill-7f3a-external';
 const HOME = planOf('rp-sec-home', 3, 2, { pauseBefore: [2, 3], tag: 'sech' });
-const CROSS = planOf('rp-sec-cross', 2, 2, { pauseBefore: [2], tag: 'secx' });
+const CROSS = {
+  ...planOf('rp-sec-cross', 2, 2, { pauseBefore: [2], tag: 'secx' }),
+  target: { accountId: WORKLOAD_ACCOUNT, region: 'us-east-1', externalId: EXTERNAL_ID },
+};
 const FAILING = planOf('rp-sec-fails', 1, 2, { tag: 'secf' });
 const TABLE_IDS: Record<string, string> = {
   events: 'EventsTable',
@@ -88,7 +91,8 @@ describe('secrets and privileges across whole drills', () => {
     stack.drs.stats.reset();
     output = captureOutput();
     await drill(HOME.planId);
-    await drill(CROSS.planId, { accountId: WORKLOAD_ACCOUNT, region: 'us-east-1', roleName: ROLE_NAME, externalId: EXTERNAL_ID });
+    // Naming the plan's own target, as the contract's example does; the ExternalId stays in the plan store.
+    await drill(CROSS.planId, { accountId: WORKLOAD_ACCOUNT, region: 'us-east-1', roleName: ROLE_NAME });
     stack.drs.faults.apply({ failServers: [{ sourceServerID: FAILING.waves[0]!.sourceServerIds[0]! }] });
     await drill(FAILING.planId);
     await sleep(500);
@@ -111,19 +115,25 @@ describe('secrets and privileges across whole drills', () => {
     expect(tokens.length).toBeGreaterThanOrEqual(3);
     expect(secrets.length).toBeGreaterThanOrEqual(2);
 
-    const tables = [stack.config.tables.events, stack.config.tables.executions, stack.config.tables.plans];
-    const items: string[] = [];
-    for (const table of tables) {
-      const scanned = await stack.dynamoClient.send(new ScanCommand({ TableName: table }));
-      items.push(...(scanned.Items ?? []).map((item) => JSON.stringify(item)));
-    }
+    const scan = async (table: string) =>
+      ((await stack.dynamoClient.send(new ScanCommand({ TableName: table }))).Items ?? []).map((item) => JSON.stringify(item)).join('\n');
+    const ledgerAndViews = `${await scan(stack.config.tables.events)}\n${await scan(stack.config.tables.executions)}`;
+    const plans = await scan(stack.config.tables.plans);
     const notifications = stack.outboxPath && existsSync(stack.outboxPath) ? readFileSync(stack.outboxPath, 'utf8') : '';
-    const haystacks = { logs: output.lines.join(''), responses: seen.responses.join('\n'), tables: items.join('\n'), notifications };
-    const leaks = Object.entries(haystacks).flatMap(([where, text]) =>
-      [...tokens.map((token) => ['task token', token]), ...secrets.map((secret) => ['credential', secret])]
-        .filter(([, needle]) => text.includes(needle as string))
-        .map(([what]) => `${what} in ${where}`),
-    );
+    const haystacks = { logs: output.lines.join(''), responses: seen.responses.join('\n'), ledgerAndViews, notifications };
+    const needles = [
+      ...tokens.map((token) => ['task token', token]),
+      ...secrets.map((secret) => ['credential', secret]),
+      // The plan's ExternalId lives in the plan store alone.
+      ['ExternalId', EXTERNAL_ID],
+    ];
+    const leaks = [
+      ...Object.entries(haystacks).flatMap(([where, text]) =>
+        needles.filter(([, needle]) => text.includes(needle as string)).map(([what]) => `${what} in ${where}`),
+      ),
+      ...needles.filter(([what, needle]) => what !== 'ExternalId' && plans.includes(needle as string)).map(([what]) => `${what} in plans`),
+    ];
+    expect(plans).toContain(EXTERNAL_ID);
 
     expect(output.lines.filter((line) => line.startsWith('{"level":')).length).toBeGreaterThan(20);
     expect(seen.responses.length).toBeGreaterThan(20);
@@ -181,15 +191,19 @@ describe('secrets and privileges across whole drills', () => {
     expect(problemsOf(audit)).toEqual(NO_PROBLEMS);
   });
 
-  it('is deployed with every table encrypted at rest, an append-only ledger, and AssumeRole only on the configured role name', () => {
+  it('is deployed with every table encrypted at rest, an append-only ledger, and AssumeRole only on the configured role in the target accounts', () => {
     const template = packagedTemplate();
     const tables = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::DynamoDB::Table');
     expect(tables.map((table) => table.Properties.SSESpecification)).toEqual(Object.keys(TABLE_IDS).map(() => ({ SSEEnabled: true })));
     const grants = ['ExecutionHandlerRole', 'ProjectorRole', 'DrillStateMachineRole'].flatMap((role) => grantsOf(template, role));
     expect(grants.flatMap((grant) => grant.actions).filter((action) => action.includes('*'))).toEqual([]);
     expect(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'].filter((action) => isAllowed(grants, action, '${EventsTable.Arn}'))).toEqual([]);
-    expect(grants.filter((grant) => grant.actions.includes('sts:AssumeRole')).flatMap((grant) => grant.resources)).toEqual([
-      `arn:\${AWS::Partition}:iam::*:role/${ROLE_NAME}`,
+    const assume = grants.filter((grant) => grant.actions.includes('sts:AssumeRole'));
+    expect(assume.map((grant) => [grant.resources, grant.resourceAccounts])).toEqual([
+      [[`arn:\${AWS::Partition}:iam::*:role/${ROLE_NAME}`], [PACKAGED_TARGET_ACCOUNT]],
     ]);
+    expect(isAllowed(grants, 'sts:AssumeRole', `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/${ROLE_NAME}`)).toBe(true);
+    // The attack of issue 13: any other account's role of that name, were a plan pointed there.
+    expect(isAllowed(grants, 'sts:AssumeRole', `arn:aws:iam::999999999999:role/${ROLE_NAME}`)).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * What a resource policy (a KMS key policy, an S3 bucket policy) of the packaged template decides about one
- * request, for tests that try a request against it. Only the policy language this template uses is read:
- * anything else (NotAction, NotPrincipal, another condition operator) throws rather than guessing.
+ * What a resource policy (a KMS key policy, an S3 bucket policy) or a role's identity policies of the packaged
+ * template decide about one request, for tests that try a request against them. Only the policy language this
+ * template uses is read: anything else (NotAction, NotPrincipal, another condition operator) throws rather than guessing.
  */
 import { asList } from '../../support/cloudFormationText';
 
@@ -101,3 +101,20 @@ export const keyPolicyLets = (statements: PolicyStatement[], request: PolicyRequ
  */
 export const bucketPolicyRefuses = (statements: PolicyStatement[], request: PolicyRequest): boolean =>
   matchingStatements(statements, request).denies.length > 0;
+
+/**
+ * IAM, a role's own (identity) policies, which name no Principal: they speak for the role. The role may make a
+ * request one of its statements allows and none denies; anything not allowed is refused (implicit deny).
+ */
+export const identityPolicyAllows = (
+  statements: Array<Omit<PolicyStatement, 'Principal'>>,
+  request: Omit<PolicyRequest, 'principalArn'>,
+): boolean => {
+  const named = statements.filter((statement) => 'Principal' in statement).map((statement) => statement.Sid);
+  if (named.length > 0) throw new Error(`identity policy statements ${named.join(', ')} name a Principal, which IAM refuses`);
+  const { allows, denies } = matchingStatements(
+    statements.map((statement) => ({ ...statement, Principal: '*' as const })),
+    request,
+  );
+  return allows.length > 0 && denies.length === 0;
+};

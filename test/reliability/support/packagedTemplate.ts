@@ -1,13 +1,19 @@
 /**
  * The CloudFormation template `osls package` builds (offline, as test/infrastructure/cloudformation.test.ts
- * does), and the IAM grants of its roles, with ARNs in one textual form (${Id.Arn}, ${AWS::...}).
+ * does) for a stage whose target account is the drills' workload account, as CloudFormation would deploy it
+ * (its conditions decided), and the IAM grants of its roles, with ARNs in one textual form (${Id.Arn},
+ * ${AWS::...}) and the accounts a grant is limited to (aws:ResourceAccount).
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from './serveProcess';
 import { arnText, asList } from '../../support/cloudFormationText';
+import { deployedTemplate } from '../../infrastructure/support/deployedTemplate';
+
+/** The account the security drills recover in: the packaged stage lists it in targetAccountIds. */
+export const PACKAGED_TARGET_ACCOUNT = '210987654321';
 
 type Props = Record<string, unknown>;
 export interface Template {
@@ -17,23 +23,21 @@ export interface Grant {
   role: string;
   actions: string[];
   resources: string[];
+  /** aws:ResourceAccount of a StringEquals condition: the only accounts the grant reaches. */
+  resourceAccounts?: string[];
 }
 
 const TEMPLATE = 'cloudformation-template-update-stack.json';
 
 let packaged: Template | undefined;
 
-/** `.serverless`'s template when it is newer than serverless.yml (npm test just built it), else a fresh package. */
+/** A fresh package (npm test's `.serverless` is the default stage's, which may assume no role), deployed. */
 export const packagedTemplate = (): Template => {
-  packaged ??= buildTemplate();
+  packaged ??= deployedTemplate(buildTemplate());
   return packaged;
 };
 
 const buildTemplate = (): Template => {
-  const existing = join(ROOT, '.serverless', TEMPLATE);
-  if (existsSync(existing) && statSync(existing).mtimeMs > statSync(join(ROOT, 'serverless.yml')).mtimeMs) {
-    return JSON.parse(readFileSync(existing, 'utf8')) as Template;
-  }
   const out = mkdtempSync(join(tmpdir(), 'drs-ledger-package-'));
   const env: NodeJS.ProcessEnv = {};
   for (const [key, value] of Object.entries(process.env)) if (!key.startsWith('AWS_')) env[key] = value;
@@ -42,7 +46,8 @@ const buildTemplate = (): Template => {
     AWS_SHARED_CREDENTIALS_FILE: join(tmpdir(), 'drs-ledger-no-aws-credentials'),
     AWS_EC2_METADATA_DISABLED: 'true',
   });
-  const result = spawnSync('npx', ['osls', 'package', '--stage', 'dev', '--region', 'us-east-1', '--package', out], {
+  const stage = ['--stage', 'dev', '--region', 'us-east-1', `--param=targetAccountIds=${PACKAGED_TARGET_ACCOUNT}`];
+  const result = spawnSync('npx', ['osls', 'package', ...stage, '--package', out], {
     cwd: ROOT,
     env,
     encoding: 'utf8',
@@ -58,6 +63,7 @@ export const grantsOf = (template: Template, role: string): Grant[] =>
       role,
       actions: asList(statement.Action as string | string[]),
       resources: asList(statement.Resource).map(arnText),
+      ...resourceAccountsOf(statement),
     })),
   );
 
@@ -77,6 +83,23 @@ const matches = (granted: string, concrete: string): boolean => {
   return new RegExp(`^${pattern}$`).test(concrete);
 };
 
+/**
+ * The accounts a statement's StringEquals aws:ResourceAccount condition limits it to. Other condition keys (the
+ * digest bookkeeping's dynamodb:LeadingKeys) only narrow a grant further: this audit judges resources, as before.
+ */
+const resourceAccountsOf = (statement: Props): { resourceAccounts?: string[] } => {
+  const accounts = (statement.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.['aws:ResourceAccount'];
+  return accounts === undefined ? {} : { resourceAccounts: asList(accounts as string | string[]) };
+};
+
+/** The account of a concrete ARN (undefined for the template's ${Id.Arn} form). */
+const accountOf = (arn: string): string | undefined => /^arn:[^:]+:[^:]*:[^:]*:(\d{12}):/.exec(arn)?.[1];
+
 /** Whether one of the grants allows `action` on `resource` (a concrete ARN, or the template's ${Id.Arn} form). */
 export const isAllowed = (grants: Grant[], action: string, resource: string): boolean =>
-  grants.some((grant) => grant.actions.includes(action) && grant.resources.some((granted) => matches(granted, resource)));
+  grants.some(
+    (grant) =>
+      grant.actions.includes(action) &&
+      grant.resources.some((granted) => matches(granted, resource)) &&
+      (grant.resourceAccounts === undefined || grant.resourceAccounts.includes(accountOf(resource) ?? '')),
+  );
