@@ -182,7 +182,11 @@ const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
     seq: event.seq,
     lastEventAt: event.occurredAt,
   };
-  if (accountContext) view.accountContext = accountContext;
+  if (accountContext) {
+    // Ledgers written before plans owned their targets hold the caller's ExternalId: no view ever shows it.
+    const { externalId: _secret, ...shown } = accountContext;
+    view.accountContext = shown;
+  }
   if (plan.rtoTargetMinutes !== undefined) view.rtoTargetMinutes = plan.rtoTargetMinutes;
   return view;
 };

@@ -1,3 +1,4 @@
+import { DEFAULT_TARGET_ROLE_NAME } from './domain/plan/planTarget';
 import { DEFAULT_SERVERS_PER_JOB, MAX_SERVERS_PER_JOB } from './domain/execution/state';
 
 /**
@@ -33,8 +34,13 @@ export interface AppConfig {
   notificationTopicArn?: string;
   /** This function's own name, for find's self-invocations when no Lambda context gives it. */
   functionName: string;
-  /** The only role name accountContext may name: AssumeRole is limited to it here and in IAM. */
+  /** The only role name a plan's target may name: AssumeRole is limited to it here and in IAM. */
   crossAccountRoleName: string;
+  /**
+   * The accounts plans may target (TARGET_ACCOUNT_IDS, comma-separated), as IAM allows AssumeRole on them
+   * alone; undefined when not configured (IAM, or an organization condition, is then the only limit).
+   */
+  targetAccountIds?: string[];
   /** How long a crashed start may hold a plan's slot before another start may take it over. */
   planClaimGraceSeconds: number;
   /**
@@ -149,6 +155,18 @@ const digestConfig = (env: NodeJS.ProcessEnv): DigestConfig | undefined => {
   };
 };
 
+const targetAccountIds = (value: string | undefined): string[] | undefined => {
+  const text = optional(value);
+  if (text === undefined) return undefined;
+  const ids = text
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  const bad = ids.filter((id) => !/^\d{12}$/.test(id));
+  if (bad.length) throw new Error(`TARGET_ACCOUNT_IDS must be 12-digit account ids, comma-separated; got ${bad.join(', ')}`);
+  return ids;
+};
+
 export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig => {
   const prefix = optional(env.DRS_LEDGER_TABLE_PREFIX) ?? 'drs-ledger';
   const endpoints: Endpoints = {};
@@ -179,7 +197,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     endpoints,
     localCredentials: env.DRS_LEDGER_LOCAL === 'true',
     functionName: optional(env.AWS_LAMBDA_FUNCTION_NAME) ?? optional(env.EXECUTION_HANDLER_NAME) ?? 'execution-handler',
-    crossAccountRoleName: optional(env.CROSS_ACCOUNT_ROLE_NAME) ?? 'DRSOrchestrationRole',
+    crossAccountRoleName: optional(env.CROSS_ACCOUNT_ROLE_NAME) ?? DEFAULT_TARGET_ROLE_NAME,
     planClaimGraceSeconds: positiveNumber(env.PLAN_CLAIM_GRACE_SECONDS, 900, 'PLAN_CLAIM_GRACE_SECONDS'),
     findPrefetchMinExecutions: positiveNumber(env.FIND_PREFETCH_MIN_EXECUTIONS, 50, 'FIND_PREFETCH_MIN_EXECUTIONS'),
     dynamodbTimeoutMs: positiveNumber(env.DYNAMODB_TIMEOUT_MS, 5000, 'DYNAMODB_TIMEOUT_MS'),
@@ -187,6 +205,8 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     completedJobGraceSeconds: nonNegativeNumber(env.COMPLETED_JOB_GRACE_SECONDS, 600, 'COMPLETED_JOB_GRACE_SECONDS'),
     ledgerSnapshotEvery: integerFrom(env.LEDGER_SNAPSHOT_EVERY, DEFAULT_LEDGER_SNAPSHOT_EVERY, 'LEDGER_SNAPSHOT_EVERY', 1, 100),
   };
+  const targets = targetAccountIds(env.TARGET_ACCOUNT_IDS);
+  if (targets) config.targetAccountIds = targets;
   const stateMachineArn = optional(env.STATE_MACHINE_ARN);
   if (stateMachineArn) config.stateMachineArn = stateMachineArn;
   const topic = optional(env.NOTIFICATION_TOPIC_ARN);

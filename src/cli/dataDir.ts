@@ -17,6 +17,8 @@ export interface ServeEndpoints {
   /** The KMS and S3 emulators holding the signed digest chain (absent from a file an older serve wrote). */
   kms?: string;
   s3?: string;
+  /** The STS emulator standing in for the plans' target accounts (absent from a file an older serve wrote). */
+  sts?: string;
   tablePrefix: string;
 }
 

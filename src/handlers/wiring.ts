@@ -54,6 +54,7 @@ export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = 
     ...(options.now ? { now: options.now } : {}),
     ...(options.writeTamperMetric ? { writeMetric: options.writeTamperMetric } : {}),
   });
+  const plans = new DynamoPlanStore(dynamo, config.tables.plans);
   return {
     config,
     store: new DynamoExecutionEventStore(dynamo, config.tables.events, {
@@ -61,9 +62,19 @@ export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = 
       onTamper: (alarm) => alarms.raise(alarm),
     }),
     views: new DynamoExecutionViewStore(dynamo, config.tables.executions),
-    plans: new DynamoPlanStore(dynamo, config.tables.plans),
+    plans,
     resumeTokens: new DynamoResumeTokenStore(dynamo, config.tables.resumeTokens),
-    drs: options.overrides?.drs ?? once(async () => new (await import('../adapters/aws/drsRecoveryJobs')).DrsRecoveryJobs(config)),
+    drs:
+      options.overrides?.drs ??
+      once(async () => {
+        const [{ DrsRecoveryJobs }, { CrossAccountCredentials, externalIdFromPlans }] = await Promise.all([
+          import('../adapters/aws/drsRecoveryJobs'),
+          import('../adapters/aws/assumeRole'),
+        ]);
+        // A plan's ExternalId stays in the plan store: the credentials read it there when they assume its role.
+        const externalIdOf = externalIdFromPlans(plans, config.crossAccountRoleName);
+        return new DrsRecoveryJobs(config, new CrossAccountCredentials(config, externalIdOf));
+      }),
     workflow:
       options.overrides?.workflow ??
       once(async () =>

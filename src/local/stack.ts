@@ -27,7 +27,10 @@ import {
   startKmsEmulator,
   startS3Emulator,
   startSnsEmulator,
+  startStsEmulator,
+  type StsEmulator,
 } from './emulators';
+import { trustPlanTargets } from './planTargetTrust';
 import { ensureDigestBucket, ensureDigestKey, LOCAL_DIGEST_BUCKET } from './digestInfrastructure';
 import { buildDigestWriter } from '../handlers/digestWriterWiring';
 import { handleDigestRequest } from '../handlers/digestWriter';
@@ -80,7 +83,9 @@ export interface LocalStack {
   deps: OperationDeps;
   dynamoClient: DynamoDBClient;
   lambdaClient: LambdaClient;
-  endpoints: { lambda: string; dynamodb: string; drs: string; sfn: string; sns: string; kms: string; s3: string };
+  endpoints: { lambda: string; dynamodb: string; drs: string; sfn: string; sns: string; kms: string; s3: string; sts: string };
+  /** The STS emulator standing in for the plans' target accounts (undefined when STS_ENDPOINT named another). */
+  sts: StsEmulator | undefined;
   drs: DrsEmulator;
   sns: SnsEmulator;
   lambda: LambdaEmulator;
@@ -163,6 +168,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   // The digest chain's key and bucket, kept in the data folder: a restarted stack continues the same chain.
   const kms = await startKmsEmulator({ dataDir });
   const s3 = await startS3Emulator({ dataDir });
+  // The plans' target accounts trust the function's role as their plans say (role, ExternalId): never the real STS.
+  const externalSts = process.env.STS_ENDPOINT?.trim();
+  const sts = externalSts ? undefined : await startStsEmulator();
+  const stsEndpoint = externalSts || (sts?.endpoint ?? '');
   const sfn = await startStepFunctionsEmulator({
     lambda: lambda.service,
     waitScale: 1 / speed,
@@ -189,6 +198,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     COMPLETED_JOB_GRACE_SECONDS: process.env.COMPLETED_JOB_GRACE_SECONDS ?? String(600 / speed),
     KMS_ENDPOINT: kms.endpoint,
     S3_ENDPOINT: s3.endpoint,
+    STS_ENDPOINT: stsEndpoint,
   };
   const bootstrap = configFromEnv({ ...environment, DIGEST_BUCKET: '', DIGEST_KEY_ID: '' });
   const config = configFromEnv({
@@ -232,7 +242,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       ),
     );
   };
-  registerServers(await ready.plans.list());
+  const registerPlans = (plans: RecoveryPlan[]) => {
+    registerServers(plans);
+    if (sts) trustPlanTargets(sts, plans, config.crossAccountRoleName);
+  };
+  registerPlans(await ready.plans.list());
   const recovery = await recoverAfterRestart(ready);
 
   const lambdaClient = new LambdaClient({ ...clientOptions(config, lambda.endpoint), maxAttempts: 3 });
@@ -271,8 +285,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       sns: sns.endpoint,
       kms: kms.endpoint,
       s3: s3.endpoint,
+      sts: stsEndpoint,
     },
     drs,
+    sts,
     sns,
     lambda,
     sfn,
@@ -284,7 +300,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     metricsPath,
     loadPlans: async (plans) => {
       for (const plan of plans) await ready.plans.put(plan);
-      registerServers(plans);
+      registerPlans(plans);
     },
     close: async () => {
       scheduler?.stop();
@@ -296,6 +312,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       await sns.close();
       await kms.close();
       await s3.close();
+      await sts?.close();
       dynamoClient.destroy();
       await dynamo.close();
     },

@@ -1,3 +1,5 @@
+import { FIND_CALLER } from './drsAccount';
+import type { DrsAccount } from '../ports/recoveryJobs';
 import type { AccountContext } from '../domain/execution';
 import type { WaveJob } from '../ports/executionViewStore';
 import type { ObservedJob } from '../ports/pollInvoker';
@@ -33,8 +35,11 @@ const inBatches = async <T, R>(items: T[], size: number, run: (item: T) => Promi
   return results;
 };
 
+/** Calls that may share credentials: the same role, with the same ExternalId (or the same plan's). */
 const accountKey = (account: AccountContext | undefined): string =>
-  account ? `${account.accountId}|${account.region}|${account.roleName}|${account.externalId ?? ''}` : 'home';
+  account
+    ? `${account.accountId}|${account.region}|${account.roleName}|${account.externalId ?? ''}|${account.externalIdFromPlan ?? ''}`
+    : 'home';
 
 /**
  * The current DRS job of each execution's wave in progress: the views name the jobs, and DescribeJobs
@@ -44,10 +49,11 @@ const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promis
   const observed = new Map<string, ObservedJob[]>();
   if (!deps.views.wavesInProgress) return observed;
   try {
-    const byAccount = new Map<string, { account: AccountContext | undefined; waves: WaveJob[] }>();
+    const byAccount = new Map<string, { account: DrsAccount | undefined; waves: WaveJob[] }>();
     for (const wave of await deps.views.wavesInProgress(executionIds)) {
       const key = accountKey(wave.accountContext);
-      const group = byAccount.get(key) ?? { account: wave.accountContext, waves: [] };
+      const account = wave.accountContext ? { ...wave.accountContext, onBehalfOf: FIND_CALLER } : undefined;
+      const group = byAccount.get(key) ?? { account, waves: [] };
       group.waves.push(wave);
       byAccount.set(key, group);
     }

@@ -1,3 +1,4 @@
+import { drsAccountOf } from './drsAccount';
 import {
   allWavesCompleted,
   decide,
@@ -57,7 +58,7 @@ const observation = (deps: OperationDeps, wave: WaveState, job: Pick<RecoveryJob
 /** A wave whose jobs are running: read DRS (one call for all of them) and record only what changed. */
 const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Running, wave: WaveState): Promise<CommandOutcome> => {
   const jobIds = jobsOf(wave).map((job) => job.drsJobId);
-  const jobs = await (await deps.drs()).describeJobs(jobIds, state.accountContext);
+  const jobs = await (await deps.drs()).describeJobs(jobIds, drsAccountOf(state));
   let outcome = unchanged(loaded);
   for (const jobId of jobIds) {
     const job = jobs.get(jobId);

@@ -1,5 +1,5 @@
 import { type AccountContext, type ExecutionType, isTerminal, type StartedExecution } from '../domain/execution';
-import { totalServers } from '../domain/plan';
+import { accountContextProblem, type RecoveryPlan, totalServers } from '../domain/plan';
 import type { PlanClaim } from '../ports/planStore';
 import type { OperationDeps } from './deps';
 import { handleCommand } from './handleCommand';
@@ -38,6 +38,21 @@ const claimPlan = async (deps: OperationDeps, planId: string, claim: PlanClaim):
   return { ok: false, response: planBusy(planId, first.holder) };
 };
 
+/** Why this start cannot act in the plan's target account, or undefined. */
+const targetProblem = (deps: OperationDeps, plan: RecoveryPlan, requested: AccountContext | undefined): string | undefined => {
+  const { crossAccountRoleName, targetAccountIds } = deps.config;
+  const mismatch = accountContextProblem(plan, requested, crossAccountRoleName);
+  if (mismatch || !plan.target) return mismatch;
+  const { accountId, roleName = crossAccountRoleName } = plan.target;
+  if (roleName !== crossAccountRoleName) {
+    return `Recovery plan ${plan.planId} targets role ${roleName}, but this deployment may assume only ${crossAccountRoleName} (CROSS_ACCOUNT_ROLE_NAME)`;
+  }
+  if (targetAccountIds && !targetAccountIds.includes(accountId)) {
+    return `Recovery plan ${plan.planId} targets account ${accountId}, which is not one of this deployment's target accounts (TARGET_ACCOUNT_IDS)`;
+  }
+  return undefined;
+};
+
 const planNotFound = (planId: string) => failure(404, 'PLAN_NOT_FOUND', `Recovery plan not found: ${planId}`);
 
 const planBusy = (planId: string, holder: PlanClaim) =>
@@ -53,6 +68,9 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
   // 1. The plan must exist. Its slot is then claimed with a conditional write (no read-then-write race).
   const stored = await deps.plans.get(input.planId);
   if (!stored) return planNotFound(input.planId);
+  // The plan owns its target; a start that names another, or one this deployment may not reach, writes nothing.
+  const targetRefused = targetProblem(deps, stored.plan, input.accountContext);
+  if (targetRefused) return failure(400, 'INVALID_PARAMETERS', targetRefused);
   const executionId = deps.newExecutionId();
   const startedAt = deps.now();
   const claimed = await claimPlan(deps, input.planId, { executionId, claimedAt: startedAt });
@@ -68,6 +86,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
       executionType: input.executionType,
       initiatedBy: input.initiatedBy,
       ...(input.accountContext ? { accountContext: input.accountContext } : {}),
+      targetRoleName: deps.config.crossAccountRoleName,
       serversPerJob: deps.config.serversPerJob,
       at: startedAt,
     }));

@@ -30,13 +30,22 @@ export interface StartRecoveryRequest {
   tags: Record<string, string>;
 }
 
-/** DRS, as the execution needs it. Every call may act in another account through accountContext. */
+/**
+ * Where a DRS call acts: the execution's account context, and on whose behalf (an executionId, or `find` for
+ * find's batched reads), from which the assumed role's session name is derived, so that the target account's
+ * CloudTrail attributes each call to an execution.
+ */
+export interface DrsAccount extends AccountContext {
+  onBehalfOf: string;
+}
+
+/** DRS, as the execution needs it. Every call may act in another account through its DrsAccount. */
 export interface RecoveryJobs {
-  startRecovery(request: StartRecoveryRequest, account?: AccountContext): Promise<RecoveryJob>;
+  startRecovery(request: StartRecoveryRequest, account?: DrsAccount): Promise<RecoveryJob>;
   /** Many jobs in one call where DRS allows it (DescribeJobs takes up to 1,000 ids). */
-  describeJobs(jobIds: string[], account?: AccountContext): Promise<Map<string, RecoveryJob>>;
+  describeJobs(jobIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryJob>>;
   /** Jobs created since `since` whose tags include all of `tags`: how a lost start is found again. */
-  findJobsByTags(tags: Record<string, string>, since: string, account?: AccountContext): Promise<RecoveryJob[]>;
+  findJobsByTags(tags: Record<string, string>, since: string, account?: DrsAccount): Promise<RecoveryJob[]>;
   /** Hostnames of source servers, for the read model and reports. */
-  hostnames(sourceServerIds: string[], account?: AccountContext): Promise<Map<string, string>>;
+  hostnames(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, string>>;
 }

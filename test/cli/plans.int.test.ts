@@ -79,6 +79,21 @@ describe('drs-ledger plans', () => {
     expect(list.stdout).toContain('2. Application Tier (12 servers) · pause before');
   });
 
+  it('given a plan with a target and an ExternalId, lists the target and never the ExternalId (text or JSON)', async () => {
+    const plan = {
+      planId: 'rp-targeted',
+      planName: 'Targeted',
+      waves: [{ waveName: 'Only', sourceServerIds: ['s-0000000000000000a'] }],
+      target: { accountId: '210987654321', region: 'eu-west-1', externalId: 'ext-never-shown-42' },
+    };
+    expect(await runCli('--data-dir', dataDir, 'plans', 'load', file('targeted.json', JSON.stringify(plan)))).toMatchObject({ code: 0 });
+    const text = await runCli('--data-dir', dataDir, 'plans', 'list');
+    expect(text.stdout).toContain('  target: account 210987654321, eu-west-1, with an ExternalId\n');
+    const json = await runCli('--data-dir', dataDir, 'plans', 'list', '--json');
+    expect(json.stdout).toContain('"target":{"accountId":"210987654321","region":"eu-west-1"}');
+    expect(`${text.stdout}${text.stderr}${json.stdout}${json.stderr}`).not.toContain('ext-never-shown-42');
+  });
+
   it('answers bad usage with exit code 2', async () => {
     expect((await runCli('--data-dir', dataDir, 'drill', '--speed', 'fast')).code).toBe(2);
     expect((await runCli('--data-dir', dataDir, 'no-such-command')).code).toBe(2);

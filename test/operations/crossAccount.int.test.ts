@@ -1,14 +1,18 @@
 /**
- * Whole drills in another account: the handler with accountContext, against dynalite and the DRS,
- * SNS and STS emulators through the real SDK clients. Every DRS request must be signed with the
- * role's temporary credentials, assumed once, and those credentials must never leave the adapter.
+ * Whole drills in another account: a plan with a target (and an ExternalId), against dynalite and the DRS,
+ * SNS and STS emulators through the real SDK clients. Every DRS request must be signed with the role's
+ * temporary credentials, assumed once per execution under a session named after it, and neither those
+ * credentials nor the plan's ExternalId may leave the plan store and the adapter; a start that names another
+ * account is refused before anything is written.
  */
 import { ANONYMOUS_CALLER, startStsEmulator, type StsEmulator } from '../../src/local/emulators';
 import { samplePlan, PLAN_ID } from '../fixtures/plan';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
 const OPERATOR = 'dr-lead@example.com';
-const ACCOUNT = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole', externalId: 'ext-123' };
+const ACCOUNT = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole' };
+const EXTERNAL_ID = 'ext-123-the-plans-own-external-id';
+const targetedPlan = { ...samplePlan, target: { accountId: ACCOUNT.accountId, region: ACCOUNT.region, externalId: EXTERNAL_ID } };
 const ROLE_ARN = 'arn:aws:iam::210987654321:role/DRSOrchestrationRole';
 
 describe('a drill in another account', () => {
@@ -19,7 +23,7 @@ describe('a drill in another account', () => {
   beforeEach(async () => {
     sts = await startStsEmulator();
     world = await startDrillWorld({}, { STS_ENDPOINT: sts.endpoint });
-    await world.loadPlans(samplePlan);
+    await world.loadPlans(targetedPlan);
   });
   afterEach(async () => {
     await world.stop();
@@ -33,7 +37,7 @@ describe('a drill in another account', () => {
   const ledger = (executionId: string) => world.ledger(executionId);
 
   it('signs every DRS request with the assumed role, assumes it once with the ExternalId, and completes', async () => {
-    sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-123' });
+    sts.trustRole({ roleArn: ROLE_ARN, externalId: EXTERNAL_ID });
     const started = await start();
     expect(started).toMatchObject({ statusCode: 200, status: 'RUNNING', currentWave: 1 });
     const executionId = started.executionId as string;
@@ -44,12 +48,13 @@ describe('a drill in another account', () => {
     expect(summary).toMatchObject({ statusCode: 200, status: 'COMPLETED', successfulServers: 7, failedServers: 0 });
     for (const wave of [1, 2, 3]) expect(world.drs.stats.startRecoveryFor(executionId, wave)).toEqual({ calls: 1, jobsCreated: 1 });
 
-    // STS: one AssumeRole for the whole drill, on the account's role, with its ExternalId, by the home credentials.
+    // STS: one AssumeRole for the whole drill, on the account's role, with the plan's ExternalId, under a
+    // session named after the execution (the target's CloudTrail attributes the calls), by the home credentials.
     expect(sts.assumeRoleRequests()).toEqual([
       expect.objectContaining({
         roleArn: ROLE_ARN,
-        externalId: 'ext-123',
-        sessionName: 'drs-ledger',
+        externalId: EXTERNAL_ID,
+        sessionName: `drs-ledger-${executionId}`,
         callerAccessKeyId: 'local',
         outcome: 'OK',
       }),
@@ -69,10 +74,13 @@ describe('a drill in another account', () => {
     const details = await call({ operation: 'get_execution_details', executionId, queryParams: { planId: PLAN_ID } });
     expect(details).toMatchObject({ statusCode: 200, status: 'COMPLETED' });
     const events = await ledger(executionId);
-    expect(events[0]).toMatchObject({ type: 'ExecutionStarted', data: expect.objectContaining({ accountContext: ACCOUNT }) });
+    expect(events[0]).toMatchObject({
+      type: 'ExecutionStarted',
+      data: expect.objectContaining({ accountContext: { ...ACCOUNT, externalIdFromPlan: PLAN_ID } }),
+    });
 
-    // The role's secret and session token are in no log line, no response and no ledger event.
-    const secrets = [assumed!.secretAccessKey, assumed!.sessionToken];
+    // The role's secret and session token, and the plan's ExternalId, are in no log line, no response and no ledger event.
+    const secrets = [assumed!.secretAccessKey, assumed!.sessionToken, EXTERNAL_ID];
     const written = [
       ...world.harness.logLines.map((line) => JSON.stringify(line)),
       ...world.responses.map((response) => JSON.stringify(response)),
@@ -116,13 +124,13 @@ describe('a drill in another account', () => {
     // DRS was never called; STS was asked once, and refused.
     expect(world.drs.stats.snapshot().calls).toEqual({});
     expect(sts.assumeRoleRequests().map((request) => [request.roleArn, request.externalId, request.outcome])).toEqual([
-      [ROLE_ARN, 'ext-123', 'AccessDenied'],
+      [ROLE_ARN, EXTERNAL_ID, 'AccessDenied'],
     ]);
     expect((await world.harness.deps.plans.get(PLAN_ID))?.claim).toBeUndefined();
   });
 
   it('retries a wave start that STS throttled, on the next poll, and completes', async () => {
-    sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-123' });
+    sts.trustRole({ roleArn: ROLE_ARN, externalId: EXTERNAL_ID });
     // The STS client makes three attempts; all three are throttled.
     sts.faults.apply({ failAssumeRole: { count: 3, code: 'Throttling' } });
     const started = await start();
@@ -135,5 +143,33 @@ describe('a drill in another account', () => {
     expect(completed.status).toBe('COMPLETED');
     expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual(['Throttling', 'Throttling', 'Throttling', 'OK']);
     expect(world.drs.stats.startRecoveryFor(executionId, 1)).toEqual({ calls: 1, jobsCreated: 1 });
+  });
+
+  describe('the attack: a caller names the account', () => {
+    it.each([
+      [
+        'another account, its own role and ExternalId',
+        { accountId: '999999999999', region: 'eu-west-1', roleName: 'DRSOrchestrationRole', externalId: 'anything' },
+      ],
+      ["the plan's account with a guessed ExternalId", { ...ACCOUNT, externalId: 'guessed' }],
+      ["the plan's account in another region", { ...ACCOUNT, region: 'us-east-1' }],
+    ])('%s: 400 INVALID_PARAMETERS, nothing written, STS and DRS never called', async (_case, accountContext) => {
+      sts.trustRole({ roleArn: 'arn:aws:iam::999999999999:role/DRSOrchestrationRole' });
+      sts.trustRole({ roleArn: ROLE_ARN, externalId: EXTERNAL_ID });
+      const refused = await call({
+        operation: 'start_execution',
+        planId: PLAN_ID,
+        executionType: 'DRILL',
+        initiatedBy: OPERATOR,
+        accountContext,
+      });
+      expect(refused).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS' });
+      expect(String(refused.message)).toContain('is not');
+      expect(JSON.stringify(refused)).not.toContain(EXTERNAL_ID);
+      expect((await world.harness.deps.plans.get(PLAN_ID))?.claim).toBeUndefined();
+      expect((await world.harness.deps.store.listExecutions(10)).executions).toEqual([]);
+      expect(sts.assumeRoleRequests()).toEqual([]);
+      expect(world.drs.stats.snapshot().calls).toEqual({});
+    });
   });
 });

@@ -68,10 +68,23 @@ describe('projectExecutionView', () => {
       });
     });
 
-    it('keeps the account context', () => {
+    it("keeps the account context: the plan's target", () => {
+      const target = { accountId: '123456789012', region: 'eu-west-1', externalId: 'ext-secret-9' };
       const accountContext = { accountId: '123456789012', region: 'eu-west-1', roleName: 'DRSOrchestrationRole' };
-      const [executionStarted] = new History('exec-1', twoWavePlan()).start(0, { accountContext, executionType: 'RECOVERY' }).events;
-      expect(given([]).when(executionStarted)).toMatchObject({ accountContext, executionType: 'RECOVERY' });
+      const plan = { ...twoWavePlan(), target };
+      const [executionStarted] = new History('exec-1', plan).start(0, { executionType: 'RECOVERY' }).events;
+      const view = given([]).when(executionStarted);
+      expect(view).toMatchObject({ accountContext: { ...accountContext, externalIdFromPlan: plan.planId }, executionType: 'RECOVERY' });
+      expect(JSON.stringify(view)).not.toContain('ext-secret-9');
+    });
+
+    it('never shows the ExternalId a ledger written before plans owned their targets recorded', () => {
+      const [started] = new History('exec-1', twoWavePlan()).start(0).events as [Extract<ExecutionEvent, { type: 'ExecutionStarted' }>];
+      const accountContext = { accountId: '123456789012', region: 'eu-west-1', roleName: 'DRSOrchestrationRole' };
+      const legacy = { ...started, data: { ...started.data, accountContext: { ...accountContext, externalId: 'ext-old-secret' } } };
+      const view = given([]).when(legacy);
+      expect(view.accountContext).toEqual(accountContext);
+      expect(JSON.stringify(view)).not.toContain('ext-old-secret');
     });
 
     it('refuses any other first event', () => {

@@ -1,10 +1,16 @@
 import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient, type Job, StartRecoveryCommand } from '@aws-sdk/client-drs';
-import type { AccountContext, DrsJobStatus, LaunchStatus, ServerObservation } from '../../domain/execution';
+import type { DrsJobStatus, LaunchStatus, ServerObservation } from '../../domain/execution';
 import { DRS_JOB_STATUSES, LAUNCH_STATUSES, MAX_HOSTNAME_BYTES } from '../../domain/execution';
 import { boundText } from '../../domain/text';
 import { type AppConfig, clientOptions } from '../../config';
-import { type RecoveryJob, type RecoveryJobs, RecoveryJobsError, type StartRecoveryRequest } from '../../ports/recoveryJobs';
-import { AssumeRoleError, CrossAccountCredentials } from './assumeRole';
+import {
+  type DrsAccount,
+  type RecoveryJob,
+  type RecoveryJobs,
+  RecoveryJobsError,
+  type StartRecoveryRequest,
+} from '../../ports/recoveryJobs';
+import { AssumeRoleError, CrossAccountCredentials, externalIdSource } from './assumeRole';
 import { addFailureReasons } from './drsFailureReasons';
 
 /** DescribeJobs accepts up to 1,000 job ids in one filter. */
@@ -70,17 +76,23 @@ const toRecoveryJob = (job: Job): RecoveryJob => ({
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
-/** DRS through the real DrsClient; one client per account, the home account's or an assumed role's. */
+/**
+ * DRS through the real DrsClient; one client for the home account, and one per account and caller (each
+ * execution's calls in its own assumed-role session). Without `credentials`, an account whose ExternalId its
+ * plan declares cannot be reached: no plan store is there to read it from (the wiring passes one).
+ */
 export class DrsRecoveryJobs implements RecoveryJobs {
   private readonly clients = new Map<string, DrsClient>();
 
   constructor(
     private readonly config: AppConfig,
-    private readonly credentials = new CrossAccountCredentials(config),
+    private readonly credentials = new CrossAccountCredentials(config, async () => undefined),
   ) {}
 
-  private client(account?: AccountContext): DrsClient {
-    const key = account ? `${account.accountId}|${account.region}|${account.roleName}|${account.externalId ?? ''}` : 'home';
+  private client(account?: DrsAccount): DrsClient {
+    const key = account
+      ? JSON.stringify([account.accountId, account.region, account.roleName, externalIdSource(account), account.onBehalfOf])
+      : 'home';
     let client = this.clients.get(key);
     if (!client) {
       const base = clientOptions(this.config, this.config.endpoints.drs);
@@ -94,7 +106,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     return client;
   }
 
-  async startRecovery(request: StartRecoveryRequest, account?: AccountContext): Promise<RecoveryJob> {
+  async startRecovery(request: StartRecoveryRequest, account?: DrsAccount): Promise<RecoveryJob> {
     try {
       const output = await this.client(account).send(
         new StartRecoveryCommand({
@@ -110,7 +122,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     }
   }
 
-  async describeJobs(jobIds: string[], account?: AccountContext): Promise<Map<string, RecoveryJob>> {
+  async describeJobs(jobIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryJob>> {
     const jobs = new Map<string, RecoveryJob>();
     try {
       for (const batch of chunks([...new Set(jobIds)], MAX_JOB_IDS_PER_CALL)) {
@@ -130,7 +142,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     }
   }
 
-  async findJobsByTags(tags: Record<string, string>, since: string, account?: AccountContext): Promise<RecoveryJob[]> {
+  async findJobsByTags(tags: Record<string, string>, since: string, account?: DrsAccount): Promise<RecoveryJob[]> {
     const found: RecoveryJob[] = [];
     try {
       let nextToken: string | undefined;
@@ -150,7 +162,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     }
   }
 
-  async hostnames(sourceServerIds: string[], account?: AccountContext): Promise<Map<string, string>> {
+  async hostnames(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, string>> {
     const names = new Map<string, string>();
     try {
       for (const batch of chunks(sourceServerIds, 200)) {

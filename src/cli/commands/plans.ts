@@ -1,6 +1,7 @@
 import { readPlanFile } from '../../local/planFile';
-import { type RecoveryPlan, totalServers } from '../../domain/plan';
+import { type PlanTarget, type RecoveryPlan, totalServers, withoutExternalId } from '../../domain/plan';
 import { openLedger } from '../ledgerAccess';
+import { targetRoleArn } from '../../local/planTargetTrust';
 import { UsageError } from '../exitCodes';
 import { jsonForTerminal, shown } from '../render/terminalText';
 
@@ -23,6 +24,22 @@ const registerWithRunningDrs = async (drsEndpoint: string, plans: RecoveryPlan[]
   if (!response.ok) throw new Error(`The running DRS emulator refused the plan's servers: ${await response.text()}`);
 };
 
+/** A running serve's STS emulator must trust a plan's target role (with its ExternalId) before a start can assume it. */
+const trustWithRunningSts = async (stsEndpoint: string, plans: RecoveryPlan[], defaultRoleName: string): Promise<void> => {
+  for (const { target } of plans) {
+    if (!target) continue;
+    const response = await fetch(`${stsEndpoint}/__emulator/roles`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        roleArn: targetRoleArn(target, defaultRoleName),
+        ...(target.externalId ? { externalId: target.externalId } : {}),
+      }),
+    });
+    if (!response.ok) throw new Error(`The running STS emulator refused the plan's target role: ${response.status}`);
+  }
+};
+
 /** `drs-ledger plans load <file>`: validated plans into the plans table; an invalid file writes nothing. */
 export const loadPlans = async (dataDir: string, file: string, out: NodeJS.WritableStream): Promise<number> => {
   const read = readPlanFile(file);
@@ -35,6 +52,7 @@ export const loadPlans = async (dataDir: string, file: string, out: NodeJS.Writa
   try {
     for (const plan of read.plans) await ledger.plans.put(plan);
     if (ledger.serve) await registerWithRunningDrs(ledger.serve.drs, read.plans);
+    if (ledger.serve?.sts) await trustWithRunningSts(ledger.serve.sts, read.plans, ledger.config.crossAccountRoleName);
     for (const plan of read.plans) {
       out.write(`Loaded ${shown(plan.planId)} "${shown(plan.planName)}": ${plan.waves.length} waves, ${totalServers(plan)} servers\n`);
     }
@@ -44,12 +62,18 @@ export const loadPlans = async (dataDir: string, file: string, out: NodeJS.Writa
   }
 };
 
+const describeTarget = (target: PlanTarget): string =>
+  `account ${shown(target.accountId)}, ${shown(target.region)}` +
+  (target.roleName ? `, role ${shown(target.roleName)}` : '') +
+  (target.externalId === undefined ? '' : ', with an ExternalId');
+
 export const listPlans = async (dataDir: string, json: boolean, out: NodeJS.WritableStream): Promise<number> => {
   const ledger = await openLedger(dataDir);
   try {
     const plans = await ledger.plans.list();
     if (json) {
-      for (const plan of plans) out.write(`${jsonForTerminal(plan)}\n`);
+      // The ExternalId is the plan store's alone: the CLI never shows it (a listing is not a way to read it back).
+      for (const plan of plans) out.write(`${jsonForTerminal(withoutExternalId(plan))}\n`);
       return 0;
     }
     if (plans.length === 0) out.write('No plans loaded. Load one with: drs-ledger plans load <file>\n');
@@ -59,6 +83,7 @@ export const listPlans = async (dataDir: string, json: boolean, out: NodeJS.Writ
           (plan.rtoTargetMinutes ? `, RTO target ${shown(plan.rtoTargetMinutes)}m` : '') +
           '\n',
       );
+      if (plan.target) out.write(`  target: ${describeTarget(plan.target)}\n`);
       plan.waves.forEach((wave, index) =>
         out.write(
           `  ${index + 1}. ${shown(wave.waveName)} (${wave.sourceServerIds.length} servers)${wave.pauseBeforeWave ? ' · pause before' : ''}\n`,

@@ -13,7 +13,10 @@ export interface StartExecution extends Timed {
   plan: RecoveryPlan;
   executionType: ExecutionType;
   initiatedBy: Actor;
+  /** What the caller named, if anything: it must be the plan's own target (accountContextProblem). */
   accountContext?: AccountContext;
+  /** The role a plan's target assumes when it names none: the deployment's (default DEFAULT_TARGET_ROLE_NAME). */
+  targetRoleName?: string;
   /** DRS's servers-per-job quota as configured (default DEFAULT_SERVERS_PER_JOB). */
   serversPerJob?: number;
 }

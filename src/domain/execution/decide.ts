@@ -15,7 +15,7 @@ import type {
   StartExecution,
   AttachStateMachine,
 } from './commands';
-import { validatePlan } from '../plan';
+import { accountContextProblem, DEFAULT_TARGET_ROLE_NAME, recordedTarget, validatePlan, withoutExternalId } from '../plan';
 import { boundText, utf8Length } from '../text';
 import { EventRecorder } from './eventRecorder';
 import {
@@ -85,13 +85,18 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
   if (!Number.isInteger(serversPerJob) || serversPerJob < 1 || serversPerJob > MAX_SERVERS_PER_JOB) {
     return reject(invalidCommand(state, `Servers per DRS job must be an integer from 1 to ${MAX_SERVERS_PER_JOB}, got ${serversPerJob}`));
   }
+  // The plan owns its target: the execution acts there, whatever the caller named (a different one is refused).
+  const roleName = command.targetRoleName ?? DEFAULT_TARGET_ROLE_NAME;
+  const problem = accountContextProblem(command.plan, command.accountContext, roleName);
+  if (problem) return reject(invalidCommand(state, problem));
+  const accountContext = recordedTarget(command.plan, roleName);
   recorder.emit(
     'ExecutionStarted',
     {
-      plan: command.plan,
+      plan: withoutExternalId(command.plan),
       executionType: command.executionType,
       initiatedBy: command.initiatedBy,
-      ...(command.accountContext ? { accountContext: command.accountContext } : {}),
+      ...(accountContext ? { accountContext } : {}),
       serversPerJob,
     },
     command.initiatedBy,

@@ -17,11 +17,18 @@ export const LAUNCH_STATUSES: readonly LaunchStatus[] = ['PENDING', 'IN_PROGRESS
 /** PENDING: not yet due. STARTING: claimed, DRS StartRecovery under way. */
 export type WaveStatus = 'PENDING' | 'STARTING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
 
+/**
+ * The account an execution acts in: its plan's target, as the ledger records it. The ledger never holds an
+ * ExternalId: `externalIdFromPlan` names the plan whose target declares it, and the credentials read it from
+ * the plan store when they assume the role. `externalId` itself appears only in ledgers written before plans
+ * owned their targets (the caller chose the account then), which are still read.
+ */
 export interface AccountContext {
   accountId: string;
   region: string;
   roleName: string;
   externalId?: string;
+  externalIdFromPlan?: string;
 }
 
 /** Who caused an event: the operator's identity, or "system" for the drivers. */

@@ -1,3 +1,4 @@
 export * from './recoveryPlan';
 export * from './validatePlan';
+export * from './planTarget';
 export { forbiddenCharacterProblem, MAX_NAME_LENGTH } from './nameText';

@@ -1,3 +1,5 @@
+import type { PlanTarget } from './planTarget';
+
 /** A recovery plan: the ordered waves an execution brings back, one DRS job per wave. */
 export interface Wave {
   waveName: string;
@@ -13,6 +15,8 @@ export interface RecoveryPlan {
   waves: Wave[];
   /** Recovery time objective for the whole plan, used by evidence reports. */
   rtoTargetMinutes?: number;
+  /** The account its servers are recovered in (planTarget.ts); the function's own account when absent. */
+  target?: PlanTarget;
 }
 
 /** DRS accepts at most 200 source servers in one StartRecovery call. */

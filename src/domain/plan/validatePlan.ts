@@ -9,6 +9,7 @@ import {
   SOURCE_SERVER_ID_PATTERN,
   totalServers,
 } from './recoveryPlan';
+import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from './planTarget';
 
 export interface PlanIssue {
   /** Dotted path to the offending field, e.g. `waves.1.sourceServerIds.0`. */
@@ -29,12 +30,25 @@ const waveSchema = z
   })
   .strict();
 
+const targetSchema = z
+  .object(
+    {
+      accountId: z.string().regex(ACCOUNT_ID_PATTERN, 'must be a 12-digit AWS account id'),
+      region: z.string().regex(REGION_PATTERN, 'must be an AWS region such as us-east-1'),
+      roleName: z.string().regex(ROLE_NAME_PATTERN, 'must be an IAM role name (1-64 characters of [\\w+=,.@-])').optional(),
+      externalId: z.string().regex(EXTERNAL_ID_PATTERN, 'must be 2-1224 characters of [\\w+=,.@:/-]').optional(),
+    },
+    { error: 'must be an object' },
+  )
+  .strict();
+
 const planSchema = z
   .object({
     planId: z.string().regex(ID_PATTERN, 'must be 1-128 letters, digits, or _ . : - and start with a letter or digit'),
     planName: nameSchema,
     waves: z.array(waveSchema).min(1, 'a plan needs at least one wave').max(MAX_WAVES),
     rtoTargetMinutes: z.number().int().positive().max(100_000).optional(),
+    target: targetSchema.optional(),
   })
   .strict();
 

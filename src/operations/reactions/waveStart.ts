@@ -1,3 +1,4 @@
+import { drsAccountOf } from '../drsAccount';
 import {
   partsWithoutJob,
   type Running,
@@ -57,7 +58,7 @@ const record = (
 /** The job servers as the ledger records them: with their hostnames, when DRS can say (a wave starts without them otherwise). */
 const withHostnames = async (deps: OperationDeps, state: StartedExecution, job: RecoveryJob): Promise<ServerObservation[]> => {
   const serverIds = job.servers.map((server) => server.serverId);
-  const hostnames = await (await deps.drs()).hostnames(serverIds, state.accountContext).catch((error: unknown) => {
+  const hostnames = await (await deps.drs()).hostnames(serverIds, drsAccountOf(state)).catch((error: unknown) => {
     deps.log.warn('Hostnames unavailable; recording the wave without them', { error: describeError(error).message });
     return new Map<string, string>();
   });
@@ -86,7 +87,7 @@ const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveN
   const found = await (
     await deps.drs()
   )
-    .findJobsByTags(tags, state.startTime, state.accountContext)
+    .findJobsByTags(tags, state.startTime, drsAccountOf(state))
     .catch((error: unknown) => Promise.reject(new PartStartError(missing[0] ?? 1, outcome, error)));
   let current = outcome;
   for (const part of missing) {
@@ -128,7 +129,7 @@ const launchParts = async (deps: OperationDeps, outcome: CommandOutcome, waveNum
           sourceServerIds: serverIds,
           tags: waveTags(state.executionId, state.planId, waveNumber, part),
         },
-        state.accountContext,
+        drsAccountOf(state),
       );
       deps.log.info('Wave job started', { waveNumber, part, drsJobId: job.jobId });
       current = await record(deps, current.loaded, waveNumber, part, job, await withHostnames(deps, state, job));

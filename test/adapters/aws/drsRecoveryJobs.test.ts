@@ -1,10 +1,16 @@
 import { DrsRecoveryJobs } from '../../../src/adapters/aws/drsRecoveryJobs';
 import { configFromEnv } from '../../../src/config';
-import type { AccountContext } from '../../../src/domain/execution';
+import type { DrsAccount } from '../../../src/ports/recoveryJobs';
 import { type DrsEmulator, startDrsEmulator, startStsEmulator, type StsEmulator } from '../../../src/local/emulators';
 import { RecoveryJobsError } from '../../../src/ports/recoveryJobs';
 
-const ACCOUNT: AccountContext = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole', externalId: 'ext-123' };
+const ACCOUNT: DrsAccount = {
+  accountId: '210987654321',
+  region: 'eu-west-1',
+  roleName: 'DRSOrchestrationRole',
+  externalId: 'ext-123',
+  onBehalfOf: 'exec-0001',
+};
 const ROLE_ARN = 'arn:aws:iam::210987654321:role/DRSOrchestrationRole';
 const SERVER = 's-00000000000000001';
 
@@ -24,7 +30,7 @@ describe('DrsRecoveryJobs in another account (DRS and STS emulators)', () => {
     await sts.close();
   });
 
-  const start = (account?: AccountContext) => jobs.startRecovery({ isDrill: true, sourceServerIds: [SERVER], tags: { t: '1' } }, account);
+  const start = (account?: DrsAccount) => jobs.startRecovery({ isDrill: true, sourceServerIds: [SERVER], tags: { t: '1' } }, account);
   const failureOf = async (promise: Promise<unknown>): Promise<RecoveryJobsError> => {
     try {
       await promise;

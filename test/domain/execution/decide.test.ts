@@ -61,18 +61,16 @@ describe('given no execution', () => {
     expect(rejection.message).toContain('waves: a plan needs at least one wave');
   });
 
-  it('StartExecution keeps the account context and execution type', () => {
-    const accountContext = { accountId: '123456789012', region: 'eu-west-1', roleName: 'DrsLedgerRole' };
+  it("StartExecution records the plan's target as the account context, and the execution type", () => {
+    const target = { accountId: '123456789012', region: 'eu-west-1', roleName: 'DrsLedgerRole' };
+    const plan = { ...samplePlan, target };
     const { events } = given([])
-      .when(start({ executionType: 'RECOVERY', accountContext }))
-      .thenEmits([{ type: 'ExecutionStarted', data: { executionType: 'RECOVERY', accountContext } }, { type: 'WaveStartRequested' }]);
-    expect(events[0]?.data).toEqual({
-      plan: samplePlan,
-      executionType: 'RECOVERY',
-      initiatedBy: OPERATOR,
-      accountContext,
-      serversPerJob: 100,
-    });
+      .when(start({ plan, executionType: 'RECOVERY', accountContext: target }))
+      .thenEmits([
+        { type: 'ExecutionStarted', data: { executionType: 'RECOVERY', accountContext: target } },
+        { type: 'WaveStartRequested' },
+      ]);
+    expect(events[0]?.data).toEqual({ plan, executionType: 'RECOVERY', initiatedBy: OPERATOR, accountContext: target, serversPerJob: 100 });
   });
 
   it('StartExecution pauses at once when wave 1 pauses before', () => {

@@ -278,7 +278,8 @@ export const playHistory = (executionId: string, spec: HistorySpec): GeneratedHi
   apply({
     type: 'StartExecution',
     executionId,
-    plan: spec.plan,
+    // A plan with a target, started naming it (as the contract's example does).
+    plan: spec.withAccount ? { ...spec.plan, target: { accountId: '123456789012', region: 'us-east-1' } } : spec.plan,
     executionType: spec.executionType,
     initiatedBy: OPERATOR,
     ...(spec.withAccount ? { accountContext: { accountId: '123456789012', region: 'us-east-1', roleName: 'DRSOrchestrationRole' } } : {}),

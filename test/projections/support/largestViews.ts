@@ -117,7 +117,8 @@ export const largestView = (executionId: string, shape: ViewShape, seq = 99_999)
       accountId: '123456789012',
       region: 'ap-southeast-2',
       roleName: randomFrom(HOSTNAME_ALPHABET, 64),
-      externalId: randomFrom(HEX, 1224),
+      // The ExternalId itself is never in a view: only the plan that holds it (a plan id is at most 128 characters).
+      externalIdFromPlan: `rp-${randomFrom(HEX, 125)}`,
     },
     rtoTargetMinutes: 100_000,
     startTime: AT,

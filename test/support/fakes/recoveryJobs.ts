@@ -1,5 +1,11 @@
-import type { AccountContext, DrsJobStatus, LaunchStatus } from '../../../src/domain/execution';
-import { type RecoveryJob, type RecoveryJobs, RecoveryJobsError, type StartRecoveryRequest } from '../../../src/ports/recoveryJobs';
+import type { DrsJobStatus, LaunchStatus } from '../../../src/domain/execution';
+import {
+  type DrsAccount,
+  type RecoveryJob,
+  type RecoveryJobs,
+  RecoveryJobsError,
+  type StartRecoveryRequest,
+} from '../../../src/ports/recoveryJobs';
 
 /**
  * DRS as the RecoveryJobs port sees it, in memory and scripted by the test: StartRecovery creates a job
@@ -8,7 +14,7 @@ import { type RecoveryJob, type RecoveryJobs, RecoveryJobsError, type StartRecov
  */
 export class FakeRecoveryJobs implements RecoveryJobs {
   readonly calls = {
-    startRecovery: [] as Array<{ request: StartRecoveryRequest; account?: AccountContext }>,
+    startRecovery: [] as Array<{ request: StartRecoveryRequest; account?: DrsAccount }>,
     describeJobs: [] as string[][],
     findJobsByTags: [] as Array<Record<string, string>>,
     hostnames: [] as string[][],
@@ -22,7 +28,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
 
   constructor(private readonly now: () => string) {}
 
-  async startRecovery(request: StartRecoveryRequest, account?: AccountContext): Promise<RecoveryJob> {
+  async startRecovery(request: StartRecoveryRequest, account?: DrsAccount): Promise<RecoveryJob> {
     this.calls.startRecovery.push({ request: structuredClone(request), ...(account ? { account } : {}) });
     const failure = this.startFailures.shift() ?? this.partFailures.get(request.tags['drs-ledger:part'] ?? '1');
     if (failure) throw failure;
