@@ -79,3 +79,13 @@ export interface ExecutionView {
   seq: number;
   lastEventAt: string;
 }
+
+/**
+ * A view as an operation or the CLI shows it. Views stored from ledgers written before plans owned their
+ * targets may still hold the ExternalId a caller passed: it is never shown (the projection no longer stores it).
+ */
+export const shownView = (view: ExecutionView): ExecutionView => {
+  if (view.accountContext?.externalId === undefined) return view;
+  const { externalId: _secret, ...accountContext } = view.accountContext;
+  return { ...view, accountContext };
+};

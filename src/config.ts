@@ -38,9 +38,12 @@ export interface AppConfig {
   crossAccountRoleName: string;
   /**
    * The accounts plans may target (TARGET_ACCOUNT_IDS, comma-separated), as IAM allows AssumeRole on them
-   * alone; undefined when not configured (IAM, or an organization condition, is then the only limit).
+   * alone: a deployed stack always sets it, empty when it lists none. Undefined where it is not set at all (the
+   * local stack, tests): then nothing limits the target here.
    */
   targetAccountIds?: string[];
+  /** The organization whose accounts plans may target (TARGET_ORG_ID, as IAM's aws:ResourceOrgID allows). */
+  targetOrgId?: string;
   /** How long a crashed start may hold a plan's slot before another start may take it over. */
   planClaimGraceSeconds: number;
   /**
@@ -155,15 +158,16 @@ const digestConfig = (env: NodeJS.ProcessEnv): DigestConfig | undefined => {
   };
 };
 
+/** Read exactly as IAM's condition reads the same parameter (Fn::Split on ','): no spaces, nothing else. */
 const targetAccountIds = (value: string | undefined): string[] | undefined => {
-  const text = optional(value);
-  if (text === undefined) return undefined;
-  const ids = text
-    .split(',')
-    .map((id) => id.trim())
-    .filter((id) => id !== '');
+  if (value === undefined) return undefined;
+  if (value === '') return [];
+  const ids = value.split(',');
   const bad = ids.filter((id) => !/^\d{12}$/.test(id));
-  if (bad.length) throw new Error(`TARGET_ACCOUNT_IDS must be 12-digit account ids, comma-separated; got ${bad.join(', ')}`);
+  if (bad.length) {
+    const shown = bad.map((id) => JSON.stringify(id)).join(', ');
+    throw new Error(`TARGET_ACCOUNT_IDS must be 12-digit account ids, comma-separated without spaces; got ${shown}`);
+  }
   return ids;
 };
 
@@ -207,6 +211,8 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
   };
   const targets = targetAccountIds(env.TARGET_ACCOUNT_IDS);
   if (targets) config.targetAccountIds = targets;
+  const organization = optional(env.TARGET_ORG_ID);
+  if (organization) config.targetOrgId = organization;
   const stateMachineArn = optional(env.STATE_MACHINE_ARN);
   if (stateMachineArn) config.stateMachineArn = stateMachineArn;
   const topic = optional(env.NOTIFICATION_TOPIC_ARN);

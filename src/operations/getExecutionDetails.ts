@@ -1,3 +1,4 @@
+import { shownView } from '../../projections/executionView';
 import { catchUpView } from './catchUpView';
 import type { OperationDeps } from './deps';
 import { executionNotFound, ok, type OperationResponse, planMismatch } from './responses';
@@ -20,5 +21,5 @@ export const getExecutionDetails = async (deps: OperationDeps, input: DetailsInp
   if (input.planId !== undefined && input.planId !== view.planId) {
     return planMismatch(input.executionId, view.planId, input.planId);
   }
-  return ok({ ...view, source: lagging ? 'ledger' : 'view', ledgerSeq: head.seq, ledgerHeadHash: head.hash });
+  return ok({ ...shownView(view), source: lagging ? 'ledger' : 'view', ledgerSeq: head.seq, ledgerHeadHash: head.hash });
 };

@@ -94,6 +94,19 @@ describe('drs-ledger plans', () => {
     expect(`${text.stdout}${text.stderr}${json.stdout}${json.stderr}`).not.toContain('ext-never-shown-42');
   });
 
+  it.each([
+    ['YAML', 'targeted.yaml', 'planId: rp-x\ntarget:\n  externalId: ext-quoted-secret-77: [\n'],
+    ['JSON', 'targeted-broken.json', '{ "planId": "rp-x", "target": { "externalId": "ext-quoted-secret-77" ]'],
+  ])(
+    'given a %s plan file that does not parse, names where, and never quotes it (it may hold an ExternalId)',
+    async (_kind, name, text) => {
+      const run = await runCli('--data-dir', dataDir, 'plans', 'load', file(name, text));
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/\(file\): not valid (YAML|JSON).* at line \d+, column \d+/);
+      expect(`${run.stdout}${run.stderr}`).not.toContain('ext-quoted-secret-77');
+    },
+  );
+
   it('answers bad usage with exit code 2', async () => {
     expect((await runCli('--data-dir', dataDir, 'drill', '--speed', 'fast')).code).toBe(2);
     expect((await runCli('--data-dir', dataDir, 'no-such-command')).code).toBe(2);

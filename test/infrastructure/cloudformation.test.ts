@@ -972,15 +972,18 @@ describe('the workload accounts execution-handler may assume a role in', () => {
         ...(organization === undefined ? {} : { 'aws:ResourceOrgID': organization }),
       },
     });
-  const targetAccountIdsOf = (from: Template) => {
+  /** What execution-handler's config makes of its environment: the target accounts and organization it checks. */
+  const targetsOf = (from: Template) => {
     const variables = (from.Resources.ExecutionDashhandlerLambdaFunction?.Properties.Environment as { Variables: Record<string, unknown> })
       .Variables;
-    return configFromEnv(
+    const config = configFromEnv(
       Object.fromEntries(
         Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : rendered(arnText(value))]),
       ),
-    ).targetAccountIds;
+    );
+    return { accounts: config.targetAccountIds, organization: config.targetOrgId };
   };
+  const targetAccountIdsOf = (from: Template) => targetsOf(from).accounts;
 
   describe('given neither targetAccountIds nor targetOrgId (the defaults)', () => {
     it('no statement allows any sts action: execution-handler cannot assume the role in any account', () => {
@@ -997,9 +1000,9 @@ describe('the workload accounts execution-handler may assume a role in', () => {
       expect(handlerStatements(template).length).toBeGreaterThan(10);
     });
 
-    it('start_execution is told no target account list (TARGET_ACCOUNT_IDS is empty)', () => {
+    it('start_execution is told that no account may be targeted (TARGET_ACCOUNT_IDS empty, no TARGET_ORG_ID), so it refuses every target', () => {
       expect(functionResource('ExecutionDashhandlerLambdaFunction').Environment.Variables.TARGET_ACCOUNT_IDS).toBe('');
-      expect(targetAccountIdsOf(template)).toBeUndefined();
+      expect(targetsOf(template)).toEqual({ accounts: [], organization: undefined });
     });
   });
 
@@ -1069,7 +1072,7 @@ describe('the workload accounts execution-handler may assume a role in', () => {
           Condition: { StringEquals: { 'aws:ResourceOrgID': TARGET_ORG } },
         },
       ]);
-      expect(targetAccountIdsOf(byOrganization)).toBeUndefined();
+      expect(targetsOf(byOrganization)).toEqual({ accounts: [], organization: TARGET_ORG });
     });
   });
 });

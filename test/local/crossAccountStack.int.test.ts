@@ -21,6 +21,7 @@ describe('given the local stack and a plan with a target account', () => {
   beforeAll(async () => {
     delete process.env.STS_ENDPOINT;
     stack = await startTestStack();
+    await stack.loadPlans([plan]);
   });
   afterAll(async () => {
     await stack?.close();
@@ -30,7 +31,6 @@ describe('given the local stack and a plan with a target account', () => {
   it("when a drill runs, it assumes the target's role on the stack's own STS, with the plan's ExternalId, and completes", async () => {
     expect(stack.sts).toBeDefined();
     expect(stack.endpoints.sts).toBe(stack.sts?.endpoint);
-    await stack.loadPlans([plan]);
     const started = await invoke(stack, {
       operation: 'start_execution',
       planId: plan.planId,

@@ -8,12 +8,15 @@
 import { ANONYMOUS_CALLER, startStsEmulator, type StsEmulator } from '../../src/local/emulators';
 import { samplePlan, PLAN_ID } from '../fixtures/plan';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { countRequests } from '../support/requestCounter';
 
 const OPERATOR = 'dr-lead@example.com';
 const ACCOUNT = { accountId: '210987654321', region: 'eu-west-1', roleName: 'DRSOrchestrationRole' };
 const EXTERNAL_ID = 'ext-123-the-plans-own-external-id';
 const targetedPlan = { ...samplePlan, target: { accountId: ACCOUNT.accountId, region: ACCOUNT.region, externalId: EXTERNAL_ID } };
 const ROLE_ARN = 'arn:aws:iam::210987654321:role/DRSOrchestrationRole';
+/** A plan that recovers in the function's own account. */
+const HOME_PLAN = { ...samplePlan, planId: 'rp-home-account' };
 
 describe('a drill in another account', () => {
   let sts: StsEmulator;
@@ -153,20 +156,25 @@ describe('a drill in another account', () => {
       ],
       ["the plan's account with a guessed ExternalId", { ...ACCOUNT, externalId: 'guessed' }],
       ["the plan's account in another region", { ...ACCOUNT, region: 'us-east-1' }],
-    ])('%s: 400 INVALID_PARAMETERS, nothing written, STS and DRS never called', async (_case, accountContext) => {
+      ['any account, on a plan that declares no target', { ...ACCOUNT, accountId: '999999999999' }, HOME_PLAN.planId],
+    ])('%s: 400 INVALID_PARAMETERS, nothing written, STS and DRS never called', async (_case, accountContext, planId = PLAN_ID) => {
       sts.trustRole({ roleArn: 'arn:aws:iam::999999999999:role/DRSOrchestrationRole' });
       sts.trustRole({ roleArn: ROLE_ARN, externalId: EXTERNAL_ID });
+      await world.loadPlans(HOME_PLAN);
+      const requests = countRequests(world.harness.dynamo.client);
       const refused = await call({
         operation: 'start_execution',
-        planId: PLAN_ID,
+        planId,
         executionType: 'DRILL',
         initiatedBy: OPERATOR,
         accountContext,
       });
       expect(refused).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS' });
-      expect(String(refused.message)).toContain('is not');
+      expect(String(refused.message)).toMatch(/is not|declares no target/);
       expect(JSON.stringify(refused)).not.toContain(EXTERNAL_ID);
-      expect((await world.harness.deps.plans.get(PLAN_ID))?.claim).toBeUndefined();
+      // Nothing written at all: the plan's slot was never claimed (then released), nothing appended.
+      expect(Object.keys(requests.counts).filter((command) => !/^(Get|Query|BatchGet|Scan)/.test(command))).toEqual([]);
+      expect((await world.harness.deps.plans.get(planId))?.claim).toBeUndefined();
       expect((await world.harness.deps.store.listExecutions(10)).executions).toEqual([]);
       expect(sts.assumeRoleRequests()).toEqual([]);
       expect(world.drs.stats.snapshot().calls).toEqual({});

@@ -1,3 +1,4 @@
+import { PER_EXECUTION_CAPACITY, rememberBounded } from './boundedMap';
 import { createHmac, randomBytes } from 'node:crypto';
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AccountContext } from '../../domain/execution';
@@ -135,7 +136,7 @@ export class CrossAccountCredentials {
       if (current && current !== cached) return current;
     }
     const fresh = this.assume(account);
-    this.cache.set(key, fresh);
+    rememberBounded(this.cache, key, fresh, PER_EXECUTION_CAPACITY);
     return fresh;
   }
 

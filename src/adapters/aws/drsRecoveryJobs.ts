@@ -1,3 +1,4 @@
+import { PER_EXECUTION_CAPACITY, rememberBounded } from './boundedMap';
 import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient, type Job, StartRecoveryCommand } from '@aws-sdk/client-drs';
 import type { DrsJobStatus, LaunchStatus, ServerObservation } from '../../domain/execution';
 import { DRS_JOB_STATUSES, LAUNCH_STATUSES, MAX_HOSTNAME_BYTES } from '../../domain/execution';
@@ -101,7 +102,10 @@ export class DrsRecoveryJobs implements RecoveryJobs {
         maxAttempts: 4,
         ...(account ? { region: account.region, credentials: this.credentials.provider(account) } : {}),
       });
-      this.clients.set(key, client);
+      // The least recently used client goes (its sockets with it) once a container has seen many executions.
+      rememberBounded(this.clients, key, client, PER_EXECUTION_CAPACITY, (dropped) => dropped.destroy());
+    } else {
+      rememberBounded(this.clients, key, client, PER_EXECUTION_CAPACITY);
     }
     return client;
   }

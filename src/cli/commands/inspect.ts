@@ -5,6 +5,8 @@ import { executionNotFound, importedBanner, openSealedImport } from '../imported
 import { type LedgerAccess, openLedger } from '../ledgerAccess';
 import { statusTable } from '../render/details';
 import { jsonForTerminal, shown } from '../render/terminalText';
+import { withoutRecordedExternalId } from '../render/recordedSecrets';
+import { shownView } from '../../../projections/executionView';
 import { UsageError } from '../exitCodes';
 
 /** An imported execution's view: the fold of its sealed import (it has no view in the read model), marked. */
@@ -37,7 +39,7 @@ export const runStatus = async (
     const stored = await ledger.views.get(executionId);
     const view = await catchUpView(ledger.store, executionId, stored);
     if (!view) throw await executionNotFound(ledger.imported, executionId);
-    out.write(json ? `${jsonForTerminal(view)}\n` : `${statusTable(view)}\n`);
+    out.write(json ? `${jsonForTerminal(shownView(view))}\n` : `${statusTable(view)}\n`);
     return 0;
   } finally {
     await ledger.close();
@@ -84,7 +86,7 @@ export const runEvents = async (
     for (const { event, hash, prevHash } of events) {
       out.write(
         json
-          ? `${jsonForTerminal({ ...event, prevHash, hash, ...mark })}\n`
+          ? `${jsonForTerminal({ ...withoutRecordedExternalId(event), prevHash, hash, ...mark })}\n`
           : `${shown(event.seq).padStart(4)}  ${shown(event.occurredAt)}  ${shown(event.type).padEnd(20)} ${shown(event.actor).padEnd(24)} ${shown(summarise(event))}\n`,
       );
     }

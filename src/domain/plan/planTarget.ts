@@ -48,12 +48,11 @@ export const withoutExternalId = <P extends { target?: PlanTarget }>(plan: P): P
   return { ...plan, target };
 };
 
-const describeAccount = (account: { accountId: string; region: string; roleName?: string }, defaultRoleName: string) =>
-  `account ${account.accountId}, region ${account.region}, role ${account.roleName ?? defaultRoleName}`;
-
 /**
  * Why a start's accountContext cannot start this plan, or undefined: it must name the plan's own target (or be
- * left out). An ExternalId in it must be the plan's own; neither is ever quoted back.
+ * left out). The answer never quotes the target (a caller learns nothing by guessing), and an ExternalId is
+ * refused whatever its value: the plan declares it, so comparing a caller's would answer "right" or "wrong"
+ * to guesses.
  */
 export const accountContextProblem = (
   plan: { planId: string; target?: PlanTarget },
@@ -62,18 +61,15 @@ export const accountContextProblem = (
 ): string | undefined => {
   if (!requested) return undefined;
   const { target } = plan;
+  if (requested.externalId !== undefined) {
+    return `accountContext.externalId is not accepted: recovery plan ${plan.planId} declares its target's ExternalId itself`;
+  }
   if (!target) {
-    return `Recovery plan ${plan.planId} recovers in this function's own account: start it without accountContext`;
+    return `Recovery plan ${plan.planId} declares no target account: to recover in another account, declare \`target\` in the plan`;
   }
   const expected = recordedTarget(plan, defaultRoleName) as RecordedTarget;
   if (requested.accountId !== expected.accountId || requested.region !== expected.region || requested.roleName !== expected.roleName) {
-    return (
-      `accountContext (${describeAccount(requested, defaultRoleName)}) is not the target of recovery plan ${plan.planId} ` +
-      `(${describeAccount(expected, defaultRoleName)}): a plan recovers in its own target only`
-    );
-  }
-  if (requested.externalId !== undefined && requested.externalId !== target.externalId) {
-    return `accountContext.externalId is not the one recovery plan ${plan.planId} declares for its target`;
+    return `accountContext is not the target of recovery plan ${plan.planId}: a plan recovers in its own target only`;
   }
   return undefined;
 };

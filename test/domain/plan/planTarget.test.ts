@@ -52,9 +52,9 @@ describe('a plan with a target account', () => {
   });
 
   describe('when started with an accountContext', () => {
-    it('accepts the target itself (and the same ExternalId), and records the plan’s own', () => {
+    it('accepts the target itself, and records the plan’s own', () => {
       const { state } = given([])
-        .when(start({ plan: planWithTarget, accountContext: { ...named, externalId: TARGET.externalId } }))
+        .when(start({ plan: planWithTarget, accountContext: named }))
         .thenEmits([{ type: 'ExecutionStarted' }, { type: 'WaveStartRequested' }]);
       expect(state).toMatchObject({ accountContext: { ...named, externalIdFromPlan: samplePlan.planId } });
     });
@@ -63,20 +63,27 @@ describe('a plan with a target account', () => {
       ['another account (the attack: any plan, the caller’s account)', { ...named, accountId: '999999999999' }, 'is not the target'],
       ['another region', { ...named, region: 'us-east-1' }, 'is not the target'],
       ['another role', { ...named, roleName: 'AdminRole' }, 'is not the target'],
-      ['another ExternalId', { ...named, externalId: 'anything' }, 'accountContext.externalId is not the one'],
+      [
+        'an ExternalId, a wrong one (no oracle for guesses)',
+        { ...named, externalId: 'anything' },
+        'accountContext.externalId is not accepted',
+      ],
+      ['an ExternalId, even the right one', { ...named, externalId: TARGET.externalId }, 'accountContext.externalId is not accepted'],
     ])('refuses %s, and records nothing', (_case, accountContext, message) => {
       const rejection = given([])
         .when(start({ plan: planWithTarget, accountContext }))
         .thenRejects('InvalidCommand', 'NOT_STARTED');
       expect(rejection.message).toContain(message);
+      // Nothing about the target is quoted back: not its ExternalId, not its account.
       expect(rejection.message).not.toContain(TARGET.externalId);
+      expect(rejection.message).not.toContain(TARGET.accountId);
     });
 
-    it('refuses any account for a plan that recovers in the function’s own account', () => {
+    it('refuses any account for a plan that declares no target', () => {
       const rejection = given([])
         .when(start({ accountContext: named }))
         .thenRejects('InvalidCommand', 'NOT_STARTED');
-      expect(rejection.message).toContain("recovers in this function's own account: start it without accountContext");
+      expect(rejection.message).toContain('declares no target account: to recover in another account, declare `target` in the plan');
     });
   });
 
@@ -86,7 +93,7 @@ describe('a plan with a target account', () => {
         const externalId = `xid-${text}`;
         const plan = { ...samplePlan, target: { ...TARGET, externalId } };
         const { events } = given([])
-          .when(start({ plan, ...(naming ? { accountContext: { ...named, externalId } } : {}) }))
+          .when(start({ plan, ...(naming ? { accountContext: named } : {}) }))
           .thenEmits([{ type: 'ExecutionStarted' }, { type: 'WaveStartRequested' }]);
         const recorded = JSON.stringify(events);
         expect(recorded).not.toContain(externalId);

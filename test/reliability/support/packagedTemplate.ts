@@ -88,6 +88,11 @@ const matches = (granted: string, concrete: string): boolean => {
  * digest bookkeeping's dynamodb:LeadingKeys) only narrow a grant further: this audit judges resources, as before.
  */
 const resourceAccountsOf = (statement: Props): { resourceAccounts?: string[] } => {
+  const conditions = Object.entries((statement.Condition ?? {}) as Record<string, Record<string, unknown>>);
+  const global = conditions.flatMap(([operator, keys]) => Object.keys(keys).map((key) => `${operator} ${key}`));
+  // A global condition this audit cannot judge would make it over-report what a grant allows: refuse to guess.
+  const unjudged = global.filter((entry) => entry.includes(' aws:') && entry !== 'StringEquals aws:ResourceAccount');
+  if (unjudged.length) throw new Error(`a grant condition this audit cannot judge: ${unjudged.join(', ')}`);
   const accounts = (statement.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.['aws:ResourceAccount'];
   return accounts === undefined ? {} : { resourceAccounts: asList(accounts as string | string[]) };
 };
