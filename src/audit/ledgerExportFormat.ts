@@ -16,10 +16,11 @@ import { eventIdProblem, headerIdProblem } from './exportIds';
  * Anyone can check the chain without this code: the first prevHash is
  * sha256("drs-ledger:genesis:<executionId>:<planId>"), every other prevHash is the previous line's hash, and
  * every hash is sha256(prevHash + "\n" + <the line's "event" object as written>), hex-encoded, or, on a line
- * with a stateDigest (ledger items of format 2, written since the digest was added), sha256(prevHash + "\n" +
- * <event> + "\nstate:" + stateDigest). The stateDigest is sha256 of the canonical JSON of the state the event
- * leaves (the snapshot an item stores), which `drs-ledger verify` recomputes by folding the events. Files of
- * version 1 hold no stateDigest; version 2 files may.
+ * with a stateDigest (every item of format 2; the items of format 3 that carry a snapshot, every K-th),
+ * sha256(prevHash + "\n" + <event> + "\nstate:" + stateDigest). The stateDigest is sha256 of the canonical
+ * JSON of the state the event leaves (the snapshot an item stores), which `drs-ledger verify` recomputes by
+ * folding the events. Files of version 1 hold no stateDigest (ledgers written before digests, and ledgers
+ * shorter than K events); version 2 files may.
  *
  * Ids are the execution-handler's own (exportIds.ts): a file naming an execution, plan, server or DRS job by
  * an id the handler would refuse is not an export.

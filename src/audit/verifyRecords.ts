@@ -58,6 +58,26 @@ const isSnapshotOf = (stored: string, fold: ExecutionState, legacyAllowed: boole
 };
 
 /**
+ * What the store never writes, by layout: a format-3 snapshot its item's hash does not cover, or an item laid
+ * out as before format 3 after format-3 items (a format-1 layout would hash as a lean format-3 item does, so
+ * only the layout shows that it was rewritten).
+ */
+const layoutBreak = (record: LedgerRecord, seq: number, packedSince: number | undefined): ChainBreak | undefined => {
+  if (!record.readable) return undefined;
+  if (record.layout === 'packed' && record.snapshot !== undefined && record.stored.stateDigest === undefined) {
+    return brk(seq, 'modified', `seq ${seq} carries a snapshot its hash does not cover: the store never writes one`);
+  }
+  if (record.layout === 'attributes' && packedSince !== undefined) {
+    return brk(
+      seq,
+      'modified',
+      `seq ${seq} is laid out as items were before format 3, after format-3 items from seq ${packedSince}: rewritten around the store`,
+    );
+  }
+  return undefined;
+};
+
+/**
  * The next record is beyond the expected seq: events are missing, unless the record was forged under a
  * seq of its own choosing (it hashes there and chains onto the last verified event).
  */
@@ -113,6 +133,7 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
   let state: ExecutionState = initialState();
   let planId = '';
   let coversStates = false;
+  let packedSince: number | undefined;
   for (const [index, record] of records.entries()) {
     const seq = verified.length + 1;
     if (Number.isInteger(record.seq) && record.seq > seq) return failed(gapBreak(executionId, record, seq, verified));
@@ -135,6 +156,9 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
         ),
       );
     }
+    const layoutProblem = layoutBreak(record, seq, packedSince);
+    if (layoutProblem) return failed(layoutProblem);
+    if (record.layout === 'packed') packedSince ??= seq;
     const next = foldChecked(state, record, planId);
     if ('problem' in next) return failed(next);
     state = next;

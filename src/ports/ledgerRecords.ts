@@ -12,6 +12,11 @@ export type LedgerRecord =
       stored: StoredEvent;
       /** The state snapshot stored with the event, parsed but unchecked; absent where none is kept (files). */
       snapshot?: unknown;
+      /**
+       * How the item was laid out: format 3's packed attributes, or the attribute per field of formats 1 and 2
+       * (absent for files). The store only ever moves forward: an attribute item after a packed one was not its.
+       */
+      layout?: 'packed' | 'attributes';
     }
   | { seq: number; readable: false; problem: string };
 

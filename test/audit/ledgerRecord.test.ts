@@ -23,6 +23,7 @@ describe('reading a format-3 item (what the store writes) for an audit', () => {
     expect(ledgerRecordFromItem(requestItem)).toEqual({
       seq: 2,
       readable: true,
+      layout: 'packed',
       stored: requestLink,
       snapshot: JSON.parse(JSON.stringify(afterRequest)),
     });
@@ -107,11 +108,11 @@ describe('reading a format-3 item (what the store writes) for an audit', () => {
     const [, lean] = chainEvents(undefined, [executionStarted(), wave1StartRequested], [afterStart, undefined]);
     const item = toEventItem(lean as typeof requestLink, afterRequest, false);
     expect(item.chain?.B).toHaveLength(64);
-    expect(ledgerRecordFromItem(item)).toEqual({ seq: 2, readable: true, stored: lean });
+    expect(ledgerRecordFromItem(item)).toEqual({ seq: 2, readable: true, stored: lean, layout: 'packed' });
   });
 
   it('reads an item without a snapshot whose hash covers the digest of its state (written before digests were kept to snapshots)', () => {
-    expect(ledgerRecordFromItem(without(requestItem, 'state'))).toEqual({ seq: 2, readable: true, stored: requestLink });
+    expect(ledgerRecordFromItem(without(requestItem, 'state'))).toEqual({ seq: 2, readable: true, stored: requestLink, layout: 'packed' });
   });
 
   it('reports an unreadable snapshot instead of throwing', () => {
@@ -130,6 +131,7 @@ describe('reading a format-2 item (written before format 3) for an audit, as bef
     expect(ledgerRecordFromItem(requestItem)).toEqual({
       seq: 2,
       readable: true,
+      layout: 'attributes',
       stored: requestLink,
       snapshot: JSON.parse(JSON.stringify(afterRequest)),
     });

@@ -7,6 +7,7 @@ import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import fc from 'fast-check';
 import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerRecordReader';
 import { fromEventItem, hasSnapshot, type Item } from '../../src/adapters/dynamodb/marshalEvent';
+import { legacyEventItem } from '../support/legacyEventItem';
 import { evolve, type ExecutionEvent, type ExecutionState, snapshotOf } from '../../src/domain/execution';
 import { chainEvents, chainHash, genesisHash, stateDigest } from '../../src/domain/ledger';
 import type { ChainVerification } from '../../src/audit/chainVerification';
@@ -160,7 +161,24 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       expect(snapshotSeqs()).not.toContain(seq);
       await update(seq, 'SET #state = :state', { '#state': 'state' }, { ':state': snapshotBlob(snapshotOf(stateAt(10))) });
       const result = await expectBreak('modified', seq);
-      expect(result.ok || result.detail).toContain(`the state snapshot stored at seq ${seq} is not the fold`);
+      expect(result.ok || result.detail).toContain(`seq ${seq} carries a snapshot its hash does not cover`);
+    });
+
+    it('the true snapshot added to an item before the first snapshot item: no digest covers it, and the store never writes one', async () => {
+      const seq = 5;
+      expect(seq).toBeLessThan(snapshotSeqs()[0] as number);
+      await update(seq, 'SET #state = :state', { '#state': 'state' }, { ':state': snapshotBlob(snapshotOf(stateAt(seq))) });
+      const result = await expectBreak('modified', seq);
+      expect(result.ok || result.detail).toContain(`seq ${seq} carries a snapshot its hash does not cover`);
+    });
+
+    it("an item rewritten in format 1's layout, its hash unchanged (a lean link hashes as a format-1 one): the layout gives it away", async () => {
+      const seq = 7;
+      const link = fromEventItem(cloneAt(original, seq));
+      expect(link.stateDigest).toBeUndefined();
+      await raw.put(legacyEventItem(link, stateAt(seq)));
+      const result = await expectBreak('modified', seq);
+      expect(result.ok || result.detail).toContain(`seq ${seq} is laid out as items were before format 3, after format-3 items from seq 1`);
     });
 
     it('the true snapshot added to an item after the first snapshot item, its hash covering no digest of it', async () => {

@@ -76,6 +76,23 @@ describe('a ledger item overwritten: the MODIFY record', () => {
     expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain.hash', 'event.data', 'event.occurredAt']);
   });
 
+  it('names a state digest dropped from the chain, or added to it with a new hash, as the links that changed', () => {
+    const covered = item(2);
+    const links = Buffer.from(covered.chain?.B as Uint8Array);
+    const lean = { ...covered, chain: { B: links.subarray(0, 64) } };
+    const dropped = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: covered, newImage: lean });
+    expect(decodeLedgerItemChange(dropped, '1').changedAttributes).toEqual(['chain.stateDigest']);
+    const rehashed = Buffer.from(links);
+    rehashed.fill(0xcd, 32, 64);
+    const added = stream.toChangeRecord({
+      eventName: 'MODIFY',
+      keys: keys(2),
+      oldImage: lean,
+      newImage: { ...covered, chain: { B: rehashed } },
+    });
+    expect(decodeLedgerItemChange(added, '1').changedAttributes).toEqual(['chain.hash', 'chain.stateDigest']);
+  });
+
   it('names the packed event or chain whole when one of its versions cannot be read member by member', () => {
     const original = item(2);
     const rewritten = { ...original, event: { S: 'not json' }, chain: { B: new Uint8Array(3) } };

@@ -43,12 +43,13 @@ export const ledgerRecordFromItem = (item: Item): LedgerRecord => {
   const read = readItem(item);
   if (!read.ok) return { seq, readable: false, problem: read.problem };
   const { stored } = read;
+  const layout = isPackedItem(item) ? 'packed' : 'attributes';
   // Formats 2 and 3 keep a snapshot on every K-th item only (format 1 on every item): a format-2 item's hash
   // covers its state's digest whether or not it carries the snapshot, a format-3 item's only when it does.
-  if (item[EVENT_ATTRIBUTES.state] === undefined && (stored.stateDigest !== undefined || isPackedItem(item))) {
-    return { seq, readable: true, stored };
+  if (item[EVENT_ATTRIBUTES.state] === undefined && (stored.stateDigest !== undefined || layout === 'packed')) {
+    return { seq, readable: true, stored, layout };
   }
   const snapshot = parseSnapshot(item);
   if (!snapshot.ok) return { seq, readable: false, problem: snapshot.problem };
-  return { seq, readable: true, stored, snapshot: snapshot.snapshot };
+  return { seq, readable: true, stored, snapshot: snapshot.snapshot, layout };
 };

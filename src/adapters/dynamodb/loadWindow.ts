@@ -42,6 +42,14 @@ export const stateFromWindow = (items: readonly Item[]): WindowState => {
   }
   const head = stored[0];
   if (!head) return { ok: true, state: initialState() };
+  // The store only moves forward in format: an item laid out as before format 3 that is newer than a format-3
+  // one was rewritten (a lean format-3 link hashes as a format-1 one, so only the layout shows it).
+  const oldestPacked = items.map(isPackedItem).lastIndexOf(true);
+  const rewritten = items.findIndex((item, index) => index < oldestPacked && !isPackedItem(item));
+  if (rewritten >= 0) {
+    const seq = (stored[rewritten] as StoredEvent).event.seq;
+    return { ok: false, reason: 'tampered', seq, detail: 'an item laid out as before format 3, newer than format-3 items' };
+  }
   for (const [index, link] of stored.entries()) {
     if (link.event.seq !== head.event.seq - index) return { ok: false, reason: 'not-contiguous', seq: link.event.seq };
   }

@@ -60,7 +60,11 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
   private readonly streams = new Map<string, Stream>();
 
   /** Links cover the state digests the DynamoDB store's would (coversState), so both chain alike. */
-  constructor(private readonly snapshotEvery = DEFAULT_LEDGER_SNAPSHOT_EVERY) {}
+  constructor(private readonly snapshotEvery = DEFAULT_LEDGER_SNAPSHOT_EVERY) {
+    if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1 || snapshotEvery > 100) {
+      throw new RangeError(`snapshotEvery must be an integer from 1 to 100, got ${snapshotEvery}`);
+    }
+  }
 
   async load(executionId: string): Promise<LoadedExecution> {
     await nextTurn();

@@ -16,9 +16,10 @@ export const genesisHash = (executionId: string, planId: string): string => sha2
 export const stateDigest = (state: ExecutionState): string => sha256(canonicalJson(snapshotOf(state)));
 
 /**
- * Hash of one event's canonical content (envelope and payload), linked to the previous event's hash. Items of
- * format 2 also cover the digest of the state the event leaves, so a snapshot cannot be altered without
- * breaking the chain; format-1 items (written before) cover the event alone.
+ * Hash of one event's canonical content (envelope and payload), linked to the previous event's hash. Items that
+ * carry a snapshot (every item of format 2, the K-th items of format 3) also cover the digest of the state the
+ * event leaves, so a snapshot cannot be altered without breaking the chain; the other items of format 3, and
+ * format-1 items (written before), cover the event alone.
  */
 export const chainHash = (prevHash: string, event: ExecutionEvent, digest?: string): string =>
   sha256(digest === undefined ? `${prevHash}\n${canonicalJson(event)}` : `${prevHash}\n${canonicalJson(event)}\nstate:${digest}`);

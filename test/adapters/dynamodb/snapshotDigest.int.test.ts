@@ -185,6 +185,21 @@ describe('format-3 and format-2 ledger items', () => {
     expect(unmarshall(await itemAt(executionId, 1))).not.toHaveProperty('stateDigest');
   });
 
+  it("given an insider rewrites the head item in format 1's layout with its true snapshot (its hash unchanged), the load refuses it and raises the alarm", async () => {
+    const executionId = 'exec-v3-relaid';
+    const events = await given(executionId);
+    const headSeq = events.length;
+    expect(headSeq % K).not.toBe(0);
+    const link = (await store.read(executionId, { fromSeq: headSeq })).at(0);
+    const state = decidedFrom(initialState(), events).states.at(-1) as ExecutionState;
+    await context.client.send(
+      new PutItemCommand({ TableName: context.config.tables.events, Item: legacyEventItem(link as NonNullable<typeof link>, state) }),
+    );
+    expect((await store.load(executionId)).state).toEqual(snapshotOf(state));
+    expect(alarms.map((alarm) => [alarm.kind, alarm.seq])).toEqual([['SnapshotMismatch', headSeq]]);
+    expect(alarms[0]?.detail).toContain('an item laid out as before format 3, newer than format-3 items');
+  });
+
   it('verify refuses a format-1 item after format-2 ones: a downgrade that covers less', async () => {
     const executionId = 'exec-v2-downgraded';
     const events = await given(executionId);

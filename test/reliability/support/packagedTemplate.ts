@@ -90,9 +90,11 @@ const matches = (granted: string, concrete: string): boolean => {
 const resourceAccountsOf = (statement: Props): { resourceAccounts?: string[] } => {
   const conditions = Object.entries((statement.Condition ?? {}) as Record<string, Record<string, unknown>>);
   const global = conditions.flatMap(([operator, keys]) => Object.keys(keys).map((key) => `${operator} ${key}`));
-  // A global condition this audit cannot judge would make it over-report what a grant allows: refuse to guess.
+  // On the grants that reach other accounts (sts), a global condition this audit cannot judge would make it
+  // over-report what they allow: refuse to guess. Elsewhere conditions only narrow a grant, as before.
+  const reachesAccounts = asList(statement.Action as string | string[]).some((action) => action.startsWith('sts:'));
   const unjudged = global.filter((entry) => entry.includes(' aws:') && entry !== 'StringEquals aws:ResourceAccount');
-  if (unjudged.length) throw new Error(`a grant condition this audit cannot judge: ${unjudged.join(', ')}`);
+  if (reachesAccounts && unjudged.length) throw new Error(`a grant condition this audit cannot judge: ${unjudged.join(', ')}`);
   const accounts = (statement.Condition as { StringEquals?: Record<string, unknown> } | undefined)?.StringEquals?.['aws:ResourceAccount'];
   return accounts === undefined ? {} : { resourceAccounts: asList(accounts as string | string[]) };
 };
