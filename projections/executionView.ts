@@ -26,6 +26,8 @@ export interface WaveView {
   startTime?: string;
   endTime?: string;
   failureReason?: string;
+  /** The wave starts only once an approver lets it (the execution pauses before it): the plan's approval rule. */
+  requiresApproval?: true;
 }
 
 export interface ServerExecutionView {
@@ -38,10 +40,67 @@ export interface ServerExecutionView {
   failureReason?: string;
 }
 
-export interface OperatorAction {
+/**
+ * Who did something, as the ledger proves it. `principal` is set only when the operator API verified the caller
+ * (then `by` is that principal ARN, and `claim` the name they gave); without it, `by` is only what a direct
+ * invocation typed: unverified. Views folded before identities were recorded carry none, which reads the same.
+ */
+export interface VerifiedActor {
+  principal?: string;
+  claim?: string;
+}
+
+export interface OperatorAction extends VerifiedActor {
   by: string;
   at: string;
   reason?: string;
+}
+
+/**
+ * What became of the approval a wave waited for, or an attempt at it, in ledger order. Texts are cut to
+ * APPROVAL_VIEW_BYTES (marked with …) so the view's header stays bounded; the report quotes them whole.
+ */
+export type ApprovalView =
+  | {
+      outcome: 'GRANTED' | 'DECLINED';
+      waveNumber: number;
+      at: string;
+      /** The verified approver: only a principal the operator API verified may approve or decline. */
+      principal: string;
+      claim?: string;
+      comment: string;
+      ticket?: string;
+    }
+  | {
+      outcome: 'REFUSED';
+      waveNumber: number;
+      at: string;
+      action: 'APPROVE' | 'DECLINE';
+      /** Who tried: their principal when verified, otherwise the name a direct invocation typed. */
+      attemptedBy: string;
+      principal?: string;
+      claim?: string;
+      reason: string;
+    }
+  | {
+      outcome: 'TIMED_OUT';
+      waveNumber: number;
+      at: string;
+      deadline: string;
+      /** What the rule's onTimeout did: the execution was cancelled, or the wave started without approval. */
+      action: 'CANCEL' | 'CONTINUE';
+    };
+
+/** The approval a PAUSED execution waits for before its next wave. */
+export interface PendingApprovalView {
+  waveNumber: number;
+  /** Principal ARN patterns (`*` the only wildcard) an approver must match. */
+  approvers: string[];
+  /** The principal that started the execution may not approve it. */
+  excludeStarter: boolean;
+  /** After it, onTimeout applies; absent: the wait lasts until someone decides. */
+  deadline?: string;
+  onTimeout: 'CANCEL' | 'CONTINUE';
 }
 
 /**
@@ -54,7 +113,12 @@ export interface ExecutionView {
   planName: string;
   status: ExecutionStatus;
   executionType: ExecutionType;
+  /** Who started it, in the caller's words (the contract's field); verified only when initiatedByPrincipal is set. */
   initiatedBy: string;
+  /** The principal ARN the operator API verified for the start; absent for a direct invocation (unverified). */
+  initiatedByPrincipal?: string;
+  /** The name the verified starter gave, kept apart from the principal. */
+  initiatedByClaim?: string;
   accountContext?: AccountContext;
   rtoTargetMinutes?: number;
   startTime: string;
@@ -74,6 +138,12 @@ export interface ExecutionView {
   nextWave?: number;
   resumedAt?: string;
   cancelRequested?: OperatorAction;
+  /** While PAUSED before a wave that requires approval: who may approve it, and until when. */
+  pendingApproval?: PendingApprovalView;
+  /** Approvals granted, declined, timed out and refused attempts, oldest first; absent until there is one. */
+  approvals?: ApprovalView[];
+  /** Refused attempts past the first MAX_REFUSALS_IN_VIEW, counted but not listed (the report lists them all). */
+  approvalRefusalsNotShown?: number;
   failureReason?: string;
   /** seq of the last event folded in: the view never moves back to a smaller one. */
   seq: number;

@@ -7,6 +7,7 @@ import {
   type ServerObservation,
   waveCounters,
 } from '../src/domain/execution';
+import { pendingApprovalOf, verifiedActor, withApproval } from './approvalView';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
 
 /** Why an event cannot be folded into a view: data, so the stream handler can log and report it. */
@@ -27,7 +28,7 @@ export class ProjectionError extends Error {
 export const isProjectionError = (value: unknown): value is ProjectionError => value instanceof ProjectionError;
 
 /** Fields that only a PAUSED view carries; leaving PAUSED drops them. */
-type PausedOnlyField = 'pausedAt' | 'nextWave';
+type PausedOnlyField = 'pausedAt' | 'nextWave' | 'pendingApproval';
 
 const without = <K extends keyof ExecutionView>(view: ExecutionView, ...keys: K[]): Omit<ExecutionView, K> => {
   const copy: Partial<ExecutionView> = { ...view };
@@ -35,7 +36,7 @@ const without = <K extends keyof ExecutionView>(view: ExecutionView, ...keys: K[
   return copy as Omit<ExecutionView, K>;
 };
 
-const leavePaused = (view: ExecutionView): Omit<ExecutionView, PausedOnlyField> => without(view, 'pausedAt', 'nextWave');
+const leavePaused = (view: ExecutionView): Omit<ExecutionView, PausedOnlyField> => without(view, 'pausedAt', 'nextWave', 'pendingApproval');
 
 /** Recomputes a wave's counters from the view's servers: the view never keeps a counter of its own. */
 const withCounters = (wave: WaveView, servers: readonly ServerExecutionView[]): WaveView => {
@@ -145,7 +146,7 @@ const withJobStatus = (wave: WaveView, drsJobId: string | undefined, status: Job
 };
 
 const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
-  const { plan, executionType, initiatedBy, accountContext } = event.data;
+  const { plan, executionType, initiatedBy, accountContext, identity } = event.data;
   // Early ledgers name no servers-per-job: their waves (at most 200 servers) were one job each.
   const serversPerJob = event.data.serversPerJob ?? 200;
   const serverExecutions = plan.waves.flatMap((wave, index) =>
@@ -157,7 +158,9 @@ const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
         waveNumber: index + 1,
         waveName: wave.waveName,
         status: 'PENDING',
-        pauseBeforeWave: wave.pauseBeforeWave === true,
+        // Like the domain: a wave that requires approval pauses before it, whether or not the plan says so too.
+        pauseBeforeWave: wave.pauseBeforeWave === true || wave.approval !== undefined,
+        ...(wave.approval ? { requiresApproval: true as const } : {}),
         jobCount: Math.max(1, Math.ceil(wave.sourceServerIds.length / serversPerJob)),
         serversLaunched: 0,
         serversCompleted: 0,
@@ -188,6 +191,10 @@ const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
     view.accountContext = shown;
   }
   if (plan.rtoTargetMinutes !== undefined) view.rtoTargetMinutes = plan.rtoTargetMinutes;
+  // Only a verified start names its principal: absent, initiatedBy is whatever a direct invocation typed.
+  const { principal, claim } = verifiedActor(identity);
+  if (principal !== undefined) view.initiatedByPrincipal = principal;
+  if (claim !== undefined) view.initiatedByClaim = claim;
   return view;
 };
 
@@ -255,20 +262,26 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
         })),
       };
     case 'PauseRequested':
-      return { ...view, pauseRequested: { by: event.data.requestedBy, at: event.occurredAt } };
-    case 'ExecutionPaused':
+      return { ...view, pauseRequested: { by: event.data.requestedBy, at: event.occurredAt, ...verifiedActor(event.data.identity) } };
+    case 'ExecutionPaused': {
       // The request is honoured: like the domain, the view forgets it once the execution is paused.
+      const pendingApproval = pendingApprovalOf(event);
       return {
-        ...without(view, 'pauseRequested'),
+        ...without(view, 'pauseRequested', 'pendingApproval'),
         status: 'PAUSED',
         pausedAt: event.occurredAt,
         nextWave: event.data.nextWave,
+        ...(pendingApproval ? { pendingApproval } : {}),
       };
+    }
     case 'ExecutionResumed':
       return { ...leavePaused(view), status: 'RUNNING', currentWave: event.data.nextWave, resumedAt: event.occurredAt };
     case 'CancelRequested': {
       const reason = event.data.reason === undefined ? {} : { reason: event.data.reason };
-      return { ...view, cancelRequested: { by: event.data.requestedBy, at: event.occurredAt, ...reason } };
+      return {
+        ...view,
+        cancelRequested: { by: event.data.requestedBy, at: event.occurredAt, ...reason, ...verifiedActor(event.data.identity) },
+      };
     }
     case 'ExecutionCancelled': {
       const reason = event.data.reason === undefined ? {} : { reason: event.data.reason };
@@ -288,6 +301,15 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
         failureReason: event.data.reason,
         ...ended(event.occurredAt, secondsBetween(view.startTime, event.occurredAt)),
       };
+    case 'ApprovalGranted':
+    case 'ApprovalDeclined':
+    case 'ApprovalRefused':
+    case 'ApprovalTimedOut':
+      requireWave(view, event, event.data.waveNumber);
+      // What follows (a resume, a cancel) is an event of its own: the list only records what was decided.
+      return withApproval(view, event);
+    // A resume token's hash is for resume alone: a view never shows it.
+    case 'ResumeTokenAttached':
     case 'NotificationSent':
     case 'NotificationFailed':
       return view;

@@ -1,3 +1,4 @@
+import { isOperationName, surfaceOf } from '../../src/handlers/operationTable';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBRecord } from 'aws-lambda';
@@ -29,6 +30,7 @@ const idleWorkflow: Workflow = {
   start: async (executionId) => ({ executionArn: `arn:aws:states:us-east-1:000000000000:execution:drs-ledger-drill:${executionId}` }),
   stop: async () => undefined,
   sendResume: async () => ({ ok: true }),
+  isWaiting: async () => true,
 };
 
 export interface BenchWorld {
@@ -116,7 +118,11 @@ export const startBenchWorld = async (options: WorldOptions): Promise<BenchWorld
     seedClient,
     ops: meter(opsClient),
     projector: meter(projectorClient),
-    call: (event) => handleRequest(deps, logger, event, { functionName: 'execution-handler', awsRequestId: 'bench' }),
+    // As deployed: the state machine's own operations go to the internal function, everything else to the handler.
+    call: (event) =>
+      typeof event.operation === 'string' && isOperationName(event.operation) && surfaceOf(event.operation) === 'internal'
+        ? handleRequest(deps, logger, event, { functionName: 'execution-internal', awsRequestId: 'bench' }, 'internal')
+        : handleRequest(deps, logger, event, { functionName: 'execution-handler', awsRequestId: 'bench' }),
     loadPlans: async (...plans) => {
       for (const plan of plans) {
         await deps.plans.put(plan);

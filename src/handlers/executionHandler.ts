@@ -6,6 +6,7 @@ import type { OperationDeps } from '../operations/deps';
 import { failure, type OperationResponse } from '../operations/responses';
 import { dispatch } from './dispatch';
 import { parseRequest } from './parseRequest';
+import { type OperationSurface, surfaceOf } from './operationTable';
 import { buildDeps } from './wiring';
 
 /**
@@ -17,6 +18,7 @@ export const handleRequest = async (
   logger: Logger,
   event: unknown,
   context?: Pick<Context, 'functionName' | 'awsRequestId'>,
+  surface: OperationSurface = 'public',
 ): Promise<OperationResponse> => {
   const parsed = parseRequest(event);
   if (!parsed.ok) {
@@ -24,6 +26,11 @@ export const handleRequest = async (
     return parsed.response;
   }
   const { request } = parsed;
+  if (surfaceOf(request.operation) !== surface) {
+    const response = wrongSurface(request.operation, surface);
+    logger.warn('Request refused', { statusCode: response.statusCode, error: response.error, operation: request.operation });
+    return response;
+  }
   const input: Record<string, unknown> = request.input;
   const keys = {
     operation: request.operation,
@@ -49,6 +56,15 @@ export const handleRequest = async (
     logger.removeKeys(Object.keys(keys));
   }
 };
+
+/**
+ * An internal operation reached the public function (or the reverse): refused before anything is read. The
+ * public function holds no way to accept a task token, so no caller can swap the state machine's.
+ */
+const wrongSurface = (operation: string, surface: OperationSurface): OperationResponse =>
+  surface === 'public'
+    ? failure(403, 'INTERNAL_OPERATION', `${operation} is called by the drill state machine only, on the internal function`)
+    : failure(403, 'PUBLIC_OPERATION', `${operation} is not answered by the internal function; invoke the execution-handler`);
 
 const logger = new Logger({ serviceName: 'execution-handler' });
 let deps: OperationDeps | undefined;

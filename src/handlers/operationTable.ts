@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { attachStateMachine } from '../operations/attachStateMachine';
 import { cancel } from '../operations/cancel';
+import { decline } from '../operations/decline';
 import type { OperationDeps } from '../operations/deps';
 import { finalize } from '../operations/finalize';
 import { find } from '../operations/find';
@@ -33,8 +34,15 @@ export interface RunContext {
  */
 export type OperationKind = 'contract' | 'additional';
 
+/**
+ * `public`: the execution-handler answers it; `internal`: only the internal function does, which only the drill
+ * state machine's role may invoke (serverless.yml), so no operator can hand the ledger a task token.
+ */
+export type OperationSurface = 'public' | 'internal';
+
 interface Definition<Schema extends z.ZodType, Kind extends OperationKind> {
   kind: Kind;
+  surface?: OperationSurface;
   schema: Schema;
   /** In the order the MISSING_PARAMETERS message names them. */
   required: readonly (keyof z.output<Schema> & string)[];
@@ -52,6 +60,8 @@ const operatorOf = (input: z.output<typeof operatorRequest>) => ({
   planId: input.planId,
   requestedBy: input.requestedBy ?? input.initiatedBy ?? UNIDENTIFIED_CALLER,
   ...(input.reason === undefined ? {} : { reason: input.reason }),
+  ...(input.comment === undefined ? {} : { comment: input.comment }),
+  ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
 });
 
 /**
@@ -124,14 +134,24 @@ const DEFINITIONS = {
     required: ['executionId', 'planId'],
     run: (deps, input) => cancel(deps, operatorOf(input)),
   }),
+  // An approver's refusal of the wave a pause waits for: verified principals only, so a direct invocation's
+  // attempt is recorded and refused; it exists here so that attempt is evidence too.
+  decline: define({
+    kind: 'additional',
+    schema: operatorRequest,
+    required: ['executionId', 'planId', 'comment'],
+    run: (deps, input) => decline(deps, operatorOf(input)),
+  }),
   wait_for_resume: define({
     kind: 'additional',
+    surface: 'internal',
     schema: waitForResumeRequest,
     required: ['executionId', 'planId', 'taskToken'],
     run: (deps, input) => waitForResume(deps, input),
   }),
   attach_state_machine: define({
     kind: 'additional',
+    surface: 'internal',
     schema: attachStateMachineRequest,
     required: ['executionId', 'planId', 'executionArn', 'generation'],
     run: (deps, input) => attachStateMachine(deps, input),
@@ -155,6 +175,7 @@ export type Runner<K extends OperationName> = (
 
 export interface OperationSpec<K extends OperationName> {
   readonly kind: OperationKind;
+  readonly surface?: OperationSurface;
   readonly schema: z.ZodType<OperationInput<K>>;
   readonly required: readonly string[];
   readonly run: Runner<K>;
@@ -179,3 +200,10 @@ export const SUPPORTED_OPERATIONS: readonly ContractOperationName[] = Object.fre
 export const ADDITIONAL_OPERATIONS: readonly AdditionalOperationName[] = Object.freeze(namesOf('additional') as AdditionalOperationName[]);
 
 export const isOperationName = (name: string): name is OperationName => Object.hasOwn(OPERATIONS, name);
+
+export const surfaceOf = (name: OperationName): OperationSurface => OPERATIONS[name].surface ?? 'public';
+
+/** The operations only the internal function answers. */
+export const INTERNAL_OPERATIONS: readonly OperationName[] = Object.freeze(
+  (Object.keys(OPERATIONS) as OperationName[]).filter((name) => surfaceOf(name) === 'internal'),
+);

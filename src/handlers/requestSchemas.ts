@@ -7,6 +7,7 @@ import {
   LAUNCH_STATUSES,
   type LaunchStatus,
 } from '../domain/execution';
+import { reservedActorProblem } from '../domain/execution';
 import { DRS_JOB_ID_PATTERN, identifierSchema } from '../domain/identifier';
 import { forbiddenCharacterProblem, SOURCE_SERVER_ID_PATTERN } from '../domain/plan';
 
@@ -34,7 +35,24 @@ const person = (what: string) =>
     .trim()
     .min(1, `${what} must not be empty`)
     .max(256, `${what} must be at most 256 characters`)
-    .superRefine(printable(what));
+    .superRefine(printable(what))
+    .superRefine((value, context) => {
+      const problem = reservedActorProblem(value);
+      if (problem) context.addIssue({ code: 'custom', message: `${what} ${problem}` });
+    });
+
+/** An approval's or a decline's justification: recorded in the ledger and shown in reports. */
+export const commentSchema = z
+  .string({ error: 'comment must be a string' })
+  .trim()
+  .min(1, 'comment must not be empty')
+  .max(2048, 'comment must be at most 2048 characters')
+  .superRefine(printable('comment'));
+
+/** A change ticket's reference, as change-management tools write them (CHG0012345, JIRA-123, #42). */
+export const ticketSchema = z
+  .string({ error: 'ticket must be a string' })
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._:/#-]{0,127}$/, 'ticket must be 1-128 characters of letters, digits and . _ : / # -');
 
 const accountContext = z
   .object(
@@ -99,6 +117,8 @@ export const operatorRequest = executionRef.extend({
     .max(1024, 'reason must be at most 1024 characters')
     .superRefine(printable('reason'))
     .exactOptional(),
+  comment: commentSchema.exactOptional(),
+  ticket: ticketSchema.exactOptional(),
 });
 export const findRequest = z.object({});
 // `observations`: every job of the wave (find hands them on); `observation`: one job, as earlier finds sent it.

@@ -11,6 +11,7 @@ export const cancel = async (deps: OperationDeps, input: OperatorInput): Promise
   const run = await runCommand(deps, input, (at) => ({
     type: 'RequestCancel',
     requestedBy: input.requestedBy,
+    ...(input.identity ? { identity: input.identity } : {}),
     ...(input.reason === undefined ? {} : { reason: input.reason }),
     at,
   }));

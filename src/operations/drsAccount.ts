@@ -1,9 +1,19 @@
-import type { AccountContext } from '../domain/execution';
+import { type AccountContext, sourceIdentityOf } from '../domain/execution';
 import type { DrsAccount } from '../ports/recoveryJobs';
 
 /** The DRS account of an execution's calls, made on its behalf (undefined: the function's own account). */
-export const drsAccountOf = (state: { executionId: string; accountContext?: AccountContext }): DrsAccount | undefined =>
-  state.accountContext ? { ...state.accountContext, onBehalfOf: state.executionId } : undefined;
+export const drsAccountOf = (state: {
+  executionId: string;
+  accountContext?: AccountContext;
+  initiatedByPrincipal?: string;
+}): DrsAccount | undefined =>
+  state.accountContext
+    ? {
+        ...state.accountContext,
+        onBehalfOf: state.executionId,
+        ...(state.initiatedByPrincipal ? { sourceIdentity: sourceIdentityOf(state.initiatedByPrincipal) } : {}),
+      }
+    : undefined;
 
 /** Who find's batched DRS reads are made on behalf of: many executions at once. */
 export const FIND_CALLER = 'find';

@@ -4,10 +4,11 @@ import type { AccountContext } from '../domain/execution';
 import type { WaveJob } from '../ports/executionViewStore';
 import type { ObservedJob } from '../ports/pollInvoker';
 import type { RecoveryJob } from '../ports/recoveryJobs';
+import { expireApprovals } from './approvalDeadlines';
+import { allIndexPages } from './indexPages';
 import type { OperationDeps } from './deps';
 import { ok, type OperationResponse } from './responses';
 
-const PAGE_SIZE = 500;
 /** Async invokes in flight at once: enough to fan out thousands quickly without a burst of throttles. */
 const INVOKE_CONCURRENCY = 16;
 
@@ -49,11 +50,12 @@ const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promis
   const observed = new Map<string, ObservedJob[]>();
   if (!deps.views.wavesInProgress) return observed;
   try {
-    const byAccount = new Map<string, { account: DrsAccount | undefined; waves: WaveJob[] }>();
+    type AccountGroup = { account: DrsAccount | undefined; waves: WaveJob[] };
+    const byAccount = new Map<string, AccountGroup>();
     for (const wave of await deps.views.wavesInProgress(executionIds)) {
       const key = accountKey(wave.accountContext);
-      const account = wave.accountContext ? { ...wave.accountContext, onBehalfOf: FIND_CALLER } : undefined;
-      const group = byAccount.get(key) ?? { account, waves: [] };
+      const account: DrsAccount | undefined = wave.accountContext ? { ...wave.accountContext, onBehalfOf: FIND_CALLER } : undefined;
+      const group: AccountGroup = byAccount.get(key) ?? { account, waves: [] };
       group.waves.push(wave);
       byAccount.set(key, group);
     }
@@ -91,15 +93,12 @@ const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promis
  * A failed invoke is reported, not fatal: the next run retries it.
  */
 export const find = async (deps: OperationDeps, functionName: string): Promise<OperationResponse> => {
-  const running: Array<{ executionId: string; planId: string }> = [];
-  let nextToken: string | undefined;
-  do {
-    const page = await deps.views.listRunning(PAGE_SIZE, nextToken);
-    running.push(...page.executions);
-    nextToken = page.nextToken;
-  } while (nextToken);
+  // Approvals past their deadline first: a CONTINUE makes its execution RUNNING, polled below.
+  const expired = await expireApprovals(deps);
+  const approvalsExpired = expired.length ? { approvalsExpired: expired } : {};
+  const running = await allIndexPages((pageSize, nextToken) => deps.views.listRunning(pageSize, nextToken));
 
-  if (running.length === 0) return ok({ executionsFound: 0, executionsPolled: 0, results: [] });
+  if (running.length === 0) return ok({ executionsFound: 0, executionsPolled: 0, results: [], ...approvalsExpired });
   // Many executions: one DescribeJobs per 1,000 of them here, rather than one in each poll.
   const observations =
     running.length >= deps.config.findPrefetchMinExecutions
@@ -124,5 +123,6 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
     executionsFound: running.length,
     executionsPolled: results.filter((result) => result.status === 'POLLING_INITIATED').length,
     results,
+    ...approvalsExpired,
   });
 };

@@ -60,6 +60,8 @@ export const handleCommand = async (
     if (decision.events.length === 0) return { ok: true, loaded: stream, appended };
     const result = await store.append(stream, decision);
     appended.push(...result.stored);
+    // A refusal that is evidence (a refused approval): recorded, and still refused.
+    if (result.ok && decision.refusal) return { ok: false, loaded: result.loaded, rejection: decision.refusal, appended };
     if (result.ok) return { ok: true, loaded: result.loaded, appended };
     if (result.stored.length > 0) {
       const at = command.at;

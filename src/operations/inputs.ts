@@ -1,12 +1,20 @@
+import type { VerifiedIdentity } from '../domain/execution';
+
 /** What names an execution in a request: the execution, and the plan the caller believes it belongs to. */
 export interface ExecutionRef {
   executionId: string;
   planId: string;
 }
 
-/** An operator's request on an execution (pause, resume, cancel). */
+/** An operator's request on an execution (pause, resume or approve, decline, cancel). */
 export interface OperatorInput extends ExecutionRef {
-  /** Who asks: recorded in the ledger for the audit trail. */
+  /** Who asks, in the caller's words: the actor of a direct invocation, a claim beside a verified principal. */
   requestedBy: string;
+  /** The principal the operator API verified; absent for a direct invocation. */
+  identity?: VerifiedIdentity;
   reason?: string;
+  /** An approval's or a decline's justification, recorded in the ledger. */
+  comment?: string;
+  /** A change ticket the approval refers to (for example CHG0012345). */
+  ticket?: string;
 }

@@ -6,7 +6,12 @@ import { runCommand } from './runCommand';
 
 /** pause: takes effect at the next wave boundary (at once when the execution is already at one). */
 export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
-  const run = await runCommand(deps, input, (at) => ({ type: 'RequestPause', requestedBy: input.requestedBy, at }));
+  const run = await runCommand(deps, input, (at) => ({
+    type: 'RequestPause',
+    requestedBy: input.requestedBy,
+    ...(input.identity ? { identity: input.identity } : {}),
+    at,
+  }));
   if (!run.ok) return run.response;
   const { state } = run;
   if (state.status === 'PAUSED') {
@@ -34,7 +39,7 @@ export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<
     currentWave: state.currentWave,
     nextWave: state.currentWave + 1,
     pausedAt: pending?.requestedAt,
-    requestedBy: pending?.requestedBy ?? input.requestedBy,
+    requestedBy: pending?.requestedBy ?? input.identity?.principal ?? input.requestedBy,
     message: `Execution will pause after wave ${state.currentWave} completes`,
   });
 };

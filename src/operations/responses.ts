@@ -39,5 +39,18 @@ export const fromRejection = (executionId: string, rejection: Rejection): Operat
       });
     case 'InvalidCommand':
       return failure(400, 'INVALID_STATE', rejection.message, { currentStatus: rejection.currentStatus });
+    case 'ApprovalRefused':
+      return failure(403, 'APPROVAL_REFUSED', rejection.message, {
+        currentStatus: rejection.currentStatus,
+        waveNumber: rejection.waveNumber,
+        attemptRecorded: rejection.recorded,
+      });
+    case 'MissingParameter':
+      return failure(400, 'MISSING_PARAMETERS', rejection.message, { currentStatus: rejection.currentStatus });
+    case 'ResumeTokenAlreadyAttached':
+      return failure(409, 'RESUME_TOKEN_ATTACHED', rejection.message, {
+        currentStatus: rejection.currentStatus,
+        pauseSeq: rejection.pauseSeq,
+      });
   }
 };

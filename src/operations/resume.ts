@@ -10,11 +10,19 @@ import { runCommand } from './runCommand';
  * polling RUNNING executions, and the response says the state machine is detached.
  */
 export const resume = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
-  const run = await runCommand(deps, input, (at) => ({ type: 'Resume', resumedBy: input.requestedBy, at }));
+  const run = await runCommand(deps, input, (at) => ({
+    type: 'Resume',
+    resumedBy: input.requestedBy,
+    ...(input.identity ? { identity: input.identity } : {}),
+    ...(input.comment === undefined ? {} : { comment: input.comment }),
+    ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
+    at,
+  }));
   if (!run.ok) return run.response;
+  const approval = run.outcome.appended.find((stored) => stored.event.type === 'ApprovalGranted')?.event;
   const delivery = await deliverResume(deps, input.executionId);
   const { state } = run;
-  const resumedAt = run.outcome.appended[0]?.event.occurredAt;
+  const resumedAt = run.outcome.appended.find((stored) => stored.event.type === 'ExecutionResumed')?.event.occurredAt;
   const nextWave = state.status === 'NOT_STARTED' ? 0 : state.currentWave;
   return ok({
     executionId: input.executionId,
@@ -22,8 +30,20 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
     executionStatus: state.status,
     currentWave: nextWave,
     resumedAt,
-    resumedBy: input.requestedBy,
-    message: `Execution resumed, starting wave ${nextWave}`,
+    resumedBy: input.identity?.principal ?? input.requestedBy,
+    ...(approval?.type === 'ApprovalGranted'
+      ? {
+          approval: {
+            waveNumber: approval.data.waveNumber,
+            approvedBy: approval.data.identity.principal,
+            comment: approval.data.comment,
+            ...(approval.data.ticket === undefined ? {} : { ticket: approval.data.ticket }),
+          },
+        }
+      : {}),
+    message: approval
+      ? `Wave ${nextWave} approved; execution resumed, starting wave ${nextWave}`
+      : `Execution resumed, starting wave ${nextWave}`,
     ...(delivery && !delivery.ok
       ? {
           stateMachine: 'DETACHED',

@@ -1,4 +1,4 @@
-import { type AccountContext, type ExecutionType, isTerminal, type StartedExecution } from '../domain/execution';
+import { type AccountContext, type ExecutionType, isTerminal, type StartedExecution, type VerifiedIdentity } from '../domain/execution';
 import { accountContextProblem, type RecoveryPlan, totalServers } from '../domain/plan';
 import type { PlanClaim } from '../ports/planStore';
 import type { OperationDeps } from './deps';
@@ -10,6 +10,8 @@ export interface StartExecutionInput {
   planId: string;
   executionType: ExecutionType;
   initiatedBy: string;
+  /** The principal the operator API verified; absent for a direct invocation. */
+  identity?: VerifiedIdentity;
   accountContext?: AccountContext;
 }
 
@@ -88,6 +90,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
       plan: stored.plan,
       executionType: input.executionType,
       initiatedBy: input.initiatedBy,
+      ...(input.identity ? { identity: input.identity } : {}),
       ...(input.accountContext ? { accountContext: input.accountContext } : {}),
       targetRoleName: deps.config.crossAccountRoleName,
       serversPerJob: deps.config.serversPerJob,

@@ -50,6 +50,8 @@ export interface ExecutionViewStore {
   put(view: ExecutionView, over: StoredView | undefined): Promise<boolean>;
   /** RUNNING executions, one page at a time, without a Scan. */
   listRunning(pageSize: number, nextToken?: string): Promise<RunningPage>;
+  /** PAUSED executions waiting for an approval that has a deadline, one page at a time, without a Scan. */
+  listAwaitingApproval(pageSize: number, nextToken?: string): Promise<RunningPage>;
   /**
    * The DRS job of each execution's wave in progress, per its view (possibly a little behind the ledger);
    * executions with no wave in progress are left out. Optional: find batches DescribeJobs when it is there.

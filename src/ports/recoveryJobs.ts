@@ -37,6 +37,8 @@ export interface StartRecoveryRequest {
  */
 export interface DrsAccount extends AccountContext {
   onBehalfOf: string;
+  /** The verified principal behind the calls (its name: sourceIdentityOf), when the execution was started by one. */
+  sourceIdentity?: string;
 }
 
 /** DRS, as the execution needs it. Every call may act in another account through its DrsAccount. */

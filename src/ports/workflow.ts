@@ -27,6 +27,11 @@ export interface Workflow {
   stop(executionArn: string, cause: string): Promise<void>;
   /** Completes a wait-for-resume task. */
   sendResume(taskToken: string, output: unknown): Promise<ResumeDelivery>;
+  /**
+   * Whether a task still waits on this token (SendTaskHeartbeat succeeds): false once its task timed out, was
+   * answered or stopped. A wait that ended is the only reason a pause's token may be replaced.
+   */
+  isWaiting(taskToken: string): Promise<boolean>;
 }
 
 export type ResumeDelivery = { ok: true } | { ok: false; reason: 'TaskTimedOut' | 'InvalidToken' | 'TaskDoesNotExist'; message: string };

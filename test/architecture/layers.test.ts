@@ -146,9 +146,12 @@ describe('folder layering (dependency-cruiser)', () => {
     });
   });
 
-  it('the rule knows every operation module the operation table runs, and only those', () => {
-    const table = readFileSync(join(ROOT, 'src/handlers/operationTable.ts'), 'utf8');
-    const modules = [...table.matchAll(/from '\.\.\/operations\/(\w+)'/g)].map((match) => `src/operations/${match[1]}.ts`);
+  it('the rule knows every operation module the handlers run (the operation table, the operator API), and only those', () => {
+    const runnersOf = (path: string) =>
+      [...readFileSync(join(ROOT, path), 'utf8').matchAll(/from '(?:\.\.\/)+operations\/(\w+)'/g)].map(
+        (match) => `src/operations/${match[1]}.ts`,
+      );
+    const modules = [...new Set([...runnersOf('src/handlers/operationTable.ts'), ...runnersOf('src/handlers/operatorApi/runAction.ts')])];
     const OPERATION_MODULE = /const OPERATION_MODULE =\s*'([^']+)'/.exec(readFileSync(CONFIG, 'utf8'))?.[1]?.replace(/\\\\/g, '\\') ?? '';
     const pattern = new RegExp(OPERATION_MODULE);
     const runners = modules.filter((path) => !/\/(deps|responses|inputs)\.ts$/.test(path));

@@ -21,6 +21,7 @@ import { samplePlan, serversOf } from '../fixtures/plan';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 import { requireChromium } from './support/chromium';
 import { markdownPage, type PageProbe, probePage } from './support/domProbe';
+import { approvedAfterRefusals, verifiedLedger } from './support/approvalHistories';
 
 jest.setTimeout(180_000);
 
@@ -61,6 +62,8 @@ const SECTIONS = new Set([
   'Ledger integrity',
   'Definitions',
   'Tamper alarms',
+  'Approvals',
+  'Refused approval attempts',
 ]);
 /** The elements markdown-it makes of the Markdown report's own template. */
 const MARKDOWN_TEMPLATE_TAGS = new Set([
@@ -282,6 +285,60 @@ describe('evidence reports carrying attacks, opened in headless Chromium', () =>
     for (const page of [reports.markdown, reports.html]) {
       expect(page.text).toContain('dr-lead\\u{1B}[31m\\u{7}\\r@corp.example');
       expect(page.text).toContain('db\\u{2066}tier\\u{2069}\\u{200B}\\n| forged | row |');
+    }
+  });
+
+  it('shows approval texts (claims, comments, tickets, who tried and why, approver patterns) as text, running nothing', async () => {
+    const ticket = `CHG1 <script>${pwn('ticket')}</script> | x |`;
+    const events = (JSON.parse(JSON.stringify(approvedAfterRefusals().events)) as ExecutionEvent[]).map((event): ExecutionEvent => {
+      switch (event.type) {
+        case 'ExecutionStarted':
+          return { ...event, data: { ...event.data, identity: { principal: event.actor, claim: STARTED_BY } } };
+        case 'ExecutionPaused':
+          return event.data.approval
+            ? {
+                ...event,
+                data: { ...event.data, approval: { ...event.data.approval, approvers: [WAVE_NAMES[0] as string, FORGED_WAVE_NAME] } },
+              }
+            : event;
+        case 'ApprovalRefused':
+          return { ...event, data: { ...event.data, attemptedBy: PAUSED_BY, reason: FAILURE_REASON } };
+        case 'ApprovalGranted':
+          return {
+            ...event,
+            data: { ...event.data, identity: { principal: FORGED_ACTOR, claim: CANCELLED_BY }, comment: CANCEL_REASON, ticket },
+          };
+        default:
+          return event;
+      }
+    });
+    const evidence = evidenceFromEvents(events, verifiedLedger(events));
+    const [approval] = evidence.approvals;
+    expect(approval?.decision).toMatchObject({ comment: CANCEL_REASON, ticket });
+    const reports = await openReports(evidence, 'approvals');
+    expectInert(reports, evidence);
+    const shownTexts = [
+      STARTED_BY,
+      PAUSED_BY,
+      FAILURE_REASON,
+      FORGED_ACTOR,
+      CANCELLED_BY,
+      CANCEL_REASON,
+      ticket,
+      WAVE_NAMES[0] as string,
+      FORGED_WAVE_NAME,
+    ];
+    for (const text of shownTexts) {
+      expect(reports.markdown.text).toContain(revealInvisible(text));
+      expect(reports.html.text).toContain(revealInvisible(text));
+    }
+    for (const page of [reports.markdown, reports.html]) {
+      const refused = page.tables.find((table) => table.header.includes('Why refused'));
+      expect(refused?.rows).toHaveLength(2);
+      for (const row of refused?.rows ?? []) expect(row).toHaveLength(refused?.header.length ?? 0);
+      const waits = page.tables.find((table) => table.header.includes('Who may approve'));
+      expect(waits?.rows).toHaveLength(1);
+      expect(waits?.rows[0]).toHaveLength(waits?.header.length ?? 0);
     }
   });
 

@@ -111,6 +111,19 @@ describe('execution-handler error contract', () => {
       'accountContext must be an object',
     ],
     [{ operation: 'get_execution_details', executionId: 'exec-1', queryParams: [] }, 'queryParams must be an object'],
+    // Names the drivers use, and ARNs (which only the operator API verifies), are nobody's to type.
+    [{ operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: 'system' }, 'initiatedBy "system" is reserved'],
+    [{ operation: 'cancel', executionId: 'exec-1', planId: 'rp-1', requestedBy: ' System ' }, 'requestedBy "System" is reserved'],
+    [{ operation: 'pause', executionId: 'exec-1', planId: 'rp-1', requestedBy: 'find' }, 'requestedBy "find" is reserved'],
+    [
+      { operation: 'resume', executionId: 'exec-1', planId: 'rp-1', requestedBy: 'arn:aws:iam::123456789012:user/bob' },
+      'requestedBy must not be an ARN',
+    ],
+    [
+      { operation: 'decline', executionId: 'exec-1', planId: 'rp-1', comment: 'line\nbreak' },
+      'comment must not contain control characters',
+    ],
+    [{ operation: 'resume', executionId: 'exec-1', planId: 'rp-1', comment: 'ok', ticket: 'CHG 1; rm' }, 'ticket must be 1-128 characters'],
     // Free text ends up in terminals and reports: no control character, line break or bidi control, named where found.
     [
       { operation: 'start_execution', planId: 'rp-1', executionType: 'DRILL', initiatedBy: 'dr-lead\u001b[2J@corp' },

@@ -17,6 +17,7 @@ const validShapes: { [K in OperationName]: OperationInput<K> } = {
   pause: { executionId: 'exec-1', planId: 'rp-1', requestedBy: 'ops' },
   resume: { executionId: 'exec-1', planId: 'rp-1' },
   cancel: { executionId: 'exec-1', planId: 'rp-1', reason: 'drill over' },
+  decline: { executionId: 'exec-1', planId: 'rp-1', requestedBy: 'ops', comment: 'app tier not ready', ticket: 'CHG0012345' },
   wait_for_resume: { executionId: 'exec-1', planId: 'rp-1', taskToken: 'token' },
   attach_state_machine: {
     executionId: 'exec-1',

@@ -19,7 +19,7 @@ describe('handler logs', () => {
     const started = await world.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops' });
     const executionId = started.executionId as string;
     await world.pollUntil(executionId, PLAN_ID, 'PAUSED');
-    const waiting = await world.call({ operation: 'wait_for_resume', executionId, planId: PLAN_ID, taskToken: TOKEN });
+    const waiting = await world.callInternal({ operation: 'wait_for_resume', executionId, planId: PLAN_ID, taskToken: TOKEN });
     expect(waiting).toMatchObject({ statusCode: 200, status: 'PAUSED', waiting: true });
     await world.call({ operation: 'resume', executionId, planId: PLAN_ID, requestedBy: 'ops' });
     await world.pollUntil(executionId, PLAN_ID, 'COMPLETED');

@@ -23,7 +23,7 @@ describe('attach_state_machine', () => {
   afterEach(() => world.stop());
 
   const attach = (generation: number, executionArn = runArn(executionId, generation), extra: Record<string, unknown> = {}) =>
-    world.call({ operation: 'attach_state_machine', executionId, planId: PLAN_ID, executionArn, generation, ...extra });
+    world.callInternal({ operation: 'attach_state_machine', executionId, planId: PLAN_ID, executionArn, generation, ...extra });
   const attached = async () => (await world.ledger(executionId)).filter((event) => event.type === 'StateMachineAttached');
 
   it('records a run that continued as new, once; a late attach of an older run changes nothing', async () => {
@@ -61,7 +61,7 @@ describe('attach_state_machine', () => {
     ] as const) {
       expect(await attach(generation, executionArn)).toMatchObject({ statusCode: 400, error: 'INVALID_PARAMETERS' });
     }
-    expect(await world.call({ operation: 'attach_state_machine', executionId, planId: PLAN_ID })).toMatchObject({
+    expect(await world.callInternal({ operation: 'attach_state_machine', executionId, planId: PLAN_ID })).toMatchObject({
       statusCode: 400,
       error: 'MISSING_PARAMETERS',
       message: 'Missing required parameters: executionArn, generation',
@@ -71,7 +71,7 @@ describe('attach_state_machine', () => {
 
   it('answers 404 for an unknown execution, PLAN_MISMATCH for another plan, INVALID_STATE once the execution ended', async () => {
     expect(
-      await world.call({
+      await world.callInternal({
         operation: 'attach_state_machine',
         executionId: 'exec-unknown',
         planId: PLAN_ID,
@@ -98,7 +98,7 @@ describe('attach_state_machine without a state machine configured', () => {
   it('has nothing to attach', async () => {
     const started = await world.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops' });
     const executionId = started.executionId as string;
-    const response = await world.call({
+    const response = await world.callInternal({
       operation: 'attach_state_machine',
       executionId,
       planId: PLAN_ID,
@@ -106,5 +106,20 @@ describe('attach_state_machine without a state machine configured', () => {
       generation: 1,
     });
     expect(response).toMatchObject({ statusCode: 400, error: 'INVALID_STATE' });
+  });
+
+  it('is refused by the public execution-handler, which no state machine calls, before anything is read', async () => {
+    const started = await world.call({ operation: 'start_execution', planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops' });
+    const executionId = started.executionId as string;
+    const before = (await world.harness.countItems()).events;
+    const response = await world.call({
+      operation: 'attach_state_machine',
+      executionId,
+      planId: PLAN_ID,
+      executionArn: runArn(executionId, 1),
+      generation: 1,
+    });
+    expect(response).toMatchObject({ statusCode: 403, error: 'INTERNAL_OPERATION' });
+    expect((await world.harness.countItems()).events).toBe(before);
   });
 });

@@ -143,7 +143,11 @@ describe('find reads the jobs of each account apart', () => {
     const targets: PollTarget[] = [];
     const deps = {
       config: { findPrefetchMinExecutions: 2 },
-      views: { listRunning: async () => ({ executions }), wavesInProgress: async () => waves },
+      views: {
+        listRunning: async () => ({ executions }),
+        listAwaitingApproval: async () => ({ executions: [] }),
+        wavesInProgress: async () => waves,
+      },
       drs: async () => ({
         describeJobs: async (jobIds: string[], account?: { accountId: string }) => {
           calls.push({ jobIds, accountId: account?.accountId });

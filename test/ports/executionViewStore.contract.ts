@@ -188,12 +188,50 @@ export const describeViewStoreContract = (name: string, makeStore: () => Promise
         ]);
       });
 
+      it('listAwaitingApproval pages the PAUSED views whose approval has a deadline, and only while it waits', async () => {
+        const waiting = (id: string, deadline?: string): ExecutionView => ({
+          ...pausedView(id),
+          pendingApproval: {
+            waveNumber: 2,
+            approvers: ['arn:aws:iam::123456789012:user/*'],
+            excludeStarter: true,
+            onTimeout: 'CANCEL',
+            ...(deadline ? { deadline } : {}),
+          },
+        });
+        const ids = ['exec-approval-0', 'exec-approval-1', 'exec-approval-2'];
+        for (const id of ids) await own.store.put(waiting(id, at(30)), undefined);
+        await own.store.put(waiting('exec-approval-forever'), undefined);
+        const listWaiting = (pageSize: number) => async (token?: string) => {
+          const page = await own.store.listAwaitingApproval(pageSize, token);
+          return {
+            ids: page.executions.map((execution) => execution.executionId),
+            ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+          };
+        };
+        expect((await pageAll(listWaiting(2), 2)).flat().sort()).toEqual(ids);
+        // Once approved (RUNNING again) it leaves the listing; RUNNING views never appear in it.
+        const first = (await own.store.get('exec-approval-0')) as ExecutionView;
+        const { pendingApproval: _approved, ...rest } = first;
+        expect(await own.store.put({ ...rest, status: 'RUNNING', seq: first.seq + 1 }, await own.store.read('exec-approval-0'))).toBe(true);
+        expect((await pageAll(listWaiting(2), 2)).flat().sort()).toEqual(ids.slice(1));
+        for (const id of ids.slice(1)) {
+          const view = (await own.store.get(id)) as ExecutionView;
+          expect(await own.store.put(completedFrom(view), await own.store.read(id))).toBe(true);
+        }
+      });
+
       it('listAll pages every execution with a view once, whatever its status', async () => {
         const pages = await pageAll(async (token) => {
           const page = await own.store.listAll(4, token);
           return { ids: page.executionIds, ...(page.nextToken ? { nextToken: page.nextToken } : {}) };
         }, 4);
-        expect(pages.flat().sort()).toEqual([...running, ...paused, ...done].sort());
+        expect(
+          pages
+            .flat()
+            .filter((id) => !id.startsWith('exec-approval'))
+            .sort(),
+        ).toEqual([...running, ...paused, ...done].sort());
       });
 
       it('refuses a page size outside 1 to 1,000 with a RangeError', async () => {

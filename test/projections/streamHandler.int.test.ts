@@ -164,6 +164,7 @@ describe('projector stream handler on dynalite', () => {
       ...rig.views,
       get: (executionId) => rig.views.get(executionId),
       listRunning: (pageSize, token) => rig.views.listRunning(pageSize, token),
+      listAwaitingApproval: (pageSize, token) => rig.views.listAwaitingApproval(pageSize, token),
       listAll: (pageSize, token) => rig.views.listAll(pageSize, token),
       read: async (executionId) => {
         open += 1;
@@ -318,6 +319,7 @@ describe('projector stream handler on dynalite', () => {
           return rig.views.put(view, over);
         },
         listRunning: (pageSize, token) => rig.views.listRunning(pageSize, token),
+        listAwaitingApproval: (pageSize, token) => rig.views.listAwaitingApproval(pageSize, token),
         listAll: (pageSize, token) => rig.views.listAll(pageSize, token),
       };
     };

@@ -41,6 +41,8 @@ export interface Then {
   thenNothingHappens(): void;
   /** The command is refused with this kind (and status, if given); returns the rejection for further checks. */
   thenRejects<K extends RejectionKind>(kind: K, currentStatus?: CurrentStatus): RejectionOf<K>;
+  /** The command is refused with this kind, and the attempt is recorded with exactly these events (evidence). */
+  thenRecordsRefusal<K extends RejectionKind>(kind: K, expected: ExpectedEvent[]): { rejection: RejectionOf<K>; state: ExecutionState };
 }
 
 export interface Given {
@@ -58,6 +60,7 @@ const then = (state: ExecutionState, decision: Decision): Then => ({
   decision,
   thenEmits(expected) {
     if (!decision.ok) throw new Error(`Expected events, but the command was refused: ${JSON.stringify(decision.rejection)}`);
+    if (decision.refusal) throw new Error(`Expected events, but the command was refused (recorded): ${JSON.stringify(decision.refusal)}`);
     const { events } = decision;
     expect(events).toMatchObject(expected);
     // The emitted events must continue the given stream: fold throws on a wrong seq.
@@ -66,6 +69,14 @@ const then = (state: ExecutionState, decision: Decision): Then => ({
   thenNothingHappens() {
     if (decision.ok && decision.events.length) throw new Error(`Expected no events, got ${listEvents(decision.events)}`);
     expect(decision).toEqual({ ok: true, events: [], states: [] });
+  },
+  thenRecordsRefusal(kind, expected) {
+    if (!decision.ok) throw new Error(`Expected a recorded refusal, but nothing was recorded: ${JSON.stringify(decision.rejection)}`);
+    const { refusal, events } = decision;
+    if (!refusal || !isKind(refusal, kind))
+      throw new Error(`Expected a ${kind} refusal, got ${JSON.stringify(refusal)} with ${listEvents(events)}`);
+    expect(events).toMatchObject(expected);
+    return { rejection: refusal, state: fold(events, state) };
   },
   thenRejects(kind, currentStatus) {
     if (decision.ok) throw new Error(`Expected ${kind}, but the command was accepted: ${listEvents(decision.events)}`);

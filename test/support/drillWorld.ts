@@ -21,6 +21,8 @@ export interface DrillWorld {
   /** Every response the handler gave through `call`, for checks across a whole run. */
   responses: OperationResponse[];
   call(event: Record<string, unknown>): Promise<OperationResponse>;
+  /** As the drill state machine calls the internal function (wait_for_resume, attach_state_machine). */
+  callInternal(event: Record<string, unknown>): Promise<OperationResponse>;
   /** Polls every 30 simulated seconds until the status is one of `statuses` (at most 200 polls). */
   pollUntil(executionId: string, planId: string, ...statuses: string[]): Promise<OperationResponse>;
   /** The execution's events, in seq order. */
@@ -57,6 +59,11 @@ export const startDrillWorld = async (options: WiringOptions = {}, env: NodeJS.P
     topicArn,
     responses,
     call,
+    callInternal: async (event) => {
+      const response = await harness.callInternal(event);
+      responses.push(response);
+      return response;
+    },
     pollUntil: async (executionId, planId, ...statuses) => {
       for (let i = 0; i < 200; i += 1) {
         clock.advance(30_000);

@@ -22,6 +22,8 @@ export interface HandlerHarness {
   /** The LedgerTamperAlarms metric's EMF lines, as parsed JSON. */
   metricLines: Array<Record<string, unknown>>;
   call(event: unknown): Promise<OperationResponse>;
+  /** The internal function (wait_for_resume, attach_state_machine): what the drill state machine invokes. */
+  callInternal(event: unknown): Promise<OperationResponse>;
   /** Items in every table: for "nothing was written" checks. */
   countItems(): Promise<Record<keyof Tables, number>>;
   stop(): Promise<void>;
@@ -70,6 +72,8 @@ export const startHandlerHarness = async (options: WiringOptions = {}, env: Node
     tamperAlarms: tamper.log,
     metricLines,
     call: (event) => handleRequest(deps, logger, event, { functionName: 'execution-handler', awsRequestId: 'test-request' }),
+    callInternal: (event) =>
+      handleRequest(deps, logger, event, { functionName: 'execution-internal', awsRequestId: 'test-request' }, 'internal'),
     countItems: async () => {
       const counts = {} as Record<keyof Tables, number>;
       for (const [key, table] of Object.entries(dynamo.config.tables) as Array<[keyof Tables, string]>) {

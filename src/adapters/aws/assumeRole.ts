@@ -125,7 +125,7 @@ export class CrossAccountCredentials {
   }
 
   private async get(account: DrsAccount): Promise<AwsCredentialIdentity> {
-    const key = `${roleArn(account)}|${externalIdSource(account)}|${sessionName(account.onBehalfOf)}`;
+    const key = `${roleArn(account)}|${externalIdSource(account)}|${sessionName(account.onBehalfOf)}|${account.sourceIdentity ?? ''}`;
     const cached = this.cache.get(key);
     if (cached) {
       const credentials = await cached.catch(() => undefined);
@@ -184,6 +184,8 @@ export class CrossAccountCredentials {
           RoleSessionName: sessionName(account.onBehalfOf),
           DurationSeconds: 3600,
           ...(externalId ? { ExternalId: externalId } : {}),
+          // Needs sts:SetSourceIdentity in the target role's trust policy (README, Target accounts).
+          ...(account.sourceIdentity ? { SourceIdentity: account.sourceIdentity } : {}),
         }),
       );
     } catch (error) {

@@ -1,5 +1,6 @@
 import {
   ExecutionAlreadyExists,
+  SendTaskHeartbeatCommand,
   SendTaskSuccessCommand,
   SFNClient,
   StartExecutionCommand,
@@ -42,6 +43,16 @@ export class SfnWorkflow implements Workflow {
 
   async stop(executionArn: string, cause: string): Promise<void> {
     await this.client.send(new StopExecutionCommand({ executionArn, cause: cause.slice(0, 32768) }));
+  }
+
+  async isWaiting(taskToken: string): Promise<boolean> {
+    try {
+      await this.client.send(new SendTaskHeartbeatCommand({ taskToken }));
+      return true;
+    } catch (error) {
+      if (error instanceof Error && TOKEN_ERRORS[error.name]) return false;
+      throw error;
+    }
   }
 
   async sendResume(taskToken: string, output: unknown): Promise<ResumeDelivery> {

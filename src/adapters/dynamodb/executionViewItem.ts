@@ -30,6 +30,19 @@ export const VIEW_ATTRIBUTES = {
 
 export const HEADER_ITEM = 'HEADER';
 export const RUNNING = 'RUNNING';
+/**
+ * The sparse index's other key: a PAUSED view whose approval has a deadline, so that the scheduled find can apply
+ * the approval's onTimeout without a Scan.
+ */
+export const APPROVAL_DEADLINE = 'APPROVAL_DEADLINE';
+
+/** The header's index key, if the view is one find must visit. */
+const indexKeyOf = (header: ViewHeader): string | undefined =>
+  header.status === RUNNING
+    ? RUNNING
+    : header.status === 'PAUSED' && header.pendingApproval?.deadline !== undefined
+      ? APPROVAL_DEADLINE
+      : undefined;
 
 const WAVE_ITEM_PREFIX = 'WAVE#';
 /** WAVE#0001 ...: sorts after HEADER and in wave order, so one Query reads the header first and the waves in order. */
@@ -120,7 +133,7 @@ export const headerItem = (header: ViewHeader, writeId: string, waveWrites: read
       [VIEW_ATTRIBUTES.item]: HEADER_ITEM,
       [VIEW_ATTRIBUTES.writeId]: writeId,
       [VIEW_ATTRIBUTES.waveWrites]: waveWrites,
-      ...(header.status === RUNNING ? { [VIEW_ATTRIBUTES.runningStatus]: RUNNING } : {}),
+      ...(indexKeyOf(header) ? { [VIEW_ATTRIBUTES.runningStatus]: indexKeyOf(header) } : {}),
     },
     MARSHALL_OPTIONS,
   );

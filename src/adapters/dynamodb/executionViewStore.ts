@@ -14,7 +14,15 @@ import type { ExecutionView, WaveView } from '../../../projections/executionView
 import type { AccountContext } from '../../domain/execution';
 import type { ExecutionViewStore, RunningPage, StoredView, ViewVersion, WaveJob } from '../../ports/executionViewStore';
 import { isConditionalCheckFailed } from './errors';
-import { assembleView, HEADER_ITEM, isWaveItemKey, RUNNING, type StoredParts, VIEW_ATTRIBUTES } from './executionViewItem';
+import {
+  APPROVAL_DEADLINE,
+  assembleView,
+  HEADER_ITEM,
+  isWaveItemKey,
+  RUNNING,
+  type StoredParts,
+  VIEW_ATTRIBUTES,
+} from './executionViewItem';
 import { planViewWrite } from './executionViewWrite';
 import type { Item } from './marshalEvent';
 import { decodePageToken, encodePageToken } from './pageToken';
@@ -125,22 +133,31 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
 
   /** Pages the sparse index: only the headers of RUNNING views carry its key, so this never reads a finished execution. */
   async listRunning(pageSize: number, nextToken?: string): Promise<RunningPage> {
+    return this.pageIndex(RUNNING, pageSize, nextToken);
+  }
+
+  /** PAUSED executions whose approval has a deadline: the same sparse index, under its other key. */
+  async listAwaitingApproval(pageSize: number, nextToken?: string): Promise<RunningPage> {
+    return this.pageIndex(APPROVAL_DEADLINE, pageSize, nextToken);
+  }
+
+  private async pageIndex(key: string, pageSize: number, nextToken?: string): Promise<RunningPage> {
     checkPageSize(pageSize);
     const startKey =
       nextToken === undefined
         ? undefined
-        : decodePageToken(nextToken, RUNNING_PAGE_KEY, { [VIEW_ATTRIBUTES.runningStatus]: RUNNING, [VIEW_ATTRIBUTES.item]: HEADER_ITEM });
+        : decodePageToken(nextToken, RUNNING_PAGE_KEY, { [VIEW_ATTRIBUTES.runningStatus]: key, [VIEW_ATTRIBUTES.item]: HEADER_ITEM });
     const output = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         IndexName: RUNNING_INDEX,
-        KeyConditionExpression: '#runningStatus = :running',
+        KeyConditionExpression: '#runningStatus = :key',
         ExpressionAttributeNames: {
           '#runningStatus': VIEW_ATTRIBUTES.runningStatus,
           '#executionId': VIEW_ATTRIBUTES.executionId,
           '#planId': 'planId',
         },
-        ExpressionAttributeValues: { ':running': { S: RUNNING } },
+        ExpressionAttributeValues: { ':key': { S: key } },
         ProjectionExpression: '#executionId, #planId',
         Limit: pageSize,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),

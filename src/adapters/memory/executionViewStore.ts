@@ -79,6 +79,15 @@ export class InMemoryExecutionViewStore implements ExecutionViewStore {
     return next === undefined ? { executions: page } : { executions: page, nextToken: next };
   }
 
+  async listAwaitingApproval(pageSize: number, nextToken?: string): Promise<RunningPage> {
+    await nextTurn();
+    const waiting = [...this.records.values()]
+      .filter((record) => record.view.status === 'PAUSED' && record.view.pendingApproval?.deadline !== undefined)
+      .map(({ view }) => ({ executionId: view.executionId, planId: view.planId }));
+    const { page, nextToken: next } = pageOf(RUNNING_BY_ID, waiting, pageSize, nextToken);
+    return next === undefined ? { executions: page } : { executions: page, nextToken: next };
+  }
+
   async wavesInProgress(executionIds: string[]): Promise<WaveJob[]> {
     await nextTurn();
     return executionIds.flatMap((executionId) => {

@@ -26,15 +26,64 @@ export interface PlanEvidence {
   waves: Array<{ waveNumber: number; waveName: string; pauseBeforeWave: boolean; servers: Array<{ serverId: string; hostname?: string }> }>;
 }
 
-export type OperatorActionKind = 'started' | 'pause-requested' | 'paused' | 'resumed' | 'cancel-requested' | 'cancelled';
+/**
+ * How the ledger knows who acted: `verified`, a principal the operator API verified (API Gateway's IAM
+ * authorization, the local API's SigV4 check); `unverified`, only the name a direct invocation typed (anyone
+ * with lambda:InvokeFunction could have typed it); `system`, drs-ledger's own drivers (the plan's pause, a timeout).
+ */
+export type ActorStanding = 'verified' | 'unverified' | 'system';
 
-export interface OperatorActionEvidence {
-  action: OperatorActionKind;
-  /** The identity the event records (its actor); "system" for what the plan itself did. */
+export interface ActorEvidence {
+  /** The principal ARN when verified, otherwise the name the event records. */
   by: string;
+  standing: ActorStanding;
+  /** The name a verified caller gave, kept apart from the principal: their claim, not proven. */
+  claim?: string;
+}
+
+export type OperatorActionKind =
+  'started' | 'pause-requested' | 'paused' | 'resumed' | 'cancel-requested' | 'cancelled' | 'approved' | 'declined' | 'approval-timed-out';
+
+export interface OperatorActionEvidence extends ActorEvidence {
+  action: OperatorActionKind;
   at: string;
   seq: number;
   detail?: string;
+}
+
+/** A refused attempt to approve or decline: who tried, why they could not, when. */
+export interface ApprovalRefusalEvidence {
+  seq: number;
+  at: string;
+  action: 'APPROVE' | 'DECLINE';
+  by: ActorEvidence;
+  reason: string;
+}
+
+/** What ended the wait: an approver's decision (verified), or its deadline passing. */
+export type ApprovalDecisionEvidence =
+  | { outcome: 'granted' | 'declined'; seq: number; at: string; by: ActorEvidence; comment: string; ticket?: string }
+  | { outcome: 'timed-out'; seq: number; at: string; deadline: string; onTimeout: 'CANCEL' | 'CONTINUE' };
+
+/**
+ * A wave that waited for approval: the rule it waited under (as the pause recorded it), what became of it, and
+ * every refused attempt. `status`: `waiting` while the execution is still paused for it; `undecided` when it
+ * ended otherwise (cancelled or failed before anyone decided).
+ */
+export interface ApprovalEvidence {
+  waveNumber: number;
+  waveName?: string;
+  /** The pause that waited (absent only for approval events without one: a rewritten ledger). */
+  pauseSeq?: number;
+  pausedAt?: string;
+  approvers: string[];
+  excludeStarter: boolean;
+  timeoutMinutes?: number;
+  deadline?: string;
+  onTimeout: 'CANCEL' | 'CONTINUE';
+  status: 'granted' | 'declined' | 'timed-out' | 'waiting' | 'undecided';
+  decision?: ApprovalDecisionEvidence;
+  refused: ApprovalRefusalEvidence[];
 }
 
 export interface WaveEvidence {
@@ -80,6 +129,10 @@ export interface PauseEvidence {
   reason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
   requestedBy: string;
   resumedBy?: string;
+  /** requestedBy with how the ledger knows it. */
+  requestedByActor: ActorEvidence;
+  /** resumedBy with how the ledger knows it. */
+  resumedByActor?: ActorEvidence;
 }
 
 export type FailureScope = 'wave-start' | 'server' | 'wave' | 'execution' | 'notification';
@@ -143,7 +196,9 @@ export interface Evidence {
     executionId: string;
     executionType: ExecutionType;
     status: ExecutionStatus;
+    /** The name the start recorded (the caller's words); startedBy says whether a principal was verified. */
     initiatedBy: string;
+    startedBy: ActorEvidence;
     startTime: string;
     endTime?: string;
     durationSeconds?: number;
@@ -155,6 +210,8 @@ export interface Evidence {
   plan: PlanEvidence;
   actions: OperatorActionEvidence[];
   pauses: PauseEvidence[];
+  /** Each wave that waited for approval, in order. */
+  approvals: ApprovalEvidence[];
   waves: WaveEvidence[];
   servers: ServerEvidence[];
   rto: {

@@ -8,6 +8,8 @@ import {
   type StartedExecution,
 } from '../../domain/execution';
 import { EVIDENCE_FORMAT_VERSION, type Evidence, type LedgerEvidence, type ServerEvidence, type WaveEvidence } from './evidence';
+import { operatorActor } from './actors';
+import { approvals } from './approvals';
 import { failures, notifications } from './failures';
 import { operatorActions, pauses } from './operatorActions';
 import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, WAVE_RTO_DEFINITION } from './rto';
@@ -102,6 +104,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
       executionType: state.executionType,
       status: state.status,
       initiatedBy: state.initiatedBy,
+      startedBy: operatorActor(started.actor, started.data.identity),
       startTime: state.startTime,
       ...optional('endTime', isTerminal(state) ? state.endTime : undefined),
       ...optional('durationSeconds', isTerminal(state) ? secondsBetween(state.startTime, state.endTime) : undefined),
@@ -123,6 +126,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
     },
     actions: operatorActions(events),
     pauses: pauseList,
+    approvals: approvals(events),
     waves,
     servers,
     rto: {

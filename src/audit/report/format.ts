@@ -50,6 +50,9 @@ export const ACTION_LABELS: Record<Evidence['actions'][number]['action'], string
   resumed: 'Resumed',
   'cancel-requested': 'Cancel requested',
   cancelled: 'Cancelled',
+  approved: 'Approved',
+  declined: 'Declined',
+  'approval-timed-out': 'Approval timed out',
 };
 
 export const title = (evidence: Evidence): string =>

@@ -1,53 +1,109 @@
 import { assertNever } from '../../domain/execution/assertNever';
 import type { ExecutionEvent } from '../../domain/execution';
-import type { OperatorActionEvidence, PauseEvidence } from './evidence';
+import type { ActorEvidence, OperatorActionEvidence, PauseEvidence } from './evidence';
 import { secondsBetween } from '../../domain/execution';
+import { operatorActor, systemActor } from './actors';
 
-/** Who started, paused, resumed and cancelled the execution, and when: each event's actor and time. */
-export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActionEvidence[] =>
-  events.flatMap((event): OperatorActionEvidence[] => {
-    const action = (kind: OperatorActionEvidence['action'], by: string, detail?: string): OperatorActionEvidence[] => [
-      { action: kind, by, at: event.occurredAt, seq: event.seq, ...(detail === undefined ? {} : { detail }) },
+/**
+ * Who started, paused, resumed, approved, declined and cancelled the execution, and when: each event's actor and
+ * time, and how the ledger knows the actor (see ActorStanding). A pause or a cancel carried out later by the
+ * drivers is the requester's act; a resume or a cancel that follows an approval's timeout is the drivers' own.
+ */
+export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActionEvidence[] => {
+  let pauseRequester: ActorEvidence | undefined;
+  let cancelRequester: ActorEvidence | undefined;
+  let previous: ExecutionEvent | undefined;
+  const afterTimeout = () => previous?.type === 'ApprovalTimedOut';
+  return events.flatMap((event): OperatorActionEvidence[] => {
+    const action = (kind: OperatorActionEvidence['action'], actor: ActorEvidence, detail?: string): OperatorActionEvidence[] => [
+      { action: kind, ...actor, at: event.occurredAt, seq: event.seq, ...(detail === undefined ? {} : { detail }) },
     ];
-    switch (event.type) {
-      case 'ExecutionStarted':
-        return action('started', event.actor, `${event.data.executionType} of plan ${event.data.plan.planName}`);
-      case 'PauseRequested':
-        return action('pause-requested', event.data.requestedBy);
-      case 'ExecutionPaused':
-        return action(
-          'paused',
-          event.actor,
-          event.data.reason === 'PAUSE_BEFORE_WAVE'
-            ? `before wave ${event.data.nextWave}, as the plan says`
-            : `after wave ${event.data.afterWave}, as requested`,
-        );
-      case 'ExecutionResumed':
-        return action('resumed', event.data.resumedBy, `wave ${event.data.nextWave} next`);
-      case 'CancelRequested':
-        return action('cancel-requested', event.data.requestedBy, event.data.reason);
-      case 'ExecutionCancelled':
-        return action('cancelled', event.data.cancelledBy, event.data.reason);
-      case 'StateMachineAttached':
-      case 'WaveStartRequested':
-      case 'WaveStarted':
-      case 'WaveStartFailed':
-      case 'WavePolled':
-      case 'WaveCompleted':
-      case 'WaveFailed':
-      case 'Finalized':
-      case 'ExecutionFailed':
-      case 'NotificationSent':
-      case 'NotificationFailed':
-        return [];
-      default:
-        return assertNever(event, 'event');
-    }
+    const found = ((): OperatorActionEvidence[] => {
+      switch (event.type) {
+        case 'ExecutionStarted':
+          return action(
+            'started',
+            operatorActor(event.actor, event.data.identity),
+            `${event.data.executionType} of plan ${event.data.plan.planName}`,
+          );
+        case 'PauseRequested':
+          pauseRequester = operatorActor(event.data.requestedBy, event.data.identity);
+          return action('pause-requested', pauseRequester);
+        case 'ExecutionPaused': {
+          const requested = event.data.reason === 'PAUSE_REQUESTED';
+          const by = requested ? (pauseRequester ?? operatorActor(event.actor, undefined)) : systemActor(event.actor);
+          pauseRequester = undefined;
+          const where = requested
+            ? `after wave ${event.data.afterWave}, as requested`
+            : `before wave ${event.data.nextWave}, as the plan says`;
+          return action('paused', by, event.data.approval ? `${where}; wave ${event.data.nextWave} waits for approval` : where);
+        }
+        case 'ExecutionResumed':
+          return action(
+            'resumed',
+            afterTimeout() ? systemActor(event.actor) : operatorActor(event.data.resumedBy, event.data.identity),
+            `wave ${event.data.nextWave} next`,
+          );
+        case 'CancelRequested':
+          cancelRequester = afterTimeout()
+            ? systemActor(event.data.requestedBy)
+            : operatorActor(event.data.requestedBy, event.data.identity);
+          return action('cancel-requested', cancelRequester, event.data.reason);
+        case 'ExecutionCancelled':
+          return action('cancelled', cancelRequester ?? operatorActor(event.data.cancelledBy, undefined), event.data.reason);
+        case 'ApprovalGranted':
+          return action(
+            'approved',
+            operatorActor(event.actor, event.data.identity),
+            `wave ${event.data.waveNumber}: ${event.data.comment}`,
+          );
+        case 'ApprovalDeclined':
+          return action(
+            'declined',
+            operatorActor(event.actor, event.data.identity),
+            `wave ${event.data.waveNumber}: ${event.data.comment}`,
+          );
+        case 'ApprovalTimedOut':
+          return action(
+            'approval-timed-out',
+            systemActor(event.actor),
+            `wave ${event.data.waveNumber}: no decision by ${event.data.deadline}; ${event.data.action === 'CANCEL' ? 'cancelled' : 'continued without approval'}`,
+          );
+        // Refused attempts changed nothing: the Approvals section lists them.
+        case 'ApprovalRefused':
+        case 'ResumeTokenAttached':
+        case 'StateMachineAttached':
+        case 'WaveStartRequested':
+        case 'WaveStarted':
+        case 'WaveStartFailed':
+        case 'WavePolled':
+        case 'WaveCompleted':
+        case 'WaveFailed':
+        case 'Finalized':
+        case 'ExecutionFailed':
+        case 'NotificationSent':
+        case 'NotificationFailed':
+          return [];
+        default:
+          return assertNever(event, 'event');
+      }
+    })();
+    previous = event;
+    return found;
   });
+};
 
 /** Each pause, from ExecutionPaused to the resume (or to the end, when the execution ended paused). */
 export const pauses = (events: readonly ExecutionEvent[]): PauseEvidence[] => {
   const found: PauseEvidence[] = [];
+  const byPause = new Map(
+    operatorActions(events)
+      .filter((action) => action.action === 'paused' || action.action === 'resumed')
+      .map((action) => [
+        action.seq,
+        { by: action.by, standing: action.standing, ...(action.claim === undefined ? {} : { claim: action.claim }) },
+      ]),
+  );
   let open: PauseEvidence | undefined;
   for (const event of events) {
     if (event.type === 'ExecutionPaused') {
@@ -57,6 +113,7 @@ export const pauses = (events: readonly ExecutionEvent[]): PauseEvidence[] => {
         nextWave: event.data.nextWave,
         reason: event.data.reason,
         requestedBy: event.actor,
+        requestedByActor: byPause.get(event.seq) ?? operatorActor(event.actor, undefined),
       };
       found.push(open);
     } else if (
@@ -68,7 +125,10 @@ export const pauses = (events: readonly ExecutionEvent[]): PauseEvidence[] => {
     ) {
       open.to = event.occurredAt;
       open.seconds = secondsBetween(open.from, event.occurredAt);
-      if (event.type === 'ExecutionResumed') open.resumedBy = event.data.resumedBy;
+      if (event.type === 'ExecutionResumed') {
+        open.resumedBy = event.data.resumedBy;
+        open.resumedByActor = byPause.get(event.seq) ?? operatorActor(event.data.resumedBy, event.data.identity);
+      }
       open = undefined;
     }
   }

@@ -1,4 +1,6 @@
-import type { Evidence, RtoVerdict } from './evidence';
+import type { ActorEvidence, ApprovalEvidence, Evidence, RtoVerdict } from './evidence';
+import { actorText } from './actorText';
+import { approvalOutcome, approvalsSummary, deadlineText, starterRule } from './approvalText';
 import {
   ACTION_LABELS,
   describeRto,
@@ -31,6 +33,77 @@ const digestProblemList = (digests: Evidence['digests']): string => {
 };
 
 const e = (value: string | number | undefined): string => (value === undefined || value === '' ? '—' : escapeHtml(String(value)));
+/** An actor, escaped, with how the ledger knows them, marked so that a verified principal never looks like a typed name. */
+const actor = (who: ActorEvidence): string =>
+  actorText(who, {
+    text: escapeHtml,
+    name: (safe) => `<strong class="actor-name">${safe}</strong>`,
+    mark: (mark, standing) => `<span class="actor ${standing}">${escapeHtml(mark)}</span>`,
+    claim: (words) => `<span class="claim">${words}</span>`,
+  });
+const approvalTone = (approval: ApprovalEvidence) =>
+  approval.status === 'granted' ? 'good' : approval.status === 'declined' ? 'bad' : approval.status === 'waiting' ? 'neutral' : 'warn';
+/** The waits for approval, then every refused attempt: whole, from the ledger. */
+const approvalSection = (approvals: readonly ApprovalEvidence[]): string[] => {
+  const refused = approvals.flatMap((approval) => approval.refused.map((attempt) => ({ approval, attempt })));
+  return [
+    '<h2>Approvals</h2>',
+    approvals.length === 0
+      ? `<p class="empty">${e(approvalsSummary(approvals))}.</p>`
+      : table(
+          [
+            ['Wave'],
+            ['Waiting since'],
+            ['Who may approve'],
+            ['Deadline'],
+            ['Outcome'],
+            ['By'],
+            ['Comment'],
+            ['Ticket'],
+            ['When'],
+            ['Seq', 'num'],
+          ],
+          approvals.map((approval) => {
+            const decision = approval.decision;
+            const decided = decision && decision.outcome !== 'timed-out' ? decision : undefined;
+            return {
+              failed: approval.status === 'declined',
+              cells: [
+                `${e(approval.waveNumber)}${approval.waveName === undefined ? '' : ` ${e(approval.waveName)}`}`,
+                approval.pausedAt ? e(formatInstant(approval.pausedAt)) : '—',
+                `${approval.approvers.map((pattern) => mono(pattern)).join(', ') || 'nobody recorded'}<br><small>${e(starterRule(approval))}</small>`,
+                e(deadlineText(approval)),
+                pill(approvalOutcome(approval), approvalTone(approval)),
+                decided ? actor(decided.by) : '—',
+                e(decided?.comment),
+                e(decided?.ticket),
+                decision ? e(formatInstant(decision.at)) : '—',
+                e(decision?.seq),
+              ],
+            };
+          }),
+        ),
+    ...(refused.length
+      ? [
+          '<h3>Refused approval attempts</h3>',
+          table(
+            [['When'], ['Wave', 'num'], ['Tried to'], ['By'], ['Why refused'], ['Seq', 'num']],
+            refused.map(({ approval, attempt }) => ({
+              failed: true,
+              cells: [
+                e(formatInstant(attempt.at)),
+                e(approval.waveNumber),
+                attempt.action === 'APPROVE' ? 'approve' : 'decline',
+                actor(attempt.by),
+                e(attempt.reason),
+                e(attempt.seq),
+              ],
+            })),
+          ),
+        ]
+      : []),
+  ];
+};
 const mono = (value: string | undefined): string => (value ? `<code>${escapeHtml(value)}</code>` : '—');
 const pill = (text: string, tone: 'good' | 'bad' | 'neutral' | 'warn'): string => `<span class="pill ${tone}">${escapeHtml(text)}</span>`;
 const verdictTone = (verdict: RtoVerdict) =>
@@ -105,10 +178,12 @@ const facts = (evidence: Evidence): string => {
     ['Execution', mono(execution.executionId)],
     ['Plan', `${e(plan.planName)} ${mono(plan.planId)} · ${plan.waves.length} waves, ${evidence.servers.length} servers`],
     ['Type', e(execution.executionType)],
-    ['Started', `${e(formatInstant(execution.startTime))} by <strong>${e(execution.initiatedBy)}</strong>`],
+    ['Started', e(formatInstant(execution.startTime))],
+    ['Started by', actor(execution.startedBy)],
     ['Ended', execution.endTime ? e(formatInstant(execution.endTime)) : `not ended (${e(execution.status)})`],
     ['Duration', execution.durationSeconds === undefined ? '—' : e(formatSeconds(execution.durationSeconds))],
     ['Measured RTO', e(describeRto(rto.overall))],
+    ['Approvals', e(approvalsSummary(evidence.approvals))],
     ...(execution.failureReason ? ([['Failure', e(execution.failureReason)]] as Array<[string, string]>) : []),
     ['State machine execution', mono(execution.stateMachineArn)],
     ...(execution.accountId ? ([['Account', `${e(execution.accountId)} · ${e(execution.region)}`]] as Array<[string, string]>) : []),
@@ -131,13 +206,7 @@ const sections = (evidence: Evidence): string[] => {
     table(
       [['When'], ['Action'], ['By'], ['Detail'], ['Seq', 'num']],
       evidence.actions.map((action) => ({
-        cells: [
-          e(formatInstant(action.at)),
-          e(ACTION_LABELS[action.action]),
-          `<strong>${e(action.by)}</strong>`,
-          e(action.detail),
-          e(action.seq),
-        ],
+        cells: [e(formatInstant(action.at)), e(ACTION_LABELS[action.action]), actor(action), e(action.detail), e(action.seq)],
       })),
     ),
     ...(evidence.pauses.length
@@ -155,13 +224,14 @@ const sections = (evidence: Evidence): string[] => {
                     ? `before wave ${pause.nextWave} (plan)`
                     : `after wave ${pause.afterWave} (requested)`,
                 ),
-                e(pause.requestedBy),
-                e(pause.resumedBy),
+                actor(pause.requestedByActor),
+                pause.resumedByActor ? actor(pause.resumedByActor) : '—',
               ],
             })),
           ),
         ]
       : []),
+    ...approvalSection(evidence.approvals),
     '<h2>Waves</h2>',
     table(
       [
@@ -300,7 +370,7 @@ export const renderHtml = (evidence: Evidence): string => {
     '<body>',
     '<main>',
     `<header class="masthead"><div class="eyebrow">AWS DRS · ${kind} evidence report</div><h1>${escapeHtml(evidence.plan.planName)}</h1>`,
-    `<div class="meta">Execution <code>${escapeHtml(evidence.execution.executionId)}</code> · ${escapeHtml(evidence.execution.executionType)} · started ${escapeHtml(formatInstant(evidence.execution.startTime))} by ${escapeHtml(evidence.execution.initiatedBy)}</div></header>`,
+    `<div class="meta">Execution <code>${escapeHtml(evidence.execution.executionId)}</code> · ${escapeHtml(evidence.execution.executionType)} · started ${escapeHtml(formatInstant(evidence.execution.startTime))} by ${actorText(evidence.execution.startedBy, { text: escapeHtml })}</div></header>`,
     evidence.imported
       ? `<p class="imported"><strong>${escapeHtml(evidence.imported.note)}</strong> · import <code>${escapeHtml(evidence.imported.importId)}</code> · sealed ${escapeHtml(formatInstant(evidence.imported.sealedAt))} · head <code>${escapeHtml(`${evidence.imported.eventCount}:${evidence.imported.headHash}`)}</code></p>`
       : '',

@@ -1,4 +1,7 @@
-import type { Evidence } from './evidence';
+import type { ActorEvidence, ApprovalEvidence, Evidence } from './evidence';
+import { APPROVER_PATTERN } from '../../domain/plan';
+import { actorText } from './actorText';
+import { approvalOutcome, approvalsSummary, deadlineText, starterRule } from './approvalText';
 import {
   ACTION_LABELS,
   describeRto,
@@ -54,6 +57,35 @@ const SERVER_COLUMNS = [
 /** An id, ARN or hash as a code span inside a table cell. */
 const code = (value: string | undefined): string | undefined => (value ? markdownCode(value, 'in-table') : undefined);
 
+/** An actor, escaped, with how the ledger knows them (verified principal, unverified name, drs-ledger). */
+const actor = (who: ActorEvidence): string => actorText(who, { text: md });
+
+/**
+ * An approver pattern as a code span, as plans hold them; a pattern no plan could hold (a rewritten ledger) as
+ * escaped text, which the table cell keeps as it is (a code span would be escaped once more, see fragment).
+ */
+const approverPattern = (pattern: string): string => (APPROVER_PATTERN.test(pattern) ? markdownCode(pattern, 'in-table') : md(pattern));
+
+/** The waits for approval: one row each, with the rule it waited under and what became of it. */
+const approvalRows = (approvals: readonly ApprovalEvidence[]): Array<Array<string | number | undefined>> =>
+  approvals.map((approval) => {
+    const decision = approval.decision;
+    const decided = decision && decision.outcome !== 'timed-out' ? decision : undefined;
+    return [
+      approval.waveName === undefined ? approval.waveNumber : `${numeral(approval.waveNumber)} ${md(approval.waveName)}`,
+      approval.pausedAt ? instant(approval.pausedAt) : undefined,
+      `${approval.approvers.map(approverPattern).join(', ') || 'nobody recorded'}; ${md(starterRule(approval))}`,
+      // The words are ours; only a deadline that is no date (a rewritten ledger) needs escaping, which instant does.
+      deadlineText(approval, instant),
+      `**${md(approvalOutcome(approval))}**`,
+      decided ? actor(decided.by) : undefined,
+      text(decided?.comment),
+      text(decided?.ticket),
+      decision ? instant(decision.at) : undefined,
+      decision?.seq,
+    ];
+  });
+
 /** The digest sentence's words as text, its values (a location, a head) as code spans. */
 const INLINE = { text: md, code: (value: string) => markdownCode(value) };
 const IN_TABLE = { text: md, code: (value: string) => markdownCode(value, 'in-table') };
@@ -76,11 +108,14 @@ export const renderMarkdown = (evidence: Evidence): string => {
       ['Fact', 'Value'],
       [
         ['Plan', `${md(plan.planName)} (${code(plan.planId)}), ${plan.waves.length} waves, ${evidence.servers.length} servers`],
-        ['Started', `${instant(execution.startTime)} by ${md(execution.initiatedBy)}`],
+        ['Started', instant(execution.startTime)],
+        ['Started by', actor(execution.startedBy)],
         ['Ended', execution.endTime ? instant(execution.endTime) : `not ended (${word(execution.status)})`],
         ['Duration', execution.durationSeconds === undefined ? undefined : formatSeconds(execution.durationSeconds)],
         ['Measured RTO', md(describeRto(rto.overall))],
         ['Time paused', `${formatSeconds(rto.pausedSeconds)} (included in the measured RTO)`],
+        // Our words and counts only.
+        ['Approvals', approvalsSummary(evidence.approvals)],
         ['Failure', text(execution.failureReason)],
         ['State machine execution', code(execution.stateMachineArn)],
         ['Account', execution.accountId ? `${md(execution.accountId)} (${md(execution.region ?? '')})` : undefined],
@@ -96,7 +131,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
     '',
     ...table(
       ['When', 'Action', 'By', 'Detail', 'Seq'],
-      evidence.actions.map((action) => [instant(action.at), ACTION_LABELS[action.action], md(action.by), text(action.detail), action.seq]),
+      evidence.actions.map((action) => [instant(action.at), ACTION_LABELS[action.action], actor(action), text(action.detail), action.seq]),
     ),
     '',
     ...(evidence.pauses.length
@@ -112,9 +147,38 @@ export const renderMarkdown = (evidence: Evidence): string => {
               pause.reason === 'PAUSE_BEFORE_WAVE'
                 ? `before wave ${numeral(pause.nextWave)} (plan)`
                 : `after wave ${numeral(pause.afterWave)} (requested)`,
-              md(pause.requestedBy),
-              text(pause.resumedBy),
+              actor(pause.requestedByActor),
+              pause.resumedByActor ? actor(pause.resumedByActor) : undefined,
             ]),
+          ),
+          '',
+        ]
+      : []),
+    '## Approvals',
+    '',
+    ...(evidence.approvals.length
+      ? table(
+          ['Wave', 'Waiting since', 'Who may approve', 'Deadline', 'Outcome', 'By', 'Comment', 'Ticket', 'When', 'Seq'],
+          approvalRows(evidence.approvals),
+        )
+      : [`_${approvalsSummary(evidence.approvals)}._`]),
+    '',
+    ...(evidence.approvals.some((approval) => approval.refused.length)
+      ? [
+          '### Refused approval attempts',
+          '',
+          ...table(
+            ['When', 'Wave', 'Tried to', 'By', 'Why refused', 'Seq'],
+            evidence.approvals.flatMap((approval) =>
+              approval.refused.map((attempt) => [
+                instant(attempt.at),
+                approval.waveNumber,
+                attempt.action === 'APPROVE' ? 'approve' : 'decline',
+                actor(attempt.by),
+                md(attempt.reason),
+                attempt.seq,
+              ]),
+            ),
           ),
           '',
         ]

@@ -39,6 +39,12 @@ th { background: #f2f4f7; font-size: 12px; text-transform: uppercase; letter-spa
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.failed td { background: #fff6f6; }
 .empty { color: var(--muted); font-style: italic; }
+.actor { font-size: 12px; white-space: nowrap; }
+.actor.verified { color: #146c43; font-weight: 700; }
+.actor.unverified { color: #7a5b00; font-style: italic; }
+.actor.system { color: var(--muted); }
+.claim { font-size: 12px; color: var(--muted); }
+td .actor-name { overflow-wrap: anywhere; }
 ul.definitions { padding-left: 18px; color: #344054; }
 ul.problems { padding-left: 18px; color: #a4161a; }
 dl.facts dd, ul.problems li { overflow-wrap: anywhere; }

@@ -1,10 +1,10 @@
 import { importedMark, replayAt } from '../../audit';
 import { catchUpView } from '../../operations/catchUpView';
-import type { ExecutionEvent } from '../../domain/execution';
 import { executionNotFound, importedBanner, openSealedImport } from '../importedEvidence';
 import { type LedgerAccess, openLedger } from '../ledgerAccess';
 import { statusTable } from '../render/details';
-import { jsonForTerminal, shown } from '../render/terminalText';
+import { eventLine } from '../render/eventLine';
+import { jsonForTerminal } from '../render/terminalText';
 import { withoutRecordedExternalId } from '../render/recordedSecrets';
 import { shownView } from '../../../projections/executionView';
 import { UsageError } from '../exitCodes';
@@ -46,27 +46,6 @@ export const runStatus = async (
   }
 };
 
-const summarise = (event: ExecutionEvent): string => {
-  const data = event.data as Record<string, unknown>;
-  switch (event.type) {
-    case 'ExecutionStarted':
-      return `${event.data.executionType} of ${event.data.plan.planName} (${event.data.plan.waves.length} waves)`;
-    case 'WavePolled':
-      return `wave ${event.data.waveNumber} job ${event.data.drsJobStatus}; ${event.data.servers.map((server) => `${server.serverId} ${server.launchStatus}`).join(', ') || 'no server changed'}`;
-    case 'WaveStarted':
-      return `wave ${event.data.waveNumber} job ${event.data.drsJobId} (${event.data.servers.length} servers)`;
-    case 'WaveFailed':
-      return `wave ${event.data.waveNumber}: ${event.data.reason}`;
-    default:
-      return Object.entries(data)
-        .map(
-          ([key, value]) =>
-            `${key}=${typeof value === 'object' || typeof value === 'function' ? JSON.stringify(value) : String(value as string | number | boolean | bigint | symbol | undefined)}`,
-        )
-        .join(' ');
-  }
-};
-
 /** `drs-ledger events <executionId>`: the ledger, one event a line (or JSON Lines with its hashes); its texts shown (see terminalText). */
 export const runEvents = async (
   dataDir: string,
@@ -83,11 +62,11 @@ export const runEvents = async (
     if (events.length === 0) throw await executionNotFound(ledger.imported, executionId);
     if (sealed && !json) out.write(`${importedBanner(sealed.seal)}\n`);
     const mark = sealed ? { importId: sealed.seal.importId } : {};
-    for (const { event, hash, prevHash } of events) {
+    for (const [index, { event, hash, prevHash }] of events.entries()) {
       out.write(
         json
           ? `${jsonForTerminal({ ...withoutRecordedExternalId(event), prevHash, hash, ...mark })}\n`
-          : `${shown(event.seq).padStart(4)}  ${shown(event.occurredAt)}  ${shown(event.type).padEnd(20)} ${shown(event.actor).padEnd(24)} ${shown(summarise(event))}\n`,
+          : `${eventLine(event, events[index - 1]?.event)}\n`,
       );
     }
     return 0;

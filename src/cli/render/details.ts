@@ -1,4 +1,6 @@
 import type { ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
+import { actionActor, shownActor, viewActor } from './actors';
+import { approvalLines, pendingApprovalLines } from './approvals';
 import { shown } from './terminalText';
 
 /** get_execution_details as the CLI reads it: the view's fields (extra response fields ignored). */
@@ -43,6 +45,32 @@ export const serverName = (server: ServerExecutionView): string =>
 
 const pad = (text: string, width: number): string => (text.length >= width ? text : text + ' '.repeat(width - text.length));
 
+/** Who started it and who asked to pause or cancel, each marked verified or not (see shownActor). */
+const actorLines = (details: Details): string[] => {
+  const lines: string[] = [];
+  if (details.initiatedBy !== undefined) {
+    const identity = {
+      ...(details.initiatedByPrincipal === undefined ? {} : { principal: details.initiatedByPrincipal }),
+      ...(details.initiatedByClaim === undefined ? {} : { claim: details.initiatedByClaim }),
+    };
+    lines.push(`Started by ${shownActor(viewActor(details.initiatedBy, identity))}`);
+  }
+  if (details.pauseRequested) {
+    lines.push(`Pause requested ${shown(details.pauseRequested.at)} by ${shownActor(actionActor(details.pauseRequested))}`);
+  }
+  const cancel = details.cancelRequested;
+  if (cancel) {
+    // The cancel an approval's timeout brings is the drivers' own: it comes with the timeout, in the same instant.
+    const last = details.approvals?.at(-1);
+    const byTimeout = last?.outcome === 'TIMED_OUT' && last.action === 'CANCEL' && last.at === cancel.at;
+    lines.push(
+      `Cancel requested ${shown(cancel.at)} by ${shownActor(actionActor(cancel, byTimeout))}` +
+        (cancel.reason === undefined ? '' : `: ${shown(cancel.reason)}`),
+    );
+  }
+  return lines;
+};
+
 /**
  * The per-wave, per-server table `status` prints. Every text in it comes from the view (names, actors, DRS's
  * hostnames and reasons): each is shown (see terminalText), numbers too (a view is read unchecked).
@@ -55,14 +83,17 @@ export const statusTable = (details: Details): string => {
       (details.endTime ? ` · ended ${shown(details.endTime)}` : '') +
       (details.duration ? ` (${shown(details.duration)})` : ''),
   ];
+  lines.push(...actorLines(details));
   if (details.failureReason) lines.push(`Failure: ${shown(details.failureReason)}`);
+  lines.push(...pendingApprovalLines(details), ...approvalLines(details));
   for (const wave of details.waveStatuses) {
     lines.push('');
     lines.push(
       `Wave ${shown(wave.waveNumber)} ${shown(wave.waveName)}: ${shown(wave.status)}` +
         (wave.drsJobId ? ` · ${shown(wave.drsJobId)}` : '') +
         ` · launched ${shown(wave.serversLaunched)}, completed ${shown(wave.serversCompleted)}, failed ${shown(wave.serversFailed)}` +
-        (wave.pauseBeforeWave ? ' · pause before' : ''),
+        (wave.pauseBeforeWave ? ' · pause before' : '') +
+        (wave.requiresApproval ? ' · approval required' : ''),
     );
     lines.push(`  ${pad('SERVER', 19)} ${pad('HOSTNAME', 18)} ${pad('STATUS', 12)} ${pad('RECOVERY INSTANCE', 20)} LAUNCHED AT`);
     for (const server of serversOfWave(details, wave.waveNumber)) {

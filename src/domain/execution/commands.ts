@@ -1,5 +1,6 @@
 import type { RecoveryPlan } from '../plan';
 import type { ServerObservation } from './events';
+import type { VerifiedIdentity } from './identity';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType } from './vocabulary';
 
 /** Every command carries the instant it happened at: time enters at the edge. */
@@ -13,6 +14,8 @@ export interface StartExecution extends Timed {
   plan: RecoveryPlan;
   executionType: ExecutionType;
   initiatedBy: Actor;
+  /** The principal the operator API verified, when the start came through it. */
+  identity?: VerifiedIdentity;
   /** What the caller named, if anything: it must be the plan's own target (accountContextProblem). */
   accountContext?: AccountContext;
   /** The role a plan's target assumes when it names none: the deployment's (default DEFAULT_TARGET_ROLE_NAME). */
@@ -76,14 +79,42 @@ export interface ObserveWave extends Timed {
 export interface RequestPause extends Timed {
   type: 'RequestPause';
   requestedBy: Actor;
+  identity?: VerifiedIdentity;
 }
+/** Resume a paused execution; when its next wave requires approval, this is the approval (comment required). */
 export interface Resume extends Timed {
   type: 'Resume';
   resumedBy: Actor;
+  identity?: VerifiedIdentity;
+  comment?: string;
+  ticket?: string;
+}
+/** Refuse the next wave of a pause that waits for approval: the execution is cancelled. */
+export interface Decline extends Timed {
+  type: 'Decline';
+  requestedBy: Actor;
+  identity?: VerifiedIdentity;
+  comment: string;
+  ticket?: string;
+}
+/** The approval a pause waits for is past its deadline: apply the rule's onTimeout. */
+export interface ExpireApproval extends Timed {
+  type: 'ExpireApproval';
+}
+/** The state machine's wait for the current pause holds a task token with this SHA-256 (hex). */
+export interface AttachResumeToken extends Timed {
+  type: 'AttachResumeToken';
+  tokenSha256: string;
+  /**
+   * The attached token this one replaces: the caller found that no task waits on it any more (its wait timed out,
+   * or the state machine was restarted), so the state machine's new wait for the same pause takes its place.
+   */
+  replacing?: string;
 }
 export interface RequestCancel extends Timed {
   type: 'RequestCancel';
   requestedBy: Actor;
+  identity?: VerifiedIdentity;
   reason?: string;
 }
 export interface Finalize extends Timed {
@@ -109,6 +140,9 @@ export type ExecutionCommand =
   | ObserveWave
   | RequestPause
   | Resume
+  | Decline
+  | ExpireApproval
+  | AttachResumeToken
   | RequestCancel
   | Finalize
   | Fail

@@ -1,7 +1,10 @@
 import { assertNever } from './assertNever';
 import type {
   Advance,
+  AttachResumeToken,
+  Decline,
   ExecutionCommand,
+  ExpireApproval,
   Fail,
   Finalize,
   ObserveWave,
@@ -17,7 +20,9 @@ import type {
 } from './commands';
 import { accountContextProblem, DEFAULT_TARGET_ROLE_NAME, recordedTarget, validatePlan, withoutExternalId } from '../plan';
 import { boundText, utf8Length } from '../text';
+import { approvalRefusalReason, approvalWords, awaitsApproval, MAX_RECORDED_REFUSALS, type ApprovalAction } from './approval';
 import { EventRecorder } from './eventRecorder';
+import { actorOf, identityData, reservedActorProblem, type VerifiedIdentity } from './identity';
 import {
   advanceAtBoundary,
   countedAttempts,
@@ -36,6 +41,7 @@ import {
   DEFAULT_SERVERS_PER_JOB,
   type ExecutionState,
   isTerminal,
+  type Paused,
   jobCount,
   jobsOf,
   MAX_SERVERS_PER_JOB,
@@ -53,7 +59,15 @@ import { SYSTEM_ACTOR } from './vocabulary';
  * What a command means: the events to append, each with the state it leaves the execution in (`states[i]`
  * after `events[i]`, folded once here and stored as that item's snapshot), or why it is refused.
  */
-export type Decision = { ok: true; events: ExecutionEvent[]; states: ExecutionState[] } | { ok: false; rejection: Rejection };
+export type Decision =
+  | {
+      ok: true;
+      events: ExecutionEvent[];
+      states: ExecutionState[];
+      /** The command is refused, but the attempt is evidence: these events record it (a refused approval). */
+      refusal?: Rejection;
+    }
+  | { ok: false; rejection: Rejection };
 
 /** A claimant that has not recorded its DRS job within this time is presumed gone. */
 export const WAVE_START_LEASE_MS = 5 * 60_000;
@@ -73,8 +87,17 @@ const waveNotIn = (state: StartedExecution, waveNumber: number, expected: string
     : `Wave ${waveNumber} does not exist in this execution (it has ${state.waves.length} waves)`,
 });
 
+/** A caller's name no command may record: a driver's own, or an ARN no authorizer verified. */
+const callerProblem = (state: ExecutionState, name: string, identity: VerifiedIdentity | undefined): Rejection | undefined => {
+  const claimed = identity ? identity.claim : name;
+  const problem = claimed === undefined ? undefined : reservedActorProblem(claimed);
+  return problem ? invalidCommand(state, `The caller's name ${problem}`) : undefined;
+};
+
 const start = (state: ExecutionState, command: StartExecution): Decision => {
   if (state.status !== 'NOT_STARTED') return reject({ kind: 'ExecutionAlreadyExists', currentStatus: state.status });
+  const reserved = callerProblem(state, command.initiatedBy, command.identity);
+  if (reserved) return reject(reserved);
   const validation = validatePlan(command.plan);
   if (!validation.ok) {
     const problems = validation.issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
@@ -96,10 +119,11 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
       plan: withoutExternalId(command.plan),
       executionType: command.executionType,
       initiatedBy: command.initiatedBy,
+      ...identityData(command.identity),
       ...(accountContext ? { accountContext } : {}),
       serversPerJob,
     },
-    command.initiatedBy,
+    actorOf(command.initiatedBy, command.identity),
   );
   // A plan whose first wave pauses-before starts paused; otherwise wave 1 is claimed at once.
   advanceAtBoundary(recorder);
@@ -259,30 +283,163 @@ const observeWave = (state: StartedExecution, command: ObserveWave): Decision =>
 
 const requestPause = (state: StartedExecution, command: RequestPause): Decision => {
   if (state.status !== 'RUNNING') return reject(invalidState('pause', state, ['RUNNING']));
+  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  if (reserved) return reject(reserved);
   if (state.pauseRequest) return nothing;
   if (!nextPendingWave(state)) {
     return reject(invalidCommand(state, 'Cannot pause execution: no wave remains to pause before'));
   }
   const recorder = new EventRecorder(state, command.at);
-  recorder.emit('PauseRequested', { requestedBy: command.requestedBy }, command.requestedBy);
+  const actor = actorOf(command.requestedBy, command.identity);
+  recorder.emit('PauseRequested', { requestedBy: actor, ...identityData(command.identity) }, actor);
   advanceAtBoundary(recorder);
   return accept(recorder);
 };
 
+/**
+ * An approval or a decline by someone the wave's rule does not admit: refused, and the attempt recorded as
+ * evidence (up to MAX_RECORDED_REFUSALS per pause; later attempts are refused without an entry).
+ */
+const refuseApproval = (
+  state: Paused,
+  command: { at: string; identity?: VerifiedIdentity },
+  claimed: string,
+  action: ApprovalAction,
+  reason: string,
+): Decision => {
+  const recorded = (state.approvalRefusals ?? 0) < MAX_RECORDED_REFUSALS;
+  const refusal: Rejection = {
+    kind: 'ApprovalRefused',
+    currentStatus: state.status,
+    waveNumber: state.nextWave,
+    message: reason,
+    recorded,
+  };
+  if (!recorded) return reject(refusal);
+  const recorder = new EventRecorder(state, command.at);
+  const actor = actorOf(claimed, command.identity);
+  recorder.emit(
+    'ApprovalRefused',
+    {
+      waveNumber: state.nextWave,
+      action,
+      attemptedBy: actor,
+      ...identityData(command.identity),
+      reason: boundText(reason, MAX_REASON_BYTES),
+    },
+    actor,
+  );
+  return { ok: true, events: recorder.events, states: recorder.states, refusal };
+};
+
+/** Resume; into a wave that requires approval, this is the approval: a verified approver, with a comment. */
 const resume = (state: StartedExecution, command: Resume): Decision => {
   if (state.status !== 'PAUSED') return reject(invalidState('resume', state, ['PAUSED']));
+  const reserved = callerProblem(state, command.resumedBy, command.identity);
+  if (reserved) return reject(reserved);
   const recorder = new EventRecorder(state, command.at);
-  recorder.emit('ExecutionResumed', { resumedBy: command.resumedBy, nextWave: state.nextWave }, command.resumedBy);
+  const actor = actorOf(command.resumedBy, command.identity);
+  if (awaitsApproval(state)) {
+    const refused = approvalRefusalReason(state, command.identity, 'APPROVE');
+    if (refused || !command.identity) return refuseApproval(state, command, command.resumedBy, 'APPROVE', refused ?? '');
+    if (command.comment === undefined || command.comment.trim() === '') {
+      return reject({
+        kind: 'MissingParameter',
+        currentStatus: state.status,
+        parameter: 'comment',
+        message: `Wave ${state.nextWave} requires approval: an approval needs a comment`,
+      });
+    }
+    recorder.emit(
+      'ApprovalGranted',
+      { waveNumber: state.nextWave, identity: command.identity, ...approvalWords(command.comment, command.ticket) },
+      actor,
+    );
+  }
+  recorder.emit('ExecutionResumed', { resumedBy: actor, nextWave: state.nextWave, ...identityData(command.identity) }, actor);
   advanceAtBoundary(recorder);
+  return accept(recorder);
+};
+
+/** Decline the wave a pause waits approval for: recorded with the approver's words, then the execution is cancelled. */
+const declineApproval = (state: StartedExecution, command: Decline): Decision => {
+  if (state.status !== 'PAUSED') return reject(invalidState('decline', state, ['PAUSED']));
+  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  if (reserved) return reject(reserved);
+  if (!awaitsApproval(state)) {
+    return reject(invalidCommand(state, `Wave ${state.nextWave} does not wait for approval: cancel the execution instead`));
+  }
+  const refused = approvalRefusalReason(state, command.identity, 'DECLINE');
+  if (refused || !command.identity) return refuseApproval(state, command, command.requestedBy, 'DECLINE', refused ?? '');
+  if (command.comment.trim() === '') {
+    return reject({ kind: 'MissingParameter', currentStatus: state.status, parameter: 'comment', message: 'A decline needs a comment' });
+  }
+  const recorder = new EventRecorder(state, command.at);
+  const actor = command.identity.principal;
+  const { identity } = command;
+  const words = approvalWords(command.comment, command.ticket);
+  recorder.emit('ApprovalDeclined', { waveNumber: state.nextWave, identity, ...words }, actor);
+  const reason = boundText(`Approval of wave ${state.nextWave} declined: ${words.comment}`, MAX_REASON_BYTES);
+  recorder.emit('CancelRequested', { requestedBy: actor, reason, identity }, actor);
+  advanceAtBoundary(recorder);
+  return accept(recorder);
+};
+
+/** Past its deadline, an approval nobody gave or refused follows the rule's onTimeout: the execution goes on or ends. */
+const expireApproval = (state: StartedExecution, command: ExpireApproval): Decision => {
+  if (state.status !== 'PAUSED' || !awaitsApproval(state)) return nothing;
+  const { deadline } = state.approval;
+  if (deadline === undefined || Date.parse(command.at) < Date.parse(deadline)) return nothing;
+  const action = state.approval.onTimeout ?? 'CANCEL';
+  const recorder = new EventRecorder(state, command.at);
+  recorder.emit('ApprovalTimedOut', { waveNumber: state.nextWave, deadline, action }, SYSTEM_ACTOR);
+  if (action === 'CONTINUE') {
+    recorder.emit('ExecutionResumed', { resumedBy: SYSTEM_ACTOR, nextWave: state.nextWave }, SYSTEM_ACTOR);
+  } else {
+    const reason = `Approval of wave ${state.nextWave} timed out at ${deadline}`;
+    recorder.emit('CancelRequested', { requestedBy: SYSTEM_ACTOR, reason }, SYSTEM_ACTOR);
+  }
+  advanceAtBoundary(recorder);
+  return accept(recorder);
+};
+
+/**
+ * The state machine's wait for the latest pause holds a task token: its SHA-256 goes into the ledger, by the
+ * same conditional append as every event, and no other token is ever accepted for that pause.
+ */
+const attachResumeToken = (state: StartedExecution, command: AttachResumeToken): Decision => {
+  if (state.lastPauseSeq === undefined) {
+    return reject(invalidCommand(state, 'The execution has never paused: no state machine waits on it for a resume'));
+  }
+  if (state.resumeTokenSha256 === command.tokenSha256) return nothing;
+  const replaced = state.resumeTokenSha256 !== undefined && command.replacing === state.resumeTokenSha256;
+  if (state.resumeTokenSha256 !== undefined && !replaced) {
+    return reject({
+      kind: 'ResumeTokenAlreadyAttached',
+      currentStatus: state.status,
+      pauseSeq: state.lastPauseSeq,
+      message: `The pause at seq ${state.lastPauseSeq} already holds the state machine's task token; another is never accepted`,
+    });
+  }
+  if (!/^[0-9a-f]{64}$/.test(command.tokenSha256)) return reject(invalidCommand(state, 'tokenSha256 must be 64 hex digits'));
+  const recorder = new EventRecorder(state, command.at);
+  recorder.emit(
+    'ResumeTokenAttached',
+    { pauseSeq: state.lastPauseSeq, tokenSha256: command.tokenSha256, ...(replaced ? { replaced: command.replacing } : {}) },
+    SYSTEM_ACTOR,
+  );
   return accept(recorder);
 };
 
 const requestCancel = (state: StartedExecution, command: RequestCancel): Decision => {
   if (!isActive(state)) return reject(invalidState('cancel', state, ['RUNNING', 'PAUSED']));
+  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  if (reserved) return reject(reserved);
   if (state.cancelRequest) return nothing;
   const recorder = new EventRecorder(state, command.at);
   const reason = command.reason === undefined ? {} : { reason: boundText(command.reason, MAX_REASON_BYTES) };
-  recorder.emit('CancelRequested', { requestedBy: command.requestedBy, ...reason }, command.requestedBy);
+  const actor = actorOf(command.requestedBy, command.identity);
+  recorder.emit('CancelRequested', { requestedBy: actor, ...reason, ...identityData(command.identity) }, actor);
   advanceAtBoundary(recorder);
   return accept(recorder);
 };
@@ -316,7 +473,10 @@ const fail = (state: StartedExecution, command: Fail): Decision => {
 };
 
 const recordNotification = (state: StartedExecution, command: RecordNotification): Decision => {
-  if (!isTerminal(state)) return reject(invalidState('record a notification for', state, ['COMPLETED', 'FAILED', 'CANCELLED']));
+  // Ends are notified, and so are pauses that wait for approval (the approvers are told).
+  if (!isTerminal(state) && command.forSeq !== state.lastPauseSeq) {
+    return reject(invalidState('record a notification for', state, ['COMPLETED', 'FAILED', 'CANCELLED']));
+  }
   if (state.notifiedSeqs.includes(command.forSeq)) return nothing;
   if (command.forSeq < 1 || command.forSeq > state.version) {
     return reject(invalidCommand(state, `No event at seq ${command.forSeq} to notify about`));
@@ -356,6 +516,12 @@ export const decide = (command: ExecutionCommand, state: ExecutionState): Decisi
       return requestPause(state, command);
     case 'Resume':
       return resume(state, command);
+    case 'Decline':
+      return declineApproval(state, command);
+    case 'ExpireApproval':
+      return expireApproval(state, command);
+    case 'AttachResumeToken':
+      return attachResumeToken(state, command);
     case 'RequestCancel':
       return requestCancel(state, command);
     case 'Finalize':

@@ -16,7 +16,8 @@ export class EventRecorder {
 
   constructor(
     state: ExecutionState,
-    private readonly at: string,
+    /** The instant every event of this decision records. */
+    readonly at: string,
     private readonly ids?: { executionId: string; planId: string },
   ) {
     this.current = state;

@@ -1,4 +1,5 @@
-import type { RecoveryPlan } from '../plan';
+import type { ApprovalRule, RecoveryPlan } from '../plan';
+import type { VerifiedIdentity } from './identity';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType, LaunchStatus } from './vocabulary';
 
 export const SCHEMA_VERSION = 1;
@@ -53,6 +54,8 @@ export type ExecutionStarted = EventEnvelope<
     plan: RecoveryPlan;
     executionType: ExecutionType;
     initiatedBy: string;
+    /** The principal the operator API verified; absent for a direct invocation (initiatedBy is then a claim). */
+    identity?: VerifiedIdentity;
     accountContext?: AccountContext;
     /**
      * DRS launches at most this many servers in one job: a larger wave is started as several jobs, each
@@ -88,13 +91,50 @@ export type WavePolled = EventEnvelope<
 export type WaveCompleted = EventEnvelope<'WaveCompleted', { waveNumber: number }>;
 /** `failedServers` name the servers and their status; their reasons are on the WavePolled that saw them fail. */
 export type WaveFailed = EventEnvelope<'WaveFailed', { waveNumber: number; reason: string; failedServers: ServerObservation[] }>;
-export type PauseRequested = EventEnvelope<'PauseRequested', { requestedBy: Actor }>;
+export type PauseRequested = EventEnvelope<'PauseRequested', { requestedBy: Actor; identity?: VerifiedIdentity }>;
+/** What the pause waits for when its next wave requires approval: the rule as the plan stated it, and its deadline. */
+export interface ApprovalWait extends ApprovalRule {
+  deadline?: string;
+}
 export type ExecutionPaused = EventEnvelope<
   'ExecutionPaused',
-  { afterWave: number; nextWave: number; reason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE' }
+  {
+    afterWave: number;
+    nextWave: number;
+    reason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
+    approval?: ApprovalWait;
+    /**
+     * The state machine's wait for this pause holds one task token, attached in the ledger (ResumeTokenAttached)
+     * before anyone redeems it. Absent in ledgers written before, whose folds must not change (their state
+     * digests are in their hashes): their pauses keep no seq for a token to attach to.
+     */
+    attachesToken?: true;
+  }
 >;
-export type ExecutionResumed = EventEnvelope<'ExecutionResumed', { resumedBy: Actor; nextWave: number }>;
-export type CancelRequested = EventEnvelope<'CancelRequested', { requestedBy: Actor; reason?: string }>;
+export type ExecutionResumed = EventEnvelope<'ExecutionResumed', { resumedBy: Actor; nextWave: number; identity?: VerifiedIdentity }>;
+export type CancelRequested = EventEnvelope<'CancelRequested', { requestedBy: Actor; reason?: string; identity?: VerifiedIdentity }>;
+/** An approver let the next wave start; ExecutionResumed follows. */
+export type ApprovalGranted = EventEnvelope<
+  'ApprovalGranted',
+  { waveNumber: number; identity: VerifiedIdentity; comment: string; ticket?: string }
+>;
+/** An approver refused the next wave; the execution is cancelled. */
+export type ApprovalDeclined = EventEnvelope<
+  'ApprovalDeclined',
+  { waveNumber: number; identity: VerifiedIdentity; comment: string; ticket?: string }
+>;
+/** Someone tried to approve or decline and was not allowed to: evidence of the attempt; nothing else changes. */
+export type ApprovalRefused = EventEnvelope<
+  'ApprovalRefused',
+  { waveNumber: number; action: 'APPROVE' | 'DECLINE'; attemptedBy: Actor; identity?: VerifiedIdentity; reason: string }
+>;
+/** Nobody acted before the approval's deadline: the rule's onTimeout follows (cancel, or resume). */
+export type ApprovalTimedOut = EventEnvelope<'ApprovalTimedOut', { waveNumber: number; deadline: string; action: 'CANCEL' | 'CONTINUE' }>;
+/**
+ * The drill state machine's wait for this pause (`pauseSeq`, the ExecutionPaused it waits on) holds the
+ * task token whose SHA-256 this is; only that token is ever redeemed, and a second one is refused.
+ */
+export type ResumeTokenAttached = EventEnvelope<'ResumeTokenAttached', { pauseSeq: number; tokenSha256: string; replaced?: string }>;
 export type ExecutionCancelled = EventEnvelope<'ExecutionCancelled', { cancelledBy: Actor; reason?: string }>;
 export type Finalized = EventEnvelope<
   'Finalized',
@@ -130,7 +170,12 @@ export type ExecutionEvent =
   | Finalized
   | ExecutionFailed
   | NotificationSent
-  | NotificationFailed;
+  | NotificationFailed
+  | ApprovalGranted
+  | ApprovalDeclined
+  | ApprovalRefused
+  | ApprovalTimedOut
+  | ResumeTokenAttached;
 
 export type ExecutionEventType = ExecutionEvent['type'];
 
@@ -152,6 +197,11 @@ export const EXECUTION_EVENT_TYPES: readonly ExecutionEventType[] = [
   'ExecutionFailed',
   'NotificationSent',
   'NotificationFailed',
+  'ApprovalGranted',
+  'ApprovalDeclined',
+  'ApprovalRefused',
+  'ApprovalTimedOut',
+  'ResumeTokenAttached',
 ];
 
 export type EventOf<T extends ExecutionEventType> = Extract<ExecutionEvent, { type: T }>;

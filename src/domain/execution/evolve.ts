@@ -58,7 +58,7 @@ const observeJob = (job: WaveJob, status: DrsJobStatus, at: string): WaveJob =>
     : { ...job, drsJobStatus: status };
 
 const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }>): StartedExecution => {
-  const { plan, executionType, initiatedBy, accountContext } = event.data;
+  const { plan, executionType, initiatedBy, accountContext, identity } = event.data;
   const core: ExecutionCore = {
     executionId: event.executionId,
     planId: event.planId,
@@ -72,7 +72,9 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
     waves: plan.waves.map((wave, index) => ({
       waveNumber: index + 1,
       waveName: wave.waveName,
-      pauseBeforeWave: wave.pauseBeforeWave === true,
+      // A wave that requires approval pauses before it, whether or not the plan says so as well.
+      pauseBeforeWave: wave.pauseBeforeWave === true || wave.approval !== undefined,
+      ...(wave.approval ? { approval: wave.approval } : {}),
       status: 'PENDING',
       startAttempts: 0,
       servers: wave.sourceServerIds.map((serverId) => ({ serverId, launchStatus: 'NOT_STARTED' })),
@@ -81,6 +83,7 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
     notifiedSeqs: [],
   };
   if (accountContext) core.accountContext = accountContext;
+  if (identity) core.initiatedByPrincipal = identity.principal;
   if (event.data.serversPerJob !== undefined) core.serversPerJob = event.data.serversPerJob;
   if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
   return { ...core, status: 'RUNNING' };
@@ -93,6 +96,8 @@ const STATUS_ONLY_FIELDS = [
   'afterWave',
   'nextWave',
   'pauseReason',
+  'approval',
+  'approvalRefusals',
   'endTime',
   'durationSeconds',
   'failureReason',
@@ -214,7 +219,8 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
         pauseRequest: { requestedBy: event.data.requestedBy, requestedAt: event.occurredAt },
       };
     case 'ExecutionPaused': {
-      const { pauseRequest: _cleared, ...rest } = coreOf({ ...state, ...core });
+      // A new pause waits for a token of its own.
+      const { pauseRequest: _cleared, resumeTokenSha256: _previousPause, ...rest } = coreOf({ ...state, ...core });
       return {
         ...rest,
         status: 'PAUSED',
@@ -223,6 +229,8 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
         nextWave: event.data.nextWave,
         pauseReason: event.data.reason,
         pausedBeforeWaves: [...core.pausedBeforeWaves, event.data.nextWave],
+        ...(event.data.approval ? { approval: event.data.approval } : {}),
+        ...(event.data.attachesToken ? { lastPauseSeq: event.seq } : {}),
       };
     }
     case 'ExecutionResumed':
@@ -262,6 +270,15 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
     case 'NotificationSent':
     case 'NotificationFailed':
       return { ...state, ...core, notifiedSeqs: [...core.notifiedSeqs, event.data.forSeq] };
+    case 'ApprovalRefused':
+      return state.status === 'PAUSED' ? { ...state, ...core, approvalRefusals: (state.approvalRefusals ?? 0) + 1 } : { ...state, ...core };
+    // What follows an approval, a decline or a timeout (a resume, a cancel) is an event of its own.
+    case 'ApprovalGranted':
+    case 'ApprovalDeclined':
+    case 'ApprovalTimedOut':
+      return { ...state, ...core };
+    case 'ResumeTokenAttached':
+      return { ...state, ...core, resumeTokenSha256: event.data.tokenSha256 };
     default:
       return assertNever(event, 'event');
   }

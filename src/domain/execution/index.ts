@@ -1,4 +1,5 @@
 export * from './vocabulary';
+export * from './identity';
 export * from './events';
 export * from './commands';
 export * from './state';
@@ -8,3 +9,4 @@ export * from './decide';
 export { MAX_CAPACITY_WAIT_MS, MAX_REASON_BYTES, MAX_WAVE_START_ATTEMPTS } from './waveBoundary';
 export * from './summary';
 export * from './snapshot';
+export * from './approval';

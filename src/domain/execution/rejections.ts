@@ -8,7 +8,13 @@ export type Rejection =
   | { kind: 'ExecutionAlreadyExists'; currentStatus: CurrentStatus }
   | { kind: 'InvalidState'; currentStatus: CurrentStatus; expected: CurrentStatus[]; message: string }
   | { kind: 'WaveNotInExpectedStatus'; currentStatus: CurrentStatus; waveNumber: number; message: string }
-  | { kind: 'InvalidCommand'; currentStatus: CurrentStatus; message: string };
+  | { kind: 'InvalidCommand'; currentStatus: CurrentStatus; message: string }
+  /** Someone not allowed tried to approve or decline; `recorded`: the attempt is in the ledger (ApprovalRefused). */
+  | { kind: 'ApprovalRefused'; currentStatus: CurrentStatus; waveNumber: number; message: string; recorded: boolean }
+  /** A field the command needs in this state is missing (an approval's comment). */
+  | { kind: 'MissingParameter'; currentStatus: CurrentStatus; parameter: string; message: string }
+  /** The pause already holds a state machine's task token: a second one is never accepted. */
+  | { kind: 'ResumeTokenAlreadyAttached'; currentStatus: CurrentStatus; pauseSeq: number; message: string };
 
 export type RejectionKind = Rejection['kind'];
 

@@ -1,3 +1,5 @@
+import type { ApprovalRule } from '../plan';
+import type { ApprovalWait } from './events';
 import type { AccountContext, Actor, DrsJobStatus, ExecutionType, LaunchStatus, WaveStatus } from './vocabulary';
 
 /** DRS's user guide: 100 source servers per launch (quota "Max source servers in a single Job"). */
@@ -31,6 +33,8 @@ export interface WaveState {
   waveNumber: number;
   waveName: string;
   pauseBeforeWave: boolean;
+  /** Who must let the wave start (the execution pauses before it); absent when nobody need. */
+  approval?: ApprovalRule;
   status: WaveStatus;
   /** How many times a driver claimed this wave's start. */
   startAttempts: number;
@@ -65,6 +69,8 @@ export interface ExecutionCore {
   planName: string;
   executionType: ExecutionType;
   initiatedBy: string;
+  /** The principal the operator API verified for the start; absent when the start was a direct invocation. */
+  initiatedByPrincipal?: string;
   accountContext?: AccountContext;
   rtoTargetMinutes?: number;
   /** Servers per DRS job; absent in early ledgers (one job per wave, at most MAX_SERVERS_PER_JOB). */
@@ -86,6 +92,10 @@ export interface ExecutionCore {
   pausedBeforeWaves: number[];
   /** Seqs of outcome events whose notification has been recorded. */
   notifiedSeqs: number[];
+  /** Seq of the latest ExecutionPaused: the pause a state machine's resume token belongs to. */
+  lastPauseSeq?: number;
+  /** SHA-256 of the task token attached for lastPauseSeq: the only token ever redeemed for it. */
+  resumeTokenSha256?: string;
 }
 
 export interface NotStarted {
@@ -101,6 +111,10 @@ export interface Paused extends ExecutionCore {
   afterWave: number;
   nextWave: number;
   pauseReason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
+  /** The approval the next wave waits for, when it requires one. */
+  approval?: ApprovalWait;
+  /** Refused approval attempts recorded during this pause (at most MAX_RECORDED_REFUSALS). */
+  approvalRefusals?: number;
 }
 /** Seq of the event that ended the execution; notifications about it follow it. */
 interface Ended {

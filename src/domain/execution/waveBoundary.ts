@@ -5,7 +5,7 @@
  */
 import { boundText } from '../text';
 import type { EventRecorder } from './eventRecorder';
-import type { ServerObservation } from './events';
+import type { ApprovalWait, ServerObservation } from './events';
 import { type ExecutionState, jobsOf, nextPendingWave, type Paused, type Running, waveInFlight, type WaveState } from './state';
 import { SYSTEM_ACTOR } from './vocabulary';
 
@@ -70,8 +70,13 @@ export const advanceAtBoundary = (recorder: EventRecorder): void => {
   const next = nextPendingWave(state);
   if (!next) return;
   const afterWave = next.waveNumber - 1;
+  const approval = approvalWait(next, recorder.at);
   if (state.pauseRequest && jobsOf(next).length === 0) {
-    recorder.emit('ExecutionPaused', { afterWave, nextWave: next.waveNumber, reason: 'PAUSE_REQUESTED' }, state.pauseRequest.requestedBy);
+    recorder.emit(
+      'ExecutionPaused',
+      { afterWave, nextWave: next.waveNumber, reason: 'PAUSE_REQUESTED', ...approval, attachesToken: true },
+      state.pauseRequest.requestedBy,
+    );
     return;
   }
   // A wave some of whose jobs already run in DRS is finished starting before any pause.
@@ -81,10 +86,25 @@ export const advanceAtBoundary = (recorder: EventRecorder): void => {
     return;
   }
   if (next.pauseBeforeWave && !state.pausedBeforeWaves.includes(next.waveNumber)) {
-    recorder.emit('ExecutionPaused', { afterWave, nextWave: next.waveNumber, reason: 'PAUSE_BEFORE_WAVE' }, SYSTEM_ACTOR);
+    recorder.emit(
+      'ExecutionPaused',
+      { afterWave, nextWave: next.waveNumber, reason: 'PAUSE_BEFORE_WAVE', ...approval, attachesToken: true },
+      SYSTEM_ACTOR,
+    );
     return;
   }
   recorder.emit('WaveStartRequested', { waveNumber: next.waveNumber, attempt: next.startAttempts + 1 }, SYSTEM_ACTOR);
+};
+
+/**
+ * What a pause before `wave` waits for when the wave requires approval: its rule, and the deadline its
+ * timeout sets from the moment of the pause. A pause for any reason before such a wave is an approval wait.
+ */
+const approvalWait = (wave: WaveState, at: string): { approval?: ApprovalWait } => {
+  if (!wave.approval) return {};
+  const { timeoutMinutes } = wave.approval;
+  const deadline = timeoutMinutes === undefined ? undefined : new Date(Date.parse(at) + timeoutMinutes * 60_000).toISOString();
+  return { approval: { ...wave.approval, ...(deadline ? { deadline } : {}) } };
 };
 
 export const reasonOf = (state: Active): { reason?: string } =>

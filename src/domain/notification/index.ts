@@ -2,3 +2,4 @@ export * from './snsSubject';
 export * from './snsMessage';
 export * from './outcomeSubject';
 export * from './tamperAlarmNotice';
+export * from './approvalNotice';

@@ -1,3 +1,4 @@
+import type { ApprovalRule } from './approvalRule';
 import type { PlanTarget } from './planTarget';
 
 /** A recovery plan: the ordered waves an execution brings back, one DRS job per wave. */
@@ -7,6 +8,8 @@ export interface Wave {
   sourceServerIds: string[];
   /** Stop at the boundary before this wave until an operator resumes. */
   pauseBeforeWave?: boolean;
+  /** The wave starts only once an approver lets it (the execution pauses before it): approvalRule.ts. */
+  approval?: ApprovalRule;
 }
 
 export interface RecoveryPlan {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { utf8Length } from '../text';
 import { nameSchema } from './nameText';
 import {
   ID_PATTERN,
@@ -9,6 +10,13 @@ import {
   SOURCE_SERVER_ID_PATTERN,
   totalServers,
 } from './recoveryPlan';
+import {
+  APPROVER_PATTERN,
+  MAX_APPROVAL_TIMEOUT_MINUTES,
+  MAX_APPROVER_BYTES_PER_PLAN,
+  MAX_APPROVER_PATTERN_LENGTH,
+  MAX_APPROVER_PATTERNS,
+} from './approvalRule';
 import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from './planTarget';
 
 export interface PlanIssue {
@@ -19,6 +27,31 @@ export interface PlanIssue {
 
 export type PlanValidation = { ok: true; plan: RecoveryPlan } | { ok: false; issues: PlanIssue[] };
 
+const approvalSchema = z
+  .object(
+    {
+      approvers: z
+        .array(
+          z
+            .string()
+            .max(MAX_APPROVER_PATTERN_LENGTH, `must be at most ${MAX_APPROVER_PATTERN_LENGTH} characters`)
+            .regex(APPROVER_PATTERN, 'must be a principal ARN pattern such as arn:aws:sts::123456789012:assumed-role/DRApprover/*'),
+        )
+        .min(1, 'an approval needs at least one approver pattern')
+        .max(MAX_APPROVER_PATTERNS, `at most ${MAX_APPROVER_PATTERNS} approver patterns`),
+      excludeStarter: z.boolean().optional(),
+      timeoutMinutes: z
+        .number()
+        .int()
+        .positive()
+        .max(MAX_APPROVAL_TIMEOUT_MINUTES, `at most ${MAX_APPROVAL_TIMEOUT_MINUTES} minutes (7 days: the state machine waits no longer)`)
+        .optional(),
+      onTimeout: z.enum(['CANCEL', 'CONTINUE'], { error: 'must be CANCEL or CONTINUE' }).optional(),
+    },
+    { error: 'must be an object' },
+  )
+  .strict();
+
 const waveSchema = z
   .object({
     waveName: nameSchema,
@@ -27,6 +60,7 @@ const waveSchema = z
       .min(1, 'a wave needs at least one source server')
       .max(MAX_SERVERS_PER_WAVE, `DRS launches at most ${MAX_SERVERS_PER_WAVE} servers in one job`),
     pauseBeforeWave: z.boolean().optional(),
+    approval: approvalSchema.optional(),
   })
   .strict();
 
@@ -78,6 +112,21 @@ export const validatePlan = (input: unknown): PlanValidation => {
       message: `a plan holds at most ${MAX_SERVERS_PER_PLAN} servers across its waves (this one has ${servers}); split a larger estate across several plans`,
     });
   }
+  const approverBytes = plan.waves.reduce(
+    (sum, wave) => sum + (wave.approval?.approvers ?? []).reduce((bytes, pattern) => bytes + utf8Length(pattern), 0),
+    0,
+  );
+  if (approverBytes > MAX_APPROVER_BYTES_PER_PLAN) {
+    issues.push({
+      path: 'waves',
+      message: `approver patterns take at most ${MAX_APPROVER_BYTES_PER_PLAN} bytes across a plan (this one has ${approverBytes}); name approvers by role (a pattern) rather than one by one`,
+    });
+  }
+  plan.waves.forEach((wave, waveIndex) => {
+    if (wave.approval?.onTimeout !== undefined && wave.approval.timeoutMinutes === undefined) {
+      issues.push({ path: `waves.${waveIndex}.approval.onTimeout`, message: 'needs timeoutMinutes: without a timeout it never applies' });
+    }
+  });
   const waveOfServer = new Map<string, number>();
   plan.waves.forEach((wave, waveIndex) => {
     wave.sourceServerIds.forEach((serverId, serverIndex) => {

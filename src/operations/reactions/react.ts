@@ -1,6 +1,7 @@
 import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 import type { CommandOutcome } from '../handleCommand';
+import { notifyApprovalWait } from './notifyApproval';
 import { settleIfEnded } from './settleOutcome';
 import { continueWaveStart } from './waveStart';
 
@@ -15,15 +16,16 @@ const claimedWave = (outcome: CommandOutcome): number | undefined => {
 };
 
 /**
- * Carries out what the events this writer appended call for: a claimed wave start is launched in DRS, an
- * end is settled (or a settling a crash lost is repaired). Runs until nothing more follows, and answers the
+ * Carries out what the events this writer appended call for: a claimed wave start is launched in DRS, a wait
+ * for approval is notified, an end is settled (or a notification or settling a crash lost is repaired). Runs until nothing more follows, and answers the
  * stream as it then stands, for whatever the operation does next.
  */
 export const react = async (deps: OperationDeps, outcome: CommandOutcome): Promise<LoadedExecution> => {
   let current = outcome;
   for (let round = 0; round < MAX_REACTIONS; round += 1) {
     const waveNumber = claimedWave(current);
-    if (waveNumber === undefined) return settleIfEnded(deps, current);
+    // A pause that waits for approval tells the approvers; an end is settled (the two never coincide).
+    if (waveNumber === undefined) return settleIfEnded(deps, await notifyApprovalWait(deps, current));
     current = await continueWaveStart(deps, current.loaded, waveNumber, 'claimed');
   }
   deps.log.error('Reactions did not settle', { rounds: MAX_REACTIONS });

@@ -1,3 +1,4 @@
+import { sourceIdentityOf } from '../../../src/domain/execution';
 import {
   AssumeRoleError,
   CrossAccountCredentials,
@@ -256,6 +257,26 @@ describe('CrossAccountCredentials against the STS emulator', () => {
         'arn:aws:sts::345678901234:assumed-role/DRSOrchestrationRole/drs-ledger-exec-0002',
       ]);
       expect(lookups).toHaveLength(2);
+    });
+
+    it('carries the verified starter as SourceIdentity, and never shares credentials across two of them', async () => {
+      const alice: DrsAccount = { ...FROM_PLAN, sourceIdentity: sourceIdentityOf('arn:aws:iam::123456789012:user/alice') };
+      const bob: DrsAccount = { ...FROM_PLAN, sourceIdentity: sourceIdentityOf('arn:aws:sts::123456789012:assumed-role/DRApprover/bob') };
+      const [a, b] = await Promise.all([get(alice), get(bob)]);
+      expect(b.accessKeyId).not.toBe(a.accessKeyId);
+      await get(FROM_PLAN);
+      expect(sts.assumeRoleRequests().map((request) => [request.sessionName, request.sourceIdentity, request.outcome])).toEqual([
+        ['drs-ledger-exec-0001', 'alice', 'OK'],
+        ['drs-ledger-exec-0001', 'bob', 'OK'],
+        ['drs-ledger-exec-0001', undefined, 'OK'],
+      ]);
+    });
+
+    it('derives a SourceIdentity STS accepts from any principal ARN', () => {
+      expect(sourceIdentityOf('arn:aws:sts::123456789012:assumed-role/DRApprover/jane.doe@corp.example')).toBe('jane.doe@corp.example');
+      expect(sourceIdentityOf(`arn:aws:iam::123456789012:user/${'x'.repeat(100)}`)).toHaveLength(64);
+      expect(sourceIdentityOf('arn:aws:iam::123456789012:user/a')).toBe('a-');
+      expect(sourceIdentityOf('arn:aws:iam::123456789012:user/a:b')).toMatch(/^[\w+=,.@-]{2,64}$/);
     });
 
     it("of find's batched reads is drs-ledger-find", async () => {

@@ -20,6 +20,8 @@ import {
 } from '../../../src/domain/execution';
 import { chainEvents } from '../../../src/domain/ledger';
 import {
+  MAX_APPROVER_BYTES_PER_PLAN,
+  MAX_APPROVER_PATTERN_LENGTH,
   MAX_NAME_LENGTH,
   MAX_SERVERS_PER_PLAN,
   MAX_SERVERS_PER_WAVE,
@@ -60,6 +62,20 @@ const controls = (length: number): string =>
 const astral = (length: number): string =>
   Array.from({ length }, () => String.fromCodePoint(0x20000 + Math.floor(random() * 0xa000))).join('');
 
+/** Who approves every wave in these runs. */
+const APPROVER = 'arn:aws:sts::123456789012:assumed-role/*';
+
+/** Approver patterns for one wave: its share of the plan's approver bytes, in patterns as long as allowed. */
+const approversOf = (bytes: number): string[] => {
+  const prefix = 'arn:aws:iam::123456789012:user/';
+  const patterns: string[] = [APPROVER];
+  for (let left = bytes - APPROVER.length; left > prefix.length; left -= MAX_APPROVER_PATTERN_LENGTH) {
+    patterns.push(prefix + alnum(Math.min(left, MAX_APPROVER_PATTERN_LENGTH) - prefix.length));
+  }
+  return patterns;
+};
+
+/** The largest plan of this shape: longest names, every wave requiring approval, approver bytes at the plan's bound. */
 const planOf = (waves: number, serversPerWave: number): RecoveryPlan => ({
   planId: 'plan-largest',
   planName: astral(MAX_NAME_LENGTH),
@@ -68,6 +84,7 @@ const planOf = (waves: number, serversPerWave: number): RecoveryPlan => ({
     waveName: astral(MAX_NAME_LENGTH),
     sourceServerIds: Array.from({ length: serversPerWave }, () => `s-${alnum(17)}`),
     pauseBeforeWave: wave % 2 === 1,
+    approval: { approvers: approversOf(Math.floor(MAX_APPROVER_BYTES_PER_PLAN / waves)), timeoutMinutes: 60 },
   })),
 });
 
@@ -95,6 +112,7 @@ const runWorstCase = (plan: RecoveryPlan, drsText: DrsText = alnum): Measured =>
   const apply = (command: ExecutionCommand): ExecutionEvent[] => {
     const decision = decide(command, state);
     if (!decision.ok) throw new Error(`${command.type} refused: ${JSON.stringify(decision.rejection)}`);
+    if (decision.refusal) throw new Error(`${command.type} refused: ${JSON.stringify(decision.refusal)}`);
     const { states } = decidedFrom(state, decision.events);
     for (const [index, link] of chainEvents(headHash, decision.events, states).entries()) {
       state = states[index] as ExecutionState;
@@ -117,7 +135,17 @@ const runWorstCase = (plan: RecoveryPlan, drsText: DrsText = alnum): Measured =>
     at: at(),
   });
   for (let waveNumber = 1; waveNumber <= plan.waves.length; waveNumber += 1) {
-    if (state.status === 'PAUSED') apply({ type: 'Resume', resumedBy: 'approver@example.com', at: at() });
+    // Approved by a verified principal with the longest words the ledger keeps: comment, ticket and claim.
+    if (state.status === 'PAUSED') {
+      apply({
+        type: 'Resume',
+        resumedBy: astral(256),
+        identity: { principal: `arn:aws:sts::123456789012:assumed-role/${alnum(64)}/${alnum(64)}`, claim: astral(256) },
+        comment: astral(2048),
+        ticket: alnum(128),
+        at: at(),
+      });
+    }
     if (state.status !== 'RUNNING') throw new Error(`wave ${waveNumber}: execution is ${state.status}`);
     const last = waveNumber === plan.waves.length;
     const wave = () => (state.status === 'NOT_STARTED' ? undefined : state.waves[waveNumber - 1]);

@@ -9,9 +9,10 @@ import {
   type LaunchStatus,
   type ServerObservation,
   type StartedExecution,
+  type VerifiedIdentity,
   type WaveState,
 } from '../../../src/domain/execution';
-import type { RecoveryPlan } from '../../../src/domain/plan';
+import type { ApprovalRule, RecoveryPlan } from '../../../src/domain/plan';
 
 export const OPERATOR = 'ops@example.com';
 export const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
@@ -100,7 +101,9 @@ type StepKind =
   | 'Finalize'
   | 'Fail'
   | 'AttachStateMachine'
-  | 'RecordNotification';
+  | 'RecordNotification'
+  | 'Decline'
+  | 'ExpireApproval';
 
 /** One random command, made concrete against the state it meets. */
 export interface Step {
@@ -109,7 +112,29 @@ export interface Step {
   flag: boolean;
   /** Per server of the targeted wave: how the job or the observation reports it. */
   statuses: number[];
+  /** Histories with approvals: who resumes or declines (see callerOf); absent: an unverified operator. */
+  who?: number;
 }
+
+/** The principals of histories with approvals: alice starts, bob may approve, mallory is no approver. */
+export const STARTER = 'arn:aws:iam::123456789012:user/alice';
+export const APPROVER = 'arn:aws:iam::123456789012:user/bob';
+export const STRANGER = 'arn:aws:iam::999999999999:user/mallory';
+const APPROVER_PATTERNS = ['arn:aws:iam::123456789012:user/*'];
+
+/** An unverified operator, bob, alice (who started it, an approver too unless the starter is excluded) or mallory. */
+const callerOf = (step: Step): { identity?: VerifiedIdentity } => {
+  switch ((step.who ?? 0) % 4) {
+    case 1:
+      return { identity: { principal: APPROVER, claim: 'Bob' } };
+    case 2:
+      return { identity: { principal: STARTER } };
+    case 3:
+      return { identity: { principal: STRANGER, claim: 'mallory' } };
+    default:
+      return {};
+  }
+};
 
 const weighted = (kind: StepKind, weight: number) => ({ arbitrary: fc.constant(kind), weight });
 
@@ -133,6 +158,33 @@ export const stepArb: fc.Arbitrary<Step> = fc.record({
   flag: fc.boolean(),
   statuses: fc.array(fc.nat(19), { maxLength: 4 }),
 });
+
+/** A wave's approval rule, or none: the starter excluded or not, a deadline a few steps away or none, either onTimeout. */
+const approvalArb: fc.Arbitrary<ApprovalRule | undefined> = fc.option(
+  fc
+    .record({
+      excludeStarter: fc.boolean(),
+      timeout: fc.boolean(),
+      onTimeout: fc.constantFrom('CANCEL' as const, 'CONTINUE' as const),
+    })
+    .map(({ excludeStarter, timeout, onTimeout }): ApprovalRule => ({
+      approvers: APPROVER_PATTERNS,
+      excludeStarter,
+      // onTimeout only with a timeout: without one it never applies, and plans may not say it.
+      ...(timeout ? { timeoutMinutes: 3, onTimeout } : {}),
+    })),
+  { nil: undefined, freq: 2 },
+);
+
+/** Random plans whose waves may require approval (see approvalArb). */
+export const approvalPlanArb = (planId: string): fc.Arbitrary<RecoveryPlan> =>
+  fc.tuple(planArb(planId), fc.array(approvalArb, { minLength: 4, maxLength: 4 })).map(([plan, rules]) => ({
+    ...plan,
+    waves: plan.waves.map((wave, index) => {
+      const approval = rules[index];
+      return approval ? { ...wave, approval } : wave;
+    }),
+  }));
 
 export const planArb = (planId: string): fc.Arbitrary<RecoveryPlan> =>
   fc
@@ -158,6 +210,8 @@ export interface HistorySpec {
   executionType: 'DRILL' | 'RECOVERY';
   withAccount: boolean;
   steps: Step[];
+  /** Started through the operator API, by alice; otherwise by a direct invocation. */
+  verifiedStart?: boolean;
 }
 
 export const historySpecArb = (planId: string, maxSteps = 30): fc.Arbitrary<HistorySpec> =>
@@ -166,6 +220,25 @@ export const historySpecArb = (planId: string, maxSteps = 30): fc.Arbitrary<Hist
     executionType: fc.constantFrom('DRILL' as const, 'RECOVERY' as const),
     withAccount: fc.boolean(),
     steps: fc.array(stepArb, { maxLength: maxSteps, size: 'max' }),
+  });
+
+/** Steps that also decline, let approvals time out, and approve or decline as various callers. */
+const approvalStepArb: fc.Arbitrary<Step> = fc
+  .tuple(
+    fc.oneof({ arbitrary: stepArb.map((step) => step.kind), weight: 10 }, fc.constantFrom<StepKind>('Decline', 'ExpireApproval', 'Resume')),
+    stepArb,
+    fc.nat(3),
+  )
+  .map(([kind, step, who]) => ({ ...step, kind, who }));
+
+/** Histories of plans whose waves may require approval, started verified or not, approved and declined by anyone. */
+export const approvalHistorySpecArb = (planId: string, maxSteps = 40): fc.Arbitrary<HistorySpec> =>
+  fc.record({
+    plan: approvalPlanArb(planId),
+    executionType: fc.constantFrom('DRILL' as const, 'RECOVERY' as const),
+    withAccount: fc.constant(false),
+    steps: fc.array(approvalStepArb, { maxLength: maxSteps, size: 'max' }),
+    verifiedStart: fc.boolean(),
   });
 
 const targetWave = (state: StartedExecution, step: Step, wanted: WaveState['status']): WaveState | undefined =>
@@ -230,7 +303,17 @@ const commandFor = (state: StartedExecution, step: Step, time: string): Executio
     case 'RequestPause':
       return { type: 'RequestPause', requestedBy: OPERATOR, at: time };
     case 'Resume':
-      return { type: 'Resume', resumedBy: OPERATOR, at: time };
+      return {
+        type: 'Resume',
+        resumedBy: OPERATOR,
+        ...callerOf(step),
+        ...(step.who !== undefined && step.flag ? { comment: 'checked the databases', ticket: `CHG${step.pick}` } : {}),
+        at: time,
+      };
+    case 'Decline':
+      return { type: 'Decline', requestedBy: OPERATOR, ...callerOf(step), comment: step.flag ? 'not in this window' : ' ', at: time };
+    case 'ExpireApproval':
+      return { type: 'ExpireApproval', at: time };
     case 'RequestCancel':
       return { type: 'RequestCancel', requestedBy: OPERATOR, ...(step.flag ? { reason: 'drill window closed' } : {}), at: time };
     case 'Finalize':
@@ -282,6 +365,7 @@ export const playHistory = (executionId: string, spec: HistorySpec): GeneratedHi
     plan: spec.withAccount ? { ...spec.plan, target: { accountId: '123456789012', region: 'us-east-1' } } : spec.plan,
     executionType: spec.executionType,
     initiatedBy: OPERATOR,
+    ...(spec.verifiedStart ? { identity: { principal: STARTER, claim: 'alice' } } : {}),
     ...(spec.withAccount ? { accountContext: { accountId: '123456789012', region: 'us-east-1', roleName: 'DRSOrchestrationRole' } } : {}),
     at: at(clock),
   });

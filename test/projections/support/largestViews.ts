@@ -2,10 +2,14 @@
  * Views at the limits the validators accept, filled with random (incompressible) text, so a size measured on
  * them bounds every real view: 100 waves, 200 servers a wave, 4,000 servers a plan; names of 256 characters
  * of 4 UTF-8 bytes each; hostnames of 128 bytes (what the ledger keeps); server failure reasons of 512 UTF-8 bytes with their
- * reference; wave and execution reasons of 2,048 bytes; operator names of 256 characters, reasons of 1,024.
+ * reference; wave and execution reasons of 2,048 bytes; operator names of 256 characters, reasons of 1,024; every
+ * wave approved and the most refused attempts the view lists, each text at the bound the view keeps of it; a
+ * pending approval naming the most approver patterns a rule may, each as long as it may be.
  */
 import { randomInt } from 'node:crypto';
-import type { ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
+import { APPROVAL_VIEW_BYTES, MAX_REFUSALS_IN_VIEW } from '../../../projections/approvalView';
+import type { ApprovalView, ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
+import { MAX_APPROVER_PATTERN_LENGTH, MAX_APPROVER_PATTERNS } from '../../../src/domain/plan';
 
 const HOSTNAME_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789-.';
 const HEX = '0123456789abcdef';
@@ -80,6 +84,7 @@ export const largestView = (executionId: string, shape: ViewShape, seq = 99_999)
       waveName: random4ByteText(256),
       status: failing ? 'FAILED' : 'COMPLETED',
       pauseBeforeWave: true,
+      requiresApproval: true,
       drsJobId: jobs[0] as string,
       drsJobIds: jobs,
       drsJobStatuses: ['COMPLETED', 'COMPLETED'],
@@ -105,7 +110,28 @@ export const largestView = (executionId: string, shape: ViewShape, seq = 99_999)
       serverExecutions.push(server);
     }
   }
-  const operator = () => ({ by: random4ByteText(256), at: AT, reason: random4ByteText(1024) });
+  const principal = () => randomFrom(HOSTNAME_ALPHABET, APPROVAL_VIEW_BYTES.principal);
+  const identity = () => ({ principal: principal(), claim: randomUtf8(APPROVAL_VIEW_BYTES.claim) });
+  const operator = () => ({ by: random4ByteText(256), at: AT, reason: random4ByteText(1024), ...identity() });
+  const approvals: ApprovalView[] = [
+    ...waveStatuses.map((wave): ApprovalView => ({
+      outcome: 'GRANTED',
+      waveNumber: wave.waveNumber,
+      at: AT,
+      ...identity(),
+      comment: randomUtf8(APPROVAL_VIEW_BYTES.comment),
+      ticket: randomUtf8(APPROVAL_VIEW_BYTES.ticket),
+    })),
+    ...Array.from({ length: MAX_REFUSALS_IN_VIEW }, (): ApprovalView => ({
+      outcome: 'REFUSED',
+      waveNumber: shape.waves,
+      at: AT,
+      action: 'DECLINE',
+      attemptedBy: randomUtf8(APPROVAL_VIEW_BYTES.attemptedBy),
+      ...identity(),
+      reason: randomUtf8(APPROVAL_VIEW_BYTES.reason),
+    })),
+  ];
   return {
     executionId,
     planId: `rp-${randomFrom(HEX, 60)}`,
@@ -113,6 +139,8 @@ export const largestView = (executionId: string, shape: ViewShape, seq = 99_999)
     status: 'FAILED',
     executionType: 'RECOVERY',
     initiatedBy: random4ByteText(256),
+    initiatedByPrincipal: principal(),
+    initiatedByClaim: randomUtf8(APPROVAL_VIEW_BYTES.claim),
     accountContext: {
       accountId: '123456789012',
       region: 'ap-southeast-2',
@@ -137,6 +165,15 @@ export const largestView = (executionId: string, shape: ViewShape, seq = 99_999)
     nextWave: shape.waves,
     resumedAt: AT,
     cancelRequested: operator(),
+    pendingApproval: {
+      waveNumber: shape.waves,
+      approvers: Array.from({ length: MAX_APPROVER_PATTERNS }, () => randomFrom(HOSTNAME_ALPHABET, MAX_APPROVER_PATTERN_LENGTH)),
+      excludeStarter: true,
+      deadline: AT,
+      onTimeout: 'CONTINUE',
+    },
+    approvals,
+    approvalRefusalsNotShown: 999_999,
     failureReason: randomUtf8(2048),
     seq,
     lastEventAt: AT,

@@ -13,6 +13,8 @@ export class FakeWorkflow implements Workflow {
   readonly resumes: Array<{ taskToken: string; output: unknown }> = [];
   /** What the next sendResume answers. */
   resumeAnswer: ResumeDelivery = { ok: true };
+  /** Tokens whose task no longer waits (timed out, answered, stopped). */
+  readonly ended = new Set<string>();
 
   constructor(private readonly stateMachineArn = FAKE_STATE_MACHINE_ARN) {}
 
@@ -24,6 +26,10 @@ export class FakeWorkflow implements Workflow {
 
   async stop(executionArn: string, cause: string): Promise<void> {
     this.stopped.push({ executionArn, cause });
+  }
+
+  async isWaiting(taskToken: string): Promise<boolean> {
+    return !this.ended.has(taskToken) && !this.resumes.some((resume) => resume.taskToken === taskToken);
   }
 
   async sendResume(taskToken: string, output: unknown): Promise<ResumeDelivery> {

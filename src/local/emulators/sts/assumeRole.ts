@@ -15,7 +15,20 @@ interface AssumeRoleParams {
   sessionName: string;
   durationSeconds: number;
   externalId?: string;
+  sourceIdentity?: string;
 }
+
+/** A string member as STS checks it: 2 to `max` characters matching `pattern` (the model's constraints and words). */
+const checkMember = (member: string, value: string, max: number, pattern: RegExp, patternText: string): void => {
+  if (value.length < 2 || value.length > max) {
+    throw constraintViolation(
+      member,
+      value,
+      `Member must have length ${value.length < 2 ? 'greater than or equal to 2' : `less than or equal to ${max}`}`,
+    );
+  }
+  if (!pattern.test(value)) throw constraintViolation(member, value, `Member must satisfy regular expression pattern: ${patternText}`);
+};
 
 /** The AssumeRole parameters, checked as STS checks them (constraints from the STS model). */
 const readAssumeRole = (params: URLSearchParams): AssumeRoleParams => {
@@ -31,16 +44,7 @@ const readAssumeRole = (params: URLSearchParams): AssumeRoleParams => {
   if (!parseRoleArn(roleArn)) throw validationError(`${roleArn} is invalid`);
   const sessionName = params.get('RoleSessionName');
   if (sessionName === null) throw constraintViolation('roleSessionName', null, 'Member must not be null');
-  if (sessionName.length < 2 || sessionName.length > 64) {
-    throw constraintViolation(
-      'roleSessionName',
-      sessionName,
-      `Member must have length ${sessionName.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 64'}`,
-    );
-  }
-  if (!SESSION_NAME.test(sessionName)) {
-    throw constraintViolation('roleSessionName', sessionName, 'Member must satisfy regular expression pattern: [\\w+=,.@-]*');
-  }
+  checkMember('roleSessionName', sessionName, 64, SESSION_NAME, '[\\w+=,.@-]*');
   const rawDuration = params.get('DurationSeconds');
   const durationSeconds = rawDuration === null ? 3600 : Number(rawDuration);
   if (!Number.isInteger(durationSeconds)) throw validationError(`Value '${rawDuration}' for parameter DurationSeconds is invalid`);
@@ -49,26 +53,23 @@ const readAssumeRole = (params: URLSearchParams): AssumeRoleParams => {
   if (durationSeconds > 43200)
     throw constraintViolation('durationSeconds', String(durationSeconds), 'Member must have value less than or equal to 43200');
   const externalId = params.get('ExternalId');
-  if (externalId !== null) {
-    if (externalId.length < 2 || externalId.length > 1224) {
-      throw constraintViolation(
-        'externalId',
-        externalId,
-        `Member must have length ${externalId.length < 2 ? 'greater than or equal to 2' : 'less than or equal to 1224'}`,
-      );
-    }
-    if (!EXTERNAL_ID.test(externalId)) {
-      throw constraintViolation('externalId', externalId, 'Member must satisfy regular expression pattern: [\\w+=,.@:\\/-]*');
-    }
-  }
-  return { roleArn, sessionName, durationSeconds, ...(externalId !== null ? { externalId } : {}) };
+  if (externalId !== null) checkMember('externalId', externalId, 1224, EXTERNAL_ID, '[\\w+=,.@:\\/-]*');
+  const sourceIdentity = params.get('SourceIdentity');
+  if (sourceIdentity !== null) checkMember('sourceIdentity', sourceIdentity, 64, SESSION_NAME, '[\\w+=,.@-]*');
+  return {
+    roleArn,
+    sessionName,
+    durationSeconds,
+    ...(externalId !== null ? { externalId } : {}),
+    ...(sourceIdentity !== null ? { sourceIdentity } : {}),
+  };
 };
 
 /** What the request log keeps of an AssumeRole, as sent (before any check). */
 export const assumeRoleRecord = (
   params: URLSearchParams,
-): Pick<StsRequestRecord, 'roleArn' | 'sessionName' | 'externalId' | 'durationSeconds'> => {
-  const record: Pick<StsRequestRecord, 'roleArn' | 'sessionName' | 'externalId' | 'durationSeconds'> = {};
+): Pick<StsRequestRecord, 'roleArn' | 'sessionName' | 'externalId' | 'durationSeconds' | 'sourceIdentity'> => {
+  const record: Pick<StsRequestRecord, 'roleArn' | 'sessionName' | 'externalId' | 'durationSeconds' | 'sourceIdentity'> = {};
   const optional = (name: string): string | undefined => params.get(name) ?? undefined;
   const roleArn = optional('RoleArn');
   const sessionName = optional('RoleSessionName');
@@ -78,6 +79,8 @@ export const assumeRoleRecord = (
   if (sessionName !== undefined) record.sessionName = sessionName;
   if (externalId !== undefined) record.externalId = externalId;
   if (duration !== undefined) record.durationSeconds = Number(duration);
+  const sourceIdentity = optional('SourceIdentity');
+  if (sourceIdentity !== undefined) record.sourceIdentity = sourceIdentity;
   return record;
 };
 

@@ -13,6 +13,8 @@ export interface StsRequestRecord {
   roleArn?: string;
   sessionName?: string;
   externalId?: string;
+  /** SourceIdentity as sent: the verified principal behind the session. */
+  sourceIdentity?: string;
   durationSeconds?: number;
   /** 'OK', or the error code answered. */
   outcome: string;

@@ -1,0 +1,44 @@
+import { excludesStarter, mayApprove } from '../plan';
+import { boundText } from '../text';
+import type { ApprovalWait } from './events';
+import type { VerifiedIdentity } from './identity';
+import type { Paused } from './state';
+
+/** Refused attempts one pause records; later ones are refused without a ledger entry (no flooding the ledger). */
+export const MAX_RECORDED_REFUSALS = 10;
+/** An approval's comment and ticket as the ledger keeps them. */
+export const MAX_COMMENT_BYTES = 2048;
+export const MAX_TICKET_BYTES = 128;
+
+export type ApprovalAction = 'APPROVE' | 'DECLINE';
+
+/**
+ * Why this caller may not approve or decline the wave the pause waits for, or undefined when they may. Only a
+ * verified principal can approve: a direct invocation's name is whatever its caller typed.
+ */
+export const approvalRefusalReason = (
+  state: Paused & { approval: ApprovalWait },
+  identity: VerifiedIdentity | undefined,
+  action: ApprovalAction,
+): string | undefined => {
+  const verb = action === 'APPROVE' ? 'approve' : 'decline';
+  const wave = state.nextWave;
+  if (!identity) {
+    return `Wave ${wave} requires approval: only a principal verified by the operator API may ${verb} it (direct invocations are unverified)`;
+  }
+  if (!mayApprove(state.approval, identity.principal)) {
+    return `${identity.principal} is not among wave ${wave}'s approvers (${state.approval.approvers.join(', ')})`;
+  }
+  if (excludesStarter(state.approval) && state.initiatedByPrincipal === identity.principal) {
+    return `${identity.principal} started this execution and may not ${verb} its waves: separation of duties requires another approver`;
+  }
+  return undefined;
+};
+
+/** An approval's words as the ledger keeps them: bounded, like every text a caller gives. */
+export const approvalWords = (comment: string, ticket: string | undefined): { comment: string; ticket?: string } => ({
+  comment: boundText(comment, MAX_COMMENT_BYTES),
+  ...(ticket === undefined ? {} : { ticket: boundText(ticket, MAX_TICKET_BYTES) }),
+});
+
+export const awaitsApproval = (state: Paused): state is Paused & { approval: ApprovalWait } => state.approval !== undefined;

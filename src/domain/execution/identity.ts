@@ -1,0 +1,46 @@
+import type { Actor } from './vocabulary';
+import { SYSTEM_ACTOR } from './vocabulary';
+
+/**
+ * Who acted, proven: the IAM principal ARN the operator API's authorizer verified (API Gateway's IAM
+ * authorization in AWS, the local API's SigV4 check locally), and the name the caller gave, kept apart as a
+ * claim. An event without one came from a direct invocation: its actor is whatever the caller typed.
+ */
+export interface VerifiedIdentity {
+  principal: string;
+  claim?: string;
+}
+
+/** A principal ARN as IAM and STS write them: arn:<partition>:<iam|sts>::<account>:<resource>. */
+export const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}$/;
+
+/**
+ * Names no caller may give: they are the drivers' own (`system`; `find`, the scheduled scan's session), or
+ * they would pass for a verified principal (an ARN). Compared without case or surrounding space.
+ */
+const RESERVED_NAMES: readonly string[] = [SYSTEM_ACTOR, 'find', 'drs-ledger', 'scheduler', 'state-machine'];
+
+/** Why a caller may not be recorded under this name, or undefined. */
+export const reservedActorProblem = (name: string): string | undefined => {
+  const normalised = name.trim().toLowerCase();
+  if (RESERVED_NAMES.includes(normalised)) return `"${name.trim()}" is reserved for drs-ledger's own drivers`;
+  if (normalised.startsWith('arn:')) return 'must not be an ARN: principals are recorded only when the operator API verified them';
+  return undefined;
+};
+
+/**
+ * The SourceIdentity an AssumeRole carries for calls made because of a verified principal: its name (an IAM
+ * user's, or an assumed role's session), within what STS accepts (2-64 characters of [\w+=,.@-]). The target
+ * account's CloudTrail then attributes every call of the session to that person, and the session cannot drop it.
+ */
+export const sourceIdentityOf = (principal: string): string => {
+  const name = (principal.split('/').at(-1) ?? principal).replace(/[^\w+=,.@-]/gu, '-').slice(0, 64);
+  return name.length >= 2 ? name : name.padEnd(2, '-');
+};
+
+/** The actor an event records: the verified principal when there is one, otherwise the caller's own words. */
+export const actorOf = (claimed: Actor, identity: VerifiedIdentity | undefined): Actor => identity?.principal ?? claimed;
+
+/** The identity as an event's data carries it: absent for an unverified caller. */
+export const identityData = (identity: VerifiedIdentity | undefined): { identity?: VerifiedIdentity } =>
+  identity ? { identity: identity.claim === undefined ? { principal: identity.principal } : identity } : {};
