@@ -19,6 +19,8 @@ export interface ServeEndpoints {
   s3?: string;
   /** The STS emulator standing in for the plans' target accounts (absent from a file an older serve wrote). */
   sts?: string;
+  /** The operator API (SigV4-verified HTTP API; absent from a file an older serve wrote). */
+  operatorApi?: string;
   tablePrefix: string;
 }
 

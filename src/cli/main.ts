@@ -6,7 +6,7 @@ import { type ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
 import { runInvoke } from './commands/invoke';
 import { listPlans, loadPlans } from './commands/plans';
-import { DEFAULT_LAMBDA_PORT, runServe } from './commands/serve';
+import { DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
 import { runVerify } from './commands/verify';
 import { resolveDataDir } from './dataDir';
 import { EXIT, UsageError } from './exitCodes';
@@ -42,7 +42,20 @@ const DEPLOYED_TABLES =
 const DEPLOYED_DIGESTS =
   "the deployed stack's signed digest chain, not the data folder's: the bucket DIGEST_BUCKET (under DIGEST_PREFIX) and the key DIGEST_KEY_ID, in AWS_REGION, with the default AWS credentials";
 
-const OPERATIONS = ['find', 'poll', 'finalize', 'pause', 'resume', 'cancel', 'start_execution', 'get_execution_details'];
+const OPERATIONS = [
+  'find',
+  'poll',
+  'finalize',
+  'pause',
+  'resume',
+  'approve',
+  'decline',
+  'cancel',
+  'start_execution',
+  'get_execution_details',
+];
+/** Only on the operator API (with --as). */
+const API_OPERATIONS = ['list_plans', 'list_executions'];
 
 /** The CLI, its commands returning exit codes: 0 success, 1 the execution failed, 2 bad usage or input. */
 export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStream, setExit: (code: number) => void): Command => {
@@ -105,19 +118,38 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--port <port>', "the Lambda endpoint's port (0 picks a free one)", port, DEFAULT_LAMBDA_PORT)
     .option('--speed <factor>', 'simulated DRS time runs this many times faster', positiveNumber, 1)
     .option('--find-interval <seconds>', 'how often the scheduled find runs (default 30 / speed)', positiveNumber)
+    .option(
+      '--api-port <port>',
+      `the operator API's port (SigV4-signed HTTP API; default ${DEFAULT_OPERATOR_API_PORT}, or a free one when --port is 0)`,
+      port,
+    )
+    .option(
+      '--users <spec>',
+      'operators who may sign requests, with their rights: alice:drill+recovery+approve,bob (a name alone: drill+approve); keys kept in <data-dir>/users.json',
+    )
     .addOption(
       new Option('--log-level <level>', "the handler's log level").choices(['DEBUG', 'INFO', 'WARN', 'ERROR', 'SILENT']).default('WARN'),
     )
     .action(
-      async (options: { port: number; speed: number; findInterval?: number; logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT' }) => {
+      async (options: {
+        port: number;
+        speed: number;
+        findInterval?: number;
+        apiPort?: number;
+        users?: string;
+        logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+      }) => {
         setExit(
           await runServe(
             {
               dataDir: dataDir(),
               port: options.port,
+              // Tests and parallel stacks pass --port 0: they get a free API port too, never a shared fixed one.
+              apiPort: options.apiPort ?? (options.port === 0 ? 0 : DEFAULT_OPERATOR_API_PORT),
               speed: options.speed,
               logLevel: options.logLevel,
               ...(options.findInterval ? { findIntervalSeconds: options.findInterval } : {}),
+              ...(options.users !== undefined ? { users: options.users } : {}),
             },
             out,
           ),
@@ -137,17 +169,32 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
 
   program
     .command('invoke <operation>')
-    .description(`invoke the execution-handler through the Lambda endpoint (${OPERATIONS.join(', ')})`)
+    .description(
+      `invoke the execution-handler through the Lambda endpoint (${OPERATIONS.join(', ')}), or with --as through the signed operator API (also ${API_OPERATIONS.join(', ')})`,
+    )
     .option('--execution-id <id>')
     .option('--plan-id <id>')
     .option('--type <type>', 'DRILL or RECOVERY (start_execution)')
-    .option('--initiated-by <who>', 'who starts, pauses, resumes or cancels')
+    .option('--initiated-by <who>', 'who starts, pauses, resumes or cancels (with --as: a name kept beside the verified principal)')
     .option('--reason <text>', 'why (cancel)')
-    .option('--endpoint <url>', "Lambda endpoint (default: the running serve's, else http://127.0.0.1:3002)")
+    .option('--comment <text>', 'why (approve, decline: required)')
+    .option('--ticket <id>', 'the change ticket (approve, decline)')
+    .option('--as <user>', 'sign as this local user (serve --users) and call the operator API: the ledger records its principal')
+    .option('--endpoint <url>', "Lambda endpoint, or with --as the operator API's (default: the running serve's)")
     .action(
       async (
         operation: string,
-        options: { executionId?: string; planId?: string; type?: string; initiatedBy?: string; reason?: string; endpoint?: string },
+        options: {
+          executionId?: string;
+          planId?: string;
+          type?: string;
+          initiatedBy?: string;
+          reason?: string;
+          comment?: string;
+          ticket?: string;
+          as?: string;
+          endpoint?: string;
+        },
       ) => setExit(await runInvoke(operation, { dataDir: dataDir(), ...options }, out)),
     );
 

@@ -40,8 +40,14 @@ import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './emulat
 import { LocalDynamoStream } from './localStream';
 import { recoverAfterRestart, type RecoveryReport } from './recoverAfterRestart';
 import { type Scheduler, startScheduler } from './scheduler';
+import { handleOperatorApiRequest } from '../handlers/operatorApi';
+import { DynamoRecentExecutions } from '../adapters/dynamodb/recentExecutions';
+import { type OperatorApiServer, startOperatorApiServer } from './operatorApi/server';
+import { type LocalUser, readUsers } from './operatorApi/users';
 
 export const FUNCTION_NAME = 'execution-handler';
+/** wait_for_resume and attach_state_machine: invoked by the state machine's WaitForResume and AttachThisRun steps. */
+export const INTERNAL_FUNCTION_NAME = 'execution-internal';
 export const DIGEST_FUNCTION_NAME = 'digest-writer';
 export const DEFAULT_LAMBDA_PORT = 3002;
 const TOPIC_NAME = 'drs-ledger-notifications';
@@ -75,6 +81,10 @@ export interface LocalStackOptions {
    * fault-injecting proxy): given dynalite's endpoint, answers the one the clients use. Default: dynalite's.
    */
   routeDynamoDb?: (dynaliteEndpoint: string) => Promise<string>;
+  /** The operator API's port (SigV4-verified HTTP API; default 0, a free one: `serve` passes its own). */
+  operatorApiPort?: number;
+  /** Who may sign requests to the operator API; default the data folder's users.json (none without one). */
+  operatorUsers?: LocalUser[];
 }
 
 export interface LocalStack {
@@ -83,7 +93,20 @@ export interface LocalStack {
   deps: OperationDeps;
   dynamoClient: DynamoDBClient;
   lambdaClient: LambdaClient;
-  endpoints: { lambda: string; dynamodb: string; drs: string; sfn: string; sns: string; kms: string; s3: string; sts: string };
+  endpoints: {
+    lambda: string;
+    dynamodb: string;
+    drs: string;
+    sfn: string;
+    sns: string;
+    kms: string;
+    s3: string;
+    sts: string;
+    /** The operator API: the HTTP API's routes, SigV4-verified against the local users. */
+    operatorApi: string;
+  };
+  /** The operator API's server and the users it knows. */
+  operatorApi: OperatorApiServer;
   /** The STS emulator standing in for the plans' target accounts (undefined when STS_ENDPOINT named another). */
   sts: StsEmulator | undefined;
   drs: DrsEmulator;
@@ -158,7 +181,16 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
   // The Lambda port first: a busy port (another serve) is refused before anything else starts.
   const lambda = await startLambda(options.lambdaPort ?? DEFAULT_LAMBDA_PORT);
+  // Its port is taken as early, and answers once the stack behind it is up (attach below).
+  const operatorApi = await startOperatorApiServer({
+    port: options.operatorApiPort ?? 0,
+    users: options.operatorUsers ?? readUsers(dataDir) ?? [],
+  }).catch(async (error: unknown) => {
+    await lambda.close();
+    throw error;
+  });
   const dynamo = await startDynamo(dataDir).catch(async (error: unknown) => {
+    await operatorApi.close();
     await lambda.close();
     throw error;
   });
@@ -179,6 +211,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   });
   const stateMachineArn = sfn.registerStateMachine(STATE_MACHINE_NAME, definition, {
     ExecutionHandlerArn: lambda.service.arnOf(FUNCTION_NAME),
+    ExecutionInternalArn: lambda.service.arnOf(INTERNAL_FUNCTION_NAME),
     MaxLoopsPerExecution: options.maxLoopsPerExecution ?? DEFAULT_MAX_LOOPS_PER_EXECUTION,
   });
 
@@ -226,6 +259,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   // DynamoDB Streams, emulated: every ledger item written through the stack's client reaches the projector.
   stream.tap(dynamoClient);
   lambda.service.register(FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context), { timeoutSeconds: 60 });
+  // The internal operations, as on AWS a function of their own that the public one refuses them for.
+  lambda.service.register(INTERNAL_FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context, 'internal'), {
+    timeoutSeconds: 60,
+  });
   const digestWriter = buildDigestWriter(config, { dynamo: dynamoClient, alarms: tamper.alarms });
   lambda.service.register(DIGEST_FUNCTION_NAME, (event) => handleDigestRequest(digestWriter, event), { timeoutSeconds: 60 });
 
@@ -248,6 +285,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   };
   registerPlans(await ready.plans.list());
   const recovery = await recoverAfterRestart(ready);
+  // The operator API runs the handler the HTTP API's function runs, on the same stores, once recovery is done.
+  const operatorApiLogger = new Logger({ serviceName: 'operator-api', logLevel: options.logLevel ?? 'SILENT' });
+  const operatorApiDeps = { ...ready, recent: new DynamoRecentExecutions(dynamoClient, config.tables.events) };
+  operatorApi.attach((event) => handleOperatorApiRequest(operatorApiDeps, operatorApiLogger, event));
 
   const lambdaClient = new LambdaClient({ ...clientOptions(config, lambda.endpoint), maxAttempts: 3 });
   const findIntervalMs = options.findIntervalMs ?? Math.max(1000, 30_000 / speed);
@@ -286,7 +327,9 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       kms: kms.endpoint,
       s3: s3.endpoint,
       sts: stsEndpoint,
+      operatorApi: operatorApi.endpoint,
     },
+    operatorApi,
     drs,
     sts,
     sns,
@@ -303,6 +346,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       registerPlans(plans);
     },
     close: async () => {
+      await operatorApi.close();
       scheduler?.stop();
       digestScheduler?.stop();
       await sfn.close();

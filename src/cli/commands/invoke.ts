@@ -5,6 +5,9 @@ import { EXIT, UsageError } from '../exitCodes';
 import { invokeHandler } from '../lambdaCalls';
 import { jsonForTerminal } from '../render/terminalText';
 import { userInfo } from 'node:os';
+import { DEFAULT_OPERATOR_API_PORT } from '../../local/operatorApi/server';
+import { sendRequest, signRequest } from '../../local/operatorApi/signing';
+import { readUsers, usersFile } from '../../local/operatorApi/users';
 
 export interface InvokeOptions {
   dataDir: string;
@@ -14,24 +17,122 @@ export interface InvokeOptions {
   type?: string;
   initiatedBy?: string;
   reason?: string;
+  /** An approval's or a decline's justification. */
+  comment?: string;
+  /** The change ticket an approval or a decline refers to. */
+  ticket?: string;
+  /** Sign as this local user (users.json) and call the operator API instead of the Lambda. */
+  as?: string;
 }
+
+/** approve is resume with a comment, as the execution-handler takes it; the others are its own operations. */
+const LAMBDA_OPERATION: Record<string, string> = { approve: 'resume' };
 
 /** The event the CLI sends for an operation: only the fields given, as the contract names them. */
 export const buildEvent = (operation: string, options: InvokeOptions): Record<string, unknown> => {
-  const event: Record<string, unknown> = { operation };
+  const event: Record<string, unknown> = { operation: LAMBDA_OPERATION[operation] ?? operation };
   if (options.executionId) event.executionId = options.executionId;
   if (operation === 'get_execution_details') {
     if (options.planId) event.queryParams = { planId: options.planId };
   } else if (options.planId) event.planId = options.planId;
   if (options.type) event.executionType = options.type;
   if (operation === 'start_execution') event.initiatedBy = options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`;
-  if (['pause', 'resume', 'cancel'].includes(operation)) event.requestedBy = options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`;
+  if (['pause', 'resume', 'cancel', 'approve', 'decline'].includes(operation))
+    event.requestedBy = options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`;
   if (options.reason) event.reason = options.reason;
+  if (options.comment) event.comment = options.comment;
+  if (options.ticket) event.ticket = options.ticket;
   return event;
+};
+
+/** An operator API call: the route's method and path, and its body. */
+export interface ApiCall {
+  method: 'GET' | 'POST';
+  path: string;
+  body?: Record<string, unknown>;
+}
+
+const required = (value: string | undefined, option: string, operation: string): string => {
+  if (!value) throw new UsageError(`${operation} needs ${option}`);
+  return value;
+};
+
+/**
+ * The operator API route an operation maps to (with --as). Only the caller's name goes in a body, as a claim:
+ * who acts is the signing user. The plan of an execution is the ledger's, so --plan-id is not sent for one.
+ */
+export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall => {
+  const claim = options.initiatedBy ? { name: options.initiatedBy } : {};
+  const executionPath = () => `/executions/${encodeURIComponent(required(options.executionId, '--execution-id', operation))}`;
+  switch (operation) {
+    case 'list_plans':
+      return { method: 'GET', path: '/plans' };
+    case 'list_executions':
+      return { method: 'GET', path: '/executions' };
+    case 'start_execution': {
+      const planId = encodeURIComponent(required(options.planId, '--plan-id', operation));
+      const type = required(options.type, '--type DRILL or RECOVERY', operation);
+      if (type !== 'DRILL' && type !== 'RECOVERY') throw new UsageError('--type must be DRILL or RECOVERY');
+      return { method: 'POST', path: `/plans/${planId}/${type === 'DRILL' ? 'drills' : 'recoveries'}`, body: claim };
+    }
+    case 'get_execution_details':
+      return { method: 'GET', path: executionPath() };
+    case 'pause':
+    case 'resume':
+    case 'approve':
+    case 'decline':
+    case 'cancel':
+      return {
+        method: 'POST',
+        path: `${executionPath()}/${operation}`,
+        body: {
+          ...claim,
+          ...(options.comment ? { comment: options.comment } : {}),
+          ...(options.ticket ? { ticket: options.ticket } : {}),
+          ...(options.reason ? { reason: options.reason } : {}),
+        },
+      };
+    default:
+      throw new UsageError(
+        `${operation} is not on the operator API: --as signs start_execution, get_execution_details, pause, resume, approve, decline, cancel, list_plans and list_executions`,
+      );
+  }
+};
+
+const exitFor = (statusCode: number): number => (statusCode >= 500 ? EXIT.executionFailed : statusCode >= 400 ? EXIT.usage : EXIT.ok);
+
+/** `drs-ledger invoke <operation> --as <user>`: signed with the user's key (SigV4, the SDK's signer), through the operator API. */
+const runSignedInvoke = async (operation: string, options: InvokeOptions & { as: string }, out: NodeJS.WritableStream): Promise<number> => {
+  const call = buildApiCall(operation, options);
+  const user = readUsers(options.dataDir)?.find((candidate) => candidate.name === options.as);
+  if (!user) {
+    throw new UsageError(
+      `No local user "${options.as}" in ${usersFile(options.dataDir)}: start the stack with \`drs-ledger serve --users ${options.as}:drill+approve\``,
+    );
+  }
+  const endpoint = options.endpoint ?? runningServe(options.dataDir)?.operatorApi ?? `http://127.0.0.1:${DEFAULT_OPERATOR_API_PORT}`;
+  const url = new URL(call.path, endpoint).toString();
+  let answer;
+  try {
+    answer = await sendRequest(await signRequest(user, { method: call.method, url, ...(call.body ? { body: call.body } : {}) }));
+  } catch (error) {
+    if (/ECONNREFUSED|fetch failed/i.test(`${String(error)} ${String((error as { cause?: unknown }).cause)}`)) {
+      throw new UsageError(
+        `No operator API answers at ${endpoint}: start the local stack with \`drs-ledger serve --users ...\` (or pass --endpoint).`,
+      );
+    }
+    throw error;
+  }
+  out.write(`${jsonForTerminal({ statusCode: answer.status, ...answer.body }, 2)}\n`);
+  return exitFor(answer.status);
 };
 
 /** `drs-ledger invoke <operation>`: through the Lambda endpoint of a running stack, as `aws lambda invoke` would. */
 export const runInvoke = async (operation: string, options: InvokeOptions, out: NodeJS.WritableStream): Promise<number> => {
+  if (options.as !== undefined) return runSignedInvoke(operation, { ...options, as: options.as }, out);
+  if (operation === 'list_plans' || operation === 'list_executions') {
+    throw new UsageError(`${operation} is on the operator API only: pass --as <user>`);
+  }
   const endpoint = options.endpoint ?? runningServe(options.dataDir)?.lambda ?? `http://127.0.0.1:${DEFAULT_LAMBDA_PORT}`;
   const lambda = new LambdaClient({
     endpoint,

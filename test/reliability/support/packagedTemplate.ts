@@ -2,7 +2,7 @@
  * The CloudFormation template `osls package` builds (offline, as test/infrastructure/cloudformation.test.ts
  * does) for a stage whose target account is the drills' workload account, as CloudFormation would deploy it
  * (its conditions decided), and the IAM grants of its roles, with ARNs in one textual form (${Id.Arn},
- * ${AWS::...}) and the accounts a grant is limited to (aws:ResourceAccount).
+ * ${AWS::...}) and the accounts a grant is limited to (aws:ResourceAccount); who may invoke a function.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
@@ -110,3 +110,20 @@ export const isAllowed = (grants: Grant[], action: string, resource: string): bo
       grant.resources.some((granted) => matches(granted, resource)) &&
       (grant.resourceAccounts === undefined || grant.resourceAccounts.includes(accountOf(resource) ?? '')),
   );
+
+/** Every IAM role of the template, by logical id, in template order. */
+export const rolesOf = (template: Template): string[] =>
+  Object.entries(template.Resources)
+    .filter(([, resource]) => resource.Type === 'AWS::IAM::Role')
+    .map(([id]) => id);
+
+/** A function's ARN in the packaged account and Region, from its FunctionName (what a caller invokes it by). */
+export const functionArnOf = (template: Template, logicalId: string, account = '123456789012', region = 'us-east-1'): string =>
+  `arn:aws:lambda:${region}:${account}:function:${String(template.Resources[logicalId]?.Properties.FunctionName)}`;
+
+/** The principals a function's resource policy (its AWS::Lambda::Permission resources) admits, in ${Id.Arn} form. */
+export const invokePrincipalsOf = (template: Template, logicalId: string): string[] =>
+  Object.values(template.Resources)
+    .filter((resource) => resource.Type === 'AWS::Lambda::Permission')
+    .filter((permission) => arnText(permission.Properties.FunctionName) === `\${${logicalId}.Arn}`)
+    .map((permission) => arnText(permission.Properties.Principal));

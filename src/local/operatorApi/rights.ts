@@ -1,0 +1,20 @@
+import type { OperatorAction } from '../../handlers/operatorApi/routes';
+import type { Right } from './users';
+
+/**
+ * IAM's part, locally: the right each route needs (an IAM policy would allow the route's execute-api:Invoke
+ * ARN). Reading (GET) needs only a known user. Resume needs `drill`: resuming into a wave that waits for
+ * approval is approving, which the handler checks against the plan's approvers whatever the route.
+ */
+export const RIGHT_OF: { readonly [A in OperatorAction]: Right | undefined } = {
+  listPlans: undefined,
+  listExecutions: undefined,
+  getExecution: undefined,
+  startDrill: 'drill',
+  startRecovery: 'recovery',
+  pause: 'drill',
+  resume: 'drill',
+  cancel: 'drill',
+  approve: 'approve',
+  decline: 'approve',
+};
