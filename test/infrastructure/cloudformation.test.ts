@@ -12,11 +12,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TAMPER_METRIC } from '../../src/adapters/aws/emfTamperAlarmMetric';
 import { RUNNING_INDEX, tableDefinitions } from '../../src/adapters/dynamodb/tableDefinitions';
+import { DynamoResumeTokenStore } from '../../src/adapters/dynamodb/resumeTokenStore';
 import { DynamoTamperAlarmRecords } from '../../src/adapters/dynamodb/tamperAlarmRecords';
 import { configFromEnv } from '../../src/config';
 import { DIGEST_SIGNATURE_ALGORITHM } from '../../src/domain/digest';
 import { handleDigestRequest } from '../../src/handlers/digestWriter';
 import { buildDigestWriter } from '../../src/handlers/digestWriterWiring';
+import { buildOperatorApiDeps } from '../../src/handlers/operatorApi/deps';
+import { OPERATOR_ROUTE_KEYS } from '../../src/handlers/operatorApi/routes';
+import { buildDeps } from '../../src/handlers/wiring';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from '../../src/local/drillStateMachineLimits';
 import { arnText, asList } from '../support/cloudFormationText';
 import { type DeclaredTables, grantsAllow, scopeOf } from './support/dynamoRequestGrants';
@@ -27,7 +31,13 @@ import { bucketPolicyRefuses, identityPolicyAllows, keyPolicyLets, type PolicySt
 const ROOT = join(__dirname, '..', '..');
 const SERVERLESS_DIR = join(ROOT, '.serverless');
 const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
-const HANDLER_FILES = ['src/handlers/executionHandler.ts', 'src/handlers/projector.ts', 'src/handlers/digestWriter.ts'];
+const HANDLER_FILES = [
+  'src/handlers/executionHandler.ts',
+  'src/handlers/internalHandler.ts',
+  'src/handlers/operatorApi.ts',
+  'src/handlers/projector.ts',
+  'src/handlers/digestWriter.ts',
+];
 
 const STAGE = 'dev';
 const PREFIX = `drs-ledger-${STAGE}`;
@@ -39,6 +49,8 @@ const TABLES = {
 };
 const STATE_MACHINE_NAME = `${PREFIX}-drill`;
 const EXECUTION_HANDLER_NAME = `${PREFIX}-execution-handler`;
+const EXECUTION_INTERNAL_NAME = `${PREFIX}-execution-internal`;
+const OPERATOR_API_NAME = `${PREFIX}-operator-api`;
 const PROJECTOR_NAME = `${PREFIX}-projector`;
 const DIGEST_WRITER_NAME = `${PREFIX}-digest-writer`;
 const CROSS_ACCOUNT_ROLE_NAME = 'DRSOrchestrationRole';
@@ -49,9 +61,6 @@ const AWS_FORCED_WILDCARD = new Set([
   'drs:DescribeJobs',
   'drs:DescribeSourceServers',
   'drs:DescribeRecoveryInstances',
-  // Take only a task token.
-  'states:SendTaskSuccess',
-  'states:SendTaskFailure',
   // EC2 describe operations DRS performs with the caller's permissions during StartRecovery.
   'ec2:DescribeAccountAttributes',
   'ec2:DescribeAvailabilityZones',
@@ -155,7 +164,14 @@ const grantsOf = (roleId: string): Grant[] =>
     })),
   );
 
-const ROLES = ['ExecutionHandlerRole', 'ProjectorRole', 'DrillStateMachineRole', 'DigestWriterRole'];
+const ROLES = [
+  'ExecutionHandlerRole',
+  'ExecutionInternalRole',
+  'OperatorApiRole',
+  'ProjectorRole',
+  'DrillStateMachineRole',
+  'DigestWriterRole',
+];
 const allGrants = (): Grant[] => ROLES.flatMap(grantsOf);
 
 /** For one role: resource -> sorted actions, for the actions of one service. */
@@ -254,6 +270,20 @@ beforeAll(() => {
   packageSeconds = (Date.now() - started) / 1000;
 }, 300_000);
 
+/** Variables of a function's environment that src/config.ts never reads (Powertools reads its own). */
+const unreadVariables = (environment: Record<string, string>): string[] => {
+  const read = new Set<string>();
+  configFromEnv(
+    new Proxy(environment, {
+      get: (target, name) => {
+        if (typeof name === 'string') read.add(name);
+        return target[name as string];
+      },
+    }),
+  );
+  return Object.keys(environment).filter((name) => !read.has(name) && !name.startsWith('POWERTOOLS_'));
+};
+
 describe('osls package', () => {
   it('packages offline in well under a minute', () => {
     expect(packageSeconds).toBeLessThan(60);
@@ -261,6 +291,8 @@ describe('osls package', () => {
 
   it.each([
     ['execution-handler', 'src/handlers/executionHandler.js'],
+    ['execution-internal', 'src/handlers/internalHandler.js'],
+    ['operator-api', 'src/handlers/operatorApi.js'],
     ['projector', 'src/handlers/projector.js'],
     ['digest-writer', 'src/handlers/digestWriter.js'],
   ])('writes %s.zip with its bundled handler and no node_modules', (name, entry) => {
@@ -275,7 +307,7 @@ describe('osls package', () => {
 });
 
 describe('functions', () => {
-  it('are execution-handler, projector and the digest writer, on nodejs22.x, each with its own role', () => {
+  it('are execution-handler, the internal function, the operator API, projector and the digest writer, on nodejs22.x, each with its own role', () => {
     const functions = Object.fromEntries(
       ofType('AWS::Lambda::Function').map(([id, fn]) => [id, { ...fn.Properties, Role: arnText(fn.Properties.Role) }]),
     );
@@ -287,6 +319,21 @@ describe('functions', () => {
         Timeout: 60,
         MemorySize: 512,
         Role: '${ExecutionHandlerRole.Arn}',
+      }),
+      ExecutionDashinternalLambdaFunction: expect.objectContaining({
+        FunctionName: EXECUTION_INTERNAL_NAME,
+        Handler: 'src/handlers/internalHandler.handler',
+        Runtime: 'nodejs22.x',
+        Timeout: 60,
+        Role: '${ExecutionInternalRole.Arn}',
+      }),
+      OperatorDashapiLambdaFunction: expect.objectContaining({
+        FunctionName: OPERATOR_API_NAME,
+        Handler: 'src/handlers/operatorApi.handler',
+        Runtime: 'nodejs22.x',
+        // Within API Gateway's 30-second integration timeout.
+        Timeout: 29,
+        Role: '${OperatorApiRole.Arn}',
       }),
       ProjectorLambdaFunction: expect.objectContaining({
         FunctionName: PROJECTOR_NAME,
@@ -315,7 +362,12 @@ describe('functions', () => {
   });
 
   it('get literal table names, never a Ref or GetAtt (which would need CloudFormation at invoke time)', () => {
-    for (const id of ['ExecutionDashhandlerLambdaFunction', 'ProjectorLambdaFunction']) {
+    for (const id of [
+      'ExecutionDashhandlerLambdaFunction',
+      'ExecutionDashinternalLambdaFunction',
+      'OperatorDashapiLambdaFunction',
+      'ProjectorLambdaFunction',
+    ]) {
       const variables = functionResource(id).Environment.Variables;
       expect(variables).toMatchObject({
         EVENTS_TABLE: TABLES.events,
@@ -522,13 +574,18 @@ describe('notifications and the state machine', () => {
     ]);
   });
 
-  it('deploys statemachine/drill.asl.json as is, with ${ExecutionHandlerArn} bound to execution-handler', () => {
+  it('deploys statemachine/drill.asl.json as is, with ${ExecutionHandlerArn} bound to execution-handler and ${ExecutionInternalArn} to the internal function', () => {
     const machine = resource('DrillStateMachine').Properties;
     const asl = JSON.parse(readFileSync(join(ROOT, 'statemachine', 'drill.asl.json'), 'utf8')) as unknown;
     expect(machine.Definition).toEqual(asl);
     expect(machine.StateMachineType).toBe('STANDARD');
-    expect(Object.keys(machine.DefinitionSubstitutions as Props).sort()).toEqual(['ExecutionHandlerArn', 'MaxLoopsPerExecution']);
+    expect(Object.keys(machine.DefinitionSubstitutions as Props).sort()).toEqual([
+      'ExecutionHandlerArn',
+      'ExecutionInternalArn',
+      'MaxLoopsPerExecution',
+    ]);
     expect(arnText((machine.DefinitionSubstitutions as Props).ExecutionHandlerArn)).toBe('${ExecutionDashhandlerLambdaFunction.Arn}');
+    expect(arnText((machine.DefinitionSubstitutions as Props).ExecutionInternalArn)).toBe('${ExecutionDashinternalLambdaFunction.Arn}');
     expect(arnText(machine.RoleArn)).toBe('${DrillStateMachineRole.Arn}');
   });
 
@@ -637,6 +694,8 @@ describe('IAM', () => {
     const principals = (role: string) => (resource(role).Properties.AssumeRolePolicyDocument as Trust).Statement;
     const lambdaOnly = [expect.objectContaining({ Principal: { Service: 'lambda.amazonaws.com' } })];
     expect(principals('ExecutionHandlerRole')).toEqual(lambdaOnly);
+    expect(principals('ExecutionInternalRole')).toEqual(lambdaOnly);
+    expect(principals('OperatorApiRole')).toEqual(lambdaOnly);
     expect(principals('ProjectorRole')).toEqual(lambdaOnly);
     expect(principals('DigestWriterRole')).toEqual(lambdaOnly);
     expect(principals('DrillStateMachineRole')).toEqual([
@@ -653,7 +712,8 @@ describe('IAM', () => {
         .filter((grant) => grant.resources.some((arn) => arn.startsWith('${EventsTable.Arn}')))
         .flatMap((grant) => grant.actions);
       expect([...new Set(onEvents)].sort()).toEqual(['dynamodb:PutItem', 'dynamodb:Query']);
-      // Nothing reaches the table by another ARN form (a pattern) either; its index of starts is queried, by the digest writer only.
+      // Nothing reaches the table by another ARN form (a pattern) either; its index of starts is queried, by the digest
+      // writer (its schedule) and the operator API (GET /executions) only.
       const eventsArns = allGrants()
         .flatMap((grant) => grant.resources)
         .filter((arn) => arn.includes('EventsTable') || arn.includes(TABLES.events));
@@ -663,16 +723,50 @@ describe('IAM', () => {
         '${EventsTable.StreamArn}',
       ]);
       expect(resourcesFor('dynamodb:Query').DigestWriterRole).toContain('${EventsTable.Arn}/index/execution-starts');
+      const startsReaders = Object.entries(resourcesFor('dynamodb:Query'))
+        .filter(([, arns]) => arns.includes('${EventsTable.Arn}/index/execution-starts'))
+        .map(([role]) => role);
+      expect(startsReaders.sort()).toEqual(['DigestWriterRole', 'OperatorApiRole']);
     });
 
-    it('execution-handler: append and read the ledger, read views and the running index, claim plans, keep tokens', () => {
+    it('execution-handler: append and read the ledger, read views and the running index, claim plans, redeem (never store) tokens', () => {
       expect(grantMap('ExecutionHandlerRole', 'dynamodb')).toEqual({
         '${EventsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
         '${ExecutionsTable.Arn}': ['dynamodb:BatchGetItem', 'dynamodb:PutItem', 'dynamodb:Query'],
         [`\${ExecutionsTable.Arn}/index/${RUNNING_INDEX}`]: ['dynamodb:Query'],
         '${PlansTable.Arn}': ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+        '${ResumeTokensTable.Arn}': ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      });
+    });
+
+    it('the internal function: append and read the ledger, its alarms, keep tokens, release plans; no view, no plan read', () => {
+      expect(grantMap('ExecutionInternalRole', 'dynamodb')).toEqual({
+        '${EventsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
+        '${ExecutionsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
+        '${PlansTable.Arn}': ['dynamodb:UpdateItem'],
         '${ResumeTokensTable.Arn}': ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem'],
       });
+      const onViews = grantsOf('ExecutionInternalRole').filter((grant) => grant.resources.includes('${ExecutionsTable.Arn}'));
+      expect(onViews.map((grant) => [grant.sid, grant.condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']])).toEqual([
+        ['RecordLoadTamperAlarms', ['ALARM#*']],
+        ['ReadTamperAlarms', ['ALARM#*']],
+      ]);
+    });
+
+    it('the operator API: append and read the ledger and its index of starts, read views, read, list and claim plans, redeem (never store) tokens', () => {
+      expect(grantMap('OperatorApiRole', 'dynamodb')).toEqual({
+        '${EventsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
+        '${EventsTable.Arn}/index/execution-starts': ['dynamodb:Query'],
+        '${ExecutionsTable.Arn}': ['dynamodb:PutItem', 'dynamodb:Query'],
+        '${PlansTable.Arn}': ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:UpdateItem'],
+        '${ResumeTokensTable.Arn}': ['dynamodb:DeleteItem', 'dynamodb:GetItem'],
+      });
+      const puts = grantsOf('OperatorApiRole').filter(
+        (grant) => grant.actions.includes('dynamodb:PutItem') && grant.resources.includes('${ExecutionsTable.Arn}'),
+      );
+      expect(puts.map((grant) => [grant.sid, grant.condition?.['ForAllValues:StringLike']?.['dynamodb:LeadingKeys']])).toEqual([
+        ['RecordLoadTamperAlarms', ['ALARM#*']],
+      ]);
     });
 
     it("execution-handler: PutItem on the views table only in alarm partitions, with an alarm item's attributes, never a view", () => {
@@ -823,25 +917,31 @@ describe('IAM', () => {
     const account = 'arn:${AWS::Partition}';
     const here = '${AWS::Region}:${AWS::AccountId}';
 
-    it('lambda:InvokeFunction: execution-handler on itself and the digest writer only, the state machine on execution-handler only', () => {
+    it('lambda:InvokeFunction: execution-handler on itself and the digest writer, the internal function and the operator API on the digest writer, the state machine on execution-handler and the internal function', () => {
       expect(resourcesFor('lambda:InvokeFunction')).toEqual({
         ExecutionHandlerRole: [
           `${account}:lambda:${here}:function:${EXECUTION_HANDLER_NAME}`,
           `${account}:lambda:${here}:function:${DIGEST_WRITER_NAME}`,
         ],
-        DrillStateMachineRole: ['${ExecutionDashhandlerLambdaFunction.Arn}'],
+        ExecutionInternalRole: [`${account}:lambda:${here}:function:${DIGEST_WRITER_NAME}`],
+        OperatorApiRole: [`${account}:lambda:${here}:function:${DIGEST_WRITER_NAME}`],
+        DrillStateMachineRole: ['${ExecutionDashhandlerLambdaFunction.Arn}', '${ExecutionDashinternalLambdaFunction.Arn}'],
       });
     });
 
     it('sns:Publish on the notification topic only, with its key: outcomes from execution-handler, tamper alarms from the projector and the digest writer', () => {
       expect(resourcesFor('sns:Publish')).toEqual({
         ExecutionHandlerRole: ['${NotificationTopic}'],
+        ExecutionInternalRole: ['${NotificationTopic}'],
+        OperatorApiRole: ['${NotificationTopic}'],
         ProjectorRole: ['${NotificationTopic}'],
         DigestWriterRole: ['${NotificationTopic}'],
       });
       for (const action of ['kms:Decrypt', 'kms:GenerateDataKey']) {
         expect(resourcesFor(action)).toEqual({
           ExecutionHandlerRole: ['${NotificationTopicKey.Arn}'],
+          ExecutionInternalRole: ['${NotificationTopicKey.Arn}'],
+          OperatorApiRole: ['${NotificationTopicKey.Arn}'],
           ProjectorRole: ['${NotificationTopicKey.Arn}'],
           DigestWriterRole: ['${NotificationTopicKey.Arn}'],
         });
@@ -856,19 +956,28 @@ describe('IAM', () => {
       expect(resourcesFor('sts:AssumeRole')).toEqual({});
     });
 
-    it('states: start this state machine, stop and describe its executions, redeem task tokens', () => {
+    it('states: start this state machine, stop and describe its executions, redeem task tokens of this state machine only', () => {
+      const machine = `${account}:states:${here}:stateMachine:${STATE_MACHINE_NAME}`;
+      const executions = `${account}:states:${here}:execution:${STATE_MACHINE_NAME}:*`;
       // The state machine starts only itself (continue-as-new), by its literal ARN in this account.
       expect(resourcesFor('states:StartExecution')).toEqual({
-        ExecutionHandlerRole: [`${account}:states:${here}:stateMachine:${STATE_MACHINE_NAME}`],
-        DrillStateMachineRole: [`${account}:states:${here}:stateMachine:${STATE_MACHINE_NAME}`],
+        ExecutionHandlerRole: [machine],
+        OperatorApiRole: [machine],
+        DrillStateMachineRole: [machine],
       });
-      for (const action of ['states:StopExecution', 'states:DescribeExecution']) {
-        expect(resourcesFor(action)).toEqual({
-          ExecutionHandlerRole: [`${account}:states:${here}:execution:${STATE_MACHINE_NAME}:*`],
-        });
-      }
+      expect(resourcesFor('states:StopExecution')).toEqual({
+        ExecutionHandlerRole: [executions],
+        ExecutionInternalRole: [executions],
+        OperatorApiRole: [executions],
+      });
+      expect(resourcesFor('states:DescribeExecution')).toEqual({ ExecutionHandlerRole: [executions] });
+      // As AWS CDK's StateMachine.grantTaskResponse grants them (the state machine's ARN), and its executions.
       for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
-        expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: ['*'] });
+        expect(resourcesFor(action)).toEqual({
+          ExecutionHandlerRole: [machine, executions],
+          ExecutionInternalRole: [machine, executions],
+          OperatorApiRole: [machine, executions],
+        });
       }
     });
 
@@ -876,30 +985,28 @@ describe('IAM', () => {
       for (const action of ['logs:CreateLogStream', 'logs:PutLogEvents']) {
         expect(resourcesFor(action)).toEqual({
           ExecutionHandlerRole: [`${account}:logs:${here}:log-group:/aws/lambda/${EXECUTION_HANDLER_NAME}:*`],
+          ExecutionInternalRole: [`${account}:logs:${here}:log-group:/aws/lambda/${EXECUTION_INTERNAL_NAME}:*`],
+          OperatorApiRole: [`${account}:logs:${here}:log-group:/aws/lambda/${OPERATOR_API_NAME}:*`],
           ProjectorRole: [`${account}:logs:${here}:log-group:/aws/lambda/${PROJECTOR_NAME}:*`],
           DigestWriterRole: [`${account}:logs:${here}:log-group:/aws/lambda/${DIGEST_WRITER_NAME}:*`],
         });
       }
     });
 
-    it("drs: StartRecovery with its dependent CreateRecoveryInstanceForDrs, on this account's DRS resources", () => {
+    it("drs: StartRecovery with its dependent CreateRecoveryInstanceForDrs, on this account's DRS resources (the operator API starts waves too)", () => {
       const scoped = [
         `${account}:drs:*:\${AWS::AccountId}:source-server/*`,
         `${account}:drs:*:\${AWS::AccountId}:job/*`,
         `${account}:drs:*:\${AWS::AccountId}:recovery-instance/*`,
       ];
-      for (const action of [
-        'drs:StartRecovery',
-        'drs:CreateRecoveryInstanceForDrs',
-        'drs:ListTagsForResource',
-        'drs:TagResource',
-        'drs:TerminateRecoveryInstances',
-      ]) {
-        expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: scoped });
+      for (const action of ['drs:StartRecovery', 'drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource', 'drs:TagResource']) {
+        expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: scoped, OperatorApiRole: scoped });
       }
-      for (const action of ['drs:DescribeJobs', 'drs:DescribeSourceServers', 'drs:DescribeRecoveryInstances']) {
-        expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: ['*'] });
+      expect(resourcesFor('drs:TerminateRecoveryInstances')).toEqual({ ExecutionHandlerRole: scoped });
+      for (const action of ['drs:DescribeJobs', 'drs:DescribeSourceServers']) {
+        expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: ['*'], OperatorApiRole: ['*'] });
       }
+      expect(resourcesFor('drs:DescribeRecoveryInstances')).toEqual({ ExecutionHandlerRole: ['*'] });
       expect(resourcesFor('drs:DescribeJobLogItems')).toEqual({ ExecutionHandlerRole: [`${account}:drs:*:\${AWS::AccountId}:job/*`] });
       const drsActions = allGrants().flatMap((grant) => grant.actions.filter((action) => action.startsWith('drs:')));
       expect(new Set(drsActions).size).toBe(9);
@@ -911,7 +1018,8 @@ describe('IAM', () => {
       );
       expect(mutating.length).toBeGreaterThan(0);
       for (const grant of mutating) {
-        expect(grant.role).toBe('ExecutionHandlerRole');
+        // The roles that start waves: execution-handler (poll) and the operator API (start, resume).
+        expect(['ExecutionHandlerRole', 'OperatorApiRole']).toContain(grant.role);
         const throughService =
           grant.condition?.Bool?.['aws:ViaAWSService'] === 'true' ||
           grant.condition?.['ForAnyValue:StringEquals']?.['aws:CalledVia'] === 'drs.amazonaws.com';
@@ -922,19 +1030,21 @@ describe('IAM', () => {
 
     it("iam:PassRole: only DRS's own instance roles, only to EC2", () => {
       const passes = allGrants().filter((grant) => grant.actions.includes('iam:PassRole'));
-      expect(passes).toHaveLength(1);
-      expect(passes[0]).toMatchObject({
-        role: 'ExecutionHandlerRole',
-        actions: ['iam:PassRole'],
-        resources: [
-          `${account}:iam::\${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryConversionServerRole`,
-          `${account}:iam::\${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceRole`,
-        ],
-        condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
-      });
+      // The two roles that start waves, through StartRecovery.
+      expect(passes.map((grant) => grant.role)).toEqual(['ExecutionHandlerRole', 'OperatorApiRole']);
+      for (const pass of passes) {
+        expect(pass).toMatchObject({
+          actions: ['iam:PassRole'],
+          resources: [
+            `${account}:iam::\${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryConversionServerRole`,
+            `${account}:iam::\${AWS::AccountId}:role/service-role/AWSElasticDisasterRecoveryRecoveryInstanceRole`,
+          ],
+          condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+        });
+      }
     });
 
-    it('grants the projector, the state machine, the digest writer and execution-handler nothing beyond the above', () => {
+    it('grants the projector, the state machine, the digest writer, execution-handler, the internal function and the operator API nothing beyond the above', () => {
       const services = (role: string) =>
         [...new Set(grantsOf(role).flatMap((grant) => grant.actions.map((action) => action.split(':')[0])))].sort();
       expect(services('ProjectorRole')).toEqual(['dynamodb', 'kms', 'logs', 'sns', 'sqs']);
@@ -946,6 +1056,9 @@ describe('IAM', () => {
       ).toEqual(['lambda:InvokeFunction', 'states:StartExecution']);
       expect(services('ExecutionHandlerRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'sns', 'states']);
       expect(services('DigestWriterRole')).toEqual(['dynamodb', 'kms', 'logs', 's3', 'sns']);
+      // No DRS, EC2 or STS: the internal function never starts a wave nor reaches a workload account.
+      expect(services('ExecutionInternalRole')).toEqual(['dynamodb', 'kms', 'lambda', 'logs', 'sns', 'states']);
+      expect(services('OperatorApiRole')).toEqual(['drs', 'dynamodb', 'ec2', 'iam', 'kms', 'lambda', 'logs', 'sns', 'states']);
     });
   });
 });
@@ -956,15 +1069,15 @@ describe('the workload accounts execution-handler may assume a role in', () => {
   /** Other roles a listed account may hold, which a compromised execution-handler would like to be. */
   const OTHER_ROLE_NAMES = ['OrganizationAccountAccessRole', 'Admin', `${CROSS_ACCOUNT_ROLE_NAME}-copy`, `x${CROSS_ACCOUNT_ROLE_NAME}`];
 
-  const handlerStatements = (from: Template): PolicyStatement[] =>
-    asList(from.Resources.ExecutionHandlerRole?.Properties.Policies as Array<{ PolicyDocument: unknown }> | undefined).flatMap(
+  const handlerStatements = (from: Template, role = 'ExecutionHandlerRole'): PolicyStatement[] =>
+    asList(from.Resources[role]?.Properties.Policies as Array<{ PolicyDocument: unknown }> | undefined).flatMap(
       (policy) => (renderedDocument(policy.PolicyDocument) as { Statement: PolicyStatement[] }).Statement,
     );
   const assumeStatements = (from: Template) =>
     handlerStatements(from).filter((statement) => asList(statement.Action).some((action) => action.toLowerCase().startsWith('sts:')));
   /** AssumeRole of one role, with what IAM puts in its request context: the account owning the role, and its organization if any. */
-  const mayAssume = (from: Template, arn: string, organization?: string): boolean =>
-    identityPolicyAllows(handlerStatements(from), {
+  const mayAssume = (from: Template, arn: string, organization?: string, role?: string): boolean =>
+    identityPolicyAllows(handlerStatements(from, role), {
       action: 'sts:AssumeRole',
       resource: arn,
       context: {
@@ -973,9 +1086,8 @@ describe('the workload accounts execution-handler may assume a role in', () => {
       },
     });
   /** What execution-handler's config makes of its environment: the target accounts and organization it checks. */
-  const targetsOf = (from: Template) => {
-    const variables = (from.Resources.ExecutionDashhandlerLambdaFunction?.Properties.Environment as { Variables: Record<string, unknown> })
-      .Variables;
+  const targetsOf = (from: Template, fn = 'ExecutionDashhandlerLambdaFunction') => {
+    const variables = (from.Resources[fn]?.Properties.Environment as { Variables: Record<string, unknown> }).Variables;
     const config = configFromEnv(
       Object.fromEntries(
         Object.entries(variables).map(([name, value]) => [name, typeof value === 'string' ? value : rendered(arnText(value))]),
@@ -1032,7 +1144,7 @@ describe('the workload accounts execution-handler may assume a role in', () => {
         {
           Sid: 'AssumeWorkloadAccountRole',
           Effect: 'Allow',
-          Action: 'sts:AssumeRole',
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
           Resource: roleArn('*'),
           Condition: { StringEquals: { 'aws:ResourceAccount': TARGET_ACCOUNTS } },
         },
@@ -1067,12 +1179,47 @@ describe('the workload accounts execution-handler may assume a role in', () => {
         {
           Sid: 'AssumeWorkloadOrganizationRole',
           Effect: 'Allow',
-          Action: 'sts:AssumeRole',
+          Action: ['sts:AssumeRole', 'sts:SetSourceIdentity'],
           Resource: roleArn('*'),
           Condition: { StringEquals: { 'aws:ResourceOrgID': TARGET_ORG } },
         },
       ]);
       expect(targetsOf(byOrganization)).toEqual({ accounts: [], organization: TARGET_ORG });
+    });
+  });
+  // start_execution (and resume) launch waves from the operator API too, in the plan's target account.
+  describe('the operator API', () => {
+    const packages = (): Record<string, Template> => ({
+      'the defaults': template,
+      targetAccountIds: byAccounts,
+      targetOrgId: byOrganization,
+    });
+    const requests = [
+      ...[...TARGET_ACCOUNTS, '333333333333', '999999999999'].flatMap((account) =>
+        [undefined, TARGET_ORG, OTHER_ORG].map((organization) => ({ arn: roleArn(account), organization })),
+      ),
+      ...OTHER_ROLE_NAMES.map((name) => ({ arn: roleArn('111111111111', name), organization: TARGET_ORG })),
+    ];
+
+    it.each(['the defaults', 'targetAccountIds', 'targetOrgId'])(
+      'given %s, may assume a role exactly where execution-handler may, and is told the same targets',
+      (name) => {
+        const from = packages()[name] as Template;
+        const differing = requests.filter(
+          ({ arn, organization }) => mayAssume(from, arn, organization) !== mayAssume(from, arn, organization, 'OperatorApiRole'),
+        );
+        expect(differing).toEqual([]);
+        expect(requests.some(({ arn, organization }) => mayAssume(from, arn, organization, 'OperatorApiRole'))).toBe(
+          name !== 'the defaults',
+        );
+        expect(targetsOf(from, 'OperatorDashapiLambdaFunction')).toEqual(targetsOf(from));
+      },
+    );
+
+    it('the internal function may assume no role anywhere (it never reaches DRS)', () => {
+      for (const from of Object.values(packages())) {
+        expect(requests.filter(({ arn, organization }) => mayAssume(from, arn, organization, 'ExecutionInternalRole'))).toEqual([]);
+      }
     });
   });
 });
@@ -1301,16 +1448,7 @@ describe('the signed digest chain', () => {
 
     it('declares no variable src/config.ts does not read (Powertools reads its own)', () => {
       const environment = renderedEnvironment('DigestDashwriterLambdaFunction');
-      const read = new Set<string>();
-      configFromEnv(
-        new Proxy(environment, {
-          get: (target, name) => {
-            if (typeof name === 'string') read.add(name);
-            return target[name as string];
-          },
-        }),
-      );
-      expect(Object.keys(environment).filter((name) => !read.has(name) && !name.startsWith('POWERTOOLS_'))).toEqual([]);
+      expect(unreadVariables(environment)).toEqual([]);
     });
 
     it('runs every 5 minutes on EventBridge’s own scheduled event (no Input: the handler tells it by its detail-type)', () => {
@@ -1351,6 +1489,369 @@ describe('the signed digest chain', () => {
     const outputs = (template as Template & { Outputs: Record<string, { Value: unknown }> }).Outputs;
     expect(outputs.DigestBucketName?.Value).toEqual({ Ref: 'DigestBucket' });
     expect(outputs.DigestKeyArn?.Value).toEqual({ 'Fn::GetAtt': ['DigestKey', 'Arn'] });
+  });
+});
+
+describe('operators and the internal function (issue 13)', () => {
+  const ACCOUNT = '123456789012';
+  const REGION = 'ap-southeast-2';
+  const INTERNAL_FUNCTION = 'ExecutionDashinternalLambdaFunction';
+  /** The routes of the design, as the handler matches them (src/handlers/operatorApi/routes.ts). */
+  const ROUTES: string[] = [...OPERATOR_ROUTE_KEYS];
+  const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+  /** An ARN as the template writes it (Fn::Sub text, or ${Id.Arn} of a function or role), as it is in one account. */
+  const concrete = (text: string): string => {
+    const attribute = /^\$\{(\w+)\.Arn\}$/.exec(text);
+    const target = attribute ? template.Resources[attribute[1] as string] : undefined;
+    if (target?.Type === 'AWS::Lambda::Function')
+      return `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${String(target.Properties.FunctionName)}`;
+    if (target?.Type === 'AWS::IAM::Role') {
+      // A role without RoleName gets a name CloudFormation makes up from the stack and its logical id.
+      const name = typeof target.Properties.RoleName === 'string' ? target.Properties.RoleName : `${PREFIX}-${attribute?.[1]}-1A2B3C4D5E6F`;
+      return `arn:aws:iam::${ACCOUNT}:role/${name}`;
+    }
+    return rendered(text);
+  };
+  /** A role's identity policies with every resource concrete, as IAM evaluates them. */
+  const statementsOf = (roleId: string): Array<Omit<PolicyStatement, 'Principal'>> =>
+    inlineDocuments(roleId).flatMap((document) =>
+      document.Statement.map((statement) => {
+        const evaluated: Omit<PolicyStatement, 'Principal'> = {
+          Effect: statement.Effect as 'Allow' | 'Deny',
+          Action: statement.Action,
+          Resource: asList(statement.Resource).map((value) => concrete(arnText(value))),
+        };
+        if (statement.Sid !== undefined) evaluated.Sid = statement.Sid;
+        if (statement.Condition) evaluated.Condition = renderedDocument(statement.Condition) as NonNullable<PolicyStatement['Condition']>;
+        return evaluated;
+      }),
+    );
+  const rolesAllowed = (action: string, resourceArn: string): string[] =>
+    ROLES.filter((role) => identityPolicyAllows(statementsOf(role), { action, resource: resourceArn }));
+
+  describe('the operator API', () => {
+    const routes = () =>
+      ofType('AWS::ApiGatewayV2::Route').map(
+        ([, route]) => route.Properties as { RouteKey: string; AuthorizationType?: string; Target: unknown },
+      );
+
+    it("serves exactly the handler's routes, and no catch-all ($default) route", () => {
+      expect(
+        routes()
+          .map((route) => route.RouteKey)
+          .sort(),
+      ).toEqual([...ROUTES].sort());
+      // The design's, among them: recoveries apart from drills, approve and decline apart from resume.
+      expect(ROUTES).toEqual(
+        expect.arrayContaining([
+          'GET /plans',
+          'GET /executions',
+          'POST /plans/{planId}/drills',
+          'POST /plans/{planId}/recoveries',
+          'GET /executions/{executionId}',
+          ...['pause', 'resume', 'approve', 'decline', 'cancel'].map((action) => `POST /executions/{executionId}/${action}`),
+        ]),
+      );
+      expect(ROUTES).toHaveLength(10);
+    });
+
+    it.each(ROUTES)('%s requires IAM authorization (a SigV4-signed request; API Gateway passes the caller’s ARN on)', (routeKey) => {
+      const route = routes().find((candidate) => candidate.RouteKey === routeKey);
+      expect(route?.AuthorizationType).toBe('AWS_IAM');
+      expect(arnText(route?.Target)).toBe('integrations/${HttpApiIntegrationOperatorDashapi}');
+    });
+
+    it('hands every route to the operator API function as a payload 2.0 event (requestContext.authorizer.iam), and nothing else to any function', () => {
+      const integrations = ofType('AWS::ApiGatewayV2::Integration').map(([id, integration]) => [
+        id,
+        arnText(integration.Properties.IntegrationUri),
+        integration.Properties.IntegrationType,
+        integration.Properties.PayloadFormatVersion,
+      ]);
+      expect(integrations).toEqual([['HttpApiIntegrationOperatorDashapi', '${OperatorDashapiLambdaFunction.Arn}', 'AWS_PROXY', '2.0']]);
+      const apiPermissions = ofType('AWS::Lambda::Permission')
+        .map(([, permission]) => permission.Properties)
+        .filter((permission) => permission.Principal === 'apigateway.amazonaws.com');
+      expect(apiPermissions.map((permission) => arnText(permission.FunctionName))).toEqual(['${OperatorDashapiLambdaFunction.Arn}']);
+      // Only from this API, any stage and route (each route is IAM-authorized above).
+      expect(arnText(apiPermissions[0]?.SourceArn)).toBe('arn:${AWS::Partition}:execute-api:${AWS::Region}:${AWS::AccountId}:${HttpApi}/*');
+    });
+
+    it("outputs the API's URL (OperatorApiUrl; osls's HttpApiUrl says the same)", () => {
+      const outputs = (template as Template & { Outputs: Record<string, { Value: unknown }> }).Outputs;
+      expect(resource('HttpApi').Type).toBe('AWS::ApiGatewayV2::Api');
+      expect(resource('HttpApi').Properties.ProtocolType).toBe('HTTP');
+      expect(arnText(outputs.OperatorApiUrl?.Value)).toBe('https://${HttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}');
+      expect(arnText(outputs.HttpApiUrl?.Value)).toBe(arnText(outputs.OperatorApiUrl?.Value));
+    });
+
+    describe('callers’ IAM policies (the README’s examples), against the routes’ ARNs', () => {
+      const API = 'a1b2c3d4e5';
+      /** The ARN IAM authorizes a request by: api/stage/METHOD/path, the path as requested. */
+      const requestArn = (routeKey: string) => {
+        const [method, path] = routeKey.split(' ') as [string, string];
+        const concretePath = path.replace('{planId}', 'rp-three-tier').replace('{executionId}', 'exec-0f1e2d3c');
+        return `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API}/$default/${method}${concretePath}`;
+      };
+      const invoke = (resources: string[]): Array<Omit<PolicyStatement, 'Principal'>> => [
+        {
+          Effect: 'Allow',
+          Action: 'execute-api:Invoke',
+          Resource: resources.map((route) => `arn:aws:execute-api:${REGION}:${ACCOUNT}:${API}/*/${route}`),
+        },
+      ];
+      const READ = ['GET/plans', 'GET/executions', 'GET/executions/*'];
+      const POLICIES = {
+        'drill operators': invoke([
+          ...READ,
+          'POST/plans/*/drills',
+          ...['pause', 'resume', 'cancel'].map((action) => `POST/executions/*/${action}`),
+        ]),
+        'recovery operators': invoke([
+          ...READ,
+          'POST/plans/*/drills',
+          'POST/plans/*/recoveries',
+          ...['pause', 'resume', 'cancel'].map((action) => `POST/executions/*/${action}`),
+        ]),
+        approvers: invoke([...READ, 'POST/executions/*/approve', 'POST/executions/*/decline']),
+      };
+      const allowed = (policy: keyof typeof POLICIES) =>
+        ROUTES.filter((route) => identityPolicyAllows(POLICIES[policy], { action: 'execute-api:Invoke', resource: requestArn(route) }));
+
+      it('given a drill operator, then drills, pause, resume, cancel and reads are allowed; a recovery, approve and decline are not', () => {
+        expect(allowed('drill operators')).toEqual([
+          'GET /plans',
+          'GET /executions',
+          'POST /plans/{planId}/drills',
+          'GET /executions/{executionId}',
+          'POST /executions/{executionId}/pause',
+          'POST /executions/{executionId}/resume',
+          'POST /executions/{executionId}/cancel',
+        ]);
+      });
+
+      it('given a recovery operator, then recoveries too', () => {
+        expect(allowed('recovery operators')).toEqual([
+          ...allowed('drill operators').slice(0, 3),
+          'POST /plans/{planId}/recoveries',
+          ...allowed('drill operators').slice(3),
+        ]);
+      });
+
+      it('given an approver, then approve and decline, and reads', () => {
+        expect(allowed('approvers')).toEqual([
+          'GET /plans',
+          'GET /executions',
+          'GET /executions/{executionId}',
+          'POST /executions/{executionId}/approve',
+          'POST /executions/{executionId}/decline',
+        ]);
+      });
+    });
+
+    it.each([
+      ['the operator API', 'OperatorDashapiLambdaFunction'],
+      ['the internal function', INTERNAL_FUNCTION],
+    ])('%s is told the tables, the state machine, the topic and the digest writer as execution-handler is', (_, id) => {
+      const config = configFromEnv(renderedEnvironment(id));
+      const handler = configFromEnv(renderedEnvironment('ExecutionDashhandlerLambdaFunction'));
+      expect(config.tables).toEqual(TABLES);
+      expect(config.stateMachineArn).toBe(`arn:aws:states:${REGION}:${ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`);
+      expect(config.notificationTopicArn).toBe(handler.notificationTopicArn);
+      expect(config.digests).toEqual(handler.digests);
+    });
+
+    it('the operator API starts executions with the settings execution-handler starts them with', () => {
+      const pick = ({ crossAccountRoleName, targetAccountIds, targetOrgId, serversPerJob }: ReturnType<typeof configFromEnv>) => ({
+        crossAccountRoleName,
+        targetAccountIds,
+        targetOrgId,
+        serversPerJob,
+      });
+      expect(pick(configFromEnv(renderedEnvironment('OperatorDashapiLambdaFunction')))).toEqual(
+        pick(configFromEnv(renderedEnvironment('ExecutionDashhandlerLambdaFunction'))),
+      );
+    });
+
+    it.each(['OperatorDashapiLambdaFunction', INTERNAL_FUNCTION])('%s declares no variable src/config.ts does not read', (id) => {
+      const environment = renderedEnvironment(id);
+      expect(unreadVariables(environment)).toEqual([]);
+    });
+
+    it('every DynamoDB request its operations’ stores make is granted to its role (start, pause, resume, decline, cancel, details, lists)', async () => {
+      const { client, requests } = recordingDynamoClient();
+      // The handler's own wiring, as its Lambda entry point builds it.
+      const deps = buildOperatorApiDeps(configFromEnv(renderedEnvironment('OperatorDashapiLambdaFunction')), silent, { dynamo: client });
+      await deps.store.load('exec-1');
+      await deps.views.get('exec-1');
+      await deps.plans.get('rp-1');
+      await deps.plans.list();
+      await deps.plans.claim('rp-1', { executionId: 'exec-1', claimedAt: '2026-01-01T00:00:00.000Z' });
+      await deps.plans.release('rp-1', 'exec-1');
+      await deps.resumeTokens.get('exec-1');
+      await deps.resumeTokens.remove('exec-1', 'token');
+      await deps.recent?.startedSince('2026-01-01T00:00:00.000Z');
+      const alarms = new DynamoTamperAlarmRecords(client, TABLES.executions);
+      const alarm = {
+        id: 'load:exec-1:20',
+        kind: 'SnapshotMismatch',
+        executionId: 'exec-1',
+        seq: 20,
+        source: 'load',
+        detectedAt: '2026-01-01T00:00:00.000Z',
+        detail: 'x',
+      } as const;
+      const { stored } = await alarms.record(alarm, '2026-01-01T00:00:01.000Z');
+      await alarms.markNotified(stored, { at: '2026-01-01T00:00:02.000Z', messageId: 'm-1' });
+      client.destroy();
+      const reached = new Set(requests.map((request) => `${request.operation} ${scopeOf(request, declaredTables()).resource}`));
+      expect([...reached].sort()).toEqual(
+        [
+          'DeleteItemCommand ${ResumeTokensTable.Arn}',
+          'GetItemCommand ${PlansTable.Arn}',
+          'GetItemCommand ${ResumeTokensTable.Arn}',
+          'PutItemCommand ${ExecutionsTable.Arn}',
+          'QueryCommand ${EventsTable.Arn}',
+          'QueryCommand ${EventsTable.Arn}/index/execution-starts',
+          'QueryCommand ${ExecutionsTable.Arn}',
+          'ScanCommand ${PlansTable.Arn}',
+          'UpdateItemCommand ${PlansTable.Arn}',
+        ].sort(),
+      );
+      expect(requests.filter((request) => !roleAllows('OperatorApiRole', request))).toEqual([]);
+    });
+  });
+
+  describe('the internal function (wait_for_resume, attach_state_machine)', () => {
+    it('is invoked by the state machine’s WaitForResume and AttachThisRun steps (its ARN is the definition’s ${ExecutionInternalArn})', () => {
+      const machine = resource('DrillStateMachine').Properties as Props & {
+        Definition: { States: Record<string, { Parameters?: { FunctionName?: string; Payload?: { operation?: string } } }> };
+      };
+      expect(arnText((machine.DefinitionSubstitutions as Props).ExecutionInternalArn)).toBe(`\${${INTERNAL_FUNCTION}.Arn}`);
+      const onInternal = Object.entries(machine.Definition.States)
+        .filter(([, state]) => state.Parameters?.FunctionName === '${ExecutionInternalArn}')
+        .map(([name, state]) => [name, state.Parameters?.Payload?.operation]);
+      expect(onInternal.sort()).toEqual([
+        ['AttachThisRun', 'attach_state_machine'],
+        ['WaitForResume', 'wait_for_resume'],
+      ]);
+    });
+
+    it('admits in its resource policy the state machine’s role and no other principal; no schedule, stream or API invokes it', () => {
+      const permissions = ofType('AWS::Lambda::Permission')
+        .map(([, permission]) => permission.Properties)
+        .filter((permission) => arnText(permission.FunctionName) === `\${${INTERNAL_FUNCTION}.Arn}`);
+      expect(permissions).toEqual([
+        {
+          FunctionName: { 'Fn::GetAtt': [INTERNAL_FUNCTION, 'Arn'] },
+          Action: 'lambda:InvokeFunction',
+          Principal: { 'Fn::GetAtt': ['DrillStateMachineRole', 'Arn'] },
+        },
+      ]);
+      expect(rulesTargeting(`\${${INTERNAL_FUNCTION}.Arn}`)).toEqual([]);
+      expect(
+        ofType('AWS::Lambda::EventSourceMapping').filter(([, mapping]) =>
+          arnText(mapping.Properties.FunctionName).includes(INTERNAL_FUNCTION),
+        ),
+      ).toEqual([]);
+    });
+
+    it('given every role of the stack, when it invokes the internal function (any version), then only the state machine’s role is allowed', () => {
+      const arn = concrete(`\${${INTERNAL_FUNCTION}.Arn}`);
+      expect(arn).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${EXECUTION_INTERNAL_NAME}`);
+      expect(rolesAllowed('lambda:InvokeFunction', arn)).toEqual(['DrillStateMachineRole']);
+      for (const qualified of [`${arn}:$LATEST`, `${arn}:1`]) expect(rolesAllowed('lambda:InvokeFunction', qualified)).toEqual([]);
+      // And the state machine's role still reaches execution-handler (poll, finalize).
+      expect(rolesAllowed('lambda:InvokeFunction', concrete('${ExecutionDashhandlerLambdaFunction.Arn}'))).toContain(
+        'DrillStateMachineRole',
+      );
+    });
+
+    it('given the resume-tokens table, when a role stores a task token (the PutItem wait_for_resume makes), then only the internal function’s is allowed', async () => {
+      const { client, requests } = recordingDynamoClient();
+      const tokens = new DynamoResumeTokenStore(client, TABLES.resumeTokens);
+      await tokens.put('exec-1', 'a-token-of-the-callers-own', '2026-01-08T00:00:00.000Z');
+      await tokens.get('exec-1');
+      await tokens.remove('exec-1', 'a-token-of-the-callers-own');
+      client.destroy();
+      const [put, get, remove] = requests as [RecordedRequest, RecordedRequest, RecordedRequest];
+      expect(put.operation).toBe('PutItemCommand');
+      expect(ROLES.filter((role) => roleAllows(role, put))).toEqual(['ExecutionInternalRole']);
+      // Resume (execution-handler's and the operator API's) and the internal function redeem and spend tokens.
+      for (const request of [get, remove]) {
+        expect(ROLES.filter((role) => roleAllows(role, request))).toEqual([
+          'ExecutionHandlerRole',
+          'ExecutionInternalRole',
+          'OperatorApiRole',
+        ]);
+      }
+    });
+
+    it('every DynamoDB request of its deployed wiring is granted to its role: ledger, tokens, its alarms, the release of a plan', async () => {
+      const { client, requests } = recordingDynamoClient();
+      const deps = buildDeps(configFromEnv(renderedEnvironment(INTERNAL_FUNCTION)), silent, { dynamo: client });
+      await deps.store.load('exec-1');
+      await deps.resumeTokens.put('exec-1', 'token', '2026-01-08T00:00:00.000Z');
+      await deps.resumeTokens.get('exec-1');
+      await deps.resumeTokens.remove('exec-1', 'token');
+      await deps.plans.release('rp-1', 'exec-1');
+      const alarms = new DynamoTamperAlarmRecords(client, TABLES.executions);
+      await alarms.list('exec-1');
+      client.destroy();
+      expect(requests.length).toBeGreaterThanOrEqual(6);
+      expect(requests.filter((request) => !roleAllows('ExecutionInternalRole', request))).toEqual([]);
+      // It reads no view and no plan: a view or plan read is refused.
+      const { client: other, requests: reads } = recordingDynamoClient();
+      const otherDeps = buildDeps(configFromEnv(renderedEnvironment(INTERNAL_FUNCTION)), silent, { dynamo: other });
+      await otherDeps.views.get('exec-1');
+      await otherDeps.plans.get('rp-1');
+      other.destroy();
+      expect(reads.filter((request) => roleAllows('ExecutionInternalRole', request))).toEqual([]);
+    });
+  });
+
+  describe('task tokens', () => {
+    const arn = (kind: string, name: string) => `arn:aws:states:${REGION}:${ACCOUNT}:${kind}:${name}`;
+    const RESPONDERS = ['ExecutionHandlerRole', 'ExecutionInternalRole', 'OperatorApiRole'];
+
+    it("no statement of any role grants states:SendTaskSuccess or states:SendTaskFailure on '*'", () => {
+      for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
+        const onWildcard = allGrants().filter(
+          (grant) => grant.actions.includes(action) && grant.resources.some((resourceArn) => resourceArn === '*'),
+        );
+        expect({ action, onWildcard }).toEqual({ action, onWildcard: [] });
+      }
+    });
+
+    it.each(['states:SendTaskSuccess', 'states:SendTaskFailure'])(
+      'given a task token of this state machine, %s is allowed to the roles that resume (execution-handler, operator API) and the internal function',
+      (action) => {
+        expect(rolesAllowed(action, arn('stateMachine', STATE_MACHINE_NAME))).toEqual(RESPONDERS);
+        expect(rolesAllowed(action, arn('execution', `${STATE_MACHINE_NAME}:exec-1`))).toEqual(RESPONDERS);
+      },
+    );
+
+    it.each(['states:SendTaskSuccess', 'states:SendTaskFailure'])(
+      'given a task token of another state machine or activity in the account, %s is refused to every role (no confused deputy)',
+      (action) => {
+        for (const other of [
+          arn('stateMachine', 'payments-approval'),
+          arn('execution', 'payments-approval:run-1'),
+          arn('stateMachine', `${STATE_MACHINE_NAME}-copy`),
+          arn('execution', `${STATE_MACHINE_NAME}-copy:exec-1`),
+          arn('activity', 'manual-approval'),
+          `arn:aws:states:us-west-2:${ACCOUNT}:stateMachine:${STATE_MACHINE_NAME}`,
+        ]) {
+          expect({ other, allowed: rolesAllowed(action, other) }).toEqual({ other, allowed: [] });
+        }
+      },
+    );
+
+    it('states:StopExecution reaches this state machine’s executions only', () => {
+      expect(rolesAllowed('states:StopExecution', arn('execution', `${STATE_MACHINE_NAME}:exec-1`))).toEqual(RESPONDERS);
+      expect(rolesAllowed('states:StopExecution', arn('execution', 'payments-approval:run-1'))).toEqual([]);
+    });
   });
 });
 

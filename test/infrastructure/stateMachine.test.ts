@@ -49,12 +49,28 @@ describe('statemachine/drill.asl.json', () => {
       expect(aslValidator(broken).isValid).toBe(false);
     });
 
-    it('uses ${ExecutionHandlerArn} and ${MaxLoopsPerExecution} as its only substitution placeholders', () => {
+    it('uses ${ExecutionHandlerArn}, ${ExecutionInternalArn} and ${MaxLoopsPerExecution} as its only substitution placeholders', () => {
       const placeholders = new Set(aslText.match(/\$\{[^}]*\}/g));
-      expect([...placeholders].sort()).toEqual(['${ExecutionHandlerArn}', '${MaxLoopsPerExecution}']);
-      for (const name of ['Poll', 'WaitForResume', 'Finalize', 'AttachThisRun']) {
-        expect(state(name).Parameters).toMatchObject({ FunctionName: '${ExecutionHandlerArn}' });
-      }
+      expect([...placeholders].sort()).toEqual(['${ExecutionHandlerArn}', '${ExecutionInternalArn}', '${MaxLoopsPerExecution}']);
+    });
+
+    it('calls the internal function for wait_for_resume and attach_state_machine, execution-handler for the rest', () => {
+      const calls = Object.entries(definition.States)
+        .filter(
+          ([, candidate]) => candidate.Type === 'Task' && `${candidate.Resource as string}`.startsWith('arn:aws:states:::lambda:invoke'),
+        )
+        .map(([name, candidate]) => {
+          const parameters = candidate.Parameters as { FunctionName: string; Payload: { operation: string } };
+          return [name, parameters.Payload.operation, parameters.FunctionName];
+        });
+      expect(calls.sort()).toEqual(
+        [
+          ['AttachThisRun', 'attach_state_machine', '${ExecutionInternalArn}'],
+          ['Finalize', 'finalize', '${ExecutionHandlerArn}'],
+          ['Poll', 'poll', '${ExecutionHandlerArn}'],
+          ['WaitForResume', 'wait_for_resume', '${ExecutionInternalArn}'],
+        ].sort(),
+      );
     });
 
     it('holds no null: the Serverless Framework drops nulls when it loads the file (ResultPath: null would vanish)', () => {
@@ -164,12 +180,12 @@ describe('statemachine/drill.asl.json', () => {
   describe('WaitForResume', () => {
     const wait = state('WaitForResume');
 
-    it('hands the task token to wait_for_resume and waits for it', () => {
+    it('hands the task token to wait_for_resume on the internal function and waits for it', () => {
       expect(wait).toMatchObject({
         Type: 'Task',
         Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken',
         Parameters: {
-          FunctionName: '${ExecutionHandlerArn}',
+          FunctionName: '${ExecutionInternalArn}',
           Payload: {
             operation: 'wait_for_resume',
             'executionId.$': '$.executionId',

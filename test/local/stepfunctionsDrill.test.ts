@@ -22,6 +22,9 @@ interface HandlerEvent {
   taskToken?: string;
 }
 
+const HANDLER = 'drs-ledger-local-execution-handler';
+const INTERNAL = 'drs-ledger-local-execution-internal';
+
 describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', () => {
   let emulator: StepFunctionsEmulator;
   let lambda: LambdaService;
@@ -30,6 +33,8 @@ describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', ()
   /** Statuses poll answers, in order. */
   let script: string[] = [];
   let calls: HandlerEvent[] = [];
+  /** Which function each operation reached, in order. */
+  let reached: Array<[string, string]> = [];
   let onToken: ((token: string) => void) | undefined;
 
   const nextToken = (): Promise<string> => new Promise((resolve) => (onToken = resolve));
@@ -51,16 +56,24 @@ describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', ()
 
   beforeAll(async () => {
     lambda = new LambdaService();
-    const handlerArn = lambda.register('drs-ledger-local-execution-handler', async (event) => {
+    // As deployed: poll and finalize on execution-handler, wait_for_resume on the internal function.
+    const handlerArn = lambda.register(HANDLER, async (event) => {
       const request = event as HandlerEvent;
       calls.push(request);
+      reached.push([request.operation, HANDLER]);
       if (request.operation === 'poll') return { statusCode: 200, status: script.shift() ?? 'RUNNING' };
+      if (request.operation === 'finalize') return { statusCode: 200, status: 'COMPLETED' };
+      throw new Error(`unexpected operation ${request.operation} on ${HANDLER}`);
+    });
+    const internalArn = lambda.register(INTERNAL, async (event) => {
+      const request = event as HandlerEvent;
+      calls.push(request);
+      reached.push([request.operation, INTERNAL]);
       if (request.operation === 'wait_for_resume') {
         onToken?.(request.taskToken as string);
         return { statusCode: 200, status: 'PAUSED' };
       }
-      if (request.operation === 'finalize') return { statusCode: 200, status: 'COMPLETED' };
-      throw new Error(`unexpected operation ${request.operation}`);
+      throw new Error(`unexpected operation ${request.operation} on ${INTERNAL}`);
     });
     // 30 s between polls becomes 30 ms; Retry intervals shrink alike.
     emulator = await startStepFunctionsEmulator({ lambda, waitScale: 0.001 });
@@ -72,6 +85,7 @@ describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', ()
     });
     stateMachineArn = emulator.registerStateMachine('drs-ledger-drill', readFileSync(ASL_PATH, 'utf8'), {
       ExecutionHandlerArn: handlerArn,
+      ExecutionInternalArn: internalArn,
       MaxLoopsPerExecution: 1000,
     });
   });
@@ -84,6 +98,7 @@ describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', ()
 
   beforeEach(() => {
     calls = [];
+    reached = [];
     script = [];
     onToken = undefined;
     lambda.faults.clear();
@@ -108,6 +123,9 @@ describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', ()
     expect(described.status).toBe('SUCCEEDED');
     expect(calls.map((call) => call.operation)).toEqual(['poll', 'poll', 'poll', 'wait_for_resume', 'poll', 'poll', 'finalize']);
     expect(calls.every((call) => call.executionId === 'exec-1' && call.planId === 'plan-1')).toBe(true);
+    // The task token went to the internal function alone (the one only the state machine's role may invoke).
+    expect(reached.filter(([operation]) => operation === 'wait_for_resume')).toEqual([['wait_for_resume', INTERNAL]]);
+    expect(reached.filter(([operation, functionName]) => operation !== 'wait_for_resume' && functionName !== HANDLER)).toEqual([]);
     expect(JSON.parse(described.output ?? 'null')).toMatchObject({
       executionId: 'exec-1',
       planId: 'plan-1',
@@ -120,12 +138,12 @@ describeWithAsl('statemachine/drill.asl.json on the Step Functions emulator', ()
 
   it("rides through transient Lambda faults with the definition's Retry", async () => {
     script = ['COMPLETED'];
-    lambda.faults.inject({ kind: 'ServiceException', count: 1, functionName: 'drs-ledger-local-execution-handler' });
-    lambda.faults.inject({ kind: 'TooManyRequestsException', count: 1, functionName: 'drs-ledger-local-execution-handler' });
+    lambda.faults.inject({ kind: 'ServiceException', count: 1, functionName: HANDLER });
+    lambda.faults.inject({ kind: 'TooManyRequestsException', count: 1, functionName: HANDLER });
     const described = await settle(await startDrill('exec-2'));
     expect(described.status).toBe('SUCCEEDED');
     expect(calls.map((call) => call.operation)).toEqual(['poll', 'finalize']);
-    expect(lambda.counters.get('drs-ledger-local-execution-handler').RequestResponse.faults).toBeGreaterThanOrEqual(2);
+    expect(lambda.counters.get(HANDLER).RequestResponse.faults).toBeGreaterThanOrEqual(2);
   });
 
   it('ends FAILED with ExecutionCancelled when the ledger reports CANCELLED', async () => {

@@ -70,6 +70,8 @@ describe('the drill state machine against the history quota (emulator)', () => {
     const handlerArn = lambda.arnOf(FUNCTION);
     const stateMachineArn = emulator.registerStateMachine('drill', ASL, {
       ExecutionHandlerArn: handlerArn,
+      // One scripted function answers the internal operations too: what is measured here is the history, not who answers.
+      ExecutionInternalArn: handlerArn,
       MaxLoopsPerExecution: maxLoops,
     });
     return { emulator, stateMachineArn };

@@ -5,6 +5,9 @@
  *   a response, the ledger, the views, the plans or a notification;
  * - every AWS call the drills made is one the packaged CloudFormation grants to this stack's roles, on the
  *   resource it touched (DynamoDB seen by a recording proxy, DRS, SNS, STS and Lambda by their emulators).
+ * - the packaged template seals the internal operations (issue 13): only the state machine's role invokes the
+ *   internal function, only that function stores task tokens, tokens are answered for the drill state machine
+ *   alone, and operators reach the product through IAM-authorized routes only.
  * The template's own rules (no wildcard actions, encrypted tables, AssumeRole only on the configured role
  * name) are test/infrastructure/cloudformation.test.ts; ExternalId on AssumeRole is
  * test/operations/crossAccount.int.test.ts.
@@ -12,14 +15,22 @@
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { existsSync, readFileSync } from 'node:fs';
 import { startStsEmulator, type StsEmulator } from '../../src/local/emulators';
-import type { LocalStack } from '../../src/local/stack';
+import { INTERNAL_FUNCTION_NAME, type LocalStack } from '../../src/local/stack';
 import { startTestStack } from '../support/localStack';
 import { captureOutput, tapFunction } from './support/capture';
 import { isEnded, waitForDetails } from './support/drive';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from './support/dynamoFaultProxy';
 import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
-import { grantsOf, isAllowed, PACKAGED_TARGET_ACCOUNT, packagedTemplate } from './support/packagedTemplate';
+import {
+  functionArnOf,
+  grantsOf,
+  invokePrincipalsOf,
+  isAllowed,
+  PACKAGED_TARGET_ACCOUNT,
+  packagedTemplate,
+  rolesOf,
+} from './support/packagedTemplate';
 import { planOf } from './support/plans';
 import { newLambdaClient, sleep, Traffic } from './support/traffic';
 
@@ -32,6 +43,8 @@ const CROSS = {
   target: { accountId: WORKLOAD_ACCOUNT, region: 'us-east-1', externalId: EXTERNAL_ID },
 };
 const FAILING = planOf('rp-sec-fails', 1, 2, { tag: 'secf' });
+const STATE_MACHINE_NAME = 'drs-ledger-dev-drill';
+const INTERNAL_FUNCTION = 'ExecutionDashinternalLambdaFunction';
 const TABLE_IDS: Record<string, string> = {
   events: 'EventsTable',
   executions: 'ExecutionsTable',
@@ -87,6 +100,7 @@ describe('secrets and privileges across whole drills', () => {
     await stack.loadPlans([HOME, CROSS, FAILING]);
     traffic = new Traffic(newLambdaClient(stack.endpoints.lambda));
     seen = tapFunction(stack);
+    tapFunction(stack, INTERNAL_FUNCTION_NAME, seen);
     proxy.resetStats();
     stack.drs.stats.reset();
     output = captureOutput();
@@ -143,11 +157,16 @@ describe('secrets and privileges across whole drills', () => {
   it('makes only calls its roles are granted, on the resources they are granted for', async () => {
     const template = packagedTemplate();
     const handler = grantsOf(template, 'ExecutionHandlerRole');
-    // The local stack's digest writer (sealing ended executions) uses the same DynamoDB client as the two below.
-    const both = [...handler, ...grantsOf(template, 'ProjectorRole'), ...grantsOf(template, 'DigestWriterRole')];
+    // The local stack's internal function (wait_for_resume, attach_state_machine) and digest writer use the same
+    // DynamoDB client as execution-handler and the projector: each call must be granted to one of them.
+    const both = [
+      ...handler,
+      ...grantsOf(template, 'ExecutionInternalRole'),
+      ...grantsOf(template, 'ProjectorRole'),
+      ...grantsOf(template, 'DigestWriterRole'),
+    ];
     const tableId = Object.fromEntries(Object.entries(stack.config.tables).map(([key, name]) => [name, TABLE_IDS[key]]));
 
-    // Handler, projector and digest writer share one DynamoDB client locally: each call must be granted to one of them.
     const dynamo = drillCalls.map((key) => {
       const [operation, target = ''] = key.split(' ');
       const [table = '', index] = target.split('/index/');
@@ -195,15 +214,90 @@ describe('secrets and privileges across whole drills', () => {
     const template = packagedTemplate();
     const tables = Object.values(template.Resources).filter((resource) => resource.Type === 'AWS::DynamoDB::Table');
     expect(tables.map((table) => table.Properties.SSESpecification)).toEqual(Object.keys(TABLE_IDS).map(() => ({ SSEEnabled: true })));
-    const grants = ['ExecutionHandlerRole', 'ProjectorRole', 'DrillStateMachineRole'].flatMap((role) => grantsOf(template, role));
+    const roles = rolesOf(template);
+    expect(roles.length).toBeGreaterThanOrEqual(6);
+    const grants = roles.flatMap((role) => grantsOf(template, role));
     expect(grants.flatMap((grant) => grant.actions).filter((action) => action.includes('*'))).toEqual([]);
     expect(['dynamodb:UpdateItem', 'dynamodb:DeleteItem'].filter((action) => isAllowed(grants, action, '${EventsTable.Arn}'))).toEqual([]);
+    // The roles that start waves (execution-handler's poll, the operator API's start and resume), each by one statement.
     const assume = grants.filter((grant) => grant.actions.includes('sts:AssumeRole'));
-    expect(assume.map((grant) => [grant.resources, grant.resourceAccounts])).toEqual([
-      [[`arn:\${AWS::Partition}:iam::*:role/${ROLE_NAME}`], [PACKAGED_TARGET_ACCOUNT]],
-    ]);
+    expect(assume.map((grant) => [grant.role, grant.resources, grant.resourceAccounts])).toEqual(
+      ['ExecutionHandlerRole', 'OperatorApiRole'].map((role) => [
+        role,
+        [`arn:\${AWS::Partition}:iam::*:role/${ROLE_NAME}`],
+        [PACKAGED_TARGET_ACCOUNT],
+      ]),
+    );
     expect(isAllowed(grants, 'sts:AssumeRole', `arn:aws:iam::${WORKLOAD_ACCOUNT}:role/${ROLE_NAME}`)).toBe(true);
     // The attack of issue 13: any other account's role of that name, were a plan pointed there.
     expect(isAllowed(grants, 'sts:AssumeRole', `arn:aws:iam::999999999999:role/${ROLE_NAME}`)).toBe(false);
+  });
+
+  describe('is deployed with the internal operations sealed (issue 13)', () => {
+    const machine = (name = STATE_MACHINE_NAME, region = 'us-east-1') => `arn:aws:states:${region}:123456789012:stateMachine:${name}`;
+    const execution = (name = STATE_MACHINE_NAME) => `arn:aws:states:us-east-1:123456789012:execution:${name}:exec-1`;
+    const allowedTo = (action: string, resource: string) => {
+      const template = packagedTemplate();
+      return rolesOf(template).filter((role) => isAllowed(grantsOf(template, role), action, resource));
+    };
+
+    it('only the state machine’s role may invoke the internal function: by its identity grant and by the function’s resource policy', () => {
+      const template = packagedTemplate();
+      const internal = [`\${${INTERNAL_FUNCTION}.Arn}`, functionArnOf(template, INTERNAL_FUNCTION)];
+      const invokers = rolesOf(template).filter((role) =>
+        internal.some((arn) => isAllowed(grantsOf(template, role), 'lambda:InvokeFunction', arn)),
+      );
+      expect(invokers).toEqual(['DrillStateMachineRole']);
+      expect(invokePrincipalsOf(template, INTERNAL_FUNCTION)).toEqual(['${DrillStateMachineRole.Arn}']);
+      // The steps that hand it a task token or a run's ARN call it.
+      const substitutions = template.Resources.DrillStateMachine?.Properties.DefinitionSubstitutions as Record<string, unknown>;
+      expect(substitutions.ExecutionInternalArn).toEqual({ 'Fn::GetAtt': [INTERNAL_FUNCTION, 'Arn'] });
+      const states = (
+        template.Resources.DrillStateMachine?.Properties.Definition as {
+          States: Record<string, { Parameters?: { FunctionName?: string } }>;
+        }
+      ).States;
+      expect(states.WaitForResume?.Parameters?.FunctionName).toBe('${ExecutionInternalArn}');
+      expect(states.AttachThisRun?.Parameters?.FunctionName).toBe('${ExecutionInternalArn}');
+    });
+
+    it('only the internal function’s role may store a task token (execution-handler and the operator API only redeem them)', () => {
+      expect(allowedTo('dynamodb:PutItem', '${ResumeTokensTable.Arn}')).toEqual(['ExecutionInternalRole']);
+      expect(allowedTo('dynamodb:GetItem', '${ResumeTokensTable.Arn}').sort()).toEqual([
+        'ExecutionHandlerRole',
+        'ExecutionInternalRole',
+        'OperatorApiRole',
+      ]);
+    });
+
+    it("answers task tokens (SendTaskSuccess, SendTaskFailure) for the drill state machine and its executions only, never on '*'", () => {
+      const template = packagedTemplate();
+      for (const action of ['states:SendTaskSuccess', 'states:SendTaskFailure']) {
+        const onWildcard = rolesOf(template).flatMap((role) =>
+          grantsOf(template, role).filter((grant) => grant.actions.includes(action) && grant.resources.includes('*')),
+        );
+        expect({ action, onWildcard }).toEqual({ action, onWildcard: [] });
+        expect(allowedTo(action, machine()).sort()).toEqual(['ExecutionHandlerRole', 'ExecutionInternalRole', 'OperatorApiRole']);
+        expect(allowedTo(action, execution()).sort()).toEqual(['ExecutionHandlerRole', 'ExecutionInternalRole', 'OperatorApiRole']);
+        // A token of another state machine in the account: a confused deputy, refused.
+        for (const other of [machine('payments-approval'), execution('payments-approval'), machine(`${STATE_MACHINE_NAME}-copy`)]) {
+          expect({ action, other, roles: allowedTo(action, other) }).toEqual({ action, other, roles: [] });
+        }
+      }
+      expect(allowedTo('states:StopExecution', execution('payments-approval'))).toEqual([]);
+      expect(allowedTo('states:StopExecution', execution()).length).toBeGreaterThan(0);
+    });
+
+    it('lets operators in through IAM-authorized routes only, a recovery on a route of its own', () => {
+      const template = packagedTemplate();
+      const routes = Object.values(template.Resources)
+        .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
+        .map((route) => route.Properties as { RouteKey: string; AuthorizationType?: string });
+      expect(routes.length).toBe(10);
+      expect(routes.filter((route) => route.AuthorizationType !== 'AWS_IAM').map((route) => route.RouteKey)).toEqual([]);
+      expect(routes.map((route) => route.RouteKey)).toEqual(
+        expect.arrayContaining(['POST /plans/{planId}/drills', 'POST /plans/{planId}/recoveries']),
+      );
+    });
   });
 });

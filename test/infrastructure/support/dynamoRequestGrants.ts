@@ -59,7 +59,12 @@ export const scopeOf = (request: RecordedRequest, tables: DeclaredTables): Dynam
   const resource = input.IndexName ? `${table.arn}/index/${input.IndexName}` : table.arn;
   switch (request.operation) {
     case 'GetItemCommand':
+    case 'UpdateItemCommand':
+    case 'DeleteItemCommand':
       return { resource, partitions: [input.Key?.[partitionKey]?.S] };
+    // Every partition of the table: a grant limited to some (dynamodb:LeadingKeys) never allows it.
+    case 'ScanCommand':
+      return { resource, partitions: [undefined] };
     case 'BatchGetItemCommand':
       return { resource, partitions: (input.RequestItems?.[tableName]?.Keys ?? []).map((key) => key[partitionKey]?.S) };
     case 'PutItemCommand':

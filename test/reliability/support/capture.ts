@@ -22,16 +22,25 @@ export const captureOutput = (): { lines: string[]; stop(): void } => {
   };
 };
 
+export interface Seen {
+  tokens: Set<string>;
+  responses: string[];
+}
+
 /**
- * Wraps the execution-handler registered in the Lambda emulator: every invocation (from the HTTP endpoint,
- * the state machine and find's async polls) is seen with its answer, and every task token handed in.
+ * Wraps a function registered in the Lambda emulator (by default the execution-handler): every invocation (from
+ * the HTTP endpoint, the state machine and find's async polls) is seen with its answer, and every task token
+ * handed in. Several functions may share one `seen`.
  */
-export const tapFunction = (stack: LocalStack): { tokens: Set<string>; responses: string[] } => {
-  const registered = stack.lambda.service.registry.get(FUNCTION_NAME);
-  if (!registered) throw new Error(`${FUNCTION_NAME} is not registered`);
-  const seen = { tokens: new Set<string>(), responses: [] as string[] };
+export const tapFunction = (
+  stack: LocalStack,
+  functionName: string = FUNCTION_NAME,
+  seen: Seen = { tokens: new Set<string>(), responses: [] },
+): Seen => {
+  const registered = stack.lambda.service.registry.get(functionName);
+  if (!registered) throw new Error(`${functionName} is not registered`);
   stack.lambda.service.register(
-    FUNCTION_NAME,
+    functionName,
     async (event, context) => {
       const token = (event as { taskToken?: unknown } | null)?.taskToken;
       if (typeof token === 'string') seen.tokens.add(token);

@@ -65,7 +65,15 @@ const onceKey = (event: ExecutionEvent): string | undefined => {
     case 'NotificationSent':
     case 'NotificationFailed':
       return `notification ${event.data.forSeq}`;
+    case 'ApprovalGranted':
+    case 'ApprovalDeclined':
+    case 'ApprovalTimedOut':
+      // One outcome per pause: each wave waits for approval once.
+      return `approval of wave ${event.data.waveNumber}`;
+    case 'ResumeTokenAttached':
+      return `${event.type} ${event.data.pauseSeq} ${event.data.tokenSha256}`;
     case 'StateMachineAttached':
+    case 'ApprovalRefused':
       return undefined;
   }
 };
