@@ -93,7 +93,12 @@ describe('given an execution paused before wave 2, its state machine waiting', (
     // Someone with write access to the tokens table swaps the kept token for their own.
     await world.harness.deps.resumeTokens.put(executionId, ATTACKER_TOKEN, new Date(Date.now() + 3600_000).toISOString());
     const resumed = await world.call({ operation: 'resume', executionId, planId: PLAN_ID, requestedBy: 'ops' });
-    expect(resumed).toMatchObject({ statusCode: 200, executionStatus: 'RUNNING' });
+    expect(resumed).toMatchObject({
+      statusCode: 200,
+      executionStatus: 'RUNNING',
+      stateMachine: 'DETACHED',
+      warning: { error: 'TASK_TOKEN_INVALID' },
+    });
     expect(redeemed).toEqual([]);
   });
 

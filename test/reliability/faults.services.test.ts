@@ -138,7 +138,7 @@ describe('DRS, Step Functions, SNS and Lambda faults at the wire', () => {
     expect(await driveByFind(executionId)).toMatchObject({ status: 'COMPLETED' });
   });
 
-  it('a resume with a token Step Functions does not know answers DETACHED, and find completes the drill', async () => {
+  it('a resume with a kept token the ledger never attached sends nothing, answers DETACHED, and find completes the drill', async () => {
     const executionId = await start(FORGED_PLAN.planId);
     await waitForDetails(traffic, executionId, (details) => details.status === 'PAUSED');
     await eventually('the state machine to park on its token', () => parked(executionId));

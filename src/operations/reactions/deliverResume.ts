@@ -21,7 +21,8 @@ export const deliverResume = async (deps: OperationDeps, executionId: string): P
       attached: attached !== undefined,
     });
     await deps.resumeTokens.remove(executionId, token);
-    return undefined;
+    // Whatever waits on the real token is now out of reach: the execution goes on, detached, driven by find.
+    return { ok: false, reason: 'InvalidToken', message: 'The kept task token is not the one the ledger attached to the pause' };
   }
   const workflow = await deps.workflow();
   if (!workflow) return undefined;
