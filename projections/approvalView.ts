@@ -1,5 +1,5 @@
 import type { EventOf, VerifiedIdentity } from '../src/domain/execution';
-import { excludesStarter, onTimeoutOf } from '../src/domain/plan';
+import { excludesStarter, MAX_WAVES, onTimeoutOf } from '../src/domain/plan';
 import { boundText } from '../src/domain/text';
 import type { ApprovalView, ExecutionView, PendingApprovalView, VerifiedActor } from './executionView';
 
@@ -73,12 +73,23 @@ const entryOf = (event: ApprovalEvent): ApprovalView => {
   }
 };
 
-/** The view with the approval event added to its list; refused attempts past MAX_REFUSALS_IN_VIEW only counted. */
+/**
+ * Outcomes (granted, declined, timed out) the view lists: one per wave of the largest plan. A wave can wait for
+ * approval more than once (a start that failed and was paused before again), so the list is bounded on its own.
+ */
+export const MAX_OUTCOMES_IN_VIEW = MAX_WAVES;
+
+/**
+ * The view with the approval event added to its list; refused attempts past MAX_REFUSALS_IN_VIEW and outcomes
+ * past MAX_OUTCOMES_IN_VIEW only counted (the ledger and the report keep them all).
+ */
 export const withApproval = (view: ExecutionView, event: ApprovalEvent): ExecutionView => {
   const approvals = view.approvals ?? [];
   if (event.type === 'ApprovalRefused') {
     const refusals = approvals.filter((entry) => entry.outcome === 'REFUSED').length;
     if (refusals >= MAX_REFUSALS_IN_VIEW) return { ...view, approvalRefusalsNotShown: (view.approvalRefusalsNotShown ?? 0) + 1 };
+  } else if (approvals.filter((entry) => entry.outcome !== 'REFUSED').length >= MAX_OUTCOMES_IN_VIEW) {
+    return { ...view, approvalsNotShown: (view.approvalsNotShown ?? 0) + 1 };
   }
   return { ...view, approvals: [...approvals, entryOf(event)] };
 };

@@ -144,6 +144,8 @@ export interface ExecutionView {
   approvals?: ApprovalView[];
   /** Refused attempts past the first MAX_REFUSALS_IN_VIEW, counted but not listed (the report lists them all). */
   approvalRefusalsNotShown?: number;
+  /** Approval outcomes past MAX_OUTCOMES_IN_VIEW, only counted (the ledger and the report keep them all). */
+  approvalsNotShown?: number;
   failureReason?: string;
   /** seq of the last event folded in: the view never moves back to a smaller one. */
   seq: number;

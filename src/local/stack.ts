@@ -10,6 +10,7 @@ import { createTables } from '../adapters/dynamodb/createTables';
 import { type AppConfig, clientOptions, configFromEnv } from '../config';
 import type { RecoveryPlan } from '../domain/plan';
 import { handleRequest } from '../handlers/executionHandler';
+import { failedWaitThrows } from '../handlers/internalHandler';
 import { buildTamperAlarms } from '../handlers/tamperAlarmsWiring';
 import { buildDeps } from '../handlers/wiring';
 import type { OperationDeps } from '../operations/deps';
@@ -260,9 +261,13 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   stream.tap(dynamoClient);
   lambda.service.register(FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context), { timeoutSeconds: 60 });
   // The internal operations, as on AWS a function of their own that the public one refuses them for.
-  lambda.service.register(INTERNAL_FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context, 'internal'), {
-    timeoutSeconds: 60,
-  });
+  lambda.service.register(
+    INTERNAL_FUNCTION_NAME,
+    async (event, context) => failedWaitThrows(event, await handleRequest(ready, logger, event, context, 'internal')),
+    {
+      timeoutSeconds: 60,
+    },
+  );
   const digestWriter = buildDigestWriter(config, { dynamo: dynamoClient, alarms: tamper.alarms });
   lambda.service.register(DIGEST_FUNCTION_NAME, (event) => handleDigestRequest(digestWriter, event), { timeoutSeconds: 60 });
 

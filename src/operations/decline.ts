@@ -16,6 +16,7 @@ export const decline = async (deps: OperationDeps, input: OperatorInput): Promis
     ...(input.identity ? { identity: input.identity } : {}),
     comment,
     ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
+    ...(input.waveNumber === undefined ? {} : { waveNumber: input.waveNumber }),
     at,
   }));
   if (!run.ok) return run.response;

@@ -94,7 +94,11 @@ const prefetchJobs = async (deps: OperationDeps, executionIds: string[]): Promis
  */
 export const find = async (deps: OperationDeps, functionName: string): Promise<OperationResponse> => {
   // Approvals past their deadline first: a CONTINUE makes its execution RUNNING, polled below.
-  const expired = await expireApprovals(deps);
+  // A failure there must not stop the polls of every running execution: the next find tries again.
+  const expired = await expireApprovals(deps).catch((error: unknown) => {
+    deps.log.warn('Applying approval timeouts failed; the next find retries', { error: String(error) });
+    return [];
+  });
   const approvalsExpired = expired.length ? { approvalsExpired: expired } : {};
   const running = await allIndexPages((pageSize, nextToken) => deps.views.listRunning(pageSize, nextToken));
 

@@ -17,4 +17,8 @@ export interface OperatorInput extends ExecutionRef {
   comment?: string;
   /** A change ticket the approval refers to (for example CHG0012345). */
   ticket?: string;
+  /** The wave an approval or a decline is meant for; refused when the execution waits before another. */
+  waveNumber?: number;
+  /** true: an approval (the approve route); false: a plain resume, which never approves a wave that waits for one. */
+  approving?: boolean;
 }

@@ -33,7 +33,12 @@ export interface ListedExecution {
   planId: string;
   status: ExecutionView['status'];
   executionType: ExecutionView['executionType'];
+  /** Who started it in the caller's words: the claim beside a verified principal, or an unverified name. */
   initiatedBy: string;
+  /** Whether a principal was verified for the start (the operator API); false for a direct invocation. */
+  initiatedByVerified: boolean;
+  /** The principal the operator API verified, when it did. */
+  initiatedByPrincipal?: string;
   startTime: string;
   endTime?: string;
 }
@@ -61,6 +66,8 @@ const listed = (view: ExecutionView): ListedExecution => ({
   status: view.status,
   executionType: view.executionType,
   initiatedBy: view.initiatedBy,
+  initiatedByVerified: view.initiatedByPrincipal !== undefined,
+  ...(view.initiatedByPrincipal === undefined ? {} : { initiatedByPrincipal: view.initiatedByPrincipal }),
   startTime: view.startTime,
   ...(view.endTime === undefined ? {} : { endTime: view.endTime }),
 });

@@ -45,6 +45,11 @@ export const fromRejection = (executionId: string, rejection: Rejection): Operat
         waveNumber: rejection.waveNumber,
         attemptRecorded: rejection.recorded,
       });
+    case 'ApprovalRequired':
+      return failure(409, 'APPROVAL_REQUIRED', rejection.message, {
+        currentStatus: rejection.currentStatus,
+        waveNumber: rejection.waveNumber,
+      });
     case 'MissingParameter':
       return failure(400, 'MISSING_PARAMETERS', rejection.message, { currentStatus: rejection.currentStatus });
     case 'ResumeTokenAlreadyAttached':

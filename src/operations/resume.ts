@@ -16,6 +16,8 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
     ...(input.identity ? { identity: input.identity } : {}),
     ...(input.comment === undefined ? {} : { comment: input.comment }),
     ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
+    ...(input.waveNumber === undefined ? {} : { waveNumber: input.waveNumber }),
+    ...(input.approving === undefined ? {} : { approving: input.approving }),
     at,
   }));
   if (!run.ok) return run.response;

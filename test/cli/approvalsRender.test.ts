@@ -55,7 +55,7 @@ describe('status', () => {
     expect(lines.some((line) => line.startsWith('Waiting for approval'))).toBe(false);
     const from = lines.indexOf('Approvals:');
     expect(lines.slice(from + 1, from + 4)).toEqual([
-      `  wave 2 ${at(400)} REFUSED to approve: ${STARTER} ✓ verified · claims: Alice Martin: ${STARTER} started this execution and may not approve its waves: separation of duties requires another approver`,
+      `  wave 2 ${at(400)} REFUSED to approve: ${STARTER} ✓ verified · claims: Alice Martin: ${STARTER} is the one who started this execution (as ${STARTER}) and may not approve its waves: separation of duties requires another approver`,
       `  wave 2 ${at(410)} REFUSED to approve: bob@example.com · unverified (direct invocation): Wave 2 requires approval: only a principal verified by the operator API may approve it (direct invocations are unverified)`,
       `  wave 2 ${at(500)} GRANTED by ${APPROVER} ✓ verified · claims: Bob: databases verified (ticket CHG0012345)`,
     ]);

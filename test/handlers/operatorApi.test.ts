@@ -271,6 +271,32 @@ describe('the operator API handler', () => {
       expect(types).not.toContain('ApprovalGranted');
     });
 
+    it('resume does not approve: an approver must use the approve route (409), so IAM decides who approves', async () => {
+      const before = (await world.events(FIRST)).length;
+      const { answer, body } = await call(world, {
+        method: 'POST',
+        path: `/executions/${FIRST}/resume`,
+        principal: BOB,
+        body: { comment: 'via resume' },
+      });
+      expect(answer.statusCode).toBe(409);
+      expect(body).toMatchObject({ error: 'APPROVAL_REQUIRED', waveNumber: 1 });
+      expect(await world.events(FIRST)).toHaveLength(before);
+    });
+
+    it('an approval meant for another wave than the one that waits is refused (409), writing nothing', async () => {
+      const before = (await world.events(FIRST)).length;
+      const { answer, body } = await call(world, {
+        method: 'POST',
+        path: `/executions/${FIRST}/approve`,
+        principal: BOB,
+        body: { comment: 'late retry', waveNumber: 2 },
+      });
+      expect(answer.statusCode).toBe(409);
+      expect(body).toMatchObject({ error: 'WAVE_STATE_CHANGED' });
+      expect(await world.events(FIRST)).toHaveLength(before);
+    });
+
     it('decline runs decline as the approver: ApprovalDeclined, then the execution is cancelled', async () => {
       const { answer, body } = await call(world, {
         method: 'POST',
@@ -346,6 +372,8 @@ describe('the operator API handler', () => {
           planId: 'plan-c',
           executionType: 'DRILL',
           initiatedBy: ALICE,
+          initiatedByVerified: true,
+          initiatedByPrincipal: ALICE,
           status: 'RUNNING',
         }),
       ]);

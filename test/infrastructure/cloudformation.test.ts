@@ -1768,6 +1768,13 @@ describe('operators and the internal function (issue 13)', () => {
       );
     });
 
+    it('given every role of the stack, when it invokes the operator API function directly (a forged authorizer context), then none is allowed', () => {
+      // Only API Gateway, after checking the caller's signature, may hand it a principal: its service principal.
+      const arn = concrete('${OperatorDashapiLambdaFunction.Arn}');
+      expect(arn).toBe(`arn:aws:lambda:${REGION}:${ACCOUNT}:function:${OPERATOR_API_NAME}`);
+      for (const target of [arn, `${arn}:$LATEST`, `${arn}:1`]) expect(rolesAllowed('lambda:InvokeFunction', target)).toEqual([]);
+    });
+
     it('given the resume-tokens table, when a role stores a task token (the PutItem wait_for_resume makes), then only the internal function’s is allowed', async () => {
       const { client, requests } = recordingDynamoClient();
       const tokens = new DynamoResumeTokenStore(client, TABLES.resumeTokens);

@@ -60,7 +60,8 @@ describe('given a drill paused before wave 2, which requires approval', () => {
   });
 
   it('a verified approver resumes with a comment and ticket; the drill completes', async () => {
-    await start(planWithApproval());
+    // Started by direct invocation (unverified): only a rule that does not exclude the starter can be approved.
+    await start(planWithApproval({ excludeStarter: false }));
     const deps = world.harness.deps;
     expect(await resume(deps, { executionId, planId: PLAN_ID, requestedBy: 'Bob', identity: BOB })).toMatchObject({
       statusCode: 400,

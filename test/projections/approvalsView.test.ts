@@ -4,11 +4,12 @@
  * the bounds the view's header item keeps.
  */
 import fc from 'fast-check';
-import { APPROVAL_VIEW_BYTES, MAX_REFUSALS_IN_VIEW } from '../../projections/approvalView';
+import { APPROVAL_VIEW_BYTES, MAX_OUTCOMES_IN_VIEW, MAX_REFUSALS_IN_VIEW } from '../../projections/approvalView';
 import type { ExecutionView } from '../../projections/executionView';
 import { isProjectionError, projectExecutionView, replayView } from '../../projections/projectExecutionView';
 import {
   type ApprovalRefused,
+  type ApprovalTimedOut,
   type ExecutionEvent,
   type ExecutionState,
   type ResumeTokenAttached,
@@ -212,6 +213,20 @@ describe('the execution view of identities and approvals', () => {
         ...granted.map((event, index) => ({ ...event, seq: paused.length + refusals.length + 1 + index })),
       ];
       expect(replayView(resumed)?.approvals?.at(-1)).toMatchObject({ outcome: 'GRANTED', principal: APPROVER });
+    });
+
+    it('lists at most one outcome per wave of the largest plan and counts the rest', () => {
+      const paused = awaitingApproval().events;
+      const extra = 3;
+      const outcomes = Array.from({ length: MAX_OUTCOMES_IN_VIEW + extra }, (_, index): ApprovalTimedOut => ({
+        ...refusedAttempt(paused.length + 1 + index),
+        actor: 'system',
+        type: 'ApprovalTimedOut',
+        data: { waveNumber: 2, deadline: at(300), action: 'CONTINUE' },
+      }));
+      const view = replayView([...paused, ...outcomes]);
+      expect(view?.approvals?.filter((entry) => entry.outcome !== 'REFUSED')).toHaveLength(MAX_OUTCOMES_IN_VIEW);
+      expect(view?.approvalsNotShown).toBe(extra);
     });
 
     it("cuts a long comment, ticket and claim to the view's bounds and marks them cut; the principal stays whole", () => {

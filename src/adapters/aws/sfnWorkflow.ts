@@ -50,7 +50,8 @@ export class SfnWorkflow implements Workflow {
       await this.client.send(new SendTaskHeartbeatCommand({ taskToken }));
       return true;
     } catch (error) {
-      if (error instanceof Error && TOKEN_ERRORS[error.name]) return false;
+      // AccessDenied: a token of another state machine, which this one can never redeem: no wait of ours.
+      if (error instanceof Error && (TOKEN_ERRORS[error.name] || error.name === 'AccessDeniedException')) return false;
       throw error;
     }
   }

@@ -4,8 +4,18 @@ import type { ApprovalWait } from './events';
 import type { VerifiedIdentity } from './identity';
 import type { Paused } from './state';
 
-/** Refused attempts one pause records; later ones are refused without a ledger entry (no flooding the ledger). */
+/**
+ * Refused attempts one pause records, per kind of caller; later ones are refused without a ledger entry (no
+ * flooding the ledger). Apart, so that anonymous noise cannot use up the room a verified insider's attempt needs.
+ */
 export const MAX_RECORDED_REFUSALS = 10;
+export const MAX_RECORDED_UNVERIFIED_REFUSALS = 3;
+
+/**
+ * The person behind a principal ARN, as far as IAM names them: an IAM user's name, or an assumed role's session
+ * name (IAM Identity Center puts the user's name there, whatever the permission set). Compared without case.
+ */
+export const personOf = (principal: string): string => (principal.split('/').at(-1) ?? principal).toLowerCase();
 /** An approval's comment and ticket as the ledger keeps them. */
 export const MAX_COMMENT_BYTES = 2048;
 export const MAX_TICKET_BYTES = 128;
@@ -29,8 +39,14 @@ export const approvalRefusalReason = (
   if (!mayApprove(state.approval, identity.principal)) {
     return `${identity.principal} is not among wave ${wave}'s approvers (${state.approval.approvers.join(', ')})`;
   }
-  if (excludesStarter(state.approval) && state.initiatedByPrincipal === identity.principal) {
-    return `${identity.principal} started this execution and may not ${verb} its waves: separation of duties requires another approver`;
+  if (excludesStarter(state.approval)) {
+    // Fail closed: whoever started it unverified could be anyone, this approver included.
+    if (state.initiatedByPrincipal === undefined) {
+      return `Wave ${wave} requires an approver other than the starter, but this execution was started by an unverified caller: nobody can be shown to be someone else, so it can only be cancelled`;
+    }
+    if (personOf(state.initiatedByPrincipal) === personOf(identity.principal)) {
+      return `${identity.principal} is the one who started this execution (as ${state.initiatedByPrincipal}) and may not ${verb} its waves: separation of duties requires another approver`;
+    }
   }
   return undefined;
 };

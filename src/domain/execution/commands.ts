@@ -88,6 +88,13 @@ export interface Resume extends Timed {
   identity?: VerifiedIdentity;
   comment?: string;
   ticket?: string;
+  /** The wave the approval is meant for; refused when the execution waits before another. */
+  waveNumber?: number;
+  /**
+   * false: a plain resume (the operator API's resume route), which never approves a wave that waits for approval;
+   * true: an approval (its approve route). Absent (a direct invocation): whichever the pause needs.
+   */
+  approving?: boolean;
 }
 /** Refuse the next wave of a pause that waits for approval: the execution is cancelled. */
 export interface Decline extends Timed {
@@ -96,6 +103,8 @@ export interface Decline extends Timed {
   identity?: VerifiedIdentity;
   comment: string;
   ticket?: string;
+  /** The wave the decline is meant for; refused when the execution waits before another. */
+  waveNumber?: number;
 }
 /** The approval a pause waits for is past its deadline: apply the rule's onTimeout. */
 export interface ExpireApproval extends Timed {

@@ -20,7 +20,14 @@ import type {
 } from './commands';
 import { accountContextProblem, DEFAULT_TARGET_ROLE_NAME, recordedTarget, validatePlan, withoutExternalId } from '../plan';
 import { boundText, utf8Length } from '../text';
-import { approvalRefusalReason, approvalWords, awaitsApproval, MAX_RECORDED_REFUSALS, type ApprovalAction } from './approval';
+import {
+  approvalRefusalReason,
+  approvalWords,
+  awaitsApproval,
+  MAX_RECORDED_REFUSALS,
+  MAX_RECORDED_UNVERIFIED_REFUSALS,
+  type ApprovalAction,
+} from './approval';
 import { EventRecorder } from './eventRecorder';
 import { actorOf, identityData, reservedActorProblem, type VerifiedIdentity } from './identity';
 import {
@@ -307,7 +314,9 @@ const refuseApproval = (
   action: ApprovalAction,
   reason: string,
 ): Decision => {
-  const recorded = (state.approvalRefusals ?? 0) < MAX_RECORDED_REFUSALS;
+  const recorded = command.identity
+    ? (state.approvalRefusals ?? 0) < MAX_RECORDED_REFUSALS
+    : (state.unverifiedRefusals ?? 0) < MAX_RECORDED_UNVERIFIED_REFUSALS;
   const refusal: Rejection = {
     kind: 'ApprovalRefused',
     currentStatus: state.status,
@@ -332,16 +341,35 @@ const refuseApproval = (
   return { ok: true, events: recorder.events, states: recorder.states, refusal };
 };
 
+/** An approval or a decline meant for another wave than the one the execution waits before (a late retry). */
+const otherWave = (state: Paused, waveNumber: number | undefined): Rejection | undefined =>
+  waveNumber === undefined || waveNumber === state.nextWave
+    ? undefined
+    : {
+        kind: 'WaveNotInExpectedStatus',
+        currentStatus: state.status,
+        waveNumber,
+        message: `The request is for wave ${waveNumber}, but the execution waits before wave ${state.nextWave}`,
+      };
+
 /** Resume; into a wave that requires approval, this is the approval: a verified approver, with a comment. */
 const resume = (state: StartedExecution, command: Resume): Decision => {
   if (state.status !== 'PAUSED') return reject(invalidState('resume', state, ['PAUSED']));
-  const reserved = callerProblem(state, command.resumedBy, command.identity);
+  const reserved = callerProblem(state, command.resumedBy, command.identity) ?? otherWave(state, command.waveNumber);
   if (reserved) return reject(reserved);
   const recorder = new EventRecorder(state, command.at);
   const actor = actorOf(command.resumedBy, command.identity);
   if (awaitsApproval(state)) {
     const refused = approvalRefusalReason(state, command.identity, 'APPROVE');
     if (refused || !command.identity) return refuseApproval(state, command, command.resumedBy, 'APPROVE', refused ?? '');
+    if (command.approving === false) {
+      return reject({
+        kind: 'ApprovalRequired',
+        currentStatus: state.status,
+        waveNumber: state.nextWave,
+        message: `Wave ${state.nextWave} waits for approval: approve it (with a comment) rather than resume`,
+      });
+    }
     if (command.comment === undefined || command.comment.trim() === '') {
       return reject({
         kind: 'MissingParameter',
@@ -364,7 +392,7 @@ const resume = (state: StartedExecution, command: Resume): Decision => {
 /** Decline the wave a pause waits approval for: recorded with the approver's words, then the execution is cancelled. */
 const declineApproval = (state: StartedExecution, command: Decline): Decision => {
   if (state.status !== 'PAUSED') return reject(invalidState('decline', state, ['PAUSED']));
-  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  const reserved = callerProblem(state, command.requestedBy, command.identity) ?? otherWave(state, command.waveNumber);
   if (reserved) return reject(reserved);
   if (!awaitsApproval(state)) {
     return reject(invalidCommand(state, `Wave ${state.nextWave} does not wait for approval: cancel the execution instead`));

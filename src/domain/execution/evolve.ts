@@ -98,6 +98,7 @@ const STATUS_ONLY_FIELDS = [
   'pauseReason',
   'approval',
   'approvalRefusals',
+  'unverifiedRefusals',
   'endTime',
   'durationSeconds',
   'failureReason',
@@ -270,8 +271,12 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
     case 'NotificationSent':
     case 'NotificationFailed':
       return { ...state, ...core, notifiedSeqs: [...core.notifiedSeqs, event.data.forSeq] };
-    case 'ApprovalRefused':
-      return state.status === 'PAUSED' ? { ...state, ...core, approvalRefusals: (state.approvalRefusals ?? 0) + 1 } : { ...state, ...core };
+    case 'ApprovalRefused': {
+      if (state.status !== 'PAUSED') return { ...state, ...core };
+      return event.data.identity
+        ? { ...state, ...core, approvalRefusals: (state.approvalRefusals ?? 0) + 1 }
+        : { ...state, ...core, unverifiedRefusals: (state.unverifiedRefusals ?? 0) + 1 };
+    }
     // What follows an approval, a decline or a timeout (a resume, a cancel) is an event of its own.
     case 'ApprovalGranted':
     case 'ApprovalDeclined':

@@ -20,9 +20,18 @@ export const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@
  */
 const RESERVED_NAMES: readonly string[] = [SYSTEM_ACTOR, 'find', 'drs-ledger', 'scheduler', 'state-machine'];
 
+/** Invisible characters (zero-width spaces, soft hyphens, word joiners...) that would make a name read as another. */
+const FORMAT_CHARACTER = /\p{Cf}/u;
+
 /** Why a caller may not be recorded under this name, or undefined. */
 export const reservedActorProblem = (name: string): string | undefined => {
-  const normalised = name.trim().toLowerCase();
+  const format = FORMAT_CHARACTER.exec(name);
+  if (format) {
+    const code = `U+${(format[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+    return `must not contain invisible format characters (found ${code})`;
+  }
+  // Compatibility forms (full-width letters and the like) are compared as the letters they stand for.
+  const normalised = name.normalize('NFKC').trim().toLowerCase();
   if (RESERVED_NAMES.includes(normalised)) return `"${name.trim()}" is reserved for drs-ledger's own drivers`;
   if (normalised.startsWith('arn:')) return 'must not be an ARN: principals are recorded only when the operator API verified them';
   return undefined;

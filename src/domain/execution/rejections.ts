@@ -11,6 +11,8 @@ export type Rejection =
   | { kind: 'InvalidCommand'; currentStatus: CurrentStatus; message: string }
   /** Someone not allowed tried to approve or decline; `recorded`: the attempt is in the ledger (ApprovalRefused). */
   | { kind: 'ApprovalRefused'; currentStatus: CurrentStatus; waveNumber: number; message: string; recorded: boolean }
+  /** A plain resume of a pause that waits for approval: the approver must approve (and say why). */
+  | { kind: 'ApprovalRequired'; currentStatus: CurrentStatus; waveNumber: number; message: string }
   /** A field the command needs in this state is missing (an approval's comment). */
   | { kind: 'MissingParameter'; currentStatus: CurrentStatus; parameter: string; message: string }
   /** The pause already holds a state machine's task token: a second one is never accepted. */

@@ -113,8 +113,10 @@ export interface Paused extends ExecutionCore {
   pauseReason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
   /** The approval the next wave waits for, when it requires one. */
   approval?: ApprovalWait;
-  /** Refused approval attempts recorded during this pause (at most MAX_RECORDED_REFUSALS). */
+  /** Refused approval attempts of verified principals recorded during this pause (at most MAX_RECORDED_REFUSALS). */
   approvalRefusals?: number;
+  /** Refused approval attempts of unverified callers recorded during this pause (at most MAX_RECORDED_UNVERIFIED_REFUSALS). */
+  unverifiedRefusals?: number;
 }
 /** Seq of the event that ended the execution; notifications about it follow it. */
 interface Ended {

@@ -39,8 +39,8 @@ const starterLine = (facts: ApprovalWaitFacts): string => {
   if (!excludesStarter(facts.approval))
     return 'The principal that started the execution may approve it too (the rule does not exclude the starter).';
   return facts.startedByPrincipal === undefined
-    ? 'The principal that started the execution may not approve it (this start was a direct invocation: no principal was verified).'
-    : `The principal that started the execution, ${facts.startedByPrincipal}, may not approve it (separation of duties).`;
+    ? 'Nobody can approve it: the rule excludes the starter, and this start was a direct invocation (no principal was verified), so no approver can be shown to be someone else. It can be declined or cancelled.'
+    : `The principal that started the execution, ${facts.startedByPrincipal}, may not approve it, under this or any other role or session of the same name (separation of duties).`;
 };
 
 const deadlineLine = (facts: ApprovalWaitFacts): string => {

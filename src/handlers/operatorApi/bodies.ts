@@ -1,3 +1,4 @@
+import { ticketSchema } from '../requestSchemas';
 import { z } from 'zod';
 import { reservedActorProblem } from '../../domain/execution';
 import { forbiddenCharacterProblem } from '../../domain/plan';
@@ -37,10 +38,8 @@ const comment = z
   .max(2048, 'comment must be at most 2048 characters')
   .superRefine(printable('comment'));
 
-/** A change ticket as ITSM tools number them (CHG0012345, JIRA-42, sn:CHG/12#3). */
-const ticket = z
-  .string({ error: 'ticket must be a string' })
-  .regex(/^[A-Za-z0-9._:/#-]{1,128}$/, 'ticket must be 1-128 characters of letters, digits and . _ : / # -');
+/** A change ticket: the one rule the direct invocation's schema holds it to. */
+const ticket = ticketSchema;
 
 const reason = z
   .string({ error: 'reason must be a string' })
@@ -58,7 +57,19 @@ export const startBody = z
 /** POST /executions/{executionId}/pause|resume|approve|decline|cancel. */
 export const operatorBody = z
   .object(
-    { name: claim.exactOptional(), comment: comment.exactOptional(), ticket: ticket.exactOptional(), reason: reason.exactOptional() },
+    {
+      name: claim.exactOptional(),
+      comment: comment.exactOptional(),
+      ticket: ticket.exactOptional(),
+      reason: reason.exactOptional(),
+      // The wave an approval or a decline is meant for: refused (409) if the execution waits before another.
+      waveNumber: z
+        .number({ error: 'waveNumber must be a number' })
+        .int('waveNumber must be an integer')
+        .min(1, 'waveNumber must be at least 1')
+        .max(100, 'waveNumber must be at most 100')
+        .exactOptional(),
+    },
     { error: 'body must be a JSON object' },
   )
   .strict();

@@ -86,14 +86,14 @@ const onExecution = async (
   principal: string,
   event: unknown,
   operation: (deps: OperatorApiDeps, input: OperatorInput) => Promise<OperationResponse>,
-  options: { commentRequired?: boolean } = {},
+  options: { approving?: boolean } = {},
 ): Promise<OperationResponse> => {
   const executionId = pathId(route, 'executionId');
   if (!executionId.ok) return executionId.response;
   const body = parseBody(operatorBody, event);
   if (!body.ok) return body.response;
-  const { name, comment, ticket, reason } = body.value;
-  if (options.commentRequired && comment === undefined) {
+  const { name, comment, ticket, reason, waveNumber } = body.value;
+  if (options.approving && comment === undefined) {
     return failure(400, 'MISSING_PARAMETERS', 'Missing required parameters: comment', { missingParameters: ['comment'] });
   }
   const { state } = await deps.store.load(executionId.value);
@@ -106,6 +106,8 @@ const onExecution = async (
     ...(comment === undefined ? {} : { comment }),
     ...(ticket === undefined ? {} : { ticket }),
     ...(reason === undefined ? {} : { reason }),
+    ...(waveNumber === undefined ? {} : { waveNumber }),
+    ...(options.approving === undefined ? {} : { approving: options.approving }),
   });
 };
 
@@ -134,10 +136,11 @@ export const runAction = async (
     case 'pause':
       return onExecution(deps, route, principal, event, pause);
     case 'resume':
-      return onExecution(deps, route, principal, event, resume);
+      // A plain resume: into a wave that waits for approval it is refused (409), so that IAM's approve route decides.
+      return onExecution(deps, route, principal, event, resume, { approving: false });
     case 'approve':
       // Approving is resuming into the wave that waits for approval; an approval always says why.
-      return onExecution(deps, route, principal, event, resume, { commentRequired: true });
+      return onExecution(deps, route, principal, event, resume, { approving: true });
     case 'decline':
       return onExecution(deps, route, principal, event, decline);
     case 'cancel':

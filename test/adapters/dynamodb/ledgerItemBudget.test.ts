@@ -131,7 +131,9 @@ const runWorstCase = (plan: RecoveryPlan, drsText: DrsText = alnum): Measured =>
     executionId: `exec-${alnum(30)}`,
     plan,
     executionType: 'DRILL',
-    initiatedBy: 'change-board@example.com',
+    initiatedBy: astral(256),
+    // Started by a verified principal (the longest claim beside it): its waves can then be approved by others.
+    identity: { principal: `arn:aws:iam::123456789012:user/${alnum(64)}`, claim: astral(256) },
     at: at(),
   });
   for (let waveNumber = 1; waveNumber <= plan.waves.length; waveNumber += 1) {

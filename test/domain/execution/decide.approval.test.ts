@@ -1,6 +1,7 @@
 import type { ApprovalRule, RecoveryPlan } from '../../../src/domain/plan';
 import {
   MAX_RECORDED_REFUSALS,
+  MAX_RECORDED_UNVERIFIED_REFUSALS,
   type Decline,
   type ExpireApproval,
   type Resume,
@@ -24,7 +25,7 @@ const approvalPlan = (rule: Partial<ApprovalRule> = {}): RecoveryPlan => ({
 });
 
 /** Alice (verified) starts; wave 1 completes at minute 10 and the execution pauses before wave 2 for approval. */
-const pausedForApproval = (rule: Partial<ApprovalRule> = {}, starter: VerifiedIdentity | undefined = ALICE) => {
+const pausedForApproval = (rule: Partial<ApprovalRule> = {}, starter: VerifiedIdentity | null = ALICE) => {
   const plan = approvalPlan(rule);
   return givenCommands(start({ plan, ...(starter ? { identity: starter } : {}) }), ...completeWave(1, plan));
 };
@@ -71,7 +72,17 @@ describe('given a verified start', () => {
 });
 
 describe('reserved names', () => {
-  it.each(['system', ' SYSTEM ', 'find', 'arn:aws:iam::123456789012:user/alice'])('refuses a start in the name of %p', (name) => {
+  it.each([
+    'system',
+    ' SYSTEM ',
+    'find',
+    'arn:aws:iam::123456789012:user/alice',
+    '\uff53\uff59\uff53\uff54\uff45\uff4d',
+    '\uff41\uff52\uff4e:aws:iam::1:user/x',
+    'system\u200b',
+    '\u200barn:aws:iam::1:user/x',
+    'sys\u00adtem',
+  ])('refuses a start in the name of %p', (name) => {
     expect(
       givenCommands()
         .when(start({ initiatedBy: name }))
@@ -151,6 +162,53 @@ describe('given a pause before a wave that requires approval', () => {
     expect(rejection).toMatchObject({ recorded: true, waveNumber: 2 });
     expect(rejection.message).toMatch(/started this execution.*separation of duties/);
     expect(state).toMatchObject({ status: 'PAUSED', approvalRefusals: 1 });
+  });
+
+  it('the starter under another role or session of the same name is the same person: refused', () => {
+    const asApprover = { principal: 'arn:aws:sts::123456789012:assumed-role/DRApprover/Alice' };
+    const { rejection } = pausedForApproval()
+      .when(approve(asApprover))
+      .thenRecordsRefusal('ApprovalRefused', [{ type: 'ApprovalRefused' }]);
+    expect(rejection.message).toMatch(/is the one who started this execution/);
+  });
+
+  it('an execution started unverified cannot be approved when the starter is excluded: nobody can be shown to be someone else', () => {
+    const { rejection } = pausedForApproval({}, null)
+      .when(approve(BOB))
+      .thenRecordsRefusal('ApprovalRefused', [{ type: 'ApprovalRefused', data: { attemptedBy: BOB.principal } }]);
+    expect(rejection.message).toMatch(/started by an unverified caller/);
+    pausedForApproval({ excludeStarter: false }, null)
+      .when(approve(BOB))
+      .thenEmits([{ type: 'ApprovalGranted' }, { type: 'ExecutionResumed' }, { type: 'WaveStartRequested' }]);
+  });
+
+  it('a plain resume by an approver does not approve: the approval must say so (409), nothing recorded', () => {
+    const plain: Resume = { ...approve(BOB), approving: false };
+    expect(pausedForApproval().when(plain).thenRejects('ApprovalRequired')).toMatchObject({ waveNumber: 2 });
+    pausedForApproval()
+      .when({ ...approve(BOB), approving: true })
+      .thenEmits([{ type: 'ApprovalGranted' }, { type: 'ExecutionResumed' }, { type: 'WaveStartRequested' }]);
+  });
+
+  it('an approval meant for another wave (a late retry) is refused, nothing recorded', () => {
+    pausedForApproval()
+      .when({ ...approve(BOB), waveNumber: 3 })
+      .thenRejects('WaveNotInExpectedStatus');
+    pausedForApproval()
+      .when({ ...approve(BOB), waveNumber: 2 })
+      .thenEmits([{ type: 'ApprovalGranted' }, { type: 'ExecutionResumed' }, { type: 'WaveStartRequested' }]);
+    pausedForApproval()
+      .when({ ...decline(BOB), waveNumber: 1 })
+      .thenRejects('WaveNotInExpectedStatus');
+  });
+
+  it('unverified noise cannot use up the room for verified refused attempts', () => {
+    const plan = approvalPlan();
+    const noise = Array.from({ length: MAX_RECORDED_UNVERIFIED_REFUSALS }, (_, index) => approve(undefined, at(11, index)));
+    const noisy = givenCommands(start({ plan, identity: ALICE }), ...completeWave(1, plan), ...noise);
+    expect(noisy.events.filter((event) => event.type === 'ApprovalRefused')).toHaveLength(MAX_RECORDED_UNVERIFIED_REFUSALS);
+    expect(noisy.when(approve(undefined, at(12))).thenRejects('ApprovalRefused')).toMatchObject({ recorded: false });
+    noisy.when(approve(ALICE, at(13))).thenRecordsRefusal('ApprovalRefused', [{ type: 'ApprovalRefused', actor: ALICE.principal }]);
   });
 
   it('a rule that lets the starter approve lets them', () => {

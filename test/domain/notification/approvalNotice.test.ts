@@ -43,14 +43,14 @@ describe('approvalNotice', () => {
     expect(message).toContain('  arn:aws:iam::123456789012:user/*');
     expect(message).toContain('  arn:aws:sts::123456789012:assumed-role/DRApprover/*');
     expect(message).toContain(
-      'The principal that started the execution, arn:aws:iam::123456789012:user/alice, may not approve it (separation of duties).',
+      'The principal that started the execution, arn:aws:iam::123456789012:user/alice, may not approve it, under this or any other role or session of the same name (separation of duties).',
     );
   });
 
   it('says when the starter is excluded though the start named no principal, and when the rule admits the starter', () => {
     const { startedByPrincipal: _none, ...unverifiedStart } = facts();
     expect(approvalNotice(unverifiedStart).message).toContain(
-      'The principal that started the execution may not approve it (this start was a direct invocation: no principal was verified).',
+      'Nobody can approve it: the rule excludes the starter, and this start was a direct invocation (no principal was verified)',
     );
     const admitting = facts({ approval: { ...facts().approval, excludeStarter: false } });
     expect(approvalNotice(admitting).message).toContain('may approve it too (the rule does not exclude the starter)');

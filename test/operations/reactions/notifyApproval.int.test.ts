@@ -14,8 +14,14 @@ const STARTER = 'dr-lead@example.com';
 const APPROVERS = ['arn:aws:iam::123456789012:user/*'];
 const BOB = { principal: 'arn:aws:iam::123456789012:user/bob', claim: 'Bob' };
 
-/** The sample plan (three waves) with wave `waveNumber` requiring approval under `rule` (by default within 30 minutes). */
-const planApproving = (waveNumber: number, rule: ApprovalRule = { approvers: APPROVERS, timeoutMinutes: 30 }): RecoveryPlan => ({
+/**
+ * The sample plan (three waves) with wave `waveNumber` requiring approval under `rule` (by default within 30 minutes;
+ * the starter not excluded, since these drills are started by direct invocation, whose starter nobody verified).
+ */
+const planApproving = (
+  waveNumber: number,
+  rule: ApprovalRule = { approvers: APPROVERS, timeoutMinutes: 30, excludeStarter: false },
+): RecoveryPlan => ({
   ...samplePlan,
   waves: samplePlan.waves.map((wave, index) => (index + 1 === waveNumber ? { ...wave, approval: rule } : wave)),
 });
@@ -40,7 +46,7 @@ describe('the approval-needed notification', () => {
   };
 
   it('given wave 2 requires approval, when wave 1 completes, then one message says who may approve, until when, and how; the ledger records it', async () => {
-    const executionId = await startDrill(planApproving(2));
+    const executionId = await startDrill(planApproving(2, { approvers: APPROVERS, timeoutMinutes: 30 }));
     expect((await world.pollUntil(executionId, PLAN_ID, 'PAUSED')).status).toBe('PAUSED');
 
     const messages = world.sns.messages();
@@ -48,7 +54,7 @@ describe('the approval-needed notification', () => {
     const [notice] = messages;
     expect(notice?.subject).toBe(`Approval needed: drill wave 2 of ${samplePlan.planName}`);
     expect(notice?.message).toContain(`  ${APPROVERS[0] as string}`);
-    expect(notice?.message).toContain('may not approve it (this start was a direct invocation: no principal was verified)');
+    expect(notice?.message).toContain('Nobody can approve it: the rule excludes the starter, and this start was a direct invocation');
     expect(notice?.message).toMatch(
       /Deadline: 2026-01-01 \d\d:\d\d:\d\d UTC\. If nobody approves or declines by then, the execution is cancelled/,
     );
