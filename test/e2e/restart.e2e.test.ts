@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { invokeHandler } from '../../src/cli/lambdaCalls';
 import type { OperationResponse } from '../../src/operations/responses';
+import { quickDrs } from '../support/quickDrs';
 import { runCli } from '../support/cli';
 import { tempDataDir } from '../support/localStack';
 
@@ -34,8 +35,9 @@ const startServe = async (dataDir: string): Promise<Serve> => {
   const file = join(dataDir, 'serve.json');
   for (let i = 0; i < 200; i += 1) {
     if (existsSync(file)) {
-      const endpoints = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; lambda: string };
+      const endpoints = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; lambda: string; drs: string };
       if (endpoints.pid === child.pid) {
+        await quickDrs(endpoints.drs);
         const lambda = new LambdaClient({
           endpoint: endpoints.lambda,
           region: 'us-east-1',

@@ -4,6 +4,7 @@
  * resume reaches it, later runs attach after it, and cancel would stop the newest.
  */
 import { runName } from '../../src/ports/workflow';
+import { QUICK_TIMINGS } from '../../src/local/emulators/drs';
 import { type LocalStack, startLocalStack } from '../../src/local/stack';
 import { invoke, tempDataDir, waitFor } from '../support/localStack';
 import { attachments, longPlan, parkedRun, startDrill } from '../support/stateMachineRuns';
@@ -19,6 +20,7 @@ describe('restarting a stack whose state machine continued as new', () => {
 
   it('restarts the run the ledger names and carries the chain on from it', async () => {
     stack = await startLocalStack(options(dataDir));
+    stack.drs.setTimings(QUICK_TIMINGS);
     await stack.loadPlans([longPlan('rp-restart-r')]);
     const executionId = await startDrill(stack, 'rp-restart-r');
     await waitFor(stack, executionId, (details) => details.status === 'PAUSED', 90_000);
@@ -28,6 +30,7 @@ describe('restarting a stack whose state machine continued as new', () => {
     await stack.close();
 
     stack = await startLocalStack(options(dataDir));
+    stack.drs.setTimings(QUICK_TIMINGS);
     expect(stack.recovery.stateMachinesRestarted).toBe(1);
     // The same run (name and ARN) paces the drill again: the ledger's record of it stays true.
     const parked = await parkedRun(stack, executionId);

@@ -2,6 +2,7 @@ import {
   type DrsEmulator,
   type ManualClock,
   manualClock,
+  QUICK_TIMINGS,
   type SnsEmulator,
   startDrsEmulator,
   startSnsEmulator,
@@ -38,7 +39,8 @@ export interface DrillWorld {
  */
 export const startDrillWorld = async (options: WiringOptions = {}, env: NodeJS.ProcessEnv = {}): Promise<DrillWorld> => {
   const clock = manualClock(Date.UTC(2026, 0, 1, 9, 0, 0));
-  const drs = await startDrsEmulator({ clock: clock.now });
+  // DRS's launches in seconds (QUICK_TIMINGS): the figures these tests check were written for that pace.
+  const drs = await startDrsEmulator({ clock: clock.now, timings: QUICK_TIMINGS });
   const sns = await startSnsEmulator({ topics: ['drs-ledger-notifications'], clock: clock.now });
   const topicArn = sns.topicArn('drs-ledger-notifications');
   const harness = await startHandlerHarness(

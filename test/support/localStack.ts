@@ -3,13 +3,27 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OperationResponse } from '../../src/operations/responses';
+import { QUICK_TIMINGS } from '../../src/local/emulators/drs';
 import { FUNCTION_NAME, type LocalStack, type LocalStackOptions, startLocalStack } from '../../src/local/stack';
 
 export const tempDataDir = (): string => mkdtempSync(join(tmpdir(), 'drs-ledger-test-'));
 
-/** The local stack on free ports in a fresh folder, fast: DRS and the state machine's waits sped up. */
-export const startTestStack = (options: Partial<LocalStackOptions> = {}): Promise<LocalStack> =>
-  startLocalStack({ dataDir: tempDataDir(), lambdaPort: 0, speed: 100, findIntervalMs: false, digestIntervalMs: false, ...options });
+/**
+ * The local stack on free ports in a fresh folder, fast: DRS and the state machine's waits sped up, and DRS's
+ * launches taking seconds instead of minutes (QUICK_TIMINGS): what these tests check does not depend on DRS's pace.
+ */
+export const startTestStack = async (options: Partial<LocalStackOptions> = {}): Promise<LocalStack> => {
+  const stack = await startLocalStack({
+    dataDir: tempDataDir(),
+    lambdaPort: 0,
+    speed: 100,
+    findIntervalMs: false,
+    digestIntervalMs: false,
+    ...options,
+  });
+  stack.drs.setTimings(QUICK_TIMINGS);
+  return stack;
+};
 
 /** Invokes the execution-handler through the Lambda endpoint with the real LambdaClient. */
 export const invoke = async (stack: LocalStack, payload: Record<string, unknown>): Promise<OperationResponse> => {

@@ -9,7 +9,7 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-drs';
 import { manualClock, type ManualClock } from '../../../src/local/emulators/clock';
-import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
+import { type DrsEmulator, startDrsEmulator, QUICK_TIMINGS } from '../../../src/local/emulators/drs';
 import { drsClient, getJson, postJson, rejectionOf, serverId } from './support';
 
 const A = serverId(1);
@@ -26,6 +26,7 @@ describe('DRS emulator: conflicts, throttling, server errors and failed launches
     clock = manualClock(Date.UTC(2025, 5, 1, 12, 0, 0));
     randomValues = [];
     emulator = await startDrsEmulator({
+      timings: QUICK_TIMINGS,
       clock: clock.now,
       random: () => randomValues.shift() ?? 1,
       sourceServers: [A, B, C].map((sourceServerID, i) => ({ sourceServerID, hostname: `host-${i}` })),

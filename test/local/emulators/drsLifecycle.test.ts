@@ -10,7 +10,7 @@ import {
   ValidationException,
 } from '@aws-sdk/client-drs';
 import { manualClock, type ManualClock } from '../../../src/local/emulators/clock';
-import { type DrsEmulator, startDrsEmulator } from '../../../src/local/emulators/drs';
+import { type DrsEmulator, startDrsEmulator, QUICK_TIMINGS } from '../../../src/local/emulators/drs';
 import { drsClient, rejectionOf, serverId } from './support';
 
 const A = serverId(1);
@@ -24,6 +24,7 @@ describe('DRS emulator: a job from start to end, through the real DrsClient', ()
   beforeEach(async () => {
     clock = manualClock(Date.UTC(2025, 5, 1, 12, 0, 0));
     emulator = await startDrsEmulator({
+      timings: QUICK_TIMINGS,
       clock: clock.now,
       sourceServers: [
         { sourceServerID: A, hostname: 'app-01.example.internal' },

@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { manualClock } from '../../../src/local/emulators/clock';
-import { startDrsEmulator } from '../../../src/local/emulators/drs';
+import { startDrsEmulator, QUICK_TIMINGS } from '../../../src/local/emulators/drs';
 import { drsClient, rejectionOf, serverId } from './support';
 
 describe('DRS emulator: state kept in a data folder', () => {
@@ -20,6 +20,7 @@ describe('DRS emulator: state kept in a data folder', () => {
   it('sees its source servers and jobs again after a restart on the same folder', async () => {
     const clock = manualClock(Date.UTC(2025, 5, 1, 12, 0, 0));
     const first = await startDrsEmulator({
+      timings: QUICK_TIMINGS,
       clock: clock.now,
       dataDir,
       sourceServers: [{ sourceServerID: serverId(1), hostname: 'app-01' }],
@@ -36,7 +37,7 @@ describe('DRS emulator: state kept in a data folder', () => {
     expect(saved.jobs.map((j) => j.jobID)).toEqual([job!.jobID]);
 
     clock.advance(10_000);
-    const second = await startDrsEmulator({ clock: clock.now, dataDir });
+    const second = await startDrsEmulator({ clock: clock.now, dataDir, timings: QUICK_TIMINGS });
     const client2 = drsClient(second.endpoint, { maxAttempts: 1 });
     try {
       const seen = (await client2.send(new DescribeJobsCommand({}))).items!;

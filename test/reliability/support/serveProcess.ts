@@ -6,6 +6,7 @@ import type { LambdaClient } from '@aws-sdk/client-lambda';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { quickDrs } from '../../support/quickDrs';
 import { newLambdaClient, sleep } from './traffic';
 
 export const ROOT = join(__dirname, '..', '..', '..');
@@ -36,7 +37,10 @@ export const startServe = async (dataDir: string, args: string[] = []): Promise<
     if (existsSync(file)) {
       try {
         const endpoints = JSON.parse(readFileSync(file, 'utf8')) as Serve['endpoints'] & { pid: number };
-        if (endpoints.pid === child.pid) return { child, lambda: newLambdaClient(endpoints.lambda, 1), endpoints, output: () => output };
+        if (endpoints.pid === child.pid) {
+          await quickDrs(endpoints.drs);
+          return { child, lambda: newLambdaClient(endpoints.lambda, 1), endpoints, output: () => output };
+        }
       } catch {
         // being written
       }

@@ -6,6 +6,7 @@ import { checkedQuotas, type DrsQuotas } from './quotas';
 import type { SourceServerRecord } from './records';
 import type { DrsStats } from './stats';
 import type { DrsStore } from './store';
+import type { DrsTimings } from './timings';
 
 export const ADMIN_PREFIX = '/__emulator/';
 
@@ -18,6 +19,8 @@ export interface DrsAdmin {
   /** What DELETE quotas goes back to: the emulator's starting quotas. */
   startingQuotas: DrsQuotas;
   registerSourceServers(servers: SourceServerRecord[]): void;
+  /** DRS's pace in force (for jobs created from now on), changed whole by update, back to the start by reset. */
+  timings: { current(): DrsTimings; update(update: Record<string, unknown>): void; reset(): void };
 }
 
 const parse = (body: string): Record<string, unknown> => (body.trim() === '' ? {} : (JSON.parse(body) as Record<string, unknown>));
@@ -32,6 +35,9 @@ const parse = (body: string): Record<string, unknown> => (body.trim() === '' ? {
  *   GET  /__emulator/quotas           { maxServersPerJob, maxConcurrentJobs, maxServersInActiveJobs }
  *   POST /__emulator/quotas           some of those (merged), each a positive integer
  *   DELETE /__emulator/quotas         back to the quotas the emulator started with
+ *   GET  /__emulator/timings          DRS's pace: pendingSeconds, stages { snapshot, conversion, launch }, ...
+ *   POST /__emulator/timings          some of those (merged), for jobs created from now on
+ *   DELETE /__emulator/timings        back to the timings the emulator started with
  *   GET  /__emulator/source-servers
  *   POST /__emulator/source-servers   { "sourceServers": [{ "sourceServerID", "hostname" }] }
  */
@@ -66,6 +72,22 @@ export const handleAdmin = (admin: DrsAdmin, request: IncomingMessage, path: str
     case 'DELETE quotas':
       Object.assign(admin.quotas, admin.startingQuotas);
       sendJson(response, 200, admin.quotas);
+      return;
+    case 'GET timings':
+      sendJson(response, 200, admin.timings.current());
+      return;
+    case 'POST timings':
+      try {
+        admin.timings.update(payload);
+      } catch (error) {
+        sendJson(response, 400, { message: error instanceof Error ? error.message : String(error) });
+        return;
+      }
+      sendJson(response, 200, admin.timings.current());
+      return;
+    case 'DELETE timings':
+      admin.timings.reset();
+      sendJson(response, 200, admin.timings.current());
       return;
     case 'GET stats':
       sendJson(response, 200, admin.stats.snapshot());

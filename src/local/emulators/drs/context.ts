@@ -14,6 +14,8 @@ export interface DrsContext {
   /** Simulated time runs this many times faster than the clock (for jobs created from now on). */
   speed: number;
   timings: DrsTimings;
+  /** Where source servers that name no origin of their own run (DescribeSourceServers' sourceCloudProperties). */
+  sourceOrigin: { accountId: string; region: string };
   /** Page size when a request gives no maxResults. */
   defaultPageSize: number;
   /** DRS's job quotas in force (the admin API changes them in place). */

@@ -1,4 +1,5 @@
 import type { FailureStage } from './failureStage';
+import type { StageDurations } from './timings';
 
 /** What the emulator stores. Everything time-dependent is derived from these when read (timeline.ts). */
 
@@ -6,6 +7,9 @@ export interface SourceServerRecord {
   sourceServerID: string;
   hostname: string;
   tags?: Record<string, string>;
+  /** Where it runs (sourceCloudProperties); absent: the emulator's sourceOrigin. */
+  originAccountId?: string;
+  originRegion?: string;
 }
 
 /** One server in a job. Its whole course is fixed when the job is created. */
@@ -15,6 +19,11 @@ export interface ParticipantRecord {
   recoveryInstanceID: string;
   /** Simulated milliseconds from the end of PENDING to this server's final state. */
   durationMs: number;
+  /**
+   * How long each stage of a LAUNCH takes (simulated ms; they add up to durationMs). Absent in files saved
+   * before stages had durations of their own: the stages then split durationMs in fixed proportions.
+   */
+  stagesMs?: StageDurations;
   /** Set when the launch was made to fail; the failing stage's FAIL event carries it as rawError. */
   failureReason?: string;
   /** Where the launch fails (absent with a failureReason: LAUNCH, as in files saved before stages existed). */

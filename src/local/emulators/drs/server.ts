@@ -20,7 +20,7 @@ import { checkedQuotas, DEFAULT_QUOTAS, type DrsQuotas } from './quotas';
 import type { JobRecord, SourceServerRecord } from './records';
 import { DrsStats } from './stats';
 import { DrsStore } from './store';
-import { DEFAULT_TIMINGS, type DrsTimings } from './timings';
+import { DEFAULT_TIMINGS, type DrsTimings, mergedTimings } from './timings';
 import { parseBody, SOURCE_SERVER_ID } from './validation';
 
 export interface DrsEmulatorOptions {
@@ -30,12 +30,18 @@ export interface DrsEmulatorOptions {
   dataDir?: string;
   /** Simulated time runs this many times faster than the clock (default 1). */
   speed?: number;
+  /** DRS's pace (timings.ts: DEFAULT_TIMINGS, minutes per stage; QUICK_TIMINGS for tests), merged over the default. */
   timings?: Partial<DrsTimings>;
   clock?: Clock;
   /** For fractional throttling (default Math.random). */
   random?: () => number;
   region?: string;
   accountId?: string;
+  /**
+   * Where the source servers run, as DescribeSourceServers reports it (sourceCloudProperties) for a server that
+   * names no origin of its own: default the emulator's account, in us-west-2 (a cross-Region recovery).
+   */
+  sourceOrigin?: { accountId: string; region: string };
   sourceServers?: SourceServerRecord[];
   /** Page size when a request gives no maxResults (default 100). */
   defaultPageSize?: number;
@@ -59,6 +65,10 @@ export interface DrsEmulator extends LoopbackServer {
   setQuotas(update: Partial<DrsQuotas>): void;
   /** Changes the speed of jobs created from now on. */
   setSpeed(speed: number): void;
+  /** The timings in force. */
+  timings(): DrsTimings;
+  /** Changes some timings, for jobs created from now on (POST /__emulator/timings does the same). */
+  setTimings(update: Partial<DrsTimings>): void;
   /** Where the state is saved, if anywhere. */
   stateFile: string | undefined;
 }
@@ -85,6 +95,10 @@ const checkSourceServers = (servers: SourceServerRecord[]): void => {
       throw new Error(`Source server id ${String(server.sourceServerID)} does not match s-[0-9a-zA-Z]{17}`);
     }
     if (typeof server.hostname !== 'string') throw new Error(`Source server ${server.sourceServerID} needs a hostname`);
+    if (server.originAccountId !== undefined && !/^\d{12}$/.test(server.originAccountId))
+      throw new Error(`Source server ${server.sourceServerID}: originAccountId must be 12 digits`);
+    if (server.originRegion !== undefined && !/^[a-z]{2}(-[a-z]+)+-\d$/.test(server.originRegion))
+      throw new Error(`Source server ${server.sourceServerID}: originRegion must be a Region name such as us-west-2`);
   }
 };
 
@@ -106,7 +120,8 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
     now: options.clock ?? systemClock,
     arns: drsArns(region, options.accountId ?? '000000000000'),
     speed: options.speed ?? 1,
-    timings: { ...DEFAULT_TIMINGS, ...options.timings },
+    timings: mergedTimings(DEFAULT_TIMINGS, { ...options.timings }),
+    sourceOrigin: options.sourceOrigin ?? { accountId: options.accountId ?? '000000000000', region: 'us-west-2' },
     defaultPageSize: options.defaultPageSize ?? 100,
     quotas: { ...startingQuotas },
   };
@@ -115,7 +130,17 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
     store.registerSourceServers(servers);
   };
   if (options.sourceServers) registerSourceServers(options.sourceServers);
-  const admin = { store, faults, stats, quotas: context.quotas, startingQuotas, registerSourceServers };
+  const startingTimings = context.timings;
+  const timings = {
+    current: () => context.timings,
+    update: (update: Record<string, unknown>) => {
+      context.timings = mergedTimings(context.timings, update);
+    },
+    reset: () => {
+      context.timings = startingTimings;
+    },
+  };
+  const admin = { store, faults, stats, quotas: context.quotas, startingQuotas, registerSourceServers, timings };
 
   const handle = (request: IncomingMessage, rawBody: string, response: ServerResponse): void => {
     const path = requestPath(request);
@@ -169,6 +194,8 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
       if (!(speed > 0)) throw new Error('speed must be positive');
       context.speed = speed;
     },
+    timings: () => context.timings,
+    setTimings: (update) => timings.update({ ...update }),
     stateFile: store.path,
   };
 };

@@ -82,7 +82,13 @@ export const recoveryInstances = (jobs: JobRecord[], nowMs: number, arns: DrsArn
 const lastLaunch = (jobs: JobRecord[], sourceServerID: string): JobRecord | undefined =>
   [...jobs].reverse().find((job) => job.type === 'LAUNCH' && job.participants.some((p) => p.sourceServerID === sourceServerID));
 
-export const sourceServerOnWire = (server: SourceServerRecord, jobs: JobRecord[], nowMs: number, arns: DrsArns): SourceServer => {
+export const sourceServerOnWire = (
+  server: SourceServerRecord,
+  jobs: JobRecord[],
+  nowMs: number,
+  arns: DrsArns,
+  origin: { accountId: string; region: string },
+): SourceServer => {
   const launch = lastLaunch(jobs, server.sourceServerID);
   const launchView = launch
     ? viewJob(launch, nowMs).participants.find((p) => p.record.sourceServerID === server.sourceServerID)
@@ -123,5 +129,11 @@ export const sourceServerOnWire = (server: SourceServerRecord, jobs: JobRecord[]
       identificationHints: { hostname: server.hostname },
     },
     replicationDirection: 'FAILOVER',
+    // A source server on AWS (EC2) says where it runs; DRS sets no sourceCloudProperties for one outside AWS.
+    sourceCloudProperties: {
+      originAccountID: server.originAccountId ?? origin.accountId,
+      originRegion: server.originRegion ?? origin.region,
+      originAvailabilityZone: `${server.originRegion ?? origin.region}a`,
+    },
   };
 };

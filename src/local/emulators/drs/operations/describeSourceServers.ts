@@ -27,7 +27,7 @@ export const describeSourceServers = (context: DrsContext, body: Json): Operatio
   return {
     status: 200,
     body: {
-      items: page.items.map((server) => sourceServerOnWire(server, context.store.jobs, now, context.arns)),
+      items: page.items.map((server) => sourceServerOnWire(server, context.store.jobs, now, context.arns, context.sourceOrigin)),
       ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     },
   };

@@ -4,7 +4,7 @@ import { conflictError, validationError } from '../errors';
 import { newJobId, newRecoveryInstanceId } from '../ids';
 import { checkJobsInProgress, checkServersPerJob } from '../quotas';
 import type { JobRecord, ParticipantRecord } from '../records';
-import { launchDurationMs } from '../timings';
+import { stageDurations } from '../timings';
 import {
   asObjectAt,
   noDuplicates,
@@ -28,10 +28,12 @@ export const startRecoveryTags = (body: Json): Record<string, string> | undefine
 const participant = (context: DrsContext, sourceServerID: string): ParticipantRecord => {
   const failure = context.faults.takeLaunchFailure(sourceServerID);
   const staleStatus = context.faults.takeStaleStatus(sourceServerID);
+  const stagesMs = stageDurations(context.timings, sourceServerID);
   return {
     sourceServerID,
     recoveryInstanceID: newRecoveryInstanceId(),
-    durationMs: launchDurationMs(context.timings, sourceServerID),
+    durationMs: stagesMs.snapshot + stagesMs.conversion + stagesMs.launch,
+    stagesMs,
     ...(failure ? { failureReason: failure.reason, failureStage: failure.stage } : {}),
     ...(staleStatus ? { staleStatus } : {}),
   };
