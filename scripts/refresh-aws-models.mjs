@@ -12,6 +12,7 @@ import { gzipSync } from 'node:zlib';
 
 /** Our name for each service -> botocore's folder and API version. */
 const SERVICES = {
+  cloudformation: 'cloudformation/2010-05-15',
   drs: 'drs/2020-02-26',
   kms: 'kms/2014-11-01',
   lambda: 'lambda/2015-03-31',

@@ -74,6 +74,22 @@ export interface AppConfig {
   ledgerSnapshotEvery: number;
   /** The signed digest chain outside the table; absent where no digest bucket is configured. */
   digests?: DigestConfig;
+  /**
+   * Set when DRS is the local emulator (DRS_EMULATOR_SPEED, which only the local stack sets): every execution's
+   * ledger then records, from its start, that its DRS was simulated and how much faster than the clock it ran.
+   */
+  drsSimulation?: DrsSimulation;
+  /**
+   * The function's own account (DRS_LEDGER_ACCOUNT_ID; Lambda does not set it, the deployment does): recorded at each
+   * start as where an execution whose plan names no target acts.
+   */
+  accountId?: string;
+}
+
+/** DRS simulated by the local emulator, whose time runs `speed` times faster than the clock. */
+export interface DrsSimulation {
+  drs: 'emulator';
+  speed: number;
 }
 
 /** Where the ledger's signed digests go, and who writes them. */
@@ -219,6 +235,12 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
   if (topic) config.notificationTopicArn = topic;
   const digests = digestConfig(env);
   if (digests) config.digests = digests;
+  const accountId = optional(env.DRS_LEDGER_ACCOUNT_ID);
+  if (accountId !== undefined && !/^\d{12}$/.test(accountId))
+    throw new Error(`DRS_LEDGER_ACCOUNT_ID must be a 12-digit account id, got "${accountId}"`);
+  if (accountId) config.accountId = accountId;
+  const simulatedSpeed = optional(env.DRS_EMULATOR_SPEED);
+  if (simulatedSpeed) config.drsSimulation = { drs: 'emulator', speed: positiveNumber(simulatedSpeed, 1, 'DRS_EMULATOR_SPEED') };
   return config;
 };
 

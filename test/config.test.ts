@@ -61,3 +61,19 @@ describe('configuration of the signed digest chain', () => {
     expect(() => configFromEnv({ DIGEST_BUCKET: 'b', DIGEST_KEY_ID: 'k', DIGEST_RETENTION_DAYS: '0' })).toThrow(/DIGEST_RETENTION_DAYS/);
   });
 });
+
+describe('configFromEnv: where DRS and the function run', () => {
+  it('says DRS is simulated only when DRS_EMULATOR_SPEED is set (the local stack sets it), with that speed', () => {
+    expect(configFromEnv({}).drsSimulation).toBeUndefined();
+    expect(configFromEnv({ DRS_EMULATOR_SPEED: '100' }).drsSimulation).toEqual({ drs: 'emulator', speed: 100 });
+    expect(configFromEnv({ DRS_EMULATOR_SPEED: '0.5' }).drsSimulation).toEqual({ drs: 'emulator', speed: 0.5 });
+    for (const bad of ['0', '-3', 'fast']) expect(() => configFromEnv({ DRS_EMULATOR_SPEED: bad })).toThrow(/DRS_EMULATOR_SPEED/);
+  });
+
+  it("takes the function's own account id from DRS_LEDGER_ACCOUNT_ID, 12 digits or nothing", () => {
+    expect(configFromEnv({}).accountId).toBeUndefined();
+    expect(configFromEnv({ DRS_LEDGER_ACCOUNT_ID: '123456789012' }).accountId).toBe('123456789012');
+    for (const bad of ['12345', 'arn:aws:iam::123456789012:root', '1234567890123'])
+      expect(() => configFromEnv({ DRS_LEDGER_ACCOUNT_ID: bad })).toThrow(/DRS_LEDGER_ACCOUNT_ID must be a 12-digit account id/);
+  });
+});

@@ -7,6 +7,7 @@ import { type AppConfig, clientOptions, configFromEnv } from '../config';
 import { LOCAL_DIGEST_BUCKET, LOCAL_DIGEST_KEY_ALIAS } from '../local/digestInfrastructure';
 import { startKmsEmulator, startS3Emulator } from '../local/emulators';
 import type { ServeEndpoints } from './dataDir';
+import type { DeployedStack } from './deployedStack';
 
 /** The signed digest chain a command reads: its bucket, the signing key's public half, and where it lives. */
 export interface DigestChainAccess extends DigestSources {
@@ -139,6 +140,28 @@ export const openDeployedDigests = async (env: NodeJS.ProcessEnv = process.env):
   } finally {
     configured.destroy();
   }
+};
+
+/**
+ * The configuration of a deployed stack's names (--stage), as its functions get them. No endpoint: the SDK's own
+ * settings apply, except that a custom S3 endpoint (AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL, an emulator) is
+ * named too, so that its bucket is reached by path: a bucket's virtual host exists only on S3 itself.
+ */
+export const stackConfigEnv = (stack: DeployedStack, env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv => {
+  const s3Endpoint = env.AWS_ENDPOINT_URL_S3?.trim() || env.AWS_ENDPOINT_URL?.trim();
+  return {
+    AWS_REGION: stack.region,
+    EVENTS_TABLE: stack.eventsTable,
+    EXECUTIONS_TABLE: stack.executionViewsTable,
+    PLANS_TABLE: stack.plansTable,
+    RESUME_TOKENS_TABLE: stack.resumeTokensTable,
+    EXECUTION_HANDLER_NAME: stack.executionHandlerName,
+    DIGEST_BUCKET: stack.digestBucket,
+    DIGEST_KEY_ID: stack.digestKeyId,
+    DIGEST_PREFIX: stack.digestPrefix,
+    ...(stack.notificationTopicArn ? { NOTIFICATION_TOPIC_ARN: stack.notificationTopicArn } : {}),
+    ...(s3Endpoint ? { S3_ENDPOINT: s3Endpoint } : {}),
+  };
 };
 
 /** Why imported evidence is checked against no digest: it was sealed by its import, not by this stack's digests. */

@@ -6,13 +6,17 @@ import { DynamoLedgerRecordReader } from '../adapters/dynamodb/ledgerRecordReade
 import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStore';
 import { createImportedEvidenceTable, importedEvidenceTableName } from '../adapters/dynamodb/importedEvidenceTable';
 import { DynamoImportedEvidenceStore } from '../adapters/dynamodb/importedEvidenceStore';
+import { InMemoryImportedEvidenceStore } from '../adapters/memory';
+import type { ImportedEvidenceStore } from '../ports/importedEvidence';
 import { DynamoPlanStore } from '../adapters/dynamodb/planStore';
 import { DynamoTamperAlarmRecords } from '../adapters/dynamodb/tamperAlarmRecords';
 import { type AppConfig, configFromEnv } from '../config';
 import { startEmbeddedDynamo } from '../local/embeddedDynamo';
 import { DataDirInUseError } from '../local/stack';
 import { runningServe, type ServeEndpoints } from './dataDir';
-import { type DigestAccess, openDeployedDigests, openLocalDigests, type OpenedDigests } from './digestAccess';
+import { type DigestAccess, openDeployedDigests, openLocalDigests, type OpenedDigests, stackConfigEnv } from './digestAccess';
+import type { DeployedStack } from './deployedStack';
+import { deployedStack } from './deployedStackScope';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
 
@@ -26,9 +30,11 @@ export interface LedgerAccess {
   /** Tamper alarms the stream raised, kept beside the views (read by verify and report). */
   tamperAlarms: DynamoTamperAlarmRecords;
   /** Imported evidence: sealed imports, apart from the live ledger (local only; no deployed table). */
-  imported: DynamoImportedEvidenceStore;
+  imported: ImportedEvidenceStore;
   /** Set when a `serve` owns the folder: its DynamoDB endpoint is used instead of opening the files. */
   serve?: ServeEndpoints;
+  /** Set when the command runs against a deployed stack (--stage): its names. */
+  stack?: DeployedStack;
   /** The signed digest chain beside this ledger, opened on first use (closed with the ledger), or why there is none. */
   digests(): Promise<DigestAccess>;
   close(): Promise<void>;
@@ -46,7 +52,7 @@ const lazyDigests = (open: () => Promise<OpenedDigests>): { digests: () => Promi
 };
 
 /** The ledger's stores on one client, whichever tables the configuration names. */
-const storesOf = (config: AppConfig, client: DynamoDBClient): Omit<LedgerAccess, 'serve' | 'digests' | 'close'> => ({
+const storesOf = (config: AppConfig, client: DynamoDBClient): Omit<LedgerAccess, 'serve' | 'stack' | 'digests' | 'close'> => ({
   config,
   client,
   store: new DynamoExecutionEventStore(client, config.tables.events, { snapshotEvery: config.ledgerSnapshotEvery }),
@@ -57,10 +63,34 @@ const storesOf = (config: AppConfig, client: DynamoDBClient): Omit<LedgerAccess,
 });
 
 /**
+ * A deployed stack's ledger (--stage): the tables its outputs name, in its region, with the caller's AWS
+ * credentials; no endpoint of ours, so the SDK's own settings (AWS_ENDPOINT_URL_DYNAMODB, ...) apply. Creates
+ * nothing. Imports are kept in a data folder, never in a stack: it holds none.
+ */
+export const openStackLedger = (stack: DeployedStack): LedgerAccess => {
+  const config = configFromEnv(stackConfigEnv(stack));
+  const client = createDynamoDbClient(config);
+  const digests = lazyDigests(() => openDeployedDigests(stackConfigEnv(stack)));
+  return {
+    ...storesOf(config, client),
+    imported: new InMemoryImportedEvidenceStore(),
+    stack,
+    digests: digests.digests,
+    close: async () => {
+      await digests.close();
+      client.destroy();
+    },
+  };
+};
+
+/**
  * Opens the ledger in `dataDir`: through a running `serve`'s DynamoDB endpoint when there is one (it
- * holds the folder's lock), else by starting dynalite on the folder for the length of the command.
+ * holds the folder's lock), else by starting dynalite on the folder for the length of the command. A command
+ * run with --stage gets the deployed stack's ledger instead (openStackLedger).
  */
 export const openLedger = async (dataDir: string): Promise<LedgerAccess> => {
+  const selected = deployedStack();
+  if (selected) return openStackLedger(await selected);
   const serve = runningServe(dataDir);
   let endpoint = serve?.dynamodb;
   let closeDynamo = async () => {};

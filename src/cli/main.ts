@@ -4,11 +4,14 @@ import { runDigestsFetch, runDigestsList, runDigestsVerify } from './commands/di
 import { runDrill } from './commands/drill';
 import { type ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
+import { DEFAULT_EXECUTIONS_LIMIT, MAX_EXECUTIONS_LIMIT, runExecutions } from './commands/executions';
 import { runInvoke } from './commands/invoke';
 import { listPlans, loadPlans } from './commands/plans';
 import { DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
 import { runVerify } from './commands/verify';
 import { resolveDataDir } from './dataDir';
+import { checkedStage } from './deployedStack';
+import { inStackScope, selectStack } from './deployedStackScope';
 import { EXIT, UsageError } from './exitCodes';
 import type { ProgressMode } from './render/progress';
 import { shownLines } from './render/terminalText';
@@ -57,15 +60,90 @@ const OPERATIONS = [
 /** Only on the operator API (with --as). */
 const API_OPERATIONS = ['list_plans', 'list_executions'];
 
+const EXECUTION_STATUSES = ['RUNNING', 'PAUSED', 'COMPLETED', 'FAILED', 'CANCELLED'];
+
+const executionsLimit = (value: string): number => {
+  const parsed = positiveInteger(value);
+  if (parsed > MAX_EXECUTIONS_LIMIT) throw new InvalidArgumentError(`must be at most ${MAX_EXECUTIONS_LIMIT}`);
+  return parsed;
+};
+
+/** The global options every command reads: where the local ledger is, or which deployed stack to work on. */
+interface GlobalOptions {
+  dataDir?: string;
+  stage?: string;
+  region?: string;
+  profile?: string;
+}
+
+/** `plans load`, `digests verify`: a command's name under the program. */
+const commandPath = (command: Command): string => {
+  const names: string[] = [];
+  for (let at: Command | null = command; at?.parent; at = at.parent) names.unshift(at.name());
+  return names.join(' ');
+};
+
+/** The region of the local stack (its ARNs, its operator API's signing scope). */
+const LOCAL_REGION = 'us-east-1';
+
+/** Commands that run or hold a local stack or its imports: never pointed at a deployed one. */
+const LOCAL_ONLY: Record<string, string> = {
+  drill:
+    'drill runs the local stack; against a deployed stack start one with `drs-ledger --stage <stage> invoke start_execution --plan-id <id> --type DRILL` and follow it with `status`',
+  import: 'imports are kept in a data folder, apart from any stack: run import without --stage',
+  imports: 'imports are kept in a data folder, apart from any stack: run imports without --stage',
+};
+
+/**
+ * Points the command about to run at the deployed stack --stage names (or DRS_LEDGER_STAGE), or at the local
+ * ledger. `serve --stage` is the local stack shaped like that stage: serve reads the option itself.
+ */
+const selectWhere = (options: GlobalOptions, command: Command, env: NodeJS.ProcessEnv): void => {
+  const name = commandPath(command);
+  const fromEnv = env.DRS_LEDGER_STAGE?.trim() || undefined;
+  const stage = options.stage ?? (name === 'serve' ? undefined : fromEnv);
+  if (name === 'serve' && options.region !== undefined && options.region !== LOCAL_REGION)
+    throw new UsageError(`the local stack runs in ${LOCAL_REGION}: serve takes no other --region`);
+  if (stage === undefined || name === 'serve') {
+    if (options.profile !== undefined || (options.region !== undefined && name !== 'serve'))
+      throw new UsageError('--region and --profile choose a deployed stack: they go with --stage <stage>');
+    selectStack(undefined);
+    return;
+  }
+  const why = LOCAL_ONLY[name];
+  const source = options.stage === undefined ? ` (DRS_LEDGER_STAGE is ${fromEnv})` : '';
+  if (why) throw new UsageError(`${why}${source}`);
+  const commandOptions = command.opts<{ imported?: boolean; aws?: boolean }>();
+  if (commandOptions.imported) throw new UsageError(`--imported reads the imports kept in a data folder: drop --stage${source}`);
+  if (commandOptions.aws)
+    throw new UsageError(
+      `--aws and --stage both name a deployed stack (--aws by environment variables, --stage by its outputs): give one${source}`,
+    );
+  // The SDK's own setting: every client of this run (the digest chain's too) takes the profile's credentials.
+  if (options.profile !== undefined) env.AWS_PROFILE = options.profile;
+  selectStack({
+    stage: checkedStage(stage),
+    ...(options.region !== undefined ? { region: options.region } : {}),
+    ...(options.profile !== undefined ? { profile: options.profile } : {}),
+  });
+};
+
 /** The CLI, its commands returning exit codes: 0 success, 1 the execution failed, 2 bad usage or input. */
 export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStream, setExit: (code: number) => void): Command => {
   const program = new Command('drs-ledger')
     .description('Event-sourced AWS Elastic Disaster Recovery drills: run, watch, pause, resume and prove them.')
     .option('--data-dir <folder>', 'where the local ledger lives (default ./.drs-ledger or $DRS_LEDGER_DATA_DIR)')
+    .option(
+      '--stage <stage>',
+      'work on the deployed stack drs-ledger-<stage> (its names from its CloudFormation outputs; default $DRS_LEDGER_STAGE); with serve, run the local stack shaped like it',
+    )
+    .option('--region <region>', "the deployed stack's region (default $AWS_REGION, $AWS_DEFAULT_REGION or the profile's)")
+    .option('--profile <profile>', 'the AWS profile whose credentials reach the deployed stack (default $AWS_PROFILE)')
     .exitOverride()
     // Set before the subcommands are added: they inherit it.
     .configureOutput({ writeOut: (text) => out.write(text), writeErr: (text) => err.write(text) });
-  const dataDir = () => resolveDataDir(program.opts<{ dataDir?: string }>().dataDir);
+  const dataDir = () => resolveDataDir(program.opts<GlobalOptions>().dataDir);
+  program.hook('preAction', (_program, command) => selectWhere(program.opts<GlobalOptions>(), command, process.env));
 
   program
     .command('drill')
@@ -75,9 +153,30 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .addOption(new Option('--type <type>', 'execution type').choices(['DRILL', 'RECOVERY']).default('DRILL'))
     .option('--pause-before <wave>', "pause before this wave (in addition to the plan's own pauses)", positiveInteger)
     .option('--speed <factor>', 'simulated DRS time runs this many times faster', positiveNumber, 30)
-    .option('--resume-after <seconds>', 'how long the operator checks at a pause before resuming', positiveNumber, 2)
-    .option('--timeout <seconds>', 'give up watching after this long', positiveNumber, 300)
-    .option('--initiated-by <who>', 'recorded as who started and resumed it')
+    .addOption(
+      new Option(
+        '--operator <mode>',
+        'who resumes the pauses: simulated (resumes after --resume-after; recorded as the simulated operator, no person) or manual (a person, from another shell: invoke resume, or invoke approve --as)',
+      )
+        .choices(['simulated', 'manual'])
+        .default('simulated'),
+    )
+    .option('--resume-after <seconds>', 'how long the simulated operator checks at a pause before resuming', positiveNumber, 2)
+    .option(
+      '--timeout <seconds>',
+      'give up watching after this long (default 7200 / speed, at least 300, with the simulated operator; none with manual)',
+      positiveNumber,
+    )
+    .option(
+      '--initiated-by <who>',
+      'a person recorded (unverified) as who started it; without it the simulated operator starts it (manual: the CLI user)',
+    )
+    .addOption(
+      new Option('--follow', 'when the plan already has an active execution of this --type (an interrupted drill), follow it').conflicts(
+        'cancelLeftover',
+      ),
+    )
+    .option('--cancel-leftover', 'when the plan already has an active execution, cancel it (the reason names this drill), then start anew')
     .option('--json', 'JSON Lines for scripts')
     .action(
       async (options: {
@@ -86,12 +185,18 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         type: 'DRILL' | 'RECOVERY';
         pauseBefore?: number;
         speed: number;
+        operator: 'simulated' | 'manual';
         resumeAfter: number;
-        timeout: number;
+        timeout?: number;
         initiatedBy?: string;
+        follow?: boolean;
+        cancelLeftover?: boolean;
         json?: boolean;
       }) => {
         const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
+        // A person may take as long as they need; the simulated operator's drill ends in minutes or is stuck.
+        // Simulated DRS needs about two hours of its time for a large plan: the watch scales with the speed.
+        const timeout = options.timeout ?? (options.operator === 'manual' ? undefined : Math.max(300, Math.ceil(7200 / options.speed)));
         setExit(
           await runDrill(
             {
@@ -99,8 +204,10 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
               speed: options.speed,
               mode,
               dataDir: dataDir(),
+              operator: options.operator,
               resumeAfterMs: options.resumeAfter * 1000,
-              timeoutMs: options.timeout * 1000,
+              ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+              leftover: options.follow ? 'follow' : options.cancelLeftover ? 'cancel' : 'refuse',
               ...(options.plan ? { plan: options.plan } : {}),
               ...(options.inventory ? { inventory: options.inventory } : {}),
               ...(options.pauseBefore ? { pauseBefore: options.pauseBefore } : {}),
@@ -150,6 +257,10 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
               logLevel: options.logLevel,
               ...(options.findInterval ? { findIntervalSeconds: options.findInterval } : {}),
               ...(options.users !== undefined ? { users: options.users } : {}),
+              // --stage: tables, functions and a CloudFormation stack named as `npm run deploy -- --stage` names them.
+              ...(program.opts<GlobalOptions>().stage !== undefined
+                ? { stage: checkedStage(program.opts<GlobalOptions>().stage as string) }
+                : {}),
             },
             out,
           ),
@@ -157,7 +268,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
       },
     );
 
-  const plans = program.command('plans').description('recovery plans in the local ledger');
+  const plans = program.command('plans').description('recovery plans in the local ledger (with --stage, in the deployed stack)');
   plans
     .command('load <file>')
     .description('validate and store recovery plans from a JSON or YAML file')
@@ -180,6 +291,10 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--comment <text>', 'why (approve, decline: required)')
     .option('--ticket <id>', 'the change ticket (approve, decline)')
     .option('--as <user>', 'sign as this local user (serve --users) and call the operator API: the ledger records its principal')
+    .option(
+      '--api',
+      "with --stage: call the stack's operator API (OperatorApiUrl) signed with your own AWS credentials: the ledger records your principal (approve and decline need it)",
+    )
     .option('--endpoint <url>', "Lambda endpoint, or with --as the operator API's (default: the running serve's)")
     .action(
       async (
@@ -193,9 +308,28 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
           comment?: string;
           ticket?: string;
           as?: string;
+          api?: boolean;
           endpoint?: string;
         },
       ) => setExit(await runInvoke(operation, { dataDir: dataDir(), ...options }, out)),
+    );
+
+  program
+    .command('executions')
+    .description("executions, newest first, with their status (from the ledger's index of starts), a page at a time")
+    .option('--plan <planId>', "only this plan's")
+    .addOption(new Option('--status <status>', 'only those in this status').choices(EXECUTION_STATUSES))
+    .option('--limit <n>', `at most this many (1 to ${MAX_EXECUTIONS_LIMIT})`, executionsLimit, DEFAULT_EXECUTIONS_LIMIT)
+    .option('--next-token <token>', 'go on where a listing stopped (it prints the command)')
+    .option('--json', 'one JSON document: executions and nextToken')
+    .action(
+      async (options: {
+        plan?: string;
+        status?: 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
+        limit: number;
+        nextToken?: string;
+        json?: boolean;
+      }) => setExit(await runExecutions(dataDir(), options, out)),
     );
 
   program
@@ -288,10 +422,13 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .command('report <executionId>')
     .description('evidence report: who did what when, per-wave and per-server timeline, RTO, failures, head hash')
     .addOption(new Option('--format <format>', 'report format').choices(['md', 'html', 'json']).default('md'))
-    .option('--out <file>', 'write to this file (html defaults to <data-dir>/reports/<id>.html, <id>.imported.html with --imported)')
+    .option(
+      '--out <file>',
+      'write to this file (without it: standard output; html on a terminal goes to <data-dir>/reports/<id>.html, <id>.imported.html with --imported)',
+    )
     .option(IMPORTED_OPTION, IMPORTED_HELP)
     .action(async (executionId: string, options: { format: ReportFormat; out?: string; imported?: boolean }) =>
-      setExit(await runReport(dataDir(), executionId, options, out)),
+      setExit(await runReport(dataDir(), executionId, options, out, err)),
     );
 
   program
@@ -327,8 +464,10 @@ export const main = async (
   const program = buildProgram(out, err, (value) => {
     code = value;
   });
+  // --profile sets AWS_PROFILE for the run (the SDK's own setting); a caller in this process gets its own back.
+  const profileBefore = process.env.AWS_PROFILE;
   try {
-    await program.parseAsync(argv, { from: 'user' });
+    await inStackScope(() => program.parseAsync(argv, { from: 'user' }));
     return code;
   } catch (error) {
     if (error instanceof CommanderError) {
@@ -341,6 +480,9 @@ export const main = async (
     }
     err.write(`drs-ledger: ${shownLines(error instanceof Error ? error.message : String(error))}\n`);
     return EXIT.executionFailed;
+  } finally {
+    if (profileBefore === undefined) delete process.env.AWS_PROFILE;
+    else process.env.AWS_PROFILE = profileBefore;
   }
 };
 

@@ -6,6 +6,7 @@ import type { OperationDeps } from '../operations/deps';
 import { finalize } from '../operations/finalize';
 import { find } from '../operations/find';
 import { getExecutionDetails } from '../operations/getExecutionDetails';
+import type { OperatorInput } from '../operations/inputs';
 import { pause } from '../operations/pause';
 import { poll } from '../operations/poll';
 import { failure, type OperationResponse } from '../operations/responses';
@@ -55,10 +56,32 @@ const define = <Schema extends z.ZodType, Kind extends OperationKind>(definition
 /** Who an operator request is recorded as, when the caller does not say. */
 export const UNIDENTIFIED_CALLER = 'unidentified-caller';
 
-const operatorOf = (input: z.output<typeof operatorRequest>) => ({
+/**
+ * A simulated operator (`simulatedOperator: true`) acts only on a stack whose DRS and operators are simulated:
+ * the local stack (DRS_LEDGER_LOCAL). A deployed handler refuses the field, naming it, and writes nothing: its
+ * ledger records people.
+ */
+const simulatedOperatorRefused = (deps: OperationDeps, requested: boolean | undefined): OperationResponse | undefined =>
+  requested === true && !deps.config.localCredentials
+    ? failure(
+        400,
+        'INVALID_PARAMETERS',
+        'simulatedOperator is accepted only by a local, simulated stack: this deployment records who acted, never a simulated operator',
+        { invalidParameters: ['simulatedOperator'] },
+      )
+    : undefined;
+
+/** Runs an operator's request unless it names a simulated operator this stack does not accept. */
+const asOperator =
+  (run: (deps: OperationDeps, input: OperatorInput) => Promise<OperationResponse>) =>
+  (deps: OperationDeps, input: z.output<typeof operatorRequest>): Promise<OperationResponse> =>
+    Promise.resolve(simulatedOperatorRefused(deps, input.simulatedOperator) ?? run(deps, operatorOf(input)));
+
+const operatorOf = (input: z.output<typeof operatorRequest>): OperatorInput => ({
   executionId: input.executionId,
   planId: input.planId,
   requestedBy: input.requestedBy ?? input.initiatedBy ?? UNIDENTIFIED_CALLER,
+  ...(input.simulatedOperator === true ? { simulated: true } : {}),
   ...(input.reason === undefined ? {} : { reason: input.reason }),
   ...(input.comment === undefined ? {} : { comment: input.comment }),
   ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
@@ -92,19 +115,21 @@ const DEFINITIONS = {
     kind: 'contract',
     schema: operatorRequest,
     required: ['executionId', 'planId'],
-    run: (deps, input) => pause(deps, operatorOf(input)),
+    run: asOperator(pause),
   }),
   resume: define({
     kind: 'contract',
     schema: operatorRequest,
     required: ['executionId', 'planId'],
-    run: (deps, input) => resume(deps, operatorOf(input)),
+    run: asOperator(resume),
   }),
   start_execution: define({
     kind: 'contract',
     schema: startExecutionRequest,
     required: ['planId', 'executionType', 'initiatedBy'],
     run: async (deps, input) => {
+      const refused = simulatedOperatorRefused(deps, input.simulatedOperator);
+      if (refused) return refused;
       const roleName = input.accountContext?.roleName;
       if (roleName !== undefined && roleName !== deps.config.crossAccountRoleName) {
         return failure(400, 'INVALID_PARAMETERS', `accountContext.roleName must be ${deps.config.crossAccountRoleName}`);
@@ -113,6 +138,7 @@ const DEFINITIONS = {
         planId: input.planId,
         executionType: input.executionType,
         initiatedBy: input.initiatedBy,
+        ...(input.simulatedOperator === true ? { simulated: true } : {}),
         ...(input.accountContext ? { accountContext: input.accountContext } : {}),
       });
     },
@@ -132,7 +158,7 @@ const DEFINITIONS = {
     kind: 'additional',
     schema: operatorRequest,
     required: ['executionId', 'planId'],
-    run: (deps, input) => cancel(deps, operatorOf(input)),
+    run: asOperator(cancel),
   }),
   // An approver's refusal of the wave a pause waits for: verified principals only, so a direct invocation's
   // attempt is recorded and refused; it exists here so that attempt is evidence too.
@@ -140,7 +166,15 @@ const DEFINITIONS = {
     kind: 'additional',
     schema: operatorRequest,
     required: ['executionId', 'planId', 'comment'],
-    run: (deps, input) => decline(deps, operatorOf(input)),
+    // Declining is an approver's decision: a simulated operator has none to give.
+    run: (deps, input) =>
+      input.simulatedOperator === true
+        ? Promise.resolve(
+            failure(400, 'INVALID_PARAMETERS', 'simulatedOperator cannot decline: only a verified approver may', {
+              invalidParameters: ['simulatedOperator'],
+            }),
+          )
+        : decline(deps, operatorOf(input)),
   }),
   wait_for_resume: define({
     kind: 'additional',

@@ -77,6 +77,12 @@ const accountContext = z
 
 const executionRef = z.object({ executionId: id('executionId'), planId: id('planId') });
 
+/**
+ * `simulatedOperator: true`: no person acts, the local drill's simulated operator does. Only a handler whose
+ * configuration says the stack is simulated accepts it (the operation table refuses it otherwise, naming it).
+ */
+const simulatedOperator = z.boolean({ error: 'simulatedOperator must be a boolean' }).exactOptional();
+
 /** The DRS job find saw for a poll (find's self-invocation); a poll without it asks DRS itself. */
 const observation = z
   .object(
@@ -119,6 +125,7 @@ export const operatorRequest = executionRef.extend({
     .exactOptional(),
   comment: commentSchema.exactOptional(),
   ticket: ticketSchema.exactOptional(),
+  simulatedOperator,
 });
 export const findRequest = z.object({});
 // `observations`: every job of the wave (find hands them on); `observation`: one job, as earlier finds sent it.
@@ -137,6 +144,7 @@ export const startExecutionRequest = z.object({
   }),
   initiatedBy: person('initiatedBy'),
   accountContext: accountContext.exactOptional(),
+  simulatedOperator,
 });
 export const getExecutionDetailsRequest = z.object({
   executionId: id('executionId'),

@@ -19,11 +19,13 @@ import type { TamperAlarms } from '../ports/tamperAlarms';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from './drillStateMachineLimits';
 import { type EmbeddedDynamo, startEmbeddedDynamo } from './embeddedDynamo';
 import {
+  type CloudFormationEmulator,
   type DrsEmulator,
   type DrsEmulatorOptions,
   type KmsEmulator,
   type S3Emulator,
   type SnsEmulator,
+  startCloudFormationEmulator,
   startDrsEmulator,
   startKmsEmulator,
   startS3Emulator,
@@ -36,7 +38,7 @@ import { ensureDigestBucket, ensureDigestKey, LOCAL_DIGEST_BUCKET } from './dige
 import { buildDigestWriter } from '../handlers/digestWriterWiring';
 import { handleDigestRequest } from '../handlers/digestWriter';
 import type { DigestWriterDeps } from '../digests/writeDigest';
-import { type LambdaEmulator, startLambdaEmulator } from './emulators/lambda';
+import { type FunctionOptions, type LambdaEmulator, type LambdaFunction, startLambdaEmulator } from './emulators/lambda';
 import { startStepFunctionsEmulator, type StepFunctionsEmulator } from './emulators/stepfunctions';
 import { LocalDynamoStream } from './localStream';
 import { recoverAfterRestart, type RecoveryReport } from './recoverAfterRestart';
@@ -45,6 +47,7 @@ import { handleOperatorApiRequest } from '../handlers/operatorApi';
 import { DynamoRecentExecutions } from '../adapters/dynamodb/recentExecutions';
 import { type OperatorApiServer, startOperatorApiServer } from './operatorApi/server';
 import { type LocalUser, readUsers } from './operatorApi/users';
+import { STACK_OUTPUTS, stackNameOf, stageNameOf } from './deployedNames';
 
 export const FUNCTION_NAME = 'execution-handler';
 /** wait_for_resume and attach_state_machine: invoked by the state machine's WaitForResume and AttachThisRun steps. */
@@ -86,6 +89,12 @@ export interface LocalStackOptions {
   operatorApiPort?: number;
   /** Who may sign requests to the operator API; default the data folder's users.json (none without one). */
   operatorUsers?: LocalUser[];
+  /**
+   * Deployed-shaped (`serve --stage`): tables named `drs-ledger-<stage>-…` and the functions also as
+   * `drs-ledger-<stage>-…`, as `npm run deploy -- --stage` names them, and a CloudFormation stack
+   * `drs-ledger-<stage>` whose outputs name them: the CLI's --stage path runs against it unchanged.
+   */
+  stage?: string;
 }
 
 export interface LocalStack {
@@ -105,7 +114,10 @@ export interface LocalStack {
     sts: string;
     /** The operator API: the HTTP API's routes, SigV4-verified against the local users. */
     operatorApi: string;
+    /** CloudFormation: DescribeStacks of the stage's stack (none without a stage). */
+    cloudformation: string;
   };
+  cloudformation: CloudFormationEmulator;
   /** The operator API's server and the users it knows. */
   operatorApi: OperatorApiServer;
   /** The STS emulator standing in for the plans' target accounts (undefined when STS_ENDPOINT named another). */
@@ -204,6 +216,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   // The plans' target accounts trust the function's role as their plans say (role, ExternalId): never the real STS.
   const externalSts = process.env.STS_ENDPOINT?.trim();
   const sts = externalSts ? undefined : await startStsEmulator();
+  const cloudformation = await startCloudFormationEmulator();
   const stsEndpoint = externalSts || (sts?.endpoint ?? '');
   const sfn = await startStepFunctionsEmulator({
     lambda: lambda.service,
@@ -233,10 +246,17 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     KMS_ENDPOINT: kms.endpoint,
     S3_ENDPOINT: s3.endpoint,
     STS_ENDPOINT: stsEndpoint,
+    // DRS here is the emulator: every start records it (and the speed), so that reports of local runs say so.
+    DRS_EMULATOR_SPEED: String(speed),
+    // The local account every emulator acts in: where an execution whose plan names no target acts.
+    DRS_LEDGER_ACCOUNT_ID: '000000000000',
   };
-  const bootstrap = configFromEnv({ ...environment, DIGEST_BUCKET: '', DIGEST_KEY_ID: '' });
+  // --stage: the tables as the deployed stage names them (DRS_LEDGER_TABLE_PREFIX, as serverless.yml sets it).
+  const tableNaming = options.stage ? { DRS_LEDGER_TABLE_PREFIX: stackNameOf(options.stage) } : {};
+  const bootstrap = configFromEnv({ ...environment, ...tableNaming, DIGEST_BUCKET: '', DIGEST_KEY_ID: '' });
   const config = configFromEnv({
     ...environment,
+    ...tableNaming,
     DIGEST_BUCKET: LOCAL_DIGEST_BUCKET,
     DIGEST_KEY_ID: await ensureDigestKey(bootstrap),
     DIGEST_FUNCTION_NAME: DIGEST_FUNCTION_NAME,
@@ -259,9 +279,14 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   });
   // DynamoDB Streams, emulated: every ledger item written through the stack's client reaches the projector.
   stream.tap(dynamoClient);
-  lambda.service.register(FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context), { timeoutSeconds: 60 });
+  // With a stage, each function answers under its deployed name too (drs-ledger-<stage>-execution-handler, ...).
+  const registerFunction = (name: string, handler: LambdaFunction, functionOptions: FunctionOptions) => {
+    lambda.service.register(name, handler, functionOptions);
+    if (options.stage) lambda.service.register(stageNameOf(options.stage, name), handler, functionOptions);
+  };
+  registerFunction(FUNCTION_NAME, (event, context) => handleRequest(ready, logger, event, context), { timeoutSeconds: 60 });
   // The internal operations, as on AWS a function of their own that the public one refuses them for.
-  lambda.service.register(
+  registerFunction(
     INTERNAL_FUNCTION_NAME,
     async (event, context) => failedWaitThrows(event, await handleRequest(ready, logger, event, context, 'internal')),
     {
@@ -269,7 +294,25 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     },
   );
   const digestWriter = buildDigestWriter(config, { dynamo: dynamoClient, alarms: tamper.alarms });
-  lambda.service.register(DIGEST_FUNCTION_NAME, (event) => handleDigestRequest(digestWriter, event), { timeoutSeconds: 60 });
+  registerFunction(DIGEST_FUNCTION_NAME, (event) => handleDigestRequest(digestWriter, event), { timeoutSeconds: 60 });
+  if (options.stage) {
+    cloudformation.putStack({
+      stackName: stackNameOf(options.stage),
+      outputs: {
+        [STACK_OUTPUTS.eventsTable]: config.tables.events,
+        [STACK_OUTPUTS.executionViewsTable]: config.tables.executions,
+        [STACK_OUTPUTS.plansTable]: config.tables.plans,
+        [STACK_OUTPUTS.resumeTokensTable]: config.tables.resumeTokens,
+        [STACK_OUTPUTS.executionHandlerName]: stageNameOf(options.stage, FUNCTION_NAME),
+        [STACK_OUTPUTS.operatorApiUrl]: operatorApi.endpoint,
+        [STACK_OUTPUTS.digestBucket]: LOCAL_DIGEST_BUCKET,
+        [STACK_OUTPUTS.digestKeyId]: config.digests?.keyId ?? '',
+        [STACK_OUTPUTS.digestPrefix]: config.digests?.prefix ?? '',
+        [STACK_OUTPUTS.notificationTopicArn]: sns.topicArn(TOPIC_NAME),
+        [STACK_OUTPUTS.stateMachineArn]: stateMachineArn,
+      },
+    });
+  }
 
   const registerServers = (plans: RecoveryPlan[]) => {
     const known = new Map((options.inventory ?? []).map((server) => [server.sourceServerID, server.hostname]));
@@ -333,8 +376,10 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       s3: s3.endpoint,
       sts: stsEndpoint,
       operatorApi: operatorApi.endpoint,
+      cloudformation: cloudformation.endpoint,
     },
     operatorApi,
+    cloudformation,
     drs,
     sts,
     sns,
@@ -362,6 +407,7 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
       await kms.close();
       await s3.close();
       await sts?.close();
+      await cloudformation.close();
       dynamoClient.destroy();
       await dynamo.close();
     },

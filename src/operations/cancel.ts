@@ -12,6 +12,7 @@ export const cancel = async (deps: OperationDeps, input: OperatorInput): Promise
     type: 'RequestCancel',
     requestedBy: input.requestedBy,
     ...(input.identity ? { identity: input.identity } : {}),
+    ...(input.simulated === true ? { simulated: true } : {}),
     ...(input.reason === undefined ? {} : { reason: input.reason }),
     at,
   }));

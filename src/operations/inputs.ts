@@ -12,6 +12,8 @@ export interface OperatorInput extends ExecutionRef {
   requestedBy: string;
   /** The principal the operator API verified; absent for a direct invocation. */
   identity?: VerifiedIdentity;
+  /** No person asks: the local drill's simulated operator (accepted only by a simulated stack's handler). */
+  simulated?: boolean;
   reason?: string;
   /** An approval's or a decline's justification, recorded in the ledger. */
   comment?: string;

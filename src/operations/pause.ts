@@ -1,4 +1,4 @@
-import { invalidState } from '../domain/execution';
+import { invalidState, operatorActorOf } from '../domain/execution';
 import type { OperationDeps } from './deps';
 import type { OperatorInput } from './inputs';
 import { fromRejection, ok, type OperationResponse } from './responses';
@@ -10,6 +10,7 @@ export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<
     type: 'RequestPause',
     requestedBy: input.requestedBy,
     ...(input.identity ? { identity: input.identity } : {}),
+    ...(input.simulated === true ? { simulated: true } : {}),
     at,
   }));
   if (!run.ok) return run.response;
@@ -39,7 +40,7 @@ export const pause = async (deps: OperationDeps, input: OperatorInput): Promise<
     currentWave: state.currentWave,
     nextWave: state.currentWave + 1,
     pausedAt: pending?.requestedAt,
-    requestedBy: pending?.requestedBy ?? input.identity?.principal ?? input.requestedBy,
+    requestedBy: pending?.requestedBy ?? operatorActorOf(input.requestedBy, input.identity, input.simulated),
     message: `Execution will pause after wave ${state.currentWave} completes`,
   });
 };

@@ -1,3 +1,4 @@
+import { operatorActorOf } from '../domain/execution';
 import type { OperationDeps } from './deps';
 import type { OperatorInput } from './inputs';
 import { deliverResume } from './reactions/deliverResume';
@@ -14,6 +15,7 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
     type: 'Resume',
     resumedBy: input.requestedBy,
     ...(input.identity ? { identity: input.identity } : {}),
+    ...(input.simulated === true ? { simulated: true } : {}),
     ...(input.comment === undefined ? {} : { comment: input.comment }),
     ...(input.ticket === undefined ? {} : { ticket: input.ticket }),
     ...(input.waveNumber === undefined ? {} : { waveNumber: input.waveNumber }),
@@ -32,7 +34,7 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
     executionStatus: state.status,
     currentWave: nextWave,
     resumedAt,
-    resumedBy: input.identity?.principal ?? input.requestedBy,
+    resumedBy: operatorActorOf(input.requestedBy, input.identity, input.simulated),
     ...(approval?.type === 'ApprovalGranted'
       ? {
           approval: {

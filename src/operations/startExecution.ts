@@ -4,6 +4,7 @@ import type { PlanClaim } from '../ports/planStore';
 import type { OperationDeps } from './deps';
 import { handleCommand } from './handleCommand';
 import { react } from './reactions/react';
+import { startFacts } from './startFacts';
 import { failure, fromRejection, ok, type OperationResponse } from './responses';
 
 export interface StartExecutionInput {
@@ -12,6 +13,8 @@ export interface StartExecutionInput {
   initiatedBy: string;
   /** The principal the operator API verified; absent for a direct invocation. */
   identity?: VerifiedIdentity;
+  /** No person starts it: the local drill's simulated operator (accepted only by a simulated stack's handler). */
+  simulated?: boolean;
   accountContext?: AccountContext;
 }
 
@@ -81,9 +84,11 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
   const claimed = await claimPlan(deps, input.planId, { executionId, claimedAt: startedAt });
   if (!claimed.ok) return claimed.response;
 
-  // 2. Record the start; wave 1 is claimed in the same decision unless the plan pauses before it.
+  // 2. Record the start; wave 1 is claimed in the same decision unless the plan pauses before it. The start says
+  // where it runs (DRS simulated or not, the function's account, the sources), so every report can say so.
   let outcome;
   try {
+    const facts = await startFacts(deps, executionId, stored.plan, input.identity);
     outcome = await handleCommand(deps.store, await deps.store.load(executionId), () => ({
       type: 'StartExecution',
       executionId,
@@ -91,9 +96,11 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
       executionType: input.executionType,
       initiatedBy: input.initiatedBy,
       ...(input.identity ? { identity: input.identity } : {}),
+      ...(input.simulated === true ? { simulated: true } : {}),
       ...(input.accountContext ? { accountContext: input.accountContext } : {}),
       targetRoleName: deps.config.crossAccountRoleName,
       serversPerJob: deps.config.serversPerJob,
+      ...facts,
       at: startedAt,
     }));
   } catch (error) {

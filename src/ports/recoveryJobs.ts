@@ -1,4 +1,4 @@
-import type { AccountContext, DrsJobStatus, ServerObservation } from '../domain/execution';
+import type { AccountContext, DrsJobStatus, ServerObservation, SourceOrigin } from '../domain/execution';
 
 export interface RecoveryJob {
   jobId: string;
@@ -50,4 +50,9 @@ export interface RecoveryJobs {
   findJobsByTags(tags: Record<string, string>, since: string, account?: DrsAccount): Promise<RecoveryJob[]>;
   /** Hostnames of source servers, for the read model and reports. */
   hostnames(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, string>>;
+  /**
+   * Where source servers run, as DRS says (DescribeSourceServers' sourceCloudProperties), grouped by account
+   * and Region; servers it says nothing of (outside AWS, or unknown) make one group without either.
+   */
+  sourceOrigins(sourceServerIds: string[], account?: DrsAccount): Promise<SourceOrigin[]>;
 }

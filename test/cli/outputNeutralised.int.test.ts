@@ -43,7 +43,7 @@ describe('CLI output of texts carrying terminal controls', () => {
     ).map((server, index) => ({ ...server, hostname: ATTACKS[index] ?? server.hostname }));
     const file = join(dataDir, 'inventory.json');
     writeFileSync(file, JSON.stringify(inventory));
-    const drill = await runCli('--data-dir', dataDir, 'drill', '--speed', '100', '--resume-after', '0.2', '--inventory', file);
+    const drill = await runCli('--data-dir', dataDir, 'drill', '--speed', '1000', '--resume-after', '0.2', '--inventory', file);
     expect(drill.code).toBe(0);
     drillOutput = drill.stdout;
     executionId = /drs-ledger status (\S+)/.exec(drill.stdout)?.[1] as string;

@@ -93,7 +93,7 @@ describe("the README's auditor walk-through, with openssl", () => {
     requireOpenssl();
     // The walk-through's drs-ledger line runs the CLI as installed: bin/drs-ledger.js, on the built bundle.
     execFileSync(process.execPath, [join(ROOT, 'scripts/build.mjs')], { cwd: ROOT });
-    const drill = await runCli('--data-dir', dataDir, 'drill', '--speed', '100', '--resume-after', '0.2');
+    const drill = await runCli('--data-dir', dataDir, 'drill', '--speed', '1000', '--resume-after', '0.2');
     expect(drill.code).toBe(0);
     const verified = await runCli('--data-dir', dataDir, 'digests', 'verify', '--json');
     digestSeq = (JSON.parse(verified.stdout) as { newest: { digestSeq: number } }).newest.digestSeq;

@@ -22,6 +22,7 @@ import { buildOperatorApiDeps } from '../../src/handlers/operatorApi/deps';
 import { OPERATOR_ROUTE_KEYS } from '../../src/handlers/operatorApi/routes';
 import { buildDeps } from '../../src/handlers/wiring';
 import { DEFAULT_MAX_LOOPS_PER_EXECUTION } from '../../src/local/drillStateMachineLimits';
+import { STACK_OUTPUTS, stageNameOf } from '../../src/local/deployedNames';
 import { arnText, asList } from '../support/cloudFormationText';
 import { type DeclaredTables, grantsAllow, scopeOf } from './support/dynamoRequestGrants';
 import { type RecordedRequest, recordingDynamoClient } from './support/recordedDynamoRequests';
@@ -137,6 +138,8 @@ let packageSeconds: number;
 /** Packages deployed as `osls deploy --param="…"` with one of these, each in a folder of its own. */
 const TARGET_ACCOUNTS = ['111111111111', '222222222222'];
 const TARGET_ORG = 'o-abc123def4';
+const NOTIFICATION_EMAIL = 'dr-team@example.com';
+const NOTIFICATION_URL = 'https://hooks.example.com/drs-ledger';
 let byAccounts: Template;
 let byOrganization: Template;
 
@@ -263,8 +266,16 @@ beforeAll(() => {
   }
   rmSync(SERVERLESS_DIR, { recursive: true, force: true });
   // Every `osls package` empties .serverless, wherever it writes: the default package comes last, and stays.
-  byAccounts = packageService(mkdtempSync(join(tmpdir(), 'drs-ledger-accounts-')), { targetAccountIds: TARGET_ACCOUNTS.join(',') });
-  byOrganization = packageService(mkdtempSync(join(tmpdir(), 'drs-ledger-organization-')), { targetOrgId: TARGET_ORG });
+  // Each also subscribes to the notifications topic (independent of its targets): both ways, or by email only.
+  byAccounts = packageService(mkdtempSync(join(tmpdir(), 'drs-ledger-accounts-')), {
+    targetAccountIds: TARGET_ACCOUNTS.join(','),
+    notificationEmail: NOTIFICATION_EMAIL,
+    notificationHttpsUrl: NOTIFICATION_URL,
+  });
+  byOrganization = packageService(mkdtempSync(join(tmpdir(), 'drs-ledger-organization-')), {
+    targetOrgId: TARGET_ORG,
+    notificationEmail: NOTIFICATION_EMAIL,
+  });
   const started = Date.now();
   template = packageService();
   packageSeconds = (Date.now() - started) / 1000;
@@ -392,6 +403,8 @@ describe('functions', () => {
     expect(config.stateMachineArn).toBe(`arn:aws:states:ap-southeast-2:123456789012:stateMachine:${STATE_MACHINE_NAME}`);
     expect(config.notificationTopicArn).toBe(`arn:aws:sns:ap-southeast-2:123456789012:${PREFIX}-notifications`);
     expect(config.crossAccountRoleName).toBe(CROSS_ACCOUNT_ROLE_NAME);
+    // Reports name the account a plan without a target recovers in.
+    expect(config.accountId).toBe('123456789012');
   });
 
   it('point STATE_MACHINE_ARN and NOTIFICATION_TOPIC_ARN at the resources this stack creates', () => {
@@ -1107,7 +1120,11 @@ describe('the workload accounts execution-handler may assume a role in', () => {
 
     it('the packaged template leaves it to two conditions on the params as osls wrote them (both empty here)', () => {
       const notEmpty = (param: string) => ({ 'Fn::Not': [{ 'Fn::Equals': [param, ''] }] });
-      expect(template.Conditions).toEqual({ HasTargetAccounts: notEmpty(''), HasTargetOrganization: notEmpty('') });
+      const { HasTargetAccounts, HasTargetOrganization } = template.Conditions ?? {};
+      expect({ HasTargetAccounts, HasTargetOrganization }).toEqual({
+        HasTargetAccounts: notEmpty(''),
+        HasTargetOrganization: notEmpty(''),
+      });
       // Only the AssumeRole statements drop out: the role keeps its other grants.
       expect(handlerStatements(template).length).toBeGreaterThan(10);
     });
@@ -1901,5 +1918,78 @@ describe('dependencies', () => {
     };
     for (const id of Object.keys(template.Resources)) visit(id, []);
     expect(cycles).toEqual([]);
+  });
+});
+
+describe('after deploy: what `drs-ledger --stage` reads, and who is told (issue 14)', () => {
+  const outputsOf = (from: Template) => (from as Template & { Outputs: Record<string, { Value: unknown }> }).Outputs;
+  const subscriptionsOf = (from: Template) =>
+    Object.values(from.Resources)
+      .filter((candidate) => candidate.Type === 'AWS::SNS::Subscription')
+      .map((subscription) => subscription.Properties);
+
+  it('outputs every name the CLI reads from the stack, each naming the resource it stands for', () => {
+    const outputs = outputsOf(template);
+    expect(Object.values(STACK_OUTPUTS).filter((key) => !(key in outputs))).toEqual([]);
+    const valueOf = (key: string) => outputs[key]?.Value;
+    expect({
+      events: valueOf(STACK_OUTPUTS.eventsTable),
+      views: valueOf(STACK_OUTPUTS.executionViewsTable),
+      plans: valueOf(STACK_OUTPUTS.plansTable),
+      tokens: valueOf(STACK_OUTPUTS.resumeTokensTable),
+      handler: valueOf(STACK_OUTPUTS.executionHandlerName),
+      prefix: valueOf(STACK_OUTPUTS.digestPrefix),
+      topic: valueOf(STACK_OUTPUTS.notificationTopicArn),
+      stateMachine: valueOf(STACK_OUTPUTS.stateMachineArn),
+    }).toEqual({
+      events: { Ref: 'EventsTable' },
+      views: { Ref: 'ExecutionsTable' },
+      plans: { Ref: 'PlansTable' },
+      tokens: { Ref: 'ResumeTokensTable' },
+      handler: { Ref: 'ExecutionDashhandlerLambdaFunction' },
+      prefix: 'digests/',
+      topic: { Ref: 'NotificationTopic' },
+      stateMachine: { Ref: 'DrillStateMachine' },
+    });
+  });
+
+  it("names its resources as the CLI's fallbacks do, for a stack deployed before these outputs", () => {
+    expect({
+      events: resource('EventsTable').Properties.TableName,
+      views: resource('ExecutionsTable').Properties.TableName,
+      plans: resource('PlansTable').Properties.TableName,
+      tokens: resource('ResumeTokensTable').Properties.TableName,
+      handler: functionResource('ExecutionDashhandlerLambdaFunction').FunctionName,
+      keyAlias: resource('DigestKeyAlias').Properties.AliasName,
+    }).toEqual({
+      events: stageNameOf(STAGE, 'events'),
+      views: stageNameOf(STAGE, 'execution-views'),
+      plans: stageNameOf(STAGE, 'plans'),
+      tokens: stageNameOf(STAGE, 'resume-tokens'),
+      handler: stageNameOf(STAGE, 'execution-handler'),
+      keyAlias: `alias/${stageNameOf(STAGE, 'digests')}`,
+    });
+    expect(arnText(resource('DigestBucket').Properties.BucketName)).toBe(
+      `${stageNameOf(STAGE, 'digests')}-\${AWS::AccountId}-\${AWS::Region}`,
+    );
+  });
+
+  it('subscribes no one by default: both subscriptions hang on conditions over empty params', () => {
+    const notEmpty = (param: string) => ({ 'Fn::Not': [{ 'Fn::Equals': [param, ''] }] });
+    expect(template.Conditions).toMatchObject({ HasNotificationEmail: notEmpty(''), HasNotificationHttpsUrl: notEmpty('') });
+    expect(subscriptionsOf(template)).toEqual([]);
+  });
+
+  it('given notificationEmail and notificationHttpsUrl, subscribes each to the notifications topic', () => {
+    expect(subscriptionsOf(byAccounts)).toEqual([
+      { TopicArn: { Ref: 'NotificationTopic' }, Protocol: 'email', Endpoint: NOTIFICATION_EMAIL },
+      { TopicArn: { Ref: 'NotificationTopic' }, Protocol: 'https', Endpoint: NOTIFICATION_URL },
+    ]);
+  });
+
+  it('given notificationEmail alone, subscribes the email address alone', () => {
+    expect(subscriptionsOf(byOrganization)).toEqual([
+      { TopicArn: { Ref: 'NotificationTopic' }, Protocol: 'email', Endpoint: NOTIFICATION_EMAIL },
+    ]);
   });
 });

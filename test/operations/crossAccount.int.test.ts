@@ -124,18 +124,22 @@ describe('a drill in another account', () => {
     const polled = await call({ operation: 'poll', executionId, planId: PLAN_ID });
     expect(polled).toMatchObject({ statusCode: 200, status: 'FAILED' });
 
-    // DRS was never called; STS was asked once, and refused.
+    // DRS was never called; STS was asked twice, and refused both times: by the start, which asks DRS where the
+    // sources run (and records none when it cannot), then by the wave's start.
     expect(world.drs.stats.snapshot().calls).toEqual({});
     expect(sts.assumeRoleRequests().map((request) => [request.roleArn, request.externalId, request.outcome])).toEqual([
       [ROLE_ARN, EXTERNAL_ID, 'AccessDenied'],
+      [ROLE_ARN, EXTERNAL_ID, 'AccessDenied'],
     ]);
+    expect(events[0]?.data).not.toHaveProperty('sourceOrigins');
     expect((await world.harness.deps.plans.get(PLAN_ID))?.claim).toBeUndefined();
   });
 
   it('retries a wave start that STS throttled, on the next poll, and completes', async () => {
     sts.trustRole({ roleArn: ROLE_ARN, externalId: EXTERNAL_ID });
-    // The STS client makes three attempts; all three are throttled.
-    sts.faults.apply({ failAssumeRole: { count: 3, code: 'Throttling' } });
+    // The STS client makes three attempts; all three are throttled, for the start's look at the sources (it goes on
+    // without them) and again for the wave's start.
+    sts.faults.apply({ failAssumeRole: { count: 6, code: 'Throttling' } });
     const started = await start();
     const executionId = started.executionId as string;
     const first = await ledger(executionId);
@@ -144,7 +148,7 @@ describe('a drill in another account', () => {
 
     const completed = await pollUntil(executionId, 'COMPLETED', 'FAILED');
     expect(completed.status).toBe('COMPLETED');
-    expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual(['Throttling', 'Throttling', 'Throttling', 'OK']);
+    expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual([...Array<string>(6).fill('Throttling'), 'OK']);
     expect(world.drs.stats.startRecoveryFor(executionId, 1)).toEqual({ calls: 1, jobsCreated: 1 });
   });
 

@@ -1,6 +1,6 @@
 import { PER_EXECUTION_CAPACITY, rememberBounded } from './boundedMap';
 import { DescribeJobsCommand, DescribeSourceServersCommand, DrsClient, type Job, StartRecoveryCommand } from '@aws-sdk/client-drs';
-import type { DrsJobStatus, LaunchStatus, ServerObservation } from '../../domain/execution';
+import type { DrsJobStatus, LaunchStatus, ServerObservation, SourceOrigin } from '../../domain/execution';
 import { DRS_JOB_STATUSES, LAUNCH_STATUSES, MAX_HOSTNAME_BYTES } from '../../domain/execution';
 import { boundText } from '../../domain/text';
 import { type AppConfig, clientOptions } from '../../config';
@@ -73,6 +73,9 @@ const toRecoveryJob = (job: Job): RecoveryJob => ({
   tags: job.tags ?? {},
   ...(job.creationDateTime ? { createdAt: job.creationDateTime } : {}),
 });
+
+const ACCOUNT_ID = /^\d{12}$/;
+const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
 
 const chunks = <T>(items: T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
@@ -164,6 +167,41 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     } catch (error) {
       throw toRecoveryJobsError(error);
     }
+  }
+
+  async sourceOrigins(sourceServerIds: string[], account?: DrsAccount): Promise<SourceOrigin[]> {
+    const groups = new Map<string, SourceOrigin>();
+    const count = (accountId: string | undefined, region: string | undefined) => {
+      const key = `${accountId ?? ''}/${region ?? ''}`;
+      const group = groups.get(key) ?? { ...(accountId ? { accountId } : {}), ...(region ? { region } : {}), servers: 0 };
+      group.servers += 1;
+      groups.set(key, group);
+    };
+    const wanted = [...new Set(sourceServerIds)];
+    let described = 0;
+    try {
+      for (const batch of chunks(wanted, 200)) {
+        let nextToken: string | undefined;
+        do {
+          const output = await this.client(account).send(
+            new DescribeSourceServersCommand({ filters: { sourceServerIDs: batch }, maxResults: 200, ...(nextToken ? { nextToken } : {}) }),
+          );
+          for (const server of output.items ?? []) {
+            const origin = server.sourceCloudProperties;
+            // DRS's words end up in the ledger and reports: kept only when they look like an account and a Region.
+            const accountId = ACCOUNT_ID.test(origin?.originAccountID ?? '') ? origin?.originAccountID : undefined;
+            const region = REGION.test(origin?.originRegion ?? '') ? origin?.originRegion : undefined;
+            count(accountId, region);
+            described += 1;
+          }
+          nextToken = output.nextToken;
+        } while (nextToken);
+      }
+    } catch (error) {
+      throw toRecoveryJobsError(error);
+    }
+    for (let unknown = described; unknown < wanted.length; unknown += 1) count(undefined, undefined);
+    return [...groups.values()];
   }
 
   async hostnames(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, string>> {

@@ -5,6 +5,7 @@ export const ACTOR_MARKS: Record<ActorStanding, string> = {
   verified: '✓ verified',
   unverified: 'unverified (direct invocation)',
   system: "drs-ledger's own driver",
+  simulated: 'simulated operator (no person acted)',
 };
 
 export interface ActorStyle {
@@ -22,12 +23,14 @@ const PLAIN: ActorStyle = { text: (value) => value };
 
 /**
  * "arn:aws:iam::123456789012:user/bob ✓ verified · claims: Bob", "bob@example.com · unverified (direct
- * invocation)", "system · drs-ledger's own driver". A claim is shown only beside a verified principal: without
- * one, the name itself is the claim.
+ * invocation)", "system · drs-ledger's own driver", "simulated operator (no person acted)". A claim is shown only
+ * beside a verified principal: without one, the name itself is the claim. The simulated operator is its mark
+ * alone: no name that could read as someone's.
  */
 export const actorText = (actor: ActorEvidence, style: ActorStyle = PLAIN): string => {
-  const name = style.name ? style.name(style.text(actor.by)) : style.text(actor.by);
   const mark = style.mark ? style.mark(ACTOR_MARKS[actor.standing], actor.standing) : ACTOR_MARKS[actor.standing];
+  if (actor.standing === 'simulated') return mark;
+  const name = style.name ? style.name(style.text(actor.by)) : style.text(actor.by);
   if (actor.standing !== 'verified') return `${name} · ${mark}`;
   if (actor.claim === undefined) return `${name} ${mark}`;
   const claim = `· claims: ${style.text(actor.claim)}`;

@@ -29,9 +29,10 @@ export interface PlanEvidence {
 /**
  * How the ledger knows who acted: `verified`, a principal the operator API verified (API Gateway's IAM
  * authorization, the local API's SigV4 check); `unverified`, only the name a direct invocation typed (anyone
- * with lambda:InvokeFunction could have typed it); `system`, drs-ledger's own drivers (the plan's pause, a timeout).
+ * with lambda:InvokeFunction could have typed it); `system`, drs-ledger's own drivers (the plan's pause, a timeout);
+ * `simulated`, no person: the local drill's simulated operator (SIMULATED_OPERATOR, events marked `simulated`).
  */
-export type ActorStanding = 'verified' | 'unverified' | 'system';
+export type ActorStanding = 'verified' | 'unverified' | 'system' | 'simulated';
 
 export interface ActorEvidence {
   /** The principal ARN when verified, otherwise the name the event records. */
@@ -190,8 +191,32 @@ export interface LedgerEvidence {
   verification: VerificationEvidence;
 }
 
+/**
+ * DRS was simulated: the local emulator (`unknown` when a rewritten ledger says something else), its time running
+ * `speed` times faster than the clock (absent when the record holds no usable factor).
+ */
+export interface SimulationEvidence {
+  drs: 'emulator' | 'unknown';
+  speed?: number;
+}
+
+/**
+ * Where the execution acted and where its servers came from. target: the plan's recorded target, or the account
+ * the function ran in when the plan names none (its id absent when the deployment did not say), or not recorded
+ * (a ledger written before starts recorded it). source: the plan's servers by where DRS said, at the start, they
+ * run (a group without account and Region: servers DRS said nothing of), or not recorded.
+ */
+export interface AccountsEvidence {
+  target: { basis: 'plan-target' | 'function' | 'not-recorded'; accountId?: string; region?: string };
+  source:
+    { basis: 'drs'; origins: Array<{ accountId?: string; region?: string; servers: number; more?: true }> } | { basis: 'not-recorded' };
+}
+
 export interface Evidence {
   formatVersion: typeof EVIDENCE_FORMAT_VERSION;
+  /** Set when DRS was simulated (the start recorded it): the report is then no evidence of a recovery on AWS. */
+  simulation?: SimulationEvidence;
+  accounts: AccountsEvidence;
   execution: {
     executionId: string;
     executionType: ExecutionType;
@@ -221,6 +246,11 @@ export interface Evidence {
     overall: RtoMeasure;
     /** Time spent paused between the start and the recovery (or the end); included in the measured RTO. */
     pausedSeconds: number;
+    /**
+     * With a simulated DRS of known speed: the overall RTO restated in simulated DRS time (real seconds × speed),
+     * against the same target. The figure a drill on the emulator is meant to show.
+     */
+    simulated?: RtoMeasure & { speed: number };
   };
   failures: FailureEvidence[];
   notifications: NotificationEvidence[];

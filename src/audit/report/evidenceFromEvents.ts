@@ -12,7 +12,8 @@ import { operatorActor } from './actors';
 import { approvals } from './approvals';
 import { failures, notifications } from './failures';
 import { operatorActions, pauses } from './operatorActions';
-import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, WAVE_RTO_DEFINITION } from './rto';
+import { accountsOf, simulationOf } from './placeEvidence';
+import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, simulatedRto, WAVE_RTO_DEFINITION } from './rto';
 
 /** When polls first saw each server FAILED or TERMINATED, by wave and server. */
 const failureTimes = (events: readonly ExecutionEvent[]): Map<string, string> => {
@@ -94,17 +95,24 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
         .sort()
         .at(-1)
     : undefined;
+  const simulation = simulationOf(started);
+  const overall = rtoMeasure(recoveredAt ? secondsBetween(state.startTime, recoveredAt) : undefined, plan.rtoTargetMinutes, {
+    ...context,
+    notRecovered: notRecoveredNote(state),
+  });
   const pauseList = pauses(events);
   const pausedSeconds = pauseList.reduce((sum, pause) => sum + (pause.seconds ?? secondsBetween(pause.from, state.lastEventAt)), 0);
 
   return {
     formatVersion: EVIDENCE_FORMAT_VERSION,
+    ...(simulation ? { simulation } : {}),
+    accounts: accountsOf(started),
     execution: {
       executionId: state.executionId,
       executionType: state.executionType,
       status: state.status,
       initiatedBy: state.initiatedBy,
-      startedBy: operatorActor(started.actor, started.data.identity),
+      startedBy: operatorActor(started.actor, started.data.identity, started.data.simulated),
       startTime: state.startTime,
       ...optional('endTime', isTerminal(state) ? state.endTime : undefined),
       ...optional('durationSeconds', isTerminal(state) ? secondsBetween(state.startTime, state.endTime) : undefined),
@@ -133,11 +141,11 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
       definition: RTO_DEFINITION,
       waveDefinition: WAVE_RTO_DEFINITION,
       serverDefinition: SERVER_TIME_DEFINITION,
-      overall: rtoMeasure(recoveredAt ? secondsBetween(state.startTime, recoveredAt) : undefined, plan.rtoTargetMinutes, {
-        ...context,
-        notRecovered: notRecoveredNote(state),
-      }),
+      overall,
       pausedSeconds,
+      ...(simulation?.speed
+        ? { simulated: simulatedRto(overall, simulation.speed, { ...context, notRecovered: notRecoveredNote(state) }) }
+        : {}),
     },
     failures: failures(events),
     notifications: notifications(events),

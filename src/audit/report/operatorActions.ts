@@ -23,11 +23,11 @@ export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActi
         case 'ExecutionStarted':
           return action(
             'started',
-            operatorActor(event.actor, event.data.identity),
+            operatorActor(event.actor, event.data.identity, event.data.simulated),
             `${event.data.executionType} of plan ${event.data.plan.planName}`,
           );
         case 'PauseRequested':
-          pauseRequester = operatorActor(event.data.requestedBy, event.data.identity);
+          pauseRequester = operatorActor(event.data.requestedBy, event.data.identity, event.data.simulated);
           return action('pause-requested', pauseRequester);
         case 'ExecutionPaused': {
           const requested = event.data.reason === 'PAUSE_REQUESTED';
@@ -41,13 +41,13 @@ export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActi
         case 'ExecutionResumed':
           return action(
             'resumed',
-            afterTimeout() ? systemActor(event.actor) : operatorActor(event.data.resumedBy, event.data.identity),
+            afterTimeout() ? systemActor(event.actor) : operatorActor(event.data.resumedBy, event.data.identity, event.data.simulated),
             `wave ${event.data.nextWave} next`,
           );
         case 'CancelRequested':
           cancelRequester = afterTimeout()
             ? systemActor(event.data.requestedBy)
-            : operatorActor(event.data.requestedBy, event.data.identity);
+            : operatorActor(event.data.requestedBy, event.data.identity, event.data.simulated);
           return action('cancel-requested', cancelRequester, event.data.reason);
         case 'ExecutionCancelled':
           return action('cancelled', cancelRequester ?? operatorActor(event.data.cancelledBy, undefined), event.data.reason);

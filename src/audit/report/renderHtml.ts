@@ -13,6 +13,7 @@ import {
   VERDICT_LABELS,
 } from './format';
 import { describeDigests, digestProblems, digestTone, digestWord } from './digestText';
+import { SIMULATED_WORD, simulatedRtoText, simulationSentence, simulationShort, sourceText, targetText } from './placeText';
 import { GANTT_COLOURS, renderGanttSvg, targetNote } from './gantt';
 import { REPORT_CSS } from './reportStyles';
 import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
@@ -136,8 +137,9 @@ const cards = (evidence: Evidence): string => {
   const failed = evidence.servers.filter((server) => server.status === 'FAILED' || server.status === 'TERMINATED').length;
   const completedWaves = evidence.waves.filter((wave) => wave.status === 'COMPLETED').length;
   return `<section class="cards">${[
+    ...(rto.simulated ? [simulatedRtoCard(rto.simulated)] : []),
     card(
-      'Measured RTO',
+      evidence.simulation ? 'Measured RTO (real time)' : 'Measured RTO',
       rto.overall.measuredSeconds === undefined
         ? '<span class="small">Not recovered</span>'
         : escapeHtml(formatSeconds(rto.overall.measuredSeconds)),
@@ -154,6 +156,16 @@ const cards = (evidence: Evidence): string => {
     card('Ledger', ledger.verification.ok ? pill('VERIFIED', 'good') : pill('TAMPERED', 'bad'), `${ledger.eventCount} events`),
   ].join('')}</section>`;
 };
+
+/** The RTO a simulated run is meant to show: in simulated DRS time, marked as such. */
+const simulatedRtoCard = (simulated: NonNullable<Evidence['rto']['simulated']>): string =>
+  card(
+    `RTO · simulated DRS time`,
+    simulated.measuredSeconds === undefined
+      ? '<span class="small">Not recovered</span>'
+      : escapeHtml(formatSeconds(simulated.measuredSeconds)),
+    `${pill(VERDICT_LABELS[simulated.verdict], verdictTone(simulated.verdict))} ${simulated.targetMinutes === undefined ? 'no target' : `target ${e(simulated.targetMinutes)}m`} · ×${e(simulated.speed)}`,
+  );
 
 const legend = (evidence: Evidence): string => {
   const items: Array<[string, string, boolean?]> = [
@@ -182,11 +194,20 @@ const facts = (evidence: Evidence): string => {
     ['Started by', actor(execution.startedBy)],
     ['Ended', execution.endTime ? e(formatInstant(execution.endTime)) : `not ended (${e(execution.status)})`],
     ['Duration', execution.durationSeconds === undefined ? '—' : e(formatSeconds(execution.durationSeconds))],
-    ['Measured RTO', e(describeRto(rto.overall))],
+    [evidence.simulation ? 'Measured RTO (real time)' : 'Measured RTO', e(describeRto(rto.overall))],
+    ...(rto.simulated
+      ? ([['RTO in simulated DRS time', `${pill(SIMULATED_WORD, 'warn')} ${e(simulatedRtoText(rto.simulated))}`]] as Array<
+          [string, string]
+        >)
+      : []),
     ['Approvals', e(approvalsSummary(evidence.approvals))],
     ...(execution.failureReason ? ([['Failure', e(execution.failureReason)]] as Array<[string, string]>) : []),
     ['State machine execution', mono(execution.stateMachineArn)],
-    ...(execution.accountId ? ([['Account', `${e(execution.accountId)} · ${e(execution.region)}`]] as Array<[string, string]>) : []),
+    ['Target account', e(targetText(evidence.accounts.target))],
+    ['Source servers', e(sourceText(evidence.accounts.source))],
+    ...(evidence.simulation
+      ? ([['DRS', `${pill(SIMULATED_WORD, 'warn')} ${e(simulationShort(evidence.simulation))}`]] as Array<[string, string]>)
+      : []),
     ['Ledger head', `<code class="hash">${escapeHtml(`${ledger.headSeq}:${ledger.headHash}`)}</code>`],
     ['Ledger events', `${ledger.eventCount} (head at seq ${ledger.headSeq})`],
     [
@@ -369,8 +390,11 @@ export const renderHtml = (evidence: Evidence): string => {
     '</head>',
     '<body>',
     '<main>',
-    `<header class="masthead"><div class="eyebrow">AWS DRS · ${kind} evidence report</div><h1>${escapeHtml(evidence.plan.planName)}</h1>`,
+    `<header class="masthead"><div class="eyebrow">AWS DRS · ${kind} evidence report${evidence.simulation ? ` · ${SIMULATED_WORD}` : ''}</div><h1>${escapeHtml(evidence.plan.planName)}</h1>`,
     `<div class="meta">Execution <code>${escapeHtml(evidence.execution.executionId)}</code> · ${escapeHtml(evidence.execution.executionType)} · started ${escapeHtml(formatInstant(evidence.execution.startTime))} by ${actorText(evidence.execution.startedBy, { text: escapeHtml })}</div></header>`,
+    evidence.simulation
+      ? `<p class="simulated"><strong>${escapeHtml(SIMULATED_WORD)}</strong> ${escapeHtml(simulationSentence(evidence))}</p>`
+      : '',
     evidence.imported
       ? `<p class="imported"><strong>${escapeHtml(evidence.imported.note)}</strong> · import <code>${escapeHtml(evidence.imported.importId)}</code> · sealed ${escapeHtml(formatInstant(evidence.imported.sealedAt))} · head <code>${escapeHtml(`${evidence.imported.eventCount}:${evidence.imported.headHash}`)}</code></p>`
       : '',

@@ -14,6 +14,7 @@ import {
   verificationWord,
 } from './format';
 import { describeDigests, digestProblems, digestWord } from './digestText';
+import { SIMULATED_WORD, simulatedRtoText, simulationSentence, simulationShort, sourceText, targetText } from './placeText';
 import { markdownCode, markdownText as md } from './markdownText';
 import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
 
@@ -102,6 +103,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
           '',
         ]
       : []),
+    ...(evidence.simulation ? [`> **${SIMULATED_WORD}** · ${md(simulationSentence(evidence))}`, ''] : []),
     `Execution ${markdownCode(execution.executionId)} · ${word(execution.executionType)} · **${word(execution.status)}**`,
     '',
     ...table(
@@ -112,13 +114,16 @@ export const renderMarkdown = (evidence: Evidence): string => {
         ['Started by', actor(execution.startedBy)],
         ['Ended', execution.endTime ? instant(execution.endTime) : `not ended (${word(execution.status)})`],
         ['Duration', execution.durationSeconds === undefined ? undefined : formatSeconds(execution.durationSeconds)],
-        ['Measured RTO', md(describeRto(rto.overall))],
+        [rto.simulated || evidence.simulation ? 'Measured RTO (real time)' : 'Measured RTO', md(describeRto(rto.overall))],
+        ...(rto.simulated ? [[`RTO in simulated DRS time (${SIMULATED_WORD})`, `**${md(simulatedRtoText(rto.simulated))}**`]] : []),
         ['Time paused', `${formatSeconds(rto.pausedSeconds)} (included in the measured RTO)`],
         // Our words and counts only.
         ['Approvals', approvalsSummary(evidence.approvals)],
         ['Failure', text(execution.failureReason)],
         ['State machine execution', code(execution.stateMachineArn)],
-        ['Account', execution.accountId ? `${md(execution.accountId)} (${md(execution.region ?? '')})` : undefined],
+        ['Target account', md(targetText(evidence.accounts.target))],
+        ['Source servers', md(sourceText(evidence.accounts.source))],
+        ...(evidence.simulation ? [['DRS', `**${SIMULATED_WORD}**: ${md(simulationShort(evidence.simulation))}`]] : []),
         ['Ledger head', code(`${ledger.headSeq}:${ledger.headHash}`)],
         ['Ledger events', `${ledger.eventCount} (head at seq ${ledger.headSeq})`],
         ['Verification', `**${verificationWord(ledger.verification)}**: ${md(describeVerification(ledger.verification, ledger))}`],

@@ -39,6 +39,8 @@ th { background: #f2f4f7; font-size: 12px; text-transform: uppercase; letter-spa
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 tr.failed td { background: #fff6f6; }
 .empty { color: var(--muted); font-style: italic; }
+.simulated { border: 2px dashed #b08800; background: #fff8e1; color: #5c4400; border-radius: 8px; padding: 10px 14px; margin: 0 0 14px; }
+.simulated strong { letter-spacing: .08em; margin-right: 6px; }
 .actor { font-size: 12px; white-space: nowrap; }
 .actor.verified { color: #146c43; font-weight: 700; }
 .actor.unverified { color: #7a5b00; font-style: italic; }

@@ -25,3 +25,20 @@ export const rtoMeasure = (
   const over = TERMINAL_STATUSES.includes(context.status) || secondsBetween(context.startTime, context.lastEventAt) > targetMinutes * 60;
   return { ...target, verdict: over ? 'missed' : 'in-progress', note: context.notRecovered };
 };
+
+/**
+ * The same recovery in simulated DRS time: the emulator's clock ran `speed` times faster, so each real second
+ * stood for `speed` simulated ones (so did the state machine's waits and the pauses). Judged against the same target.
+ */
+export const simulatedRto = (
+  measure: RtoMeasure,
+  speed: number,
+  context: { status: ExecutionStatus; startTime: string; lastEventAt: string; notRecovered: string },
+): RtoMeasure & { speed: number } => {
+  const start = Date.parse(context.startTime);
+  const scaled = start + (Date.parse(context.lastEventAt) - start) * speed;
+  // A time that is no date (a rewritten ledger) or beyond Date's range is left as recorded.
+  const scaledEnd = Number.isFinite(scaled) && Math.abs(scaled) <= 8.64e15 ? new Date(scaled).toISOString() : context.lastEventAt;
+  const measured = measure.measuredSeconds === undefined ? undefined : measure.measuredSeconds * speed;
+  return { ...rtoMeasure(measured, measure.targetMinutes, { ...context, lastEventAt: scaledEnd }), speed };
+};

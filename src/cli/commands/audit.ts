@@ -76,7 +76,7 @@ export const runRebuild = (
   withLedger(
     dataDir,
     async (ledger) => {
-      const file = checkpointFile(dataDir, options.aws ? ledger.config.tables.events : undefined);
+      const file = checkpointFile(dataDir, options.aws || ledger.stack ? ledger.config.tables.events : undefined);
       if (options.restart) rmSync(file, { force: true });
       const saved = !options.execution && existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as ListingCheckpoint) : undefined;
       if (saved) out.write(`Resuming an interrupted rebuild after ${saved.index} executions of its page (--restart to start over)\n`);

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { readDigests } from '../../audit';
 import { digestKey, digestSeqOfKey, parseDigest, publicKeyPem, sha256Hex } from '../../domain/digest';
 import { runningServe } from '../dataDir';
-import { type DigestChainAccess, openDeployedDigests, openLocalDigests } from '../digestAccess';
+import { type DigestChainAccess, openDeployedDigests, openLocalDigests, stackConfigEnv } from '../digestAccess';
+import { deployedStack } from '../deployedStackScope';
 import { EXIT, UsageError } from '../exitCodes';
 import { jsonForTerminal, shown } from '../render/terminalText';
 
@@ -15,7 +16,7 @@ export interface DigestsOptions {
 
 /**
  * Runs `work` on the digest chain: the data folder's (through a running `serve`'s endpoints, or emulators
- * started on the folder), or with --aws the deployed one. A folder with no chain says so; --aws without one
+ * started on the folder), or the deployed one: the --stage stack's bucket and key, or with --aws the environment's. A folder with no chain says so; --aws without one
  * configured, or a command that `needsChain`, is a usage error.
  */
 const withDigests = async (
@@ -25,11 +26,16 @@ const withDigests = async (
   work: (access: DigestChainAccess) => Promise<number>,
   needsChain = false,
 ): Promise<number> => {
-  const opened = options.aws ? await openDeployedDigests() : await openLocalDigests(dataDir, runningServe(dataDir));
+  const stack = deployedStack();
+  const opened = stack
+    ? await openDeployedDigests(stackConfigEnv(await stack))
+    : options.aws
+      ? await openDeployedDigests()
+      : await openLocalDigests(dataDir, runningServe(dataDir));
   try {
     const { access } = opened;
     if (access.available) return await work(access);
-    if (options.aws || needsChain) throw new UsageError(`No signed digests: ${access.reason}`);
+    if (stack || options.aws || needsChain) throw new UsageError(`No signed digests: ${access.reason}`);
     out.write(
       options.json ? `${jsonForTerminal({ available: false, reason: access.reason })}\n` : `No signed digests: ${shown(access.reason)}\n`,
     );

@@ -8,6 +8,9 @@ import { userInfo } from 'node:os';
 import { DEFAULT_OPERATOR_API_PORT } from '../../local/operatorApi/server';
 import { sendRequest, signRequest } from '../../local/operatorApi/signing';
 import { readUsers, usersFile } from '../../local/operatorApi/users';
+import { type ApiCall, callStackApi, invokeStackHandler } from '../deployedInvoke';
+import type { DeployedStack } from '../deployedStack';
+import { deployedStack } from '../deployedStackScope';
 
 export interface InvokeOptions {
   dataDir: string;
@@ -23,6 +26,8 @@ export interface InvokeOptions {
   ticket?: string;
   /** Sign as this local user (users.json) and call the operator API instead of the Lambda. */
   as?: string;
+  /** With --stage: call the deployed operator API, signed with the caller's own AWS credentials. */
+  api?: boolean;
 }
 
 /** approve is resume with a comment, as the execution-handler takes it; the others are its own operations. */
@@ -45,12 +50,7 @@ export const buildEvent = (operation: string, options: InvokeOptions): Record<st
   return event;
 };
 
-/** An operator API call: the route's method and path, and its body. */
-export interface ApiCall {
-  method: 'GET' | 'POST';
-  path: string;
-  body?: Record<string, unknown>;
-}
+export type { ApiCall };
 
 const required = (value: string | undefined, option: string, operation: string): string => {
   if (!value) throw new UsageError(`${operation} needs ${option}`);
@@ -127,10 +127,46 @@ const runSignedInvoke = async (operation: string, options: InvokeOptions & { as:
   return exitFor(answer.status);
 };
 
+/** Operations only the operator API answers (GET /plans, GET /executions). */
+const API_ONLY = ['list_plans', 'list_executions'];
+
+const printed = (out: NodeJS.WritableStream, statusCode: number, body: object): number => {
+  out.write(`${jsonForTerminal({ statusCode, ...body }, 2)}\n`);
+  return exitFor(statusCode);
+};
+
+/**
+ * `drs-ledger --stage <s> invoke <operation>`: the deployed execution-handler (drs-ledger-<s>-execution-handler)
+ * invoked with the caller's AWS credentials, or with --api the deployed operator API signed with them (the
+ * ledger then records the caller's principal: approvals need it).
+ */
+const runStackInvoke = async (
+  stack: DeployedStack,
+  operation: string,
+  options: InvokeOptions,
+  out: NodeJS.WritableStream,
+): Promise<number> => {
+  if (options.as !== undefined)
+    throw new UsageError('--as signs as a local user; against a deployed stack, --api signs with your own AWS credentials');
+  if (options.endpoint !== undefined)
+    throw new UsageError('--endpoint is for the local stack; with --stage, the stack names its endpoints');
+  if (options.api) {
+    const answer = await callStackApi(stack, buildApiCall(operation, options));
+    return printed(out, answer.status, answer.body);
+  }
+  if (API_ONLY.includes(operation)) throw new UsageError(`${operation} is on the operator API only: pass --api`);
+  const response = await invokeStackHandler(stack, buildEvent(operation, options));
+  out.write(`${jsonForTerminal(response, 2)}\n`);
+  return exitFor(response.statusCode);
+};
+
 /** `drs-ledger invoke <operation>`: through the Lambda endpoint of a running stack, as `aws lambda invoke` would. */
 export const runInvoke = async (operation: string, options: InvokeOptions, out: NodeJS.WritableStream): Promise<number> => {
+  const stack = deployedStack();
+  if (stack) return runStackInvoke(await stack, operation, options, out);
+  if (options.api) throw new UsageError('--api signs with your AWS credentials for a deployed stack: add --stage (locally, --as <user>)');
   if (options.as !== undefined) return runSignedInvoke(operation, { ...options, as: options.as }, out);
-  if (operation === 'list_plans' || operation === 'list_executions') {
+  if (API_ONLY.includes(operation)) {
     throw new UsageError(`${operation} is on the operator API only: pass --as <user>`);
   }
   const endpoint = options.endpoint ?? runningServe(options.dataDir)?.lambda ?? `http://127.0.0.1:${DEFAULT_LAMBDA_PORT}`;

@@ -1,46 +1,11 @@
 import { readPlanFile } from '../../local/planFile';
-import { type PlanTarget, type RecoveryPlan, totalServers, withoutExternalId } from '../../domain/plan';
+import { type PlanTarget, totalServers, withoutExternalId } from '../../domain/plan';
 import { openLedger } from '../ledgerAccess';
-import { targetRoleArn } from '../../local/planTargetTrust';
+import { registerWithRunningDrs, trustWithRunningSts } from '../runningStackPlans';
 import { UsageError } from '../exitCodes';
 import { jsonForTerminal, shown } from '../render/terminalText';
 
-/** A running serve's DRS emulator must know a plan's servers before a start can launch them. */
-const registerWithRunningDrs = async (drsEndpoint: string, plans: RecoveryPlan[]): Promise<void> => {
-  const known = (await (await fetch(`${drsEndpoint}/__emulator/source-servers`)).json()) as {
-    sourceServers: Array<{ sourceServerID: string }>;
-  };
-  const registered = new Set(known.sourceServers.map((server) => server.sourceServerID));
-  const missing = plans
-    .flatMap((plan) => plan.waves.flatMap((wave) => wave.sourceServerIds))
-    .filter((sourceServerID) => !registered.has(sourceServerID))
-    .map((sourceServerID) => ({ sourceServerID, hostname: `host-${sourceServerID.slice(2, 8)}` }));
-  if (missing.length === 0) return;
-  const response = await fetch(`${drsEndpoint}/__emulator/source-servers`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ sourceServers: missing }),
-  });
-  if (!response.ok) throw new Error(`The running DRS emulator refused the plan's servers: ${await response.text()}`);
-};
-
-/** A running serve's STS emulator must trust a plan's target role (with its ExternalId) before a start can assume it. */
-const trustWithRunningSts = async (stsEndpoint: string, plans: RecoveryPlan[], defaultRoleName: string): Promise<void> => {
-  for (const { target } of plans) {
-    if (!target) continue;
-    const response = await fetch(`${stsEndpoint}/__emulator/roles`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        roleArn: targetRoleArn(target, defaultRoleName),
-        ...(target.externalId ? { externalId: target.externalId } : {}),
-      }),
-    });
-    if (!response.ok) throw new Error(`The running STS emulator refused the plan's target role: ${response.status}`);
-  }
-};
-
-/** `drs-ledger plans load <file>`: validated plans into the plans table; an invalid file writes nothing. */
+/** `drs-ledger plans load <file>`: validated plans into the plans table (the local one, or with --stage the stack's); an invalid file writes nothing. */
 export const loadPlans = async (dataDir: string, file: string, out: NodeJS.WritableStream): Promise<number> => {
   const read = readPlanFile(file);
   if (!read.ok) {
@@ -53,8 +18,12 @@ export const loadPlans = async (dataDir: string, file: string, out: NodeJS.Writa
     for (const plan of read.plans) await ledger.plans.put(plan);
     if (ledger.serve) await registerWithRunningDrs(ledger.serve.drs, read.plans);
     if (ledger.serve?.sts) await trustWithRunningSts(ledger.serve.sts, read.plans, ledger.config.crossAccountRoleName);
+    // A deployed stack's DRS knows its own source servers; the plan is only stored (in the table its outputs name).
+    const where = ledger.stack ? ` into ${ledger.stack.plansTable} (stack ${ledger.stack.stackName}, ${ledger.stack.region})` : '';
     for (const plan of read.plans) {
-      out.write(`Loaded ${shown(plan.planId)} "${shown(plan.planName)}": ${plan.waves.length} waves, ${totalServers(plan)} servers\n`);
+      out.write(
+        `Loaded ${shown(plan.planId)} "${shown(plan.planName)}"${shown(where)}: ${plan.waves.length} waves, ${totalServers(plan)} servers\n`,
+      );
     }
     return 0;
   } finally {

@@ -1,11 +1,12 @@
-import { DEFAULT_LAMBDA_PORT, startLocalStack } from '../../local/stack';
-import { removeServeEndpoints, writeServeEndpoints } from '../dataDir';
+import { DEFAULT_LAMBDA_PORT, type LocalStack, startLocalStack } from '../../local/stack';
+import { takeOwnership } from '../ownership';
 import { readFileSync } from 'node:fs';
 import { SAMPLE_INVENTORY } from '../packageRoot';
 import { resolve } from 'node:path';
 import { DEFAULT_OPERATOR_API_PORT } from '../../local/operatorApi/server';
 import { ensureUsers, type LocalUser, parseUsersSpec, readUsers, usersFile, UsersSpecError } from '../../local/operatorApi/users';
 import { UsageError } from '../exitCodes';
+import { stackNameOf } from '../../local/deployedNames';
 
 export interface ServeOptions {
   dataDir: string;
@@ -17,6 +18,8 @@ export interface ServeOptions {
   speed: number;
   findIntervalSeconds?: number;
   logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
+  /** --stage: deployed-shaped (drs-ledger-<stage>-… names, and its CloudFormation stack), for the CLI's --stage path. */
+  stage?: string;
 }
 
 /**
@@ -25,22 +28,49 @@ export interface ServeOptions {
  */
 export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream): Promise<number> => {
   const inventory = JSON.parse(readFileSync(SAMPLE_INVENTORY(), 'utf8')) as Array<{ sourceServerID: string; hostname: string }>;
-  const { users, removed } = operatorUsers(resolve(options.dataDir), options.users);
-  const stack = await startLocalStack({
-    dataDir: options.dataDir,
-    lambdaPort: options.port,
-    operatorApiPort: options.apiPort,
-    operatorUsers: users,
-    speed: options.speed,
-    logLevel: options.logLevel,
-    inventory,
-    ...(options.findIntervalSeconds ? { findIntervalMs: options.findIntervalSeconds * 1000 } : {}),
+  // The folder first: a second owner is refused before it writes users.json or binds a port.
+  const owned = takeOwnership(resolve(options.dataDir), 'serve');
+  let stack: LocalStack | undefined;
+  try {
+    const { users, removed } = operatorUsers(owned.dataDir, options.users);
+    stack = await startLocalStack({
+      dataDir: options.dataDir,
+      lambdaPort: options.port,
+      operatorApiPort: options.apiPort,
+      operatorUsers: users,
+      speed: options.speed,
+      logLevel: options.logLevel,
+      inventory,
+      ...(options.findIntervalSeconds ? { findIntervalMs: options.findIntervalSeconds * 1000 } : {}),
+      ...(options.stage ? { stage: options.stage } : {}),
+    });
+    owned.publish({ ...stack.endpoints, tablePrefix: stack.config.tables.events.replace(/-events$/, '') });
+    printStarted(stack, options, users, removed, out);
+  } catch (error) {
+    if (stack) await stack.close();
+    owned.release();
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
   });
-  writeServeEndpoints(stack.dataDir, {
-    pid: process.pid,
-    ...stack.endpoints,
-    tablePrefix: stack.config.tables.events.replace(/-events$/, ''),
-  });
+  out.write('Stopping…\n');
+  // Clients stop coming first; the folder is free once its files are closed.
+  owned.withdraw();
+  await stack.close();
+  owned.release();
+  return 0;
+};
+
+const printStarted = (
+  stack: LocalStack,
+  options: ServeOptions,
+  users: LocalUser[],
+  removed: string[],
+  out: NodeJS.WritableStream,
+): void => {
   const { recovery } = stack;
   out.write(
     [
@@ -53,25 +83,29 @@ export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream
       `  KMS (digest signing key)    ${stack.endpoints.kms}`,
       `  S3 (signed digests)         ${stack.endpoints.s3}`,
       `  Operator API (SigV4)        ${stack.endpoints.operatorApi}`,
+      ...(options.stage ? deployedShapeLines(stack, options.stage) : []),
       ...usersLines(stack.dataDir, users, removed),
       `  scheduled find every ${options.findIntervalSeconds ?? Math.max(1, 30 / options.speed)}s; DRS runs ${options.speed}x`,
       recovery.executions
         ? `  recovered ${recovery.executions} executions: ${recovery.viewsCaughtUp} views caught up, ${recovery.stateMachinesRestarted} state machines restarted`
         : '  ledger is empty: load a plan with `drs-ledger plans load <file>`',
-      `Try: aws lambda invoke --endpoint-url ${stack.endpoints.lambda} --function-name execution-handler --cli-binary-format raw-in-base64-out --payload '{"operation":"find"}' out.json`,
+      // fileb:// works with AWS CLI v1 and v2 alike; the local stack takes any credentials, but the CLI wants some.
+      `Try: echo '{"operation":"find"}' > find.json && AWS_ACCESS_KEY_ID=local AWS_SECRET_ACCESS_KEY=local aws lambda invoke --region us-east-1 --endpoint-url ${stack.endpoints.lambda} --function-name execution-handler --payload fileb://find.json out.json`,
       'Ctrl-C stops it.',
       '',
     ].join('\n'),
   );
-  await new Promise<void>((resolve) => {
-    const stop = () => resolve();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
-  });
-  out.write('Stopping…\n');
-  removeServeEndpoints(stack.dataDir);
-  await stack.close();
-  return 0;
+};
+
+/** serve --stage: the stack the CLI's --stage path finds, and the SDK settings that point it here. */
+const deployedShapeLines = (stack: LocalStack, stage: string): string[] => {
+  const endpoints = stack.endpoints;
+  return [
+    `  CloudFormation (stack ${stackNameOf(stage)})  ${endpoints.cloudformation}`,
+    `    as deployed: AWS_ENDPOINT_URL_CLOUDFORMATION=${endpoints.cloudformation} AWS_ENDPOINT_URL_DYNAMODB=${endpoints.dynamodb} \\`,
+    `      AWS_ENDPOINT_URL_LAMBDA=${endpoints.lambda} AWS_ENDPOINT_URL_S3=${endpoints.s3} AWS_ENDPOINT_URL_KMS=${endpoints.kms} \\`,
+    `      drs-ledger --stage ${stage} --region us-east-1 executions   (an operator's key pair from users.json as AWS credentials)`,
+  ];
 };
 
 /** The users of this run: the spec's (written to users.json, existing ones keeping their keys), else the folder's. */

@@ -37,7 +37,7 @@ export const runVerify = (dataDir: string, executionId: string, options: VerifyC
       const givenHead = options.expectedHead ? parseHead(options.expectedHead) : undefined;
       const access = options.imported ? undefined : await ledger.digests();
       // A deployed stack always has its chain: without one named, verify --aws would vouch for nothing and pass.
-      if (options.aws && access && !access.available) throw new UsageError(`No signed digests: ${access.reason}`);
+      if ((options.aws || ledger.stack) && access && !access.available) throw new UsageError(`No signed digests: ${access.reason}`);
       // Kept outside the ledger: they outlive the items they are about, which verification cannot see any more.
       const alarms = await ledger.tamperAlarms.list(executionId);
       const imported = options.imported ? await openSealedImport(ledger.imported, executionId) : undefined;

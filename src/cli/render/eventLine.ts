@@ -11,17 +11,19 @@ import type { ActorEvidence } from '../../audit/report/evidence';
  */
 const markedActor = (event: ExecutionEvent, previous: ExecutionEvent | undefined): string => {
   const afterTimeout = previous?.type === 'ApprovalTimedOut';
-  const operator = (identity: Parameters<typeof operatorActor>[1]): ActorEvidence => operatorActor(event.actor, identity);
+  const operator = (identity: Parameters<typeof operatorActor>[1], simulated?: true): ActorEvidence =>
+    operatorActor(event.actor, identity, simulated);
   switch (event.type) {
     case 'ExecutionStarted':
     case 'PauseRequested':
+      return shownActor(operator(event.data.identity, event.data.simulated));
     case 'ApprovalGranted':
     case 'ApprovalDeclined':
     case 'ApprovalRefused':
       return shownActor(operator(event.data.identity));
     case 'ExecutionResumed':
     case 'CancelRequested':
-      return afterTimeout ? shown(event.actor) : shownActor(operator(event.data.identity));
+      return afterTimeout ? shown(event.actor) : shownActor(operator(event.data.identity, event.data.simulated));
     default:
       return shown(event.actor);
   }

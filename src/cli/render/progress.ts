@@ -1,5 +1,5 @@
 import type { Details } from './details';
-import { SERVER_GLYPHS, serverName, serversOfWave, WAVE_GLYPHS } from './details';
+import { progressBlock } from './progressBlock';
 import { jsonForTerminal, shown } from './terminalText';
 
 export type ProgressMode = 'tty' | 'plain' | 'json';
@@ -80,49 +80,55 @@ export const describeChange = (change: ProgressChange): string => {
   }
 };
 
-const color = (code: number, text: string) => `\u001b[${code}m${text}\u001b[0m`;
-const STATUS_COLORS: Record<string, number> = {
-  COMPLETED: 32,
-  LAUNCHED: 32,
-  IN_PROGRESS: 36,
-  STARTING: 36,
-  FAILED: 31,
-  PAUSED: 33,
-  RUNNING: 36,
-  CANCELLED: 35,
-};
-const paint = (status: string, text: string) => (STATUS_COLORS[status] ? color(STATUS_COLORS[status], text) : text);
+/** What a pause waits for, as a caller knows it: when it ends, and what happens then ("the simulated operator resumes"). */
+export interface ProgressWait {
+  until: Date | number | string;
+  reason: string;
+}
 
-/** The live block a terminal shows: one line per wave, each server a glyph. */
-export const progressBlock = (details: Details, elapsedSeconds: number, note?: string): string[] => {
-  const header = `${shown(details.planName)} · ${shown(details.executionType)} · ${shown(details.executionId)}`;
-  const lines = [
-    header,
-    `${paint(details.status, shown(details.status).padEnd(10))} wave ${shown(details.currentWave)}/${shown(details.totalWaves)} · ${elapsedSeconds.toFixed(1)}s`,
-  ];
-  for (const wave of details.waveStatuses) {
-    const servers = serversOfWave(details, wave.waveNumber);
-    const glyphs = servers.map((server) => paint(server.status, SERVER_GLYPHS[server.status])).join('');
-    lines.push(
-      `${paint(wave.status, WAVE_GLYPHS[wave.status])} Wave ${shown(wave.waveNumber)} ${shown(wave.waveName).padEnd(18)} ${paint(wave.status, shown(wave.status).padEnd(11))} ${shown(wave.serversCompleted).padStart(3)}/${String(servers.length).padEnd(3)} ${glyphs}`,
-    );
-  }
-  const failed = details.serverExecutions.filter((server) => server.status === 'FAILED' || server.status === 'TERMINATED');
-  for (const server of failed) lines.push(color(31, `  ✗ ${serverName(server)}: ${shown(server.failureReason ?? server.status)}`));
-  lines.push(note ?? '');
-  return lines;
+export interface ProgressPrinterOptions {
+  /** The clock (ms since the epoch); Date.now by default. */
+  now?: () => number;
+}
+
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
+const TICK_MS = 1000;
+
+/** A terminal's size as the stream knows it (a tty WriteStream's columns and rows); 80 columns otherwise. */
+const sizeOf = (out: NodeJS.WritableStream): { columns: number; rows?: number } => {
+  const tty = out as NodeJS.WritableStream & { columns?: number; rows?: number };
+  const columns = typeof tty.columns === 'number' && tty.columns > 0 ? tty.columns : 80;
+  return typeof tty.rows === 'number' && tty.rows > 0 ? { columns, rows: tty.rows } : { columns };
 };
 
-/** Writes progress to a stream: redrawn in place on a terminal, appended as lines or JSON otherwise. */
+/**
+ * Writes progress to a stream: redrawn in place on a terminal, appended as lines or JSON otherwise.
+ *
+ * On a terminal the block is redrawn in place: each redraw moves up over the rows the last one took (counted
+ * at the terminal's width now, so a narrowed terminal that rewrapped them is still covered) and clears to the
+ * end of the screen. While the execution is paused its clock and countdown go on: the block is redrawn every
+ * second until the next update shows it running or ended, or until close(). While a block is shown, write to
+ * the stream only through note(); call close() before writing anything else or exiting.
+ */
 export class ProgressPrinter {
   private previous: Details | undefined;
-  private drawnLines = 0;
-  private readonly startedAt = Date.now();
+  private lastNote: string | undefined;
+  private wait: { until: number; reason: string } | undefined;
+  /** The cells of each row of the block on screen (none drawn: empty). */
+  private drawn: number[] = [];
+  private ticker: NodeJS.Timeout | undefined;
+  private closed = false;
+  private readonly now: () => number;
+  private readonly watchingSince: number;
 
   constructor(
     private readonly mode: ProgressMode,
     private readonly out: NodeJS.WritableStream,
-  ) {}
+    options: ProgressPrinterOptions = {},
+  ) {
+    this.now = options.now ?? (() => Date.now());
+    this.watchingSince = this.now();
+  }
 
   update(details: Details, note?: string): void {
     const changes = changesBetween(this.previous, details);
@@ -135,10 +141,28 @@ export class ProgressPrinter {
       for (const change of changes) this.out.write(`${describeChange(change)}\n`);
       return;
     }
-    const lines = progressBlock(details, (Date.now() - this.startedAt) / 1000, note);
-    if (this.drawnLines > 0) this.out.write(`\u001b[${this.drawnLines}A`);
-    for (const line of lines) this.out.write(`\u001b[2K${line}\n`);
-    this.drawnLines = lines.length;
+    this.lastNote = note;
+    if (details.status !== 'PAUSED') this.wait = undefined;
+    this.draw();
+    this.keepTicking();
+  }
+
+  /**
+   * What the pause the last update showed waits for, counted down on the terminal's block until then (the
+   * simulated operator's resume); undefined forgets it. An update showing the execution no longer paused
+   * forgets it too. Lines and JSON modes print nothing for it: the caller's note says it there.
+   */
+  waiting(wait: ProgressWait | undefined): void {
+    if (wait === undefined) this.wait = undefined;
+    else {
+      const until =
+        wait.until instanceof Date ? wait.until.getTime() : typeof wait.until === 'string' ? Date.parse(wait.until) : wait.until;
+      if (Number.isNaN(until)) throw new Error(`waiting: not a time: ${String(wait.until)}`);
+      this.wait = { until, reason: wait.reason };
+    }
+    if (this.mode !== 'tty' || !this.previous) return;
+    this.draw();
+    this.keepTicking();
   }
 
   /** A message between updates: printed as a line (or a JSON record) without disturbing the block. */
@@ -147,12 +171,66 @@ export class ProgressPrinter {
       this.out.write(`${jsonForTerminal({ type: 'note', message, ...extra })}\n`);
       return;
     }
-    if (this.mode === 'tty' && this.drawnLines > 0) {
-      this.out.write(`\u001b[${this.drawnLines}A\u001b[0J`);
-      this.drawnLines = 0;
-    }
     // Messages quote the handler's answers (names, actors): shown, one line each.
-    this.out.write(`${shown(message)}\n`);
-    if (this.mode === 'tty' && this.previous) this.update(this.previous);
+    const line = `${shown(message)}\n`;
+    if (this.mode === 'tty' && this.previous) {
+      this.out.write(`${this.erase()}${line}`);
+      this.draw();
+      return;
+    }
+    this.out.write(line);
+  }
+
+  /** Stops the clock's redraws; the block stays on screen as last drawn, and the stream is the caller's again. */
+  close(): void {
+    this.closed = true;
+    this.stopTicking();
+  }
+
+  /** Moves up over the block's rows as the terminal holds them now, and clears from there down. */
+  private erase(): string {
+    if (this.drawn.length === 0) return '';
+    const { columns } = sizeOf(this.out);
+    const rows = this.drawn.reduce((sum, cells) => sum + Math.max(1, Math.ceil(cells / columns)), 0);
+    this.drawn = [];
+    return `\r\u001b[${rows}A\u001b[0J`;
+  }
+
+  private draw(): void {
+    const stream = this.out as NodeJS.WritableStream & { writableEnded?: boolean; destroyed?: boolean };
+    if (stream.writableEnded === true || stream.destroyed === true) {
+      this.stopTicking();
+      return;
+    }
+    if (!this.previous) return;
+    const size = sizeOf(this.out);
+    const lines = progressBlock(this.previous, {
+      nowMs: this.now(),
+      watchingSinceMs: this.watchingSince,
+      ...size,
+      ...(this.lastNote === undefined ? {} : { note: this.lastNote }),
+      ...(this.wait ? { wait: this.wait } : {}),
+    });
+    // One write: a terminal never shows the block half erased.
+    this.out.write(this.erase() + lines.map((line) => `${line.text}\n`).join(''));
+    this.drawn = lines.map((line) => line.cells);
+  }
+
+  private keepTicking(): void {
+    const status = this.previous?.status;
+    const paused = status === 'PAUSED' || (this.wait !== undefined && !TERMINAL.has(String(status)));
+    if (this.closed || !paused) {
+      this.stopTicking();
+      return;
+    }
+    if (this.ticker) return;
+    this.ticker = setInterval(() => this.draw(), TICK_MS);
+    // The clock is a courtesy: it never keeps a process alive.
+    this.ticker.unref();
+  }
+
+  private stopTicking(): void {
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = undefined;
   }
 }

@@ -1,5 +1,5 @@
 import type { RecoveryPlan } from '../plan';
-import type { ServerObservation } from './events';
+import type { ExecutionSimulation, ServerObservation, SourceOrigin } from './events';
 import type { VerifiedIdentity } from './identity';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType } from './vocabulary';
 
@@ -16,12 +16,18 @@ export interface StartExecution extends Timed {
   initiatedBy: Actor;
   /** The principal the operator API verified, when the start came through it. */
   identity?: VerifiedIdentity;
+  /** No person acted: the local drill's simulated operator (recorded as SIMULATED_OPERATOR, marked simulated). */
+  simulated?: boolean;
   /** What the caller named, if anything: it must be the plan's own target (accountContextProblem). */
   accountContext?: AccountContext;
   /** The role a plan's target assumes when it names none: the deployment's (default DEFAULT_TARGET_ROLE_NAME). */
   targetRoleName?: string;
   /** DRS's servers-per-job quota as configured (default DEFAULT_SERVERS_PER_JOB). */
   serversPerJob?: number;
+  /** Recorded as given (ExecutionStarted): DRS simulated, where the function ran, where the sources run. */
+  simulation?: ExecutionSimulation;
+  functionAccount?: { region: string; accountId?: string };
+  sourceOrigins?: SourceOrigin[];
 }
 export interface AttachStateMachine extends Timed {
   type: 'AttachStateMachine';
@@ -80,12 +86,16 @@ export interface RequestPause extends Timed {
   type: 'RequestPause';
   requestedBy: Actor;
   identity?: VerifiedIdentity;
+  /** No person acted: the local drill's simulated operator (recorded as SIMULATED_OPERATOR, marked simulated). */
+  simulated?: boolean;
 }
 /** Resume a paused execution; when its next wave requires approval, this is the approval (comment required). */
 export interface Resume extends Timed {
   type: 'Resume';
   resumedBy: Actor;
   identity?: VerifiedIdentity;
+  /** No person acted: the local drill's simulated operator (recorded as SIMULATED_OPERATOR, marked simulated). */
+  simulated?: boolean;
   comment?: string;
   ticket?: string;
   /** The wave the approval is meant for; refused when the execution waits before another. */
@@ -124,6 +134,8 @@ export interface RequestCancel extends Timed {
   type: 'RequestCancel';
   requestedBy: Actor;
   identity?: VerifiedIdentity;
+  /** No person acted: the local drill's simulated operator (recorded as SIMULATED_OPERATOR, marked simulated). */
+  simulated?: boolean;
   reason?: string;
 }
 export interface Finalize extends Timed {

@@ -29,7 +29,7 @@ import {
   type ApprovalAction,
 } from './approval';
 import { EventRecorder } from './eventRecorder';
-import { actorOf, identityData, reservedActorProblem, type VerifiedIdentity } from './identity';
+import { actorOf, identityData, operatorActorOf, reservedActorProblem, simulatedData, type VerifiedIdentity } from './identity';
 import {
   advanceAtBoundary,
   countedAttempts,
@@ -95,7 +95,14 @@ const waveNotIn = (state: StartedExecution, waveNumber: number, expected: string
 });
 
 /** A caller's name no command may record: a driver's own, or an ARN no authorizer verified. */
-const callerProblem = (state: ExecutionState, name: string, identity: VerifiedIdentity | undefined): Rejection | undefined => {
+const callerProblem = (
+  state: ExecutionState,
+  name: string,
+  identity: VerifiedIdentity | undefined,
+  simulated?: boolean,
+): Rejection | undefined => {
+  // Who acted is either proven (a principal) or nobody (the simulated operator): never both.
+  if (simulated === true && identity) return invalidCommand(state, 'A simulated operator has no verified identity');
   const claimed = identity ? identity.claim : name;
   const problem = claimed === undefined ? undefined : reservedActorProblem(claimed);
   return problem ? invalidCommand(state, `The caller's name ${problem}`) : undefined;
@@ -103,7 +110,7 @@ const callerProblem = (state: ExecutionState, name: string, identity: VerifiedId
 
 const start = (state: ExecutionState, command: StartExecution): Decision => {
   if (state.status !== 'NOT_STARTED') return reject({ kind: 'ExecutionAlreadyExists', currentStatus: state.status });
-  const reserved = callerProblem(state, command.initiatedBy, command.identity);
+  const reserved = callerProblem(state, command.initiatedBy, command.identity, command.simulated);
   if (reserved) return reject(reserved);
   const validation = validatePlan(command.plan);
   if (!validation.ok) {
@@ -125,12 +132,16 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
     {
       plan: withoutExternalId(command.plan),
       executionType: command.executionType,
-      initiatedBy: command.initiatedBy,
+      initiatedBy: operatorActorOf(command.initiatedBy, undefined, command.simulated),
       ...identityData(command.identity),
+      ...simulatedData(command.simulated),
       ...(accountContext ? { accountContext } : {}),
       serversPerJob,
+      ...(command.simulation ? { simulation: command.simulation } : {}),
+      ...(command.functionAccount ? { functionAccount: command.functionAccount } : {}),
+      ...(command.sourceOrigins ? { sourceOrigins: command.sourceOrigins } : {}),
     },
-    actorOf(command.initiatedBy, command.identity),
+    operatorActorOf(command.initiatedBy, command.identity, command.simulated),
   );
   // A plan whose first wave pauses-before starts paused; otherwise wave 1 is claimed at once.
   advanceAtBoundary(recorder);
@@ -290,15 +301,15 @@ const observeWave = (state: StartedExecution, command: ObserveWave): Decision =>
 
 const requestPause = (state: StartedExecution, command: RequestPause): Decision => {
   if (state.status !== 'RUNNING') return reject(invalidState('pause', state, ['RUNNING']));
-  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  const reserved = callerProblem(state, command.requestedBy, command.identity, command.simulated);
   if (reserved) return reject(reserved);
   if (state.pauseRequest) return nothing;
   if (!nextPendingWave(state)) {
     return reject(invalidCommand(state, 'Cannot pause execution: no wave remains to pause before'));
   }
   const recorder = new EventRecorder(state, command.at);
-  const actor = actorOf(command.requestedBy, command.identity);
-  recorder.emit('PauseRequested', { requestedBy: actor, ...identityData(command.identity) }, actor);
+  const actor = operatorActorOf(command.requestedBy, command.identity, command.simulated);
+  recorder.emit('PauseRequested', { requestedBy: actor, ...identityData(command.identity), ...simulatedData(command.simulated) }, actor);
   advanceAtBoundary(recorder);
   return accept(recorder);
 };
@@ -355,10 +366,19 @@ const otherWave = (state: Paused, waveNumber: number | undefined): Rejection | u
 /** Resume; into a wave that requires approval, this is the approval: a verified approver, with a comment. */
 const resume = (state: StartedExecution, command: Resume): Decision => {
   if (state.status !== 'PAUSED') return reject(invalidState('resume', state, ['PAUSED']));
-  const reserved = callerProblem(state, command.resumedBy, command.identity) ?? otherWave(state, command.waveNumber);
+  const reserved = callerProblem(state, command.resumedBy, command.identity, command.simulated) ?? otherWave(state, command.waveNumber);
   if (reserved) return reject(reserved);
   const recorder = new EventRecorder(state, command.at);
-  const actor = actorOf(command.resumedBy, command.identity);
+  const actor = operatorActorOf(command.resumedBy, command.identity, command.simulated);
+  // Nobody to hold to the rule: not an approver's attempt, so nothing is recorded.
+  if (awaitsApproval(state) && command.simulated === true) {
+    return reject({
+      kind: 'ApprovalRequired',
+      currentStatus: state.status,
+      waveNumber: state.nextWave,
+      message: `Wave ${state.nextWave} waits for approval, which only a verified principal may give: a simulated operator cannot approve it`,
+    });
+  }
   if (awaitsApproval(state)) {
     const refused = approvalRefusalReason(state, command.identity, 'APPROVE');
     if (refused || !command.identity) return refuseApproval(state, command, command.resumedBy, 'APPROVE', refused ?? '');
@@ -384,7 +404,11 @@ const resume = (state: StartedExecution, command: Resume): Decision => {
       actor,
     );
   }
-  recorder.emit('ExecutionResumed', { resumedBy: actor, nextWave: state.nextWave, ...identityData(command.identity) }, actor);
+  recorder.emit(
+    'ExecutionResumed',
+    { resumedBy: actor, nextWave: state.nextWave, ...identityData(command.identity), ...simulatedData(command.simulated) },
+    actor,
+  );
   advanceAtBoundary(recorder);
   return accept(recorder);
 };
@@ -461,13 +485,17 @@ const attachResumeToken = (state: StartedExecution, command: AttachResumeToken):
 
 const requestCancel = (state: StartedExecution, command: RequestCancel): Decision => {
   if (!isActive(state)) return reject(invalidState('cancel', state, ['RUNNING', 'PAUSED']));
-  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  const reserved = callerProblem(state, command.requestedBy, command.identity, command.simulated);
   if (reserved) return reject(reserved);
   if (state.cancelRequest) return nothing;
   const recorder = new EventRecorder(state, command.at);
   const reason = command.reason === undefined ? {} : { reason: boundText(command.reason, MAX_REASON_BYTES) };
-  const actor = actorOf(command.requestedBy, command.identity);
-  recorder.emit('CancelRequested', { requestedBy: actor, ...reason, ...identityData(command.identity) }, actor);
+  const actor = operatorActorOf(command.requestedBy, command.identity, command.simulated);
+  recorder.emit(
+    'CancelRequested',
+    { requestedBy: actor, ...reason, ...identityData(command.identity), ...simulatedData(command.simulated) },
+    actor,
+  );
   advanceAtBoundary(recorder);
   return accept(recorder);
 };

@@ -56,14 +56,44 @@ export type ExecutionStarted = EventEnvelope<
     initiatedBy: string;
     /** The principal the operator API verified; absent for a direct invocation (initiatedBy is then a claim). */
     identity?: VerifiedIdentity;
+    /** No person started it: the local drill's simulated operator did (initiatedBy is SIMULATED_OPERATOR). */
+    simulated?: true;
     accountContext?: AccountContext;
     /**
      * DRS launches at most this many servers in one job: a larger wave is started as several jobs, each
      * claimed and recorded on its own. Absent in early ledgers, whose waves were always one job.
      */
     serversPerJob?: number;
+    /** DRS was simulated (the local emulator, `speed` times faster than the clock): absent for a real DRS. */
+    simulation?: ExecutionSimulation;
+    /**
+     * Where the function that recorded the start ran: the execution's target when the plan names none
+     * (accountId absent when the deployment does not say). Absent in early ledgers.
+     */
+    functionAccount?: { region: string; accountId?: string };
+    /**
+     * Where the plan's source servers run, as DRS reported them at the start (DescribeSourceServers'
+     * sourceCloudProperties), grouped: a group without accountId and region counts the servers DRS said nothing
+     * of (outside AWS, or unknown to it). Absent when DRS could not be asked, and in early ledgers.
+     */
+    sourceOrigins?: SourceOrigin[];
   }
 >;
+/** DRS simulated by the local emulator, whose time ran `speed` times faster than the clock. */
+export interface ExecutionSimulation {
+  drs: 'emulator';
+  speed: number;
+}
+/** Some of a plan's source servers, by where DRS says they run. */
+export interface SourceOrigin {
+  accountId?: string;
+  region?: string;
+  servers: number;
+  /** These servers run in further places, not listed (the ledger keeps MAX_SOURCE_ORIGINS groups). */
+  more?: true;
+}
+/** At most this many groups of source servers are recorded at a start; the rest are counted in one more. */
+export const MAX_SOURCE_ORIGINS = 20;
 /** A state machine that continued as new (generation 1, 2...) names the run it took over from. */
 export type StateMachineAttached = EventEnvelope<
   'StateMachineAttached',
@@ -91,7 +121,8 @@ export type WavePolled = EventEnvelope<
 export type WaveCompleted = EventEnvelope<'WaveCompleted', { waveNumber: number }>;
 /** `failedServers` name the servers and their status; their reasons are on the WavePolled that saw them fail. */
 export type WaveFailed = EventEnvelope<'WaveFailed', { waveNumber: number; reason: string; failedServers: ServerObservation[] }>;
-export type PauseRequested = EventEnvelope<'PauseRequested', { requestedBy: Actor; identity?: VerifiedIdentity }>;
+/** `simulated` (here, on ExecutionResumed and on CancelRequested): the simulated operator acted, no person. */
+export type PauseRequested = EventEnvelope<'PauseRequested', { requestedBy: Actor; identity?: VerifiedIdentity; simulated?: true }>;
 /** What the pause waits for when its next wave requires approval: the rule as the plan stated it, and its deadline. */
 export interface ApprovalWait extends ApprovalRule {
   deadline?: string;
@@ -111,8 +142,14 @@ export type ExecutionPaused = EventEnvelope<
     attachesToken?: true;
   }
 >;
-export type ExecutionResumed = EventEnvelope<'ExecutionResumed', { resumedBy: Actor; nextWave: number; identity?: VerifiedIdentity }>;
-export type CancelRequested = EventEnvelope<'CancelRequested', { requestedBy: Actor; reason?: string; identity?: VerifiedIdentity }>;
+export type ExecutionResumed = EventEnvelope<
+  'ExecutionResumed',
+  { resumedBy: Actor; nextWave: number; identity?: VerifiedIdentity; simulated?: true }
+>;
+export type CancelRequested = EventEnvelope<
+  'CancelRequested',
+  { requestedBy: Actor; reason?: string; identity?: VerifiedIdentity; simulated?: true }
+>;
 /** An approver let the next wave start; ExecutionResumed follows. */
 export type ApprovalGranted = EventEnvelope<
   'ApprovalGranted',

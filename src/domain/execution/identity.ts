@@ -15,10 +15,26 @@ export interface VerifiedIdentity {
 export const PRINCIPAL_ARN_PATTERN = /^arn:aws[a-z-]*:(iam|sts)::\d{12}:[\w+=,.@/-]{1,512}$/;
 
 /**
- * Names no caller may give: they are the drivers' own (`system`; `find`, the scheduled scan's session), or
- * they would pass for a verified principal (an ARN). Compared without case or surrounding space.
+ * The actor of what a simulated operator did (the local drill's stand-in for a person, resuming after a
+ * delay): no person acted. Recorded only with `simulated: true` in the event's data, and only when the
+ * handler's configuration says the stack is simulated; no caller may give the name.
  */
-const RESERVED_NAMES: readonly string[] = [SYSTEM_ACTOR, 'find', 'drs-ledger', 'scheduler', 'state-machine'];
+export const SIMULATED_OPERATOR = 'simulated-operator';
+
+/**
+ * Names no caller may give: they are the drivers' own (`system`; `find`, the scheduled scan's session), the
+ * simulated operator's, or they would pass for a verified principal (an ARN). Compared without case or
+ * surrounding space.
+ */
+const RESERVED_NAMES: readonly string[] = [
+  SYSTEM_ACTOR,
+  'find',
+  'drs-ledger',
+  'scheduler',
+  'state-machine',
+  SIMULATED_OPERATOR,
+  'simulated operator',
+];
 
 /** Invisible characters (zero-width spaces, soft hyphens, word joiners...) that would make a name read as another. */
 const FORMAT_CHARACTER = /\p{Cf}/u;
@@ -49,6 +65,13 @@ export const sourceIdentityOf = (principal: string): string => {
 
 /** The actor an event records: the verified principal when there is one, otherwise the caller's own words. */
 export const actorOf = (claimed: Actor, identity: VerifiedIdentity | undefined): Actor => identity?.principal ?? claimed;
+
+/** The actor of an operator's command: the simulated operator's name when no person acted, else as actorOf. */
+export const operatorActorOf = (claimed: Actor, identity: VerifiedIdentity | undefined, simulated: boolean | undefined): Actor =>
+  simulated === true ? SIMULATED_OPERATOR : actorOf(claimed, identity);
+
+/** The mark an event's data carries when the simulated operator acted: absent otherwise (older ledgers read the same). */
+export const simulatedData = (simulated: boolean | undefined): { simulated?: true } => (simulated === true ? { simulated: true } : {});
 
 /** The identity as an event's data carries it: absent for an unverified caller. */
 export const identityData = (identity: VerifiedIdentity | undefined): { identity?: VerifiedIdentity } =>

@@ -1,4 +1,5 @@
 /** Local stand-ins for AWS services that the real SDK v3 clients talk to (only `endpoint` differs). */
+export * from './cloudformation';
 export * from './drs';
 export * from './kms';
 export * from './s3';

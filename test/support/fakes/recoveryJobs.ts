@@ -1,4 +1,4 @@
-import type { DrsJobStatus, LaunchStatus } from '../../../src/domain/execution';
+import type { DrsJobStatus, LaunchStatus, SourceOrigin } from '../../../src/domain/execution';
 import {
   type DrsAccount,
   type RecoveryJob,
@@ -18,6 +18,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     describeJobs: [] as string[][],
     findJobsByTags: [] as Array<Record<string, string>>,
     hostnames: [] as string[][],
+    sourceOrigins: [] as string[][],
   };
   private readonly jobs = new Map<string, RecoveryJob>();
   private readonly startFailures: Error[] = [];
@@ -25,6 +26,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   private readonly findFailures: Error[] = [];
   private readonly partFailures = new Map<string, Error>();
   private created = 0;
+  private origins: SourceOrigin[] | Error | undefined;
 
   constructor(private readonly now: () => string) {}
 
@@ -70,6 +72,20 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   async hostnames(sourceServerIds: string[]): Promise<Map<string, string>> {
     this.calls.hostnames.push([...sourceServerIds]);
     return new Map(sourceServerIds.map((serverId) => [serverId, `host-${serverId.slice(-4)}.corp.invalid`]));
+  }
+
+  /** Every server in one account and Region, as a cross-Region DR setup has them, unless the test said otherwise. */
+  async sourceOrigins(sourceServerIds: string[]): Promise<SourceOrigin[]> {
+    this.calls.sourceOrigins.push([...sourceServerIds]);
+    if (this.origins instanceof Error) throw this.origins;
+    return this.origins
+      ? structuredClone(this.origins)
+      : [{ accountId: '111122223333', region: 'us-west-2', servers: new Set(sourceServerIds).size }];
+  }
+
+  /** What DescribeSourceServers says of where the servers run from now on: these groups, or this error. */
+  reportOrigins(origins: SourceOrigin[] | Error): void {
+    this.origins = origins;
   }
 
   // ---- what the test does to DRS ----

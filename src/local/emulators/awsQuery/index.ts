@@ -4,4 +4,4 @@ export type { AdminRoutes } from './admin';
 export { AwsQueryError } from './awsQueryError';
 export { FailNextFaults } from './failNext';
 export type { FailNextDefaults, FailNextFaultSpec, FailNextSpec, FailNextState } from './failNext';
-export type { XmlFields } from './xml';
+export type { XmlFields, XmlValue } from './xml';

@@ -8,7 +8,7 @@ import { awsModelsDirectory } from './modelFiles';
  * HTTP binding and input/output/error shapes, and the shapes with their constraints. Only what the
  * checks read is typed.
  */
-export type ModelServiceName = 'drs' | 'kms' | 'lambda' | 's3' | 'sns' | 'stepfunctions' | 'sts';
+export type ModelServiceName = 'cloudformation' | 'drs' | 'kms' | 'lambda' | 's3' | 'sns' | 'stepfunctions' | 'sts';
 
 export type MemberLocation = 'uri' | 'querystring' | 'header' | 'headers' | 'statusCode';
 

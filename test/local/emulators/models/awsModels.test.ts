@@ -2,6 +2,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CLOUDFORMATION_ACTIONS } from '../../../../src/local/emulators/cloudformation';
 import { DRS_OPERATIONS } from '../../../../src/local/emulators/drs';
 import { KMS_OPERATIONS } from '../../../../src/local/emulators/kms';
 import { loadServiceModel } from '../../../../src/local/emulators/models';
@@ -9,6 +10,8 @@ import type { ModelServiceName } from '../../../../src/local/emulators/models';
 import { S3_OPERATIONS } from '../../../../src/local/emulators/s3';
 import { operations } from '../../../../src/local/emulators/stepfunctions/operations';
 import type { OperationDeps } from '../../../../src/local/emulators/stepfunctions/operations';
+
+const CLOUDFORMATION_OPERATIONS = Object.keys(CLOUDFORMATION_ACTIONS);
 
 const MODELS = join(__dirname, '../../../../aws-models');
 
@@ -21,6 +24,7 @@ const source = JSON.parse(readFileSync(join(MODELS, 'SOURCE.json'), 'utf8')) as 
 
 /** What each emulator answers (the Step Functions table is built without running anything). */
 const SERVED: Record<ModelServiceName, readonly string[]> = {
+  cloudformation: CLOUDFORMATION_OPERATIONS,
   drs: DRS_OPERATIONS,
   kms: KMS_OPERATIONS,
   lambda: ['Invoke'],
@@ -45,7 +49,7 @@ describe('aws-models', () => {
     expect(SERVED[service].filter((operation) => !model.operations[operation])).toEqual([]);
   });
 
-  it('counts 41 served operations in all', () => {
-    expect(Object.values(SERVED).reduce((total, names) => total + names.length, 0)).toBe(41);
+  it('counts 42 served operations in all', () => {
+    expect(Object.values(SERVED).reduce((total, names) => total + names.length, 0)).toBe(42);
   });
 });
