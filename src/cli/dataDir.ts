@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { currentOwner, isAlive, type OwnerCommand } from './ownerLock';
+import { currentOwner, holderText, isAlive, type OwnerCommand } from './ownerLock';
 import { UsageError } from './exitCodes';
 
 /** Where the local ledger lives unless --data-dir or DRS_LEDGER_DATA_DIR says otherwise. */
@@ -62,7 +62,9 @@ export const runningServe = (dataDir: string): ServeEndpoints | undefined => {
   const owner = currentOwner(dataDir);
   if (owner) {
     throw new UsageError(
-      `The data folder ${dataDir} is owned by \`drs-ledger ${owner.command}\` (pid ${owner.pid}) since ${owner.startedAt}, which has not published its endpoints (it is starting or stopping): try again in a moment.`,
+      owner.command === 'reader'
+        ? `The data folder ${dataDir} is open in ${holderText(owner)}: try again in a moment.`
+        : `The data folder ${dataDir} is owned by ${holderText(owner)}, which has not published its endpoints (it is starting or stopping): try again in a moment.`,
     );
   }
   return undefined;

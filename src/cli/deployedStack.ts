@@ -140,6 +140,27 @@ export const explainedAwsError = (error: unknown, selection: StackSelection, reg
 };
 
 /**
+ * A deployed stack's service that could not be reached, or refused the caller, after the stack itself was read
+ * (its tables, its function, its bucket): what to check, as a usage error (exit 2) rather than a raw SDK message.
+ */
+export const stackServiceTrouble = (error: unknown, stage: string): UsageError | undefined => {
+  const text = errorText(error);
+  const name = error instanceof Error ? error.name : '';
+  if (/ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|fetch failed/.test(text))
+    return new UsageError(
+      `a service of stack ${stackNameOf(stage)} does not answer (network, or an AWS_ENDPOINT_URL_<SERVICE> setting?): ${shown(text.trim())}`,
+    );
+  if (
+    name === 'CredentialsProviderError' ||
+    /ExpiredToken|InvalidClientTokenId|UnrecognizedClient|SignatureDoesNotMatch|AccessDenied|not authorized/i.test(`${name} ${text}`)
+  )
+    return new UsageError(
+      `AWS refused the request to stack ${stackNameOf(stage)} (credentials, or their IAM policy?): ${shown(text.trim())}`,
+    );
+  return undefined;
+};
+
+/**
  * The stage's stack, read with CloudFormation DescribeStacks (cloudformation:DescribeStacks on it). The client
  * gets no endpoint of ours: the SDK's own settings apply (AWS_ENDPOINT_URL_CLOUDFORMATION, the profile, the
  * region), so this is the call that runs against AWS.

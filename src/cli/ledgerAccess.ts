@@ -19,6 +19,7 @@ import type { DeployedStack } from './deployedStack';
 import { deployedStack } from './deployedStackScope';
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';
+import { takeOwnership } from './ownership';
 
 /** The local ledger's tables, for commands that read or write them directly. */
 export interface LedgerAccess {
@@ -96,19 +97,32 @@ export const openLedger = async (dataDir: string): Promise<LedgerAccess> => {
   let closeDynamo = async () => {};
   if (!endpoint) {
     mkdirSync(dataDir, { recursive: true });
+    // No stack runs on the folder: this command opens its files itself, and holds the folder's lock meanwhile, so
+    // that a serve or drill starting now is refused (exit 2) instead of crashing on dynalite's files.
+    const reading = takeOwnership(dataDir, 'reader');
     try {
       const dynamo = await startEmbeddedDynamo({ path: join(dataDir, 'dynamodb') });
       endpoint = dynamo.endpoint;
-      closeDynamo = () => dynamo.close();
+      closeDynamo = async () => {
+        await dynamo.close();
+        reading.release();
+      };
     } catch (error) {
+      reading.release();
       if (/lock/i.test(String(error))) throw new DataDirInUseError(dataDir);
       throw error;
     }
   }
   const config = configFromEnv({ ...process.env, DYNAMODB_ENDPOINT: endpoint, DRS_LEDGER_LOCAL: 'true', AWS_REGION: 'us-east-1' });
   const client = createDynamoDbClient(config);
-  await createTables(client, config.tables);
-  await createImportedEvidenceTable(client, importedEvidenceTableName(config.tables.events));
+  try {
+    await createTables(client, config.tables);
+    await createImportedEvidenceTable(client, importedEvidenceTableName(config.tables.events));
+  } catch (error) {
+    client.destroy();
+    await closeDynamo();
+    throw error;
+  }
   const digests = lazyDigests(() => openLocalDigests(dataDir, serve));
   return {
     ...storesOf(config, client),

@@ -10,7 +10,7 @@ import { listPlans, loadPlans } from './commands/plans';
 import { DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
 import { runVerify } from './commands/verify';
 import { resolveDataDir } from './dataDir';
-import { checkedStage } from './deployedStack';
+import { checkedStage, stackServiceTrouble } from './deployedStack';
 import { inStackScope, selectStack } from './deployedStackScope';
 import { EXIT, UsageError } from './exitCodes';
 import type { ProgressMode } from './render/progress';
@@ -164,7 +164,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--resume-after <seconds>', 'how long the simulated operator checks at a pause before resuming', positiveNumber, 2)
     .option(
       '--timeout <seconds>',
-      'give up watching after this long (default 7200 / speed, at least 300, with the simulated operator; none with manual)',
+      'give up watching after this long (default 7200 / speed, at least 300, with the simulated operator; none with manual or through a running serve)',
       positiveNumber,
     )
     .option(
@@ -194,9 +194,6 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         json?: boolean;
       }) => {
         const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
-        // A person may take as long as they need; the simulated operator's drill ends in minutes or is stuck.
-        // Simulated DRS needs about two hours of its time for a large plan: the watch scales with the speed.
-        const timeout = options.timeout ?? (options.operator === 'manual' ? undefined : Math.max(300, Math.ceil(7200 / options.speed)));
         setExit(
           await runDrill(
             {
@@ -206,7 +203,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
               dataDir: dataDir(),
               operator: options.operator,
               resumeAfterMs: options.resumeAfter * 1000,
-              ...(timeout === undefined ? {} : { timeoutMs: timeout * 1000 }),
+              ...(options.timeout === undefined ? {} : { timeoutMs: options.timeout * 1000 }),
               leftover: options.follow ? 'follow' : options.cancelLeftover ? 'cancel' : 'refuse',
               ...(options.plan ? { plan: options.plan } : {}),
               ...(options.inventory ? { inventory: options.inventory } : {}),
@@ -329,7 +326,17 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         limit: number;
         nextToken?: string;
         json?: boolean;
-      }) => setExit(await runExecutions(dataDir(), options, out)),
+      }) => {
+        // The next page's command names the same ledger: the same folder, or the same stack.
+        const global = program.opts<GlobalOptions>();
+        const where = [
+          ...(global.dataDir !== undefined ? ['--data-dir', global.dataDir] : []),
+          ...(global.stage !== undefined ? ['--stage', global.stage] : []),
+          ...(global.region !== undefined ? ['--region', global.region] : []),
+          ...(global.profile !== undefined ? ['--profile', global.profile] : []),
+        ];
+        setExit(await runExecutions(dataDir(), { ...options, where }, out));
+      },
     );
 
   program
@@ -476,6 +483,13 @@ export const main = async (
     if (error instanceof UsageError || (error instanceof Error && /DataDirInUse|PortInUse/.test(error.name))) {
       // Messages quote ids, files, ledger details and the handler's answers: shown (their own lines kept).
       err.write(`drs-ledger: ${shownLines(error.message)}\n`);
+      return EXIT.usage;
+    }
+    // Against a deployed stack, a service that does not answer or refuses the caller is the caller's to fix.
+    const stage = program.opts<GlobalOptions>().stage ?? process.env.DRS_LEDGER_STAGE;
+    const trouble = stage === undefined ? undefined : stackServiceTrouble(error, stage);
+    if (trouble) {
+      err.write(`drs-ledger: ${shownLines(trouble.message)}\n`);
       return EXIT.usage;
     }
     err.write(`drs-ledger: ${shownLines(error instanceof Error ? error.message : String(error))}\n`);

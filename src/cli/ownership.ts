@@ -3,7 +3,16 @@ import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { readServeEndpoints, removeServeEndpoints, type ServeEndpoints, writeServeEndpoints } from './dataDir';
 import { UsageError } from './exitCodes';
-import { isAlive, type OwnerCommand, ownerLockFile, type OwnerRecord, parseOwner, readRecord } from './ownerLock';
+import {
+  heldTokens,
+  holderAlive,
+  holderText,
+  type OwnerCommand,
+  ownerLockFile,
+  type OwnerRecord,
+  parseOwner,
+  readRecord,
+} from './ownerLock';
 
 export { currentOwner, ownerLockFile, type OwnerCommand, type OwnerRecord } from './ownerLock';
 
@@ -45,7 +54,7 @@ export class FolderOwnedError extends UsageError {
   ) {
     super(
       [
-        `The data folder ${dataDir} is owned by \`drs-ledger ${owner.command}\` (pid ${owner.pid}) since ${owner.startedAt}: one process owns a folder at a time.`,
+        `The data folder ${dataDir} is owned by ${holderText(owner)}: one process owns a folder at a time.`,
         ...endpointLines(endpoints),
         `Use the running one from this shell (every command reaches it): drs-ledger --data-dir ${dataDir} status <executionId> · events <executionId> · invoke resume --execution-id <id> --plan-id <plan>;`,
         `or start this one on another folder with --data-dir.`,
@@ -67,10 +76,12 @@ const takeoverInProgress = (dataDir: string, holder: OwnerRecord | undefined): U
 const removeStale = (dataDir: string, stale: string, self: OwnerRecord): void => {
   const guard = takeoverFile(dataDir);
   if (!createExclusive(guard, JSON.stringify(self))) {
-    const holder = readRecord(guard)?.record;
-    if (holder && isAlive(holder.pid)) throw takeoverInProgress(dataDir, holder);
-    // A takeover that died midway: its guard is stale too.
-    rmSync(guard, { force: true });
+    const found = readRecord(guard);
+    const holder = found?.record;
+    if (holder && holderAlive(holder)) throw takeoverInProgress(dataDir, holder);
+    // A takeover that died midway: its guard is stale too. Removed only while it is still the one found dead, so a
+    // guard another taker has just put in its place is not removed under it.
+    if (readRecord(guard)?.text === found?.text) rmSync(guard, { force: true });
     if (!createExclusive(guard, JSON.stringify(self))) throw takeoverInProgress(dataDir, undefined);
   }
   try {
@@ -103,11 +114,14 @@ export const takeOwnership = (dataDir: string, command: OwnerCommand, now: () =>
   const record: OwnerRecord = { pid: process.pid, command, startedAt: now().toISOString(), token: randomUUID() };
   const text = `${JSON.stringify(record, null, 2)}\n`;
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    if (createExclusive(ownerLockFile(dataDir), text)) return ownership(dataDir, record);
+    if (createExclusive(ownerLockFile(dataDir), text)) {
+      heldTokens.add(record.token);
+      return ownership(dataDir, record);
+    }
     const found = readRecord(ownerLockFile(dataDir));
     // Gone between the two steps: its owner just released it.
     if (!found) continue;
-    if (found.record && isAlive(found.record.pid)) {
+    if (found.record && holderAlive(found.record)) {
       const published = readServeEndpoints(dataDir);
       throw new FolderOwnedError(dataDir, found.record, published?.pid === found.record.pid ? published : undefined);
     }
@@ -136,6 +150,7 @@ const ownership = (dataDir: string, record: OwnerRecord): Ownership => {
       withdraw();
       const lock = readRecord(ownerLockFile(dataDir));
       if (lock && parseOwner(lock.text)?.token === record.token) rmSync(ownerLockFile(dataDir), { force: true });
+      heldTokens.delete(record.token);
     },
   };
 };

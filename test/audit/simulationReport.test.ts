@@ -68,6 +68,8 @@ describe('a report of a run on the DRS emulator', () => {
 
   it('marks the HTML report: masthead, a banner, the simulated RTO card and the facts', () => {
     const html = renderHtml(evidence);
+    // The page's title too: what a browser tab and a printed header show.
+    expect(html).toMatch(/<title>SIMULATED · /);
     expect(html).toContain('<div class="eyebrow">AWS DRS · Drill evidence report · SIMULATED</div>');
     expect(html).toMatch(
       /<p class="simulated"><strong>SIMULATED<\/strong> DRS was simulated: drs-ledger&#39;s local DRS emulator, running 100× faster/,

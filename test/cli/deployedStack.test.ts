@@ -6,7 +6,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { deployedStackOf, resolveDeployedStack } from '../../src/cli/deployedStack';
+import { deployedStackOf, resolveDeployedStack, stackServiceTrouble } from '../../src/cli/deployedStack';
 import { type CloudFormationEmulator, startCloudFormationEmulator } from '../../src/local/emulators/cloudformation';
 import { runCli } from '../support/cli';
 
@@ -238,5 +238,28 @@ describe('--stage on the command line', () => {
     } finally {
       delete process.env.DRS_LEDGER_STAGE;
     }
+  });
+});
+
+describe('a service of the stack that fails after the stack was read', () => {
+  it.each([
+    [
+      'not answering',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+      /does not answer .*AWS_ENDPOINT_URL_<SERVICE>/,
+    ],
+    [
+      'refusing the caller',
+      Object.assign(new Error('User: arn:aws:iam::1:user/x is not authorized to perform: dynamodb:Query'), {
+        name: 'AccessDeniedException',
+      }),
+      /AWS refused the request to stack drs-ledger-prod/,
+    ],
+  ])('%s: a usage error naming the stack and what to check', (_case, error, message) => {
+    expect(stackServiceTrouble(error, 'prod')?.message).toMatch(message);
+  });
+
+  it('anything else (a bug, a ledger problem) is left as it is', () => {
+    expect(stackServiceTrouble(new Error('Execution exec-1 not found'), 'prod')).toBeUndefined();
   });
 });

@@ -143,9 +143,14 @@ describe('listing executions', () => {
       `exec-list-02  DRILL     RUNNING    rp-a  started ${new Date(T0 + 2 * MINUTE).toISOString()}  wave 1/1  by op2@example.com (unverified)`,
       `exec-list-01  DRILL     FAILED     rp-a  started ${new Date(T0 + MINUTE).toISOString()}  ended ${new Date(T0 + MINUTE).toISOString()}  wave 1/1  by op1@example.com (unverified)`,
     ]);
-    expect(lines[2]).toMatch(/^More: drs-ledger executions --plan rp-a --limit 2 --next-token [A-Za-z0-9_-]+$/);
-    const next = (lines[2] as string).split(' ').at(-1) as string;
-    const second = await runCli('--data-dir', dataDir, 'executions', '--plan', 'rp-a', '--limit', '2', '--next-token', next);
+    // The next page's command names the same ledger (a bare one would list the default folder's, or no stack's).
+    expect(lines[2]).toMatch(
+      new RegExp(
+        `^More: drs-ledger --data-dir ${dataDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} executions --plan rp-a --limit 2 --next-token [A-Za-z0-9_-]+$`,
+      ),
+    );
+    // Run as printed.
+    const second = await runCli(...(lines[2] as string).replace(/^More: drs-ledger /, '').split(' '));
     expect(second.stdout).toMatch(/^exec-list-00 {2}DRILL .* by op0@example.com \(unverified\)\n$/);
   });
 });

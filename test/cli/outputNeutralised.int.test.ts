@@ -46,7 +46,7 @@ describe('CLI output of texts carrying terminal controls', () => {
     const drill = await runCli('--data-dir', dataDir, 'drill', '--speed', '1000', '--resume-after', '0.2', '--inventory', file);
     expect(drill.code).toBe(0);
     drillOutput = drill.stdout;
-    executionId = /drs-ledger status (\S+)/.exec(drill.stdout)?.[1] as string;
+    executionId = /See it again: drs-ledger(?: --data-dir \S+)? status (\S+)/.exec(drill.stdout)?.[1] as string;
     expect(executionId).toMatch(/^exec-/);
   });
 

@@ -122,3 +122,38 @@ describe('runningServe (how every other command finds the owner)', () => {
     expect(runningServe(dataDir)).toMatchObject({ lambda: ENDPOINTS.lambda });
   });
 });
+
+describe('a command that opens the folder itself (no stack runs on it)', () => {
+  it('holds the lock while it reads: an owner starting meanwhile is refused, and takes the folder once it is done', async () => {
+    const { openLedger } = await import('../../src/cli/ledgerAccess');
+    const dataDir = tempDataDir();
+    const reading = await openLedger(dataDir);
+    try {
+      expect(currentOwner(dataDir)).toMatchObject({ pid: process.pid, command: 'reader' });
+      expect(() => takeOwnership(dataDir, 'drill')).toThrow(FolderOwnedError);
+      expect(() => takeOwnership(dataDir, 'drill')).toThrow(/another drs-ledger command \(pid \d+\), which opened its ledger/);
+      // Another client is told to come back, rather than opening dynalite's files beside it.
+      expect(() => runningServe(dataDir)).toThrow(/is open in another drs-ledger command .* try again in a moment/);
+    } finally {
+      await reading.close();
+    }
+    expect(existsSync(ownerLockFile(dataDir))).toBe(false);
+    takeOwnership(dataDir, 'drill').release();
+  });
+});
+
+describe('a lock naming this very pid that this process does not hold', () => {
+  it("is a dead process's (a container's next run has the same pid): taken over", () => {
+    const dataDir = tempDataDir();
+    writeFileSync(
+      ownerLockFile(dataDir),
+      JSON.stringify({ pid: process.pid, command: 'drill', startedAt: '2026-01-01T00:00:00.000Z', token: 'an-earlier-run' }),
+    );
+    expect(currentOwner(dataDir)).toBeUndefined();
+    const owned = takeOwnership(dataDir, 'serve');
+    expect(JSON.parse(readFileSync(ownerLockFile(dataDir), 'utf8'))).toMatchObject({ pid: process.pid, command: 'serve' });
+    // While this process holds it, the same pid is a live owner.
+    expect(() => takeOwnership(dataDir, 'drill')).toThrow(FolderOwnedError);
+    owned.release();
+  });
+});

@@ -247,7 +247,7 @@ export interface Evidence {
     /** Time spent paused between the start and the recovery (or the end); included in the measured RTO. */
     pausedSeconds: number;
     /**
-     * With a simulated DRS of known speed: the overall RTO restated in simulated DRS time (real seconds × speed),
+     * With a simulated DRS of known speed: the overall RTO restated in simulated DRS time (real seconds of work × speed, plus the time paused once),
      * against the same target. The figure a drill on the emulator is meant to show.
      */
     simulated?: RtoMeasure & { speed: number };

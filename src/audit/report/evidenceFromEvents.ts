@@ -144,7 +144,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
       overall,
       pausedSeconds,
       ...(simulation?.speed
-        ? { simulated: simulatedRto(overall, simulation.speed, { ...context, notRecovered: notRecoveredNote(state) }) }
+        ? { simulated: simulatedRto(overall, simulation.speed, { ...context, pausedSeconds, notRecovered: notRecoveredNote(state) }) }
         : {}),
     },
     failures: failures(events),

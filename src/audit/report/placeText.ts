@@ -21,7 +21,7 @@ export const simulationSentence = (evidence: Evidence): string => {
   const simulation = evidence.simulation as SimulationEvidence;
   const who = simulator(simulation);
   const restated = evidence.rto.simulated
-    ? ` In simulated DRS time (real × ${evidence.rto.simulated.speed}) the RTO is ${describeRto(evidence.rto.simulated)}.`
+    ? ` In simulated DRS time (real time × ${evidence.rto.simulated.speed}, time paused counted once) the RTO is ${describeRto(evidence.rto.simulated)}.`
     : '';
   return (
     `DRS was simulated: ${who}, running ${factor(simulation)}. Times and durations in this report are real (wall-clock) time.` +

@@ -385,7 +385,8 @@ export const renderHtml = (evidence: Evidence): string => {
     '<head>',
     '<meta charset="utf-8">',
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(heading)}</title>`,
+    // A browser tab and a printed page's header say it too: the banner alone scrolls away.
+    `<title>${evidence.simulation ? 'SIMULATED · ' : ''}${escapeHtml(heading)}</title>`,
     `<style>${REPORT_CSS}</style>`,
     '</head>',
     '<body>',

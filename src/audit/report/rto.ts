@@ -27,18 +27,23 @@ export const rtoMeasure = (
 };
 
 /**
- * The same recovery in simulated DRS time: the emulator's clock ran `speed` times faster, so each real second
- * stood for `speed` simulated ones (so did the state machine's waits and the pauses). Judged against the same target.
+ * The same recovery in simulated DRS time: the emulator's clock ran `speed` times faster, so each real second of
+ * work stood for `speed` simulated ones (so did the state machine's waits). Time paused is a person's (or the
+ * simulated operator's) real time: it counts once, not `speed` times, so the verdict does not hang on how fast
+ * someone resumed. Judged against the same target.
  */
 export const simulatedRto = (
   measure: RtoMeasure,
   speed: number,
-  context: { status: ExecutionStatus; startTime: string; lastEventAt: string; notRecovered: string },
+  context: { status: ExecutionStatus; startTime: string; lastEventAt: string; notRecovered: string; pausedSeconds?: number },
 ): RtoMeasure & { speed: number } => {
   const start = Date.parse(context.startTime);
-  const scaled = start + (Date.parse(context.lastEventAt) - start) * speed;
+  const elapsedMs = Date.parse(context.lastEventAt) - start;
+  const pausedMs = Math.min(Math.max(0, (context.pausedSeconds ?? 0) * 1000), Math.max(0, elapsedMs));
+  const scaled = start + (elapsedMs - pausedMs) * speed + pausedMs;
   // A time that is no date (a rewritten ledger) or beyond Date's range is left as recorded.
   const scaledEnd = Number.isFinite(scaled) && Math.abs(scaled) <= 8.64e15 ? new Date(scaled).toISOString() : context.lastEventAt;
-  const measured = measure.measuredSeconds === undefined ? undefined : measure.measuredSeconds * speed;
+  const pausedSeconds = Math.min(pausedMs / 1000, measure.measuredSeconds ?? 0);
+  const measured = measure.measuredSeconds === undefined ? undefined : (measure.measuredSeconds - pausedSeconds) * speed + pausedSeconds;
   return { ...rtoMeasure(measured, measure.targetMinutes, { ...context, lastEventAt: scaledEnd }), speed };
 };

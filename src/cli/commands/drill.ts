@@ -28,7 +28,7 @@ export interface DrillOptions {
   operator?: OperatorMode;
   /** How long the simulated operator checks before resuming a pause. */
   resumeAfterMs: number;
-  /** Give up watching after this long; absent: no limit. */
+  /** Give up watching after this long; absent: the default (watchLimitMs). */
   timeoutMs?: number;
   /** A person who starts it (unverified); without one the simulated operator starts it, or with --operator manual the CLI user. */
   initiatedBy?: string;
@@ -77,6 +77,14 @@ const detailsOf = async (stack: DrillStack, executionId: string): Promise<Detail
   return details as unknown as Details & Record<string, unknown>;
 };
 
+/**
+ * How long a drill is watched unless --timeout says: a person may take as long as they need (manual), and a drill
+ * through a running serve goes at serve's speed, which this one does not know; else about two hours of simulated
+ * DRS time, the most a large plan needs, at this drill's speed.
+ */
+const watchLimitMs = (stack: DrillStack, options: DrillOptions): number | undefined =>
+  options.operator === 'manual' || stack.role === 'client' ? undefined : Math.max(300, Math.ceil(7200 / options.speed)) * 1000;
+
 /** Watches the execution to its end, resuming its pauses as the operator mode says; the exit code. */
 const watch = async (
   stack: DrillStack,
@@ -86,10 +94,12 @@ const watch = async (
 ): Promise<number> => {
   const { printer, hints, interruption, out } = context;
   const onPause = pauseHandler(hints.operator, { stack, ...context, resumeAfterMs: options.resumeAfterMs });
-  const deadline = options.timeoutMs === undefined ? undefined : Date.now() + options.timeoutMs;
+  const limitMs = options.timeoutMs ?? watchLimitMs(stack, options);
+  const deadline = limitMs === undefined ? undefined : Date.now() + limitMs;
   for (;;) {
     const details = await detailsOf(stack, executionId);
     printer.update(details);
+    onPause.observe?.(details);
     if (TERMINAL.includes(details.status)) {
       printer.close();
       await printSummary(stack, details as never, options.mode, out);
@@ -103,7 +113,7 @@ const watch = async (
       printer.close();
       const why = interruption.signal
         ? `Interrupted (${interruption.signal})`
-        : `The drill did not finish within ${(options.timeoutMs ?? 0) / 1000}s`;
+        : `The drill did not finish within ${(limitMs ?? 0) / 1000}s`;
       writeLines(out, options.mode, leftRunningLines(now, hints, stack.role, why), {
         type: 'left-running',
         executionId,

@@ -10,6 +10,7 @@ import { digestVerdictLines } from '../render/digestVerdict';
 import type { ProgressMode } from '../render/progress';
 import { jsonForTerminal } from '../render/terminalText';
 import type { DrillStack } from '../drill/drillStack';
+import { cli } from '../drill/commandHints';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -71,7 +72,8 @@ export const printSummary = async (
     );
     for (const line of digests ? digestVerdictLines(executionId, digests) : []) out.write(`${line}\n`);
     out.write(`Evidence report (open in a browser): ${reportPath}\n`);
-    out.write(`See it again: drs-ledger status ${executionId} · events ${executionId} · verify ${executionId} · report ${executionId}\n`);
+    const again = cli({ dataDir: stack.dataDir });
+    out.write(`See it again: ${again} status ${executionId} · events ${executionId} · verify ${executionId} · report ${executionId}\n`);
   } finally {
     await ledger.close();
   }

@@ -1,3 +1,5 @@
+import { shellWord } from '../shellWord';
+import { SIMULATED_OPERATOR } from '../../domain/execution';
 import { DynamoExecutionStarts } from '../../adapters/dynamodb/executionStarts';
 import { isInvalidNextToken } from '../../adapters/dynamodb/pageToken';
 import type { ExecutionStatus } from '../../domain/execution/vocabulary';
@@ -23,6 +25,8 @@ export interface ExecutionsOptions {
   limit: number;
   nextToken?: string;
   json?: boolean;
+  /** The global options that chose the ledger (--data-dir, --stage, --region, --profile): the next page's command repeats them. */
+  where?: string[];
 }
 
 export interface ListedRow {
@@ -82,7 +86,10 @@ export const listExecutionRows = async (
 
 const line = (row: ListedRow): string => {
   const who = !row.initiatedByPrincipal
-    ? `${row.initiatedBy} (unverified)`
+    ? // A reserved name: only the local drill's simulated operator is recorded under it.
+      row.initiatedBy === SIMULATED_OPERATOR
+      ? 'simulated operator (no person acted)'
+      : `${row.initiatedBy} (unverified)`
     : row.initiatedBy === row.initiatedByPrincipal
       ? `${row.initiatedByPrincipal} (verified)`
       : `${row.initiatedByPrincipal} (verified; "${row.initiatedBy}")`;
@@ -96,7 +103,9 @@ const line = (row: ListedRow): string => {
 /** The same command for the next page, with the filters it was given. */
 const nextCommand = (options: ExecutionsOptions, token: string): string =>
   [
-    'drs-ledger executions',
+    'drs-ledger',
+    ...(options.where ?? []).map((word) => shellWord(word)),
+    'executions',
     ...(options.plan ? [`--plan ${shown(options.plan)}`] : []),
     ...(options.status ? [`--status ${options.status}`] : []),
     ...(options.limit !== DEFAULT_EXECUTIONS_LIMIT ? [`--limit ${options.limit}`] : []),

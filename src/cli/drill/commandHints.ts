@@ -1,3 +1,4 @@
+import { shellWord } from '../shellWord';
 import { resolve } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../dataDir';
 
@@ -10,8 +11,7 @@ export interface HintContext {
   operator: 'simulated' | 'manual';
 }
 
-/** Quoted for a POSIX shell when it holds anything but plain characters. */
-const arg = (value: string): string => (/^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`);
+const arg = shellWord;
 
 /** `drs-ledger`, with the data folder when it is not the default one (the other shell must name the same). */
 export const cli = (context: Pick<HintContext, 'dataDir'>): string =>

@@ -39,9 +39,15 @@ export const refuseUnreachableApprovals = (plan: RecoveryPlan, mode: OperatorMod
 const pauseKey = (details: Details): string => `${String(details.nextWave)}@${String(details.pausedAt)}`;
 
 export interface PauseHandler {
+  /** Called with every look at the execution, paused or not: what it saw before a pause says who asked for it. */
+  observe?(details: Details): void;
   /** Called with every look at a PAUSED execution; acts once per pause. */
   onPaused(details: Details): Promise<void>;
 }
+
+/** The plan's own pause before this wave: the only kind the simulated operator may end. */
+const plannedPauseBefore = (details: Details, wave: number): boolean =>
+  details.waveStatuses.some((status) => status.waveNumber === wave && status.pauseBeforeWave === true);
 
 interface Context {
   stack: DrillStack;
@@ -98,14 +104,21 @@ const manual = ({ printer, hints }: Context): PauseHandler => {
 const simulated = (context: Context): PauseHandler => {
   const handled = new Set<string>();
   const asPerson = manual(context);
+  // A person asked for a pause (from another shell) since the last time it ran: that pause is theirs to end.
+  let requestedByPerson = false;
   return {
+    observe: (details) => {
+      if (details.pauseRequested) requestedByPerson = true;
+      else if (details.status === 'RUNNING') requestedByPerson = false;
+    },
     onPaused: async (details) => {
-      // A followed leftover may wait for approval: a person must give it.
-      if (details.pendingApproval) return asPerson.onPaused(details);
+      const wave = details.nextWave ?? details.currentWave + 1;
+      // A followed leftover may wait for approval, and a pause a person asked for is ended by a person: never by
+      // the simulated operator, which would otherwise undo it a moment later.
+      if (details.pendingApproval || requestedByPerson || !plannedPauseBefore(details, wave)) return asPerson.onPaused(details);
       if (handled.has(pauseKey(details))) return;
       handled.add(pauseKey(details));
       const { printer, stack, interruption, resumeAfterMs, actor } = context;
-      const wave = details.nextWave ?? details.currentWave + 1;
       printer.note(
         `Paused before wave ${wave}: the simulated operator checks wave ${wave - 1}, then resumes (in ${(resumeAfterMs / 1000).toFixed(1)}s).`,
       );
