@@ -66,7 +66,7 @@ describe('the simulated operator', () => {
 
   it('given a pause a person asked for from another shell, leaves it to a person, even before a planned pause', async () => {
     const operator = operatorOf();
-    await look(operator, details('RUNNING', { pauseRequested: { by: 'alice', at: '2026-12-01T00:00:05Z' } } as Partial<Details>));
+    await look(operator, details('RUNNING', { pauseRequested: { by: 'alice', at: '2026-12-01T00:00:05Z' } }));
     await look(operator, details('PAUSED'));
     expect(operator.requests).toEqual([]);
     expect(operator.told.join('\n')).toContain('waiting for an operator');
@@ -74,17 +74,17 @@ describe('the simulated operator', () => {
 
   it('given a pause before a wave the plan does not pause before, leaves it to a person', async () => {
     const operator = operatorOf();
-    await look(operator, details('RUNNING', { currentWave: 2 } as Partial<Details>));
-    await look(operator, details('PAUSED', { currentWave: 2, nextWave: 3 } as Partial<Details>));
+    await look(operator, details('RUNNING', { currentWave: 2 }));
+    await look(operator, details('PAUSED', { currentWave: 2, nextWave: 3 }));
     expect(operator.requests).toEqual([]);
   });
 
   it("once the person's pause is resumed, ends the plan's next pause again", async () => {
     const operator = operatorOf();
-    await look(operator, details('RUNNING', { pauseRequested: { by: 'alice', at: '2026-12-01T00:00:05Z' } } as Partial<Details>));
-    await look(operator, details('PAUSED', { nextWave: 2, pausedAt: '2026-12-01T00:00:06Z' } as Partial<Details>));
+    await look(operator, details('RUNNING', { pauseRequested: { by: 'alice', at: '2026-12-01T00:00:05Z' } }));
+    await look(operator, details('PAUSED', { nextWave: 2, pausedAt: '2026-12-01T00:00:06Z' }));
     await look(operator, details('RUNNING'));
-    await look(operator, details('PAUSED', { pausedAt: '2026-12-01T00:01:00Z' } as Partial<Details>));
+    await look(operator, details('PAUSED', { pausedAt: '2026-12-01T00:01:00Z' }));
     expect(operator.requests).toHaveLength(1);
   });
 });
