@@ -27,6 +27,8 @@ export interface ServeEndpoints {
   sts?: string;
   /** The operator API (SigV4-verified HTTP API; absent from a file an older serve wrote). */
   operatorApi?: string;
+  /** The web console (`http://127.0.0.1:<port>`; absent from a file an older owner wrote). */
+  console?: string;
   /** The CloudFormation emulator describing a deployed-shaped stack (`serve --stage`; absent otherwise). */
   cloudformation?: string;
   tablePrefix: string;

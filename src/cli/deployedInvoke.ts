@@ -1,7 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { LambdaClient } from '@aws-sdk/client-lambda';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { queryRecord, sendRequest } from '../local/operatorApi/signing';
+import { queryRecord, REQUEST_ID_HEADER, sendRequest } from '../local/operatorApi/signing';
 import type { DeployedStack } from './deployedStack';
 import { UsageError } from './exitCodes';
 import { invokeHandler } from './lambdaCalls';
@@ -65,7 +66,8 @@ export const callStackApi = async (stack: DeployedStack, call: ApiCall): Promise
     ...(url.port ? { port: Number(url.port) } : {}),
     path: url.pathname,
     query: queryRecord(url.searchParams),
-    headers: { host: url.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    // A fresh id under the signature: two identical calls in the same second are two requests, not a replay.
+    headers: { host: url.host, [REQUEST_ID_HEADER]: randomUUID(), ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body }),
   });
   return sendRequest({ method: call.method, url: url.toString(), headers: signed.headers, ...(body === undefined ? {} : { body }) });

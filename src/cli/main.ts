@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { runCheck, runExport, runImport, runImports, runRebuild, runReplay } from './commands/audit';
+import { runConsole } from './commands/console';
 import { runDigestsFetch, runDigestsList, runDigestsVerify } from './commands/digests';
 import { runDrill } from './commands/drill';
 import { type ReportFormat, runReport } from './commands/report';
@@ -7,7 +8,7 @@ import { runEvents, runStatus } from './commands/inspect';
 import { DEFAULT_EXECUTIONS_LIMIT, MAX_EXECUTIONS_LIMIT, runExecutions } from './commands/executions';
 import { runInvoke } from './commands/invoke';
 import { listPlans, loadPlans } from './commands/plans';
-import { DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
+import { DEFAULT_CONSOLE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
 import { runVerify } from './commands/verify';
 import { resolveDataDir } from './dataDir';
 import { checkedStage, stackServiceTrouble } from './deployedStack';
@@ -228,6 +229,11 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
       port,
     )
     .option(
+      '--console-port <port>',
+      `the web console's port (on 127.0.0.1; default ${DEFAULT_CONSOLE_PORT}, or a free one when --port is 0)`,
+      port,
+    )
+    .option(
       '--users <spec>',
       'operators who may sign requests, with their rights: alice:drill+recovery+approve,bob (a name alone: drill+approve); keys kept in <data-dir>/users.json',
     )
@@ -240,6 +246,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         speed: number;
         findInterval?: number;
         apiPort?: number;
+        consolePort?: number;
         users?: string;
         logLevel: 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'SILENT';
       }) => {
@@ -250,6 +257,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
               port: options.port,
               // Tests and parallel stacks pass --port 0: they get a free API port too, never a shared fixed one.
               apiPort: options.apiPort ?? (options.port === 0 ? 0 : DEFAULT_OPERATOR_API_PORT),
+              consolePort: options.consolePort ?? (options.port === 0 ? 0 : DEFAULT_CONSOLE_PORT),
               speed: options.speed,
               logLevel: options.logLevel,
               ...(options.findInterval ? { findIntervalSeconds: options.findInterval } : {}),
@@ -264,6 +272,14 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         );
       },
     );
+
+  program
+    .command('console')
+    .description(
+      "with --stage: the web console of a deployed stack on 127.0.0.1, until Ctrl-C: it reads with your AWS credentials and acts through the operator API signed with them, so the ledger records your principal (the local stack's console comes with serve)",
+    )
+    .option('--port <port>', 'its port on 127.0.0.1 (0 picks a free one)', port, DEFAULT_CONSOLE_PORT)
+    .action(async (options: { port: number }) => setExit(await runConsole({ port: options.port }, out)));
 
   const plans = program.command('plans').description('recovery plans in the local ledger (with --stage, in the deployed stack)');
   plans

@@ -194,10 +194,11 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
 
   // The Lambda port first: a busy port (another serve) is refused before anything else starts.
   const lambda = await startLambda(options.lambdaPort ?? DEFAULT_LAMBDA_PORT);
+  const operatorUsers = options.operatorUsers ?? readUsers(dataDir) ?? [];
   // Its port is taken as early, and answers once the stack behind it is up (attach below).
   const operatorApi = await startOperatorApiServer({
     port: options.operatorApiPort ?? 0,
-    users: options.operatorUsers ?? readUsers(dataDir) ?? [],
+    users: operatorUsers,
   }).catch(async (error: unknown) => {
     await lambda.close();
     throw error;
@@ -215,7 +216,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
   const s3 = await startS3Emulator({ dataDir });
   // The plans' target accounts trust the function's role as their plans say (role, ExternalId): never the real STS.
   const externalSts = process.env.STS_ENDPOINT?.trim();
-  const sts = externalSts ? undefined : await startStsEmulator();
+  // The operators are the account's IAM users: GetCallerIdentity with one's key names its principal, as on AWS.
+  const sts = externalSts ? undefined : await startStsEmulator({ users: operatorUsers });
   const cloudformation = await startCloudFormationEmulator();
   const stsEndpoint = externalSts || (sts?.endpoint ?? '');
   const sfn = await startStepFunctionsEmulator({

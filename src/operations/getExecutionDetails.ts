@@ -10,9 +10,13 @@ export interface DetailsInput {
 
 /**
  * get_execution_details: the read model, plus the ledger's head to notice a view that lags behind
- * (two reads). A lagging view is brought up to date from the ledger, never served stale.
+ * (two reads). A lagging view is brought up to date from the ledger, never served stale. It reads the views and
+ * the ledger only, so a reader with those two (the console on a deployed stack) answers it as the handler does.
  */
-export const getExecutionDetails = async (deps: OperationDeps, input: DetailsInput): Promise<OperationResponse> => {
+export const getExecutionDetails = async (
+  deps: Pick<OperationDeps, 'views' | 'store'>,
+  input: DetailsInput,
+): Promise<OperationResponse> => {
   const [stored, head] = await Promise.all([deps.views.get(input.executionId), deps.store.head(input.executionId)]);
   if (!head) return executionNotFound(input.executionId);
   const lagging = !stored || stored.seq < head.seq;

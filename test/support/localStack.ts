@@ -51,4 +51,17 @@ export const waitFor = async (
   }
 };
 
+/**
+ * Waits until the execution is paused and its pause settled: the state machine's wait has attached its token (an
+ * append of its own, after the pause), so the ledger stays as it is until someone acts.
+ */
+export const waitForSettledPause = async (stack: LocalStack, executionId: string, timeoutMs = 90_000): Promise<void> => {
+  const deadline = Date.now() + timeoutMs;
+  await waitFor(stack, executionId, (details) => details.status === 'PAUSED', timeoutMs);
+  while (!(await stack.deps.store.read(executionId)).some((stored) => stored.event.type === 'ResumeTokenAttached')) {
+    if (Date.now() > deadline) throw new Error(`${executionId}: paused, but no token was attached to the pause`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+};
+
 export const readJson = <T>(path: string): T => JSON.parse(readFileSync(path, 'utf8')) as T;

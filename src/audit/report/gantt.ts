@@ -1,13 +1,17 @@
 import type { Evidence } from './evidence';
 import { escapeHtml, formatSeconds } from './format';
 
-/** Bar colours: the screenshot test looks for them, and the legend names them. */
+/**
+ * Bar colours: the screenshot test looks for them, and the legend names them. Launched and failed servers are
+ * Okabe and Ito's bluish green and vermilion, told apart by readers with red-green colour blindness too (and every
+ * bar's note says its status in words).
+ */
 export const GANTT_COLOURS = {
   waveCompleted: '#2f5fa7',
   waveFailed: '#b42318',
   waveActive: '#8da2c4',
-  serverLaunched: '#2e9e6b',
-  serverFailed: '#e5484d',
+  serverLaunched: '#009e73',
+  serverFailed: '#d55e00',
   serverActive: '#a3acb9',
   pause: '#fbe7a8',
   pauseText: '#7a5b00',

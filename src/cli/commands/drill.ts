@@ -154,6 +154,11 @@ export const runDrill = async (options: DrillOptions, out: NodeJS.WritableStream
         `drs-ledger serve (pid ${stack.endpoints.pid}) owns ${options.dataDir}: the drill runs through its endpoints, at its speed (--speed ${options.speed} does not apply).`,
       );
     }
+    if (stack.role === 'owner' && stack.consoleLoginUrl)
+      printer.note(`Console  ${stack.consoleLoginUrl} (open it to sign in, then watch, approve and read the ledger in a browser)`, {
+        console: stack.endpoints.console,
+        consoleLoginUrl: stack.consoleLoginUrl,
+      });
     if (interruption.signal) return interruptedBeforeStart(out, options.mode);
     await stack.loadPlan(plan);
     const started = await startOrLeftover(stack, plan, hints, actor, options.leftover ?? 'refuse', interruption, (message, extra) =>

@@ -1,23 +1,14 @@
 import { shellWord } from '../shellWord';
 import { SIMULATED_OPERATOR } from '../../domain/execution';
-import { DynamoExecutionStarts } from '../../adapters/dynamodb/executionStarts';
-import { isInvalidNextToken } from '../../adapters/dynamodb/pageToken';
 import type { ExecutionStatus } from '../../domain/execution/vocabulary';
-import { catchUpView } from '../../operations/catchUpView';
-import type { ExecutionView } from '../../../projections/executionView';
-import { EXIT, UsageError } from '../exitCodes';
-import { type LedgerAccess, withLedger } from '../ledgerAccess';
+import { EXIT } from '../exitCodes';
+import { withLedger } from '../ledgerAccess';
+import { DEFAULT_EXECUTIONS_LIMIT, listExecutionRows, type ListedRow } from '../executionRows';
+
 import { jsonForTerminal, shown } from '../render/terminalText';
 
-export const DEFAULT_EXECUTIONS_LIMIT = 20;
-export const MAX_EXECUTIONS_LIMIT = 100;
-/** Starts read from the index per query. */
-const INDEX_PAGE = 100;
-/**
- * At most this many executions are looked at per command: a status that matches none of them ends the listing
- * with a token to go on from, instead of reading every view of a long history.
- */
-const MAX_EXAMINED = 1000;
+// The listing itself is shared with the web console (src/cli/console): it lives beside the commands, not in them.
+export { DEFAULT_EXECUTIONS_LIMIT, listExecutionRows, type ListedRow, MAX_EXECUTIONS_LIMIT } from '../executionRows';
 
 export interface ExecutionsOptions {
   plan?: string;
@@ -28,61 +19,6 @@ export interface ExecutionsOptions {
   /** The global options that chose the ledger (--data-dir, --stage, --region, --profile): the next page's command repeats them. */
   where?: string[];
 }
-
-export interface ListedRow {
-  executionId: string;
-  planId: string;
-  executionType: ExecutionView['executionType'];
-  status: ExecutionStatus;
-  startTime: string;
-  endTime?: string;
-  currentWave: number;
-  totalWaves: number;
-  initiatedBy: string;
-  initiatedByPrincipal?: string;
-}
-
-const rowOf = (view: ExecutionView): ListedRow => ({
-  executionId: view.executionId,
-  planId: view.planId,
-  executionType: view.executionType,
-  status: view.status,
-  startTime: view.startTime,
-  ...(view.endTime ? { endTime: view.endTime } : {}),
-  currentWave: view.currentWave,
-  totalWaves: view.totalWaves,
-  initiatedBy: view.initiatedBy,
-  ...(view.initiatedByPrincipal ? { initiatedByPrincipal: view.initiatedByPrincipal } : {}),
-});
-
-/** The executions newest first, filtered, at most `limit`, and the token of the rest (if any). */
-export const listExecutionRows = async (
-  ledger: Pick<LedgerAccess, 'client' | 'config' | 'views' | 'store'>,
-  options: Pick<ExecutionsOptions, 'plan' | 'status' | 'limit' | 'nextToken'>,
-): Promise<{ rows: ListedRow[]; nextToken?: string }> => {
-  const index = new DynamoExecutionStarts(ledger.client, ledger.config.tables.events);
-  const rows: ListedRow[] = [];
-  let after = options.nextToken;
-  let examined = 0;
-  for (;;) {
-    const page = await index
-      .newestFirst({ pageSize: INDEX_PAGE, ...(options.plan ? { planId: options.plan } : {}), ...(after ? { after } : {}) })
-      .catch((error: unknown) => {
-        if (isInvalidNextToken(error)) throw new UsageError(`--next-token is not one this listing gave (${error.message})`);
-        throw error;
-      });
-    for (const [position, start] of page.starts.entries()) {
-      examined += 1;
-      // The view, or the ledger folded when the projector has not caught up yet (a start a moment ago).
-      const view = await catchUpView(ledger.store, start.executionId, await ledger.views.get(start.executionId));
-      if (view && (!options.status || view.status === options.status)) rows.push(rowOf(view));
-      const more = position < page.starts.length - 1 || page.next !== undefined;
-      if (rows.length === options.limit || examined >= MAX_EXAMINED) return { rows, ...(more ? { nextToken: start.after } : {}) };
-    }
-    if (!page.next) return { rows };
-    after = page.next;
-  }
-};
 
 const line = (row: ListedRow): string => {
   const who = !row.initiatedByPrincipal

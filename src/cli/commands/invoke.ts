@@ -4,13 +4,16 @@ import { runningServe } from '../dataDir';
 import { EXIT, UsageError } from '../exitCodes';
 import { invokeHandler } from '../lambdaCalls';
 import { jsonForTerminal } from '../render/terminalText';
-import { userInfo } from 'node:os';
 import { DEFAULT_OPERATOR_API_PORT } from '../../local/operatorApi/server';
 import { sendRequest, signRequest } from '../../local/operatorApi/signing';
 import { readUsers, usersFile } from '../../local/operatorApi/users';
 import { type ApiCall, callStackApi, invokeStackHandler } from '../deployedInvoke';
 import type { DeployedStack } from '../deployedStack';
 import { deployedStack } from '../deployedStackScope';
+import { buildEvent } from '../handlerEvents';
+
+// The event is shared with the web console (src/cli/console): it lives beside the commands, not in them.
+export { buildEvent } from '../handlerEvents';
 
 export interface InvokeOptions {
   dataDir: string;
@@ -29,26 +32,6 @@ export interface InvokeOptions {
   /** With --stage: call the deployed operator API, signed with the caller's own AWS credentials. */
   api?: boolean;
 }
-
-/** approve is resume with a comment, as the execution-handler takes it; the others are its own operations. */
-const LAMBDA_OPERATION: Record<string, string> = { approve: 'resume' };
-
-/** The event the CLI sends for an operation: only the fields given, as the contract names them. */
-export const buildEvent = (operation: string, options: InvokeOptions): Record<string, unknown> => {
-  const event: Record<string, unknown> = { operation: LAMBDA_OPERATION[operation] ?? operation };
-  if (options.executionId) event.executionId = options.executionId;
-  if (operation === 'get_execution_details') {
-    if (options.planId) event.queryParams = { planId: options.planId };
-  } else if (options.planId) event.planId = options.planId;
-  if (options.type) event.executionType = options.type;
-  if (operation === 'start_execution') event.initiatedBy = options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`;
-  if (['pause', 'resume', 'cancel', 'approve', 'decline'].includes(operation))
-    event.requestedBy = options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`;
-  if (options.reason) event.reason = options.reason;
-  if (options.comment) event.comment = options.comment;
-  if (options.ticket) event.ticket = options.ticket;
-  return event;
-};
 
 export type { ApiCall };
 

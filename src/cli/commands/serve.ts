@@ -7,12 +7,15 @@ import { DEFAULT_OPERATOR_API_PORT } from '../../local/operatorApi/server';
 import { ensureUsers, type LocalUser, parseUsersSpec, readUsers, usersFile, UsersSpecError } from '../../local/operatorApi/users';
 import { UsageError } from '../exitCodes';
 import { stackNameOf } from '../../local/deployedNames';
+import { type ConsoleServer, consoleLines, DEFAULT_CONSOLE_PORT, startStackConsole } from '../console/stackConsole';
 
 export interface ServeOptions {
   dataDir: string;
   port: number;
   /** The operator API's port. */
   apiPort: number;
+  /** The web console's port (0 picks a free one). */
+  consolePort: number;
   /** --users: the operators who may sign requests, and their rights (alice:drill+recovery+approve,bob). */
   users?: string;
   speed: number;
@@ -31,6 +34,7 @@ export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream
   // The folder first: a second owner is refused before it writes users.json or binds a port.
   const owned = takeOwnership(resolve(options.dataDir), 'serve');
   let stack: LocalStack | undefined;
+  let webConsole: ConsoleServer | undefined;
   try {
     const { users, removed } = operatorUsers(owned.dataDir, options.users);
     stack = await startLocalStack({
@@ -44,9 +48,11 @@ export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream
       ...(options.findIntervalSeconds ? { findIntervalMs: options.findIntervalSeconds * 1000 } : {}),
       ...(options.stage ? { stage: options.stage } : {}),
     });
-    owned.publish({ ...stack.endpoints, tablePrefix: stack.config.tables.events.replace(/-events$/, '') });
-    printStarted(stack, options, users, removed, out);
+    webConsole = await startStackConsole(stack, options.consolePort);
+    owned.publish({ ...stack.endpoints, console: webConsole.url, tablePrefix: stack.config.tables.events.replace(/-events$/, '') });
+    printStarted(stack, webConsole, options, users, removed, out);
   } catch (error) {
+    if (webConsole) await webConsole.close();
     if (stack) await stack.close();
     owned.release();
     throw error;
@@ -59,6 +65,7 @@ export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream
   out.write('Stopping…\n');
   // Clients stop coming first; the folder is free once its files are closed.
   owned.withdraw();
+  await webConsole.close();
   await stack.close();
   owned.release();
   return 0;
@@ -66,6 +73,7 @@ export const runServe = async (options: ServeOptions, out: NodeJS.WritableStream
 
 const printStarted = (
   stack: LocalStack,
+  webConsole: ConsoleServer,
   options: ServeOptions,
   users: LocalUser[],
   removed: string[],
@@ -83,6 +91,7 @@ const printStarted = (
       `  KMS (digest signing key)    ${stack.endpoints.kms}`,
       `  S3 (signed digests)         ${stack.endpoints.s3}`,
       `  Operator API (SigV4)        ${stack.endpoints.operatorApi}`,
+      ...consoleLines(webConsole, stack.dataDir),
       ...(options.stage ? deployedShapeLines(stack, options.stage) : []),
       ...usersLines(stack.dataDir, users, removed),
       `  scheduled find every ${options.findIntervalSeconds ?? Math.max(1, 30 / options.speed)}s; DRS runs ${options.speed}x`,
@@ -104,6 +113,8 @@ const deployedShapeLines = (stack: LocalStack, stage: string): string[] => {
     `  CloudFormation (stack ${stackNameOf(stage)})  ${endpoints.cloudformation}`,
     `    as deployed: AWS_ENDPOINT_URL_CLOUDFORMATION=${endpoints.cloudformation} AWS_ENDPOINT_URL_DYNAMODB=${endpoints.dynamodb} \\`,
     `      AWS_ENDPOINT_URL_LAMBDA=${endpoints.lambda} AWS_ENDPOINT_URL_S3=${endpoints.s3} AWS_ENDPOINT_URL_KMS=${endpoints.kms} \\`,
+    // GetCallerIdentity names an operator by its key, as STS does an IAM user (`console` acts as the caller).
+    ...(endpoints.sts ? [`      AWS_ENDPOINT_URL_STS=${endpoints.sts} \\`] : []),
     `      drs-ledger --stage ${stage} --region us-east-1 executions   (an operator's key pair from users.json as AWS credentials)`,
   ];
 };
@@ -131,4 +142,4 @@ const usersLines = (dataDir: string, users: LocalUser[], removed: string[]): str
   ];
 };
 
-export { DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT };
+export { DEFAULT_CONSOLE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT };

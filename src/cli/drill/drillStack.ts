@@ -8,6 +8,7 @@ import { openLedger } from '../ledgerAccess';
 import { currentOwner, FolderOwnedError, type Ownership, takeOwnership } from '../ownership';
 import { isAlive } from '../ownerLock';
 import { type InventoryEntry, registerWithRunningDrs, trustWithRunningSts } from '../runningStackPlans';
+import { type ConsoleServer, startStackConsole } from '../console/stackConsole';
 
 /**
  * The stack a drill runs on: its own (the drill owns the folder and publishes its endpoints, so a second shell
@@ -17,6 +18,8 @@ export interface DrillStack {
   readonly role: 'owner' | 'client';
   readonly dataDir: string;
   readonly endpoints: ServeEndpoints;
+  /** The owner's console login link (its key: printed to the owner alone, never published in serve.json). */
+  readonly consoleLoginUrl?: string;
   invoke(payload: Record<string, unknown>): Promise<OperationResponse>;
   /** Stores the plan and makes its servers (and target role) known to the stack's emulators. */
   loadPlan(plan: RecoveryPlan): Promise<void>;
@@ -69,12 +72,14 @@ const clientOf = (dataDir: string, endpoints: ServeEndpoints, inventory: Invento
   };
 };
 
-const ownerOf = (owned: Ownership, stack: LocalStack): DrillStack => {
+/** The owner publishes its console too (on a free port): a second shell's browser watches and acts there. */
+const ownerOf = (owned: Ownership, stack: LocalStack, webConsole: ConsoleServer): DrillStack => {
   const endpoints: ServeEndpoints = {
     pid: owned.record.pid,
     owner: 'drill',
     startedAt: owned.record.startedAt,
     ...stack.endpoints,
+    console: webConsole.url,
     tablePrefix: stack.config.tables.events.replace(/-events$/, ''),
   };
   owned.publish(endpoints);
@@ -83,6 +88,7 @@ const ownerOf = (owned: Ownership, stack: LocalStack): DrillStack => {
     role: 'owner',
     dataDir: stack.dataDir,
     endpoints,
+    consoleLoginUrl: webConsole.loginUrl,
     invoke: (payload) => invokeHandler(stack.lambdaClient, FUNCTION_NAME, payload),
     loadPlan: (plan) => stack.loadPlans([plan]),
     close: () =>
@@ -90,7 +96,11 @@ const ownerOf = (owned: Ownership, stack: LocalStack): DrillStack => {
         // New clients stop coming first; the folder is free once its files are closed.
         owned.withdraw();
         try {
-          await stack.close();
+          try {
+            await webConsole.close();
+          } finally {
+            await stack.close();
+          }
         } finally {
           owned.release();
         }
@@ -109,7 +119,11 @@ export const openDrillStack = async (options: DrillStackOptions): Promise<DrillS
   const owned = takeOwnership(options.dataDir, 'drill');
   try {
     const stack = await startLocalStack({ dataDir: options.dataDir, lambdaPort: 0, speed: options.speed, inventory: options.inventory });
-    return ownerOf(owned, stack);
+    const webConsole = await startStackConsole(stack, 0).catch(async (error: unknown) => {
+      await stack.close();
+      throw error;
+    });
+    return ownerOf(owned, stack, webConsole);
   } catch (error) {
     owned.release();
     throw error;

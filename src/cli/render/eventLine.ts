@@ -9,7 +9,7 @@ import type { ActorEvidence } from '../../audit/report/evidence';
  * resume, an approval, a decline, a refused attempt) verified or not; the drivers' own (a timeout's resume or
  * cancel, waves, polls, pauses and ends carried out) unmarked, as before.
  */
-const markedActor = (event: ExecutionEvent, previous: ExecutionEvent | undefined): string => {
+export const markedActor = (event: ExecutionEvent, previous: ExecutionEvent | undefined): string => {
   const afterTimeout = previous?.type === 'ApprovalTimedOut';
   const operator = (identity: Parameters<typeof operatorActor>[1], simulated?: true): ActorEvidence =>
     operatorActor(event.actor, identity, simulated);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
 
@@ -19,6 +20,14 @@ export const signerFor = (key: AccessKey, options: { applyChecksum?: boolean } =
     sha256: Hash.bind(null, 'sha256'),
     ...(options.applyChecksum === undefined ? {} : { applyChecksum: options.applyChecksum }),
   });
+
+/**
+ * A header of every request signed here, a fresh UUID each time, under the signature: X-Amz-Date has whole
+ * seconds, so two identical requests within one second would otherwise carry one signature, and the operator
+ * API's replay guard would refuse the second as a replay. SigV4 signs any header named in SignedHeaders, and
+ * API Gateway (like the local operator API) verifies over exactly those.
+ */
+export const REQUEST_ID_HEADER = 'x-drs-ledger-request-id';
 
 /** A request ready to send: its URL, method, headers (Authorization included) and body. */
 export interface SignedRequest {
@@ -46,7 +55,11 @@ export const signRequest = async (
 ): Promise<SignedRequest> => {
   const url = new URL(request.url);
   const body = request.body === undefined ? undefined : JSON.stringify(request.body);
-  const headers: Record<string, string> = { host: url.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const headers: Record<string, string> = {
+    host: url.host,
+    [REQUEST_ID_HEADER]: randomUUID(),
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+  };
   const signed = await signerFor(key).sign(
     {
       method: request.method,
@@ -68,12 +81,16 @@ export interface ApiAnswer {
   body: Record<string, unknown>;
 }
 
-/** Sends a request (signed, or not: the tests' attacks) and reads its JSON answer. */
-export const sendRequest = async (request: Omit<SignedRequest, 'headers'> & { headers?: Record<string, string> }): Promise<ApiAnswer> => {
+/** Sends a request (signed, or not: the tests' attacks) and reads its JSON answer; `signal` aborts it. */
+export const sendRequest = async (
+  request: Omit<SignedRequest, 'headers'> & { headers?: Record<string, string> },
+  signal?: AbortSignal,
+): Promise<ApiAnswer> => {
   const response = await fetch(request.url, {
     method: request.method,
     headers: request.headers ?? {},
     ...(request.body === undefined ? {} : { body: request.body }),
+    ...(signal ? { signal } : {}),
   });
   const text = await response.text();
   let body: Record<string, unknown>;

@@ -189,6 +189,30 @@ describe('STS emulator, through the real STSClient', () => {
     }
   });
 
+  it("names the IAM users it is given by their ARN (the local stack's operators), as STS names an IAM user", async () => {
+    const withUsers = await startStsEmulator({
+      clock: clock.now,
+      users: [{ accessKeyId: 'AKIAALICEEXAMPLE0001', principalArn: 'arn:aws:iam::000000000000:user/alice' }],
+    });
+    const alice = stsClient(withUsers.endpoint, { credentials: { accessKeyId: 'AKIAALICEEXAMPLE0001', secretAccessKey: 'x' } });
+    const stranger = stsClient(withUsers.endpoint);
+    try {
+      expect(await alice.send(new GetCallerIdentityCommand({}))).toMatchObject({
+        Account: '000000000000',
+        Arn: 'arn:aws:iam::000000000000:user/alice',
+        UserId: 'AIDAALICEEXAMPLE0001',
+      });
+      // A key it was not given is still named by its id: only the users given are known by name.
+      expect(await stranger.send(new GetCallerIdentityCommand({}))).toMatchObject({
+        Arn: 'arn:aws:iam::000000000000:user/AKIAHOMEEXAMPLE00001',
+      });
+    } finally {
+      alice.destroy();
+      stranger.destroy();
+      await withUsers.close();
+    }
+  });
+
   it('injects faults that the SDK retries or surfaces', async () => {
     emulator.faults.apply({ failAssumeRole: { count: 1 } });
     const throttled = await rejectionOf(assume());

@@ -20,5 +20,8 @@ export const authenticate = ({ state }: StsContext, call: AwsQueryCall): void =>
 export const callerIdentity = (state: StsState, accessKeyId: string): { Arn: string; UserId: string; Account: string } => {
   const assumed = state.issued.get(accessKeyId);
   if (assumed) return { Arn: assumed.assumedRoleArn, UserId: assumed.assumedRoleId, Account: assumed.accountId };
+  // An IAM user's unique id starts AIDA, as its long-term access key's id starts AKIA.
+  const userArn = state.users.get(accessKeyId);
+  if (userArn) return { Arn: userArn, UserId: `AIDA${accessKeyId.slice(4)}`, Account: state.homeAccountId };
   return { Arn: `arn:aws:iam::${state.homeAccountId}:user/${accessKeyId}`, UserId: accessKeyId, Account: state.homeAccountId };
 };

@@ -27,6 +27,8 @@ export interface StsState {
   clock: Clock;
   /** The account of callers that are not roles this emulator issued credentials for. */
   homeAccountId: string;
+  /** IAM users of the home account, by their access key id: GetCallerIdentity names them by their ARN. */
+  users: ReadonlyMap<string, string>;
   faults: StsFaults;
   /** Trusted roles by ARN. */
   trusted: Map<string, TrustedRole>;

@@ -18,6 +18,11 @@ export interface StsEmulatorOptions {
   clock?: Clock;
   /** The account of callers that are not roles this emulator issued credentials for (default 000000000000). */
   accountId?: string;
+  /**
+   * IAM users of the home account (the local stack's operators): GetCallerIdentity signed with one's access key
+   * answers its ARN, as STS answers for an IAM user. Any other key is named as a user called by the key's id.
+   */
+  users?: ReadonlyArray<{ accessKeyId: string; principalArn: string }>;
   /** Roles trusted from the start (trustRole adds more). */
   roles?: TrustedRoleSpec[];
   /** Credentials expire this long after they are issued, whatever DurationSeconds asked (to test refresh). */
@@ -62,6 +67,7 @@ export const startStsEmulator = async (options: StsEmulatorOptions = {}): Promis
   const state: StsState = {
     clock: options.clock ?? systemClock,
     homeAccountId: options.accountId ?? '000000000000',
+    users: new Map((options.users ?? []).map((user) => [user.accessKeyId, user.principalArn])),
     faults: stsFaults(),
     trusted: new Map(),
     issued: new Map(),
