@@ -11,6 +11,10 @@
  *   7. src/local         handlers, adapters, application, ports, config, domain, projections, statemachine/
  *   8. src/cli           anything in src
  *
+ * Beside them, src/console: the browser's code, bundled apart (scripts/build.mjs). It imports only its own folder
+ * and no Node built-in: the server's JSON is its contract, and the rest of src reaches Node (src/cli/console
+ * serves it and may import its wire types).
+ *
  * Nothing in src or projections imports test/, bench/ or scripts/. Each rule names what a layer may
  * import of ours; everything else of ours is forbidden to it (npm packages and node: are not layers).
  * Since every layer imports only layers inside it, no cycle between these folders can exist; the folder
@@ -37,6 +41,7 @@ const layer = {
   local: '^src/local/',
   cli: '^src/cli/',
   statemachine: '^statemachine/',
+  console: '^src/console/',
 };
 
 const application = [layer.operations, layer.audit, layer.projector, layer.digests];
@@ -118,6 +123,19 @@ module.exports = {
       ['^src/', layer.projections, layer.statemachine],
       'src/cli may use anything in src, but never test/, bench/ or scripts/.',
     ),
+    mayOnlyImport(
+      'console-only-itself',
+      layer.console,
+      [],
+      'src/console runs in the browser: it imports only its own folder (what it reads from the server is JSON, declared in src/console/wire.ts).',
+    ),
+    {
+      name: 'console-not-node',
+      comment: 'src/console runs in the browser, where no Node built-in exists.',
+      severity: 'error',
+      from: { path: layer.console },
+      to: { dependencyTypes: ['core'] },
+    },
     {
       name: 'operations-apart',
       comment:
