@@ -7,17 +7,16 @@
  * Plans load, a drill is started through the deployed function, listed, watched, approved through the operator API
  * signed with the approver's own credentials, then verified, replayed, reported, exported and checked.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import type { LocalUser } from '../../src/local/operatorApi/users';
 import { readUsers } from '../../src/local/operatorApi/users';
 import { tempDataDir } from '../support/localStack';
+import { cliProcess, finished, operatorShell, type Run } from '../support/cliProcess';
 
 jest.setTimeout(300_000);
 
-const ROOT = join(__dirname, '..', '..');
 const STAGE = 'e2e';
 const ALICE = 'arn:aws:iam::000000000000:user/alice';
 const BOB = 'arn:aws:iam::000000000000:user/bob';
@@ -47,39 +46,6 @@ interface Endpoints {
   kms: string;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-const tsx = (args: string[], env: NodeJS.ProcessEnv): ChildProcess =>
-  spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src/cli/main.ts'), ...args], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-
-const finished = (child: ChildProcess): Promise<Run> =>
-  new Promise((resolve) => {
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (chunk) => (stdout += String(chunk)));
-    child.stderr?.on('data', (chunk) => (stderr += String(chunk)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-
-/** What a shell on an operator's machine has: no local endpoint, no profile, no instance metadata to fall back on. */
-const operatorShell = (): NodeJS.ProcessEnv => {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (/_ENDPOINT$|^AWS_|^DRS_LEDGER_(STAGE|DATA_DIR)$|_TABLE$|^DRS_LEDGER_TABLE_PREFIX$/.test(name)) continue;
-    env[name] = value;
-  }
-  const nowhere = join(tempDataDir(), 'none');
-  return { ...env, AWS_CONFIG_FILE: nowhere, AWS_SHARED_CREDENTIALS_FILE: nowhere, AWS_EC2_METADATA_DISABLED: 'true' };
-};
-
 describe('drs-ledger --stage: the CLI against a deployed(-shaped) stack, through the SDK endpoint settings only', () => {
   const ownerDir = tempDataDir();
   const emptyDir = tempDataDir();
@@ -101,7 +67,7 @@ describe('drs-ledger --stage: the CLI against a deployed(-shaped) stack, through
     ...(user ? { AWS_ACCESS_KEY_ID: users[user]?.accessKeyId, AWS_SECRET_ACCESS_KEY: users[user]?.secretAccessKey } : {}),
   });
   const drsLedger = (user: string | undefined, ...args: string[]): Promise<Run> =>
-    finished(tsx(['--data-dir', emptyDir, '--stage', STAGE, '--region', 'us-east-1', ...args], shellOf(user)));
+    finished(cliProcess(['--data-dir', emptyDir, '--stage', STAGE, '--region', 'us-east-1', ...args], shellOf(user)));
   const asAlice = (...args: string[]) => drsLedger('alice', ...args);
 
   const statusOf = async (): Promise<Record<string, unknown>> => {
@@ -120,7 +86,7 @@ describe('drs-ledger --stage: the CLI against a deployed(-shaped) stack, through
 
   beforeAll(async () => {
     writeFileSync(planFile, JSON.stringify(plan));
-    serve = tsx(
+    serve = cliProcess(
       [
         '--data-dir',
         ownerDir,
@@ -276,7 +242,7 @@ describe('drs-ledger --stage: the CLI against a deployed(-shaped) stack, through
 
   it('says which stack is missing, and that there are no credentials, with exit 2', async () => {
     const missing = await finished(
-      tsx(['--data-dir', emptyDir, '--stage', 'nope', '--region', 'us-east-1', 'executions'], shellOf('alice')),
+      cliProcess(['--data-dir', emptyDir, '--stage', 'nope', '--region', 'us-east-1', 'executions'], shellOf('alice')),
     );
     expect(missing).toMatchObject({ code: 2 });
     expect(missing.stderr).toContain(
