@@ -28,6 +28,59 @@ export interface StartRecoveryRequest {
   isDrill: boolean;
   sourceServerIds: string[];
   tags: Record<string, string>;
+  /** The recovery snapshot to launch each server from (StartRecovery's sourceServers[].recoverySnapshotID); absent: DRS's latest data. */
+  recoverySnapshotIds?: Record<string, string>;
+}
+
+/** DescribeSourceServers' dataReplicationInfo, as a readiness check needs it. */
+export interface ReplicationFacts {
+  serverId: string;
+  /** dataReplicationState as DRS says it (CONTINUOUS, INITIAL_SYNC, STALLED, DISCONNECTED, PAUSED, STOPPED, ...). */
+  state: string;
+  /** lagDuration converted to seconds; absent when DRS gives none. */
+  lagSeconds?: number;
+  /** dataReplicationError.error (and rawError, bounded) when DRS reports one. */
+  error?: string;
+}
+
+/** One of DescribeRecoverySnapshots' snapshots. */
+export interface RecoverySnapshot {
+  snapshotId: string;
+  sourceServerId: string;
+  /** When the snapshot was expected to be taken. */
+  expectedTimestamp: string;
+  /** When it was taken: absent while DRS is still creating it (such a snapshot is never launched from). */
+  timestamp?: string;
+}
+
+/** GetLaunchConfiguration for a source server: whether a launch could start from it. */
+export interface LaunchConfigurationFacts {
+  serverId: string;
+  /** false: DRS has no launch configuration for the server (ResourceNotFoundException). */
+  exists: boolean;
+  /** What is missing or wrong in it (no EC2 launch template, say): empty when complete. Bounded texts. */
+  problems: string[];
+}
+
+/** A DRS job still PENDING or STARTED, and the servers in it. */
+export interface ActiveJob {
+  jobId: string;
+  /** LAUNCH, TERMINATE, CREATE_CONVERTED_SNAPSHOT. */
+  type: string;
+  serverIds: string[];
+}
+
+/** DescribeRecoveryInstances' view of one recovery instance. */
+export interface RecoveryInstanceFacts {
+  recoveryInstanceId: string;
+  sourceServerId: string;
+  /** ec2InstanceState: PENDING, RUNNING, STOPPING, STOPPED, SHUTTING-DOWN, TERMINATED, NOT_FOUND, ... */
+  ec2InstanceState: string;
+  isDrill?: boolean;
+  /** The job that launched it. */
+  jobId?: string;
+  /** The point in time of the snapshot it was launched from (pointInTimeSnapshotDateTime). */
+  pointInTime?: string;
 }
 
 /**
@@ -55,4 +108,16 @@ export interface RecoveryJobs {
    * and Region; servers it says nothing of (outside AWS, or unknown) make one group without either.
    */
   sourceOrigins(sourceServerIds: string[], account?: DrsAccount): Promise<SourceOrigin[]>;
+  /** Replication state and lag of each server DRS knows (DescribeSourceServers); unknown servers are absent. */
+  replication(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, ReplicationFacts>>;
+  /** A server's recovery snapshots taken within [from, to] (either bound optional), newest first, every page. */
+  recoverySnapshots(sourceServerId: string, range: { from?: string; to?: string }, account?: DrsAccount): Promise<RecoverySnapshot[]>;
+  /** Each server's launch configuration (GetLaunchConfiguration), whether it exists and is complete. */
+  launchConfigurations(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, LaunchConfigurationFacts>>;
+  /** Jobs PENDING or STARTED now, of any type, with their servers (DescribeJobs, every page). */
+  activeJobs(account?: DrsAccount): Promise<ActiveJob[]>;
+  /** TerminateRecoveryInstances (at most 200 ids a call; more are split): the TERMINATE jobs DRS created. */
+  terminateRecoveryInstances(recoveryInstanceIds: string[], account?: DrsAccount): Promise<string[]>;
+  /** DescribeRecoveryInstances for these ids; an instance DRS no longer lists is absent (it is gone). */
+  describeRecoveryInstances(recoveryInstanceIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryInstanceFacts>>;
 }

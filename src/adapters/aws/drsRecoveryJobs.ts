@@ -5,6 +5,11 @@ import { DRS_JOB_STATUSES, LAUNCH_STATUSES, MAX_HOSTNAME_BYTES } from '../../dom
 import { boundText } from '../../domain/text';
 import { type AppConfig, clientOptions } from '../../config';
 import {
+  type ActiveJob,
+  type LaunchConfigurationFacts,
+  type RecoveryInstanceFacts,
+  type RecoverySnapshot,
+  type ReplicationFacts,
   type DrsAccount,
   type RecoveryJob,
   type RecoveryJobs,
@@ -225,5 +230,30 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     } catch (error) {
       throw toRecoveryJobsError(error);
     }
+  }
+
+  // INTEGRATION PLACEHOLDERS (branch i16 only, replaced by the DRS adapter work before anything lands on main).
+  async replication(): Promise<Map<string, ReplicationFacts>> {
+    throw new Error('not yet built');
+  }
+
+  async recoverySnapshots(): Promise<RecoverySnapshot[]> {
+    throw new Error('not yet built');
+  }
+
+  async launchConfigurations(): Promise<Map<string, LaunchConfigurationFacts>> {
+    throw new Error('not yet built');
+  }
+
+  async activeJobs(): Promise<ActiveJob[]> {
+    throw new Error('not yet built');
+  }
+
+  async terminateRecoveryInstances(): Promise<string[]> {
+    throw new Error('not yet built');
+  }
+
+  async describeRecoveryInstances(): Promise<Map<string, RecoveryInstanceFacts>> {
+    throw new Error('not yet built');
   }
 }

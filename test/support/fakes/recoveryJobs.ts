@@ -1,9 +1,14 @@
 import type { DrsJobStatus, LaunchStatus, SourceOrigin } from '../../../src/domain/execution';
 import {
+  type ActiveJob,
   type DrsAccount,
+  type LaunchConfigurationFacts,
+  type RecoveryInstanceFacts,
   type RecoveryJob,
   type RecoveryJobs,
   RecoveryJobsError,
+  type RecoverySnapshot,
+  type ReplicationFacts,
   type StartRecoveryRequest,
 } from '../../../src/ports/recoveryJobs';
 
@@ -19,7 +24,22 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     findJobsByTags: [] as Array<Record<string, string>>,
     hostnames: [] as string[][],
     sourceOrigins: [] as string[][],
+    terminateRecoveryInstances: [] as string[][],
+    describeRecoveryInstances: [] as string[][],
   };
+  /** Scripted readiness: servers absent here replicate CONTINUOUSLY with no lag and a complete launch configuration. */
+  readonly replicationOf = new Map<string, ReplicationFacts | 'UNKNOWN'>();
+  readonly launchConfigurationOf = new Map<string, LaunchConfigurationFacts>();
+  /** Each server's snapshots (any order); servers absent here have one taken a minute before `now`. */
+  readonly snapshotsOf = new Map<string, RecoverySnapshot[]>();
+  readonly otherActiveJobs: ActiveJob[] = [];
+  /** Recovery instances launched (by progress/launchAll) and not yet gone. */
+  readonly instances = new Map<string, RecoveryInstanceFacts>();
+  private readonly terminateFailures: Error[] = [];
+  /** What each job was started with. */
+  private readonly requestOf = new Map<string, StartRecoveryRequest>();
+  /** Terminations DRS accepted but that leave the instances in place (a TERMINATE job that fails). */
+  private ignoredTerminations = 0;
   private readonly jobs = new Map<string, RecoveryJob>();
   private readonly startFailures: Error[] = [];
   private readonly describeFailures: Error[] = [];
@@ -43,6 +63,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
       createdAt: this.now(),
     };
     this.jobs.set(job.jobId, job);
+    this.requestOf.set(job.jobId, structuredClone(request));
     return structuredClone(job);
   }
 
@@ -88,7 +109,91 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     this.origins = origins;
   }
 
+  async replication(sourceServerIds: string[]): Promise<Map<string, ReplicationFacts>> {
+    const found = new Map<string, ReplicationFacts>();
+    for (const serverId of sourceServerIds) {
+      const scripted = this.replicationOf.get(serverId);
+      if (scripted === 'UNKNOWN') continue;
+      found.set(serverId, structuredClone(scripted ?? { serverId, state: 'CONTINUOUS', lagSeconds: 0 }));
+    }
+    return found;
+  }
+
+  async recoverySnapshots(sourceServerId: string, range: { from?: string; to?: string }): Promise<RecoverySnapshot[]> {
+    const all = this.snapshotsOf.get(sourceServerId) ?? [
+      { snapshotId: `pit-${sourceServerId.slice(2)}`, sourceServerId, expectedTimestamp: this.minuteAgo(), timestamp: this.minuteAgo() },
+    ];
+    const at = (snapshot: RecoverySnapshot) => snapshot.timestamp ?? snapshot.expectedTimestamp;
+    return all
+      .filter(
+        (snapshot) => (range.from === undefined || at(snapshot) >= range.from) && (range.to === undefined || at(snapshot) <= range.to),
+      )
+      .sort((a, b) => at(b).localeCompare(at(a)))
+      .map((snapshot) => structuredClone(snapshot));
+  }
+
+  async launchConfigurations(sourceServerIds: string[]): Promise<Map<string, LaunchConfigurationFacts>> {
+    return new Map(
+      sourceServerIds.map((serverId) => [
+        serverId,
+        structuredClone(this.launchConfigurationOf.get(serverId) ?? { serverId, exists: true, problems: [] }),
+      ]),
+    );
+  }
+
+  async activeJobs(): Promise<ActiveJob[]> {
+    const ours = [...this.jobs.values()]
+      .filter((job) => job.status !== 'COMPLETED')
+      .map((job) => ({ jobId: job.jobId, type: 'LAUNCH', serverIds: job.servers.map((server) => server.serverId) }));
+    return structuredClone([...ours, ...this.otherActiveJobs]);
+  }
+
+  async terminateRecoveryInstances(recoveryInstanceIds: string[]): Promise<string[]> {
+    this.calls.terminateRecoveryInstances.push([...recoveryInstanceIds]);
+    const failure = this.terminateFailures.shift();
+    if (failure) throw failure;
+    this.created += 1;
+    const jobId = `drsjob-${String(this.created).padStart(17, '0')}`;
+    if (this.ignoredTerminations > 0) {
+      this.ignoredTerminations -= 1;
+      return [jobId];
+    }
+    for (const id of recoveryInstanceIds) this.instances.delete(id);
+    return [jobId];
+  }
+
+  async describeRecoveryInstances(recoveryInstanceIds: string[]): Promise<Map<string, RecoveryInstanceFacts>> {
+    this.calls.describeRecoveryInstances.push([...recoveryInstanceIds]);
+    const found = new Map<string, RecoveryInstanceFacts>();
+    for (const id of recoveryInstanceIds) {
+      const instance = this.instances.get(id);
+      if (instance) found.set(id, structuredClone(instance));
+    }
+    return found;
+  }
+
+  /** The chosen snapshot's time when the start named one, else DRS's latest data: a minute before now. */
+  private pointInTimeOf(serverId: string, request: StartRecoveryRequest | undefined): string {
+    const snapshotId = request?.recoverySnapshotIds?.[serverId];
+    const chosen = snapshotId ? this.snapshotsOf.get(serverId)?.find((snapshot) => snapshot.snapshotId === snapshotId) : undefined;
+    return chosen?.timestamp ?? this.minuteAgo();
+  }
+
+  private minuteAgo(): string {
+    return new Date(Date.parse(this.now()) - 60_000).toISOString();
+  }
+
   // ---- what the test does to DRS ----
+
+  /** The next TerminateRecoveryInstances fails with this error (in order, one each). */
+  failNextTerminate(error: Error): void {
+    this.terminateFailures.push(error);
+  }
+
+  /** The next `count` terminations are accepted by DRS but leave their instances running. */
+  ignoreNextTerminations(count = 1): void {
+    this.ignoredTerminations += count;
+  }
 
   /** The next StartRecovery fails with this error (in order, one each). */
   failNextStart(error: Error): void {
@@ -134,6 +239,20 @@ export class FakeRecoveryJobs implements RecoveryJobs {
       launchStatus,
       ...(launchStatus === 'LAUNCHED' ? { recoveryInstanceId: `i-${server.serverId.slice(2)}` } : {}),
     }));
+    if (launchStatus !== 'LAUNCHED') return;
+    const request = this.requestOf.get(jobId);
+    for (const server of job.servers) {
+      const id = server.recoveryInstanceId as string;
+      if (this.instances.has(id)) continue;
+      this.instances.set(id, {
+        recoveryInstanceId: id,
+        sourceServerId: server.serverId,
+        ec2InstanceState: 'RUNNING',
+        jobId,
+        ...(request ? { isDrill: request.isDrill } : {}),
+        pointInTime: this.pointInTimeOf(server.serverId, request),
+      });
+    }
   }
 
   /** The job COMPLETED with every server LAUNCHED. */
