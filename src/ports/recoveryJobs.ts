@@ -41,6 +41,8 @@ export interface ReplicationFacts {
   lagSeconds?: number;
   /** dataReplicationError.error (and rawError, bounded) when DRS reports one. */
   error?: string;
+  /** lastSnapshotDateTime: when DRS last took a snapshot of the server (its newest recovery point). */
+  lastSnapshotAt?: string;
 }
 
 /** One of DescribeRecoverySnapshots' snapshots. */
@@ -120,4 +122,6 @@ export interface RecoveryJobs {
   terminateRecoveryInstances(recoveryInstanceIds: string[], account?: DrsAccount): Promise<string[]>;
   /** DescribeRecoveryInstances for these ids; an instance DRS no longer lists is absent (it is gone). */
   describeRecoveryInstances(recoveryInstanceIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryInstanceFacts>>;
+  /** Every recovery instance DRS lists for these source servers (DescribeRecoveryInstances by sourceServerIDs, every page). */
+  recoveryInstancesOfServers(sourceServerIds: string[], account?: DrsAccount): Promise<RecoveryInstanceFacts[]>;
 }

@@ -256,4 +256,8 @@ export class DrsRecoveryJobs implements RecoveryJobs {
   async describeRecoveryInstances(): Promise<Map<string, RecoveryInstanceFacts>> {
     throw new Error('not yet built');
   }
+
+  async recoveryInstancesOfServers(): Promise<RecoveryInstanceFacts[]> {
+    throw new Error('not yet built');
+  }
 }

@@ -18,6 +18,8 @@ export interface RecoveryPlan {
   waves: Wave[];
   /** Recovery time objective for the whole plan, used by evidence reports. */
   rtoTargetMinutes?: number;
+  /** Recovery point objective: how old a server's recovery point may be, used by preflight and evidence reports. */
+  rpoTargetMinutes?: number;
   /** The account its servers are recovered in (planTarget.ts); the function's own account when absent. */
   target?: PlanTarget;
 }

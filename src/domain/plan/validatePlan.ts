@@ -82,6 +82,7 @@ const planSchema = z
     planName: nameSchema,
     waves: z.array(waveSchema).min(1, 'a plan needs at least one wave').max(MAX_WAVES),
     rtoTargetMinutes: z.number().int().positive().max(100_000).optional(),
+    rpoTargetMinutes: z.number().int().positive().max(100_000).optional(),
     target: targetSchema.optional(),
   })
   .strict();

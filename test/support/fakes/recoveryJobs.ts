@@ -114,7 +114,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     for (const serverId of sourceServerIds) {
       const scripted = this.replicationOf.get(serverId);
       if (scripted === 'UNKNOWN') continue;
-      found.set(serverId, structuredClone(scripted ?? { serverId, state: 'CONTINUOUS', lagSeconds: 0 }));
+      found.set(serverId, structuredClone(scripted ?? { serverId, state: 'CONTINUOUS', lagSeconds: 0, lastSnapshotAt: this.minuteAgo() }));
     }
     return found;
   }
@@ -177,6 +177,13 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     const snapshotId = request?.recoverySnapshotIds?.[serverId];
     const chosen = snapshotId ? this.snapshotsOf.get(serverId)?.find((snapshot) => snapshot.snapshotId === snapshotId) : undefined;
     return chosen?.timestamp ?? this.minuteAgo();
+  }
+
+  async recoveryInstancesOfServers(sourceServerIds: string[]): Promise<RecoveryInstanceFacts[]> {
+    const wanted = new Set(sourceServerIds);
+    return [...this.instances.values()]
+      .filter((instance) => wanted.has(instance.sourceServerId))
+      .map((instance) => structuredClone(instance));
   }
 
   private minuteAgo(): string {
