@@ -9,6 +9,8 @@ export interface HandlerEventOptions {
   reason?: string;
   comment?: string;
   ticket?: string;
+  /** start_execution: recover every server as of this ISO-8601 instant. */
+  recoverAsOf?: string;
 }
 
 /** approve is resume with a comment, as the execution-handler takes it; the others are its own operations. */
@@ -28,5 +30,6 @@ export const buildEvent = (operation: string, options: HandlerEventOptions): Rec
   if (options.reason) event.reason = options.reason;
   if (options.comment) event.comment = options.comment;
   if (options.ticket) event.ticket = options.ticket;
+  if (operation === 'start_execution' && options.recoverAsOf) event.recoverAsOf = options.recoverAsOf;
   return event;
 };

@@ -178,6 +178,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
       ),
     )
     .option('--cancel-leftover', 'when the plan already has an active execution, cancel it (the reason names this drill), then start anew')
+    .option('--recover-as-of <iso-time>', 'launch each server from its newest completed recovery snapshot at or before this instant')
     .option('--json', 'JSON Lines for scripts')
     .action(
       async (options: {
@@ -192,6 +193,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         initiatedBy?: string;
         follow?: boolean;
         cancelLeftover?: boolean;
+        recoverAsOf?: string;
         json?: boolean;
       }) => {
         const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
@@ -210,6 +212,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
               ...(options.inventory ? { inventory: options.inventory } : {}),
               ...(options.pauseBefore ? { pauseBefore: options.pauseBefore } : {}),
               ...(options.initiatedBy ? { initiatedBy: options.initiatedBy } : {}),
+              ...(options.recoverAsOf ? { recoverAsOf: options.recoverAsOf } : {}),
             },
             out,
           ),
@@ -303,6 +306,10 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--reason <text>', 'why (cancel)')
     .option('--comment <text>', 'why (approve, decline: required)')
     .option('--ticket <id>', 'the change ticket (approve, decline)')
+    .option(
+      '--recover-as-of <iso-time>',
+      'start_execution: launch each server from its newest completed snapshot at or before this instant',
+    )
     .option('--as <user>', 'sign as this local user (serve --users) and call the operator API: the ledger records its principal')
     .option(
       '--api',
@@ -320,6 +327,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
           reason?: string;
           comment?: string;
           ticket?: string;
+          recoverAsOf?: string;
           as?: string;
           api?: boolean;
           endpoint?: string;

@@ -145,6 +145,8 @@ export const startExecutionRequest = z.object({
   initiatedBy: person('initiatedBy'),
   accountContext: accountContext.exactOptional(),
   simulatedOperator,
+  // Its meaning (an instant, not in the future, within DRS's retention) is judged by start_execution itself.
+  recoverAsOf: z.string({ error: 'recoverAsOf must be a string' }).max(64, 'recoverAsOf must be at most 64 characters').exactOptional(),
 });
 export const getExecutionDetailsRequest = z.object({
   executionId: id('executionId'),

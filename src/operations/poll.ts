@@ -19,6 +19,7 @@ import { finishExecution } from './finishExecution';
 import { type CommandOutcome, handleCommand, TooManyConflictsError, unchanged } from './handleCommand';
 import type { ExecutionRef } from './inputs';
 import { loadExecution } from './loadExecution';
+import { serversMissingPoints, withRecoveryPoints } from './recoveryPoints';
 import { react } from './reactions/react';
 import { continueWaveStart } from './reactions/waveStart';
 import { ok, type OperationResponse } from './responses';
@@ -45,13 +46,19 @@ const asPollError = (error: unknown): PollError => {
   return { source: 'ledger', code, message: error instanceof Error ? error.message : String(error) };
 };
 
-const observation = (deps: OperationDeps, wave: WaveState, job: Pick<RecoveryJob, 'jobId' | 'status' | 'servers'>): ObserveWave => ({
+const observation = (
+  deps: OperationDeps,
+  wave: WaveState,
+  job: Pick<RecoveryJob, 'jobId' | 'status' | 'servers'>,
+  pointsUnavailable = false,
+): ObserveWave => ({
   type: 'ObserveWave',
   waveNumber: wave.waveNumber,
   drsJobId: job.jobId,
   drsJobStatus: job.status,
   servers: job.servers,
   completionGraceMs: deps.config.completedJobGraceSeconds * 1000,
+  ...(pointsUnavailable ? { recoveryPointsUnavailable: true } : {}),
   at: deps.now(),
 });
 
@@ -60,10 +67,13 @@ const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Runn
   const jobIds = jobsOf(wave).map((job) => job.drsJobId);
   const jobs = await (await deps.drs()).describeJobs(jobIds, drsAccountOf(state));
   let outcome = unchanged(loaded);
+  const missing = await serversMissingPoints(deps, state, wave);
   for (const jobId of jobIds) {
     const job = jobs.get(jobId);
     if (!job) throw new RecoveryJobsError('JobNotFound', `DRS has no job ${jobId}`, true);
-    outcome = await handleCommand(deps.store, outcome.loaded, () => observation(deps, wave, job));
+    const points = await withRecoveryPoints(deps, state, wave, job.servers, missing);
+    const seen = { ...job, servers: points.servers };
+    outcome = await handleCommand(deps.store, outcome.loaded, () => observation(deps, wave, seen, points.unavailable));
     // Another writer moved the wave on (or this observation ended it): the rest of its jobs no longer matter.
     if (!outcome.ok || outcome.loaded.state.status !== 'RUNNING' || outcome.appended.some((stored) => stored.event.type !== 'WavePolled'))
       break;
@@ -90,6 +100,8 @@ const OBSERVATION_CLOCK_SKEW_MS = 5_000;
  */
 const observedNoChange = (deps: OperationDeps, state: Running, wave: WaveState, observed: ObservedJob[]): boolean => {
   const jobs = jobsOf(wave);
+  // Recovery points still to read are read by the poll itself: find's observation does not carry them.
+  if ((wave.recoveryPointsMissing ?? 0) > 0) return false;
   if (jobs.length === 0 || jobs.some((job) => !observed.some((seen) => seen.jobId === job.drsJobId))) return false;
   return jobs.every((job) => {
     const seen = observed.find((candidate) => candidate.jobId === job.drsJobId) as ObservedJob;

@@ -1,4 +1,11 @@
-import { type AccountContext, type ExecutionType, isTerminal, type StartedExecution, type VerifiedIdentity } from '../domain/execution';
+import {
+  type AccountContext,
+  type ExecutionType,
+  isTerminal,
+  recoverAsOfProblem,
+  type StartedExecution,
+  type VerifiedIdentity,
+} from '../domain/execution';
 import { accountContextProblem, type RecoveryPlan, totalServers } from '../domain/plan';
 import type { PlanClaim } from '../ports/planStore';
 import type { OperationDeps } from './deps';
@@ -16,6 +23,8 @@ export interface StartExecutionInput {
   /** No person starts it: the local drill's simulated operator (accepted only by a simulated stack's handler). */
   simulated?: boolean;
   accountContext?: AccountContext;
+  /** Recover every server from its newest completed snapshot at or before this ISO-8601 instant. */
+  recoverAsOf?: string;
 }
 
 /** A claim may be taken over when its execution ended, or when its start never reached the ledger. */
@@ -73,6 +82,9 @@ const planBusy = (planId: string, holder: PlanClaim) =>
  * is now), start the state machine, and launch wave 1 in DRS.
  */
 export const startExecution = async (deps: OperationDeps, input: StartExecutionInput): Promise<OperationResponse> => {
+  // 0. A moment to recover as of that cannot be (malformed, future, beyond DRS's retention) is refused before any write.
+  const asOfProblem = input.recoverAsOf === undefined ? undefined : recoverAsOfProblem(input.recoverAsOf, deps.now());
+  if (asOfProblem) return failure(400, 'INVALID_RECOVER_AS_OF', asOfProblem);
   // 1. The plan must exist. Its slot is then claimed with a conditional write (no read-then-write race).
   const stored = await deps.plans.get(input.planId);
   if (!stored) return planNotFound(input.planId);
@@ -98,6 +110,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
       ...(input.identity ? { identity: input.identity } : {}),
       ...(input.simulated === true ? { simulated: true } : {}),
       ...(input.accountContext ? { accountContext: input.accountContext } : {}),
+      ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
       targetRoleName: deps.config.crossAccountRoleName,
       serversPerJob: deps.config.serversPerJob,
       ...facts,
@@ -148,5 +161,6 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
     totalWaves: stored.plan.waves.length,
     totalServers: totalServers(stored.plan),
     currentWave: state.currentWave,
+    ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
   });
 };

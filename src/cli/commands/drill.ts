@@ -32,6 +32,8 @@ export interface DrillOptions {
   timeoutMs?: number;
   /** A person who starts it (unverified); without one the simulated operator starts it, or with --operator manual the CLI user. */
   initiatedBy?: string;
+  /** Recover every server as of this ISO-8601 instant (its newest completed snapshot at or before it). */
+  recoverAsOf?: string;
   /** An execution an earlier run left active on the plan: refused (default), followed, or cancelled first. */
   leftover?: LeftoverChoice;
   /** Notices Ctrl-C and SIGTERM (default: this process's). */
@@ -142,6 +144,7 @@ export const runDrill = async (options: DrillOptions, out: NodeJS.WritableStream
     type: options.type,
     operator,
     ...(options.plan ? { planFile: options.plan } : {}),
+    ...(options.recoverAsOf ? { recoverAsOf: options.recoverAsOf } : {}),
   };
   const actor = drillActor(options, operator);
   const interruption = (options.interruption ?? listenForInterruption)();

@@ -9,6 +9,8 @@ export interface HintContext {
   planFile?: string;
   type: 'DRILL' | 'RECOVERY';
   operator: 'simulated' | 'manual';
+  /** The moment the drill recovers every server as of (--recover-as-of). */
+  recoverAsOf?: string;
 }
 
 const arg = shellWord;
@@ -24,6 +26,7 @@ export const drillAgain = (context: HintContext, extra: string): string =>
     ...(context.planFile ? [`--plan ${arg(context.planFile)}`] : []),
     ...(context.type === 'DRILL' ? [] : [`--type ${context.type}`]),
     ...(context.operator === 'manual' ? ['--operator manual'] : []),
+    ...(context.recoverAsOf ? [`--recover-as-of ${arg(context.recoverAsOf)}`] : []),
     extra,
   ].join(' ');
 

@@ -18,12 +18,13 @@ export interface DrillActor {
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
-export const startRequest = (plan: RecoveryPlan, type: string, actor: DrillActor): Record<string, unknown> => ({
+export const startRequest = (plan: RecoveryPlan, type: string, actor: DrillActor, recoverAsOf?: string): Record<string, unknown> => ({
   operation: 'start_execution',
   planId: plan.planId,
   executionType: type,
   initiatedBy: actor.name,
   ...(actor.simulated ? { simulatedOperator: true } : {}),
+  ...(recoverAsOf ? { recoverAsOf } : {}),
 });
 
 /** "exec-…, a DRILL of "Three tier", PAUSED before wave 2 since 2026-…": what the drill found, in one line. */
@@ -106,7 +107,7 @@ export const startOrLeftover = async (
   interruption: Interruption,
   note: (message: string, extra?: Record<string, unknown>) => void,
 ): Promise<Started> => {
-  const started = await stack.invoke(startRequest(plan, context.type, actor));
+  const started = await stack.invoke(startRequest(plan, context.type, actor, context.recoverAsOf));
   if (started.statusCode === 200) {
     note(
       `Started ${context.type} ${String(started.executionId)} of "${plan.planName}": ${String(started.totalWaves)} waves, ${String(started.totalServers)} servers`,
@@ -142,7 +143,7 @@ export const startOrLeftover = async (
   }
   note(found, { executionId: leftover.executionId });
   await cancelLeftover(stack, leftover, context, actor, interruption, 60_000, note);
-  const again = await stack.invoke(startRequest(plan, context.type, actor));
+  const again = await stack.invoke(startRequest(plan, context.type, actor, context.recoverAsOf));
   if (again.statusCode !== 200) throw refused(again, 'start_execution after the cancel');
   note(
     `Started ${context.type} ${String(again.executionId)} of "${plan.planName}": ${String(again.totalWaves)} waves, ${String(again.totalServers)} servers`,

@@ -28,6 +28,8 @@ export interface StartExecution extends Timed {
   simulation?: ExecutionSimulation;
   functionAccount?: { region: string; accountId?: string };
   sourceOrigins?: SourceOrigin[];
+  /** Recover every server as of this ISO-8601 instant (not in the future, at most 365 days back). */
+  recoverAsOf?: string;
 }
 export interface AttachStateMachine extends Timed {
   type: 'AttachStateMachine';
@@ -81,6 +83,11 @@ export interface ObserveWave extends Timed {
    * wave is kept open this long after its jobs were first seen COMPLETED (0 or absent: not at all).
    */
   completionGraceMs?: number;
+  /**
+   * The poll could not read DRS's recovery instances: the servers this observation sees LAUNCHED come without
+   * their recovery point, and the wave counts them so that a later poll reads them again.
+   */
+  recoveryPointsUnavailable?: boolean;
 }
 export interface RequestPause extends Timed {
   type: 'RequestPause';

@@ -42,6 +42,8 @@ import {
 } from './waveBoundary';
 import { boundObservation, concludeWave, hasChanged, isStale, observedJob, QUOTED_SERVERS } from './waveObservation';
 import type { ExecutionEvent } from './events';
+import { recoverAsOfProblem } from './recoveryPoint';
+import { bringsMissingPoint, newlyLaunchedWithoutPoint, recoveryPointsProblem } from './recoveryPointRules';
 import { invalidCommand, invalidState, type Rejection } from './rejections';
 import {
   allWavesCompleted,
@@ -127,6 +129,8 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
   const problem = accountContextProblem(command.plan, command.accountContext, roleName);
   if (problem) return reject(invalidCommand(state, problem));
   const accountContext = recordedTarget(command.plan, roleName);
+  const asOfProblem = command.recoverAsOf === undefined ? undefined : recoverAsOfProblem(command.recoverAsOf, command.at);
+  if (asOfProblem) return reject(invalidCommand(state, asOfProblem));
   recorder.emit(
     'ExecutionStarted',
     {
@@ -140,6 +144,7 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
       ...(command.simulation ? { simulation: command.simulation } : {}),
       ...(command.functionAccount ? { functionAccount: command.functionAccount } : {}),
       ...(command.sourceOrigins ? { sourceOrigins: command.sourceOrigins } : {}),
+      ...(command.recoverAsOf === undefined ? {} : { recoverAsOf: command.recoverAsOf }),
     },
     operatorActorOf(command.initiatedBy, command.identity, command.simulated),
   );
@@ -202,6 +207,8 @@ const recordWaveStarted = (state: StartedExecution, command: RecordWaveStarted):
       ),
     );
   }
+  const badPoint = recoveryPointsProblem(command.servers);
+  if (badPoint) return reject(invalidCommand(state, badPoint));
   const recorder = new EventRecorder(state, command.at);
   const data = { waveNumber: command.waveNumber, drsJobId: command.drsJobId, servers: command.servers.map(boundObservation) };
   recorder.emit('WaveStarted', part === 1 ? data : { ...data, part }, SYSTEM_ACTOR);
@@ -287,12 +294,23 @@ const observeWave = (state: StartedExecution, command: ObserveWave): Decision =>
       ),
     );
   }
+  const badPoint = recoveryPointsProblem(command.servers);
+  if (badPoint) return reject(invalidCommand(state, badPoint));
   const known = new Map(wave.servers.map((server) => [server.serverId, server]));
   const seen = command.servers.map(boundObservation);
-  const changed = seen.filter((server) => hasChanged(known.get(server.serverId) as ServerState, server));
+  const changed = seen.filter((server) => {
+    const before = known.get(server.serverId) as ServerState;
+    return hasChanged(before, server) || bringsMissingPoint(wave, before, server);
+  });
   const recorder = new EventRecorder(state, command.at);
   if (!isStale(wave, command) && (changed.length || job.drsJobStatus !== command.drsJobStatus)) {
-    const data = { waveNumber: wave.waveNumber, drsJobStatus: command.drsJobStatus, servers: changed };
+    const missing = command.recoveryPointsUnavailable === true ? newlyLaunchedWithoutPoint(known, changed) : 0;
+    const data = {
+      waveNumber: wave.waveNumber,
+      drsJobStatus: command.drsJobStatus,
+      servers: changed,
+      ...(missing > 0 ? { recoveryPointsMissing: missing } : {}),
+    };
     recorder.emit('WavePolled', jobsOf(wave).length > 1 || job.part > 1 ? { ...data, drsJobId: job.drsJobId } : data, SYSTEM_ACTOR);
   }
   concludeWave(recorder, wave.waveNumber, command.at, command.completionGraceMs);

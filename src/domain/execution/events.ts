@@ -1,5 +1,6 @@
 import type { ApprovalRule, RecoveryPlan } from '../plan';
 import type { VerifiedIdentity } from './identity';
+import type { RecoveryPoint } from './recoveryPoint';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType, LaunchStatus } from './vocabulary';
 
 export const SCHEMA_VERSION = 1;
@@ -28,6 +29,11 @@ export interface ServerObservation {
   failureReason?: string;
   /** Where DRS keeps the whole text, and its digest: set when the text came from a job log. */
   failureReasonRef?: FailureReasonRef;
+  /**
+   * The snapshot the launch used and its point in time: on WaveStarted when a recovery "as of" chose the
+   * snapshot, on the WavePolled that first saw the server LAUNCHED (DescribeRecoveryInstances). Events only.
+   */
+  recoveryPoint?: RecoveryPoint;
 }
 
 /** DRS's rawError runs to 65,536 characters; the ledger keeps this many UTF-8 bytes of it. */
@@ -77,6 +83,8 @@ export type ExecutionStarted = EventEnvelope<
      * of (outside AWS, or unknown to it). Absent when DRS could not be asked, and in early ledgers.
      */
     sourceOrigins?: SourceOrigin[];
+    /** Every server is launched from its newest completed recovery snapshot at or before this instant. */
+    recoverAsOf?: string;
   }
 >;
 /** DRS simulated by the local emulator, whose time ran `speed` times faster than the clock. */
@@ -116,7 +124,14 @@ export type WaveStartFailed = EventEnvelope<
  */
 export type WavePolled = EventEnvelope<
   'WavePolled',
-  { waveNumber: number; drsJobStatus: DrsJobStatus; servers: ServerObservation[]; drsJobId?: string }
+  {
+    waveNumber: number;
+    drsJobStatus: DrsJobStatus;
+    servers: ServerObservation[];
+    drsJobId?: string;
+    /** This many of `servers` were seen LAUNCHED but DRS's recovery instances could not be read for their recovery point. */
+    recoveryPointsMissing?: number;
+  }
 >;
 export type WaveCompleted = EventEnvelope<'WaveCompleted', { waveNumber: number }>;
 /** `failedServers` name the servers and their status; their reasons are on the WavePolled that saw them fail. */

@@ -11,6 +11,7 @@ import {
   type WaveState,
 } from './state';
 import type { DrsJobStatus } from './vocabulary';
+import { pointsMissingAfter } from './recoveryPointRules';
 
 /** A ledger that skips or repeats a seq cannot be folded: it is reported, never silently absorbed. */
 export class LedgerSequenceError extends Error {
@@ -86,6 +87,7 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
   if (identity) core.initiatedByPrincipal = identity.principal;
   if (event.data.serversPerJob !== undefined) core.serversPerJob = event.data.serversPerJob;
   if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
+  if (event.data.recoverAsOf !== undefined) core.recoverAsOf = event.data.recoverAsOf;
   return { ...core, status: 'RUNNING' };
 };
 
@@ -185,7 +187,7 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
           const observed = event.data.drsJobId ?? known[0]?.drsJobId;
           const jobs = known.map((job) => (job.drsJobId === observed ? observeJob(job, event.data.drsJobStatus, event.occurredAt) : job));
           return {
-            ...wave,
+            ...pointsMissingAfter(wave, event.data.servers, event.data.recoveryPointsMissing),
             jobs,
             drsJobStatus: waveJobStatus(jobs, jobCount(core, wave)),
             servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),

@@ -10,3 +10,4 @@ export { MAX_CAPACITY_WAIT_MS, MAX_REASON_BYTES, MAX_WAVE_START_ATTEMPTS } from 
 export * from './summary';
 export * from './snapshot';
 export * from './approval';
+export * from './recoveryPoint';

@@ -53,6 +53,8 @@ export interface WaveState {
   startTime?: string;
   endTime?: string;
   failureReason?: string;
+  /** Servers seen LAUNCHED whose recovery point could not be read yet: polls read them again while above 0. */
+  recoveryPointsMissing?: number;
   servers: ServerState[];
 }
 
@@ -73,6 +75,8 @@ export interface ExecutionCore {
   initiatedByPrincipal?: string;
   accountContext?: AccountContext;
   rtoTargetMinutes?: number;
+  /** The recovery "as of" this instant (ExecutionStarted's recoverAsOf). */
+  recoverAsOf?: string;
   /** Servers per DRS job; absent in early ledgers (one job per wave, at most MAX_SERVERS_PER_JOB). */
   serversPerJob?: number;
   /** seq of the last event folded in. */

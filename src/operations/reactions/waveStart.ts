@@ -11,6 +11,7 @@ import type { LoadedExecution } from '../../ports/executionEventStore';
 import { type RecoveryJob, RecoveryJobsError } from '../../ports/recoveryJobs';
 import type { OperationDeps } from '../deps';
 import { type CommandOutcome, handleCommand, unchanged } from '../handleCommand';
+import { chooseRecoverySnapshots, type SnapshotChoice } from './recoverySnapshotChoice';
 
 const PART_TAG = 'drs-ledger:part';
 
@@ -68,6 +69,15 @@ const withHostnames = async (deps: OperationDeps, state: StartedExecution, job: 
   });
 };
 
+/** The servers with the recovery point a recovery "as of" a moment chose for them (recorded on WaveStarted). */
+const withChosenPoints = (servers: ServerObservation[], choice: SnapshotChoice | undefined): ServerObservation[] =>
+  choice
+    ? servers.map((server) => {
+        const recoveryPoint = choice.points.get(server.serverId);
+        return recoveryPoint ? { ...server, recoveryPoint } : server;
+      })
+    : servers;
+
 /** Of the jobs DRS holds for one part, the one its claim started: the earliest (DescribeJobs lists newest first). */
 const earliest = (jobs: RecoveryJob[]): RecoveryJob | undefined =>
   [...jobs].reverse().sort((a, b) => (a.createdAt ?? '').localeCompare(b.createdAt ?? ''))[0];
@@ -105,9 +115,21 @@ const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveN
     }
     deps.log.warn('Adopting a DRS job whose start was not recorded', { waveNumber, part, drsJobId: job.jobId });
     const reached = current;
-    current = await record(deps, reached.loaded, waveNumber, part, job, await withHostnames(deps, state, job)).catch((error: unknown) =>
-      Promise.reject(new PartStartError(part, reached, error)),
-    );
+    const drs = await deps.drs();
+    const serverIds = job.servers.map((server) => server.serverId);
+    // The job exists: a lost read of the snapshots must not stop its recording (the poll reads its points later).
+    const choice = await chooseRecoverySnapshots(drs, state, serverIds, drsAccountOf(state)).catch((error: unknown) => {
+      deps.log.warn('Recovery snapshots unavailable; adopting the job without its chosen points', { error: describeError(error).message });
+      return undefined;
+    });
+    current = await record(
+      deps,
+      reached.loaded,
+      waveNumber,
+      part,
+      job,
+      withChosenPoints(await withHostnames(deps, state, job), choice),
+    ).catch((error: unknown) => Promise.reject(new PartStartError(part, reached, error)));
     if (!current.ok || !startingWave(current.loaded, waveNumber)) return current;
   }
   return current;
@@ -123,16 +145,19 @@ const launchParts = async (deps: OperationDeps, outcome: CommandOutcome, waveNum
     if (part === undefined) return current;
     const serverIds = serversOfPart(state, wave, part).map((server) => server.serverId);
     try {
+      // A recovery as of a moment names each server's snapshot; without one, DRS launches from its latest data.
+      const choice = await chooseRecoverySnapshots(drs, state, serverIds, drsAccountOf(state));
       const job = await drs.startRecovery(
         {
           isDrill: state.executionType === 'DRILL',
           sourceServerIds: serverIds,
           tags: waveTags(state.executionId, state.planId, waveNumber, part),
+          ...(choice ? { recoverySnapshotIds: choice.recoverySnapshotIds } : {}),
         },
         drsAccountOf(state),
       );
       deps.log.info('Wave job started', { waveNumber, part, drsJobId: job.jobId });
-      current = await record(deps, current.loaded, waveNumber, part, job, await withHostnames(deps, state, job));
+      current = await record(deps, current.loaded, waveNumber, part, job, withChosenPoints(await withHostnames(deps, state, job), choice));
     } catch (error) {
       throw new PartStartError(part, current, error);
     }

@@ -36,6 +36,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   /** Recovery instances launched (by progress/launchAll) and not yet gone. */
   readonly instances = new Map<string, RecoveryInstanceFacts>();
   private readonly terminateFailures: Error[] = [];
+  private readonly describeInstanceFailures: Error[] = [];
   /** What each job was started with. */
   private readonly requestOf = new Map<string, StartRecoveryRequest>();
   /** Terminations DRS accepted but that leave the instances in place (a TERMINATE job that fails). */
@@ -164,6 +165,8 @@ export class FakeRecoveryJobs implements RecoveryJobs {
 
   async describeRecoveryInstances(recoveryInstanceIds: string[]): Promise<Map<string, RecoveryInstanceFacts>> {
     this.calls.describeRecoveryInstances.push([...recoveryInstanceIds]);
+    const failure = this.describeInstanceFailures.shift();
+    if (failure) throw failure;
     const found = new Map<string, RecoveryInstanceFacts>();
     for (const id of recoveryInstanceIds) {
       const instance = this.instances.get(id);
@@ -195,6 +198,11 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   /** The next TerminateRecoveryInstances fails with this error (in order, one each). */
   failNextTerminate(error: Error): void {
     this.terminateFailures.push(error);
+  }
+
+  /** The next DescribeRecoveryInstances fails with this error (in order, one each): by default DRS throttling. */
+  failNextDescribeInstances(error: Error = new RecoveryJobsError('ThrottlingException', 'Rate exceeded', true, 2)): void {
+    this.describeInstanceFailures.push(error);
   }
 
   /** The next `count` terminations are accepted by DRS but leave their instances running. */
