@@ -64,6 +64,7 @@ const SECTIONS = new Set([
   'Tamper alarms',
   'Approvals',
   'Refused approval attempts',
+  'RPO',
 ]);
 /** The elements markdown-it makes of the Markdown report's own template. */
 const MARKDOWN_TEMPLATE_TAGS = new Set([

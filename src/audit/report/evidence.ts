@@ -3,6 +3,7 @@ import type { TamperKind } from '../chainVerification';
 import type { TamperKind as TamperAlarmKind } from '../../ports/tamperAlarms';
 import type { ImportedMark } from '../sealedImport';
 import type { DigestVerdict } from '../digestEvidence';
+import type { RpoEvidence } from './rpo';
 
 /** An evidence report's data: what a drill or recovery did, taken from the ledger alone, with its proof. */
 export const EVIDENCE_FORMAT_VERSION = 1;
@@ -252,6 +253,8 @@ export interface Evidence {
      */
     simulated?: RtoMeasure & { speed: number };
   };
+  /** Each launched server's recovery point and RPO against the plan's rpoTargetMinutes (absent in evidence built before). */
+  rpo?: RpoEvidence;
   failures: FailureEvidence[];
   notifications: NotificationEvidence[];
   ledger: LedgerEvidence;

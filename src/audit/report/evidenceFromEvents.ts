@@ -13,6 +13,7 @@ import { approvals } from './approvals';
 import { failures, notifications } from './failures';
 import { operatorActions, pauses } from './operatorActions';
 import { accountsOf, simulationOf } from './placeEvidence';
+import { rpoEvidence } from './rpo';
 import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, simulatedRto, WAVE_RTO_DEFINITION } from './rto';
 
 /** When polls first saw each server FAILED or TERMINATED, by wave and server. */
@@ -147,6 +148,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
         ? { simulated: simulatedRto(overall, simulation.speed, { ...context, pausedSeconds, notRecovered: notRecoveredNote(state) }) }
         : {}),
     },
+    rpo: rpoEvidence(events, state, plan.rpoTargetMinutes),
     failures: failures(events),
     notifications: notifications(events),
     ledger,

@@ -1,3 +1,4 @@
+import { rpoHtml } from './rpoHtml';
 import type { ActorEvidence, ApprovalEvidence, Evidence, RtoVerdict } from './evidence';
 import { actorText } from './actorText';
 import { approvalOutcome, approvalsSummary, deadlineText, starterRule } from './approvalText';
@@ -311,6 +312,7 @@ const sections = (evidence: Evidence): string[] => {
         ],
       })),
     ),
+    ...(evidence.rpo ? rpoHtml(evidence.rpo, { table, pill, mono }) : []),
     '<h2>Failures</h2>',
     table(
       [['When'], ['Scope'], ['Wave', 'num'], ['Server'], ['Reason'], ['Seq', 'num']],
@@ -368,7 +370,7 @@ const sections = (evidence: Evidence): string[] => {
     digestProblemList(evidence.digests),
     '<p>Ledger heads are sealed in signed digests outside the table: canonical JSON, signed by a KMS key (ECDSA P-256, SHA-256); fetch one with <code>drs-ledger digests fetch &lt;n&gt;</code> and check it with <code>openssl dgst -sha256 -verify</code>.</p>',
     '<h2>Definitions</h2>',
-    `<ul class="definitions"><li>${e(rto.definition)}</li><li>${e(rto.waveDefinition)}</li><li>${e(rto.serverDefinition)}</li><li>Times are UTC, as recorded in the ledger events (occurredAt).</li></ul>`,
+    `<ul class="definitions"><li>${e(rto.definition)}</li><li>${e(rto.waveDefinition)}</li><li>${e(rto.serverDefinition)}</li>${evidence.rpo ? `<li>${e(evidence.rpo.definition)}</li>` : ''}<li>Times are UTC, as recorded in the ledger events (occurredAt).</li></ul>`,
   ];
 };
 

@@ -16,6 +16,7 @@ import {
 import { describeDigests, digestProblems, digestWord } from './digestText';
 import { SIMULATED_WORD, simulatedRtoText, simulationSentence, simulationShort, sourceText, targetText } from './placeText';
 import { markdownCode, markdownText as md } from './markdownText';
+import { rpoMarkdown } from './rpoMarkdown';
 import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
 
 /**
@@ -223,6 +224,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
       ]),
     ),
     '',
+    ...(evidence.rpo ? rpoMarkdown(evidence.rpo, table) : []),
     '## Failures',
     '',
     ...table(
@@ -287,6 +289,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
     `- ${rto.definition}`,
     `- ${rto.waveDefinition}`,
     `- ${rto.serverDefinition}`,
+    ...(evidence.rpo ? [`- ${evidence.rpo.definition}`] : []),
     '- Times are UTC, as recorded in the ledger events (occurredAt).',
     '',
   ];
