@@ -1,5 +1,15 @@
 import type { AccountContext, ExecutionStatus, ExecutionType, LaunchStatus, WaveStatus } from '../src/domain/execution';
 
+/**
+ * What the view says of RPO: each server's RPO in seconds (from its wave's start request to the point in time
+ * it was launched from) and the execution's worst and breaches against the plan's rpoTargetMinutes. The points
+ * themselves stay in the ledger and the report; a number per server keeps the view's items small.
+ */
+export interface RpoSummaryView {
+  worstSeconds: number;
+  breaches: number;
+}
+
 export interface WaveView {
   waveNumber: number;
   waveName: string;
@@ -28,6 +38,8 @@ export interface WaveView {
   failureReason?: string;
   /** The wave starts only once an approver lets it (the execution pauses before it): the plan's approval rule. */
   requiresApproval?: true;
+  /** When its (latest) start was requested: its servers' RPO is measured from it. */
+  startRequestedAt?: string;
 }
 
 export interface ServerExecutionView {
@@ -38,6 +50,8 @@ export interface ServerExecutionView {
   recoveryInstanceId?: string;
   launchTime?: string;
   failureReason?: string;
+  /** Seconds from its wave's start request back to the point in time it was launched from. */
+  rpoSeconds?: number;
 }
 
 /**
@@ -121,6 +135,11 @@ export interface ExecutionView {
   initiatedByClaim?: string;
   accountContext?: AccountContext;
   rtoTargetMinutes?: number;
+  rpoTargetMinutes?: number;
+  /** Every server recovered as of this instant. */
+  recoverAsOf?: string;
+  /** The worst RPO of the servers with a recovery point, and how many are above rpoTargetMinutes. */
+  rpo?: RpoSummaryView;
   startTime: string;
   endTime?: string;
   durationSeconds?: number;

@@ -9,6 +9,7 @@ import {
 } from '../src/domain/execution';
 import { pendingApprovalOf, verifiedActor, withApproval } from './approvalView';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
+import { requestedAt, withRecoveryPoints } from './rpoView';
 
 /** Why an event cannot be folded into a view: data, so the stream handler can log and report it. */
 export type ProjectionErrorKind = 'NoViewYet' | 'AlreadyStarted' | 'WrongExecution' | 'OutOfSequence' | 'UnknownWave' | 'UnknownServer';
@@ -191,6 +192,8 @@ const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
     view.accountContext = shown;
   }
   if (plan.rtoTargetMinutes !== undefined) view.rtoTargetMinutes = plan.rtoTargetMinutes;
+  if (plan.rpoTargetMinutes !== undefined) view.rpoTargetMinutes = plan.rpoTargetMinutes;
+  if (event.data.recoverAsOf !== undefined) view.recoverAsOf = event.data.recoverAsOf;
   // Only a verified start names its principal: absent, initiatedBy is whatever a direct invocation typed.
   const { principal, claim } = verifiedActor(identity);
   if (principal !== undefined) view.initiatedByPrincipal = principal;
@@ -209,18 +212,25 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
       return {
         ...view,
         currentWave: event.data.waveNumber,
-        waveStatuses: changeWave(view, event, event.data.waveNumber, (wave) => ({ ...wave, status: 'STARTING' })),
+        waveStatuses: changeWave(view, event, event.data.waveNumber, (wave) =>
+          requestedAt({ ...wave, status: 'STARTING' }, event.occurredAt),
+        ),
       };
     case 'WaveStarted': {
       const observed = observe(view, event, event.data.waveNumber, event.data.servers);
-      return {
-        ...view,
-        ...observed,
-        // Like the domain: an earlier attempt's start failure no longer describes a wave that did start.
-        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) =>
-          withJob(wave, event.data.part ?? 1, event.data.drsJobId, event.occurredAt),
-        ),
-      };
+      return withRecoveryPoints(
+        {
+          ...view,
+          ...observed,
+          // Like the domain: an earlier attempt's start failure no longer describes a wave that did start.
+          waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) =>
+            withJob(wave, event.data.part ?? 1, event.data.drsJobId, event.occurredAt),
+          ),
+        },
+        event.data.waveNumber,
+        event.data.servers,
+        true,
+      );
     }
     case 'WaveStartFailed':
       return {
@@ -233,14 +243,19 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
       };
     case 'WavePolled': {
       const observed = observe(view, event, event.data.waveNumber, event.data.servers);
-      return {
-        ...view,
-        ...observed,
-        lastPolled: event.occurredAt,
-        waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) =>
-          withJobStatus(wave, event.data.drsJobId, event.data.drsJobStatus),
-        ),
-      };
+      return withRecoveryPoints(
+        {
+          ...view,
+          ...observed,
+          lastPolled: event.occurredAt,
+          waveStatuses: changeWave({ ...view, ...observed }, event, event.data.waveNumber, (wave) =>
+            withJobStatus(wave, event.data.drsJobId, event.data.drsJobStatus),
+          ),
+        },
+        event.data.waveNumber,
+        event.data.servers,
+        false,
+      );
     }
     case 'WaveCompleted':
       return {

@@ -118,6 +118,8 @@ describe('projectExecutionView', () => {
         drsJobStatuses: ['PENDING'],
         drsJobStatus: 'PENDING',
         startTime: at(60),
+        // The claim (WaveStartRequested) came with the start: RPO is measured from it.
+        startRequestedAt: at(0),
         serversLaunched: 2,
         serversCompleted: 0,
         serversFailed: 0,
