@@ -144,6 +144,7 @@ describe('DRS emulator: recovery snapshots set by the admin API, and launches fr
       [{ snapshots: tooMany }, /at most 1000 snapshots; 1001 were given/],
       [{ snapshots: [{ expectedTimestamp: 'noon' }] }, /snapshots\[0\]\.expectedTimestamp must be an ISO 8601/],
       [{ snapshots: [{ ...TAKEN, timestamp: '2025-13-01T00:00:00Z' }] }, /timestamp must be an ISO 8601/],
+      [{ snapshots: [{ ...TAKEN, timestamp: `2025-06-01T09:00:07.${'1'.repeat(20)}Z` }] }, /timestamp must be an ISO 8601/],
       [{ snapshots: [{ ...TAKEN, snapshotID: 'snap-1' }] }, /snapshotID must match/],
       [{ snapshots: [TAKEN, TAKEN] }, /given twice/],
       [{ snapshots: [{ ...TAKEN, size: 1 }] }, /Unknown field size/],

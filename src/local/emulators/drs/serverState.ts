@@ -120,7 +120,8 @@ export const checkedLaunchConfiguration = (body: unknown): LaunchConfigurationRe
 };
 
 const isoTime = (value: unknown, path: string): string => {
-  if (typeof value !== 'string' || !ISO8601_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
+  // DRS's ISO8601DatetimeString is at most 32 characters: a longer fraction would break its answers.
+  if (typeof value !== 'string' || value.length > 32 || !ISO8601_DATE_TIME.test(value) || Number.isNaN(Date.parse(value))) {
     throw new Error(`${path} must be an ISO 8601 UTC date-time such as 2025-06-01T12:00:00Z`);
   }
   return value;
