@@ -14,6 +14,7 @@ import {
   type ExecutionState,
   initialState,
   jobsOf,
+  MAX_SNAPSHOT_ID_LENGTH,
   serversOfPart,
   partsWithoutJob,
   type ServerObservation,
@@ -128,6 +129,7 @@ const runWorstCase = (plan: RecoveryPlan, drsText: DrsText = alnum): Measured =>
   };
   apply({
     type: 'StartExecution',
+    recoverAsOf: '2025-12-31T23:00:00.000Z',
     executionId: `exec-${alnum(30)}`,
     plan,
     executionType: 'DRILL',
@@ -156,6 +158,8 @@ const runWorstCase = (plan: RecoveryPlan, drsText: DrsText = alnum): Measured =>
         serverId: server.serverId,
         launchStatus: 'PENDING',
         hostname: drsText(255),
+        // A recovery as of a moment records the snapshot chosen for each server: its id at the longest the ledger takes.
+        recoveryPoint: { pointInTime: at(), snapshotId: `pit-${alnum(MAX_SNAPSHOT_ID_LENGTH - 4)}` },
       }));
       apply({ type: 'RecordWaveStarted', waveNumber, part, drsJobId: `drsjob-${alnum(17)}`, servers, at: at() });
     }
@@ -168,7 +172,12 @@ const runWorstCase = (plan: RecoveryPlan, drsText: DrsText = alnum): Measured =>
               failureReason: `Encoded authorization failure message: ${drsText(2048)}`,
               failureReasonRef: { sha256: alnum(64), bytes: 2087, drsJobId: job.drsJobId, logEvent: 'LAUNCH_FAILED', logDateTime: at() },
             }
-          : { serverId: server.serverId, launchStatus: 'LAUNCHED', recoveryInstanceId: `i-${alnum(17)}` },
+          : {
+              serverId: server.serverId,
+              launchStatus: 'LAUNCHED',
+              recoveryInstanceId: `i-${alnum(17)}`,
+              recoveryPoint: { pointInTime: '2026-01-01T00:00:00.123456789+00:00' },
+            },
       );
       apply({ type: 'ObserveWave', waveNumber, drsJobId: job.drsJobId, drsJobStatus: 'COMPLETED', servers, at: at() });
     }
