@@ -124,7 +124,7 @@ describe('the RPO section of the evidence report', () => {
     const seen = markdownSeen(
       section(renderMarkdown(evidenceOf(run(undefined, { [serverId(1)]: points[serverId(1)] }))), '## RPO').join('\n'),
     );
-    expect(seen).toContain('no target in the plan');
+    expect(seen).toContain('NO TARGET: worst 5m 00s (300 s) · no target in the plan');
     expect(seen).toContain('2 without a recorded point');
   });
 

@@ -1,6 +1,6 @@
 import { escapeHtml, formatInstant } from './format';
 import type { RpoEvidence, RpoVerdict } from './rpo';
-import { asOfSummary, isBreach, RPO_VERDICT_LABELS, rpoFigure, rpoSummary } from './rpoText';
+import { asOfSummary, isBreach, RPO_VERDICT_LABELS, rpoFigure, rpoHeadline, rpoSummary } from './rpoText';
 
 type Tone = 'good' | 'bad' | 'neutral' | 'warn';
 
@@ -12,16 +12,19 @@ export interface HtmlParts {
 }
 
 const e = (value: string | number | undefined): string => (value === undefined || value === '' ? '—' : escapeHtml(String(value)));
+const HEADLINE_TONES: Record<ReturnType<typeof rpoHeadline>, Tone> = {
+  BREACH: 'bad',
+  'WITHIN TARGET': 'good',
+  'NO TARGET': 'neutral',
+  'NOT MEASURED': 'warn',
+};
 const TONES: Record<RpoVerdict, Tone> = { met: 'good', breach: 'bad', 'no-target': 'neutral', unknown: 'warn' };
 
 /** The RPO section: totals, the moment asked for and the spread, then one row per server (a breach marked). */
 export const rpoHtml = (rpo: RpoEvidence, parts: HtmlParts): string[] => {
   const asOf = asOfSummary(rpo);
-  const verdict = rpo.breaches
-    ? parts.pill('BREACH', 'bad')
-    : rpo.worstSeconds === undefined
-      ? parts.pill('NOT MEASURED', 'warn')
-      : parts.pill('WITHIN TARGET', 'good');
+  const headline = rpoHeadline(rpo);
+  const verdict = parts.pill(headline, HEADLINE_TONES[headline]);
   return [
     '<h2>RPO</h2>',
     `<p>${verdict} ${escapeHtml(rpoSummary(rpo))}.</p>`,

@@ -1,7 +1,7 @@
 import { formatInstant } from './format';
 import { markdownCode, markdownText as md } from './markdownText';
 import type { RpoEvidence } from './rpo';
-import { asOfSummary, RPO_VERDICT_LABELS, rpoFigure, rpoSummary } from './rpoText';
+import { asOfSummary, RPO_VERDICT_LABELS, rpoFigure, rpoHeadline, rpoSummary } from './rpoText';
 
 type Cell = string | number | undefined;
 
@@ -33,7 +33,7 @@ export const rpoMarkdown = (rpo: RpoEvidence, table: MarkdownTable): string[] =>
   return [
     '## RPO',
     '',
-    `**${rpo.breaches ? 'BREACH' : rpo.worstSeconds === undefined ? 'NOT MEASURED' : 'WITHIN TARGET'}**: ${md(rpoSummary(rpo))}.`,
+    `**${rpoHeadline(rpo)}**: ${md(rpoSummary(rpo))}.`,
     '',
     ...(asOf ? [`Recovery as of a moment: ${md(asOf)}.`, ''] : []),
     ...table(

@@ -32,4 +32,14 @@ export const asOfSummary = (rpo: RpoEvidence): string | undefined => {
   return `recovered as of ${formatInstant(rpo.recoverAsOf)}; ${spread}`;
 };
 
+/** The section's verdict word: BREACH, WITHIN TARGET, NO TARGET (the plan sets none), NOT MEASURED (no point on record). */
+export const rpoHeadline = (rpo: RpoEvidence): 'BREACH' | 'WITHIN TARGET' | 'NO TARGET' | 'NOT MEASURED' =>
+  rpo.breaches
+    ? 'BREACH'
+    : rpo.worstSeconds === undefined
+      ? 'NOT MEASURED'
+      : rpo.targetMinutes === undefined
+        ? 'NO TARGET'
+        : 'WITHIN TARGET';
+
 export const isBreach = (server: RpoServerEvidence): boolean => server.verdict === 'breach';
