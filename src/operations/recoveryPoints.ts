@@ -10,21 +10,26 @@ export interface ObservedPoints {
 }
 
 /**
- * The wave's servers seen LAUNCHED whose recovery point the ledger lacks: read from its events, and only while
- * the wave counts some missing (a DescribeRecoveryInstances that failed), so a poll reads the stream rarely.
+ * The wave's servers whose recovery point could not be read when they were first seen LAUNCHED (those its
+ * count holds: the WavePolled that says `recoveryPointsMissing`) and that no later event gave one: read from its
+ * events, and only while the wave counts some missing, so a poll reads the stream rarely. A server DRS answered
+ * for without a point is not among them: asking again would not bring one, and its late point would be
+ * counted against another's.
  */
 export const serversMissingPoints = async (deps: OperationDeps, state: Running, wave: WaveState): Promise<Set<string>> => {
   if ((wave.recoveryPointsMissing ?? 0) === 0) return new Set();
+  const missing = new Set<string>();
   const launched = new Set<string>();
-  const pointed = new Set<string>();
   for (const { event } of await deps.store.read(state.executionId)) {
     if ((event.type !== 'WavePolled' && event.type !== 'WaveStarted') || event.data.waveNumber !== wave.waveNumber) continue;
+    const counting = event.type === 'WavePolled' && (event.data.recoveryPointsMissing ?? 0) > 0;
     for (const server of event.data.servers) {
+      if (server.recoveryPoint) missing.delete(server.serverId);
+      else if (counting && server.launchStatus === 'LAUNCHED' && !launched.has(server.serverId)) missing.add(server.serverId);
       if (server.launchStatus === 'LAUNCHED') launched.add(server.serverId);
-      if (server.launchStatus === 'LAUNCHED' && server.recoveryPoint) pointed.add(server.serverId);
     }
   }
-  return new Set([...launched].filter((serverId) => !pointed.has(serverId)));
+  return missing;
 };
 
 /**
