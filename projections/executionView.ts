@@ -28,6 +28,12 @@ export interface WaveView {
   failureReason?: string;
   /** The wave starts only once an approver lets it (the execution pauses before it): the plan's approval rule. */
   requiresApproval?: true;
+  /** Retry rounds operators asked for after the wave failed (each relaunched its failed servers only). */
+  retries?: number;
+  /** Optional servers that did not launch, though the wave completed. */
+  optionalFailures?: number;
+  /** The wave failed and an operator skipped it, with this reason: an accepted deviation. */
+  skipped?: OperatorAction;
 }
 
 export interface ServerExecutionView {
@@ -38,6 +44,10 @@ export interface ServerExecutionView {
   recoveryInstanceId?: string;
   launchTime?: string;
   failureReason?: string;
+  /** The plan marks the server optional: its failure does not fail its wave. */
+  optional?: true;
+  /** Retry rounds that relaunched this server. */
+  retries?: number;
 }
 
 /**
@@ -136,6 +146,8 @@ export interface ExecutionView {
   pauseRequested?: OperatorAction;
   pausedAt?: string;
   nextWave?: number;
+  /** Set while PAUSED on wave nextWave's failure (the plan's onWaveFailure PAUSE): retry it or skip it. */
+  pauseReason?: 'WAVE_FAILED';
   resumedAt?: string;
   cancelRequested?: OperatorAction;
   /** While PAUSED before a wave that requires approval: who may approve it, and until when. */

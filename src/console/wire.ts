@@ -6,7 +6,7 @@
 
 export type ExecutionStatus = 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 export type ExecutionType = 'DRILL' | 'RECOVERY';
-export type WaveStatus = 'PENDING' | 'STARTING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+export type WaveStatus = 'PENDING' | 'STARTING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
 export type ServerStatus = 'NOT_STARTED' | 'PENDING' | 'IN_PROGRESS' | 'LAUNCHED' | 'FAILED' | 'TERMINATED';
 
 /** The local operator API's rights: what IAM policies are on AWS. */

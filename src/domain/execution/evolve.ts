@@ -11,6 +11,7 @@ import {
   type WaveState,
 } from './state';
 import type { DrsJobStatus } from './vocabulary';
+import { retriedWave, skippedWave } from './waveRecoveryFold';
 
 /** A ledger that skips or repeats a seq cannot be folded: it is reported, never silently absorbed. */
 export class LedgerSequenceError extends Error {
@@ -57,6 +58,14 @@ const observeJob = (job: WaveJob, status: DrsJobStatus, at: string): WaveJob =>
     ? { ...job, drsJobStatus: status, completedAt: at }
     : { ...job, drsJobStatus: status };
 
+/** A wave's servers as an execution starts them; the plan's optional ones are marked. */
+const serversOf = (wave: { sourceServerIds: string[]; optionalServerIds?: string[] }): ServerState[] => {
+  const optional = new Set(wave.optionalServerIds ?? []);
+  return wave.sourceServerIds.map((serverId) =>
+    optional.has(serverId) ? { serverId, launchStatus: 'NOT_STARTED', optional: true } : { serverId, launchStatus: 'NOT_STARTED' },
+  );
+};
+
 const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }>): StartedExecution => {
   const { plan, executionType, initiatedBy, accountContext, identity } = event.data;
   const core: ExecutionCore = {
@@ -77,7 +86,7 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
       ...(wave.approval ? { approval: wave.approval } : {}),
       status: 'PENDING',
       startAttempts: 0,
-      servers: wave.sourceServerIds.map((serverId) => ({ serverId, launchStatus: 'NOT_STARTED' })),
+      servers: serversOf(wave),
     })),
     pausedBeforeWaves: [],
     notifiedSeqs: [],
@@ -86,6 +95,7 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
   if (identity) core.initiatedByPrincipal = identity.principal;
   if (event.data.serversPerJob !== undefined) core.serversPerJob = event.data.serversPerJob;
   if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
+  if (plan.onWaveFailure === 'PAUSE') core.onWaveFailure = 'PAUSE';
   return { ...core, status: 'RUNNING' };
 };
 
@@ -284,6 +294,10 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return { ...state, ...core };
     case 'ResumeTokenAttached':
       return { ...state, ...core, resumeTokenSha256: event.data.tokenSha256 };
+    case 'WaveRetryRequested':
+      return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, (wave) => retriedWave(wave, event)) };
+    case 'WaveSkipped':
+      return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, skippedWave) };
     default:
       return assertNever(event, 'event');
   }

@@ -10,3 +10,5 @@ export { MAX_CAPACITY_WAIT_MS, MAX_REASON_BYTES, MAX_WAVE_START_ATTEMPTS } from 
 export * from './summary';
 export * from './snapshot';
 export * from './approval';
+export { MAX_WAVE_RETRIES } from './waveFailurePolicy';
+export { MAX_SKIP_REASON_LENGTH, serversToRetry } from './waveRecovery';
