@@ -31,6 +31,8 @@ export interface InvokeOptions {
   as?: string;
   /** With --stage: call the deployed operator API, signed with the caller's own AWS credentials. */
   api?: boolean;
+  /** The failed wave a retry or a skip is for. */
+  waveNumber?: number;
 }
 
 export type { ApiCall };
@@ -75,9 +77,20 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
           ...(options.reason ? { reason: options.reason } : {}),
         },
       };
+    case 'retry_wave':
+    case 'skip_wave':
+      return {
+        method: 'POST',
+        path: `${executionPath()}/${operation === 'retry_wave' ? 'retry' : 'skip'}`,
+        body: {
+          ...claim,
+          ...(options.waveNumber === undefined ? {} : { waveNumber: options.waveNumber }),
+          ...(options.reason ? { reason: options.reason } : {}),
+        },
+      };
     default:
       throw new UsageError(
-        `${operation} is not on the operator API: --as signs start_execution, get_execution_details, pause, resume, approve, decline, cancel, list_plans and list_executions`,
+        `${operation} is not on the operator API: --as signs start_execution, get_execution_details, pause, resume, approve, decline, cancel, retry_wave, skip_wave, list_plans and list_executions`,
       );
   }
 };
