@@ -77,6 +77,10 @@ describe('optional servers and retries on the DRS emulator', () => {
 
   it('a retried wave relaunches only its failed server, in one new job, and the execution completes', async () => {
     const executionId = await pausedOnWave2();
+    const notices = world.sns.messages().filter((message) => JSON.stringify(message).includes('Wave failed'));
+    expect(notices).toHaveLength(1);
+    expect(JSON.stringify(notices[0])).toContain(`drs-ledger retry ${executionId} --wave 2`);
+    expect(ofType(await world.ledger(executionId), 'NotificationSent')).toHaveLength(1);
     const refused = await world.call({ operation: 'resume', executionId, planId: pausing.planId, requestedBy: 'ops' });
     expect(refused).toMatchObject({
       statusCode: 400,
