@@ -130,6 +130,8 @@ export interface ServerEvidence {
   /** startTime to launchTime (or failedAt). */
   durationSeconds?: number;
   failureReason?: string;
+  /** The plan marks the server optional: its failure did not fail its wave. */
+  optional?: true;
 }
 
 export interface PauseEvidence {
