@@ -2,7 +2,8 @@
  * Properties of optional servers and retries, over random plans (some servers optional, 1-3 servers per DRS
  * job), random launch outcomes and random operator answers to a failed wave (retry, skip, a redelivered retry):
  * a retry's jobs never include a server that launched; a wave whose only unlaunched servers are optional
- * always completes; and every execution ends COMPLETED with its totals counting each failed server.
+ * always completes; every execution ends COMPLETED with its totals counting each failed server; and deciding on
+ * the stored snapshot gives the same events as deciding on the full fold.
  */
 import fc from 'fast-check';
 import {
@@ -16,6 +17,7 @@ import {
   jobsOf,
   partsWithoutJob,
   serversOfPart,
+  snapshotOf,
   type StartedExecution,
 } from '../../../src/domain/execution';
 import type { RecoveryPlan } from '../../../src/domain/plan';
@@ -70,6 +72,11 @@ const run = (scenario: Scenario) => {
   const apply = (command: ExecutionCommand): boolean => {
     const decision = decide(command, state);
     if (!decision.ok) throw new Error(`${command.type} refused: ${JSON.stringify(decision.rejection)}`);
+    // The ledger decides on stored snapshots: they must lead to the very same events as the full fold.
+    const fromSnapshot = decide(command, snapshotOf(state));
+    if (JSON.stringify(fromSnapshot.ok && fromSnapshot.events) !== JSON.stringify(decision.events)) {
+      violations.push(`${command.type} decides otherwise on the snapshot`);
+    }
     events.push(...decision.events);
     state = fold(decision.events, state);
     return decision.events.length > 0;
