@@ -36,7 +36,7 @@ describe('the CLI on a failed wave', () => {
     const { events } = givenCommands(...paused);
     const view = replayView(events);
     if (!view) throw new Error('no view');
-    const text = progressBlock(view, { nowMs: Date.parse(at(11)), columns: 200 })
+    const text = progressBlock(view, { nowMs: Date.parse(at(11)), columns: 200, watchingSinceMs: Date.parse(at(0)) })
       .map((line) => line.text)
       .join('\n');
     expect(text).toContain(`wave 1 failed for 1m 00s: drs-ledger retry ${view.executionId} --wave 1, or skip --wave 1 --reason "…"`);
