@@ -4,6 +4,7 @@
  * marked optional among the servers.
  */
 import { renderHtml, renderMarkdown } from '../../src/audit';
+import { renderGanttSvg } from '../../src/audit/report/gantt';
 import { evidenceFromEvents } from '../../src/audit/report/evidenceFromEvents';
 import { decide, type ExecutionCommand, type ExecutionEvent, fold, initialState, type ExecutionState } from '../../src/domain/execution';
 import type { RecoveryPlan } from '../../src/domain/plan';
@@ -76,5 +77,6 @@ describe('the report of a drill with a retry, a skip and an optional failure', (
     expect(evidence.waves.map((wave) => wave.status)).toEqual(['COMPLETED', 'SKIPPED']);
     expect(evidence.servers.find((server) => server.serverId === DB_2)).toMatchObject({ status: 'FAILED', optional: true });
     expect(renderMarkdown(evidence)).toContain('FAILED (optional)');
+    expect(renderGanttSvg(evidence)).toContain('failed, skipped');
   });
 });
