@@ -40,6 +40,12 @@ export interface WaveView {
   requiresApproval?: true;
   /** When its (latest) start was requested: its servers' RPO is measured from it. */
   startRequestedAt?: string;
+  /** Retry rounds operators asked for after the wave failed (each relaunched its failed servers only). */
+  retries?: number;
+  /** Optional servers that did not launch, though the wave completed. */
+  optionalFailures?: number;
+  /** The wave failed and an operator skipped it, with this reason: an accepted deviation. */
+  skipped?: OperatorAction;
 }
 
 export interface ServerExecutionView {
@@ -52,6 +58,10 @@ export interface ServerExecutionView {
   failureReason?: string;
   /** Seconds from its wave's start request back to the point in time it was launched from. */
   rpoSeconds?: number;
+  /** The plan marks the server optional: its failure does not fail its wave. */
+  optional?: true;
+  /** Retry rounds that relaunched this server. */
+  retries?: number;
 }
 
 /**
@@ -155,6 +165,8 @@ export interface ExecutionView {
   pauseRequested?: OperatorAction;
   pausedAt?: string;
   nextWave?: number;
+  /** Set while PAUSED on wave nextWave's failure (the plan's onWaveFailure PAUSE): retry it or skip it. */
+  pauseReason?: 'WAVE_FAILED';
   resumedAt?: string;
   cancelRequested?: OperatorAction;
   /** While PAUSED before a wave that requires approval: who may approve it, and until when. */

@@ -8,6 +8,7 @@ import {
   waveCounters,
 } from '../src/domain/execution';
 import { pendingApprovalOf, verifiedActor, withApproval } from './approvalView';
+import { retriedView, skippedView } from './waveRecoveryView';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
 import { requestedAt, withRecoveryPoints } from './rpoView';
 
@@ -29,7 +30,7 @@ export class ProjectionError extends Error {
 export const isProjectionError = (value: unknown): value is ProjectionError => value instanceof ProjectionError;
 
 /** Fields that only a PAUSED view carries; leaving PAUSED drops them. */
-type PausedOnlyField = 'pausedAt' | 'nextWave' | 'pendingApproval';
+type PausedOnlyField = 'pausedAt' | 'nextWave' | 'pendingApproval' | 'pauseReason';
 
 const without = <K extends keyof ExecutionView>(view: ExecutionView, ...keys: K[]): Omit<ExecutionView, K> => {
   const copy: Partial<ExecutionView> = { ...view };
@@ -37,7 +38,8 @@ const without = <K extends keyof ExecutionView>(view: ExecutionView, ...keys: K[
   return copy as Omit<ExecutionView, K>;
 };
 
-const leavePaused = (view: ExecutionView): Omit<ExecutionView, PausedOnlyField> => without(view, 'pausedAt', 'nextWave', 'pendingApproval');
+const leavePaused = (view: ExecutionView): Omit<ExecutionView, PausedOnlyField> =>
+  without(view, 'pausedAt', 'nextWave', 'pendingApproval', 'pauseReason');
 
 /** Recomputes a wave's counters from the view's servers: the view never keeps a counter of its own. */
 const withCounters = (wave: WaveView, servers: readonly ServerExecutionView[]): WaveView => {
@@ -150,9 +152,15 @@ const startView = (event: EventOf<'ExecutionStarted'>): ExecutionView => {
   const { plan, executionType, initiatedBy, accountContext, identity } = event.data;
   // Early ledgers name no servers-per-job: their waves (at most 200 servers) were one job each.
   const serversPerJob = event.data.serversPerJob ?? 200;
-  const serverExecutions = plan.waves.flatMap((wave, index) =>
-    wave.sourceServerIds.map((serverId): ServerExecutionView => ({ serverId, waveNumber: index + 1, status: 'NOT_STARTED' })),
-  );
+  const serverExecutions = plan.waves.flatMap((wave, index) => {
+    const optional = new Set(wave.optionalServerIds ?? []);
+    return wave.sourceServerIds.map((serverId): ServerExecutionView => ({
+      serverId,
+      waveNumber: index + 1,
+      status: 'NOT_STARTED',
+      ...(optional.has(serverId) ? { optional: true as const } : {}),
+    }));
+  });
   const waveStatuses = plan.waves.map((wave, index): WaveView =>
     withCounters(
       {
@@ -264,6 +272,7 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
           ...wave,
           status: 'COMPLETED',
           endTime: event.occurredAt,
+          ...(event.data.optionalFailures?.length ? { optionalFailures: event.data.optionalFailures.length } : {}),
         })),
       };
     case 'WaveFailed':
@@ -282,10 +291,11 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
       // The request is honoured: like the domain, the view forgets it once the execution is paused.
       const pendingApproval = pendingApprovalOf(event);
       return {
-        ...without(view, 'pauseRequested', 'pendingApproval'),
+        ...without(view, 'pauseRequested', 'pendingApproval', 'pauseReason'),
         status: 'PAUSED',
         pausedAt: event.occurredAt,
         nextWave: event.data.nextWave,
+        ...(event.data.reason === 'WAVE_FAILED' ? { pauseReason: 'WAVE_FAILED' as const } : {}),
         ...(pendingApproval ? { pendingApproval } : {}),
       };
     }
@@ -323,6 +333,12 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
       requireWave(view, event, event.data.waveNumber);
       // What follows (a resume, a cancel) is an event of its own: the list only records what was decided.
       return withApproval(view, event);
+    case 'WaveRetryRequested':
+      requireWave(view, event, event.data.waveNumber);
+      return retriedView(view, event);
+    case 'WaveSkipped':
+      requireWave(view, event, event.data.waveNumber);
+      return skippedView(view, event);
     // A resume token's hash is for resume alone: a view never shows it.
     case 'ResumeTokenAttached':
     case 'NotificationSent':

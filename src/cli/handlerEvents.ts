@@ -11,6 +11,8 @@ export interface HandlerEventOptions {
   ticket?: string;
   /** start_execution: recover every server as of this ISO-8601 instant. */
   recoverAsOf?: string;
+  /** The failed wave a retry or a skip is for. */
+  waveNumber?: number;
 }
 
 /** approve is resume with a comment, as the execution-handler takes it; the others are its own operations. */
@@ -25,11 +27,12 @@ export const buildEvent = (operation: string, options: HandlerEventOptions): Rec
   } else if (options.planId) event.planId = options.planId;
   if (options.type) event.executionType = options.type;
   if (operation === 'start_execution') event.initiatedBy = options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`;
-  if (['pause', 'resume', 'cancel', 'approve', 'decline'].includes(operation))
+  if (['pause', 'resume', 'cancel', 'approve', 'decline', 'retry_wave', 'skip_wave'].includes(operation))
     event.requestedBy = options.initiatedBy ?? `${userInfo().username}@drs-ledger-cli`;
   if (options.reason) event.reason = options.reason;
   if (options.comment) event.comment = options.comment;
   if (options.ticket) event.ticket = options.ticket;
   if (operation === 'start_execution' && options.recoverAsOf) event.recoverAsOf = options.recoverAsOf;
+  if (options.waveNumber !== undefined) event.waveNumber = options.waveNumber;
   return event;
 };

@@ -10,6 +10,7 @@ import { runInvoke } from './commands/invoke';
 import { listPlans, loadPlans } from './commands/plans';
 import { DEFAULT_CONSOLE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
 import { runVerify } from './commands/verify';
+import { registerWaveRecovery } from './commands/waveRecoveryCommands';
 import { resolveDataDir } from './dataDir';
 import { checkedStage, stackServiceTrouble } from './deployedStack';
 import { inStackScope, selectStack } from './deployedStackScope';
@@ -55,6 +56,8 @@ const OPERATIONS = [
   'approve',
   'decline',
   'cancel',
+  'retry_wave',
+  'skip_wave',
   'start_execution',
   'get_execution_details',
 ];
@@ -334,6 +337,8 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         },
       ) => setExit(await runInvoke(operation, { dataDir: dataDir(), ...options }, out)),
     );
+
+  registerWaveRecovery(program, dataDir, out, setExit);
 
   program
     .command('executions')

@@ -6,7 +6,7 @@
 
 export type ExecutionStatus = 'RUNNING' | 'PAUSED' | 'COMPLETED' | 'FAILED' | 'CANCELLED';
 export type ExecutionType = 'DRILL' | 'RECOVERY';
-export type WaveStatus = 'PENDING' | 'STARTING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+export type WaveStatus = 'PENDING' | 'STARTING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
 export type ServerStatus = 'NOT_STARTED' | 'PENDING' | 'IN_PROGRESS' | 'LAUNCHED' | 'FAILED' | 'TERMINATED';
 
 /** The local operator API's rights: what IAM policies are on AWS. */
@@ -88,6 +88,12 @@ export interface WaveDetails {
   endTime?: string;
   failureReason?: string;
   requiresApproval?: true;
+  /** Retry rounds operators asked for after the wave failed. */
+  retries?: number;
+  /** Optional servers that did not launch, though the wave completed. */
+  optionalFailures?: number;
+  /** The wave failed and an operator skipped it: an accepted deviation. */
+  skipped?: OperatorAction;
 }
 
 export interface ServerDetails {
@@ -151,6 +157,8 @@ export interface ExecutionDetails {
   pauseRequested?: OperatorAction;
   pausedAt?: string;
   nextWave?: number;
+  /** WAVE_FAILED: paused on wave nextWave's failure, to be retried or skipped. */
+  pauseReason?: 'WAVE_FAILED';
   cancelRequested?: OperatorAction;
   pendingApproval?: PendingApproval;
   approvals?: ApprovalEntry[];
@@ -193,7 +201,8 @@ export interface ActionAnswer {
   activeExecutionId?: string;
 }
 
-export type OperatorVerb = 'pause' | 'resume' | 'approve' | 'decline' | 'cancel';
+/** retry and skip: an operator's answer to an execution paused on a failed wave (pauseReason WAVE_FAILED). */
+export type OperatorVerb = 'pause' | 'resume' | 'approve' | 'decline' | 'cancel' | 'retry' | 'skip';
 
 export interface OperatorBody {
   as?: string;

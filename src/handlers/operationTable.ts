@@ -13,6 +13,7 @@ import { failure, type OperationResponse } from '../operations/responses';
 import { resume } from '../operations/resume';
 import { startExecution } from '../operations/startExecution';
 import { waitForResume } from '../operations/waitForResume';
+import { retryWave, skipWave } from '../operations/waveRecovery';
 import {
   attachStateMachineRequest,
   findRequest,
@@ -22,6 +23,7 @@ import {
   pollRequest,
   startExecutionRequest,
   waitForResumeRequest,
+  waveRecoveryRequest,
 } from './requestSchemas';
 
 /** What a runner knows of its invocation beyond the request: this function's own name, for find's self-invocations. */
@@ -176,6 +178,32 @@ const DEFINITIONS = {
             }),
           )
         : decline(deps, operatorOf(input)),
+  }),
+  // A wave that failed under the plan's onWaveFailure PAUSE: relaunch its failed servers, or skip it with a reason.
+  retry_wave: define({
+    kind: 'additional',
+    schema: waveRecoveryRequest,
+    required: ['executionId', 'planId', 'waveNumber', 'requestedBy'],
+    run: (deps, input) =>
+      retryWave(deps, {
+        executionId: input.executionId,
+        planId: input.planId,
+        waveNumber: input.waveNumber,
+        requestedBy: input.requestedBy,
+      }),
+  }),
+  skip_wave: define({
+    kind: 'additional',
+    schema: waveRecoveryRequest,
+    required: ['executionId', 'planId', 'waveNumber', 'reason', 'requestedBy'],
+    run: (deps, input) =>
+      skipWave(deps, {
+        executionId: input.executionId,
+        planId: input.planId,
+        waveNumber: input.waveNumber,
+        requestedBy: input.requestedBy,
+        ...(input.reason === undefined ? {} : { reason: input.reason }),
+      }),
   }),
   wait_for_resume: define({
     kind: 'additional',

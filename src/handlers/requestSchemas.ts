@@ -127,6 +127,22 @@ export const operatorRequest = executionRef.extend({
   ticket: ticketSchema.exactOptional(),
   simulatedOperator,
 });
+/** retry_wave and skip_wave: the wave the execution paused on the failure of, who asks, and (skip) why. */
+export const waveRecoveryRequest = executionRef.extend({
+  waveNumber: z
+    .number({ error: 'waveNumber must be a number' })
+    .int('waveNumber must be an integer')
+    .min(1, 'waveNumber must be at least 1')
+    .max(100, 'waveNumber must be at most 100'),
+  requestedBy: person('requestedBy'),
+  reason: z
+    .string({ error: 'reason must be a string' })
+    .trim()
+    .min(1, 'reason must not be empty')
+    .max(1024, 'reason must be at most 1024 characters')
+    .superRefine(printable('reason'))
+    .exactOptional(),
+});
 export const findRequest = z.object({});
 // `observations`: every job of the wave (find hands them on); `observation`: one job, as earlier finds sent it.
 export const pollRequest = executionRef.extend({

@@ -18,6 +18,8 @@ const validShapes: { [K in OperationName]: OperationInput<K> } = {
   resume: { executionId: 'exec-1', planId: 'rp-1' },
   cancel: { executionId: 'exec-1', planId: 'rp-1', reason: 'drill over' },
   decline: { executionId: 'exec-1', planId: 'rp-1', requestedBy: 'ops', comment: 'app tier not ready', ticket: 'CHG0012345' },
+  retry_wave: { executionId: 'exec-1', planId: 'rp-1', waveNumber: 1, requestedBy: 'ops' },
+  skip_wave: { executionId: 'exec-1', planId: 'rp-1', waveNumber: 1, requestedBy: 'ops', reason: 'app tier restored by hand' },
   wait_for_resume: { executionId: 'exec-1', planId: 'rp-1', taskToken: 'token' },
   attach_state_machine: {
     executionId: 'exec-1',

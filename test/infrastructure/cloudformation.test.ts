@@ -1571,10 +1571,12 @@ describe('operators and the internal function (issue 13)', () => {
           'POST /plans/{planId}/drills',
           'POST /plans/{planId}/recoveries',
           'GET /executions/{executionId}',
-          ...['pause', 'resume', 'approve', 'decline', 'cancel'].map((action) => `POST /executions/{executionId}/${action}`),
+          ...['pause', 'resume', 'approve', 'decline', 'cancel', 'retry', 'skip'].map(
+            (action) => `POST /executions/{executionId}/${action}`,
+          ),
         ]),
       );
-      expect(ROUTES).toHaveLength(10);
+      expect(ROUTES).toHaveLength(12);
     });
 
     it.each(ROUTES)('%s requires IAM authorization (a SigV4-signed request; API Gateway passes the caller’s ARN on)', (routeKey) => {

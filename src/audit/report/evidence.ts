@@ -1,4 +1,4 @@
-import type { ExecutionStatus, ExecutionType, LaunchStatus, WaveStatus } from '../../domain/execution';
+import type { ExecutionStatus, ExecutionType, LaunchStatus, PauseReason, WaveStatus } from '../../domain/execution';
 import type { TamperKind } from '../chainVerification';
 import type { TamperKind as TamperAlarmKind } from '../../ports/tamperAlarms';
 import type { ImportedMark } from '../sealedImport';
@@ -44,7 +44,19 @@ export interface ActorEvidence {
 }
 
 export type OperatorActionKind =
-  'started' | 'pause-requested' | 'paused' | 'resumed' | 'cancel-requested' | 'cancelled' | 'approved' | 'declined' | 'approval-timed-out';
+  | 'started'
+  | 'pause-requested'
+  | 'paused'
+  | 'resumed'
+  | 'cancel-requested'
+  | 'cancelled'
+  | 'approved'
+  | 'declined'
+  | 'approval-timed-out'
+  /** A failed wave's failed servers relaunched (a retry round). */
+  | 'wave-retried'
+  /** A failed wave skipped with a reason: an accepted deviation. */
+  | 'wave-skipped';
 
 export interface OperatorActionEvidence extends ActorEvidence {
   action: OperatorActionKind;
@@ -119,6 +131,8 @@ export interface ServerEvidence {
   /** startTime to launchTime (or failedAt). */
   durationSeconds?: number;
   failureReason?: string;
+  /** The plan marks the server optional: its failure did not fail its wave. */
+  optional?: true;
 }
 
 export interface PauseEvidence {
@@ -128,7 +142,7 @@ export interface PauseEvidence {
   seconds?: number;
   afterWave: number;
   nextWave: number;
-  reason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
+  reason: PauseReason;
   requestedBy: string;
   resumedBy?: string;
   /** requestedBy with how the ledger knows it. */

@@ -85,6 +85,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
         ...optional('failedAt', failed),
         ...optional('durationSeconds', wave.startTime && end ? secondsBetween(wave.startTime, end) : undefined),
         ...optional('failureReason', server.failureReason),
+        ...optional('optional', server.optional),
       };
     }),
   );

@@ -53,6 +53,8 @@ export const ACTION_LABELS: Record<Evidence['actions'][number]['action'], string
   approved: 'Approved',
   declined: 'Declined',
   'approval-timed-out': 'Approval timed out',
+  'wave-retried': 'Wave retried',
+  'wave-skipped': 'Wave skipped (deviation)',
 };
 
 export const title = (evidence: Evidence): string =>

@@ -76,7 +76,7 @@ const rowsOf = (evidence: Evidence, now: number): Row[] => {
     const waveColour =
       wave.status === 'COMPLETED'
         ? GANTT_COLOURS.waveCompleted
-        : wave.status === 'FAILED'
+        : wave.status === 'FAILED' || wave.status === 'SKIPPED'
           ? GANTT_COLOURS.waveFailed
           : GANTT_COLOURS.waveActive;
     const waveNote =
@@ -94,7 +94,8 @@ const rowsOf = (evidence: Evidence, now: number): Row[] => {
       ...(end === undefined ? {} : { end }),
       colour: waveColour,
       tooltip: `Wave ${wave.waveNumber} ${wave.waveName}: ${wave.status}${wave.startTime ? ` from ${wave.startTime}` : ''}${wave.endTime ? ` to ${wave.endTime}` : ''}`,
-      note: wave.status === 'FAILED' ? `failed · ${waveNote}` : waveNote,
+      // A skipped wave failed and was accepted as it is (a deviation): its bar says both.
+      note: wave.status === 'FAILED' ? `failed · ${waveNote}` : wave.status === 'SKIPPED' ? `failed, skipped · ${waveNote}` : waveNote,
     };
     const servers = evidence.servers
       .filter((server) => server.waveNumber === wave.waveNumber)

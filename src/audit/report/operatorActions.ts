@@ -3,6 +3,7 @@ import type { ExecutionEvent } from '../../domain/execution';
 import type { ActorEvidence, OperatorActionEvidence, PauseEvidence } from './evidence';
 import { secondsBetween } from '../../domain/execution';
 import { operatorActor, systemActor } from './actors';
+import { retryDetail } from './waveRecoveryEvidence';
 
 /**
  * Who started, paused, resumed, approved, declined and cancelled the execution, and when: each event's actor and
@@ -35,7 +36,9 @@ export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActi
           pauseRequester = undefined;
           const where = requested
             ? `after wave ${event.data.afterWave}, as requested`
-            : `before wave ${event.data.nextWave}, as the plan says`;
+            : event.data.reason === 'WAVE_FAILED'
+              ? `on wave ${event.data.nextWave}'s failure, as the plan says: retry it or skip it`
+              : `before wave ${event.data.nextWave}, as the plan says`;
           return action('paused', by, event.data.approval ? `${where}; wave ${event.data.nextWave} waits for approval` : where);
         }
         case 'ExecutionResumed':
@@ -68,6 +71,14 @@ export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActi
             'approval-timed-out',
             systemActor(event.actor),
             `wave ${event.data.waveNumber}: no decision by ${event.data.deadline}; ${event.data.action === 'CANCEL' ? 'cancelled' : 'continued without approval'}`,
+          );
+        case 'WaveRetryRequested':
+          return action('wave-retried', operatorActor(event.actor, event.data.identity), retryDetail(event));
+        case 'WaveSkipped':
+          return action(
+            'wave-skipped',
+            operatorActor(event.actor, event.data.identity),
+            `wave ${event.data.waveNumber}: ${event.data.reason}`,
           );
         // Refused attempts changed nothing: the Approvals section lists them.
         case 'ApprovalRefused':

@@ -303,7 +303,9 @@ const sections = (evidence: Evidence): string[] => {
           e(server.waveNumber),
           e(server.hostname),
           mono(server.serverId),
-          pill(server.status, statusTone(server.status)),
+          server.optional
+            ? `${pill(server.status, statusTone(server.status))} ${e('(optional)')}`
+            : pill(server.status, statusTone(server.status)),
           e(formatClock(server.startTime)),
           e(formatClock(server.launchTime ?? server.failedAt)),
           server.durationSeconds === undefined ? '—' : e(formatSeconds(server.durationSeconds)),

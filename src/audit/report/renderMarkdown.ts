@@ -215,7 +215,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
         server.waveNumber,
         code(server.serverId),
         text(server.hostname),
-        word(server.status),
+        server.optional ? `${word(server.status)} (optional)` : word(server.status),
         formatClock(server.startTime),
         formatClock(server.launchTime ?? server.failedAt),
         server.durationSeconds === undefined ? undefined : formatSeconds(server.durationSeconds),

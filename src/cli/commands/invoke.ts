@@ -33,6 +33,8 @@ export interface InvokeOptions {
   api?: boolean;
   /** start_execution: recover every server as of this ISO-8601 instant. */
   recoverAsOf?: string;
+  /** The failed wave a retry or a skip is for. */
+  waveNumber?: number;
 }
 
 export type { ApiCall };
@@ -78,9 +80,20 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
           ...(options.reason ? { reason: options.reason } : {}),
         },
       };
+    case 'retry_wave':
+    case 'skip_wave':
+      return {
+        method: 'POST',
+        path: `${executionPath()}/${operation === 'retry_wave' ? 'retry' : 'skip'}`,
+        body: {
+          ...claim,
+          ...(options.waveNumber === undefined ? {} : { waveNumber: options.waveNumber }),
+          ...(options.reason ? { reason: options.reason } : {}),
+        },
+      };
     default:
       throw new UsageError(
-        `${operation} is not on the operator API: --as signs start_execution, get_execution_details, pause, resume, approve, decline, cancel, list_plans and list_executions`,
+        `${operation} is not on the operator API: --as signs start_execution, get_execution_details, pause, resume, approve, decline, cancel, retry_wave, skip_wave, list_plans and list_executions`,
       );
   }
 };

@@ -6,7 +6,7 @@ import { type Answer, failed, json, quoted } from './httpKit';
 /** Who a direct invocation from the console names: a name typed, not a principal (the ledger marks it unverified). */
 export const CONSOLE_ACTOR = 'console';
 
-export const EXECUTION_ACTIONS = ['pause', 'resume', 'approve', 'decline', 'cancel'] as const;
+export const EXECUTION_ACTIONS = ['pause', 'resume', 'approve', 'decline', 'cancel', 'retry', 'skip'] as const;
 export type ExecutionAction = (typeof EXECUTION_ACTIONS)[number];
 
 export const isExecutionAction = (value: string): value is ExecutionAction => (EXECUTION_ACTIONS as readonly string[]).includes(value);
@@ -187,10 +187,21 @@ export const actOnExecution = async (
     );
   }
   if (!directAllowed(backend)) return directRefused(backend);
-  if (waveNumber !== undefined)
+  // Retry and skip are the execution-handler's retry_wave and skip_wave, and always name their wave.
+  const recovery = action === 'retry' ? 'retry_wave' : action === 'skip' ? 'skip_wave' : undefined;
+  if (waveNumber !== undefined && recovery === undefined)
     return failed(400, 'BAD_REQUEST', 'waveNumber is checked by the operator API only: act as a user (as), or leave it out');
   // A direct invocation names the execution's plan: the ledger's, not the caller's.
   const view = await catchUpView(backend.ledger.store, executionId, await backend.ledger.views.get(executionId));
   if (!view) return failed(404, 'EXECUTION_NOT_FOUND', `Execution not found: ${quoted(executionId)}`);
-  return direct(backend.invokeDirect, buildEvent(action, { executionId, planId: view.planId, initiatedBy: CONSOLE_ACTOR, ...given }));
+  return direct(
+    backend.invokeDirect,
+    buildEvent(recovery ?? action, {
+      executionId,
+      planId: view.planId,
+      initiatedBy: CONSOLE_ACTOR,
+      ...given,
+      ...(recovery && waveNumber !== undefined ? { waveNumber } : {}),
+    }),
+  );
 };

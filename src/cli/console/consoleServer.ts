@@ -98,7 +98,8 @@ const routesOf = (
       startExecution(backend, planId, await readJsonObject(request), actions),
     ),
     post(/^\/api\/executions\/([^/]+)\/([^/]+)$/, async ([id = '', action = ''], request) => {
-      if (!isExecutionAction(action)) return failed(404, 'NOT_FOUND', 'No such action: pause, resume, approve, decline or cancel');
+      if (!isExecutionAction(action))
+        return failed(404, 'NOT_FOUND', 'No such action: pause, resume, approve, decline, cancel, retry or skip');
       return actOnExecution(backend, id, action, await readJsonObject(request), actions);
     }),
   ];

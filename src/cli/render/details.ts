@@ -34,6 +34,7 @@ export const WAVE_GLYPHS: Record<WaveView['status'], string> = {
   IN_PROGRESS: '◐',
   COMPLETED: '✔',
   FAILED: '✗',
+  SKIPPED: '⤼',
 };
 
 export const serversOfWave = (details: Details, waveNumber: number): ServerExecutionView[] =>

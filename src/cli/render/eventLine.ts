@@ -20,6 +20,8 @@ export const markedActor = (event: ExecutionEvent, previous: ExecutionEvent | un
     case 'ApprovalGranted':
     case 'ApprovalDeclined':
     case 'ApprovalRefused':
+    case 'WaveRetryRequested':
+    case 'WaveSkipped':
       return shownActor(operator(event.data.identity));
     case 'ExecutionResumed':
     case 'CancelRequested':
@@ -70,6 +72,10 @@ export const summariseEvent = (event: ExecutionEvent): string => {
       return `wave ${event.data.waveNumber}: refused to ${event.data.action === 'APPROVE' ? 'approve' : 'decline'}: ${event.data.reason}`;
     case 'ApprovalTimedOut':
       return `wave ${event.data.waveNumber}: no decision by ${event.data.deadline}; ${event.data.action === 'CANCEL' ? 'cancelled' : 'continued without approval'}`;
+    case 'WaveRetryRequested':
+      return `wave ${event.data.waveNumber} retry ${event.data.retry}: relaunches ${event.data.serverIds.join(', ')}`;
+    case 'WaveSkipped':
+      return `wave ${event.data.waveNumber} skipped (deviation): ${event.data.reason}`;
     case 'ResumeTokenAttached':
       return `the state machine's wait for the pause at seq ${event.data.pauseSeq} holds a task token (its SHA-256 is recorded)`;
     default:

@@ -119,6 +119,15 @@ const pauseLines = (details: Details, options: BlockOptions): Part[][] => {
               : ` · deadline passed ${countdown(deadline, options.nowMs)}`),
       },
     ]);
+  } else if (details.pauseReason === 'WAVE_FAILED') {
+    // Paused on a failed wave: what the operator can do, in the commands that do it.
+    const wave = shown(details.nextWave ?? '?');
+    lines.push([
+      {
+        text: `  wave ${wave} failed${pausedFor}: drs-ledger retry ${shown(details.executionId)} --wave ${wave}, or skip --wave ${wave} --reason "…"`,
+        sgr: YELLOW,
+      },
+    ]);
   } else {
     lines.push([{ text: `  paused${waveText}${pausedFor}`, sgr: YELLOW }]);
   }

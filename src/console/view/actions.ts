@@ -16,6 +16,8 @@ export const RIGHT_NEEDED: Readonly<Record<OperatorVerb, Right>> = {
   cancel: 'drill',
   approve: 'approve',
   decline: 'approve',
+  retry: 'drill',
+  skip: 'drill',
 };
 
 const lacking = (user: ConsoleUser | undefined, verb: OperatorVerb): string | undefined =>
@@ -34,7 +36,9 @@ const offer = (shown: boolean, user: ConsoleUser | undefined, verb: OperatorVerb
  */
 export const offersFor = (details: ExecutionDetails, user: ConsoleUser | undefined): Record<OperatorVerb, Offer> => {
   const running = details.status === 'RUNNING';
-  const paused = details.status === 'PAUSED';
+  // Paused on a failed wave: retried or skipped, never resumed (the handler refuses a resume).
+  const failed = details.status === 'PAUSED' && details.pauseReason === 'WAVE_FAILED';
+  const paused = details.status === 'PAUSED' && !failed;
   const awaiting = paused && details.pendingApproval !== undefined;
   const pause = offer(running, user, 'pause');
   const approve = offer(awaiting, user, 'approve');
@@ -61,13 +65,19 @@ export const offersFor = (details: ExecutionDetails, user: ConsoleUser | undefin
     resume: offer(paused, user, 'resume'),
     approve,
     decline,
-    cancel: offer(running || paused, user, 'cancel'),
+    cancel: offer(running || paused || failed, user, 'cancel'),
+    retry: offer(failed, user, 'retry'),
+    skip: offer(failed, user, 'skip'),
   };
 };
 
 /** An approval or a decline needs a comment (the operator API refuses one without); checked before sending. */
 export const missingComment = (verb: OperatorVerb, comment: string): string | undefined =>
   (verb === 'approve' || verb === 'decline') && comment.trim() === '' ? `A comment is required to ${verb}` : undefined;
+
+/** A skip is a deviation: it needs a reason (the handler refuses one without); checked before sending. */
+export const missingSkipReason = (reason: string): string | undefined =>
+  reason.trim() === '' ? 'A reason is required to skip a wave (it is recorded as a deviation)' : undefined;
 
 /**
  * The wave an action is meant for, as the page shows it: the one a paused execution waits before (approve and
@@ -82,7 +92,10 @@ export const waveOfAction = (
   details: ExecutionDetails | undefined,
   user: ConsoleUser | undefined,
 ): number | undefined => {
-  if (!user || details?.status !== 'PAUSED') return undefined;
+  if (details?.status !== 'PAUSED') return undefined;
+  // A retry and a skip always name the failed wave: the handler needs it, signed or not.
+  if (verb === 'retry' || verb === 'skip') return details.nextWave;
+  if (!user) return undefined;
   if (verb === 'approve' || verb === 'decline') return details.pendingApproval?.waveNumber ?? details.nextWave;
   return verb === 'resume' ? details.nextWave : undefined;
 };

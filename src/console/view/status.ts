@@ -30,6 +30,7 @@ const WAVE: Record<WaveStatus, StatusLook> = {
   IN_PROGRESS: { symbol: '◐', word: 'In progress', tone: 'active' },
   COMPLETED: { symbol: '✔', word: 'Completed', tone: 'done' },
   FAILED: { symbol: '✗', word: 'Failed', tone: 'failed' },
+  SKIPPED: { symbol: '⤼', word: 'Skipped', tone: 'cancelled' },
 };
 
 const EXECUTION: Record<ExecutionStatus, StatusLook> = {

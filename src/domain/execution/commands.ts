@@ -145,6 +145,21 @@ export interface RequestCancel extends Timed {
   simulated?: boolean;
   reason?: string;
 }
+/** Relaunch the failed servers of the wave the execution paused on (its failure, under onWaveFailure PAUSE). */
+export interface RetryWave extends Timed {
+  type: 'RetryWave';
+  waveNumber: number;
+  requestedBy: Actor;
+  identity?: VerifiedIdentity;
+}
+/** Accept the failed wave the execution paused on as it is, with a reason, and go on to the next wave. */
+export interface SkipWave extends Timed {
+  type: 'SkipWave';
+  waveNumber: number;
+  reason: string;
+  requestedBy: Actor;
+  identity?: VerifiedIdentity;
+}
 export interface Finalize extends Timed {
   type: 'Finalize';
 }
@@ -174,6 +189,8 @@ export type ExecutionCommand =
   | RequestCancel
   | Finalize
   | Fail
-  | RecordNotification;
+  | RecordNotification
+  | RetryWave
+  | SkipWave;
 
 export type ExecutionCommandType = ExecutionCommand['type'];

@@ -44,6 +44,7 @@ import { boundObservation, concludeWave, hasChanged, isStale, observedJob, QUOTE
 import type { ExecutionEvent } from './events';
 import { recoverAsOfProblem } from './recoveryPoint';
 import { bringsMissingPoint, newlyLaunchedWithoutPoint, recoveryPointsProblem } from './recoveryPointRules';
+import { decideRetry, decideSkip, type RecoveryDecision } from './waveRecovery';
 import { invalidCommand, invalidState, type Rejection } from './rejections';
 import {
   allWavesCompleted,
@@ -83,6 +84,8 @@ export const WAVE_START_LEASE_MS = 5 * 60_000;
 const accept = (recorder: EventRecorder): Decision => ({ ok: true, events: recorder.events, states: recorder.states });
 const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
 const nothing: Decision = { ok: true, events: [], states: [] };
+const fromRecovery = (decision: RecoveryDecision): Decision =>
+  decision.kind === 'events' ? accept(decision.recorder) : decision.kind === 'nothing' ? nothing : reject(decision.rejection);
 
 const findWave = (state: StartedExecution, waveNumber: number): WaveState | undefined =>
   state.waves.find((wave) => wave.waveNumber === waveNumber);
@@ -311,7 +314,9 @@ const observeWave = (state: StartedExecution, command: ObserveWave): Decision =>
       servers: changed,
       ...(missing > 0 ? { recoveryPointsMissing: missing } : {}),
     };
-    recorder.emit('WavePolled', jobsOf(wave).length > 1 || job.part > 1 ? { ...data, drsJobId: job.drsJobId } : data, SYSTEM_ACTOR);
+    // A retry round's jobs are always named: the wave's first job may be another round's.
+    const named = jobsOf(wave).length > 1 || job.part > 1 || wave.retryRound !== undefined;
+    recorder.emit('WavePolled', named ? { ...data, drsJobId: job.drsJobId } : data, SYSTEM_ACTOR);
   }
   concludeWave(recorder, wave.waveNumber, command.at, command.completionGraceMs);
   return accept(recorder);
@@ -384,6 +389,9 @@ const otherWave = (state: Paused, waveNumber: number | undefined): Rejection | u
 /** Resume; into a wave that requires approval, this is the approval: a verified approver, with a comment. */
 const resume = (state: StartedExecution, command: Resume): Decision => {
   if (state.status !== 'PAUSED') return reject(invalidState('resume', state, ['PAUSED']));
+  if (state.pauseReason === 'WAVE_FAILED') {
+    return reject(invalidCommand(state, `Wave ${state.nextWave} failed: retry it or skip it (or cancel the execution)`));
+  }
   const reserved = callerProblem(state, command.resumedBy, command.identity, command.simulated) ?? otherWave(state, command.waveNumber);
   if (reserved) return reject(reserved);
   const recorder = new EventRecorder(state, command.at);
@@ -604,6 +612,10 @@ export const decide = (command: ExecutionCommand, state: ExecutionState): Decisi
       return fail(state, command);
     case 'RecordNotification':
       return recordNotification(state, command);
+    case 'RetryWave':
+      return fromRecovery(decideRetry(state, command));
+    case 'SkipWave':
+      return fromRecovery(decideSkip(state, command));
     default:
       return assertNever(command, 'command');
   }

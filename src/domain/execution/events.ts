@@ -133,7 +133,32 @@ export type WavePolled = EventEnvelope<
     recoveryPointsMissing?: number;
   }
 >;
-export type WaveCompleted = EventEnvelope<'WaveCompleted', { waveNumber: number }>;
+/**
+ * `optionalFailures`: the plan's optional servers of this wave that did not launch (at most a wave's 200);
+ * their reasons are on the WavePolled that saw them fail.
+ */
+export type WaveCompleted = EventEnvelope<'WaveCompleted', { waveNumber: number; optionalFailures?: ServerObservation[] }>;
+/**
+ * An operator asked to relaunch a failed wave's failed servers (`serverIds`, at most a wave's 200) in a new
+ * DRS job: round `retry` (1-based). The wave is claimed again through WaveStartRequested.
+ */
+export type WaveRetryRequested = EventEnvelope<
+  'WaveRetryRequested',
+  {
+    waveNumber: number;
+    retry: number;
+    serverIds: string[];
+    requestedBy: Actor;
+    identity?: VerifiedIdentity;
+    /** How many DRS jobs the round takes (DRS's servers-per-job quota): views tell a started round by it. */
+    jobCount: number;
+  }
+>;
+/** An operator accepted a failed wave as it is and let the execution go on: a deviation, with its reason and actor. */
+export type WaveSkipped = EventEnvelope<
+  'WaveSkipped',
+  { waveNumber: number; reason: string; skippedBy: Actor; identity?: VerifiedIdentity }
+>;
 /** `failedServers` name the servers and their status; their reasons are on the WavePolled that saw them fail. */
 export type WaveFailed = EventEnvelope<'WaveFailed', { waveNumber: number; reason: string; failedServers: ServerObservation[] }>;
 /** `simulated` (here, on ExecutionResumed and on CancelRequested): the simulated operator acted, no person. */
@@ -147,7 +172,8 @@ export type ExecutionPaused = EventEnvelope<
   {
     afterWave: number;
     nextWave: number;
-    reason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
+    /** WAVE_FAILED: wave afterWave (= nextWave) failed under the plan's onWaveFailure PAUSE: retry it or skip it. */
+    reason: PauseReason;
     approval?: ApprovalWait;
     /**
      * The state machine's wait for this pause holds one task token, attached in the ledger (ResumeTokenAttached)
@@ -157,6 +183,7 @@ export type ExecutionPaused = EventEnvelope<
     attachesToken?: true;
   }
 >;
+export type PauseReason = 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE' | 'WAVE_FAILED';
 export type ExecutionResumed = EventEnvelope<
   'ExecutionResumed',
   { resumedBy: Actor; nextWave: number; identity?: VerifiedIdentity; simulated?: true }
@@ -227,7 +254,9 @@ export type ExecutionEvent =
   | ApprovalDeclined
   | ApprovalRefused
   | ApprovalTimedOut
-  | ResumeTokenAttached;
+  | ResumeTokenAttached
+  | WaveRetryRequested
+  | WaveSkipped;
 
 export type ExecutionEventType = ExecutionEvent['type'];
 
@@ -254,6 +283,8 @@ export const EXECUTION_EVENT_TYPES: readonly ExecutionEventType[] = [
   'ApprovalRefused',
   'ApprovalTimedOut',
   'ResumeTokenAttached',
+  'WaveRetryRequested',
+  'WaveSkipped',
 ];
 
 export type EventOf<T extends ExecutionEventType> = Extract<ExecutionEvent, { type: T }>;

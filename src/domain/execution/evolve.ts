@@ -12,6 +12,7 @@ import {
 } from './state';
 import type { DrsJobStatus } from './vocabulary';
 import { pointsMissingAfter } from './recoveryPointRules';
+import { retriedWave, skippedWave } from './waveRecoveryFold';
 
 /** A ledger that skips or repeats a seq cannot be folded: it is reported, never silently absorbed. */
 export class LedgerSequenceError extends Error {
@@ -58,6 +59,14 @@ const observeJob = (job: WaveJob, status: DrsJobStatus, at: string): WaveJob =>
     ? { ...job, drsJobStatus: status, completedAt: at }
     : { ...job, drsJobStatus: status };
 
+/** A wave's servers as an execution starts them; the plan's optional ones are marked. */
+const serversOf = (wave: { sourceServerIds: string[]; optionalServerIds?: string[] }): ServerState[] => {
+  const optional = new Set(wave.optionalServerIds ?? []);
+  return wave.sourceServerIds.map((serverId) =>
+    optional.has(serverId) ? { serverId, launchStatus: 'NOT_STARTED', optional: true } : { serverId, launchStatus: 'NOT_STARTED' },
+  );
+};
+
 const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }>): StartedExecution => {
   const { plan, executionType, initiatedBy, accountContext, identity } = event.data;
   const core: ExecutionCore = {
@@ -78,7 +87,7 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
       ...(wave.approval ? { approval: wave.approval } : {}),
       status: 'PENDING',
       startAttempts: 0,
-      servers: wave.sourceServerIds.map((serverId) => ({ serverId, launchStatus: 'NOT_STARTED' })),
+      servers: serversOf(wave),
     })),
     pausedBeforeWaves: [],
     notifiedSeqs: [],
@@ -88,6 +97,7 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
   if (event.data.serversPerJob !== undefined) core.serversPerJob = event.data.serversPerJob;
   if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
   if (event.data.recoverAsOf !== undefined) core.recoverAsOf = event.data.recoverAsOf;
+  if (plan.onWaveFailure === 'PAUSE') core.onWaveFailure = 'PAUSE';
   return { ...core, status: 'RUNNING' };
 };
 
@@ -286,6 +296,10 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return { ...state, ...core };
     case 'ResumeTokenAttached':
       return { ...state, ...core, resumeTokenSha256: event.data.tokenSha256 };
+    case 'WaveRetryRequested':
+      return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, (wave) => retriedWave(wave, event)) };
+    case 'WaveSkipped':
+      return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, skippedWave) };
     default:
       return assertNever(event, 'event');
   }

@@ -11,3 +11,5 @@ export * from './summary';
 export * from './snapshot';
 export * from './approval';
 export * from './recoveryPoint';
+export { MAX_WAVE_RETRIES } from './waveFailurePolicy';
+export { MAX_SKIP_REASON_LENGTH, serversToRetry } from './waveRecovery';

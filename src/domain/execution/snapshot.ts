@@ -1,11 +1,20 @@
 import { boundText } from '../text';
-import type { ExecutionState, ServerState } from './state';
+import type { ExecutionState, ServerState, WaveState } from './state';
 
 /** How much of a server's failure reason a snapshot keeps: what a wave's failure reason quotes. */
 export const SNAPSHOT_REASON_BYTES = 160;
 
-const snapshotServer = ({ hostname: _shownOnly, ...server }: ServerState): ServerState =>
-  server.failureReason === undefined ? server : { ...server, failureReason: boundText(server.failureReason, SNAPSHOT_REASON_BYTES) };
+const snapshotServer = ({ hostname: _shownOnly, ...server }: ServerState, wave: WaveState): ServerState => {
+  if (server.failureReason === undefined) return server;
+  // No decision quotes the failures of a wave that is over without failing (an optional server's, a skipped
+  // wave's): the events keep them. Dropped, so that a plan whose every wave has failures still fits an item.
+  // Both are newer than every ledger whose snapshots are digested without this rule.
+  if (wave.status === 'SKIPPED' || (wave.status === 'COMPLETED' && server.optional === true)) {
+    const { failureReason: _inTheEvents, ...rest } = server;
+    return rest;
+  }
+  return { ...server, failureReason: boundText(server.failureReason, SNAPSHOT_REASON_BYTES) };
+};
 
 /**
  * The state as a ledger item stores it for the next decision: without what only views and reports show
@@ -15,4 +24,4 @@ const snapshotServer = ({ hostname: _shownOnly, ...server }: ServerState): Serve
 export const snapshotOf = (state: ExecutionState): ExecutionState =>
   state.status === 'NOT_STARTED'
     ? state
-    : { ...state, waves: state.waves.map((wave) => ({ ...wave, servers: wave.servers.map(snapshotServer) })) };
+    : { ...state, waves: state.waves.map((wave) => ({ ...wave, servers: wave.servers.map((server) => snapshotServer(server, wave)) })) };

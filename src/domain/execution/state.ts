@@ -1,5 +1,5 @@
 import type { ApprovalRule } from '../plan';
-import type { ApprovalWait } from './events';
+import type { ApprovalWait, PauseReason } from './events';
 import type { AccountContext, Actor, DrsJobStatus, ExecutionType, LaunchStatus, WaveStatus } from './vocabulary';
 
 /** DRS's user guide: 100 source servers per launch (quota "Max source servers in a single Job"). */
@@ -27,6 +27,10 @@ export interface ServerState {
   /** When the server was first seen LAUNCHED. */
   launchTime?: string;
   updatedAt?: string;
+  /** The plan marks the server optional: its failure does not fail the wave. */
+  optional?: true;
+  /** The latest retry round that relaunches this server (a wave holds at most 200 servers). */
+  retry?: number;
 }
 
 export interface WaveState {
@@ -56,6 +60,8 @@ export interface WaveState {
   /** Servers seen LAUNCHED whose recovery point could not be read yet: polls read them again while above 0. */
   recoveryPointsMissing?: number;
   servers: ServerState[];
+  /** The retry round under way or last done (1-based): its jobs launch only the servers marked with it. */
+  retryRound?: number;
 }
 
 export interface OperatorRequest {
@@ -100,6 +106,8 @@ export interface ExecutionCore {
   lastPauseSeq?: number;
   /** SHA-256 of the task token attached for lastPauseSeq: the only token ever redeemed for it. */
   resumeTokenSha256?: string;
+  /** The plan's onWaveFailure when PAUSE: a failed wave pauses the execution instead of failing it. */
+  onWaveFailure?: 'PAUSE';
 }
 
 export interface NotStarted {
@@ -114,7 +122,7 @@ export interface Paused extends ExecutionCore {
   pausedAt: string;
   afterWave: number;
   nextWave: number;
-  pauseReason: 'PAUSE_REQUESTED' | 'PAUSE_BEFORE_WAVE';
+  pauseReason: PauseReason;
   /** The approval the next wave waits for, when it requires one. */
   approval?: ApprovalWait;
   /** Refused approval attempts of verified principals recorded during this pause (at most MAX_RECORDED_REFUSALS). */
@@ -158,22 +166,28 @@ export const waveInFlight = (state: ExecutionCore): WaveState | undefined =>
 
 export const nextPendingWave = (state: ExecutionCore): WaveState | undefined => state.waves.find((wave) => wave.status === 'PENDING');
 
-export const allWavesCompleted = (state: ExecutionCore): boolean => state.waves.every((wave) => wave.status === 'COMPLETED');
+/** Every wave completed, or failed and was skipped by an operator. */
+export const allWavesCompleted = (state: ExecutionCore): boolean =>
+  state.waves.every((wave) => wave.status === 'COMPLETED' || wave.status === 'SKIPPED');
+
+/** The servers the wave's current round launches: all of them, or, in a retry round, those it relaunches. */
+export const roundServers = (wave: Pick<WaveState, 'servers' | 'retryRound'>): ServerState[] =>
+  wave.retryRound === undefined ? wave.servers : wave.servers.filter((server) => server.retry === wave.retryRound);
 
 export const serversPerJobOf = (core: Pick<ExecutionCore, 'serversPerJob'>): number => core.serversPerJob ?? MAX_SERVERS_PER_JOB;
 
 /** How many DRS jobs the wave takes. */
-export const jobCount = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: Pick<WaveState, 'servers'>): number =>
-  Math.max(1, Math.ceil(wave.servers.length / serversPerJobOf(core)));
+export const jobCount = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: Pick<WaveState, 'servers' | 'retryRound'>): number =>
+  Math.max(1, Math.ceil(roundServers(wave).length / serversPerJobOf(core)));
 
 /** The wave's servers that `part` launches. */
 export const serversOfPart = (
   core: Pick<ExecutionCore, 'serversPerJob'>,
-  wave: Pick<WaveState, 'servers'>,
+  wave: Pick<WaveState, 'servers' | 'retryRound'>,
   part: number,
 ): ServerState[] => {
   const size = serversPerJobOf(core);
-  return wave.servers.slice((part - 1) * size, part * size);
+  return roundServers(wave).slice((part - 1) * size, part * size);
 };
 
 /** The wave's recorded jobs; a snapshot written before waves had several jobs holds only drsJobId. */

@@ -14,8 +14,8 @@ export const DRS_JOB_STATUSES: readonly DrsJobStatus[] = ['PENDING', 'STARTED', 
 export type LaunchStatus = 'PENDING' | 'IN_PROGRESS' | 'LAUNCHED' | 'FAILED' | 'TERMINATED';
 export const LAUNCH_STATUSES: readonly LaunchStatus[] = ['PENDING', 'IN_PROGRESS', 'LAUNCHED', 'FAILED', 'TERMINATED'];
 
-/** PENDING: not yet due. STARTING: claimed, DRS StartRecovery under way. */
-export type WaveStatus = 'PENDING' | 'STARTING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+/** PENDING: not yet due. STARTING: claimed, DRS StartRecovery under way. SKIPPED: failed, then skipped by an operator. */
+export type WaveStatus = 'PENDING' | 'STARTING' | 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | 'SKIPPED';
 
 /**
  * The account an execution acts in: its plan's target, as the ledger records it. The ledger never holds an

@@ -8,6 +8,7 @@ import type { EventRecorder } from './eventRecorder';
 import type { ApprovalWait, ServerObservation } from './events';
 import { type ExecutionState, jobsOf, nextPendingWave, type Paused, type Running, waveInFlight, type WaveState } from './state';
 import { SYSTEM_ACTOR } from './vocabulary';
+import { pauseOnFailure, pausesOnFailure, resumeAfterRecovery } from './waveFailurePolicy';
 
 /** Starting one wave is attempted at most this many times before the execution fails. */
 export const MAX_WAVE_START_ATTEMPTS = 5;
@@ -41,9 +42,17 @@ export const isActive = (state: ExecutionState): state is Active => state.status
  * first, so that no later wave starts.
  */
 export const advanceAtBoundary = (recorder: EventRecorder): void => {
+  if (!isActive(recorder.state)) return;
+  if (resumeAfterRecovery(recorder, recorder.state)) {
+    advanceAtBoundary(recorder);
+    return;
+  }
   const state = recorder.state;
-  if (!isActive(state)) return;
   const failed = state.waves.find((wave) => wave.status === 'FAILED');
+  if (failed && pausesOnFailure(state)) {
+    pauseOnFailure(recorder, state, failed);
+    return;
+  }
   if (failed) {
     const reason = boundText(`Wave ${failed.waveNumber} failed: ${failed.failureReason ?? 'no reason recorded'}`, MAX_REASON_BYTES);
     recorder.emit('ExecutionFailed', { reason, waveNumber: failed.waveNumber }, SYSTEM_ACTOR);
@@ -114,6 +123,11 @@ export const reasonOf = (state: Active): { reason?: string } =>
 export const failWave = (recorder: EventRecorder, waveNumber: number, reason: string, failedServers: ServerObservation[]): void => {
   const bounded = boundText(reason, MAX_REASON_BYTES);
   recorder.emit('WaveFailed', { waveNumber, reason: bounded, failedServers }, SYSTEM_ACTOR);
+  const state = recorder.state;
+  if (isActive(state) && pausesOnFailure(state)) {
+    pauseOnFailure(recorder, state, state.waves[waveNumber - 1] as WaveState);
+    return;
+  }
   recorder.emit(
     'ExecutionFailed',
     { reason: boundText(`Wave ${waveNumber} failed: ${bounded}`, MAX_REASON_BYTES), waveNumber },

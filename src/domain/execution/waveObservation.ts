@@ -107,8 +107,13 @@ export const concludeWave = (recorder: EventRecorder, waveNumber: number, at: st
   if (completedAt === undefined && unsettled.length > 0) return;
   if (unsettled.length > 0 && Date.parse(at) - Date.parse(completedAt ?? at) < graceMs) return;
   const notLaunched = wave.servers.filter((server) => server.launchStatus !== 'LAUNCHED');
-  if (notLaunched.length === 0) {
-    recorder.emit('WaveCompleted', { waveNumber }, SYSTEM_ACTOR);
+  // Only the plan's optional servers did not launch: recorded as the wave's optional failures, not its failure.
+  if (notLaunched.every((server) => server.optional === true)) {
+    const optionalFailures = notLaunched.map((server) => ({
+      ...asObservation(server),
+      ...(server.failureReason === undefined ? {} : { failureReason: boundText(server.failureReason, QUOTED_REASON_BYTES) }),
+    }));
+    recorder.emit('WaveCompleted', optionalFailures.length ? { waveNumber, optionalFailures } : { waveNumber }, SYSTEM_ACTOR);
     advanceAtBoundary(recorder);
     return;
   }

@@ -3,3 +3,4 @@ export * from './snsMessage';
 export * from './outcomeSubject';
 export * from './tamperAlarmNotice';
 export * from './approvalNotice';
+export * from './waveFailureNotice';

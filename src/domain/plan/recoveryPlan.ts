@@ -10,6 +10,8 @@ export interface Wave {
   pauseBeforeWave?: boolean;
   /** The wave starts only once an approver lets it (the execution pauses before it): approvalRule.ts. */
   approval?: ApprovalRule;
+  /** Servers of this wave whose failure to launch is recorded and reported but does not fail the wave. */
+  optionalServerIds?: string[];
 }
 
 export interface RecoveryPlan {
@@ -22,6 +24,8 @@ export interface RecoveryPlan {
   rpoTargetMinutes?: number;
   /** The account its servers are recovered in (planTarget.ts); the function's own account when absent. */
   target?: PlanTarget;
+  /** What a failed wave does to the execution: FAIL it (the default), or PAUSE it for a retry or a skip. */
+  onWaveFailure?: 'FAIL' | 'PAUSE';
 }
 
 /** DRS accepts at most 200 source servers in one StartRecovery call. */

@@ -17,6 +17,7 @@ import {
   MAX_APPROVER_PATTERN_LENGTH,
   MAX_APPROVER_PATTERNS,
 } from './approvalRule';
+import { optionalServerIssues } from './optionalServers';
 import { ACCOUNT_ID_PATTERN, EXTERNAL_ID_PATTERN, REGION_PATTERN, ROLE_NAME_PATTERN } from './planTarget';
 
 export interface PlanIssue {
@@ -61,6 +62,10 @@ const waveSchema = z
       .max(MAX_SERVERS_PER_WAVE, `DRS launches at most ${MAX_SERVERS_PER_WAVE} servers in one job`),
     pauseBeforeWave: z.boolean().optional(),
     approval: approvalSchema.optional(),
+    optionalServerIds: z
+      .array(z.string().regex(SOURCE_SERVER_ID_PATTERN, 'must be a DRS source server id like s-1234567890abcdef0'))
+      .max(MAX_SERVERS_PER_WAVE, `a wave has at most ${MAX_SERVERS_PER_WAVE} servers`)
+      .optional(),
   })
   .strict();
 
@@ -84,6 +89,7 @@ const planSchema = z
     rtoTargetMinutes: z.number().int().positive().max(100_000).optional(),
     rpoTargetMinutes: z.number().int().positive().max(100_000).optional(),
     target: targetSchema.optional(),
+    onWaveFailure: z.enum(['FAIL', 'PAUSE'], { error: 'must be FAIL or PAUSE' }).optional(),
   })
   .strict();
 
@@ -128,6 +134,7 @@ export const validatePlan = (input: unknown): PlanValidation => {
       issues.push({ path: `waves.${waveIndex}.approval.onTimeout`, message: 'needs timeoutMinutes: without a timeout it never applies' });
     }
   });
+  issues.push(...optionalServerIssues(plan));
   const waveOfServer = new Map<string, number>();
   plan.waves.forEach((wave, waveIndex) => {
     wave.sourceServerIds.forEach((serverId, serverIndex) => {

@@ -58,7 +58,7 @@ export const startBody = z
   )
   .strict();
 
-/** POST /executions/{executionId}/pause|resume|approve|decline|cancel. */
+/** POST /executions/{executionId}/pause|resume|approve|decline|cancel|retry|skip. */
 export const operatorBody = z
   .object(
     {
@@ -66,7 +66,8 @@ export const operatorBody = z
       comment: comment.exactOptional(),
       ticket: ticket.exactOptional(),
       reason: reason.exactOptional(),
-      // The wave an approval or a decline is meant for: refused (409) if the execution waits before another.
+      // The wave an approval or a decline is meant for: refused (409) if the execution waits before another;
+      // the failed wave a retry or a skip is for (required there).
       waveNumber: z
         .number({ error: 'waveNumber must be a number' })
         .int('waveNumber must be an integer')

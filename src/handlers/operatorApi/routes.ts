@@ -14,6 +14,9 @@ export const OPERATOR_ROUTES = {
   'POST /executions/{executionId}/approve': 'approve',
   'POST /executions/{executionId}/decline': 'decline',
   'POST /executions/{executionId}/cancel': 'cancel',
+  // A wave that failed under the plan's onWaveFailure PAUSE: relaunch its failed servers, or skip it (a deviation).
+  'POST /executions/{executionId}/retry': 'retryWave',
+  'POST /executions/{executionId}/skip': 'skipWave',
 } as const;
 
 export type OperatorRouteKey = keyof typeof OPERATOR_ROUTES;

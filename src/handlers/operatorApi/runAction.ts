@@ -11,6 +11,7 @@ import { pause } from '../../operations/pause';
 import { executionNotFound, failure, type OperationResponse } from '../../operations/responses';
 import { resume } from '../../operations/resume';
 import { startExecution } from '../../operations/startExecution';
+import { retryWave, skipWave } from '../../operations/waveRecovery';
 import { bodyTextOf, queryOf } from './apiEvent';
 import { describeIssues, listExecutionsQuery, operatorBody, startBody } from './bodies';
 import type { OperatorApiDeps } from './deps';
@@ -146,5 +147,9 @@ export const runAction = async (
       return onExecution(deps, route, principal, event, decline);
     case 'cancel':
       return onExecution(deps, route, principal, event, cancel);
+    case 'retryWave':
+      return onExecution(deps, route, principal, event, retryWave);
+    case 'skipWave':
+      return onExecution(deps, route, principal, event, skipWave);
   }
 };

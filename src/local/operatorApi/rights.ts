@@ -15,6 +15,9 @@ export const RIGHT_OF: { readonly [A in OperatorAction]: Right | undefined } = {
   pause: 'drill',
   resume: 'drill',
   cancel: 'drill',
+  // Operating a drill, as resume and cancel are: a skip is recorded as a deviation with its principal.
+  retryWave: 'drill',
+  skipWave: 'drill',
   approve: 'approve',
   decline: 'approve',
 };

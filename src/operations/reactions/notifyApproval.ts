@@ -3,6 +3,7 @@ import { approvalNotice, type ApprovalWaitFacts } from '../../domain/notificatio
 import type { Notification, Notifier } from '../../ports/notifier';
 import type { Log, OperationDeps } from '../deps';
 import { type CommandOutcome, handleCommand } from '../handleCommand';
+import { failurePauseNotice } from './notifyWaveFailure';
 import { SETTLE_REPAIR_AFTER_MS } from './settleOutcome';
 
 type AwaitingApproval = Paused & { approval: ApprovalWait; lastPauseSeq: number };
@@ -46,7 +47,7 @@ const factsOf = (state: AwaitingApproval): ApprovalWaitFacts => ({
  * when the pause is old enough that its writer must have crashed before recording the notification (as with an
  * end: settleOutcome's SETTLE_REPAIR_AFTER_MS), so that two drivers do not both notify.
  */
-const mustNotify = (outcome: CommandOutcome, state: AwaitingApproval, now: string): boolean => {
+const mustNotify = (outcome: CommandOutcome, state: Paused & { lastPauseSeq: number }, now: string): boolean => {
   if (state.notifiedSeqs.includes(state.lastPauseSeq)) return false;
   const pausedHere = outcome.appended.some((stored) => stored.event.seq === state.lastPauseSeq);
   return pausedHere || Date.parse(now) - Date.parse(state.pausedAt) >= SETTLE_REPAIR_AFTER_MS;
@@ -54,16 +55,30 @@ const mustNotify = (outcome: CommandOutcome, state: AwaitingApproval, now: strin
 
 /**
  * When the execution now waits for an approval (an ExecutionPaused whose data.approval is set), tells the
- * approvers once: who may approve, until when and what happens then, and how; and records that it did
+ * approvers once: who may approve, until when and what happens then, and how; when it waits on a failed wave
+ * (WAVE_FAILED), tells the operators how to retry or skip it. Either way it records that it did
  * (RecordNotification for the pause's seq). Answers the outcome with the record appended, or as it was.
  */
 export const notifyApprovalWait = async (deps: OperationDeps, outcome: CommandOutcome): Promise<CommandOutcome> => {
   const { state } = outcome.loaded;
+  const failure = failurePauseNotice(state);
+  if (failure) return notifyPause(deps, outcome, failure.state, failure.notice);
   if (!awaitingApproval(state) || !mustNotify(outcome, state, deps.now())) return outcome;
+  return notifyPause(deps, outcome, state, approvalNotice(factsOf(state)));
+};
+
+/** Tells the operators of the pause once (as mustNotify decides), and records that it did for the pause's seq. */
+const notifyPause = async (
+  deps: OperationDeps,
+  outcome: CommandOutcome,
+  state: Paused & { lastPauseSeq: number },
+  notice: Notification,
+): Promise<CommandOutcome> => {
+  if (!mustNotify(outcome, state, deps.now())) return outcome;
   const notifier = await deps.notifier();
   if (!notifier) return outcome;
   const pauseSeq = state.lastPauseSeq;
-  const published = await publishForTheRecord(notifier, approvalNotice(factsOf(state)), deps.log);
+  const published = await publishForTheRecord(notifier, notice, deps.log);
   const recorded = await handleCommand(deps.store, outcome.loaded, (current) =>
     // Only while that very pause lasts: an approver may have acted meanwhile (their decision stands on its own).
     current.status === 'PAUSED' && current.lastPauseSeq === pauseSeq

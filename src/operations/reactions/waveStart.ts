@@ -14,20 +14,25 @@ import { type CommandOutcome, handleCommand, unchanged } from '../handleCommand'
 import { chooseRecoverySnapshots, type SnapshotChoice } from './recoverySnapshotChoice';
 
 const PART_TAG = 'drs-ledger:part';
+const RETRY_TAG = 'drs-ledger:retry';
 
 /**
  * Tags that let a lost start be found again in DRS (findJobsByTags) and tie DRS jobs to the ledger: the
- * execution, the plan, the wave and which of the wave's jobs.
+ * execution, the plan, the wave, which of the wave's jobs and, for a retry's jobs, which round (so that the
+ * wave's earlier jobs are never taken for a retry's).
  */
-export const waveTags = (executionId: string, planId: string, waveNumber: number, part = 1): Record<string, string> => ({
+export const waveTags = (executionId: string, planId: string, waveNumber: number, part = 1, retry = 0): Record<string, string> => ({
   'drs-ledger:executionId': executionId,
   'drs-ledger:planId': planId,
   'drs-ledger:wave': String(waveNumber),
   [PART_TAG]: String(part),
+  ...(retry > 0 ? { [RETRY_TAG]: String(retry) } : {}),
 });
 
 /** Jobs started before waves had several carry no part tag: they were the wave's only job. */
 const partOf = (job: RecoveryJob): number => Number(job.tags[PART_TAG] ?? '1');
+/** A wave's first jobs carry no retry tag: round 0. */
+const roundOf = (job: RecoveryJob): number => Number(job.tags[RETRY_TAG] ?? '0');
 
 const describeError = (error: unknown): { code: string; message: string; retryable: boolean; waitingForCapacity?: boolean } => {
   if (error instanceof RecoveryJobsError) {
@@ -93,7 +98,8 @@ const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveN
   const missing = partsWithoutJob(starting.state, starting.wave);
   if (!missing.length) return outcome;
   const { state } = starting;
-  const { [PART_TAG]: _anyPart, ...tags } = waveTags(state.executionId, state.planId, waveNumber);
+  const round = starting.wave.retryRound ?? 0;
+  const { [PART_TAG]: _anyPart, ...tags } = waveTags(state.executionId, state.planId, waveNumber, 1, round);
   const found = await (
     await deps.drs()
   )
@@ -101,7 +107,8 @@ const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveN
     .catch((error: unknown) => Promise.reject(new PartStartError(missing[0] ?? 1, outcome, error)));
   let current = outcome;
   for (const part of missing) {
-    const candidates = found.filter((candidate) => partOf(candidate) === part);
+    // Only this round's jobs: a search for the first round's tags also matches every retry's.
+    const candidates = found.filter((candidate) => partOf(candidate) === part && roundOf(candidate) === round);
     const job = earliest(candidates);
     if (!job) continue;
     if (candidates.length > 1) {
@@ -151,7 +158,7 @@ const launchParts = async (deps: OperationDeps, outcome: CommandOutcome, waveNum
         {
           isDrill: state.executionType === 'DRILL',
           sourceServerIds: serverIds,
-          tags: waveTags(state.executionId, state.planId, waveNumber, part),
+          tags: waveTags(state.executionId, state.planId, waveNumber, part, wave.retryRound),
           ...(choice ? { recoverySnapshotIds: choice.recoverySnapshotIds } : {}),
         },
         drsAccountOf(state),

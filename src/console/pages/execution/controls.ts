@@ -2,6 +2,7 @@ import { button, el, replaceChildren, setAttributes, setText } from '../../dom';
 import { errorText, postJson } from '../../http';
 import type { ConsoleContext } from '../../page';
 import { actionBody, missingComment, offersFor, type Offer } from '../../view/actions';
+import { renderFailurePanel } from './failurePanel';
 import { countdownText, formatDuration, parsedTime, utcText } from '../../view/time';
 import type { ActionAnswer, ExecutionDetails, OperatorVerb } from '../../wire';
 
@@ -11,6 +12,8 @@ const DONE: Record<OperatorVerb, string> = {
   approve: 'Approved',
   decline: 'Declined',
   cancel: 'Cancel requested',
+  retry: "Retry started: the wave's failed servers are relaunched",
+  skip: 'Wave skipped (recorded as a deviation)',
 };
 
 const answerText = (verb: OperatorVerb, answer: ActionAnswer, who: string): string =>
@@ -186,6 +189,8 @@ export const renderControls = (
     confirmBox,
   );
 
+  const failure = renderFailurePanel(send);
+
   const slots = el('div', { class: 'slots' });
   const element = el(
     'aside',
@@ -241,9 +246,12 @@ export const renderControls = (
     resume.show(offers.resume, busy);
     pause.show(offers.pause, busy);
     cancel.show(offers.cancel, busy);
+    failure.update(details, offers, busy);
     if (!offers.cancel.shown) setAttributes(confirmBox, { hidden: true });
+    const failedWave = offers.retry.shown || offers.skip.shown;
     place([
-      ...(details.status === 'PAUSED' ? [pausePanel] : []),
+      ...(details.status === 'PAUSED' && !failedWave ? [pausePanel] : []),
+      ...(failedWave ? [failure.element] : []),
       ...(offers.pause.shown ? [pauseBlock] : []),
       ...(offers.cancel.shown ? [cancelBlock] : []),
     ]);

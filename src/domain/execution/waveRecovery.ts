@@ -1,0 +1,110 @@
+/**
+ * An operator's answer to a wave that failed under the plan's onWaveFailure PAUSE: retry its failed servers
+ * (a new round of DRS jobs, claimed like any wave start) or skip it with a reason (an accepted deviation).
+ * Both apply only to the pause on that wave's failure, and a redelivered request changes nothing.
+ */
+import type { RetryWave, SkipWave } from './commands';
+import { EventRecorder } from './eventRecorder';
+import { identityData, operatorActorOf, reservedActorProblem } from './identity';
+import { invalidCommand, type Rejection } from './rejections';
+import { serversPerJobOf, type StartedExecution, type WaveState } from './state';
+import { advanceAtBoundary, isActive } from './waveBoundary';
+import { MAX_WAVE_RETRIES, pausedOnFailureOf, waveAfter } from './waveFailurePolicy';
+
+/** A skip's reason is the operator's justification, kept whole: at most this many characters. */
+export const MAX_SKIP_REASON_LENGTH = 1024;
+
+export type RecoveryDecision =
+  { kind: 'events'; recorder: EventRecorder } | { kind: 'nothing' } | { kind: 'rejected'; rejection: Rejection };
+
+const rejected = (rejection: Rejection): RecoveryDecision => ({ kind: 'rejected', rejection });
+
+/** Why this request cannot apply to the wave: no such wave, or the execution does not wait on its failure. */
+const notPausedOn = (state: StartedExecution, waveNumber: number, verb: string): Rejection => {
+  if (!Number.isInteger(waveNumber) || waveNumber < 1 || waveNumber > state.waves.length) {
+    return {
+      kind: 'WaveNotInExpectedStatus',
+      currentStatus: state.status,
+      waveNumber,
+      message: `Wave ${waveNumber} does not exist in this execution (it has ${state.waves.length} waves)`,
+    };
+  }
+  const where =
+    state.status === 'PAUSED' && state.pauseReason === 'WAVE_FAILED'
+      ? `it is paused on wave ${state.nextWave}'s failure`
+      : state.status === 'PAUSED'
+        ? `it is paused before wave ${state.nextWave} (${state.pauseReason}), not on a failure`
+        : `it is ${state.status}`;
+  return {
+    kind: 'InvalidState',
+    currentStatus: state.status,
+    expected: ['PAUSED'],
+    message: `Cannot ${verb} wave ${waveNumber}: the execution is not paused on wave ${waveNumber}'s failure (${where})`,
+  };
+};
+
+const callerProblem = (state: StartedExecution, name: string, identity: RetryWave['identity']): Rejection | undefined => {
+  // A verified principal's own claim is checked; an unverified caller's name is all there is.
+  const claimed = identity ? identity.claim : name;
+  const problem = claimed === undefined ? undefined : reservedActorProblem(claimed);
+  return problem ? invalidCommand(state, `The caller's name ${problem}`) : undefined;
+};
+
+/** The wave's servers a retry relaunches: every one that did not launch (a server that launched never is). */
+export const serversToRetry = (wave: WaveState): string[] =>
+  wave.servers.filter((server) => server.launchStatus !== 'LAUNCHED').map((server) => server.serverId);
+
+/** A retry already accepted for this wave, its round not yet failed: a redelivery of it changes nothing. */
+const retryUnderWay = (state: StartedExecution, wave: WaveState): boolean =>
+  isActive(state) && wave.retryRound !== undefined && wave.status !== 'FAILED' && wave.status !== 'SKIPPED';
+
+export const decideRetry = (state: StartedExecution, command: RetryWave): RecoveryDecision => {
+  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  if (reserved) return rejected(reserved);
+  const wave = state.waves[command.waveNumber - 1];
+  if (wave && !pausedOnFailureOf(state, command.waveNumber) && retryUnderWay(state, wave)) return { kind: 'nothing' };
+  if (!wave || !isActive(state) || !pausedOnFailureOf(state, command.waveNumber) || wave.status !== 'FAILED') {
+    return rejected(notPausedOn(state, command.waveNumber, 'retry'));
+  }
+  const retry = (wave.retryRound ?? 0) + 1;
+  if (retry > MAX_WAVE_RETRIES) {
+    return rejected(
+      invalidCommand(state, `Wave ${wave.waveNumber} was retried ${MAX_WAVE_RETRIES} times already: skip it (with a reason) or cancel`),
+    );
+  }
+  const serverIds = serversToRetry(wave);
+  const recorder = new EventRecorder(state, command.at);
+  const actor = operatorActorOf(command.requestedBy, command.identity, false);
+  const identity = identityData(command.identity);
+  const jobCount = Math.max(1, Math.ceil(serverIds.length / serversPerJobOf(state)));
+  recorder.emit('WaveRetryRequested', { waveNumber: wave.waveNumber, retry, serverIds, requestedBy: actor, ...identity, jobCount }, actor);
+  recorder.emit('ExecutionResumed', { resumedBy: actor, nextWave: wave.waveNumber, ...identity }, actor);
+  advanceAtBoundary(recorder);
+  return { kind: 'events', recorder };
+};
+
+export const decideSkip = (state: StartedExecution, command: SkipWave): RecoveryDecision => {
+  const reserved = callerProblem(state, command.requestedBy, command.identity);
+  if (reserved) return rejected(reserved);
+  const reason = command.reason.trim();
+  if (reason === '' || [...reason].length > MAX_SKIP_REASON_LENGTH) {
+    return rejected({
+      kind: 'MissingParameter',
+      currentStatus: state.status,
+      parameter: 'reason',
+      message: `A skip needs a reason of 1 to ${MAX_SKIP_REASON_LENGTH} characters: it is recorded as an accepted deviation`,
+    });
+  }
+  const wave = state.waves[command.waveNumber - 1];
+  if (wave?.status === 'SKIPPED') return { kind: 'nothing' };
+  if (!wave || !isActive(state) || !pausedOnFailureOf(state, command.waveNumber) || wave.status !== 'FAILED') {
+    return rejected(notPausedOn(state, command.waveNumber, 'skip'));
+  }
+  const recorder = new EventRecorder(state, command.at);
+  const actor = operatorActorOf(command.requestedBy, command.identity, false);
+  const identity = identityData(command.identity);
+  recorder.emit('WaveSkipped', { waveNumber: wave.waveNumber, reason, skippedBy: actor, ...identity }, actor);
+  recorder.emit('ExecutionResumed', { resumedBy: actor, nextWave: waveAfter(state, wave.waveNumber), ...identity }, actor);
+  advanceAtBoundary(recorder);
+  return { kind: 'events', recorder };
+};
