@@ -8,6 +8,7 @@ import {
   waveCounters,
 } from '../src/domain/execution';
 import { pendingApprovalOf, verifiedActor, withApproval } from './approvalView';
+import { withCleanup } from './cleanupView';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
 
 /** Why an event cannot be folded into a view: data, so the stream handler can log and report it. */
@@ -313,6 +314,12 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
     case 'NotificationSent':
     case 'NotificationFailed':
       return view;
+    case 'CleanupStarted':
+    case 'RecoveryInstancesTerminationRequested':
+    case 'RecoveryInstancesGone':
+    case 'CleanupFailed':
+    case 'CleanupCompleted':
+      return withCleanup(view, event);
     default:
       return assertNever(event, 'event');
   }

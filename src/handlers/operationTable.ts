@@ -140,6 +140,7 @@ const DEFINITIONS = {
         initiatedBy: input.initiatedBy,
         ...(input.simulatedOperator === true ? { simulated: true } : {}),
         ...(input.accountContext ? { accountContext: input.accountContext } : {}),
+        ...(input.keepAliveMinutes === undefined ? {} : { keepAliveMinutes: input.keepAliveMinutes }),
       });
     },
   }),

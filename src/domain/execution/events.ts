@@ -77,6 +77,8 @@ export type ExecutionStarted = EventEnvelope<
      * of (outside AWS, or unknown to it). Absent when DRS could not be asked, and in early ledgers.
      */
     sourceOrigins?: SourceOrigin[];
+    /** A DRILL's keep-alive the start request set (it overrides the plan's drillKeepAliveMinutes). */
+    keepAliveMinutes?: number;
   }
 >;
 /** DRS simulated by the local emulator, whose time ran `speed` times faster than the clock. */
@@ -189,6 +191,30 @@ export type ExecutionFailed = EventEnvelope<'ExecutionFailed', { reason: string;
 /** Annotations after an outcome: they never change the execution's status. */
 export type NotificationSent = EventEnvelope<'NotificationSent', { forSeq: number; messageId: string }>;
 export type NotificationFailed = EventEnvelope<'NotificationFailed', { forSeq: number; error: ErrorInfo }>;
+/** A drill's cleanup (cleanup.ts): annotations after the end, like notifications; the status never changes. */
+export type CleanupStarted = EventEnvelope<'CleanupStarted', { dueAt: string; keepAliveMinutes: number }>;
+export type RecoveryInstancesTerminationRequested = EventEnvelope<
+  'RecoveryInstancesTerminationRequested',
+  {
+    attempt: number;
+    recoveryInstanceIds: string[];
+    drsJobIds: string[];
+    /** Those of them no wave's observation named: found in DRS by the execution's jobs (a launch after a cancel). */
+    discovered?: DiscoveredInstance[];
+  }
+>;
+export interface DiscoveredInstance {
+  recoveryInstanceId: string;
+  sourceServerId: string;
+  /** The execution's DRS job that launched it. */
+  jobId: string;
+}
+export type RecoveryInstancesGone = EventEnvelope<'RecoveryInstancesGone', { recoveryInstanceIds: string[] }>;
+export type CleanupFailed = EventEnvelope<
+  'CleanupFailed',
+  { attempt: number; error: ErrorInfo; recoveryInstanceIds?: string[]; nextAttemptAt: string }
+>;
+export type CleanupCompleted = EventEnvelope<'CleanupCompleted', { instancesTerminated: number; instancesAlreadyGone: number }>;
 
 export type ExecutionEvent =
   | ExecutionStarted
@@ -212,7 +238,12 @@ export type ExecutionEvent =
   | ApprovalDeclined
   | ApprovalRefused
   | ApprovalTimedOut
-  | ResumeTokenAttached;
+  | ResumeTokenAttached
+  | CleanupStarted
+  | RecoveryInstancesTerminationRequested
+  | RecoveryInstancesGone
+  | CleanupFailed
+  | CleanupCompleted;
 
 export type ExecutionEventType = ExecutionEvent['type'];
 
@@ -239,6 +270,11 @@ export const EXECUTION_EVENT_TYPES: readonly ExecutionEventType[] = [
   'ApprovalRefused',
   'ApprovalTimedOut',
   'ResumeTokenAttached',
+  'CleanupStarted',
+  'RecoveryInstancesTerminationRequested',
+  'RecoveryInstancesGone',
+  'CleanupFailed',
+  'CleanupCompleted',
 ];
 
 export type EventOf<T extends ExecutionEventType> = Extract<ExecutionEvent, { type: T }>;

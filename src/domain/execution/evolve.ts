@@ -1,4 +1,5 @@
 import { assertNever } from './assertNever';
+import { evolveCleanup } from './cleanupFold';
 import type { ExecutionEvent, ServerObservation } from './events';
 import {
   type ExecutionCore,
@@ -86,6 +87,8 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
   if (identity) core.initiatedByPrincipal = identity.principal;
   if (event.data.serversPerJob !== undefined) core.serversPerJob = event.data.serversPerJob;
   if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
+  const keepAliveMinutes = event.data.keepAliveMinutes ?? plan.drillKeepAliveMinutes;
+  if (executionType === 'DRILL' && keepAliveMinutes !== undefined) core.keepAliveMinutes = keepAliveMinutes;
   return { ...core, status: 'RUNNING' };
 };
 
@@ -284,6 +287,13 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return { ...state, ...core };
     case 'ResumeTokenAttached':
       return { ...state, ...core, resumeTokenSha256: event.data.tokenSha256 };
+    // A drill's cleanup annotates the end: the status stays what the end made it.
+    case 'CleanupStarted':
+    case 'RecoveryInstancesTerminationRequested':
+    case 'RecoveryInstancesGone':
+    case 'CleanupFailed':
+    case 'CleanupCompleted':
+      return evolveCleanup({ ...state, ...core }, event);
     default:
       return assertNever(event, 'event');
   }

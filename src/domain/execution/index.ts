@@ -10,3 +10,14 @@ export { MAX_CAPACITY_WAIT_MS, MAX_REASON_BYTES, MAX_WAVE_START_ATTEMPTS } from 
 export * from './summary';
 export * from './snapshot';
 export * from './approval';
+export {
+  CLEANUP_CONFIRM_WITHIN_MS,
+  CLEANUP_STREAK_PAUSE_MS,
+  cleanupActionable,
+  cleanupDueAt,
+  cleanupRetryDelayMs,
+  confirmationOverdue,
+  MAX_INSTANCES_PER_CLEANUP_EVENT,
+} from './cleanup';
+export { MAX_CLEANUP_FAILURES_PER_STREAK } from './cleanupFold';
+export * from './cleanupLedger';

@@ -49,7 +49,11 @@ const reason = z
 /** POST /plans/{planId}/drills and /recoveries. accountContext is held to start_execution's own schema. */
 export const startBody = z
   .object(
-    { name: claim.exactOptional(), accountContext: startExecutionRequest.shape.accountContext },
+    {
+      name: claim.exactOptional(),
+      accountContext: startExecutionRequest.shape.accountContext,
+      keepAliveMinutes: startExecutionRequest.shape.keepAliveMinutes,
+    },
     { error: 'body must be a JSON object' },
   )
   .strict();
