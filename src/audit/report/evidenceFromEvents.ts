@@ -14,6 +14,7 @@ import { failures, notifications } from './failures';
 import { operatorActions, pauses } from './operatorActions';
 import { accountsOf, simulationOf } from './placeEvidence';
 import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, simulatedRto, WAVE_RTO_DEFINITION } from './rto';
+import { recoveryInstancesEvidence } from './recoveryInstances';
 
 /** When polls first saw each server FAILED or TERMINATED, by wave and server. */
 const failureTimes = (events: readonly ExecutionEvent[]): Map<string, string> => {
@@ -149,6 +150,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
     },
     failures: failures(events),
     notifications: notifications(events),
+    ...optional('recoveryInstances', recoveryInstancesEvidence(state, events)),
     ledger,
   };
 };

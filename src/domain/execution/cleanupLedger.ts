@@ -18,6 +18,8 @@ export interface CleanupLedger {
   instances: Map<string, LaunchedInstance>;
   /** Instance id → when its termination was first requested, and the TERMINATE jobs. */
   requested: Map<string, { at: string; attempt: number; drsJobIds: string[] }>;
+  /** When the last termination was requested (a retry requests instances again). */
+  lastRequestAt?: string;
   /** Instance id → when it was first recorded gone. */
   gone: Map<string, string>;
   started?: { at: string; dueAt: string; keepAliveMinutes: number };
@@ -63,6 +65,7 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
         ledger.started = { at: event.occurredAt, dueAt: event.data.dueAt, keepAliveMinutes: event.data.keepAliveMinutes };
         break;
       case 'RecoveryInstancesTerminationRequested':
+        ledger.lastRequestAt = event.occurredAt;
         for (const id of event.data.recoveryInstanceIds) {
           if (!ledger.requested.has(id))
             ledger.requested.set(id, { at: event.occurredAt, attempt: event.data.attempt, drsJobIds: event.data.drsJobIds });

@@ -8,6 +8,7 @@ import type { RecoveryPlan } from '../../../src/domain/plan';
 import { cancel } from '../../../src/operations/cancel';
 import { catchUpView } from '../../../src/operations/catchUpView';
 import { find } from '../../../src/operations/find';
+import { getExecutionDetails } from '../../../src/operations/getExecutionDetails';
 import { poll } from '../../../src/operations/poll';
 import { startExecution } from '../../../src/operations/startExecution';
 import { RecoveryJobsError } from '../../../src/ports/recoveryJobs';
@@ -96,6 +97,11 @@ describe('drill cleanup', () => {
     await project(world);
     expect((await world.views.get(EXECUTION))?.cleanup).toMatchObject({ status: 'COMPLETED', terminated: 2, remaining: 0 });
     expect((await world.views.listCleanupPending(10)).executions).toEqual([]);
+    expect(await getExecutionDetails(world.deps, { executionId: EXECUTION })).toMatchObject({
+      statusCode: 200,
+      status: 'FAILED',
+      cleanup: { status: 'COMPLETED', terminated: 2, remaining: 0 },
+    });
   });
 
   it('given a RECOVERY that ends, then nothing is terminated and no cleanup is recorded', async () => {
