@@ -5,7 +5,7 @@ import type { WaveJob } from '../ports/executionViewStore';
 import type { ObservedJob } from '../ports/pollInvoker';
 import type { RecoveryJob } from '../ports/recoveryJobs';
 import { expireApprovals } from './approvalDeadlines';
-import { drivePendingCleanups } from './cleanup/pendingCleanups';
+import { drivePendingCleanups } from './pendingCleanups';
 import { allIndexPages } from './indexPages';
 import type { OperationDeps } from './deps';
 import { ok, type OperationResponse } from './responses';

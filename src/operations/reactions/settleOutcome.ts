@@ -116,7 +116,10 @@ const cleanupLost = (state: TerminalExecution, now: string): boolean =>
 const cleanUpAfterEnd = async (deps: OperationDeps, loaded: LoadedExecution): Promise<LoadedExecution> => {
   if (loaded.state.status === 'NOT_STARTED' || loaded.state.executionType !== 'DRILL') return loaded;
   try {
-    return (await driveCleanup(deps, loaded)).loaded;
+    const cleaned = (await driveCleanup(deps, loaded)).loaded;
+    // The cleanup's records follow the end: sealed too, so that nothing after it is uncovered.
+    if (cleaned.state.version > loaded.state.version) await sealHead(deps, cleaned);
+    return cleaned;
   } catch (error) {
     deps.log.warn('Drill cleanup did not run; the scheduled find retries it', { executionId: loaded.executionId, error: String(error) });
     return loaded;

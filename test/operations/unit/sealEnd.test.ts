@@ -53,7 +53,10 @@ describe('sealing the end of an execution', () => {
     expect(digests.calls).toEqual([
       { executionIds: ['exec-0001'], trigger: 'ExecutionEnded', sealedSeq: end?.event.seq },
       { executionIds: ['exec-0001'], trigger: 'ExecutionEnded', sealedSeq: recorded?.event.seq },
+      // The drill's cleanup records follow the notification's (CleanupStarted: wave 1's job still launches): sealed too.
+      { executionIds: ['exec-0001'], trigger: 'ExecutionEnded', sealedSeq: events.at(-1)?.event.seq },
     ]);
+    expect(events.at(-1)?.event.type).toBe('CleanupStarted');
     const [message] = world.notifier.published;
     expect(message?.attributes).toMatchObject({ ledgerDigest: 's3://bucket/digests/000000000001.json', ledgerDigestSeq: '1' });
     expect(message?.message).toContain('Signed digest: #1 at s3://bucket/digests/000000000001.json');

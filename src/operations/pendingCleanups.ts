@@ -1,6 +1,7 @@
-import type { OperationDeps } from '../deps';
-import { allIndexPages } from '../indexPages';
-import { type CleanupStep, driveCleanup } from './driveCleanup';
+import type { OperationDeps } from './deps';
+import { allIndexPages } from './indexPages';
+import { sealHead } from './reactions/sealHead';
+import { type CleanupStep, driveCleanup } from './cleanup/driveCleanup';
 
 export interface CleanupVisit {
   executionId: string;
@@ -20,7 +21,10 @@ export const drivePendingCleanups = async (deps: OperationDeps): Promise<Cleanup
   const visits: CleanupVisit[] = [];
   for (const target of pending) {
     try {
-      const { step } = await driveCleanup(deps, await deps.store.load(target.executionId));
+      const before = await deps.store.load(target.executionId);
+      const { step, loaded } = await driveCleanup(deps, before);
+      // Each pass's records are sealed like the end they follow.
+      if (loaded.state.version > before.state.version) await sealHead(deps, loaded);
       visits.push({ ...target, step });
     } catch (error) {
       deps.log.warn('Driving a drill cleanup failed; the next find retries it', { executionId: target.executionId, error: String(error) });
