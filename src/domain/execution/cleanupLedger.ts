@@ -1,4 +1,5 @@
 import type { ExecutionEvent, ServerObservation } from './events';
+import { type ExecutionCore, jobsOf } from './state';
 
 /** A recovery instance an execution's DRS jobs launched, as the ledger knows it. */
 export interface LaunchedInstance {
@@ -92,6 +93,30 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
         break;
       default:
         break;
+    }
+  }
+  return ledger;
+};
+
+/**
+ * The same read from the state alone, for a cleanup that has recorded nothing yet (no request, nothing gone, no
+ * failure): the waves hold every job and each server's instance, so the first pass need not read the whole ledger.
+ */
+export const cleanupLedgerOfState = (state: ExecutionCore): CleanupLedger | undefined => {
+  const cleanup = state.cleanup;
+  if (cleanup && (cleanup.requested > 0 || cleanup.gone > 0 || cleanup.failures > 0 || cleanup.status !== 'WAITING')) return undefined;
+  const ledger: CleanupLedger = { launchJobIds: new Set(), instances: new Map(), requested: new Map(), gone: new Map(), failures: [] };
+  for (const wave of state.waves) {
+    for (const job of jobsOf(wave)) ledger.launchJobIds.add(job.drsJobId);
+    for (const server of wave.servers) {
+      const id = server.recoveryInstanceId;
+      if (id === undefined || ledger.instances.has(id)) continue;
+      ledger.instances.set(id, {
+        recoveryInstanceId: id,
+        sourceServerId: server.serverId,
+        waveNumber: wave.waveNumber,
+        ...((server.launchTime ?? server.updatedAt) ? { launchedAt: server.launchTime ?? server.updatedAt } : {}),
+      });
     }
   }
   return ledger;

@@ -2,6 +2,7 @@ import {
   cleanupActionable,
   type CleanupLedger,
   cleanupLedgerOf,
+  cleanupLedgerOfState,
   confirmationOverdue,
   type DiscoveredInstance,
   type ErrorInfo,
@@ -109,7 +110,15 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
   const drs = await deps.drs();
   const account = drsAccountOf(state);
   try {
-    const ledger = cleanupLedgerOf((await deps.store.read(state.executionId)).map((stored) => stored.event));
+    // Until the cleanup has recorded something, the state says all it needs; after, the ledger's records do.
+    const ledger =
+      cleanupLedgerOfState(loaded.state as TerminalExecution) ??
+      cleanupLedgerOf((await deps.store.read(state.executionId)).map((stored) => stored.event));
+    // No DRS job, no instance: a drill that never launched is clean without asking DRS (which may be unreachable).
+    if (ledger.launchJobIds.size === 0 && ledger.instances.size === 0) {
+      await run(() => ({ type: 'CompleteCleanup', instancesTerminated: 0, instancesAlreadyGone: 0, at: deps.now() }));
+      return { step: 'COMPLETED', loaded };
+    }
     // A cancel mid-wave leaves jobs launching: whatever they launch is swept once they are done.
     const running = (await drs.activeJobs(account)).filter((job) => ledger.launchJobIds.has(job.jobId));
     if (running.length) return { step: 'WAITING_FOR_JOBS', loaded };
@@ -133,7 +142,7 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
         }));
         return { step: 'COMPLETED', loaded };
       }
-      const cleanup = (loaded.state).cleanup;
+      const cleanup = loaded.state.cleanup;
       // While a termination awaits confirmation, only instances never asked for are asked for; after a failure, all.
       const toRequest = [...present].filter((id) => cleanup?.status !== 'TERMINATING' || !requested(id));
       if (toRequest.length === 0 || pass > 1) {

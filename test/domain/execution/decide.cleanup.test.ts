@@ -3,6 +3,7 @@ import {
   CLEANUP_STREAK_PAUSE_MS,
   cleanupActionable,
   cleanupLedgerOf,
+  cleanupLedgerOfState,
   cleanupRetryDelayMs,
   decide,
   type ExecutionCommand,
@@ -280,5 +281,15 @@ describe('cleanupLedgerOf', () => {
     expect(ledger.requested.get(I1)).toMatchObject({ at: at(33), attempt: 1 });
     expect(ledger.gone.get(I1)).toBe(at(34));
     expect(ledger.started).toEqual({ at: at(32), dueAt: at(31), keepAliveMinutes: 0 });
+  });
+
+  it('from the state alone, before the cleanup recorded anything, names the same instances and jobs as the events', () => {
+    const { events, state } = completedDrill(startCleanup(at(32)));
+    const fromEvents = cleanupLedgerOf(events);
+    const fromState = isTerminal(state) ? cleanupLedgerOfState(state) : undefined;
+    expect([...(fromState?.instances.keys() ?? [])].sort()).toEqual([...fromEvents.instances.keys()].sort());
+    expect([...(fromState?.launchJobIds ?? [])].sort()).toEqual([...fromEvents.launchJobIds].sort());
+    const requestedState = completedDrill(startCleanup(at(32)), requested([I1], at(33))).state;
+    expect(isTerminal(requestedState) && cleanupLedgerOfState(requestedState)).toBeUndefined();
   });
 });
