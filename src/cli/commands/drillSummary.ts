@@ -21,15 +21,18 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 const settledEvents = async (ledger: LedgerAccess, executionId: string) => {
   const book = new DynamoDigestBookkeeping(ledger.client, ledger.config.tables.executions);
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 10_000;
   for (;;) {
     const events = await ledger.store.read(executionId);
     const head = events.at(-1);
     const sealed = (await book.covered([executionId])).get(executionId);
-    // A drill's cleanup follows its notification (and is sealed after it): either may be the settled head.
+    // A drill's cleanup follows its notification, and the scheduled find carries it on: a drill is settled once its
+    // cleanup is recorded complete (and sealed), a recovery once its notification is.
+    const started = events[0]?.event;
+    const drill = started?.type === 'ExecutionStarted' && started.data.executionType === 'DRILL';
     const type = head?.event.type ?? '';
-    const after = type.startsWith('Notification') || type.startsWith('Cleanup') || type.startsWith('RecoveryInstances');
-    const settled = after && sealed?.seq === head?.event.seq;
+    const last = drill ? type === 'CleanupCompleted' : type.startsWith('Notification');
+    const settled = last && sealed?.seq === head?.event.seq;
     if (settled || Date.now() > deadline) return events;
     await sleep(50);
   }
