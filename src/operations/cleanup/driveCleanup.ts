@@ -112,8 +112,7 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
   try {
     // Until the cleanup has recorded something, the state says all it needs; after, the ledger's records do.
     const ledger =
-      cleanupLedgerOfState(loaded.state) ??
-      cleanupLedgerOf((await deps.store.read(state.executionId)).map((stored) => stored.event));
+      cleanupLedgerOfState(loaded.state) ?? cleanupLedgerOf((await deps.store.read(state.executionId)).map((stored) => stored.event));
     // No DRS job, no instance: a drill that never launched is clean without asking DRS (which may be unreachable).
     if (ledger.launchJobIds.size === 0 && ledger.instances.size === 0) {
       await run(() => ({ type: 'CompleteCleanup', instancesTerminated: 0, instancesAlreadyGone: 0, at: deps.now() }));
