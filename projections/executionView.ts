@@ -127,6 +127,23 @@ export interface PendingApprovalView {
   onTimeout: 'CANCEL' | 'CONTINUE';
 }
 
+/** A drill's cleanup after its end: counts only (the instance ids are in the ledger and the report). */
+export interface CleanupView {
+  status: 'WAITING' | 'TERMINATING' | 'FAILED' | 'COMPLETED';
+  /** The keep-alive ends then: nothing is terminated before. */
+  dueAt: string;
+  keepAliveMinutes: number;
+  attempts: number;
+  failures: number;
+  /** Instances recorded gone (terminated and confirmed, or already gone). */
+  terminated: number;
+  /** Launched instances not yet recorded gone; 0 once the cleanup completed. */
+  remaining: number;
+  nextAttemptAt?: string;
+  lastError?: string;
+  completedAt?: string;
+}
+
 /**
  * The read model get_execution_details answers from: the contract's response fields (waveStatuses,
  * serverExecutions, ...) plus what operators and find need. Folded from the ledger, never written otherwise.
@@ -178,6 +195,8 @@ export interface ExecutionView {
   /** Approval outcomes past MAX_OUTCOMES_IN_VIEW, only counted (the ledger and the report keep them all). */
   approvalsNotShown?: number;
   failureReason?: string;
+  /** A DRILL's cleanup, once started. */
+  cleanup?: CleanupView;
   /** seq of the last event folded in: the view never moves back to a smaller one. */
   seq: number;
   lastEventAt: string;

@@ -9,6 +9,7 @@ import {
 } from '../src/domain/execution';
 import { pendingApprovalOf, verifiedActor, withApproval } from './approvalView';
 import { retriedView, skippedView } from './waveRecoveryView';
+import { withCleanup } from './cleanupView';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
 import { requestedAt, withRecoveryPoints } from './rpoView';
 
@@ -344,6 +345,12 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
     case 'NotificationSent':
     case 'NotificationFailed':
       return view;
+    case 'CleanupStarted':
+    case 'RecoveryInstancesTerminationRequested':
+    case 'RecoveryInstancesGone':
+    case 'CleanupFailed':
+    case 'CleanupCompleted':
+      return withCleanup(view, event);
     default:
       return assertNever(event, 'event');
   }

@@ -9,10 +9,22 @@ import { legacySnapshotOf } from './legacySnapshot';
 
 const failed = (found: ChainBreak): ChainVerification => ({ ok: false, ...found });
 
-/** What follows the terminal event in a real ledger: one notification about the end, sent or failed. */
+/** A drill's cleanup records what became of its instances after the end: annotations, like notifications. */
+const CLEANUP_EVENTS: ReadonlySet<string> = new Set([
+  'CleanupStarted',
+  'RecoveryInstancesTerminationRequested',
+  'RecoveryInstancesGone',
+  'CleanupFailed',
+  'CleanupCompleted',
+]);
+
+/** What follows the terminal event in a real ledger: one notification about the end, sent or failed, and a drill's cleanup. */
 const afterEndProblem = (state: ExecutionState, stored: StoredEvent): string | undefined => {
   if (!isTerminal(state)) return undefined;
   const { event } = stored;
+  if (CLEANUP_EVENTS.has(event.type)) {
+    return state.executionType === 'DRILL' ? undefined : `${event.type} in a ${state.executionType}, whose instances are never terminated`;
+  }
   if (event.type !== 'NotificationSent' && event.type !== 'NotificationFailed') {
     return `${event.type} after the execution ended at seq ${state.endedAtSeq}`;
   }
@@ -110,7 +122,8 @@ const checkExpectedHead = (verified: readonly StoredEvent[], options: VerifyOpti
   // very notification may follow it (and nothing else: what may follow an end is checked above).
   const after = verified.slice(expected.seq);
   const ownNotification = (stored: StoredEvent) =>
-    (stored.event.type === 'NotificationSent' || stored.event.type === 'NotificationFailed') && stored.event.data.forSeq === expected.seq;
+    CLEANUP_EVENTS.has(stored.event.type) ||
+    ((stored.event.type === 'NotificationSent' || stored.event.type === 'NotificationFailed') && stored.event.data.forSeq === expected.seq);
   if (after.length > 0 && !after.every(ownNotification)) {
     return brk(expected.seq + 1, 'inserted', `${headSeq - expected.seq} event(s) after the expected head at seq ${expected.seq}`);
   }

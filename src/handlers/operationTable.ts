@@ -143,6 +143,7 @@ const DEFINITIONS = {
         ...(input.simulatedOperator === true ? { simulated: true } : {}),
         ...(input.accountContext ? { accountContext: input.accountContext } : {}),
         ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
+        ...(input.keepAliveMinutes === undefined ? {} : { keepAliveMinutes: input.keepAliveMinutes }),
       });
     },
   }),

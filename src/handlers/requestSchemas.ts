@@ -9,7 +9,7 @@ import {
 } from '../domain/execution';
 import { reservedActorProblem } from '../domain/execution';
 import { DRS_JOB_ID_PATTERN, identifierSchema } from '../domain/identifier';
-import { forbiddenCharacterProblem, SOURCE_SERVER_ID_PATTERN } from '../domain/plan';
+import { forbiddenCharacterProblem, MAX_KEEP_ALIVE_MINUTES, SOURCE_SERVER_ID_PATTERN } from '../domain/plan';
 
 /** Largest event accepted: Lambda's async payload limit, and far beyond any valid request. */
 export const MAX_EVENT_BYTES = 256 * 1024;
@@ -153,6 +153,13 @@ export const pollRequest = executionRef.extend({
   observation: observation.exactOptional(),
 });
 export const finalizeRequest = executionRef;
+/** A DRILL's keep-alive after its end (minutes), overriding the plan's drillKeepAliveMinutes. */
+const keepAliveMinutes = z
+  .number({ error: 'keepAliveMinutes must be a number' })
+  .int('keepAliveMinutes must be a whole number of minutes')
+  .min(0, 'keepAliveMinutes must be at least 0')
+  .max(MAX_KEEP_ALIVE_MINUTES, `keepAliveMinutes must be at most ${MAX_KEEP_ALIVE_MINUTES} (7 days)`)
+  .exactOptional();
 export const startExecutionRequest = z.object({
   planId: id('planId'),
   executionType: z.enum(EXECUTION_TYPES as unknown as [ExecutionType, ...ExecutionType[]], {
@@ -163,6 +170,7 @@ export const startExecutionRequest = z.object({
   simulatedOperator,
   // Its meaning (an instant, not in the future, within DRS's retention) is judged by start_execution itself.
   recoverAsOf: z.string({ error: 'recoverAsOf must be a string' }).max(64, 'recoverAsOf must be at most 64 characters').exactOptional(),
+  keepAliveMinutes,
 });
 export const getExecutionDetailsRequest = z.object({
   executionId: id('executionId'),

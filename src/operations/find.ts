@@ -5,6 +5,7 @@ import type { WaveJob } from '../ports/executionViewStore';
 import type { ObservedJob } from '../ports/pollInvoker';
 import type { RecoveryJob } from '../ports/recoveryJobs';
 import { expireApprovals } from './approvalDeadlines';
+import { drivePendingCleanups } from './pendingCleanups';
 import { allIndexPages } from './indexPages';
 import type { OperationDeps } from './deps';
 import { ok, type OperationResponse } from './responses';
@@ -100,9 +101,15 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
     return [];
   });
   const approvalsExpired = expired.length ? { approvalsExpired: expired } : {};
+  // Drill cleanups due, awaiting confirmation, or to retry: a failure here must not stop the polls either.
+  const visited = await drivePendingCleanups(deps).catch((error: unknown) => {
+    deps.log.warn('Driving drill cleanups failed; the next find retries', { error: String(error) });
+    return [];
+  });
+  const cleanups = visited.length ? { cleanups: visited } : {};
   const running = await allIndexPages((pageSize, nextToken) => deps.views.listRunning(pageSize, nextToken));
 
-  if (running.length === 0) return ok({ executionsFound: 0, executionsPolled: 0, results: [], ...approvalsExpired });
+  if (running.length === 0) return ok({ executionsFound: 0, executionsPolled: 0, results: [], ...approvalsExpired, ...cleanups });
   // Many executions: one DescribeJobs per 1,000 of them here, rather than one in each poll.
   const observations =
     running.length >= deps.config.findPrefetchMinExecutions
@@ -128,5 +135,6 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
     executionsPolled: results.filter((result) => result.status === 'POLLING_INITIATED').length,
     results,
     ...approvalsExpired,
+    ...cleanups,
   });
 };

@@ -25,6 +25,8 @@ export interface StartExecutionInput {
   accountContext?: AccountContext;
   /** Recover every server from its newest completed snapshot at or before this ISO-8601 instant. */
   recoverAsOf?: string;
+  /** A DRILL's keep-alive after its end, overriding the plan's drillKeepAliveMinutes (validated by the domain). */
+  keepAliveMinutes?: number;
 }
 
 /** A claim may be taken over when its execution ended, or when its start never reached the ledger. */
@@ -91,6 +93,13 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
   // The plan owns its target; a start that names another, or one this deployment may not reach, writes nothing.
   const targetRefused = targetProblem(deps, stored.plan, input.accountContext);
   if (targetRefused) return failure(400, 'INVALID_PARAMETERS', targetRefused);
+  if (input.keepAliveMinutes !== undefined && input.executionType !== 'DRILL') {
+    return failure(
+      400,
+      'INVALID_PARAMETERS',
+      `keepAliveMinutes applies to a DRILL only: a ${input.executionType}'s recovery instances are never terminated`,
+    );
+  }
   const executionId = deps.newExecutionId();
   const startedAt = deps.now();
   const claimed = await claimPlan(deps, input.planId, { executionId, claimedAt: startedAt });
@@ -111,6 +120,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
       ...(input.simulated === true ? { simulated: true } : {}),
       ...(input.accountContext ? { accountContext: input.accountContext } : {}),
       ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
+      ...(input.keepAliveMinutes === undefined ? {} : { keepAliveMinutes: input.keepAliveMinutes }),
       targetRoleName: deps.config.crossAccountRoleName,
       serversPerJob: deps.config.serversPerJob,
       ...facts,

@@ -53,6 +53,11 @@ export interface ExecutionViewStore {
   /** PAUSED executions waiting for an approval that has a deadline, one page at a time, without a Scan. */
   listAwaitingApproval(pageSize: number, nextToken?: string): Promise<RunningPage>;
   /**
+   * Ended DRILLs whose cleanup started and has not completed (kept alive, awaiting confirmation, to retry), one page
+   * at a time, without a Scan. Optional: without it, only the writer of a drill's end drives its cleanup.
+   */
+  listCleanupPending?(pageSize: number, nextToken?: string): Promise<RunningPage>;
+  /**
    * The DRS job of each execution's wave in progress, per its view (possibly a little behind the ledger);
    * executions with no wave in progress are left out. Optional: find batches DescribeJobs when it is there.
    */

@@ -59,6 +59,7 @@ const SECTIONS = new Set([
   'Servers',
   'Failures',
   'Notifications',
+  'Recovery instances',
   'Ledger integrity',
   'Definitions',
   'Tamper alarms',

@@ -37,15 +37,16 @@ describe('the signed digest chain', () => {
     const executionId = await completedDrill(digests.world, planCopy('rp-sealed', samplePlan));
     const ledger = await digests.world.ledger(executionId);
     const end = ledger.find((event) => event.type === 'Finalized');
-    const last = ledger.at(-1);
-    expect(last?.type).toBe('NotificationSent');
+    const notified = ledger.find((event) => event.type === 'NotificationSent');
+    expect(notified).toBeDefined();
 
     const sealed = (await documents()).flatMap((document) =>
       document.heads.filter((head) => head.executionId === executionId).map((head) => ({ digestSeq: document.digestSeq, seq: head.seq })),
     );
-    expect(sealed).toEqual([
+    // The end, the record of its notification, then (a drill) each pass of its cleanup that recorded something.
+    expect(sealed.slice(0, 2)).toEqual([
       { digestSeq: expect.any(Number) as number, seq: end?.seq },
-      { digestSeq: expect.any(Number) as number, seq: last?.seq },
+      { digestSeq: expect.any(Number) as number, seq: notified?.seq },
     ]);
     const published = digests.world.sns.messages().at(-1);
     expect(published?.messageAttributes.ledgerDigest?.StringValue).toBe(archive.location(digestKey('digests/', sealed[0]?.digestSeq ?? 0)));

@@ -1015,11 +1015,12 @@ describe('IAM', () => {
       for (const action of ['drs:StartRecovery', 'drs:CreateRecoveryInstanceForDrs', 'drs:ListTagsForResource', 'drs:TagResource']) {
         expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: scoped, OperatorApiRole: scoped });
       }
-      expect(resourcesFor('drs:TerminateRecoveryInstances')).toEqual({ ExecutionHandlerRole: scoped });
+      // A drill that ends in either function (a cancel through the operator API) is cleaned up there.
+      expect(resourcesFor('drs:TerminateRecoveryInstances')).toEqual({ ExecutionHandlerRole: scoped, OperatorApiRole: scoped });
       for (const action of ['drs:DescribeJobs', 'drs:DescribeSourceServers']) {
         expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: ['*'], OperatorApiRole: ['*'] });
       }
-      expect(resourcesFor('drs:DescribeRecoveryInstances')).toEqual({ ExecutionHandlerRole: ['*'] });
+      expect(resourcesFor('drs:DescribeRecoveryInstances')).toEqual({ ExecutionHandlerRole: ['*'], OperatorApiRole: ['*'] });
       expect(resourcesFor('drs:DescribeJobLogItems')).toEqual({ ExecutionHandlerRole: [`${account}:drs:*:\${AWS::AccountId}:job/*`] });
       for (const action of ['drs:DescribeRecoverySnapshots', 'drs:GetLaunchConfiguration']) {
         const sourceServers = [`${account}:drs:*:\${AWS::AccountId}:source-server/*`];

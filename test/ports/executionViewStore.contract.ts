@@ -221,6 +221,33 @@ export const describeViewStoreContract = (name: string, makeStore: () => Promise
         }
       });
 
+      it('listCleanupPending pages the ended drills whose cleanup started and has not completed', async () => {
+        const cleaning = (view: ExecutionView, status: 'WAITING' | 'FAILED' | 'COMPLETED'): ExecutionView => ({
+          ...view,
+          seq: view.seq + 1,
+          cleanup: { status, dueAt: at(3600), keepAliveMinutes: 0, attempts: 0, failures: 0, terminated: 0, remaining: 2 },
+        });
+        const ids = ['exec-cleanup-0', 'exec-cleanup-1', 'exec-cleanup-2'];
+        for (const id of ids) await own.store.put(cleaning(completedFrom(runningView(id)), 'WAITING'), undefined);
+        await own.store.put(completedFrom(runningView('exec-cleanup-none')), undefined);
+        const listPending = (pageSize: number) => async (token?: string) => {
+          const page = await (own.store.listCleanupPending as NonNullable<typeof own.store.listCleanupPending>)(pageSize, token);
+          return {
+            ids: page.executions.map((execution) => execution.executionId),
+            ...(page.nextToken ? { nextToken: page.nextToken } : {}),
+          };
+        };
+        expect((await pageAll(listPending(2), 2)).flat().sort()).toEqual(ids);
+        // A failure keeps it listed (a retry is due); completion takes it out.
+        const failed = (await own.store.get('exec-cleanup-0')) as ExecutionView;
+        expect(await own.store.put(cleaning(failed, 'FAILED'), await own.store.read('exec-cleanup-0'))).toBe(true);
+        const done = (await own.store.get('exec-cleanup-1')) as ExecutionView;
+        expect(await own.store.put(cleaning(done, 'COMPLETED'), await own.store.read('exec-cleanup-1'))).toBe(true);
+        expect((await pageAll(listPending(2), 2)).flat().sort()).toEqual(['exec-cleanup-0', 'exec-cleanup-2']);
+        // Never a RUNNING view: it is listed by listRunning alone.
+        expect((await pageAll(listPending(10), 10)).flat().some((id) => id.startsWith('exec-run'))).toBe(false);
+      });
+
       it('listAll pages every execution with a view once, whatever its status', async () => {
         const pages = await pageAll(async (token) => {
           const page = await own.store.listAll(4, token);
@@ -229,7 +256,7 @@ export const describeViewStoreContract = (name: string, makeStore: () => Promise
         expect(
           pages
             .flat()
-            .filter((id) => !id.startsWith('exec-approval'))
+            .filter((id) => !id.startsWith('exec-approval') && !id.startsWith('exec-cleanup'))
             .sort(),
         ).toEqual([...running, ...paused, ...done].sort());
       });

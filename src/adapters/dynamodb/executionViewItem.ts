@@ -1,5 +1,6 @@
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { cleanupPending } from '../../../projections/cleanupView';
 import type { ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
 import { canonicalJson } from '../../domain/ledger/canonicalJson';
 import type { Item } from './marshalEvent';
@@ -36,13 +37,18 @@ export const RUNNING = 'RUNNING';
  */
 export const APPROVAL_DEADLINE = 'APPROVAL_DEADLINE';
 
+/** The sparse index's third key: an ended DRILL whose cleanup has not completed (find drives it). */
+export const CLEANUP_PENDING = 'CLEANUP_PENDING';
+
 /** The header's index key, if the view is one find must visit. */
 const indexKeyOf = (header: ViewHeader): string | undefined =>
   header.status === RUNNING
     ? RUNNING
     : header.status === 'PAUSED' && header.pendingApproval?.deadline !== undefined
       ? APPROVAL_DEADLINE
-      : undefined;
+      : cleanupPending(header)
+        ? CLEANUP_PENDING
+        : undefined;
 
 const WAVE_ITEM_PREFIX = 'WAVE#';
 /** WAVE#0001 ...: sorts after HEADER and in wave order, so one Query reads the header first and the waves in order. */

@@ -17,6 +17,7 @@ import { isConditionalCheckFailed } from './errors';
 import {
   APPROVAL_DEADLINE,
   assembleView,
+  CLEANUP_PENDING,
   HEADER_ITEM,
   isWaveItemKey,
   RUNNING,
@@ -139,6 +140,11 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
   /** PAUSED executions whose approval has a deadline: the same sparse index, under its other key. */
   async listAwaitingApproval(pageSize: number, nextToken?: string): Promise<RunningPage> {
     return this.pageIndex(APPROVAL_DEADLINE, pageSize, nextToken);
+  }
+
+  /** Ended DRILLs whose cleanup is pending: the same sparse index, under its third key. */
+  async listCleanupPending(pageSize: number, nextToken?: string): Promise<RunningPage> {
+    return this.pageIndex(CLEANUP_PENDING, pageSize, nextToken);
   }
 
   private async pageIndex(key: string, pageSize: number, nextToken?: string): Promise<RunningPage> {

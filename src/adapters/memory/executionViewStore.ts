@@ -1,3 +1,4 @@
+import { cleanupPending } from '../../../projections/cleanupView';
 import type { ExecutionView } from '../../../projections/executionView';
 import type { ExecutionViewStore, RunningPage, StoredView, ViewVersion, WaveJob } from '../../ports/executionViewStore';
 import { detached, nextTurn } from './copy';
@@ -85,6 +86,15 @@ export class InMemoryExecutionViewStore implements ExecutionViewStore {
       .filter((record) => record.view.status === 'PAUSED' && record.view.pendingApproval?.deadline !== undefined)
       .map(({ view }) => ({ executionId: view.executionId, planId: view.planId }));
     const { page, nextToken: next } = pageOf(RUNNING_BY_ID, waiting, pageSize, nextToken);
+    return next === undefined ? { executions: page } : { executions: page, nextToken: next };
+  }
+
+  async listCleanupPending(pageSize: number, nextToken?: string): Promise<RunningPage> {
+    await nextTurn();
+    const pending = [...this.records.values()]
+      .filter((record) => cleanupPending(record.view))
+      .map(({ view }) => ({ executionId: view.executionId, planId: view.planId }));
+    const { page, nextToken: next } = pageOf(RUNNING_BY_ID, pending, pageSize, nextToken);
     return next === undefined ? { executions: page } : { executions: page, nextToken: next };
   }
 

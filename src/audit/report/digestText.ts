@@ -47,7 +47,8 @@ const newer = (count: number): string => `${count} newer event${count === 1 ? ''
 const coveredTail = (digests: Extract<DigestEvidence, { status: 'covered' }>): string => {
   const theEnd = digests.seq === digests.endedAtSeq ? ', the end' : '';
   if (digests.eventsAfter === 0) return ', the head';
-  if (digests.endedAtSeq !== undefined) return `${theEnd}; ${newer(digests.eventsAfter)}, after the end (the record of its notification)`;
+  if (digests.endedAtSeq !== undefined)
+    return `${theEnd}; ${newer(digests.eventsAfter)}, after the end (${digests.eventsAfter === 1 ? 'the record of its notification' : "the records of its notification and a drill's cleanup"})`;
   return `; ${newer(digests.eventsAfter)} (it has not ended: the next digest seals them)`;
 };
 

@@ -189,6 +189,38 @@ export interface TamperAlarmEvidence {
   notified: boolean;
 }
 
+/** One recovery instance a DRILL launched, and what became of it. */
+export interface RecoveryInstanceEvidence {
+  recoveryInstanceId: string;
+  serverId: string;
+  hostname?: string;
+  waveNumber?: number;
+  /** When a wave's observation first named it. */
+  launchedAt?: string;
+  /** When the cleanup found it in DRS (launched by one of the drill's jobs, never observed by a wave). */
+  foundAt?: string;
+  terminationRequestedAt?: string;
+  /** When DRS was seen no longer listing it (or listing it TERMINATED). */
+  goneAt?: string;
+  state: 'gone' | 'terminating' | 'running' | 'kept-alive';
+}
+
+/** A DRILL's instances and their cleanup: the proof that a drill left nothing running. */
+export interface RecoveryInstancesEvidence {
+  instances: RecoveryInstanceEvidence[];
+  cleanup: {
+    status: 'not-started' | 'waiting' | 'terminating' | 'failed-retrying' | 'completed';
+    dueAt?: string;
+    keepAliveMinutes?: number;
+    failures: Array<{ at: string; attempt: number; error: string; nextAttemptAt: string; remaining: number }>;
+    completedAt?: string;
+    instancesTerminated?: number;
+    instancesAlreadyGone?: number;
+  };
+  /** One line: all gone and confirmed, kept alive until, or what remains. */
+  verdict: { ok: boolean; text: string };
+}
+
 export type VerificationEvidence = { ok: true } | { ok: false; firstBadSeq: number; problem: TamperKind; detail: string };
 
 /**
@@ -271,6 +303,8 @@ export interface Evidence {
   rpo?: RpoEvidence;
   failures: FailureEvidence[];
   notifications: NotificationEvidence[];
+  /** A DRILL's recovery instances and their cleanup; absent for a RECOVERY and a drill that launched none. */
+  recoveryInstances?: RecoveryInstancesEvidence;
   ledger: LedgerEvidence;
   /** Set when the execution is imported evidence (a sealed import), never driven by the stack that reports it. */
   imported?: ImportedMark;

@@ -15,6 +15,7 @@ import { operatorActions, pauses } from './operatorActions';
 import { accountsOf, simulationOf } from './placeEvidence';
 import { rpoEvidence } from './rpo';
 import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, simulatedRto, WAVE_RTO_DEFINITION } from './rto';
+import { recoveryInstancesEvidence } from './recoveryInstances';
 
 /** When polls first saw each server FAILED or TERMINATED, by wave and server. */
 const failureTimes = (events: readonly ExecutionEvent[]): Map<string, string> => {
@@ -152,6 +153,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
     rpo: rpoEvidence(events, state, plan.rpoTargetMinutes),
     failures: failures(events),
     notifications: notifications(events),
+    ...optional('recoveryInstances', recoveryInstancesEvidence(state, events)),
     ledger,
   };
 };

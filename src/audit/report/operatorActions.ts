@@ -94,6 +94,11 @@ export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActi
         case 'ExecutionFailed':
         case 'NotificationSent':
         case 'NotificationFailed':
+        case 'CleanupStarted':
+        case 'RecoveryInstancesTerminationRequested':
+        case 'RecoveryInstancesGone':
+        case 'CleanupFailed':
+        case 'CleanupCompleted':
           return [];
         default:
           return assertNever(event, 'event');

@@ -221,6 +221,66 @@ const facts = (evidence: Evidence): string => {
   return `<dl class="facts">${rows.map(([name, value]) => `<dt>${escapeHtml(name)}</dt><dd>${value}</dd>`).join('')}</dl>`;
 };
 
+const INSTANCE_STATE_LABELS = { gone: 'GONE', terminating: 'TERMINATING', running: 'STILL RUNNING', 'kept-alive': 'KEPT ALIVE' } as const;
+const instanceTone = (state: string) => (state === 'gone' ? 'good' : state === 'kept-alive' ? 'neutral' : 'bad');
+
+/** A DRILL's recovery instances: each launched one, when it was terminated and confirmed gone, and the verdict. */
+const recoveryInstancesSection = (found: Evidence['recoveryInstances']): string[] =>
+  found === undefined
+    ? []
+    : [
+        '<h2>Recovery instances</h2>',
+        `<p>${pill(found.verdict.ok ? 'CLEAN' : 'NOT CLEAN', found.verdict.ok ? 'good' : 'bad')} ${e(found.verdict.text)}${
+          found.cleanup.dueAt && found.cleanup.keepAliveMinutes
+            ? ` · kept alive ${e(found.cleanup.keepAliveMinutes)} min, until ${e(formatInstant(found.cleanup.dueAt))}`
+            : ''
+        }</p>`,
+        table(
+          [
+            ['Wave', 'num'],
+            ['Server'],
+            ['Hostname'],
+            ['Recovery instance'],
+            ['Launched'],
+            ['Termination requested'],
+            ['Confirmed gone'],
+            ['State'],
+          ],
+          found.instances.map((instance) => ({
+            failed: instance.state === 'running' || instance.state === 'terminating',
+            cells: [
+              e(instance.waveNumber),
+              mono(instance.serverId),
+              e(instance.hostname),
+              mono(instance.recoveryInstanceId),
+              instance.launchedAt
+                ? e(formatInstant(instance.launchedAt))
+                : e(instance.foundAt && `found by the cleanup ${formatInstant(instance.foundAt)}`),
+              e(instance.terminationRequestedAt && formatInstant(instance.terminationRequestedAt)),
+              e(instance.goneAt && formatInstant(instance.goneAt)),
+              pill(INSTANCE_STATE_LABELS[instance.state] ?? String(instance.state), instanceTone(instance.state)),
+            ],
+          })),
+        ),
+        ...(found.cleanup.failures.length
+          ? [
+              table(
+                [['Cleanup failed'], ['Attempt', 'num'], ['Error'], ['Still running', 'num'], ['Next attempt']],
+                found.cleanup.failures.map((failure) => ({
+                  failed: true,
+                  cells: [
+                    e(formatInstant(failure.at)),
+                    e(failure.attempt),
+                    e(failure.error),
+                    e(failure.remaining),
+                    e(formatInstant(failure.nextAttemptAt)),
+                  ],
+                })),
+              ),
+            ]
+          : []),
+      ];
+
 const sections = (evidence: Evidence): string[] => {
   const { rto, ledger } = evidence;
   return [
@@ -344,6 +404,7 @@ const sections = (evidence: Evidence): string[] => {
         ],
       })),
     ),
+    ...recoveryInstancesSection(evidence.recoveryInstances),
     '<h2>Tamper alarms</h2>',
     `<p>${tamperSummary(evidence.tamperAlarms)}</p>`,
     ...(evidence.tamperAlarms?.length

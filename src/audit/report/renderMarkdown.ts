@@ -59,6 +59,56 @@ const SERVER_COLUMNS = [
 /** An id, ARN or hash as a code span inside a table cell. */
 const code = (value: string | undefined): string | undefined => (value ? markdownCode(value, 'in-table') : undefined);
 
+const INSTANCE_STATE_WORDS = { gone: 'Gone', terminating: 'Terminating', running: 'STILL RUNNING', 'kept-alive': 'Kept alive' } as const;
+
+/** A DRILL's recovery instances: each launched one, when it was terminated and confirmed gone, and the verdict. */
+const recoveryInstancesSection = (found: Evidence['recoveryInstances']): string[] =>
+  found === undefined
+    ? []
+    : [
+        '## Recovery instances',
+        '',
+        `**${found.verdict.ok ? 'Clean' : 'NOT CLEAN'}**: ${md(found.verdict.text)}.${
+          found.cleanup.dueAt && found.cleanup.keepAliveMinutes
+            ? ` Kept alive ${numeral(found.cleanup.keepAliveMinutes ?? 0)} min, until ${instant(found.cleanup.dueAt)}.`
+            : ''
+        }`,
+        '',
+        ...table(
+          ['Wave', 'Server', 'Hostname', 'Recovery instance', 'Launched', 'Termination requested', 'Confirmed gone', 'State'],
+          found.instances.map((instance) => [
+            instance.waveNumber,
+            code(instance.serverId),
+            text(instance.hostname),
+            code(instance.recoveryInstanceId),
+            instance.launchedAt
+              ? instant(instance.launchedAt)
+              : instance.foundAt
+                ? `found by the cleanup ${instant(instance.foundAt)}`
+                : undefined,
+            instance.terminationRequestedAt ? instant(instance.terminationRequestedAt) : undefined,
+            instance.goneAt ? instant(instance.goneAt) : undefined,
+            INSTANCE_STATE_WORDS[instance.state] ?? md(String(instance.state)),
+          ]),
+        ),
+        '',
+        ...(found.cleanup.failures.length
+          ? [
+              ...table(
+                ['Cleanup failed', 'Attempt', 'Error', 'Still running', 'Next attempt'],
+                found.cleanup.failures.map((failure) => [
+                  instant(failure.at),
+                  failure.attempt,
+                  md(failure.error),
+                  failure.remaining,
+                  instant(failure.nextAttemptAt),
+                ]),
+              ),
+              '',
+            ]
+          : []),
+      ];
+
 /** An actor, escaped, with how the ledger knows them (verified principal, unverified name, drs-ledger). */
 const actor = (who: ActorEvidence): string => actorText(who, { text: md });
 
@@ -252,6 +302,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
       ]),
     ),
     '',
+    ...recoveryInstancesSection(evidence.recoveryInstances),
     '## Tamper alarms',
     '',
     `**${tamperAlarmsWord(evidence.tamperAlarms)}**: ${md(describeTamperAlarms(evidence.tamperAlarms))}.`,

@@ -21,15 +21,31 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  */
 const settledEvents = async (ledger: LedgerAccess, executionId: string) => {
   const book = new DynamoDigestBookkeeping(ledger.client, ledger.config.tables.executions);
-  const deadline = Date.now() + 5_000;
+  const deadline = Date.now() + 10_000;
   for (;;) {
     const events = await ledger.store.read(executionId);
     const head = events.at(-1);
     const sealed = (await book.covered([executionId])).get(executionId);
-    const settled = head?.event.type.startsWith('Notification') === true && sealed?.seq === head.event.seq;
+    // A drill's cleanup follows its notification, and the scheduled find carries it on: a drill is settled once its
+    // cleanup is recorded complete (and sealed), a recovery once its notification is.
+    const started = events[0]?.event;
+    const drill = started?.type === 'ExecutionStarted' && started.data.executionType === 'DRILL';
+    const type = head?.event.type ?? '';
+    const last = drill ? type === 'CleanupCompleted' : type.startsWith('Notification');
+    const settled = last && sealed?.seq === head?.event.seq;
     if (settled || Date.now() > deadline) return events;
     await sleep(50);
   }
+};
+
+/** A drill's cleanup as get_execution_details has it now (it may still be under way: find carries it on). */
+const cleanupLine = async (stack: DrillStack, executionId: string): Promise<string | undefined> => {
+  const details = await stack.invoke({ operation: 'get_execution_details', executionId });
+  const cleanup = details.cleanup as { status?: unknown; terminated?: unknown; remaining?: unknown; dueAt?: unknown } | undefined;
+  if (details.statusCode !== 200 || typeof cleanup !== 'object' || cleanup === null) return undefined;
+  const count = (value: unknown) => (typeof value === 'number' && Number.isSafeInteger(value) ? value : '?');
+  const status = typeof cleanup.status === 'string' && /^[A-Z_]{1,20}$/.test(cleanup.status) ? cleanup.status : 'UNKNOWN';
+  return `Drill cleanup: ${status} · ${count(cleanup.terminated)} recovery instance(s) terminated and confirmed gone, ${count(cleanup.remaining)} remaining`;
 };
 
 /**
@@ -66,6 +82,8 @@ export const printSummary = async (
       return;
     }
     out.write(`\n${statusTable(details as unknown as Details)}\n\n`);
+    const cleanup = await cleanupLine(stack, executionId);
+    if (cleanup) out.write(`${cleanup}\n`);
     out.write(`Ledger: ${events.length} events for ${executionId}, head hash ${head?.hash ?? '-'}\n`);
     out.write(
       `Stored in ${stack.dataDir} (DynamoDB tables ${ledger.config.tables.events}, ${ledger.config.tables.executions}); notifications in ${join(stack.dataDir, 'notifications.jsonl')}\n`,

@@ -15,7 +15,7 @@ const newerWarning = (id: string, digests: Extract<DigestEvidence, { status: 'co
   return [
     digests.endedAtSeq === undefined
       ? `WARNING ${id}: ${newer(digests.eventsAfter)}: it has not ended, and the next digest seals them`
-      : `WARNING ${id}: ${newer(digests.eventsAfter)}, after the end (the record of its notification)`,
+      : `WARNING ${id}: ${newer(digests.eventsAfter)}, after the end (${digests.eventsAfter === 1 ? 'the record of its notification' : "the records of its notification and a drill's cleanup"})`,
   ];
 };
 

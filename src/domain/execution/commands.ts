@@ -1,5 +1,5 @@
 import type { RecoveryPlan } from '../plan';
-import type { ExecutionSimulation, ServerObservation, SourceOrigin } from './events';
+import type { DiscoveredInstance, ExecutionSimulation, ServerObservation, SourceOrigin } from './events';
 import type { VerifiedIdentity } from './identity';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType } from './vocabulary';
 
@@ -30,6 +30,8 @@ export interface StartExecution extends Timed {
   sourceOrigins?: SourceOrigin[];
   /** Recover every server as of this ISO-8601 instant (not in the future, at most 365 days back). */
   recoverAsOf?: string;
+  /** A DRILL's keep-alive (minutes, 0..MAX_KEEP_ALIVE_MINUTES) overriding the plan's drillKeepAliveMinutes. */
+  keepAliveMinutes?: number;
 }
 export interface AttachStateMachine extends Timed {
   type: 'AttachStateMachine';
@@ -173,6 +175,36 @@ export interface RecordNotification extends Timed {
   outcome: { messageId: string } | { error: ErrorInfo };
 }
 
+/** A drill's cleanup (cleanup.ts): recorded after its end, never for a RECOVERY. */
+export interface StartCleanup extends Timed {
+  type: 'StartCleanup';
+}
+export interface RecordTerminationRequested extends Timed {
+  type: 'RecordTerminationRequested';
+  recoveryInstanceIds: string[];
+  /** The TERMINATE jobs DRS created for them. */
+  drsJobIds: string[];
+  /** Those of them the ledger's waves never named, found in DRS by the execution's jobs. */
+  discovered?: DiscoveredInstance[];
+}
+export interface RecordInstancesGone extends Timed {
+  type: 'RecordInstancesGone';
+  recoveryInstanceIds: string[];
+}
+export interface RecordCleanupFailure extends Timed {
+  type: 'RecordCleanupFailure';
+  error: ErrorInfo;
+  /** The instances still there, when known. */
+  recoveryInstanceIds?: string[];
+  /** 0..1, drawn by the caller (the domain has no randomness): spreads the retries of many cleanups. */
+  jitter: number;
+}
+export interface CompleteCleanup extends Timed {
+  type: 'CompleteCleanup';
+  instancesTerminated: number;
+  instancesAlreadyGone: number;
+}
+
 export type ExecutionCommand =
   | StartExecution
   | AttachStateMachine
@@ -191,6 +223,11 @@ export type ExecutionCommand =
   | Fail
   | RecordNotification
   | RetryWave
-  | SkipWave;
+  | SkipWave
+  | StartCleanup
+  | RecordTerminationRequested
+  | RecordInstancesGone
+  | RecordCleanupFailure
+  | CompleteCleanup;
 
 export type ExecutionCommandType = ExecutionCommand['type'];

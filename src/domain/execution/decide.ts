@@ -18,7 +18,15 @@ import type {
   StartExecution,
   AttachStateMachine,
 } from './commands';
-import { accountContextProblem, DEFAULT_TARGET_ROLE_NAME, recordedTarget, validatePlan, withoutExternalId } from '../plan';
+import { completeCleanup, recordCleanupFailure, recordInstancesGone, recordTerminationRequested, startCleanup } from './cleanup';
+import {
+  accountContextProblem,
+  DEFAULT_TARGET_ROLE_NAME,
+  MAX_KEEP_ALIVE_MINUTES,
+  recordedTarget,
+  validatePlan,
+  withoutExternalId,
+} from '../plan';
 import { boundText, utf8Length } from '../text';
 import {
   approvalRefusalReason,
@@ -127,6 +135,23 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
   if (!Number.isInteger(serversPerJob) || serversPerJob < 1 || serversPerJob > MAX_SERVERS_PER_JOB) {
     return reject(invalidCommand(state, `Servers per DRS job must be an integer from 1 to ${MAX_SERVERS_PER_JOB}, got ${serversPerJob}`));
   }
+  const { keepAliveMinutes } = command;
+  if (
+    keepAliveMinutes !== undefined &&
+    !(Number.isInteger(keepAliveMinutes) && keepAliveMinutes >= 0 && keepAliveMinutes <= MAX_KEEP_ALIVE_MINUTES)
+  ) {
+    return reject(
+      invalidCommand(state, `keepAliveMinutes must be a whole number from 0 to ${MAX_KEEP_ALIVE_MINUTES}, got ${keepAliveMinutes}`),
+    );
+  }
+  if (keepAliveMinutes !== undefined && command.executionType !== 'DRILL') {
+    return reject(
+      invalidCommand(
+        state,
+        `keepAliveMinutes applies to a DRILL only: a ${command.executionType}'s recovery instances are never terminated`,
+      ),
+    );
+  }
   // The plan owns its target: the execution acts there, whatever the caller named (a different one is refused).
   const roleName = command.targetRoleName ?? DEFAULT_TARGET_ROLE_NAME;
   const problem = accountContextProblem(command.plan, command.accountContext, roleName);
@@ -148,6 +173,7 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
       ...(command.functionAccount ? { functionAccount: command.functionAccount } : {}),
       ...(command.sourceOrigins ? { sourceOrigins: command.sourceOrigins } : {}),
       ...(command.recoverAsOf === undefined ? {} : { recoverAsOf: command.recoverAsOf }),
+      ...(keepAliveMinutes !== undefined ? { keepAliveMinutes } : {}),
     },
     operatorActorOf(command.initiatedBy, command.identity, command.simulated),
   );
@@ -616,6 +642,16 @@ export const decide = (command: ExecutionCommand, state: ExecutionState): Decisi
       return fromRecovery(decideRetry(state, command));
     case 'SkipWave':
       return fromRecovery(decideSkip(state, command));
+    case 'StartCleanup':
+      return startCleanup(state, command);
+    case 'RecordTerminationRequested':
+      return recordTerminationRequested(state, command);
+    case 'RecordInstancesGone':
+      return recordInstancesGone(state, command);
+    case 'RecordCleanupFailure':
+      return recordCleanupFailure(state, command);
+    case 'CompleteCleanup':
+      return completeCleanup(state, command);
     default:
       return assertNever(command, 'command');
   }

@@ -85,6 +85,8 @@ export type ExecutionStarted = EventEnvelope<
     sourceOrigins?: SourceOrigin[];
     /** Every server is launched from its newest completed recovery snapshot at or before this instant. */
     recoverAsOf?: string;
+    /** A DRILL's keep-alive the start request set (it overrides the plan's drillKeepAliveMinutes). */
+    keepAliveMinutes?: number;
   }
 >;
 /** DRS simulated by the local emulator, whose time ran `speed` times faster than the clock. */
@@ -231,6 +233,30 @@ export type ExecutionFailed = EventEnvelope<'ExecutionFailed', { reason: string;
 /** Annotations after an outcome: they never change the execution's status. */
 export type NotificationSent = EventEnvelope<'NotificationSent', { forSeq: number; messageId: string }>;
 export type NotificationFailed = EventEnvelope<'NotificationFailed', { forSeq: number; error: ErrorInfo }>;
+/** A drill's cleanup (cleanup.ts): annotations after the end, like notifications; the status never changes. */
+export type CleanupStarted = EventEnvelope<'CleanupStarted', { dueAt: string; keepAliveMinutes: number }>;
+export type RecoveryInstancesTerminationRequested = EventEnvelope<
+  'RecoveryInstancesTerminationRequested',
+  {
+    attempt: number;
+    recoveryInstanceIds: string[];
+    drsJobIds: string[];
+    /** Those of them no wave's observation named: found in DRS by the execution's jobs (a launch after a cancel). */
+    discovered?: DiscoveredInstance[];
+  }
+>;
+export interface DiscoveredInstance {
+  recoveryInstanceId: string;
+  sourceServerId: string;
+  /** The execution's DRS job that launched it. */
+  jobId: string;
+}
+export type RecoveryInstancesGone = EventEnvelope<'RecoveryInstancesGone', { recoveryInstanceIds: string[] }>;
+export type CleanupFailed = EventEnvelope<
+  'CleanupFailed',
+  { attempt: number; error: ErrorInfo; recoveryInstanceIds?: string[]; nextAttemptAt: string }
+>;
+export type CleanupCompleted = EventEnvelope<'CleanupCompleted', { instancesTerminated: number; instancesAlreadyGone: number }>;
 
 export type ExecutionEvent =
   | ExecutionStarted
@@ -256,7 +282,12 @@ export type ExecutionEvent =
   | ApprovalTimedOut
   | ResumeTokenAttached
   | WaveRetryRequested
-  | WaveSkipped;
+  | WaveSkipped
+  | CleanupStarted
+  | RecoveryInstancesTerminationRequested
+  | RecoveryInstancesGone
+  | CleanupFailed
+  | CleanupCompleted;
 
 export type ExecutionEventType = ExecutionEvent['type'];
 
@@ -285,6 +316,11 @@ export const EXECUTION_EVENT_TYPES: readonly ExecutionEventType[] = [
   'ResumeTokenAttached',
   'WaveRetryRequested',
   'WaveSkipped',
+  'CleanupStarted',
+  'RecoveryInstancesTerminationRequested',
+  'RecoveryInstancesGone',
+  'CleanupFailed',
+  'CleanupCompleted',
 ];
 
 export type EventOf<T extends ExecutionEventType> = Extract<ExecutionEvent, { type: T }>;

@@ -1,4 +1,5 @@
 import { assertNever } from './assertNever';
+import { evolveCleanup } from './cleanupFold';
 import type { ExecutionEvent, ServerObservation } from './events';
 import {
   type ExecutionCore,
@@ -98,6 +99,8 @@ const startedFrom = (event: Extract<ExecutionEvent, { type: 'ExecutionStarted' }
   if (plan.rtoTargetMinutes !== undefined) core.rtoTargetMinutes = plan.rtoTargetMinutes;
   if (event.data.recoverAsOf !== undefined) core.recoverAsOf = event.data.recoverAsOf;
   if (plan.onWaveFailure === 'PAUSE') core.onWaveFailure = 'PAUSE';
+  const keepAliveMinutes = event.data.keepAliveMinutes ?? plan.drillKeepAliveMinutes;
+  if (executionType === 'DRILL' && keepAliveMinutes !== undefined) core.keepAliveMinutes = keepAliveMinutes;
   return { ...core, status: 'RUNNING' };
 };
 
@@ -300,6 +303,13 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, (wave) => retriedWave(wave, event)) };
     case 'WaveSkipped':
       return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, skippedWave) };
+    // A drill's cleanup annotates the end: the status stays what the end made it.
+    case 'CleanupStarted':
+    case 'RecoveryInstancesTerminationRequested':
+    case 'RecoveryInstancesGone':
+    case 'CleanupFailed':
+    case 'CleanupCompleted':
+      return evolveCleanup({ ...state, ...core }, event);
     default:
       return assertNever(event, 'event');
   }

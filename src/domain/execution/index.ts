@@ -13,3 +13,14 @@ export * from './approval';
 export * from './recoveryPoint';
 export { MAX_WAVE_RETRIES } from './waveFailurePolicy';
 export { MAX_SKIP_REASON_LENGTH, serversToRetry } from './waveRecovery';
+export {
+  CLEANUP_CONFIRM_WITHIN_MS,
+  CLEANUP_STREAK_PAUSE_MS,
+  cleanupActionable,
+  cleanupDueAt,
+  cleanupRetryDelayMs,
+  confirmationOverdue,
+  MAX_INSTANCES_PER_CLEANUP_EVENT,
+} from './cleanup';
+export { MAX_CLEANUP_FAILURES_PER_STREAK } from './cleanupFold';
+export * from './cleanupLedger';

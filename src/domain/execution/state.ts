@@ -108,6 +108,27 @@ export interface ExecutionCore {
   resumeTokenSha256?: string;
   /** The plan's onWaveFailure when PAUSE: a failed wave pauses the execution instead of failing it. */
   onWaveFailure?: 'PAUSE';
+  /** A DRILL's keep-alive after its end, in minutes (the start request's, else the plan's); absent: 0. */
+  keepAliveMinutes?: number;
+  /** A DRILL's cleanup after its end, once started (cleanup.ts): scalars only, the instance ids are in the events. */
+  cleanup?: CleanupState;
+}
+
+export interface CleanupState {
+  /** WAITING for the keep-alive, TERMINATING (requested, not all confirmed gone), FAILED (a retry is due), COMPLETED. */
+  status: 'WAITING' | 'TERMINATING' | 'FAILED' | 'COMPLETED';
+  dueAt: string;
+  /** Termination attempts so far. */
+  attempts: number;
+  /** Failures since the last request that was not followed by one, or since the last long pause. */
+  failuresInStreak: number;
+  failures: number;
+  /** When the last termination was requested: confirmation is expected within CLEANUP_CONFIRM_WITHIN_MS. */
+  requestedAt?: string;
+  nextAttemptAt?: string;
+  /** Instance ids in termination requests, and in records of instances gone (a repeat counts again). */
+  requested: number;
+  gone: number;
 }
 
 export interface NotStarted {

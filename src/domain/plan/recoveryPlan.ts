@@ -22,6 +22,11 @@ export interface RecoveryPlan {
   rtoTargetMinutes?: number;
   /** Recovery point objective: how old a server's recovery point may be, used by preflight and evidence reports. */
   rpoTargetMinutes?: number;
+  /**
+   * How long a drill's recovery instances are kept after the drill ends before they are terminated (0 or absent:
+   * at once). A start request may override it (keepAliveMinutes). Never applies to a RECOVERY.
+   */
+  drillKeepAliveMinutes?: number;
   /** The account its servers are recovered in (planTarget.ts); the function's own account when absent. */
   target?: PlanTarget;
   /** What a failed wave does to the execution: FAIL it (the default), or PAUSE it for a retry or a skip. */
@@ -37,6 +42,8 @@ export const MAX_WAVES = 100;
  * server, within DynamoDB's 400 KB item. A larger estate is split across several plans.
  */
 export const MAX_SERVERS_PER_PLAN = 4000;
+/** A drill's instances are kept at most a week after it ends (drillKeepAliveMinutes, keepAliveMinutes). */
+export const MAX_KEEP_ALIVE_MINUTES = 10_080;
 
 /** Plan ids are the handler's ids (src/domain/identifier). */
 export { ID_PATTERN } from '../identifier';

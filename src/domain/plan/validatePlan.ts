@@ -5,6 +5,7 @@ import {
   ID_PATTERN,
   MAX_SERVERS_PER_PLAN,
   MAX_SERVERS_PER_WAVE,
+  MAX_KEEP_ALIVE_MINUTES,
   MAX_WAVES,
   type RecoveryPlan,
   SOURCE_SERVER_ID_PATTERN,
@@ -88,6 +89,12 @@ const planSchema = z
     waves: z.array(waveSchema).min(1, 'a plan needs at least one wave').max(MAX_WAVES),
     rtoTargetMinutes: z.number().int().positive().max(100_000).optional(),
     rpoTargetMinutes: z.number().int().positive().max(100_000).optional(),
+    drillKeepAliveMinutes: z
+      .number({ error: 'must be a number' })
+      .int('must be a whole number of minutes')
+      .min(0, 'must be at least 0')
+      .max(MAX_KEEP_ALIVE_MINUTES, `must be at most ${MAX_KEEP_ALIVE_MINUTES} (7 days)`)
+      .optional(),
     target: targetSchema.optional(),
     onWaveFailure: z.enum(['FAIL', 'PAUSE'], { error: 'must be FAIL or PAUSE' }).optional(),
   })

@@ -53,6 +53,7 @@ export const startBody = z
       name: claim.exactOptional(),
       accountContext: startExecutionRequest.shape.accountContext,
       recoverAsOf: startExecutionRequest.shape.recoverAsOf,
+      keepAliveMinutes: startExecutionRequest.shape.keepAliveMinutes,
     },
     { error: 'body must be a JSON object' },
   )

@@ -70,7 +70,7 @@ const start = async (
   if (!planId.ok) return planId.response;
   const body = parseBody(startBody, event);
   if (!body.ok) return body.response;
-  const { name, accountContext, recoverAsOf } = body.value;
+  const { name, accountContext, recoverAsOf, keepAliveMinutes } = body.value;
   return startExecution(deps, {
     planId: planId.value,
     executionType,
@@ -78,6 +78,7 @@ const start = async (
     identity: identityOf(principal, name),
     ...(accountContext ? { accountContext } : {}),
     ...(recoverAsOf === undefined ? {} : { recoverAsOf }),
+    ...(keepAliveMinutes === undefined ? {} : { keepAliveMinutes }),
   });
 };
 

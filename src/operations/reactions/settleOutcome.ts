@@ -6,6 +6,7 @@ import type { LoadedExecution } from '../../ports/executionEventStore';
 import type { OperationDeps } from '../deps';
 import { type CommandOutcome, handleCommand } from '../handleCommand';
 import { digestLine, sealHead } from './sealHead';
+import { driveCleanup } from '../cleanup/driveCleanup';
 
 /** The message keeps the plan's name whole; only the subject is cut to SNS's limit. */
 const describeOutcome = (state: TerminalExecution): { subject: string; message: string } => {
@@ -98,6 +99,29 @@ export const settleIfEnded = async (deps: OperationDeps, outcome: CommandOutcome
   const { state } = loaded;
   if (!isTerminal(state)) return loaded;
   const endedHere = outcome.appended.some((stored) => stored.event.seq === state.endedAtSeq);
-  if (!endedHere && !settlingLost(state, deps.now())) return loaded;
-  return settleTerminal(deps, loaded, state);
+  const settled = endedHere || settlingLost(state, deps.now()) ? await settleTerminal(deps, loaded, state) : loaded;
+  if (!endedHere && !cleanupLost(state, deps.now())) return settled;
+  return cleanUpAfterEnd(deps, settled);
+};
+
+/** A drill whose writer ended it but crashed before its cleanup started: anyone repairs it once the end is old enough. */
+const cleanupLost = (state: TerminalExecution, now: string): boolean =>
+  state.executionType === 'DRILL' && state.cleanup === undefined && Date.parse(now) - Date.parse(state.endTime) >= SETTLE_REPAIR_AFTER_MS;
+
+/**
+ * After the notification, a DRILL's cleanup starts: at once when it keeps nothing alive, otherwise the scheduled
+ * find takes it up when due (and whatever this pass leaves: jobs still running, confirmations, retries). Its
+ * failures are recorded and retried: never the operation's.
+ */
+const cleanUpAfterEnd = async (deps: OperationDeps, loaded: LoadedExecution): Promise<LoadedExecution> => {
+  if (loaded.state.status === 'NOT_STARTED' || loaded.state.executionType !== 'DRILL') return loaded;
+  try {
+    const cleaned = (await driveCleanup(deps, loaded)).loaded;
+    // The cleanup's records follow the end: sealed too, so that nothing after it is uncovered.
+    if (cleaned.state.version > loaded.state.version) await sealHead(deps, cleaned);
+    return cleaned;
+  } catch (error) {
+    deps.log.warn('Drill cleanup did not run; the scheduled find retries it', { executionId: loaded.executionId, error: String(error) });
+    return loaded;
+  }
 };

@@ -117,7 +117,17 @@ describe('poll on the in-memory stores', () => {
 
       const { response, appended } = await completeWave(world, 3);
 
-      expect(appended).toEqual(['WavePolled', 'WaveCompleted', 'Finalized', 'NotificationSent']);
+      // After the notification, the drill's cleanup terminates its instances and confirms them gone.
+      expect(appended).toEqual([
+        'WavePolled',
+        'WaveCompleted',
+        'Finalized',
+        'NotificationSent',
+        'CleanupStarted',
+        'RecoveryInstancesTerminationRequested',
+        'RecoveryInstancesGone',
+        'CleanupCompleted',
+      ]);
       expect(response).toMatchObject({ statusCode: 200, status: 'COMPLETED', currentWave: 3, waveStatus: 'COMPLETED' });
       expect((await world.plans.get(PLAN_ID))?.claim).toBeUndefined();
       // The notification carries the ledger's head at the end (Finalized), a copy kept outside the table.

@@ -71,7 +71,7 @@ describe('a poll decides, folds and appends each event once', () => {
     expect(folded).toEqual(appended);
   });
 
-  it('the last wave completing, finalized and notified (4 events): 4 folds, one per event appended', async () => {
+  it('the last wave completing, finalized, notified and cleaned up (8 events): 8 folds, one per event appended', async () => {
     for (const waveNumber of [1, 2]) {
       world.drs.launchAll(world.drs.jobOfWave(waveNumber).jobId);
       await poll(world.deps, REF);
@@ -81,7 +81,16 @@ describe('a poll decides, folds and appends each event once', () => {
 
     const { folded, appended } = await countedPoll();
 
-    expect(appended.map((line) => line.replace(/^\d+ /, ''))).toEqual(['WavePolled', 'WaveCompleted', 'Finalized', 'NotificationSent']);
+    expect(appended.map((line) => line.replace(/^\d+ /, ''))).toEqual([
+      'WavePolled',
+      'WaveCompleted',
+      'Finalized',
+      'NotificationSent',
+      'CleanupStarted',
+      'RecoveryInstancesTerminationRequested',
+      'RecoveryInstancesGone',
+      'CleanupCompleted',
+    ]);
     expect(folded).toEqual(appended);
   });
 

@@ -134,11 +134,12 @@ describe('start_execution on the in-memory stores', () => {
 
       expect(await startExecution(world.deps, START)).toMatchObject({ statusCode: 200, status: 'FAILED' });
       const types = await world.typesAfter(FIRST, 0);
-      expect(types.slice(-2)).toEqual(['ExecutionFailed', 'NotificationSent']);
+      // A drill that launched nothing: its cleanup finds nothing to terminate, after the notification.
+      expect(types.slice(-4)).toEqual(['ExecutionFailed', 'NotificationSent', 'CleanupStarted', 'CleanupCompleted']);
       expect((await world.plans.get(PLAN_ID))?.claim).toBeUndefined();
       expect(world.notifier.published).toHaveLength(1);
       expect(world.notifier.published[0]?.attributes).toMatchObject({ executionId: FIRST, planId: PLAN_ID, status: 'FAILED' });
-      expect(world.notifier.published[0]?.attributes.ledgerHeadHash).toBe((await world.ledger.read(FIRST)).at(-2)?.hash);
+      expect(world.notifier.published[0]?.attributes.ledgerHeadHash).toBe((await world.ledger.read(FIRST)).at(-4)?.hash);
     });
 
     it("a failure reason cannot forge the notification's ledger head: DRS's line breaks are shown, not obeyed", async () => {
@@ -169,7 +170,8 @@ describe('start_execution on the in-memory stores', () => {
       expect(world.workflow.stopped).toEqual([{ executionArn: started.stepFunctionArn, cause: 'Cancelled by carol@example.com' }]);
       expect((await world.plans.get(PLAN_ID))?.claim).toBeUndefined();
       expect(world.notifier.published.map((message) => message.attributes.status)).toEqual(['CANCELLED']);
-      expect((await world.typesAfter(FIRST, 0)).slice(-1)).toEqual(['NotificationSent']);
+      // The drill's cleanup starts after the notification, and waits for wave 1's job, still launching.
+      expect((await world.typesAfter(FIRST, 0)).slice(-2)).toEqual(['NotificationSent', 'CleanupStarted']);
     });
   });
 });

@@ -72,8 +72,16 @@ const onceKey = (event: ExecutionEvent): string | undefined => {
       return `approval of wave ${event.data.waveNumber}`;
     case 'ResumeTokenAttached':
       return `${event.type} ${event.data.pauseSeq} ${event.data.tokenSha256}`;
+    // A drill's cleanup starts and completes once; its requests and records of instances gone may repeat (two
+    // drivers, a retry), each a record of what DRS was asked and said.
+    case 'CleanupStarted':
+    case 'CleanupCompleted':
+      return event.type;
     case 'StateMachineAttached':
     case 'ApprovalRefused':
+    case 'RecoveryInstancesTerminationRequested':
+    case 'RecoveryInstancesGone':
+    case 'CleanupFailed':
       return undefined;
   }
 };

@@ -1,0 +1,63 @@
+import type { ExecutionEvent } from './events';
+import type { CleanupState, ExecutionCore } from './state';
+
+/** Failures retried with a growing backoff before a long pause (cleanup.ts); then a new streak begins. */
+export const MAX_CLEANUP_FAILURES_PER_STREAK = 5;
+
+export type CleanupEvent = Extract<
+  ExecutionEvent,
+  { type: 'CleanupStarted' | 'RecoveryInstancesTerminationRequested' | 'RecoveryInstancesGone' | 'CleanupFailed' | 'CleanupCompleted' }
+>;
+
+/** The cleanup as its events leave it: `core` carries the event's seq and time already; the status is untouched. */
+export const evolveCleanup = <S extends ExecutionCore>(state: S, event: CleanupEvent): S => {
+  if (event.type === 'CleanupStarted') {
+    const cleanup: CleanupState = {
+      status: 'WAITING',
+      dueAt: event.data.dueAt,
+      attempts: 0,
+      failuresInStreak: 0,
+      failures: 0,
+      requested: 0,
+      gone: 0,
+    };
+    return { ...state, cleanup };
+  }
+  const current = state.cleanup;
+  if (!current) throw new Error(`Execution ${event.executionId} has ${event.type} before CleanupStarted (seq ${event.seq})`);
+  switch (event.type) {
+    case 'RecoveryInstancesTerminationRequested': {
+      const { nextAttemptAt: _retried, ...rest } = current;
+      return {
+        ...state,
+        cleanup: {
+          ...rest,
+          status: 'TERMINATING',
+          attempts: Math.max(current.attempts, event.data.attempt),
+          requestedAt: event.occurredAt,
+          requested: current.requested + event.data.recoveryInstanceIds.length,
+        },
+      };
+    }
+    case 'RecoveryInstancesGone':
+      return { ...state, cleanup: { ...current, failuresInStreak: 0, gone: current.gone + event.data.recoveryInstanceIds.length } };
+    case 'CleanupFailed': {
+      const streak = current.failuresInStreak + 1;
+      return {
+        ...state,
+        cleanup: {
+          ...current,
+          status: 'FAILED',
+          attempts: Math.max(current.attempts, event.data.attempt),
+          failuresInStreak: streak >= MAX_CLEANUP_FAILURES_PER_STREAK ? 0 : streak,
+          failures: current.failures + 1,
+          nextAttemptAt: event.data.nextAttemptAt,
+        },
+      };
+    }
+    case 'CleanupCompleted': {
+      const { nextAttemptAt: _done, ...rest } = current;
+      return { ...state, cleanup: { ...rest, status: 'COMPLETED' } };
+    }
+  }
+};

@@ -1,0 +1,35 @@
+import type { OperationDeps } from './deps';
+import { allIndexPages } from './indexPages';
+import { sealHead } from './reactions/sealHead';
+import { type CleanupStep, driveCleanup } from './cleanup/driveCleanup';
+
+export interface CleanupVisit {
+  executionId: string;
+  planId: string;
+  step: CleanupStep | 'ERROR';
+}
+
+/**
+ * Drives every drill cleanup the views list as pending (a sparse index, no Scan): due keep-alives, terminations to
+ * confirm, retries after a failure. The ledger decides each step, so a view that lags, a redelivered find or a
+ * second driver costs reads, never a second record of the same outcome.
+ */
+export const drivePendingCleanups = async (deps: OperationDeps): Promise<CleanupVisit[]> => {
+  const list = deps.views.listCleanupPending?.bind(deps.views);
+  if (!list) return [];
+  const pending = await allIndexPages((pageSize, nextToken) => list(pageSize, nextToken));
+  const visits: CleanupVisit[] = [];
+  for (const target of pending) {
+    try {
+      const before = await deps.store.load(target.executionId);
+      const { step, loaded } = await driveCleanup(deps, before);
+      // Each pass's records are sealed like the end they follow.
+      if (loaded.state.version > before.state.version) await sealHead(deps, loaded);
+      visits.push({ ...target, step });
+    } catch (error) {
+      deps.log.warn('Driving a drill cleanup failed; the next find retries it', { executionId: target.executionId, error: String(error) });
+      visits.push({ ...target, step: 'ERROR' });
+    }
+  }
+  return visits;
+};
