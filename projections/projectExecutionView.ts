@@ -9,6 +9,7 @@ import {
 } from '../src/domain/execution';
 import { pendingApprovalOf, verifiedActor, withApproval } from './approvalView';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
+import { readinessView } from './readinessView';
 
 /** Why an event cannot be folded into a view: data, so the stream handler can log and report it. */
 export type ProjectionErrorKind = 'NoViewYet' | 'AlreadyStarted' | 'WrongExecution' | 'OutOfSequence' | 'UnknownWave' | 'UnknownServer';
@@ -308,6 +309,8 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
       requireWave(view, event, event.data.waveNumber);
       // What follows (a resume, a cancel) is an event of its own: the list only records what was decided.
       return withApproval(view, event);
+    case 'ReadinessAssessed':
+      return { ...view, readiness: readinessView(event) };
     // A resume token's hash is for resume alone: a view never shows it.
     case 'ResumeTokenAttached':
     case 'NotificationSent':

@@ -69,8 +69,10 @@ export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActi
             systemActor(event.actor),
             `wave ${event.data.waveNumber}: no decision by ${event.data.deadline}; ${event.data.action === 'CANCEL' ? 'cancelled' : 'continued without approval'}`,
           );
-        // Refused attempts changed nothing: the Approvals section lists them.
+        // Refused attempts changed nothing: the Approvals section lists them. The Readiness section lists the
+        // findings and the deviation an override accepted.
         case 'ApprovalRefused':
+        case 'ReadinessAssessed':
         case 'ResumeTokenAttached':
         case 'StateMachineAttached':
         case 'WaveStartRequested':

@@ -1,4 +1,5 @@
 import type { RecoveryPlan } from '../plan';
+import type { ReadinessFinding } from '../readiness';
 import type { ExecutionSimulation, ServerObservation, SourceOrigin } from './events';
 import type { VerifiedIdentity } from './identity';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType } from './vocabulary';
@@ -28,6 +29,11 @@ export interface StartExecution extends Timed {
   simulation?: ExecutionSimulation;
   functionAccount?: { region: string; accountId?: string };
   sourceOrigins?: SourceOrigin[];
+  /**
+   * What preflight found (every finding; ReadinessAssessed records a bounded share). With a BLOCKING finding the
+   * start is refused unless `override` says why it goes ahead anyway. Absent: no preflight ran (older callers).
+   */
+  readiness?: { findings: ReadinessFinding[]; override?: { reason: string } };
 }
 export interface AttachStateMachine extends Timed {
   type: 'AttachStateMachine';

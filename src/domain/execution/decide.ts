@@ -43,6 +43,7 @@ import {
 import { boundObservation, concludeWave, hasChanged, isStale, observedJob, QUOTED_SERVERS } from './waveObservation';
 import type { ExecutionEvent } from './events';
 import { invalidCommand, invalidState, type Rejection } from './rejections';
+import { readinessData, readinessProblem } from './readinessDecision';
 import {
   allWavesCompleted,
   DEFAULT_SERVERS_PER_JOB,
@@ -126,6 +127,8 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
   const roleName = command.targetRoleName ?? DEFAULT_TARGET_ROLE_NAME;
   const problem = accountContextProblem(command.plan, command.accountContext, roleName);
   if (problem) return reject(invalidCommand(state, problem));
+  const notReady = readinessProblem(command);
+  if (notReady) return reject(invalidCommand(state, notReady));
   const accountContext = recordedTarget(command.plan, roleName);
   recorder.emit(
     'ExecutionStarted',
@@ -143,6 +146,14 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
     },
     operatorActorOf(command.initiatedBy, command.identity, command.simulated),
   );
+  // What preflight found goes on record before anything is launched, with the deviation an override accepted.
+  if (command.readiness) {
+    recorder.emit(
+      'ReadinessAssessed',
+      readinessData({ ...command, readiness: command.readiness }),
+      operatorActorOf(command.initiatedBy, command.identity, command.simulated),
+    );
+  }
   // A plan whose first wave pauses-before starts paused; otherwise wave 1 is claimed at once.
   advanceAtBoundary(recorder);
   return accept(recorder);

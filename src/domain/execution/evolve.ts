@@ -284,6 +284,9 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       return { ...state, ...core };
     case 'ResumeTokenAttached':
       return { ...state, ...core, resumeTokenSha256: event.data.tokenSha256 };
+    // The findings stay in the event: reports and views read them there, the state carries none.
+    case 'ReadinessAssessed':
+      return { ...state, ...core };
     default:
       return assertNever(event, 'event');
   }
