@@ -9,6 +9,7 @@ import { getExecutionDetails } from '../operations/getExecutionDetails';
 import type { OperatorInput } from '../operations/inputs';
 import { pause } from '../operations/pause';
 import { poll } from '../operations/poll';
+import { preflight } from '../operations/preflight';
 import { failure, type OperationResponse } from '../operations/responses';
 import { resume } from '../operations/resume';
 import { startExecution } from '../operations/startExecution';
@@ -20,6 +21,7 @@ import {
   getExecutionDetailsRequest,
   operatorRequest,
   pollRequest,
+  preflightRequest,
   startExecutionRequest,
   waitForResumeRequest,
 } from './requestSchemas';
@@ -140,6 +142,7 @@ const DEFINITIONS = {
         initiatedBy: input.initiatedBy,
         ...(input.simulatedOperator === true ? { simulated: true } : {}),
         ...(input.accountContext ? { accountContext: input.accountContext } : {}),
+        ...(input.override ? { override: input.override } : {}),
       });
     },
   }),
@@ -175,6 +178,18 @@ const DEFINITIONS = {
             }),
           )
         : decline(deps, operatorOf(input)),
+  }),
+  // Readiness of a plan before a start: reads DRS, writes nothing.
+  preflight: define({
+    kind: 'additional',
+    schema: preflightRequest,
+    required: ['planId'],
+    run: (deps, input) =>
+      preflight(deps, {
+        planId: input.planId,
+        executionType: input.executionType ?? 'DRILL',
+        ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
+      }),
   }),
   wait_for_resume: define({
     kind: 'additional',

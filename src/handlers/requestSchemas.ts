@@ -137,6 +137,20 @@ export const pollRequest = executionRef.extend({
   observation: observation.exactOptional(),
 });
 export const finalizeRequest = executionRef;
+/** Start despite BLOCKING preflight findings: why, recorded in the ledger as an accepted deviation. */
+export const overrideSchema = z
+  .object(
+    {
+      reason: z
+        .string({ error: 'override.reason must be a string' })
+        .trim()
+        .min(1, 'override.reason must not be empty')
+        .max(1024, 'override.reason must be at most 1024 characters')
+        .superRefine(printable('override.reason')),
+    },
+    { error: 'override must be an object' },
+  )
+  .strict();
 export const startExecutionRequest = z.object({
   planId: id('planId'),
   executionType: z.enum(EXECUTION_TYPES as unknown as [ExecutionType, ...ExecutionType[]], {
@@ -145,6 +159,17 @@ export const startExecutionRequest = z.object({
   initiatedBy: person('initiatedBy'),
   accountContext: accountContext.exactOptional(),
   simulatedOperator,
+  override: overrideSchema.exactOptional(),
+});
+/** preflight: a plan's readiness, as a start of this type would see it (DRILL unless said), optionally as of a time. */
+export const preflightRequest = z.object({
+  planId: id('planId'),
+  executionType: z
+    .enum(EXECUTION_TYPES as unknown as [ExecutionType, ...ExecutionType[]], {
+      error: `executionType must be one of ${EXECUTION_TYPES.join(', ')}`,
+    })
+    .exactOptional(),
+  recoverAsOf: z.iso.datetime({ offset: true, error: 'recoverAsOf must be an ISO 8601 date-time' }).exactOptional(),
 });
 export const getExecutionDetailsRequest = z.object({
   executionId: id('executionId'),

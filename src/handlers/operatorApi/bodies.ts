@@ -49,7 +49,12 @@ const reason = z
 /** POST /plans/{planId}/drills and /recoveries. accountContext is held to start_execution's own schema. */
 export const startBody = z
   .object(
-    { name: claim.exactOptional(), accountContext: startExecutionRequest.shape.accountContext },
+    {
+      name: claim.exactOptional(),
+      accountContext: startExecutionRequest.shape.accountContext,
+      // Start despite BLOCKING preflight findings: the verified principal accepts the deviation, with this reason.
+      override: startExecutionRequest.shape.override,
+    },
     { error: 'body must be a JSON object' },
   )
   .strict();

@@ -69,13 +69,14 @@ const start = async (
   if (!planId.ok) return planId.response;
   const body = parseBody(startBody, event);
   if (!body.ok) return body.response;
-  const { name, accountContext } = body.value;
+  const { name, accountContext, override } = body.value;
   return startExecution(deps, {
     planId: planId.value,
     executionType,
     initiatedBy: name ?? principal,
     identity: identityOf(principal, name),
     ...(accountContext ? { accountContext } : {}),
+    ...(override ? { override } : {}),
   });
 };
 
