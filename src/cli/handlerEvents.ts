@@ -9,6 +9,10 @@ export interface HandlerEventOptions {
   reason?: string;
   comment?: string;
   ticket?: string;
+  /** start_execution despite BLOCKING preflight findings: why. */
+  overrideReason?: string;
+  /** preflight: recover every server as of this time. */
+  recoverAsOf?: string;
 }
 
 /** approve is resume with a comment, as the execution-handler takes it; the others are its own operations. */
@@ -28,5 +32,7 @@ export const buildEvent = (operation: string, options: HandlerEventOptions): Rec
   if (options.reason) event.reason = options.reason;
   if (options.comment) event.comment = options.comment;
   if (options.ticket) event.ticket = options.ticket;
+  if (operation === 'start_execution' && options.overrideReason !== undefined) event.override = { reason: options.overrideReason };
+  if (operation === 'preflight' && options.recoverAsOf !== undefined) event.recoverAsOf = options.recoverAsOf;
   return event;
 };

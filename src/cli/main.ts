@@ -7,6 +7,7 @@ import { type ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
 import { DEFAULT_EXECUTIONS_LIMIT, MAX_EXECUTIONS_LIMIT, runExecutions } from './commands/executions';
 import { runInvoke } from './commands/invoke';
+import { runPreflight } from './commands/preflight';
 import { listPlans, loadPlans } from './commands/plans';
 import { DEFAULT_CONSOLE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
 import { runVerify } from './commands/verify';
@@ -57,6 +58,7 @@ const OPERATIONS = [
   'cancel',
   'start_execution',
   'get_execution_details',
+  'preflight',
 ];
 /** Only on the operator API (with --as). */
 const API_OPERATIONS = ['list_plans', 'list_executions'];
@@ -178,6 +180,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
       ),
     )
     .option('--cancel-leftover', 'when the plan already has an active execution, cancel it (the reason names this drill), then start anew')
+    .option('--override-reason <text>', 'start despite BLOCKING preflight findings, for this reason (recorded as an accepted deviation)')
     .option('--json', 'JSON Lines for scripts')
     .action(
       async (options: {
@@ -192,6 +195,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         initiatedBy?: string;
         follow?: boolean;
         cancelLeftover?: boolean;
+        overrideReason?: string;
         json?: boolean;
       }) => {
         const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
@@ -210,6 +214,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
               ...(options.inventory ? { inventory: options.inventory } : {}),
               ...(options.pauseBefore ? { pauseBefore: options.pauseBefore } : {}),
               ...(options.initiatedBy ? { initiatedBy: options.initiatedBy } : {}),
+              ...(options.overrideReason === undefined ? {} : { overrideReason: options.overrideReason }),
             },
             out,
           ),
@@ -303,6 +308,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     .option('--reason <text>', 'why (cancel)')
     .option('--comment <text>', 'why (approve, decline: required)')
     .option('--ticket <id>', 'the change ticket (approve, decline)')
+    .option('--override-reason <text>', 'start_execution despite BLOCKING preflight findings, for this reason')
     .option('--as <user>', 'sign as this local user (serve --users) and call the operator API: the ledger records its principal')
     .option(
       '--api',
@@ -320,11 +326,25 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
           reason?: string;
           comment?: string;
           ticket?: string;
+          overrideReason?: string;
           as?: string;
           api?: boolean;
           endpoint?: string;
         },
       ) => setExit(await runInvoke(operation, { dataDir: dataDir(), ...options }, out)),
+    );
+
+  program
+    .command('preflight <planId>')
+    .description(
+      "a plan's readiness before a start, as DRS says now: BLOCKING findings (a start is refused) and warnings; exits 1 when blocked",
+    )
+    .addOption(new Option('--type <type>', 'the start it checks for').choices(['DRILL', 'RECOVERY']).default('DRILL'))
+    .option('--recover-as-of <iso>', 'recover every server as of this time: each needs a completed snapshot at or before it')
+    .option('--endpoint <url>', "the local Lambda endpoint (default: the running serve's)")
+    .option('--json', 'the answer as one JSON document')
+    .action(async (planId: string, options: { type: string; recoverAsOf?: string; endpoint?: string; json?: boolean }) =>
+      setExit(await runPreflight({ dataDir: dataDir(), planId, ...options }, out)),
     );
 
   program

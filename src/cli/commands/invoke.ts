@@ -31,6 +31,8 @@ export interface InvokeOptions {
   as?: string;
   /** With --stage: call the deployed operator API, signed with the caller's own AWS credentials. */
   api?: boolean;
+  /** start_execution despite BLOCKING preflight findings: why (the ledger records it as an accepted deviation). */
+  overrideReason?: string;
 }
 
 export type { ApiCall };
@@ -56,7 +58,8 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
       const planId = encodeURIComponent(required(options.planId, '--plan-id', operation));
       const type = required(options.type, '--type DRILL or RECOVERY', operation);
       if (type !== 'DRILL' && type !== 'RECOVERY') throw new UsageError('--type must be DRILL or RECOVERY');
-      return { method: 'POST', path: `/plans/${planId}/${type === 'DRILL' ? 'drills' : 'recoveries'}`, body: claim };
+      const override = options.overrideReason === undefined ? {} : { override: { reason: options.overrideReason } };
+      return { method: 'POST', path: `/plans/${planId}/${type === 'DRILL' ? 'drills' : 'recoveries'}`, body: { ...claim, ...override } };
     }
     case 'get_execution_details':
       return { method: 'GET', path: executionPath() };

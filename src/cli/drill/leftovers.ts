@@ -18,12 +18,14 @@ export interface DrillActor {
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
-export const startRequest = (plan: RecoveryPlan, type: string, actor: DrillActor): Record<string, unknown> => ({
+export const startRequest = (plan: RecoveryPlan, type: string, actor: DrillActor, overrideReason?: string): Record<string, unknown> => ({
   operation: 'start_execution',
   planId: plan.planId,
   executionType: type,
   initiatedBy: actor.name,
   ...(actor.simulated ? { simulatedOperator: true } : {}),
+  // Start despite BLOCKING preflight findings: the ledger records the deviation and who accepted it.
+  ...(overrideReason === undefined ? {} : { override: { reason: overrideReason } }),
 });
 
 /** "exec-…, a DRILL of "Three tier", PAUSED before wave 2 since 2026-…": what the drill found, in one line. */
@@ -105,8 +107,9 @@ export const startOrLeftover = async (
   choice: LeftoverChoice,
   interruption: Interruption,
   note: (message: string, extra?: Record<string, unknown>) => void,
+  overrideReason?: string,
 ): Promise<Started> => {
-  const started = await stack.invoke(startRequest(plan, context.type, actor));
+  const started = await stack.invoke(startRequest(plan, context.type, actor, overrideReason));
   if (started.statusCode === 200) {
     note(
       `Started ${context.type} ${String(started.executionId)} of "${plan.planName}": ${String(started.totalWaves)} waves, ${String(started.totalServers)} servers`,
@@ -142,7 +145,7 @@ export const startOrLeftover = async (
   }
   note(found, { executionId: leftover.executionId });
   await cancelLeftover(stack, leftover, context, actor, interruption, 60_000, note);
-  const again = await stack.invoke(startRequest(plan, context.type, actor));
+  const again = await stack.invoke(startRequest(plan, context.type, actor, overrideReason));
   if (again.statusCode !== 200) throw refused(again, 'start_execution after the cancel');
   note(
     `Started ${context.type} ${String(again.executionId)} of "${plan.planName}": ${String(again.totalWaves)} waves, ${String(again.totalServers)} servers`,
