@@ -13,6 +13,7 @@ import { approvals } from './approvals';
 import { failures, notifications } from './failures';
 import { operatorActions, pauses } from './operatorActions';
 import { accountsOf, simulationOf } from './placeEvidence';
+import { readinessOf } from './readiness';
 import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, simulatedRto, WAVE_RTO_DEFINITION } from './rto';
 
 /** When polls first saw each server FAILED or TERMINATED, by wave and server. */
@@ -135,6 +136,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
     actions: operatorActions(events),
     pauses: pauseList,
     approvals: approvals(events),
+    ...optional('readiness', readinessOf(events)),
     waves,
     servers,
     rto: {
