@@ -5,7 +5,7 @@
 import MarkdownIt from 'markdown-it';
 import { renderHtml, renderJson, renderMarkdown } from '../../src/audit';
 import { evidenceFromEvents } from '../../src/audit/report/evidenceFromEvents';
-import { decide, type ExecutionEvent, initialState, type VerifiedIdentity } from '../../src/domain/execution';
+import { decide, type ExecutionEvent, initialState, type StartExecution, type VerifiedIdentity } from '../../src/domain/execution';
 import type { ReadinessFinding } from '../../src/domain/readiness';
 import { start } from '../fixtures/commands';
 import { APP_1, DB_1 } from '../fixtures/plan';
@@ -28,7 +28,7 @@ const NO_LAUNCH: ReadinessFinding = {
   waveNumber: 2,
 };
 
-const startedWith = (readiness: Parameters<typeof start>[0]['readiness'], identity?: VerifiedIdentity): ExecutionEvent[] => {
+const startedWith = (readiness: StartExecution['readiness'], identity?: VerifiedIdentity): ExecutionEvent[] => {
   const decision = decide(start({ readiness, ...(identity ? { identity, initiatedBy: 'Alice' } : {}) }), initialState());
   if (!decision.ok) throw new Error(JSON.stringify(decision.rejection));
   return decision.events;
