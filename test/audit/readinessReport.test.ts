@@ -29,7 +29,10 @@ const NO_LAUNCH: ReadinessFinding = {
 };
 
 const startedWith = (readiness: StartExecution['readiness'], identity?: VerifiedIdentity): ExecutionEvent[] => {
-  const decision = decide(start({ readiness, ...(identity ? { identity, initiatedBy: 'Alice' } : {}) }), initialState());
+  const decision = decide(
+    start({ ...(readiness ? { readiness } : {}), ...(identity ? { identity, initiatedBy: 'Alice' } : {}) }),
+    initialState(),
+  );
   if (!decision.ok) throw new Error(JSON.stringify(decision.rejection));
   return decision.events;
 };
