@@ -1021,8 +1021,12 @@ describe('IAM', () => {
       }
       expect(resourcesFor('drs:DescribeRecoveryInstances')).toEqual({ ExecutionHandlerRole: ['*'] });
       expect(resourcesFor('drs:DescribeJobLogItems')).toEqual({ ExecutionHandlerRole: [`${account}:drs:*:\${AWS::AccountId}:job/*`] });
+      for (const action of ['drs:DescribeRecoverySnapshots', 'drs:GetLaunchConfiguration']) {
+        const sourceServers = [`${account}:drs:*:\${AWS::AccountId}:source-server/*`];
+        expect(resourcesFor(action)).toEqual({ ExecutionHandlerRole: sourceServers, OperatorApiRole: sourceServers });
+      }
       const drsActions = allGrants().flatMap((grant) => grant.actions.filter((action) => action.startsWith('drs:')));
-      expect(new Set(drsActions).size).toBe(9);
+      expect(new Set(drsActions).size).toBe(11);
     });
 
     it('ec2: every action that changes something is allowed only through DRS (a service acting for the caller)', () => {

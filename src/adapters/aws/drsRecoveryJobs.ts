@@ -16,47 +16,15 @@ import {
   RecoveryJobsError,
   type StartRecoveryRequest,
 } from '../../ports/recoveryJobs';
-import { AssumeRoleError, CrossAccountCredentials, externalIdSource } from './assumeRole';
+import { CrossAccountCredentials, externalIdSource } from './assumeRole';
+import { toRecoveryJobsError } from './drsErrors';
+import { chunks } from './drsBatches';
 import { addFailureReasons } from './drsFailureReasons';
+import { readActiveJobs, readLaunchConfigurations, readRecoverySnapshots, readReplication } from './drsReadiness';
+import { describeInstances, instancesOfServers, terminateInstances } from './drsRecoveryInstances';
 
 /** DescribeJobs accepts up to 1,000 job ids in one filter. */
 const MAX_JOB_IDS_PER_CALL = 1000;
-
-/** Errors worth another attempt later: throttling, DRS's own faults, a server still busy in another job. */
-const RETRYABLE = new Set(['ThrottlingException', 'InternalServerException', 'ConflictException', 'ServiceUnavailable']);
-
-/**
- * Quotas on work in flight, concurrent jobs (L-D88FAC3A) and servers across active jobs (L-05AFA8C6): a slot
- * frees when a job ends, so a start refused by them is tried again. Other quotas (servers per job) are final.
- */
-const IN_FLIGHT_QUOTAS = new Set(['L-D88FAC3A', 'L-05AFA8C6']);
-
-const isInFlightQuota = (error: unknown, name: string): boolean => {
-  const quotaCode = (error as { quotaCode?: unknown }).quotaCode;
-  return name === 'ServiceQuotaExceededException' && typeof quotaCode === 'string' && IN_FLIGHT_QUOTAS.has(quotaCode);
-};
-
-const toRecoveryJobsError = (error: unknown): RecoveryJobsError => {
-  if (error instanceof RecoveryJobsError) return error;
-  // Thrown by the client's credential provider before any DRS request: classified by STS's answer.
-  if (error instanceof AssumeRoleError) return new RecoveryJobsError(error.code, error.message, error.retryable);
-  const name = error instanceof Error ? error.name : 'Error';
-  const message = error instanceof Error ? error.message : String(error);
-  const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? 0;
-  const retryAfter = Number((error as { retryAfterSeconds?: unknown }).retryAfterSeconds);
-  // No HTTP status: no answer at all (connection refused or reset, a timeout). DRS may or may not have
-  // acted; a retried wave start first looks for a job with the wave's tags, so retrying is safe.
-  const noAnswer = status === 0;
-  // No room in DRS: a slot frees when a job ends, minutes from now; the wave waits without spending attempts.
-  const waitingForCapacity = isInFlightQuota(error, name) || name === 'ConflictException';
-  return new RecoveryJobsError(
-    name,
-    message,
-    RETRYABLE.has(name) || waitingForCapacity || noAnswer || status >= 500 || status === 429,
-    Number.isFinite(retryAfter) ? retryAfter : undefined,
-    waitingForCapacity,
-  );
-};
 
 const asJobStatus = (value: string | undefined): DrsJobStatus =>
   DRS_JOB_STATUSES.includes(value as DrsJobStatus) ? (value as DrsJobStatus) : 'PENDING';
@@ -81,9 +49,6 @@ const toRecoveryJob = (job: Job): RecoveryJob => ({
 
 const ACCOUNT_ID = /^\d{12}$/;
 const REGION = /^[a-z]{2}(-[a-z]+)+-\d{1,2}$/;
-
-const chunks = <T>(items: T[], size: number): T[][] =>
-  Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
 
 /**
  * DRS through the real DrsClient; one client for the home account, and one per account and caller (each
@@ -123,7 +88,10 @@ export class DrsRecoveryJobs implements RecoveryJobs {
       const output = await this.client(account).send(
         new StartRecoveryCommand({
           isDrill: request.isDrill,
-          sourceServers: request.sourceServerIds.map((sourceServerID) => ({ sourceServerID })),
+          sourceServers: request.sourceServerIds.map((sourceServerID) => {
+            const recoverySnapshotID = request.recoverySnapshotIds?.[sourceServerID];
+            return recoverySnapshotID ? { sourceServerID, recoverySnapshotID } : { sourceServerID };
+          }),
           tags: request.tags,
         }),
       );
@@ -232,32 +200,40 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     }
   }
 
-  // INTEGRATION PLACEHOLDERS (branch i16 only, replaced by the DRS adapter work before anything lands on main).
-  async replication(): Promise<Map<string, ReplicationFacts>> {
-    throw new Error('not yet built');
+  /** Calls `read` with the account's client; any failure classified as the domain needs it. */
+  private async reading<T>(account: DrsAccount | undefined, read: (client: DrsClient) => Promise<T>): Promise<T> {
+    try {
+      return await read(this.client(account));
+    } catch (error) {
+      throw toRecoveryJobsError(error);
+    }
   }
 
-  async recoverySnapshots(): Promise<RecoverySnapshot[]> {
-    throw new Error('not yet built');
+  replication(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, ReplicationFacts>> {
+    return this.reading(account, (client) => readReplication(client, sourceServerIds));
   }
 
-  async launchConfigurations(): Promise<Map<string, LaunchConfigurationFacts>> {
-    throw new Error('not yet built');
+  recoverySnapshots(sourceServerId: string, range: { from?: string; to?: string }, account?: DrsAccount): Promise<RecoverySnapshot[]> {
+    return this.reading(account, (client) => readRecoverySnapshots(client, sourceServerId, range));
   }
 
-  async activeJobs(): Promise<ActiveJob[]> {
-    throw new Error('not yet built');
+  launchConfigurations(sourceServerIds: string[], account?: DrsAccount): Promise<Map<string, LaunchConfigurationFacts>> {
+    return this.reading(account, (client) => readLaunchConfigurations(client, sourceServerIds));
   }
 
-  async terminateRecoveryInstances(): Promise<string[]> {
-    throw new Error('not yet built');
+  activeJobs(account?: DrsAccount): Promise<ActiveJob[]> {
+    return this.reading(account, (client) => readActiveJobs(client));
   }
 
-  async describeRecoveryInstances(): Promise<Map<string, RecoveryInstanceFacts>> {
-    throw new Error('not yet built');
+  terminateRecoveryInstances(recoveryInstanceIds: string[], account?: DrsAccount): Promise<string[]> {
+    return this.reading(account, (client) => terminateInstances(client, recoveryInstanceIds));
   }
 
-  async recoveryInstancesOfServers(): Promise<RecoveryInstanceFacts[]> {
-    throw new Error('not yet built');
+  describeRecoveryInstances(recoveryInstanceIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryInstanceFacts>> {
+    return this.reading(account, (client) => describeInstances(client, recoveryInstanceIds));
+  }
+
+  recoveryInstancesOfServers(sourceServerIds: string[], account?: DrsAccount): Promise<RecoveryInstanceFacts[]> {
+    return this.reading(account, (client) => instancesOfServers(client, sourceServerIds));
   }
 }

@@ -74,3 +74,9 @@ export const useDrsRig = (servers: readonly string[], startMs = Date.UTC(2025, 5
   });
   return rig;
 };
+
+/** An admin PUT: its status and JSON answer (refusals included, for tests of the admin API's checks). */
+export const putJson = async (url: string, body: unknown): Promise<{ status: number; body: Record<string, unknown> }> => {
+  const response = await fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+};

@@ -4,6 +4,7 @@ import { handleFaultRoute } from '../faultRoutes';
 import type { DrsFaults, DrsFaultSpec } from './faults';
 import { checkedQuotas, type DrsQuotas } from './quotas';
 import type { SourceServerRecord } from './records';
+import { isServerPart, UnknownServerError, updateServerPart } from './serverAdmin';
 import type { DrsStats } from './stats';
 import type { DrsStore } from './store';
 import type { DrsTimings } from './timings';
@@ -40,6 +41,10 @@ const parse = (body: string): Record<string, unknown> => (body.trim() === '' ? {
  *   DELETE /__emulator/timings        back to the timings the emulator started with
  *   GET  /__emulator/source-servers
  *   POST /__emulator/source-servers   { "sourceServers": [{ "sourceServerID", "hostname" }] }
+ *   PUT  /__emulator/source-servers/{id}/replication           { state, lagSeconds?, error?, rawError? }
+ *   PUT  /__emulator/source-servers/{id}/launch-configuration  { "missing": true } | { "problems": [...] } | {}
+ *   PUT  /__emulator/source-servers/{id}/snapshots             { "snapshots": [{ snapshotID?, expectedTimestamp, timestamp? }] }
+ *        (each answers the server's state: { sourceServerID, replication?, launchConfiguration?, snapshots? })
  */
 export const handleAdmin = (admin: DrsAdmin, request: IncomingMessage, path: string, body: string, response: ServerResponse): void => {
   const route = `${request.method ?? 'GET'} ${path.slice(ADMIN_PREFIX.length)}`;
@@ -54,6 +59,23 @@ export const handleAdmin = (admin: DrsAdmin, request: IncomingMessage, path: str
     if (handleFaultRoute<DrsFaultSpec>(route, payload, admin.faults, response)) return;
   } catch (error) {
     sendJson(response, 400, { message: error instanceof Error ? error.message : String(error) });
+    return;
+  }
+  const serverRoute = /^PUT source-servers\/([^/]+)\/([a-z-]+)$/.exec(route);
+  if (serverRoute) {
+    const [, id = '', part = ''] = serverRoute;
+    if (!isServerPart(part)) {
+      sendJson(response, 404, { message: `No emulator route ${route}` });
+      return;
+    }
+    try {
+      const state = updateServerPart(admin.store, decodeURIComponent(id), part, payload);
+      sendJson(response, 200, { sourceServerID: decodeURIComponent(id), ...state });
+    } catch (error) {
+      sendJson(response, error instanceof UnknownServerError ? 404 : 400, {
+        message: error instanceof Error ? error.message : String(error),
+      });
+    }
     return;
   }
   switch (route) {

@@ -24,6 +24,12 @@ export interface DrsFaultSpec {
    * until `lagSeconds` of simulated time after their job is COMPLETED, then LAUNCHED or FAILED.
    */
   lagServers?: Array<{ sourceServerID: string; lagSeconds: number; launchStatus?: 'PENDING' | 'IN_PROGRESS'; times?: number }>;
+  /**
+   * TerminateRecoveryInstances jobs that fail (each instance FAILED, CLEANUP_FAIL logged, the instance stays
+   * RUNNING): the next `count` such jobs; with `recoveryInstanceIDs`, only jobs ending one of these instances, and
+   * only those instances fail in them (every such job until cleared when no `count` is given).
+   */
+  failTerminations?: { count?: number; recoveryInstanceIDs?: string[] };
   /** Stop failing and lagging these servers. */
   healServers?: string[];
   /** Clear every fault first. */
@@ -36,6 +42,8 @@ interface Counted<O> {
   remaining: number;
   operations?: O[];
 }
+
+export const DEFAULT_TERMINATION_FAILURE = 'Failed to terminate recovery instance (injected by the DRS emulator)';
 
 export const DEFAULT_LAUNCH_FAILURE = 'Failed to launch recovery instance: InsufficientInstanceCapacity (injected by the DRS emulator)';
 
@@ -73,12 +81,31 @@ const checkSpec = (spec: DrsFaultSpec): void => {
       throw new Error(`failServers: reason must be a string of at most ${MAX_RAW_ERROR_CHARS} characters (DRS's rawError)`);
     }
   }
+  checkFailTerminations(spec.failTerminations);
   for (const server of spec.lagServers ?? []) {
     if (typeof server.lagSeconds !== 'number' || !(server.lagSeconds >= 0)) throw new Error('lagServers: lagSeconds must be a number >= 0');
     if (server.launchStatus !== undefined && server.launchStatus !== 'PENDING' && server.launchStatus !== 'IN_PROGRESS') {
       throw new Error('lagServers: launchStatus must be PENDING or IN_PROGRESS');
     }
   }
+};
+
+const checkFailTerminations = (spec: DrsFaultSpec['failTerminations']): void => {
+  if (spec === undefined) return;
+  if (typeof spec !== 'object' || spec === null || Array.isArray(spec)) throw new Error('failTerminations must be an object');
+  const unknown = Object.keys(spec).filter((key) => key !== 'count' && key !== 'recoveryInstanceIDs');
+  if (unknown.length > 0) throw new Error(`Unknown field ${unknown[0]} in failTerminations (known: count, recoveryInstanceIDs)`);
+  if (spec.count !== undefined && (typeof spec.count !== 'number' || !Number.isInteger(spec.count) || spec.count < 1)) {
+    throw new Error('failTerminations.count must be a positive integer');
+  }
+  const ids = spec.recoveryInstanceIDs;
+  if (
+    ids !== undefined &&
+    (!Array.isArray(ids) || ids.length === 0 || ids.some((id) => typeof id !== 'string' || !/^i-[0-9a-fA-F]{8,}$/.test(id)))
+  ) {
+    throw new Error('failTerminations.recoveryInstanceIDs must be a non-empty list of recovery instance ids (i-...)');
+  }
+  if (spec.count === undefined && ids === undefined) throw new Error('failTerminations needs count, recoveryInstanceIDs or both');
 };
 
 const applies = <O extends string>(operations: O[] | undefined, operation: string): boolean =>
@@ -90,6 +117,7 @@ export class DrsFaults {
   private conflict: Counted<DrsOperationName> | undefined;
   private readonly failing = new Map<string, LaunchFailure & { times?: number }>();
   private readonly lagging = new Map<string, StaleStatus & { times?: number }>();
+  private failingTerminations: { remaining?: number; recoveryInstanceIDs?: string[] } | undefined;
 
   constructor(private readonly random: () => number = Math.random) {}
 
@@ -132,6 +160,13 @@ export class DrsFaults {
         ...(server.times !== undefined ? { times: server.times } : {}),
       });
     }
+    if (spec.failTerminations) {
+      const { count, recoveryInstanceIDs } = spec.failTerminations;
+      this.failingTerminations = {
+        ...(count !== undefined ? { remaining: count } : {}),
+        ...(recoveryInstanceIDs ? { recoveryInstanceIDs: [...recoveryInstanceIDs] } : {}),
+      };
+    }
     for (const id of spec.healServers ?? []) {
       this.failing.delete(id);
       this.lagging.delete(id);
@@ -144,6 +179,22 @@ export class DrsFaults {
     this.conflict = undefined;
     this.failing.clear();
     this.lagging.clear();
+    this.failingTerminations = undefined;
+  }
+
+  /** The instances of this TERMINATE job that are to fail (none: it succeeds). Consumes one of `count`. */
+  takeTerminationFailures(recoveryInstanceIDs: string[]): Set<string> {
+    const fault = this.failingTerminations;
+    if (!fault) return new Set();
+    const failing = fault.recoveryInstanceIDs
+      ? recoveryInstanceIDs.filter((id) => fault.recoveryInstanceIDs?.includes(id))
+      : recoveryInstanceIDs;
+    if (failing.length === 0) return new Set();
+    if (fault.remaining !== undefined) {
+      fault.remaining -= 1;
+      if (fault.remaining <= 0) this.failingTerminations = undefined;
+    }
+    return new Set(failing);
   }
 
   /** Throttle and internal-error faults, checked before the request is validated. Consumes one. */
@@ -195,6 +246,17 @@ export class DrsFaults {
       internalError: this.internalError ?? null,
       conflict: this.conflict ?? null,
       failServers: [...this.failing.entries()].map(([sourceServerID, value]) => ({ sourceServerID, ...value })),
+      // Only when armed, so that the shape callers knew before this fault existed stays the same.
+      ...(this.failingTerminations
+        ? {
+            failTerminations: {
+              ...(this.failingTerminations.remaining !== undefined ? { count: this.failingTerminations.remaining } : {}),
+              ...(this.failingTerminations.recoveryInstanceIDs
+                ? { recoveryInstanceIDs: this.failingTerminations.recoveryInstanceIDs }
+                : {}),
+            },
+          }
+        : {}),
       lagServers: [...this.lagging.entries()].map(([sourceServerID, { lagMs, ...value }]) => ({
         sourceServerID,
         lagSeconds: lagMs / 1000,

@@ -25,3 +25,10 @@ export const drsArns = (region: string, accountId: string): DrsArns => ({
   sourceServer: (id) => `arn:aws:drs:${region}:${accountId}:source-server/${id}`,
   recoveryInstance: (id) => `arn:aws:drs:${region}:${accountId}:recovery-instance/${id}`,
 });
+
+/** `pit-` and 17 hex digits, the same for the same key: a schedule's snapshots keep their ids between calls. */
+export const stableSnapshotId = (key: string): string => `pit-${createHash('sha256').update(key).digest('hex').slice(0, 17)}`;
+
+/** A launch template id (`lt-` and 17 hex digits), stable per server. */
+export const stableLaunchTemplateId = (sourceServerID: string): string =>
+  `lt-${createHash('sha256').update(`launch-template/${sourceServerID}`).digest('hex').slice(0, 17)}`;

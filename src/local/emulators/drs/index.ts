@@ -1,14 +1,16 @@
 export { startDrsEmulator } from './server';
 export type { DrsEmulator, DrsEmulatorOptions } from './server';
 export type { DrsFaultSpec } from './faults';
-export { DEFAULT_LAUNCH_FAILURE, MAX_RAW_ERROR_CHARS } from './faults';
+export { DEFAULT_LAUNCH_FAILURE, DEFAULT_TERMINATION_FAILURE, MAX_RAW_ERROR_CHARS } from './faults';
+export { DATA_REPLICATION_ERRORS, DATA_REPLICATION_STATES, MAX_SNAPSHOTS_PER_SERVER } from './serverState';
+export { TERMINATED_LISTED_MS } from './views';
 export type { DrsQuotas } from './quotas';
 export { DEFAULT_QUOTAS, QUOTA_CODES } from './quotas';
 export type { FailureStage } from './failureStage';
 export { FAILURE_STAGES } from './failureStage';
 export type { DrsStatsSnapshot, WaveStartCount } from './stats';
 export { ANONYMOUS_CALLER, EXECUTION_ID_TAG, WAVE_TAG } from './stats';
-export type { SourceServerRecord } from './records';
+export type { ReplicationRecord, ServerStateRecord, SnapshotRecord, SourceServerRecord } from './records';
 export type { DrsTimings, LaunchStage, StageRange } from './timings';
 export { DEFAULT_TIMINGS, LAUNCH_STAGES, QUICK_TIMINGS } from './timings';
 export { DRS_OPERATIONS } from './operationNames';

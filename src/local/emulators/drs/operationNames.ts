@@ -6,6 +6,8 @@ export const DRS_OPERATIONS = [
   'DescribeSourceServers',
   'DescribeRecoveryInstances',
   'TerminateRecoveryInstances',
+  'DescribeRecoverySnapshots',
+  'GetLaunchConfiguration',
 ] as const;
 
 export type DrsOperationName = (typeof DRS_OPERATIONS)[number];

@@ -48,6 +48,12 @@ export const workMs = (job: JobRecord, participant: ParticipantRecord): number =
   return stage ? stageEnd(participant, stage) : participant.durationMs;
 };
 
+/** Simulated ms after the end of PENDING at which the LAUNCH stage starts: its EC2 instance exists from then on. */
+export const launchStageStartMs = (participant: ParticipantRecord): number => {
+  const conversion = STAGES.find((stage) => stage.name === 'CONVERSION');
+  return conversion ? stageEnd(participant, conversion) : 0;
+};
+
 export interface StageEvent {
   /** Simulated ms after the end of PENDING. */
   offsetMs: number;

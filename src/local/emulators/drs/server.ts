@@ -12,12 +12,15 @@ import { drsArns } from './ids';
 import { type DrsOperationName, isDrsOperation } from './operationNames';
 import { describeJobLogItems } from './operations/describeJobLogItems';
 import { describeJobs } from './operations/describeJobs';
+import { describeRecoverySnapshots } from './operations/describeRecoverySnapshots';
+import { getLaunchConfiguration } from './operations/getLaunchConfiguration';
 import { describeRecoveryInstances } from './operations/describeRecoveryInstances';
 import { describeSourceServers } from './operations/describeSourceServers';
 import { startRecovery, startRecoveryTags } from './operations/startRecovery';
 import { terminateRecoveryInstances } from './operations/terminateRecoveryInstances';
 import { checkedQuotas, DEFAULT_QUOTAS, type DrsQuotas } from './quotas';
-import type { JobRecord, SourceServerRecord } from './records';
+import type { JobRecord, ServerStateRecord, SourceServerRecord } from './records';
+import { updateServerPart } from './serverAdmin';
 import { DrsStats } from './stats';
 import { DrsStore } from './store';
 import { DEFAULT_TIMINGS, type DrsTimings, mergedTimings } from './timings';
@@ -69,6 +72,21 @@ export interface DrsEmulator extends LoopbackServer {
   timings(): DrsTimings;
   /** Changes some timings, for jobs created from now on (POST /__emulator/timings does the same). */
   setTimings(update: Partial<DrsTimings>): void;
+  /**
+   * A server's replication (DescribeSourceServers' dataReplicationInfo and its snapshots):
+   * PUT /__emulator/source-servers/{id}/replication does the same. Throws on a bad value, changing nothing.
+   */
+  setReplication(
+    sourceServerID: string,
+    replication: { state: string; lagSeconds?: number; error?: string; rawError?: string },
+  ): ServerStateRecord;
+  /** `{ missing: true }`, `{ problems: [...] }` or `{}` (complete): PUT /__emulator/source-servers/{id}/launch-configuration. */
+  setLaunchConfiguration(sourceServerID: string, configuration: { missing?: boolean; problems?: string[] }): ServerStateRecord;
+  /** Replaces the server's snapshots (no timestamp: still being created): PUT /__emulator/source-servers/{id}/snapshots. */
+  setSnapshots(
+    sourceServerID: string,
+    snapshots: Array<{ snapshotID?: string; expectedTimestamp: string; timestamp?: string }>,
+  ): ServerStateRecord;
   /** Where the state is saved, if anywhere. */
   stateFile: string | undefined;
 }
@@ -82,6 +100,8 @@ const OPERATIONS: Record<DrsOperationName, Operation> = {
   DescribeSourceServers: describeSourceServers,
   DescribeRecoveryInstances: describeRecoveryInstances,
   TerminateRecoveryInstances: terminateRecoveryInstances,
+  DescribeRecoverySnapshots: describeRecoverySnapshots,
+  GetLaunchConfiguration: getLaunchConfiguration,
 };
 
 const sendError = (response: ServerResponse, requestId: string, error: DrsError, operation: string): void => {
@@ -196,6 +216,9 @@ export const startDrsEmulator = async (options: DrsEmulatorOptions = {}): Promis
     },
     timings: () => context.timings,
     setTimings: (update) => timings.update({ ...update }),
+    setReplication: (id, replication) => updateServerPart(store, id, 'replication', replication),
+    setLaunchConfiguration: (id, configuration) => updateServerPart(store, id, 'launch-configuration', configuration),
+    setSnapshots: (id, snapshots) => updateServerPart(store, id, 'snapshots', { snapshots }),
     stateFile: store.path,
   };
 };

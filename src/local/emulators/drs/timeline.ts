@@ -1,5 +1,5 @@
 import type { JobLog, JobLogEvent, JobStatus, LaunchStatus } from '@aws-sdk/client-drs';
-import { launchEvents, workMs } from './phases';
+import { launchEvents, launchStageStartMs, workMs } from './phases';
 import type { JobRecord, ParticipantRecord } from './records';
 
 /**
@@ -64,6 +64,16 @@ export const isActive = (job: JobRecord, nowMs: number): boolean => simulatedEla
 export const launchedAt = (job: JobRecord, participant: ParticipantRecord): number | undefined =>
   job.type === 'LAUNCH' && participant.failureReason === undefined ? realTimeAt(job, visibleEnd(job, participant)) : undefined;
 
+/**
+ * When a LAUNCH participant's instance is first listed (clock ms): EC2 creates it when the LAUNCH stage starts
+ * (PENDING until launched). A server whose status reads stale shows it only once launched; a failing one never.
+ */
+export const instanceCreatedAt = (job: JobRecord, participant: ParticipantRecord): number | undefined => {
+  const launched = launchedAt(job, participant);
+  if (launched === undefined || participant.staleStatus) return launched;
+  return Math.min(launched, realTimeAt(job, job.pendingMs + launchStageStartMs(participant)));
+};
+
 /** When a participant shows its final state (clock ms). */
 export const endedAt = (job: JobRecord, participant: ParticipantRecord): number => realTimeAt(job, visibleEnd(job, participant));
 
@@ -85,7 +95,9 @@ export const jobLog = (job: JobRecord, nowMs: number): JobLog[] => {
     } else {
       const target = { ...server, targetInstanceID: participant.recoveryInstanceID };
       add(start, 'CLEANUP_START', target);
-      add(realEnd(job, participant), 'CLEANUP_END', target);
+      const reason = participant.failureReason;
+      if (reason === undefined) add(realEnd(job, participant), 'CLEANUP_END', target);
+      else add(realEnd(job, participant), 'CLEANUP_FAIL', reason ? { ...target, rawError: reason } : target);
     }
   }
   add(jobLength(job), 'JOB_END');

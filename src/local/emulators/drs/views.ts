@@ -1,7 +1,15 @@
-import type { Job, RecoveryInstance, SourceServer } from '@aws-sdk/client-drs';
+import type {
+  DataReplicationErrorString,
+  DataReplicationInfo,
+  DataReplicationState,
+  Job,
+  RecoveryInstance,
+  SourceServer,
+} from '@aws-sdk/client-drs';
 import type { DrsArns } from './ids';
-import type { JobRecord, SourceServerRecord } from './records';
-import { endedAt, isActive, launchedAt, viewJob } from './timeline';
+import type { JobRecord, ServerStateRecord, SourceServerRecord } from './records';
+import { HEALTHY_REPLICATION, isoDuration } from './snapshots';
+import { endedAt, instanceCreatedAt, isActive, launchedAt, viewJob } from './timeline';
 
 /** The wire shapes DRS returns, derived from the records at `nowMs`. */
 
@@ -44,22 +52,46 @@ export interface RecoveryInstanceState {
   terminating: boolean;
 }
 
-/** Every recovery instance launched by `nowMs`, with its EC2 state (terminated by a TERMINATE job). */
-export const recoveryInstances = (jobs: JobRecord[], nowMs: number, arns: DrsArns): RecoveryInstanceState[] => {
-  const terminations = new Map<string, number>();
+/** How long DRS still lists a TERMINATED recovery instance (simulated time of the TERMINATE job). */
+export const TERMINATED_LISTED_MS = 60_000;
+
+interface Termination {
+  endsAt: number;
+  goneAt: number;
+}
+
+/** Terminations that take effect: a failed one (faults: failTerminations) leaves its instance RUNNING. */
+const terminations = (jobs: JobRecord[], nowMs: number): Map<string, Termination> => {
+  const found = new Map<string, Termination>();
   for (const job of jobs) {
     if (job.type !== 'TERMINATE' || job.createdAtMs > nowMs) continue;
-    for (const participant of job.participants) terminations.set(participant.recoveryInstanceID, endedAt(job, participant));
+    for (const participant of job.participants) {
+      if (participant.failureReason !== undefined) continue;
+      const endsAt = endedAt(job, participant);
+      found.set(participant.recoveryInstanceID, { endsAt, goneAt: endsAt + TERMINATED_LISTED_MS / job.speed });
+    }
   }
+  return found;
+};
+
+/**
+ * Every recovery instance DRS lists at `nowMs`: PENDING from its launch stage, RUNNING once launched,
+ * SHUTTING-DOWN while a TERMINATE job ends it, TERMINATED, then no longer listed TERMINATED_LISTED_MS later.
+ */
+export const recoveryInstances = (jobs: JobRecord[], nowMs: number, arns: DrsArns): RecoveryInstanceState[] => {
+  const ended = terminations(jobs, nowMs);
   const instances: RecoveryInstanceState[] = [];
   for (const job of jobs) {
+    if (job.type !== 'LAUNCH') continue;
     for (const participant of job.participants) {
-      const at = launchedAt(job, participant);
-      if (at === undefined || at > nowMs) continue;
-      const terminatedAt = terminations.get(participant.recoveryInstanceID);
-      const state = terminatedAt === undefined ? 'RUNNING' : terminatedAt <= nowMs ? 'TERMINATED' : 'SHUTTING-DOWN';
+      const createdAt = instanceCreatedAt(job, participant);
+      if (createdAt === undefined || createdAt > nowMs) continue;
+      const termination = ended.get(participant.recoveryInstanceID);
+      if (termination && termination.goneAt <= nowMs) continue;
+      const running = (launchedAt(job, participant) ?? Infinity) <= nowMs;
+      const state = termination ? (termination.endsAt <= nowMs ? 'TERMINATED' : 'SHUTTING-DOWN') : running ? 'RUNNING' : 'PENDING';
       instances.push({
-        terminating: terminatedAt !== undefined,
+        terminating: termination !== undefined,
         wire: {
           recoveryInstanceID: participant.recoveryInstanceID,
           ec2InstanceID: participant.recoveryInstanceID,
@@ -69,13 +101,31 @@ export const recoveryInstances = (jobs: JobRecord[], nowMs: number, arns: DrsArn
           isDrill: job.isDrill,
           arn: arns.recoveryInstance(participant.recoveryInstanceID),
           tags: {},
-          pointInTimeSnapshotDateTime: iso(job.createdAtMs),
+          pointInTimeSnapshotDateTime: iso(participant.pointInTimeMs ?? job.createdAtMs),
           originEnvironment: 'AWS',
         },
       });
     }
   }
   return instances;
+};
+
+/** DescribeSourceServers' dataReplicationInfo: the state the admin API set, or healthy continuous replication. */
+const dataReplicationInfo = (state: ServerStateRecord): DataReplicationInfo => {
+  const replication = state.replication ?? HEALTHY_REPLICATION;
+  const error = replication.error ?? replication.rawError;
+  return {
+    dataReplicationState: replication.state as DataReplicationState,
+    lagDuration: isoDuration(replication.lagSeconds),
+    ...(error !== undefined
+      ? {
+          dataReplicationError: {
+            ...(replication.error ? { error: replication.error as DataReplicationErrorString } : {}),
+            ...(replication.rawError ? { rawError: replication.rawError } : {}),
+          },
+        }
+      : {}),
+  };
 };
 
 /** The latest LAUNCH job a server took part in, for its lifeCycle and lastLaunchResult. */
@@ -88,6 +138,7 @@ export const sourceServerOnWire = (
   nowMs: number,
   arns: DrsArns,
   origin: { accountId: string; region: string },
+  state: ServerStateRecord = {},
 ): SourceServer => {
   const launch = lastLaunch(jobs, server.sourceServerID);
   const launchView = launch
@@ -109,7 +160,7 @@ export const sourceServerOnWire = (
     tags: { ...(server.tags ?? {}) },
     ...(running ? { recoveryInstanceId: running.wire.recoveryInstanceID } : {}),
     lastLaunchResult,
-    dataReplicationInfo: { dataReplicationState: 'CONTINUOUS', lagDuration: 'PT0S' },
+    dataReplicationInfo: dataReplicationInfo(state),
     lifeCycle: {
       ...(launch && launchView
         ? {

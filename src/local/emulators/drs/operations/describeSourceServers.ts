@@ -27,7 +27,16 @@ export const describeSourceServers = (context: DrsContext, body: Json): Operatio
   return {
     status: 200,
     body: {
-      items: page.items.map((server) => sourceServerOnWire(server, context.store.jobs, now, context.arns, context.sourceOrigin)),
+      items: page.items.map((server) =>
+        sourceServerOnWire(
+          server,
+          context.store.jobs,
+          now,
+          context.arns,
+          context.sourceOrigin,
+          context.store.serverState(server.sourceServerID),
+        ),
+      ),
       ...(page.nextToken ? { nextToken: page.nextToken } : {}),
     },
   };

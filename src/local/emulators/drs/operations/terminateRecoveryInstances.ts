@@ -1,5 +1,6 @@
 import type { DrsContext, Json, OperationResult } from '../context';
 import { conflictError, validationError } from '../errors';
+import { DEFAULT_TERMINATION_FAILURE } from '../faults';
 import { newJobId } from '../ids';
 import { checkJobsInProgress, checkServersPerJob } from '../quotas';
 import type { JobRecord } from '../records';
@@ -8,7 +9,8 @@ import { busyServers, jobOnWire, recoveryInstances } from '../views';
 
 /**
  * POST /TerminateRecoveryInstances -> 200 { job }: a TERMINATE job whose servers end TERMINATED and
- * whose instances go SHUTTING-DOWN, then TERMINATED. Unknown instances are a ValidationException
+ * whose instances go SHUTTING-DOWN, then TERMINATED (unless the failTerminations fault fails them: they stay
+ * RUNNING). An instance still PENDING is a ConflictException. Unknown instances are a ValidationException
  * (the emulator's choice); an instance already terminating, or a server busy in another job, a ConflictException;
  * a job beyond DRS's job quotas, a ServiceQuotaExceededException.
  */
@@ -29,6 +31,15 @@ export const terminateRecoveryInstances = (context: DrsContext, body: Json): Ope
   // A cleanup is a job too: DRS's job quotas count its servers like a launch's.
   const serverIds = instances.map((instance) => instance.wire.sourceServerID ?? '');
   checkServersPerJob(context.quotas, serverIds);
+  // EC2 cannot end an instance DRS is still launching: DRS refuses until it runs.
+  const launching = instances.find((instance) => instance.wire.ec2InstanceState === 'PENDING');
+  if (launching) {
+    throw conflictError(
+      `Recovery instance ${launching.wire.recoveryInstanceID} is still being launched (PENDING)`,
+      launching.wire.recoveryInstanceID ?? '',
+      'RECOVERY_INSTANCE',
+    );
+  }
   const ending = instances.find((instance) => instance.terminating);
   if (ending) {
     throw conflictError(
@@ -47,6 +58,7 @@ export const terminateRecoveryInstances = (context: DrsContext, body: Json): Ope
     throw conflictError(`Recovery instance ${ids[0]} is in use by another job (injected)`, ids[0] ?? '', 'RECOVERY_INSTANCE');
   }
   checkJobsInProgress(context.quotas, context.store.jobs, now, serverIds);
+  const failing = context.faults.takeTerminationFailures(ids);
   const jobID = newJobId();
   const job: JobRecord = {
     jobID,
@@ -62,6 +74,9 @@ export const terminateRecoveryInstances = (context: DrsContext, body: Json): Ope
       sourceServerID: instance.wire.sourceServerID ?? '',
       recoveryInstanceID: instance.wire.recoveryInstanceID ?? '',
       durationMs: context.timings.terminateSeconds * 1000,
+      ...(failing.has(instance.wire.recoveryInstanceID ?? '')
+        ? { failureReason: `${DEFAULT_TERMINATION_FAILURE}: ${instance.wire.recoveryInstanceID ?? ''}` }
+        : {}),
     })),
   };
   context.store.addJob(job);
