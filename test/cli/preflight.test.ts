@@ -89,6 +89,13 @@ describe('--override-reason on the commands that start', () => {
     expect(buildEvent('start_execution', { planId: PLAN_ID, type: 'DRILL' })).not.toHaveProperty('override');
   });
 
+  it("invoke preflight --as asks the operator API's preflight route", () => {
+    expect(buildApiCall('preflight', { dataDir: '/x', planId: PLAN_ID, type: 'RECOVERY' })).toEqual({
+      method: 'GET',
+      path: `/plans/${PLAN_ID}/preflight?type=RECOVERY`,
+    });
+  });
+
   it('drill sends it with its start', () => {
     expect(startRequest(samplePlan, 'DRILL', { name: 'ops', simulated: false }, 'known stall')).toMatchObject({
       override: { reason: 'known stall' },

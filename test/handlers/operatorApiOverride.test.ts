@@ -10,20 +10,20 @@ import { MemoryWorld } from '../support/fakes/memoryWorld';
 const ALICE = 'arn:aws:iam::123456789012:user/alice';
 const logger = new Logger({ serviceName: 'operator-api-test', logLevel: 'SILENT' });
 
-const startDrill = async (world: MemoryWorld, body: unknown) => {
-  const path = `/plans/${PLAN_ID}/drills`;
+const request = async (world: MemoryWorld, method: string, path: string, body?: unknown, query: Record<string, string> = {}) => {
   const answer = await handleOperatorApiRequest(world.deps, logger, {
     version: '2.0',
     routeKey: '$default',
     rawPath: path,
-    rawQueryString: '',
+    rawQueryString: new URLSearchParams(query).toString(),
+    ...(Object.keys(query).length ? { queryStringParameters: query } : {}),
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     isBase64Encoded: false,
     requestContext: {
       accountId: '123456789012',
       apiId: 'api',
-      http: { method: 'POST', path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
+      http: { method, path, protocol: 'HTTP/1.1', sourceIp: '10.0.0.1', userAgent: 'test' },
       routeKey: '$default',
       stage: '$default',
       authorizer: { iam: { userArn: ALICE, accessKey: 'AKIA', accountId: '123456789012' } },
@@ -31,6 +31,7 @@ const startDrill = async (world: MemoryWorld, body: unknown) => {
   });
   return { statusCode: answer.statusCode, body: JSON.parse(answer.body) as Record<string, unknown> };
 };
+const startDrill = (world: MemoryWorld, body: unknown) => request(world, 'POST', `/plans/${PLAN_ID}/drills`, body);
 
 describe('operator API: a drill of a plan that is not ready', () => {
   let world: MemoryWorld;
@@ -72,5 +73,36 @@ describe('operator API: a drill of a plan that is not ready', () => {
     expect(statusCode).toBe(400);
     expect(body).toMatchObject({ error: 'INVALID_PARAMETERS' });
     expect((await world.ledger.listExecutions(10)).executions).toEqual([]);
+  });
+});
+
+describe('operator API: GET /plans/{planId}/preflight', () => {
+  let world: MemoryWorld;
+  beforeEach(async () => {
+    world = new MemoryWorld();
+    await world.givenPlan(samplePlan);
+    world.drs.replicationOf.set(DB_1, { serverId: DB_1, state: 'DISCONNECTED' });
+  });
+
+  it('answers the findings for the start it checks, writing nothing', async () => {
+    const { statusCode, body } = await request(world, 'GET', `/plans/${PLAN_ID}/preflight`, undefined, { type: 'RECOVERY' });
+    expect(statusCode).toBe(200);
+    expect(body).toMatchObject({
+      planId: PLAN_ID,
+      executionType: 'RECOVERY',
+      ready: false,
+      findings: [{ code: 'REPLICATION_NOT_HEALTHY' }],
+    });
+    expect((await world.ledger.listExecutions(10)).executions).toEqual([]);
+  });
+
+  it('refuses a bad query with 400 and an unknown plan with 404', async () => {
+    expect((await request(world, 'GET', `/plans/${PLAN_ID}/preflight`, undefined, { type: 'TEST' })).statusCode).toBe(400);
+    expect((await request(world, 'GET', `/plans/${PLAN_ID}/preflight`, undefined, { recoverAsOf: 'soon' })).statusCode).toBe(400);
+    expect((await request(world, 'GET', `/plans/${PLAN_ID}/preflight`, undefined, { other: '1' })).statusCode).toBe(400);
+    expect(await request(world, 'GET', '/plans/plan-missing/preflight')).toMatchObject({
+      statusCode: 404,
+      body: { error: 'PLAN_NOT_FOUND' },
+    });
   });
 });

@@ -1574,7 +1574,7 @@ describe('operators and the internal function (issue 13)', () => {
           ...['pause', 'resume', 'approve', 'decline', 'cancel'].map((action) => `POST /executions/{executionId}/${action}`),
         ]),
       );
-      expect(ROUTES).toHaveLength(10);
+      expect(ROUTES).toHaveLength(11);
     });
 
     it.each(ROUTES)('%s requires IAM authorization (a SigV4-signed request; API Gateway passes the caller’s ARN on)', (routeKey) => {

@@ -63,6 +63,10 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
     }
     case 'get_execution_details':
       return { method: 'GET', path: executionPath() };
+    case 'preflight': {
+      const planId = encodeURIComponent(required(options.planId, '--plan-id', operation));
+      return { method: 'GET', path: `/plans/${planId}/preflight${options.type ? `?type=${encodeURIComponent(options.type)}` : ''}` };
+    }
     case 'pause':
     case 'resume':
     case 'approve':
@@ -80,7 +84,7 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
       };
     default:
       throw new UsageError(
-        `${operation} is not on the operator API: --as signs start_execution, get_execution_details, pause, resume, approve, decline, cancel, list_plans and list_executions`,
+        `${operation} is not on the operator API: --as signs start_execution, preflight, get_execution_details, pause, resume, approve, decline, cancel, list_plans and list_executions`,
       );
   }
 };

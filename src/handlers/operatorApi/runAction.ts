@@ -8,11 +8,12 @@ import type { OperatorInput } from '../../operations/inputs';
 import { listExecutions } from '../../operations/listExecutions';
 import { listPlans } from '../../operations/listPlans';
 import { pause } from '../../operations/pause';
+import { preflight } from '../../operations/preflight';
 import { executionNotFound, failure, type OperationResponse } from '../../operations/responses';
 import { resume } from '../../operations/resume';
 import { startExecution } from '../../operations/startExecution';
 import { bodyTextOf, queryOf } from './apiEvent';
-import { describeIssues, listExecutionsQuery, operatorBody, startBody } from './bodies';
+import { describeIssues, listExecutionsQuery, operatorBody, preflightQuery, startBody } from './bodies';
 import type { OperatorApiDeps } from './deps';
 import type { MatchedRoute } from './routes';
 
@@ -130,6 +131,17 @@ export const runAction = async (
       return start(deps, route, principal, event, 'DRILL');
     case 'startRecovery':
       return start(deps, route, principal, event, 'RECOVERY');
+    case 'preflight': {
+      const planId = pathId(route, 'planId');
+      if (!planId.ok) return planId.response;
+      const query = parseWith(preflightQuery, queryOf(event));
+      if (!query.ok) return query.response;
+      return preflight(deps, {
+        planId: planId.value,
+        executionType: query.value.type ?? 'DRILL',
+        ...(query.value.recoverAsOf === undefined ? {} : { recoverAsOf: query.value.recoverAsOf }),
+      });
+    }
     case 'getExecution': {
       const executionId = pathId(route, 'executionId');
       return executionId.ok ? getExecutionDetails(deps, { executionId: executionId.value }) : executionId.response;
