@@ -64,6 +64,8 @@ const SECTIONS = new Set([
   'Tamper alarms',
   'Approvals',
   'Refused approval attempts',
+  'Readiness',
+  'Accepted deviation',
 ]);
 /** The elements markdown-it makes of the Markdown report's own template. */
 const MARKDOWN_TEMPLATE_TAGS = new Set([
