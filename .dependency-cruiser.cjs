@@ -48,7 +48,7 @@ const application = [layer.operations, layer.audit, layer.projector, layer.diges
 
 /** The operation modules: the handler's operations, one file each (the handler's operation table names them). */
 const OPERATION_MODULE =
-  '^src/operations/(find|poll|finalize|pause|resume|cancel|startExecution|getExecutionDetails|waitForResume|attachStateMachine|decline|listPlans|listExecutions|waveRecovery)\\.ts$';
+  '^src/operations/(find|poll|finalize|pause|resume|cancel|startExecution|getExecutionDetails|waitForResume|attachStateMachine|decline|listPlans|listExecutions|waveRecovery|preflight)\\.ts$';
 
 /** A rule: `from` may import, of ours, only its own folder and the `allowed` layers. */
 const mayOnlyImport = (name, from, allowed, comment) => ({

@@ -148,6 +148,13 @@ export interface CleanupView {
  * The read model get_execution_details answers from: the contract's response fields (waveStatuses,
  * serverExecutions, ...) plus what operators and find need. Folded from the ledger, never written otherwise.
  */
+/** A start's readiness, as a view keeps it: counts, and the override's reason cut to READINESS_VIEW_REASON_BYTES. */
+export interface ReadinessView {
+  blocking: number;
+  warning: number;
+  deviation?: VerifiedActor & { reason: string; acceptedBy: string };
+}
+
 export interface ExecutionView {
   executionId: string;
   planId: string;
@@ -197,6 +204,8 @@ export interface ExecutionView {
   failureReason?: string;
   /** A DRILL's cleanup, once started. */
   cleanup?: CleanupView;
+  /** What preflight found at the start (counts), and the deviation an override accepted; absent before preflight existed. */
+  readiness?: ReadinessView;
   /** seq of the last event folded in: the view never moves back to a smaller one. */
   seq: number;
   lastEventAt: string;

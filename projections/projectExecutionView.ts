@@ -12,6 +12,7 @@ import { retriedView, skippedView } from './waveRecoveryView';
 import { withCleanup } from './cleanupView';
 import type { ExecutionView, ServerExecutionView, WaveView } from './executionView';
 import { requestedAt, withRecoveryPoints } from './rpoView';
+import { readinessView } from './readinessView';
 
 /** Why an event cannot be folded into a view: data, so the stream handler can log and report it. */
 export type ProjectionErrorKind = 'NoViewYet' | 'AlreadyStarted' | 'WrongExecution' | 'OutOfSequence' | 'UnknownWave' | 'UnknownServer';
@@ -340,6 +341,8 @@ const foldStarted = (view: ExecutionView, event: ExecutionEvent): ExecutionView 
     case 'WaveSkipped':
       requireWave(view, event, event.data.waveNumber);
       return skippedView(view, event);
+    case 'ReadinessAssessed':
+      return { ...view, readiness: readinessView(event) };
     // A resume token's hash is for resume alone: a view never shows it.
     case 'ResumeTokenAttached':
     case 'NotificationSent':

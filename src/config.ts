@@ -1,5 +1,6 @@
 import { DEFAULT_TARGET_ROLE_NAME } from './domain/plan/planTarget';
 import { DEFAULT_SERVERS_PER_JOB, MAX_SERVERS_PER_JOB } from './domain/execution/state';
+import { DEFAULT_CONCURRENT_JOBS_QUOTA } from './domain/readiness';
 
 /**
  * Everything that differs between AWS and the local stack: table names, endpoints, ARNs.
@@ -61,6 +62,11 @@ export interface AppConfig {
    * up to 200): a larger wave is launched as several jobs. Recorded in each execution's ledger.
    */
   serversPerJob: number;
+  /**
+   * DRS's quota on concurrent jobs (L-D88FAC3A, 20 unless raised; DRS_CONCURRENT_JOBS_QUOTA): preflight warns
+   * when the jobs already active and a plan's largest wave would exceed it.
+   */
+  concurrentJobsQuota: number;
   /**
    * DRS may report a job COMPLETED while a server's launchStatus still reads PENDING or IN_PROGRESS: the
    * wave keeps being polled this long after its jobs completed before such servers count as not launched.
@@ -222,6 +228,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     findPrefetchMinExecutions: positiveNumber(env.FIND_PREFETCH_MIN_EXECUTIONS, 50, 'FIND_PREFETCH_MIN_EXECUTIONS'),
     dynamodbTimeoutMs: positiveNumber(env.DYNAMODB_TIMEOUT_MS, 5000, 'DYNAMODB_TIMEOUT_MS'),
     serversPerJob: serversPerJob(env.MAX_SERVERS_PER_JOB),
+    concurrentJobsQuota: integerFrom(env.DRS_CONCURRENT_JOBS_QUOTA, DEFAULT_CONCURRENT_JOBS_QUOTA, 'DRS_CONCURRENT_JOBS_QUOTA', 1, 10_000),
     completedJobGraceSeconds: nonNegativeNumber(env.COMPLETED_JOB_GRACE_SECONDS, 600, 'COMPLETED_JOB_GRACE_SECONDS'),
     ledgerSnapshotEvery: integerFrom(env.LEDGER_SNAPSHOT_EVERY, DEFAULT_LEDGER_SNAPSHOT_EVERY, 'LEDGER_SNAPSHOT_EVERY', 1, 100),
   };

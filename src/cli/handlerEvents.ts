@@ -13,6 +13,8 @@ export interface HandlerEventOptions {
   recoverAsOf?: string;
   /** The failed wave a retry or a skip is for. */
   waveNumber?: number;
+  /** start_execution despite BLOCKING preflight findings: why. */
+  overrideReason?: string;
 }
 
 /** approve is resume with a comment, as the execution-handler takes it; the others are its own operations. */
@@ -32,7 +34,8 @@ export const buildEvent = (operation: string, options: HandlerEventOptions): Rec
   if (options.reason) event.reason = options.reason;
   if (options.comment) event.comment = options.comment;
   if (options.ticket) event.ticket = options.ticket;
-  if (operation === 'start_execution' && options.recoverAsOf) event.recoverAsOf = options.recoverAsOf;
+  if ((operation === 'start_execution' || operation === 'preflight') && options.recoverAsOf) event.recoverAsOf = options.recoverAsOf;
   if (options.waveNumber !== undefined) event.waveNumber = options.waveNumber;
+  if (operation === 'start_execution' && options.overrideReason !== undefined) event.override = { reason: options.overrideReason };
   return event;
 };

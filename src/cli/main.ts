@@ -7,6 +7,7 @@ import { type ReportFormat, runReport } from './commands/report';
 import { runEvents, runStatus } from './commands/inspect';
 import { DEFAULT_EXECUTIONS_LIMIT, MAX_EXECUTIONS_LIMIT, runExecutions } from './commands/executions';
 import { runInvoke } from './commands/invoke';
+import { runPreflight } from './commands/preflight';
 import { listPlans, loadPlans } from './commands/plans';
 import { DEFAULT_CONSOLE_PORT, DEFAULT_LAMBDA_PORT, DEFAULT_OPERATOR_API_PORT, runServe } from './commands/serve';
 import { runVerify } from './commands/verify';
@@ -60,6 +61,7 @@ const OPERATIONS = [
   'skip_wave',
   'start_execution',
   'get_execution_details',
+  'preflight',
 ];
 /** Only on the operator API (with --as). */
 const API_OPERATIONS = ['list_plans', 'list_executions'];
@@ -182,6 +184,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     )
     .option('--cancel-leftover', 'when the plan already has an active execution, cancel it (the reason names this drill), then start anew')
     .option('--recover-as-of <iso-time>', 'launch each server from its newest completed recovery snapshot at or before this instant')
+    .option('--override-reason <text>', 'start despite BLOCKING preflight findings, for this reason (recorded as an accepted deviation)')
     .option('--json', 'JSON Lines for scripts')
     .action(
       async (options: {
@@ -197,6 +200,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
         follow?: boolean;
         cancelLeftover?: boolean;
         recoverAsOf?: string;
+        overrideReason?: string;
         json?: boolean;
       }) => {
         const mode: ProgressMode = options.json ? 'json' : (out as NodeJS.WriteStream).isTTY ? 'tty' : 'plain';
@@ -216,6 +220,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
               ...(options.pauseBefore ? { pauseBefore: options.pauseBefore } : {}),
               ...(options.initiatedBy ? { initiatedBy: options.initiatedBy } : {}),
               ...(options.recoverAsOf ? { recoverAsOf: options.recoverAsOf } : {}),
+              ...(options.overrideReason === undefined ? {} : { overrideReason: options.overrideReason }),
             },
             out,
           ),
@@ -313,6 +318,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
       '--recover-as-of <iso-time>',
       'start_execution: launch each server from its newest completed snapshot at or before this instant',
     )
+    .option('--override-reason <text>', 'start_execution despite BLOCKING preflight findings, for this reason')
     .option('--as <user>', 'sign as this local user (serve --users) and call the operator API: the ledger records its principal')
     .option(
       '--api',
@@ -331,6 +337,7 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
           comment?: string;
           ticket?: string;
           recoverAsOf?: string;
+          overrideReason?: string;
           as?: string;
           api?: boolean;
           endpoint?: string;
@@ -339,6 +346,19 @@ export const buildProgram = (out: NodeJS.WritableStream, err: NodeJS.WritableStr
     );
 
   registerWaveRecovery(program, dataDir, out, setExit);
+
+  program
+    .command('preflight <planId>')
+    .description(
+      "a plan's readiness before a start, as DRS says now: BLOCKING findings (a start is refused) and warnings; exits 1 when blocked",
+    )
+    .addOption(new Option('--type <type>', 'the start it checks for').choices(['DRILL', 'RECOVERY']).default('DRILL'))
+    .option('--recover-as-of <iso>', 'recover every server as of this time: each needs a completed snapshot at or before it')
+    .option('--endpoint <url>', "the local Lambda endpoint (default: the running serve's)")
+    .option('--json', 'the answer as one JSON document')
+    .action(async (planId: string, options: { type: string; recoverAsOf?: string; endpoint?: string; json?: boolean }) =>
+      setExit(await runPreflight({ dataDir: dataDir(), planId, ...options }, out)),
+    );
 
   program
     .command('executions')

@@ -9,6 +9,7 @@ import { getExecutionDetails } from '../operations/getExecutionDetails';
 import type { OperatorInput } from '../operations/inputs';
 import { pause } from '../operations/pause';
 import { poll } from '../operations/poll';
+import { preflight } from '../operations/preflight';
 import { failure, type OperationResponse } from '../operations/responses';
 import { resume } from '../operations/resume';
 import { startExecution } from '../operations/startExecution';
@@ -21,6 +22,7 @@ import {
   getExecutionDetailsRequest,
   operatorRequest,
   pollRequest,
+  preflightRequest,
   startExecutionRequest,
   waitForResumeRequest,
   waveRecoveryRequest,
@@ -144,6 +146,7 @@ const DEFINITIONS = {
         ...(input.accountContext ? { accountContext: input.accountContext } : {}),
         ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
         ...(input.keepAliveMinutes === undefined ? {} : { keepAliveMinutes: input.keepAliveMinutes }),
+        ...(input.override ? { override: input.override } : {}),
       });
     },
   }),
@@ -204,6 +207,18 @@ const DEFINITIONS = {
         waveNumber: input.waveNumber,
         requestedBy: input.requestedBy,
         ...(input.reason === undefined ? {} : { reason: input.reason }),
+      }),
+  }),
+  // Readiness of a plan before a start: reads DRS, writes nothing.
+  preflight: define({
+    kind: 'additional',
+    schema: preflightRequest,
+    required: ['planId'],
+    run: (deps, input) =>
+      preflight(deps, {
+        planId: input.planId,
+        executionType: input.executionType ?? 'DRILL',
+        ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
       }),
   }),
   wait_for_resume: define({

@@ -160,6 +160,20 @@ const keepAliveMinutes = z
   .min(0, 'keepAliveMinutes must be at least 0')
   .max(MAX_KEEP_ALIVE_MINUTES, `keepAliveMinutes must be at most ${MAX_KEEP_ALIVE_MINUTES} (7 days)`)
   .exactOptional();
+/** Start despite BLOCKING preflight findings: why, recorded in the ledger as an accepted deviation. */
+export const overrideSchema = z
+  .object(
+    {
+      reason: z
+        .string({ error: 'override.reason must be a string' })
+        .trim()
+        .min(1, 'override.reason must not be empty')
+        .max(1024, 'override.reason must be at most 1024 characters')
+        .superRefine(printable('override.reason')),
+    },
+    { error: 'override must be an object' },
+  )
+  .strict();
 export const startExecutionRequest = z.object({
   planId: id('planId'),
   executionType: z.enum(EXECUTION_TYPES as unknown as [ExecutionType, ...ExecutionType[]], {
@@ -171,6 +185,17 @@ export const startExecutionRequest = z.object({
   // Its meaning (an instant, not in the future, within DRS's retention) is judged by start_execution itself.
   recoverAsOf: z.string({ error: 'recoverAsOf must be a string' }).max(64, 'recoverAsOf must be at most 64 characters').exactOptional(),
   keepAliveMinutes,
+  override: overrideSchema.exactOptional(),
+});
+/** preflight: a plan's readiness, as a start of this type would see it (DRILL unless said), optionally as of a time. */
+export const preflightRequest = z.object({
+  planId: id('planId'),
+  executionType: z
+    .enum(EXECUTION_TYPES as unknown as [ExecutionType, ...ExecutionType[]], {
+      error: `executionType must be one of ${EXECUTION_TYPES.join(', ')}`,
+    })
+    .exactOptional(),
+  recoverAsOf: z.iso.datetime({ offset: true, error: 'recoverAsOf must be an ISO 8601 date-time' }).exactOptional(),
 });
 export const getExecutionDetailsRequest = z.object({
   executionId: id('executionId'),

@@ -6,13 +6,16 @@ import {
   type StartedExecution,
   type VerifiedIdentity,
 } from '../domain/execution';
-import { accountContextProblem, type RecoveryPlan, totalServers } from '../domain/plan';
+import { totalServers } from '../domain/plan';
+import { isBlocked, type ReadinessFinding } from '../domain/readiness';
 import type { PlanClaim } from '../ports/planStore';
 import type { OperationDeps } from './deps';
 import { handleCommand } from './handleCommand';
 import { react } from './reactions/react';
+import { assessPlan, listedFindings } from './readiness';
 import { startFacts } from './startFacts';
 import { failure, fromRejection, ok, type OperationResponse } from './responses';
+import { targetProblem } from './targetProblem';
 
 export interface StartExecutionInput {
   planId: string;
@@ -27,6 +30,8 @@ export interface StartExecutionInput {
   recoverAsOf?: string;
   /** A DRILL's keep-alive after its end, overriding the plan's drillKeepAliveMinutes (validated by the domain). */
   keepAliveMinutes?: number;
+  /** Start despite BLOCKING preflight findings: why (recorded as an accepted deviation, with who accepted it). */
+  override?: { reason: string };
 }
 
 /** A claim may be taken over when its execution ended, or when its start never reached the ledger. */
@@ -54,25 +59,25 @@ const claimPlan = async (deps: OperationDeps, planId: string, claim: PlanClaim):
   return { ok: false, response: planBusy(planId, first.holder) };
 };
 
-/** Why this start cannot act in the plan's target account, or undefined. */
-const targetProblem = (deps: OperationDeps, plan: RecoveryPlan, requested: AccountContext | undefined): string | undefined => {
-  const { crossAccountRoleName, targetAccountIds, targetOrgId } = deps.config;
-  const mismatch = accountContextProblem(plan, requested, crossAccountRoleName);
-  if (mismatch || !plan.target) return mismatch;
-  const { accountId, roleName = crossAccountRoleName } = plan.target;
-  if (roleName !== crossAccountRoleName) {
-    return `Recovery plan ${plan.planId} targets role ${roleName}, but this deployment may assume only ${crossAccountRoleName} (CROSS_ACCOUNT_ROLE_NAME)`;
-  }
-  // An organization's membership is IAM's to judge (aws:ResourceOrgID); a list is checked here, before any call.
-  if (targetAccountIds && !targetOrgId && !targetAccountIds.includes(accountId)) {
-    return targetAccountIds.length === 0
-      ? `Recovery plan ${plan.planId} has a target account, but this deployment may assume a role in no account (set targetAccountIds or targetOrgId)`
-      : `Recovery plan ${plan.planId} targets account ${accountId}, which is not one of this deployment's target accounts (targetAccountIds)`;
-  }
-  return undefined;
-};
-
 const planNotFound = (planId: string) => failure(404, 'PLAN_NOT_FOUND', `Recovery plan not found: ${planId}`);
+
+/** The findings a refusal names in its message: enough to act on, the whole list beside it. */
+const NAMED_IN_MESSAGE = 3;
+
+const preflightBlocked = (planId: string, findings: ReadinessFinding[], totals: { blocking: number; warning: number }) => {
+  const listed = listedFindings(findings);
+  const named = listed.findings
+    .slice(0, NAMED_IN_MESSAGE)
+    .map((finding) => `${finding.code}${finding.serverId ? ` (${finding.serverId})` : ''}`)
+    .join(', ');
+  const more = totals.blocking > NAMED_IN_MESSAGE ? ', ...' : '';
+  return failure(
+    409,
+    'PREFLIGHT_BLOCKED',
+    `Recovery plan ${planId} is not ready to start: ${totals.blocking} BLOCKING finding(s): ${named}${more}. Start with an override (a reason) to go ahead anyway.`,
+    { planId, ...listed, totals },
+  );
+};
 
 const planBusy = (planId: string, holder: PlanClaim) =>
   failure(409, 'EXECUTION_CONFLICT', `Recovery plan ${planId} already has an active execution: ${holder.executionId}`, {
@@ -101,6 +106,17 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
     );
   }
   const executionId = deps.newExecutionId();
+  // A plan that is busy is answered as such: its own execution's jobs are no finding of preflight's.
+  if (stored.claim && !(await isStale(deps, stored.claim))) return planBusy(input.planId, stored.claim);
+  // Preflight first: a BLOCKING finding without an override refuses the start before anything is written.
+  const readiness = await assessPlan(deps, {
+    plan: stored.plan,
+    executionType: input.executionType,
+    onBehalfOf: executionId,
+    ...(input.identity ? { identity: input.identity } : {}),
+    ...(input.recoverAsOf === undefined ? {} : { recoverAsOf: input.recoverAsOf }),
+  });
+  if (isBlocked(readiness.findings) && !input.override) return preflightBlocked(input.planId, readiness.findings, readiness.totals);
   const startedAt = deps.now();
   const claimed = await claimPlan(deps, input.planId, { executionId, claimedAt: startedAt });
   if (!claimed.ok) return claimed.response;
@@ -124,6 +140,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
       targetRoleName: deps.config.crossAccountRoleName,
       serversPerJob: deps.config.serversPerJob,
       ...facts,
+      readiness: { findings: readiness.findings, ...(input.override ? { override: input.override } : {}) },
       at: startedAt,
     }));
   } catch (error) {

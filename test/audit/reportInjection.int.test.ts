@@ -66,6 +66,8 @@ const SECTIONS = new Set([
   'Approvals',
   'Refused approval attempts',
   'RPO',
+  'Readiness',
+  'Accepted deviation',
 ]);
 /** The elements markdown-it makes of the Markdown report's own template. */
 const MARKDOWN_TEMPLATE_TAGS = new Set([

@@ -4,6 +4,8 @@ import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerReco
 import { checkLedgerAgainstDigests, readDigestChain } from '../../src/audit/digestEvidence';
 import { type AppConfig, configFromEnv } from '../../src/config';
 import type { DigestChainCheck, DigestCoverage } from '../../src/domain/digest';
+import { createHash } from 'node:crypto';
+import type { RecoveryPlan } from '../../src/domain/plan';
 import { planCopy } from '../audit/support/drills';
 import type { DigestWriterDeps } from '../../src/digests/writeDigest';
 import { writeDigest } from '../../src/digests/writeDigest';
@@ -47,6 +49,20 @@ export interface DigestWorld {
   cancel(executionId: string): Promise<unknown>;
   stop(): Promise<void>;
 }
+
+/**
+ * A plan's copy with servers of its own: these drills run side by side, and preflight refuses a start whose
+ * servers are busy in another execution's DRS job (as DRS would).
+ */
+export const withOwnServers = (plan: RecoveryPlan): RecoveryPlan => ({
+  ...plan,
+  waves: plan.waves.map((wave) => ({
+    ...wave,
+    sourceServerIds: wave.sourceServerIds.map(
+      (id) => `s-${createHash('sha256').update(`${plan.planId}/${id}`).digest('hex').slice(0, 17)}`,
+    ),
+  })),
+});
 
 export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<DigestWorld> => {
   const kms = await startKmsEmulator();
@@ -118,7 +134,7 @@ export const startDigestWorld = async (env: NodeJS.ProcessEnv = {}): Promise<Dig
       return checkLedgerAgainstDigests(executionId, records, await chain());
     },
     startDrill: async (planId) => {
-      await world.loadPlans(planCopy(planId));
+      await world.loadPlans(withOwnServers(planCopy(planId)));
       const response = await world.call({ operation: 'start_execution', planId, executionType: 'DRILL', initiatedBy: 'dr@example.com' });
       return response.executionId as string;
     },

@@ -9,7 +9,7 @@ import { writeDigest } from '../../src/digests/writeDigest';
 import { handleDigestRequest } from '../../src/handlers/digestWriter';
 import { scheduledEvent } from '../../src/local/scheduler';
 import { planCopy } from '../audit/support/drills';
-import { type DigestWorld, startDigestWorld } from './digestWorld';
+import { type DigestWorld, startDigestWorld, withOwnServers } from './digestWorld';
 
 describe("the digest writer's notes, clock and schedule", () => {
   let digests: DigestWorld;
@@ -26,7 +26,7 @@ describe("the digest writer's notes, clock and schedule", () => {
   const chain = () => digests.chain();
   const schedule = (writer = digests.writer) => handleDigestRequest(writer, scheduledEvent('us-east-1', 'drs-ledger-digests', new Date()));
   const start = async (planId: string): Promise<string> => {
-    await digests.world.loadPlans(planCopy(planId));
+    await digests.world.loadPlans(withOwnServers(planCopy(planId)));
     const response = await digests.world.call({
       operation: 'start_execution',
       planId,

@@ -34,6 +34,7 @@ const validShapes: { [K in OperationName]: OperationInput<K> } = {
     accountContext: { accountId: '123456789012', region: 'us-east-1', roleName: 'DRSOrchestrationRole' },
   },
   get_execution_details: { executionId: 'exec-1', queryParams: { planId: 'rp-1' } },
+  preflight: { planId: 'rp-1', executionType: 'RECOVERY', recoverAsOf: '2026-12-01T10:00:00Z' },
 };
 
 const hostileValue = fc.oneof(

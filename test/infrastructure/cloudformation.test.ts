@@ -1577,7 +1577,7 @@ describe('operators and the internal function (issue 13)', () => {
           ),
         ]),
       );
-      expect(ROUTES).toHaveLength(12);
+      expect(ROUTES).toHaveLength(13);
     });
 
     it.each(ROUTES)('%s requires IAM authorization (a SigV4-signed request; API Gateway passes the caller’s ARN on)', (routeKey) => {

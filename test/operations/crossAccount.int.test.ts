@@ -104,42 +104,34 @@ describe('a drill in another account', () => {
   it.each([
     ['a role STS does not trust', () => undefined],
     ['a wrong ExternalId', () => sts.trustRole({ roleArn: ROLE_ARN, externalId: 'ext-other' })],
-  ])('fails the wave start (not retryable) and the execution, naming the role, for %s', async (_case, arrange) => {
+  ])('refuses the start before anything is written, naming the role, for %s: preflight cannot assume it', async (_case, arrange) => {
     arrange();
     const started = await start();
-    expect(started.statusCode).toBe(200);
-    const executionId = started.executionId as string;
+    expect(started).toMatchObject({
+      statusCode: 409,
+      error: 'PREFLIGHT_BLOCKED',
+      totals: { blocking: 1 },
+      findings: [{ severity: 'BLOCKING', code: 'TARGET_UNREACHABLE' }],
+    });
+    const [finding] = started.findings as Array<{ reason: string }>;
+    expect(finding?.reason).toContain('AccessDenied');
+    expect(finding?.reason).toContain(ROLE_ARN);
+    expect(JSON.stringify(started)).not.toContain(EXTERNAL_ID);
 
-    const events = await ledger(executionId);
-    const waveStartFailed = events.find((event) => event.type === 'WaveStartFailed');
-    expect(waveStartFailed?.data).toMatchObject({ waveNumber: 1, attempt: 1, retryable: false, error: { code: 'AccessDenied' } });
-    expect((waveStartFailed?.data as { error: { message: string } }).error.message).toContain(ROLE_ARN);
-    expect(events.map((event) => event.type)).toEqual(expect.arrayContaining(['WaveFailed', 'ExecutionFailed']));
-
-    const details = await call({ operation: 'get_execution_details', executionId });
-    expect(details).toMatchObject({ statusCode: 200, status: 'FAILED' });
-    expect(details.failureReason).toContain('not retryable');
-    expect(details.failureReason).toContain('AccessDenied');
-    expect(details.failureReason).toContain(ROLE_ARN);
-    const polled = await call({ operation: 'poll', executionId, planId: PLAN_ID });
-    expect(polled).toMatchObject({ statusCode: 200, status: 'FAILED' });
-
-    // DRS was never called; STS was asked twice, and refused both times: by the start, which asks DRS where the
-    // sources run (and records none when it cannot), then by the wave's start.
+    // DRS was never called; STS refused preflight's one request for the role; the plan is free, the ledger empty.
     expect(world.drs.stats.snapshot().calls).toEqual({});
     expect(sts.assumeRoleRequests().map((request) => [request.roleArn, request.externalId, request.outcome])).toEqual([
       [ROLE_ARN, EXTERNAL_ID, 'AccessDenied'],
-      [ROLE_ARN, EXTERNAL_ID, 'AccessDenied'],
     ]);
-    expect(events[0]?.data).not.toHaveProperty('sourceOrigins');
     expect((await world.harness.deps.plans.get(PLAN_ID))?.claim).toBeUndefined();
+    expect((await world.harness.countItems()).events).toBe(0);
   });
 
   it('retries a wave start that STS throttled, on the next poll, and completes', async () => {
     sts.trustRole({ roleArn: ROLE_ARN, externalId: EXTERNAL_ID });
-    // The STS client makes three attempts; all three are throttled, for the start's look at the sources (it goes on
-    // without them) and again for the wave's start.
-    sts.faults.apply({ failAssumeRole: { count: 6, code: 'Throttling' } });
+    // The STS client makes three attempts; all three are throttled, for preflight (its checks cannot run: a warning,
+    // not a refusal), for the start's look at the sources (it goes on without them) and again for the wave's start.
+    sts.faults.apply({ failAssumeRole: { count: 9, code: 'Throttling' } });
     const started = await start();
     const executionId = started.executionId as string;
     const first = await ledger(executionId);
@@ -148,7 +140,11 @@ describe('a drill in another account', () => {
 
     const completed = await pollUntil(executionId, 'COMPLETED', 'FAILED');
     expect(completed.status).toBe('COMPLETED');
-    expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual([...Array<string>(6).fill('Throttling'), 'OK']);
+    expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual([...Array<string>(9).fill('Throttling'), 'OK']);
+    // Preflight said it could not read DRS, and the start went on: a throttled read is no refusal.
+    const assessed = first.find((event) => event.type === 'ReadinessAssessed')?.data as { totals: object; findings: object[] };
+    expect(assessed.totals).toEqual({ blocking: 0, warning: 3 });
+    for (const finding of assessed.findings) expect(finding).toMatchObject({ severity: 'WARNING', code: 'READINESS_CHECK_FAILED' });
     expect(world.drs.stats.startRecoveryFor(executionId, 1)).toEqual({ calls: 1, jobsCreated: 1 });
   });
 

@@ -40,6 +40,8 @@ describe('the plan slot', () => {
     // As if a crash came between the end and the release: the ended execution still holds the slot.
     await world.harness.call({ operation: 'cancel', executionId: first.executionId, planId: PLAN_ID });
     await world.harness.deps.plans.claim(PLAN_ID, { executionId: first.executionId as string, claimedAt: now() });
+    // A cancel does not stop the DRS job it started: once that job has ended, preflight finds no server busy.
+    world.clock.advance(2 * 3600 * 1000);
 
     const second = await world.harness.call(startRequest);
     expect(second).toMatchObject({ statusCode: 200 });

@@ -175,9 +175,11 @@ describe('secrets and privileges across whole drills', () => {
     });
     // DRS calls signed with the home credentials (cross-account ones are the workload role's business).
     const jobArn = 'arn:aws:drs:us-east-1:000000000000:job/drsjob-00000000000000001';
+    // Preflight reads each server's launch configuration and snapshots: calls on source-server resources.
+    const serverArn = 'arn:aws:drs:us-east-1:000000000000:source-server/s-00000000000000001';
     const drsHome = Object.keys(stack.drs.stats.snapshot().callers.local ?? {}).map((operation) => ({
       call: `drs:${operation}`,
-      granted: isAllowed(handler, `drs:${operation}`, '*') || isAllowed(handler, `drs:${operation}`, jobArn),
+      granted: ['*', jobArn, serverArn].some((resource) => isAllowed(handler, `drs:${operation}`, resource)),
     }));
     const others = [
       {

@@ -259,6 +259,18 @@ export interface AccountsEvidence {
     { basis: 'drs'; origins: Array<{ accountId?: string; region?: string; servers: number; more?: true }> } | { basis: 'not-recorded' };
 }
 
+/** What preflight found at the start (ReadinessAssessed), and the deviation an override accepted. */
+export interface ReadinessEvidence {
+  assessedAt: string;
+  seq: number;
+  /** As recorded: at most 100, BLOCKING first; `omitted` counts the rest. */
+  findings: Array<{ severity: string; code: string; reason: string; serverId?: string; waveNumber?: number }>;
+  totals: { blocking: number; warning: number };
+  omitted?: number;
+  /** Started despite BLOCKING findings: why, and who accepted it (verified or not). */
+  deviation?: ActorEvidence & { reason: string };
+}
+
 export interface Evidence {
   formatVersion: typeof EVIDENCE_FORMAT_VERSION;
   /** Set when DRS was simulated (the start recorded it): the report is then no evidence of a recovery on AWS. */
@@ -284,6 +296,8 @@ export interface Evidence {
   pauses: PauseEvidence[];
   /** Each wave that waited for approval, in order. */
   approvals: ApprovalEvidence[];
+  /** Absent for a ledger without a recorded preflight. */
+  readiness?: ReadinessEvidence;
   waves: WaveEvidence[];
   servers: ServerEvidence[];
   rto: {

@@ -14,6 +14,7 @@ import { failures, notifications } from './failures';
 import { operatorActions, pauses } from './operatorActions';
 import { accountsOf, simulationOf } from './placeEvidence';
 import { rpoEvidence } from './rpo';
+import { readinessOf } from './readiness';
 import { RTO_DEFINITION, rtoMeasure, SERVER_TIME_DEFINITION, simulatedRto, WAVE_RTO_DEFINITION } from './rto';
 import { recoveryInstancesEvidence } from './recoveryInstances';
 
@@ -138,6 +139,7 @@ export const evidenceFromEvents = (events: readonly ExecutionEvent[], ledger: Le
     actions: operatorActions(events),
     pauses: pauseList,
     approvals: approvals(events),
+    ...optional('readiness', readinessOf(events)),
     waves,
     servers,
     rto: {

@@ -81,7 +81,10 @@ export const operatorActions = (events: readonly ExecutionEvent[]): OperatorActi
             `wave ${event.data.waveNumber}: ${event.data.reason}`,
           );
         // Refused attempts changed nothing: the Approvals section lists them.
+        // Refused attempts changed nothing: the Approvals section lists them. The Readiness section lists the
+        // findings and the deviation an override accepted.
         case 'ApprovalRefused':
+        case 'ReadinessAssessed':
         case 'ResumeTokenAttached':
         case 'StateMachineAttached':
         case 'WaveStartRequested':

@@ -16,6 +16,7 @@ import {
 import { describeDigests, digestProblems, digestTone, digestWord } from './digestText';
 import { SIMULATED_WORD, simulatedRtoText, simulationSentence, simulationShort, sourceText, targetText } from './placeText';
 import { GANTT_COLOURS, renderGanttSvg, targetNote } from './gantt';
+import { readinessSummary, severityText } from './readiness';
 import { REPORT_CSS } from './reportStyles';
 import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
 
@@ -104,6 +105,40 @@ const approvalSection = (approvals: readonly ApprovalEvidence[]): string[] => {
           ),
         ]
       : []),
+  ];
+};
+/** What preflight found at the start, the deviation an override accepted first: whole, from the ledger. */
+const readinessSection = (readiness: Evidence['readiness']): string[] => {
+  if (!readiness) return ['<h2>Readiness</h2>', `<p class="empty">${e(readinessSummary(readiness))}.</p>`];
+  const tone = readiness.deviation ? 'bad' : readiness.totals.blocking > 0 ? 'bad' : readiness.totals.warning > 0 ? 'warn' : 'good';
+  return [
+    '<h2>Readiness</h2>',
+    `<p>Preflight at ${e(formatInstant(readiness.assessedAt))} (seq ${e(readiness.seq)}): ${pill(readinessSummary(readiness), tone)}</p>`,
+    ...(readiness.deviation
+      ? [
+          '<h3>Accepted deviation</h3>',
+          table(
+            [['Deviation'], ['Accepted by'], ['Reason']],
+            [{ failed: true, cells: ['Started despite BLOCKING findings', actor(readiness.deviation), e(readiness.deviation.reason)] }],
+          ),
+        ]
+      : []),
+    readiness.findings.length === 0
+      ? '<p class="empty">No finding.</p>'
+      : table(
+          [['Severity'], ['Code'], ['Wave', 'num'], ['Server'], ['Reason']],
+          readiness.findings.map((finding) => ({
+            failed: finding.severity === 'BLOCKING',
+            cells: [
+              pill(severityText(finding.severity), finding.severity === 'BLOCKING' ? 'bad' : 'warn'),
+              e(finding.code),
+              e(finding.waveNumber),
+              mono(finding.serverId),
+              e(finding.reason),
+            ],
+          })),
+        ),
+    ...(readiness.omitted ? [`<p class="empty">${e(readiness.omitted)} more finding(s) counted, not recorded.</p>`] : []),
   ];
 };
 const mono = (value: string | undefined): string => (value ? `<code>${escapeHtml(value)}</code>` : '—');
@@ -314,6 +349,7 @@ const sections = (evidence: Evidence): string[] => {
         ]
       : []),
     ...approvalSection(evidence.approvals),
+    ...readinessSection(evidence.readiness),
     '<h2>Waves</h2>',
     table(
       [

@@ -17,6 +17,7 @@ import { describeDigests, digestProblems, digestWord } from './digestText';
 import { SIMULATED_WORD, simulatedRtoText, simulationSentence, simulationShort, sourceText, targetText } from './placeText';
 import { markdownCode, markdownText as md } from './markdownText';
 import { rpoMarkdown } from './rpoMarkdown';
+import { readinessSummary, severityText } from './readiness';
 import { describeTamperAlarms, tamperAlarmsWord, tamperKindLabel, tamperSourceLabel } from './tamperAlarmText';
 
 /**
@@ -170,6 +171,7 @@ export const renderMarkdown = (evidence: Evidence): string => {
         ['Time paused', `${formatSeconds(rto.pausedSeconds)} (included in the measured RTO)`],
         // Our words and counts only.
         ['Approvals', approvalsSummary(evidence.approvals)],
+        ['Readiness', readinessSummary(evidence.readiness)],
         ['Failure', text(execution.failureReason)],
         ['State machine execution', code(execution.stateMachineArn)],
         ['Target account', md(targetText(evidence.accounts.target))],
@@ -239,6 +241,35 @@ export const renderMarkdown = (evidence: Evidence): string => {
           '',
         ]
       : []),
+    '## Readiness',
+    '',
+    ...(evidence.readiness
+      ? [
+          `Preflight at ${instant(evidence.readiness.assessedAt)} (seq ${numeral(evidence.readiness.seq)}): ${readinessSummary(evidence.readiness)}.`,
+          '',
+          ...(evidence.readiness.deviation
+            ? [
+                ...table(
+                  ['Accepted deviation', 'Accepted by', 'Reason'],
+                  [['Started despite BLOCKING findings', actor(evidence.readiness.deviation), md(evidence.readiness.deviation.reason)]],
+                ),
+                '',
+              ]
+            : []),
+          ...table(
+            ['Severity', 'Code', 'Wave', 'Server', 'Reason'],
+            evidence.readiness.findings.map((finding) => [
+              `**${severityText(word(finding.severity))}**`,
+              word(finding.code),
+              finding.waveNumber,
+              code(finding.serverId),
+              md(finding.reason),
+            ]),
+          ),
+          ...(evidence.readiness.omitted ? ['', `_${numeral(evidence.readiness.omitted)} more finding(s) counted, not recorded._`] : []),
+        ]
+      : [`_${readinessSummary(evidence.readiness)}._`]),
+    '',
     '## Waves',
     '',
     ...table(

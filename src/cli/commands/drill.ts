@@ -36,6 +36,8 @@ export interface DrillOptions {
   recoverAsOf?: string;
   /** An execution an earlier run left active on the plan: refused (default), followed, or cancelled first. */
   leftover?: LeftoverChoice;
+  /** Start despite BLOCKING preflight findings, for this reason (an accepted deviation in the ledger). */
+  overrideReason?: string;
   /** Notices Ctrl-C and SIGTERM (default: this process's). */
   interruption?: () => Interruption;
 }
@@ -164,8 +166,15 @@ export const runDrill = async (options: DrillOptions, out: NodeJS.WritableStream
       });
     if (interruption.signal) return interruptedBeforeStart(out, options.mode);
     await stack.loadPlan(plan);
-    const started = await startOrLeftover(stack, plan, hints, actor, options.leftover ?? 'refuse', interruption, (message, extra) =>
-      printer.note(message, extra),
+    const started = await startOrLeftover(
+      stack,
+      plan,
+      hints,
+      actor,
+      options.leftover ?? 'refuse',
+      interruption,
+      (message, extra) => printer.note(message, extra),
+      options.overrideReason,
     );
     return await watch(stack, started.executionId, options, { printer, hints, actor, interruption, out });
   } finally {

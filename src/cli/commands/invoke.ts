@@ -35,6 +35,8 @@ export interface InvokeOptions {
   recoverAsOf?: string;
   /** The failed wave a retry or a skip is for. */
   waveNumber?: number;
+  /** start_execution despite BLOCKING preflight findings: why (the ledger records it as an accepted deviation). */
+  overrideReason?: string;
 }
 
 export type { ApiCall };
@@ -61,10 +63,19 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
       const type = required(options.type, '--type DRILL or RECOVERY', operation);
       if (type !== 'DRILL' && type !== 'RECOVERY') throw new UsageError('--type must be DRILL or RECOVERY');
       const asOf = options.recoverAsOf ? { recoverAsOf: options.recoverAsOf } : {};
-      return { method: 'POST', path: `/plans/${planId}/${type === 'DRILL' ? 'drills' : 'recoveries'}`, body: { ...claim, ...asOf } };
+      const override = options.overrideReason === undefined ? {} : { override: { reason: options.overrideReason } };
+      return {
+        method: 'POST',
+        path: `/plans/${planId}/${type === 'DRILL' ? 'drills' : 'recoveries'}`,
+        body: { ...claim, ...asOf, ...override },
+      };
     }
     case 'get_execution_details':
       return { method: 'GET', path: executionPath() };
+    case 'preflight': {
+      const planId = encodeURIComponent(required(options.planId, '--plan-id', operation));
+      return { method: 'GET', path: `/plans/${planId}/preflight${options.type ? `?type=${encodeURIComponent(options.type)}` : ''}` };
+    }
     case 'pause':
     case 'resume':
     case 'approve':
@@ -93,7 +104,7 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
       };
     default:
       throw new UsageError(
-        `${operation} is not on the operator API: --as signs start_execution, get_execution_details, pause, resume, approve, decline, cancel, retry_wave, skip_wave, list_plans and list_executions`,
+        `${operation} is not on the operator API: --as signs start_execution, preflight, get_execution_details, pause, resume, approve, decline, cancel, retry_wave, skip_wave, list_plans and list_executions`,
       );
   }
 };

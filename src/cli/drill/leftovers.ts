@@ -18,13 +18,21 @@ export interface DrillActor {
 
 const TERMINAL = new Set(['COMPLETED', 'FAILED', 'CANCELLED']);
 
-export const startRequest = (plan: RecoveryPlan, type: string, actor: DrillActor, recoverAsOf?: string): Record<string, unknown> => ({
+export const startRequest = (
+  plan: RecoveryPlan,
+  type: string,
+  actor: DrillActor,
+  recoverAsOf?: string,
+  overrideReason?: string,
+): Record<string, unknown> => ({
   operation: 'start_execution',
   planId: plan.planId,
   executionType: type,
   initiatedBy: actor.name,
   ...(actor.simulated ? { simulatedOperator: true } : {}),
   ...(recoverAsOf ? { recoverAsOf } : {}),
+  // Start despite BLOCKING preflight findings: the ledger records the deviation and who accepted it.
+  ...(overrideReason === undefined ? {} : { override: { reason: overrideReason } }),
 });
 
 /** "exec-…, a DRILL of "Three tier", PAUSED before wave 2 since 2026-…": what the drill found, in one line. */
@@ -87,6 +95,38 @@ const cancelLeftover = async (
   }
 };
 
+/** How long a drill waits for a cancelled execution's DRS jobs to end before it gives up starting anew. */
+const JOBS_END_WAIT_MS = 180_000;
+
+/** Refused only because servers are still in active DRS jobs: the cancelled execution's, which end on their own. */
+const busyOnly = (answer: OperationResponse): boolean =>
+  answer.error === 'PREFLIGHT_BLOCKED' &&
+  Array.isArray(answer.findings) &&
+  (answer.findings as Array<{ severity: string; code: string }>)
+    .filter((finding) => finding.severity === 'BLOCKING')
+    .every((finding) => finding.code === 'SERVER_IN_ACTIVE_JOB');
+
+/**
+ * Starts anew after a cancel. A cancel does not stop the DRS jobs the execution started (DRS has no such call):
+ * while they run, their servers are busy and preflight refuses the start; it is asked again until they end.
+ */
+const startOnceFree = async (
+  stack: DrillStack,
+  request: Record<string, unknown>,
+  interruption: Interruption,
+  note: (message: string) => void,
+): Promise<OperationResponse> => {
+  const deadline = Date.now() + JOBS_END_WAIT_MS;
+  let told = false;
+  for (;;) {
+    const answer = await stack.invoke(request);
+    if (!busyOnly(answer) || Date.now() > deadline || interruption.signal) return answer;
+    if (!told) note("Waiting for the cancelled execution's DRS jobs to end: their servers are busy until then.");
+    told = true;
+    await interruption.sleep(1000);
+  }
+};
+
 export interface Started {
   executionId: string;
   /** An execution an earlier run left, followed rather than started. */
@@ -106,8 +146,9 @@ export const startOrLeftover = async (
   choice: LeftoverChoice,
   interruption: Interruption,
   note: (message: string, extra?: Record<string, unknown>) => void,
+  overrideReason?: string,
 ): Promise<Started> => {
-  const started = await stack.invoke(startRequest(plan, context.type, actor, context.recoverAsOf));
+  const started = await stack.invoke(startRequest(plan, context.type, actor, context.recoverAsOf, overrideReason));
   if (started.statusCode === 200) {
     note(
       `Started ${context.type} ${String(started.executionId)} of "${plan.planName}": ${String(started.totalWaves)} waves, ${String(started.totalServers)} servers`,
@@ -143,7 +184,12 @@ export const startOrLeftover = async (
   }
   note(found, { executionId: leftover.executionId });
   await cancelLeftover(stack, leftover, context, actor, interruption, 60_000, note);
-  const again = await stack.invoke(startRequest(plan, context.type, actor, context.recoverAsOf));
+  const again = await startOnceFree(
+    stack,
+    startRequest(plan, context.type, actor, context.recoverAsOf, overrideReason),
+    interruption,
+    note,
+  );
   if (again.statusCode !== 200) throw refused(again, 'start_execution after the cancel');
   note(
     `Started ${context.type} ${String(again.executionId)} of "${plan.planName}": ${String(again.totalWaves)} waves, ${String(again.totalServers)} servers`,

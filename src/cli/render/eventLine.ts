@@ -26,6 +26,11 @@ export const markedActor = (event: ExecutionEvent, previous: ExecutionEvent | un
     case 'ExecutionResumed':
     case 'CancelRequested':
       return afterTimeout ? shown(event.actor) : shownActor(operator(event.data.identity, event.data.simulated));
+    // Who accepted a deviation is marked as its starter is; an assessment without one is the start's own record.
+    case 'ReadinessAssessed':
+      return event.data.deviation
+        ? shownActor(operator(event.data.deviation.identity, event.data.deviation.simulated))
+        : shown(event.actor);
     default:
       return shown(event.actor);
   }
@@ -76,6 +81,11 @@ export const summariseEvent = (event: ExecutionEvent): string => {
       return `wave ${event.data.waveNumber} retry ${event.data.retry}: relaunches ${event.data.serverIds.join(', ')}`;
     case 'WaveSkipped':
       return `wave ${event.data.waveNumber} skipped (deviation): ${event.data.reason}`;
+    case 'ReadinessAssessed': {
+      const { totals, deviation } = event.data;
+      const counts = `preflight: ${totals.blocking} BLOCKING, ${totals.warning} WARNING`;
+      return deviation ? `${counts}; started despite them: ${deviation.reason}` : counts;
+    }
     case 'ResumeTokenAttached':
       return `the state machine's wait for the pause at seq ${event.data.pauseSeq} holds a task token (its SHA-256 is recorded)`;
     default:

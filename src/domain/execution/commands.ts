@@ -1,4 +1,5 @@
 import type { RecoveryPlan } from '../plan';
+import type { ReadinessFinding } from '../readiness';
 import type { DiscoveredInstance, ExecutionSimulation, ServerObservation, SourceOrigin } from './events';
 import type { VerifiedIdentity } from './identity';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType } from './vocabulary';
@@ -32,6 +33,11 @@ export interface StartExecution extends Timed {
   recoverAsOf?: string;
   /** A DRILL's keep-alive (minutes, 0..MAX_KEEP_ALIVE_MINUTES) overriding the plan's drillKeepAliveMinutes. */
   keepAliveMinutes?: number;
+  /**
+   * What preflight found (every finding; ReadinessAssessed records a bounded share). With a BLOCKING finding the
+   * start is refused unless `override` says why it goes ahead anyway. Absent: no preflight ran (older callers).
+   */
+  readiness?: { findings: ReadinessFinding[]; override?: { reason: string } };
 }
 export interface AttachStateMachine extends Timed {
   type: 'AttachStateMachine';

@@ -54,6 +54,7 @@ import { recoverAsOfProblem } from './recoveryPoint';
 import { bringsMissingPoint, newlyLaunchedWithoutPoint, recoveryPointsProblem } from './recoveryPointRules';
 import { decideRetry, decideSkip, type RecoveryDecision } from './waveRecovery';
 import { invalidCommand, invalidState, type Rejection } from './rejections';
+import { readinessData, readinessProblem } from './readinessDecision';
 import {
   allWavesCompleted,
   DEFAULT_SERVERS_PER_JOB,
@@ -156,6 +157,8 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
   const roleName = command.targetRoleName ?? DEFAULT_TARGET_ROLE_NAME;
   const problem = accountContextProblem(command.plan, command.accountContext, roleName);
   if (problem) return reject(invalidCommand(state, problem));
+  const notReady = readinessProblem(command);
+  if (notReady) return reject(invalidCommand(state, notReady));
   const accountContext = recordedTarget(command.plan, roleName);
   const asOfProblem = command.recoverAsOf === undefined ? undefined : recoverAsOfProblem(command.recoverAsOf, command.at);
   if (asOfProblem) return reject(invalidCommand(state, asOfProblem));
@@ -177,6 +180,14 @@ const start = (state: ExecutionState, command: StartExecution): Decision => {
     },
     operatorActorOf(command.initiatedBy, command.identity, command.simulated),
   );
+  // What preflight found goes on record before anything is launched, with the deviation an override accepted.
+  if (command.readiness) {
+    recorder.emit(
+      'ReadinessAssessed',
+      readinessData({ ...command, readiness: command.readiness }),
+      operatorActorOf(command.initiatedBy, command.identity, command.simulated),
+    );
+  }
   // A plan whose first wave pauses-before starts paused; otherwise wave 1 is claimed at once.
   advanceAtBoundary(recorder);
   return accept(recorder);

@@ -1,4 +1,5 @@
 import type { ApprovalRule, RecoveryPlan } from '../plan';
+import type { ReadinessFinding, ReadinessTotals } from '../readiness';
 import type { VerifiedIdentity } from './identity';
 import type { RecoveryPoint } from './recoveryPoint';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType, LaunchStatus } from './vocabulary';
@@ -89,6 +90,22 @@ export type ExecutionStarted = EventEnvelope<
     keepAliveMinutes?: number;
   }
 >;
+/**
+ * What preflight found when the execution started, recorded right after ExecutionStarted: at most
+ * MAX_RECORDED_FINDINGS findings (BLOCKING first; `omitted` counts the rest), the totals of all of them, and,
+ * when BLOCKING findings were overridden, the accepted deviation: why, and who accepted it (the starter).
+ */
+export type ReadinessAssessed = EventEnvelope<
+  'ReadinessAssessed',
+  { findings: ReadinessFinding[]; totals: ReadinessTotals; omitted?: number; deviation?: ReadinessDeviation }
+>;
+/** A start despite BLOCKING findings: the operator's reason, and who they are (verified when the API verified them). */
+export interface ReadinessDeviation {
+  reason: string;
+  acceptedBy: Actor;
+  identity?: VerifiedIdentity;
+  simulated?: true;
+}
 /** DRS simulated by the local emulator, whose time ran `speed` times faster than the clock. */
 export interface ExecutionSimulation {
   drs: 'emulator';
@@ -287,7 +304,8 @@ export type ExecutionEvent =
   | RecoveryInstancesTerminationRequested
   | RecoveryInstancesGone
   | CleanupFailed
-  | CleanupCompleted;
+  | CleanupCompleted
+  | ReadinessAssessed;
 
 export type ExecutionEventType = ExecutionEvent['type'];
 
@@ -321,6 +339,7 @@ export const EXECUTION_EVENT_TYPES: readonly ExecutionEventType[] = [
   'RecoveryInstancesGone',
   'CleanupFailed',
   'CleanupCompleted',
+  'ReadinessAssessed',
 ];
 
 export type EventOf<T extends ExecutionEventType> = Extract<ExecutionEvent, { type: T }>;

@@ -310,6 +310,9 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
     case 'CleanupFailed':
     case 'CleanupCompleted':
       return evolveCleanup({ ...state, ...core }, event);
+    // The findings stay in the event: reports and views read them there, the state carries none.
+    case 'ReadinessAssessed':
+      return { ...state, ...core };
     default:
       return assertNever(event, 'event');
   }

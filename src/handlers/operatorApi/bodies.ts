@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { reservedActorProblem } from '../../domain/execution';
 import { forbiddenCharacterProblem } from '../../domain/plan';
 import { MAX_LISTED_EXECUTIONS } from '../../operations/listExecutions';
-import { startExecutionRequest } from '../requestSchemas';
+import { preflightRequest, startExecutionRequest } from '../requestSchemas';
 
 /**
  * The operator API's bodies. Who acts is never read from a body: the principal comes from the request
@@ -54,6 +54,8 @@ export const startBody = z
       accountContext: startExecutionRequest.shape.accountContext,
       recoverAsOf: startExecutionRequest.shape.recoverAsOf,
       keepAliveMinutes: startExecutionRequest.shape.keepAliveMinutes,
+      // Start despite BLOCKING preflight findings: the verified principal accepts the deviation, with this reason.
+      override: startExecutionRequest.shape.override,
     },
     { error: 'body must be a JSON object' },
   )
@@ -90,6 +92,14 @@ export const listExecutionsQuery = z
       .min(1, 'limit must be at least 1')
       .max(MAX_LISTED_EXECUTIONS, `limit must be at most ${MAX_LISTED_EXECUTIONS}`)
       .exactOptional(),
+  })
+  .strict();
+
+/** GET /plans/{planId}/preflight's query string: the start it checks for, and a recovery as of a time. */
+export const preflightQuery = z
+  .object({
+    type: preflightRequest.shape.executionType,
+    recoverAsOf: preflightRequest.shape.recoverAsOf,
   })
   .strict();
 

@@ -8,6 +8,7 @@ export const OPERATOR_ROUTES = {
   'GET /executions': 'listExecutions',
   'POST /plans/{planId}/drills': 'startDrill',
   'POST /plans/{planId}/recoveries': 'startRecovery',
+  'GET /plans/{planId}/preflight': 'preflight',
   'GET /executions/{executionId}': 'getExecution',
   'POST /executions/{executionId}/pause': 'pause',
   'POST /executions/{executionId}/resume': 'resume',

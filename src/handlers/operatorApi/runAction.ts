@@ -8,12 +8,13 @@ import type { OperatorInput } from '../../operations/inputs';
 import { listExecutions } from '../../operations/listExecutions';
 import { listPlans } from '../../operations/listPlans';
 import { pause } from '../../operations/pause';
+import { preflight } from '../../operations/preflight';
 import { executionNotFound, failure, type OperationResponse } from '../../operations/responses';
 import { resume } from '../../operations/resume';
 import { startExecution } from '../../operations/startExecution';
 import { retryWave, skipWave } from '../../operations/waveRecovery';
 import { bodyTextOf, queryOf } from './apiEvent';
-import { describeIssues, listExecutionsQuery, operatorBody, startBody } from './bodies';
+import { describeIssues, listExecutionsQuery, operatorBody, preflightQuery, startBody } from './bodies';
 import type { OperatorApiDeps } from './deps';
 import type { MatchedRoute } from './routes';
 
@@ -70,7 +71,7 @@ const start = async (
   if (!planId.ok) return planId.response;
   const body = parseBody(startBody, event);
   if (!body.ok) return body.response;
-  const { name, accountContext, recoverAsOf, keepAliveMinutes } = body.value;
+  const { name, accountContext, recoverAsOf, keepAliveMinutes, override } = body.value;
   return startExecution(deps, {
     planId: planId.value,
     executionType,
@@ -79,6 +80,7 @@ const start = async (
     ...(accountContext ? { accountContext } : {}),
     ...(recoverAsOf === undefined ? {} : { recoverAsOf }),
     ...(keepAliveMinutes === undefined ? {} : { keepAliveMinutes }),
+    ...(override ? { override } : {}),
   });
 };
 
@@ -132,6 +134,17 @@ export const runAction = async (
       return start(deps, route, principal, event, 'DRILL');
     case 'startRecovery':
       return start(deps, route, principal, event, 'RECOVERY');
+    case 'preflight': {
+      const planId = pathId(route, 'planId');
+      if (!planId.ok) return planId.response;
+      const query = parseWith(preflightQuery, queryOf(event));
+      if (!query.ok) return query.response;
+      return preflight(deps, {
+        planId: planId.value,
+        executionType: query.value.type ?? 'DRILL',
+        ...(query.value.recoverAsOf === undefined ? {} : { recoverAsOf: query.value.recoverAsOf }),
+      });
+    }
     case 'getExecution': {
       const executionId = pathId(route, 'executionId');
       return executionId.ok ? getExecutionDetails(deps, { executionId: executionId.value }) : executionId.response;

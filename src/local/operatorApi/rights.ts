@@ -10,6 +10,7 @@ export const RIGHT_OF: { readonly [A in OperatorAction]: Right | undefined } = {
   listPlans: undefined,
   listExecutions: undefined,
   getExecution: undefined,
+  preflight: undefined,
   startDrill: 'drill',
   startRecovery: 'recovery',
   pause: 'drill',

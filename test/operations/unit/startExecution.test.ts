@@ -35,7 +35,13 @@ describe('start_execution on the in-memory stores', () => {
         totalServers: 7,
         currentWave: 1,
       });
-      expect(await world.typesAfter(FIRST, 0)).toEqual(['ExecutionStarted', 'WaveStartRequested', 'StateMachineAttached', 'WaveStarted']);
+      expect(await world.typesAfter(FIRST, 0)).toEqual([
+        'ExecutionStarted',
+        'ReadinessAssessed',
+        'WaveStartRequested',
+        'StateMachineAttached',
+        'WaveStarted',
+      ]);
       expect((await world.plans.get(PLAN_ID))?.claim).toEqual({ executionId: FIRST, claimedAt: world.clock.now() });
       expect(world.workflow.started).toEqual([{ executionArn: response.stepFunctionArn, input: { executionId: FIRST, planId: PLAN_ID } }]);
       expect(world.drs.calls.startRecovery).toEqual([
@@ -69,7 +75,7 @@ describe('start_execution on the in-memory stores', () => {
       const world2 = new MemoryWorld({ withoutWorkflow: true });
       await world2.givenPlan(samplePlan);
       expect(await startExecution(world2.deps, START)).toMatchObject({ statusCode: 200, status: 'RUNNING', stepFunctionArn: null });
-      expect(await world2.typesAfter(FIRST, 0)).toEqual(['ExecutionStarted', 'WaveStartRequested', 'WaveStarted']);
+      expect(await world2.typesAfter(FIRST, 0)).toEqual(['ExecutionStarted', 'ReadinessAssessed', 'WaveStartRequested', 'WaveStarted']);
     });
 
     it('when the plan is busy, a second start is refused with the active execution and records nothing', async () => {
@@ -96,6 +102,8 @@ describe('start_execution on the in-memory stores', () => {
       // The execution ended, but its settling (which frees the slot) was lost: the claim is still there.
       await cancel(world.deps, { executionId: FIRST, planId: PLAN_ID, requestedBy: 'ops@example.com' });
       await world.plans.claim(PLAN_ID, { executionId: FIRST, claimedAt: world.clock.now() });
+      // Its DRS job is over too (else preflight finds wave 1's servers busy in it).
+      world.drs.launchAll(world.drs.jobOfWave(1).jobId);
       expect(await startExecution(world.deps, START)).toMatchObject({ statusCode: 200, executionId: 'exec-0002' });
     });
   });
