@@ -19,7 +19,9 @@ export const withRecoveryPoints = (
   observed: readonly ServerObservation[],
   newLaunch: boolean,
 ): ExecutionView => {
-  const from = view.waveStatuses.find((wave) => wave.waveNumber === waveNumber)?.startRequestedAt;
+  // A recovery as of a moment is judged against the moment asked for: a point hours before the wave's start is
+  // what the operator chose, not a breach of the target.
+  const from = view.recoverAsOf ?? view.waveStatuses.find((wave) => wave.waveNumber === waveNumber)?.startRequestedAt;
   const points = new Map(observed.map((server) => [server.serverId, server.recoveryPoint]));
   if (![...points.values()].some((point) => point !== undefined) && !newLaunch) return view;
   const serverExecutions = view.serverExecutions.map((server): ServerExecutionView => {

@@ -1,4 +1,4 @@
-import type { ExecutionType } from '../domain/execution';
+import { type ExecutionType, recoverAsOfProblem } from '../domain/execution';
 import { isBlocked } from '../domain/readiness';
 import type { OperationDeps } from './deps';
 import { assessPlan, listedFindings } from './readiness';
@@ -15,6 +15,9 @@ export interface PreflightInput {
  * reads it. Writes nothing; start_execution runs the same assessment and refuses on a BLOCKING finding.
  */
 export const preflight = async (deps: OperationDeps, input: PreflightInput): Promise<OperationResponse> => {
+  // The same moment start_execution would refuse is refused here: a plan is never "ready" for a start that cannot be.
+  const asOfProblem = input.recoverAsOf === undefined ? undefined : recoverAsOfProblem(input.recoverAsOf, deps.now());
+  if (asOfProblem) return failure(400, 'INVALID_RECOVER_AS_OF', asOfProblem);
   const stored = await deps.plans.get(input.planId);
   if (!stored) return failure(404, 'PLAN_NOT_FOUND', `Recovery plan not found: ${input.planId}`);
   const readiness = await assessPlan(deps, {

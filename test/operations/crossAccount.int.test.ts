@@ -127,12 +127,29 @@ describe('a drill in another account', () => {
     expect((await world.harness.countItems()).events).toBe(0);
   });
 
-  it('retries a wave start that STS throttled, on the next poll, and completes', async () => {
+  it('refuses a start whose preflight STS throttled; with an override it retries the wave start and completes', async () => {
     sts.trustRole({ roleArn: ROLE_ARN, externalId: EXTERNAL_ID });
-    // The STS client makes three attempts; all three are throttled, for preflight (its checks cannot run: a warning,
-    // not a refusal), for the start's look at the sources (it goes on without them) and again for the wave's start.
+    // The STS client makes three attempts a call. A preflight whose checks could not run is no "ready": BLOCKING.
+    sts.faults.apply({ failAssumeRole: { count: 3, code: 'Throttling' } });
+    const refused = await start();
+    expect(refused).toMatchObject({ statusCode: 409, error: 'PREFLIGHT_BLOCKED' });
+    expect((refused.findings as object[]).length).toBeGreaterThan(0);
+    for (const finding of refused.findings as object[]) {
+      expect(finding).toMatchObject({ severity: 'BLOCKING', code: 'READINESS_CHECK_FAILED' });
+    }
+    expect((await world.harness.countItems()).events).toBe(0);
+
+    // Throttled again for preflight, for the start's look at the sources (it goes on without them) and the wave's start.
     sts.faults.apply({ failAssumeRole: { count: 9, code: 'Throttling' } });
-    const started = await start();
+    const started = await call({
+      operation: 'start_execution',
+      planId: PLAN_ID,
+      executionType: 'DRILL',
+      initiatedBy: OPERATOR,
+      accountContext: ACCOUNT,
+      override: { reason: 'STS throttled; DRS was healthy an hour ago (CHG-7)' },
+    });
+    expect(started).toMatchObject({ statusCode: 200 });
     const executionId = started.executionId as string;
     const first = await ledger(executionId);
     expect(first.find((event) => event.type === 'WaveStartFailed')?.data).toMatchObject({ retryable: true, error: { code: 'Throttling' } });
@@ -140,11 +157,14 @@ describe('a drill in another account', () => {
 
     const completed = await pollUntil(executionId, 'COMPLETED', 'FAILED');
     expect(completed.status).toBe('COMPLETED');
-    expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual([...Array<string>(9).fill('Throttling'), 'OK']);
-    // Preflight said it could not read DRS, and the start went on: a throttled read is no refusal.
-    const assessed = first.find((event) => event.type === 'ReadinessAssessed')?.data as { totals: object; findings: object[] };
-    expect(assessed.totals).toEqual({ blocking: 0, warning: 3 });
-    for (const finding of assessed.findings) expect(finding).toMatchObject({ severity: 'WARNING', code: 'READINESS_CHECK_FAILED' });
+    expect(sts.assumeRoleRequests().map((request) => request.outcome)).toEqual([...Array<string>(12).fill('Throttling'), 'OK']);
+    // The unread checks were overridden: the ledger records the deviation and who accepted it.
+    const assessed = first.find((event) => event.type === 'ReadinessAssessed')?.data as {
+      totals: { blocking: number };
+      deviation?: { reason: string; acceptedBy: string };
+    };
+    expect(assessed.totals.blocking).toBeGreaterThan(0);
+    expect(assessed.deviation).toMatchObject({ reason: 'STS throttled; DRS was healthy an hour ago (CHG-7)', acceptedBy: OPERATOR });
     expect(world.drs.stats.startRecoveryFor(executionId, 1)).toEqual({ calls: 1, jobsCreated: 1 });
   });
 

@@ -88,6 +88,8 @@ export const rpoEvidence = (events: readonly ExecutionEvent[], state: StartedExe
         launch.pointInTime !== undefined && launch.measuredFrom !== undefined
           ? rpoSecondsOf(launch.pointInTime, launch.measuredFrom)
           : undefined;
+      const asOfDistanceSeconds =
+        recoverAsOf !== undefined && launch.pointInTime !== undefined ? rpoSecondsOf(launch.pointInTime, recoverAsOf) : undefined;
       return [
         {
           serverId: server.serverId,
@@ -97,10 +99,9 @@ export const rpoEvidence = (events: readonly ExecutionEvent[], state: StartedExe
           ...(launch.pointInTime === undefined ? {} : { pointInTime: launch.pointInTime }),
           ...(launch.snapshotId === undefined ? {} : { snapshotId: launch.snapshotId }),
           ...(rpoSeconds === undefined ? {} : { rpoSeconds }),
-          ...(recoverAsOf !== undefined && launch.pointInTime !== undefined
-            ? { asOfDistanceSeconds: rpoSecondsOf(launch.pointInTime, recoverAsOf) }
-            : {}),
-          verdict: verdictOf(rpoSeconds, targetMinutes),
+          ...(asOfDistanceSeconds === undefined ? {} : { asOfDistanceSeconds }),
+          // A recovery as of a moment is judged against the moment asked for: the age the operator chose is no breach.
+          verdict: verdictOf(recoverAsOf === undefined ? rpoSeconds : asOfDistanceSeconds, targetMinutes),
         },
       ];
     }),

@@ -8,6 +8,8 @@ export const DEFAULT_MAX_LAG_MINUTES = 15;
 export const DEFAULT_CONCURRENT_JOBS_QUOTA = 20;
 /** The replication state in which DRS can launch a server from current data. */
 export const HEALTHY_REPLICATION = 'CONTINUOUS';
+/** States DRS passes through while replicating normally (a backlog, a snapshot being taken, a rescan). */
+const TRANSIENT_REPLICATION = new Set(['BACKLOG', 'CREATING_SNAPSHOT', 'RESCAN']);
 
 export interface ReadinessInput {
   plan: RecoveryPlan;
@@ -51,6 +53,16 @@ const replicationFindings = (server: PlacedServer, facts: ServerReplication | un
   const where = { serverId: server.serverId, waveNumber: server.waveNumber };
   if (!facts) {
     return [blocking('SERVER_UNKNOWN_TO_DRS', `DRS does not know source server ${server.serverId}: it cannot be launched`, where)];
+  }
+  if (TRANSIENT_REPLICATION.has(facts.state)) {
+    // DRS catches up or takes a snapshot and goes back to CONTINUOUS: a launch uses the newest point it has.
+    return [
+      warning(
+        'REPLICATION_CATCHING_UP',
+        `Replication of ${server.serverId} is ${facts.state}, passing through on its way to ${HEALTHY_REPLICATION}`,
+        where,
+      ),
+    ];
   }
   if (facts.state !== HEALTHY_REPLICATION) {
     // The state is the cause: a lag or snapshot age of a server that does not replicate says nothing more.
@@ -173,7 +185,9 @@ const readFailures = (failed: Array<{ check: ReadinessCheck; error: FactReadErro
   const found: ReadinessFinding[] = [];
   for (const { check, error } of failed) {
     if (!error.denied) {
-      found.push(warning('READINESS_CHECK_FAILED', `DRS's ${check} could not be read (${error.code}): ${error.message}`));
+      // Unread is not ready: a check that could not be made would hide the BLOCKING findings it exists for, so
+      // the start goes ahead only with an override that the ledger records.
+      found.push(blocking('READINESS_CHECK_FAILED', `DRS's ${check} could not be read (${error.code}): ${error.message}`));
       continue;
     }
     const seen = denied.get(error.code);

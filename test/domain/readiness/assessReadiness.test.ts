@@ -122,6 +122,14 @@ describe('preflight: per server', () => {
     expect(findings[0]?.reason).toContain('drsjob-00000000000000042');
   });
 
+  it('replication passing through BACKLOG, CREATING_SNAPSHOT or RESCAN only warns: DRS gets back to CONTINUOUS', () => {
+    for (const state of ['BACKLOG', 'CREATING_SNAPSHOT', 'RESCAN']) {
+      const facts = factsFor(samplePlan, { replication: replicationWith(samplePlan, { [DB_1]: { state, lagSeconds: 0 } }) });
+      const findings = assessReadiness(inputFor(samplePlan, { facts }));
+      expect(findings).toEqual([expect.objectContaining({ severity: 'WARNING', code: 'REPLICATION_CATCHING_UP', serverId: DB_1 })]);
+    }
+  });
+
   it('a server held only by a TERMINATE job (a drill cleaning up) is a WARNING: its wave waits for DRS to free it', () => {
     const cleanup: BusyJob = { jobId: 'drsjob-00000000000000043', type: 'TERMINATE', serverIds: [APP_1] };
     const findings = assessReadiness(inputFor(samplePlan, { facts: factsFor(samplePlan, { activeJobs: { ok: true, value: [cleanup] } }) }));
@@ -179,7 +187,7 @@ describe('preflight: per plan', () => {
     expect(codes(others.slice(0, 18))).toEqual(['WAVE_SPLIT_ACROSS_JOBS']);
   });
 
-  it('DRS that cannot be read for access is BLOCKING once per error, naming the checks; another failure is a WARNING', () => {
+  it('DRS that cannot be read for access is BLOCKING once per error, naming the checks; another unread check is BLOCKING too', () => {
     const denied = {
       ok: false as const,
       error: { code: 'AccessDenied', message: 'AssumeRole on arn:aws:iam::1:role/x failed', denied: true },
@@ -190,7 +198,7 @@ describe('preflight: per plan', () => {
     );
     expect(findings).toEqual([
       expect.objectContaining({ severity: 'BLOCKING', code: 'TARGET_UNREACHABLE' }),
-      expect.objectContaining({ severity: 'WARNING', code: 'READINESS_CHECK_FAILED' }),
+      expect.objectContaining({ severity: 'BLOCKING', code: 'READINESS_CHECK_FAILED' }),
     ]);
     expect(findings[0]?.reason).toContain('AccessDenied');
     expect(findings[0]?.reason).toContain('replication, launch configurations');
@@ -207,7 +215,7 @@ describe('preflight: per plan', () => {
 });
 
 describe('preflight rules (properties)', () => {
-  const UNHEALTHY = ['STALLED', 'INITIAL_SYNC', 'DISCONNECTED', 'PAUSED', 'STOPPED', 'RESCAN', 'BACKLOG'];
+  const UNHEALTHY = ['STALLED', 'INITIAL_SYNC', 'DISCONNECTED', 'PAUSED', 'STOPPED', 'INITIATING'];
   const stateArb = fc.constantFrom(...UNHEALTHY);
 
   it('every unhealthy or unknown server yields exactly one BLOCKING finding naming it; the others none', () => {

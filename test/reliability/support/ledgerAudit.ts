@@ -77,6 +77,12 @@ const onceKey = (event: ExecutionEvent): string | undefined => {
     case 'CleanupStarted':
     case 'CleanupCompleted':
       return event.type;
+    case 'ReadinessAssessed':
+      return event.type;
+    case 'WaveSkipped':
+      return `${event.type} ${event.data.waveNumber}`;
+    case 'WaveRetryRequested':
+      return `${event.type} ${event.data.waveNumber}#${event.data.retry}`;
     case 'StateMachineAttached':
     case 'ApprovalRefused':
     case 'RecoveryInstancesTerminationRequested':
