@@ -136,19 +136,18 @@ describe('recovery points on the local stack', () => {
     expect(seen).toContain('pit-00000000000000a02');
   });
 
-  it('a moment with no completed snapshot for a server fails the start without launching anything', async () => {
+  it('a moment with no completed snapshot is refused by preflight; overridden, the start fails without launching anything', async () => {
     world = await startDrillWorld();
     await world.loadPlans(plan);
     const now = Date.parse(new Date(world.clock.now()).toISOString());
     // The emulator keeps 7 days of snapshots: none eight days back.
     const asOf = new Date(now - 8 * 86_400_000).toISOString();
-    const started = await world.call({
-      operation: 'start_execution',
-      planId: PLAN_ID,
-      executionType: 'RECOVERY',
-      initiatedBy: OPERATOR,
-      recoverAsOf: asOf,
-    });
+    const request = { operation: 'start_execution', planId: PLAN_ID, executionType: 'RECOVERY', initiatedBy: OPERATOR, recoverAsOf: asOf };
+    const refused = await world.call(request);
+    expect(refused).toMatchObject({ statusCode: 409, error: 'PREFLIGHT_BLOCKED' });
+    expect((refused.findings as Array<{ code: string }>).map((finding) => finding.code)).toContain('NO_RECOVERY_POINT_AS_OF');
+
+    const started = await world.call({ ...request, override: { reason: 'rehearsing the refusal at the wave start' } });
     const executionId = started.executionId as string;
     const events = await world.ledger(executionId);
     expect(ofType(events, 'WaveStartFailed')[0]?.data).toMatchObject({ retryable: false, error: { code: 'NoRecoveryPointAsOf' } });
