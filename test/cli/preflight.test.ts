@@ -68,8 +68,11 @@ describe('drs-ledger preflight', () => {
   });
 
   it('with --json prints the answer; a missing plan or a bad time is a usage error', async () => {
-    const { text } = await run({ json: true, recoverAsOf: '2020-01-01T00:00:00Z' });
-    expect(JSON.parse(text)).toMatchObject({ planId: PLAN_ID, ready: false, recoverAsOf: '2020-01-01T00:00:00Z' });
+    // A month before the world's clock: the fake's only snapshots are a minute old, so none is at or before it.
+    const { text } = await run({ json: true, recoverAsOf: '2026-02-01T00:00:00Z' });
+    expect(JSON.parse(text)).toMatchObject({ planId: PLAN_ID, ready: false, recoverAsOf: '2026-02-01T00:00:00Z' });
+    // A moment start_execution would refuse (beyond DRS's retention) is refused here too, not reported "not ready".
+    await expect(run({ recoverAsOf: '2020-01-01T00:00:00Z' })).rejects.toThrow(/400 INVALID_RECOVER_AS_OF/);
     await expect(run({}, 'plan-missing')).rejects.toThrow(UsageError);
     await expect(run({}, 'plan-missing')).rejects.toThrow(/404 PLAN_NOT_FOUND/);
     await expect(run({ recoverAsOf: 'yesterday' })).rejects.toThrow(/--recover-as-of/);
@@ -97,7 +100,7 @@ describe('--override-reason on the commands that start', () => {
   });
 
   it('drill sends it with its start', () => {
-    expect(startRequest(samplePlan, 'DRILL', { name: 'ops', simulated: false }, 'known stall')).toMatchObject({
+    expect(startRequest(samplePlan, 'DRILL', { name: 'ops', simulated: false }, undefined, 'known stall')).toMatchObject({
       override: { reason: 'known stall' },
     });
     expect(startRequest(samplePlan, 'DRILL', { name: 'ops', simulated: false })).not.toHaveProperty('override');
