@@ -68,6 +68,11 @@ describe('preflight', () => {
   });
 
   it('as of a time asks DRS for each server’s snapshots up to it, and only then', async () => {
+    // DB_1's only snapshot was taken a minute ago (the others keep the fake's hourly ones).
+    const minuteAgo = new Date(Date.parse(world.clock.now()) - 60_000).toISOString();
+    world.drs.snapshotsOf.set(DB_1, [
+      { snapshotId: 'pit-db1-minuteago00', sourceServerId: DB_1, expectedTimestamp: minuteAgo, timestamp: minuteAgo },
+    ]);
     const snapshots = jest.spyOn(world.drs, 'recoverySnapshots');
     await preflight(world.deps, { planId: PLAN_ID, executionType: 'RECOVERY' });
     expect(snapshots).not.toHaveBeenCalled();
@@ -75,7 +80,7 @@ describe('preflight', () => {
     const response = await preflight(world.deps, { planId: PLAN_ID, executionType: 'RECOVERY', recoverAsOf: asOf });
     expect(snapshots).toHaveBeenCalledTimes(samplePlan.waves.flatMap((wave) => wave.sourceServerIds).length);
     expect(snapshots.mock.calls[0]?.[1]).toEqual({ to: asOf });
-    // The fake's snapshots were taken a minute ago: none at or before half an hour ago.
+    // DB_1's snapshot was taken a minute ago: none at or before half an hour ago.
     expect(response).toMatchObject({
       ready: false,
       findings: expect.arrayContaining([expect.objectContaining({ code: 'NO_RECOVERY_POINT_AS_OF', serverId: DB_1 })]),

@@ -33,7 +33,7 @@ const snapshot = (serverId: string, snapshotId: string, minutesAgo: number, take
   ...(taken ? { timestamp: minutesBefore(minutesAgo) } : {}),
 });
 
-const startDrill = async (world: MemoryWorld, extra: { recoverAsOf?: string } = {}) => {
+const startDrill = async (world: MemoryWorld, extra: { recoverAsOf?: string; override?: { reason: string } } = {}) => {
   await world.givenPlan(samplePlan);
   return startExecution(world.deps, { planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops@example.com', ...extra });
 };
@@ -134,10 +134,12 @@ describe('a recovery as of a moment', () => {
     scriptSnapshots(world);
     world.drs.snapshotsOf.set(DB_2, [snapshot(DB_2, 'pit-db2-creating000', 35, false), snapshot(DB_2, 'pit-db2-after000000', 10)]);
 
-    await startDrill(world, { recoverAsOf: asOf });
+    // Preflight refuses such a start; overridden, the wave start refuses it too.
+    expect(await startDrill(world, { recoverAsOf: asOf })).toMatchObject({ statusCode: 409, error: 'PREFLIGHT_BLOCKED' });
+    const started = await startDrill(world, { recoverAsOf: asOf, override: { reason: 'rehearsing the wave-start refusal' } });
 
     expect(world.drs.calls.startRecovery).toEqual([]);
-    const events = await world.events(EXECUTION);
+    const events = await world.events(started.executionId as string);
     expect(ofType(events, 'WaveStartFailed')[0]?.data).toMatchObject({
       retryable: false,
       error: { code: 'NoRecoveryPointAsOf', message: expect.stringContaining(DB_2) },

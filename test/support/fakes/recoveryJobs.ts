@@ -121,9 +121,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   }
 
   async recoverySnapshots(sourceServerId: string, range: { from?: string; to?: string }): Promise<RecoverySnapshot[]> {
-    const all = this.snapshotsOf.get(sourceServerId) ?? [
-      { snapshotId: `pit-${sourceServerId.slice(2)}`, sourceServerId, expectedTimestamp: this.minuteAgo(), timestamp: this.minuteAgo() },
-    ];
+    const all = this.snapshotsOf.get(sourceServerId) ?? this.defaultSnapshots(sourceServerId);
     const at = (snapshot: RecoverySnapshot) => snapshot.timestamp ?? snapshot.expectedTimestamp;
     return all
       .filter(
@@ -187,6 +185,21 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     return [...this.instances.values()]
       .filter((instance) => wanted.has(instance.sourceServerId))
       .map((instance) => structuredClone(instance));
+  }
+
+  /** DRS's point-in-time policy, roughly: the newest a minute ago, then one an hour back to a day. */
+  private defaultSnapshots(sourceServerId: string): RecoverySnapshot[] {
+    const newest = {
+      snapshotId: `pit-${sourceServerId.slice(2)}`,
+      sourceServerId,
+      expectedTimestamp: this.minuteAgo(),
+      timestamp: this.minuteAgo(),
+    };
+    const hourly = Array.from({ length: 24 }, (_, index) => {
+      const at = new Date(Date.parse(this.now()) - (index + 1) * 3_600_000).toISOString();
+      return { snapshotId: `pit-${sourceServerId.slice(2)}-h${index + 1}`, sourceServerId, expectedTimestamp: at, timestamp: at };
+    });
+    return [newest, ...hourly];
   }
 
   private minuteAgo(): string {
