@@ -24,6 +24,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     findJobsByTags: [] as Array<Record<string, string>>,
     hostnames: [] as string[][],
     sourceOrigins: [] as string[][],
+    replication: [] as string[][],
     terminateRecoveryInstances: [] as string[][],
     describeRecoveryInstances: [] as string[][],
   };
@@ -111,6 +112,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   }
 
   async replication(sourceServerIds: string[]): Promise<Map<string, ReplicationFacts>> {
+    this.calls.replication.push([...sourceServerIds]);
     const found = new Map<string, ReplicationFacts>();
     for (const serverId of sourceServerIds) {
       const scripted = this.replicationOf.get(serverId);
