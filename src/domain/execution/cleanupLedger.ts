@@ -100,11 +100,14 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
 
 /**
  * The same read from the state alone, for a cleanup that has recorded nothing yet (no request, nothing gone, no
- * failure): the waves hold every job and each server's instance, so the first pass need not read the whole ledger.
+ * failure) and no wave retried: the waves hold every job and each server's instance, so the first pass need not
+ * read the whole ledger.
  */
 export const cleanupLedgerOfState = (state: ExecutionCore): CleanupLedger | undefined => {
   const cleanup = state.cleanup;
   if (cleanup && (cleanup.requested > 0 || cleanup.gone > 0 || cleanup.failures > 0 || cleanup.status !== 'WAITING')) return undefined;
+  // A retry drops the earlier round's jobs and the retried servers' instances from the state: only the events know them.
+  if (state.waves.some((wave) => wave.retryRound !== undefined)) return undefined;
   const ledger: CleanupLedger = { launchJobIds: new Set(), instances: new Map(), requested: new Map(), gone: new Map(), failures: [] };
   for (const wave of state.waves) {
     for (const job of jobsOf(wave)) ledger.launchJobIds.add(job.drsJobId);

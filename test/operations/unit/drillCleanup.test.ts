@@ -11,6 +11,7 @@ import { find } from '../../../src/operations/find';
 import { getExecutionDetails } from '../../../src/operations/getExecutionDetails';
 import { poll } from '../../../src/operations/poll';
 import { startExecution } from '../../../src/operations/startExecution';
+import { retryWave } from '../../../src/operations/waveRecovery';
 import { RecoveryJobsError } from '../../../src/ports/recoveryJobs';
 import { PLAN_ID, samplePlan, serversOf } from '../../fixtures/plan';
 import { MemoryWorld } from '../../support/fakes/memoryWorld';
@@ -249,5 +250,37 @@ describe('drill cleanup', () => {
     const head = await world.headSeq(EXECUTION);
     await runFind(world);
     expect(await world.headSeq(EXECUTION)).toBe(head);
+  });
+
+  it('given a drill whose wave was retried, then an instance the first round launched is terminated too', async () => {
+    const world = await started('DRILL', { ...samplePlan, onWaveFailure: 'PAUSE' });
+    world.drs.launchAll(world.drs.jobOfWave(1).jobId);
+    await poll(world.deps, REF);
+    world.clock.advance(30);
+    const firstRound = world.drs.jobOfWave(2).jobId;
+    world.drs.progress(firstRound, 'COMPLETED', 'FAILED');
+    // DRS created an EC2 instance for a launch it then reported failed: only the first round's job names it.
+    world.drs.instances.set('i-firstround00000001', {
+      recoveryInstanceId: 'i-firstround00000001',
+      sourceServerId: serversOf(2)[0] as string,
+      ec2InstanceState: 'RUNNING',
+      jobId: firstRound,
+    });
+    await poll(world.deps, REF);
+    expect((await world.ledger.load(EXECUTION)).state.status).toBe('PAUSED');
+    world.clock.advance(30);
+    expect(await retryWave(world.deps, { ...REF, waveNumber: 2, requestedBy: 'ops@example.com' })).toMatchObject({ statusCode: 200 });
+    for (let round = 0; round < 5 && !['COMPLETED', 'FAILED'].includes((await world.ledger.load(EXECUTION)).state.status); round += 1) {
+      for (const job of world.drs.startedJobs()) if (job.status !== 'COMPLETED') world.drs.launchAll(job.jobId);
+      world.clock.advance(30);
+      await poll(world.deps, REF);
+    }
+    expect((await world.ledger.load(EXECUTION)).state.status).toBe('COMPLETED');
+    world.clock.advance(60);
+    await runFind(world);
+
+    expect(world.drs.instances.has('i-firstround00000001')).toBe(false);
+    expect(world.drs.instances.size).toBe(0);
+    expect(await cleanupTypes(world)).toContain('CleanupCompleted');
   });
 });
