@@ -18,7 +18,7 @@ export interface CleanupLedger {
   launchJobIds: Set<string>;
   instances: Map<string, LaunchedInstance>;
   /** Instance id → when its termination was first requested, and the TERMINATE jobs. */
-  requested: Map<string, { at: string; attempt: number; drsJobIds: string[] }>;
+  requested: Map<string, { at: string; attempt: number; drsJobIds: string[]; lastAt?: string }>;
   /** When the last termination was requested (a retry requests instances again). */
   lastRequestAt?: string;
   /** Instance id → when it was first recorded gone. */
@@ -68,8 +68,9 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
       case 'RecoveryInstancesTerminationRequested':
         ledger.lastRequestAt = event.occurredAt;
         for (const id of event.data.recoveryInstanceIds) {
-          if (!ledger.requested.has(id))
-            ledger.requested.set(id, { at: event.occurredAt, attempt: event.data.attempt, drsJobIds: event.data.drsJobIds });
+          const earlier = ledger.requested.get(id);
+          if (earlier) earlier.lastAt = event.occurredAt;
+          else ledger.requested.set(id, { at: event.occurredAt, attempt: event.data.attempt, drsJobIds: event.data.drsJobIds });
         }
         for (const found of event.data.discovered ?? []) {
           if (ledger.instances.has(found.recoveryInstanceId)) continue;

@@ -283,4 +283,47 @@ describe('drill cleanup', () => {
     expect(world.drs.instances.size).toBe(0);
     expect(await cleanupTypes(world)).toContain('CleanupCompleted');
   });
+
+  const cleanupAlerts = (world: MemoryWorld) =>
+    world.notifier.published.filter((message) => message.attributes.status === 'CLEANUP_FAILED');
+
+  it('given a retry while DRS is still shutting the instances down, then they are not asked for again and no false failure is recorded', async () => {
+    const world = await started();
+    world.drs.slowTerminations();
+    await failInWave2(world);
+    expect(await cleanupTypes(world)).toEqual(['CleanupStarted', 'RecoveryInstancesTerminationRequested']);
+    world.clock.advance(10 * 60);
+    expect(await runFind(world)).toMatchObject({ cleanups: [{ step: 'FAILED' }] });
+    expect(cleanupAlerts(world)).toHaveLength(1);
+
+    world.clock.advance(5 * 60);
+    await runFind(world);
+    await runFind(world);
+    expect(world.drs.calls.terminateRecoveryInstances).toHaveLength(1);
+    expect((await cleanupTypes(world)).filter((type) => type === 'CleanupFailed')).toHaveLength(1);
+    expect(cleanupAlerts(world)).toHaveLength(1);
+
+    world.drs.finishTerminations();
+    world.clock.advance(60);
+    expect(await runFind(world)).toMatchObject({ cleanups: [{ step: 'COMPLETED' }] });
+    expect(world.drs.instances.size).toBe(0);
+  });
+
+  it('given another driver that terminated the instances first, then the ConflictException is no failure and the cleanup completes', async () => {
+    const world = await started();
+    world.drs.slowTerminations();
+    world.drs.beforeNextTerminate(async () => {
+      await world.drs.terminateRecoveryInstances([...WAVE_1_INSTANCES]);
+    });
+    await failInWave2(world);
+    expect(await cleanupTypes(world)).toEqual(['CleanupStarted']);
+    expect(cleanupAlerts(world)).toEqual([]);
+
+    world.drs.finishTerminations();
+    world.clock.advance(60);
+    expect(await runFind(world)).toMatchObject({ cleanups: [{ step: 'COMPLETED' }] });
+    expect(await cleanupTypes(world)).toEqual(['CleanupStarted', 'RecoveryInstancesGone', 'CleanupCompleted']);
+    expect(cleanupAlerts(world)).toEqual([]);
+    expect(world.drs.instances.size).toBe(0);
+  });
 });

@@ -41,6 +41,9 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   private readonly requestOf = new Map<string, StartRecoveryRequest>();
   /** Terminations DRS accepted but that leave the instances in place (a TERMINATE job that fails). */
   private ignoredTerminations = 0;
+  /** Terminations leave their instances SHUTTING-DOWN until `finishTerminations` (a TERMINATE job in progress). */
+  private slow = false;
+  private readonly beforeTerminate: Array<() => Promise<void>> = [];
   private readonly jobs = new Map<string, RecoveryJob>();
   private readonly startFailures: Error[] = [];
   private readonly describeFailures: Error[] = [];
@@ -153,13 +156,23 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     this.calls.terminateRecoveryInstances.push([...recoveryInstanceIds]);
     const failure = this.terminateFailures.shift();
     if (failure) throw failure;
+    await this.beforeTerminate.shift()?.();
+    // Like DRS: an instance a TERMINATE job is already ending cannot be asked for again.
+    const terminating = recoveryInstanceIds.filter((id) => this.instances.get(id)?.ec2InstanceState === 'SHUTTING-DOWN');
+    if (terminating.length) {
+      throw new RecoveryJobsError('ConflictException', `Recovery instances already terminating: ${terminating.join(', ')}`, false);
+    }
     this.created += 1;
     const jobId = `drsjob-${String(this.created).padStart(17, '0')}`;
     if (this.ignoredTerminations > 0) {
       this.ignoredTerminations -= 1;
       return [jobId];
     }
-    for (const id of recoveryInstanceIds) this.instances.delete(id);
+    for (const id of recoveryInstanceIds) {
+      const instance = this.instances.get(id);
+      if (this.slow && instance) instance.ec2InstanceState = 'SHUTTING-DOWN';
+      else this.instances.delete(id);
+    }
     return [jobId];
   }
 
@@ -203,6 +216,21 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   /** The next DescribeRecoveryInstances fails with this error (in order, one each): by default DRS throttling. */
   failNextDescribeInstances(error: Error = new RecoveryJobsError('ThrottlingException', 'Rate exceeded', true, 2)): void {
     this.describeInstanceFailures.push(error);
+  }
+
+  /** From now on terminations take time: their instances stay SHUTTING-DOWN until `finishTerminations`. */
+  slowTerminations(): void {
+    this.slow = true;
+  }
+
+  /** Every SHUTTING-DOWN instance is gone. */
+  finishTerminations(): void {
+    for (const [id, instance] of this.instances) if (instance.ec2InstanceState === 'SHUTTING-DOWN') this.instances.delete(id);
+  }
+
+  /** Runs before the next TerminateRecoveryInstances reaches DRS (another driver getting there first). */
+  beforeNextTerminate(action: () => Promise<void>): void {
+    this.beforeTerminate.push(action);
   }
 
   /** The next `count` terminations are accepted by DRS but leave their instances running. */
