@@ -9,6 +9,7 @@ import { cancel } from '../../../src/operations/cancel';
 import { catchUpView } from '../../../src/operations/catchUpView';
 import { find } from '../../../src/operations/find';
 import { getExecutionDetails } from '../../../src/operations/getExecutionDetails';
+import { handleCommand } from '../../../src/operations/handleCommand';
 import { poll } from '../../../src/operations/poll';
 import { startExecution } from '../../../src/operations/startExecution';
 import { retryWave } from '../../../src/operations/waveRecovery';
@@ -325,5 +326,32 @@ describe('drill cleanup', () => {
     expect(await cleanupTypes(world)).toEqual(['CleanupStarted', 'RecoveryInstancesGone', 'CleanupCompleted']);
     expect(cleanupAlerts(world)).toEqual([]);
     expect(world.drs.instances.size).toBe(0);
+  });
+
+  it('given a drill whose end was written by a writer that died before starting the cleanup, then find starts and completes it', async () => {
+    const world = await started();
+    world.drs.launchAll(world.drs.jobOfWave(1).jobId);
+    await poll(world.deps, REF);
+    world.clock.advance(30);
+    // The end is appended, and its writer dies before settling it (before its SNS publish returned, say).
+    const ended = await handleCommand(world.store, await world.store.load(EXECUTION), () => ({
+      type: 'RequestCancel',
+      requestedBy: 'ops@example.com',
+      at: world.deps.now(),
+    }));
+    expect(ended.loaded.state.status).toBe('CANCELLED');
+    world.drs.launchAll(world.drs.jobOfWave(2).jobId);
+    expect(await cleanupTypes(world)).toEqual([]);
+
+    world.clock.advance(60);
+    expect(await runFind(world)).toMatchObject({ cleanups: [{ executionId: EXECUTION, step: 'COMPLETED' }] });
+    expect(await cleanupTypes(world)).toEqual([
+      'CleanupStarted',
+      'RecoveryInstancesTerminationRequested',
+      'RecoveryInstancesGone',
+      'CleanupCompleted',
+    ]);
+    expect(world.drs.instances.size).toBe(0);
+    expect((await world.views.listCleanupPending(10)).executions).toEqual([]);
   });
 });
