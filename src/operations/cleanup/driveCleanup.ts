@@ -19,6 +19,9 @@ import { drsAccountOf } from '../drsAccount';
 import { handleCommand } from '../handleCommand';
 import { notifyCleanupFailure } from './notifyCleanupFailure';
 
+/** The tag waveTags (reactions/waveStart) puts on every DRS job of an execution. */
+const EXECUTION_TAG = 'drs-ledger:executionId';
+
 /** What a pass of the cleanup came to, for logs and find's answer. */
 export type CleanupStep =
   'NOT_A_DRILL' | 'NOT_DUE' | 'WAITING_FOR_JOBS' | 'WAITING_FOR_CONFIRMATION' | 'TERMINATION_REQUESTED' | 'FAILED' | 'COMPLETED';
@@ -131,7 +134,15 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
     // Until the cleanup has recorded something, the state says all it needs; after, the ledger's records do.
     const ledger =
       cleanupLedgerOfState(loaded.state) ?? cleanupLedgerOf((await deps.store.read(state.executionId)).map((stored) => stored.event));
-    // No DRS job, no instance: a drill that never launched is clean without asking DRS (which may be unreachable).
+    // DRS may hold a job the ledger never recorded (StartRecovery's answer lost, then the drill ended): every job
+    // of the execution carries its tag. Not asked when no wave ever asked DRS for a start.
+    const askedDrs = state.waves.some((wave) => wave.startAttempts > 0 || wave.startRequestedAt !== undefined || wave.status !== 'PENDING');
+    if (askedDrs) {
+      for (const job of await drs.findJobsByTags({ [EXECUTION_TAG]: state.executionId }, state.startTime, account)) {
+        ledger.launchJobIds.add(job.jobId);
+      }
+    }
+    // No DRS job, no instance: a drill that never launched is clean.
     if (ledger.launchJobIds.size === 0 && ledger.instances.size === 0) {
       await run(() => ({ type: 'CompleteCleanup', instancesTerminated: 0, instancesAlreadyGone: 0, at: deps.now() }));
       return { step: 'COMPLETED', loaded };

@@ -354,4 +354,24 @@ describe('drill cleanup', () => {
     expect(world.drs.instances.size).toBe(0);
     expect((await world.views.listCleanupPending(10)).executions).toEqual([]);
   });
+
+  it('given a job DRS created but the ledger never recorded, then the cleanup waits for it and terminates what it launched', async () => {
+    const world = new MemoryWorld();
+    await world.givenPlan(samplePlan);
+    world.drs.loseNextStartAnswer();
+    await startExecution(world.deps, { planId: PLAN_ID, executionType: 'DRILL', initiatedBy: 'ops@example.com' });
+    const orphan = world.drs.jobOfWave(1).jobId;
+    expect((await world.events(EXECUTION)).some((event) => JSON.stringify(event.data).includes(orphan))).toBe(false);
+    world.clock.advance(30);
+    await cancel(world.deps, { ...REF, requestedBy: 'dr-lead@example.com', reason: 'DRS did not answer' });
+    expect((await world.ledger.load(EXECUTION)).state.status).toBe('CANCELLED');
+
+    world.clock.advance(60);
+    expect(await runFind(world)).toMatchObject({ cleanups: [{ step: 'WAITING_FOR_JOBS' }] });
+    world.drs.launchAll(orphan);
+    world.clock.advance(60);
+    expect(await runFind(world)).toMatchObject({ cleanups: [{ step: 'COMPLETED' }] });
+    expect(world.drs.calls.terminateRecoveryInstances).toEqual([WAVE_1_INSTANCES]);
+    expect(world.drs.instances.size).toBe(0);
+  });
 });

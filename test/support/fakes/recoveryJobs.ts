@@ -43,6 +43,8 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   private ignoredTerminations = 0;
   /** Terminations leave their instances SHUTTING-DOWN until `finishTerminations` (a TERMINATE job in progress). */
   private slow = false;
+  /** StartRecoveries whose answer is lost: DRS creates the job, the caller sees a timeout. */
+  private lostStarts = 0;
   private readonly beforeTerminate: Array<() => Promise<void>> = [];
   private readonly jobs = new Map<string, RecoveryJob>();
   private readonly startFailures: Error[] = [];
@@ -68,6 +70,10 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     };
     this.jobs.set(job.jobId, job);
     this.requestOf.set(job.jobId, structuredClone(request));
+    if (this.lostStarts > 0) {
+      this.lostStarts -= 1;
+      throw new RecoveryJobsError('TimeoutError', 'StartRecovery timed out', true);
+    }
     return structuredClone(job);
   }
 
@@ -236,6 +242,11 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   /** The next `count` terminations are accepted by DRS but leave their instances running. */
   ignoreNextTerminations(count = 1): void {
     this.ignoredTerminations += count;
+  }
+
+  /** The next StartRecovery creates its job in DRS, but its answer is lost: the caller gets a timeout. */
+  loseNextStartAnswer(): void {
+    this.lostStarts += 1;
   }
 
   /** The next StartRecovery fails with this error (in order, one each). */
