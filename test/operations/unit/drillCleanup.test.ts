@@ -374,4 +374,30 @@ describe('drill cleanup', () => {
     expect(world.drs.calls.terminateRecoveryInstances).toEqual([WAVE_1_INSTANCES]);
     expect(world.drs.instances.size).toBe(0);
   });
+
+  it('given a running execution and a cleanup due, then find invokes the poll before it drives the cleanup', async () => {
+    const world = await started('DRILL', samplePlan, 10);
+    await failInWave2(world);
+    const other: RecoveryPlan = { ...samplePlan, planId: 'plan-other' };
+    await world.givenPlan(other);
+    const running = await startExecution(world.deps, { planId: other.planId, executionType: 'DRILL', initiatedBy: 'ops@example.com' });
+    const runningId = running.executionId as string;
+    world.clock.advance(11 * 60);
+    for (const id of [EXECUTION, runningId]) {
+      const stored = await world.views.read(id);
+      const view = await catchUpView(world.ledger, id, stored?.view);
+      if (view) await world.views.put(view, stored);
+    }
+    let pollsBeforeCleanup: number | undefined;
+    world.drs.beforeNextTerminate(async () => {
+      pollsBeforeCleanup = world.pollInvoker.invoked.length;
+    });
+
+    expect(await find(world.deps, 'fn')).toMatchObject({
+      executionsPolled: 1,
+      results: [{ executionId: runningId, status: 'POLLING_INITIATED' }],
+      cleanups: [{ executionId: EXECUTION, step: 'COMPLETED' }],
+    });
+    expect(pollsBeforeCleanup).toBe(1);
+  });
 });
