@@ -51,6 +51,7 @@ export const withCleanup = (view: ExecutionView, event: CleanupEvent): Execution
           failures: current.failures + 1,
           nextAttemptAt: event.data.nextAttemptAt,
           lastError: boundText(`${event.data.error.code}: ${event.data.error.message}`, LAST_ERROR_BYTES),
+          ...(event.data.abandoned ? { abandoned: true } : {}),
         },
       };
     case 'CleanupCompleted': {
@@ -75,4 +76,6 @@ export const withCleanup = (view: ExecutionView, event: CleanupEvent): Execution
  * cleanup was never started (its writer died between the end and CleanupStarted: find starts it).
  */
 export const cleanupPending = (view: Pick<ExecutionView, 'cleanup' | 'executionType' | 'status'>): boolean =>
-  view.cleanup ? view.cleanup.status !== 'COMPLETED' : view.executionType === 'DRILL' && TERMINAL_STATUSES.includes(view.status);
+  view.cleanup
+    ? view.cleanup.status !== 'COMPLETED' && view.cleanup.abandoned !== true
+    : view.executionType === 'DRILL' && TERMINAL_STATUSES.includes(view.status);

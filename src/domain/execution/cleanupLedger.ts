@@ -24,7 +24,7 @@ export interface CleanupLedger {
   /** Instance id → when it was first recorded gone. */
   gone: Map<string, string>;
   started?: { at: string; dueAt: string; keepAliveMinutes: number };
-  failures: Array<{ at: string; attempt: number; error: string; nextAttemptAt: string; remaining: number }>;
+  failures: Array<{ at: string; attempt: number; error: string; nextAttemptAt: string; remaining: number; abandoned?: boolean }>;
   completed?: { at: string; instancesTerminated: number; instancesAlreadyGone: number };
 }
 
@@ -87,6 +87,7 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
           error: `${event.data.error.code}: ${event.data.error.message}`,
           nextAttemptAt: event.data.nextAttemptAt,
           remaining: event.data.recoveryInstanceIds?.length ?? 0,
+          ...(event.data.abandoned ? { abandoned: true } : {}),
         });
         break;
       case 'CleanupCompleted':

@@ -3,6 +3,7 @@
  * jobs launched are terminated and confirmed gone, each step in the ledger; keep-alives are honoured, failures are
  * notified and retried, a RECOVERY is never touched, and a redelivered or concurrent driver records nothing twice.
  */
+import { evidenceFromEvents } from '../../../src/audit/report';
 import type { ExecutionEvent, TerminalExecution } from '../../../src/domain/execution';
 import type { RecoveryPlan } from '../../../src/domain/plan';
 import { cancel } from '../../../src/operations/cancel';
@@ -399,5 +400,44 @@ describe('drill cleanup', () => {
       cleanups: [{ executionId: EXECUTION, step: 'COMPLETED' }],
     });
     expect(pollsBeforeCleanup).toBe(1);
+  });
+
+  it('given terminations that fail streak after streak, then the cleanup is abandoned, notified, and find stops driving it', async () => {
+    const world = await started();
+    for (let failure = 0; failure < 16; failure += 1) {
+      world.drs.failNextTerminate(new RecoveryJobsError('AccessDeniedException', 'not allowed', false));
+    }
+    await failInWave2(world);
+    for (let round = 0; round < 30; round += 1) {
+      world.clock.advance(2 * 3600);
+      await runFind(world);
+    }
+    const failures = (await cleanupEvents(world)).filter((event) => event.type === 'CleanupFailed');
+    expect(failures).toHaveLength(15);
+    expect(failures.map((event) => (event.data as { abandoned?: boolean }).abandoned === true)).toEqual([
+      ...Array<boolean>(14).fill(false),
+      true,
+    ]);
+    expect(world.drs.calls.terminateRecoveryInstances).toHaveLength(15);
+    const alerts = cleanupAlerts(world);
+    expect(alerts).toHaveLength(15);
+    expect(alerts.at(-1)?.subject).toBe(`DRS drill cleanup ABANDONED: ${samplePlan.planName}`);
+    expect(alerts.at(-1)?.message).toContain('ABANDONED after');
+    expect((await world.views.get(EXECUTION))?.cleanup).toMatchObject({ status: 'FAILED', abandoned: true });
+    expect((await world.views.listCleanupPending(10)).executions).toEqual([]);
+
+    const records = await world.ledger.read(EXECUTION);
+    const ledger = {
+      eventCount: records.length,
+      headSeq: records.length,
+      headHash: records.at(-1)?.hash ?? '',
+      verification: { ok: true as const },
+    };
+    const report = evidenceFromEvents(
+      records.map((stored) => stored.event),
+      ledger,
+    );
+    expect(report.recoveryInstances?.verdict).toMatchObject({ ok: false });
+    expect(report.recoveryInstances?.verdict.text).toContain('the cleanup was ABANDONED after 15 failures');
   });
 });
