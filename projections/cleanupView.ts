@@ -1,4 +1,4 @@
-import type { EventOf } from '../src/domain/execution';
+import { type EventOf, TERMINAL_STATUSES } from '../src/domain/execution';
 import { boundText } from '../src/domain/text';
 import type { CleanupView, ExecutionView } from './executionView';
 
@@ -51,6 +51,7 @@ export const withCleanup = (view: ExecutionView, event: CleanupEvent): Execution
           failures: current.failures + 1,
           nextAttemptAt: event.data.nextAttemptAt,
           lastError: boundText(`${event.data.error.code}: ${event.data.error.message}`, LAST_ERROR_BYTES),
+          ...(event.data.abandoned ? { abandoned: true } : {}),
         },
       };
     case 'CleanupCompleted': {
@@ -70,6 +71,11 @@ export const withCleanup = (view: ExecutionView, event: CleanupEvent): Execution
   }
 };
 
-/** Whether find must visit the execution for its cleanup: started and not completed. */
-export const cleanupPending = (view: Pick<ExecutionView, 'cleanup'>): boolean =>
-  view.cleanup !== undefined && view.cleanup.status !== 'COMPLETED';
+/**
+ * Whether find must visit the execution for its cleanup: started and not completed, or an ended DRILL whose
+ * cleanup was never started (its writer died between the end and CleanupStarted: find starts it).
+ */
+export const cleanupPending = (view: Pick<ExecutionView, 'cleanup' | 'executionType' | 'status'>): boolean =>
+  view.cleanup
+    ? view.cleanup.status !== 'COMPLETED' && view.cleanup.abandoned !== true
+    : view.executionType === 'DRILL' && TERMINAL_STATUSES.includes(view.status);

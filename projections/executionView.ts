@@ -142,6 +142,8 @@ export interface CleanupView {
   nextAttemptAt?: string;
   lastError?: string;
   completedAt?: string;
+  /** Given up after its streaks of failures: find no longer drives it; an operator cleans up by hand. */
+  abandoned?: boolean;
 }
 
 /**

@@ -20,8 +20,9 @@ const CLEANUP_EVENTS: ReadonlySet<string> = new Set([
 
 /** What follows the terminal event in a real ledger: one notification about the end, sent or failed, and a drill's cleanup. */
 const afterEndProblem = (state: ExecutionState, stored: StoredEvent): string | undefined => {
-  if (!isTerminal(state)) return undefined;
   const { event } = stored;
+  // Nothing is cleaned up before the end: the cleanup's records follow an ended drill only.
+  if (!isTerminal(state)) return CLEANUP_EVENTS.has(event.type) ? `${event.type} before the execution ended` : undefined;
   if (CLEANUP_EVENTS.has(event.type)) {
     return state.executionType === 'DRILL' ? undefined : `${event.type} in a ${state.executionType}, whose instances are never terminated`;
   }
@@ -102,7 +103,7 @@ const gapBreak = (executionId: string, record: LedgerRecord, seq: number, verifi
   return brk(seq, 'missing', `seq ${range} missing: the ledger goes from seq ${seq - 1} to seq ${record.seq}`);
 };
 
-const checkExpectedHead = (verified: readonly StoredEvent[], options: VerifyOptions): ChainBreak | undefined => {
+const checkExpectedHead = (verified: readonly StoredEvent[], options: VerifyOptions, state: ExecutionState): ChainBreak | undefined => {
   const expected = options.expectedHead;
   if (!expected) return undefined;
   const headSeq = verified.length;
@@ -121,8 +122,10 @@ const checkExpectedHead = (verified: readonly StoredEvent[], options: VerifyOpti
   // A notification cannot carry its own record's hash: the head it names is the end's, and the record of that
   // very notification may follow it (and nothing else: what may follow an end is checked above).
   const after = verified.slice(expected.seq);
+  // A drill's cleanup follows the head only when that head is the drill's end or after it.
+  const endedDrillAtHead = isTerminal(state) && state.executionType === 'DRILL' && state.endedAtSeq <= expected.seq;
   const ownNotification = (stored: StoredEvent) =>
-    CLEANUP_EVENTS.has(stored.event.type) ||
+    (endedDrillAtHead && CLEANUP_EVENTS.has(stored.event.type)) ||
     ((stored.event.type === 'NotificationSent' || stored.event.type === 'NotificationFailed') && stored.event.data.forSeq === expected.seq);
   if (after.length > 0 && !after.every(ownNotification)) {
     return brk(expected.seq + 1, 'inserted', `${headSeq - expected.seq} event(s) after the expected head at seq ${expected.seq}`);
@@ -178,7 +181,7 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
     verified.push(record.stored);
     coversStates ||= record.stored.stateDigest !== undefined;
   }
-  const headBreak = checkExpectedHead(verified, options);
+  const headBreak = checkExpectedHead(verified, options, state);
   if (headBreak) return failed(headBreak);
   const head = verified[verified.length - 1] as StoredEvent;
   return { ok: true, headHash: head.hash, headSeq: head.event.seq, events: verified };

@@ -7,6 +7,7 @@ import type { RecoveryJob } from '../ports/recoveryJobs';
 import { expireApprovals } from './approvalDeadlines';
 import { drivePendingCleanups } from './pendingCleanups';
 import { allIndexPages } from './indexPages';
+import { inBatches } from './inBatches';
 import type { OperationDeps } from './deps';
 import { ok, type OperationResponse } from './responses';
 
@@ -22,20 +23,6 @@ interface FindResult {
   status: 'POLLING_INITIATED' | 'POLL_INVOKE_FAILED';
   error?: string;
 }
-
-const inBatches = async <T, R>(items: T[], size: number, run: (item: T) => Promise<R>): Promise<R[]> => {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await run(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(size, items.length) }, worker));
-  return results;
-};
 
 /** Calls that may share credentials: the same role, with the same ExternalId (or the same plan's). */
 const accountKey = (account: AccountContext | undefined): string =>
@@ -101,15 +88,24 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
     return [];
   });
   const approvalsExpired = expired.length ? { approvalsExpired: expired } : {};
-  // Drill cleanups due, awaiting confirmation, or to retry: a failure here must not stop the polls either.
+  const polled = await pollRunning(deps, functionName);
+  // Drill cleanups due, awaiting confirmation, or to retry, after the polls (the time-critical work): a failure
+  // here is logged, and the next find retries it.
   const visited = await drivePendingCleanups(deps).catch((error: unknown) => {
     deps.log.warn('Driving drill cleanups failed; the next find retries', { error: String(error) });
     return [];
   });
   const cleanups = visited.length ? { cleanups: visited } : {};
-  const running = await allIndexPages((pageSize, nextToken) => deps.views.listRunning(pageSize, nextToken));
+  return ok({ ...polled, ...approvalsExpired, ...cleanups });
+};
 
-  if (running.length === 0) return ok({ executionsFound: 0, executionsPolled: 0, results: [], ...approvalsExpired, ...cleanups });
+/** One asynchronous poll invocation for every RUNNING execution. */
+const pollRunning = async (
+  deps: OperationDeps,
+  functionName: string,
+): Promise<{ executionsFound: number; executionsPolled: number; results: FindResult[] }> => {
+  const running = await allIndexPages((pageSize, nextToken) => deps.views.listRunning(pageSize, nextToken));
+  if (running.length === 0) return { executionsFound: 0, executionsPolled: 0, results: [] };
   // Many executions: one DescribeJobs per 1,000 of them here, rather than one in each poll.
   const observations =
     running.length >= deps.config.findPrefetchMinExecutions
@@ -130,11 +126,9 @@ export const find = async (deps: OperationDeps, functionName: string): Promise<O
       return { ...target, status: 'POLL_INVOKE_FAILED', error: error instanceof Error ? error.message : String(error) };
     }
   });
-  return ok({
+  return {
     executionsFound: running.length,
     executionsPolled: results.filter((result) => result.status === 'POLLING_INITIATED').length,
     results,
-    ...approvalsExpired,
-    ...cleanups,
-  });
+  };
 };

@@ -1,7 +1,11 @@
 import type { OperationDeps } from './deps';
 import { allIndexPages } from './indexPages';
+import { inBatches } from './inBatches';
 import { sealHead } from './reactions/sealHead';
 import { type CleanupStep, driveCleanup } from './cleanup/driveCleanup';
+
+/** Cleanups driven at once: a few, so that DRS's API rate is left to the polls. */
+const CLEANUP_CONCURRENCY = 4;
 
 export interface CleanupVisit {
   executionId: string;
@@ -18,18 +22,16 @@ export const drivePendingCleanups = async (deps: OperationDeps): Promise<Cleanup
   const list = deps.views.listCleanupPending?.bind(deps.views);
   if (!list) return [];
   const pending = await allIndexPages((pageSize, nextToken) => list(pageSize, nextToken));
-  const visits: CleanupVisit[] = [];
-  for (const target of pending) {
+  return inBatches(pending, CLEANUP_CONCURRENCY, async (target): Promise<CleanupVisit> => {
     try {
       const before = await deps.store.load(target.executionId);
       const { step, loaded } = await driveCleanup(deps, before);
       // Each pass's records are sealed like the end they follow.
       if (loaded.state.version > before.state.version) await sealHead(deps, loaded);
-      visits.push({ ...target, step });
+      return { ...target, step };
     } catch (error) {
       deps.log.warn('Driving a drill cleanup failed; the next find retries it', { executionId: target.executionId, error: String(error) });
-      visits.push({ ...target, step: 'ERROR' });
+      return { ...target, step: 'ERROR' };
     }
-  }
-  return visits;
+  });
 };

@@ -221,19 +221,23 @@ export const describeViewStoreContract = (name: string, makeStore: () => Promise
         }
       });
 
-      it('listCleanupPending pages the ended drills whose cleanup started and has not completed', async () => {
+      it('listCleanupPending pages the ended drills whose cleanup has not completed, started or not', async () => {
         const cleaning = (view: ExecutionView, status: 'WAITING' | 'FAILED' | 'COMPLETED'): ExecutionView => ({
           ...view,
           seq: view.seq + 1,
           cleanup: { status, dueAt: at(3600), keepAliveMinutes: 0, attempts: 0, failures: 0, terminated: 0, remaining: 2 },
         });
-        const ids = ['exec-cleanup-0', 'exec-cleanup-1', 'exec-cleanup-2'];
-        for (const id of ids) await own.store.put(cleaning(completedFrom(runningView(id)), 'WAITING'), undefined);
+        const started = ['exec-cleanup-0', 'exec-cleanup-1', 'exec-cleanup-2'];
+        for (const id of started) await own.store.put(cleaning(completedFrom(runningView(id)), 'WAITING'), undefined);
+        // An ended drill whose cleanup was never started (its end's writer died): find must start it.
         await own.store.put(completedFrom(runningView('exec-cleanup-none')), undefined);
+        await own.store.put({ ...completedFrom(runningView('exec-cleanup-recovery')), executionType: 'RECOVERY' }, undefined);
+        const ids = [...started, 'exec-cleanup-none'];
         const listPending = (pageSize: number) => async (token?: string) => {
           const page = await (own.store.listCleanupPending as NonNullable<typeof own.store.listCleanupPending>)(pageSize, token);
           return {
-            ids: page.executions.map((execution) => execution.executionId),
+            // Other tests' ended drills never started a cleanup either: only this test's are looked at.
+            ids: page.executions.map((execution) => execution.executionId).filter((id) => id.startsWith('exec-cleanup')),
             ...(page.nextToken ? { nextToken: page.nextToken } : {}),
           };
         };
@@ -243,7 +247,7 @@ export const describeViewStoreContract = (name: string, makeStore: () => Promise
         expect(await own.store.put(cleaning(failed, 'FAILED'), await own.store.read('exec-cleanup-0'))).toBe(true);
         const done = (await own.store.get('exec-cleanup-1')) as ExecutionView;
         expect(await own.store.put(cleaning(done, 'COMPLETED'), await own.store.read('exec-cleanup-1'))).toBe(true);
-        expect((await pageAll(listPending(2), 2)).flat().sort()).toEqual(['exec-cleanup-0', 'exec-cleanup-2']);
+        expect((await pageAll(listPending(2), 2)).flat().sort()).toEqual(['exec-cleanup-0', 'exec-cleanup-2', 'exec-cleanup-none']);
         // Never a RUNNING view: it is listed by listRunning alone.
         expect((await pageAll(listPending(10), 10)).flat().some((id) => id.startsWith('exec-run'))).toBe(false);
       });

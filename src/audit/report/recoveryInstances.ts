@@ -58,7 +58,11 @@ export const recoveryInstancesEvidence = (
   } else {
     const named = remaining.slice(0, NAMED_IN_VERDICT).map((instance) => instance.recoveryInstanceId);
     const more = remaining.length > NAMED_IN_VERDICT ? `, and ${remaining.length - NAMED_IN_VERDICT} more` : '';
-    const why = ledger.started ? 'the cleanup has not confirmed them gone' : 'no cleanup has started';
+    const why = ledger.failures.at(-1)?.abandoned
+      ? `the cleanup was ABANDONED after ${ledger.failures.length} failures`
+      : ledger.started
+        ? 'the cleanup has not confirmed them gone'
+        : 'no cleanup has started';
     verdict = { ok: false, text: `${remaining.length} of ${total} STILL RUNNING (${why}): ${named.join(', ')}${more}` };
   }
   const lastFailure = ledger.failures.at(-1);

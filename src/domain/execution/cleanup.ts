@@ -1,6 +1,6 @@
 import type { CompleteCleanup, RecordCleanupFailure, RecordInstancesGone, RecordTerminationRequested, StartCleanup } from './commands';
 import { boundText, utf8Length } from '../text';
-import { MAX_CLEANUP_FAILURES_PER_STREAK } from './cleanupFold';
+import { MAX_CLEANUP_FAILURES_PER_STREAK, MAX_CLEANUP_STREAKS } from './cleanupFold';
 import { EventRecorder } from './eventRecorder';
 import type { ExecutionEvent } from './events';
 import { invalidCommand, invalidState, type Rejection } from './rejections';
@@ -36,7 +36,7 @@ export const cleanupDueAt = (endTime: string, keepAliveMinutes: number): string 
 
 /** Whether a driver should act on the cleanup now: started, not completed, past its keep-alive and any backoff. */
 export const cleanupActionable = (cleanup: CleanupState | undefined, now: string): boolean => {
-  if (!cleanup || cleanup.status === 'COMPLETED') return false;
+  if (!cleanup || cleanup.status === 'COMPLETED' || cleanup.abandoned) return false;
   if (Date.parse(now) < Date.parse(cleanup.dueAt)) return false;
   return cleanup.status !== 'FAILED' || cleanup.nextAttemptAt === undefined || Date.parse(now) >= Date.parse(cleanup.nextAttemptAt);
 };
@@ -147,6 +147,7 @@ export const recordCleanupFailure = (state: StartedExecution, command: RecordCle
   const cleanup = started(state, 'record a cleanup failure for');
   if (isRejection(cleanup)) return reject(cleanup);
   if (cleanup.status === 'COMPLETED') return reject(invalidCommand(state, `The cleanup of execution ${state.executionId} is complete`));
+  if (cleanup.abandoned) return reject(invalidCommand(state, `The cleanup of execution ${state.executionId} was abandoned`));
   if (!(command.jitter >= 0 && command.jitter <= 1)) return reject(invalidCommand(state, 'jitter must be a number from 0 to 1'));
   const ids = command.recoveryInstanceIds === undefined ? undefined : [...new Set(command.recoveryInstanceIds)];
   const bad = badIds(ids ?? []);
@@ -166,6 +167,7 @@ export const recordCleanupFailure = (state: StartedExecution, command: RecordCle
       // The first of them: the report and the ledger's later records name the rest.
       ...(ids?.length ? { recoveryInstanceIds: ids.slice(0, MAX_INSTANCES_PER_CLEANUP_EVENT) } : {}),
       nextAttemptAt,
+      ...(cleanup.failures + 1 >= MAX_CLEANUP_STREAKS * MAX_CLEANUP_FAILURES_PER_STREAK ? { abandoned: true } : {}),
     },
     SYSTEM_ACTOR,
   );

@@ -3,6 +3,8 @@ import type { CleanupState, ExecutionCore } from './state';
 
 /** Failures retried with a growing backoff before a long pause (cleanup.ts); then a new streak begins. */
 export const MAX_CLEANUP_FAILURES_PER_STREAK = 5;
+/** Streaks of failures before the cleanup is abandoned (recorded, notified, no longer retried). */
+export const MAX_CLEANUP_STREAKS = 3;
 
 export type CleanupEvent = Extract<
   ExecutionEvent,
@@ -52,6 +54,7 @@ export const evolveCleanup = <S extends ExecutionCore>(state: S, event: CleanupE
           failuresInStreak: streak >= MAX_CLEANUP_FAILURES_PER_STREAK ? 0 : streak,
           failures: current.failures + 1,
           nextAttemptAt: event.data.nextAttemptAt,
+          ...(event.data.abandoned ? { abandoned: true } : {}),
         },
       };
     }

@@ -18,13 +18,13 @@ export interface CleanupLedger {
   launchJobIds: Set<string>;
   instances: Map<string, LaunchedInstance>;
   /** Instance id → when its termination was first requested, and the TERMINATE jobs. */
-  requested: Map<string, { at: string; attempt: number; drsJobIds: string[] }>;
+  requested: Map<string, { at: string; attempt: number; drsJobIds: string[]; lastAt?: string }>;
   /** When the last termination was requested (a retry requests instances again). */
   lastRequestAt?: string;
   /** Instance id → when it was first recorded gone. */
   gone: Map<string, string>;
   started?: { at: string; dueAt: string; keepAliveMinutes: number };
-  failures: Array<{ at: string; attempt: number; error: string; nextAttemptAt: string; remaining: number }>;
+  failures: Array<{ at: string; attempt: number; error: string; nextAttemptAt: string; remaining: number; abandoned?: boolean }>;
   completed?: { at: string; instancesTerminated: number; instancesAlreadyGone: number };
 }
 
@@ -68,8 +68,9 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
       case 'RecoveryInstancesTerminationRequested':
         ledger.lastRequestAt = event.occurredAt;
         for (const id of event.data.recoveryInstanceIds) {
-          if (!ledger.requested.has(id))
-            ledger.requested.set(id, { at: event.occurredAt, attempt: event.data.attempt, drsJobIds: event.data.drsJobIds });
+          const earlier = ledger.requested.get(id);
+          if (earlier) earlier.lastAt = event.occurredAt;
+          else ledger.requested.set(id, { at: event.occurredAt, attempt: event.data.attempt, drsJobIds: event.data.drsJobIds });
         }
         for (const found of event.data.discovered ?? []) {
           if (ledger.instances.has(found.recoveryInstanceId)) continue;
@@ -86,6 +87,7 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
           error: `${event.data.error.code}: ${event.data.error.message}`,
           nextAttemptAt: event.data.nextAttemptAt,
           remaining: event.data.recoveryInstanceIds?.length ?? 0,
+          ...(event.data.abandoned ? { abandoned: true } : {}),
         });
         break;
       case 'CleanupCompleted':
@@ -100,11 +102,14 @@ export const cleanupLedgerOf = (events: readonly ExecutionEvent[]): CleanupLedge
 
 /**
  * The same read from the state alone, for a cleanup that has recorded nothing yet (no request, nothing gone, no
- * failure): the waves hold every job and each server's instance, so the first pass need not read the whole ledger.
+ * failure) and no wave retried: the waves hold every job and each server's instance, so the first pass need not
+ * read the whole ledger.
  */
 export const cleanupLedgerOfState = (state: ExecutionCore): CleanupLedger | undefined => {
   const cleanup = state.cleanup;
   if (cleanup && (cleanup.requested > 0 || cleanup.gone > 0 || cleanup.failures > 0 || cleanup.status !== 'WAITING')) return undefined;
+  // A retry drops the earlier round's jobs and the retried servers' instances from the state: only the events know them.
+  if (state.waves.some((wave) => wave.retryRound !== undefined)) return undefined;
   const ledger: CleanupLedger = { launchJobIds: new Set(), instances: new Map(), requested: new Map(), gone: new Map(), failures: [] };
   for (const wave of state.waves) {
     for (const job of jobsOf(wave)) ledger.launchJobIds.add(job.drsJobId);

@@ -271,7 +271,14 @@ export interface DiscoveredInstance {
 export type RecoveryInstancesGone = EventEnvelope<'RecoveryInstancesGone', { recoveryInstanceIds: string[] }>;
 export type CleanupFailed = EventEnvelope<
   'CleanupFailed',
-  { attempt: number; error: ErrorInfo; recoveryInstanceIds?: string[]; nextAttemptAt: string }
+  {
+    attempt: number;
+    error: ErrorInfo;
+    recoveryInstanceIds?: string[];
+    nextAttemptAt: string;
+    /** The last failure of the last streak: the cleanup is given up, notified, and no longer retried. */
+    abandoned?: boolean;
+  }
 >;
 export type CleanupCompleted = EventEnvelope<'CleanupCompleted', { instancesTerminated: number; instancesAlreadyGone: number }>;
 

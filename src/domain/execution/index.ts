@@ -22,5 +22,5 @@ export {
   confirmationOverdue,
   MAX_INSTANCES_PER_CLEANUP_EVENT,
 } from './cleanup';
-export { MAX_CLEANUP_FAILURES_PER_STREAK } from './cleanupFold';
+export { MAX_CLEANUP_FAILURES_PER_STREAK, MAX_CLEANUP_STREAKS } from './cleanupFold';
 export * from './cleanupLedger';

@@ -129,6 +129,8 @@ export interface CleanupState {
   /** Instance ids in termination requests, and in records of instances gone (a repeat counts again). */
   requested: number;
   gone: number;
+  /** Given up after MAX_CLEANUP_STREAKS streaks of failures: an operator must clean up by hand. */
+  abandoned?: boolean;
 }
 
 export interface NotStarted {

@@ -1,4 +1,5 @@
 import {
+  CLEANUP_CONFIRM_WITHIN_MS,
   cleanupActionable,
   type CleanupLedger,
   cleanupLedgerOf,
@@ -18,6 +19,9 @@ import { drsAccountOf } from '../drsAccount';
 import { handleCommand } from '../handleCommand';
 import { notifyCleanupFailure } from './notifyCleanupFailure';
 
+/** The tag waveTags (reactions/waveStart) puts on every DRS job of an execution. */
+const EXECUTION_TAG = 'drs-ledger:executionId';
+
 /** What a pass of the cleanup came to, for logs and find's answer. */
 export type CleanupStep =
   'NOT_A_DRILL' | 'NOT_DUE' | 'WAITING_FOR_JOBS' | 'WAITING_FOR_CONFIRMATION' | 'TERMINATION_REQUESTED' | 'FAILED' | 'COMPLETED';
@@ -29,6 +33,8 @@ export interface CleanupPass {
 
 /** DRS's gone: no longer listed, or listed TERMINATED. */
 const isGone = (state: string | undefined): boolean => state === undefined || state === 'TERMINATED';
+/** On its way to TERMINATED: asking DRS again only earns a ConflictException. */
+const isTerminating = (state: string | undefined): boolean => state === 'SHUTTING-DOWN' || state === 'STOPPING';
 
 const chunks = <T>(items: readonly T[], size: number): T[][] =>
   Array.from({ length: Math.ceil(items.length / size) }, (_, index) => items.slice(index * size, (index + 1) * size));
@@ -64,14 +70,29 @@ const candidatesOf = async (
   return { instances, discovered };
 };
 
-/** The ids DRS still lists, not TERMINATED, of these. */
-const stillThere = async (drs: RecoveryJobs, account: DrsAccount | undefined, ids: readonly string[]): Promise<Set<string>> => {
-  const present = new Set<string>();
+/** The ids DRS still lists, not TERMINATED, of these, with their EC2 state. */
+const stillThere = async (drs: RecoveryJobs, account: DrsAccount | undefined, ids: readonly string[]): Promise<Map<string, string>> => {
+  const present = new Map<string, string>();
   for (const chunk of chunks(ids, MAX_INSTANCES_PER_CLEANUP_EVENT)) {
     const facts = await drs.describeRecoveryInstances(chunk, account);
-    for (const id of chunk) if (!isGone(facts.get(id)?.ec2InstanceState)) present.add(id);
+    for (const id of chunk) {
+      const state = facts.get(id)?.ec2InstanceState;
+      if (!isGone(state)) present.set(id, state as string);
+    }
   }
   return present;
+};
+
+/** DRS refused because another termination of these (another driver's, a redelivery's) is already under way. */
+const alreadyTerminating = async (
+  error: unknown,
+  drs: RecoveryJobs,
+  account: DrsAccount | undefined,
+  chunk: readonly string[],
+): Promise<boolean> => {
+  if (!(error instanceof RecoveryJobsError) || error.code !== 'ConflictException') return false;
+  const now = await stillThere(drs, account, chunk);
+  return [...now.values()].every(isTerminating);
 };
 
 /**
@@ -113,7 +134,15 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
     // Until the cleanup has recorded something, the state says all it needs; after, the ledger's records do.
     const ledger =
       cleanupLedgerOfState(loaded.state) ?? cleanupLedgerOf((await deps.store.read(state.executionId)).map((stored) => stored.event));
-    // No DRS job, no instance: a drill that never launched is clean without asking DRS (which may be unreachable).
+    // DRS may hold a job the ledger never recorded (StartRecovery's answer lost, then the drill ended): every job
+    // of the execution carries its tag. Not asked when no wave ever asked DRS for a start.
+    const askedDrs = state.waves.some((wave) => wave.startAttempts > 0 || wave.startRequestedAt !== undefined || wave.status !== 'PENDING');
+    if (askedDrs) {
+      for (const job of await drs.findJobsByTags({ [EXECUTION_TAG]: state.executionId }, state.startTime, account)) {
+        ledger.launchJobIds.add(job.jobId);
+      }
+    }
+    // No DRS job, no instance: a drill that never launched is clean.
     if (ledger.launchJobIds.size === 0 && ledger.instances.size === 0) {
       await run(() => ({ type: 'CompleteCleanup', instancesTerminated: 0, instancesAlreadyGone: 0, at: deps.now() }));
       return { step: 'COMPLETED', loaded };
@@ -124,6 +153,12 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
     const { instances, discovered } = await candidatesOf(drs, account, state, ledger);
     const requestedNow = new Set<string>();
     const requested = (id: string) => ledger.requested.has(id) || requestedNow.has(id);
+    /** Asked for within the confirmation window (by any driver): DRS is still carrying it out. */
+    const requestedLately = (id: string) => {
+      const request = ledger.requested.get(id);
+      const at = request ? Date.parse(request.lastAt ?? request.at) : Number.NaN;
+      return requestedNow.has(id) || Date.parse(deps.now()) - at < CLEANUP_CONFIRM_WITHIN_MS;
+    };
     for (let pass = 1; ; pass += 1) {
       const ids = [...instances.keys()];
       const present = await stillThere(drs, account, ids);
@@ -143,7 +178,11 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
       }
       const cleanup = loaded.state.cleanup;
       // While a termination awaits confirmation, only instances never asked for are asked for; after a failure, all.
-      const toRequest = [...present].filter((id) => cleanup?.status !== 'TERMINATING' || !requested(id));
+      // Never an instance DRS is already terminating, nor one asked for lately that may not show it yet.
+      const toRequest = [...present]
+        .filter(([id, state]) => !isTerminating(state) && !requestedLately(id))
+        .filter(([id]) => cleanup?.status !== 'TERMINATING' || !requested(id))
+        .map(([id]) => id);
       if (toRequest.length === 0 || pass > 1) {
         if (cleanup && confirmationOverdue(cleanup, deps.now())) {
           return fail(
@@ -151,7 +190,7 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
               code: 'TerminationNotConfirmed',
               message: `${present.size} recovery instance(s) still running after termination was requested`,
             },
-            [...present],
+            [...present.keys()],
           );
         }
         return { step: pass > 1 ? 'TERMINATION_REQUESTED' : 'WAITING_FOR_CONFIRMATION', loaded };
@@ -161,7 +200,11 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
         try {
           drsJobIds = await drs.terminateRecoveryInstances(chunk, account);
         } catch (error) {
-          return fail(errorInfo(error), [...present]);
+          if (await alreadyTerminating(error, drs, account, chunk)) {
+            for (const id of chunk) requestedNow.add(id);
+            continue;
+          }
+          return fail(errorInfo(error), [...present.keys()]);
         }
         const found = chunk.flatMap((id) => discovered.get(id) ?? []);
         await run(() => ({

@@ -30,13 +30,15 @@ export const notifyCleanupFailure = async (
       `The cleanup of DRILL ${state.executionId} of plan "${state.planName}" (${state.planId}) failed ` +
         `(attempt ${failed.data.attempt}): ${failed.data.error.code}: ${failed.data.error.message}.` +
         (ids.length ? `\nRecovery instances still running: ${quoted}.` : '') +
-        `\nThe next attempt is due at ${failed.data.nextAttemptAt}; the ledger records each one (seq ${failed.seq}).`,
+        (failed.data.abandoned
+          ? `\nThe cleanup is ABANDONED after ${failed.data.attempt} attempts: terminate the instances by hand (seq ${failed.seq}).`
+          : `\nThe next attempt is due at ${failed.data.nextAttemptAt}; the ledger records each one (seq ${failed.seq}).`),
     ),
     MAX_MESSAGE_BYTES,
   );
   try {
     await notifier.publish({
-      subject: fitSnsSubject(`DRS drill cleanup FAILED: ${state.planName}`),
+      subject: fitSnsSubject(`DRS drill cleanup ${failed.data.abandoned ? 'ABANDONED' : 'FAILED'}: ${state.planName}`),
       message,
       attributes: { executionId: state.executionId, planId: state.planId, status: 'CLEANUP_FAILED' },
     });

@@ -42,6 +42,11 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   private readonly requestOf = new Map<string, StartRecoveryRequest>();
   /** Terminations DRS accepted but that leave the instances in place (a TERMINATE job that fails). */
   private ignoredTerminations = 0;
+  /** Terminations leave their instances SHUTTING-DOWN until `finishTerminations` (a TERMINATE job in progress). */
+  private slow = false;
+  /** StartRecoveries whose answer is lost: DRS creates the job, the caller sees a timeout. */
+  private lostStarts = 0;
+  private readonly beforeTerminate: Array<() => Promise<void>> = [];
   private readonly jobs = new Map<string, RecoveryJob>();
   private readonly startFailures: Error[] = [];
   private readonly describeFailures: Error[] = [];
@@ -66,6 +71,10 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     };
     this.jobs.set(job.jobId, job);
     this.requestOf.set(job.jobId, structuredClone(request));
+    if (this.lostStarts > 0) {
+      this.lostStarts -= 1;
+      throw new RecoveryJobsError('TimeoutError', 'StartRecovery timed out', true);
+    }
     return structuredClone(job);
   }
 
@@ -153,13 +162,23 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     this.calls.terminateRecoveryInstances.push([...recoveryInstanceIds]);
     const failure = this.terminateFailures.shift();
     if (failure) throw failure;
+    await this.beforeTerminate.shift()?.();
+    // Like DRS: an instance a TERMINATE job is already ending cannot be asked for again.
+    const terminating = recoveryInstanceIds.filter((id) => this.instances.get(id)?.ec2InstanceState === 'SHUTTING-DOWN');
+    if (terminating.length) {
+      throw new RecoveryJobsError('ConflictException', `Recovery instances already terminating: ${terminating.join(', ')}`, false);
+    }
     this.created += 1;
     const jobId = `drsjob-${String(this.created).padStart(17, '0')}`;
     if (this.ignoredTerminations > 0) {
       this.ignoredTerminations -= 1;
       return [jobId];
     }
-    for (const id of recoveryInstanceIds) this.instances.delete(id);
+    for (const id of recoveryInstanceIds) {
+      const instance = this.instances.get(id);
+      if (this.slow && instance) instance.ec2InstanceState = 'SHUTTING-DOWN';
+      else this.instances.delete(id);
+    }
     return [jobId];
   }
 
@@ -220,9 +239,29 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     this.describeInstanceFailures.push(error);
   }
 
+  /** From now on terminations take time: their instances stay SHUTTING-DOWN until `finishTerminations`. */
+  slowTerminations(): void {
+    this.slow = true;
+  }
+
+  /** Every SHUTTING-DOWN instance is gone. */
+  finishTerminations(): void {
+    for (const [id, instance] of this.instances) if (instance.ec2InstanceState === 'SHUTTING-DOWN') this.instances.delete(id);
+  }
+
+  /** Runs before the next TerminateRecoveryInstances reaches DRS (another driver getting there first). */
+  beforeNextTerminate(action: () => Promise<void>): void {
+    this.beforeTerminate.push(action);
+  }
+
   /** The next `count` terminations are accepted by DRS but leave their instances running. */
   ignoreNextTerminations(count = 1): void {
     this.ignoredTerminations += count;
+  }
+
+  /** The next StartRecovery creates its job in DRS, but its answer is lost: the caller gets a timeout. */
+  loseNextStartAnswer(): void {
+    this.lostStarts += 1;
   }
 
   /** The next StartRecovery fails with this error (in order, one each). */
