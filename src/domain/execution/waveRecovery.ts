@@ -7,7 +7,7 @@ import type { RetryWave, SkipWave } from './commands';
 import { EventRecorder } from './eventRecorder';
 import { identityData, operatorActorOf, reservedActorProblem } from './identity';
 import { invalidCommand, type Rejection } from './rejections';
-import { serversPerJobOf, type StartedExecution, type WaveState } from './state';
+import { jobsOf, serversPerJobOf, type StartedExecution, type WaveState } from './state';
 import { advanceAtBoundary, isActive } from './waveBoundary';
 import { MAX_WAVE_RETRIES, pausedOnFailureOf, waveAfter } from './waveFailurePolicy';
 
@@ -54,6 +54,35 @@ const callerProblem = (state: StartedExecution, name: string, identity: RetryWav
 export const serversToRetry = (wave: WaveState): string[] =>
   wave.servers.filter((server) => server.launchStatus !== 'LAUNCHED').map((server) => server.serverId);
 
+/**
+ * Why a retry now could launch a server twice, or lose a job: one of the wave's recorded DRS jobs was not seen
+ * COMPLETED (a part failed to start while another part's job ran), or a server to retry was last seen PENDING or
+ * IN_PROGRESS (the completion grace ran out before DRS finished it). Such a server may still launch; a retry
+ * would relaunch it and drop the job from the state, so the job would never be observed again.
+ */
+const stillRunning = (state: StartedExecution, wave: WaveState, serverIds: string[]): Rejection | undefined => {
+  const running = jobsOf(wave).filter((job) => job.drsJobStatus !== 'COMPLETED');
+  const retried = new Set(serverIds);
+  const launching = wave.servers.filter(
+    (server) => retried.has(server.serverId) && (server.launchStatus === 'PENDING' || server.launchStatus === 'IN_PROGRESS'),
+  );
+  if (running.length === 0 && launching.length === 0) return undefined;
+  const jobs = running.map((job) => job.drsJobId);
+  const what = [
+    ...(jobs.length > 0 ? [`DRS job(s) ${jobs.join(', ')} were last seen ${running.map((job) => job.drsJobStatus).join(', ')}`] : []),
+    ...(launching.length > 0 ? [`${launching.length} of its servers were last seen still launching`] : []),
+  ].join(' and ');
+  return {
+    kind: 'WaveJobsStillRunning',
+    currentStatus: state.status,
+    waveNumber: wave.waveNumber,
+    drsJobIds: jobs,
+    message:
+      `Cannot retry wave ${wave.waveNumber}: ${what}, so a retry could launch a server twice and lose track of ` +
+      `that job. Check those jobs in DRS; skip the wave with a reason, or cancel the execution`,
+  };
+};
+
 /** A retry already accepted for this wave, its round not yet failed: a redelivery of it changes nothing. */
 const retryUnderWay = (state: StartedExecution, wave: WaveState): boolean =>
   isActive(state) && wave.retryRound !== undefined && wave.status !== 'FAILED' && wave.status !== 'SKIPPED';
@@ -73,6 +102,8 @@ export const decideRetry = (state: StartedExecution, command: RetryWave): Recove
     );
   }
   const serverIds = serversToRetry(wave);
+  const running = stillRunning(state, wave, serverIds);
+  if (running) return rejected(running);
   const recorder = new EventRecorder(state, command.at);
   const actor = operatorActorOf(command.requestedBy, command.identity, false);
   const identity = identityData(command.identity);

@@ -26,7 +26,7 @@ import {
   start,
   throughWave,
 } from '../../fixtures/commands';
-import { APP_1, APP_2, APP_3, samplePlan, WEB_1, WEB_2 } from '../../fixtures/plan';
+import { APP_1, APP_2, APP_3, DB_1, samplePlan, WEB_1, WEB_2 } from '../../fixtures/plan';
 import { givenCommands, waveOf } from '../../support/deciderSpec';
 
 const pausing: RecoveryPlan = { ...samplePlan, onWaveFailure: 'PAUSE' };
@@ -298,6 +298,46 @@ describe('a failed wave under onWaveFailure PAUSE', () => {
     failedAndPaused()
       .when(retry(2, at(21), 'system'))
       .thenRejects('InvalidCommand');
+  });
+});
+
+describe('a retry while DRS may still launch the wave', () => {
+  const JOB_1 = drsJobId(1, 1);
+  /** Wave 1 (DB_1, DB_2) one server per job: part 1's job runs, part 2's start is refused for good. */
+  const part2Refused = () =>
+    givenCommands(
+      start({ plan: pausing, serversPerJob: 1 }),
+      { ...recordWaveStarted(1, at(1), { drsJobId: JOB_1, servers: [{ serverId: DB_1, launchStatus: 'PENDING' }] }), part: 1 },
+      { ...recordStartFailure(1, at(2), false), part: 2 },
+    );
+
+  it('is refused while a job of an earlier part was not seen completed, and nothing is written', () => {
+    const given = part2Refused();
+    expect(given.state).toMatchObject({ status: 'PAUSED', pauseReason: 'WAVE_FAILED', nextWave: 1 });
+    const rejection = given.when(retry(1, at(3))).thenRejects('WaveJobsStillRunning', 'PAUSED');
+    expect(rejection).toMatchObject({ waveNumber: 1, drsJobIds: [JOB_1] });
+    expect(rejection.message).toContain(`${JOB_1} were last seen PENDING`);
+    // The skip stays open: the operator can accept the wave as it is.
+    given
+      .when(skip(1, 'DB_1 launches on its own; DB_2 is retired', at(3)))
+      .thenEmits([{ type: 'WaveSkipped' }, { type: 'ExecutionResumed' }, { type: 'WaveStartRequested' }]);
+  });
+
+  it('is refused while a server to retry was last seen launching when the completion grace ran out', () => {
+    const grace = 10 * 60_000;
+    const lagging = (when: string): ObserveWave => ({
+      ...observe(2, 'COMPLETED', [launched(APP_1), failed(APP_2), { serverId: APP_3, launchStatus: 'IN_PROGRESS' }], when),
+      completionGraceMs: grace,
+    });
+    const given = givenCommands(
+      ...throughWave(1, pausing),
+      recordWaveStarted(2, at(11), { plan: pausing }),
+      lagging(at(12)),
+      lagging(at(23)),
+    );
+    expect(given.state).toMatchObject({ status: 'PAUSED', pauseReason: 'WAVE_FAILED' });
+    const rejection = given.when(retry(2, at(24))).thenRejects('WaveJobsStillRunning');
+    expect(rejection.message).toContain('1 of its servers were last seen still launching');
   });
 });
 
