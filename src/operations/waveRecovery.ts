@@ -44,6 +44,7 @@ export const retryWave = async (deps: OperationDeps, input: OperatorInput): Prom
   const run = await runCommand(deps, input, (at) => ({
     type: 'RetryWave',
     waveNumber,
+    ...(input.retryRound === undefined ? {} : { retryRound: input.retryRound }),
     requestedBy: input.requestedBy,
     ...(input.identity ? { identity: input.identity } : {}),
     at,
@@ -54,15 +55,20 @@ export const retryWave = async (deps: OperationDeps, input: OperatorInput): Prom
   const { state } = run;
   if (state.status === 'NOT_STARTED') throw new Error(`Execution ${input.executionId} vanished`);
   const serverIds = requested?.type === 'WaveRetryRequested' ? requested.data.serverIds : undefined;
+  const wave = state.waves[waveNumber - 1];
+  // Still paused on the failure, and nothing written: the request named a round that is not the next one.
+  const otherRound = !requested && state.status === 'PAUSED' && wave?.status === 'FAILED';
   return ok({
     executionId: input.executionId,
-    status: requested ? 'RETRYING' : 'ALREADY_RETRYING',
+    status: requested ? 'RETRYING' : otherRound ? 'NOT_RETRIED' : 'ALREADY_RETRYING',
     ...waveAnswer(state, waveNumber),
     ...(serverIds ? { serverIds } : {}),
     requestedBy: operatorActorOf(input.requestedBy, input.identity, false),
     message: serverIds
       ? `Wave ${waveNumber} retry ${requested?.type === 'WaveRetryRequested' ? requested.data.retry : ''}: relaunching ${serverIds.length} server(s) that did not launch`
-      : `Wave ${waveNumber} is already being retried; nothing more was started`,
+      : otherRound
+        ? `Wave ${waveNumber} retry ${input.retryRound ?? ''} is not the next one (${(wave.retryRound ?? 0) + 1}); nothing was started`
+        : `Wave ${waveNumber} is already being retried; nothing more was started`,
     ...detached(delivery),
   });
 };

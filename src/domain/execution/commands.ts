@@ -157,6 +157,8 @@ export interface RequestCancel extends Timed {
 export interface RetryWave extends Timed {
   type: 'RetryWave';
   waveNumber: number;
+  /** The round the caller means to start (the wave's last round + 1): another one answers without a write. */
+  retryRound?: number;
   requestedBy: Actor;
   identity?: VerifiedIdentity;
 }

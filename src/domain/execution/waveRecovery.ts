@@ -96,6 +96,8 @@ export const decideRetry = (state: StartedExecution, command: RetryWave): Recove
     return rejected(notPausedOn(state, command.waveNumber, 'retry'));
   }
   const retry = (wave.retryRound ?? 0) + 1;
+  // A redelivery of the request for a round that already ran (and failed again) must not start one more.
+  if (command.retryRound !== undefined && command.retryRound !== retry) return { kind: 'nothing' };
   if (retry > MAX_WAVE_RETRIES) {
     return rejected(
       invalidCommand(state, `Wave ${wave.waveNumber} was retried ${MAX_WAVE_RETRIES} times already: skip it (with a reason) or cancel`),

@@ -215,6 +215,25 @@ describe('a failed wave under onWaveFailure PAUSE', () => {
       .thenNothingHappens();
   });
 
+  it("a redelivery of round 1's request after round 1 failed again starts no round 2; a request for round 2 does", () => {
+    const round1FailedAgain = givenCommands(
+      ...throughWave(1, pausing),
+      ...wave2Fails(pausing),
+      { ...retry(2, at(21)), retryRound: 1 },
+      retryStarted(RETRY_JOB, [APP_2, APP_3], at(22)),
+      retryObserved(RETRY_JOB, [launched(APP_2), failed(APP_3)], at(25)),
+    );
+    round1FailedAgain.when({ ...retry(2, at(26)), retryRound: 1 }).thenNothingHappens();
+    round1FailedAgain.when({ ...retry(2, at(26)), retryRound: 3 }).thenNothingHappens();
+    round1FailedAgain
+      .when({ ...retry(2, at(26)), retryRound: 2 })
+      .thenEmits([
+        { type: 'WaveRetryRequested', data: { retry: 2, serverIds: [APP_3] } },
+        { type: 'ExecutionResumed' },
+        { type: 'WaveStartRequested' },
+      ]);
+  });
+
   it('retries are capped', () => {
     const rounds: ExecutionCommand[] = [];
     for (let round = 1; round <= 5; round += 1) {
