@@ -6,6 +6,7 @@ import type { OperatorInput } from './inputs';
 import { deliverResume } from './reactions/deliverResume';
 import { failure, ok, type OperationResponse } from './responses';
 import { runCommand } from './runCommand';
+import { readWaveJobs } from './waveJobsSeen';
 
 const missing = (names: string[]): OperationResponse =>
   failure(400, 'MISSING_PARAMETERS', `Missing required parameters: ${names.join(', ')}`, { missingParameters: names });
@@ -41,9 +42,16 @@ const waveAnswer = (state: StartedExecution, waveNumber: number) => {
 export const retryWave = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
   const { waveNumber } = input;
   if (waveNumber === undefined) return missing(['waveNumber']);
+  // What DRS says now of the wave's jobs the ledger did not see finish: the decider records it first.
+  const before = await deps.store.load(input.executionId);
+  const jobsSeen =
+    before.state.status === 'NOT_STARTED' || before.state.planId !== input.planId
+      ? undefined
+      : await readWaveJobs(deps, before.state, waveNumber);
   const run = await runCommand(deps, input, (at) => ({
     type: 'RetryWave',
     waveNumber,
+    ...(jobsSeen ? { jobsSeen } : {}),
     ...(input.retryRound === undefined ? {} : { retryRound: input.retryRound }),
     requestedBy: input.requestedBy,
     ...(input.identity ? { identity: input.identity } : {}),

@@ -10,6 +10,7 @@ import { invalidCommand, type Rejection } from './rejections';
 import { jobsOf, serversPerJobOf, type StartedExecution, type WaveState } from './state';
 import { advanceAtBoundary, isActive } from './waveBoundary';
 import { MAX_WAVE_RETRIES, pausedOnFailureOf, waveAfter } from './waveFailurePolicy';
+import { recordJobsSeen } from './waveRecoverySeen';
 
 /** A skip's reason is the operator's justification, kept whole: at most this many characters. */
 export const MAX_SKIP_REASON_LENGTH = 1024;
@@ -55,9 +56,9 @@ export const serversToRetry = (wave: WaveState): string[] =>
   wave.servers.filter((server) => server.launchStatus !== 'LAUNCHED').map((server) => server.serverId);
 
 /**
- * Why a retry now could launch a server twice, or lose a job: one of the wave's recorded DRS jobs was not seen
- * COMPLETED (a part failed to start while another part's job ran), or a server to retry was last seen PENDING or
- * IN_PROGRESS (the completion grace ran out before DRS finished it). Such a server may still launch; a retry
+ * Why a retry now could launch a server twice, or lose a job: as the ledger knows them (with what the retry just
+ * read from DRS), one of the wave's jobs is not COMPLETED (a part failed to start while another part's job ran),
+ * or a server to retry is PENDING or IN_PROGRESS (the completion grace ran out before DRS finished it). Such a server may still launch; a retry
  * would relaunch it and drop the job from the state, so the job would never be observed again.
  */
 const stillRunning = (state: StartedExecution, wave: WaveState, serverIds: string[]): Rejection | undefined => {
@@ -78,8 +79,8 @@ const stillRunning = (state: StartedExecution, wave: WaveState, serverIds: strin
     waveNumber: wave.waveNumber,
     drsJobIds: jobs,
     message:
-      `Cannot retry wave ${wave.waveNumber}: ${what}, so a retry could launch a server twice and lose track of ` +
-      `that job. Check those jobs in DRS; skip the wave with a reason, or cancel the execution`,
+      `Cannot retry wave ${wave.waveNumber} yet: ${what}, so a retry could launch a server twice. ` +
+      `Wait until DRS finishes those jobs, then retry (a retry reads them from DRS first); or skip the wave with a reason`,
   };
 };
 
@@ -103,10 +104,13 @@ export const decideRetry = (state: StartedExecution, command: RetryWave): Recove
       invalidCommand(state, `Wave ${wave.waveNumber} was retried ${MAX_WAVE_RETRIES} times already: skip it (with a reason) or cancel`),
     );
   }
-  const serverIds = serversToRetry(wave);
-  const running = stillRunning(state, wave, serverIds);
-  if (running) return rejected(running);
   const recorder = new EventRecorder(state, command.at);
+  if (command.jobsSeen) recordJobsSeen(recorder, state, wave, command.jobsSeen);
+  const seen = recorder.state as StartedExecution;
+  const seenWave = seen.waves[wave.waveNumber - 1] as WaveState;
+  const serverIds = serversToRetry(seenWave);
+  const running = stillRunning(seen, seenWave, serverIds);
+  if (running) return rejected(running);
   const actor = operatorActorOf(command.requestedBy, command.identity, false);
   const identity = identityData(command.identity);
   const jobCount = Math.max(1, Math.ceil(serverIds.length / serversPerJobOf(state)));

@@ -26,7 +26,7 @@ import {
   start,
   throughWave,
 } from '../../fixtures/commands';
-import { APP_1, APP_2, APP_3, DB_1, samplePlan, WEB_1, WEB_2 } from '../../fixtures/plan';
+import { APP_1, APP_2, APP_3, DB_1, DB_2, samplePlan, WEB_1, WEB_2 } from '../../fixtures/plan';
 import { givenCommands, waveOf } from '../../support/deciderSpec';
 
 const pausing: RecoveryPlan = { ...samplePlan, onWaveFailure: 'PAUSE' };
@@ -342,6 +342,26 @@ describe('a retry while DRS may still launch the wave', () => {
       .thenEmits([{ type: 'WaveSkipped' }, { type: 'ExecutionResumed' }, { type: 'WaveStartRequested' }]);
   });
 
+  it('with what DRS says now: the finished job is recorded first and only the server that never launched is retried', () => {
+    const seen = { drsJobId: JOB_1, drsJobStatus: 'COMPLETED' as const, servers: [launched(DB_1)] };
+    const { state } = part2Refused()
+      .when({ ...retry(1, at(3)), jobsSeen: [seen] })
+      .thenEmits([
+        { type: 'WavePolled', data: { waveNumber: 1, drsJobId: JOB_1, drsJobStatus: 'COMPLETED', servers: [launched(DB_1)] } },
+        { type: 'WaveRetryRequested', data: { waveNumber: 1, retry: 1, serverIds: [DB_2] } },
+        { type: 'ExecutionResumed' },
+        { type: 'WaveStartRequested' },
+      ]);
+    expect(waveOf(state, 1).servers.find((server) => server.serverId === DB_1)).toMatchObject({ launchStatus: 'LAUNCHED' });
+  });
+
+  it('with DRS still launching the job, it is refused and nothing is written', () => {
+    const seen = { drsJobId: JOB_1, drsJobStatus: 'STARTED' as const, servers: [{ serverId: DB_1, launchStatus: 'IN_PROGRESS' as const }] };
+    part2Refused()
+      .when({ ...retry(1, at(3)), jobsSeen: [seen] })
+      .thenRejects('WaveJobsStillRunning');
+  });
+
   it('is refused while a server to retry was last seen launching when the completion grace ran out', () => {
     const grace = 10 * 60_000;
     const lagging = (when: string): ObserveWave => ({
@@ -357,6 +377,15 @@ describe('a retry while DRS may still launch the wave', () => {
     expect(given.state).toMatchObject({ status: 'PAUSED', pauseReason: 'WAVE_FAILED' });
     const rejection = given.when(retry(2, at(24))).thenRejects('WaveJobsStillRunning');
     expect(rejection.message).toContain('1 of its servers were last seen still launching');
+    // DRS since settled it: the retry relaunches both failed servers.
+    given
+      .when({ ...retry(2, at(24)), jobsSeen: [{ drsJobId: drsJobId(2), drsJobStatus: 'COMPLETED', servers: [failed(APP_3)] }] })
+      .thenEmits([
+        { type: 'WavePolled', data: { servers: [failed(APP_3)] } },
+        { type: 'WaveRetryRequested', data: { serverIds: [APP_2, APP_3] } },
+        { type: 'ExecutionResumed' },
+        { type: 'WaveStartRequested' },
+      ]);
   });
 });
 
