@@ -13,6 +13,8 @@ export interface HandlerEventOptions {
   recoverAsOf?: string;
   /** The failed wave a retry or a skip is for. */
   waveNumber?: number;
+  /** retry_wave: the retry round the caller means to start (a stale repeat of an earlier one writes nothing). */
+  retryRound?: number;
   /** start_execution despite BLOCKING preflight findings: why. */
   overrideReason?: string;
 }
@@ -36,6 +38,7 @@ export const buildEvent = (operation: string, options: HandlerEventOptions): Rec
   if (options.ticket) event.ticket = options.ticket;
   if ((operation === 'start_execution' || operation === 'preflight') && options.recoverAsOf) event.recoverAsOf = options.recoverAsOf;
   if (options.waveNumber !== undefined) event.waveNumber = options.waveNumber;
+  if (operation === 'retry_wave' && options.retryRound !== undefined) event.retryRound = options.retryRound;
   if (operation === 'start_execution' && options.overrideReason !== undefined) event.override = { reason: options.overrideReason };
   return event;
 };

@@ -210,4 +210,6 @@ export interface OperatorBody {
   ticket?: string;
   reason?: string;
   waveNumber?: number;
+  /** retry: the round the page shows as next (the wave's retries + 1). */
+  retryRound?: number;
 }

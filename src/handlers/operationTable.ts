@@ -193,6 +193,7 @@ const DEFINITIONS = {
         executionId: input.executionId,
         planId: input.planId,
         waveNumber: input.waveNumber,
+        ...(input.retryRound === undefined ? {} : { retryRound: input.retryRound }),
         requestedBy: input.requestedBy,
       }),
   }),

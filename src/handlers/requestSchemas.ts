@@ -127,6 +127,12 @@ export const operatorRequest = executionRef.extend({
   ticket: ticketSchema.exactOptional(),
   simulatedOperator,
 });
+/** A retry round: the wave's last round + 1 (rounds are capped far below 100). */
+export const retryRoundSchema = z
+  .number({ error: 'retryRound must be a number' })
+  .int('retryRound must be an integer')
+  .min(1, 'retryRound must be at least 1')
+  .max(100, 'retryRound must be at most 100');
 /** retry_wave and skip_wave: the wave the execution paused on the failure of, who asks, and (skip) why. */
 export const waveRecoveryRequest = executionRef.extend({
   waveNumber: z
@@ -135,6 +141,8 @@ export const waveRecoveryRequest = executionRef.extend({
     .min(1, 'waveNumber must be at least 1')
     .max(100, 'waveNumber must be at most 100'),
   requestedBy: person('requestedBy'),
+  // retry_wave: the round the caller means to start; a stale redelivery of an earlier round's request writes nothing.
+  retryRound: retryRoundSchema.exactOptional(),
   reason: z
     .string({ error: 'reason must be a string' })
     .trim()

@@ -21,6 +21,8 @@ export interface OperatorInput extends ExecutionRef {
   ticket?: string;
   /** The wave an approval or a decline is meant for; refused when the execution waits before another. */
   waveNumber?: number;
+  /** retry_wave: the retry round the caller means to start; a request for another round writes nothing. */
+  retryRound?: number;
   /** true: an approval (the approve route); false: a plain resume, which never approves a wave that waits for one. */
   approving?: boolean;
 }

@@ -52,6 +52,12 @@ export const fromRejection = (executionId: string, rejection: Rejection): Operat
       });
     case 'MissingParameter':
       return failure(400, 'MISSING_PARAMETERS', rejection.message, { currentStatus: rejection.currentStatus });
+    case 'WaveJobsStillRunning':
+      return failure(409, 'WAVE_JOBS_STILL_RUNNING', rejection.message, {
+        currentStatus: rejection.currentStatus,
+        waveNumber: rejection.waveNumber,
+        drsJobIds: rejection.drsJobIds,
+      });
     case 'ResumeTokenAlreadyAttached':
       return failure(409, 'RESUME_TOKEN_ATTACHED', rejection.message, {
         currentStatus: rejection.currentStatus,

@@ -6,6 +6,7 @@ import type { OperatorInput } from './inputs';
 import { deliverResume } from './reactions/deliverResume';
 import { failure, ok, type OperationResponse } from './responses';
 import { runCommand } from './runCommand';
+import { readWaveJobs } from './waveJobsSeen';
 
 const missing = (names: string[]): OperationResponse =>
   failure(400, 'MISSING_PARAMETERS', `Missing required parameters: ${names.join(', ')}`, { missingParameters: names });
@@ -41,9 +42,17 @@ const waveAnswer = (state: StartedExecution, waveNumber: number) => {
 export const retryWave = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
   const { waveNumber } = input;
   if (waveNumber === undefined) return missing(['waveNumber']);
+  // What DRS says now of the wave's jobs the ledger did not see finish: the decider records it first.
+  const before = await deps.store.load(input.executionId);
+  const jobsSeen =
+    before.state.status === 'NOT_STARTED' || before.state.planId !== input.planId
+      ? undefined
+      : await readWaveJobs(deps, before.state, waveNumber);
   const run = await runCommand(deps, input, (at) => ({
     type: 'RetryWave',
     waveNumber,
+    ...(jobsSeen ? { jobsSeen } : {}),
+    ...(input.retryRound === undefined ? {} : { retryRound: input.retryRound }),
     requestedBy: input.requestedBy,
     ...(input.identity ? { identity: input.identity } : {}),
     at,
@@ -54,15 +63,20 @@ export const retryWave = async (deps: OperationDeps, input: OperatorInput): Prom
   const { state } = run;
   if (state.status === 'NOT_STARTED') throw new Error(`Execution ${input.executionId} vanished`);
   const serverIds = requested?.type === 'WaveRetryRequested' ? requested.data.serverIds : undefined;
+  const wave = state.waves[waveNumber - 1];
+  // Still paused on the failure, and nothing written: the request named a round that is not the next one.
+  const otherRound = !requested && state.status === 'PAUSED' && wave?.status === 'FAILED';
   return ok({
     executionId: input.executionId,
-    status: requested ? 'RETRYING' : 'ALREADY_RETRYING',
+    status: requested ? 'RETRYING' : otherRound ? 'NOT_RETRIED' : 'ALREADY_RETRYING',
     ...waveAnswer(state, waveNumber),
     ...(serverIds ? { serverIds } : {}),
     requestedBy: operatorActorOf(input.requestedBy, input.identity, false),
     message: serverIds
       ? `Wave ${waveNumber} retry ${requested?.type === 'WaveRetryRequested' ? requested.data.retry : ''}: relaunching ${serverIds.length} server(s) that did not launch`
-      : `Wave ${waveNumber} is already being retried; nothing more was started`,
+      : otherRound
+        ? `Wave ${waveNumber} retry ${input.retryRound ?? ''} is not the next one (${(wave.retryRound ?? 0) + 1}); nothing was started`
+        : `Wave ${waveNumber} is already being retried; nothing more was started`,
     ...detached(delivery),
   });
 };

@@ -62,7 +62,12 @@ describe('drs-ledger retry and skip', () => {
 
   it('retry relaunches only the failed server; the waiting state machine goes on and the drill completes', async () => {
     const executionId = await pausedOnWave2(RETRIED);
-    const run = await cli('retry', executionId, '--wave', '2', '--initiated-by', 'carol');
+    // --round names the round meant: one that is not the next starts nothing (a stale repeat of a command).
+    const notNext = await cli('retry', executionId, '--wave', '2', '--round', '2', '--initiated-by', 'carol');
+    expect(JSON.parse(notNext.stdout)).toMatchObject({ statusCode: 200, status: 'NOT_RETRIED', executionStatus: 'PAUSED' });
+    expect(wave2Jobs(executionId)).toHaveLength(1);
+    expect((await cli('retry', executionId, '--wave', '2', '--round', 'x')).code).toBe(2);
+    const run = await cli('retry', executionId, '--wave', '2', '--round', '1', '--initiated-by', 'carol');
     expect(run.code).toBe(0);
     expect(JSON.parse(run.stdout)).toMatchObject({ statusCode: 200, status: 'RETRYING', serverIds: [SERVERS[2]], requestedBy: 'carol' });
     await waitFor(stack, executionId, (details) => details.status === 'COMPLETED', 60_000);

@@ -50,6 +50,25 @@ describe('the actions offered on an execution paused on a failed wave', () => {
       reason: 'restored by hand',
       waveNumber: 2,
     });
+  });
+
+  it('a retry names the round the page shows as next, so a press on a stale page starts no round unasked', () => {
+    const wave = (retries?: number) => ({
+      waveNumber: 2,
+      waveName: 'applications',
+      status: 'FAILED' as const,
+      pauseBeforeWave: false,
+      serversLaunched: 1,
+      serversCompleted: 1,
+      serversFailed: 2,
+      ...(retries === undefined ? {} : { retries }),
+    });
+    expect(actionBody('retry', { ...failedOnWave2, waveStatuses: [wave()] }, BOB)).toEqual({ as: 'bob', waveNumber: 2, retryRound: 1 });
+    expect(actionBody('retry', { ...failedOnWave2, waveStatuses: [wave(1)] }, undefined)).toEqual({ waveNumber: 2, retryRound: 2 });
+    expect(actionBody('skip', { ...failedOnWave2, waveStatuses: [wave(1)] }, BOB, { reason: 'by hand' })).not.toHaveProperty('retryRound');
+  });
+
+  it('a skip needs a reason', () => {
     expect(missingSkipReason('  ')).toBe('A reason is required to skip a wave (it is recorded as a deviation)');
     expect(missingSkipReason('ok')).toBeUndefined();
   });

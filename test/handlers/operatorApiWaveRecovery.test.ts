@@ -65,6 +65,15 @@ describe('the operator API on a wave that failed under onWaveFailure PAUSE', () 
     ]);
   });
 
+  it('POST /retry with a retryRound that is not the next one answers the current state and writes nothing', async () => {
+    const before = (await world.events(FIRST)).length;
+    const stale = await post(world, `/executions/${FIRST}/retry`, { waveNumber: 1, retryRound: 2 });
+    expect(stale).toMatchObject({ statusCode: 200, body: { status: 'NOT_RETRIED', executionStatus: 'PAUSED', waveStatus: 'FAILED' } });
+    expect(await world.events(FIRST)).toHaveLength(before);
+    const meant = await post(world, `/executions/${FIRST}/retry`, { waveNumber: 1, retryRound: 1 });
+    expect(meant).toMatchObject({ statusCode: 200, body: { status: 'RETRYING', retry: 1 } });
+  });
+
   it('POST /skip records the deviation with its reason and the principal', async () => {
     const { statusCode, body } = await post(world, `/executions/${FIRST}/skip`, { waveNumber: 1, reason: 'database restored from backup' });
     expect(statusCode).toBe(200);
@@ -81,6 +90,7 @@ describe('the operator API on a wave that failed under onWaveFailure PAUSE', () 
     ['a skip without a reason', 'skip', { waveNumber: 1 }, 400, 'MISSING_PARAMETERS'],
     ['a skip with an empty reason', 'skip', { waveNumber: 1, reason: ' ' }, 400, 'MISSING_PARAMETERS'],
     ['a retry of a wave that did not fail', 'retry', { waveNumber: 2 }, 400, 'INVALID_STATE'],
+    ['a retry round that is not a number', 'retry', { waveNumber: 1, retryRound: '1' }, 400, 'INVALID_PARAMETERS'],
     ['a retry that names itself', 'retry', { waveNumber: 1, requestedBy: 'mallory' }, 400, 'INVALID_PARAMETERS'],
     ['a reason with a control character', 'skip', { waveNumber: 1, reason: 'ok\u001b[2J' }, 400, 'INVALID_PARAMETERS'],
   ])('%s is refused and writes nothing', async (_, route, body, statusCode, error) => {

@@ -105,6 +105,33 @@ describe('optional servers and retries on the DRS emulator', () => {
     expect(ofType(events, 'Finalized')[0]?.data).toMatchObject({ successfulServers: 5, failedServers: 0 });
   });
 
+  it("a stale redelivery of round 1's retry after round 1 failed again starts no round 2", async () => {
+    world.drs.faults.apply({ failServers: [{ sourceServerID: APP[1] as string, stage: 'LAUNCH', times: 2 }] });
+    const executionId = await startDrill(pausing);
+    expect(await world.pollUntil(executionId, pausing.planId, 'PAUSED', 'FAILED', 'COMPLETED')).toMatchObject({ status: 'PAUSED' });
+    const round1 = { operation: 'retry_wave', executionId, planId: pausing.planId, waveNumber: 2, retryRound: 1, requestedBy: 'ops' };
+    expect(await world.call(round1)).toMatchObject({ statusCode: 200, status: 'RETRYING', retry: 1 });
+    expect(await world.pollUntil(executionId, pausing.planId, 'PAUSED', 'FAILED', 'COMPLETED')).toMatchObject({
+      status: 'PAUSED',
+      nextWave: 2,
+    });
+    const before = (await world.ledger(executionId)).length;
+
+    const redelivered = await world.call(round1);
+    expect(redelivered).toMatchObject({
+      statusCode: 200,
+      status: 'NOT_RETRIED',
+      executionStatus: 'PAUSED',
+      waveStatus: 'FAILED',
+      retry: 1,
+    });
+    expect((await world.ledger(executionId)).length).toBe(before);
+    expect(await world.call({ ...round1, retryRound: 'two' })).toMatchObject({ statusCode: 400 });
+
+    expect(await world.call({ ...round1, retryRound: 2 })).toMatchObject({ statusCode: 200, status: 'RETRYING', retry: 2 });
+    expect(ofType(await world.ledger(executionId), 'WaveRetryRequested').map((event) => event.data.retry)).toEqual([1, 2]);
+  });
+
   it('a retry whose claimant died before StartRecovery is claimed again after the lease and started once', async () => {
     const executionId = await pausedOnWave2();
     // The claimant appends the retry and its claim, and dies before calling DRS.

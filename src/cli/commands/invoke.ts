@@ -35,6 +35,8 @@ export interface InvokeOptions {
   recoverAsOf?: string;
   /** The failed wave a retry or a skip is for. */
   waveNumber?: number;
+  /** retry_wave: the retry round meant (the wave's last round + 1). */
+  retryRound?: number;
   /** start_execution despite BLOCKING preflight findings: why (the ledger records it as an accepted deviation). */
   overrideReason?: string;
 }
@@ -99,6 +101,7 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
         body: {
           ...claim,
           ...(options.waveNumber === undefined ? {} : { waveNumber: options.waveNumber }),
+          ...(operation === 'retry_wave' && options.retryRound !== undefined ? { retryRound: options.retryRound } : {}),
           ...(options.reason ? { reason: options.reason } : {}),
         },
       };

@@ -4,6 +4,8 @@ import { runInvoke } from './invoke';
 
 export interface WaveRecoveryOptions {
   wave: number;
+  /** retry: the round meant (the wave's last round + 1); a repeat of an earlier round's command starts nothing. */
+  round?: number;
   /** A skip's reason: recorded in the ledger as the deviation's justification. */
   reason?: string;
   /** The execution's plan; read from the ledger when not given. */
@@ -51,6 +53,7 @@ export const runWaveRecovery = async (
       dataDir,
       executionId,
       waveNumber: options.wave,
+      ...(operation === 'retry_wave' && options.round !== undefined ? { retryRound: options.round } : {}),
       ...(planId === undefined ? {} : { planId }),
       ...(options.reason === undefined ? {} : { reason: options.reason }),
       ...(options.initiatedBy === undefined ? {} : { initiatedBy: options.initiatedBy }),

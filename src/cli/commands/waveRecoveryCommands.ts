@@ -7,6 +7,12 @@ const waveNumber = (value: string): number => {
   return parsed;
 };
 
+const retryRound = (value: string): number => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < 1 || parsed > 100) throw new InvalidArgumentError('must be a retry round from 1 to 100');
+  return parsed;
+};
+
 type CommandOptions = Omit<WaveRecoveryOptions, 'wave'> & { wave: number };
 
 /** `retry` and `skip`: an operator's answer to an execution paused on a failed wave (plans with onWaveFailure PAUSE). */
@@ -27,7 +33,12 @@ export const registerWaveRecovery = (
   common(
     program
       .command('retry <executionId>')
-      .description('relaunch the servers of a failed wave that did not launch (a new DRS job of those only); the execution goes on'),
+      .description('relaunch the servers of a failed wave that did not launch (a new DRS job of those only); the execution goes on')
+      .option(
+        '--round <n>',
+        "the retry round meant (the wave's last + 1): a repeat of an earlier round's command starts nothing",
+        retryRound,
+      ),
   ).action(async (executionId: string, options: CommandOptions) =>
     setExit(await runWaveRecovery('retry_wave', dataDir(), executionId, options, out)),
   );

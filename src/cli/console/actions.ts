@@ -161,19 +161,29 @@ export const actOnExecution = async (
   body: Body,
   options: ActionOptions = {},
 ): Promise<Answer> => {
-  const fields = fieldsOf(body, { as: 'string', comment: 'string', ticket: 'string', reason: 'string', waveNumber: 'integer' });
+  const fields = fieldsOf(body, {
+    as: 'string',
+    comment: 'string',
+    ticket: 'string',
+    reason: 'string',
+    waveNumber: 'integer',
+    retryRound: 'integer',
+  });
   if (typeof fields === 'string') return failed(400, 'BAD_REQUEST', fields);
-  const { as, comment, ticket, reason, waveNumber } = fields as {
+  const { as, comment, ticket, reason, waveNumber, retryRound } = fields as {
     as?: string;
     comment?: string;
     ticket?: string;
     reason?: string;
     waveNumber?: number;
+    retryRound?: number;
   };
   const given = {
     ...(comment !== undefined ? { comment } : {}),
     ...(ticket !== undefined ? { ticket } : {}),
     ...(reason !== undefined ? { reason } : {}),
+    // The round the page showed: a press repeated after that round failed again starts nothing.
+    ...(retryRound !== undefined && action === 'retry' ? { retryRound } : {}),
   };
   if (as !== undefined) {
     const operator = operatorNamed(backend, as);

@@ -112,9 +112,12 @@ export const actionBody = (
     return trimmed === '' ? [] : [[name, trimmed] as const];
   });
   const waveNumber = waveOfAction(verb, details, user);
+  // A retry names the round the page shows as next, so that a press on a stale page starts no round unasked.
+  const shown = verb === 'retry' ? details?.waveStatuses.find((wave) => wave.waveNumber === waveNumber) : undefined;
   return {
     ...(user ? { as: user.name } : {}),
     ...Object.fromEntries(given),
     ...(waveNumber === undefined ? {} : { waveNumber }),
+    ...(shown ? { retryRound: (shown.retries ?? 0) + 1 } : {}),
   };
 };

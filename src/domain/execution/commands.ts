@@ -153,10 +153,20 @@ export interface RequestCancel extends Timed {
   simulated?: boolean;
   reason?: string;
 }
+/** One of a failed wave's recorded jobs as DescribeJobs answered just before a retry. */
+export interface SeenWaveJob {
+  drsJobId: string;
+  drsJobStatus: DrsJobStatus;
+  servers: ServerObservation[];
+}
 /** Relaunch the failed servers of the wave the execution paused on (its failure, under onWaveFailure PAUSE). */
 export interface RetryWave extends Timed {
   type: 'RetryWave';
   waveNumber: number;
+  /** The round the caller means to start (the wave's last round + 1): another one answers without a write. */
+  retryRound?: number;
+  /** The wave's recorded jobs as DRS answered just before (recorded first, so only final failures are retried). */
+  jobsSeen?: SeenWaveJob[];
   requestedBy: Actor;
   identity?: VerifiedIdentity;
 }

@@ -15,6 +15,8 @@ export type Rejection =
   | { kind: 'ApprovalRequired'; currentStatus: CurrentStatus; waveNumber: number; message: string }
   /** A field the command needs in this state is missing (an approval's comment). */
   | { kind: 'MissingParameter'; currentStatus: CurrentStatus; parameter: string; message: string }
+  /** A retry while the wave's earlier DRS jobs may still launch its servers: wait for DRS to finish them. */
+  | { kind: 'WaveJobsStillRunning'; currentStatus: CurrentStatus; waveNumber: number; drsJobIds: string[]; message: string }
   /** The pause already holds a state machine's task token: a second one is never accepted. */
   | { kind: 'ResumeTokenAlreadyAttached'; currentStatus: CurrentStatus; pauseSeq: number; message: string };
 

@@ -7,9 +7,10 @@ import type { RetryWave, SkipWave } from './commands';
 import { EventRecorder } from './eventRecorder';
 import { identityData, operatorActorOf, reservedActorProblem } from './identity';
 import { invalidCommand, type Rejection } from './rejections';
-import { serversPerJobOf, type StartedExecution, type WaveState } from './state';
+import { jobsOf, serversPerJobOf, type StartedExecution, type WaveState } from './state';
 import { advanceAtBoundary, isActive } from './waveBoundary';
 import { MAX_WAVE_RETRIES, pausedOnFailureOf, waveAfter } from './waveFailurePolicy';
+import { recordJobsSeen } from './waveRecoverySeen';
 
 /** A skip's reason is the operator's justification, kept whole: at most this many characters. */
 export const MAX_SKIP_REASON_LENGTH = 1024;
@@ -54,6 +55,35 @@ const callerProblem = (state: StartedExecution, name: string, identity: RetryWav
 export const serversToRetry = (wave: WaveState): string[] =>
   wave.servers.filter((server) => server.launchStatus !== 'LAUNCHED').map((server) => server.serverId);
 
+/**
+ * Why a retry now could launch a server twice, or lose a job: as the ledger knows them (with what the retry just
+ * read from DRS), one of the wave's jobs is not COMPLETED (a part failed to start while another part's job ran),
+ * or a server to retry is PENDING or IN_PROGRESS (the completion grace ran out before DRS finished it). Such a server may still launch; a retry
+ * would relaunch it and drop the job from the state, so the job would never be observed again.
+ */
+const stillRunning = (state: StartedExecution, wave: WaveState, serverIds: string[]): Rejection | undefined => {
+  const running = jobsOf(wave).filter((job) => job.drsJobStatus !== 'COMPLETED');
+  const retried = new Set(serverIds);
+  const launching = wave.servers.filter(
+    (server) => retried.has(server.serverId) && (server.launchStatus === 'PENDING' || server.launchStatus === 'IN_PROGRESS'),
+  );
+  if (running.length === 0 && launching.length === 0) return undefined;
+  const jobs = running.map((job) => job.drsJobId);
+  const what = [
+    ...(jobs.length > 0 ? [`DRS job(s) ${jobs.join(', ')} were last seen ${running.map((job) => job.drsJobStatus).join(', ')}`] : []),
+    ...(launching.length > 0 ? [`${launching.length} of its servers were last seen still launching`] : []),
+  ].join(' and ');
+  return {
+    kind: 'WaveJobsStillRunning',
+    currentStatus: state.status,
+    waveNumber: wave.waveNumber,
+    drsJobIds: jobs,
+    message:
+      `Cannot retry wave ${wave.waveNumber} yet: ${what}, so a retry could launch a server twice. ` +
+      `Wait until DRS finishes those jobs, then retry (a retry reads them from DRS first); or skip the wave with a reason`,
+  };
+};
+
 /** A retry already accepted for this wave, its round not yet failed: a redelivery of it changes nothing. */
 const retryUnderWay = (state: StartedExecution, wave: WaveState): boolean =>
   isActive(state) && wave.retryRound !== undefined && wave.status !== 'FAILED' && wave.status !== 'SKIPPED';
@@ -67,13 +97,20 @@ export const decideRetry = (state: StartedExecution, command: RetryWave): Recove
     return rejected(notPausedOn(state, command.waveNumber, 'retry'));
   }
   const retry = (wave.retryRound ?? 0) + 1;
+  // A redelivery of the request for a round that already ran (and failed again) must not start one more.
+  if (command.retryRound !== undefined && command.retryRound !== retry) return { kind: 'nothing' };
   if (retry > MAX_WAVE_RETRIES) {
     return rejected(
       invalidCommand(state, `Wave ${wave.waveNumber} was retried ${MAX_WAVE_RETRIES} times already: skip it (with a reason) or cancel`),
     );
   }
-  const serverIds = serversToRetry(wave);
   const recorder = new EventRecorder(state, command.at);
+  if (command.jobsSeen) recordJobsSeen(recorder, state, wave, command.jobsSeen);
+  const seen = recorder.state as StartedExecution;
+  const seenWave = seen.waves[wave.waveNumber - 1] as WaveState;
+  const serverIds = serversToRetry(seenWave);
+  const running = stillRunning(seen, seenWave, serverIds);
+  if (running) return rejected(running);
   const actor = operatorActorOf(command.requestedBy, command.identity, false);
   const identity = identityData(command.identity);
   const jobCount = Math.max(1, Math.ceil(serverIds.length / serversPerJobOf(state)));

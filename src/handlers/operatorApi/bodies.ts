@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { reservedActorProblem } from '../../domain/execution';
 import { forbiddenCharacterProblem } from '../../domain/plan';
 import { MAX_LISTED_EXECUTIONS } from '../../operations/listExecutions';
-import { preflightRequest, startExecutionRequest } from '../requestSchemas';
+import { preflightRequest, retryRoundSchema, startExecutionRequest } from '../requestSchemas';
 
 /**
  * The operator API's bodies. Who acts is never read from a body: the principal comes from the request
@@ -77,6 +77,8 @@ export const operatorBody = z
         .min(1, 'waveNumber must be at least 1')
         .max(100, 'waveNumber must be at most 100')
         .exactOptional(),
+      // A retry's round (the wave's last round + 1): a stale redelivery of an earlier request writes nothing.
+      retryRound: retryRoundSchema.exactOptional(),
     },
     { error: 'body must be a JSON object' },
   )

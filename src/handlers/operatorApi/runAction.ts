@@ -97,7 +97,7 @@ const onExecution = async (
   if (!executionId.ok) return executionId.response;
   const body = parseBody(operatorBody, event);
   if (!body.ok) return body.response;
-  const { name, comment, ticket, reason, waveNumber } = body.value;
+  const { name, comment, ticket, reason, waveNumber, retryRound } = body.value;
   if (options.approving && comment === undefined) {
     return failure(400, 'MISSING_PARAMETERS', 'Missing required parameters: comment', { missingParameters: ['comment'] });
   }
@@ -112,6 +112,7 @@ const onExecution = async (
     ...(ticket === undefined ? {} : { ticket }),
     ...(reason === undefined ? {} : { reason }),
     ...(waveNumber === undefined ? {} : { waveNumber }),
+    ...(retryRound === undefined ? {} : { retryRound }),
     ...(options.approving === undefined ? {} : { approving: options.approving }),
   });
 };

@@ -53,7 +53,10 @@ describe('the console without operators', () => {
       status: 400,
       body: { message: 'Wave 2 failed: retry it or skip it (or cancel the execution)' },
     });
-    const retried = await consolePost(web.url, `/api/executions/${executionId}/retry`, { waveNumber: 2 });
+    // A press on a page that shows another round as next (a stale page) starts nothing.
+    const stale = await consolePost(web.url, `/api/executions/${executionId}/retry`, { waveNumber: 2, retryRound: 2 });
+    expect(stale).toMatchObject({ status: 200, body: { status: 'NOT_RETRIED', executionStatus: 'PAUSED' } });
+    const retried = await consolePost(web.url, `/api/executions/${executionId}/retry`, { waveNumber: 2, retryRound: 1 });
     expect(retried).toMatchObject({ status: 200, body: { status: 'RETRYING', serverIds: [FAILING], requestedBy: 'console' } });
     await waitFor(stack, executionId, (details) => details.status === 'COMPLETED', 90_000);
   });

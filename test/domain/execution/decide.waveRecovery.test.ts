@@ -26,7 +26,7 @@ import {
   start,
   throughWave,
 } from '../../fixtures/commands';
-import { APP_1, APP_2, APP_3, samplePlan, WEB_1, WEB_2 } from '../../fixtures/plan';
+import { APP_1, APP_2, APP_3, DB_1, DB_2, samplePlan, WEB_1, WEB_2 } from '../../fixtures/plan';
 import { givenCommands, waveOf } from '../../support/deciderSpec';
 
 const pausing: RecoveryPlan = { ...samplePlan, onWaveFailure: 'PAUSE' };
@@ -215,6 +215,25 @@ describe('a failed wave under onWaveFailure PAUSE', () => {
       .thenNothingHappens();
   });
 
+  it("a redelivery of round 1's request after round 1 failed again starts no round 2; a request for round 2 does", () => {
+    const round1FailedAgain = givenCommands(
+      ...throughWave(1, pausing),
+      ...wave2Fails(pausing),
+      { ...retry(2, at(21)), retryRound: 1 },
+      retryStarted(RETRY_JOB, [APP_2, APP_3], at(22)),
+      retryObserved(RETRY_JOB, [launched(APP_2), failed(APP_3)], at(25)),
+    );
+    round1FailedAgain.when({ ...retry(2, at(26)), retryRound: 1 }).thenNothingHappens();
+    round1FailedAgain.when({ ...retry(2, at(26)), retryRound: 3 }).thenNothingHappens();
+    round1FailedAgain
+      .when({ ...retry(2, at(26)), retryRound: 2 })
+      .thenEmits([
+        { type: 'WaveRetryRequested', data: { retry: 2, serverIds: [APP_3] } },
+        { type: 'ExecutionResumed' },
+        { type: 'WaveStartRequested' },
+      ]);
+  });
+
   it('retries are capped', () => {
     const rounds: ExecutionCommand[] = [];
     for (let round = 1; round <= 5; round += 1) {
@@ -298,6 +317,75 @@ describe('a failed wave under onWaveFailure PAUSE', () => {
     failedAndPaused()
       .when(retry(2, at(21), 'system'))
       .thenRejects('InvalidCommand');
+  });
+});
+
+describe('a retry while DRS may still launch the wave', () => {
+  const JOB_1 = drsJobId(1, 1);
+  /** Wave 1 (DB_1, DB_2) one server per job: part 1's job runs, part 2's start is refused for good. */
+  const part2Refused = () =>
+    givenCommands(
+      start({ plan: pausing, serversPerJob: 1 }),
+      { ...recordWaveStarted(1, at(1), { drsJobId: JOB_1, servers: [{ serverId: DB_1, launchStatus: 'PENDING' }] }), part: 1 },
+      { ...recordStartFailure(1, at(2), false), part: 2 },
+    );
+
+  it('is refused while a job of an earlier part was not seen completed, and nothing is written', () => {
+    const given = part2Refused();
+    expect(given.state).toMatchObject({ status: 'PAUSED', pauseReason: 'WAVE_FAILED', nextWave: 1 });
+    const rejection = given.when(retry(1, at(3))).thenRejects('WaveJobsStillRunning', 'PAUSED');
+    expect(rejection).toMatchObject({ waveNumber: 1, drsJobIds: [JOB_1] });
+    expect(rejection.message).toContain(`${JOB_1} were last seen PENDING`);
+    // The skip stays open: the operator can accept the wave as it is.
+    given
+      .when(skip(1, 'DB_1 launches on its own; DB_2 is retired', at(3)))
+      .thenEmits([{ type: 'WaveSkipped' }, { type: 'ExecutionResumed' }, { type: 'WaveStartRequested' }]);
+  });
+
+  it('with what DRS says now: the finished job is recorded first and only the server that never launched is retried', () => {
+    const seen = { drsJobId: JOB_1, drsJobStatus: 'COMPLETED' as const, servers: [launched(DB_1)] };
+    const { state } = part2Refused()
+      .when({ ...retry(1, at(3)), jobsSeen: [seen] })
+      .thenEmits([
+        { type: 'WavePolled', data: { waveNumber: 1, drsJobId: JOB_1, drsJobStatus: 'COMPLETED', servers: [launched(DB_1)] } },
+        { type: 'WaveRetryRequested', data: { waveNumber: 1, retry: 1, serverIds: [DB_2] } },
+        { type: 'ExecutionResumed' },
+        { type: 'WaveStartRequested' },
+      ]);
+    expect(waveOf(state, 1).servers.find((server) => server.serverId === DB_1)).toMatchObject({ launchStatus: 'LAUNCHED' });
+  });
+
+  it('with DRS still launching the job, it is refused and nothing is written', () => {
+    const seen = { drsJobId: JOB_1, drsJobStatus: 'STARTED' as const, servers: [{ serverId: DB_1, launchStatus: 'IN_PROGRESS' as const }] };
+    part2Refused()
+      .when({ ...retry(1, at(3)), jobsSeen: [seen] })
+      .thenRejects('WaveJobsStillRunning');
+  });
+
+  it('is refused while a server to retry was last seen launching when the completion grace ran out', () => {
+    const grace = 10 * 60_000;
+    const lagging = (when: string): ObserveWave => ({
+      ...observe(2, 'COMPLETED', [launched(APP_1), failed(APP_2), { serverId: APP_3, launchStatus: 'IN_PROGRESS' }], when),
+      completionGraceMs: grace,
+    });
+    const given = givenCommands(
+      ...throughWave(1, pausing),
+      recordWaveStarted(2, at(11), { plan: pausing }),
+      lagging(at(12)),
+      lagging(at(23)),
+    );
+    expect(given.state).toMatchObject({ status: 'PAUSED', pauseReason: 'WAVE_FAILED' });
+    const rejection = given.when(retry(2, at(24))).thenRejects('WaveJobsStillRunning');
+    expect(rejection.message).toContain('1 of its servers were last seen still launching');
+    // DRS since settled it: the retry relaunches both failed servers.
+    given
+      .when({ ...retry(2, at(24)), jobsSeen: [{ drsJobId: drsJobId(2), drsJobStatus: 'COMPLETED', servers: [failed(APP_3)] }] })
+      .thenEmits([
+        { type: 'WavePolled', data: { servers: [failed(APP_3)] } },
+        { type: 'WaveRetryRequested', data: { serverIds: [APP_2, APP_3] } },
+        { type: 'ExecutionResumed' },
+        { type: 'WaveStartRequested' },
+      ]);
   });
 });
 
