@@ -97,6 +97,10 @@ describe('--override-reason on the commands that start', () => {
       method: 'GET',
       path: `/plans/${PLAN_ID}/preflight?type=RECOVERY`,
     });
+    expect(buildApiCall('preflight', { dataDir: '/x', planId: PLAN_ID, recoverAsOf: '2026-02-01T00:00:00+01:00' })).toEqual({
+      method: 'GET',
+      path: `/plans/${PLAN_ID}/preflight?recoverAsOf=2026-02-01T00%3A00%3A00%2B01%3A00`,
+    });
   });
 
   it('drill sends it with its start', () => {

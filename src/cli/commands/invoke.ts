@@ -76,7 +76,11 @@ export const buildApiCall = (operation: string, options: InvokeOptions): ApiCall
       return { method: 'GET', path: executionPath() };
     case 'preflight': {
       const planId = encodeURIComponent(required(options.planId, '--plan-id', operation));
-      return { method: 'GET', path: `/plans/${planId}/preflight${options.type ? `?type=${encodeURIComponent(options.type)}` : ''}` };
+      const query = new URLSearchParams({
+        ...(options.type ? { type: options.type } : {}),
+        ...(options.recoverAsOf ? { recoverAsOf: options.recoverAsOf } : {}),
+      }).toString();
+      return { method: 'GET', path: `/plans/${planId}/preflight${query ? `?${query}` : ''}` };
     }
     case 'pause':
     case 'resume':
