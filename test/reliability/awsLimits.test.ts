@@ -16,13 +16,16 @@ import { recordFigures } from './support/figures';
 import { auditLedger, duplicatedCount, lostCount, NO_PROBLEMS, problemsOf } from './support/ledgerAudit';
 import { planOf } from './support/plans';
 
-/** Waits (at most 60 s) until the ledger's last event is the notification's record and the view has folded it. */
+/**
+ * Waits (at most 60 s) until the ledger's last event is the notification's record (a RECOVERY's) or the drill's
+ * cleanup completed after it, and the view has folded it.
+ */
 const settled = async (stack: LocalStack, executionId: string): Promise<void> => {
   const deadline = Date.now() + 60_000;
   for (;;) {
     const [last] = await stack.deps.store.read(executionId, { fromSeq: (await stack.deps.store.head(executionId))?.seq ?? 1 });
     const view = await stack.deps.views.get(executionId);
-    if (last?.event.type.startsWith('Notification') === true && view?.seq === last.event.seq) return;
+    if (/^Notification|^CleanupCompleted$/.test(last?.event.type ?? '') && view?.seq === last?.event.seq) return;
     if (Date.now() > deadline)
       throw new Error(`${executionId} did not settle: last ${last?.event.type} ${last?.event.seq}, view at ${view?.seq}`);
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -50,7 +50,9 @@ describe('a poison record in the events stream', () => {
   const silent = { debug() {}, warn() {}, error() {} };
 
   const runToEnd = async (planId: string): Promise<string> => {
-    const started = await traffic.call({ operation: 'start_execution', planId, executionType: 'DRILL', initiatedBy: 'ops' });
+    // Recoveries: a drill's end is followed by its cleanup, driven by the scheduled find through the views this test
+    // holds back; a recovery's ledger is still once its end is notified.
+    const started = await traffic.call({ operation: 'start_execution', planId, executionType: 'RECOVERY', initiatedBy: 'ops' });
     const executionId = String(started?.executionId);
     await eventually(`${executionId} to end and notify`, async () => {
       const { state } = await stack.deps.store.load(executionId);

@@ -295,7 +295,9 @@ describe('secrets and privileges across whole drills', () => {
       const routes = Object.values(template.Resources)
         .filter((resource) => resource.Type === 'AWS::ApiGatewayV2::Route')
         .map((route) => route.Properties as { RouteKey: string; AuthorizationType?: string });
-      expect(routes.length).toBe(10);
+      // Plans (list, preflight), executions (list, read), drill and recovery, and pause, resume, approve, decline,
+      // cancel, retry and skip of an execution.
+      expect(routes.length).toBe(13);
       expect(routes.filter((route) => route.AuthorizationType !== 'AWS_IAM').map((route) => route.RouteKey)).toEqual([]);
       expect(routes.map((route) => route.RouteKey)).toEqual(
         expect.arrayContaining(['POST /plans/{planId}/drills', 'POST /plans/{planId}/recoveries']),
