@@ -1,5 +1,6 @@
 import { chooseSnapshot, type RecoveryPoint, recoveryPointProblem, type StartedExecution } from '../../domain/execution';
 import { type DrsAccount, RecoveryJobsError, type RecoveryJobs } from '../../ports/recoveryJobs';
+import { inBatches } from '../inBatches';
 
 /** DescribeRecoverySnapshots calls in flight at once for one part (up to 200 servers): under DRS's request rate. */
 export const SNAPSHOT_LOOKUP_CONCURRENCY = 8;
@@ -11,21 +12,6 @@ export interface SnapshotChoice {
   recoverySnapshotIds: Record<string, string>;
   points: Map<string, RecoveryPoint>;
 }
-
-/** Runs `work` on every item with at most `limit` in flight; the first failure fails the whole. */
-const boundedAll = async <T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> => {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
-};
 
 /**
  * For a recovery "as of" `recoverAsOf`: each server's newest completed snapshot taken at or before it (snapshots
@@ -41,7 +27,7 @@ export const chooseRecoverySnapshots = async (
 ): Promise<SnapshotChoice | undefined> => {
   const recoverAsOf = state.recoverAsOf;
   if (recoverAsOf === undefined) return undefined;
-  const chosen = await boundedAll(serverIds, SNAPSHOT_LOOKUP_CONCURRENCY, async (serverId) => {
+  const chosen = await inBatches(serverIds, SNAPSHOT_LOOKUP_CONCURRENCY, async (serverId) => {
     const snapshots = await drs.recoverySnapshots(serverId, { to: recoverAsOf }, account);
     return { serverId, snapshot: chooseSnapshot(snapshots, recoverAsOf) };
   });
