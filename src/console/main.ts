@@ -37,6 +37,7 @@ const start = async (app: HTMLElement): Promise<void> => {
   replaceChildren(app, header.element, main);
 
   let page: Page | undefined;
+  let shownRoute = '';
   const context: ConsoleContext = {
     session,
     navigate: (hash) => {
@@ -44,8 +45,13 @@ const start = async (app: HTMLElement): Promise<void> => {
     },
   };
   const show = (): void => {
-    page?.dispose();
     const route = parseRoute(window.location.hash);
+    // The bare console and "#/plans" are one page: following the link to it keeps the page (and its loaded rows)
+    // rather than blanking it for a reload.
+    const key = JSON.stringify(route);
+    if (page !== undefined && key === shownRoute) return;
+    shownRoute = key;
+    page?.dispose();
     page = pageOf(route, context);
     header.markCurrent(sectionOf(route));
     replaceChildren(main, page.element);

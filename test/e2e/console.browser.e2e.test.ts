@@ -29,8 +29,10 @@ import {
   isDisabled,
   launchBrowser,
   linkOf,
+  markElement,
   rowTextOf,
   serverStatuses,
+  settle,
   showingFailures,
   testId,
   textOf,
@@ -173,9 +175,14 @@ describe('the web console, in a browser, through a whole drill with an approval'
       await open().waitForSelector(`${testId('user-picker')} option`, WAIT);
       await actAs(open(), 'alice');
 
-      await open().click('nav a[href="#/plans"]');
       const planLink = `${testId('plans')} a[href="#/plans/${plan.planId}"]`;
       await open().waitForSelector(planLink, WAIT);
+      // The bare console is the plans page: following "Plans" from it keeps the loaded rows, not a blank reload.
+      await markElement(open(), testId('plans'), 'before');
+      await open().click('nav a[href="#/plans"]');
+      await waitForHash(open(), /^#\/plans$/);
+      await settle(open());
+      expect(await attributeOf(open(), testId('plans'), 'data-test-mark')).toBe('before');
       expect(await textOf(open(), testId('plans'))).toContain(plan.planName);
       await open().click(planLink);
 

@@ -30,6 +30,7 @@ interface PageElement extends PageNode {
   scrollWidth: number;
   scrollHeight: number;
   getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
   getBoundingClientRect(): PageBox;
   querySelectorAll(selector: string): ArrayLike<PageElement>;
   closest(selector: string): PageElement | null;
@@ -134,6 +135,13 @@ export const testId = (id: string): string => `[data-testid="${id}"]`;
 
 export const textOf = (page: Page, selector: string): Promise<string> =>
   page.$eval(selector, (element: PageElement) => element.textContent ?? '');
+
+/** Marks an element, so a test can tell whether a later render kept it or replaced it. */
+export const markElement = (page: Page, selector: string, mark: string): Promise<void> =>
+  page.$eval(selector, (element: PageElement, value: string) => element.setAttribute('data-test-mark', value), mark);
+
+/** Lets the page run what a navigation queued (hashchange and the render it causes) before the test looks. */
+export const settle = (page: Page): Promise<void> => page.evaluate(() => new Promise<void>((resolve) => setTimeout(resolve, 100)));
 
 export const attributeOf = (page: Page, selector: string, name: string): Promise<string | null> =>
   page.$eval(selector, (element: PageElement, attribute: string) => element.getAttribute(attribute), name);
