@@ -14,6 +14,8 @@ import { measurePeersOnFreshDynalite } from './peers/freshDynalite';
 import { measureReplay } from './replay';
 import { measureScale } from './scale';
 import { measureThroughput } from './throughput';
+import { rowsOf } from './support/stepRows';
+import { runStep, type StepOutcome, valueOf } from './support/steps';
 import { costRows, billRows, coldStartRows, lagRows, peerRows, replayRows, type Row, scaleRows, throughputRows } from './table';
 
 const render = (rows: Row[]): string => {
@@ -31,22 +33,35 @@ const render = (rows: Row[]): string => {
   return [line(cells(header)), line(cells(header).map(() => '---')), ...rows.map((row) => line(cells(row)))].join('\n');
 };
 
+/** One measurement of the bench: what it is called, how it runs, and the table's rows for what it measured. */
+interface Step<T> {
+  name: string;
+  key: string;
+  measure: () => Promise<T>;
+  rows: (value: T) => Row[];
+}
+const step = <T>(name: string, key: string, measure: () => Promise<T>, rows: (value: T) => Row[]): Step<unknown> =>
+  ({ name, key, measure, rows }) as Step<unknown>;
+
+const STEPS: Array<Step<unknown>> = [
+  step('cost per operation', 'cost', measureCost, (cost) => [...costRows(cost), ...billRows(cost)]),
+  step('cold start', 'coldStart', measureColdStart, coldStartRows),
+  step('replay', 'replay', measureReplay, replayRows),
+  step('peers (castore 2.4.2)', 'peers', measurePeersOnFreshDynalite, peerRows),
+  step('scale', 'scale', measureScale, scaleRows),
+  step('throughput', 'throughput', measureThroughput, throughputRows),
+  step('projection lag', 'projectionLag', measureProjectionLag, lagRows),
+];
+
 const main = async () => {
   const started = Date.now();
-  const step = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
-    process.stderr.write(`bench: ${name}...`);
-    const t0 = Date.now();
-    const result = await run();
-    process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
-    return result;
-  };
-  const cost = await step('cost per operation', measureCost);
-  const coldStart = await step('cold start', measureColdStart);
-  const replay = await step('replay', measureReplay);
-  const peers = await step('peers (castore 2.4.2)', measurePeersOnFreshDynalite);
-  const scale = await step('scale', measureScale);
-  const throughput = await step('throughput', measureThroughput);
-  const projectionLag = await step('projection lag', measureProjectionLag);
+  const outcomes: Array<StepOutcome<unknown>> = [];
+  const rows: Row[] = [];
+  for (const { name, measure, rows: rowsFor } of STEPS) {
+    const outcome = await runStep(name, measure);
+    outcomes.push(outcome);
+    rows.push(...rowsOf(outcome, rowsFor));
+  }
 
   const cpu = cpus();
   const machine = {
@@ -57,28 +72,30 @@ const main = async () => {
     platform: `${process.platform} ${process.arch}`,
   };
   const date = new Date().toISOString();
-  const rows = [
-    ...costRows(cost),
-    ...billRows(cost),
-    ...coldStartRows(coldStart),
-    ...replayRows(replay),
-    ...peerRows(peers),
-    ...scaleRows(scale),
-    ...throughputRows(throughput),
-    ...lagRows(projectionLag),
-  ];
   const durationSeconds = Math.round((Date.now() - started) / 1000);
   console.log(
     `drs-ledger bench, ${date}: ${machine.cpus} × ${machine.model}, ${machine.memoryGiB} GiB, Node ${machine.node} (${machine.platform}), ${durationSeconds} s\n`,
   );
   console.log(render(rows));
   const failed = rows.filter((row) => row.result.startsWith('FAIL'));
+  const figures = Object.fromEntries(STEPS.map(({ key }, index) => [key, valueOf(outcomes[index] as StepOutcome<unknown>) ?? null]));
+  const steps = outcomes.map((outcome) =>
+    outcome.ok
+      ? {
+          name: outcome.name,
+          ok: true,
+          attempts: outcome.attempts,
+          seconds: outcome.seconds,
+          ...(outcome.firstError ? { firstError: outcome.firstError } : {}),
+        }
+      : { name: outcome.name, ok: false, attempts: outcome.attempts, seconds: outcome.seconds, errors: outcome.errors },
+  );
   writeFileSync(
     join(__dirname, 'results.json'),
-    `${JSON.stringify({ date, machine, durationSeconds, failed: failed.length, table: rows, cost, coldStart, replay, peers, scale, throughput, projectionLag }, null, 1)}\n`,
+    `${JSON.stringify({ date, machine, durationSeconds, failed: failed.length, steps, table: rows, ...figures }, null, 1)}\n`,
   );
   if (failed.length > 0) {
-    console.error(`\n${failed.length} target(s) missed: ${failed.map((row) => row.figure).join('; ')}`);
+    console.error(`\n${failed.length} target(s) missed or step(s) failed: ${failed.map((row) => row.figure).join('; ')}`);
     process.exitCode = 1;
   }
 };
