@@ -74,7 +74,7 @@ export const coldStartRows = (cold: ColdStart): Row[] => {
     ...cold.bundles.map((bundle) =>
       row(`bundle: ${bundle.name}`, `${mib(bundle.bytes)} (${mib(bundle.zippedBytes)} zipped)`, {
         comparedWith: `entry file ${kib(bundle.entryBytes)}`,
-        target: 'esbuild as serverless.yml packages it',
+        target: bundle.name === cold.naiveCjs ? 'esbuild as serverless.yml packaged it before' : 'esbuild as serverless.yml packages it',
       }),
     ),
     row('SDK clients get_execution_details loads', loaded.join(', '), {
