@@ -33,11 +33,11 @@ const ROOT = join(__dirname, '..', '..');
 const SERVERLESS_DIR = join(ROOT, '.serverless');
 const TEMPLATE_FILE = 'cloudformation-template-update-stack.json';
 const HANDLER_FILES = [
-  'src/handlers/executionHandler.ts',
-  'src/handlers/internalHandler.ts',
-  'src/handlers/operatorApi.ts',
-  'src/handlers/projector.ts',
-  'src/handlers/digestWriter.ts',
+  'src/handlers/lambda/executionHandler.ts',
+  'src/handlers/lambda/internalHandler.ts',
+  'src/handlers/lambda/operatorApi.ts',
+  'src/handlers/lambda/projector.ts',
+  'src/handlers/lambda/digestWriter.ts',
 ];
 
 const STAGE = 'dev';
@@ -300,19 +300,26 @@ describe('osls package', () => {
     expect(packageSeconds).toBeLessThan(60);
   });
 
-  it.each([
-    ['execution-handler', 'src/handlers/executionHandler.js'],
-    ['execution-internal', 'src/handlers/internalHandler.js'],
-    ['operator-api', 'src/handlers/operatorApi.js'],
-    ['projector', 'src/handlers/projector.js'],
-    ['digest-writer', 'src/handlers/digestWriter.js'],
-  ])('writes %s.zip with its bundled handler and no node_modules', (name, entry) => {
+  const entries = [
+    ['execution-handler', 'executionHandler'],
+    ['execution-internal', 'internalHandler'],
+    ['operator-api', 'operatorApi'],
+    ['projector', 'projector'],
+    ['digest-writer', 'digestWriter'],
+  ];
+
+  it.each(entries)('writes %s.zip with its bundled entry, its own chunks only, and no node_modules', (name, entry) => {
     const zipPath = join(SERVERLESS_DIR, `${name}.zip`);
     expect(existsSync(zipPath)).toBe(true);
     expect(statSync(zipPath).size).toBeGreaterThan(1000);
     // Zip entry names are stored uncompressed.
     const zip = readFileSync(zipPath);
-    expect(zip.includes(entry)).toBe(true);
+    expect(zip.includes(`src/handlers/lambda/${entry}.mjs`)).toBe(true);
+    // What the entry imports on the first call (scripts/esbuildPlugins.cjs names the chunks after their entry).
+    expect(zip.includes(`src/handlers/lambda/${entry}.chunks/`)).toBe(true);
+    for (const [, other] of entries.filter(([, own]) => own !== entry)) {
+      expect(zip.includes(`src/handlers/lambda/${other}.`)).toBe(false);
+    }
     expect(zip.includes('node_modules/')).toBe(false);
   });
 });
@@ -325,7 +332,7 @@ describe('functions', () => {
     expect(functions).toEqual({
       ExecutionDashhandlerLambdaFunction: expect.objectContaining({
         FunctionName: EXECUTION_HANDLER_NAME,
-        Handler: 'src/handlers/executionHandler.handler',
+        Handler: 'src/handlers/lambda/executionHandler.handler',
         Runtime: 'nodejs22.x',
         Timeout: 60,
         MemorySize: 512,
@@ -333,14 +340,14 @@ describe('functions', () => {
       }),
       ExecutionDashinternalLambdaFunction: expect.objectContaining({
         FunctionName: EXECUTION_INTERNAL_NAME,
-        Handler: 'src/handlers/internalHandler.handler',
+        Handler: 'src/handlers/lambda/internalHandler.handler',
         Runtime: 'nodejs22.x',
         Timeout: 60,
         Role: '${ExecutionInternalRole.Arn}',
       }),
       OperatorDashapiLambdaFunction: expect.objectContaining({
         FunctionName: OPERATOR_API_NAME,
-        Handler: 'src/handlers/operatorApi.handler',
+        Handler: 'src/handlers/lambda/operatorApi.handler',
         Runtime: 'nodejs22.x',
         // Within API Gateway's 30-second integration timeout.
         Timeout: 29,
@@ -348,14 +355,14 @@ describe('functions', () => {
       }),
       ProjectorLambdaFunction: expect.objectContaining({
         FunctionName: PROJECTOR_NAME,
-        Handler: 'src/handlers/projector.handler',
+        Handler: 'src/handlers/lambda/projector.handler',
         Runtime: 'nodejs22.x',
         Timeout: 60,
         Role: '${ProjectorRole.Arn}',
       }),
       DigestDashwriterLambdaFunction: expect.objectContaining({
         FunctionName: DIGEST_WRITER_NAME,
-        Handler: 'src/handlers/digestWriter.handler',
+        Handler: 'src/handlers/lambda/digestWriter.handler',
         Runtime: 'nodejs22.x',
         Timeout: 60,
         Role: '${DigestWriterRole.Arn}',
