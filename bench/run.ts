@@ -16,7 +16,8 @@ import { measureScale } from './scale';
 import { measureThroughput } from './throughput';
 import { rowsOf } from './support/stepRows';
 import { runStep, type StepOutcome, valueOf } from './support/steps';
-import { costRows, billRows, coldStartRows, lagRows, peerRows, replayRows, type Row, scaleRows, throughputRows } from './table';
+import { coldStartRows } from './coldStartRows';
+import { costRows, billRows, lagRows, peerRows, replayRows, type Row, scaleRows, throughputRows } from './table';
 
 const render = (rows: Row[]): string => {
   const header: Row = {

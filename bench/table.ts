@@ -1,6 +1,5 @@
 /** The bench's one table: a row per figure, built from each measurement's result. */
 import type { CastorePeers } from './peers/castore';
-import type { ColdStart } from './coldStart';
 import type { Cost, OperationCost } from './cost';
 import { SIZES } from './cost';
 import type { ProjectionLag } from './projectionLag';
@@ -26,7 +25,6 @@ export const POLLS_PER_HOUR = 3600 / 30 + 60;
 
 const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (value: number) => (value >= 10_000 ? `${n(value / 1000, 1)} s` : `${n(value)} ms`);
-const mib = (bytes: number) => `${n(bytes / 2 ** 20, 2)} MiB`;
 const row = (area: string, figure: string, measured: string, rest: Partial<Row> = {}): Row => ({
   area,
   figure,
@@ -110,37 +108,6 @@ export const billRows = ({ table, drills }: Cost): Row[] => {
         target: `on demand: $${ON_DEMAND_USD_PER_MILLION.read}/M RRU, $${ON_DEMAND_USD_PER_MILLION.write}/M WRU`,
       },
     ),
-  ];
-};
-
-export const coldStartRows = (cold: ColdStart): Row[] => {
-  const [handler, projector, eager] = cold.bundles;
-  const forbidden = ['client-drs', 'client-sfn', 'client-lambda', 'client-sns'];
-  const loaded = cold.lazyClients.afterDetails;
-  const clean =
-    cold.lazyClients.statusCode === 200 &&
-    !loaded.some((name) => forbidden.includes(name)) &&
-    cold.lazyClients.afterDrsControl.includes('client-drs');
-  return [
-    ...[handler, projector].flatMap((bundle) =>
-      bundle
-        ? [
-            row('cold start', `bundle: ${bundle.name}`, `${mib(bundle.bytes)} (${mib(bundle.zippedBytes)} zipped)`, {
-              target: 'esbuild as serverless.yml',
-            }),
-          ]
-        : [],
-    ),
-    row('cold start', 'module init: execution-handler', `${ms(cold.initMs.lazy)}`, {
-      comparedWith: `${ms(cold.initMs.eager)}: 5 clients at top level (${mib(eager?.bytes ?? 0)})`,
-      ratio: n(cold.initMs.lazy / cold.initMs.eager, 2),
-      target: `median of ${cold.initMs.runs} fresh processes`,
-    }),
-    row('cold start', 'SDK clients get_execution_details loads', loaded.join(', '), {
-      comparedWith: `after a DRS call: ${cold.lazyClients.afterDrsControl.join(', ')}`,
-      target: 'no DRS, SFN, Lambda or SNS',
-      result: clean ? 'PASS' : 'FAIL',
-    }),
   ];
 };
 
