@@ -18,6 +18,7 @@ import {
 } from '../../ports/recoveryJobs';
 import { CrossAccountCredentials, externalIdSource } from './assumeRole';
 import { toRecoveryJobsError } from './drsErrors';
+import { drsEndpoints } from './drsEndpoints';
 import { chunks } from './drsBatches';
 import { addFailureReasons } from './drsFailureReasons';
 import { readActiveJobs, readLaunchConfigurations, readRecoverySnapshots, readReplication } from './drsReadiness';
@@ -73,6 +74,7 @@ export class DrsRecoveryJobs implements RecoveryJobs {
       client = new DrsClient({
         ...base,
         maxAttempts: 4,
+        endpointProvider: drsEndpoints,
         ...(account ? { region: account.region, credentials: this.credentials.provider(account) } : {}),
       });
       // The least recently used client goes (its sockets with it) once a container has seen many executions.

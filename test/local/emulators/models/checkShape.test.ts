@@ -100,6 +100,13 @@ describe('checkShape', () => {
     ]);
   });
 
+  it('counts a length in code points: a surrogate pair is one character, a lone surrogate one too', () => {
+    expect(problems({ ...valid, tags: { k: '\u{1F600}\u{1F600}\u{1F600}' } })).toEqual([]);
+    expect(problems({ ...valid, tags: { k: '\u{1F600}\u{1F600}\uD800\uDC00' } })).toEqual([]);
+    expect(problems({ ...valid, tags: { k: '\u{1F600}\uD800\uDC00\uDFFFa' } })).toEqual(['Request.tags["k"]: 4 characters, at most 3']);
+    expect(problems({ ...valid, tags: { k: '\uD800\uD800\uD800\uD800' } })).toEqual(['Request.tags["k"]: 4 characters, at most 3']);
+  });
+
   it('checks strings for length and the whole of the pattern, in list members too', () => {
     expect(problems({ ...valid, items: [ID, 's-short', `x${ID.slice(1)}`] })).toEqual([
       'Request.items: 3 items, at most 2',
