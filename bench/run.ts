@@ -17,7 +17,8 @@ import { measureThroughput } from './throughput';
 import { rowsOf } from './support/stepRows';
 import { runStep, type StepOutcome, valueOf } from './support/steps';
 import { coldStartRows } from './coldStartRows';
-import { costRows, billRows, lagRows, peerRows, replayRows, type Row, scaleRows, throughputRows } from './table';
+import { throughputRows } from './throughputRows';
+import { costRows, billRows, lagRows, peerRows, replayRows, type Row, scaleRows } from './table';
 
 const render = (rows: Row[]): string => {
   const header: Row = {

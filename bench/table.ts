@@ -5,7 +5,6 @@ import { SIZES } from './cost';
 import type { ProjectionLag } from './projectionLag';
 import type { Replay } from './replay';
 import type { Scale } from './scale';
-import type { Throughput } from './throughput';
 import { describeRequests, type Usage } from './support/meter';
 
 export interface Row {
@@ -167,18 +166,6 @@ export const scaleRows = (scale: Scale): Row[] => {
     }),
   ];
 };
-
-export const throughputRows = (throughput: Throughput): Row[] => [
-  row(
-    'throughput',
-    `poll end to end vs conditional PutItem, ${throughput.concurrency} at a time`,
-    `${n(throughput.pollsPerSecond)} polls/s`,
-    {
-      comparedWith: `${n(throughput.putsPerSecond)} PutItems/s`,
-      ratio: n(throughput.pollsPerSecond / throughput.putsPerSecond, 2),
-    },
-  ),
-];
 
 export const lagRows = (lag: ProjectionLag): Row[] => [
   row('projection lag', 'append to view updated: immediate local stream', `p50 ${ms(lag.immediate.p50)}, p99 ${ms(lag.immediate.p99)}`, {
