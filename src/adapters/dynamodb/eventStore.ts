@@ -12,7 +12,7 @@ import type {
   StoredEvent,
 } from '../../ports/executionEventStore';
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
-import { isConditionalCheckFailed } from './errors';
+import { isConditionalCheckFailed, sdkMayHaveRetried } from './errors';
 import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, type Item, itemHash, toEventItem } from './marshalEvent';
@@ -139,8 +139,11 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         await this.client.send(new PutItemCommand(putEventInput(this.tableName, item)));
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
-        // The SDK retries a write whose answer was lost; the retry finds the seq taken by that very write.
-        if (await this.writtenBy(link.event.executionId, link.event.seq, writer)) {
+        // The SDK retries a write whose answer was lost (or that timed out after landing): the retry then finds
+        // the seq taken by that very write. A refusal at the first attempt is another writer's seq, and costs no
+        // read here; only a retried one is looked at. (ReturnValuesOnConditionCheckFailure would name the winner
+        // without a read, but dynalite, which every local run and test uses, does not support it.)
+        if (sdkMayHaveRetried(error) && (await this.writtenBy(link.event.executionId, link.event.seq, writer))) {
           stored.push(link);
           continue;
         }
