@@ -48,7 +48,7 @@ export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: tru
  * decider; the store writes the states the decision carries and hands back the stream after them.
  *
  * When another writer takes a seq first, this writer waits a jittered moment (conflictBackoff.ts) and reads
- * the stream again (one request: the store spends no read on a plain conflict). If none of this writer's
+ * what was appended since its head (one request: the store spends no read on a plain conflict). If none of this writer's
  * events were appended, the command is decided again against the new state: decisions come from state, so
  * nothing is appended twice and nothing is lost. If some were, the command has taken effect and is not
  * decided again (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
@@ -65,7 +65,8 @@ export const handleCommand = async (
   const appended: StoredEvent[] = [];
   let stream = loaded;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    if (attempt > 1) stream = await store.load(stream.executionId);
+    // After a lost seq, only what was appended since this writer's head is read, where the store can.
+    if (attempt > 1) stream = store.loadAfter ? await store.loadAfter(stream) : await store.load(stream.executionId);
     const command = commandFor(stream.state);
     if (!command) return { ok: true, loaded: stream, appended };
     const decision = decide(command, stream.state);

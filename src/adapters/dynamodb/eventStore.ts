@@ -77,6 +77,32 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   }
 
   /**
+   * After a lost seq: the events since `loaded`'s head (usually the one that won it), read in one Query of just
+   * them and folded onto its state, each link checked as refold checks it: linked to the head this writer
+   * holds, hashing to its stored hash, its state digest the fold's. The head's window is not read again. Any
+   * link that does not hold is left to load(), which verifies the window and raises the alarm.
+   */
+  async loadAfter(loaded: LoadedExecution): Promise<LoadedExecution> {
+    const { executionId } = loaded;
+    const headSeq = loaded.state.version;
+    if (headSeq > 0 && loaded.headHash === undefined) return this.load(executionId);
+    const newer = await this.read(executionId, { fromSeq: headSeq + 1 });
+    let state = loaded.state;
+    let prev = loaded.headHash;
+    for (const [index, link] of newer.entries()) {
+      if (link.event.seq !== headSeq + 1 + index) return this.load(executionId);
+      try {
+        state = evolve(state, link.event);
+      } catch {
+        return this.load(executionId);
+      }
+      if (linkProblem(prev ?? genesisHash(executionId, link.event.planId), link, state)) return this.load(executionId);
+      prev = link.hash;
+    }
+    return newer.length === 0 ? loaded : { executionId, state: snapshotOf(state), headHash: prev };
+  }
+
+  /**
    * The state after events 1..headSeq, folded from the events themselves, each link checked as verify checks it
    * (linked, hashing to its stored hash, its state digest the fold's). A ledger that fails is not decided on:
    * an alarm is raised and LedgerIntegrityError thrown.
