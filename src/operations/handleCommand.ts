@@ -48,8 +48,8 @@ export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: tru
  * decider; the store writes the states the decision carries and hands back the stream after them.
  *
  * When another writer takes a seq first, this writer waits a jittered moment (conflictBackoff.ts) and reads
- * what was appended since its head (one request: the store spends no read on a plain conflict). If none of this writer's
- * events were appended, the command is decided again against the new state: decisions come from state, so
+ * what was appended since its head (one request: the store spends no read on a plain conflict). If none of
+ * this writer's events were appended, the command is decided again against the new state: decisions come from state, so
  * nothing is appended twice and nothing is lost. If some were, the command has taken effect and is not
  * decided again (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
  */
