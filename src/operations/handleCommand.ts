@@ -1,5 +1,6 @@
 import { decide, type ExecutionCommand, type ExecutionState, type Rejection } from '../domain/execution';
 import type { ExecutionEventStore, LoadedExecution, StoredEvent } from '../ports/executionEventStore';
+import { jitteredBackoff } from './conflictBackoff';
 
 /**
  * What a command came to. `loaded` is the stream as this writer last knew it (after its own append, or as it
@@ -15,9 +16,19 @@ export type CommandFor = (state: ExecutionState) => ExecutionCommand | undefined
 export interface HandleOptions {
   /** Conflicts tolerated before giving up: each one means another writer appended first. */
   maxAttempts?: number;
-  /** Pause before retrying after a conflict (jittered by the caller's choice); none by default. */
+  /** Pause before reading the stream again after conflict number `attempt` (default: jitteredBackoff()). */
   backoff?: (attempt: number) => Promise<void>;
 }
+
+/**
+ * Attempts before a command is abandoned. A writer that loses and finds, on reading again, that the winner
+ * recorded what it meant to record leaves at once; one with something still to write waits its jittered turn
+ * (test/operations/pollContention.int.test.ts: 16 pollers of one execution, none abandoned). 30 attempts wait
+ * about 1.3 s in all on average (2.5 s at most), far inside a Lambda's timeout.
+ */
+export const MAX_COMMAND_ATTEMPTS = 30;
+
+const defaultBackoff = jitteredBackoff();
 
 export class TooManyConflictsError extends Error {
   constructor(
@@ -36,8 +47,9 @@ export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: tru
  * Decide and append onto `loaded`, the stream as the caller holds it. Each event is folded once, by the
  * decider; the store writes the states the decision carries and hands back the stream after them.
  *
- * When another writer takes a seq first, the stream is read again (one request). If none of this writer's
- * events were appended, the command is decided again against the new state: decisions come from state, so
+ * When another writer takes a seq first, this writer waits a jittered moment (conflictBackoff.ts) and reads
+ * what was appended since its head (one request: the store spends no read on a plain conflict). If none of
+ * this writer's events were appended, the command is decided again against the new state: decisions come from state, so
  * nothing is appended twice and nothing is lost. If some were, the command has taken effect and is not
  * decided again (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
  */
@@ -47,12 +59,14 @@ export const handleCommand = async (
   initialCommandFor: CommandFor,
   options: HandleOptions = {},
 ): Promise<CommandOutcome> => {
-  const maxAttempts = options.maxAttempts ?? 10;
+  const maxAttempts = options.maxAttempts ?? MAX_COMMAND_ATTEMPTS;
+  const backoff = options.backoff ?? defaultBackoff;
   let commandFor = initialCommandFor;
   const appended: StoredEvent[] = [];
   let stream = loaded;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    if (attempt > 1) stream = await store.load(stream.executionId);
+    // After a lost seq, only what was appended since this writer's head is read, where the store can.
+    if (attempt > 1) stream = store.loadAfter ? await store.loadAfter(stream) : await store.load(stream.executionId);
     const command = commandFor(stream.state);
     if (!command) return { ok: true, loaded: stream, appended };
     const decision = decide(command, stream.state);
@@ -67,7 +81,8 @@ export const handleCommand = async (
       const at = command.at;
       commandFor = () => ({ type: 'Advance', at });
     }
-    if (options.backoff) await options.backoff(attempt);
+    // Not after the last: giving up needs no wait.
+    if (attempt < maxAttempts) await backoff(attempt);
   }
   throw new TooManyConflictsError(stream.executionId, maxAttempts);
 };

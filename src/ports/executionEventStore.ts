@@ -53,6 +53,11 @@ export interface ExecutionEventStore {
   /** Current state in a constant number of requests, whatever the history length. */
   load(executionId: string): Promise<LoadedExecution>;
   /**
+   * The stream as it stands now, for a writer that holds it as `loaded` and lost a seq: only the events after
+   * its head are read and folded onto its state, their links checked. Stores without it are loaded again.
+   */
+  loadAfter?(loaded: LoadedExecution): Promise<LoadedExecution>;
+  /**
    * Appends a decision's events onto `loaded`, each with a conditional write on its seq and the state the
    * decision says it leaves (stored as the item's snapshot). Stops at the first seq another writer took and
    * reports the conflict with whatever was stored before it.

@@ -12,7 +12,7 @@ import type {
   StoredEvent,
 } from '../../ports/executionEventStore';
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
-import { isConditionalCheckFailed } from './errors';
+import { isConditionalCheckFailed, sdkMayHaveRetried } from './errors';
 import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, type Item, itemHash, toEventItem } from './marshalEvent';
@@ -74,6 +74,32 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     const refolded = await this.refold(executionId, headSeq);
     if (window.reason === 'tampered') await this.alarm(executionId, 'SnapshotMismatch', window.seq, window.detail);
     return { executionId, state: snapshotOf(refolded.state), headHash: refolded.headHash };
+  }
+
+  /**
+   * After a lost seq: the events since `loaded`'s head (usually the one that won it), read in one Query of just
+   * them and folded onto its state, each link checked as refold checks it: linked to the head this writer
+   * holds, hashing to its stored hash, its state digest the fold's. The head's window is not read again. Any
+   * link that does not hold is left to load(), which verifies the window and raises the alarm.
+   */
+  async loadAfter(loaded: LoadedExecution): Promise<LoadedExecution> {
+    const { executionId } = loaded;
+    const headSeq = loaded.state.version;
+    if (headSeq > 0 && loaded.headHash === undefined) return this.load(executionId);
+    const newer = await this.read(executionId, { fromSeq: headSeq + 1 });
+    let state = loaded.state;
+    let prev = loaded.headHash;
+    for (const [index, link] of newer.entries()) {
+      if (link.event.seq !== headSeq + 1 + index) return this.load(executionId);
+      try {
+        state = evolve(state, link.event);
+      } catch {
+        return this.load(executionId);
+      }
+      if (linkProblem(prev ?? genesisHash(executionId, link.event.planId), link, state)) return this.load(executionId);
+      prev = link.hash;
+    }
+    return newer.length === 0 ? loaded : { executionId, state: snapshotOf(state), headHash: prev };
   }
 
   /**
@@ -139,8 +165,11 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         await this.client.send(new PutItemCommand(putEventInput(this.tableName, item)));
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
-        // The SDK retries a write whose answer was lost; the retry finds the seq taken by that very write.
-        if (await this.writtenBy(link.event.executionId, link.event.seq, writer)) {
+        // The SDK retries a write whose answer was lost (or that timed out after landing): the retry then finds
+        // the seq taken by that very write. A refusal at the first attempt is another writer's seq, and costs no
+        // read here; only a retried one is looked at. (ReturnValuesOnConditionCheckFailure would name the winner
+        // without a read, but dynalite, which every local run and test uses, does not support it.)
+        if (sdkMayHaveRetried(error) && (await this.writtenBy(link.event.executionId, link.event.seq, writer))) {
           stored.push(link);
           continue;
         }

@@ -1,0 +1,315 @@
+/**
+ * Contention (issue 17): 16 writers appending to one stream at once, on one dynalite in one run, for raw
+ * conditional PutItems (read the head, put seq + 1), castore 2.4.2 (getAggregate, then pushEvent with
+ * prevAggregate) and drs-ledger (load, decide one event, append through handleCommand, as a poll does); each
+ * retries its conflicts with the same jittered backoff and gives up after the same number of attempts. Rounds
+ * rotate the peers' order, each on a fresh stream. Then 16 polls at once through the execution-handler of one
+ * execution whose DRS jobs move on between any two DescribeJobs. Targets: drs-ledger's successful events/s at
+ * least 2× castore's, and no poll abandoned.
+ */
+import { createDynamoDbClient } from '../src/adapters/dynamodb/client';
+import type { RecoveryPlan } from '../src/domain/plan';
+import { QUICK_TIMINGS } from '../src/local/emulators';
+import type { RecoveryJobs } from '../src/ports/recoveryJobs';
+import { createCastoreTable } from './peers/castoreTable';
+import { type ContendedWriter, castoreWriter, drsLedgerWriter, rawWriter, SEEDED_EVENTS } from './peers/contendedWriters';
+import { type ContentionTally, tallyContention } from './peers/contentionTally';
+import { serverId } from './support/seed';
+import { median } from './support/stats';
+import { startBenchWorld } from './support/world';
+import type { Row } from './table';
+
+const WRITERS = 16;
+/**
+ * Successful events each peer appends to its stream in one round. Short rounds, many of them, each peer in
+ * turn: a slow spell of a shared machine spoils a round of every peer, not the figure of one.
+ */
+const EVENTS_PER_ROUND = 60;
+const ROUNDS = 8;
+const WARMUP_ROUNDS = 1;
+const POLLERS = 16;
+const SERVERS_PER_WAVE = 24;
+/** Simulated ms DRS moves on at each DescribeJobs: about one server changes between two polls' reads. */
+const DRS_STEP_MS = 500;
+const MAX_POLLS = 5_000;
+
+export interface PeerContention {
+  name: string;
+  /** Successful events per second: the median of the rounds', and each round's. */
+  eventsPerSecond: number;
+  roundEventsPerSecond: number[];
+  /** CPU ms per successful event, each round's. */
+  roundCpuMsPerEvent: number[];
+  cpuMsPerEvent: number;
+  /** Over the timed rounds: events written, PutItem attempts, conflicts, writes given up, requests. */
+  events: number;
+  attempts: number;
+  conflicts: number;
+  abandoned: number;
+  requests: Record<string, number>;
+  requestsPerEvent: number;
+}
+
+export interface PollContention {
+  polls: number;
+  pollsPerSecond: number;
+  /** Ledger events the polls recorded, and per second of the run. */
+  events: number;
+  eventsPerSecond: number;
+  conflicts: number;
+  /** Polls answered with anything but a 200 free of pollError (a TooManyConflicts among them). */
+  abandoned: number;
+  requests: Record<string, number>;
+  requestsPerEvent: number;
+  status: string;
+}
+
+export interface Contention {
+  writers: number;
+  eventsPerRound: number;
+  rounds: number;
+  peers: Record<string, PeerContention>;
+  /** drs-ledger's events/s over castore's and over raw, round by round (same round, same machine). */
+  castoreRatios: number[];
+  rawRatios: number[];
+  /** castore's CPU ms per event over drs-ledger's, round by round. */
+  castoreCpuRatios: number[];
+  polls: PollContention;
+}
+
+interface RoundResult {
+  ms: number;
+  /** CPU ms of this process (the writers and dynalite together): steadier than the clock on a busy machine. */
+  cpuMs: number;
+  events: number;
+  abandoned: number;
+}
+
+/** 16 writers on a fresh stream until `EVENTS_PER_ROUND` events are written: how long, and what was given up. */
+const contendedRound = async (writer: ContendedWriter, streamId: string): Promise<RoundResult> => {
+  await writer.seed(streamId, SEEDED_EVENTS);
+  let events = 0;
+  let abandoned = 0;
+  const started = performance.now();
+  const cpu = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: WRITERS }, async () => {
+      while (events < EVENTS_PER_ROUND) {
+        if ((await writer.writeNext(streamId)) === 'written') events += 1;
+        else abandoned += 1;
+      }
+    }),
+  );
+  const { user, system } = process.cpuUsage(cpu);
+  return { ms: performance.now() - started, cpuMs: (user + system) / 1000, events, abandoned };
+};
+
+const measureWriters = async (tally: ContentionTally, writers: ContendedWriter[]): Promise<Record<string, PeerContention>> => {
+  const figures = new Map<string, PeerContention>(
+    writers.map((writer) => [
+      writer.name,
+      {
+        name: writer.name,
+        eventsPerSecond: NaN,
+        roundEventsPerSecond: [],
+        roundCpuMsPerEvent: [],
+        cpuMsPerEvent: NaN,
+        events: 0,
+        attempts: 0,
+        conflicts: 0,
+        abandoned: 0,
+        requests: {},
+        requestsPerEvent: NaN,
+      },
+    ]),
+  );
+  for (let round = 0; round < WARMUP_ROUNDS + ROUNDS; round += 1) {
+    for (let offset = 0; offset < writers.length; offset += 1) {
+      const writer = writers[(round + offset) % writers.length] as ContendedWriter;
+      tally.reset();
+      const result = await contendedRound(writer, `contention-${writer.name.replace(/\W+/g, '')}-${round}`);
+      if (round < WARMUP_ROUNDS) continue;
+      const peer = figures.get(writer.name) as PeerContention;
+      peer.roundEventsPerSecond.push((result.events / result.ms) * 1000);
+      peer.roundCpuMsPerEvent.push(result.cpuMs / result.events);
+      peer.events += result.events;
+      peer.abandoned += result.abandoned;
+      peer.conflicts += tally.conflicts;
+      peer.attempts += tally.requests.PutItemCommand ?? 0;
+      for (const [command, count] of Object.entries(tally.requests)) peer.requests[command] = (peer.requests[command] ?? 0) + count;
+    }
+  }
+  for (const peer of figures.values()) {
+    peer.eventsPerSecond = median(peer.roundEventsPerSecond);
+    peer.cpuMsPerEvent = median(peer.roundCpuMsPerEvent);
+    peer.requestsPerEvent = Object.values(peer.requests).reduce((sum, count) => sum + count, 0) / peer.events;
+  }
+  return Object.fromEntries(figures);
+};
+
+const contendedPlan: RecoveryPlan = {
+  planId: 'rp-bench-contention',
+  planName: 'Bench contention',
+  rtoTargetMinutes: 240,
+  waves: ['db', 'app', 'web'].map((tier) => ({
+    waveName: tier,
+    sourceServerIds: Array.from({ length: SERVERS_PER_WAVE }, (_, index) => serverId(`cont${tier}`, index + 1)),
+  })),
+};
+
+/** DRS moving on in real time: the clock advances at each DescribeJobs, so no two polls read the same job. */
+const movingOn = (jobs: RecoveryJobs, advance: () => void): RecoveryJobs =>
+  new Proxy(jobs, {
+    get: (target, name, receiver) =>
+      name === 'describeJobs'
+        ? (...args: Parameters<RecoveryJobs['describeJobs']>) => {
+            advance();
+            return target.describeJobs(...args);
+          }
+        : (Reflect.get(target, name, receiver) as unknown),
+  });
+
+export const measureContention = async (): Promise<Contention> => {
+  let now = Date.UTC(2026, 0, 1, 9);
+  const world = await startBenchWorld({ clock: () => now });
+  const client = createDynamoDbClient(world.config);
+  try {
+    // The writers: one client for all three, on the world's dynalite.
+    const castoreTable = 'bench-contention-castore';
+    await createCastoreTable(client, castoreTable);
+    const writerTally = tallyContention(client);
+    const peers = await measureWriters(writerTally, [
+      rawWriter(client, world.config.tables.events),
+      castoreWriter(client, castoreTable, SEEDED_EVENTS + EVENTS_PER_ROUND + WRITERS * 2),
+      drsLedgerWriter(client, world.config.tables.events),
+    ]);
+    const rates = (name: string) => peers[name]?.roundEventsPerSecond ?? [];
+    const ours = rates('drs-ledger');
+    const castoreRatios = ours.map((rate, round) => rate / (rates('castore 2.4.2')[round] ?? NaN));
+    const rawRatios = ours.map((rate, round) => rate / (rates('raw PutItem')[round] ?? NaN));
+    const cpu = (name: string) => peers[name]?.roundCpuMsPerEvent ?? [];
+    const castoreCpuRatios = cpu('castore 2.4.2').map((ms, round) => ms / (cpu('drs-ledger')[round] ?? NaN));
+
+    // The polls: the execution-handler in process, DRS's jobs moving on under them.
+    world.drs.setTimings(QUICK_TIMINGS);
+    await world.loadPlans(contendedPlan);
+    const drs = world.deps.drs;
+    world.deps.drs = async () => movingOn(await drs(), () => (now += DRS_STEP_MS));
+    const started = await world.call({
+      operation: 'start_execution',
+      planId: contendedPlan.planId,
+      executionType: 'DRILL',
+      initiatedBy: 'bench',
+    });
+    if (started.statusCode !== 200) throw new Error(`start_execution answered ${JSON.stringify(started)}`);
+    const executionId = started.executionId as string;
+    const before = (await world.deps.store.head(executionId))?.seq ?? 0;
+    const pollTally = tallyContention(world.opsClient, 'pollContentionTally');
+    let polls = 0;
+    let abandoned = 0;
+    let status = 'RUNNING';
+    const began = performance.now();
+    await Promise.all(
+      Array.from({ length: POLLERS }, async () => {
+        while (status === 'RUNNING' && polls < MAX_POLLS) {
+          const answer = await world.call({ operation: 'poll', executionId, planId: contendedPlan.planId });
+          polls += 1;
+          if (answer.statusCode !== 200 || answer.pollError !== undefined) abandoned += 1;
+          if (typeof answer.status === 'string' && answer.status !== 'RUNNING') status = answer.status;
+        }
+      }),
+    );
+    const ms = performance.now() - began;
+    const events = ((await world.deps.store.head(executionId))?.seq ?? 0) - before;
+    return {
+      writers: WRITERS,
+      eventsPerRound: EVENTS_PER_ROUND,
+      rounds: ROUNDS,
+      peers,
+      castoreRatios,
+      rawRatios,
+      castoreCpuRatios,
+      polls: {
+        polls,
+        pollsPerSecond: (polls / ms) * 1000,
+        events,
+        eventsPerSecond: (events / ms) * 1000,
+        conflicts: pollTally.conflicts,
+        abandoned,
+        requests: { ...pollTally.requests },
+        requestsPerEvent: pollTally.total() / events,
+        status,
+      },
+    };
+  } finally {
+    client.destroy();
+    await world.close();
+  }
+};
+
+const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const spread = (values: number[]) => `${n(Math.min(...values), 2)}–${n(Math.max(...values), 2)}`;
+
+/** The ratio to meet: drs-ledger's successful events/s over castore's, 16 writers on one stream. */
+export const CASTORE_RATIO_TARGET = 2;
+
+export const contentionRows = (contention: Contention): Row[] => {
+  const peer = (name: string) => contention.peers[name];
+  const ours = peer('drs-ledger');
+  const castore = peer('castore 2.4.2');
+  const raw = peer('raw PutItem');
+  const ratio = median(contention.castoreRatios);
+  const describe = (figures: PeerContention | undefined) =>
+    figures
+      ? `${n(figures.attempts / figures.events, 1)} attempts, ${n(figures.conflicts / figures.events, 1)} conflicts, ${n(figures.requestsPerEvent, 1)} requests, ${n(figures.cpuMsPerEvent, 1)} CPU ms per event; ${figures.abandoned} writes abandoned`
+      : 'not measured';
+  const row = (figure: string, measured: string, rest: Partial<Row>): Row => ({
+    area: 'contention',
+    figure,
+    measured,
+    comparedWith: '',
+    ratio: '',
+    target: '',
+    result: '',
+    ...rest,
+  });
+  const { polls } = contention;
+  return [
+    row(`${contention.writers} concurrent writers on one stream, successful events/s`, `${n(ours?.eventsPerSecond ?? NaN)} events/s`, {
+      comparedWith: `castore 2.4.2: ${n(castore?.eventsPerSecond ?? NaN)}/s; raw PutItem: ${n(raw?.eventsPerSecond ?? NaN)}/s`,
+      ratio: `${n(ratio, 2)} × castore (rounds ${spread(contention.castoreRatios)}; CPU per event: castore ${n(median(contention.castoreCpuRatios), 2)}×); ${n(median(contention.rawRatios), 2)} × raw`,
+      target: `≥ ${n(CASTORE_RATIO_TARGET, 1)} × castore`,
+      result: ratio >= CASTORE_RATIO_TARGET ? 'PASS' : 'FAIL',
+    }),
+    ...[ours, castore, raw].map((figures, index) =>
+      row(
+        `${contention.writers} concurrent writers: what one event costs (${['drs-ledger', 'castore 2.4.2', 'raw PutItem'][index]})`,
+        describe(figures),
+        {
+          target: `${contention.rounds} rounds of ${contention.eventsPerRound} events onto ${SEEDED_EVENTS}`,
+        },
+      ),
+    ),
+    row(
+      `${POLLERS} concurrent polls of one execution, DRS moving on`,
+      `${n(polls.polls)} polls, ${n(polls.events)} events recorded, ${n(polls.eventsPerSecond)} events/s`,
+      {
+        comparedWith: `${n(polls.conflicts)} conflicts, ${n(polls.requestsPerEvent, 1)} requests per event recorded`,
+        ratio: `${polls.abandoned} abandoned; execution ${polls.status}`,
+        target: '0 polls abandoned',
+        result: polls.abandoned === 0 && polls.status !== 'RUNNING' ? 'PASS' : 'FAIL',
+      },
+    ),
+  ];
+};
+
+if (require.main === module) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  measureContention().then(
+    (result) => console.log(JSON.stringify({ ...result, table: contentionRows(result) }, null, 1)),
+    (error: unknown) => {
+      console.error(error);
+      process.exitCode = 1;
+    },
+  );
+}
