@@ -17,6 +17,7 @@ import { measureThroughput } from './throughput';
 import { rowsOf } from './support/stepRows';
 import { runStep, type StepOutcome, valueOf } from './support/steps';
 import { coldStartRows } from './coldStartRows';
+import { contentionRows, measureContention } from './contention';
 import { throughputRows } from './throughputRows';
 import { costRows, billRows, lagRows, peerRows, replayRows, type Row, scaleRows } from './table';
 
@@ -50,6 +51,7 @@ const STEPS: Array<Step<unknown>> = [
   step('cold start', 'coldStart', measureColdStart, coldStartRows),
   step('replay', 'replay', measureReplay, replayRows),
   step('peers (castore 2.4.2)', 'peers', measurePeersOnFreshDynalite, peerRows),
+  step('contention (16 writers, 16 polls)', 'contention', measureContention, contentionRows),
   step('scale', 'scale', measureScale, scaleRows),
   step('throughput', 'throughput', measureThroughput, throughputRows),
   step('projection lag', 'projectionLag', measureProjectionLag, lagRows),
