@@ -19,7 +19,7 @@ import type {
 } from '../../ports/executionEventStore';
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
 import { isConditionalCheckFailed } from './errors';
-import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
+import { EVENT_ATTRIBUTES, EVENT_PROJECTION_NAMES, EVENT_READ_PROJECTION, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, type Item, itemHash, toEventItem } from './marshalEvent';
 import { stateFromWindow } from './loadWindow';
@@ -205,9 +205,11 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         ':from': { N: String(fromSeq) },
         ':to': { N: String(toSeq) },
       },
-      ProjectionExpression: EVENT_PROJECTION,
+      ProjectionExpression: EVENT_READ_PROJECTION,
       ConsistentRead: true,
     };
+    // The key the Query asked for, put back on each item as the item holds it.
+    const key = { S: executionId };
     const query = (startKey: Item | undefined): Promise<QueryCommandOutput> =>
       this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
     let pending: Promise<QueryCommandOutput> | undefined = query(undefined);
@@ -219,7 +221,11 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       pending?.catch(() => undefined);
       const items = output.Items ?? [];
       const events = new Array<StoredEvent>(items.length);
-      for (let index = 0; index < items.length; index += 1) events[index] = fromEventItem(items[index] as Item);
+      for (let index = 0; index < items.length; index += 1) {
+        const item = items[index] as Item;
+        item[EVENT_ATTRIBUTES.executionId] = key;
+        events[index] = fromEventItem(item);
+      }
       if (events.length > 0) yield events;
     }
   }

@@ -81,6 +81,37 @@ describe('DynamoDB event store: reading page by page', () => {
     expect(await store.read('exec-pages')).toEqual(expected);
   });
 
+  it('leaves the partition key out of the items it reads, and puts it back on the events', async () => {
+    const seen: { projection?: string; attributes: Set<string> } = { attributes: new Set() };
+    const name = 'readPagesProjection';
+    context.client.middlewareStack.add(
+      (next) => async (args) => {
+        const input = args.input as { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> };
+        const names = input.ExpressionAttributeNames ?? {};
+        seen.projection = (input.ProjectionExpression ?? '')
+          .split(', ')
+          .map((alias) => names[alias] ?? alias)
+          .join(',');
+        const result = await next(args);
+        for (const item of (result.output as { Items?: Record<string, unknown>[] }).Items ?? []) {
+          for (const attribute of Object.keys(item)) seen.attributes.add(attribute);
+        }
+        return result;
+      },
+      { step: 'initialize', name },
+    );
+    try {
+      const events = await store.read('exec-pages', { toSeq: 25 });
+      expect(events).toEqual(expected.slice(0, 25));
+      expect(events.every((stored) => stored.event.executionId === 'exec-pages')).toBe(true);
+    } finally {
+      context.client.middlewareStack.remove(name);
+    }
+    expect(seen.projection?.split(',')).not.toContain('executionId');
+    expect(seen.projection?.split(',')).not.toContain('state');
+    expect([...seen.attributes].sort()).toEqual(['chain', 'event', 'occurredAt', 'planId', 'seq']);
+  });
+
   it('reads a range that starts and ends inside pages', async () => {
     const range = { fromSeq: 1_234, toSeq: 4_321 };
     const { events } = await collect(store.readPages('exec-pages', range));
