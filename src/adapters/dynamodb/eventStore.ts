@@ -219,6 +219,9 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       pending = startKey ? query(startKey) : undefined;
       // A page the caller never asks for must not become an unhandled rejection.
       pending?.catch(() => undefined);
+      // The SDK sends a request only after its middleware's promises settle: one turn of the event loop lets the
+      // next page's request leave before this page's decoding (and the caller's fold) holds the thread.
+      if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
       const items = output.Items ?? [];
       const events = new Array<StoredEvent>(items.length);
       for (let index = 0; index < items.length; index += 1) {
