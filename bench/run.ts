@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { measureColdStart } from './coldStart';
 import { measureCost } from './cost';
 import { measureProjectionLag } from './projectionLag';
-import { measurePeersOnFreshDynalite } from './peers/freshDynalite';
+import { peerRows } from './peers/peerRows';
+import { measurePeerSection } from './peers/peerSection';
 import { measureReplay } from './replay';
 import { measureScale } from './scale';
 import { measureThroughput } from './throughput';
@@ -19,7 +20,7 @@ import { runStep, type StepOutcome, valueOf } from './support/steps';
 import { coldStartRows } from './coldStartRows';
 import { contentionRows, measureContention } from './contention';
 import { throughputRows } from './throughputRows';
-import { costRows, billRows, lagRows, peerRows, replayRows, type Row, scaleRows } from './table';
+import { costRows, billRows, lagRows, replayRows, type Row, scaleRows } from './table';
 
 const render = (rows: Row[]): string => {
   const header: Row = {
@@ -50,7 +51,7 @@ const STEPS: Array<Step<unknown>> = [
   step('cost per operation', 'cost', measureCost, (cost) => [...costRows(cost), ...billRows(cost)]),
   step('cold start', 'coldStart', measureColdStart, coldStartRows),
   step('replay', 'replay', measureReplay, replayRows),
-  step('peers (castore 2.4.2)', 'peers', measurePeersOnFreshDynalite, peerRows),
+  step('peers (raw, castore 2.4.2, drs-ledger)', 'peers', () => measurePeerSection(), peerRows),
   step('contention (16 writers, 16 polls)', 'contention', measureContention, contentionRows),
   step('scale', 'scale', measureScale, scaleRows),
   step('throughput', 'throughput', measureThroughput, throughputRows),

@@ -1,5 +1,4 @@
 /** The bench's one table: a row per figure, built from each measurement's result. */
-import type { CastorePeers } from './peers/castore';
 import type { Cost, OperationCost } from './cost';
 import { SIZES } from './cost';
 import type { ProjectionLag } from './projectionLag';
@@ -182,27 +181,3 @@ export const lagRows = (lag: ProjectionLag): Row[] => [
 ];
 
 /** Ratios of ours to castore's, each the better way up: above 1, drs-ledger is ahead. */
-export const peerRows = (peers: CastorePeers): Row[] => {
-  const appendRatio = peers.drsLedgerAppendsPerSecond / peers.castoreAppendsPerSecond;
-  const loadRows = Object.keys(peers.castoreLoadMs).map((events) => {
-    const ours = peers.drsLedgerLoadMs[Number(events)] ?? NaN;
-    const theirs = peers.castoreLoadMs[Number(events)] ?? NaN;
-    return row('peers', `load for a decision at ${n(Number(events))} events`, ms(ours), {
-      comparedWith: `${n(theirs, 2)} ms: castore 2.4.2 (getExistingAggregate)`,
-      ratio: `castore takes ${n(theirs / ours, 2)}×`,
-    });
-  });
-  return [
-    row('peers', 'sequential one-event appends, one aggregate', `${n(peers.drsLedgerAppendsPerSecond)} appends/s`, {
-      comparedWith: `${n(peers.castoreAppendsPerSecond)}/s: castore 2.4.2 pushEvent (raw conditional PutItem: ${n(peers.rawPutsPerSecond)}/s)`,
-      ratio: n(appendRatio, 2),
-      target: '≥ 1.0 × castore',
-      result: appendRatio >= 1 ? 'PASS' : 'FAIL',
-    }),
-    ...loadRows,
-    row('peers', `replay ${n(peers.replayEvents)} events (read + fold)`, ms(peers.drsLedgerReplayMs), {
-      comparedWith: `${ms(peers.castoreReplayMs)}: castore 2.4.2`,
-      ratio: `castore takes ${n(peers.castoreReplayMs / peers.drsLedgerReplayMs, 2)}×`,
-    }),
-  ];
-};

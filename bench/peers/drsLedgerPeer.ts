@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
-import { decidedFrom, fold, initialState } from '../../src/domain/execution';
+import { decidedFrom, evolve, initialState } from '../../src/domain/execution';
 import { batchWrite, ledgerItems } from '../../test/support/runningExecutions';
 import { historyInMemory } from '../support/seed';
 import { PeerCheckError, type Peer } from './peer';
@@ -10,7 +10,7 @@ const NAME = 'drs-ledger';
 /**
  * drs-ledger's own store, used as bench/replay.ts's measureAppends uses it: each append a one-event decision
  * (the fold of the event onto the loaded state, then the store's hash-chained conditional PutItem), carrying
- * the state the append returns to the next.
+ * the state the append returns to the next. A replay reads every event page by page (readPages) and folds it.
  */
 export const drsLedgerPeer = (client: DynamoDBClient, tableName: string): Peer => {
   const store = new DynamoExecutionEventStore(client, tableName);
@@ -40,11 +40,10 @@ export const drsLedgerPeer = (client: DynamoDBClient, tableName: string): Peer =
           const loaded = await store.load(executionId);
           if (loaded.state.version !== events) throw new PeerCheckError(NAME, `load reached version ${loaded.state.version}`);
         },
+        // As the audit's replays read: page by page, each folded while the store fetches the next.
         replay: async () => {
-          const state = fold(
-            (await store.read(executionId)).map((stored) => stored.event),
-            initialState(),
-          );
+          let state = initialState();
+          for await (const page of store.readPages(executionId)) for (const { event } of page) state = evolve(state, event);
           if (state.version !== events) throw new PeerCheckError(NAME, `replay reached version ${state.version}`);
         },
       };

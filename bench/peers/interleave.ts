@@ -1,32 +1,39 @@
 export interface RoundTimes {
   wallMs: number[];
   cpuMs: number[];
+  /** The database process's CPU ms in each round, when it runs in a process of its own (else empty). */
+  databaseCpuMs: number[];
 }
 
 /**
  * Runs every task once a round, for `warmupRounds` untimed rounds and then `rounds` timed ones, starting each
  * round one task further along: a shared machine's slow spells, the JIT and GC land on every task alike, and
  * no task always runs first or after the same neighbour. Returns each task's ms in each timed round, on the
- * clock and in this process's CPU time: dynalite runs in this process, so the CPU time is the work of the client
- * and of the database alike, and it does not grow when other processes take the cores away (the clock does).
+ * clock and in this process's CPU time, which does not grow when other processes take the cores away (the clock
+ * does). With dynalite in this process that CPU time is the client's work and the database's alike; with dynalite
+ * in a process of its own, `databaseCpuMs` gives that process's share apart.
  */
 export const interleavedRounds = async <Name extends string>(
   tasks: Readonly<Record<Name, () => Promise<unknown>>>,
-  options: { rounds: number; warmupRounds: number },
+  options: { rounds: number; warmupRounds: number; databaseCpuMs?: () => Promise<number> },
 ): Promise<Record<Name, RoundTimes>> => {
   const names = Object.keys(tasks) as Name[];
-  const samples = new Map<Name, RoundTimes>(names.map((name) => [name, { wallMs: [], cpuMs: [] }]));
+  const samples = new Map<Name, RoundTimes>(names.map((name) => [name, { wallMs: [], cpuMs: [], databaseCpuMs: [] }]));
   for (let round = 0; round < options.warmupRounds + options.rounds; round += 1) {
     for (let offset = 0; offset < names.length; offset += 1) {
       const name = names[(round + offset) % names.length] as Name;
+      const databaseBefore = await options.databaseCpuMs?.();
       const started = performance.now();
       const cpu = process.cpuUsage();
       await tasks[name]();
       const { user, system } = process.cpuUsage(cpu);
       const wallMs = performance.now() - started;
+      const databaseAfter = await options.databaseCpuMs?.();
       if (round >= options.warmupRounds) {
         samples.get(name)?.wallMs.push(wallMs);
         samples.get(name)?.cpuMs.push((user + system) / 1000);
+        if (databaseBefore !== undefined && databaseAfter !== undefined)
+          samples.get(name)?.databaseCpuMs.push(databaseAfter - databaseBefore);
       }
     }
   }

@@ -18,8 +18,12 @@ export interface PeerRunOptions {
   /** Timed rounds of loads and replays (each replay reads the largest history whole), and untimed ones before. */
   readRounds: number;
   readWarmupRounds: number;
-  /** Histories loaded (events each); the largest is also replayed. */
+  /** Histories loaded for a decision (events each). */
   historySizes: readonly number[];
+  /** Histories replayed whole (events each); the largest is also the one `replayMs` names. */
+  replaySizes: readonly number[];
+  /** The database process's CPU ms so far, when it runs in a process of its own: measured apart from the client's. */
+  databaseCpuMs?: () => Promise<number>;
 }
 
 export const DEFAULT_PEER_RUN: PeerRunOptions = {
@@ -29,6 +33,7 @@ export const DEFAULT_PEER_RUN: PeerRunOptions = {
   readRounds: 7,
   readWarmupRounds: 2,
   historySizes: [10, 10_000],
+  replaySizes: [2_000, 10_000],
 };
 
 /** Appends counted (not timed) for the requests and item size of one append. */
@@ -38,7 +43,7 @@ const EVENTS_PER_LOAD_SAMPLE = 500;
 
 const loadRepeats = (events: number) => Math.max(1, Math.round(EVENTS_PER_LOAD_SAMPLE / events));
 const loadTask = (peer: string, events: number) => `${peer} load ${events}`;
-const replayTask = (peer: string) => `${peer} replay`;
+const replayTask = (peer: string, events: number) => `${peer} replay ${events}`;
 
 const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(values.length, 1);
 
@@ -54,27 +59,36 @@ export const measurePeers = async (
 ): Promise<Record<string, PeerFigures>> => {
   const appendsEach = (options.appendWarmupRounds + options.appendRounds) * options.appendsPerRound + TALLIED_APPENDS;
   const steps = await Promise.all(peers.map((peer, index) => peer.startAppending(`exec-peer${index}-appends`, appendsEach)));
+  const { databaseCpuMs } = options;
   const appendRounds = await interleavedRounds(
     Object.fromEntries(peers.map((peer, index) => [peer.name, repeated(steps[index] as () => Promise<void>, options.appendsPerRound)])),
-    { rounds: options.appendRounds, warmupRounds: options.appendWarmupRounds },
+    { rounds: options.appendRounds, warmupRounds: options.appendWarmupRounds, ...(databaseCpuMs ? { databaseCpuMs } : {}) },
   );
 
-  const largest = Math.max(...options.historySizes);
+  const sizes = [...new Set([...options.historySizes, ...options.replaySizes])].sort((a, b) => a - b);
+  const largestReplay = Math.max(...options.replaySizes);
   const reads: Record<string, () => Promise<void>> = {};
-  const replays = new Map<string, () => Promise<void>>();
+  const largestReplays = new Map<string, () => Promise<void>>();
   for (const [index, peer] of peers.entries()) {
     if (!peer.seedHistory) continue;
-    for (const size of options.historySizes) {
+    for (const size of sizes) {
       const history = await peer.seedHistory(`exec-peer${index}-history${size}`, size);
-      reads[loadTask(peer.name, size)] = repeated(history.load, loadRepeats(size));
-      if (size === largest) {
-        reads[replayTask(peer.name)] = history.replay;
-        replays.set(peer.name, history.replay);
-      }
+      if (options.historySizes.includes(size)) reads[loadTask(peer.name, size)] = repeated(history.load, loadRepeats(size));
+      if (options.replaySizes.includes(size)) reads[replayTask(peer.name, size)] = history.replay;
+      if (size === largestReplay) largestReplays.set(peer.name, history.replay);
     }
   }
-  const readRounds = await interleavedRounds(reads, { rounds: options.readRounds, warmupRounds: options.readWarmupRounds });
-  const readMs = (task: string) => median(readRounds[task]?.wallMs ?? []);
+  const readRounds = await interleavedRounds(reads, {
+    rounds: options.readRounds,
+    warmupRounds: options.readWarmupRounds,
+    ...(databaseCpuMs ? { databaseCpuMs } : {}),
+  });
+  const bySize = <T>(
+    peer: string,
+    task: (peer: string, size: number) => string,
+    sizes: readonly number[],
+    pick: (size: number, task: string) => T,
+  ): Record<number, T> => Object.fromEntries(sizes.map((size) => [size, pick(size, task(peer, size))]));
 
   const figures: Record<string, PeerFigures> = {};
   for (const [index, peer] of peers.entries()) {
@@ -85,17 +99,33 @@ export const measurePeers = async (
       appendsPerSecond: median(roundsPerSecond),
       appendRoundsPerSecond: roundsPerSecond,
       cpuMsPerAppend: median(rounds?.cpuMs ?? []) / options.appendsPerRound,
+      ...(rounds?.databaseCpuMs.length ? { databaseCpuMsPerAppend: median(rounds.databaseCpuMs) / options.appendsPerRound } : {}),
       requestsPerAppend: describeTally(appended, TALLIED_APPENDS),
       itemBytes: mean(appended.putItems.map(dynamoItemBytes)),
       itemAttributes: mean(appended.putItems.map((item) => Object.keys(item).length)),
       requestBytesPerAppend: appended.bodyBytes / TALLIED_APPENDS,
     };
-    const replay = replays.get(peer.name);
+    const replay = largestReplays.get(peer.name);
     if (replay) {
-      peerFigures.loadMs = Object.fromEntries(
-        options.historySizes.map((size) => [size, readMs(loadTask(peer.name, size)) / loadRepeats(size)]),
+      const samples = (task: string) => readRounds[task] ?? { wallMs: [], cpuMs: [], databaseCpuMs: [] };
+      peerFigures.loadRoundsMs = bySize(peer.name, loadTask, options.historySizes, (size, task) =>
+        samples(task).wallMs.map((ms) => ms / loadRepeats(size)),
       );
-      peerFigures.replayMs = readMs(replayTask(peer.name));
+      peerFigures.loadMs = bySize(
+        peer.name,
+        loadTask,
+        options.historySizes,
+        (size, task) => median(samples(task).wallMs) / loadRepeats(size),
+      );
+      peerFigures.replayRoundsMs = bySize(peer.name, replayTask, options.replaySizes, (_, task) => samples(task).wallMs);
+      peerFigures.replayMsBySize = bySize(peer.name, replayTask, options.replaySizes, (_, task) => median(samples(task).wallMs));
+      peerFigures.replayCpuMs = bySize(peer.name, replayTask, options.replaySizes, (_, task) => median(samples(task).cpuMs));
+      if (databaseCpuMs) {
+        peerFigures.replayDatabaseCpuMs = bySize(peer.name, replayTask, options.replaySizes, (_, task) =>
+          median(samples(task).databaseCpuMs),
+        );
+      }
+      peerFigures.replayMs = peerFigures.replayMsBySize[largestReplay] ?? NaN;
       peerFigures.requestsPerReplay = describeTally(await tallyRequests(client, replay), 1);
     }
     figures[peer.name] = peerFigures;

@@ -27,8 +27,12 @@ export interface PeerFigures {
   /** The median of the timed rounds' rates, and each round's (its spread says how noisy the machine was). */
   appendsPerSecond: number;
   appendRoundsPerSecond: number[];
-  /** Median CPU ms of one append, client and dynalite together (both in this process): steadier than the clock. */
+  /**
+   * Median CPU ms of one append in this process: the client's, and dynalite's too when it runs in this process.
+   * With dynalite in a process of its own, `databaseCpuMsPerAppend` is that process's.
+   */
   cpuMsPerAppend: number;
+  databaseCpuMsPerAppend?: number;
   /** Requests of one append, by command ("PutItem 1"). */
   requestsPerAppend: string;
   /** Mean size of the item one append writes, as DynamoDB counts it, and its top-level attributes. */
@@ -36,11 +40,17 @@ export interface PeerFigures {
   itemAttributes: number;
   /** Mean bytes of the request bodies one append sends. */
   requestBytesPerAppend: number;
-  /** Median ms of a load of a history of each size (by number of events). */
+  /** Median ms of a load of a history of each size (by number of events), and each round's. */
   loadMs?: Record<number, number>;
+  loadRoundsMs?: Record<number, number[]>;
   /** Median ms of a replay of the largest history, and the requests of one. */
   replayMs?: number;
   requestsPerReplay?: string;
+  /** By history size: the median ms of a replay, each round's, and the median CPU ms (this process; dynalite's). */
+  replayMsBySize?: Record<number, number>;
+  replayRoundsMs?: Record<number, number[]>;
+  replayCpuMs?: Record<number, number>;
+  replayDatabaseCpuMs?: Record<number, number>;
 }
 
 export class PeerCheckError extends Error {

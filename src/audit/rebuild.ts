@@ -1,12 +1,13 @@
 import type { ExecutionView } from '../../projections/executionView';
-import { isProjectionError, replayView } from '../../projections/projectExecutionView';
+import { isProjectionError, projectExecutionView } from '../../projections/projectExecutionView';
 import type { ExecutionEventStore } from '../ports/executionEventStore';
 import type { ExecutionViewStore } from '../ports/executionViewStore';
 import { diffPaths } from './diffPaths';
+import { ledgerPages } from './ledgerPages';
 import { type ListingCheckpoint, listExecutionsFrom } from './executionListing';
 
 export interface RebuildDeps {
-  ledger: Pick<ExecutionEventStore, 'read' | 'listExecutions'>;
+  ledger: Pick<ExecutionEventStore, 'read' | 'readPages' | 'listExecutions'>;
   views: Pick<ExecutionViewStore, 'read' | 'put'>;
 }
 
@@ -68,7 +69,8 @@ export const rebuildView = async (
     const stored = await deps.views.read(executionId);
     let rebuilt: ExecutionView | undefined;
     try {
-      rebuilt = replayView((await deps.ledger.read(executionId)).map((event) => event.event));
+      for await (const page of ledgerPages(deps.ledger, executionId))
+        for (const { event } of page) rebuilt = projectExecutionView(rebuilt, event);
     } catch (error) {
       if (!isProjectionError(error)) throw error;
       return { outcome: 'unreplayable', detail: error.message };

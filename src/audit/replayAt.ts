@@ -1,7 +1,8 @@
 import type { ExecutionView } from '../../projections/executionView';
-import { isProjectionError, replayView } from '../../projections/projectExecutionView';
+import { isProjectionError, projectExecutionView } from '../../projections/projectExecutionView';
 import type { ExecutionEventStore, StoredEvent } from '../ports/executionEventStore';
 import { MalformedEventItemError } from '../ports/ledgerErrors';
+import { ledgerPages } from './ledgerPages';
 
 /** A moment in an execution: after the event at `seq`, or as it stood at the instant `at` (ISO-8601). */
 export type ReplayPoint = { seq: number } | { at: string };
@@ -21,29 +22,43 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 
 const failure = (error: ReplayError): ReplayResult => ({ ok: false, error });
 
-/** The events the point covers, or why there are none. */
-const eventsUpTo = async (
-  ledger: Pick<ExecutionEventStore, 'read'>,
-  executionId: string,
-  point: ReplayPoint,
-): Promise<StoredEvent[] | ReplayError> => {
+type Ledger = Pick<ExecutionEventStore, 'read' | 'readPages'>;
+
+interface Replayed {
+  view: ExecutionView | undefined;
+  last: StoredEvent | undefined;
+  count: number;
+}
+
+/**
+ * The view after the events the point covers, folded page by page as the ledger reads them, or why there is none.
+ * At an instant, the events are in seq order, and so in time: the fold stops at the first that had not yet happened.
+ */
+const replayUpTo = async (ledger: Ledger, executionId: string, point: ReplayPoint): Promise<Replayed | ReplayError> => {
+  let instant: number | undefined;
   if ('seq' in point) {
     if (!Number.isSafeInteger(point.seq) || point.seq < 1)
       return { kind: 'InvalidPoint', reason: `seq must be a positive integer, got ${point.seq}` };
-    const events = await ledger.read(executionId, { toSeq: point.seq });
-    if (events.length === 0) return { kind: 'UnknownExecution', executionId };
-    if (events.length < point.seq) return { kind: 'SeqOutOfRange', executionId, seq: point.seq, headSeq: events.length };
-    return events;
+  } else {
+    instant = ISO_INSTANT.test(point.at) ? Date.parse(point.at) : NaN;
+    if (Number.isNaN(instant)) return { kind: 'InvalidPoint', reason: `at must be an ISO-8601 instant with a zone, got "${point.at}"` };
   }
-  const instant = ISO_INSTANT.test(point.at) ? Date.parse(point.at) : NaN;
-  if (Number.isNaN(instant)) return { kind: 'InvalidPoint', reason: `at must be an ISO-8601 instant with a zone, got "${point.at}"` };
-  const events = await ledger.read(executionId);
-  const first = events[0];
-  if (!first) return { kind: 'UnknownExecution', executionId };
-  // The longest prefix that had happened by then: the events are in seq order, and so in time.
-  const cut = events.findIndex((stored) => Date.parse(stored.event.occurredAt) > instant);
-  if (cut === 0) return { kind: 'BeforeStart', executionId, at: point.at, startTime: first.event.occurredAt };
-  return cut < 0 ? events : events.slice(0, cut);
+  const replayed: Replayed = { view: undefined, last: undefined, count: 0 };
+  pages: for await (const page of ledgerPages(ledger, executionId, 'seq' in point ? { toSeq: point.seq } : {})) {
+    for (const stored of page) {
+      if (instant !== undefined && Date.parse(stored.event.occurredAt) > instant) {
+        if (!replayed.last)
+          return { kind: 'BeforeStart', executionId, at: (point as { at: string }).at, startTime: stored.event.occurredAt };
+        break pages;
+      }
+      replayed.view = projectExecutionView(replayed.view, stored.event);
+      replayed.last = stored;
+      replayed.count += 1;
+    }
+  }
+  if (replayed.count === 0) return { kind: 'UnknownExecution', executionId };
+  if ('seq' in point && replayed.count < point.seq) return { kind: 'SeqOutOfRange', executionId, seq: point.seq, headSeq: replayed.count };
+  return replayed;
 };
 
 /**
@@ -51,16 +66,11 @@ const eventsUpTo = async (
  * fold over the ledger's events up to that point, from the ledger alone. At an instant, every event that
  * occurred at or before it counts; an instant between two events gives the earlier one's view.
  */
-export const replayAt = async (
-  ledger: Pick<ExecutionEventStore, 'read'>,
-  executionId: string,
-  point: ReplayPoint,
-): Promise<ReplayResult> => {
+export const replayAt = async (ledger: Ledger, executionId: string, point: ReplayPoint): Promise<ReplayResult> => {
   try {
-    const events = await eventsUpTo(ledger, executionId, point);
-    if (!Array.isArray(events)) return failure(events);
-    const view = replayView(events.map((stored) => stored.event));
-    const last = events[events.length - 1];
+    const replayed = await replayUpTo(ledger, executionId, point);
+    if ('kind' in replayed) return failure(replayed);
+    const { view, last } = replayed;
     if (!view || !last) return failure({ kind: 'UnknownExecution', executionId });
     return { ok: true, view, asOf: { seq: last.event.seq, occurredAt: last.event.occurredAt, hash: last.hash } };
   } catch (error) {

@@ -65,6 +65,11 @@ export interface ExecutionEventStore {
   append(loaded: LoadedExecution, decided: Decided): Promise<AppendResult>;
   /** Events in seq order, read page by page. */
   read(executionId: string, range?: ReadRange): Promise<StoredEvent[]>;
+  /**
+   * The events read() returns, in the same order, a page at a time as they arrive: a replay folds one page
+   * while the store fetches the next. Optional: ledgerPages (src/audit) reads a store without it whole.
+   */
+  readPages?(executionId: string, range?: ReadRange): AsyncIterable<StoredEvent[]>;
   /** Every execution in the ledger, oldest start first, page by page (rebuilds, audits, listings). */
   listExecutions(pageSize: number, nextToken?: string): Promise<ExecutionSummaryPage>;
   /** The last event's seq and hash, without its state. */

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  PutItemCommand,
+  QueryCommand,
+  type QueryCommandInput,
+  type QueryCommandOutput,
+} from '@aws-sdk/client-dynamodb';
 import { type Decided, type ExecutionState, evolve, initialState, snapshotOf } from '../../domain/execution';
 import { chainEvents, coveredStates, coversState, genesisHash, linkProblem } from '../../domain/ledger';
 import { LedgerIntegrityError } from '../../ports/ledgerErrors';
@@ -13,7 +19,7 @@ import type {
 } from '../../ports/executionEventStore';
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
 import { isConditionalCheckFailed, sdkMayHaveRetried } from './errors';
-import { EVENT_ATTRIBUTES, EVENT_PROJECTION, EVENT_PROJECTION_NAMES, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
+import { EVENT_ATTRIBUTES, EVENT_PROJECTION_NAMES, EVENT_READ_PROJECTION, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, type Item, itemHash, toEventItem } from './marshalEvent';
 import { stateFromWindow } from './loadWindow';
@@ -205,9 +211,20 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   }
 
   async read(executionId: string, range: ReadRange = {}): Promise<StoredEvent[]> {
+    const events: StoredEvent[] = [];
+    for await (const page of this.readPages(executionId, range)) for (const stored of page) events.push(stored);
+    return events;
+  }
+
+  /**
+   * The events read() returns, a Query page at a time, the next page asked for before this one is decoded and
+   * handed over: DynamoDB prepares it while the caller decodes and folds, so a replay costs about the longer of
+   * the two rather than their sum. At most one page is in flight; stopping early leaves it unread.
+   */
+  async *readPages(executionId: string, range: ReadRange = {}): AsyncGenerator<StoredEvent[], void, undefined> {
     const fromSeq = range.fromSeq ?? 1;
     const toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
-    if (toSeq < fromSeq) return [];
+    if (toSeq < fromSeq) return;
     const input: QueryCommandInput = {
       TableName: this.tableName,
       KeyConditionExpression: '#executionId = :id AND #seq BETWEEN :from AND :to',
@@ -217,17 +234,32 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         ':from': { N: String(fromSeq) },
         ':to': { N: String(toSeq) },
       },
-      ProjectionExpression: EVENT_PROJECTION,
+      ProjectionExpression: EVENT_READ_PROJECTION,
       ConsistentRead: true,
     };
-    const events: StoredEvent[] = [];
-    let startKey: Item | undefined;
-    do {
-      const output = await this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-      for (const item of output.Items ?? []) events.push(fromEventItem(item));
-      startKey = output.LastEvaluatedKey;
-    } while (startKey);
-    return events;
+    // The key the Query asked for, put back on each item as the item holds it.
+    const key = { S: executionId };
+    const query = (startKey: Item | undefined): Promise<QueryCommandOutput> =>
+      this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
+    let pending: Promise<QueryCommandOutput> | undefined = query(undefined);
+    while (pending) {
+      const output: QueryCommandOutput = await pending;
+      const startKey: Item | undefined = output.LastEvaluatedKey;
+      pending = startKey ? query(startKey) : undefined;
+      // A page the caller never asks for must not become an unhandled rejection.
+      pending?.catch(() => undefined);
+      // The SDK sends a request only after its middleware's promises settle: one turn of the event loop lets the
+      // next page's request leave before this page's decoding (and the caller's fold) holds the thread.
+      if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
+      const items = output.Items ?? [];
+      const events = new Array<StoredEvent>(items.length);
+      for (let index = 0; index < items.length; index += 1) {
+        const item = items[index] as Item;
+        item[EVENT_ATTRIBUTES.executionId] = key;
+        events[index] = fromEventItem(item);
+      }
+      if (events.length > 0) yield events;
+    }
   }
 
   async listExecutions(pageSize: number, nextToken?: string): Promise<ExecutionSummaryPage> {

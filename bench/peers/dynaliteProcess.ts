@@ -1,0 +1,64 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+
+export interface DynaliteProcess {
+  endpoint: string;
+  /** CPU ms the database process has used since it started (user and system). */
+  cpuMs(): Promise<number>;
+  close(): Promise<void>;
+}
+
+/**
+ * The child's program: dynalite in memory on a loopback port, which it sends its parent once listening, and
+ * its own CPU time whenever the parent asks. Passed to `node -e`, so the bench needs no file of its own.
+ */
+const CHILD = (dynalitePath: string) => `
+const server = require(${JSON.stringify(dynalitePath)})({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
+process.on('message', (message) => {
+  if (message === 'cpu') { const { user, system } = process.cpuUsage(); process.send({ cpuMs: (user + system) / 1000 }); }
+  if (message === 'close') server.close(() => process.disconnect());
+});
+`;
+
+const nextMessage = <T>(child: ChildProcess, pick: (message: unknown) => T | undefined): Promise<T> =>
+  new Promise((resolve, reject) => {
+    const onMessage = (message: unknown) => {
+      const value = pick(message);
+      if (value === undefined) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(value);
+    };
+    const onExit = (code: number | null) => {
+      child.off('message', onMessage);
+      reject(new Error(`dynalite process exited (${code})`));
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+
+/**
+ * dynalite in a process of its own: as DynamoDB is to a Lambda, a service elsewhere, whose work (parsing a
+ * request, reading its store, writing the answer) is done on another core than the client's, and is not added
+ * to the client's CPU time. Every peer of a run talks to the same one.
+ */
+export const startDynaliteProcess = async (): Promise<DynaliteProcess> => {
+  const child = spawn(process.execPath, ['-e', CHILD(require.resolve('dynalite'))], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const port = await nextMessage(child, (message) => (message as { port?: number }).port);
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    cpuMs: () => {
+      const answer = nextMessage(child, (message) => (message as { cpuMs?: number }).cpuMs);
+      child.send('cpu');
+      return answer;
+    },
+    close: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.send('close');
+      const timer = setTimeout(() => child.kill(), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+};
