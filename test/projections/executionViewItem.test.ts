@@ -100,7 +100,7 @@ describe('execution view items', () => {
       expect(write.waves.every((put) => put.Item?.seq?.N === String(view.seq) && put.Item?.writeId?.S === 'w1')).toBe(true);
     });
 
-    it('over a stored view: only the waves that changed, each conditional on the write it replaces; the header names the rest as they were', () => {
+    it('over a stored view: the wave in progress first, then the waves that changed, each conditional on the write it replaces; the header names the rest as they were', () => {
       const stored = partsOf(viewItems(view, 'w1'));
       const next: ExecutionView = {
         ...view,
@@ -108,33 +108,103 @@ describe('execution view items', () => {
         serverExecutions: view.serverExecutions.map((server) => (server.waveNumber === 2 ? { ...server, status: 'PENDING' } : server)),
       };
       const write = planViewWrite('views', next, stored, 'w2');
+      const conditionalOnW1 = { ConditionExpression: '#writeId = :writeId', ExpressionAttributeValues: { ':writeId': { S: 'w1' } } };
+      // Wave 1 is in progress: every write over this read writes it first, so no two of them both land.
+      expect(write.lead).toMatchObject({ Item: { item: { S: 'WAVE#0001' }, writeId: { S: 'w2' } }, ...conditionalOnW1 });
+      expect(write.lead?.Item).not.toHaveProperty('base');
       expect(write.waves).toHaveLength(1);
       expect(write.waves[0]).toMatchObject({
         Item: { item: { S: 'WAVE#0002' }, seq: { N: String(next.seq) }, writeId: { S: 'w2' } },
-        ConditionExpression: '#writeId = :writeId',
-        ExpressionAttributeValues: { ':writeId': { S: 'w1' } },
+        ...conditionalOnW1,
       });
       expect(write.header).toMatchObject({
-        Item: { writeId: { S: 'w2' }, waveWrites: { L: [{ S: 'w1' }, { S: 'w2' }] }, seq: { N: String(next.seq) } },
-        ConditionExpression: '#writeId = :writeId',
-        ExpressionAttributeValues: { ':writeId': { S: 'w1' } },
+        Item: { writeId: { S: 'w2' }, waveWrites: { L: [{ S: 'w2' }, { S: 'w2' }] }, seq: { N: String(next.seq) } },
+        ...conditionalOnW1,
       });
-    });
-
-    it('a change to the header alone writes the header alone', () => {
-      const write = planViewWrite(
-        'views',
-        { ...view, seq: view.seq + 1, lastPolled: '2026-01-01T13:00:00.000Z' },
-        partsOf(viewItems(view, 'w1')),
-        'w2',
-      );
-      expect(write.waves).toEqual([]);
     });
 
     it('rewrites a wave item newer than the view even with the same content: a committed item is never ahead of its header', () => {
       const ahead = viewItems({ ...view, seq: view.seq + 5 }, 'w9');
       const stored = partsOf([viewItems(view, 'w1')[0] as Item, ...ahead.slice(1)]);
-      expect(planViewWrite('views', view, stored, 'w2').waves).toHaveLength(2);
+      const write = planViewWrite('views', view, stored, 'w2');
+      expect([write.lead, ...write.waves].map((put) => put?.Item?.item?.S)).toEqual(['WAVE#0001', 'WAVE#0002']);
+    });
+
+    describe('solo: a change to the wave in progress and to header fields nothing reads alone writes that wave item alone', () => {
+      const polled: ExecutionView = {
+        ...view,
+        seq: view.seq + 1,
+        lastPolled: '2026-01-01T13:00:00.000Z',
+        lastEventAt: '2026-01-01T13:00:00.000Z',
+        waveStatuses: view.waveStatuses.map((wave) => (wave.waveNumber === 1 ? { ...wave, serversLaunched: 1 } : wave)),
+        serverExecutions: view.serverExecutions.map((server, index) => (index === 0 ? { ...server, status: 'LAUNCHED' } : server)),
+      };
+
+      it('one item, conditional on the one read, naming the header it extends; read back as exactly the view', () => {
+        const committed = viewItems(view, 'w1');
+        const write = planViewWrite('views', polled, partsOf(committed), 'w2');
+        expect(write.header).toBeUndefined();
+        expect(write.waves).toEqual([]);
+        expect(write.lead).toMatchObject({
+          Item: { item: { S: 'WAVE#0001' }, writeId: { S: 'w2' }, base: { S: 'w1' }, seq: { N: String(polled.seq) } },
+          ConditionExpression: '#writeId = :writeId',
+          ExpressionAttributeValues: { ':writeId': { S: 'w1' } },
+        });
+        const after = [committed[0], write.lead?.Item, committed[2]] as Item[];
+        expect(assemble(after)).toMatchObject({ seq: polled.seq });
+        expect(assemble(after).view).toStrictEqual(polled);
+      });
+
+      it('a header change alone goes solo too, and a field cleared is absent, not undefined', () => {
+        const paused = { ...view, pauseRequested: { by: 'ops', at: '2026-01-01T12:00:00.000Z' } };
+        const committed = viewItems(paused, 'w1');
+        const { pauseRequested: _cleared, ...next } = { ...paused, seq: paused.seq + 1 };
+        const write = planViewWrite('views', next, partsOf(committed), 'w2');
+        expect(write.header).toBeUndefined();
+        expect(assemble([committed[0], write.lead?.Item, committed[2]] as Item[]).view).toStrictEqual(next);
+      });
+
+      it('the next solo write carries every change since the header, so the latest alone is the view', () => {
+        const committed = viewItems(view, 'w1');
+        const first = planViewWrite('views', polled, partsOf(committed), 'w2').lead?.Item as Item;
+        const again = { ...polled, seq: polled.seq + 1, lastPolled: '2026-01-01T13:01:00.000Z' };
+        const second = planViewWrite('views', again, partsOf([committed[0], first, committed[2]] as Item[]), 'w3');
+        expect(second.lead).toMatchObject({ Item: { base: { S: 'w1' } }, ExpressionAttributeValues: { ':writeId': { S: 'w2' } } });
+        expect(assemble([committed[0], second.lead?.Item, committed[2]] as Item[]).view).toStrictEqual(again);
+      });
+
+      it('not when the status, the index key, another wave or a wave in progress changes: those the header must carry', () => {
+        const parts = partsOf(viewItems(view, 'w1'));
+        const changes: ExecutionView[] = [
+          { ...polled, status: 'PAUSED' },
+          { ...polled, currentWave: 2 },
+          {
+            ...polled,
+            waveStatuses: polled.waveStatuses.map((wave) => (wave.waveNumber === 1 ? { ...wave, drsJobId: 'drsjob-other' } : wave)),
+          },
+          {
+            ...polled,
+            serverExecutions: polled.serverExecutions.map((server) =>
+              server.waveNumber === 2 ? { ...server, status: 'PENDING' } : server,
+            ),
+          },
+        ];
+        for (const next of changes) expect(planViewWrite('views', next, parts, 'w2').header).toBeDefined();
+      });
+
+      it('not over a torn view, nor at the same seq (a rebuild)', () => {
+        const committed = viewItems(view, 'w1');
+        const torn = partsOf([committed[0], committed[1], viewItems(view, 'w9')[2]] as Item[]);
+        expect(planViewWrite('views', polled, torn, 'w2').header).toBeDefined();
+        expect(planViewWrite('views', { ...polled, seq: view.seq }, partsOf(committed), 'w2').header).toBeDefined();
+      });
+
+      it('counts only over the header it extends: once another header commits, an unnamed solo item tears the view', () => {
+        const committed = viewItems(view, 'w1');
+        const solo = planViewWrite('views', polled, partsOf(committed), 'w2').lead?.Item as Item;
+        const otherHeader = viewItems({ ...view, seq: polled.seq + 1 }, 'w3')[0] as Item;
+        expect(assemble([otherHeader, solo, committed[2]] as Item[]).view).toBeUndefined();
+      });
     });
   });
 

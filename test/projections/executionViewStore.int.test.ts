@@ -113,16 +113,18 @@ describe('DynamoDB execution view store', () => {
     expect(await store.get('exec-index')).toStrictEqual(pausedView);
   });
 
-  it('writes only the wave items whose content changed, then the header', async () => {
+  it('writes the wave in progress first, then only the wave items whose content changed, then the header', async () => {
     const view = largestView('exec-changed', LARGEST_TYPICAL, 40);
     await store.put(view, undefined);
     const next = serverChanged(view, 7, 'renamed.example.com');
     const before = await store.read('exec-changed');
     requests.reset();
     expect(await store.put(next, before)).toBe(true);
-    expect(requests.counts).toEqual({ PutItemCommand: 2 });
+    // Wave 20 is the view's current wave: every write over a read writes it, so two writes over one read never both land.
+    expect(requests.counts).toEqual({ PutItemCommand: 3 });
     const items = await rawItems('exec-changed');
     expect(items.get('WAVE#0007')?.seq).toEqual({ N: String(next.seq) });
+    expect(items.get('WAVE#0020')?.seq).toEqual({ N: String(next.seq) });
     expect(items.get('WAVE#0006')?.seq).toEqual({ N: String(view.seq) });
     expect(items.get('HEADER')?.seq).toEqual({ N: String(next.seq) });
     expect(await store.get('exec-changed')).toStrictEqual(next);
@@ -130,6 +132,29 @@ describe('DynamoDB execution view store', () => {
     requests.reset();
     expect(await store.put({ ...next, seq: next.seq + 1, lastPolled: at(4000) }, await store.read('exec-changed'))).toBe(true);
     expect(requests.counts).toEqual({ QueryCommand: 1, PutItemCommand: 1 });
+  });
+
+  it('a change to the wave in progress and to header fields nothing reads alone writes that wave item alone (a solo write)', async () => {
+    const view = largestView('exec-solo', LARGEST_TYPICAL, 40);
+    await store.put(view, undefined);
+    let current = view;
+    for (const hostname of ['one.example.com', 'two.example.com']) {
+      current = { ...serverChanged(current, 20, hostname), lastPolled: at(4000 + current.seq) };
+      const before = await store.read('exec-solo');
+      requests.reset();
+      expect(await store.put(current, before)).toBe(true);
+      expect(requests.counts).toEqual({ PutItemCommand: 1 });
+      const items = await rawItems('exec-solo');
+      expect(items.get('HEADER')?.seq).toEqual({ N: String(view.seq) });
+      expect(items.get('WAVE#0020')?.base).toEqual(items.get('HEADER')?.writeId);
+      expect(await store.read('exec-solo')).toMatchObject({ seq: current.seq });
+      expect(await store.get('exec-solo')).toStrictEqual(current);
+    }
+    // A write over a read from before the last solo write loses on that item: never back.
+    const stale = await store.read('exec-solo');
+    expect(await store.put({ ...current, seq: current.seq + 1, lastPolled: at(9000) }, await store.read('exec-solo'))).toBe(true);
+    expect(await store.put(completedFrom(current), stale)).toBe(false);
+    expect(await store.get('exec-solo')).toStrictEqual({ ...current, seq: current.seq + 1, lastPolled: at(9000) });
   });
 
   // The port's conditional-write semantics (create only over nothing, a stale read loses, a rewrite at the same
@@ -184,20 +209,32 @@ describe('DynamoDB execution view store', () => {
       expect(await store.get('exec-crash')).toStrictEqual(repaired);
     });
 
-    it('a writer that loses the header to another leaves its wave items unnamed: readers see it, a write over a fresh read repairs it', async () => {
+    it('a writer that loses to another over the same read writes nothing: both write the wave in progress first', async () => {
       const view = largestView('exec-lost', LARGEST_TYPICAL, 40);
       await store.put(view, undefined);
       const [first, second] = [await store.read('exec-lost'), await store.read('exec-lost')];
       const winner = serverChanged(view, 1, 'winner.example.com');
       expect(await store.put(winner, second)).toBe(true);
-      // The loser changed another wave: its wave item lands, its header cannot.
+      requests.reset();
       expect(await store.put(serverChanged(view, 2, 'loser.example.com'), first)).toBe(false);
-      expect(await store.get('exec-lost')).toBeUndefined();
+      expect(requests.counts).toEqual({ PutItemCommand: 1 });
+      expect(await store.get('exec-lost')).toStrictEqual(winner);
+    });
 
-      const fresh = await store.read('exec-lost');
+    it('a write that loses its header to a rebuild leaves its wave items unnamed: readers see it, a write over a fresh read repairs it', async () => {
+      const view = { ...largestView('exec-rebuilt', LARGEST_TYPICAL, 40), currentWave: 0 };
+      await store.put(view, undefined);
+      const [first, second] = [await store.read('exec-rebuilt'), await store.read('exec-rebuilt')];
+      const winner = serverChanged(view, 1, 'winner.example.com');
+      expect(await store.put(winner, second)).toBe(true);
+      // No wave in progress to contend on: the loser's wave item lands, its header cannot.
+      expect(await store.put(serverChanged(view, 2, 'loser.example.com'), first)).toBe(false);
+      expect(await store.get('exec-rebuilt')).toBeUndefined();
+
+      const fresh = await store.read('exec-rebuilt');
       expect(fresh).toMatchObject({ view: undefined, seq: winner.seq });
       expect(await store.put(winner, fresh)).toBe(true);
-      expect(await store.get('exec-lost')).toStrictEqual(winner);
+      expect(await store.get('exec-rebuilt')).toStrictEqual(winner);
     });
   });
 

@@ -3,6 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { cleanupPending } from '../../../projections/cleanupView';
 import type { ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
 import { canonicalJson } from '../../domain/ledger/canonicalJson';
+import { applyHeaderPatch, type HeaderPatch } from './executionViewPatch';
 import type { Item } from './marshalEvent';
 
 /**
@@ -12,7 +13,9 @@ import type { Item } from './marshalEvent';
  *              plus `writeId` (the write that committed it) and `waveWrites` (the writeId of each wave's
  *              item that write committed, in waveStatuses order). Only the header carries `runningStatus`.
  *   WAVE#0001  that wave's servers (gzipped JSON), in the view's order, and the wave's `failureReason`,
- *              with `seq` and `writeId` of the write that wrote the item.
+ *              with `seq` and `writeId` of the write that wrote the item. The item of the header's
+ *              currentWave may also be a solo write's (executionViewWrite.ts): then it carries `base`, the
+ *              header's writeId it extends, and `headerPatch` (gzipped JSON), what it changes of that header.
  *
  * One item per execution grew about 170 bytes a server and stopped fitting in 400 KB above about 2,300
  * servers; a wave holds at most 200 servers, so each item stays far below it.
@@ -25,6 +28,10 @@ export const VIEW_ATTRIBUTES = {
   writeId: 'writeId',
   waveWrites: 'waveWrites',
   servers: 'servers',
+  /** On a solo wave item: the writeId of the committed header it extends. */
+  base: 'base',
+  /** On a solo wave item: its HeaderPatch, gzipped JSON. */
+  headerPatch: 'headerPatch',
   /** 'RUNNING' on the header while the view's status is RUNNING, absent otherwise: the sparse index's key. */
   runningStatus: 'runningStatus',
 } as const;
@@ -54,6 +61,15 @@ const WAVE_ITEM_PREFIX = 'WAVE#';
 /** WAVE#0001 ...: sorts after HEADER and in wave order, so one Query reads the header first and the waves in order. */
 export const waveItemKey = (waveNumber: number): string => `${WAVE_ITEM_PREFIX}${String(waveNumber).padStart(4, '0')}`;
 export const isWaveItemKey = (key: string): boolean => key.startsWith(WAVE_ITEM_PREFIX);
+
+/**
+ * The one wave item a header lets be written alone (the wave in progress, whose polls change nothing else but
+ * a few header fields): every write over a read of that header writes it, so any two such writes contend on it.
+ */
+export const soloKeyOf = (header: Pick<ViewHeader, 'currentWave' | 'waveStatuses'>): string | undefined =>
+  Array.isArray(header.waveStatuses) && header.waveStatuses.some((wave) => wave.waveNumber === header.currentWave)
+    ? waveItemKey(header.currentWave)
+    : undefined;
 
 /**
  * WaveView fields kept in the wave's item rather than the header: a failed wave's reason names every failed
@@ -156,7 +172,18 @@ const unpackServers = (value: unknown): ServerExecutionView[] => {
   return Array.isArray(value) ? (value as ServerExecutionView[]) : [];
 };
 
-export const waveItem = (executionId: string, part: WavePart, seq: number, writeId: string): Item =>
+const packPatch = (patch: HeaderPatch): Buffer => gzipSync(Buffer.from(JSON.stringify(patch), 'utf8'));
+
+const unpackPatch = (value: unknown): HeaderPatch | undefined =>
+  value instanceof Uint8Array ? (JSON.parse(gunzipSync(value).toString('utf8')) as HeaderPatch) : undefined;
+
+/** A solo write's link to the committed header it extends. */
+export interface SoloOf {
+  base: string;
+  patch: HeaderPatch;
+}
+
+export const waveItem = (executionId: string, part: WavePart, seq: number, writeId: string, solo?: SoloOf): Item =>
   marshall(
     {
       [VIEW_ATTRIBUTES.executionId]: executionId,
@@ -165,6 +192,7 @@ export const waveItem = (executionId: string, part: WavePart, seq: number, write
       [VIEW_ATTRIBUTES.writeId]: writeId,
       ...part.content,
       [VIEW_ATTRIBUTES.servers]: packServers(part.content.servers),
+      ...(solo ? { [VIEW_ATTRIBUTES.base]: solo.base, [VIEW_ATTRIBUTES.headerPatch]: packPatch(solo.patch) } : {}),
     },
     MARSHALL_OPTIONS,
   );
@@ -189,12 +217,17 @@ export interface StoredWave {
   seq: number;
   /** The same objects as the assembled view's, when there is one: no second copy. */
   content: WaveContent;
+  /** A solo write's link to its header (see SoloOf). */
+  solo?: SoloOf;
 }
 
 /** What a read saw, for the conditions of the write that follows it. */
 export interface StoredParts {
-  /** Absent when there is no header; its writeId is undefined only on a header altered by hand. */
-  header?: { writeId?: string };
+  /**
+   * Absent when there is no header; its writeId is undefined only on a header altered by hand. `fields` are the
+   * header's own (no solo patch applied), `whole` whether the view assembled, and `seq` the view's.
+   */
+  header?: { writeId?: string; fields?: ViewHeader; whole?: boolean; seq?: number };
   /** By item key. */
   waves: ReadonlyMap<string, StoredWave>;
 }
@@ -202,7 +235,7 @@ export interface StoredParts {
 export interface AssembledView {
   /** Undefined when the items do not agree with the header (or there is none). */
   view: ExecutionView | undefined;
-  /** The header's seq; 0 without a header. */
+  /** The view's seq (its solo item's when one extends the header); the header's when torn; 0 without a header. */
   seq: number;
   parts: StoredParts;
 }
@@ -231,10 +264,13 @@ export const assembleView = (header: Item | undefined, waveItemsByKey: ReadonlyM
   const waves = new Map<string, StoredWave>();
   for (const [key, item] of waveItemsByKey) {
     const writeId = item[VIEW_ATTRIBUTES.writeId]?.S;
+    const base = item[VIEW_ATTRIBUTES.base]?.S;
+    const patch = unpackPatch(item[VIEW_ATTRIBUTES.headerPatch]?.B);
     waves.set(key, {
       ...(writeId === undefined ? {} : { writeId }),
       seq: Number(item[VIEW_ATTRIBUTES.seq]?.N ?? 0),
       content: waveContentOf(item),
+      ...(base !== undefined && patch ? { solo: { base, patch } } : {}),
     });
   }
   if (!header) return { view: undefined, seq: 0, parts: { waves } };
@@ -246,18 +282,26 @@ export const assembleView = (header: Item | undefined, waveItemsByKey: ReadonlyM
     Object.entries(attributes).filter(([name]) => !storeAttributes.includes(name)),
   ) as unknown as ViewHeader;
   const seq = typeof fields.seq === 'number' ? fields.seq : 0;
-  const parts: StoredParts = { header: typeof writeId === 'string' ? { writeId } : {}, waves };
-  const untrustworthy = { view: undefined, seq, parts };
+  const ownHeader = { ...(typeof writeId === 'string' ? { writeId } : {}), fields };
+  const untrustworthy = { view: undefined, seq, parts: { header: { ...ownHeader, whole: false }, waves } };
   if (!Array.isArray(fields.waveStatuses) || waveWrites.length !== fields.waveStatuses.length) return untrustworthy;
+
+  // The solo wave item counts only over the header it extends (and only after it); any other unnamed item tears the view.
+  const soloKey = soloKeyOf(fields);
+  const soloItem = soloKey === undefined ? undefined : waves.get(soloKey);
+  const solo = soloItem?.solo && soloItem.solo.base === writeId && soloItem.seq > seq ? soloItem.solo : undefined;
+  const current = solo ? applyHeaderPatch(fields, solo.patch) : fields;
 
   const waveStatuses: WaveView[] = [];
   const serverExecutions: ServerExecutionView[] = [];
-  for (const [index, wave] of fields.waveStatuses.entries()) {
-    const stored = waves.get(waveItemKey(wave.waveNumber));
-    if (!stored || stored.writeId !== waveWrites[index]) return untrustworthy;
+  for (const [index, wave] of current.waveStatuses.entries()) {
+    const key = waveItemKey(wave.waveNumber);
+    const stored = waves.get(key);
+    if (!stored || (stored.writeId !== waveWrites[index] && !(solo && key === soloKey))) return untrustworthy;
     const { servers, ...waveFields } = stored.content;
     waveStatuses.push({ ...wave, ...waveFields });
     serverExecutions.push(...servers);
   }
-  return { view: { ...fields, waveStatuses, serverExecutions }, seq, parts };
+  const view = { ...current, waveStatuses, serverExecutions };
+  return { view, seq: view.seq, parts: { header: { ...ownHeader, whole: true, seq: view.seq }, waves } };
 };

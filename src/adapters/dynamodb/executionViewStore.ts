@@ -59,8 +59,10 @@ const newWriteId = (): string => randomBytes(9).toString('base64url');
 
 /**
  * The executions read model in DynamoDB, written only by the projector and rebuilds: per execution a header
- * item and one item per wave (see executionViewItem.ts), written without transactions: the changed wave
- * items first, then the header, whose conditional write is the commit.
+ * item and one item per wave (see executionViewItem.ts), written without transactions: the wave in progress
+ * first, then the changed wave items, then the header, whose conditional write is the commit; or, when a write
+ * changes only the wave in progress and header fields nothing reads alone, that wave's item alone
+ * (executionViewWrite.ts).
  */
 export class DynamoExecutionViewStore implements ExecutionViewStore {
   constructor(
@@ -107,6 +109,8 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
 
   async put(view: ExecutionView, over: StoredView | undefined): Promise<boolean> {
     const write = planViewWrite(this.tableName, view, over?.version as unknown as StoredParts | undefined, newWriteId());
+    if (write.lead && !(await this.sendConditional(write.lead))) return false;
+    if (!write.header) return true;
     let lost = false;
     for (let start = 0; start < write.waves.length; start += WAVE_WRITE_CONCURRENCY) {
       const results = await Promise.allSettled(write.waves.slice(start, start + WAVE_WRITE_CONCURRENCY).map((input) => this.send(input)));
@@ -119,8 +123,13 @@ export class DynamoExecutionViewStore implements ExecutionViewStore {
       // written are named by no header; the next read sees them as such and its writer repairs them.
       if (lost) return false;
     }
+    return this.sendConditional(write.header);
+  }
+
+  /** False when the item's condition failed: another writer moved it first. */
+  private async sendConditional(input: PutItemCommandInput): Promise<boolean> {
     try {
-      await this.send(write.header);
+      await this.send(input);
       return true;
     } catch (error) {
       if (isConditionalCheckFailed(error)) return false;

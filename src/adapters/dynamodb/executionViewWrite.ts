@@ -1,6 +1,17 @@
 import type { PutItemCommandInput } from '@aws-sdk/client-dynamodb';
 import type { ExecutionView } from '../../../projections/executionView';
-import { headerItem, sameWaveContent, splitView, type StoredParts, VIEW_ATTRIBUTES, waveItem } from './executionViewItem';
+import {
+  headerItem,
+  sameWaveContent,
+  type SoloOf,
+  soloKeyOf,
+  splitView,
+  type StoredParts,
+  VIEW_ATTRIBUTES,
+  waveItem,
+  type WavePart,
+} from './executionViewItem';
+import { headerPatch } from './executionViewPatch';
 import { dynamoItemBytes } from './itemSize';
 import type { Item } from './marshalEvent';
 
@@ -25,10 +36,14 @@ export class ViewItemTooLargeError extends Error {
   }
 }
 
-/** One write of a view: the wave items to put first (any order), then the header, the commit point. */
+/**
+ * One write of a view: `lead` first and alone (the item every write over the same read contends on), then the
+ * wave items (any order), then the header, the commit point. A solo write is its lead alone.
+ */
 export interface ViewWrite {
+  lead?: PutItemCommandInput;
   waves: PutItemCommandInput[];
-  header: PutItemCommandInput;
+  header?: PutItemCommandInput;
 }
 
 /** The condition that the stored item is still the one the writer read (or that there is none). */
@@ -57,29 +72,65 @@ const checkSize = (executionId: string, item: Item): void => {
 
 /**
  * What to write to store `view` over what a read saw (`over`; undefined: nothing may exist yet), as write
- * `writeId`. A wave item is written only when its content differs from the stored one (or the stored one
- * is newer than this view, from a write never committed); each is conditional on the stored item being the
- * one read. The header, conditional on the stored header being the one read, names the write of every wave
- * item it commits. Throws ViewItemTooLargeError before anything is written when an item would be too large.
+ * `writeId`. Each item is conditional on the stored item being the one read.
+ *
+ * A solo write: when the view moved forward and, of its items, at most the header's solo wave item (soloKeyOf,
+ * the wave in progress) changed, along with header fields nothing reads from the header alone (headerPatch),
+ * only that wave item is written, carrying the header's writeId it extends and the header's changes since it.
+ * That is what most polls do: one item of a few hundred bytes instead of the header and a wave.
+ *
+ * Otherwise the solo wave item leads (written first, changed or not: a write over the same read, solo or
+ * not, then loses on it, so no two writes over one read both land), then each wave item whose content differs
+ * from the stored one (or the stored one is newer than this view, from a write never committed), then the
+ * header, which names the write of every wave item it commits. Throws ViewItemTooLargeError before anything is
+ * written when an item would be too large.
  */
 export const planViewWrite = (tableName: string, view: ExecutionView, over: StoredParts | undefined, writeId: string): ViewWrite => {
   const { header, waves } = splitView(view);
+  const stored = over?.header;
+  const soloKey = stored?.fields ? soloKeyOf(stored.fields) : undefined;
+  const unchanged = (part: WavePart): boolean => {
+    const item = over?.waves.get(part.key);
+    return item?.writeId !== undefined && item.seq <= view.seq && sameWaveContent(item.content, part.content);
+  };
+  const put = (part: WavePart, solo?: SoloOf): PutItemCommandInput => ({
+    TableName: tableName,
+    Item: waveItem(view.executionId, part, view.seq, writeId, solo),
+    ...expecting(over?.waves.get(part.key)),
+  });
+  const checked = (write: ViewWrite): ViewWrite => {
+    for (const item of [write.lead, ...write.waves, write.header]) if (item) checkSize(view.executionId, item.Item as Item);
+    return write;
+  };
+
+  const soloPart = waves.find((part) => part.key === soloKey);
+  if (
+    soloPart &&
+    stored?.whole &&
+    stored.writeId !== undefined &&
+    stored.fields &&
+    view.seq > (stored.seq ?? 0) &&
+    waves.every((part) => part === soloPart || unchanged(part))
+  ) {
+    const patch = headerPatch(stored.fields, header);
+    const lead = patch && put(soloPart, { base: stored.writeId, patch });
+    // A patch too large to ride on the wave item (at most the header's own fields) goes the common way instead.
+    if (lead && dynamoItemBytes(lead.Item as Item) <= MAX_VIEW_ITEM_BYTES) return { lead, waves: [] };
+  }
+
   const waveWrites: string[] = [];
   const wavePuts: PutItemCommandInput[] = [];
   for (const part of waves) {
-    const stored = over?.waves.get(part.key);
-    if (stored?.writeId !== undefined && stored.seq <= view.seq && sameWaveContent(stored.content, part.content)) {
-      waveWrites.push(stored.writeId);
+    if (part !== soloPart && unchanged(part)) {
+      waveWrites.push(over?.waves.get(part.key)?.writeId as string);
       continue;
     }
-    wavePuts.push({ TableName: tableName, Item: waveItem(view.executionId, part, view.seq, writeId), ...expecting(stored) });
+    if (part !== soloPart) wavePuts.push(put(part));
     waveWrites.push(writeId);
   }
-  const headerPut: PutItemCommandInput = {
-    TableName: tableName,
-    Item: headerItem(header, writeId, waveWrites),
-    ...expecting(over?.header),
-  };
-  for (const put of [...wavePuts, headerPut]) checkSize(view.executionId, put.Item as Item);
-  return { waves: wavePuts, header: headerPut };
+  return checked({
+    ...(soloPart ? { lead: put(soloPart) } : {}),
+    waves: wavePuts,
+    header: { TableName: tableName, Item: headerItem(header, writeId, waveWrites), ...expecting(stored) },
+  });
 };

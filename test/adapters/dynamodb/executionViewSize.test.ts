@@ -23,7 +23,7 @@ const EXECUTION_ID = `exec-${'0'.repeat(36)}`;
 /** The items a first write of the view puts, with their DynamoDB sizes. */
 const measure = (view: ExecutionView) => {
   const write = planViewWrite('drs-ledger-prod-execution-views', view, undefined, 'w'.repeat(12));
-  const header = dynamoItemBytes(write.header.Item as Item);
+  const header = dynamoItemBytes(write.header?.Item as Item);
   const waves = write.waves.map((put) => dynamoItemBytes(put.Item as Item));
   return { header, largestWave: Math.max(...waves), items: 1 + waves.length, total: header + waves.reduce((sum, bytes) => sum + bytes, 0) };
 };
