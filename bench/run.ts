@@ -18,9 +18,10 @@ import { measureThroughput } from './throughput';
 import { rowsOf } from './support/stepRows';
 import { runStep, type StepOutcome, valueOf } from './support/steps';
 import { coldStartRows } from './coldStartRows';
+import { projectorBillRows } from './costRows';
 import { contentionRows, measureContention } from './contention';
 import { throughputRows } from './throughputRows';
-import { costRows, billRows, lagRows, replayRows, type Row, scaleRows } from './table';
+import { costRows, lagRows, replayRows, type Row, scaleRows } from './table';
 
 const render = (rows: Row[]): string => {
   const header: Row = {
@@ -48,7 +49,7 @@ const step = <T>(name: string, key: string, measure: () => Promise<T>, rows: (va
   ({ name, key, measure, rows }) as Step<unknown>;
 
 const STEPS: Array<Step<unknown>> = [
-  step('cost per operation', 'cost', measureCost, (cost) => [...costRows(cost), ...billRows(cost)]),
+  step('cost per operation', 'cost', measureCost, (cost) => [...costRows(cost), ...projectorBillRows(cost)]),
   step('cold start', 'coldStart', measureColdStart, coldStartRows),
   step('replay', 'replay', measureReplay, replayRows),
   step('peers (raw, castore 2.4.2, drs-ledger)', 'peers', () => measurePeerSection(), peerRows),

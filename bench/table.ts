@@ -87,28 +87,6 @@ export const costRows = ({ table }: Cost): Row[] => {
   });
 };
 
-export const billRows = ({ table, drills }: Cost): Row[] => {
-  const drill = drills[SIZES[0]];
-  const unchanged = table['poll, no change']?.[SIZES[0]]?.ops.rcu ?? 1;
-  if (!drill) return [];
-  const changingPolls = drill.polls - drill.unchangedPolls;
-  const readUnits = drill.ops.rcu - drill.unchangedPolls * unchanged + Math.max(0, POLLS_PER_HOUR - changingPolls) * unchanged;
-  const usd = (r: number, w: number) => (r * ON_DEMAND_USD_PER_MILLION.read + w * ON_DEMAND_USD_PER_MILLION.write) / 1e6;
-  const total = usd(readUnits + drill.projector.rcu, drill.ops.wcu + drill.projector.wcu);
-  return [
-    row(
-      'bill',
-      `1-hour drill, 3 waves, 25 servers, ${POLLS_PER_HOUR} polls (${drill.events} events)`,
-      `operations: ${n(readUnits)} RRU, ${n(drill.ops.wcu)} WRU`,
-      {
-        comparedWith: `projector: ${n(drill.projector.rcu)} RRU, ${n(drill.projector.wcu)} WRU`,
-        ratio: `$${total.toFixed(5)}`,
-        target: `on demand: $${ON_DEMAND_USD_PER_MILLION.read}/M RRU, $${ON_DEMAND_USD_PER_MILLION.write}/M WRU`,
-      },
-    ),
-  ];
-};
-
 /** The Query, decoding its items into typed events (store.read less the Query), folding them (replay less store.read). */
 const replayShares = (replay: Replay): string =>
   `Query ${ms(replay.bareQueryMs)} · decode ${ms(replay.readMs - replay.bareQueryMs)} · fold ${ms(replay.replayMs - replay.readMs)}`;
