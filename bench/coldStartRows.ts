@@ -1,23 +1,14 @@
+import { n, rowIn } from './support/rows';
 import { type ColdStart, ratioSpread, type Timed } from './coldStart';
 import type { Row } from './table';
 
 /** Issue 17: module init of every function ≤ 0.3× the naive five-client bundle's, measured in the same run. */
 export const INIT_RATIO_TARGET = 0.3;
 
-const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (value: number) => `${n(value)} ms`;
 const mib = (bytes: number) => `${n(bytes / 2 ** 20, 2)} MiB`;
 const kib = (bytes: number) => `${n(bytes / 2 ** 10, 1)} KiB`;
-const row = (figure: string, measured: string, rest: Partial<Row> = {}): Row => ({
-  area: 'cold start',
-  figure,
-  measured,
-  comparedWith: '',
-  ratio: '',
-  target: '',
-  result: '',
-  ...rest,
-});
+const row = rowIn('cold start');
 
 /** The ratio of medians, with the p10-p90 of the same-round ratios beside it. */
 const ratioText = (own: Timed, base: Timed): string => {

@@ -10,14 +10,15 @@
 import { createDynamoDbClient } from '../src/adapters/dynamodb/client';
 import type { RecoveryPlan } from '../src/domain/plan';
 import { QUICK_TIMINGS } from '../src/local/emulators';
-import type { RecoveryJobs } from '../src/ports/recoveryJobs';
 import { createCastoreTable } from './peers/castoreTable';
 import { type ContendedWriter, castoreWriter, drsLedgerWriter, rawWriter, SEEDED_EVENTS } from './peers/contendedWriters';
 import { type ContentionTally, tallyContention } from './peers/contentionTally';
 import { serverId } from './support/seed';
 import { median } from './support/stats';
+import { n, rowIn } from './support/rows';
 import { startBenchWorld } from './support/world';
 import type { Row } from './table';
+import { movingOn } from '../test/support/drsMovingOn';
 
 const WRITERS = 16;
 /**
@@ -157,18 +158,6 @@ const contendedPlan: RecoveryPlan = {
   })),
 };
 
-/** DRS moving on in real time: the clock advances at each DescribeJobs, so no two polls read the same job. */
-const movingOn = (jobs: RecoveryJobs, advance: () => void): RecoveryJobs =>
-  new Proxy(jobs, {
-    get: (target, name, receiver) =>
-      name === 'describeJobs'
-        ? (...args: Parameters<RecoveryJobs['describeJobs']>) => {
-            advance();
-            return target.describeJobs(...args);
-          }
-        : (Reflect.get(target, name, receiver) as unknown),
-  });
-
 export const measureContention = async (): Promise<Contention> => {
   let now = Date.UTC(2026, 0, 1, 9);
   const world = await startBenchWorld({ clock: () => now });
@@ -247,7 +236,6 @@ export const measureContention = async (): Promise<Contention> => {
   }
 };
 
-const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const spread = (values: number[]) => `${n(Math.min(...values), 2)}–${n(Math.max(...values), 2)}`;
 
 /** The ratio to meet: drs-ledger's successful events/s over castore's, 16 writers on one stream. */
@@ -263,16 +251,7 @@ export const contentionRows = (contention: Contention): Row[] => {
     figures
       ? `${n(figures.attempts / figures.events, 1)} attempts, ${n(figures.conflicts / figures.events, 1)} conflicts, ${n(figures.requestsPerEvent, 1)} requests, ${n(figures.cpuMsPerEvent, 1)} CPU ms per event; ${figures.abandoned} writes abandoned`
       : 'not measured';
-  const row = (figure: string, measured: string, rest: Partial<Row>): Row => ({
-    area: 'contention',
-    figure,
-    measured,
-    comparedWith: '',
-    ratio: '',
-    target: '',
-    result: '',
-    ...rest,
-  });
+  const row = rowIn('contention');
   const { polls } = contention;
   return [
     row(`${contention.writers} concurrent writers on one stream, successful events/s`, `${n(ours?.eventsPerSecond ?? NaN)} events/s`, {

@@ -3,10 +3,9 @@
  * stream batch, as DynamoDB's stream delivers them (the figure the target is about), and one record per
  * invocation (the local stream's immediate mode, the worst case), so that neither figure is hidden.
  */
+import { n } from './support/rows';
 import { type Cost, type DrillTotals, measureCost, SIZES } from './cost';
 import { ON_DEMAND_USD_PER_MILLION, POLLS_PER_HOUR, type Row } from './table';
-
-const n = (value: number) => value.toLocaleString('en-US', { maximumFractionDigits: 0 });
 
 /** What the operations read in an hour: the drill's changing polls as measured, the unchanged ones scaled to POLLS_PER_HOUR. */
 const hourReadUnits = (cost: Cost, drill: DrillTotals): number => {

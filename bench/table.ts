@@ -5,34 +5,17 @@ import type { ProjectionLag } from './projectionLag';
 import type { Replay } from './replay';
 import type { Scale } from './scale';
 import { describeRequests, type Usage } from './support/meter';
+import { n, type Row, rowIn } from './support/rows';
 
-export interface Row {
-  area: string;
-  figure: string;
-  measured: string;
-  comparedWith: string;
-  ratio: string;
-  target: string;
-  result: string;
-}
+export type { Row } from './support/rows';
 
 /** DynamoDB on-demand, standard table class, us-east-1 (since the November 2024 price cut). */
 export const ON_DEMAND_USD_PER_MILLION = { read: 0.125, write: 0.625 };
 /** A 1-hour drill: the state machine polls every 30 s, and the scheduled find adds one poll a minute. */
 export const POLLS_PER_HOUR = 3600 / 30 + 60;
 
-const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (value: number) => (value >= 10_000 ? `${n(value / 1000, 1)} s` : `${n(value)} ms`);
-const row = (area: string, figure: string, measured: string, rest: Partial<Row> = {}): Row => ({
-  area,
-  figure,
-  measured,
-  comparedWith: '',
-  ratio: '',
-  target: '',
-  result: '',
-  ...rest,
-});
+const row = (area: string, figure: string, measured: string, rest: Partial<Row> = {}): Row => rowIn(area)(figure, measured, rest);
 
 const usageText = (usage: Usage) => `${describeRequests(usage)} · ${n(usage.rcu, 1)} RCU, ${n(usage.wcu)} WCU`;
 const reads = (usage: Usage) => usage.reads;

@@ -1,3 +1,4 @@
+import { n } from './support/rows';
 import type { Row } from './table';
 import type { Throughput } from './throughput';
 
@@ -5,8 +6,6 @@ import type { Throughput } from './throughput';
 export const RUNS = 3;
 /** Polls per second over PutItems per second: at least this in every run. */
 export const THROUGHPUT_TARGET = 0.5;
-
-const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 /** Whether every one of the expected runs met the target: fewer runs than that is no pass. */
 export const throughputMet = (throughput: Throughput): boolean =>

@@ -1,3 +1,4 @@
+import { n, rowIn } from '../support/rows';
 import { percentile } from '../support/stats';
 import type { Row } from '../table';
 import type { PeerFigures } from './peer';
@@ -8,18 +9,8 @@ export const APPEND_TARGET = 1.0;
 export const REPLAY_TARGET = 1.2;
 export const REPLAY_TARGET_EVENTS = 10_000;
 
-const n = (value: number, digits = 0) => value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 const ms = (value: number) => (value >= 100 ? `${n(value)} ms` : `${n(value, 2)} ms`);
-const row = (figure: string, measured: string, rest: Partial<Row> = {}): Row => ({
-  area: 'peers',
-  figure,
-  measured,
-  comparedWith: '',
-  ratio: '',
-  target: '',
-  result: '',
-  ...rest,
-});
+const row = rowIn('peers');
 
 /**
  * Ours over theirs, round by round: in an interleaved round every peer ran within moments of the others, so a

@@ -10,9 +10,9 @@ import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerReco
 import { verifyChain } from '../../src/audit';
 import type { ExecutionEvent } from '../../src/domain/execution';
 import type { RecoveryPlan } from '../../src/domain/plan';
-import type { RecoveryJobs } from '../../src/ports/recoveryJobs';
 import { serverId } from '../fixtures/plan';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
+import { movingOn } from '../support/drsMovingOn';
 
 const POLLERS = 16;
 const SERVERS_PER_WAVE = 24;
@@ -40,18 +40,6 @@ const observationsOf = (events: ExecutionEvent[]): string[] =>
         )
       : [],
   );
-
-/** DRS moving on in real time: the clock advances at each DescribeJobs, so no two polls read the same job. */
-const movingOn = (jobs: RecoveryJobs, advance: () => void): RecoveryJobs =>
-  new Proxy(jobs, {
-    get: (target, name, receiver) =>
-      name === 'describeJobs'
-        ? (...args: Parameters<RecoveryJobs['describeJobs']>) => {
-            advance();
-            return target.describeJobs(...args);
-          }
-        : (Reflect.get(target, name, receiver) as unknown),
-  });
 
 interface WriteTally {
   conflicts: number;
