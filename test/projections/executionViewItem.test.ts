@@ -1,4 +1,4 @@
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { replayView } from '../../projections/projectExecutionView';
 import type { ExecutionView } from '../../projections/executionView';
 import {
@@ -72,11 +72,12 @@ describe('execution view items', () => {
   });
 
   describe('a view is whole only as its header committed it', () => {
-    it('a wave item from a write the header does not name makes it untrustworthy, at the header seq', () => {
+    it('a wave item from a write the header does not name makes it untrustworthy, as far as its newest item', () => {
       const committed = viewItems(view, 'w1');
       const newer = viewItems({ ...view, seq: view.seq + 1 }, 'w2');
       const torn = [committed[0], committed[1], newer[2]] as Item[];
-      expect(assemble(torn)).toMatchObject({ view: undefined, seq: view.seq });
+      // Every item's seq is an event already in the ledger: a repair fills at least that far, never back.
+      expect(assemble(torn)).toMatchObject({ view: undefined, seq: view.seq + 1 });
     });
 
     it('so does a missing wave item, and wave items without a header', () => {
@@ -162,6 +163,16 @@ describe('execution view items', () => {
         const write = planViewWrite('views', next, partsOf(committed), 'w2');
         expect(write.header).toBeUndefined();
         expect(assemble([committed[0], write.lead?.Item, committed[2]] as Item[]).view).toStrictEqual(next);
+      });
+
+      it('a solo item whose patch changes a field the header must carry (forged in the table) is not applied: the view reads as torn', () => {
+        const committed = viewItems(view, 'w1');
+        const solo = planViewWrite('views', polled, partsOf(committed), 'w2').lead?.Item as Item;
+        const forged = { set: { status: 'COMPLETED' }, unset: [], waves: {} };
+        const tampered = { ...solo, headerPatch: { B: gzipSync(Buffer.from(JSON.stringify(forged), 'utf8')) } };
+        expect(assemble([committed[0], tampered, committed[2]] as Item[])).toMatchObject({ view: undefined, seq: polled.seq });
+        // The same item with its own patch is the view: only the forged field made it torn.
+        expect(assemble([committed[0], solo, committed[2]] as Item[]).view).toStrictEqual(polled);
       });
 
       it('the next solo write carries every change since the header, so the latest alone is the view', () => {

@@ -85,8 +85,9 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   /**
    * After a lost seq: the events since `loaded`'s head (usually the one that won it), read in one Query of just
    * them and folded onto its state, each link checked as refold checks it: linked to the head this writer
-   * holds, hashing to its stored hash, its state digest the fold's. The head's window is not read again. Any
-   * link that does not hold is left to load(), which verifies the window and raises the alarm.
+   * holds, hashing to its stored hash, its state digest the fold's. The head's window is not read again. A link
+   * that does not hold raises LedgerBroken and stops, as refold does (load()'s window might not reach it); a gap
+   * or an event the fold refuses is left to load().
    */
   async loadAfter(loaded: LoadedExecution): Promise<LoadedExecution> {
     const { executionId } = loaded;
@@ -102,7 +103,9 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       } catch {
         return this.load(executionId);
       }
-      if (linkProblem(prev ?? genesisHash(executionId, link.event.planId), link, state)) return this.load(executionId);
+      // A link seen broken is broken, whether or not load()'s window would reach it: the alarm, and no decision.
+      const problem = linkProblem(prev ?? genesisHash(executionId, link.event.planId), link, state);
+      if (problem) return this.broken(executionId, link.event.seq, problem);
       prev = link.hash;
     }
     return newer.length === 0 ? loaded : { executionId, state: snapshotOf(state), headHash: prev };

@@ -3,7 +3,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { cleanupPending } from '../../../projections/cleanupView';
 import type { ExecutionView, ServerExecutionView, WaveView } from '../../../projections/executionView';
 import { canonicalJson } from '../../domain/ledger/canonicalJson';
-import { applyHeaderPatch, type HeaderPatch } from './executionViewPatch';
+import { applyHeaderPatch, patchKeepsPinned, type HeaderPatch } from './executionViewPatch';
 import type { Item } from './marshalEvent';
 
 /**
@@ -283,13 +283,17 @@ export const assembleView = (header: Item | undefined, waveItemsByKey: ReadonlyM
   ) as unknown as ViewHeader;
   const seq = typeof fields.seq === 'number' ? fields.seq : 0;
   const ownHeader = { ...(typeof writeId === 'string' ? { writeId } : {}), fields };
-  const untrustworthy = { view: undefined, seq, parts: { header: { ...ownHeader, whole: false }, waves } };
+  // A torn view counts as far as its newest item: every item's seq is an event already in the ledger, and a
+  // solo write committed past the header must not be repaired back to the header's seq.
+  const newest = Math.max(seq, ...[...waves.values()].map((wave) => wave.seq));
+  const untrustworthy = { view: undefined, seq: newest, parts: { header: { ...ownHeader, whole: false }, waves } };
   if (!Array.isArray(fields.waveStatuses) || waveWrites.length !== fields.waveStatuses.length) return untrustworthy;
 
   // The solo wave item counts only over the header it extends (and only after it); any other unnamed item tears the view.
   const soloKey = soloKeyOf(fields);
   const soloItem = soloKey === undefined ? undefined : waves.get(soloKey);
   const solo = soloItem?.solo && soloItem.solo.base === writeId && soloItem.seq > seq ? soloItem.solo : undefined;
+  if (solo && !patchKeepsPinned(solo.patch)) return untrustworthy;
   const current = solo ? applyHeaderPatch(fields, solo.patch) : fields;
 
   const waveStatuses: WaveView[] = [];

@@ -46,6 +46,15 @@ export const headerPatch = (base: HeaderFields, next: HeaderFields): HeaderPatch
   return patch;
 };
 
+/**
+ * Whether a stored patch stays within what a solo write may change. One that touches a pinned field was not
+ * written by headerPatch (a hand-made item, or a writer of another version): it is not applied, and the view
+ * reads as torn, so that a view never disagrees with the index keys its header carries.
+ */
+export const patchKeepsPinned = (patch: HeaderPatch): boolean =>
+  [...Object.keys(patch.set), ...patch.unset].every((name) => name !== 'waveStatuses' && !PINNED_FIELDS.has(name)) &&
+  Object.values(patch.waves).every((wave) => typeof wave === 'object' && wave !== null);
+
 /** `base` with `patch` applied: a new object; fields the patch unsets are absent, not undefined. */
 export const applyHeaderPatch = <H extends HeaderFields>(base: H, patch: HeaderPatch): H => {
   const patched: Record<string, unknown> = { ...base, ...patch.set };

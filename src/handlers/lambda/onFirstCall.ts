@@ -4,8 +4,10 @@
  * (serverless.yml), that import loads chunks the init never compiled; a cold start pays for them only when a
  * request needs them, and that cost shows in bench/coldStart.ts's "init + first request".
  *
- * A failed import (a chunk missing, a module throwing while it evaluates) fails that call, as it would have failed
- * the init, and is tried again on the next call instead of being remembered.
+ * A failed import fails that call with the error itself (Lambda reports it as an unhandled error, as it would
+ * have reported a failed init) and is tried again on the next call. A chunk that could not be read may load then;
+ * a module that threw while evaluating does not (Node keeps its error), so that sandbox keeps failing until
+ * Lambda replaces it, which a failed init would have made Lambda do at once.
  */
 export const onFirstCall = <Args extends unknown[], Result>(
   load: () => Promise<{ handler: (...args: Args) => Promise<Result> }>,
