@@ -222,7 +222,7 @@ describe('DynamoDB execution view store', () => {
       expect(await store.get('exec-lost')).toStrictEqual(winner);
     });
 
-    it('a write that loses its header to a rebuild leaves its wave items unnamed: readers see it, a write over a fresh read repairs it', async () => {
+    it('when no wave leads the write (a view with currentWave 0), a write that loses its header race leaves its wave items unnamed: readers see it, a write over a fresh read repairs it', async () => {
       const view = { ...largestView('exec-rebuilt', LARGEST_TYPICAL, 40), currentWave: 0 };
       await store.put(view, undefined);
       const [first, second] = [await store.read('exec-rebuilt'), await store.read('exec-rebuilt')];
