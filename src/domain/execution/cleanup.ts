@@ -81,7 +81,8 @@ export const startCleanup = (state: StartedExecution, command: StartCleanup): Ou
 export const recordTerminationRequested = (state: StartedExecution, command: RecordTerminationRequested): Outcome => {
   const cleanup = started(state, 'terminate the recovery instances of');
   if (isRejection(cleanup)) return reject(cleanup);
-  if (cleanup.status === 'COMPLETED') return reject(invalidCommand(state, `The cleanup of execution ${state.executionId} is complete`));
+  // A request DRS was sent by a second driver while the first completed the cleanup is recorded all the same:
+  // every TERMINATE job DRS ran is on record. It leaves the cleanup complete (see cleanupFold).
   if (Date.parse(command.at) < Date.parse(cleanup.dueAt)) {
     return reject(invalidCommand(state, `The recovery instances of execution ${state.executionId} are kept alive until ${cleanup.dueAt}`));
   }

@@ -34,7 +34,8 @@ export const evolveCleanup = <S extends ExecutionCore>(state: S, event: CleanupE
         ...state,
         cleanup: {
           ...rest,
-          status: 'TERMINATING',
+          // Late (another driver completed the cleanup meanwhile): on record, and the cleanup stays complete.
+          status: current.status === 'COMPLETED' ? 'COMPLETED' : 'TERMINATING',
           attempts: Math.max(current.attempts, event.data.attempt),
           requestedAt: event.occurredAt,
           requested: current.requested + event.data.recoveryInstanceIds.length,

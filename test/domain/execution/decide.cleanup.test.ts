@@ -208,13 +208,17 @@ describe('RecordInstancesGone and CompleteCleanup', () => {
     expect(state).toMatchObject({ status: 'CANCELLED', cleanup: { status: 'COMPLETED', gone: 2 } });
   });
 
-  it('completing twice records nothing the second time; nothing is requested after completion', () => {
+  it('completing twice records nothing the second time', () => {
     completedDrill(startCleanup(at(32)), complete(at(33)))
       .when(complete(at(34)))
       .thenNothingHappens();
-    completedDrill(startCleanup(at(32)), complete(at(33)))
+  });
+
+  it('a termination DRS ran for a second driver while the first completed the cleanup is on record; the cleanup stays complete', () => {
+    const { state } = completedDrill(startCleanup(at(32)), complete(at(33)))
       .when(requested([I1], at(34)))
-      .thenRejects('InvalidCommand');
+      .thenEmits([{ type: 'RecoveryInstancesTerminationRequested', data: { recoveryInstanceIds: [I1] } }]);
+    expect(state).toMatchObject({ status: 'COMPLETED', cleanup: { status: 'COMPLETED', requested: 1 } });
   });
 });
 
