@@ -92,7 +92,7 @@ describe('200 executions at once under 32 concurrent drivers', () => {
       chainsValid: audit.executions - audit.brokenChains.length,
       chainsChecked: audit.executions,
       seconds: (Date.now() - started) / 1000,
-      note: `${JSON.stringify(audit.byStatus)} in ${crowd.seconds.toFixed(0)} s; ${traffic.acks.length} operator requests accepted; answers ${JSON.stringify(traffic.outcomes)}`,
+      note: `${JSON.stringify(audit.byStatus)} in ${crowd.seconds.toFixed(0)} s; ${traffic.acks.length} operator requests accepted; answers ${JSON.stringify(traffic.outcomes)}; slowest answer ${(traffic.slowestMs / 1000).toFixed(1)} s`,
     });
 
     expect(unfinished).toEqual([]);

@@ -29,9 +29,16 @@ export class Traffic {
   /** Failures that are not a clear error: anything but 2xx, 4xx and a 500 INTERNAL_ERROR marked retryable. */
   readonly unclear: string[] = [];
 
+  /** The slowest answer seen, in ms (a transport timeout counts as its timeout): the tail is reported, not hidden. */
+  slowestMs = 0;
+
+  /**
+   * `timeoutMs` defaults to the execution-handler's own Lambda timeout (serverless.yml, 60 s): past it Lambda
+   * itself would end the invocation; below it an answer is late, which `slowestMs` shows, not lost.
+   */
   constructor(
     private lambda: LambdaClient,
-    private readonly timeoutMs = 30_000,
+    private readonly timeoutMs = 60_000,
   ) {}
 
   /** Sends from now on through another endpoint's client (a restarted stack). */
@@ -42,6 +49,7 @@ export class Traffic {
   async send(payload: Record<string, unknown>): Promise<Outcome> {
     this.operations += 1;
     let outcome: Outcome;
+    const sent = Date.now();
     try {
       const output = await this.lambda.send(
         new InvokeCommand({ FunctionName: FUNCTION_NAME, Payload: Buffer.from(JSON.stringify(payload)) }),
@@ -54,6 +62,7 @@ export class Traffic {
     } catch (error) {
       outcome = { kind: 'transport', message: `${(error as Error).name}: ${(error as Error).message}`.slice(0, 300) };
     }
+    this.slowestMs = Math.max(this.slowestMs, Date.now() - sent);
     const key = outcome.kind === 'answer' ? String(outcome.response.statusCode) : outcome.kind;
     this.outcomes[key] = (this.outcomes[key] ?? 0) + 1;
     const clear =
