@@ -134,7 +134,7 @@ const seedExecution = async (endpoint: string): Promise<void> => {
         pauseBeforeWave: wave === 1,
       })),
     };
-    const started = await handleCommand(deps.store, await deps.store.load(EXECUTION_ID), () => ({
+    const started = await handleCommand(deps, await deps.store.load(EXECUTION_ID), () => ({
       type: 'StartExecution',
       executionId: EXECUTION_ID,
       plan,

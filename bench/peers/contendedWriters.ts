@@ -153,7 +153,7 @@ export const drsLedgerWriter = (client: DynamoDBClient, tableName: string): Cont
     seed: async (streamId, events) => batchWrite(client, tableName, ledgerItems(historyInMemory(streamId, events))),
     writeNext: async (streamId) => {
       try {
-        const outcome = await handleCommand(store, await store.load(streamId), nextObservation);
+        const outcome = await handleCommand({ store }, await store.load(streamId), nextObservation);
         if (!outcome.ok || outcome.appended.length !== 1) throw new Error(`drs-ledger writer: ${JSON.stringify(outcome)}`);
         return 'written';
       } catch (error) {

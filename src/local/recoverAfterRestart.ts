@@ -71,7 +71,7 @@ export const recoverAfterRestart = async (deps: OperationDeps): Promise<Recovery
     const generation = state.stateMachineGeneration ?? 0;
     const { executionArn } = await workflow.start(executionId, { executionId, planId, ...(generation > 0 ? { generation } : {}) });
     report.stateMachinesRestarted += 1;
-    await handleCommand(deps.store, loaded, (current) =>
+    await handleCommand(deps, loaded, (current) =>
       isStarted(current) && !isTerminal(current) ? { type: 'AttachStateMachine', executionArn, generation, at: deps.now() } : undefined,
     );
   }

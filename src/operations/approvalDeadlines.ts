@@ -22,7 +22,7 @@ export const expireApprovals = async (deps: OperationDeps): Promise<ExpiredAppro
   for (const target of waiting) {
     try {
       const loaded = await deps.store.load(target.executionId);
-      const outcome = await handleCommand(deps.store, loaded, () => ({ type: 'ExpireApproval', at: deps.now() }));
+      const outcome = await handleCommand(deps, loaded, () => ({ type: 'ExpireApproval', at: deps.now() }));
       const timedOut = outcome.appended.map((stored) => stored.event).find((event) => event.type === 'ApprovalTimedOut');
       if (!outcome.ok || timedOut?.type !== 'ApprovalTimedOut') continue;
       // What follows: the next wave launched (CONTINUE), or the end settled and notified (CANCEL).

@@ -35,6 +35,13 @@ export interface OperationDeps {
   /** Undefined when no digest chain is configured: ended executions are then sealed by nothing outside the table. */
   digests: () => Promise<EvidenceDigests | undefined>;
   now: () => string;
+  /**
+   * How a writer that lost a seq to another waits before it reads again (handleCommand; default: a jittered
+   * real-time sleep, conflictBackoff.ts). The simulator passes its own, in simulated time.
+   */
+  backoff?: (attempt: number) => Promise<void>;
+  /** A uniform pick in [0, 1) for jitter the ledger records (cleanup retries); default Math.random. */
+  random?: () => number;
   newExecutionId: () => string;
   log: Log;
 }

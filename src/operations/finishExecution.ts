@@ -25,7 +25,7 @@ export const finishExecution = async (
   deps: OperationDeps,
   loaded: LoadedExecution,
 ): Promise<{ response: OperationResponse; loaded: LoadedExecution }> => {
-  const outcome = await handleCommand(deps.store, loaded, () => ({ type: 'Finalize', at: deps.now() }));
+  const outcome = await handleCommand(deps, loaded, () => ({ type: 'Finalize', at: deps.now() }));
   if (!outcome.ok) return { response: fromRejection(loaded.executionId, outcome.rejection), loaded: outcome.loaded };
   const reached = await react(deps, outcome);
   const { state } = reached;

@@ -13,10 +13,17 @@ export type CommandOutcome =
 /** The command to run against the current state; undefined means there is nothing to do. */
 export type CommandFor = (state: ExecutionState) => ExecutionCommand | undefined;
 
+/** What a command needs beyond its stream: the ledger, and how a writer that lost a seq waits (OperationDeps has both). */
+export interface CommandDeps {
+  store: ExecutionEventStore;
+  /** Pause before reading the stream again after conflict number `attempt` (default: jitteredBackoff()). */
+  backoff?: (attempt: number) => Promise<void>;
+}
+
 export interface HandleOptions {
   /** Conflicts tolerated before giving up: each one means another writer appended first. */
   maxAttempts?: number;
-  /** Pause before reading the stream again after conflict number `attempt` (default: jitteredBackoff()). */
+  /** Overrides `deps.backoff` for this command. */
   backoff?: (attempt: number) => Promise<void>;
 }
 
@@ -54,13 +61,14 @@ export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: tru
  * decided again (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
  */
 export const handleCommand = async (
-  store: ExecutionEventStore,
+  deps: CommandDeps,
   loaded: LoadedExecution,
   initialCommandFor: CommandFor,
   options: HandleOptions = {},
 ): Promise<CommandOutcome> => {
   const maxAttempts = options.maxAttempts ?? MAX_COMMAND_ATTEMPTS;
-  const backoff = options.backoff ?? defaultBackoff;
+  const { store } = deps;
+  const backoff = options.backoff ?? deps.backoff ?? defaultBackoff;
   let commandFor = initialCommandFor;
   const appended: StoredEvent[] = [];
   let stream = loaded;

@@ -73,7 +73,7 @@ const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Runn
     if (!job) throw new RecoveryJobsError('JobNotFound', `DRS has no job ${jobId}`, true);
     const points = await withRecoveryPoints(deps, state, wave, job.servers, missing);
     const seen = { ...job, servers: points.servers };
-    outcome = await handleCommand(deps.store, outcome.loaded, () => observation(deps, wave, seen, points.unavailable));
+    outcome = await handleCommand(deps, outcome.loaded, () => observation(deps, wave, seen, points.unavailable));
     // Another writer moved the wave on (or this observation ended it): the rest of its jobs no longer matter.
     if (!outcome.ok || outcome.loaded.state.status !== 'RUNNING' || outcome.appended.some((stored) => stored.event.type !== 'WavePolled'))
       break;
@@ -130,7 +130,7 @@ const step = async (
     if (Date.parse(deps.now()) - Date.parse(claimedAt) < WAVE_START_LEASE_MS) return unchanged(loaded);
     return continueWaveStart(deps, loaded, wave.waveNumber, 'leaseExpired');
   }
-  return handleCommand(deps.store, loaded, () => ({ type: 'Advance', at: deps.now() }));
+  return handleCommand(deps, loaded, () => ({ type: 'Advance', at: deps.now() }));
 };
 
 const pollResponse = (state: StartedExecution, polledAt: string, pollError?: PollError): OperationResponse => {

@@ -19,7 +19,7 @@ export const runCommand = async (
   const found = await loadExecution(deps, ref.executionId, ref.planId);
   if (!found.ok) return found;
   const at = deps.now();
-  const outcome = await handleCommand(deps.store, found.loaded, () => command(at));
+  const outcome = await handleCommand(deps, found.loaded, () => command(at));
   if (!outcome.ok) return { ok: false, response: fromRejection(ref.executionId, outcome.rejection) };
   return { ok: true, state: (await react(deps, outcome)).state, outcome };
 };

@@ -126,7 +126,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
   let outcome;
   try {
     const facts = await startFacts(deps, executionId, stored.plan, input.identity);
-    outcome = await handleCommand(deps.store, await deps.store.load(executionId), () => ({
+    outcome = await handleCommand(deps, await deps.store.load(executionId), () => ({
       type: 'StartExecution',
       executionId,
       plan: stored.plan,
@@ -165,7 +165,7 @@ export const startExecution = async (deps: OperationDeps, input: StartExecutionI
   }
   if (executionArn) {
     const arn = executionArn;
-    const attached = await handleCommand(deps.store, outcome.loaded, () => ({
+    const attached = await handleCommand(deps, outcome.loaded, () => ({
       type: 'AttachStateMachine',
       executionArn: arn,
       at: deps.now(),

@@ -13,7 +13,7 @@ import { invoke, startTestStack, tempDataDir } from '../support/localStack';
 const startClaimOnly = async (stack: LocalStack): Promise<string> => {
   const executionId = `exec-dead-${Date.now()}`;
   await stack.deps.plans.claim(samplePlan.planId, { executionId, claimedAt: stack.deps.now() });
-  const outcome = await handleCommand(stack.deps.store, await stack.deps.store.load(executionId), () => ({
+  const outcome = await handleCommand(stack.deps, await stack.deps.store.load(executionId), () => ({
     type: 'StartExecution',
     executionId,
     plan: samplePlan,

@@ -78,7 +78,7 @@ describe('handleCommand under conflicts', () => {
     const store = await contended(3);
     const { attempts, backoff } = recordingBackoff();
 
-    const outcome = await handleCommand(store, await store.load(EXECUTION_ID), () => requestPause(at(3)), { backoff });
+    const outcome = await handleCommand({ store }, await store.load(EXECUTION_ID), () => requestPause(at(3)), { backoff });
 
     expect(outcome.ok).toBe(true);
     expect(attempts).toEqual([1, 2, 3]);
@@ -90,7 +90,7 @@ describe('handleCommand under conflicts', () => {
     const store = await contended(Number.MAX_SAFE_INTEGER);
     const { attempts, backoff } = recordingBackoff();
 
-    await expect(handleCommand(store, await store.load(EXECUTION_ID), () => requestPause(at(3)), { backoff })).rejects.toBeInstanceOf(
+    await expect(handleCommand({ store }, await store.load(EXECUTION_ID), () => requestPause(at(3)), { backoff })).rejects.toBeInstanceOf(
       TooManyConflictsError,
     );
 
@@ -103,7 +103,7 @@ describe('handleCommand under conflicts', () => {
     try {
       const store: ExecutionEventStore = await contended(1);
       let settled = false;
-      const outcome = handleCommand(store, await store.load(EXECUTION_ID), () => requestPause(at(3))).then((result) => {
+      const outcome = handleCommand({ store }, await store.load(EXECUTION_ID), () => requestPause(at(3))).then((result) => {
         settled = true;
         return result;
       });

@@ -39,7 +39,7 @@ describe('a decision another writer interrupts', () => {
     // Between the pause request and its ExecutionPaused: a poll pauses, and another operator resumes.
     store.interleaveAt(EXECUTION_ID, pauseSeq + 1, () => [advance(at(4)), resume(at(4, 1), 'dave')]);
 
-    const outcome = await handleCommand(store, await store.load(EXECUTION_ID), () => requestPause(at(4), 'erin'));
+    const outcome = await handleCommand({ store }, await store.load(EXECUTION_ID), () => requestPause(at(4), 'erin'));
 
     expect(outcome.ok).toBe(true);
     const events = await eventsOf(store);
@@ -62,7 +62,7 @@ describe('a decision another writer interrupts', () => {
       { type: 'AttachStateMachine', executionArn: 'arn:aws:states:r:1:execution:m:e', at: at(3) },
     ]);
 
-    const outcome = await handleCommand(store, await store.load(EXECUTION_ID), () => resume(at(3), 'carol'));
+    const outcome = await handleCommand({ store }, await store.load(EXECUTION_ID), () => resume(at(3), 'carol'));
 
     expect(outcome).toMatchObject({ ok: true, loaded: { state: { status: 'RUNNING' } } });
     expect((await eventsOf(store)).slice(resumeSeq - 1).map((event) => event.type)).toEqual([

@@ -24,7 +24,7 @@ describe('repair after a crash', () => {
   it('given an end that was never settled, a later poll frees the plan and notifies once', async () => {
     const executionId = await start();
     // The ending event lands, and the writer dies before settling it.
-    await handleCommand(world.harness.deps.store, await world.harness.deps.store.load(executionId), () => ({
+    await handleCommand(world.harness.deps, await world.harness.deps.store.load(executionId), () => ({
       type: 'Fail',
       reason: 'operator abort',
       at: now(),
@@ -44,7 +44,7 @@ describe('repair after a crash', () => {
   it('given a wave claimed but never started in DRS, the next poll after the lease claims it again', async () => {
     // The start claims wave 1 in the same decision as ExecutionStarted; the process dies before DRS.
     const executionId = 'exec-crashed-claimant';
-    await handleCommand(world.harness.deps.store, await world.harness.deps.store.load(executionId), () => ({
+    await handleCommand(world.harness.deps, await world.harness.deps.store.load(executionId), () => ({
       type: 'StartExecution',
       executionId,
       plan: samplePlan,
@@ -67,7 +67,7 @@ describe('repair after a crash', () => {
   it('given a wave started in DRS whose job was never recorded, the next poll after the lease adopts the job', async () => {
     // Claimed, StartRecovery called (by hand here), and the process died before recording the job.
     const orphan = 'exec-orphan-job';
-    await handleCommand(world.harness.deps.store, await world.harness.deps.store.load(orphan), () => ({
+    await handleCommand(world.harness.deps, await world.harness.deps.store.load(orphan), () => ({
       type: 'StartExecution',
       executionId: orphan,
       plan: { ...samplePlan, planId: 'rp-orphan', waves: [{ waveName: 'solo', sourceServerIds: ['s-orphan00000000001'] }] },

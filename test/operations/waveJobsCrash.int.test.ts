@@ -32,7 +32,7 @@ describe('a claimant that dies between the two jobs of a wave', () => {
 
   /** The execution claimed and its part 1 started and recorded, as a claimant that then died left it. */
   const partOneRecorded = async () => {
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({
       type: 'StartExecution',
       executionId: EXECUTION_ID,
       plan,
@@ -46,7 +46,7 @@ describe('a claimant that dies between the two jobs of a wave', () => {
       sourceServerIds: SERVERS.slice(0, 100),
       tags: waveTags(EXECUTION_ID, plan.planId, 1, 1),
     });
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({
       type: 'RecordWaveStarted',
       waveNumber: 1,
       part: 1,
@@ -96,7 +96,7 @@ describe('a claimant that dies between the two jobs of a wave', () => {
     await partTwoCreatedUnrecorded();
     // Part 2's answer was lost: the claimant recorded a retryable failure, the wave was claimed again, and an
     // operator cancelled while it was being started.
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({
       type: 'RecordWaveStartFailure',
       waveNumber: 1,
       part: 2,
@@ -104,8 +104,12 @@ describe('a claimant that dies between the two jobs of a wave', () => {
       retryable: true,
       at: now(),
     }));
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({ type: 'Advance', at: now() }));
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({ type: 'RequestCancel', requestedBy: 'ops', at: now() }));
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({ type: 'Advance', at: now() }));
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({
+      type: 'RequestCancel',
+      requestedBy: 'ops',
+      at: now(),
+    }));
     const outcome = await continueWaveStart(world.harness.deps, await store().load(EXECUTION_ID), 1, 'claimed');
     expect(outcome.loaded.state.status).toBe('CANCELLED');
     expect(world.drs.stats.startRecoveryFor(EXECUTION_ID, 1)).toEqual({ calls: 2, jobsCreated: 2 });

@@ -135,7 +135,7 @@ describe('optional servers and retries on the DRS emulator', () => {
   it('a retry whose claimant died before StartRecovery is claimed again after the lease and started once', async () => {
     const executionId = await pausedOnWave2();
     // The claimant appends the retry and its claim, and dies before calling DRS.
-    const claimed = await handleCommand(store(), await store().load(executionId), () => ({
+    const claimed = await handleCommand({ store: store() }, await store().load(executionId), () => ({
       type: 'RetryWave',
       waveNumber: 2,
       requestedBy: 'ops',
@@ -153,7 +153,7 @@ describe('optional servers and retries on the DRS emulator', () => {
 
   it('a retry whose claimant died after StartRecovery is adopted by its tags, never the first job', async () => {
     const executionId = await pausedOnWave2();
-    await handleCommand(store(), await store().load(executionId), () => ({
+    await handleCommand({ store: store() }, await store().load(executionId), () => ({
       type: 'RetryWave',
       waveNumber: 2,
       requestedBy: 'ops',

@@ -36,7 +36,7 @@ describe('a retry while a part of the failed wave is still launching', () => {
 
   /** Part 1 (100 servers) started in DRS and recorded; part 2's start refused for good: paused on the failure. */
   const part2Refused = async (): Promise<string> => {
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({
       type: 'StartExecution',
       executionId: EXECUTION_ID,
       plan,
@@ -50,7 +50,7 @@ describe('a retry while a part of the failed wave is still launching', () => {
       sourceServerIds: SERVERS.slice(0, 100),
       tags: waveTags(EXECUTION_ID, plan.planId, 1, 1),
     });
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({
       type: 'RecordWaveStarted',
       waveNumber: 1,
       part: 1,
@@ -58,7 +58,7 @@ describe('a retry while a part of the failed wave is still launching', () => {
       servers: job.servers,
       at: now(),
     }));
-    await handleCommand(store(), await store().load(EXECUTION_ID), () => ({
+    await handleCommand({ store: store() }, await store().load(EXECUTION_ID), () => ({
       type: 'RecordWaveStartFailure',
       waveNumber: 1,
       part: 2,

@@ -187,7 +187,7 @@ export const describeEventStoreContract = (name: string, makeStore: () => Promis
         const base = await appendAll(store, await store.load(executionId), runningWave(executionId, PLAN));
         const outcomes = await Promise.all(
           SERVERS.map((_, index) =>
-            handleCommand(store, base, () => serverInProgress(PLAN, index), {
+            handleCommand({ store }, base, () => serverInProgress(PLAN, index), {
               maxAttempts: 40,
               backoff: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 5)),
             }),

@@ -55,7 +55,7 @@ const main = async (): Promise<LoadedClients> => {
     planName: 'Probe',
     waves: [{ waveName: 'one', sourceServerIds: ['s-00000000000000001'], pauseBeforeWave: true }],
   };
-  const started = await handleCommand(deps.store, await deps.store.load(executionId), () => ({
+  const started = await handleCommand(deps, await deps.store.load(executionId), () => ({
     type: 'StartExecution',
     executionId,
     plan,

@@ -13,7 +13,7 @@ import { detached, nextTurn } from './copy';
 import { type Listing, pageOf } from './pageToken';
 
 /** One ledger item: the event with its chain links, and the snapshot of the state it produced. */
-interface Item {
+export interface MemoryLedgerItem {
   stored: StoredEvent;
   /** snapshotOf the decided state, as the DynamoDB item keeps it (gzipped there): what a load answers. */
   snapshot: ExecutionState;
@@ -21,7 +21,7 @@ interface Item {
 
 /** An execution's items by seq, and the highest seq written (seqs are taken one conditional write each). */
 interface Stream {
-  items: Map<number, Item>;
+  items: Map<number, MemoryLedgerItem>;
   headSeq: number;
 }
 
@@ -60,14 +60,18 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
   private readonly streams = new Map<string, Stream>();
 
   /** Links cover the state digests the DynamoDB store's would (coversState), so both chain alike. */
-  constructor(private readonly snapshotEvery = DEFAULT_LEDGER_SNAPSHOT_EVERY) {
+  constructor(
+    private readonly snapshotEvery = DEFAULT_LEDGER_SNAPSHOT_EVERY,
+    /** Where other calls may run, before each request this store stands for (the simulator schedules its own). */
+    private readonly turn: () => Promise<void> = nextTurn,
+  ) {
     if (!Number.isInteger(snapshotEvery) || snapshotEvery < 1 || snapshotEvery > 100) {
       throw new RangeError(`snapshotEvery must be an integer from 1 to 100, got ${snapshotEvery}`);
     }
   }
 
   async load(executionId: string): Promise<LoadedExecution> {
-    await nextTurn();
+    await this.turn();
     const stream = this.streams.get(executionId);
     const head = stream?.items.get(stream.headSeq);
     if (!head) return { executionId, state: initialState(), headHash: undefined };
@@ -80,17 +84,13 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
     const stored: StoredEvent[] = [];
     for (const [index, link] of chainEvents(loaded.headHash, events, coveredStates(events, states, this.snapshotEvery)).entries()) {
       const state = states[index] as ExecutionState;
-      const item: Item = {
+      const item: MemoryLedgerItem = {
         stored: { ...link, event: eventOf(link.event) },
         snapshot: detached(snapshotOf(state)),
       };
-      await nextTurn();
-      // The conditional write: attribute_not_exists(seq), checked and written in one step.
+      await this.turn();
       const { executionId, seq } = link.event;
-      const stream = this.stream(executionId);
-      if (stream.items.has(seq)) return { ok: false, conflict: { kind: 'VersionConflict', executionId, seq }, stored };
-      stream.items.set(seq, item);
-      stream.headSeq = Math.max(stream.headSeq, seq);
+      if (!this.putIfFree(executionId, seq, item)) return { ok: false, conflict: { kind: 'VersionConflict', executionId, seq }, stored };
       stored.push(link);
     }
     const last = stored.at(-1);
@@ -102,7 +102,7 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
   }
 
   async read(executionId: string, range: ReadRange = {}): Promise<StoredEvent[]> {
-    await nextTurn();
+    await this.turn();
     const fromSeq = range.fromSeq ?? 1;
     const toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
     const items = [...(this.streams.get(executionId)?.items.entries() ?? [])];
@@ -113,7 +113,7 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
   }
 
   async listExecutions(pageSize: number, nextToken?: string): Promise<ExecutionSummaryPage> {
-    await nextTurn();
+    await this.turn();
     const starts: StartEntry[] = [];
     for (const stream of this.streams.values()) {
       for (const { stored } of stream.items.values()) {
@@ -127,10 +127,24 @@ export class InMemoryExecutionEventStore implements ExecutionEventStore {
   }
 
   async head(executionId: string): Promise<{ seq: number; hash: string } | undefined> {
-    await nextTurn();
+    await this.turn();
     const stream = this.streams.get(executionId);
     const head = stream?.items.get(stream.headSeq);
     return head ? { seq: head.stored.event.seq, hash: head.stored.hash } : undefined;
+  }
+
+  /** The conditional write: attribute_not_exists(seq), checked and written in one step; false when the seq is taken. */
+  protected putIfFree(executionId: string, seq: number, item: MemoryLedgerItem): boolean {
+    if (this.stream(executionId).items.has(seq)) return false;
+    this.put(executionId, seq, item);
+    return true;
+  }
+
+  /** The write itself, unconditional. */
+  protected put(executionId: string, seq: number, item: MemoryLedgerItem): void {
+    const stream = this.stream(executionId);
+    stream.items.set(seq, item);
+    stream.headSeq = Math.max(stream.headSeq, seq);
   }
 
   private stream(executionId: string): Stream {

@@ -105,7 +105,7 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
   let loaded = start;
   if (!isTerminal(loaded.state) || loaded.state.executionType !== 'DRILL') return { step: 'NOT_A_DRILL', loaded };
   const run = async (commandFor: (state: TerminalExecution) => ExecutionCommand | undefined) => {
-    const outcome = await handleCommand(deps.store, loaded, (current) => (isTerminal(current) ? commandFor(current) : undefined));
+    const outcome = await handleCommand(deps, loaded, (current) => (isTerminal(current) ? commandFor(current) : undefined));
     if (!outcome.ok) deps.log.warn('Cleanup step refused', { executionId: loaded.executionId, kind: outcome.rejection.kind });
     loaded = outcome.loaded;
     return outcome;
@@ -120,7 +120,7 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
       type: 'RecordCleanupFailure',
       error,
       ...(remaining?.length ? { recoveryInstanceIds: [...remaining] } : {}),
-      jitter: Math.random(),
+      jitter: (deps.random ?? Math.random)(),
       at: deps.now(),
     }));
     const failed = outcome.appended.map((stored) => stored.event).find((event) => event.type === 'CleanupFailed');

@@ -79,7 +79,7 @@ const notifyPause = async (
   if (!notifier) return outcome;
   const pauseSeq = state.lastPauseSeq;
   const published = await publishForTheRecord(notifier, notice, deps.log);
-  const recorded = await handleCommand(deps.store, outcome.loaded, (current) =>
+  const recorded = await handleCommand(deps, outcome.loaded, (current) =>
     // Only while that very pause lasts: an approver may have acted meanwhile (their decision stands on its own).
     current.status === 'PAUSED' && current.lastPauseSeq === pauseSeq
       ? { type: 'RecordNotification', forSeq: pauseSeq, outcome: published, at: deps.now() }

@@ -81,7 +81,7 @@ const settleTerminal = async (deps: OperationDeps, loaded: LoadedExecution, stat
     outcome = { error: { code: name, message: error instanceof Error ? error.message : String(error) } };
     deps.log.warn('Notification failed; recorded in the ledger', { code: name });
   }
-  const recorded = await handleCommand(deps.store, loaded, (current) =>
+  const recorded = await handleCommand(deps, loaded, (current) =>
     isTerminal(current) ? { type: 'RecordNotification', forSeq, outcome, at: deps.now() } : undefined,
   );
   // The record of the notification is the ledger's last word: sealed too, so that nothing after the end is uncovered.

@@ -58,8 +58,7 @@ const record = (
   part: number,
   job: RecoveryJob,
   servers: ServerObservation[],
-) =>
-  handleCommand(deps.store, loaded, () => ({ type: 'RecordWaveStarted', waveNumber, part, drsJobId: job.jobId, servers, at: deps.now() }));
+) => handleCommand(deps, loaded, () => ({ type: 'RecordWaveStarted', waveNumber, part, drsJobId: job.jobId, servers, at: deps.now() }));
 
 /** The job servers as the ledger records them: with their hostnames, when DRS can say (a wave starts without them otherwise). */
 const withHostnames = async (deps: OperationDeps, state: StartedExecution, job: RecoveryJob): Promise<ServerObservation[]> => {
@@ -192,7 +191,7 @@ const recordStartFailure = async (deps: OperationDeps, waveNumber: number, failu
   const { part } = failure;
   const described = describeError(failure.cause);
   deps.log.warn('Wave start failed', { waveNumber, part, code: described.code, retryable: described.retryable });
-  const recorded = await handleCommand(deps.store, failure.reached.loaded, () => ({
+  const recorded = await handleCommand(deps, failure.reached.loaded, () => ({
     type: 'RecordWaveStartFailure',
     waveNumber,
     part,
@@ -233,7 +232,7 @@ export const continueWaveStart = async (
   if (mode === 'leaseExpired') {
     const adopted = await adoptWaveJobs(deps, unchanged(loaded), waveNumber).catch(asItCame);
     if (!adopted.ok || !startingWave(adopted.loaded, waveNumber)) return adopted;
-    return handleCommand(deps.store, adopted.loaded, () => ({ type: 'ReclaimWaveStart', waveNumber, at: deps.now() }));
+    return handleCommand(deps, adopted.loaded, () => ({ type: 'ReclaimWaveStart', waveNumber, at: deps.now() }));
   }
   let current = unchanged(loaded);
   if (mode === 'takeOver') {

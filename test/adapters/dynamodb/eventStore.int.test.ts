@@ -111,7 +111,7 @@ describe('DynamoDB execution event store', () => {
 
     // Each writer reports a different server moving to IN_PROGRESS: every one must land exactly once.
     const writers = serverIds.map((_, index) =>
-      handleCommand(store, loadedBase, () => toggleObservation(index, true), {
+      handleCommand({ store }, loadedBase, () => toggleObservation(index, true), {
         maxAttempts: 40,
         backoff: () => new Promise((resolve) => setTimeout(resolve, Math.random() * 10)),
       }),

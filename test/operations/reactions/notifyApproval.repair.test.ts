@@ -17,7 +17,7 @@ const firstWaveApproved: RecoveryPlan = {
 
 /** The start decided and appended (it pauses before wave 1 at once), and nothing after: its writer died there. */
 const pausedByAWriterThatDied = async (world: MemoryWorld) => {
-  const outcome = await handleCommand(world.deps.store, await world.deps.store.load('exec-crashed'), () => ({
+  const outcome = await handleCommand(world.deps, await world.deps.store.load('exec-crashed'), () => ({
     type: 'StartExecution',
     executionId: 'exec-crashed',
     plan: firstWaveApproved,

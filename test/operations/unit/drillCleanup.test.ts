@@ -335,7 +335,7 @@ describe('drill cleanup', () => {
     await poll(world.deps, REF);
     world.clock.advance(30);
     // The end is appended, and its writer dies before settling it (before its SNS publish returned, say).
-    const ended = await handleCommand(world.store, await world.store.load(EXECUTION), () => ({
+    const ended = await handleCommand({ store: world.store }, await world.store.load(EXECUTION), () => ({
       type: 'RequestCancel',
       requestedBy: 'ops@example.com',
       at: world.deps.now(),

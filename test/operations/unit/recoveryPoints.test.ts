@@ -179,7 +179,7 @@ describe('a crashed start as of a moment, taken over', () => {
       recoverAsOf: asOf,
       at: world.clock.now(),
     };
-    return (await handleCommand(world.store, await world.store.load(EXECUTION), () => start)).loaded;
+    return (await handleCommand({ store: world.store }, await world.store.load(EXECUTION), () => start)).loaded;
   };
 
   const EXPECTED = [

@@ -40,7 +40,7 @@ const givenWaveOneClaimed = async (world: MemoryWorld) => {
     serversPerJob: 1,
     at: world.clock.now(),
   };
-  const outcome = await handleCommand(world.store, await world.store.load(EXECUTION), () => start);
+  const outcome = await handleCommand({ store: world.store }, await world.store.load(EXECUTION), () => start);
   expect(outcome.appended.map((stored) => stored.event.type)).toEqual(['ExecutionStarted', 'WaveStartRequested']);
   return outcome.loaded;
 };
@@ -92,7 +92,7 @@ describe('a wave start going on', () => {
     const world = new MemoryWorld();
     const claimed = await givenWaveOneClaimed(world);
     // A first attempt that failed: the wave is claimed again, so the claimant adopts before it launches.
-    const failed = await handleCommand(world.store, claimed, () => ({
+    const failed = await handleCommand({ store: world.store }, claimed, () => ({
       type: 'RecordWaveStartFailure',
       waveNumber: 1,
       part: 1,
@@ -100,7 +100,10 @@ describe('a wave start going on', () => {
       retryable: true,
       at: world.clock.now(),
     }));
-    const claimedAgain = await handleCommand(world.store, failed.loaded, () => ({ type: 'Advance', at: world.clock.advance(30) }));
+    const claimedAgain = await handleCommand({ store: world.store }, failed.loaded, () => ({
+      type: 'Advance',
+      at: world.clock.advance(30),
+    }));
     expect(claimedAgain.appended.map((stored) => stored.event.type)).toEqual(['WaveStartRequested']);
     world.drs.failNextFind(new RecoveryJobsError('ThrottlingException', 'Rate exceeded', true, 2));
 
