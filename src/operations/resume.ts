@@ -28,9 +28,13 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
   const { state } = run;
   const resumedAt = run.outcome.appended.find((stored) => stored.event.type === 'ExecutionResumed')?.event.occurredAt;
   const nextWave = state.status === 'NOT_STARTED' ? 0 : state.currentWave;
+  // Another request may have ended or paused the execution between this resume and its answer (a cancel racing
+  // it): the answer then says what the execution is now, never that a wave is starting.
+  const overtaken = state.status !== 'RUNNING';
+  const resumed = approval ? `Wave ${nextWave} approved; execution resumed` : 'Execution resumed';
   return ok({
     executionId: input.executionId,
-    status: 'RUNNING',
+    status: overtaken ? state.status : 'RUNNING',
     executionStatus: state.status,
     currentWave: nextWave,
     resumedAt,
@@ -45,9 +49,9 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
           },
         }
       : {}),
-    message: approval
-      ? `Wave ${nextWave} approved; execution resumed, starting wave ${nextWave}`
-      : `Execution resumed, starting wave ${nextWave}`,
+    message: overtaken
+      ? `${resumed}, but another request took effect before wave ${nextWave} started: the execution is ${state.status}`
+      : `${resumed}, starting wave ${nextWave}`,
     ...(delivery && !delivery.ok
       ? {
           stateMachine: 'DETACHED',

@@ -1,3 +1,4 @@
+import { MAX_CLOCK_DIFFERENCE_MS, WAVE_START_CLAIM_LIFETIME_MS } from './clocks';
 import { assertNever } from './assertNever';
 import type {
   Advance,
@@ -88,8 +89,12 @@ export type Decision =
     }
   | { ok: false; rejection: Rejection };
 
-/** A claimant that has not recorded its DRS job within this time is presumed gone. */
-export const WAVE_START_LEASE_MS = 5 * 60_000;
+/**
+ * A claim older than this, by the judge's clock, is presumed dead: its claimant's lifetime plus the widest gap between
+ * the clock that wrote the claim and the one judging it (clocks.ts), so a judge whose clock runs ahead never takes a
+ * live claim for a dead one.
+ */
+export const WAVE_START_LEASE_MS = WAVE_START_CLAIM_LIFETIME_MS + MAX_CLOCK_DIFFERENCE_MS;
 const accept = (recorder: EventRecorder): Decision => ({ ok: true, events: recorder.events, states: recorder.states });
 const reject = (rejection: Rejection): Decision => ({ ok: false, rejection });
 const nothing: Decision = { ok: true, events: [], states: [] };

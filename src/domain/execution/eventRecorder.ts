@@ -1,5 +1,6 @@
 import type { EventOf, ExecutionEvent, ExecutionEventType } from './events';
 import { SCHEMA_VERSION } from './events';
+import { notBefore } from './clocks';
 import { evolve } from './evolve';
 import { type ExecutionState, initialState } from './state';
 import type { Actor } from './vocabulary';
@@ -39,7 +40,9 @@ export class EventRecorder {
       planId: ids.planId,
       seq: this.current.version + 1,
       type,
-      occurredAt: this.at,
+      // Never before the event it follows, whatever the clock of this decision says (another invocation's ran ahead,
+      // or this decision was made before another writer's events and is appended after them).
+      occurredAt: this.current.status === 'NOT_STARTED' ? this.at : notBefore(this.at, this.current.lastEventAt),
       actor,
       schemaVersion: SCHEMA_VERSION,
       data,

@@ -6,6 +6,7 @@ export * from './state';
 export * from './rejections';
 export * from './evolve';
 export * from './decide';
+export * from './clocks';
 export { MAX_CAPACITY_WAIT_MS, MAX_REASON_BYTES, MAX_WAVE_START_ATTEMPTS } from './waveBoundary';
 export * from './summary';
 export * from './snapshot';

@@ -5,6 +5,7 @@ import {
   cleanupLedgerOf,
   cleanupLedgerOfState,
   confirmationOverdue,
+  drsSearchSince,
   type DiscoveredInstance,
   type ErrorInfo,
   type ExecutionCommand,
@@ -138,7 +139,7 @@ export const driveCleanup = async (deps: OperationDeps, start: LoadedExecution):
     // of the execution carries its tag. Not asked when no wave ever asked DRS for a start.
     const askedDrs = state.waves.some((wave) => wave.startAttempts > 0 || wave.startRequestedAt !== undefined || wave.status !== 'PENDING');
     if (askedDrs) {
-      for (const job of await drs.findJobsByTags({ [EXECUTION_TAG]: state.executionId }, state.startTime, account)) {
+      for (const job of await drs.findJobsByTags({ [EXECUTION_TAG]: state.executionId }, drsSearchSince(state.startTime), account)) {
         ledger.launchJobIds.add(job.jobId);
       }
     }

@@ -1,5 +1,6 @@
 import { drsAccountOf } from '../drsAccount';
 import {
+  drsSearchSince,
   partsWithoutJob,
   type Running,
   type ServerObservation,
@@ -102,7 +103,7 @@ const adoptWaveJobs = async (deps: OperationDeps, outcome: CommandOutcome, waveN
   const found = await (
     await deps.drs()
   )
-    .findJobsByTags(tags, state.startTime, drsAccountOf(state))
+    .findJobsByTags(tags, drsSearchSince(state.startTime), drsAccountOf(state))
     .catch((error: unknown) => Promise.reject(new PartStartError(missing[0] ?? 1, outcome, error)));
   let current = outcome;
   for (const part of missing) {
