@@ -13,6 +13,8 @@ export interface ListedExecution {
   executionId: string;
   planId: string;
   startedAt: string;
+  /** Where the listing holds this execution: a walk from here lists it first (how a resume checks its footing). */
+  at: ListingCheckpoint;
   /** The checkpoint to resume from once this execution is done. */
   after: ListingCheckpoint;
 }
@@ -35,7 +37,7 @@ export async function* listExecutionsFrom(
       // After a page's last execution, resume at the next page rather than re-reading this one.
       const last = index === page.executions.length - 1;
       const after = last && page.nextToken !== undefined ? at(page.nextToken, 0) : at(pageToken, index + 1);
-      yield { ...execution, after };
+      yield { ...execution, at: at(pageToken, index), after };
     }
     if (page.nextToken === undefined) return;
     pageToken = page.nextToken;

@@ -19,6 +19,8 @@ export interface RebuildProgress {
   outcome: RebuildOutcome;
   /** Save this to resume after this execution (absent when rebuilding a single execution). */
   checkpoint?: ListingCheckpoint;
+  /** Where the listing held this execution (absent when rebuilding a single execution). */
+  position?: ListingCheckpoint;
 }
 
 export interface RebuildOptions {
@@ -89,11 +91,11 @@ export const rebuildView = async (
 export const rebuildViews = async (deps: RebuildDeps, options: RebuildOptions = {}): Promise<RebuildResult> => {
   const counts = emptyCounts();
   const problems: RebuildResult['problems'] = [];
-  const record = async (executionId: string, checkpoint?: ListingCheckpoint) => {
+  const record = async (executionId: string, listed?: { checkpoint: ListingCheckpoint; position: ListingCheckpoint }) => {
     const { outcome, detail } = await rebuildView(deps, executionId, options.maxWriteAttempts);
     counts[outcome] += 1;
     if (detail !== undefined) problems.push({ executionId, outcome, detail });
-    await options.onProgress?.({ executionId, outcome, ...(checkpoint ? { checkpoint } : {}) });
+    await options.onProgress?.({ executionId, outcome, ...listed });
   };
 
   if (options.executionId !== undefined) {
@@ -103,7 +105,7 @@ export const rebuildViews = async (deps: RebuildDeps, options: RebuildOptions = 
   let checkpoint = options.checkpoint;
   for await (const listed of listExecutionsFrom(deps.ledger, options.pageSize ?? 100, checkpoint)) {
     if (options.signal?.aborted) return { completed: false, ...(checkpoint ? { checkpoint } : {}), counts, problems };
-    await record(listed.executionId, listed.after);
+    await record(listed.executionId, { checkpoint: listed.after, position: listed.at });
     checkpoint = listed.after;
   }
   return { completed: true, ...(checkpoint ? { checkpoint } : {}), counts, problems };

@@ -2,20 +2,23 @@ import { LedgerIntegrityError } from '../ports/ledgerErrors';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context } from 'aws-lambda';
 import { configFromEnv } from '../config';
-import type { OperationDeps } from '../operations/deps';
+import type { Log, OperationDeps } from '../operations/deps';
 import { failure, type OperationResponse } from '../operations/responses';
 import { dispatch } from './dispatch';
 import { parseRequest } from './parseRequest';
 import { type OperationSurface, surfaceOf } from './operationTable';
+import { requestLog } from './requestLog';
 import { buildDeps } from './wiring';
 
 /**
  * Runs one execution-handler request with the given dependencies: parse, dispatch, and never let an
- * exception escape as a stack trace. The raw event is never logged (it may hold a task token).
+ * exception escape as a stack trace. The raw event is never logged (it may hold a task token). Every line
+ * the request writes, its operation's included, carries its own keys even while other requests share the
+ * logger (the local stack runs them concurrently): the operation gets the shared deps with a per-request log.
  */
 export const handleRequest = async (
   deps: OperationDeps,
-  logger: Logger,
+  logger: Log,
   event: unknown,
   context?: Pick<Context, 'functionName' | 'awsRequestId'>,
   surface: OperationSurface = 'public',
@@ -37,13 +40,13 @@ export const handleRequest = async (
     ...(typeof input.executionId === 'string' ? { executionId: input.executionId } : {}),
     ...(typeof input.planId === 'string' ? { planId: input.planId } : {}),
   };
-  logger.appendKeys(keys);
+  const log = requestLog(logger, keys);
   try {
-    const response = await dispatch(deps, request, context?.functionName ?? deps.config.functionName);
-    logger.info('Request answered', { statusCode: response.statusCode, ...(response.error ? { error: response.error } : {}) });
+    const response = await dispatch({ ...deps, log }, request, context?.functionName ?? deps.config.functionName);
+    log.info('Request answered', { statusCode: response.statusCode, ...(response.error ? { error: response.error } : {}) });
     return response;
   } catch (error) {
-    logger.error('Request failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+    log.error('Request failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
     if (error instanceof LedgerIntegrityError) {
       // A ledger written around the store: retrying cannot mend it, and nothing is decided on it.
       return failure(500, 'LEDGER_INTEGRITY', error.message, { retryable: false, seq: error.seq });
@@ -52,8 +55,6 @@ export const handleRequest = async (
       retryable: true,
       ...(context?.awsRequestId ? { requestId: context.awsRequestId } : {}),
     });
-  } finally {
-    logger.removeKeys(Object.keys(keys));
   }
 };
 

@@ -1,17 +1,19 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { configFromEnv } from '../config';
 import { failure, type OperationResponse } from '../operations/responses';
+import type { Log } from '../operations/deps';
 import { LedgerIntegrityError } from '../ports/ledgerErrors';
 import { routeOf, verifiedPrincipalOf } from './operatorApi/apiEvent';
 import { buildOperatorApiDeps, type OperatorApiDeps } from './operatorApi/deps';
 import { httpAnswer, type OperatorApiAnswer } from './operatorApi/httpAnswer';
 import { runAction } from './operatorApi/runAction';
 import { OPERATOR_ROUTE_KEYS } from './operatorApi/routes';
+import { requestLog } from './requestLog';
 
 export type { OperatorApiDeps } from './operatorApi/deps';
 export type { OperatorApiAnswer } from './operatorApi/httpAnswer';
 
-const answered = (logger: Logger, response: OperationResponse): OperatorApiAnswer => {
+const answered = (logger: Log, response: OperationResponse): OperatorApiAnswer => {
   const level = response.statusCode >= 500 ? 'error' : response.statusCode >= 400 ? 'warn' : 'info';
   logger[level]('Request answered', { statusCode: response.statusCode, ...(response.error ? { error: response.error } : {}) });
   return httpAnswer(response);
@@ -22,7 +24,7 @@ const answered = (logger: Logger, response: OperationResponse): OperatorApiAnswe
  * principal the authorizer verified acts, recorded as the actor; a body's `name` is kept apart as a claim. A
  * request without a verified principal is refused before anything is read. The raw event is never logged.
  */
-export const handleOperatorApiRequest = async (deps: OperatorApiDeps, logger: Logger, event: unknown): Promise<OperatorApiAnswer> => {
+export const handleOperatorApiRequest = async (deps: OperatorApiDeps, logger: Log, event: unknown): Promise<OperatorApiAnswer> => {
   const principal = verifiedPrincipalOf(event);
   if (principal === undefined) {
     return answered(
@@ -35,17 +37,16 @@ export const handleOperatorApiRequest = async (deps: OperatorApiDeps, logger: Lo
     return answered(logger, failure(404, 'ROUTE_NOT_FOUND', 'No such route', { routes: [...OPERATOR_ROUTE_KEYS] }));
   }
   const keys = { route: route.routeKey, principal, ...route.pathParameters };
-  logger.appendKeys(keys);
+  // Its keys travel with each line, the action's own included: requests share the logger, concurrently locally.
+  const log = requestLog(logger, keys);
   try {
-    return answered(logger, await runAction(deps, route, principal, event));
+    return answered(log, await runAction({ ...deps, log }, route, principal, event));
   } catch (error) {
-    logger.error('Request failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
+    log.error('Request failed', { error: error instanceof Error ? { name: error.name, message: error.message } : String(error) });
     if (error instanceof LedgerIntegrityError) {
       return httpAnswer(failure(500, 'LEDGER_INTEGRITY', error.message, { retryable: false, seq: error.seq }));
     }
     return httpAnswer(failure(500, 'INTERNAL_ERROR', 'The request could not be completed; it is safe to retry', { retryable: true }));
-  } finally {
-    logger.removeKeys(Object.keys(keys));
   }
 };
 

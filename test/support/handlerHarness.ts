@@ -1,4 +1,3 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createStreamHandler } from '../../src/handlers/streamHandler';
 import { handleRequest } from '../../src/handlers/executionHandler';
@@ -9,6 +8,7 @@ import type { OperationDeps } from '../../src/operations/deps';
 import type { OperationResponse } from '../../src/operations/responses';
 import type { TamperAlarmLog } from '../../src/ports/tamperAlarmLog';
 import type { Tables } from '../../src/config';
+import { capturingLogger } from './capturingLogger';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from './dynamo';
 
 export interface HandlerHarness {
@@ -28,18 +28,6 @@ export interface HandlerHarness {
   countItems(): Promise<Record<keyof Tables, number>>;
   stop(): Promise<void>;
 }
-
-/** Collects the Powertools logger's JSON lines in memory instead of printing them. */
-const capturingLogger = (lines: Array<Record<string, unknown>>): Logger => {
-  const logger = new Logger({ serviceName: 'execution-handler-test', logLevel: 'DEBUG' });
-  const sink = (text: unknown) => {
-    lines.push(JSON.parse(String(text)) as Record<string, unknown>);
-  };
-  // Powertools writes through its own console; these are the methods it calls for each level.
-  const console = (logger as unknown as { console: Record<string, unknown> }).console;
-  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace']) console[method] = sink;
-  return logger;
-};
 
 /**
  * The execution-handler in process against an embedded dynalite, with the projector fed by the local
