@@ -1,4 +1,4 @@
-import { evolve, type ExecutionState, initialState, isTerminal, WAVE_START_LEASE_MS } from '../../src/domain/execution';
+import { evolve, type ExecutionState, initialState, isTerminal, WAVE_START_CLAIM_LIFETIME_MS } from '../../src/domain/execution';
 import { genesisHash, linkProblem } from '../../src/domain/ledger';
 import type { SimWorld } from './world';
 
@@ -111,10 +111,10 @@ export class StepInvariants {
         item.stored.event.seq <= cursor.seq,
     );
     const claim = claims.at(-1);
-    if (claim && trueMs - claim.trueMs < WAVE_START_LEASE_MS) {
+    if (claim && trueMs - claim.trueMs < WAVE_START_CLAIM_LIFETIME_MS) {
       this.fail(
         'records are true',
-        `${executionId} wave ${waveNumber}: StartLeaseExpired recorded ${Math.round((trueMs - claim.trueMs) / 1000)}s after the claim (the lease is ${WAVE_START_LEASE_MS / 1000}s)`,
+        `${executionId} wave ${waveNumber}: StartLeaseExpired recorded ${Math.round((trueMs - claim.trueMs) / 1000)}s after the claim (the lease is ${WAVE_START_CLAIM_LIFETIME_MS / 1000}s)`,
       );
     }
   }

@@ -140,18 +140,21 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
           const head = world.ledger.headOf(executionId);
           if (!head || head.state.status !== 'PAUSED') continue;
           const { planId } = head.state;
-          const failedWave = head.state.waves.find((wave) => wave.status === 'FAILED');
+          // Paused on a failed wave: skip it (or finish a retry or skip whose first write alone landed); else resume.
+          const stuck = head.state.pauseReason === 'WAVE_FAILED' ? head.state.waves[head.state.nextWave - 1] : undefined;
           await world
             .invoke(
-              failedWave
-                ? {
-                    operation: 'skip_wave',
-                    executionId,
-                    planId,
-                    requestedBy: 'closing-operator',
-                    waveNumber: failedWave.waveNumber,
-                    reason: 'Closing the simulation',
-                  }
+              stuck
+                ? stuck.status === 'PENDING'
+                  ? { operation: 'retry_wave', executionId, planId, requestedBy: 'closing-operator', waveNumber: stuck.waveNumber }
+                  : {
+                      operation: 'skip_wave',
+                      executionId,
+                      planId,
+                      requestedBy: 'closing-operator',
+                      waveNumber: stuck.waveNumber,
+                      reason: 'Closing the simulation',
+                    }
                 : { operation: 'resume', executionId, planId, requestedBy: 'closing-operator' },
             )
             .receive();
@@ -168,7 +171,7 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
       if (!state || !isTerminal(state)) return false;
       return state.executionType !== 'DRILL' || state.cleanup?.status === 'COMPLETED';
     });
-    return ended && world.streamDrained;
+    return ended && world.quiet && world.streamDrained;
   };
   const done = await scheduler.run(settled, horizon + (options.maxSettleMs ?? SETTLE_MS));
   if (!done) {

@@ -326,8 +326,16 @@ export class SimWorld {
       const timeout = this.scheduler.nowMs + FUNCTION_TIMEOUT_MS;
       this.scheduler.at(timeout, 'projector timeout', () => done.deliver(undefined));
       const advanced = await done.receive();
+      this.note(
+        `   stream: ${batch.length} record(s) from ${pending[0]?.sequenceNumber ?? '?'}, ${advanced === undefined ? 'projector gave no answer' : `checkpoint +${advanced}`}`,
+      );
       if (advanced !== undefined) this.streamCursor += advanced;
     }
+  }
+
+  /** Whether no handler invocation is still running (each answered or crashed). */
+  get quiet(): boolean {
+    return this.invocations.every((invocation) => invocation.response !== undefined || invocation.actor.crashed);
   }
 
   /** Whether the projector has been handed (and finished) every record written. */

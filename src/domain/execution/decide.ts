@@ -555,7 +555,13 @@ const requestCancel = (state: StartedExecution, command: RequestCancel): Decisio
   if (!isActive(state)) return reject(invalidState('cancel', state, ['RUNNING', 'PAUSED']));
   const reserved = callerProblem(state, command.requestedBy, command.identity, command.simulated);
   if (reserved) return reject(reserved);
-  if (state.cancelRequest) return nothing;
+  if (state.cancelRequest) {
+    // Asked already: a redelivery finishes what the first delivery began, if its writer stopped after the request
+    // (at a boundary the cancel takes effect now; with a wave in flight, at its end, as before).
+    const recorder = new EventRecorder(state, command.at);
+    advanceAtBoundary(recorder);
+    return accept(recorder);
+  }
   const recorder = new EventRecorder(state, command.at);
   const reason = command.reason === undefined ? {} : { reason: boundText(command.reason, MAX_REASON_BYTES) };
   const actor = operatorActorOf(command.requestedBy, command.identity, command.simulated);

@@ -88,11 +88,30 @@ const stillRunning = (state: StartedExecution, wave: WaveState, serverIds: strin
 const retryUnderWay = (state: StartedExecution, wave: WaveState): boolean =>
   isActive(state) && wave.retryRound !== undefined && wave.status !== 'FAILED' && wave.status !== 'SKIPPED';
 
+/**
+ * A retry or a skip whose first event was recorded but whose writer stopped before the resume that follows it
+ * (each event is a write of its own): the execution is still paused on the wave, which is no longer FAILED, and
+ * neither resume nor a new retry or skip applies. The same request asked again (a redelivery, the operator's
+ * retry after a timeout) finishes it: the resume and what follows at the boundary; nothing is recorded twice.
+ */
+const finishInterrupted = (state: StartedExecution, wave: WaveState, command: RetryWave | SkipWave): RecoveryDecision => {
+  const recorder = new EventRecorder(state, command.at);
+  const actor = operatorActorOf(command.requestedBy, command.identity, false);
+  const nextWave = wave.status === 'SKIPPED' ? waveAfter(state, wave.waveNumber) : wave.waveNumber;
+  recorder.emit('ExecutionResumed', { resumedBy: actor, nextWave, ...identityData(command.identity) }, actor);
+  advanceAtBoundary(recorder);
+  return { kind: 'events', recorder };
+};
+
 export const decideRetry = (state: StartedExecution, command: RetryWave): RecoveryDecision => {
   const reserved = callerProblem(state, command.requestedBy, command.identity);
   if (reserved) return rejected(reserved);
   const wave = state.waves[command.waveNumber - 1];
   if (wave && !pausedOnFailureOf(state, command.waveNumber) && retryUnderWay(state, wave)) return { kind: 'nothing' };
+  if (wave && pausedOnFailureOf(state, command.waveNumber) && wave.status === 'PENDING' && wave.retryRound !== undefined) {
+    if (command.retryRound !== undefined && command.retryRound !== wave.retryRound) return { kind: 'nothing' };
+    return finishInterrupted(state, wave, command);
+  }
   if (!wave || !isActive(state) || !pausedOnFailureOf(state, command.waveNumber) || wave.status !== 'FAILED') {
     return rejected(notPausedOn(state, command.waveNumber, 'retry'));
   }
@@ -133,7 +152,8 @@ export const decideSkip = (state: StartedExecution, command: SkipWave): Recovery
     });
   }
   const wave = state.waves[command.waveNumber - 1];
-  if (wave?.status === 'SKIPPED') return { kind: 'nothing' };
+  if (wave?.status === 'SKIPPED')
+    return pausedOnFailureOf(state, wave.waveNumber) ? finishInterrupted(state, wave, command) : { kind: 'nothing' };
   if (!wave || !isActive(state) || !pausedOnFailureOf(state, command.waveNumber) || wave.status !== 'FAILED') {
     return rejected(notPausedOn(state, command.waveNumber, 'skip'));
   }
