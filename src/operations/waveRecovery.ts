@@ -59,6 +59,8 @@ export const retryWave = async (deps: OperationDeps, input: OperatorInput): Prom
   }));
   if (!run.ok) return run.response;
   const requested = run.outcome.appended.find((stored) => stored.event.type === 'WaveRetryRequested')?.event;
+  // A retry recorded by an earlier delivery whose writer stopped before resuming: this one carried it on.
+  const carriedOn = !requested && run.outcome.appended.some((stored) => stored.event.type === 'ExecutionResumed');
   const delivery = await deliverResume(deps, input.executionId);
   const { state } = run;
   if (state.status === 'NOT_STARTED') throw new Error(`Execution ${input.executionId} vanished`);
@@ -68,15 +70,17 @@ export const retryWave = async (deps: OperationDeps, input: OperatorInput): Prom
   const otherRound = !requested && state.status === 'PAUSED' && wave?.status === 'FAILED';
   return ok({
     executionId: input.executionId,
-    status: requested ? 'RETRYING' : otherRound ? 'NOT_RETRIED' : 'ALREADY_RETRYING',
+    status: requested || carriedOn ? 'RETRYING' : otherRound ? 'NOT_RETRIED' : 'ALREADY_RETRYING',
     ...waveAnswer(state, waveNumber),
     ...(serverIds ? { serverIds } : {}),
     requestedBy: operatorActorOf(input.requestedBy, input.identity, false),
     message: serverIds
       ? `Wave ${waveNumber} retry ${requested?.type === 'WaveRetryRequested' ? requested.data.retry : ''}: relaunching ${serverIds.length} server(s) that did not launch`
-      : otherRound
-        ? `Wave ${waveNumber} retry ${input.retryRound ?? ''} is not the next one (${(wave.retryRound ?? 0) + 1}); nothing was started`
-        : `Wave ${waveNumber} is already being retried; nothing more was started`,
+      : carriedOn
+        ? `Wave ${waveNumber} retry ${wave?.retryRound ?? ''} was recorded by an earlier delivery of this request that stopped before resuming; the execution resumed now`
+        : otherRound
+          ? `Wave ${waveNumber} retry ${input.retryRound ?? ''} is not the next one (${(wave.retryRound ?? 0) + 1}); nothing was started`
+          : `Wave ${waveNumber} is already being retried; nothing more was started`,
     ...detached(delivery),
   });
 };
@@ -99,6 +103,8 @@ export const skipWave = async (deps: OperationDeps, input: OperatorInput): Promi
   }));
   if (!run.ok) return run.response;
   const skipped = run.outcome.appended.some((stored) => stored.event.type === 'WaveSkipped');
+  // A skip recorded by an earlier delivery whose writer stopped before resuming: this one carried it on.
+  const carriedOn = !skipped && run.outcome.appended.some((stored) => stored.event.type === 'ExecutionResumed');
   const delivery = await deliverResume(deps, input.executionId);
   let { state } = run;
   // The last wave skipped: the execution completes now rather than at the next poll.
@@ -108,12 +114,14 @@ export const skipWave = async (deps: OperationDeps, input: OperatorInput): Promi
   if (state.status === 'NOT_STARTED') throw new Error(`Execution ${input.executionId} vanished`);
   return ok({
     executionId: input.executionId,
-    status: skipped ? 'SKIPPED' : 'ALREADY_SKIPPED',
+    status: skipped || carriedOn ? 'SKIPPED' : 'ALREADY_SKIPPED',
     ...waveAnswer(state, waveNumber),
     skippedBy: operatorActorOf(input.requestedBy, input.identity, false),
     message: skipped
       ? `Wave ${waveNumber} skipped (recorded as a deviation); the execution goes on`
-      : `Wave ${waveNumber} was already skipped`,
+      : carriedOn
+        ? `Wave ${waveNumber} was skipped by an earlier delivery of this request that stopped before resuming; the execution goes on now`
+        : `Wave ${waveNumber} was already skipped`,
     ...detached(delivery),
   });
 };

@@ -360,7 +360,7 @@ const observeWave = (state: StartedExecution, command: ObserveWave): Decision =>
     const named = jobsOf(wave).length > 1 || job.part > 1 || wave.retryRound !== undefined;
     recorder.emit('WavePolled', named ? { ...data, drsJobId: job.drsJobId } : data, SYSTEM_ACTOR);
   }
-  concludeWave(recorder, wave.waveNumber, command.at, command.completionGraceMs);
+  concludeWave(recorder, wave.waveNumber, recorder.at, command.completionGraceMs);
   return accept(recorder);
 };
 
@@ -509,7 +509,9 @@ const declineApproval = (state: StartedExecution, command: Decline): Decision =>
 const expireApproval = (state: StartedExecution, command: ExpireApproval): Decision => {
   if (state.status !== 'PAUSED' || !awaitsApproval(state)) return nothing;
   const { deadline } = state.approval;
-  if (deadline === undefined || Date.parse(command.at) < Date.parse(deadline)) return nothing;
+  // The deadline was set by the clock that recorded the pause; this judge's may run ahead of it (clocks.ts), so
+  // the timeout applies once the deadline has surely passed by both: never before the approvers' whole wait.
+  if (deadline === undefined || Date.parse(command.at) < Date.parse(deadline) + MAX_CLOCK_DIFFERENCE_MS) return nothing;
   const action = state.approval.onTimeout ?? 'CANCEL';
   const recorder = new EventRecorder(state, command.at);
   recorder.emit('ApprovalTimedOut', { waveNumber: state.nextWave, deadline, action }, SYSTEM_ACTOR);
@@ -589,7 +591,7 @@ const finalize = (state: StartedExecution, command: Finalize): Decision => {
   const recorder = new EventRecorder(state, command.at);
   recorder.emit(
     'Finalized',
-    { endTime: command.at, durationSeconds: secondsBetween(state.startTime, command.at), ...serverTotals(state) },
+    { endTime: recorder.at, durationSeconds: secondsBetween(state.startTime, recorder.at), ...serverTotals(state) },
     SYSTEM_ACTOR,
   );
   return accept(recorder);

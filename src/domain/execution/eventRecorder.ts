@@ -15,13 +15,21 @@ export class EventRecorder {
   readonly states: ExecutionState[] = [];
   private current: ExecutionState;
 
+  /**
+   * The instant every event of this decision records, and every time its rules write into the events (an end time,
+   * a deadline): the decision's own, or the time of the event it follows when that is later. A ledger's times never
+   * go back, whichever clock writes next (another invocation's ran ahead, or this decision was made before another
+   * writer's events and is appended after them).
+   */
+  readonly at: string;
+
   constructor(
     state: ExecutionState,
-    /** The instant every event of this decision records. */
-    readonly at: string,
+    at: string,
     private readonly ids?: { executionId: string; planId: string },
   ) {
     this.current = state;
+    this.at = state.status === 'NOT_STARTED' ? at : notBefore(at, state.lastEventAt);
   }
 
   static forNewExecution(executionId: string, planId: string, at: string): EventRecorder {
@@ -40,9 +48,7 @@ export class EventRecorder {
       planId: ids.planId,
       seq: this.current.version + 1,
       type,
-      // Never before the event it follows, whatever the clock of this decision says (another invocation's ran ahead,
-      // or this decision was made before another writer's events and is appended after them).
-      occurredAt: this.current.status === 'NOT_STARTED' ? this.at : notBefore(this.at, this.current.lastEventAt),
+      occurredAt: this.at,
       actor,
       schemaVersion: SCHEMA_VERSION,
       data,

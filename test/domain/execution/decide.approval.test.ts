@@ -4,6 +4,7 @@ import {
   MAX_RECORDED_UNVERIFIED_REFUSALS,
   type Decline,
   type ExpireApproval,
+  MAX_CLOCK_DIFFERENCE_MS,
   type Resume,
   SYSTEM_ACTOR,
   type VerifiedIdentity,
@@ -283,6 +284,9 @@ describe('given a pause before a wave that requires approval', () => {
   });
 });
 
+/** The deadline (at(40)) is by the pausing clock; the judge's may run ahead of it by MAX_CLOCK_DIFFERENCE_MS. */
+const SKEW_MINUTES = MAX_CLOCK_DIFFERENCE_MS / 60_000;
+
 describe('given an approval with a deadline', () => {
   it('before the deadline nothing happens', () => {
     pausedForApproval({ timeoutMinutes: 30 })
@@ -290,9 +294,15 @@ describe('given an approval with a deadline', () => {
       .thenNothingHappens();
   });
 
-  it('past the deadline, CANCEL (the default) cancels in the system’s name', () => {
+  it('within the clocks’ tolerance after the deadline nothing happens: a judge’s clock ahead never cuts the wait short', () => {
+    pausedForApproval({ timeoutMinutes: 30 })
+      .when(expire(at(40 + SKEW_MINUTES - 1, 59)))
+      .thenNothingHappens();
+  });
+
+  it('past the deadline by every clock, CANCEL (the default) cancels in the system’s name', () => {
     const { state } = pausedForApproval({ timeoutMinutes: 30 })
-      .when(expire(at(40)))
+      .when(expire(at(40 + SKEW_MINUTES)))
       .thenEmits([
         { type: 'ApprovalTimedOut', actor: SYSTEM_ACTOR, data: { waveNumber: 2, deadline: at(40), action: 'CANCEL' } },
         { type: 'CancelRequested', data: { requestedBy: SYSTEM_ACTOR, reason: `Approval of wave 2 timed out at ${at(40)}` } },
@@ -301,9 +311,9 @@ describe('given an approval with a deadline', () => {
     expect(state.status).toBe('CANCELLED');
   });
 
-  it('past the deadline, CONTINUE resumes and starts the wave', () => {
+  it('past the deadline by every clock, CONTINUE resumes and starts the wave', () => {
     pausedForApproval({ timeoutMinutes: 30, onTimeout: 'CONTINUE' })
-      .when(expire(at(45)))
+      .when(expire(at(45 + SKEW_MINUTES)))
       .thenEmits([
         { type: 'ApprovalTimedOut', data: { action: 'CONTINUE' } },
         { type: 'ExecutionResumed', actor: SYSTEM_ACTOR, data: { nextWave: 2 } },

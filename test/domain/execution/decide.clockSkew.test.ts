@@ -15,11 +15,30 @@ import {
   WAVE_START_LEASE_MS,
 } from '../../../src/domain/execution';
 import { drillArb, START_TIME, startCommand, stepArb } from '../../fixtures/arbitraries';
-import { at, observeLaunched, reclaim, recordWaveStarted, requestPause, resume, start, T0 } from '../../fixtures/commands';
+import {
+  at,
+  finalize,
+  observeLaunched,
+  reclaim,
+  recordWaveStarted,
+  requestPause,
+  resume,
+  start,
+  T0,
+  throughWave,
+} from '../../fixtures/commands';
 import { givenCommands, waveOf } from '../../support/deciderSpec';
 
 const SKEW_MS = 6 * 60_000;
 const later = (instant: string, ms: number): string => new Date(Date.parse(instant) + ms).toISOString();
+
+describe('times written into events never go back either', () => {
+  it('a Finalize decided by a clock behind the last wave’s end records that end, not an earlier one', () => {
+    const allLaunched = givenCommands(...throughWave(3));
+    const T = allLaunched.events.at(-1)?.occurredAt as string;
+    allLaunched.when(finalize(later(T, -SKEW_MS))).thenEmits([{ type: 'Finalized', occurredAt: T, data: { endTime: T } }]);
+  });
+});
 
 describe('occurredAt never goes back along an execution', () => {
   describe('given an execution paused after wave 1, its last event at T', () => {
