@@ -1,4 +1,4 @@
-import { simulate, type SimulationResult } from './simulate';
+import { SIMULATION_VERSION, simulate, type SimulationResult } from './simulate';
 
 /**
  * `npm run simulate -- --seeds N [--from S]`: runs N seeds and prints each failure with its seed;
@@ -10,7 +10,7 @@ const argument = (name: string): string | undefined => {
 };
 
 const describe = (result: SimulationResult): string =>
-  `seed ${result.seed}: ${result.ok ? 'ok' : 'FAILED'} · ${result.steps} steps · ${result.simulatedMinutes} simulated min · ` +
+  `seed ${result.seed} (simulation v${SIMULATION_VERSION}): ${result.ok ? 'ok' : 'FAILED'} · ${result.steps} steps · ${result.simulatedMinutes} simulated min · ` +
   `${result.executions} executions · ${result.events} events · ${result.faults.total} faults`;
 
 const main = async (): Promise<number> => {
@@ -41,7 +41,7 @@ const main = async (): Promise<number> => {
   }
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(
-    `${count} seeds (${from}..${from + count - 1}) in ${seconds.toFixed(1)} s: ${count - totals.failedSeeds.length} passed, ${totals.failedSeeds.length} failed; ` +
+    `${count} seeds (${from}..${from + count - 1}, simulation v${SIMULATION_VERSION}) in ${seconds.toFixed(1)} s: ${count - totals.failedSeeds.length} passed, ${totals.failedSeeds.length} failed; ` +
       `${totals.steps} steps, ${totals.events} events, ${totals.faults} faults injected\n`,
   );
   if (totals.failedSeeds.length) process.stdout.write(`failed seeds: ${totals.failedSeeds.join(' ')}\n`);

@@ -107,7 +107,7 @@ export class SimDrs implements RecoveryJobs {
     await this.call('DRS.DescribeJobs(tags)');
     const sinceMs = Date.parse(since);
     return this.created
-      .filter((job) => job.createdAtMs >= sinceMs - 60_000 && Object.entries(tags).every(([key, value]) => job.tags[key] === value))
+      .filter((job) => job.createdAtMs >= sinceMs && Object.entries(tags).every(([key, value]) => job.tags[key] === value))
       .reverse()
       .map((job) => this.answer(job));
   }
@@ -190,10 +190,13 @@ export class SimDrs implements RecoveryJobs {
       .map(([, instance]) => structuredClone(instance.facts));
   }
 
-  /** Recovery instances DRS still lists (not terminated and gone). */
-  remainingInstances(): string[] {
+  /** Recovery instances DRS still lists (not terminated and gone) that jobs of this execution launched. */
+  remainingInstancesOf(executionId: string): string[] {
     this.settleInstances();
-    return [...this.instances.keys()].filter((id) => this.listed(id));
+    const jobs = new Set(this.created.filter((job) => job.tags['drs-ledger:executionId'] === executionId).map((job) => job.jobId));
+    return [...this.instances.entries()]
+      .filter(([id, instance]) => this.listed(id) && instance.facts.jobId !== undefined && jobs.has(instance.facts.jobId))
+      .map(([id]) => id);
   }
 
   private listed(id: string): boolean {

@@ -19,7 +19,7 @@ interface ChainCursor {
   hashes: Map<number, string>;
 }
 
-const OPERATOR_OPERATIONS = new Set(['pause', 'resume', 'cancel', 'retry_wave', 'skip_wave']);
+const OPERATOR_OPERATIONS = new Set(['pause', 'resume', 'cancel', 'retry_wave', 'skip_wave', 'approve', 'decline']);
 
 /**
  * The properties every step must keep, checked as the run goes (incrementally: each item, job, answer and log
@@ -32,6 +32,7 @@ export class StepInvariants {
   private invocationsChecked = new Set<object>();
   private logLinesChecked = 0;
   private readonly partsStarted = new Map<string, string>();
+  private readonly jobsRecorded = new Map<string, string>();
 
   constructor(private readonly world: SimWorld) {}
 
@@ -78,7 +79,7 @@ export class StepInvariants {
           state = evolve(cursor.state, event);
         } catch (error) {
           this.fail('chain valid', `${executionId} seq ${event.seq} (${event.type}) cannot be folded: ${String(error)}`);
-          return;
+          break;
         }
         const problem = linkProblem(cursor.prevHash, item.stored, state);
         if (problem) this.fail('chain valid', `${executionId}: ${problem}`);
@@ -89,6 +90,7 @@ export class StepInvariants {
           );
         }
         this.checkFacts(executionId, cursor, item.trueMs, event.type, event.data);
+        if (event.type === 'WaveStarted') this.checkJobRecordedOnce(executionId, event.data);
         cursor.hashes.set(event.seq, item.stored.hash);
         cursor.prevHash = item.stored.hash;
         cursor.state = state;
@@ -101,6 +103,7 @@ export class StepInvariants {
   /** What a record asserts must be true in simulated time: a lease said expired had been held that long. */
   private checkFacts(executionId: string, cursor: ChainCursor, trueMs: number, type: string, eventData: object): void {
     const data = eventData as Record<string, unknown>;
+    if (type === 'ApprovalTimedOut') return this.checkApprovalTimeout(executionId, cursor, trueMs);
     const error = data.error as { code?: string } | undefined;
     if (type !== 'WaveStartFailed' || error?.code !== 'StartLeaseExpired') return;
     const waveNumber = data.waveNumber as number;
@@ -115,6 +118,31 @@ export class StepInvariants {
       this.fail(
         'records are true',
         `${executionId} wave ${waveNumber}: StartLeaseExpired recorded ${Math.round((trueMs - claim.trueMs) / 1000)}s after the claim (the lease is ${WAVE_START_CLAIM_LIFETIME_MS / 1000}s)`,
+      );
+    }
+  }
+
+  /** A DRS job is recorded as the start of one part of one wave's round, never of two. */
+  private checkJobRecordedOnce(executionId: string, data: object): void {
+    const { drsJobId, waveNumber, part } = data as { drsJobId: string; waveNumber: number; part?: number };
+    const key = `${executionId} wave ${waveNumber} part ${part ?? 1}`;
+    const earlier = this.jobsRecorded.get(drsJobId);
+    if (earlier !== undefined && earlier !== key)
+      this.fail('one DRS job per wave part', `${drsJobId} recorded for ${earlier} and for ${key}`);
+    this.jobsRecorded.set(drsJobId, key);
+  }
+
+  /** An approval said timed out had waited its whole timeout, truly (its pause's write to the timeout's). */
+  private checkApprovalTimeout(executionId: string, cursor: ChainCursor, trueMs: number): void {
+    const state = cursor.state;
+    if (state.status !== 'PAUSED' || !state.approval?.timeoutMinutes) return;
+    const pause = (this.world.ledger.byExecution.get(executionId) ?? []).find((item) => item.stored.event.seq === state.lastPauseSeq);
+    if (!pause) return;
+    const waitedMs = trueMs - pause.trueMs;
+    if (waitedMs < state.approval.timeoutMinutes * 60_000) {
+      this.fail(
+        'records are true',
+        `${executionId}: ApprovalTimedOut after ${Math.round(waitedMs / 1000)}s of a ${state.approval.timeoutMinutes}-minute approval timeout`,
       );
     }
   }
@@ -164,7 +192,7 @@ export class StepInvariants {
         ((operation === 'pause' && status === 'PAUSED' && /will pause/i.test(message)) ||
           (operation === 'cancel' && status === 'CANCELLING' && /cancel requested/i.test(message)));
       // resume and cancel answer the execution's status; retry and skip answer the wave's.
-      const answersExecution = operation === 'resume' || operation === 'cancel' || operation === 'pause';
+      const answersExecution = operation === 'resume' || operation === 'approve' || operation === 'cancel' || operation === 'pause';
       if (answersExecution && status && executionStatus && status !== executionStatus && !pendingPause)
         this.fail('answers agree with the state', said);
       if (isTerminalStatus(executionStatus ?? status) && /starting wave|will pause|resumed, starting/i.test(message)) {

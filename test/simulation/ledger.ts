@@ -1,6 +1,6 @@
 import { InMemoryExecutionEventStore, type MemoryLedgerItem } from '../../src/adapters/memory/eventStore';
-import type { ExecutionState } from '../../src/domain/execution';
-import type { StoredEvent } from '../../src/ports/executionEventStore';
+import type { Decided, ExecutionState } from '../../src/domain/execution';
+import type { AppendResult, LoadedExecution, StoredEvent } from '../../src/ports/executionEventStore';
 import type { Scheduler } from './scheduler';
 
 /** One ledger item as the simulator saw it written: what the table's stream carries, and when it truly happened. */
@@ -32,8 +32,20 @@ export class SimLedger extends InMemoryExecutionEventStore {
   constructor(
     private readonly scheduler: Scheduler,
     private readonly unconditional = false,
+    /** Throws when the request is to fail (throttled) before it takes effect. */
+    failure: () => void = () => undefined,
   ) {
-    super(undefined, () => scheduler.gate('DynamoDB'));
+    super(undefined, async () => {
+      await scheduler.gate('DynamoDB');
+      failure();
+    });
+  }
+
+  /** The last item's answer travels back too: a crash after it is an append that took effect unbeknown to its writer. */
+  override async append(loaded: LoadedExecution, decided: Decided): Promise<AppendResult> {
+    const result = await super.append(loaded, decided);
+    await this.scheduler.gate('DynamoDB answer');
+    return result;
   }
 
   protected override putIfFree(executionId: string, seq: number, item: MemoryLedgerItem): boolean {

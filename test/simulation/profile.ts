@@ -20,11 +20,19 @@ export interface SimProfile {
   reorderBatch: number;
   duplicateRecords: number;
   drs: DrsFaults;
+  /** Chance a DynamoDB request fails (throttled) before it takes effect. */
+  dynamoErrors: number;
   /** Mean minutes between an operator's actions while faults last. */
   operatorEveryMinutes: number;
   /** Faults (and the operators' random actions) stop after this much simulated time. */
   faultHorizonMs: number;
+  /** Servers per DRS job (the handler's MAX_SERVERS_PER_JOB): small, so that waves run as several jobs. */
+  serversPerJob: number;
 }
+
+/** Who may approve the waves that need it; the simulation's approver acts as this role. */
+const APPROVERS = 'arn:aws:sts::123456789012:assumed-role/DRApprover/*';
+export const APPROVER = 'arn:aws:sts::123456789012:assumed-role/DRApprover/alice';
 
 const SKEWS_MS = [0, 0, 1_000, 30_000, 120_000, 360_000];
 
@@ -37,10 +45,21 @@ const planOf = (random: SimRandom, index: number): RecoveryPlan => {
   for (let w = 1; w <= waveCount; w += 1) {
     const servers = Array.from({ length: random.int(1, 3) }, (_, i) => serverId(index, w, i));
     const optional = servers.length > 1 && random.chance(0.25) ? [servers[0] as string] : [];
+    const approval =
+      w > 1 && random.chance(0.25)
+        ? {
+            approvers: [APPROVERS],
+            // Started by a direct invocation (unverified): separation of duties would let nobody approve.
+            excludeStarter: false,
+            ...(random.chance(0.6)
+              ? { timeoutMinutes: random.pick([15, 30, 45]), onTimeout: random.pick(['CANCEL', 'CONTINUE'] as const) }
+              : {}),
+          }
+        : undefined;
     waves.push({
       waveName: `wave-${w}`,
       sourceServerIds: servers,
-      ...(w > 1 && random.chance(0.3) ? { pauseBeforeWave: true } : {}),
+      ...(approval ? { approval } : w > 1 && random.chance(0.3) ? { pauseBeforeWave: true } : {}),
       ...(optional.length ? { optionalServerIds: optional } : {}),
     });
   }
@@ -49,6 +68,7 @@ const planOf = (random: SimRandom, index: number): RecoveryPlan => {
     planName: `Simulated plan ${index}`,
     waves,
     rtoTargetMinutes: 120,
+    ...(random.chance(0.3) ? { drillKeepAliveMinutes: random.pick([5, 20]) } : {}),
     ...(random.chance(0.5) ? { onWaveFailure: 'PAUSE' as const } : {}),
   };
 };
@@ -71,5 +91,7 @@ export const profileOf = (random: SimRandom): SimProfile => {
     drs: { throttle: hostile * 0.08, lostStartAnswer: hostile * 0.2, serverFails: hostile * 0.15 },
     operatorEveryMinutes: random.pick([4, 8, 15, 30]),
     faultHorizonMs: random.int(20, 90) * 60_000,
+    serversPerJob: random.pick([1, 2, 200]),
+    dynamoErrors: hostile * 0.01,
   };
 };

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { SimRandom } from './random';
 
 /** One thing that runs in the simulation: an invocation, an operator, a schedule, the stream poller. */
@@ -51,6 +52,8 @@ export class Scheduler {
   private order = 0;
   private actors = 0;
   private hooks: SchedulerHooks | undefined;
+  /** Which actor's code is running, as Node's async context carries it: checked against `current` at every gate. */
+  private readonly context = new AsyncLocalStorage<Actor>();
   /** The world's own steps (timeouts): never crash. */
   private readonly world: Actor = { id: 0, name: 'world', skewMs: 0, crashable: false, crashed: false, done: false };
 
@@ -69,6 +72,14 @@ export class Scheduler {
   /** The actor whose code is running now; a port reached outside any actor is a bug in the simulator. */
   running(): Actor {
     if (!this.current) throw new Error('A port was called outside a scheduled actor: the simulation is no longer deterministic');
+    const own = this.context.getStore();
+    // Code of one actor running in another's step (a continuation that escaped the scheduler: a real timer, real I/O)
+    // would be charged to the wrong actor and make the run depend on the machine.
+    if (own !== undefined && own !== this.current) {
+      throw new Error(
+        `${own.name} (#${own.id}) ran during the step of ${this.current.name} (#${this.current.id}): the simulation is no longer deterministic`,
+      );
+    }
     return this.current;
   }
 
@@ -109,15 +120,17 @@ export class Scheduler {
       done: false,
     };
     this.push(actor, Math.max(atMs, this.nowMs), 'start', () => {
-      body(actor).then(
-        () => {
-          actor.done = true;
-        },
-        (error: unknown) => {
-          actor.done = true;
-          this.hooks?.failed(actor, error);
-        },
-      );
+      this.context
+        .run(actor, () => body(actor))
+        .then(
+          () => {
+            actor.done = true;
+          },
+          (error: unknown) => {
+            actor.done = true;
+            this.hooks?.failed(actor, error);
+          },
+        );
     });
     return actor;
   }

@@ -40,15 +40,18 @@ describe('deterministic simulation', () => {
   }, 120_000);
 
   /**
-   * Seeds that failed on the code before their fix, kept as regressions (the invariant each broke, and the fix):
-   * 1 log lines named another request (per-request log keys, 82d2b8a); 19 resume answered RUNNING and "starting
-   * wave 2" for a cancelled execution; 238 occurredAt went back after a conflict, no skew; 9 a false
-   * StartLeaseExpired 47 s after the claim; 74 two DRS jobs for one wave part (a lost start not found by a search
-   * from a clock ahead of DRS's) (16bee64); 330 a retry whose first event alone was written left the execution
-   * paused for good; 1209 a cancel whose first event alone was written was answered "the wave being started is
-   * recorded first" while paused.
+   * Seeds that failed on version 1 of the simulator, before their fixes (the invariant each broke): 1 log lines named
+   * another request (per-request log keys); 19 resume answered RUNNING and "starting wave 2" for a cancelled
+   * execution; 238 occurredAt went back after a conflict, no skew; 9 a false StartLeaseExpired 47 s after the claim;
+   * 74 two DRS jobs for one wave part (a lost start not found by a search from a clock ahead of DRS's); 330 a retry
+   * whose first event alone was written left the execution paused for good; 1209 a cancel whose first event alone was
+   * written was answered "the wave being started is recorded first" while paused. A seed names another world in a
+   * later version, so each defect is also a direct test (test/handlers/concurrentRequestLogs.test.ts,
+   * test/operations/unit/resumeOvertaken.test.ts, test/domain/execution/decide.clockSkew.test.ts,
+   * test/operations/unit/clockSkew.test.ts, test/domain/execution/decide.interruptedDecisions.test.ts); here the seeds
+   * are run as more worlds.
    */
-  it.each([1, 19, 238, 9, 74, 330, 1209])('seed %i, which found a defect, now keeps every invariant', async (seed) => {
+  it.each([1, 19, 238, 9, 74, 330, 1209])('seed %i, which found a defect in version 1, keeps every invariant', async (seed) => {
     expect(await failuresOf([seed])).toEqual([]);
   });
 });

@@ -2,6 +2,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { InMemoryExecutionViewStore, InMemoryPlanStore, InMemoryResumeTokenStore } from '../../src/adapters/memory';
 import { configFromEnv } from '../../src/config';
 import { handleRequest } from '../../src/handlers/executionHandler';
+import { handleOperatorApiRequest } from '../../src/handlers/operatorApi';
+import { APPROVER } from './profile';
 import type { OperationDeps } from '../../src/operations/deps';
 import type { OperationResponse } from '../../src/operations/responses';
 import type { Notification, Notifier } from '../../src/ports/notifier';
@@ -11,7 +13,7 @@ import type { RecoveryJob } from '../../src/ports/recoveryJobs';
 import { createProjector } from '../../src/projector/projector';
 import type { DecodedStreamRecord } from '../../src/ports/ledgerStream';
 import { SimDrs } from './drs';
-import { SimLedger } from './ledger';
+import { SimLedger, type WrittenItem } from './ledger';
 import { Mailbox } from './mailbox';
 import type { SimProfile } from './profile';
 import type { SimRandom } from './random';
@@ -47,17 +49,22 @@ export interface FaultCounts {
   duplicatedInvocations: number;
   reorderedBatches: number;
   duplicatedRecords: number;
+  dynamoErrors: number;
 }
 
 /** A gated view of a port: every call is a request that waits its turn (and may be where its caller dies). */
-const gated = <T extends object>(scheduler: Scheduler, target: T, service: string): T =>
+const gated = <T extends object>(scheduler: Scheduler, target: T, service: string, failure?: () => void): T =>
   new Proxy(target, {
     get(object, name, receiver) {
       const member = Reflect.get(object, name, receiver) as unknown;
       if (typeof member !== 'function') return member;
       return async (...args: unknown[]) => {
         await scheduler.gate(`${service}.${String(name)}`);
-        return (member as (...a: unknown[]) => unknown).apply(object, args);
+        failure?.();
+        const answer: unknown = await (member as (...a: unknown[]) => unknown).apply(object, args);
+        // The answer travels back too: a crash here is a request that took effect unbeknown to its caller.
+        await scheduler.gate(`${service}.${String(name)} answer`);
+        return answer;
       };
     },
   });
@@ -79,7 +86,14 @@ export class SimWorld {
   readonly logLines: LogLineSeen[] = [];
   readonly notifications: Notification[] = [];
   readonly jobsStarted: RecoveryJob[] = [];
-  readonly faults: FaultCounts = { crashes: 0, lostInvocations: 0, duplicatedInvocations: 0, reorderedBatches: 0, duplicatedRecords: 0 };
+  readonly faults: FaultCounts = {
+    crashes: 0,
+    lostInvocations: 0,
+    duplicatedInvocations: 0,
+    reorderedBatches: 0,
+    duplicatedRecords: 0,
+    dynamoErrors: 0,
+  };
   readonly trace: string[] = [];
   /** Stream records the projector has been handed and finished (its checkpoint). */
   streamCursor = 0;
@@ -90,6 +104,8 @@ export class SimWorld {
   private readonly base: OperationDeps;
   private readonly runs = new Map<string, SfnRun>();
   private readonly mailboxes = new Map<Actor, Mailbox<InvocationAnswer>>();
+  /** Throws, now and then while faults last, as a throttled DynamoDB request does. */
+  private throttled: () => void = () => undefined;
 
   constructor(
     readonly random: SimRandom,
@@ -98,7 +114,13 @@ export class SimWorld {
   ) {
     this.scheduler = new Scheduler(random, SIM_START_MS);
     this.scheduler.crashProbability = profile.crashProbability;
-    this.ledger = new SimLedger(this.scheduler, options.unconditionalAppends === true);
+    const throttled = () => this.throttled();
+    this.throttled = () => {
+      if (!this.scheduler.faultsOn || !random.chance(profile.dynamoErrors)) return;
+      this.faults.dynamoErrors += 1;
+      throw Object.assign(new Error('Rate of requests exceeds the allowed throughput'), { name: 'ProvisionedThroughputExceededException' });
+    };
+    this.ledger = new SimLedger(this.scheduler, options.unconditionalAppends === true, throttled);
     this.drs = new SimDrs(this.scheduler, random, profile.drs, (job) => {
       this.jobsStarted.push(job);
       this.note(
@@ -133,13 +155,15 @@ export class SimWorld {
       config: {
         ...configFromEnv({}),
         functionName: 'execution-handler',
+        // Below the handler's floor of 10 (config.ts): the simulated waves are small, and must still split.
+        serversPerJob: profile.serversPerJob,
         ...(profile.withWorkflow ? { stateMachineArn: STATE_MACHINE_ARN } : {}),
         notificationTopicArn: 'arn:aws:sns:us-east-1:123456789012:drs-ledger',
       },
       store: this.ledger,
-      views: gated(scheduler, this.views, 'DynamoDB'),
-      plans: gated(scheduler, this.plans, 'DynamoDB'),
-      resumeTokens: gated(scheduler, this.resumeTokens, 'DynamoDB'),
+      views: gated(scheduler, this.views, 'DynamoDB', throttled),
+      plans: gated(scheduler, this.plans, 'DynamoDB', throttled),
+      resumeTokens: gated(scheduler, this.resumeTokens, 'DynamoDB', throttled),
       drs: async () => drs,
       workflow: async () => workflow,
       pollInvoker: async () => pollInvoker,
@@ -174,6 +198,24 @@ export class SimWorld {
    * requests. The mailbox gets the answer, or after the function's timeout, word that none came.
    */
   invoke(event: Record<string, unknown>, surface: 'public' | 'internal' = 'public', crashable = true): Mailbox<InvocationAnswer> {
+    return this.spawnInvocation(event, surface, crashable, (deps, self) =>
+      handleRequest(
+        deps,
+        this.logger,
+        event,
+        { functionName: surface === 'public' ? 'execution-handler' : 'execution-internal', awsRequestId: `req-${self.id}` },
+        surface,
+      ),
+    );
+  }
+
+  /** One invocation: its own actor and clock; `handle` runs the request with deps on that clock. */
+  private spawnInvocation(
+    event: Record<string, unknown>,
+    surface: 'public' | 'internal',
+    crashable: boolean,
+    handle: (deps: OperationDeps, self: Actor) => Promise<OperationResponse>,
+  ): Mailbox<InvocationAnswer> {
     const box = new Mailbox<InvocationAnswer>(this.scheduler);
     const bound = this.profile.skewBoundMs;
     const skewMs = bound === 0 ? 0 : this.random.int(-bound, bound);
@@ -193,13 +235,7 @@ export class SimWorld {
         this.invocations.push(invocation);
         const deps: OperationDeps = { ...this.base, now: () => new Date(this.scheduler.nowMs + skewMs).toISOString() };
         this.note(`-> #${self.id} ${name}${skewMs ? ` (clock ${skewMs > 0 ? '+' : ''}${Math.round(skewMs / 1000)}s)` : ''}`);
-        const response = await handleRequest(
-          deps,
-          this.logger,
-          event,
-          { functionName: surface === 'public' ? 'execution-handler' : 'execution-internal', awsRequestId: `req-${self.id}` },
-          surface,
-        );
+        const response = await handle(deps, self);
         invocation.answeredMs = this.scheduler.nowMs;
         invocation.response = response;
         this.note(
@@ -211,6 +247,23 @@ export class SimWorld {
     );
     this.mailboxes.set(actor, box);
     return box;
+  }
+
+  /**
+   * A request to the operator API (what a person's approval or decline goes through): the principal IAM verified,
+   * the route and its body, as API Gateway hands them over. Recorded like an invocation, its answer as the body says.
+   */
+  invokeApi(action: 'approve' | 'decline', executionId: string, body: Record<string, unknown>): Mailbox<InvocationAnswer> {
+    const event = {
+      routeKey: `POST /executions/{executionId}/${action}`,
+      pathParameters: { executionId },
+      requestContext: { authorizer: { iam: { userArn: APPROVER } }, http: { method: 'POST' } },
+      body: JSON.stringify(body),
+    };
+    return this.spawnInvocation({ operation: action, executionId, ...body }, 'public', true, async (deps) => {
+      const answer = await handleOperatorApiRequest(deps, this.logger, event);
+      return { statusCode: answer.statusCode, ...(JSON.parse(answer.body) as Record<string, unknown>) };
+    });
   }
 
   /** Lambda's async invoke of a poll (find's fan-out): may be lost or delivered twice; a crashed one is retried twice. */
@@ -275,30 +328,32 @@ export class SimWorld {
   /** The events table's stream as the projector's event source mapping reads it: in order, at least once. */
   async pollStream(): Promise<void> {
     const projector = createProjector({
-      views: gated(this.scheduler, this.views, 'DynamoDB'),
+      views: gated(this.scheduler, this.views, 'DynamoDB', () => this.throttled()),
       ledger: this.ledger,
       logger: { debug: () => undefined, warn: () => undefined, error: (m: string) => this.note(`projector error: ${m}`) },
     });
     for (;;) {
       await this.scheduler.sleep(this.random.int(200, 3000), 'stream poll');
-      const pending = this.ledger.written.slice(this.streamCursor, this.streamCursor + this.random.int(1, 10));
+      let pending = this.ledger.written.slice(this.streamCursor, this.streamCursor + this.random.int(1, 10));
       if (pending.length === 0) continue;
-      let batch = pending.map((item): DecodedStreamRecord => ({
+      // A record delivered late: the batch skips the first one (it comes with the next), so the projector meets a
+      // gap and fills it from the ledger, and later the late record as one it has already folded.
+      const late = pending.length > 1 && this.scheduler.faultsOn && this.random.chance(this.profile.reorderBatch / 2);
+      if (late) {
+        this.faults.reorderedBatches += 1;
+        pending = pending.slice(1);
+      }
+      const record = (item: WrittenItem): DecodedStreamRecord => ({
         sequenceNumber: item.sequenceNumber,
         executionId: item.stored.event.executionId,
         seq: item.stored.event.seq,
         decoded: { ok: true, event: structuredClone(item.stored.event) },
-      }));
+      });
+      let batch = pending.map(record);
       if (this.scheduler.faultsOn && this.streamCursor > 0 && this.random.chance(this.profile.duplicateRecords)) {
         this.faults.duplicatedRecords += 1;
         const again = this.ledger.written[this.random.int(0, this.streamCursor - 1)];
-        if (again)
-          batch.push({
-            sequenceNumber: again.sequenceNumber,
-            executionId: again.stored.event.executionId,
-            seq: again.stored.event.seq,
-            decoded: { ok: true, event: structuredClone(again.stored.event) },
-          });
+        if (again) batch.push(record(again));
       }
       if (this.scheduler.faultsOn && this.random.chance(this.profile.reorderBatch)) {
         this.faults.reorderedBatches += 1;
@@ -329,7 +384,8 @@ export class SimWorld {
       this.note(
         `   stream: ${batch.length} record(s) from ${pending[0]?.sequenceNumber ?? '?'}, ${advanced === undefined ? 'projector gave no answer' : `checkpoint +${advanced}`}`,
       );
-      if (advanced !== undefined) this.streamCursor += advanced;
+      // The checkpoint never passes a record not yet delivered: after a late one, the next batch starts with it.
+      if (advanced !== undefined && !late) this.streamCursor += advanced;
     }
   }
 
