@@ -12,7 +12,7 @@ const FIRST_SEED = 100_001;
 describe('Deterministic simulation', () => {
   it(`keeps every invariant over ${SEEDS} seeds`, async () => {
     const started = Date.now();
-    const totals = { steps: 0, faults: 0, events: 0, executions: 0, minutes: 0 };
+    const totals = { steps: 0, faults: 0, events: 0, executions: 0, minutes: 0, slowestMs: 0 };
     const failures: string[] = [];
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed += 1) {
       const result = await simulate(seed);
@@ -21,6 +21,7 @@ describe('Deterministic simulation', () => {
       totals.events += result.events;
       totals.executions += result.executions;
       totals.minutes += result.simulatedMinutes;
+      totals.slowestMs = Math.max(totals.slowestMs, result.slowestAnswer?.ms ?? 0);
       for (const failure of result.failures) failures.push(`seed ${seed}: ${failure.invariant}: ${failure.detail}`);
     }
     const lost = failures.filter((failure) => failure.includes('nothing lost')).length;
@@ -36,7 +37,7 @@ describe('Deterministic simulation', () => {
       chainsValid: totals.executions - brokenChains.size,
       chainsChecked: totals.executions,
       seconds: (Date.now() - started) / 1000,
-      note: `${SEEDS} seeds (${FIRST_SEED}..${FIRST_SEED + SEEDS - 1}), ${totals.steps} steps, ${Math.round(totals.minutes / 60)} simulated hours, ${totals.faults} faults; invariant failures ${failures.length}`,
+      note: `${SEEDS} seeds (${FIRST_SEED}..${FIRST_SEED + SEEDS - 1}), ${totals.steps} steps, ${Math.round(totals.minutes / 60)} simulated hours, ${totals.faults} faults; slowest answer ${totals.slowestMs} simulated ms; invariant failures ${failures.length}`,
     });
     expect(failures.slice(0, 20)).toEqual([]);
   }, 600_000);

@@ -36,6 +36,8 @@ export interface SimulationResult {
     total: number;
   };
   profile: Pick<SimProfile, 'withWorkflow' | 'skewBoundMs' | 'crashProbability'> & { plans: number; waves: number; servers: number };
+  /** The invocation that took longest to answer, in simulated time (its name and ms). */
+  slowestAnswer: { name: string; ms: number } | undefined;
   trace: string[];
 }
 
@@ -258,6 +260,10 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
       waves,
       servers,
     },
+    slowestAnswer: world.invocations.reduce<{ name: string; ms: number } | undefined>((slowest, invocation) => {
+      const ms = invocation.answeredMs === undefined ? -1 : invocation.answeredMs - invocation.startedMs;
+      return ms > (slowest?.ms ?? -1) ? { name: `#${invocation.actor.id} ${invocation.actor.name}`, ms } : slowest;
+    }, undefined),
     trace: world.trace,
   };
 };
