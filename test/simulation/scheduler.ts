@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { setImmediate as afterMicrotasks } from 'node:timers';
 import type { SimRandom } from './random';
 
 /** One thing that runs in the simulation: an invocation, an operator, a schedule, the stream poller. */
@@ -32,8 +33,14 @@ export interface SchedulerHooks {
   stepped(step: number): void;
 }
 
+/**
+ * One for every run in the process: each AsyncLocalStorage adds to the cost of every promise for as long as it
+ * lives, so one per scheduler would slow each run more than the last.
+ */
+const ACTOR_CONTEXT = new AsyncLocalStorage<Actor>();
+
 /** Everything runs on this one thread; a step resumes one actor and lets it run until it waits again. */
-const quiescence = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const quiescence = (): Promise<void> => new Promise((resolve) => afterMicrotasks(resolve));
 
 /**
  * Simulated time and the one order things happen in. Every request an actor makes to a port waits at a gate
@@ -53,7 +60,7 @@ export class Scheduler {
   private actors = 0;
   private hooks: SchedulerHooks | undefined;
   /** Which actor's code is running, as Node's async context carries it: checked against `current` at every gate. */
-  private readonly context = new AsyncLocalStorage<Actor>();
+  private readonly context = ACTOR_CONTEXT;
   /** The world's own steps (timeouts): never crash. */
   private readonly world: Actor = { id: 0, name: 'world', skewMs: 0, crashable: false, crashed: false, done: false };
 
