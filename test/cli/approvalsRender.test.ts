@@ -63,9 +63,9 @@ describe('status', () => {
 
   it("says a timeout's cancel was drs-ledger's own, and a cancel an operator typed was not verified", () => {
     const lines = statusOf(timedOut('CANCEL').events);
-    expect(lines).toContain(`  wave 2 ${at(300 + 31 * 60)} TIMED OUT (deadline ${at(300 + 30 * 60)}): cancelled`);
+    expect(lines).toContain(`  wave 2 ${at(300 + 43 * 60)} TIMED OUT (deadline ${at(300 + 30 * 60)}): cancelled`);
     expect(lines.find((line) => line.startsWith('Cancel requested'))).toBe(
-      `Cancel requested ${at(300 + 31 * 60)} by system · drs-ledger's own driver: Approval of wave 2 timed out at ${at(300 + 30 * 60)}`,
+      `Cancel requested ${at(300 + 43 * 60)} by system · drs-ledger's own driver: Approval of wave 2 timed out at ${at(300 + 30 * 60)}`,
     );
     const typed = statusOf(awaitingApproval().run({ type: 'RequestCancel', requestedBy: OPERATOR, at: at(500) }).events);
     expect(typed).toContain(`Cancel requested ${at(500)} by ${OPERATOR} · unverified (direct invocation)`);

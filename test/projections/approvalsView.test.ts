@@ -186,11 +186,11 @@ describe('the execution view of identities and approvals', () => {
       ['CONTINUE', 'RUNNING'],
     ] as const)('a timeout with onTimeout %s is listed with its deadline, and the execution is %s', (onTimeout, status) => {
       const deadline = at(300 + 30 * 60);
-      const history = awaitingApproval({ ...RULE, onTimeout }).run({ type: 'ExpireApproval', at: at(300 + 31 * 60) });
+      const history = awaitingApproval({ ...RULE, onTimeout }).run({ type: 'ExpireApproval', at: at(300 + 43 * 60) });
       const view = viewOf(history);
       expect(view.status).toBe(status);
       expect(view).not.toHaveProperty('pendingApproval');
-      expect(view.approvals).toStrictEqual([{ outcome: 'TIMED_OUT', waveNumber: 2, at: at(300 + 31 * 60), deadline, action: onTimeout }]);
+      expect(view.approvals).toStrictEqual([{ outcome: 'TIMED_OUT', waveNumber: 2, at: at(300 + 43 * 60), deadline, action: onTimeout }]);
     });
   });
 

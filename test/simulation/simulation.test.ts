@@ -42,7 +42,7 @@ describe('deterministic simulation', () => {
   /**
    * Seeds that failed on version 1 of the simulator, before their fixes (the invariant each broke): 1 log lines named
    * another request (per-request log keys); 19 resume answered RUNNING and "starting wave 2" for a cancelled
-   * execution; 238 occurredAt went back after a conflict, no skew; 9 a false StartLeaseExpired 47 s after the claim;
+   * execution; 238 occurredAt went back after a conflict, no skew; 9 a false StartLeaseExpired 286 s into a 300-s lease;
    * 74 two DRS jobs for one wave part (a lost start not found by a search from a clock ahead of DRS's); 330 a retry
    * whose first event alone was written left the execution paused for good; 1209 a cancel whose first event alone was
    * written was answered "the wave being started is recorded first" while paused. A seed names another world in a

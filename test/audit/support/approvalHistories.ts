@@ -46,8 +46,9 @@ export const declined = (): History =>
     at: at(500),
   });
 
+/** Applied 13 minutes past the deadline (at(300 + 30 * 60)): a timeout acts once it has passed by every clock (clocks.ts). */
 export const timedOut = (onTimeout: 'CANCEL' | 'CONTINUE'): History =>
-  awaitingApproval({ onTimeout }).run({ type: 'ExpireApproval', at: at(300 + 31 * 60) });
+  awaitingApproval({ onTimeout }).run({ type: 'ExpireApproval', at: at(300 + 43 * 60) });
 
 /** What verification found, for evidence built straight from events. */
 export const verifiedLedger = (events: readonly ExecutionEvent[]): LedgerEvidence => ({

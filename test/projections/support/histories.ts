@@ -11,6 +11,7 @@ import {
   type StartedExecution,
   type VerifiedIdentity,
   type WaveState,
+  WAVE_START_LEASE_MS,
 } from '../../../src/domain/execution';
 import type { ApprovalRule, RecoveryPlan } from '../../../src/domain/plan';
 
@@ -370,8 +371,8 @@ export const playHistory = (executionId: string, spec: HistorySpec): GeneratedHi
     at: at(clock),
   });
   for (const step of spec.steps) {
-    // A reclaim needs the start lease (5 minutes) to have expired; everything else comes 30 s apart.
-    clock += step.kind === 'ReclaimWaveStart' ? 360 : 30 + step.pick;
+    // A reclaim needs the start lease to have expired; everything else comes 30 s apart.
+    clock += step.kind === 'ReclaimWaveStart' ? WAVE_START_LEASE_MS / 1000 + 60 : 30 + step.pick;
     if (state.status === 'NOT_STARTED') break;
     apply(commandFor(state, step, at(clock)));
   }
