@@ -28,10 +28,17 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
   const { state } = run;
   const resumedAt = run.outcome.appended.find((stored) => stored.event.type === 'ExecutionResumed')?.event.occurredAt;
   const nextWave = state.status === 'NOT_STARTED' ? 0 : state.currentWave;
-  // Another request may have ended or paused the execution between this resume and its answer (a cancel racing
-  // it): the answer then says what the execution is now, never that a wave is starting.
+  // The execution may no longer run when the answer goes out: another request ended or paused it (a cancel racing
+  // this resume), or the wave's start failed in DRS. The answer says what the execution is now, and why, never
+  // that a wave is starting.
   const overtaken = state.status !== 'RUNNING';
   const resumed = approval ? `Wave ${nextWave} approved; execution resumed` : 'Execution resumed';
+  const why =
+    state.status === 'CANCELLED'
+      ? `a cancel took effect before wave ${nextWave} started`
+      : state.status === 'FAILED' || (state.status === 'PAUSED' && state.pauseReason === 'WAVE_FAILED')
+        ? `wave ${nextWave} failed to start`
+        : `another request took effect before wave ${nextWave} started`;
   return ok({
     executionId: input.executionId,
     status: overtaken ? state.status : 'RUNNING',
@@ -49,9 +56,7 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
           },
         }
       : {}),
-    message: overtaken
-      ? `${resumed}, but another request took effect before wave ${nextWave} started: the execution is ${state.status}`
-      : `${resumed}, starting wave ${nextWave}`,
+    message: overtaken ? `${resumed}, but ${why}: the execution is ${state.status}` : `${resumed}, starting wave ${nextWave}`,
     ...(delivery && !delivery.ok
       ? {
           stateMachine: 'DETACHED',

@@ -360,7 +360,8 @@ const observeWave = (state: StartedExecution, command: ObserveWave): Decision =>
     const named = jobsOf(wave).length > 1 || job.part > 1 || wave.retryRound !== undefined;
     recorder.emit('WavePolled', named ? { ...data, drsJobId: job.drsJobId } : data, SYSTEM_ACTOR);
   }
-  concludeWave(recorder, wave.waveNumber, recorder.at, command.completionGraceMs);
+  // The grace is judged by this poll's own clock; recorder.at may be a later clock's (the time written, not the judge's).
+  concludeWave(recorder, wave.waveNumber, command.at, command.completionGraceMs);
   return accept(recorder);
 };
 

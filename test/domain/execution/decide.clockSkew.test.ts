@@ -18,11 +18,13 @@ import { drillArb, START_TIME, startCommand, stepArb } from '../../fixtures/arbi
 import {
   at,
   finalize,
+  observe,
   observeLaunched,
   reclaim,
   recordWaveStarted,
   requestPause,
   resume,
+  serversWith,
   start,
   T0,
   throughWave,
@@ -31,6 +33,18 @@ import { givenCommands, waveOf } from '../../support/deciderSpec';
 
 const SKEW_MS = 6 * 60_000;
 const later = (instant: string, ms: number): string => new Date(Date.parse(instant) + ms).toISOString();
+
+describe('a judgement is made by the judge’s own clock, not by the instant a later clock wrote', () => {
+  it('a wave whose job completed with servers still launching is not failed before its grace by the poll’s clock', () => {
+    const servers = serversWith(1, 'IN_PROGRESS');
+    const graced = { completionGraceMs: 600_000 };
+    // The job completed at minute 10, its servers still launching; then a writer whose clock ran 10 minutes ahead.
+    givenCommands(start(), recordWaveStarted(1, at(1)), { ...observe(1, 'COMPLETED', servers, at(10)), ...graced }, requestPause(at(20)))
+      // A poll with a true clock, one minute after the completion: nine minutes of grace are left.
+      .when({ ...observe(1, 'COMPLETED', servers, at(11)), ...graced })
+      .thenNothingHappens();
+  });
+});
 
 describe('times written into events never go back either', () => {
   it('a Finalize decided by a clock behind the last wave’s end records that end, not an earlier one', () => {

@@ -47,7 +47,7 @@ describe('a resume overtaken by a cancel', () => {
       status: 'CANCELLED',
       executionStatus: 'CANCELLED',
       currentWave: 2,
-      message: expect.stringContaining('another request took effect'),
+      message: expect.stringContaining('a cancel took effect before wave 2 started'),
     });
     expect(response.message).toContain('the execution is CANCELLED');
     expect(response.message).not.toContain('starting wave');
