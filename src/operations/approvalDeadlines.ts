@@ -23,13 +23,16 @@ export const expireApprovals = async (deps: OperationDeps): Promise<ExpiredAppro
     try {
       const loaded = await deps.store.load(target.executionId);
       const outcome = await handleCommand(deps, loaded, () => ({ type: 'ExpireApproval', at: deps.now() }));
-      const timedOut = outcome.appended.map((stored) => stored.event).find((event) => event.type === 'ApprovalTimedOut');
-      if (!outcome.ok || timedOut?.type !== 'ApprovalTimedOut') continue;
-      // What follows: the next wave launched (CONTINUE), or the end settled and notified (CANCEL).
+      const appended = outcome.appended.map((stored) => stored.event);
+      const timedOut = appended.find((event) => event.type === 'ApprovalTimedOut');
+      // An approval given in time whose resume was never recorded (its writer stopped) is resumed instead.
+      const resumed = appended.some((event) => event.type === 'ExecutionResumed');
+      if (!outcome.ok || (timedOut?.type !== 'ApprovalTimedOut' && !resumed)) continue;
+      // What follows: the next wave launched (CONTINUE, or an approval), or the end settled and notified (CANCEL).
       await react(deps, outcome);
       // The state machine waits on the pause's token: released to go on (a cancel stops it instead).
-      if (timedOut.data.action === 'CONTINUE') await deliverResume(deps, target.executionId);
-      expired.push({ ...target, action: timedOut.data.action });
+      if (resumed) await deliverResume(deps, target.executionId);
+      if (timedOut?.type === 'ApprovalTimedOut') expired.push({ ...target, action: timedOut.data.action });
     } catch (error) {
       deps.log.warn('Applying an approval timeout failed; the next find retries it', {
         executionId: target.executionId,

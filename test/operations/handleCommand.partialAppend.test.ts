@@ -4,11 +4,12 @@
  * again would record it twice. Found by the reliability suite (one operator's pause recorded twice,
  * around another operator's pause and resume).
  */
-import { decidedFrom, type ExecutionEvent, initialState } from '../../src/domain/execution';
+import { decidedFrom, type ExecutionEvent, initialState, type VerifiedIdentity } from '../../src/domain/execution';
+import type { RecoveryPlan } from '../../src/domain/plan';
 import { InMemoryExecutionEventStore } from '../../src/adapters/memory';
 import { handleCommand } from '../../src/operations/handleCommand';
 import { advance, at, observeLaunched, recordWaveStarted, requestPause, resume, start } from '../fixtures/commands';
-import { EXECUTION_ID, withPauseBefore } from '../fixtures/plan';
+import { EXECUTION_ID, samplePlan, withPauseBefore } from '../fixtures/plan';
 import { givenCommands } from '../support/deciderSpec';
 import { InterleavingEventStore } from '../support/interleavingEventStore';
 
@@ -71,5 +72,38 @@ describe('a decision another writer interrupts', () => {
       'WaveStartRequested',
     ]);
     expect(outcome.appended.map((stored) => stored.event.type)).toEqual(['ExecutionResumed', 'WaveStartRequested']);
+  });
+
+  it('an approval whose resume lost to the state machine attaching its token still resumes, recorded once', async () => {
+    const alice: VerifiedIdentity = { principal: 'arn:aws:iam::123456789012:user/alice' };
+    const bob: VerifiedIdentity = { principal: 'arn:aws:iam::123456789012:user/bob' };
+    const plan: RecoveryPlan = {
+      ...samplePlan,
+      waves: samplePlan.waves.map((wave, index) => (index === 1 ? { ...wave, approval: { approvers: [bob.principal] } } : wave)),
+    };
+    const paused = givenCommands(
+      start({ plan, identity: alice }),
+      recordWaveStarted(1, at(1), { plan }),
+      observeLaunched(1, at(2), plan),
+    ).events;
+    const store = await ledgerWith(paused);
+    const grantedSeq = paused.length + 1;
+    // Between the approval and its resume: the state machine's wait_for_resume records its token.
+    store.interleaveAt(EXECUTION_ID, grantedSeq + 1, () => [{ type: 'AttachResumeToken', tokenSha256: 'd'.repeat(64), at: at(3) }]);
+
+    const approve = { type: 'Resume' as const, resumedBy: bob.principal, identity: bob, comment: 'Wave 1 checked', at: at(3) };
+    const outcome = await handleCommand({ store }, await store.load(EXECUTION_ID), () => approve);
+
+    expect(outcome).toMatchObject({ ok: true, loaded: { state: { status: 'RUNNING', currentWave: 2 } } });
+    expect((await eventsOf(store)).slice(grantedSeq - 1).map((event) => `${event.type} ${event.actor}`)).toEqual([
+      `ApprovalGranted ${bob.principal}`,
+      'ResumeTokenAttached system',
+      `ExecutionResumed ${bob.principal}`,
+      'WaveStartRequested system',
+    ]);
+    // Asked again (the approver heard no answer): nothing more is recorded.
+    const again = await handleCommand({ store }, await store.load(EXECUTION_ID), () => ({ ...approve, at: at(4) }));
+    expect(again).toMatchObject({ ok: false, rejection: { kind: 'InvalidState' } });
+    expect((await eventsOf(store)).filter((event) => event.type === 'ApprovalGranted')).toHaveLength(1);
   });
 });

@@ -104,6 +104,7 @@ export class StepInvariants {
   private checkFacts(executionId: string, cursor: ChainCursor, trueMs: number, type: string, eventData: object): void {
     const data = eventData as Record<string, unknown>;
     if (type === 'ApprovalTimedOut') return this.checkApprovalTimeout(executionId, cursor, trueMs);
+    if (type === 'ApprovalGranted') return this.checkOneApprovalPerPause(executionId, cursor);
     const error = data.error as { code?: string } | undefined;
     if (type !== 'WaveStartFailed' || error?.code !== 'StartLeaseExpired') return;
     const waveNumber = data.waveNumber as number;
@@ -119,6 +120,38 @@ export class StepInvariants {
         'records are true',
         `${executionId} wave ${waveNumber}: StartLeaseExpired recorded ${Math.round((trueMs - claim.trueMs) / 1000)}s after the claim (the lease is ${WAVE_START_CLAIM_LIFETIME_MS / 1000}s)`,
       );
+    }
+  }
+
+  /** A pause is approved once: an approval already recorded is never asked for, nor recorded, again. */
+  private checkOneApprovalPerPause(executionId: string, cursor: ChainCursor): void {
+    const before = (this.world.ledger.byExecution.get(executionId) ?? [])
+      .map((item) => item.stored.event)
+      .filter((event) => event.seq <= cursor.seq);
+    const pauseSeq = before.findLast((event) => event.type === 'ExecutionPaused')?.seq ?? 0;
+    const earlier = before.find((event) => event.type === 'ApprovalGranted' && event.seq > pauseSeq);
+    if (earlier) {
+      this.fail('one approval per pause', `${executionId}: approval at seq ${cursor.seq + 1} after the approval at seq ${earlier.seq}`);
+    }
+  }
+
+  /** Once the run has settled: every approval was followed by its resume (or by a cancel that came in between). */
+  checkApprovalsResumed(): void {
+    for (const [executionId, items] of this.world.ledger.byExecution) {
+      const events = items.map((item) => item.stored.event).sort((a, b) => a.seq - b.seq);
+      for (const granted of events.filter((event) => event.type === 'ApprovalGranted')) {
+        const next = events.find(
+          (event) =>
+            event.seq > granted.seq &&
+            ['ExecutionResumed', 'ExecutionCancelled', 'ExecutionPaused', 'ExecutionFailed'].includes(event.type),
+        );
+        if (next?.type !== 'ExecutionResumed' && next?.type !== 'ExecutionCancelled') {
+          this.fail(
+            'an approval resumes its wave',
+            `${executionId}: the approval at seq ${granted.seq} is followed by ${next?.type ?? 'nothing'}`,
+          );
+        }
+      }
     }
   }
 

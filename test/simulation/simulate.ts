@@ -225,6 +225,7 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
       `${drifted.executionId}: ${drifted.kind}${drifted.fields.length ? ` (${drifted.fields.slice(0, 5).join(', ')})` : ''}${drifted.detail ? `: ${drifted.detail}` : ''}`,
     );
   }
+  invariants.checkApprovalsResumed();
   for (const executionId of executions()) {
     checkRto(world, invariants, executionId);
     // A drill's cleanup that says it completed left nothing running that the drill launched.

@@ -57,4 +57,6 @@ export const approvalWords = (comment: string, ticket: string | undefined): { co
   ...(ticket === undefined ? {} : { ticket: boundText(ticket, MAX_TICKET_BYTES) }),
 });
 
-export const awaitsApproval = (state: Paused): state is Paused & { approval: ApprovalWait } => state.approval !== undefined;
+/** The pause waits for an approval nobody has given yet (one given, whose resume is not recorded, waits no more). */
+export const awaitsApproval = (state: Paused): state is Paused & { approval: ApprovalWait } =>
+  state.approval !== undefined && state.approvalGranted === undefined;

@@ -438,6 +438,11 @@ const resume = (state: StartedExecution, command: Resume): Decision => {
   const reserved = callerProblem(state, command.resumedBy, command.identity, command.simulated) ?? otherWave(state, command.waveNumber);
   if (reserved) return reject(reserved);
   const recorder = new EventRecorder(state, command.at);
+  if (state.approvalGranted) {
+    // Approved, its resume not recorded (that write lost to another writer): resumed as the approver decided.
+    advanceAtBoundary(recorder);
+    return accept(recorder);
+  }
   const actor = operatorActorOf(command.resumedBy, command.identity, command.simulated);
   // Nobody to hold to the rule: not an approver's attempt, so nothing is recorded.
   if (awaitsApproval(state) && command.simulated === true) {
@@ -488,7 +493,8 @@ const declineApproval = (state: StartedExecution, command: Decline): Decision =>
   const reserved = callerProblem(state, command.requestedBy, command.identity) ?? otherWave(state, command.waveNumber);
   if (reserved) return reject(reserved);
   if (!awaitsApproval(state)) {
-    return reject(invalidCommand(state, `Wave ${state.nextWave} does not wait for approval: cancel the execution instead`));
+    const given = state.approvalGranted ? ` (${state.approvalGranted.actor} approved it)` : '';
+    return reject(invalidCommand(state, `Wave ${state.nextWave} does not wait for approval${given}: cancel the execution instead`));
   }
   const refused = approvalRefusalReason(state, command.identity, 'DECLINE');
   if (refused || !command.identity) return refuseApproval(state, command, command.requestedBy, 'DECLINE', refused ?? '');
@@ -508,6 +514,7 @@ const declineApproval = (state: StartedExecution, command: Decline): Decision =>
 
 /** Past its deadline, an approval nobody gave or refused follows the rule's onTimeout: the execution goes on or ends. */
 const expireApproval = (state: StartedExecution, command: ExpireApproval): Decision => {
+  if (state.status === 'PAUSED' && state.approvalGranted) return advance(state, { type: 'Advance', at: command.at });
   if (state.status !== 'PAUSED' || !awaitsApproval(state)) return nothing;
   const { deadline } = state.approval;
   // The deadline was set by the clock that recorded the pause; this judge's may run ahead of it (clocks.ts), so

@@ -4,7 +4,14 @@ import type { VerifiedIdentity } from './identity';
 import type { RecoveryPoint } from './recoveryPoint';
 import type { AccountContext, Actor, DrsJobStatus, ErrorInfo, ExecutionType, LaunchStatus } from './vocabulary';
 
-export const SCHEMA_VERSION = 1;
+/**
+ * The version of the rules that fold an event. 2: an ApprovalGranted holds its pause as approved until the
+ * resume that follows it is recorded (a decision's events are appended one write each, so another writer may
+ * append between them). Events of version 1 fold as they always did, so the digests of older ledgers still hold.
+ */
+export const SCHEMA_VERSION = 2;
+/** The first schema version in which an ApprovalGranted is remembered by the state (see Paused.approvalGranted). */
+export const APPROVAL_HELD_SINCE_VERSION = 2;
 
 /** What every event in the ledger carries besides its payload. */
 export interface EventEnvelope<Type extends string, Data> {

@@ -1,6 +1,6 @@
 import { assertNever } from './assertNever';
 import { evolveCleanup } from './cleanupFold';
-import type { ExecutionEvent, ServerObservation } from './events';
+import { APPROVAL_HELD_SINCE_VERSION, type ExecutionEvent, type ServerObservation } from './events';
 import {
   type ExecutionCore,
   type ExecutionState,
@@ -112,6 +112,7 @@ const STATUS_ONLY_FIELDS = [
   'nextWave',
   'pauseReason',
   'approval',
+  'approvalGranted',
   'approvalRefusals',
   'unverifiedRefusals',
   'endTime',
@@ -292,8 +293,12 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
         ? { ...state, ...core, approvalRefusals: (state.approvalRefusals ?? 0) + 1 }
         : { ...state, ...core, unverifiedRefusals: (state.unverifiedRefusals ?? 0) + 1 };
     }
-    // What follows an approval, a decline or a timeout (a resume, a cancel) is an event of its own.
+    // What follows an approval, a decline or a timeout (a resume, a cancel) is an event of its own. An approval
+    // is remembered until its resume (from schema version 2 on: older ledgers fold, and digest, as they did).
     case 'ApprovalGranted':
+      return state.status === 'PAUSED' && state.approval !== undefined && event.schemaVersion >= APPROVAL_HELD_SINCE_VERSION
+        ? { ...state, ...core, approvalGranted: { actor: event.actor, identity: event.data.identity } }
+        : { ...state, ...core };
     case 'ApprovalDeclined':
     case 'ApprovalTimedOut':
       return { ...state, ...core };

@@ -1,5 +1,6 @@
 import type { ApprovalRule } from '../plan';
 import type { ApprovalWait, PauseReason } from './events';
+import type { VerifiedIdentity } from './identity';
 import type { AccountContext, Actor, DrsJobStatus, ExecutionType, LaunchStatus, WaveStatus } from './vocabulary';
 
 /** DRS's user guide: 100 source servers per launch (quota "Max source servers in a single Job"). */
@@ -148,6 +149,11 @@ export interface Paused extends ExecutionCore {
   pauseReason: PauseReason;
   /** The approval the next wave waits for, when it requires one. */
   approval?: ApprovalWait;
+  /**
+   * The approval recorded for that wave whose resume is not recorded yet (the decision lost its next write to
+   * another writer, or stopped): the next decision on the execution resumes it, in the approver's name.
+   */
+  approvalGranted?: { actor: Actor; identity: VerifiedIdentity };
   /** Refused approval attempts of verified principals recorded during this pause (at most MAX_RECORDED_REFUSALS). */
   approvalRefusals?: number;
   /** Refused approval attempts of unverified callers recorded during this pause (at most MAX_RECORDED_UNVERIFIED_REFUSALS). */

@@ -6,6 +6,7 @@
 import { boundText } from '../text';
 import type { EventRecorder } from './eventRecorder';
 import type { ApprovalWait, ServerObservation } from './events';
+import { identityData } from './identity';
 import { type ExecutionState, jobsOf, nextPendingWave, type Paused, type Running, waveInFlight, type WaveState } from './state';
 import { SYSTEM_ACTOR } from './vocabulary';
 import { pauseOnFailure, pausesOnFailure, resumeAfterRecovery } from './waveFailurePolicy';
@@ -33,6 +34,18 @@ export type Active = Running | Paused;
 export const isActive = (state: ExecutionState): state is Active => state.status === 'RUNNING' || state.status === 'PAUSED';
 
 /**
+ * A pause whose approval is recorded but whose resume is not (the approval's next write lost to another writer,
+ * or its writer stopped): the execution goes on in the approver's name, as they decided, unless a cancel came
+ * in between (which then ends it).
+ */
+const resumeAfterApproval = (recorder: EventRecorder, state: Active): boolean => {
+  if (state.status !== 'PAUSED' || state.approvalGranted === undefined || state.cancelRequest) return false;
+  const { actor, identity } = state.approvalGranted;
+  recorder.emit('ExecutionResumed', { resumedBy: actor, nextWave: state.nextWave, ...identityData(identity) }, actor);
+  return true;
+};
+
+/**
  * At a wave boundary (no wave starting or running): cancel if asked, pause if due, else claim the next wave.
  * Shared by every command after which a boundary may have been reached.
  *
@@ -43,7 +56,7 @@ export const isActive = (state: ExecutionState): state is Active => state.status
  */
 export const advanceAtBoundary = (recorder: EventRecorder): void => {
   if (!isActive(recorder.state)) return;
-  if (resumeAfterRecovery(recorder, recorder.state)) {
+  if (resumeAfterApproval(recorder, recorder.state) || resumeAfterRecovery(recorder, recorder.state)) {
     advanceAtBoundary(recorder);
     return;
   }

@@ -8,10 +8,12 @@ import {
   type Resume,
   SYSTEM_ACTOR,
   type VerifiedIdentity,
+  decide,
 } from '../../../src/domain/execution';
-import { at, completeWave, notificationSent, requestPause, start, throughWave } from '../../fixtures/commands';
+import { stateDigest } from '../../../src/domain/ledger';
+import { advance, at, completeWave, notificationSent, requestCancel, requestPause, start, throughWave } from '../../fixtures/commands';
 import { samplePlan } from '../../fixtures/plan';
-import { givenCommands } from '../../support/deciderSpec';
+import { given, givenCommands } from '../../support/deciderSpec';
 
 const ALICE: VerifiedIdentity = { principal: 'arn:aws:iam::123456789012:user/alice', claim: 'Alice Martin' };
 const BOB: VerifiedIdentity = { principal: 'arn:aws:sts::123456789012:assumed-role/DRApprover/bob' };
@@ -383,5 +385,72 @@ describe('AttachResumeToken', () => {
 
   it('refuses a digest that is not 64 hex digits', () => {
     pausedForApproval().when(attachToken('not-a-digest')).thenRejects('InvalidCommand');
+  });
+});
+
+/**
+ * An approval is one decision of three events (ApprovalGranted, ExecutionResumed, WaveStartRequested), appended
+ * one conditional write each: the state machine's token (or any other writer) may land between the first and the
+ * second. Found by the e2e suite: the approval stood recorded, the execution stayed paused awaiting approval, and
+ * approving again recorded a second approval.
+ */
+describe('given an approval whose next write lost to the state machine attaching its token', () => {
+  const TOKEN = 'c'.repeat(64);
+  const interrupted = () => {
+    const paused = pausedForApproval();
+    const decision = paused.when(approve(BOB)).decision;
+    if (!decision.ok) throw new Error('the approval was refused');
+    const granted = decision.events[0];
+    if (granted?.type !== 'ApprovalGranted') throw new Error(`expected ApprovalGranted first, got ${granted?.type}`);
+    const attach = given([...paused.events, granted]).when({ type: 'AttachResumeToken', tokenSha256: TOKEN, at: at(12, 1) }).decision;
+    if (!attach.ok) throw new Error('the token was refused');
+    return given([...paused.events, granted, ...attach.events]);
+  };
+
+  it("the next decision on the execution (any Advance) resumes it in the approver's name and starts the wave", () => {
+    interrupted()
+      .when(advance(at(12, 2)))
+      .thenEmits([
+        { type: 'ExecutionResumed', actor: BOB.principal, data: { resumedBy: BOB.principal, nextWave: 2, identity: BOB } },
+        { type: 'WaveStartRequested', data: { waveNumber: 2 } },
+      ]);
+  });
+
+  it('the approval asked again finishes it without a second ApprovalGranted', () => {
+    interrupted()
+      .when(approve(BOB, at(12, 3)))
+      .thenEmits([{ type: 'ExecutionResumed', actor: BOB.principal }, { type: 'WaveStartRequested' }]);
+  });
+
+  it('no longer waits for approval: no timeout, and a decline is refused naming the approver', () => {
+    interrupted()
+      .when(expire(at(600)))
+      .thenEmits([{ type: 'ExecutionResumed' }, { type: 'WaveStartRequested' }]);
+    const refusal = interrupted()
+      .when(decline(ALICE, at(12, 3)))
+      .thenRejects('InvalidCommand', 'PAUSED');
+    expect(refusal.message).toContain(`${BOB.principal} approved it`);
+  });
+
+  it('a cancel that came in between ends the execution; it is not resumed first', () => {
+    const withCancel = interrupted().when(requestCancel(at(12, 2))).decision;
+    if (!withCancel.ok) throw new Error('the cancel was refused');
+    const cancelRequested = withCancel.events.filter((event) => event.type === 'CancelRequested');
+    given([...interrupted().events, ...cancelRequested])
+      .when(advance(at(12, 3)))
+      .thenEmits([{ type: 'ExecutionCancelled' }]);
+  });
+
+  it('a ledger written before schema version 2 folds its approvals as it always did: its digests still hold', () => {
+    const paused = pausedForApproval();
+    const decision = paused.when(approve(BOB)).decision;
+    if (!decision.ok) throw new Error('the approval was refused');
+    const granted = decision.events[0] as (typeof decision.events)[number];
+    const olderGranted = { ...granted, schemaVersion: 1 };
+    const older = given([...paused.events, olderGranted]);
+    expect(older.state).not.toHaveProperty('approvalGranted');
+    // The digest of the state it leaves is the digest of the paused state moved on one seq, as before version 2.
+    expect(stateDigest(older.state)).toBe(stateDigest({ ...paused.state, version: granted.seq, lastEventAt: granted.occurredAt } as never));
+    expect(decide(approve(BOB, at(12, 1)), older.state)).toMatchObject({ ok: true });
   });
 });
