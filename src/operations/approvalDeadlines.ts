@@ -27,8 +27,9 @@ export const expireApprovals = async (deps: OperationDeps): Promise<ExpiredAppro
       const timedOut = appended.find((event) => event.type === 'ApprovalTimedOut');
       // An approval given in time whose resume was never recorded (its writer stopped) is resumed instead.
       const resumed = appended.some((event) => event.type === 'ExecutionResumed');
-      if (!outcome.ok || (timedOut?.type !== 'ApprovalTimedOut' && !resumed)) continue;
-      // What follows: the next wave launched (CONTINUE, or an approval), or the end settled and notified (CANCEL).
+      if (!outcome.ok || appended.length === 0) continue;
+      // What follows: the next wave launched (CONTINUE, or an approval), or the end settled and notified (CANCEL,
+      // or a cancel that came in after an approval).
       await react(deps, outcome);
       // The state machine waits on the pause's token: released to go on (a cancel stops it instead).
       if (resumed) await deliverResume(deps, target.executionId);

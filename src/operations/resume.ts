@@ -26,7 +26,9 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
   const approval = run.outcome.appended.find((stored) => stored.event.type === 'ApprovalGranted')?.event;
   const delivery = await deliverResume(deps, input.executionId);
   const { state } = run;
-  const resumedAt = run.outcome.appended.find((stored) => stored.event.type === 'ExecutionResumed')?.event.occurredAt;
+  const resumption = run.outcome.appended.find((stored) => stored.event.type === 'ExecutionResumed')?.event;
+  const resumedAt = resumption?.occurredAt;
+  const resumedBy = resumption?.actor;
   const nextWave = state.status === 'NOT_STARTED' ? 0 : state.currentWave;
   // The execution may no longer run when the answer goes out: another request ended or paused it (a cancel racing
   // this resume), or the wave's start failed in DRS. The answer says what the execution is now, and why, never
@@ -45,7 +47,8 @@ export const resume = async (deps: OperationDeps, input: OperatorInput): Promise
     executionStatus: state.status,
     currentWave: nextWave,
     resumedAt,
-    resumedBy: operatorActorOf(input.requestedBy, input.identity, input.simulated),
+    // An approval this request found given (its writer stopped before the resume) resumes in the approver's name.
+    resumedBy: resumedBy ?? operatorActorOf(input.requestedBy, input.identity, input.simulated),
     ...(approval?.type === 'ApprovalGranted'
       ? {
           approval: {

@@ -1,7 +1,9 @@
 import type { OperationDeps } from './deps';
 import type { ExecutionRef } from './inputs';
 import { loadExecution } from './loadExecution';
+import { handleCommand } from './handleCommand';
 import { deliverResume, tokenDigest } from './reactions/deliverResume';
+import { react } from './reactions/react';
 import { failure, ok, type OperationResponse } from './responses';
 import { runCommand } from './runCommand';
 
@@ -63,7 +65,13 @@ export const waitForResume = async (deps: OperationDeps, input: WaitForResumeInp
   const expiresAt = new Date(Date.parse(deps.now()) + TOKEN_LIFETIME_MS).toISOString();
   await deps.resumeTokens.put(input.executionId, input.taskToken, expiresAt);
   // Token first, then state: whichever of resume and this runs second sees the other's write.
-  const { state } = await deps.store.load(input.executionId);
+  let { state } = await deps.store.load(input.executionId);
+  if (state.status === 'PAUSED' && state.approvalGranted) {
+    // Approved, but the approval's writer stopped before its resume: resumed now, as the approver decided.
+    const outcome = await handleCommand(deps, await deps.store.load(input.executionId), () => ({ type: 'Advance', at: deps.now() }));
+    await react(deps, outcome);
+    state = outcome.loaded.state;
+  }
   const waiting = state.status === 'PAUSED';
   if (!waiting) await deliverResume(deps, input.executionId);
   return ok({ executionId: input.executionId, status: state.status, waiting });

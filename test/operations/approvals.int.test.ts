@@ -5,7 +5,7 @@
 import { resume } from '../../src/operations/resume';
 import { startExecution } from '../../src/operations/startExecution';
 import type { ApprovalRule, RecoveryPlan } from '../../src/domain/plan';
-import { MAX_CLOCK_DIFFERENCE_MS } from '../../src/domain/execution';
+import { decide, decidedFrom, MAX_CLOCK_DIFFERENCE_MS } from '../../src/domain/execution';
 import { PLAN_ID, samplePlan } from '../fixtures/plan';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
 
@@ -133,5 +133,68 @@ describe('given a drill paused before wave 2, which requires approval', () => {
     world.clock.advance(60_000 + MAX_CLOCK_DIFFERENCE_MS);
     expect(await world.call({ operation: 'find' })).toMatchObject({ approvalsExpired: [{ executionId, action: 'CONTINUE' }] });
     await world.pollUntil(executionId, PLAN_ID, 'COMPLETED');
+  });
+
+  /** Bob's approval, of which only ApprovalGranted reached the ledger: its writer stopped before the resume. */
+  const approvalCutShort = async () => {
+    const loaded = await world.harness.deps.store.load(executionId);
+    const decision = decide(
+      { type: 'Resume', resumedBy: 'Bob', identity: BOB, comment: 'DB healthy', at: world.harness.deps.now() },
+      loaded.state,
+    );
+    if (!decision.ok || decision.events[0]?.type !== 'ApprovalGranted') throw new Error('the approval was not decided');
+    const appended = await world.harness.deps.store.append(loaded, decidedFrom(loaded.state, [decision.events[0]]));
+    if (!appended.ok) throw new Error('the approval conflicted');
+  };
+  const typesAfterApproval = async () => {
+    const types = (await world.ledger(executionId)).map((event) => event.type);
+    return types.slice(types.indexOf('ApprovalGranted'));
+  };
+
+  it("an approval cut short, without a deadline: the state machine's wait resumes it in the approver's name", async () => {
+    await start(planWithApproval({ excludeStarter: false }));
+    await approvalCutShort();
+
+    expect(
+      await world.callInternal({ operation: 'wait_for_resume', executionId, planId: PLAN_ID, taskToken: 'token-of-the-wait' }),
+    ).toMatchObject({
+      statusCode: 200,
+      status: 'RUNNING',
+      waiting: false,
+    });
+    expect((await typesAfterApproval()).slice(0, 4)).toEqual([
+      'ApprovalGranted',
+      'ResumeTokenAttached',
+      'ExecutionResumed',
+      'WaveStartRequested',
+    ]);
+    await world.pollUntil(executionId, PLAN_ID, 'COMPLETED');
+    const resumed = (await world.ledger(executionId)).filter((event) => event.type === 'ExecutionResumed').at(-1);
+    expect(resumed).toMatchObject({ actor: BOB.principal, data: { resumedBy: BOB.principal, identity: BOB } });
+  });
+
+  it('an approval cut short, then a cancel, past the deadline: the sweep ends the execution and settles the end', async () => {
+    await start(planWithApproval({ excludeStarter: false, timeoutMinutes: 5 }));
+    await until(async () => (await world.harness.deps.views.get(executionId))?.pendingApproval, 'the pending approval in the view');
+    await approvalCutShort();
+    const loaded = await world.harness.deps.store.load(executionId);
+    const cancel = decide({ type: 'RequestCancel', requestedBy: 'ops', at: world.harness.deps.now() }, loaded.state);
+    if (!cancel.ok) throw new Error('the cancel was refused');
+    const requested = cancel.events.filter((event) => event.type === 'CancelRequested');
+    if (!(await world.harness.deps.store.append(loaded, decidedFrom(loaded.state, requested))).ok) throw new Error('the cancel conflicted');
+
+    world.clock.advance(5 * 60_000 + MAX_CLOCK_DIFFERENCE_MS);
+    await world.call({ operation: 'find' });
+
+    const types = await typesAfterApproval();
+    expect(types.slice(0, 3)).toEqual(['ApprovalGranted', 'CancelRequested', 'ExecutionCancelled']);
+    // The end is settled as any end: its notification recorded against it.
+    const ended = (await world.ledger(executionId)).find((event) => event.type === 'ExecutionCancelled');
+    await until(async () => {
+      const notified = (await world.ledger(executionId)).some(
+        (event) => event.type === 'NotificationSent' && event.data.forSeq === ended?.seq,
+      );
+      return notified ? true : undefined;
+    }, 'the end notified');
   });
 });

@@ -9,7 +9,7 @@ import { SETTLE_REPAIR_AFTER_MS } from './settleOutcome';
 type AwaitingApproval = Paused & { approval: ApprovalWait; lastPauseSeq: number };
 
 const awaitingApproval = (state: ExecutionState): state is AwaitingApproval =>
-  state.status === 'PAUSED' && state.approval !== undefined && state.lastPauseSeq !== undefined;
+  state.status === 'PAUSED' && state.approval !== undefined && state.approvalGranted === undefined && state.lastPauseSeq !== undefined;
 
 /**
  * Publishes a notification and answers what the ledger is to record of it: the message id, or the error (a
