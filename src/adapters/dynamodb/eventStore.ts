@@ -43,8 +43,16 @@ export interface EventStoreOptions {
  * a state digest) and format-3 items written before digests were kept to snapshot items are read and decided on alike. Format-1 items (a snapshot on every item, covered by no hash) are still read,
  * verified and replayed, but never decided on: a window without a verifiable snapshot is refolded from the events.
  */
+/** Executions whose head a store remembers (a Lambda container's working set, many times over): then it forgets them all. */
+const MAX_SEEN_HEADS = 10_000;
+
 export class DynamoExecutionEventStore implements ExecutionEventStore {
   private readonly snapshotEvery: number;
+  /**
+   * The newest seq this store has read or written of each execution: where its next load's window can start.
+   * Only a hint (a ledger never shrinks, and the window is checked whatever it reads); forgetting it costs a read.
+   */
+  private readonly seenHeads = new Map<string, number>();
 
   constructor(
     private readonly client: DynamoDBClient,
@@ -58,21 +66,14 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   }
 
   async load(executionId: string): Promise<LoadedExecution> {
-    const output = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: '#id = :id',
-        ExpressionAttributeNames: { '#id': 'executionId' },
-        ExpressionAttributeValues: { ':id': { S: executionId } },
-        ScanIndexForward: false,
-        Limit: this.snapshotEvery,
-        ConsistentRead: true,
-      }),
-    );
-    const items = output.Items ?? [];
+    const from = this.windowStart(executionId);
+    let items = await this.newestItems(executionId, from);
+    // Nothing at or after the hint: a ledger that is not what this store saw (recreated in a test); read as if new.
+    if (items.length === 0 && from !== undefined) items = await this.newestItems(executionId, undefined);
     const head = items[0];
     if (!head) return { executionId, state: initialState(), headHash: undefined };
     const headSeq = Number(head[EVENT_ATTRIBUTES.seq]?.N ?? 0);
+    this.noteHead(executionId, headSeq);
     const window = stateFromWindow(items);
     if (window.ok) return { executionId, state: snapshotOf(window.state), headHash: itemHash(head) };
     // The events decide, verified one by one: a broken one raises LedgerBroken and stops the load; if they
@@ -80,6 +81,41 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     const refolded = await this.refold(executionId, headSeq);
     if (window.reason === 'tampered') await this.alarm(executionId, 'SnapshotMismatch', window.seq, window.detail);
     return { executionId, state: snapshotOf(refolded.state), headHash: refolded.headHash };
+  }
+
+  /**
+   * The newest K items (K = snapshotEvery, so one of them carries a snapshot), none older than `fromSeq`. Without
+   * a start, a window whose snapshot is near its head reads K items of which it folds few; from the snapshot item
+   * at or below the head last seen (and the item before it, whose link the window checks), it reads only those.
+   */
+  private async newestItems(executionId: string, fromSeq: number | undefined): Promise<Item[]> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: fromSeq === undefined ? '#id = :id' : '#id = :id AND #seq >= :from',
+        ExpressionAttributeNames: fromSeq === undefined ? { '#id': 'executionId' } : { '#id': 'executionId', '#seq': 'seq' },
+        ExpressionAttributeValues:
+          fromSeq === undefined ? { ':id': { S: executionId } } : { ':id': { S: executionId }, ':from': { N: String(fromSeq) } },
+        ScanIndexForward: false,
+        Limit: this.snapshotEvery,
+        ConsistentRead: true,
+      }),
+    );
+    return output.Items ?? [];
+  }
+
+  /** Where a load's window starts, from the head this store last saw; undefined: the newest K items, wherever. */
+  private windowStart(executionId: string): number | undefined {
+    const seen = this.seenHeads.get(executionId);
+    if (seen === undefined) return undefined;
+    const snapshotSeq = Math.floor(seen / this.snapshotEvery) * this.snapshotEvery;
+    // Before the first snapshot the window is the whole ledger, at most K items: no start narrows it.
+    return snapshotSeq < 2 ? undefined : snapshotSeq - 1;
+  }
+
+  private noteHead(executionId: string, seq: number): void {
+    if (this.seenHeads.size >= MAX_SEEN_HEADS && !this.seenHeads.has(executionId)) this.seenHeads.clear();
+    if ((this.seenHeads.get(executionId) ?? 0) < seq) this.seenHeads.set(executionId, seq);
   }
 
   /**
@@ -108,7 +144,9 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       if (problem) return this.broken(executionId, link.event.seq, problem);
       prev = link.hash;
     }
-    return newer.length === 0 ? loaded : { executionId, state: snapshotOf(state), headHash: prev };
+    if (newer.length === 0) return loaded;
+    this.noteHead(executionId, state.version);
+    return { executionId, state: snapshotOf(state), headHash: prev };
   }
 
   /**
@@ -191,6 +229,7 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       stored.push(link);
     }
     const last = stored.at(-1);
+    if (last) this.noteHead(loaded.executionId, last.event.seq);
     return {
       ok: true,
       stored,

@@ -1,0 +1,118 @@
+/**
+ * A load reads the newest K items (one of them carries a snapshot) and folds those after the snapshot. Once a
+ * store has seen an execution's head, its next load starts its window at the snapshot at or below that head
+ * (and the item before it, whose link it checks): the items older than the snapshot, about half of K on
+ * average, are no longer read (issue 17: a poll's load). It is only a hint: whatever the ledger became since,
+ * the load comes to what a store that never saw it comes to.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { DynamoExecutionEventStore } from '../../../src/adapters/dynamodb/eventStore';
+import type { Item } from '../../../src/adapters/dynamodb/marshalEvent';
+import { decidedFrom, type ExecutionEvent, initialState } from '../../../src/domain/execution';
+import type { TamperAlarm } from '../../../src/ports/tamperAlarms';
+import { at, observe, recordWaveStarted, start } from '../../fixtures/commands';
+import { DB_1, EXECUTION_ID } from '../../fixtures/plan';
+import { givenCommands } from '../../support/deciderSpec';
+import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
+
+/** A running wave whose first server is seen on one recovery instance, then the other: one event each. */
+const historyOf = (events: number): readonly ExecutionEvent[] => {
+  const flips = Array.from({ length: events }, (_, index) =>
+    observe(1, 'STARTED', [{ serverId: DB_1, launchStatus: 'IN_PROGRESS', recoveryInstanceId: `i-0flip${index % 2}` }], at(2, index)),
+  );
+  return givenCommands(start(), recordWaveStarted(1, at(1)), ...flips).events.slice(0, events);
+};
+
+/** How many items each Query a client sends returns, as the SDK hands them back. */
+const itemsPerQuery = (client: DynamoDBClient): number[] => {
+  const counts: number[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const result = await next(args);
+      if (context.commandName === 'QueryCommand') counts.push(((result.output as { Items?: unknown[] }).Items ?? []).length);
+      return result;
+    },
+    { step: 'initialize', name: `itemsPerQuery-${Math.random()}` },
+  );
+  return counts;
+};
+
+describe("a load's window, started at the snapshot below the head the store last saw", () => {
+  let context: DynamoTestContext;
+  const history = historyOf(70);
+  const key = (seq: number) => ({ executionId: { S: EXECUTION_ID }, seq: { N: String(seq) } });
+  const table = () => context.config.tables.events;
+
+  /** A store (K = 20) that wrote `count` events of the history: it has seen their head. */
+  const writer = async (count: number, options: { onTamper?: (alarm: TamperAlarm) => Promise<void> } = {}) => {
+    const store = new DynamoExecutionEventStore(context.client, table(), options);
+    const appended = await store.append(await store.load(EXECUTION_ID), decidedFrom(initialState(), history.slice(0, count)));
+    if (!appended.ok) throw new Error('seeding conflicted');
+    return store;
+  };
+  /** A store that has seen nothing: the reference a hinted load must agree with. */
+  const fresh = () => new DynamoExecutionEventStore(context.client, table());
+
+  beforeEach(async () => {
+    context = await startTestDynamo();
+  });
+  afterEach(() => stopTestDynamo(context));
+
+  it('given a head at 45 the store wrote, then its load reads 7 items (39 to 45, not 26 to 45) and comes to the same state', async () => {
+    const store = await writer(45);
+    const counts = itemsPerQuery(context.client);
+
+    const loaded = await store.load(EXECUTION_ID);
+
+    expect(counts).toEqual([7]);
+    expect(loaded).toEqual(await fresh().load(EXECUTION_ID));
+    expect(counts).toEqual([7, 20]);
+    expect(loaded.state.version).toBe(45);
+  });
+
+  it('given another writer appended 25 more since (past the next snapshot), then the window is still the newest K', async () => {
+    const store = await writer(45);
+    await store.load(EXECUTION_ID);
+    const other = fresh();
+    const appended = await other.append(
+      await other.load(EXECUTION_ID),
+      decidedFrom((await other.load(EXECUTION_ID)).state, history.slice(45)),
+    );
+    if (!appended.ok) throw new Error('the other writer conflicted');
+    const counts = itemsPerQuery(context.client);
+
+    const loaded = await store.load(EXECUTION_ID);
+
+    expect(counts).toEqual([20]);
+    expect(loaded).toEqual(await fresh().load(EXECUTION_ID));
+    expect(loaded.state.version).toBe(70);
+  });
+
+  it('given the ledger is not what the store saw (recreated shorter), then it reads the newest K as if new', async () => {
+    const store = await writer(45);
+    for (let seq = 22; seq <= 45; seq += 1) await context.client.send(new DeleteItemCommand({ TableName: table(), Key: key(seq) }));
+    const counts = itemsPerQuery(context.client);
+
+    const loaded = await store.load(EXECUTION_ID);
+
+    expect(counts).toEqual([0, 20]);
+    expect(loaded.state.version).toBe(21);
+    expect(loaded).toEqual(await fresh().load(EXECUTION_ID));
+  });
+
+  it('given the snapshot in the window edited, then the hinted load still raises its alarm and decides on the refold', async () => {
+    const alarms: TamperAlarm[] = [];
+    const store = await writer(45, { onTamper: async (alarm) => void alarms.push(alarm) });
+    const { Item } = await context.client.send(new GetItemCommand({ TableName: table(), Key: key(40) }));
+    const snapshot = Item as Item;
+    // Another state's snapshot (seq 20's) in seq 40's item: its digest no longer matches what the hash covers.
+    const other = (await context.client.send(new GetItemCommand({ TableName: table(), Key: key(20) }))).Item as Item;
+    await context.client.send(new PutItemCommand({ TableName: table(), Item: { ...snapshot, state: other.state as Item[string] } }));
+
+    const loaded = await store.load(EXECUTION_ID);
+
+    expect(alarms.map((alarm) => `${alarm.kind} ${alarm.seq}`)).toEqual(['SnapshotMismatch 40']);
+    expect(loaded.state.version).toBe(45);
+  });
+});
