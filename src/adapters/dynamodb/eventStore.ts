@@ -68,13 +68,17 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   async load(executionId: string): Promise<LoadedExecution> {
     const from = this.windowStart(executionId);
     let items = await this.newestItems(executionId, from);
-    // Nothing at or after the hint: a ledger that is not what this store saw (recreated in a test); read as if new.
-    if (items.length === 0 && from !== undefined) items = await this.newestItems(executionId, undefined);
+    let window = stateFromWindow(items);
+    // Nothing at or after the hint (a ledger that is not what this store saw: recreated in a test), or no snapshot
+    // where this store's K puts them (written under another LEDGER_SNAPSHOT_EVERY): read the newest K, as if new.
+    if (from !== undefined && (items.length === 0 || (!window.ok && window.reason === 'no-verifiable-snapshot'))) {
+      items = await this.newestItems(executionId, undefined);
+      window = stateFromWindow(items);
+    }
     const head = items[0];
     if (!head) return { executionId, state: initialState(), headHash: undefined };
     const headSeq = Number(head[EVENT_ATTRIBUTES.seq]?.N ?? 0);
     this.noteHead(executionId, headSeq);
-    const window = stateFromWindow(items);
     if (window.ok) return { executionId, state: snapshotOf(window.state), headHash: itemHash(head) };
     // The events decide, verified one by one: a broken one raises LedgerBroken and stops the load; if they
     // hold, what the window found wrong was its snapshot, which no decision is made on.

@@ -101,6 +101,21 @@ describe("a load's window, started at the snapshot below the head the store last
     expect(loaded).toEqual(await fresh().load(EXECUTION_ID));
   });
 
+  it('given a ledger written under another K (snapshots every 30th), then a window without one is read again as the newest K, not refolded', async () => {
+    const other = new DynamoExecutionEventStore(context.client, table(), { snapshotEvery: 30 });
+    const appended = await other.append(await other.load(EXECUTION_ID), decidedFrom(initialState(), history.slice(0, 45)));
+    if (!appended.ok) throw new Error('seeding conflicted');
+    const reader = fresh();
+    const expected = await reader.load(EXECUTION_ID);
+    const counts = itemsPerQuery(context.client);
+
+    const loaded = await reader.load(EXECUTION_ID);
+
+    // 39 to 45 holds no snapshot under K = 30; 26 to 45 holds seq 30's. No Query of the whole ledger.
+    expect(counts).toEqual([7, 20]);
+    expect(loaded).toEqual(expected);
+  });
+
   it('given the snapshot in the window edited, then the hinted load still raises its alarm and decides on the refold', async () => {
     const alarms: TamperAlarm[] = [];
     const store = await writer(45, { onTamper: async (alarm) => void alarms.push(alarm) });
