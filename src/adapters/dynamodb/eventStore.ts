@@ -21,7 +21,7 @@ import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
 import { isConditionalCheckFailed, sdkMayHaveRetried } from './errors';
 import { EVENT_ATTRIBUTES, EVENT_PROJECTION_NAMES, EVENT_READ_PROJECTION, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
-import { fromEventItem, type Item, itemHash, toEventItem } from './marshalEvent';
+import { fromEventItem, hasSnapshot, type Item, itemHash, toEventItem } from './marshalEvent';
 import { stateFromWindow } from './loadWindow';
 import type { TamperAlarm } from '../../ports/tamperAlarms';
 import { putEventInput } from './putEventInput';
@@ -43,6 +43,19 @@ export interface EventStoreOptions {
  * a state digest) and format-3 items written before digests were kept to snapshot items are read and decided on alike. Format-1 items (a snapshot on every item, covered by no hash) are still read,
  * verified and replayed, but never decided on: a window without a verifiable snapshot is refolded from the events.
  */
+/**
+ * Whether a window read from the hint `from` is one a load may decide on as it is: it reaches back to `from` (the
+ * item before the snapshot is there: none deleted, and the head did not outrun the Limit), and it holds a snapshot
+ * with an older item beside it, whose link the window checks. Otherwise the load reads the newest K items, as a
+ * store without the hint does: a gap, or a ledger written under another K, is then judged exactly as before.
+ */
+const windowFromHintHolds = (items: readonly Item[], from: number): boolean => {
+  const oldest = items.at(-1);
+  if (oldest === undefined || Number(oldest[EVENT_ATTRIBUTES.seq]?.N) !== from) return false;
+  const snapshotAt = items.findIndex(hasSnapshot);
+  return snapshotAt >= 0 && snapshotAt < items.length - 1;
+};
+
 /** Executions whose head a store remembers (a Lambda container's working set, many times over): then it forgets them all. */
 const MAX_SEEN_HEADS = 10_000;
 
@@ -68,13 +81,8 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   async load(executionId: string): Promise<LoadedExecution> {
     const from = this.windowStart(executionId);
     let items = await this.newestItems(executionId, from);
-    let window = stateFromWindow(items);
-    // Nothing at or after the hint (a ledger that is not what this store saw: recreated in a test), or no snapshot
-    // where this store's K puts them (written under another LEDGER_SNAPSHOT_EVERY): read the newest K, as if new.
-    if (from !== undefined && (items.length === 0 || (!window.ok && window.reason === 'no-verifiable-snapshot'))) {
-      items = await this.newestItems(executionId, undefined);
-      window = stateFromWindow(items);
-    }
+    if (from !== undefined && !windowFromHintHolds(items, from)) items = await this.newestItems(executionId, undefined);
+    const window = stateFromWindow(items);
     const head = items[0];
     if (!head) return { executionId, state: initialState(), headHash: undefined };
     const headSeq = Number(head[EVENT_ATTRIBUTES.seq]?.N ?? 0);
@@ -108,7 +116,11 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     return output.Items ?? [];
   }
 
-  /** Where a load's window starts, from the head this store last saw; undefined: the newest K items, wherever. */
+  /**
+   * Where a load's window starts, from the head this store last saw; undefined: the newest K items, wherever. The
+   * items older than the snapshot's predecessor are then not read: a window of the newest K read some of them, but
+   * decided nothing on them (it noticed only a gap among them); verify and the stream's alarm check every item.
+   */
   private windowStart(executionId: string): number | undefined {
     const seen = this.seenHeads.get(executionId);
     if (seen === undefined) return undefined;

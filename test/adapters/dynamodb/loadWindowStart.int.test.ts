@@ -2,8 +2,10 @@
  * A load reads the newest K items (one of them carries a snapshot) and folds those after the snapshot. Once a
  * store has seen an execution's head, its next load starts its window at the snapshot at or below that head
  * (and the item before it, whose link it checks): the items older than the snapshot, about half of K on
- * average, are no longer read (issue 17: a poll's load). It is only a hint: whatever the ledger became since,
- * the load comes to what a store that never saw it comes to.
+ * average, are no longer read (issue 17: a poll's load). It is only a hint: whatever the ledger became since
+ * (grown past the next snapshot, an item deleted or rewritten at the window's start, written under another K),
+ * the load comes to what a store that never saw it comes to, reading the newest K when the hinted window cannot
+ * show as much.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteItemCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
@@ -71,7 +73,7 @@ describe("a load's window, started at the snapshot below the head the store last
     expect(loaded.state.version).toBe(45);
   });
 
-  it('given another writer appended 25 more since (past the next snapshot), then the window is still the newest K', async () => {
+  it('given another writer appended 25 more since (past the next snapshot), then the newest K are read, as without the hint', async () => {
     const store = await writer(45);
     await store.load(EXECUTION_ID);
     const other = fresh();
@@ -84,7 +86,8 @@ describe("a load's window, started at the snapshot below the head the store last
 
     const loaded = await store.load(EXECUTION_ID);
 
-    expect(counts).toEqual([20]);
+    // The hinted Query's Limit cut it short of 39: the window cannot show that nothing is missing there.
+    expect(counts).toEqual([20, 20]);
     expect(loaded).toEqual(await fresh().load(EXECUTION_ID));
     expect(loaded.state.version).toBe(70);
   });
@@ -99,6 +102,51 @@ describe("a load's window, started at the snapshot below the head the store last
     expect(counts).toEqual([0, 20]);
     expect(loaded.state.version).toBe(21);
     expect(loaded).toEqual(await fresh().load(EXECUTION_ID));
+  });
+
+  it('given the head last seen at a snapshot (40), then the window is that snapshot and the item before it', async () => {
+    const store = await writer(40);
+    const counts = itemsPerQuery(context.client);
+
+    const loaded = await store.load(EXECUTION_ID);
+
+    expect(counts).toEqual([2]);
+    expect(loaded).toEqual(await fresh().load(EXECUTION_ID));
+  });
+
+  /** What a load comes to: its state's version, or the error it raised. */
+  const outcomeOf = (load: Promise<{ state: { version: number } }>) =>
+    load.then(
+      (loaded) => ({ version: loaded.state.version }),
+      (error: unknown) => ({ error: error instanceof Error ? error.name : String(error) }),
+    );
+
+  it('given the item before the snapshot deleted (39), then the hinted load refuses the ledger as a fresh one does', async () => {
+    const store = await writer(45);
+    await context.client.send(new DeleteItemCommand({ TableName: table(), Key: key(39) }));
+
+    const hinted = await outcomeOf(store.load(EXECUTION_ID));
+
+    expect(hinted).toEqual({ error: 'LedgerIntegrityError' });
+    expect(await outcomeOf(fresh().load(EXECUTION_ID))).toEqual(hinted);
+  });
+
+  it('given snapshots every 13th (one at 39, where the window starts) and the hash of item 38 rewritten, then the hinted load refuses it as a fresh one does', async () => {
+    const other = new DynamoExecutionEventStore(context.client, table(), { snapshotEvery: 13 });
+    const appended = await other.append(await other.load(EXECUTION_ID), decidedFrom(initialState(), history.slice(0, 45)));
+    if (!appended.ok) throw new Error('seeding conflicted');
+    const reader = fresh();
+    await reader.load(EXECUTION_ID);
+    const { Item } = await context.client.send(new GetItemCommand({ TableName: table(), Key: key(38) }));
+    const chain = Buffer.from((Item as Item).chain?.B ?? new Uint8Array());
+    // The second 32 bytes are the item's own hash: what seq 39's prevHash must equal.
+    chain[40] = (chain[40] as number) ^ 0xff;
+    await context.client.send(new PutItemCommand({ TableName: table(), Item: { ...(Item as Item), chain: { B: chain } } }));
+
+    const hinted = await outcomeOf(reader.load(EXECUTION_ID));
+
+    expect(hinted).toEqual({ error: 'LedgerIntegrityError' });
+    expect(await outcomeOf(fresh().load(EXECUTION_ID))).toEqual(hinted);
   });
 
   it('given a ledger written under another K (snapshots every 30th), then a window without one is read again as the newest K, not refolded', async () => {
