@@ -46,8 +46,8 @@ describe("a load's window, started at the snapshot below the head the store last
   const key = (seq: number) => ({ executionId: { S: EXECUTION_ID }, seq: { N: String(seq) } });
   const table = () => context.config.tables.events;
 
-  /** A store (K = 20) that wrote `count` events of the history: it has seen their head. */
-  const writer = async (count: number, options: { onTamper?: (alarm: TamperAlarm) => Promise<void> } = {}) => {
+  /** A store (K = 20 unless said) that wrote `count` events of the history: it has seen their head. */
+  const writer = async (count: number, options: { onTamper?: (alarm: TamperAlarm) => Promise<void>; snapshotEvery?: number } = {}) => {
     const store = new DynamoExecutionEventStore(context.client, table(), options);
     const appended = await store.append(await store.load(EXECUTION_ID), decidedFrom(initialState(), history.slice(0, count)));
     if (!appended.ok) throw new Error('seeding conflicted');
@@ -121,20 +121,22 @@ describe("a load's window, started at the snapshot below the head the store last
       (error: unknown) => ({ error: error instanceof Error ? error.name : String(error) }),
     );
 
+  /** The hinted load refuses the ledger as broken, and so does a store that never saw it. */
+  const expectRefusedAsByAFreshStore = async (store: DynamoExecutionEventStore) => {
+    const hinted = await outcomeOf(store.load(EXECUTION_ID));
+    expect(hinted).toEqual({ error: 'LedgerIntegrityError' });
+    expect(await outcomeOf(fresh().load(EXECUTION_ID))).toEqual(hinted);
+  };
+
   it('given the item before the snapshot deleted (39), then the hinted load refuses the ledger as a fresh one does', async () => {
     const store = await writer(45);
     await context.client.send(new DeleteItemCommand({ TableName: table(), Key: key(39) }));
 
-    const hinted = await outcomeOf(store.load(EXECUTION_ID));
-
-    expect(hinted).toEqual({ error: 'LedgerIntegrityError' });
-    expect(await outcomeOf(fresh().load(EXECUTION_ID))).toEqual(hinted);
+    await expectRefusedAsByAFreshStore(store);
   });
 
   it('given snapshots every 13th (one at 39, where the window starts) and the hash of item 38 rewritten, then the hinted load refuses it as a fresh one does', async () => {
-    const other = new DynamoExecutionEventStore(context.client, table(), { snapshotEvery: 13 });
-    const appended = await other.append(await other.load(EXECUTION_ID), decidedFrom(initialState(), history.slice(0, 45)));
-    if (!appended.ok) throw new Error('seeding conflicted');
+    await writer(45, { snapshotEvery: 13 });
     const reader = fresh();
     await reader.load(EXECUTION_ID);
     const { Item } = await context.client.send(new GetItemCommand({ TableName: table(), Key: key(38) }));
@@ -143,16 +145,11 @@ describe("a load's window, started at the snapshot below the head the store last
     chain[40] = (chain[40] as number) ^ 0xff;
     await context.client.send(new PutItemCommand({ TableName: table(), Item: { ...(Item as Item), chain: { B: chain } } }));
 
-    const hinted = await outcomeOf(reader.load(EXECUTION_ID));
-
-    expect(hinted).toEqual({ error: 'LedgerIntegrityError' });
-    expect(await outcomeOf(fresh().load(EXECUTION_ID))).toEqual(hinted);
+    await expectRefusedAsByAFreshStore(reader);
   });
 
   it('given a ledger written under another K (snapshots every 30th), then a window without one is read again as the newest K, not refolded', async () => {
-    const other = new DynamoExecutionEventStore(context.client, table(), { snapshotEvery: 30 });
-    const appended = await other.append(await other.load(EXECUTION_ID), decidedFrom(initialState(), history.slice(0, 45)));
-    if (!appended.ok) throw new Error('seeding conflicted');
+    await writer(45, { snapshotEvery: 30 });
     const reader = fresh();
     const expected = await reader.load(EXECUTION_ID);
     const counts = itemsPerQuery(context.client);
