@@ -73,6 +73,12 @@ export interface AppConfig {
    */
   completedJobGraceSeconds: number;
   /**
+   * How long one poll's DescribeJobs answer stands in for DRS's in the polls of other executions served by the
+   * same container (SHARED_JOB_READ_SECONDS, default 5: a sixth of the state machine's 30-second cadence, the
+   * most a poll's news is then late); 0 turns sharing off, so every poll without find's observation reads DRS.
+   */
+  sharedJobReadSeconds: number;
+  /**
    * K: every K-th ledger item carries a snapshot of the state (the others only the event and the digest of
    * the state, which their hash covers). A load reads the newest K items in one Query; smaller K, smaller
    * loads; larger K, leaner items and faster replays.
@@ -230,6 +236,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     serversPerJob: serversPerJob(env.MAX_SERVERS_PER_JOB),
     concurrentJobsQuota: integerFrom(env.DRS_CONCURRENT_JOBS_QUOTA, DEFAULT_CONCURRENT_JOBS_QUOTA, 'DRS_CONCURRENT_JOBS_QUOTA', 1, 10_000),
     completedJobGraceSeconds: nonNegativeNumber(env.COMPLETED_JOB_GRACE_SECONDS, 600, 'COMPLETED_JOB_GRACE_SECONDS'),
+    sharedJobReadSeconds: nonNegativeNumber(env.SHARED_JOB_READ_SECONDS, 5, 'SHARED_JOB_READ_SECONDS'),
     ledgerSnapshotEvery: integerFrom(env.LEDGER_SNAPSHOT_EVERY, DEFAULT_LEDGER_SNAPSHOT_EVERY, 'LEDGER_SNAPSHOT_EVERY', 1, 100),
   };
   const targets = targetAccountIds(env.TARGET_ACCOUNT_IDS);

@@ -8,6 +8,7 @@ import { DynamoExecutionViewStore } from '../adapters/dynamodb/executionViewStor
 import { DynamoPlanStore } from '../adapters/dynamodb/planStore';
 import { DynamoResumeTokenStore } from '../adapters/dynamodb/resumeTokenStore';
 import type { Log, OperationDeps } from '../operations/deps';
+import { SharedJobReads } from '../operations/sharedJobReads';
 import { randomUUID } from 'node:crypto';
 
 /** Resolves a factory once, on first use. */
@@ -92,6 +93,10 @@ export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = 
           : undefined;
       }),
     now: options.now ?? (() => new Date().toISOString()),
+    // One per container: the polls it serves share their DescribeJobs, aged by its own monotonic clock.
+    ...(config.sharedJobReadSeconds > 0
+      ? { sharedJobReads: new SharedJobReads(() => performance.now(), config.sharedJobReadSeconds * 1000) }
+      : {}),
     newExecutionId: options.newExecutionId ?? (() => `exec-${randomUUID()}`),
     log,
   };

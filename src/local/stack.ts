@@ -245,6 +245,8 @@ export const startLocalStack = async (options: LocalStackOptions): Promise<Local
     EXECUTION_HANDLER_NAME: FUNCTION_NAME,
     // Simulated DRS runs `speed` times faster: so does the wait for servers a COMPLETED job left behind.
     COMPLETED_JOB_GRACE_SECONDS: process.env.COMPLETED_JOB_GRACE_SECONDS ?? String(600 / speed),
+    // So does the age of a DescribeJobs answer that polls of other executions share.
+    SHARED_JOB_READ_SECONDS: process.env.SHARED_JOB_READ_SECONDS ?? String(5 / speed),
     KMS_ENDPOINT: kms.endpoint,
     S3_ENDPOINT: s3.endpoint,
     STS_ENDPOINT: stsEndpoint,

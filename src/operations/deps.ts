@@ -8,6 +8,7 @@ import type { PollInvoker } from '../ports/pollInvoker';
 import type { RecoveryJobs } from '../ports/recoveryJobs';
 import type { ResumeTokenStore } from '../ports/resumeTokens';
 import type { Workflow } from '../ports/workflow';
+import type { SharedJobReads } from './sharedJobReads';
 
 /** Structured logging, as Powertools' Logger offers it. */
 export interface Log {
@@ -35,6 +36,11 @@ export interface OperationDeps {
   /** Undefined when no digest chain is configured: ended executions are then sealed by nothing outside the table. */
   digests: () => Promise<EvidenceDigests | undefined>;
   now: () => string;
+  /**
+   * DescribeJobs answers the polls of one container share (one per container, as long as it lives); without it
+   * every poll that finds no observation from find reads DRS itself.
+   */
+  sharedJobReads?: SharedJobReads;
   /**
    * How a writer that lost a seq to another waits before it reads again (handleCommand; default: a jittered
    * real-time sleep, conflictBackoff.ts). The simulator passes its own, in simulated time.

@@ -1,6 +1,5 @@
-import { FIND_CALLER } from './drsAccount';
+import { accountKey, FIND_CALLER } from './drsAccount';
 import type { DrsAccount } from '../ports/recoveryJobs';
-import type { AccountContext } from '../domain/execution';
 import type { WaveJob } from '../ports/executionViewStore';
 import type { ObservedJob } from '../ports/pollInvoker';
 import type { RecoveryJob } from '../ports/recoveryJobs';
@@ -23,12 +22,6 @@ interface FindResult {
   status: 'POLLING_INITIATED' | 'POLL_INVOKE_FAILED';
   error?: string;
 }
-
-/** Calls that may share credentials: the same role, with the same ExternalId (or the same plan's). */
-const accountKey = (account: AccountContext | undefined): string =>
-  account
-    ? `${account.accountId}|${account.region}|${account.roleName}|${account.externalId ?? ''}|${account.externalIdFromPlan ?? ''}`
-    : 'home';
 
 /**
  * The current DRS job of each execution's wave in progress: the views name the jobs, and DescribeJobs

@@ -1,4 +1,4 @@
-import { drsAccountOf } from './drsAccount';
+import { accountKey, drsAccountOf, POLLS_CALLER } from './drsAccount';
 import {
   allWavesCompleted,
   decide,
@@ -62,10 +62,27 @@ const observation = (
   at: deps.now(),
 });
 
+/**
+ * The wave's jobs from DRS, in one call; with a container's shared reads, that call also reads the jobs of the
+ * other executions polled here lately, on behalf of them all (POLLS_CALLER), and their answers are kept.
+ */
+const readJobs = async (deps: OperationDeps, state: Running, jobIds: string[]): Promise<Map<string, RecoveryJob>> => {
+  const drs = await deps.drs();
+  const shared = deps.sharedJobReads;
+  if (!shared) return drs.describeJobs(jobIds, drsAccountOf(state));
+  const key = accountKey(state.accountContext);
+  const companions = shared.companions(key, jobIds, state.executionId);
+  const account = companions.length && state.accountContext ? { ...state.accountContext, onBehalfOf: POLLS_CALLER } : drsAccountOf(state);
+  const askedAtMs = shared.clockMs();
+  const jobs = await drs.describeJobs([...jobIds, ...companions], account);
+  shared.remember(key, { executionId: state.executionId, needed: jobIds, askedAtMs }, jobs);
+  return jobs;
+};
+
 /** A wave whose jobs are running: read DRS (one call for all of them) and record only what changed. */
 const observe = async (deps: OperationDeps, loaded: LoadedExecution, state: Running, wave: WaveState): Promise<CommandOutcome> => {
   const jobIds = jobsOf(wave).map((job) => job.drsJobId);
-  const jobs = await (await deps.drs()).describeJobs(jobIds, drsAccountOf(state));
+  const jobs = await readJobs(deps, state, jobIds);
   let outcome = unchanged(loaded);
   const missing = await serversMissingPoints(deps, state, wave);
   for (const jobId of jobIds) {
@@ -93,23 +110,41 @@ export const OBSERVATION_MAX_AGE_MS = 60_000;
 /** Clocks of two invocations may disagree a little. */
 const OBSERVATION_CLOCK_SKEW_MS = 5_000;
 
+/** Whether observed jobs show nothing the ledger does not already hold: every job of the wave, each unchanged. */
+const showsNoChange = (deps: OperationDeps, state: Running, wave: WaveState, observed: ObservedJob[]): boolean => {
+  const jobs = jobsOf(wave);
+  // Recovery points still to read are read by the poll itself: observations do not carry them.
+  if ((wave.recoveryPointsMissing ?? 0) > 0) return false;
+  if (jobs.length === 0 || jobs.some((job) => !observed.some((seen) => seen.jobId === job.drsJobId))) return false;
+  return jobs.every((job) => {
+    const seen = observed.find((candidate) => candidate.jobId === job.drsJobId) as ObservedJob;
+    const decision = decide(observation(deps, wave, { jobId: seen.jobId, status: seen.status, servers: seen.servers }), state);
+    return decision.ok && decision.events.length === 0;
+  });
+};
+
 /**
  * Whether the job find observed shows nothing the ledger does not already hold. It must be this wave's job,
  * and recent. It is never recorded: a change is read from DRS by the poll itself, so what enters the ledger
  * always comes from DRS, and a stale or forged observation can at most delay a poll's news by one poll.
  */
 const observedNoChange = (deps: OperationDeps, state: Running, wave: WaveState, observed: ObservedJob[]): boolean => {
-  const jobs = jobsOf(wave);
-  // Recovery points still to read are read by the poll itself: find's observation does not carry them.
-  if ((wave.recoveryPointsMissing ?? 0) > 0) return false;
-  if (jobs.length === 0 || jobs.some((job) => !observed.some((seen) => seen.jobId === job.drsJobId))) return false;
-  return jobs.every((job) => {
-    const seen = observed.find((candidate) => candidate.jobId === job.drsJobId) as ObservedJob;
+  const recent = observed.filter((seen) => {
     const age = Date.parse(deps.now()) - Date.parse(seen.observedAt);
-    if (!(age >= -OBSERVATION_CLOCK_SKEW_MS && age <= OBSERVATION_MAX_AGE_MS)) return false;
-    const decision = decide(observation(deps, wave, { jobId: seen.jobId, status: seen.status, servers: seen.servers }), state);
-    return decision.ok && decision.events.length === 0;
+    return age >= -OBSERVATION_CLOCK_SKEW_MS && age <= OBSERVATION_MAX_AGE_MS;
   });
+  // A job observed too long ago is as good as unobserved: the poll reads DRS.
+  return showsNoChange(deps, state, wave, recent);
+};
+
+/** Whether another execution's poll in this container read the wave's jobs lately, and they show no change. */
+const sharedReadNoChange = (deps: OperationDeps, state: Running, wave: WaveState): boolean => {
+  const fresh = deps.sharedJobReads?.fresh(
+    accountKey(state.accountContext),
+    jobsOf(wave).map((job) => job.drsJobId),
+    state.executionId,
+  );
+  return fresh !== undefined && showsNoChange(deps, state, wave, fresh);
 };
 
 /** One step of the drive: observe the running wave, take over a start whose claimant vanished, or act at the boundary. */
@@ -121,8 +156,9 @@ const step = async (
 ): Promise<CommandOutcome> => {
   const wave = waveInFlight(state);
   if (wave?.status === 'IN_PROGRESS') {
-    // Find already asked DRS and nothing changed: no DescribeJobs of this poll's own.
+    // Find, or another poll here, already asked DRS and nothing changed: no DescribeJobs of this poll's own.
     if (observed && observedNoChange(deps, state, wave, observed)) return unchanged(loaded);
+    if (sharedReadNoChange(deps, state, wave)) return unchanged(loaded);
     return observe(deps, loaded, state, wave);
   }
   if (wave?.status === 'STARTING') {

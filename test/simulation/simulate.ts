@@ -8,9 +8,10 @@ import { SIM_START_MS, SimWorld } from './world';
 /**
  * Which world a seed names: bumped whenever the simulator draws differently (a new fault, a new actor), since a
  * seed's world and interleaving change with it. Version 1 (8679057, 7197132) found the defects listed in
- * simulation.test.ts.
+ * simulation.test.ts; version 2 added approvals, keep-alives, split waves and DynamoDB faults; version 3 has
+ * the polls of one container share their DescribeJobs (src/operations/sharedJobReads.ts).
  */
-export const SIMULATION_VERSION = 2;
+export const SIMULATION_VERSION = 3;
 
 export interface SimulationOptions {
   /** The injected bug the simulator must catch: appends without their seq condition. */
@@ -36,6 +37,8 @@ export interface SimulationResult {
     total: number;
   };
   profile: Pick<SimProfile, 'withWorkflow' | 'skewBoundMs' | 'crashProbability'> & { plans: number; waves: number; servers: number };
+  /** Polls that another execution's DescribeJobs answered (sharedJobReads), sparing a call of their own. */
+  sharedReadsStoodIn: number;
   /** The invocation that took longest to answer, in simulated time (its name and ms). */
   slowestAnswer: { name: string; ms: number } | undefined;
   trace: string[];
@@ -249,6 +252,7 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
     simulatedMinutes: Math.round((scheduler.nowMs - SIM_START_MS) / 60_000),
     executions: executions().length,
     events,
+    sharedReadsStoodIn: world.sharedReads.stoodIn,
     faults: {
       ...f,
       total: f.crashes + f.lostInvocations + f.duplicatedInvocations + f.reorderedBatches + f.duplicatedRecords + f.dynamoErrors,

@@ -1,3 +1,4 @@
+import { SharedJobReads } from '../../src/operations/sharedJobReads';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { InMemoryExecutionViewStore, InMemoryPlanStore, InMemoryResumeTokenStore } from '../../src/adapters/memory';
 import { configFromEnv } from '../../src/config';
@@ -23,6 +24,8 @@ export const SIM_START_MS = Date.UTC(2026, 5, 1, 9, 0, 0);
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:drs-ledger-drill';
 /** A crashed invocation's caller hears of it after the function's timeout (serverless.yml: 60 s). */
 const FUNCTION_TIMEOUT_MS = 60_000;
+/** As deployed (SHARED_JOB_READ_SECONDS 5): one container's polls share DescribeJobs answers this long. */
+const SHARED_JOB_READ_MS = 5_000;
 
 export type InvocationAnswer = { answered: true; response: OperationResponse } | { answered: false };
 
@@ -53,6 +56,17 @@ export interface FaultCounts {
 }
 
 /** A gated view of a port: every call is a request that waits its turn (and may be where its caller dies). */
+/** SharedJobReads that counts the answers that stood in for a poll's own DescribeJobs. */
+class CountedSharedJobReads extends SharedJobReads {
+  stoodIn = 0;
+
+  override fresh(...args: Parameters<SharedJobReads['fresh']>): ReturnType<SharedJobReads['fresh']> {
+    const observed = super.fresh(...args);
+    if (observed) this.stoodIn += 1;
+    return observed;
+  }
+}
+
 const gated = <T extends object>(scheduler: Scheduler, target: T, service: string, failure?: () => void): T =>
   new Proxy(target, {
     get(object, name, receiver) {
@@ -86,6 +100,8 @@ export class SimWorld {
   readonly logLines: LogLineSeen[] = [];
   readonly notifications: Notification[] = [];
   readonly jobsStarted: RecoveryJob[] = [];
+  /** One container's shared DescribeJobs, counting the polls it spared a call of their own. */
+  readonly sharedReads = new CountedSharedJobReads(() => this.scheduler.nowMs, SHARED_JOB_READ_MS);
   readonly faults: FaultCounts = {
     crashes: 0,
     lostInvocations: 0,
@@ -170,6 +186,8 @@ export class SimWorld {
       notifier: async () => notifier,
       digests: async () => undefined,
       now: () => new Date(scheduler.nowMs).toISOString(),
+      // One container's polls share their DescribeJobs, aged by true simulated time (each invocation's clock is skewed).
+      sharedJobReads: this.sharedReads,
       backoff: (attempt) => scheduler.sleep(random.int(0, Math.min(100, 4 * 2 ** (attempt - 1))), 'backoff'),
       random: () => random.next(),
       newExecutionId: () => `exec-sim-${String((this.executionCount += 1)).padStart(4, '0')}`,

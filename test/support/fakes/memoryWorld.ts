@@ -1,3 +1,4 @@
+import { SharedJobReads } from '../../../src/operations/sharedJobReads';
 import type { EvidenceDigests } from '../../../src/ports/evidenceDigests';
 import {
   InMemoryExecutionEventStore,
@@ -44,6 +45,8 @@ export interface MemoryWorldOptions {
   /** The digest chain the ends are sealed in (none by default). */
   digests?: EvidenceDigests;
   startAt?: string;
+  /** Polls share their DescribeJobs answers for this long, by the world's clock, as one container's do (none by default). */
+  sharedJobReadMs?: number;
 }
 
 /**
@@ -82,6 +85,9 @@ export class MemoryWorld {
       notifier: async () => (options.withoutNotifier ? undefined : this.notifier),
       digests: async () => options.digests,
       now: () => this.clock.now(),
+      ...(options.sharedJobReadMs === undefined
+        ? {}
+        : { sharedJobReads: new SharedJobReads(() => Date.parse(this.clock.now()), options.sharedJobReadMs) }),
       newExecutionId: () => `exec-${String((this.executions += 1)).padStart(4, '0')}`,
       log: this.log,
     };

@@ -21,6 +21,8 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   readonly calls = {
     startRecovery: [] as Array<{ request: StartRecoveryRequest; account?: DrsAccount }>,
     describeJobs: [] as string[][],
+    /** Where each DescribeJobs acted, in call order (undefined: the home account). */
+    describeJobsAccounts: [] as Array<DrsAccount | undefined>,
     findJobsByTags: [] as Array<Record<string, string>>,
     hostnames: [] as string[][],
     sourceOrigins: [] as string[][],
@@ -78,8 +80,9 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     return structuredClone(job);
   }
 
-  async describeJobs(jobIds: string[]): Promise<Map<string, RecoveryJob>> {
+  async describeJobs(jobIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryJob>> {
     this.calls.describeJobs.push([...jobIds]);
+    this.calls.describeJobsAccounts.push(account && { ...account });
     const failure = this.describeFailures.shift();
     if (failure) throw failure;
     const found = new Map<string, RecoveryJob>();
