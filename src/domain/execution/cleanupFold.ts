@@ -11,10 +11,13 @@ export type CleanupEvent = Extract<
   { type: 'CleanupStarted' | 'RecoveryInstancesTerminationRequested' | 'RecoveryInstancesGone' | 'CleanupFailed' | 'CleanupCompleted' }
 >;
 
-/** The cleanup as its events leave it: `core` carries the event's seq and time already; the status is untouched. */
-export const evolveCleanup = <S extends ExecutionCore>(state: S, event: CleanupEvent): S => {
+/**
+ * The cleanup as the event leaves it (the execution's status is untouched). The caller puts it on its one copy
+ * of the state: returning a whole state from here would copy the state twice per event.
+ */
+export const cleanupAfter = (state: Pick<ExecutionCore, 'cleanup'>, event: CleanupEvent): CleanupState => {
   if (event.type === 'CleanupStarted') {
-    const cleanup: CleanupState = {
+    return {
       status: 'WAITING',
       dueAt: event.data.dueAt,
       attempts: 0,
@@ -23,7 +26,6 @@ export const evolveCleanup = <S extends ExecutionCore>(state: S, event: CleanupE
       requested: 0,
       gone: 0,
     };
-    return { ...state, cleanup };
   }
   const current = state.cleanup;
   if (!current) throw new Error(`Execution ${event.executionId} has ${event.type} before CleanupStarted (seq ${event.seq})`);
@@ -31,37 +33,31 @@ export const evolveCleanup = <S extends ExecutionCore>(state: S, event: CleanupE
     case 'RecoveryInstancesTerminationRequested': {
       const { nextAttemptAt: _retried, ...rest } = current;
       return {
-        ...state,
-        cleanup: {
-          ...rest,
-          // Late (another driver completed the cleanup meanwhile): on record, and the cleanup stays complete.
-          status: current.status === 'COMPLETED' ? 'COMPLETED' : 'TERMINATING',
-          attempts: Math.max(current.attempts, event.data.attempt),
-          requestedAt: event.occurredAt,
-          requested: current.requested + event.data.recoveryInstanceIds.length,
-        },
+        ...rest,
+        // Late (another driver completed the cleanup meanwhile): on record, and the cleanup stays complete.
+        status: current.status === 'COMPLETED' ? 'COMPLETED' : 'TERMINATING',
+        attempts: Math.max(current.attempts, event.data.attempt),
+        requestedAt: event.occurredAt,
+        requested: current.requested + event.data.recoveryInstanceIds.length,
       };
     }
     case 'RecoveryInstancesGone':
-      return { ...state, cleanup: { ...current, failuresInStreak: 0, gone: current.gone + event.data.recoveryInstanceIds.length } };
+      return { ...current, failuresInStreak: 0, gone: current.gone + event.data.recoveryInstanceIds.length };
     case 'CleanupFailed': {
       const streak = current.failuresInStreak + 1;
       return {
-        ...state,
-        cleanup: {
-          ...current,
-          status: 'FAILED',
-          attempts: Math.max(current.attempts, event.data.attempt),
-          failuresInStreak: streak >= MAX_CLEANUP_FAILURES_PER_STREAK ? 0 : streak,
-          failures: current.failures + 1,
-          nextAttemptAt: event.data.nextAttemptAt,
-          ...(event.data.abandoned ? { abandoned: true } : {}),
-        },
+        ...current,
+        status: 'FAILED',
+        attempts: Math.max(current.attempts, event.data.attempt),
+        failuresInStreak: streak >= MAX_CLEANUP_FAILURES_PER_STREAK ? 0 : streak,
+        failures: current.failures + 1,
+        nextAttemptAt: event.data.nextAttemptAt,
+        ...(event.data.abandoned ? { abandoned: true } : {}),
       };
     }
     case 'CleanupCompleted': {
       const { nextAttemptAt: _done, ...rest } = current;
-      return { ...state, cleanup: { ...rest, status: 'COMPLETED' } };
+      return { ...rest, status: 'COMPLETED' };
     }
   }
 };

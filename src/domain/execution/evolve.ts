@@ -1,6 +1,6 @@
 import { assertNever } from './assertNever';
-import { evolveCleanup } from './cleanupFold';
-import { APPROVAL_HELD_SINCE_VERSION, type ExecutionEvent, type ServerObservation } from './events';
+import { cleanupAfter } from './cleanupFold';
+import { APPROVAL_HELD_SINCE_VERSION, type ExecutionEvent, type ServerObservation, type WavePolled, type WaveStarted } from './events';
 import {
   type ExecutionCore,
   type ExecutionState,
@@ -27,20 +27,31 @@ export class LedgerSequenceError extends Error {
   }
 }
 
-const updateWave = (core: ExecutionCore, waveNumber: number, change: (wave: WaveState) => WaveState): WaveState[] =>
-  core.waves.map((wave) => (wave.waveNumber === waveNumber ? change(wave) : wave));
+const updateWave = (waves: readonly WaveState[], waveNumber: number, change: (wave: WaveState) => WaveState): WaveState[] =>
+  waves.map((wave) => (wave.waveNumber === waveNumber ? change(wave) : wave));
 
-const applyObservations = (servers: ServerState[], observed: ServerObservation[], at: string): ServerState[] => {
+/** A server as an observation of it leaves it. */
+const observedServer = (server: ServerState, seen: ServerObservation, at: string): ServerState => {
+  const next: ServerState = { ...server, launchStatus: seen.launchStatus, updatedAt: at };
+  if (seen.recoveryInstanceId !== undefined) next.recoveryInstanceId = seen.recoveryInstanceId;
+  if (seen.failureReason !== undefined) next.failureReason = seen.failureReason;
+  if (seen.hostname !== undefined) next.hostname = seen.hostname;
+  if (seen.launchStatus === 'LAUNCHED' && !server.launchTime) next.launchTime = at;
+  return next;
+};
+
+const applyObservations = (servers: ServerState[], observed: readonly ServerObservation[], at: string): ServerState[] => {
+  // A poll records only the servers that changed, most often one: comparing its id with each server's costs
+  // less than building a Map for it on every event.
+  const [only] = observed;
+  if (only && observed.length === 1) {
+    return servers.map((server) => (server.serverId === only.serverId ? observedServer(server, only, at) : server));
+  }
+  // Several servers: indexed once (a server observed twice takes its last observation).
   const byId = new Map(observed.map((server) => [server.serverId, server]));
   return servers.map((server) => {
     const seen = byId.get(server.serverId);
-    if (!seen) return server;
-    const next: ServerState = { ...server, launchStatus: seen.launchStatus, updatedAt: at };
-    if (seen.recoveryInstanceId !== undefined) next.recoveryInstanceId = seen.recoveryInstanceId;
-    if (seen.failureReason !== undefined) next.failureReason = seen.failureReason;
-    if (seen.hostname !== undefined) next.hostname = seen.hostname;
-    if (seen.launchStatus === 'LAUNCHED' && !server.launchTime) next.launchTime = at;
-    return next;
+    return seen ? observedServer(server, seen, at) : server;
   });
 };
 
@@ -55,10 +66,51 @@ const waveJobStatus = (jobs: readonly WaveJob[], expected: number): DrsJobStatus
   );
 };
 
-const observeJob = (job: WaveJob, status: DrsJobStatus, at: string): WaveJob =>
-  status === 'COMPLETED' && job.completedAt === undefined
-    ? { ...job, drsJobStatus: status, completedAt: at }
-    : { ...job, drsJobStatus: status };
+/**
+ * The job as a poll of it leaves it. Most polls see the status the job had: the job is then kept as it is,
+ * shared with the previous state as unchanged waves and servers are, rather than copied on every event.
+ */
+const observeJob = (job: WaveJob, status: DrsJobStatus, at: string): WaveJob => {
+  if (status === 'COMPLETED' && job.completedAt === undefined) return { ...job, drsJobStatus: status, completedAt: at };
+  return job.drsJobStatus === status ? job : { ...job, drsJobStatus: status };
+};
+
+/** A wave as one of its jobs' WaveStarted leaves it. */
+const startedWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState, event: WaveStarted): WaveState => {
+  const { drsJobId, part = 1 } = event.data;
+  // An earlier attempt's start failure no longer describes a wave that did start, nor does its wait for room.
+  const { failureReason: _previousAttempt, waitingForCapacitySince: _waitOver, ...started } = wave;
+  const known = jobsOf(wave);
+  const jobs = known.some((job) => job.part === part)
+    ? known
+    : [...known, { part, drsJobId, drsJobStatus: 'PENDING' as const }].sort((a, b) => a.part - b.part);
+  const expected = jobCount(core, wave);
+  const allStarted = jobs.length >= expected;
+  return {
+    ...started,
+    // Until every job is on record the claim stands; recording one renews its lease.
+    status: allStarted ? 'IN_PROGRESS' : 'STARTING',
+    ...(allStarted ? {} : { startRequestedAt: event.occurredAt }),
+    jobs,
+    drsJobId: jobs[0]?.drsJobId ?? drsJobId,
+    drsJobStatus: waveJobStatus(jobs, expected),
+    startTime: wave.startTime ?? event.occurredAt,
+    servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
+  };
+};
+
+/** A wave as a WavePolled of one of its jobs leaves it. */
+const polledWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState, event: WavePolled): WaveState => {
+  const known = jobsOf(wave);
+  const observed = event.data.drsJobId ?? known[0]?.drsJobId;
+  const jobs = known.map((job) => (job.drsJobId === observed ? observeJob(job, event.data.drsJobStatus, event.occurredAt) : job));
+  return {
+    ...pointsMissingAfter(wave, event.data.servers, event.data.recoveryPointsMissing),
+    jobs,
+    drsJobStatus: waveJobStatus(jobs, jobCount(core, wave)),
+    servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
+  };
+};
 
 /** A wave's servers as an execution starts them; the plan's optional ones are marked. */
 const serversOf = (wave: { sourceServerIds: string[]; optionalServerIds?: string[] }): ServerState[] => {
@@ -129,60 +181,50 @@ const coreOf = (state: StartedExecution): ExecutionCore => {
 };
 
 const evolveStarted = (state: StartedExecution, event: ExecutionEvent): ExecutionState => {
-  const core: ExecutionCore = { ...state, version: event.seq, lastEventAt: event.occurredAt };
+  // Every case copies the state once, with these two over it (their keys keep their place). The state has some
+  // 25 fields and copying it is most of what folding an event costs: no case copies it twice.
+  const version = event.seq;
+  const lastEventAt = event.occurredAt;
   switch (event.type) {
     case 'ExecutionStarted':
       throw new Error(`Execution ${event.executionId} started twice (seq ${event.seq})`);
     case 'StateMachineAttached': {
       const { generation } = event.data;
-      const { stateMachineGeneration: _replaced, ...rest } = { ...state, ...core };
-      return { ...rest, executionArn: event.data.executionArn, ...(generation ? { stateMachineGeneration: generation } : {}) };
+      const { stateMachineGeneration: _replaced, ...rest } = state;
+      return {
+        ...rest,
+        version,
+        lastEventAt,
+        executionArn: event.data.executionArn,
+        ...(generation ? { stateMachineGeneration: generation } : {}),
+      };
     }
     case 'WaveStartRequested':
       return {
         ...state,
-        ...core,
+        version,
+        lastEventAt,
         currentWave: event.data.waveNumber,
-        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+        waves: updateWave(state.waves, event.data.waveNumber, (wave) => ({
           ...wave,
           status: 'STARTING',
           startAttempts: event.data.attempt,
           startRequestedAt: event.occurredAt,
         })),
       };
-    case 'WaveStarted': {
-      const { waveNumber, drsJobId, part = 1 } = event.data;
+    case 'WaveStarted':
       return {
         ...state,
-        ...core,
-        waves: updateWave(core, waveNumber, (wave) => {
-          // An earlier attempt's start failure no longer describes a wave that did start.
-          const { failureReason: _previousAttempt, ...rest } = wave;
-          const known = jobsOf(wave);
-          const jobs = known.some((job) => job.part === part)
-            ? known
-            : [...known, { part, drsJobId, drsJobStatus: 'PENDING' as const }].sort((a, b) => a.part - b.part);
-          const allStarted = jobs.length >= jobCount(core, wave);
-          const { waitingForCapacitySince: _waitOver, ...started } = rest;
-          return {
-            ...started,
-            // Until every job is on record the claim stands; recording one renews its lease.
-            status: allStarted ? 'IN_PROGRESS' : 'STARTING',
-            ...(allStarted ? {} : { startRequestedAt: event.occurredAt }),
-            jobs,
-            drsJobId: jobs[0]?.drsJobId ?? drsJobId,
-            drsJobStatus: waveJobStatus(jobs, jobCount(core, wave)),
-            startTime: wave.startTime ?? event.occurredAt,
-            servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
-          };
-        }),
+        version,
+        lastEventAt,
+        waves: updateWave(state.waves, event.data.waveNumber, (wave) => startedWave(state, wave, event)),
       };
-    }
     case 'WaveStartFailed':
       return {
         ...state,
-        ...core,
-        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+        version,
+        lastEventAt,
+        waves: updateWave(state.waves, event.data.waveNumber, (wave) => ({
           ...wave,
           status: 'PENDING',
           failureReason: `${event.data.error.code}: ${event.data.error.message}`,
@@ -194,25 +236,17 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
     case 'WavePolled':
       return {
         ...state,
-        ...core,
+        version,
+        lastEventAt,
         lastPolledAt: event.occurredAt,
-        waves: updateWave(core, event.data.waveNumber, (wave) => {
-          const known = jobsOf(wave);
-          const observed = event.data.drsJobId ?? known[0]?.drsJobId;
-          const jobs = known.map((job) => (job.drsJobId === observed ? observeJob(job, event.data.drsJobStatus, event.occurredAt) : job));
-          return {
-            ...pointsMissingAfter(wave, event.data.servers, event.data.recoveryPointsMissing),
-            jobs,
-            drsJobStatus: waveJobStatus(jobs, jobCount(core, wave)),
-            servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
-          };
-        }),
+        waves: updateWave(state.waves, event.data.waveNumber, (wave) => polledWave(state, wave, event)),
       };
     case 'WaveCompleted':
       return {
         ...state,
-        ...core,
-        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+        version,
+        lastEventAt,
+        waves: updateWave(state.waves, event.data.waveNumber, (wave) => ({
           ...wave,
           status: 'COMPLETED',
           endTime: event.occurredAt,
@@ -221,8 +255,9 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
     case 'WaveFailed':
       return {
         ...state,
-        ...core,
-        waves: updateWave(core, event.data.waveNumber, (wave) => ({
+        version,
+        lastEventAt,
+        waves: updateWave(state.waves, event.data.waveNumber, (wave) => ({
           ...wave,
           status: 'FAILED',
           endTime: event.occurredAt,
@@ -232,12 +267,13 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
     case 'PauseRequested':
       return {
         ...state,
-        ...core,
+        version,
+        lastEventAt,
         pauseRequest: { requestedBy: event.data.requestedBy, requestedAt: event.occurredAt },
       };
     case 'ExecutionPaused': {
       // A new pause waits for a token of its own.
-      const { pauseRequest: _cleared, resumeTokenSha256: _previousPause, ...rest } = coreOf({ ...state, ...core });
+      const { pauseRequest: _cleared, resumeTokenSha256: _previousPause, ...rest } = coreOf({ ...state, version, lastEventAt });
       return {
         ...rest,
         status: 'PAUSED',
@@ -245,24 +281,25 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
         afterWave: event.data.afterWave,
         nextWave: event.data.nextWave,
         pauseReason: event.data.reason,
-        pausedBeforeWaves: [...core.pausedBeforeWaves, event.data.nextWave],
+        pausedBeforeWaves: [...state.pausedBeforeWaves, event.data.nextWave],
         ...(event.data.approval ? { approval: event.data.approval } : {}),
         ...(event.data.attachesToken ? { lastPauseSeq: event.seq } : {}),
       };
     }
     case 'ExecutionResumed':
-      return { ...coreOf({ ...state, ...core }), status: 'RUNNING', currentWave: event.data.nextWave };
+      return { ...coreOf({ ...state, version, lastEventAt }), status: 'RUNNING', currentWave: event.data.nextWave };
     case 'CancelRequested': {
       const cancelRequest = { requestedBy: event.data.requestedBy, requestedAt: event.occurredAt } as const;
       return {
         ...state,
-        ...core,
+        version,
+        lastEventAt,
         cancelRequest: event.data.reason === undefined ? cancelRequest : { ...cancelRequest, reason: event.data.reason },
       };
     }
     case 'ExecutionCancelled':
       return {
-        ...coreOf({ ...state, ...core }),
+        ...coreOf({ ...state, version, lastEventAt }),
         status: 'CANCELLED',
         endedAtSeq: event.seq,
         endTime: event.occurredAt,
@@ -270,7 +307,7 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       };
     case 'Finalized':
       return {
-        ...coreOf({ ...state, ...core }),
+        ...coreOf({ ...state, version, lastEventAt }),
         status: 'COMPLETED',
         endedAtSeq: event.seq,
         endTime: event.data.endTime,
@@ -278,7 +315,7 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       };
     case 'ExecutionFailed':
       return {
-        ...coreOf({ ...state, ...core }),
+        ...coreOf({ ...state, version, lastEventAt }),
         status: 'FAILED',
         endedAtSeq: event.seq,
         endTime: event.occurredAt,
@@ -286,38 +323,38 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
       };
     case 'NotificationSent':
     case 'NotificationFailed':
-      return { ...state, ...core, notifiedSeqs: [...core.notifiedSeqs, event.data.forSeq] };
+      return { ...state, version, lastEventAt, notifiedSeqs: [...state.notifiedSeqs, event.data.forSeq] };
     case 'ApprovalRefused': {
-      if (state.status !== 'PAUSED') return { ...state, ...core };
+      if (state.status !== 'PAUSED') return { ...state, version, lastEventAt };
       return event.data.identity
-        ? { ...state, ...core, approvalRefusals: (state.approvalRefusals ?? 0) + 1 }
-        : { ...state, ...core, unverifiedRefusals: (state.unverifiedRefusals ?? 0) + 1 };
+        ? { ...state, version, lastEventAt, approvalRefusals: (state.approvalRefusals ?? 0) + 1 }
+        : { ...state, version, lastEventAt, unverifiedRefusals: (state.unverifiedRefusals ?? 0) + 1 };
     }
     // What follows an approval, a decline or a timeout (a resume, a cancel) is an event of its own. An approval
     // is remembered until its resume (from schema version 2 on: older ledgers fold, and digest, as they did).
     case 'ApprovalGranted':
       return state.status === 'PAUSED' && state.approval !== undefined && event.schemaVersion >= APPROVAL_HELD_SINCE_VERSION
-        ? { ...state, ...core, approvalGranted: { actor: event.actor, identity: event.data.identity } }
-        : { ...state, ...core };
+        ? { ...state, version, lastEventAt, approvalGranted: { actor: event.actor, identity: event.data.identity } }
+        : { ...state, version, lastEventAt };
     case 'ApprovalDeclined':
     case 'ApprovalTimedOut':
-      return { ...state, ...core };
+      return { ...state, version, lastEventAt };
     case 'ResumeTokenAttached':
-      return { ...state, ...core, resumeTokenSha256: event.data.tokenSha256 };
+      return { ...state, version, lastEventAt, resumeTokenSha256: event.data.tokenSha256 };
     case 'WaveRetryRequested':
-      return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, (wave) => retriedWave(wave, event)) };
+      return { ...state, version, lastEventAt, waves: updateWave(state.waves, event.data.waveNumber, (wave) => retriedWave(wave, event)) };
     case 'WaveSkipped':
-      return { ...state, ...core, waves: updateWave(core, event.data.waveNumber, skippedWave) };
+      return { ...state, version, lastEventAt, waves: updateWave(state.waves, event.data.waveNumber, skippedWave) };
     // A drill's cleanup annotates the end: the status stays what the end made it.
     case 'CleanupStarted':
     case 'RecoveryInstancesTerminationRequested':
     case 'RecoveryInstancesGone':
     case 'CleanupFailed':
     case 'CleanupCompleted':
-      return evolveCleanup({ ...state, ...core }, event);
+      return { ...state, version, lastEventAt, cleanup: cleanupAfter(state, event) };
     // The findings stay in the event: reports and views read them there, the state carries none.
     case 'ReadinessAssessed':
-      return { ...state, ...core };
+      return { ...state, version, lastEventAt };
     default:
       return assertNever(event, 'event');
   }

@@ -26,13 +26,21 @@ export const newlyLaunchedWithoutPoint = (known: ReadonlyMap<string, ServerState
     (seen) => seen.launchStatus === 'LAUNCHED' && seen.recoveryPoint === undefined && known.get(seen.serverId)?.launchStatus !== 'LAUNCHED',
   ).length;
 
-/** The wave's count of points missing after a WavePolled: those it adds, less the late points it brings. */
-export const pointsMissingAfter = (wave: WaveState, servers: readonly ServerObservation[], added: number | undefined): WaveState => {
+/** How many of the observed servers bring the point of a server the wave has already seen LAUNCHED. */
+const pointsBrought = (wave: WaveState, servers: readonly ServerObservation[]): number => {
+  // Most polls carry no point at all: they need no index of the wave's servers.
+  if (!servers.some((seen) => seen.recoveryPoint !== undefined)) return 0;
   const known = new Map(wave.servers.map((server) => [server.serverId, server]));
-  const brought = servers.filter(
-    (seen) => seen.recoveryPoint !== undefined && known.get(seen.serverId)?.launchStatus === 'LAUNCHED',
-  ).length;
-  const missing = Math.max(0, (wave.recoveryPointsMissing ?? 0) + (added ?? 0) - brought);
+  return servers.filter((seen) => seen.recoveryPoint !== undefined && known.get(seen.serverId)?.launchStatus === 'LAUNCHED').length;
+};
+
+/**
+ * The wave's count of points missing after a WavePolled: those it adds, less the late points it brings. The
+ * wave itself when it neither held nor holds a count (most polls): the fold copies it once, not twice.
+ */
+export const pointsMissingAfter = (wave: WaveState, servers: readonly ServerObservation[], added: number | undefined): WaveState => {
+  const missing = Math.max(0, (wave.recoveryPointsMissing ?? 0) + (added ?? 0) - pointsBrought(wave, servers));
+  if (missing === 0 && !('recoveryPointsMissing' in wave)) return wave;
   const { recoveryPointsMissing: _before, ...rest } = wave;
   return missing > 0 ? { ...rest, recoveryPointsMissing: missing } : rest;
 };
