@@ -38,6 +38,8 @@ export interface Throughput {
    * (src/operations/sharedJobReads.ts), so most polls of 50 running executions send none.
    */
   describeJobsPerPoll: number;
+  /** One more run with sharing off (SHARED_JOB_READ_SECONDS 0): every poll sends its own DescribeJobs. Not judged. */
+  unshared: ThroughputRun;
   /** Over all runs (for the table's measured column). */
   pollsPerSecond: number;
   putsPerSecond: number;
@@ -80,7 +82,7 @@ export const measureThroughput = async (): Promise<Throughput> => {
     });
     const perRun = OPS_PER_ROUND * ROUNDS;
     // Ledger items of one long history, each put on its own free seq.
-    const items = ledgerItems(historyInMemory('exec-throughput', WARM_UP + perRun * RUNS));
+    const items = ledgerItems(historyInMemory('exec-throughput', WARM_UP + perRun * (RUNS + 1)));
     let putsDone = 0;
     let pollsDone = 0;
     const put = async () => {
@@ -101,8 +103,8 @@ export const measureThroughput = async (): Promise<Throughput> => {
 
     const describeJobs = () => world.drs.stats.snapshot().calls.DescribeJobs ?? 0;
     const describeJobsBefore = describeJobs();
-    const runs: ThroughputRun[] = [];
-    for (let run = 0; run < RUNS; run += 1) {
+    /** One run of interleaved rounds of puts and polls. */
+    const measureRun = async (): Promise<ThroughputRun> => {
       let pollMs = 0;
       let putMs = 0;
       for (let round = 0; round < ROUNDS; round += 1) {
@@ -116,12 +118,20 @@ export const measureThroughput = async (): Promise<Throughput> => {
       }
       const pollsPerSecond = (perRun / pollMs) * 1000;
       const putsPerSecond = (perRun / putMs) * 1000;
-      runs.push({ pollsPerSecond, putsPerSecond, ratio: pollsPerSecond / putsPerSecond });
-    }
+      return { pollsPerSecond, putsPerSecond, ratio: pollsPerSecond / putsPerSecond };
+    };
+    const runs: ThroughputRun[] = [];
+    for (let run = 0; run < RUNS; run += 1) runs.push(await measureRun());
+    const describeJobsPerPoll = (describeJobs() - describeJobsBefore) / (perRun * RUNS);
+    const { sharedJobReads } = world.deps;
+    delete world.deps.sharedJobReads;
+    const unshared = await measureRun();
+    if (sharedJobReads) world.deps.sharedJobReads = sharedJobReads;
     const harmonic = (rates: number[]) => rates.length / rates.reduce((sum, rate) => sum + 1 / rate, 0);
     return {
       runs,
-      describeJobsPerPoll: (describeJobs() - describeJobsBefore) / (perRun * RUNS),
+      describeJobsPerPoll,
+      unshared,
       // Equal operations per run: the overall rate is the harmonic mean of the runs'.
       pollsPerSecond: harmonic(runs.map((run) => run.pollsPerSecond)),
       putsPerSecond: harmonic(runs.map((run) => run.putsPerSecond)),

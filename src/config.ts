@@ -74,10 +74,16 @@ export interface AppConfig {
   completedJobGraceSeconds: number;
   /**
    * How long one poll's DescribeJobs answer stands in for DRS's in the polls of other executions served by the
-   * same container (SHARED_JOB_READ_SECONDS, default 5: a sixth of the state machine's 30-second cadence, the
-   * most a poll's news is then late); 0 turns sharing off, so every poll without find's observation reads DRS.
+   * same container (SHARED_JOB_READ_SECONDS, default 5); 0 turns sharing off, so every poll without find's
+   * observation reads DRS. A change DRS makes within that time before a poll that uses such an answer is seen
+   * one poll later.
    */
   sharedJobReadSeconds: number;
+  /**
+   * Polls share DescribeJobs answers only once a container has polled this many executions in one account in
+   * the last minute (SHARED_JOB_READ_MIN_EXECUTIONS, default 10): few executions risk DRS's throttling little.
+   */
+  sharedJobReadMinExecutions: number;
   /**
    * K: every K-th ledger item carries a snapshot of the state (the others only the event and the digest of
    * the state, which their hash covers). A load reads the newest K items in one Query; smaller K, smaller
@@ -237,6 +243,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     concurrentJobsQuota: integerFrom(env.DRS_CONCURRENT_JOBS_QUOTA, DEFAULT_CONCURRENT_JOBS_QUOTA, 'DRS_CONCURRENT_JOBS_QUOTA', 1, 10_000),
     completedJobGraceSeconds: nonNegativeNumber(env.COMPLETED_JOB_GRACE_SECONDS, 600, 'COMPLETED_JOB_GRACE_SECONDS'),
     sharedJobReadSeconds: nonNegativeNumber(env.SHARED_JOB_READ_SECONDS, 5, 'SHARED_JOB_READ_SECONDS'),
+    sharedJobReadMinExecutions: integerFrom(env.SHARED_JOB_READ_MIN_EXECUTIONS, 10, 'SHARED_JOB_READ_MIN_EXECUTIONS', 2, 10_000),
     ledgerSnapshotEvery: integerFrom(env.LEDGER_SNAPSHOT_EVERY, DEFAULT_LEDGER_SNAPSHOT_EVERY, 'LEDGER_SNAPSHOT_EVERY', 1, 100),
   };
   const targets = targetAccountIds(env.TARGET_ACCOUNT_IDS);

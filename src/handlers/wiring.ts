@@ -95,7 +95,12 @@ export const buildDeps = (config: AppConfig, log: Log, options: WiringOptions = 
     now: options.now ?? (() => new Date().toISOString()),
     // One per container: the polls it serves share their DescribeJobs, aged by its own monotonic clock.
     ...(config.sharedJobReadSeconds > 0
-      ? { sharedJobReads: new SharedJobReads(() => performance.now(), config.sharedJobReadSeconds * 1000) }
+      ? {
+          sharedJobReads: new SharedJobReads(() => performance.now(), {
+            freshMs: config.sharedJobReadSeconds * 1000,
+            minExecutions: config.sharedJobReadMinExecutions,
+          }),
+        }
       : {}),
     newExecutionId: options.newExecutionId ?? (() => `exec-${randomUUID()}`),
     log,

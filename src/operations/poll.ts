@@ -63,20 +63,42 @@ const observation = (
 });
 
 /**
- * The wave's jobs from DRS, in one call; with a container's shared reads, that call also reads the jobs of the
- * other executions polled here lately, on behalf of them all (POLLS_CALLER), and their answers are kept.
+ * The wave's jobs from DRS, read in the execution's own name (its role session and source identity): what the
+ * ledger records. With a container's shared reads, the jobs of the other executions polled here lately are
+ * read too, for their polls, on behalf of them all (POLLS_CALLER): in the same call in the home account; in a
+ * target account in a call of their own, whose failure costs this poll nothing. Only this poll's own jobs get
+ * their failed servers' reasons read from the job logs.
  */
 const readJobs = async (deps: OperationDeps, state: Running, jobIds: string[]): Promise<Map<string, RecoveryJob>> => {
   const drs = await deps.drs();
   const shared = deps.sharedJobReads;
-  if (!shared) return drs.describeJobs(jobIds, drsAccountOf(state));
+  const companions = shared?.companions(accountKey(state.accountContext), jobIds, state.executionId) ?? [];
+  if (!shared || companions.length === 0) {
+    const jobs = await drs.describeJobs(jobIds, drsAccountOf(state));
+    shared?.remember(
+      accountKey(state.accountContext),
+      { executionId: state.executionId, needed: jobIds, askedAtMs: shared.clockMs() },
+      jobs,
+    );
+    return jobs;
+  }
   const key = accountKey(state.accountContext);
-  const companions = shared.companions(key, jobIds, state.executionId);
-  const account = companions.length && state.accountContext ? { ...state.accountContext, onBehalfOf: POLLS_CALLER } : drsAccountOf(state);
   const askedAtMs = shared.clockMs();
-  const jobs = await drs.describeJobs([...jobIds, ...companions], account);
-  shared.remember(key, { executionId: state.executionId, needed: jobIds, askedAtMs }, jobs);
-  return jobs;
+  const read = { executionId: state.executionId, needed: jobIds, askedAtMs };
+  if (!state.accountContext) {
+    const jobs = await drs.describeJobs([...jobIds, ...companions], undefined, { reasonsOf: jobIds });
+    shared.remember(key, read, jobs);
+    return jobs;
+  }
+  const [own, others] = await Promise.all([
+    drs.describeJobs(jobIds, drsAccountOf(state)),
+    drs.describeJobs(companions, { ...state.accountContext, onBehalfOf: POLLS_CALLER }, { reasonsOf: [] }).catch((error: unknown) => {
+      deps.log.warn("Reading other executions' DRS jobs for their polls failed; each reads its own", { error: String(error) });
+      return new Map<string, RecoveryJob>();
+    }),
+  ]);
+  shared.remember(key, read, new Map([...others, ...own]));
+  return own;
 };
 
 /** A wave whose jobs are running: read DRS (one call for all of them) and record only what changed. */
@@ -143,6 +165,7 @@ const sharedReadNoChange = (deps: OperationDeps, state: Running, wave: WaveState
     accountKey(state.accountContext),
     jobsOf(wave).map((job) => job.drsJobId),
     state.executionId,
+    deps.now(),
   );
   return fresh !== undefined && showsNoChange(deps, state, wave, fresh);
 };

@@ -99,8 +99,11 @@ export interface DrsAccount extends AccountContext {
 /** DRS, as the execution needs it. Every call may act in another account through its DrsAccount. */
 export interface RecoveryJobs {
   startRecovery(request: StartRecoveryRequest, account?: DrsAccount): Promise<RecoveryJob>;
-  /** Many jobs in one call where DRS allows it (DescribeJobs takes up to 1,000 ids). */
-  describeJobs(jobIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryJob>>;
+  /**
+   * Many jobs in one call where DRS allows it (DescribeJobs takes up to 1,000 ids). Failed servers get their
+   * reasons from each job's log (DescribeJobLogItems), of every job, or only of `reasonsOf` when given.
+   */
+  describeJobs(jobIds: string[], account?: DrsAccount, options?: { reasonsOf?: readonly string[] }): Promise<Map<string, RecoveryJob>>;
   /** Jobs created since `since` whose tags include all of `tags`: how a lost start is found again. */
   findJobsByTags(tags: Record<string, string>, since: string, account?: DrsAccount): Promise<RecoveryJob[]>;
   /** Hostnames of source servers, for the read model and reports. */

@@ -24,7 +24,10 @@ export const SIM_START_MS = Date.UTC(2026, 5, 1, 9, 0, 0);
 const STATE_MACHINE_ARN = 'arn:aws:states:us-east-1:123456789012:stateMachine:drs-ledger-drill';
 /** A crashed invocation's caller hears of it after the function's timeout (serverless.yml: 60 s). */
 const FUNCTION_TIMEOUT_MS = 60_000;
-/** As deployed (SHARED_JOB_READ_SECONDS 5): one container's polls share DescribeJobs answers this long. */
+/**
+ * As deployed (SHARED_JOB_READ_SECONDS 5): one container's polls share DescribeJobs answers this long; from two
+ * executions on (deployed: ten), since a world has one or two.
+ */
 const SHARED_JOB_READ_MS = 5_000;
 
 export type InvocationAnswer = { answered: true; response: OperationResponse } | { answered: false };
@@ -55,7 +58,6 @@ export interface FaultCounts {
   dynamoErrors: number;
 }
 
-/** A gated view of a port: every call is a request that waits its turn (and may be where its caller dies). */
 /** SharedJobReads that counts the answers that stood in for a poll's own DescribeJobs. */
 class CountedSharedJobReads extends SharedJobReads {
   stoodIn = 0;
@@ -67,6 +69,7 @@ class CountedSharedJobReads extends SharedJobReads {
   }
 }
 
+/** A gated view of a port: every call is a request that waits its turn (and may be where its caller dies). */
 const gated = <T extends object>(scheduler: Scheduler, target: T, service: string, failure?: () => void): T =>
   new Proxy(target, {
     get(object, name, receiver) {
@@ -101,7 +104,7 @@ export class SimWorld {
   readonly notifications: Notification[] = [];
   readonly jobsStarted: RecoveryJob[] = [];
   /** One container's shared DescribeJobs, counting the polls it spared a call of their own. */
-  readonly sharedReads = new CountedSharedJobReads(() => this.scheduler.nowMs, SHARED_JOB_READ_MS);
+  readonly sharedReads = new CountedSharedJobReads(() => this.scheduler.nowMs, { freshMs: SHARED_JOB_READ_MS, minExecutions: 2 });
   readonly faults: FaultCounts = {
     crashes: 0,
     lostInvocations: 0,

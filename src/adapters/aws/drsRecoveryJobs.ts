@@ -104,7 +104,11 @@ export class DrsRecoveryJobs implements RecoveryJobs {
     }
   }
 
-  async describeJobs(jobIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryJob>> {
+  async describeJobs(
+    jobIds: string[],
+    account?: DrsAccount,
+    options: { reasonsOf?: readonly string[] } = {},
+  ): Promise<Map<string, RecoveryJob>> {
     const jobs = new Map<string, RecoveryJob>();
     try {
       for (const batch of chunks([...new Set(jobIds)], MAX_JOB_IDS_PER_CALL)) {
@@ -117,7 +121,8 @@ export class DrsRecoveryJobs implements RecoveryJobs {
           nextToken = output.nextToken;
         } while (nextToken);
       }
-      for (const job of jobs.values()) await addFailureReasons(this.client(account), job);
+      const { reasonsOf } = options;
+      for (const job of jobs.values()) if (!reasonsOf || reasonsOf.includes(job.jobId)) await addFailureReasons(this.client(account), job);
       return jobs;
     } catch (error) {
       throw toRecoveryJobsError(error);

@@ -151,6 +151,23 @@ describe('DrsRecoveryJobs.describeJobs: failure reasons read from DescribeJobLog
     expect(silent).not.toHaveProperty('failureReasonRef');
   });
 
+  it("reads the logs of the jobs named in reasonsOf only: other executions' jobs, read for their polls, go without", async () => {
+    drs.faults.apply({
+      failServers: [
+        { sourceServerID: launchFailed, stage: 'LAUNCH', reason: 'InsufficientInstanceCapacity' },
+        { sourceServerID: unexplained, stage: 'LAUNCH', reason: 'no capacity' },
+      ],
+    });
+    const own = await jobs.startRecovery({ isDrill: true, sourceServerIds: [launchFailed], tags: {} });
+    const others = await jobs.startRecovery({ isDrill: true, sourceServerIds: [unexplained], tags: {} });
+    clock.advance(45_000);
+
+    const seen = await jobs.describeJobs([own.jobId, others.jobId], undefined, { reasonsOf: [own.jobId] });
+    expect(seen.get(own.jobId)?.servers[0]).toMatchObject({ launchStatus: 'FAILED', failureReason: 'InsufficientInstanceCapacity' });
+    expect(seen.get(others.jobId)?.servers[0]).toEqual({ serverId: unexplained, launchStatus: 'FAILED' });
+    expect(drs.stats.snapshot().calls.DescribeJobLogItems).toBe(1);
+  });
+
   it('does not read the log of a job with no failed server', async () => {
     const job = await jobs.startRecovery({ isDrill: true, sourceServerIds: servers.slice(0, 2), tags: {} });
     clock.advance(45_000);

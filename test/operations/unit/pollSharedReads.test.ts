@@ -69,6 +69,8 @@ describe('poll with shared DescribeJobs', () => {
     await pollOk(world, c.ref);
 
     expect(world.drs.calls.describeJobs.slice(calls)).toEqual([[a.jobId, c.jobId, b.jobId]]);
+    // Failure reasons come from the job logs of the poll's own jobs only.
+    expect(world.drs.calls.describeJobsReasonsOf.slice(calls)).toEqual([[a.jobId]]);
     expect(await Promise.all(running.map((execution) => world.ledger.head(execution.ref.executionId)))).toEqual(heads);
   });
 
@@ -146,14 +148,36 @@ describe('poll with shared DescribeJobs', () => {
     await pollOk(world, a);
     await pollOk(world, c);
     await pollOk(world, b);
-    const [alone, own, batched] = world.drs.calls.describeJobsAccounts.slice(-3);
-    const [, ownJobs, batchedJobs] = world.drs.calls.describeJobs.slice(-3);
+    const [alone, ownExternalId, bOwn, others] = world.drs.calls.describeJobsAccounts.slice(-4);
+    const [aJobs, , bJobs, othersJobs] = world.drs.calls.describeJobs.slice(-4);
 
     expect(alone).toMatchObject({ accountId: shared.accountId, onBehalfOf: a.executionId });
-    expect(own).toMatchObject({ accountId: shared.accountId, externalIdFromPlan: c.planId, onBehalfOf: c.executionId });
-    expect(ownJobs).toHaveLength(1);
-    expect(batched).toMatchObject({ accountId: shared.accountId, onBehalfOf: POLLS_CALLER });
-    expect(batched).not.toHaveProperty('sourceIdentity');
-    expect(batchedJobs).toHaveLength(2);
+    expect(ownExternalId).toMatchObject({ accountId: shared.accountId, externalIdFromPlan: c.planId, onBehalfOf: c.executionId });
+    // b's own jobs, which its ledger records, are read in b's own session; a's, for a's next poll, in the polls'.
+    expect(bOwn).toMatchObject({ accountId: shared.accountId, onBehalfOf: b.executionId });
+    expect(bJobs).toHaveLength(1);
+    expect(others).toMatchObject({ accountId: shared.accountId, onBehalfOf: POLLS_CALLER });
+    expect(others).not.toHaveProperty('sourceIdentity');
+    expect(othersJobs).toEqual(aJobs);
+    expect(world.drs.calls.describeJobsReasonsOf.slice(-2)).toEqual([undefined, []]);
+  });
+
+  it("in a target account, a failed read of other executions' jobs costs the poll nothing", async () => {
+    const shared = { accountId: '210987654321', region: 'eu-west-1' };
+    const world = new MemoryWorld({ sharedJobReadMs: SHARED_MS, config: { targetAccountIds: [shared.accountId] } });
+    const refs: Array<Running['ref']> = [];
+    for (const tag of ['a', 'b']) {
+      const plan = await world.givenPlan({ ...planOf(tag), target: shared });
+      const started = await startExecution(world.deps, { planId: plan.planId, executionType: 'DRILL', initiatedBy: 'ops@example.com' });
+      refs.push({ executionId: String(started.executionId), planId: plan.planId });
+    }
+    world.clock.advance(30);
+    const [a, b] = refs as [Running['ref'], Running['ref']];
+    await pollOk(world, a);
+    world.drs.progress(world.drs.startedJobs()[1]?.jobId as string, 'STARTED', 'IN_PROGRESS');
+    world.drs.throttleDescribesOnBehalfOf(POLLS_CALLER);
+    expect(await pollOk(world, b)).toMatchObject({ drsJobStatus: 'STARTED' });
+    expect(world.drs.calls.describeJobsAccounts.at(-1)).toMatchObject({ onBehalfOf: POLLS_CALLER });
+    expect(world.log.lines.some((line) => line.message.includes('other executions'))).toBe(true);
   });
 });

@@ -6,6 +6,7 @@ import type { RecoveryJob } from '../../../src/ports/recoveryJobs';
 import { MAX_COMPANION_JOBS, MAX_REMEMBERED_JOBS, SHARED_READ_INTEREST_MS, SharedJobReads } from '../../../src/operations/sharedJobReads';
 
 const FRESH_MS = 5_000;
+const AT = '2026-03-01T09:00:00.000Z';
 const HOME = 'home';
 const OTHER_ACCOUNT = '210987654321|eu-west-1|DRSOrchestrationRole||plan-b';
 
@@ -21,7 +22,7 @@ const answers = (...jobs: RecoveryJob[]) => new Map(jobs.map((one) => [one.jobId
 /** A container whose clock the test moves. */
 const container = () => {
   let nowMs = 1_000_000;
-  const reads = new SharedJobReads(() => nowMs, FRESH_MS);
+  const reads = new SharedJobReads(() => nowMs, { freshMs: FRESH_MS, minExecutions: 2 });
   return {
     reads,
     advance: (ms: number) => {
@@ -40,27 +41,60 @@ describe('SharedJobReads', () => {
       read('exec-b', ['job-b'], [job('job-b')]);
       read('exec-a', ['job-a'], [job('job-a'), job('job-b', 'COMPLETED')]);
       advance(FRESH_MS);
-      expect(reads.fresh(HOME, ['job-b'], 'exec-b')).toEqual([
+      expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)).toEqual([
         expect.objectContaining({ jobId: 'job-b', status: 'COMPLETED', servers: job('job-b').servers }),
       ]);
       advance(1);
-      expect(reads.fresh(HOME, ['job-b'], 'exec-b')).toBeUndefined();
+      expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)).toBeUndefined();
+    });
+
+    it("is dated from the poll's own time less the answer's age", () => {
+      const { reads, read, advance } = container();
+      read('exec-b', ['job-b'], [job('job-b')]);
+      read('exec-a', ['job-a'], [job('job-a'), job('job-b')]);
+      advance(2_000);
+      expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)?.[0]?.observedAt).toBe('2026-03-01T08:59:58.000Z');
+    });
+
+    it('an older answer never replaces a newer one (concurrent polls finishing out of order)', () => {
+      const { reads, read, advance } = container();
+      read('exec-b', ['job-b'], [job('job-b')]);
+      read('exec-a', ['job-a'], [job('job-a'), job('job-b', 'COMPLETED')]);
+      reads.remember(HOME, { executionId: 'exec-c', needed: ['job-c'], askedAtMs: 1_000_000 - 1_000 }, answers(job('job-c'), job('job-b')));
+      advance(1);
+      expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)?.[0]?.status).toBe('COMPLETED');
+    });
+
+    it('nothing is shared while fewer executions than the minimum were polled lately in the account', () => {
+      let nowMs = 0;
+      const reads = new SharedJobReads(() => nowMs, { freshMs: FRESH_MS, minExecutions: 3 });
+      const remember = (executionId: string, jobs: RecoveryJob[]) =>
+        reads.remember(HOME, { executionId, needed: [jobs[0]?.jobId as string], askedAtMs: nowMs }, answers(...jobs));
+      remember('exec-b', [job('job-b')]);
+      remember('exec-a', [job('job-a'), job('job-b')]);
+      expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual([]);
+      expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)).toBeUndefined();
+      remember('exec-c', [job('job-c'), job('job-b')]);
+      expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual(['job-c', 'job-b']);
+      expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)).toHaveLength(1);
+      nowMs += SHARED_READ_INTEREST_MS + 1;
+      expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual([]);
     });
 
     it("an execution's own last answer never stands for its next poll", () => {
       const { reads, read } = container();
       read('exec-a', ['job-a'], [job('job-a')]);
-      expect(reads.fresh(HOME, ['job-a'], 'exec-a')).toBeUndefined();
+      expect(reads.fresh(HOME, ['job-a'], 'exec-a', AT)).toBeUndefined();
     });
 
     it('every job of the wave must be fresh: one missing or from another account, and there is no answer', () => {
       const { reads, read } = container();
       read('exec-b', ['job-b1', 'job-b2'], [job('job-b1'), job('job-b2')]);
       read('exec-a', ['job-a'], [job('job-a'), job('job-b1')]);
-      expect(reads.fresh(HOME, ['job-b1', 'job-b2'], 'exec-b')).toBeUndefined();
-      expect(reads.fresh(HOME, ['job-b1'], 'exec-b')).toHaveLength(1);
-      expect(reads.fresh(OTHER_ACCOUNT, ['job-b1'], 'exec-b')).toBeUndefined();
-      expect(reads.fresh(HOME, [], 'exec-b')).toBeUndefined();
+      expect(reads.fresh(HOME, ['job-b1', 'job-b2'], 'exec-b', AT)).toBeUndefined();
+      expect(reads.fresh(HOME, ['job-b1'], 'exec-b', AT)).toHaveLength(1);
+      expect(reads.fresh(OTHER_ACCOUNT, ['job-b1'], 'exec-b', AT)).toBeUndefined();
+      expect(reads.fresh(HOME, [], 'exec-b', AT)).toBeUndefined();
     });
 
     it("an answer dated after the container's clock (a clock that went back) is not fresh", () => {
@@ -68,13 +102,13 @@ describe('SharedJobReads', () => {
       read('exec-b', ['job-b'], [job('job-b')]);
       read('exec-a', ['job-a'], [job('job-a'), job('job-b')]);
       advance(-1);
-      expect(reads.fresh(HOME, ['job-b'], 'exec-b')).toBeUndefined();
+      expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)).toBeUndefined();
     });
 
     it('an answer for a job no poll here needed is not kept', () => {
       const { reads, read } = container();
       read('exec-a', ['job-a'], [job('job-a'), job('job-stranger')]);
-      expect(reads.fresh(HOME, ['job-stranger'], 'exec-b')).toBeUndefined();
+      expect(reads.fresh(HOME, ['job-stranger'], 'exec-b', AT)).toBeUndefined();
     });
   });
 
@@ -89,6 +123,17 @@ describe('SharedJobReads', () => {
       expect(reads.companions(OTHER_ACCOUNT, ['job-a'], 'exec-a')).toEqual(['job-x']);
       advance(SHARED_READ_INTEREST_MS + 1);
       expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual([]);
+    });
+
+    it('stay companions while their polls use shared answers, without reading DRS themselves', () => {
+      const { reads, read, advance } = container();
+      read('exec-b', ['job-b'], [job('job-b')]);
+      for (let round = 0; round < 3; round += 1) {
+        advance(SHARED_READ_INTEREST_MS / 2);
+        read('exec-a', ['job-a'], [job('job-a'), job('job-b')]);
+        expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)).toHaveLength(1);
+      }
+      expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual(['job-b']);
     });
 
     it("are never jobs of a wave their execution has left: its next wave's poll reads only what is current", () => {
@@ -113,8 +158,8 @@ describe('SharedJobReads', () => {
     for (let n = 0; n <= MAX_REMEMBERED_JOBS; n += 1) read(`exec-${n}`, [`job-${n}`], [job(`job-${n}`)]);
     // One more job needed: job-0 went with the first over the bound, job-1 goes now.
     read('exec-reader', ['job-reader'], [job('job-reader'), job('job-0'), job('job-1'), job('job-2')]);
-    expect(reads.fresh(HOME, ['job-0'], 'exec-0')).toBeUndefined();
-    expect(reads.fresh(HOME, ['job-1'], 'exec-1')).toBeUndefined();
-    expect(reads.fresh(HOME, ['job-2'], 'exec-2')).toHaveLength(1);
+    expect(reads.fresh(HOME, ['job-0'], 'exec-0', AT)).toBeUndefined();
+    expect(reads.fresh(HOME, ['job-1'], 'exec-1', AT)).toBeUndefined();
+    expect(reads.fresh(HOME, ['job-2'], 'exec-2', AT)).toHaveLength(1);
   });
 });

@@ -45,7 +45,10 @@ export interface MemoryWorldOptions {
   /** The digest chain the ends are sealed in (none by default). */
   digests?: EvidenceDigests;
   startAt?: string;
-  /** Polls share their DescribeJobs answers for this long, by the world's clock, as one container's do (none by default). */
+  /**
+   * Polls share their DescribeJobs answers for this long, by the world's clock, as one container's do, from two
+   * executions on (none by default).
+   */
   sharedJobReadMs?: number;
 }
 
@@ -87,7 +90,9 @@ export class MemoryWorld {
       now: () => this.clock.now(),
       ...(options.sharedJobReadMs === undefined
         ? {}
-        : { sharedJobReads: new SharedJobReads(() => Date.parse(this.clock.now()), options.sharedJobReadMs) }),
+        : {
+            sharedJobReads: new SharedJobReads(() => Date.parse(this.clock.now()), { freshMs: options.sharedJobReadMs, minExecutions: 2 }),
+          }),
       newExecutionId: () => `exec-${String((this.executions += 1)).padStart(4, '0')}`,
       log: this.log,
     };

@@ -23,6 +23,8 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     describeJobs: [] as string[][],
     /** Where each DescribeJobs acted, in call order (undefined: the home account). */
     describeJobsAccounts: [] as Array<DrsAccount | undefined>,
+    /** The jobs whose failure reasons each DescribeJobs was to read from their logs (undefined: all). */
+    describeJobsReasonsOf: [] as Array<readonly string[] | undefined>,
     findJobsByTags: [] as Array<Record<string, string>>,
     hostnames: [] as string[][],
     sourceOrigins: [] as string[][],
@@ -52,6 +54,7 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   private readonly jobs = new Map<string, RecoveryJob>();
   private readonly startFailures: Error[] = [];
   private readonly describeFailures: Error[] = [];
+  private readonly throttledCallers = new Set<string>();
   private readonly findFailures: Error[] = [];
   private readonly partFailures = new Map<string, Error>();
   private created = 0;
@@ -80,9 +83,16 @@ export class FakeRecoveryJobs implements RecoveryJobs {
     return structuredClone(job);
   }
 
-  async describeJobs(jobIds: string[], account?: DrsAccount): Promise<Map<string, RecoveryJob>> {
+  async describeJobs(
+    jobIds: string[],
+    account?: DrsAccount,
+    options: { reasonsOf?: readonly string[] } = {},
+  ): Promise<Map<string, RecoveryJob>> {
     this.calls.describeJobs.push([...jobIds]);
     this.calls.describeJobsAccounts.push(account && { ...account });
+    this.calls.describeJobsReasonsOf.push(options.reasonsOf && [...options.reasonsOf]);
+    if (account && this.throttledCallers.has(account.onBehalfOf))
+      throw new RecoveryJobsError('ThrottlingException', 'Rate exceeded', true, 2);
     const failure = this.describeFailures.shift();
     if (failure) throw failure;
     const found = new Map<string, RecoveryJob>();
@@ -285,6 +295,11 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   /** The next DescribeJobs fails with this error: by default DRS throttling. */
   failNextDescribe(error: Error = new RecoveryJobsError('ThrottlingException', 'Rate exceeded', true, 2)): void {
     this.describeFailures.push(error);
+  }
+
+  /** Every DescribeJobs made on behalf of `caller` (an assumed-role session's) is throttled from now on. */
+  throttleDescribesOnBehalfOf(caller: string): void {
+    this.throttledCallers.add(caller);
   }
 
   /** Every job started so far, oldest first. */
