@@ -157,6 +157,16 @@ const nonNegativeNumber = (value: string | undefined, fallback: number, name: st
 };
 
 /**
+ * SHARED_JOB_READ_SECONDS: from 0 (off) to 25, below the state machine's 30-second cadence, so that a change a
+ * shared answer hides is seen by the next poll.
+ */
+const sharedJobReadSeconds = (value: string | undefined): number => {
+  const seconds = nonNegativeNumber(value, 5, 'SHARED_JOB_READ_SECONDS');
+  if (seconds > 25) throw new Error(`SHARED_JOB_READ_SECONDS must be at most 25 (below the 30-second poll cadence), got "${value}"`);
+  return seconds;
+};
+
+/**
  * The fewest servers per job that still lets a 200-server wave start within DRS's 20 concurrent jobs
  * (L-D88FAC3A), and keeps find's observations of one wave to 20 jobs.
  */
@@ -242,7 +252,7 @@ export const configFromEnv = (env: NodeJS.ProcessEnv = process.env): AppConfig =
     serversPerJob: serversPerJob(env.MAX_SERVERS_PER_JOB),
     concurrentJobsQuota: integerFrom(env.DRS_CONCURRENT_JOBS_QUOTA, DEFAULT_CONCURRENT_JOBS_QUOTA, 'DRS_CONCURRENT_JOBS_QUOTA', 1, 10_000),
     completedJobGraceSeconds: nonNegativeNumber(env.COMPLETED_JOB_GRACE_SECONDS, 600, 'COMPLETED_JOB_GRACE_SECONDS'),
-    sharedJobReadSeconds: nonNegativeNumber(env.SHARED_JOB_READ_SECONDS, 5, 'SHARED_JOB_READ_SECONDS'),
+    sharedJobReadSeconds: sharedJobReadSeconds(env.SHARED_JOB_READ_SECONDS),
     sharedJobReadMinExecutions: integerFrom(env.SHARED_JOB_READ_MIN_EXECUTIONS, 10, 'SHARED_JOB_READ_MIN_EXECUTIONS', 2, 10_000),
     ledgerSnapshotEvery: integerFrom(env.LEDGER_SNAPSHOT_EVERY, DEFAULT_LEDGER_SNAPSHOT_EVERY, 'LEDGER_SNAPSHOT_EVERY', 1, 100),
   };

@@ -20,6 +20,21 @@ describe("configuration of DRS's limits", () => {
   });
 });
 
+describe("configuration of the polls' shared DescribeJobs", () => {
+  it('shares answers for 5 s from 10 executions on by default; 0 turns it off', () => {
+    expect(configFromEnv({})).toMatchObject({ sharedJobReadSeconds: 5, sharedJobReadMinExecutions: 10 });
+    expect(configFromEnv({ SHARED_JOB_READ_SECONDS: '0' }).sharedJobReadSeconds).toBe(0);
+    expect(configFromEnv({ SHARED_JOB_READ_SECONDS: '0.05' }).sharedJobReadSeconds).toBe(0.05);
+  });
+
+  it('refuses an age of 25 s or more than the poll cadence allows, and a minimum below two executions', () => {
+    expect(configFromEnv({ SHARED_JOB_READ_SECONDS: '25' }).sharedJobReadSeconds).toBe(25);
+    expect(() => configFromEnv({ SHARED_JOB_READ_SECONDS: '26' })).toThrow(/SHARED_JOB_READ_SECONDS must be at most 25/);
+    expect(() => configFromEnv({ SHARED_JOB_READ_SECONDS: '-1' })).toThrow(/SHARED_JOB_READ_SECONDS/);
+    expect(() => configFromEnv({ SHARED_JOB_READ_MIN_EXECUTIONS: '1' })).toThrow(/SHARED_JOB_READ_MIN_EXECUTIONS/);
+  });
+});
+
 describe('configuration of the signed digest chain', () => {
   it('is off without a bucket and a key, and refuses one without the other', () => {
     expect(configFromEnv({}).digests).toBeUndefined();

@@ -72,27 +72,21 @@ const observation = (
 const readJobs = async (deps: OperationDeps, state: Running, jobIds: string[]): Promise<Map<string, RecoveryJob>> => {
   const drs = await deps.drs();
   const shared = deps.sharedJobReads;
-  const companions = shared?.companions(accountKey(state.accountContext), jobIds, state.executionId) ?? [];
-  if (!shared || companions.length === 0) {
-    const jobs = await drs.describeJobs(jobIds, drsAccountOf(state));
-    shared?.remember(
-      accountKey(state.accountContext),
-      { executionId: state.executionId, needed: jobIds, askedAtMs: shared.clockMs() },
-      jobs,
-    );
-    return jobs;
-  }
+  if (!shared) return drs.describeJobs(jobIds, drsAccountOf(state));
   const key = accountKey(state.accountContext);
-  const askedAtMs = shared.clockMs();
-  const read = { executionId: state.executionId, needed: jobIds, askedAtMs };
-  if (!state.accountContext) {
-    const jobs = await drs.describeJobs([...jobIds, ...companions], undefined, { reasonsOf: jobIds });
+  const companions = shared.companions(key, jobIds, state.executionId);
+  // An answer is as old as its question.
+  const read = { executionId: state.executionId, needed: jobIds, askedAtMs: shared.clockMs() };
+  if (companions.length === 0 || !state.accountContext) {
+    const jobs = await drs.describeJobs([...jobIds, ...companions], drsAccountOf(state), { reasonsOf: jobIds });
     shared.remember(key, read, jobs);
     return jobs;
   }
   const [own, others] = await Promise.all([
     drs.describeJobs(jobIds, drsAccountOf(state)),
     drs.describeJobs(companions, { ...state.accountContext, onBehalfOf: POLLS_CALLER }, { reasonsOf: [] }).catch((error: unknown) => {
+      // Refused (throttled, or the role's trust policy refuses the session): not asked again for a while.
+      shared.companionsFailed(key);
       deps.log.warn("Reading other executions' DRS jobs for their polls failed; each reads its own", { error: String(error) });
       return new Map<string, RecoveryJob>();
     }),
@@ -159,8 +153,13 @@ const observedNoChange = (deps: OperationDeps, state: Running, wave: WaveState, 
   return showsNoChange(deps, state, wave, recent);
 };
 
-/** Whether another execution's poll in this container read the wave's jobs lately, and they show no change. */
+/**
+ * Whether another execution's poll in this container read the wave's jobs lately, and they show no change.
+ * Such reads carry no failure reasons (only a poll's own jobs get their logs read): while a server failed with
+ * no reason on record, the poll reads DRS itself, so a reason the job log gains later is still recorded.
+ */
 const sharedReadNoChange = (deps: OperationDeps, state: Running, wave: WaveState): boolean => {
+  if (wave.servers.some((server) => server.launchStatus === 'FAILED' && server.failureReason === undefined)) return false;
   const fresh = deps.sharedJobReads?.fresh(
     accountKey(state.accountContext),
     jobsOf(wave).map((job) => job.drsJobId),

@@ -7,6 +7,8 @@ export const SHARED_READ_INTEREST_MS = 60_000;
 export const MAX_COMPANION_JOBS = 99;
 /** Jobs remembered at once: beyond it the least recently polled go first. */
 export const MAX_REMEMBERED_JOBS = 1_000;
+/** After a read of other executions' jobs failed in an account, none is asked for there for this long. */
+export const COMPANIONS_QUIET_MS = 60_000;
 
 interface Remembered {
   accountKey: string;
@@ -43,6 +45,8 @@ export interface SharedJobReadsOptions {
  */
 export class SharedJobReads {
   private readonly jobs = new Map<string, Remembered>();
+  /** Accounts where reading other executions' jobs failed lately: until when none is asked for there. */
+  private readonly quietUntil = new Map<string, number>();
 
   /** @param clockMs the container's clock, in ms (monotonic in production). */
   constructor(
@@ -77,7 +81,7 @@ export class SharedJobReads {
    */
   companions(accountKey: string, own: readonly string[], executionId: string): string[] {
     const nowMs = this.clockMs();
-    if (!this.sharing(accountKey, executionId, nowMs)) return [];
+    if (!this.sharing(accountKey, executionId, nowMs) || nowMs < (this.quietUntil.get(accountKey) ?? -Infinity)) return [];
     const companions: string[] = [];
     // Newest interest last (see need): walking from the end takes the executions polled most recently.
     const entries = [...this.jobs.entries()];
@@ -88,6 +92,11 @@ export class SharedJobReads {
       companions.push(jobId);
     }
     return companions;
+  }
+
+  /** A read of other executions' jobs failed in this account: none is asked for there for COMPANIONS_QUIET_MS. */
+  companionsFailed(accountKey: string): void {
+    this.quietUntil.set(accountKey, this.clockMs() + COMPANIONS_QUIET_MS);
   }
 
   /**
@@ -128,7 +137,7 @@ export class SharedJobReads {
         accountKey,
         neededBy: executionId,
         neededAtMs: nowMs,
-        ...(previous?.answer ? { answer: previous.answer } : {}),
+        ...(previous?.answer && previous.accountKey === accountKey ? { answer: previous.answer } : {}),
       });
     }
   }

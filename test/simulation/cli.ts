@@ -32,7 +32,7 @@ const main = async (): Promise<number> => {
     totals.steps += result.steps;
     totals.faults += result.faults.total;
     totals.events += result.events;
-    totals.sharedReads += result.sharedReadsStoodIn;
+    totals.sharedReads += result.sharedReadsOffered;
     totals.slowestMs = Math.max(totals.slowestMs, result.slowestAnswer?.ms ?? 0);
     if (!result.ok) {
       totals.failedSeeds.push(seed);
@@ -44,7 +44,7 @@ const main = async (): Promise<number> => {
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(
     `${count} seeds (${from}..${from + count - 1}, simulation v${SIMULATION_VERSION}) in ${seconds.toFixed(1)} s: ${count - totals.failedSeeds.length} passed, ${totals.failedSeeds.length} failed; ` +
-      `${totals.steps} steps, ${totals.events} events, ${totals.faults} faults injected, ${totals.sharedReads} polls answered by a shared read; slowest answer ${totals.slowestMs} simulated ms\n`,
+      `${totals.steps} steps, ${totals.events} events, ${totals.faults} faults injected, ${totals.sharedReads} polls offered another's fresh read; slowest answer ${totals.slowestMs} simulated ms\n`,
   );
   if (totals.failedSeeds.length) process.stdout.write(`failed seeds: ${totals.failedSeeds.join(' ')}\n`);
   return totals.failedSeeds.length === 0 ? 0 : 1;

@@ -37,8 +37,11 @@ export interface SimulationResult {
     total: number;
   };
   profile: Pick<SimProfile, 'withWorkflow' | 'skewBoundMs' | 'crashProbability'> & { plans: number; waves: number; servers: number };
-  /** Polls that another execution's DescribeJobs answered (sharedJobReads), sparing a call of their own. */
-  sharedReadsStoodIn: number;
+  /**
+   * Polls that found their jobs freshly read by another execution's poll (sharedJobReads): each spared its own
+   * DescribeJobs unless that answer showed a change.
+   */
+  sharedReadsOffered: number;
   /** The invocation that took longest to answer, in simulated time (its name and ms). */
   slowestAnswer: { name: string; ms: number } | undefined;
   trace: string[];
@@ -252,7 +255,7 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
     simulatedMinutes: Math.round((scheduler.nowMs - SIM_START_MS) / 60_000),
     executions: executions().length,
     events,
-    sharedReadsStoodIn: world.sharedReads.stoodIn,
+    sharedReadsOffered: world.sharedReads.offered,
     faults: {
       ...f,
       total: f.crashes + f.lostInvocations + f.duplicatedInvocations + f.reorderedBatches + f.duplicatedRecords + f.dynamoErrors,

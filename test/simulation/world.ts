@@ -58,13 +58,13 @@ export interface FaultCounts {
   dynamoErrors: number;
 }
 
-/** SharedJobReads that counts the answers that stood in for a poll's own DescribeJobs. */
+/** SharedJobReads that counts the polls that found a fresh answer read for another execution. */
 class CountedSharedJobReads extends SharedJobReads {
-  stoodIn = 0;
+  offered = 0;
 
   override fresh(...args: Parameters<SharedJobReads['fresh']>): ReturnType<SharedJobReads['fresh']> {
     const observed = super.fresh(...args);
-    if (observed) this.stoodIn += 1;
+    if (observed) this.offered += 1;
     return observed;
   }
 }

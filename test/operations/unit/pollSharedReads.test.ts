@@ -1,7 +1,8 @@
 /**
  * poll with one container's shared DescribeJobs: the polls of several executions read DRS once between them,
- * news is late by at most the shared answer's age, an answer showing a change is read again by the poll that
- * records it, and an execution polled alone reads DRS on every poll, as without sharing.
+ * a change DRS makes after the shared read is seen once that read is too old (at the latest by the next poll),
+ * an answer showing a change is read again by the poll that records it, a failed server with no reason on record
+ * is read by its own poll, and an execution polled alone reads DRS on every poll, as without sharing.
  */
 import type { RecoveryPlan } from '../../../src/domain/plan';
 import { POLLS_CALLER } from '../../../src/operations/drsAccount';
@@ -30,11 +31,15 @@ interface Running {
 }
 
 /** A container whose polls share their reads, with `count` executions started a moment ago, each in wave 1. */
-const runningExecutions = async (count: number, options: ConstructorParameters<typeof MemoryWorld>[0] = {}) => {
+const runningExecutions = async (
+  count: number,
+  options: ConstructorParameters<typeof MemoryWorld>[0] = {},
+  adjust: (plan: RecoveryPlan) => RecoveryPlan = (plan) => plan,
+) => {
   const world = new MemoryWorld({ sharedJobReadMs: SHARED_MS, ...options });
   const running: Running[] = [];
   for (const tag of ['a', 'b', 'c'].slice(0, count)) {
-    const plan = await world.givenPlan(planOf(tag));
+    const plan = await world.givenPlan(adjust(planOf(tag)));
     const started = await startExecution(world.deps, { planId: plan.planId, executionType: 'DRILL', initiatedBy: 'ops@example.com' });
     if (started.statusCode !== 200) throw new Error(JSON.stringify(started));
     const jobId = world.drs.startedJobs().at(-1)?.jobId as string;
@@ -119,6 +124,33 @@ describe('poll with shared DescribeJobs', () => {
     expect(world.drs.calls.describeJobsAccounts.every((account) => account === undefined)).toBe(true);
   });
 
+  it('a wave with a failed server whose reason is not on record is read by its own poll, whatever was shared', async () => {
+    // b's first server is optional: its failure leaves the wave running while the other launches.
+    const { world, running } = await runningExecutions(2, {}, (plan) =>
+      plan.planId === 'plan-b'
+        ? {
+            ...plan,
+            waves: plan.waves.map((wave, i) => (i === 0 ? { ...wave, optionalServerIds: wave.sourceServerIds.slice(0, 1) } : wave)),
+          }
+        : plan,
+    );
+    const [a, b] = running as [Running, Running];
+    const [optional, other] = world.drs.startedJobs().find((job) => job.jobId === b.jobId)?.servers ?? [];
+    world.drs.progress(b.jobId, 'STARTED', 'IN_PROGRESS');
+    world.drs.progressServer(b.jobId, optional?.serverId as string, 'FAILED');
+    await pollOk(world, b.ref);
+    const wave = (await world.deps.store.load(b.ref.executionId)).state;
+    expect(JSON.stringify(wave)).toContain(`{"serverId":"${optional?.serverId}","launchStatus":"FAILED"`);
+    expect(JSON.stringify(wave)).not.toContain('failureReason');
+    expect(other).toBeDefined();
+    await pollOk(world, a.ref);
+    const calls = world.drs.calls.describeJobs.length;
+
+    // a's read of b's job is fresh and shows nothing new; b reads DRS itself anyway, for the reason.
+    await pollOk(world, b.ref);
+    expect(world.drs.calls.describeJobs.slice(calls)).toEqual([[b.jobId, a.jobId]]);
+  });
+
   it('an execution polled alone reads DRS on every poll: its own last answer never stands in', async () => {
     const { world, running } = await runningExecutions(1);
     const [a] = running as [Running];
@@ -179,5 +211,10 @@ describe('poll with shared DescribeJobs', () => {
     expect(await pollOk(world, b)).toMatchObject({ drsJobStatus: 'STARTED' });
     expect(world.drs.calls.describeJobsAccounts.at(-1)).toMatchObject({ onBehalfOf: POLLS_CALLER });
     expect(world.log.lines.some((line) => line.message.includes('other executions'))).toBe(true);
+    // Refused once: the next poll that reads DRS asks for its own jobs only.
+    world.clock.advance(30);
+    const calls = world.drs.calls.describeJobs.length;
+    await pollOk(world, a);
+    expect(world.drs.calls.describeJobsAccounts.slice(calls)).toEqual([expect.objectContaining({ onBehalfOf: a.executionId })]);
   });
 });

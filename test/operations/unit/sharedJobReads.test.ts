@@ -3,7 +3,13 @@
  * poll reads along with its own, and how much it remembers.
  */
 import type { RecoveryJob } from '../../../src/ports/recoveryJobs';
-import { MAX_COMPANION_JOBS, MAX_REMEMBERED_JOBS, SHARED_READ_INTEREST_MS, SharedJobReads } from '../../../src/operations/sharedJobReads';
+import {
+  COMPANIONS_QUIET_MS,
+  MAX_COMPANION_JOBS,
+  MAX_REMEMBERED_JOBS,
+  SHARED_READ_INTEREST_MS,
+  SharedJobReads,
+} from '../../../src/operations/sharedJobReads';
 
 const FRESH_MS = 5_000;
 const AT = '2026-03-01T09:00:00.000Z';
@@ -105,6 +111,16 @@ describe('SharedJobReads', () => {
       expect(reads.fresh(HOME, ['job-b'], 'exec-b', AT)).toBeUndefined();
     });
 
+    it('an answer kept for a job id in one account never stands for the same id in another', () => {
+      const { reads, read } = container();
+      read('exec-b', ['job-b'], [job('job-b')]);
+      read('exec-a', ['job-a'], [job('job-a'), job('job-b')]);
+      read('exec-c', ['job-c'], [job('job-c')], OTHER_ACCOUNT);
+      // The same id needed in another account: the home account's answer does not follow it there.
+      read('exec-x', ['job-b'], [], OTHER_ACCOUNT);
+      expect(reads.fresh(OTHER_ACCOUNT, ['job-b'], 'exec-z', AT)).toBeUndefined();
+    });
+
     it('an answer for a job no poll here needed is not kept', () => {
       const { reads, read } = container();
       read('exec-a', ['job-a'], [job('job-a'), job('job-stranger')]);
@@ -142,6 +158,17 @@ describe('SharedJobReads', () => {
       read('exec-b', ['job-b-wave2'], [job('job-b-wave2')]);
       expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual(['job-b-wave2']);
       expect(reads.companions(HOME, ['job-b-wave3'], 'exec-b')).toEqual([]);
+    });
+
+    it('are none for a while in an account where reading them failed', () => {
+      const { reads, read, advance } = container();
+      read('exec-b', ['job-b'], [job('job-b')]);
+      reads.companionsFailed(HOME);
+      expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual([]);
+      expect(reads.companions(OTHER_ACCOUNT, ['job-a'], 'exec-a')).toEqual([]);
+      advance(COMPANIONS_QUIET_MS);
+      read('exec-b', ['job-b'], [job('job-b')]);
+      expect(reads.companions(HOME, ['job-a'], 'exec-a')).toEqual(['job-b']);
     });
 
     it(`are at most ${MAX_COMPANION_JOBS}, so one call names at most 100 jobs`, () => {

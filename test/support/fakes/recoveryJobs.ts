@@ -317,6 +317,13 @@ export class FakeRecoveryJobs implements RecoveryJobs {
   }
 
   /** Moves a job on: its status, and each of its servers to `launchStatus` (a LAUNCHED server gets a recovery instance). */
+  /** One server of a job moves on (no recovery instance: for statuses short of LAUNCHED). */
+  progressServer(jobId: string, serverId: string, launchStatus: Exclude<LaunchStatus, 'LAUNCHED'>): void {
+    const job = this.jobs.get(jobId);
+    if (!job) throw new Error(`DRS has no job ${jobId}`);
+    job.servers = job.servers.map((server) => (server.serverId === serverId ? { serverId, launchStatus } : server));
+  }
+
   progress(jobId: string, status: DrsJobStatus, launchStatus: LaunchStatus): void {
     const job = this.jobs.get(jobId);
     if (!job) throw new Error(`DRS has no job ${jobId}`);
