@@ -28,6 +28,18 @@ export const cancel = async (deps: OperationDeps, input: OperatorInput): Promise
       message: `Execution cancelled; no further wave will start`,
     });
   }
+  // The cancel's own command finished a decision another writer had begun (a wave's failure recorded, the end
+  // not yet): the execution ended otherwise, and the answer says so rather than promising a cancel.
+  if (state.status === 'FAILED' || state.status === 'COMPLETED') {
+    return ok({
+      executionId: input.executionId,
+      status: state.status,
+      executionStatus: state.status,
+      endedAt: state.endTime,
+      currentWave: state.currentWave,
+      message: `The execution ended ${state.status} before the cancel could take effect; nothing is left to cancel`,
+    });
+  }
   return ok({
     executionId: input.executionId,
     status: 'CANCELLING',

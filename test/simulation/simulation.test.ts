@@ -72,4 +72,13 @@ describe('deterministic simulation', () => {
   it.each([178, 215, 1179])('seed %i, which found an approval left unresumed, keeps every invariant', async (seed) => {
     expect(await failuresOf([seed])).toEqual([]);
   });
+
+  /**
+   * A seed of version 3 that failed before a cancel's answer knew an execution could end otherwise during it: a
+   * poll recorded a wave's failure and died before the end, and the cancel that finished that decision answered
+   * "Cancel requested" for a FAILED execution. The direct test is test/operations/unit/cancelOvertaken.test.ts.
+   */
+  it('seed 100332, which found a cancel answered CANCELLING for a failed execution, keeps every invariant', async () => {
+    expect(await failuresOf([100_332])).toEqual([]);
+  });
 });
