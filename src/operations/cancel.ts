@@ -5,7 +5,9 @@ import { runCommand } from './runCommand';
 
 /**
  * cancel: RUNNING or PAUSED -> CANCELLED; no further wave starts, and the state machine is stopped with
- * its real execution ARN. A wave whose DRS job is being started is recorded first, then cancelled.
+ * its real execution ARN. A wave whose DRS job is being started is recorded first, then cancelled (CANCELLING).
+ * A decision another driver began and the cancel's command finished may end the execution otherwise first: the
+ * answer is then that end.
  */
 export const cancel = async (deps: OperationDeps, input: OperatorInput): Promise<OperationResponse> => {
   const run = await runCommand(deps, input, (at) => ({
