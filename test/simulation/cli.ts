@@ -26,13 +26,14 @@ const main = async (): Promise<number> => {
   const count = Number(argument('--seeds') ?? '100');
   const from = Number(argument('--from') ?? '1');
   const started = Date.now();
-  const totals = { steps: 0, faults: 0, events: 0, sharedReads: 0, slowestMs: 0, failedSeeds: [] as number[] };
+  const totals = { steps: 0, faults: 0, events: 0, sharedReads: 0, tornRebuilds: 0, slowestMs: 0, failedSeeds: [] as number[] };
   for (let seed = from; seed < from + count; seed += 1) {
     const result = await simulate(seed, { unconditionalAppends: bug });
     totals.steps += result.steps;
     totals.faults += result.faults.total;
     totals.events += result.events;
     totals.sharedReads += result.sharedReadsOffered;
+    if (result.rebuildTorn) totals.tornRebuilds += 1;
     totals.slowestMs = Math.max(totals.slowestMs, result.slowestAnswer?.ms ?? 0);
     if (!result.ok) {
       totals.failedSeeds.push(seed);
@@ -44,7 +45,7 @@ const main = async (): Promise<number> => {
   const seconds = (Date.now() - started) / 1000;
   process.stdout.write(
     `${count} seeds (${from}..${from + count - 1}, simulation v${SIMULATION_VERSION}) in ${seconds.toFixed(1)} s: ${count - totals.failedSeeds.length} passed, ${totals.failedSeeds.length} failed; ` +
-      `${totals.steps} steps, ${totals.events} events, ${totals.faults} faults injected, ${totals.sharedReads} polls offered another's fresh read; slowest answer ${totals.slowestMs} simulated ms\n`,
+      `${totals.steps} steps, ${totals.events} events, ${totals.faults} faults injected, ${totals.sharedReads} polls offered another's fresh read, ${totals.tornRebuilds} rebuilds dead mid-write; slowest answer ${totals.slowestMs} simulated ms\n`,
   );
   if (totals.failedSeeds.length) process.stdout.write(`failed seeds: ${totals.failedSeeds.join(' ')}\n`);
   return totals.failedSeeds.length === 0 ? 0 : 1;

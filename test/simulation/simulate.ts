@@ -1,5 +1,6 @@
 import { fold, initialState, isTerminal } from '../../src/domain/execution';
 import { checkDrift } from '../../src/audit/checkDrift';
+import { rebuildDrill, type RebuildDrillOutcome } from './rebuildDrill';
 import { type InvariantFailure, StepInvariants } from './invariants';
 import { profileOf, type SimProfile } from './profile';
 import { SimRandom } from './random';
@@ -9,7 +10,8 @@ import { SIM_START_MS, SimWorld } from './world';
  * Which world a seed names: bumped whenever the simulator draws differently (a new fault, a new actor), since a
  * seed's world and interleaving change with it. Version 1 (8679057, 7197132) found the defects listed in
  * simulation.test.ts; version 2 added approvals, keep-alives, split waves and DynamoDB faults; version 3 has
- * the polls of one container share their DescribeJobs (src/operations/sharedJobReads.ts).
+ * the polls of one container share their DescribeJobs (src/operations/sharedJobReads.ts) and ends with an
+ * operator's rebuild that dies mid-way (rebuildDrill.ts).
  */
 export const SIMULATION_VERSION = 3;
 
@@ -42,6 +44,8 @@ export interface SimulationResult {
    * DescribeJobs unless that answer showed a change.
    */
   sharedReadsOffered: number;
+  /** Whether the rebuild drill's first run died mid-write, tearing its checkpoint. */
+  rebuildTorn: boolean;
   /** The invocation that took longest to answer, in simulated time (its name and ms). */
   slowestAnswer: { name: string; ms: number } | undefined;
   trace: string[];
@@ -231,6 +235,13 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
       `${drifted.executionId}: ${drifted.kind}${drifted.fields.length ? ` (${drifted.fields.slice(0, 5).join(', ')})` : ''}${drifted.detail ? `: ${drifted.detail}` : ''}`,
     );
   }
+  // Then an operator rebuilds every view from the ledger, dies mid-way (mid-write, perhaps) and runs it again.
+  let rebuilt: RebuildDrillOutcome | undefined;
+  world.spawnDriver('rebuilder', async () => {
+    rebuilt = await rebuildDrill(random, world.ledger, executions().length);
+  });
+  await scheduler.run(() => rebuilt !== undefined, Infinity);
+  for (const problem of rebuilt?.problems ?? []) invariants.fail('a rebuild cut short finishes when run again', problem);
   invariants.checkApprovalsResumed();
   for (const executionId of executions()) {
     checkRto(world, invariants, executionId);
@@ -256,6 +267,7 @@ export const simulate = async (seed: number, options: SimulationOptions = {}): P
     executions: executions().length,
     events,
     sharedReadsOffered: world.sharedReads.offered,
+    rebuildTorn: rebuilt?.torn === true,
     faults: {
       ...f,
       total: f.crashes + f.lostInvocations + f.duplicatedInvocations + f.reorderedBatches + f.duplicatedRecords + f.dynamoErrors,

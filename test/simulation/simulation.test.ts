@@ -11,23 +11,27 @@ const SEEDS_IN_NPM_TEST = 300;
 const run = async (seeds: number[], options = {}) => {
   const failed: string[] = [];
   let sharedReadsOffered = 0;
+  let rebuildsTorn = 0;
   for (const seed of seeds) {
     const result = await simulate(seed, options);
     sharedReadsOffered += result.sharedReadsOffered;
+    if (result.rebuildTorn) rebuildsTorn += 1;
     if (!result.ok) failed.push(`seed ${seed}: ${result.failures.map((failure) => `${failure.invariant}: ${failure.detail}`).join('; ')}`);
   }
-  return { failed, sharedReadsOffered };
+  return { failed, sharedReadsOffered, rebuildsTorn };
 };
 
 const failuresOf = async (seeds: number[], options = {}) => (await run(seeds, options)).failed;
 
 describe('deterministic simulation', () => {
-  it(`keeps every invariant over ${SEEDS_IN_NPM_TEST} seeds, polls offered shared reads among them`, async () => {
+  it(`keeps every invariant over ${SEEDS_IN_NPM_TEST} seeds, shared reads and torn rebuild checkpoints among them`, async () => {
     const seeds = Array.from({ length: SEEDS_IN_NPM_TEST }, (_, index) => 10_001 + index);
-    const { failed, sharedReadsOffered } = await run(seeds);
+    const { failed, sharedReadsOffered, rebuildsTorn } = await run(seeds);
     expect(failed).toEqual([]);
     // The worlds with two executions polled at once reach the shared DescribeJobs path: it is under test too.
     expect(sharedReadsOffered).toBeGreaterThan(50);
+    // So do rebuilds that die mid-write, tearing their checkpoint: each must finish when run again.
+    expect(rebuildsTorn).toBeGreaterThan(20);
   }, 240_000);
 
   it('replays a seed exactly: the same trace, step for step', async () => {
@@ -74,6 +78,10 @@ describe('deterministic simulation', () => {
   });
 
   /**
+   * rebuild's checkpoint, as it was before 98fd6dd (written in place, read back trusting JSON.parse), fails version
+   * 3's rebuild drill at seed 1 already: the process dies mid-write and the torn file stops every later rebuild
+   * ("Unterminated string in JSON"). Seed 1 is kept above; the direct tests are test/cli/checkpointedRebuild.test.ts.
+   *
    * A seed of version 3 that failed before a cancel's answer knew an execution could end otherwise during it: a
    * poll recorded a wave's failure and died before the end, and the cancel that finished that decision answered
    * "Cancel requested" for a FAILED execution. The direct test is test/operations/unit/cancelOvertaken.test.ts.
