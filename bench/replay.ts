@@ -15,7 +15,7 @@ import { replayView } from '../projections/projectExecutionView';
 import { createDynamoDbClient } from '../src/adapters/dynamodb/client';
 import { createTables } from '../src/adapters/dynamodb/createTables';
 import { DynamoExecutionEventStore } from '../src/adapters/dynamodb/eventStore';
-import { EVENT_PROJECTION_NAMES, EVENT_READ_PROJECTION } from '../src/adapters/dynamodb/keys';
+import { PACKED_READ_NAMES, PACKED_READ_PROJECTION } from '../src/adapters/dynamodb/keys';
 import { configFromEnv } from '../src/config';
 import { decidedFrom, evolve, fold, initialState } from '../src/domain/execution';
 import { startEmbeddedDynamo } from '../src/local/embeddedDynamo';
@@ -115,10 +115,10 @@ export const measureReplay = async (): Promise<Replay> => {
     const input: QueryCommandInput = {
       TableName: config.tables.events,
       KeyConditionExpression: '#executionId = :id',
-      ExpressionAttributeNames: EVENT_PROJECTION_NAMES,
+      ExpressionAttributeNames: PACKED_READ_NAMES,
       ExpressionAttributeValues: { ':id': { S: executionId } },
       // What store.read projects: the same bytes on the wire.
-      ProjectionExpression: EVENT_READ_PROJECTION,
+      ProjectionExpression: PACKED_READ_PROJECTION,
       ConsistentRead: true,
     };
     const bareQuery = async () => {

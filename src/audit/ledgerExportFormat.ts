@@ -16,7 +16,7 @@ import { eventIdProblem, headerIdProblem } from './exportIds';
  * Anyone can check the chain without this code: the first prevHash is
  * sha256("drs-ledger:genesis:<executionId>:<planId>"), every other prevHash is the previous line's hash, and
  * every hash is sha256(prevHash + "\n" + <the line's "event" object as written>), hex-encoded, or, on a line
- * with a stateDigest (every item of format 2; the items of format 3 that carry a snapshot, every K-th),
+ * with a stateDigest (every item of format 2; the items of formats 3 and 4 that carry a snapshot, every K-th),
  * sha256(prevHash + "\n" + <event> + "\nstate:" + stateDigest). The stateDigest is sha256 of the canonical
  * JSON of the state the event leaves (the snapshot an item stores), which `drs-ledger verify` recomputes by
  * folding the events. Files of version 1 hold no stateDigest (ledgers written before digests, and ledgers

@@ -13,7 +13,7 @@ export type LedgerRecord =
       /** The state snapshot stored with the event, parsed but unchecked; absent where none is kept (files). */
       snapshot?: unknown;
       /**
-       * How the item was laid out: format 3's packed attributes, or the attribute per field of formats 1 and 2
+       * How the item was laid out: formats 3 and 4's packed event, or the attribute per field of formats 1 and 2
        * (absent for files). The store only ever moves forward: an attribute item after a packed one was not its.
        */
       layout?: 'packed' | 'attributes';

@@ -4,7 +4,10 @@ import { evolve, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import { executionStarted, wave1StartRequested } from '../fixtures/events';
 import { legacyEventItem } from '../support/legacyEventItem';
-import { withPackedEvent } from '../support/packedItem';
+import { asFormatThree, withPackedEvent } from '../support/packedItem';
+
+/** A copy of a format-4 item whose `event` text `edit` changed (its links and JSON together). */
+const withEventText = (item: Item, edit: (text: string) => string): Item => ({ ...item, event: { S: edit(item.event?.S ?? '') } });
 
 const afterStart = evolve(initialState(), executionStarted());
 const afterRequest = evolve(afterStart, wave1StartRequested);
@@ -15,7 +18,7 @@ const [startLink, requestLink] = chainEvents(undefined, [executionStarted(), wav
 const without = (item: Item, name: string): Item => Object.fromEntries(Object.entries(item).filter(([key]) => key !== name));
 const unreadable = (item: Item, problem: string) => ({ seq: Number(item.seq?.N), readable: false, problem });
 
-describe('reading a format-3 item (what the store writes) for an audit', () => {
+describe('reading a format-4 item (what the store writes) for an audit', () => {
   const startItem = toEventItem(startLink, afterStart);
   const requestItem = toEventItem(requestLink, afterRequest);
 
@@ -30,17 +33,8 @@ describe('reading a format-3 item (what the store writes) for an audit', () => {
   });
 
   it('packs the event and its links: only the start carries the attributes of the execution-starts index', () => {
-    expect(Object.keys(requestItem).sort()).toEqual(['chain', 'event', 'executionId', 'seq', 'state']);
-    expect(Object.keys(startItem).sort()).toEqual([
-      'chain',
-      'event',
-      'executionId',
-      'executionStart',
-      'occurredAt',
-      'planId',
-      'seq',
-      'state',
-    ]);
+    expect(Object.keys(requestItem).sort()).toEqual(['event', 'executionId', 'seq', 'state']);
+    expect(Object.keys(startItem).sort()).toEqual(['event', 'executionId', 'executionStart', 'occurredAt', 'planId', 'seq', 'state']);
     expect(ledgerRecordFromItem(startItem)).toMatchObject({ readable: true, stored: startLink });
   });
 
@@ -48,11 +42,20 @@ describe('reading a format-3 item (what the store writes) for an audit', () => {
     ['an attribute the store never writes', { ...requestItem, note: { S: 'x' } }, 'unexpected attribute(s) note'],
     ['a format-2 attribute added', { ...requestItem, actor: { S: 'mallory' } }, 'unexpected attribute(s) actor'],
     [
-      'a chain of the wrong length',
-      { ...requestItem, chain: { B: new Uint8Array(80) } },
-      'Event item field "chain" is missing or neither 64 nor 96 bytes',
+      'links of the wrong length',
+      withEventText(requestItem, (text) => text.slice(4)),
+      'Event item field "event" does not begin with 64 or 96 bytes of links in base64',
     ],
-    ['no chain', without(requestItem, 'chain'), 'Event item field "chain" is missing or neither 64 nor 96 bytes'],
+    [
+      'no links',
+      withEventText(requestItem, (text) => text.slice(text.indexOf('{'))),
+      'Event item field "event" does not begin with 64 or 96 bytes of links in base64',
+    ],
+    [
+      'a `chain` added beside the links in its event (read as format 3, its event is not JSON)',
+      { ...requestItem, chain: { B: new Uint8Array(96) } },
+      'Event item field "event" is not JSON',
+    ],
     ['an event that is not JSON', { ...requestItem, event: { S: '{"actor":' } }, 'Event item field "event" is not JSON'],
     ['an event that is a JSON array', { ...requestItem, event: { S: '[]' } }, 'Event item field "event" is not a JSON object'],
     [
@@ -67,8 +70,13 @@ describe('reading a format-3 item (what the store writes) for an audit', () => {
     ],
     [
       'a member missing from the event',
-      withPackedEvent(requestItem, ({ actor: _gone, ...rest }) => rest),
-      'Event item field "actor" is missing or malformed',
+      withPackedEvent(requestItem, ({ occurredAt: _gone, ...rest }) => rest),
+      'Event item field "occurredAt" is missing or malformed',
+    ],
+    [
+      'a member written at the value format 4 leaves out (the same event, bytes the store never writes)',
+      withPackedEvent(requestItem, (content) => ({ ...content, actor: 'system', schemaVersion: 2 })),
+      '"event" holds schemaVersion, actor at the value format 4 leaves out',
     ],
     [
       'a member the event never has',
@@ -104,10 +112,10 @@ describe('reading a format-3 item (what the store writes) for an audit', () => {
     expect(ledgerRecordFromItem(item)).toEqual(unreadable(item, problem));
   });
 
-  it('reads an item as the store writes most of them: no snapshot, a 64-byte chain, its hash covering its event alone', () => {
+  it('reads an item as the store writes most of them: no snapshot, 64 bytes of links, its hash covering its event alone', () => {
     const [, lean] = chainEvents(undefined, [executionStarted(), wave1StartRequested], [afterStart, undefined]);
     const item = toEventItem(lean as typeof requestLink, afterRequest, false);
-    expect(item.chain?.B).toHaveLength(64);
+    expect(item.event?.S?.indexOf('{')).toBe(88);
     expect(ledgerRecordFromItem(item)).toEqual({ seq: 2, readable: true, stored: lean, layout: 'packed' });
   });
 
@@ -120,6 +128,35 @@ describe('reading a format-3 item (what the store writes) for an audit', () => {
       readable: false,
       problem: expect.stringContaining('not gzipped JSON'),
     });
+  });
+});
+
+describe('reading a format-3 item (written before format 4, and for long events) for an audit', () => {
+  const requestItem = asFormatThree(toEventItem(requestLink, afterRequest));
+
+  it('gives back the event, its links and its snapshot', () => {
+    expect(requestItem.chain?.B).toHaveLength(96);
+    expect(ledgerRecordFromItem(requestItem)).toMatchObject({ seq: 2, readable: true, layout: 'packed', stored: requestLink });
+  });
+
+  it.each([
+    [
+      'a chain of the wrong length',
+      { ...requestItem, chain: { B: new Uint8Array(80) } },
+      'Event item field "chain" is missing or neither 64 nor 96 bytes',
+    ],
+    [
+      'no chain (read as format 4: no links before its JSON)',
+      without(requestItem, 'chain'),
+      'Event item field "event" does not begin with 64 or 96 bytes of links in base64',
+    ],
+    [
+      'a member missing from the event (format 3 leaves none out)',
+      withPackedEvent(requestItem, ({ actor: _gone, ...rest }) => rest),
+      'Event item field "actor" is missing or malformed',
+    ],
+  ])('says why it cannot be read: %s', (_case, item, problem) => {
+    expect(ledgerRecordFromItem(item)).toEqual(unreadable(item, problem));
   });
 });
 

@@ -9,14 +9,14 @@ import { DynamoLedgerRecordReader } from '../../src/adapters/dynamodb/ledgerReco
 import { fromEventItem, hasSnapshot, type Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { legacyEventItem } from '../support/legacyEventItem';
 import { evolve, type ExecutionEvent, type ExecutionState, snapshotOf } from '../../src/domain/execution';
-import { chainEvents, chainHash, genesisHash, stateDigest } from '../../src/domain/ledger';
+import { canonicalJson, chainEvents, chainHash, genesisHash, stateDigest } from '../../src/domain/ledger';
+import { withFormat4Defaults, withoutFormat4Defaults } from '../../src/adapters/dynamodb/packedEventItem';
 import type { ChainVerification } from '../../src/audit/chainVerification';
 import { verifyChain } from '../../src/audit/verifyChain';
 import { type DrillWorld, startDrillWorld } from '../support/drillWorld';
-import { packedContent, packedEventValue, withPackedEvent } from '../support/packedItem';
+import { asFormatThree, packedContent, packedEventValue, withPackedEvent } from '../support/packedItem';
 import { DR_LEAD, pausedDrill } from './support/drills';
 import {
-  chainValue,
   cloneAt,
   eventOf,
   foldAt,
@@ -80,14 +80,22 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
   const hashAt = (seq: number) => linksOf(cloneAt(original, seq)).hash;
   /** Sets the packed event of the item at `seq` to what `edit` makes of it, with UpdateItem. */
   const editEvent = (seq: number, edit: (event: Record<string, unknown>) => Record<string, unknown>) =>
-    update(seq, 'SET #event = :event', { '#event': 'event' }, { ':event': packedEventValue(edit(packedContent(cloneAt(original, seq)))) });
+    update(
+      seq,
+      'SET #event = :event',
+      { '#event': 'event' },
+      { ':event': packedEventValue(cloneAt(original, seq), edit(packedContent(cloneAt(original, seq)))) },
+    );
+  /** Sets the whole `event` text (links and JSON) of the item at `seq` to what `edit` makes of it. */
+  const editEventText = (seq: number, edit: (text: string) => string) =>
+    update(seq, 'SET #event = :event', { '#event': 'event' }, { ':event': { S: edit(cloneAt(original, seq).event?.S ?? '') } });
   /** Replaces links of the item at `seq`, nothing recomputed. */
   const putLinks = (seq: number, links: Parameters<typeof withLinks>[1]) => raw.put(withLinks(cloneAt(original, seq), links));
 
   it("accepts the untouched ledger, with the store's head", async () => {
     expect(original.length).toBeGreaterThanOrEqual(20);
-    // Format 3 throughout: a snapshot on the K-th items only, and only their chains hold the state's digest.
-    expect(original.every((item) => item.chain?.B?.length === (item.state ? 96 : 64) && item.event?.S !== undefined)).toBe(true);
+    // Format 4 throughout: a snapshot on the K-th items only, and only their links hold the state's digest.
+    expect(original.every((item) => item.chain === undefined && (item.event?.S ?? '').indexOf('{') === (item.state ? 128 : 88))).toBe(true);
     expect(snapshotSeqs().length).toBeGreaterThan(0);
     expect(snapshotSeqs().length).toBeLessThan(original.length);
     const result = await verify({ expectedHead: head });
@@ -191,8 +199,7 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
     it("a state digest replaced by an older state's, the hash left alone", async () => {
       const [seq] = snapshotSeqs() as [number];
-      const olderLinks = { ...linksOf(cloneAt(original, seq)), stateDigest: stateDigest(stateAt(seq - 2)) };
-      await update(seq, 'SET #chain = :chain', { '#chain': 'chain' }, { ':chain': chainValue(olderLinks) });
+      await putLinks(seq, { stateDigest: stateDigest(stateAt(seq - 2)) });
       const result = await expectBreak('modified', seq);
       expect(result.ok || result.detail).toContain('no longer hashes');
     });
@@ -320,13 +327,28 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
 
   describe('malformed', () => {
     it('a required attribute removed', async () => {
-      await update(6, 'REMOVE #chain', { '#chain': 'chain' });
+      await update(6, 'REMOVE #event', { '#event': 'event' });
       await expectBreak('malformed', 6);
     });
 
-    it('a required member removed from the event (its actor)', async () => {
-      await editEvent(6, ({ actor: _gone, ...event }) => event);
+    it('its links removed from the event', async () => {
+      await editEventText(6, (text) => text.slice(text.indexOf('{')));
       await expectBreak('malformed', 6);
+    });
+
+    it('a required member removed from the event (when it was made)', async () => {
+      await editEvent(6, ({ occurredAt: _gone, ...event }) => event);
+      await expectBreak('malformed', 6);
+    });
+
+    it('a member the store leaves out written at its value: the same event, bytes the store never writes', async () => {
+      await editEvent(6, (event) => ({ ...event, actor: 'system' }));
+      await expectBreak('malformed', 6);
+    });
+
+    it('an item rewritten as format 3 (links in `chain`) among format-4 items: the same event and links, still verified', async () => {
+      await raw.put(asFormatThree(cloneAt(original, 6)));
+      expect((await verify({ expectedHead: head })).ok).toBe(true);
     });
 
     it('the event replaced by a text that is not JSON', async () => {
@@ -345,9 +367,22 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
       await expectBreak('malformed', seq);
     });
 
-    it('a chain that is neither 64 nor 96 bytes', async () => {
+    it.each([65, 66, 80, 94, 95])('links that are neither 64 nor 96 bytes (%i) before the event', async (bytes) => {
+      await editEventText(7, (text) => Buffer.alloc(bytes, 7).toString('base64') + text.slice(text.indexOf('{')));
+      const result = await expectBreak('malformed', 7);
+      expect(result.ok || result.detail).toContain('does not begin with 64 or 96 bytes of links');
+    });
+
+    it('a `chain` added to a format-4 item (read as format 3, its event is not JSON)', async () => {
       await update(7, 'SET #chain = :junk', { '#chain': 'chain' }, { ':junk': { B: Buffer.from('short') } });
       await expectBreak('malformed', 7);
+    });
+
+    it("an operator's name removed from a format-4 event (read back as the system's)", async () => {
+      const seq = original.map(eventOf).find((event) => event.actor !== 'system' && event.seq > 1)?.seq as number;
+      expect(seq).toBeGreaterThan(1);
+      await editEvent(seq, ({ actor: _operator, ...event }) => event);
+      await expectBreak('modified', seq);
     });
 
     it("the execution listed at another start time (the index's sort key changed, the event left alone)", async () => {
@@ -407,13 +442,20 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
         .filter((name) => name !== 'executionId' && name !== 'seq' && name !== 'writer')
         .flatMap((name) => (name === 'event' || name === 'chain' ? leafPaths(record[name], [name]) : [[name]]));
     const LINKS = ['prevHash', 'hash', 'stateDigest'] as const;
-    /** A format-3 item as a tamperer edits it: its packed event as its JSON, its chain as its links, the rest as values. */
+    /** A packed item as a tamperer edits it: its event as its JSON, its links (in `chain` or `event`) as links, the rest as values. */
     const opened = (item: Item): Record<string, unknown> => {
       const { event: _event, chain: _chain, ...rest } = item;
-      return { ...unmarshall(rest), event: packedContent(item), chain: { ...linksOf(item) } };
+      // Format 4's members at their usual value put back: they can be mutated as any other.
+      const content = packedContent(item);
+      return { ...unmarshall(rest), event: item.chain === undefined ? withFormat4Defaults(content) : content, chain: { ...linksOf(item) } };
     };
-    /** Back to an item: whatever the edit left in the chain (a link cut short, a member added) is written too. */
-    const closed = (record: Record<string, unknown>): Item => {
+    /**
+     * Back to an item in the layout it had (format 4: the links before the event's JSON, in base64; format 3: in
+     * `chain`): whatever the edit left in the chain (a link cut short, a member added) is written too.
+     */
+    const isRecord = (value: unknown): value is Record<string, unknown> =>
+      typeof value === 'object' && value !== null && !Array.isArray(value);
+    const closed = (record: Record<string, unknown>, linksInEvent: boolean): Item => {
       const { event, chain, ...rest } = record as { event: unknown; chain: Record<string, unknown> };
       // A link is hex (a value that is not, or another member, is written as its JSON: never a 96-byte chain).
       const isLink = (name: string) => (LINKS as readonly string[]).includes(name);
@@ -422,11 +464,11 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
         const value = chain[name];
         return isLink(name) && typeof value === 'string' ? Buffer.from(value, 'hex') : Buffer.from(JSON.stringify(value));
       };
-      return {
-        ...marshall(rest, { removeUndefinedValues: true, convertClassInstanceToMap: false }),
-        event: { S: JSON.stringify(event) },
-        chain: { B: Buffer.concat(links.map(bytes)) },
-      };
+      const chainBytes = Buffer.concat(links.map(bytes));
+      const keys = marshall(rest, { removeUndefinedValues: true, convertClassInstanceToMap: false });
+      return linksInEvent
+        ? { ...keys, event: { S: chainBytes.toString('base64') + JSON.stringify(isRecord(event) ? withoutFormat4Defaults(event) : event) } }
+        : { ...keys, event: { S: JSON.stringify(event) }, chain: { B: chainBytes } };
     };
 
     const jsonValue: fc.Arbitrary<Json> = fc.oneof(
@@ -475,7 +517,9 @@ describe('verifyChain on a drill ledger tampered with in the table', () => {
         else (parent as Record<string | number, unknown>)[last] = m.value;
       }
       if (JSON.stringify(parent) === before) return undefined;
-      return closed(record);
+      const mutated = closed(record, item.chain === undefined);
+      // Format 4 leaves out members at their usual value: one removed at that value is the same item.
+      return canonicalJson(mutated) === canonicalJson(closed(opened(item), item.chain === undefined)) ? undefined : mutated;
     };
 
     it('catches any single mutation of any field of any event, at that event', async () => {

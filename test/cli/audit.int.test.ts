@@ -2,7 +2,7 @@
  * The audit commands on the ledger a local drill leaves behind: verify, replay, check, rebuild, report,
  * export and import, as an auditor or operator runs them.
  */
-import { PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { openLedger } from '../../src/cli/ledgerAccess';
@@ -12,7 +12,7 @@ import { KilledStore } from '../audit/support/killedStore';
 import { wave1CompletedHistory } from '../fixtures/events';
 import { samplePlan } from '../fixtures/plan';
 import { runCli } from '../support/cli';
-import { packedEventValue } from '../support/packedItem';
+import { packedContent, packedEventValue } from '../support/packedItem';
 import { tempDataDir } from '../support/localStack';
 
 jest.setTimeout(120_000);
@@ -178,15 +178,17 @@ describe('drs-ledger audit commands', () => {
   it('verify names the first bad seq when an event is altered in the table', async () => {
     const ledger = await openLedger(dataDir);
     const [third] = await ledger.store.read(executionId, { fromSeq: 3, toSeq: 3 });
-    // The item packs its event (format 3): the actor is changed inside it, the keys left out as the store does.
-    const { executionId: _key, seq: _sortKey, ...content } = third?.event ?? {};
+    const key = { executionId: { S: executionId }, seq: { N: '3' } };
+    const stored = await ledger.client.send(new GetItemCommand({ TableName: ledger.config.tables.events, Key: key, ConsistentRead: true }));
+    // The item packs its event: the actor is changed inside it, its links and keys left as the store wrote them.
+    const item = stored.Item ?? {};
     const items = await ledger.client.send(
       new UpdateItemCommand({
         TableName: ledger.config.tables.events,
-        Key: { executionId: { S: executionId }, seq: { N: '3' } },
+        Key: key,
         UpdateExpression: 'SET #event = :event',
         ExpressionAttributeNames: { '#event': 'event' },
-        ExpressionAttributeValues: { ':event': packedEventValue({ ...content, actor: 'mallory' }) },
+        ExpressionAttributeValues: { ':event': packedEventValue(item, { ...packedContent(item), actor: 'mallory' }) },
         ReturnValues: 'ALL_OLD',
       }),
     );

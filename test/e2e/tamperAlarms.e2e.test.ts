@@ -73,7 +73,9 @@ describe('tamper alarms: an insider changes and deletes items of a finished dril
         Key: { executionId: { S: executionId }, seq: { N: String(UPDATE_SEQ) } },
         UpdateExpression: 'SET #event = :edited',
         ExpressionAttributeNames: { '#event': 'event' },
-        ExpressionAttributeValues: { ':edited': packedEventValue({ ...packedContent(items[UPDATE_SEQ - 1] as Item), actor: MALLORY }) },
+        ExpressionAttributeValues: {
+          ':edited': packedEventValue(items[UPDATE_SEQ - 1] as Item, { ...packedContent(items[UPDATE_SEQ - 1] as Item), actor: MALLORY }),
+        },
       }),
     );
     await stack.dynamoClient.send(

@@ -2,6 +2,7 @@
  * MODIFY and REMOVE records of the events table's stream: as the local stream builds them (the records
  * DynamoDB writes with NEW_AND_OLD_IMAGES) and as the stream adapter reads them for the tamper alarm.
  */
+import { gzipSync } from 'node:zlib';
 import type { DynamoDBRecord } from 'aws-lambda';
 import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { decodeLedgerItemChange } from '../../src/adapters/dynamodb/streamRecords';
@@ -9,12 +10,20 @@ import { decidedFrom, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import { LocalDynamoStream } from '../../src/local/localStream';
 import { legacyEventItem } from '../support/legacyEventItem';
-import { packedContent, withPackedEvent } from '../support/packedItem';
+import { chainValue, type Links, linksOf, withLinks } from '../audit/support/rawLedger';
+import { asFormatThree, packedContent, withPackedEvent } from '../support/packedItem';
+
+/** A format-4 item holding `links` (all of them: a digest left out is dropped) before its event's JSON. */
+const withEventLinks = (item: Item, links: Links): Item => {
+  const text = item.event?.S ?? '';
+  const bytes = Buffer.concat([links.prevHash, links.hash, links.stateDigest ?? ''].map((hex) => Buffer.from(hex, 'hex')));
+  return { ...item, event: { S: bytes.toString('base64') + text.slice(text.indexOf('{')) } };
+};
 import { ledgerItems } from '../support/runningExecutions';
 import { History, twoWavePlan } from './support/histories';
 
 const history = new History('exec-tamper', twoWavePlan()).start(0).waveStarted(1, 60);
-/** Format 3, as the store writes them (a snapshot on each, as on every K-th). */
+/** Format 4, as the store writes them (a snapshot on each, as on every K-th). */
 const items: Item[] = ledgerItems(history.events, initialState(), undefined, 1);
 const item = (seq: number): Item => structuredClone(items[seq - 1] as Item);
 const keys = (seq: number): Item => ({ executionId: { S: 'exec-tamper' }, seq: { N: String(seq) } });
@@ -67,36 +76,75 @@ describe('a ledger item overwritten: the MODIFY record', () => {
     expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['actor', 'forged', 'state']);
   });
 
-  it('names what changed inside the packed event and chain: the members and the links', () => {
-    const original = item(2);
-    const links = Buffer.from(original.chain?.B as Uint8Array);
-    links.fill(0xab, 32, 64);
-    const rewritten = { ...withPackedEvent(original, (event) => ({ ...event, occurredAt: 'x', data: {} })), chain: { B: links } };
+  const layouts: Array<[string, (item: Item) => Item]> = [
+    ['format 4 (links in the event)', (packed) => packed],
+    ['format 3 (links in `chain`)', asFormatThree],
+  ];
+
+  it.each(layouts)('names what changed inside the packed event and its links, %s: the members and the links', (_layout, layout) => {
+    const original = layout(item(2));
+    const rewritten = withLinks(
+      withPackedEvent(original, (event) => ({ ...event, occurredAt: 'x', data: {} })),
+      { hash: 'ab'.repeat(32) },
+    );
     const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: rewritten });
     expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain.hash', 'event.data', 'event.occurredAt']);
   });
 
-  it('names a state digest dropped from the chain, or added to it with a new hash, as the links that changed', () => {
-    const covered = item(2);
-    const links = Buffer.from(covered.chain?.B as Uint8Array);
-    const lean = { ...covered, chain: { B: links.subarray(0, 64) } };
-    const dropped = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: covered, newImage: lean });
-    expect(decodeLedgerItemChange(dropped, '1').changedAttributes).toEqual(['chain.stateDigest']);
-    const rehashed = Buffer.from(links);
-    rehashed.fill(0xcd, 32, 64);
-    const added = stream.toChangeRecord({
-      eventName: 'MODIFY',
-      keys: keys(2),
-      oldImage: lean,
-      newImage: { ...covered, chain: { B: rehashed } },
-    });
-    expect(decodeLedgerItemChange(added, '1').changedAttributes).toEqual(['chain.hash', 'chain.stateDigest']);
+  it.each(layouts)(
+    'names a state digest dropped from the links, or added with a new hash, as the links that changed, %s',
+    (_layout, layout) => {
+      const covered = layout(item(2));
+      const { stateDigest, ...plain } = linksOf(covered);
+      expect(stateDigest).toHaveLength(64);
+      const lean = withLinks({ ...covered, ...(covered.chain ? { chain: chainValue(plain) } : {}) }, plain);
+      const withoutDigest = covered.chain ? lean : withEventLinks(covered, plain);
+      const dropped = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: covered, newImage: withoutDigest });
+      expect(decodeLedgerItemChange(dropped, '1').changedAttributes).toEqual(['chain.stateDigest']);
+      const added = stream.toChangeRecord({
+        eventName: 'MODIFY',
+        keys: keys(2),
+        oldImage: withoutDigest,
+        newImage: withLinks(covered, { hash: 'cd'.repeat(32) }),
+      });
+      expect(decodeLedgerItemChange(added, '1').changedAttributes).toEqual(['chain.hash', 'chain.stateDigest']);
+    },
+  );
+
+  it('names a gzipped event (format 3, never opened) and its links when both were rewritten', () => {
+    const original = asFormatThree(item(2));
+    const gzipped = { ...original, event: { B: gzipSync(Buffer.from(original.event?.S as string)) } };
+    const content = { ...packedContent(original), actor: 'mallory@example.com' };
+    const rewritten = withLinks({ ...gzipped, event: { B: gzipSync(Buffer.from(JSON.stringify(content))) } }, { hash: 'ef'.repeat(32) });
+    const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: gzipped, newImage: rewritten });
+    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain.hash', 'event']);
   });
 
-  it('names the packed event or chain whole when one of its versions cannot be read member by member', () => {
+  it('names the event whole when its members are the same in other bytes, beside the links that changed', () => {
     const original = item(2);
-    const rewritten = { ...original, event: { S: 'not json' }, chain: { B: new Uint8Array(3) } };
+    const text = original.event?.S as string;
+    // The store leaves the system's actor out of format 4: written in, the event reads the same.
+    const spelled = {
+      ...original,
+      event: { S: `${text.slice(0, text.indexOf('{'))}${JSON.stringify({ ...packedContent(original), actor: 'system' })}` },
+    };
+    const rewritten = withLinks(spelled, { hash: 'ef'.repeat(32) });
     const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: rewritten });
+    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain.hash', 'event']);
+  });
+
+  it('names nothing inside when an item is only rewritten in the other layout, but still names what moved', () => {
+    const original = item(2);
+    const moved = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: asFormatThree(original) });
+    expect(decodeLedgerItemChange(moved, '1').changedAttributes).toEqual(['chain', 'event']);
+  });
+
+  it.each([
+    ['format 4', (original: Item) => ({ ...original, event: { S: 'not json' } })],
+    ['format 3', (original: Item) => ({ ...asFormatThree(original), event: { S: 'not json' }, chain: { B: new Uint8Array(3) } })],
+  ])('names the packed event or links whole when one of its versions cannot be read member by member, %s', (_layout, rewrite) => {
+    const original = item(2);
+    const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: rewrite(original) });
     expect(decodeLedgerItemChange(changed, '1')).toMatchObject({
       changedAttributes: ['chain', 'event'],
       previousType: packedContent(original).type,

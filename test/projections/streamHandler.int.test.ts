@@ -10,6 +10,8 @@ import { countRequests, type RequestCounter } from '../support/requestCounter';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
 import { crashBeforeNextViewHeader } from '../support/viewWriteFaults';
 import { History, historySpecArb, OPERATOR, playHistory, renamed, twoWavePlan } from './support/histories';
+import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
+import { packedContent, packedEventValue } from '../support/packedItem';
 import { intoBatches, ProjectorRig, sequenceNumberOf } from './support/projectorRig';
 
 /** A two-wave drill that ran to completion: 12 events. */
@@ -268,7 +270,7 @@ describe('projector stream handler on dynalite', () => {
       const recordsF = await rig.append(completedDrill(f).slice(0, 5));
       const corrupted = withImage(recordsE[2], (image) => ({
         ...image,
-        event: { S: JSON.stringify({ ...(JSON.parse((image.event as { S: string }).S) as object), type: 'Bogus', data: 'not a map' }) },
+        event: packedEventValue(image as Item, { ...packedContent(image as Item), type: 'Bogus', data: 'not a map' }),
       }));
       const batch = [...recordsE.slice(0, 2), corrupted, ...recordsF, ...recordsE.slice(3)];
 

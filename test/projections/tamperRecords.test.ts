@@ -64,7 +64,7 @@ describe('the stream handler given MODIFY and REMOVE records', () => {
   it('given a batch of INSERTs with a MODIFY among them, projects the INSERTs and raises one alarm', async () => {
     const items = itemsOf(new History('exec-mixed', twoWavePlan()).start(0).waveStarted(1, 60));
     const first = items[0] as Item;
-    const modify = overwrite(first, { event: packedEventValue({ ...packedContent(first), actor: 'mallory@example.com' }) });
+    const modify = overwrite(first, { event: packedEventValue(first, { ...packedContent(first), actor: 'mallory@example.com' }) });
     const before = alarmMessages().length;
 
     const response = await project({ Records: [insert(first), modify, ...items.slice(1).map(insert)] });

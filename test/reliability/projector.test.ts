@@ -23,7 +23,7 @@ const PLANS = Array.from({ length: 5 }, (_, index) => planOf(`rp-projector-${ind
 
 /**
  * Items the projector cannot read as events: a payload of the wrong type, a missing field, a stranger, and (in the
- * packed layout the store writes now, format 3) an event that is not JSON.
+ * packed layouts, format 3 and the format 4 the store writes now) an event that is not JSON.
  */
 const POISON: Item[] = [
   {
@@ -40,6 +40,11 @@ const POISON: Item[] = [
     seq: { N: '1' },
     event: { S: '{"type":"ExecutionStarted","data":' },
     chain: { B: new Uint8Array(96) },
+  },
+  {
+    executionId: { S: 'exec-poison-format4' },
+    seq: { N: '1' },
+    event: { S: `${Buffer.alloc(96).toString('base64')}{"type":"ExecutionStarted","data":` },
   },
 ];
 const isPoison = (record: DynamoDBRecord): boolean => String(record.dynamodb?.Keys?.executionId?.S).startsWith('exec-poison');

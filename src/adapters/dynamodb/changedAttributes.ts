@@ -1,26 +1,32 @@
-import type { AttributeValue as StreamAttributeValue } from 'aws-lambda';
 import { canonicalJson } from '../../domain/ledger/canonicalJson';
 import { EVENT_ATTRIBUTES } from './keys';
-import { CHAIN_BYTES, CHAIN_WITH_DIGEST_BYTES } from './packedEventItem';
+import { CHAIN_BYTES, CHAIN_WITH_DIGEST_BYTES, withFormat4Defaults } from './packedEventItem';
 import type { StreamImage } from './streamImage';
 
 /** Whether two attribute values of stream images are the same data (whatever their key order or prototypes). */
 const sameValue = (a: unknown, b: unknown): boolean =>
   a === undefined || b === undefined ? a === b : canonicalJson(a) === canonicalJson(b);
 
-const jsonObject = (value: StreamAttributeValue | undefined): Record<string, unknown> | undefined => {
-  if (value?.S === undefined) return undefined;
+const jsonObject = (text: string | undefined): Record<string, unknown> | undefined => {
+  if (text === undefined) return undefined;
   try {
-    const parsed: unknown = JSON.parse(value.S);
+    const parsed: unknown = JSON.parse(text);
     return typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }
 };
 
-/** A format-3 `event` that changed, by member (`event.actor`, `event.data`), when both are JSON objects (gzipped ones are not opened). */
-const eventMembersChanged = (before: StreamAttributeValue | undefined, after: StreamAttributeValue | undefined): string[] => {
-  const [old, now] = [jsonObject(before), jsonObject(after)];
+/**
+ * A packed `event` whose JSON text changed, by member (`event.actor`, `event.data`) when both are JSON objects
+ * (format 4's members at their usual value put back), else whole: a gzipped one is not opened, and the same
+ * members in other bytes are still a change.
+ */
+const eventMembersChanged = (before: string | undefined, after: string | undefined, linksInEvent: [boolean, boolean]): string[] => {
+  if (before === after) return [];
+  const [old, now] = [jsonObject(before), jsonObject(after)].map((content, index) =>
+    content && linksInEvent[index] ? withFormat4Defaults(content) : content,
+  );
   if (!old || !now) return [EVENT_ATTRIBUTES.event];
   const members = [...new Set([...Object.keys(old), ...Object.keys(now)])].filter((name) => !sameValue(old[name], now[name]));
   return members.length ? members.map((name) => `${EVENT_ATTRIBUTES.event}.${name}`) : [EVENT_ATTRIBUTES.event];
@@ -29,11 +35,12 @@ const eventMembersChanged = (before: StreamAttributeValue | undefined, after: St
 const LINKS = ['prevHash', 'hash', 'stateDigest'] as const;
 
 /**
- * A format-3 `chain` that changed, by link (`chain.hash`), when both are links the store writes (prevHash and
- * hash, then the state digest where one is covered); a digest added or dropped is named as changed.
+ * Links that changed, by name (`chain.hash`), when both are links the store writes (prevHash and hash, then the
+ * state digest where one is covered), given as base64; a digest added or dropped is named as changed.
  */
-const linksChanged = (before: StreamAttributeValue | undefined, after: StreamAttributeValue | undefined): string[] => {
-  const [old, now] = [before?.B, after?.B].map((text) => (text === undefined ? undefined : Buffer.from(text, 'base64')));
+const linksChanged = (before: string | undefined, after: string | undefined): string[] => {
+  if (before === after) return [];
+  const [old, now] = [before, after].map((text) => (text === undefined ? undefined : Buffer.from(text, 'base64')));
   const isChain = (bytes: Buffer | undefined): bytes is Buffer =>
     bytes?.length === CHAIN_BYTES || bytes?.length === CHAIN_WITH_DIGEST_BYTES;
   if (!isChain(old) || !isChain(now)) return [EVENT_ATTRIBUTES.chain];
@@ -43,19 +50,50 @@ const linksChanged = (before: StreamAttributeValue | undefined, after: StreamAtt
   ).map((link) => `${EVENT_ATTRIBUTES.chain}.${link}`);
 };
 
+/** An item's links (base64) and its event's JSON, where they can be told apart. */
+interface PackedParts {
+  links: string | undefined;
+  json: string | undefined;
+  /** Format 4: the links are in `event`, and its JSON leaves members out at their usual value. */
+  linksInEvent: boolean;
+}
+
+/** A format-4 `event` string's links (base64, before the JSON's first brace) and JSON; a format-3 string is JSON alone. */
+const splitEvent = (text: string | undefined, linksInside: boolean): PackedParts => {
+  if (text === undefined || !linksInside) return { links: undefined, json: text, linksInEvent: false };
+  const start = text.indexOf('{');
+  if (start < 0) return { links: text, json: undefined, linksInEvent: true };
+  return { links: text.slice(0, start), json: text.slice(start), linksInEvent: true };
+};
+
+/** The links and the event JSON of an image, whichever attribute holds them; a gzipped event as its bytes, unopened. */
+const packedParts = (image: StreamImage): PackedParts => {
+  const chain = image[EVENT_ATTRIBUTES.chain]?.B;
+  const binary = image[EVENT_ATTRIBUTES.event]?.B;
+  const parts =
+    binary === undefined
+      ? splitEvent(image[EVENT_ATTRIBUTES.event]?.S, chain === undefined)
+      : { links: undefined, json: `binary ${canonicalJson(binary)}`, linksInEvent: false };
+  return chain === undefined ? parts : { ...parts, links: chain };
+};
+
 /**
- * Names of the attributes whose value differs between a MODIFY record's old and new images, sorted. A format-3
- * item packs the event and its links in one attribute each: a change there is named by what changed in it
- * (`event.actor`, `chain.hash`), so an alarm says as much as it would for a format-2 item.
+ * Names of the attributes whose value differs between a MODIFY record's old and new images, sorted. A packed
+ * item holds the event and its links in one attribute each (format 3) or both in `event` (format 4): a change
+ * there is named by what changed in it (`event.actor`, `chain.hash`), so an alarm says as much as it would for
+ * a format-2 item, and the same whether the item was rewritten in its format or the other.
  */
 export const changedAttributeNames = (oldImage: StreamImage, newImage: StreamImage): string[] => {
   const names = new Set([...Object.keys(oldImage), ...Object.keys(newImage)]);
-  return [...names]
-    .filter((name) => !sameValue(oldImage[name], newImage[name]))
-    .flatMap((name) => {
-      if (name === EVENT_ATTRIBUTES.event) return eventMembersChanged(oldImage[name], newImage[name]);
-      if (name === EVENT_ATTRIBUTES.chain) return linksChanged(oldImage[name], newImage[name]);
-      return [name];
-    })
-    .sort();
+  const changed = [...names].filter((name) => !sameValue(oldImage[name], newImage[name]));
+  const packed: string[] = changed.filter((name) => name === EVENT_ATTRIBUTES.event || name === EVENT_ATTRIBUTES.chain);
+  const isPacked = (name: string) => packed.includes(name);
+  if (!packed.length) return changed.sort();
+  const [old, now] = [packedParts(oldImage), packedParts(newImage)];
+  const links = linksChanged(old.links, now.links);
+  // Links moved between `chain` and `event` unchanged are still a change of `chain`.
+  const chain = links.length === 0 && isPacked(EVENT_ATTRIBUTES.chain) ? [EVENT_ATTRIBUTES.chain] : links;
+  const event = eventMembersChanged(old.json, now.json, [old.linksInEvent, now.linksInEvent]);
+  const other = changed.filter((name) => !isPacked(name));
+  return [...other, ...chain, ...event].sort();
 };

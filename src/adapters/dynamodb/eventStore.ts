@@ -1,11 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import {
-  type DynamoDBClient,
-  PutItemCommand,
-  QueryCommand,
-  type QueryCommandInput,
-  type QueryCommandOutput,
-} from '@aws-sdk/client-dynamodb';
+import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { type Decided, type ExecutionState, evolve, initialState, snapshotOf } from '../../domain/execution';
 import { chainEvents, coveredStates, coversState, genesisHash, linkProblem } from '../../domain/ledger';
 import { LedgerIntegrityError } from '../../ports/ledgerErrors';
@@ -19,7 +13,15 @@ import type {
 } from '../../ports/executionEventStore';
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
 import { isConditionalCheckFailed, sdkMayHaveRetried } from './errors';
-import { EVENT_ATTRIBUTES, EVENT_PROJECTION_NAMES, EVENT_READ_PROJECTION, EXECUTION_START_MARKER, EXECUTIONS_INDEX } from './keys';
+import {
+  EVENT_ATTRIBUTES,
+  EVENT_PROJECTION_NAMES,
+  EVENT_READ_PROJECTION,
+  EXECUTION_START_MARKER,
+  EXECUTIONS_INDEX,
+  PACKED_READ_NAMES,
+  PACKED_READ_PROJECTION,
+} from './keys';
 import { decodePageToken, encodePageToken } from './pageToken';
 import { fromEventItem, hasSnapshot, type Item, itemHash, toEventItem } from './marshalEvent';
 import { stateFromWindow } from './loadWindow';
@@ -30,17 +32,20 @@ import { assertLedgerItemFits } from './ledgerItemSize';
 export interface EventStoreOptions {
   /** K: how often an item carries a snapshot of its state (LEDGER_SNAPSHOT_EVERY). */
   snapshotEvery?: number;
+  /** How a long read is split into Queries (tests make them small; the defaults suit DynamoDB's 1 MB pages). */
+  readRanges?: Partial<ReadRanges>;
   /** Raised when a load finds a snapshot its hash does not cover (the ledger was written around the store). */
   onTamper?: (alarm: TamperAlarm) => Promise<void>;
 }
 
 /**
  * The ledger in DynamoDB: one item per event, keyed by executionId and seq, each written with a conditional
- * PutItem. Format 3 (written now, packedEventItem.ts): the event packed in one attribute and its links in
- * another; every K-th item carries the snapshot of the state it leaves and its hash covers that snapshot's
+ * PutItem. Format 4 (written now, packedEventItem.ts; format 3 for an event too long to keep as text): the event
+ * packed in one attribute after its links; every K-th item carries the snapshot of the state it leaves and its hash covers that snapshot's
  * digest (the other items' hashes cover their events alone: coversState); a load reads the newest K items in one Query and folds the newer events onto the newest snapshot,
  * after checking the snapshot against its digest. Format-2 items (one attribute per field, every hash covering
- * a state digest) and format-3 items written before digests were kept to snapshot items are read and decided on alike. Format-1 items (a snapshot on every item, covered by no hash) are still read,
+ * a state digest) and format-3 items written before digests were kept to snapshot items are read and decided on
+ * alike. Format-1 items (a snapshot on every item, covered by no hash) are still read,
  * verified and replayed, but never decided on: a window without a verifiable snapshot is refolded from the events.
  */
 /**
@@ -56,11 +61,23 @@ const windowFromHintHolds = (items: readonly Item[], from: number): boolean => {
   return snapshotAt >= 0 && snapshotAt < items.length - 1;
 };
 
+export interface ReadRanges {
+  /** Seqs the first Query of a read asks for: the whole of most reads, soon decoded when more follow. */
+  first: number;
+  /** Seqs each later Query asks for: about 900 KB of events at 2,000, within one DynamoDB page. */
+  size: number;
+  /** Later Queries asked for at once, beyond the one being decoded. */
+  inFlight: number;
+}
+
+const DEFAULT_READ_RANGES: ReadRanges = { first: 500, size: 2_000, inFlight: 2 };
+
 /** Executions whose head a store remembers (a Lambda container's working set, many times over): then it forgets them all. */
 const MAX_SEEN_HEADS = 10_000;
 
 export class DynamoExecutionEventStore implements ExecutionEventStore {
   private readonly snapshotEvery: number;
+  private readonly readRanges: ReadRanges;
   /**
    * The newest seq this store has read or written of each execution: where its next load's window can start.
    * Only a hint (a ledger never shrinks, and the window is checked whatever it reads); forgetting it costs a read.
@@ -73,6 +90,10 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     private readonly options: EventStoreOptions = {},
   ) {
     this.snapshotEvery = options.snapshotEvery ?? DEFAULT_LEDGER_SNAPSHOT_EVERY;
+    this.readRanges = { ...DEFAULT_READ_RANGES, ...options.readRanges };
+    for (const [name, value] of Object.entries(this.readRanges)) {
+      if (!Number.isInteger(value) || value < 1) throw new RangeError(`readRanges.${name} must be a positive integer, got ${value}`);
+    }
     if (!Number.isInteger(this.snapshotEvery) || this.snapshotEvery < 1 || this.snapshotEvery > 100) {
       throw new RangeError(`snapshotEvery must be an integer from 1 to 100, got ${this.snapshotEvery}`);
     }
@@ -275,41 +296,59 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   }
 
   /**
-   * The events read() returns, a Query page at a time, the next page asked for before this one is decoded and
-   * handed over: DynamoDB prepares it while the caller decodes and folds, so a replay costs about the longer of
-   * the two rather than their sum. At most one page is in flight; stopping early leaves it unread.
+   * The events read() returns, a page at a time, in seq order. A read of up to `readRanges.first` events is one
+   * Query. A longer one then asks for its head's seq and reads the rest as ranges of `readRanges.size` seqs,
+   * `readRanges.inFlight` at a time (one before the head's seq is known): DynamoDB prepares the next ranges while
+   * the caller decodes and folds this one, and on AWS the ranges' round trips overlap rather than add up. Every
+   * seq up to the head is asked for, so an item missing in the middle (deleted in the table) never ends the read
+   * early; what is appended after the head was read may be left to the next read. Stopping early leaves the
+   * ranges in flight unread.
    */
   async *readPages(executionId: string, range: ReadRange = {}): AsyncGenerator<StoredEvent[], void, undefined> {
     const fromSeq = range.fromSeq ?? 1;
     const toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
     if (toSeq < fromSeq) return;
-    const input: QueryCommandInput = {
-      TableName: this.tableName,
-      KeyConditionExpression: '#executionId = :id AND #seq BETWEEN :from AND :to',
-      ExpressionAttributeNames: EVENT_PROJECTION_NAMES,
-      ExpressionAttributeValues: {
-        ':id': { S: executionId },
-        ':from': { N: String(fromSeq) },
-        ':to': { N: String(toSeq) },
-      },
-      ProjectionExpression: EVENT_READ_PROJECTION,
-      ConsistentRead: true,
+    const first = await this.queryRange(executionId, fromSeq, toSeq, { limit: this.readRanges.first });
+    const more = first.LastEvaluatedKey !== undefined;
+    const ranges: Array<Promise<QueryCommandOutput[]>> = [];
+    let nextFrom = more ? Number(first.LastEvaluatedKey?.[EVENT_ATTRIBUTES.seq]?.N) + 1 : toSeq + 1;
+    // Until the head's seq arrives, one range is asked for on the guess that there is one (an empty answer if not).
+    let lastSeq: number | undefined;
+    const head = more ? this.headSeq(executionId).then((seq) => (lastSeq = Math.min(toSeq, seq ?? 0))) : undefined;
+    head?.catch(() => undefined);
+    const schedule = () => {
+      while (ranges.length < (lastSeq === undefined ? 1 : this.readRanges.inFlight) && nextFrom <= (lastSeq ?? toSeq)) {
+        const rangeTo = Math.min(lastSeq ?? toSeq, nextFrom + this.readRanges.size - 1);
+        const pages = this.queryPages(executionId, nextFrom, rangeTo);
+        // A range the caller never asks for must not become an unhandled rejection.
+        pages.catch(() => undefined);
+        ranges.push(pages);
+        nextFrom = rangeTo + 1;
+      }
     };
+    schedule();
+    yield* this.decodedPages(executionId, [first], ranges.length > 0);
+    while (ranges.length > 0) {
+      const outputs = await (ranges.shift() as Promise<QueryCommandOutput[]>);
+      await head;
+      schedule();
+      yield* this.decodedPages(executionId, outputs, ranges.length > 0);
+    }
+  }
+
+  /** Query outputs' items as events, each page after one turn of the event loop when more requests were just made. */
+  private async *decodedPages(
+    executionId: string,
+    outputs: readonly QueryCommandOutput[],
+    requestsPending: boolean,
+  ): AsyncGenerator<StoredEvent[], void, undefined> {
+    // The SDK sends a request only after its middleware's promises settle: one turn of the event loop lets the
+    // requests just made leave before this page's decoding (and the caller's fold) holds the thread.
+    if (requestsPending) await new Promise<void>((resolve) => setImmediate(resolve));
     // The key the Query asked for, put back on each item as the item holds it.
     const key = { S: executionId };
-    const query = (startKey: Item | undefined): Promise<QueryCommandOutput> =>
-      this.client.send(new QueryCommand({ ...input, ExclusiveStartKey: startKey }));
-    let pending: Promise<QueryCommandOutput> | undefined = query(undefined);
-    while (pending) {
-      const output: QueryCommandOutput = await pending;
-      const startKey: Item | undefined = output.LastEvaluatedKey;
-      pending = startKey ? query(startKey) : undefined;
-      // A page the caller never asks for must not become an unhandled rejection.
-      pending?.catch(() => undefined);
-      // The SDK sends a request only after its middleware's promises settle: one turn of the event loop lets the
-      // next page's request leave before this page's decoding (and the caller's fold) holds the thread.
-      if (pending) await new Promise<void>((resolve) => setImmediate(resolve));
-      const items = output.Items ?? [];
+    for (const output of outputs) {
+      const items = await this.withLegacyItemsWhole(executionId, output.Items ?? []);
       const events = new Array<StoredEvent>(items.length);
       for (let index = 0; index < items.length; index += 1) {
         const item = items[index] as Item;
@@ -318,6 +357,77 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       }
       if (events.length > 0) yield events;
     }
+  }
+
+  /**
+   * `items` read with PACKED_READ_PROJECTION, those of formats 1 and 2 (one attribute per field, no `event`: back
+   * with their seq alone) read again whole: a page that holds any is read again with EVENT_READ_PROJECTION.
+   */
+  private async withLegacyItemsWhole(executionId: string, items: Item[]): Promise<Item[]> {
+    if (items.every((item) => item[EVENT_ATTRIBUTES.event] !== undefined)) return items;
+    const [from, to] = [items[0], items.at(-1)].map((item) => Number(item?.[EVENT_ATTRIBUTES.seq]?.N)) as [number, number];
+    const whole: Item[] = [];
+    let startKey: Item | undefined;
+    do {
+      const output = await this.queryRange(executionId, from, to, { projection: 'every' }, startKey);
+      whole.push(...((output.Items ?? []) as Item[]));
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    return whole;
+  }
+
+  /** One Query of the events from `fromSeq` to `toSeq`: its first page, of at most `limit` items when given. */
+  private queryRange(
+    executionId: string,
+    fromSeq: number,
+    toSeq: number,
+    { limit, projection = 'packed' }: { limit?: number; projection?: 'packed' | 'every' } = {},
+    startKey?: Item,
+  ): Promise<QueryCommandOutput> {
+    const [names, expression] =
+      projection === 'packed' ? [PACKED_READ_NAMES, PACKED_READ_PROJECTION] : [EVENT_PROJECTION_NAMES, EVENT_READ_PROJECTION];
+    return this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#executionId = :id AND #seq BETWEEN :from AND :to',
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: { ':id': { S: executionId }, ':from': { N: String(fromSeq) }, ':to': { N: String(toSeq) } },
+        ProjectionExpression: expression,
+        ConsistentRead: true,
+        ...(limit === undefined ? {} : { Limit: limit }),
+        ...(startKey === undefined ? {} : { ExclusiveStartKey: startKey }),
+      }),
+    );
+  }
+
+  /** Every page of the events from `fromSeq` to `toSeq` (more than one only where large events pass 1 MB). */
+  private async queryPages(executionId: string, fromSeq: number, toSeq: number): Promise<QueryCommandOutput[]> {
+    const outputs: QueryCommandOutput[] = [];
+    let startKey: Item | undefined;
+    do {
+      const output = await this.queryRange(executionId, fromSeq, toSeq, {}, startKey);
+      outputs.push(output);
+      startKey = output.LastEvaluatedKey;
+    } while (startKey);
+    return outputs;
+  }
+
+  /** The newest seq of an execution, or undefined when it has no event. */
+  private async headSeq(executionId: string): Promise<number | undefined> {
+    const output = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: '#id = :id',
+        ExpressionAttributeNames: { '#id': EVENT_ATTRIBUTES.executionId, '#seq': EVENT_ATTRIBUTES.seq },
+        ExpressionAttributeValues: { ':id': { S: executionId } },
+        ProjectionExpression: '#seq',
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+      }),
+    );
+    const seq = output.Items?.[0]?.[EVENT_ATTRIBUTES.seq]?.N;
+    return seq === undefined ? undefined : Number(seq);
   }
 
   async listExecutions(pageSize: number, nextToken?: string): Promise<ExecutionSummaryPage> {
@@ -353,9 +463,16 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: '#id = :id',
-        ExpressionAttributeNames: { '#id': 'executionId', '#seq': 'seq', '#hash': EVENT_ATTRIBUTES.hash, '#chain': EVENT_ATTRIBUTES.chain },
+        ExpressionAttributeNames: {
+          '#id': 'executionId',
+          '#seq': 'seq',
+          '#hash': EVENT_ATTRIBUTES.hash,
+          '#chain': EVENT_ATTRIBUTES.chain,
+          // Format 4 keeps its links in `event`.
+          '#event': EVENT_ATTRIBUTES.event,
+        },
         ExpressionAttributeValues: { ':id': { S: executionId } },
-        ProjectionExpression: '#seq, #hash, #chain',
+        ProjectionExpression: '#seq, #hash, #chain, #event',
         ScanIndexForward: false,
         Limit: 1,
         ConsistentRead: true,

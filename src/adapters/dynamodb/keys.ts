@@ -1,7 +1,8 @@
 /**
- * Attribute names of the events table. Partition: executionId; sort: seq. Three item formats live in it:
- *  - format 3 (written now): the event packed in `event`, its chain links in `chain`, a snapshot on every K-th
- *    item, and on the ExecutionStarted item alone the attributes of the execution-starts index;
+ * Attribute names of the events table. Partition: executionId; sort: seq. Four item formats live in it:
+ *  - format 4 (written now): the event packed in `event` after its chain links in base64, a snapshot on every
+ *    K-th item, and on the ExecutionStarted item alone the attributes of the execution-starts index;
+ *  - format 3 (written now for an event of more than 4 KB of JSON, gzipped; before, for all): the links in `chain`;
  *  - format 2: one attribute per envelope field, `data` a map, hashes as hex, `stateDigest`, a snapshot on every
  *    K-th item; format 1: the same without `stateDigest`, a snapshot on every item.
  */
@@ -9,8 +10,10 @@ export const EVENT_ATTRIBUTES = {
   executionId: 'executionId',
   seq: 'seq',
   /**
-   * Format 3: the canonical JSON of the event without its keys (executionId and seq are the item's): a string,
-   * or gzipped binary when longer than PACKED_EVENT_GZIP_FROM bytes.
+   * Format 4: the base64 of prevHash, hash and (on snapshot items) the state digest, then the canonical JSON of
+   * the event without its keys (executionId and seq are the item's) nor the members it holds at their usual
+   * value (schemaVersion 2, actor "system"). Format 3: that JSON whole, as a string, or gzipped binary when
+   * longer than PACKED_EVENT_GZIP_FROM bytes (still written so).
    */
   event: 'event',
   /** Format 3: prevHash, hash and stateDigest, 32 bytes each, in that order. */
@@ -64,3 +67,16 @@ export const EVENT_READ_PROJECTION = Object.values(EVENT_ATTRIBUTES)
   .filter((name) => !NOT_READ_BACK.includes(name) && name !== EVENT_ATTRIBUTES.executionId)
   .map((name) => `#${name}`)
   .join(', ');
+
+/**
+ * What a read of events asks each item for: its seq and the attributes of formats 3 and 4. dynalite's work grows
+ * with every name a projection lists (DynamoDB bills the item whatever it projects); an item of format 1 or 2
+ * comes back with its seq alone, and the store reads it again with EVENT_READ_PROJECTION.
+ */
+export const PACKED_READ_NAMES: Record<string, string> = {
+  '#executionId': EVENT_ATTRIBUTES.executionId,
+  '#seq': EVENT_ATTRIBUTES.seq,
+  '#event': EVENT_ATTRIBUTES.event,
+  '#chain': EVENT_ATTRIBUTES.chain,
+};
+export const PACKED_READ_PROJECTION = '#seq, #event, #chain';

@@ -9,7 +9,7 @@ import type { Item } from './item';
  */
 export const MAX_LEDGER_ITEM_BYTES = 350 * 1024;
 /**
- * The most an event's JSON may weigh before a format-3 item packs it (gzipped when long): a packed event is
+ * The most an event's JSON may weigh before a packed item (format 4, or 3 gzipped when long) holds it: a packed event is
  * never inflated beyond it, whoever wrote the item. The largest events the validators allow weigh far less.
  */
 export const MAX_PACKED_EVENT_JSON_BYTES = 4 * 1024 * 1024;
@@ -21,7 +21,7 @@ export class LedgerItemTooLargeError extends Error {
     readonly seq: number,
     readonly eventType: string,
     readonly bytes: number,
-    /** What is too large: the item, or (format 3) the event's JSON before it is packed. */
+    /** What is too large: the item, or (formats 3 and 4) the event's JSON before it is packed. */
     readonly part: 'item' | 'event JSON' = 'item',
   ) {
     super(

@@ -5,12 +5,12 @@ import { MalformedEventItemError } from '../../ports/ledgerErrors';
 import { attributeItemHash, fromAttributeItem } from './attributeEventItem';
 import type { Item } from './item';
 import { EVENT_ATTRIBUTES } from './keys';
-import { isPackedItem, packedItemHash, packEvent, readPackedItem } from './packedEventItem';
+import { isPackedItem, packedItemHash, packEvent, readPackedEvent } from './packedEventItem';
 
 export type { Item };
 
 /**
- * One ledger item as the store writes it (format 3, packedEventItem.ts): the keys, the event and its chain
+ * One ledger item as the store writes it (format 4, or 3 for a long event: packedEventItem.ts): the keys, the event and its chain
  * links and, when `withSnapshot`, the gzipped snapshot of the state it produced, whose digest the link must
  * then cover (chainEvents with coveredStates): a snapshot covered by no hash is never written.
  */
@@ -33,13 +33,12 @@ export { MalformedEventItemError };
  * Reads a ledger item of any format (from a Query, which may project EVENT_PROJECTION, or a stream image) back
  * into an event with its chain links. Throws MalformedEventItemError for an item the store could not have written.
  */
-export const fromEventItem = (item: Item): StoredEvent => (isPackedItem(item) ? readPackedItem(item).stored : fromAttributeItem(item));
+export const fromEventItem = (item: Item): StoredEvent => (isPackedItem(item) ? readPackedEvent(item) : fromAttributeItem(item));
 
-/** The hash an item stores, in any format, from its `chain` or `hash` alone (unchecked): what `head` projects. */
-export const itemHash = (item: Item): string | undefined =>
-  item[EVENT_ATTRIBUTES.chain] === undefined ? attributeItemHash(item) : packedItemHash(item);
+/** The hash an item stores, in any format, from its `event` and `chain` or its `hash` alone (unchecked): what `head` projects. */
+export const itemHash = (item: Item): string | undefined => (isPackedItem(item) ? packedItemHash(item) : attributeItemHash(item));
 
-/** Whether the item carries a snapshot of its state (format 1: all; formats 2 and 3: every K-th). */
+/** Whether the item carries a snapshot of its state (format 1: all; formats 2 to 4: every K-th). */
 export const hasSnapshot = (item: Item): boolean => item.state?.B !== undefined;
 
 export const stateFromEventItem = (item: Item): ExecutionState => {

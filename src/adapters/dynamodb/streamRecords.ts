@@ -42,7 +42,7 @@ export const decodeStreamRecord = (record: DynamoDBRecord, sequenceNumber: strin
   return { sequenceNumber, executionId: event.executionId, seq: event.seq, decoded: { ok: true, event } };
 };
 
-/** The event type an image held: its `type` (formats 1 and 2) or its packed event's (format 3); never throws. */
+/** The event type an image held: its `type` (formats 1 and 2) or its packed event's (formats 3 and 4); never throws. */
 const typeOf = (image: StreamImage | undefined): string | undefined => {
   if (!image) return undefined;
   const type = image[EVENT_ATTRIBUTES.type]?.S;

@@ -17,8 +17,8 @@ export const stateDigest = (state: ExecutionState): string => sha256(canonicalJs
 
 /**
  * Hash of one event's canonical content (envelope and payload), linked to the previous event's hash. Items that
- * carry a snapshot (every item of format 2, the K-th items of format 3) also cover the digest of the state the
- * event leaves, so a snapshot cannot be altered without breaking the chain; the other items of format 3, and
+ * carry a snapshot (every item of format 2, the K-th items of formats 3 and 4) also cover the digest of the state the
+ * event leaves, so a snapshot cannot be altered without breaking the chain; the other items of formats 3 and 4, and
  * format-1 items (written before), cover the event alone.
  */
 export const chainHash = (prevHash: string, event: ExecutionEvent, digest?: string): string =>
@@ -30,7 +30,7 @@ export interface ChainedEvent {
   hash: string;
   /**
    * The digest of the state after the event, covered by `hash`: on every format-2 item and on the snapshot items
-   * of format 3 (coversState). Absent on format-1 items and on format 3's other items.
+   * of formats 3 and 4 (coversState). Absent on format-1 items and on the packed formats' other items.
    */
   stateDigest?: string;
 }

@@ -16,6 +16,7 @@ import type { TamperAlarm } from '../../../src/ports/tamperAlarms';
 import { at, observe, recordWaveStarted, start } from '../../fixtures/commands';
 import { DB_1, EXECUTION_ID } from '../../fixtures/plan';
 import { givenCommands } from '../../support/deciderSpec';
+import { linksOf, withLinks } from '../../audit/support/rawLedger';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
 
 /** A running wave whose first server is seen on one recovery instance, then the other: one event each. */
@@ -140,10 +141,10 @@ describe("a load's window, started at the snapshot below the head the store last
     const reader = fresh();
     await reader.load(EXECUTION_ID);
     const { Item } = await context.client.send(new GetItemCommand({ TableName: table(), Key: key(38) }));
-    const chain = Buffer.from((Item as Item).chain?.B ?? new Uint8Array());
-    // The second 32 bytes are the item's own hash: what seq 39's prevHash must equal.
-    chain[40] = (chain[40] as number) ^ 0xff;
-    await context.client.send(new PutItemCommand({ TableName: table(), Item: { ...(Item as Item), chain: { B: chain } } }));
+    // The item's own hash (what seq 39's prevHash must equal), one byte of it flipped.
+    const { hash } = linksOf(Item as Item);
+    const flipped = `${hash.slice(0, 16)}${(0xff ^ parseInt(hash.slice(16, 18), 16)).toString(16).padStart(2, '0')}${hash.slice(18)}`;
+    await context.client.send(new PutItemCommand({ TableName: table(), Item: withLinks(Item as Item, { hash: flipped }) }));
 
     await expectRefusedAsByAFreshStore(reader);
   });

@@ -1,7 +1,8 @@
 /**
- * Format 3, the item the store writes: the event packed in one attribute (its canonical JSON without the keys
- * the item already has; gzipped when long), its links in another, and nothing a reader has to trust beyond what
- * the hash covers. Read back exactly, from a Query or a stream image; whatever cannot be read says why.
+ * Formats 4 and 3, the items the store writes: the event packed in one attribute (its canonical JSON without the
+ * keys the item already has), its links before that JSON in base64 (format 4) or, for a long event gzipped, in
+ * an attribute of their own (format 3), and nothing a reader has to trust beyond what the hash covers. Read back
+ * exactly, from a Query or a stream image; whatever cannot be read says why.
  */
 import { gzipSync } from 'node:zlib';
 import { LedgerItemTooLargeError, MAX_PACKED_EVENT_JSON_BYTES } from '../../../src/adapters/dynamodb/ledgerItemSize';
@@ -14,6 +15,7 @@ import { MalformedEventItemError } from '../../../src/ports/ledgerErrors';
 import { executionStarted, wave1StartRequested } from '../../fixtures/events';
 import { samplePlan, serverId } from '../../fixtures/plan';
 import { legacyEventItem } from '../../support/legacyEventItem';
+import { withPackedEvent } from '../../support/packedItem';
 
 const linkOf = (event: ExecutionEvent, prevHash?: string) => {
   const state = evolve(event.seq === 1 ? initialState() : evolve(initialState(), executionStarted()), event);
@@ -30,20 +32,86 @@ const planOf = (servers: number) => ({
   })),
 });
 
-describe('a format-3 item', () => {
+const linksBase64 = (link: { prevHash: string; hash: string; stateDigest?: string }) =>
+  Buffer.from(`${link.prevHash}${link.hash}${link.stateDigest ?? ''}`, 'hex').toString('base64');
+
+describe('a format-4 item', () => {
   const { link, state } = linkOf(wave1StartRequested, 'ab'.repeat(32));
 
-  it('holds the keys, the event as canonical JSON without them, and prevHash, hash and digest as 96 bytes', () => {
+  it('holds the keys and, in `event`, prevHash, hash and digest (96 bytes in base64), then the canonical JSON of the rest', () => {
     const item = toEventItem(link, state, false);
-    const { executionId: _key, seq: _sortKey, ...content } = wave1StartRequested;
+    const { executionId: _key, seq: _sortKey, schemaVersion: _schema, actor: _system, ...content } = wave1StartRequested;
+    expect(wave1StartRequested).toMatchObject({ schemaVersion: 2, actor: 'system' });
     expect(item).toEqual({
       executionId: { S: wave1StartRequested.executionId },
       seq: { N: '2' },
-      event: { S: canonicalJson(content) },
-      chain: { B: Buffer.from(`${link.prevHash}${link.hash}${link.stateDigest as string}`, 'hex') },
+      // The current schema and the system's actor are left out: most events' 30-odd bytes.
+      event: { S: linksBase64(link) + canonicalJson(content) },
     });
+    expect(linksBase64(link)).toHaveLength(128);
     expect(fromEventItem(item)).toEqual(link);
     expect(itemHash(item)).toBe(link.hash);
+  });
+
+  it("keeps an operator's name, and a schema other than the current one, in the JSON", () => {
+    const paused = { ...wave1StartRequested, actor: 'ops@example.com', schemaVersion: 1 } as ExecutionEvent;
+    const [pausedLink] = chainEvents('ab'.repeat(32), [paused]);
+    const item = toEventItem(pausedLink as NonNullable<typeof pausedLink>, state, false);
+    expect(item.event?.S).toContain('"actor":"ops@example.com"');
+    expect(item.event?.S).toContain('"schemaVersion":1');
+    expect(fromEventItem(item).event).toEqual(paused);
+  });
+
+  it('holds 64 bytes of links (88 characters) where the hash covers no digest', () => {
+    const [plain] = chainEvents('ab'.repeat(32), [wave1StartRequested]);
+    expect(plain?.stateDigest).toBeUndefined();
+    const item = toEventItem(plain as NonNullable<typeof plain>, state, false);
+    expect(item.event?.S?.indexOf('{')).toBe(88);
+    expect(fromEventItem(item)).toEqual(plain);
+    expect(itemHash(item)).toBe(plain?.hash);
+  });
+
+  it.each<[string, (text: string) => string, RegExp]>([
+    ['links cut short', (text: string) => text.slice(4), /does not begin with 64 or 96 bytes of links/],
+    ['no links', (text: string) => text.slice(text.indexOf('{')), /does not begin with 64 or 96 bytes of links/],
+    ['a character that is not base64 among them', (text: string) => `*${text.slice(1)}`, /does not begin with 64 or 96 bytes/],
+    ['no JSON after them', (text: string) => text.slice(0, text.indexOf('{')), /is not JSON/],
+    ...[65, 66, 94, 95].map(
+      (bytes) =>
+        [
+          `${bytes} bytes of links (base64 of the length of 64 or 96 bytes' all the same)`,
+          (text: string) => Buffer.alloc(bytes, 7).toString('base64') + text.slice(text.indexOf('{')),
+          /does not begin with 64 or 96 bytes/,
+        ] as [string, (text: string) => string, RegExp],
+    ),
+  ])('is refused when its event has %s, saying why', (_case, edit, why) => {
+    const item = toEventItem(link, state, false);
+    const edited = { ...item, event: { S: edit(item.event?.S as string) } };
+    expect(() => fromEventItem(edited)).toThrow(MalformedEventItemError);
+    expect(() => fromEventItem(edited)).toThrow(why);
+  });
+
+  it('gives no hash for links a head read cannot use', () => {
+    const item = toEventItem(link, state, false);
+    for (const text of [(item.event?.S as string).slice(4), `*${(item.event?.S as string).slice(1)}`]) {
+      expect(itemHash({ ...item, event: { S: text } })).toBeUndefined();
+    }
+  });
+
+  it('a format-3 item (links in `chain`, what earlier versions wrote for every event) is read the same', () => {
+    const item = toEventItem(link, state, false);
+    const { executionId: _key, seq: _sortKey, ...content } = wave1StartRequested;
+    const formatThree: Item = {
+      executionId: item.executionId as Item[string],
+      seq: item.seq as Item[string],
+      event: { S: canonicalJson(content) },
+      chain: { B: Buffer.from(`${link.prevHash}${link.hash}${link.stateDigest as string}`, 'hex') },
+    };
+    expect(fromEventItem(formatThree)).toEqual(link);
+    expect(itemHash(formatThree)).toBe(link.hash);
+    // Format 3 never left members out: one missing is missing.
+    const { actor: _actor, ...withoutActor } = content;
+    expect(() => fromEventItem({ ...formatThree, event: { S: canonicalJson(withoutActor) } })).toThrow('"actor" is missing');
   });
 
   it('is read back the same from a stream image (binaries as base64)', () => {
@@ -51,7 +119,7 @@ describe('a format-3 item', () => {
     expect(fromEventItem(fromStreamImage(toStreamImage(item)))).toEqual(link);
   });
 
-  it("keeps a short event as text and gzips a long one (a large plan's start), read back the same either way", () => {
+  it("keeps a short event as text (format 4) and gzips a long one (a large plan's start) in format 3, read back the same either way", () => {
     const start = linkOf(executionStarted());
     const short = toEventItem(start.link, start.state);
     expect(short.event?.S).toBeDefined();
@@ -60,6 +128,7 @@ describe('a format-3 item', () => {
     const long = linkOf(started);
     const item = toEventItem(long.link, long.state);
     expect(item.event?.B).toBeDefined();
+    expect(item.chain?.B).toHaveLength(96);
     expect(fromEventItem(item)).toEqual(long.link);
     expect(fromEventItem(fromStreamImage(toStreamImage(item)))).toEqual(long.link);
     // The execution-starts index reads its copies, not the packed event.
@@ -72,7 +141,7 @@ describe('a format-3 item', () => {
 
   it('takes its executionId and seq from its keys, whatever its JSON says', () => {
     const item = toEventItem(link, state);
-    const lying = { ...item, event: { S: JSON.stringify({ ...JSON.parse(item.event?.S as string), executionId: 'exec-other', seq: 99 }) } };
+    const lying = withPackedEvent(item, (content) => ({ ...content, executionId: 'exec-other', seq: 99 }));
     expect(fromEventItem(lying).event).toMatchObject({ executionId: wave1StartRequested.executionId, seq: 2 });
   });
 
@@ -103,7 +172,7 @@ describe('a format-3 item', () => {
 });
 
 describe('itemHash, what a load and head read of the newest item', () => {
-  it('reads the hash of an item of any format, from its chain or its hash', () => {
+  it('reads the hash of an item of any format, from its event, its chain or its hash', () => {
     const { link, state } = linkOf(wave1StartRequested, 'cd'.repeat(32));
     expect(itemHash(toEventItem(link, state))).toBe(link.hash);
     expect(itemHash(legacyEventItem(link, state))).toBe(link.hash);

@@ -20,6 +20,7 @@ import { legacyEventItem } from '../../support/legacyEventItem';
 import { withPackedEvent } from '../../support/packedItem';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../../support/dynamo';
 import { advance, at, observeLaunched, recordWaveStarted, start } from '../../fixtures/commands';
+import { linksOf } from '../../audit/support/rawLedger';
 import { withPauseBefore } from '../../fixtures/plan';
 
 const K = 4;
@@ -30,7 +31,7 @@ const pausedBeforeWave2 = (executionId: string): ExecutionEvent[] =>
     (event) => ({ ...event, executionId }),
   );
 
-describe('format-3 and format-2 ledger items', () => {
+describe('format-4 and format-2 ledger items', () => {
   let context: DynamoTestContext;
   let alarms: TamperAlarm[];
   let store: DynamoExecutionEventStore;
@@ -63,13 +64,13 @@ describe('format-3 and format-2 ledger items', () => {
     return events;
   };
 
-  it('every K-th item carries the snapshot and, in its chain after prevHash and hash, the digest its hash covers; the others neither', async () => {
+  it('every K-th item carries the snapshot and, in its links after prevHash and hash, the digest its hash covers; the others neither', async () => {
     const events = await given('exec-v2-shape');
     const { states } = decidedFrom(initialState(), events);
     for (const [index, event] of events.entries()) {
       const item = await itemAt('exec-v2-shape', event.seq);
-      const chain = Buffer.from(item.chain?.B ?? new Uint8Array()).toString('hex');
-      const [prevHash, hash, digest] = [chain.slice(0, 64), chain.slice(64, 128), chain.slice(128)];
+      const { prevHash, hash, stateDigest: digest = '' } = linksOf(item);
+      expect(item.chain).toBeUndefined();
       const withSnapshot = event.seq % K === 0;
       expect(item.state !== undefined).toBe(withSnapshot);
       expect(digest).toBe(withSnapshot ? stateDigest(states[index] as ExecutionState) : '');
@@ -93,7 +94,7 @@ describe('format-3 and format-2 ledger items', () => {
     const appended = await store.append(loaded, decidedFrom(loaded.state, events.slice(written)));
     expect(appended.ok).toBe(true);
     expect((await itemAt(executionId, written)).stateDigest?.B).toHaveLength(32);
-    expect((await itemAt(executionId, written + 1)).chain?.B).toHaveLength((written + 1) % K === 0 ? 96 : 64);
+    expect(linksOf(await itemAt(executionId, written + 1)).stateDigest === undefined).toBe((written + 1) % K !== 0);
     expect((await store.load(executionId)).state).toEqual(snapshotOf(states.at(-1) as ExecutionState));
     // The old items' hashes cover every state's digest, the new one's only a snapshot's: one chain all the same.
     const linked = [...states.slice(0, written), ...coveredStates(events.slice(written), states.slice(written), K)];

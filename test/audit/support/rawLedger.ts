@@ -108,20 +108,31 @@ export interface Links {
   stateDigest?: string;
 }
 
-/** The links a format-3 item's `chain` holds (32 bytes each), as hex. */
+/** A packed item's links as bytes: format 3's `chain`, or format 4's base64 before its event's JSON. */
+const linkBytes = (item: Item): Buffer => {
+  if (item.chain !== undefined) return Buffer.from(item.chain.B ?? new Uint8Array());
+  const text = item.event?.S ?? '';
+  return Buffer.from(text.slice(0, Math.max(text.indexOf('{'), 0)), 'base64');
+};
+
+/** The links a packed item holds (32 bytes each), as hex. */
 export const linksOf = (item: Item): Links => {
-  const hex = Buffer.from(item.chain?.B ?? new Uint8Array()).toString('hex');
+  const hex = linkBytes(item).toString('hex');
   const links = { prevHash: hex.slice(0, 64), hash: hex.slice(64, 128) };
   return hex.length > 128 ? { ...links, stateDigest: hex.slice(128) } : links;
 };
 
-/** The `chain` attribute holding `links`, as someone writing to the table would set it. */
-export const chainValue = (links: Links): Item[string] => ({
-  B: Buffer.concat([links.prevHash, links.hash, links.stateDigest ?? ''].map((hex) => Buffer.from(hex, 'hex'))),
-});
+const bytesOf = (links: Links): Buffer =>
+  Buffer.concat([links.prevHash, links.hash, links.stateDigest ?? ''].map((hex) => Buffer.from(hex, 'hex')));
 
-/** A copy of a format-3 item with some of its links replaced, nothing else recomputed. */
-export const withLinks = (item: Item, links: Partial<Links>): Item => ({
-  ...structuredClone(item),
-  chain: chainValue({ ...linksOf(item), ...links }),
-});
+/** The `chain` attribute of a format-3 item holding `links`, as someone writing to the table would set it. */
+export const chainValue = (links: Links): Item[string] => ({ B: bytesOf(links) });
+
+/** A copy of a packed item with some of its links replaced in the layout it has, nothing else recomputed. */
+export const withLinks = (item: Item, links: Partial<Links>): Item => {
+  const copy = structuredClone(item);
+  const replaced = { ...linksOf(item), ...links };
+  if (item.chain !== undefined) return { ...copy, chain: chainValue(replaced) };
+  const text = item.event?.S ?? '';
+  return { ...copy, event: { S: bytesOf(replaced).toString('base64') + text.slice(Math.max(text.indexOf('{'), 0)) } };
+};
