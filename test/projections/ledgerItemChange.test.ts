@@ -133,6 +133,31 @@ describe('a ledger item overwritten: the MODIFY record', () => {
     expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain.hash', 'event']);
   });
 
+  it('names the links when their text changed but not their bytes (padding dropped: base64 decoding is lenient)', () => {
+    const original = item(2);
+    const text = original.event?.S as string;
+    const links = text.slice(0, text.indexOf('{'));
+    expect(links.endsWith('==')).toBe(false); // 96 bytes of links: 128 characters, no padding
+    const lean = { ...original, event: { S: `${links.slice(0, -1)}${text.slice(text.indexOf('{'))}` } };
+    const plain = withEventLinks(original, (({ stateDigest: _digest, ...rest }) => rest)(linksOf(original)));
+    const padded = plain.event?.S as string;
+    const unpadded = { ...plain, event: { S: padded.replace('==', '') } };
+    expect(Buffer.from(padded.slice(0, padded.indexOf('{')), 'base64')).toEqual(
+      Buffer.from(padded.slice(0, padded.indexOf('{') - 2), 'base64'),
+    );
+    const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: plain, newImage: unpadded });
+    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain']);
+    const cut = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: lean });
+    expect(decodeLedgerItemChange(cut, '1').changedAttributes).toEqual(['chain']);
+  });
+
+  it('names a member removed from a format-3 event as that member (format 3 leaves nothing out)', () => {
+    const original = asFormatThree(item(2));
+    const rewritten = withPackedEvent(original, ({ actor: _actor, ...rest }) => rest);
+    const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: rewritten });
+    expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['event.actor']);
+  });
+
   it('names nothing inside when an item is only rewritten in the other layout, but still names what moved', () => {
     const original = item(2);
     const moved = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: asFormatThree(original) });

@@ -45,9 +45,11 @@ const linksChanged = (before: string | undefined, after: string | undefined): st
     bytes?.length === CHAIN_BYTES || bytes?.length === CHAIN_WITH_DIGEST_BYTES;
   if (!isChain(old) || !isChain(now)) return [EVENT_ATTRIBUTES.chain];
   const size = CHAIN_WITH_DIGEST_BYTES / LINKS.length;
-  return LINKS.filter(
+  const named = LINKS.filter(
     (_, index) => !old.subarray(index * size, (index + 1) * size).equals(now.subarray(index * size, (index + 1) * size)),
   ).map((link) => `${EVENT_ATTRIBUTES.chain}.${link}`);
+  // Other text for the same bytes (padding dropped, unused bits set: base64 decoding is lenient) is still a change.
+  return named.length ? named : [EVENT_ATTRIBUTES.chain];
 };
 
 /** An item's links (base64) and its event's JSON, where they can be told apart. */
@@ -59,7 +61,9 @@ interface PackedParts {
 }
 
 /** A format-4 `event` string's links (base64, before the JSON's first brace) and JSON; a format-3 string is JSON alone. */
-const splitEvent = (text: string | undefined, linksInside: boolean): PackedParts => {
+const splitEvent = (value: unknown, linksInside: boolean): PackedParts => {
+  // DynamoDB's images hold text here; anything else is compared as its JSON, never thrown on.
+  const text = value === undefined || typeof value === 'string' ? value : canonicalJson(value);
   if (text === undefined || !linksInside) return { links: undefined, json: text, linksInEvent: false };
   const start = text.indexOf('{');
   if (start < 0) return { links: text, json: undefined, linksInEvent: true };
@@ -68,13 +72,15 @@ const splitEvent = (text: string | undefined, linksInside: boolean): PackedParts
 
 /** The links and the event JSON of an image, whichever attribute holds them; a gzipped event as its bytes, unopened. */
 const packedParts = (image: StreamImage): PackedParts => {
-  const chain = image[EVENT_ATTRIBUTES.chain]?.B;
+  // As the reader decides: format 4 when there is no `chain` attribute at all.
+  const chain = image[EVENT_ATTRIBUTES.chain];
   const binary = image[EVENT_ATTRIBUTES.event]?.B;
   const parts =
     binary === undefined
       ? splitEvent(image[EVENT_ATTRIBUTES.event]?.S, chain === undefined)
       : { links: undefined, json: `binary ${canonicalJson(binary)}`, linksInEvent: false };
-  return chain === undefined ? parts : { ...parts, links: chain };
+  if (chain === undefined) return parts;
+  return { ...parts, links: typeof chain.B === 'string' ? chain.B : `not links ${canonicalJson(chain)}` };
 };
 
 /**

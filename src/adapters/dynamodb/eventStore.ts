@@ -309,9 +309,11 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     const toSeq = range.toSeq ?? Number.MAX_SAFE_INTEGER;
     if (toSeq < fromSeq) return;
     const first = await this.queryRange(executionId, fromSeq, toSeq, { limit: this.readRanges.first });
-    const more = first.LastEvaluatedKey !== undefined;
+    // DynamoDB gives a LastEvaluatedKey whenever the Limit is reached, even on the last item asked for.
+    const lastRead = Number(first.LastEvaluatedKey?.[EVENT_ATTRIBUTES.seq]?.N);
+    const more = first.LastEvaluatedKey !== undefined && lastRead < toSeq;
     const ranges: Array<Promise<QueryCommandOutput[]>> = [];
-    let nextFrom = more ? Number(first.LastEvaluatedKey?.[EVENT_ATTRIBUTES.seq]?.N) + 1 : toSeq + 1;
+    let nextFrom = more ? lastRead + 1 : toSeq + 1;
     // Until the head's seq arrives, one range is asked for on the guess that there is one (an empty answer if not).
     let lastSeq: number | undefined;
     const head = more ? this.headSeq(executionId).then((seq) => (lastSeq = Math.min(toSeq, seq ?? 0))) : undefined;

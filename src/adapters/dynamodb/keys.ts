@@ -2,7 +2,7 @@
  * Attribute names of the events table. Partition: executionId; sort: seq. Four item formats live in it:
  *  - format 4 (written now): the event packed in `event` after its chain links in base64, a snapshot on every
  *    K-th item, and on the ExecutionStarted item alone the attributes of the execution-starts index;
- *  - format 3 (written now for an event of more than 4 KB of JSON, gzipped; before, for all): the links in `chain`;
+ *  - format 3 (written now for an event of 4 KB of JSON or more, gzipped; before, for all): the links in `chain`;
  *  - format 2: one attribute per envelope field, `data` a map, hashes as hex, `stateDigest`, a snapshot on every
  *    K-th item; format 1: the same without `stateDigest`, a snapshot on every item.
  */

@@ -16,7 +16,7 @@ import type { Item } from './item';
  * items that carry a snapshot, every K-th, and on every item written before digests were kept to those), the
  * snapshot on every K-th item, and, on the ExecutionStarted item alone, the attributes the execution-starts
  * index needs (its marker, occurredAt, planId).
- * - Format 4 (written for every event of up to PACKED_EVENT_GZIP_FROM bytes of JSON): the links are the base64
+ * - Format 4 (written for every event of fewer than PACKED_EVENT_GZIP_FROM bytes of JSON): the links are the base64
  *   prefix of the `event` string, before the JSON's opening brace. An attribute costs dynalite and the SDK
  *   more than its bytes do, a binary one most (base64 checked and decoded on each side), so a replay of these
  *   items reads a tenth faster than of format 3's.

@@ -91,6 +91,22 @@ describe('a format-4 item', () => {
     expect(() => fromEventItem(edited)).toThrow(why);
   });
 
+  it('refuses links whose text is not the one their bytes encode to (the same 64 bytes, unused bits set)', () => {
+    const [plain] = chainEvents('ab'.repeat(32), [wave1StartRequested]);
+    const item = toEventItem(plain as NonNullable<typeof plain>, state, false);
+    const text = item.event?.S as string;
+    const links = text.slice(0, 88);
+    // 64 bytes are 86 characters and "==": the 86th carries 2 bits of data and 4 unused ones.
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const last = alphabet.indexOf(links[85] as string);
+    const loose = `${links.slice(0, 85)}${alphabet[last | 1]}==`;
+    expect(loose).not.toBe(links);
+    expect(Buffer.from(loose, 'base64')).toEqual(Buffer.from(links, 'base64'));
+    const edited = { ...item, event: { S: loose + text.slice(88) } };
+    expect(() => fromEventItem(edited)).toThrow(/does not begin with 64 or 96 bytes of links/);
+    expect(itemHash(edited)).toBeUndefined();
+  });
+
   it('gives no hash for links a head read cannot use', () => {
     const item = toEventItem(link, state, false);
     for (const text of [(item.event?.S as string).slice(4), `*${(item.event?.S as string).slice(1)}`]) {
