@@ -100,5 +100,7 @@ describe('200 executions at once under 32 concurrent drivers', () => {
     expect(lost).toEqual([]);
     expect(multiJobWaves).toEqual([]);
     expect(traffic.unexpected).toEqual([]);
-  });
+    // 94 to 143 s in clean-clone runs; 180 s was once passed on a machine running everything half as fast (the
+    // simulation's 2,000 seeds took 221 s instead of 143): the bound is there to stop a hang, not to time the crowd.
+  }, 360_000);
 });
