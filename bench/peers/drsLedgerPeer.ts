@@ -1,6 +1,6 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
-import { decidedFrom, evolve, initialState } from '../../src/domain/execution';
+import { decidedFrom, fold, initialState } from '../../src/domain/execution';
 import { batchWrite, ledgerItems } from '../../test/support/runningExecutions';
 import { historyInMemory } from '../support/seed';
 import { PeerCheckError, type Peer } from './peer';
@@ -40,10 +40,14 @@ export const drsLedgerPeer = (client: DynamoDBClient, tableName: string): Peer =
           const loaded = await store.load(executionId);
           if (loaded.state.version !== events) throw new PeerCheckError(NAME, `load reached version ${loaded.state.version}`);
         },
-        // As the audit's replays read: page by page, each folded while the store fetches the next.
+        // Page by page, each folded (one fold a page, as bench/replay.ts does) while the store fetches the next.
         replay: async () => {
           let state = initialState();
-          for await (const page of store.readPages(executionId)) for (const { event } of page) state = evolve(state, event);
+          for await (const page of store.readPages(executionId))
+            state = fold(
+              page.map(({ event }) => event),
+              state,
+            );
           if (state.version !== events) throw new PeerCheckError(NAME, `replay reached version ${state.version}`);
         },
       };

@@ -137,25 +137,41 @@ const asBuffer = (bytes: Uint8Array): Buffer => Buffer.from(bytes.buffer, bytes.
 
 const isChainLength = (bytes: number) => bytes === CHAIN_BYTES || bytes === CHAIN_WITH_DIGEST_BYTES;
 
-/** A format-4 item's links, from the base64 before its JSON; undefined when they are not links the store writes. */
-const linksFromEvent = (text: string): Buffer | undefined => {
+/**
+ * Where a format-4 item's links are decoded: a replay decodes them for every item, and a Buffer made for each
+ * costs more than decoding them. Used only between a write into it and a read of it, with nothing awaited between.
+ */
+const LINKS_SCRATCH = Buffer.alloc(CHAIN_WITH_DIGEST_BYTES);
+
+/**
+ * Decodes a format-4 item's links (the base64 before its JSON) into LINKS_SCRATCH: how many bytes they are, or 0
+ * when they are not links the store writes.
+ */
+const decodeLinks = (text: string): number => {
   const start = jsonStart(text);
   const prefix = start < 0 ? text : text.slice(0, start);
-  if (!LINKS_BASE64_LENGTHS.has(prefix.length)) return undefined;
+  if (!LINKS_BASE64_LENGTHS.has(prefix.length)) return 0;
   // Node's decoder skips what is not base64: only text that encodes back to itself is the store's (a tenth of
   // the time of a regular expression, on every item of a replay).
-  const bytes = Buffer.from(prefix, 'base64');
-  return isChainLength(bytes.byteLength) && bytes.toString('base64') === prefix ? bytes : undefined;
+  const bytes = LINKS_SCRATCH.write(prefix, 0, 'base64');
+  return isChainLength(bytes) && LINKS_SCRATCH.toString('base64', 0, bytes) === prefix ? bytes : 0;
 };
+
+/** A format-4 item's links, from the base64 before its JSON; undefined when they are not links the store writes. */
+const linksFromEvent = (text: string): Buffer | undefined => {
+  const bytes = decodeLinks(text);
+  return bytes === 0 ? undefined : Buffer.from(LINKS_SCRATCH.subarray(0, bytes));
+};
+
+const malformedLinks = () =>
+  new MalformedEventItemError(
+    `Event item field "${EVENT_ATTRIBUTES.event}" does not begin with ${CHAIN_BYTES} or ${CHAIN_WITH_DIGEST_BYTES} bytes of links in base64`,
+  );
 
 const chainOf = (item: Item): Buffer => {
   if (linksInEvent(item)) {
     const links = linksFromEvent(item[EVENT_ATTRIBUTES.event]?.S ?? '');
-    if (links === undefined) {
-      throw new MalformedEventItemError(
-        `Event item field "${EVENT_ATTRIBUTES.event}" does not begin with ${CHAIN_BYTES} or ${CHAIN_WITH_DIGEST_BYTES} bytes of links in base64`,
-      );
-    }
+    if (links === undefined) throw malformedLinks();
     return links;
   }
   const bytes = item[EVENT_ATTRIBUTES.chain]?.B;
@@ -165,6 +181,14 @@ const chainOf = (item: Item): Buffer => {
     );
   }
   return asBuffer(bytes);
+};
+
+/** An item's links in hex: prevHash, hash, then the state digest where there is one. */
+const linksHex = (item: Item): string => {
+  if (!linksInEvent(item)) return chainOf(item).toString('hex');
+  const bytes = decodeLinks(item[EVENT_ATTRIBUTES.event]?.S ?? '');
+  if (bytes === 0) throw malformedLinks();
+  return LINKS_SCRATCH.toString('hex', 0, bytes);
 };
 
 export interface PackedReading {
@@ -184,12 +208,10 @@ export const readPackedItem = (item: Item): PackedReading => {
 };
 
 const storedFrom = (item: Item, content: Record<string, unknown>): StoredEvent => {
-  content.executionId = item[EVENT_ATTRIBUTES.executionId]?.S;
-  if (linksInEvent(item)) for (const [name, value] of DEFAULTED) if (!(name in content)) content[name] = value;
-  content.seq = Number(item[EVENT_ATTRIBUTES.seq]?.N);
-  const event: ExecutionEvent = eventFromFields(content);
+  const keys = { executionId: item[EVENT_ATTRIBUTES.executionId]?.S, seq: Number(item[EVENT_ATTRIBUTES.seq]?.N) };
+  const event: ExecutionEvent = eventFromFields(content, keys, linksInEvent(item) ? FORMAT_4_DEFAULTS : undefined);
   // One hex conversion, then slices: a fraction of the time of a conversion each, on every item of a replay.
-  const links = chainOf(item).toString('hex');
+  const links = linksHex(item);
   const prevHash = links.slice(0, 2 * HASH_BYTES);
   const hash = links.slice(2 * HASH_BYTES, 4 * HASH_BYTES);
   return links.length > 4 * HASH_BYTES ? { event, prevHash, hash, stateDigest: links.slice(4 * HASH_BYTES) } : { event, prevHash, hash };

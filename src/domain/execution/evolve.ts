@@ -30,29 +30,66 @@ export class LedgerSequenceError extends Error {
 const updateWave = (waves: readonly WaveState[], waveNumber: number, change: (wave: WaveState) => WaveState): WaveState[] =>
   waves.map((wave) => (wave.waveNumber === waveNumber ? change(wave) : wave));
 
+/**
+ * What a fold of many events made during its current run of polls, and nothing else holds: it may change these
+ * in place rather than copy them once more. Copying the state, its wave and their servers for every poll is most
+ * of what replaying a long history costs (a long ledger is mostly polls). Unset (undefined), everything is copied.
+ */
+type Owned = Set<object>;
+
+/** `value` to change: itself when this fold made it, else a copy this fold then owns. */
+const editable = <T extends object>(value: T, owned: Owned | undefined): T => {
+  if (owned?.has(value)) return value;
+  const copy = { ...value };
+  owned?.add(copy);
+  return copy;
+};
+
+const editableList = <T>(values: readonly T[], owned: Owned | undefined): T[] => {
+  if (owned?.has(values)) return values as T[];
+  const copy = values.slice();
+  owned?.add(copy);
+  return copy;
+};
+
 /** A server as an observation of it leaves it. */
-const observedServer = (server: ServerState, seen: ServerObservation, at: string): ServerState => {
-  const next: ServerState = { ...server, launchStatus: seen.launchStatus, updatedAt: at };
+const observedServer = (server: ServerState, seen: ServerObservation, at: string, owned?: Owned): ServerState => {
+  const hadLaunchTime = Boolean(server.launchTime);
+  const next = editable(server, owned);
+  next.launchStatus = seen.launchStatus;
+  next.updatedAt = at;
   if (seen.recoveryInstanceId !== undefined) next.recoveryInstanceId = seen.recoveryInstanceId;
   if (seen.failureReason !== undefined) next.failureReason = seen.failureReason;
   if (seen.hostname !== undefined) next.hostname = seen.hostname;
-  if (seen.launchStatus === 'LAUNCHED' && !server.launchTime) next.launchTime = at;
+  if (seen.launchStatus === 'LAUNCHED' && !hadLaunchTime) next.launchTime = at;
   return next;
 };
 
-const applyObservations = (servers: ServerState[], observed: readonly ServerObservation[], at: string): ServerState[] => {
+const applyObservations = (
+  servers: readonly ServerState[],
+  observed: readonly ServerObservation[],
+  at: string,
+  owned?: Owned,
+): ServerState[] => {
+  const next = editableList(servers, owned);
   // A poll records only the servers that changed, most often one: comparing its id with each server's costs
   // less than building a Map for it on every event.
   const [only] = observed;
   if (only && observed.length === 1) {
-    return servers.map((server) => (server.serverId === only.serverId ? observedServer(server, only, at) : server));
+    for (let index = 0; index < next.length; index += 1) {
+      const server = next[index] as ServerState;
+      if (server.serverId === only.serverId) next[index] = observedServer(server, only, at, owned);
+    }
+    return next;
   }
   // Several servers: indexed once (a server observed twice takes its last observation).
   const byId = new Map(observed.map((server) => [server.serverId, server]));
-  return servers.map((server) => {
+  for (let index = 0; index < next.length; index += 1) {
+    const server = next[index] as ServerState;
     const seen = byId.get(server.serverId);
-    return seen ? observedServer(server, seen, at) : server;
-  });
+    if (seen) next[index] = observedServer(server, seen, at, owned);
+  }
+  return next;
 };
 
 const JOB_PROGRESS: Record<DrsJobStatus, number> = { PENDING: 0, STARTED: 1, COMPLETED: 2 };
@@ -100,16 +137,35 @@ const startedWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState
 };
 
 /** A wave as a WavePolled of one of its jobs leaves it. */
-const polledWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState, event: WavePolled): WaveState => {
+const polledWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState, event: WavePolled, owned?: Owned): WaveState => {
   const known = jobsOf(wave);
   const observed = event.data.drsJobId ?? known[0]?.drsJobId;
   const jobs = known.map((job) => (job.drsJobId === observed ? observeJob(job, event.data.drsJobStatus, event.occurredAt) : job));
-  return {
-    ...pointsMissingAfter(wave, event.data.servers, event.data.recoveryPointsMissing),
-    jobs,
-    drsJobStatus: waveJobStatus(jobs, jobCount(core, wave)),
-    servers: applyObservations(wave.servers, event.data.servers, event.occurredAt),
-  };
+  // Both from the wave as the poll found it, before anything of it changes in place.
+  const drsJobStatus = waveJobStatus(jobs, jobCount(core, wave));
+  const missing = pointsMissingAfter(wave, event.data.servers, event.data.recoveryPointsMissing);
+  // A wave pointsMissingAfter made is new: this fold's own.
+  const next = missing === wave ? editable(wave, owned) : missing;
+  if (missing !== wave) owned?.add(next);
+  next.jobs = jobs;
+  next.drsJobStatus = drsJobStatus;
+  next.servers = applyObservations(wave.servers, event.data.servers, event.occurredAt, owned);
+  return next;
+};
+
+/** The execution as a WavePolled leaves it. */
+const polledExecution = (state: StartedExecution, event: WavePolled, owned: Owned | undefined): StartedExecution => {
+  const next = editable(state, owned);
+  next.version = event.seq;
+  next.lastEventAt = event.occurredAt;
+  next.lastPolledAt = event.occurredAt;
+  const waves = editableList(state.waves, owned);
+  for (let index = 0; index < waves.length; index += 1) {
+    const wave = waves[index] as WaveState;
+    if (wave.waveNumber === event.data.waveNumber) waves[index] = polledWave(state, wave, event, owned);
+  }
+  next.waves = waves;
+  return next;
 };
 
 /** A wave's servers as an execution starts them; the plan's optional ones are marked. */
@@ -180,7 +236,7 @@ const coreOf = (state: StartedExecution): ExecutionCore => {
   return core as unknown as ExecutionCore;
 };
 
-const evolveStarted = (state: StartedExecution, event: ExecutionEvent): ExecutionState => {
+const evolveStarted = (state: StartedExecution, event: ExecutionEvent, owned: Owned | undefined): ExecutionState => {
   // Every case copies the state once, with these two over it (their keys keep their place). The state has some
   // 25 fields and copying it is most of what folding an event costs: no case copies it twice.
   const version = event.seq;
@@ -234,13 +290,7 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
         })),
       };
     case 'WavePolled':
-      return {
-        ...state,
-        version,
-        lastEventAt,
-        lastPolledAt: event.occurredAt,
-        waves: updateWave(state.waves, event.data.waveNumber, (wave) => polledWave(state, wave, event)),
-      };
+      return polledExecution(state, event, owned);
     case 'WaveCompleted':
       return {
         ...state,
@@ -360,8 +410,8 @@ const evolveStarted = (state: StartedExecution, event: ExecutionEvent): Executio
   }
 };
 
-/** Folds one event into the state. Pure; throws only on a ledger that cannot be folded. */
-export const evolve = (state: ExecutionState, event: ExecutionEvent): ExecutionState => {
+/** Folds one event into the state, changing in place only what `owned` holds. */
+const evolveOwning = (state: ExecutionState, event: ExecutionEvent, owned: Owned | undefined): ExecutionState => {
   if (event.seq !== state.version + 1) {
     throw new LedgerSequenceError(event.executionId, state.version + 1, event.seq);
   }
@@ -371,10 +421,26 @@ export const evolve = (state: ExecutionState, event: ExecutionEvent): ExecutionS
     }
     return startedFrom(event);
   }
-  return evolveStarted(state, event);
+  return evolveStarted(state, event, owned);
 };
 
-export const fold = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState => events.reduce(evolve, from);
+/** Folds one event into the state. Pure; throws only on a ledger that cannot be folded. */
+export const evolve = (state: ExecutionState, event: ExecutionEvent): ExecutionState => evolveOwning(state, event, undefined);
+
+/**
+ * Folds events into the state: the state evolve would reach, one event after another, and `from` untouched. A
+ * run of polls changes in place what the run's first poll copied (Owned); any other event ends the run, since
+ * its evolve may share what the run made (a second holder would see a later poll's change).
+ */
+export const fold = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState => {
+  let state = from;
+  let owned: Owned | undefined;
+  for (const event of events) {
+    owned = event.type === 'WavePolled' ? (owned ?? new Set()) : undefined;
+    state = evolveOwning(state, event, owned);
+  }
+  return state;
+};
 
 /** Events to append with the state each leaves the execution in: what a decision carries, and what the store writes. */
 export interface Decided {

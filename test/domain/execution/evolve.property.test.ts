@@ -89,6 +89,71 @@ describe('folding a history', () => {
   });
 });
 
+/** `value` with every object in it frozen: a change to it then throws (modules run in strict mode). */
+const deepFrozen = <T>(value: T): T => {
+  if (typeof value === 'object' && value !== null) {
+    for (const member of Object.values(value)) deepFrozen(member);
+    Object.freeze(value);
+  }
+  return value;
+};
+
+const evolvedOneByOne = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState =>
+  events.reduce<ExecutionState>((state, event) => evolve(state, event), from);
+
+const splitHistoryArb = historyArb.chain((events) =>
+  fc.record({ events: fc.constant(events), cut: fc.nat({ max: events.length }), second: fc.nat({ max: events.length }) }),
+);
+
+// fold changes in place, within a run of polls, what that run copied: these say nothing else can tell.
+describe('fold against evolve', () => {
+  it('reaches the state evolve reaches one event at a time, and leaves the state it starts from as it was', () => {
+    fc.assert(
+      fc.property(splitHistoryArb, ({ events, cut }) => {
+        const from = deepFrozen(evolvedOneByOne(events.slice(0, cut), initialState()));
+        expect(fold(events.slice(cut), from)).toStrictEqual(evolvedOneByOne(events.slice(cut), from));
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('hands back a state that a later fold onto it leaves as it was', () => {
+    fc.assert(
+      fc.property(splitHistoryArb, ({ events, cut, second }) => {
+        const [first, rest] = [events.slice(0, Math.min(cut, second)), events.slice(Math.min(cut, second))];
+        const folded = fold(first, initialState());
+        const before = structuredClone(folded);
+        fold(rest, folded);
+        expect(folded).toStrictEqual(before);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('gives every server of a long run of polls its last observation, and every state between stays its own', () => {
+    const started = wave1CompletedHistory.slice(0, 3);
+    const head = fold(started, initialState());
+    if (head.status !== 'RUNNING') throw new Error('the fixture leaves wave 1 running');
+    const wave = head.waves[0];
+    if (!wave?.servers[0] || !wave.servers[1]) throw new Error('the fixture starts wave 1 with two servers or more');
+    const [a, b] = [wave.servers[0].serverId, wave.servers[1].serverId];
+    const polls = Array.from({ length: 40 }, (_, index) => ({
+      ...wave1CompletedHistory[3]!,
+      type: 'WavePolled',
+      seq: head.version + index + 1,
+      occurredAt: new Date(Date.parse(head.lastEventAt) + (index + 1) * 1000).toISOString(),
+      data: {
+        waveNumber: 1,
+        drsJobStatus: 'STARTED',
+        servers: [{ serverId: index % 2 ? a : b, launchStatus: 'IN_PROGRESS', recoveryInstanceId: `i-${index}` }],
+      },
+    })) as ExecutionEvent[];
+    const states = polls.map((_, index) => fold(polls.slice(0, index + 1), head));
+    expect(fold(polls, head)).toStrictEqual(evolvedOneByOne(polls, head));
+    states.forEach((state, index) => expect(state).toStrictEqual(evolvedOneByOne(polls.slice(0, index + 1), head)));
+  });
+});
+
 describe('evolve', () => {
   it('names the execution and both seqs in the error', () => {
     const error = ledgerErrorOf(() => fold([executionStarted(), { ...wave1CompletedHistory[2]!, seq: 5 }], initialState()));
