@@ -75,7 +75,8 @@ const replayShares = (replay: Replay): string =>
   `Query ${ms(replay.bareQueryMs)} · decode ${ms(replay.readMs - replay.bareQueryMs)} · fold ${ms(replay.replayMs - replay.readMs)}`;
 
 export const replayRows = (replay: Replay): Row[] => [
-  row('replay', 'fold in memory: evolve (decider state)', `${n(replay.evolvePerSecond)} events/s`),
+  row('replay', 'fold in memory: evolve one event at a time (decider state)', `${n(replay.evolvePerSecond)} events/s`),
+  row('replay', 'fold in memory: fold (a run of polls changed in place)', `${n(replay.foldPerSecond)} events/s`),
   row('replay', 'fold in memory: projectExecutionView', `${n(replay.projectPerSecond)} events/s`),
   row('replay', `replay ${n(replay.events)} events from dynalite (read + fold)`, ms(replay.replayMs), {
     comparedWith: `${ms(replay.bareQueryMs)}: bare Query of the same items`,

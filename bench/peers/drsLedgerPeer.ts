@@ -40,7 +40,7 @@ export const drsLedgerPeer = (client: DynamoDBClient, tableName: string): Peer =
           const loaded = await store.load(executionId);
           if (loaded.state.version !== events) throw new PeerCheckError(NAME, `load reached version ${loaded.state.version}`);
         },
-        // Page by page, each folded (one fold a page, as bench/replay.ts does) while the store fetches the next.
+        // As the audit's replays read and fold (bench/replay.ts): page by page, each folded while the store fetches the next.
         replay: async () => {
           let state = initialState();
           for await (const page of store.readPages(executionId))

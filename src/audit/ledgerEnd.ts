@@ -1,4 +1,4 @@
-import { evolve, type ExecutionState, initialState, isTerminal } from '../domain/execution';
+import { type ExecutionState, initialState, isTerminal, stepwiseFold } from '../domain/execution';
 import type { LedgerRecord } from '../ports/ledgerRecords';
 
 /**
@@ -8,10 +8,11 @@ import type { LedgerRecord } from '../ports/ledgerRecords';
  */
 export const endedAtSeqOf = (records: readonly LedgerRecord[]): number | undefined => {
   let state: ExecutionState = initialState();
+  const step = stepwiseFold(state);
   for (const [index, record] of records.entries()) {
     if (!record.readable || record.seq !== index + 1) break;
     try {
-      state = evolve(state, record.stored.event);
+      state = step(record.stored.event);
     } catch {
       break;
     }

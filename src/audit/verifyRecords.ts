@@ -1,4 +1,4 @@
-import { evolve, type ExecutionState, initialState, isTerminal, snapshotOf } from '../domain/execution';
+import { type ExecutionEvent, type ExecutionState, initialState, isTerminal, snapshotOf, stepwiseFold } from '../domain/execution';
 import { canonicalJson, genesisHash, stateDigest } from '../domain/ledger';
 import type { StoredEvent } from '../ports/executionEventStore';
 import type { LedgerRecord } from '../ports/ledgerRecords';
@@ -34,7 +34,12 @@ const afterEndProblem = (state: ExecutionState, stored: StoredEvent): string | u
 };
 
 /** Folds a chained event and checks what was stored with it; a break, or the state after it. */
-const foldChecked = (state: ExecutionState, record: ReadableRecord, planId: string): ExecutionState | ChainBreak => {
+const foldChecked = (
+  state: ExecutionState,
+  step: (event: ExecutionEvent) => ExecutionState,
+  record: ReadableRecord,
+  planId: string,
+): ExecutionState | ChainBreak => {
   const { stored } = record;
   const { seq } = stored.event;
   if (stored.event.planId !== planId)
@@ -43,7 +48,7 @@ const foldChecked = (state: ExecutionState, record: ReadableRecord, planId: stri
   if (extra) return brk(seq, 'inserted', extra);
   let next: ExecutionState;
   try {
-    next = evolve(state, stored.event);
+    next = step(stored.event);
   } catch (error) {
     return brk(seq, 'malformed', `seq ${seq} cannot be folded: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -147,6 +152,8 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
   if (records.length === 0) return failed(brk(1, 'missing', `the ledger holds no event for execution ${executionId}`));
   const verified: StoredEvent[] = [];
   let state: ExecutionState = initialState();
+  // Each state checked as it is reached, and none kept past the next step (stepwiseFold).
+  const step = stepwiseFold(state);
   let planId = '';
   let coversStates = false;
   let packedSince: number | undefined;
@@ -175,7 +182,7 @@ export const verifyRecords = (executionId: string, records: readonly LedgerRecor
     const layoutProblem = layoutBreak(record, seq, packedSince);
     if (layoutProblem) return failed(layoutProblem);
     if (record.layout === 'packed') packedSince ??= seq;
-    const next = foldChecked(state, record, planId);
+    const next = foldChecked(state, step, record, planId);
     if ('problem' in next) return failed(next);
     state = next;
     verified.push(record.stored);

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
-import { type Decided, type ExecutionState, evolve, initialState, snapshotOf } from '../../domain/execution';
+import { type Decided, type ExecutionState, initialState, snapshotOf, stepwiseFold } from '../../domain/execution';
 import { chainEvents, coveredStates, coversState, genesisHash, linkProblem } from '../../domain/ledger';
 import { LedgerIntegrityError } from '../../ports/ledgerErrors';
 import type {
@@ -168,11 +168,12 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     if (headSeq > 0 && loaded.headHash === undefined) return this.load(executionId);
     const newer = await this.read(executionId, { fromSeq: headSeq + 1 });
     let state = loaded.state;
+    const step = stepwiseFold(state);
     let prev = loaded.headHash;
     for (const [index, link] of newer.entries()) {
       if (link.event.seq !== headSeq + 1 + index) return this.load(executionId);
       try {
-        state = evolve(state, link.event);
+        state = step(link.event);
       } catch {
         return this.load(executionId);
       }
@@ -194,6 +195,7 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
   private async refold(executionId: string, headSeq: number): Promise<{ state: ExecutionState; headHash: string | undefined }> {
     const events = await this.read(executionId, { toSeq: headSeq });
     let state = initialState();
+    const step = stepwiseFold(state);
     let prev: string | undefined;
     for (const [index, link] of events.entries()) {
       const seq = index + 1;
@@ -202,7 +204,7 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
           ? `seq ${seq} is missing`
           : (() => {
               try {
-                state = evolve(state, link.event);
+                state = step(link.event);
               } catch (error) {
                 return `seq ${seq} cannot be folded: ${error instanceof Error ? error.message : String(error)}`;
               }

@@ -1,4 +1,4 @@
-import { type ExecutionState, evolve, initialState } from '../../domain/execution';
+import { type ExecutionState, initialState, stepwiseFold } from '../../domain/execution';
 import { chainHash, genesisHash, linkProblem, stateDigest } from '../../domain/ledger';
 import type { StoredEvent } from '../../ports/executionEventStore';
 import { fromEventItem, hasSnapshot, type Item, stateFromEventItem } from './marshalEvent';
@@ -15,9 +15,10 @@ export type WindowState =
 /** Folds `links` (oldest first) onto `state`, each checked against the link before it and the fold. */
 const foldChecked = (state: ExecutionState, links: readonly StoredEvent[], previousHash: string): WindowState => {
   let folded = state;
+  const step = stepwiseFold(state);
   let prev = previousHash;
   for (const link of links) {
-    folded = evolve(folded, link.event);
+    folded = step(link.event);
     const problem = linkProblem(prev, link, folded);
     if (problem) return { ok: false, reason: 'tampered', seq: link.event.seq, detail: problem };
     prev = link.hash;

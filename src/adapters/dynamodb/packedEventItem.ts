@@ -157,23 +157,13 @@ const decodeLinks = (text: string): number => {
   return isChainLength(bytes) && LINKS_SCRATCH.toString('base64', 0, bytes) === prefix ? bytes : 0;
 };
 
-/** A format-4 item's links, from the base64 before its JSON; undefined when they are not links the store writes. */
-const linksFromEvent = (text: string): Buffer | undefined => {
-  const bytes = decodeLinks(text);
-  return bytes === 0 ? undefined : Buffer.from(LINKS_SCRATCH.subarray(0, bytes));
-};
-
 const malformedLinks = () =>
   new MalformedEventItemError(
     `Event item field "${EVENT_ATTRIBUTES.event}" does not begin with ${CHAIN_BYTES} or ${CHAIN_WITH_DIGEST_BYTES} bytes of links in base64`,
   );
 
-const chainOf = (item: Item): Buffer => {
-  if (linksInEvent(item)) {
-    const links = linksFromEvent(item[EVENT_ATTRIBUTES.event]?.S ?? '');
-    if (links === undefined) throw malformedLinks();
-    return links;
-  }
+/** A format-3 item's `chain` attribute: its links. */
+const chainAttribute = (item: Item): Buffer => {
   const bytes = item[EVENT_ATTRIBUTES.chain]?.B;
   if (bytes === undefined || !isChainLength(bytes.byteLength)) {
     throw new MalformedEventItemError(
@@ -185,7 +175,7 @@ const chainOf = (item: Item): Buffer => {
 
 /** An item's links in hex: prevHash, hash, then the state digest where there is one. */
 const linksHex = (item: Item): string => {
-  if (!linksInEvent(item)) return chainOf(item).toString('hex');
+  if (!linksInEvent(item)) return chainAttribute(item).toString('hex');
   const bytes = decodeLinks(item[EVENT_ATTRIBUTES.event]?.S ?? '');
   if (bytes === 0) throw malformedLinks();
   return LINKS_SCRATCH.toString('hex', 0, bytes);
@@ -219,7 +209,10 @@ const storedFrom = (item: Item, content: Record<string, unknown>): StoredEvent =
 
 /** The stored hash of a format-3 or format-4 item, unchecked (undefined when its links are not what the store writes). */
 export const packedItemHash = (item: Item): string | undefined => {
-  const bytes = linksInEvent(item) ? linksFromEvent(item[EVENT_ATTRIBUTES.event]?.S ?? '') : item[EVENT_ATTRIBUTES.chain]?.B;
+  if (linksInEvent(item)) {
+    return decodeLinks(item[EVENT_ATTRIBUTES.event]?.S ?? '') === 0 ? undefined : LINKS_SCRATCH.toString('hex', HASH_BYTES, 2 * HASH_BYTES);
+  }
+  const bytes = item[EVENT_ATTRIBUTES.chain]?.B;
   return bytes !== undefined && isChainLength(bytes.byteLength) ? asBuffer(bytes).toString('hex', HASH_BYTES, 2 * HASH_BYTES) : undefined;
 };
 

@@ -144,9 +144,12 @@ const polledWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState,
   // Both from the wave as the poll found it, before anything of it changes in place.
   const drsJobStatus = waveJobStatus(jobs, jobCount(core, wave));
   const missing = pointsMissingAfter(wave, event.data.servers, event.data.recoveryPointsMissing);
-  // A wave pointsMissingAfter made is new: this fold's own.
+  // A wave pointsMissingAfter made is new: this fold's own, in place of the one it replaces.
   const next = missing === wave ? editable(wave, owned) : missing;
-  if (missing !== wave) owned?.add(next);
+  if (missing !== wave) {
+    owned?.delete(wave);
+    owned?.add(next);
+  }
   next.jobs = jobs;
   next.drsJobStatus = drsJobStatus;
   next.servers = applyObservations(wave.servers, event.data.servers, event.occurredAt, owned);
@@ -237,8 +240,9 @@ const coreOf = (state: StartedExecution): ExecutionCore => {
 };
 
 const evolveStarted = (state: StartedExecution, event: ExecutionEvent, owned: Owned | undefined): ExecutionState => {
-  // Every case copies the state once, with these two over it (their keys keep their place). The state has some
-  // 25 fields and copying it is most of what folding an event costs: no case copies it twice.
+  // Every case copies the state once (a poll in a fold's run of polls, at most once a run), with these two over
+  // it (their keys keep their place). The state has some 25 fields and copying it is most of what folding an
+  // event costs: no case copies it twice.
   const version = event.seq;
   const lastEventAt = event.occurredAt;
   switch (event.type) {
@@ -428,17 +432,27 @@ const evolveOwning = (state: ExecutionState, event: ExecutionEvent, owned: Owned
 export const evolve = (state: ExecutionState, event: ExecutionEvent): ExecutionState => evolveOwning(state, event, undefined);
 
 /**
- * Folds events into the state: the state evolve would reach, one event after another, and `from` untouched. A
- * run of polls changes in place what the run's first poll copied (Owned); any other event ends the run, since
- * its evolve may share what the run made (a second holder would see a later poll's change).
+ * Folds events one at a time from `from`, handing back each state: the states evolve would reach, for replays
+ * that check every state as they go (verify, a load's refold). A run of polls changes in place what the run's
+ * first poll copied (Owned), so a state handed back holds until the next step only: keep one past it as a copy
+ * (snapshotOf), and after a step that throws, keep none. `from` itself is never changed. Any event other than a
+ * poll ends the run: its evolve may share what the run made, and a second holder would see a later poll's change.
  */
-export const fold = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState => {
+export const stepwiseFold = (from: ExecutionState): ((event: ExecutionEvent) => ExecutionState) => {
   let state = from;
   let owned: Owned | undefined;
-  for (const event of events) {
+  return (event) => {
     owned = event.type === 'WavePolled' ? (owned ?? new Set()) : undefined;
     state = evolveOwning(state, event, owned);
-  }
+    return state;
+  };
+};
+
+/** Folds events into the state: the state evolve would reach, one event after another, and `from` untouched. */
+export const fold = (events: readonly ExecutionEvent[], from: ExecutionState): ExecutionState => {
+  const step = stepwiseFold(from);
+  let state = from;
+  for (const event of events) state = step(event);
   return state;
 };
 

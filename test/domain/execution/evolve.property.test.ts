@@ -8,6 +8,7 @@ import {
   fold,
   initialState,
   LedgerSequenceError,
+  stepwiseFold,
 } from '../../../src/domain/execution';
 import { type Drill, drillArb, START_TIME, startCommand, type Step, stepArb } from '../../fixtures/arbitraries';
 import { executionStarted, wave1CompletedHistory } from '../../fixtures/events';
@@ -111,7 +112,10 @@ describe('fold against evolve', () => {
     fc.assert(
       fc.property(splitHistoryArb, ({ events, cut }) => {
         const from = deepFrozen(evolvedOneByOne(events.slice(0, cut), initialState()));
-        expect(fold(events.slice(cut), from)).toStrictEqual(evolvedOneByOne(events.slice(cut), from));
+        const [folded, evolved] = [fold(events.slice(cut), from), evolvedOneByOne(events.slice(cut), from)];
+        expect(folded).toStrictEqual(evolved);
+        // Snapshots are JSON.stringify of the state: the same keys, in the same order.
+        expect(JSON.stringify(folded)).toBe(JSON.stringify(evolved));
       }),
       { numRuns: 300 },
     );
@@ -130,9 +134,24 @@ describe('fold against evolve', () => {
     );
   });
 
-  it('gives every server of a long run of polls its last observation, and every state between stays its own', () => {
+  it('hands back, one step at a time, the state evolve reaches at each step', () => {
+    fc.assert(
+      fc.property(splitHistoryArb, ({ events, cut }) => {
+        const from = deepFrozen(evolvedOneByOne(events.slice(0, cut), initialState()));
+        const step = stepwiseFold(from);
+        let evolved = from;
+        for (const event of events.slice(cut)) {
+          evolved = evolve(evolved, event);
+          expect(JSON.stringify(step(event))).toBe(JSON.stringify(evolved));
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('folds a long run of polls of two servers to the state evolve reaches, each prefix too', () => {
     const started = wave1CompletedHistory.slice(0, 3);
-    const head = fold(started, initialState());
+    const head = deepFrozen(fold(started, initialState()));
     if (head.status !== 'RUNNING') throw new Error('the fixture leaves wave 1 running');
     const wave = head.waves[0];
     if (!wave?.servers[0] || !wave.servers[1]) throw new Error('the fixture starts wave 1 with two servers or more');
