@@ -139,8 +139,9 @@ export const measureReplay = async (): Promise<Replay> => {
       const stored = await store.read(executionId);
       if (stored.length !== REPLAY_EVENTS) throw new Error(`store.read read ${stored.length} events`);
     };
-    // Each page folded while the store fetches the next, by fold: as the audit's replays fold (verify and a load's
-    // refold step by step with stepwiseFold, a report with fold), a run of polls changing in place what it copied.
+    // Read page by page, each page folded while the store fetches the next. fold is the decider's fold of many
+    // events, a run of polls changing in place what it copied: verify and a load's refold fold the whole ledger
+    // the same way, a step at a time (stepwiseFold). Time-travel views fold projectExecutionView instead.
     const replay = async () => {
       let state = initialState();
       for await (const page of store.readPages(executionId))

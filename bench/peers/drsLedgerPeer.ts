@@ -40,7 +40,7 @@ export const drsLedgerPeer = (client: DynamoDBClient, tableName: string): Peer =
           const loaded = await store.load(executionId);
           if (loaded.state.version !== events) throw new PeerCheckError(NAME, `load reached version ${loaded.state.version}`);
         },
-        // As the audit's replays read and fold (bench/replay.ts): page by page, each folded while the store fetches the next.
+        // As bench/replay.ts replays: page by page, each page folded (fold, as verify folds) while the store fetches the next.
         replay: async () => {
           let state = initialState();
           for await (const page of store.readPages(executionId))

@@ -141,9 +141,11 @@ const polledWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState,
   const known = jobsOf(wave);
   const observed = event.data.drsJobId ?? known[0]?.drsJobId;
   const jobs = known.map((job) => (job.drsJobId === observed ? observeJob(job, event.data.drsJobStatus, event.occurredAt) : job));
-  // Both from the wave as the poll found it, before anything of it changes in place.
+  // All from the wave as the poll found it, and all before anything of the wave changes in place: what throws
+  // (an event no decider wrote) throws before any change.
   const drsJobStatus = waveJobStatus(jobs, jobCount(core, wave));
   const missing = pointsMissingAfter(wave, event.data.servers, event.data.recoveryPointsMissing);
+  const servers = applyObservations(wave.servers, event.data.servers, event.occurredAt, owned);
   // A wave pointsMissingAfter made is new: this fold's own, in place of the one it replaces.
   const next = missing === wave ? editable(wave, owned) : missing;
   if (missing !== wave) {
@@ -152,21 +154,23 @@ const polledWave = (core: Pick<ExecutionCore, 'serversPerJob'>, wave: WaveState,
   }
   next.jobs = jobs;
   next.drsJobStatus = drsJobStatus;
-  next.servers = applyObservations(wave.servers, event.data.servers, event.occurredAt, owned);
+  next.servers = servers;
   return next;
 };
 
 /** The execution as a WavePolled leaves it. */
 const polledExecution = (state: StartedExecution, event: WavePolled, owned: Owned | undefined): StartedExecution => {
-  const next = editable(state, owned);
-  next.version = event.seq;
-  next.lastEventAt = event.occurredAt;
-  next.lastPolledAt = event.occurredAt;
   const waves = editableList(state.waves, owned);
   for (let index = 0; index < waves.length; index += 1) {
     const wave = waves[index] as WaveState;
     if (wave.waveNumber === event.data.waveNumber) waves[index] = polledWave(state, wave, event, owned);
   }
+  // The state's own members last, once the wave is polled: assigned, they keep their keys' places (a first
+  // poll's lastPolledAt comes last, as the object literal evolve once built put it).
+  const next = editable(state, owned);
+  next.version = event.seq;
+  next.lastEventAt = event.occurredAt;
+  next.lastPolledAt = event.occurredAt;
   next.waves = waves;
   return next;
 };
@@ -435,7 +439,7 @@ export const evolve = (state: ExecutionState, event: ExecutionEvent): ExecutionS
  * Folds events one at a time from `from`, handing back each state: the states evolve would reach, for replays
  * that check every state as they go (verify, a load's refold). A run of polls changes in place what the run's
  * first poll copied (Owned), so a state handed back holds until the next step only: keep one past it as a copy
- * (snapshotOf), and after a step that throws, keep none. `from` itself is never changed. Any event other than a
+ * (structuredClone), and after a step that throws, keep none. `from` itself is never changed. Any event other than a
  * poll ends the run: its evolve may share what the run made, and a second holder would see a later poll's change.
  */
 export const stepwiseFold = (from: ExecutionState): ((event: ExecutionEvent) => ExecutionState) => {

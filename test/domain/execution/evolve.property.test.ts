@@ -149,9 +149,9 @@ describe('fold against evolve', () => {
     );
   });
 
-  it('folds a long run of polls of two servers to the state evolve reaches, each prefix too', () => {
-    const started = wave1CompletedHistory.slice(0, 3);
-    const head = deepFrozen(fold(started, initialState()));
+  /** A running wave 1 (frozen), and 40 polls of two of its servers: some add a missing recovery point, the last ones launch. */
+  const pollRun = () => {
+    const head = deepFrozen(fold(wave1CompletedHistory.slice(0, 3), initialState()));
     if (head.status !== 'RUNNING') throw new Error('the fixture leaves wave 1 running');
     const wave = head.waves[0];
     if (!wave?.servers[0] || !wave.servers[1]) throw new Error('the fixture starts wave 1 with two servers or more');
@@ -164,12 +164,40 @@ describe('fold against evolve', () => {
       data: {
         waveNumber: 1,
         drsJobStatus: 'STARTED',
-        servers: [{ serverId: index % 2 ? a : b, launchStatus: 'IN_PROGRESS', recoveryInstanceId: `i-${index}` }],
+        servers: [{ serverId: index % 2 ? a : b, launchStatus: index < 30 ? 'IN_PROGRESS' : 'LAUNCHED', recoveryInstanceId: `i-${index}` }],
+        ...(index % 5 === 0 ? { recoveryPointsMissing: 1 } : {}),
       },
     })) as ExecutionEvent[];
-    const states = polls.map((_, index) => fold(polls.slice(0, index + 1), head));
-    expect(fold(polls, head)).toStrictEqual(evolvedOneByOne(polls, head));
-    states.forEach((state, index) => expect(state).toStrictEqual(evolvedOneByOne(polls.slice(0, index + 1), head)));
+    return { head, polls };
+  };
+
+  it('folds a long run of polls to the state evolve reaches, each prefix too', () => {
+    const { head, polls } = pollRun();
+    polls.forEach((_, index) => {
+      const [folded, evolved] = [fold(polls.slice(0, index + 1), head), evolvedOneByOne(polls.slice(0, index + 1), head)];
+      expect(JSON.stringify(folded)).toBe(JSON.stringify(evolved));
+    });
+    const end = fold(polls, head);
+    expect(end.status === 'RUNNING' && end.waves[0]?.recoveryPointsMissing).toBe(8);
+  });
+
+  it('hands back one state object through a run of polls, changed in place: why a state holds until the next step', () => {
+    const { head, polls } = pollRun();
+    const step = stepwiseFold(head);
+    const first = step(polls[0]!);
+    expect(first).not.toBe(head);
+    expect(step(polls[1]!)).toBe(first);
+    expect(first.version).toBe(polls[1]!.seq);
+  });
+
+  it('changes nothing when a poll of a run throws (an event no decider wrote)', () => {
+    const { head, polls } = pollRun();
+    const step = stepwiseFold(head);
+    const held = step(polls[0]!);
+    const before = JSON.stringify(held);
+    const malformed = { ...polls[1]!, data: { waveNumber: 1, drsJobStatus: 'STARTED', servers: 7 } } as unknown as ExecutionEvent;
+    expect(() => step(malformed)).toThrow(TypeError);
+    expect(JSON.stringify(held)).toBe(before);
   });
 });
 
