@@ -1,13 +1,12 @@
 /**
  * Replay: folding events in memory (the decider's evolve one event at a time and its fold, and the read model's
- * projectExecutionView), and
- * replaying a 10,000-event execution from dynalite (read every event, fold them) as a ratio to a bare Query
- * of the same items and to a Query of 10,000 raw 300-byte items (what an event store with the leanest items
- * would read), with where its time goes: the Query, decoding the items into typed events (store.read less the
- * bare Query), folding them (replay less store.read: with the replay folding each page while the next is fetched,
- * the part of the fold that fetching did not hide). Appending: sequential one-event appends of the store
- * against raw conditional PutItems of 300-byte items on the same table. Loading for a decision never replays:
- * it reads the newest K items.
+ * projectExecutionView), and replaying a 10,000-event execution from dynalite (read every event, fold them) as a
+ * ratio to a bare Query of the same items and to a Query of 10,000 raw 300-byte items (what an event store with
+ * the leanest items would read), with where its time goes: the Query, decoding the items into typed events
+ * (store.readPages less the bare Query), folding them (replay less store.readPages: with the replay folding each
+ * page while the next is fetched, the part of the fold that fetching did not hide). Appending: sequential
+ * one-event appends of the store against raw conditional PutItems of 300-byte items on the same table. Loading
+ * for a decision never replays: it reads the newest K items.
  */
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInput } from '@aws-sdk/client-dynamodb';
 import { dynamoItemBytes } from '../src/adapters/dynamodb/itemSize';
@@ -37,7 +36,7 @@ export interface Replay {
   evolvePerSecond: number;
   foldPerSecond: number;
   projectPerSecond: number;
-  /** Median ms: every item by a bare paginated Query, store.read of the same items, and store.read + fold. */
+  /** Median ms: every item by a bare paginated Query, store.readPages of the same items, and readPages + fold. */
   bareQueryMs: number;
   readMs: number;
   replayMs: number;
@@ -135,9 +134,12 @@ export const measureReplay = async (): Promise<Replay> => {
       } while (startKey);
       if (count !== REPLAY_EVENTS) throw new Error(`bare Query read ${count} items`);
     };
+    // Read as the replay reads, page by page, keeping none: the replay less this is the fold alone (store.read's
+    // array of every event costs its garbage collector more than the fold does).
     const read = async () => {
-      const stored = await store.read(executionId);
-      if (stored.length !== REPLAY_EVENTS) throw new Error(`store.read read ${stored.length} events`);
+      let events = 0;
+      for await (const page of store.readPages(executionId)) events += page.length;
+      if (events !== REPLAY_EVENTS) throw new Error(`store.readPages read ${events} events`);
     };
     // Read page by page, each page folded while the store fetches the next. fold is the decider's fold of many
     // events, a run of polls changing in place what it copied: verify and a load's refold fold the whole ledger

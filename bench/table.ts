@@ -70,7 +70,7 @@ export const costRows = ({ table }: Cost): Row[] => {
   });
 };
 
-/** The Query, decoding its items into typed events (store.read less the Query), folding them (replay less store.read). */
+/** The Query, decoding its items into typed events (store.readPages less the Query), folding them (replay less readPages). */
 const replayShares = (replay: Replay): string =>
   `Query ${ms(replay.bareQueryMs)} · decode ${ms(replay.readMs - replay.bareQueryMs)} · fold ${ms(replay.replayMs - replay.readMs)}`;
 
