@@ -8,15 +8,17 @@ export interface DynaliteProcess {
 }
 
 /**
- * The child's program: dynalite in memory on a loopback port, which it sends its parent once listening, and
- * its own CPU time whenever the parent asks. Passed to `node -e`, so the bench needs no file of its own.
+ * The child's program: dynalite in memory on a loopback port, started as every local run starts it
+ * (src/local/embeddedDynamo.ts, through tsx), which it sends its parent once listening, and its own CPU time
+ * whenever the parent asks. Passed to `node -e`, so the bench needs no file of its own.
  */
-const CHILD = (dynalitePath: string) => `
-const server = require(${JSON.stringify(dynalitePath)})({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-server.listen(0, '127.0.0.1', () => process.send({ port: server.address().port }));
-process.on('message', (message) => {
-  if (message === 'cpu') { const { user, system } = process.cpuUsage(); process.send({ cpuMs: (user + system) / 1000 }); }
-  if (message === 'close') server.close(() => process.disconnect());
+const CHILD = (embeddedDynamoPath: string) => `
+require(${JSON.stringify(embeddedDynamoPath)}).startEmbeddedDynamo().then((dynamo) => {
+  process.send({ port: dynamo.port });
+  process.on('message', (message) => {
+    if (message === 'cpu') { const { user, system } = process.cpuUsage(); process.send({ cpuMs: (user + system) / 1000 }); }
+    if (message === 'close') dynamo.close().then(() => process.disconnect());
+  });
 });
 `;
 
@@ -43,7 +45,9 @@ const nextMessage = <T>(child: ChildProcess, pick: (message: unknown) => T | und
  * to the client's CPU time. Every peer of a run talks to the same one.
  */
 export const startDynaliteProcess = async (): Promise<DynaliteProcess> => {
-  const child = spawn(process.execPath, ['-e', CHILD(require.resolve('dynalite'))], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', CHILD(require.resolve('../../src/local/embeddedDynamo'))], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const port = await nextMessage(child, (message) => (message as { port?: number }).port);
   return {
     endpoint: `http://127.0.0.1:${port}`,

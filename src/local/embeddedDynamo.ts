@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { teachConditionFailureItem } from './dynaliteConditionFailureItem';
 
 /** dynalite ships no types; this is the part of its API we use. */
 type DynaliteFactory = (options: { createTableMs: number; deleteTableMs: number; updateTableMs: number; path?: string }) => Server;
@@ -11,12 +12,14 @@ export interface EmbeddedDynamo {
 }
 
 /**
- * Starts dynalite in this process on loopback. With `path` it persists in LevelDB, so a later
+ * Starts dynalite in this process on loopback, taught ReturnValuesOnConditionCheckFailure (a refused write
+ * names the item that refused it, as DynamoDB's does). With `path` it persists in LevelDB, so a later
  * process sees the same ledger; without it, it is in memory.
  */
 export const startEmbeddedDynamo = async (options: { port?: number; path?: string } = {}): Promise<EmbeddedDynamo> => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const dynalite = require('dynalite') as DynaliteFactory;
+  teachConditionFailureItem();
   const server = dynalite({
     createTableMs: 0,
     deleteTableMs: 0,

@@ -8,7 +8,7 @@ import {
   type UpdateItemCommandInput,
   type UpdateItemCommandOutput,
 } from '@aws-sdk/client-dynamodb';
-import { isConditionalCheckFailed } from '../adapters/dynamodb/errors';
+import { conditionFailureItem, isConditionalCheckFailed } from '../adapters/dynamodb/errors';
 import { EVENT_ATTRIBUTES } from '../adapters/dynamodb/keys';
 import type { Item } from '../adapters/dynamodb/marshalEvent';
 import { toStreamImage } from '../adapters/dynamodb/streamImage';
@@ -61,8 +61,10 @@ const keysOf = (item: Item): Item => {
  * cannot return old items; the tests' bulk seeding uses it), and PartiQL and transactions, which dynalite lacks.
  *
  * A write whose answer was lost is retried by the SDK, and the retry is refused by the item's own condition:
- * as DynamoDB's stream would carry that item, it is read back, and delivered if it is the one this request
- * put (the same `writer`, the append's random id; the event store tells its own writes apart the same way).
+ * as DynamoDB's stream would carry that item, it is delivered if it is the one this request put (the same
+ * `writer`, the append's random id; the event store tells its own writes apart the same way). The tap asks
+ * the refusal to name the item (ReturnValuesOnConditionCheckFailure, shown to the caller only if it asked);
+ * a refusal that names none has the item read back.
  * (A lost answer to an UpdateItem or DeleteItem can hide its change from the tap: its retry finds the item
  * already changed. Only tampering does those.)
  *
@@ -106,6 +108,12 @@ export const tapPutItems = (
     return false;
   };
 
+  /** Whether `holder`, the item a refusal named, was put by the same writer as `item` (a write whose answer was lost). */
+  const sameWriter = (holder: Item, item: Item): boolean => {
+    const writer = item[EVENT_ATTRIBUTES.writer]?.S;
+    return writer !== undefined && holder[EVENT_ATTRIBUTES.writer]?.S === writer;
+  };
+
   /** What an item's old and new versions make on the stream: an INSERT, a MODIFY, or nothing. */
   const deliver = async (keys: Item, before: Item | undefined, after: Item | undefined): Promise<void> => {
     if (!after) return;
@@ -121,9 +129,12 @@ export const tapPutItems = (
     const callerAskedOld = input.ReturnValues === 'ALL_OLD';
     let result: R;
     try {
-      result = await send({ ...input, ReturnValues: 'ALL_OLD' });
+      result = await send({ ...input, ReturnValues: 'ALL_OLD', ReturnValuesOnConditionCheckFailure: 'ALL_OLD' });
     } catch (error) {
-      if (isConditionalCheckFailed(error) && (await writtenByThisRequest(item))) await listener(item);
+      if (!isConditionalCheckFailed(error)) throw error;
+      const holder = conditionFailureItem(error);
+      if (input.ReturnValuesOnConditionCheckFailure !== 'ALL_OLD') delete (error as { Item?: unknown }).Item;
+      if (holder ? sameWriter(holder, item) : await writtenByThisRequest(item)) await listener(item);
       throw error;
     }
     const output = result.output as PutItemCommandOutput;

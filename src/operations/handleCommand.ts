@@ -47,6 +47,33 @@ export class TooManyConflictsError extends Error {
   }
 }
 
+/** Whether `commandFor` has nothing left to append onto `state`: no command, or one that decides no event. */
+const nothingToAppend = (commandFor: CommandFor, state: ExecutionState): boolean => {
+  const command = commandFor(state);
+  if (!command) return true;
+  const decision = decide(command, state);
+  return decision.ok && decision.events.length === 0;
+};
+
+/**
+ * The stream a writer that lost a seq decides on next. Where the store can, only what was appended since its
+ * head is read. When the refusal named the event that took the seq, that event (after this writer's own stored
+ * before it) is folded on first, with no read: if the command has nothing left to append there, the winner
+ * recorded it, and that is the answer (the usual end of two polls that saw the same change). Only a writer
+ * with something still to write reads what followed the winner.
+ */
+const streamAfterConflict = async (
+  store: ExecutionEventStore,
+  stream: LoadedExecution,
+  known: readonly StoredEvent[] | undefined,
+  commandFor: CommandFor,
+): Promise<LoadedExecution> => {
+  if (!store.loadAfter) return store.load(stream.executionId);
+  if (!known) return store.loadAfter(stream);
+  const caughtUp = await store.loadAfter(stream, known);
+  return nothingToAppend(commandFor, caughtUp.state) ? caughtUp : store.loadAfter(caughtUp);
+};
+
 /** Where nothing was appended: the stream as it was. */
 export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: true, loaded, appended: [] });
 
@@ -55,7 +82,8 @@ export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: tru
  * decider; the store writes the states the decision carries and hands back the stream after them.
  *
  * When another writer takes a seq first, this writer waits a jittered moment (conflictBackoff.ts) and reads
- * what was appended since its head (one request: the store spends no read on a plain conflict). If none of
+ * what was appended since its head (one request: the store spends no read on a plain conflict; none at all when
+ * the refusal named the winner and the winner recorded what this command would: streamAfterConflict). If none of
  * this writer's events were appended, the command is decided again against the new state: decisions come from state, so
  * nothing is appended twice and nothing is lost. If some were, the command has taken effect and is not
  * decided again (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
@@ -72,9 +100,10 @@ export const handleCommand = async (
   let commandFor = initialCommandFor;
   const appended: StoredEvent[] = [];
   let stream = loaded;
+  // After a conflict whose refusal named the event that took the seq: the events past `stream`'s head this writer holds.
+  let known: StoredEvent[] | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    // After a lost seq, only what was appended since this writer's head is read, where the store can.
-    if (attempt > 1) stream = store.loadAfter ? await store.loadAfter(stream) : await store.load(stream.executionId);
+    if (attempt > 1) stream = await streamAfterConflict(store, stream, known, commandFor);
     const command = commandFor(stream.state);
     if (!command) return { ok: true, loaded: stream, appended };
     const decision = decide(command, stream.state);
@@ -85,6 +114,7 @@ export const handleCommand = async (
     // A refusal that is evidence (a refused approval): recorded, and still refused.
     if (result.ok && decision.refusal) return { ok: false, loaded: result.loaded, rejection: decision.refusal, appended };
     if (result.ok) return { ok: true, loaded: result.loaded, appended };
+    known = result.conflict.taken ? [...result.stored, result.conflict.taken] : undefined;
     if (result.stored.length > 0) {
       const at = command.at;
       commandFor = () => ({ type: 'Advance', at });

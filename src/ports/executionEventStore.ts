@@ -26,6 +26,11 @@ export interface VersionConflict {
   executionId: string;
   /** The seq the writer tried to take. */
   seq: number;
+  /**
+   * The event that holds that seq, when the refused write named it (DynamoDB's
+   * ReturnValuesOnConditionCheckFailure: no read). Unchecked: loadAfter checks its link as it checks a read one.
+   */
+  taken?: StoredEvent;
 }
 
 export const isVersionConflict = (value: unknown): value is VersionConflict =>
@@ -55,8 +60,11 @@ export interface ExecutionEventStore {
   /**
    * The stream as it stands now, for a writer that holds it as `loaded` and lost a seq: only the events after
    * its head are read and folded onto its state, their links checked. Stores without it are loaded again.
+   * `known`: the events after the head the writer already holds, in seq order (those it stored before the
+   * conflict and the one that took its seq): folded and checked alike, and nothing is read. The stream is then
+   * as new as the newest of them; if another writer has appended beyond it, the next conditional write says so.
    */
-  loadAfter?(loaded: LoadedExecution): Promise<LoadedExecution>;
+  loadAfter?(loaded: LoadedExecution, known?: readonly StoredEvent[]): Promise<LoadedExecution>;
   /**
    * Appends a decision's events onto `loaded`, each with a conditional write on its seq and the state the
    * decision says it leaves (stored as the item's snapshot). Stops at the first seq another writer took and

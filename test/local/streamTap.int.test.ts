@@ -11,6 +11,7 @@ import { configFromEnv } from '../../src/config';
 import { tapPutItems } from '../../src/local/streamTap';
 import { type DynamoFaultProxy, startDynamoFaultProxy } from '../reliability/support/dynamoFaultProxy';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
+import { countRequests } from '../support/requestCounter';
 
 const ledgerItem = (executionId: string, seq: number, writer: string): Item => ({
   executionId: { S: executionId },
@@ -77,13 +78,25 @@ describe('the local stream tap on a DynamoDB client', () => {
     expect(delivered).toEqual([item]);
   });
 
-  it('a put refused because another writer holds the seq delivers nothing', async () => {
-    await put(putEventInput(events, ledgerItem('exec-race', 1, 'winner')));
+  it('a put refused because another writer holds the seq delivers nothing, judged on the item the refusal names with no read', async () => {
+    const winner = ledgerItem('exec-race', 1, 'winner');
+    await put(putEventInput(events, winner));
     delivered = [];
+    const counter = countRequests(client);
     await expect(put(putEventInput(events, ledgerItem('exec-race', 1, 'loser')))).rejects.toMatchObject({
       name: 'ConditionalCheckFailedException',
+      Item: winner,
     });
     expect(delivered).toEqual([]);
+    expect(counter.counts).toEqual({ PutItemCommand: 1 });
+  });
+
+  it('a refused put whose caller did not ask for the item it was refused on is not shown it', async () => {
+    await put(putEventInput(events, ledgerItem('exec-race-plain', 1, 'winner')));
+    const { ReturnValuesOnConditionCheckFailure: _asked, ...plain } = putEventInput(events, ledgerItem('exec-race-plain', 1, 'loser'));
+    const refusal = await put(plain).catch((error: unknown) => error);
+    expect(refusal).toMatchObject({ name: 'ConditionalCheckFailedException' });
+    expect(refusal).not.toHaveProperty('Item');
   });
 
   describe('behind a faulty wire', () => {
@@ -113,9 +126,11 @@ describe('the local stream tap on a DynamoDB client', () => {
       expect(delivered).toEqual([item]);
     });
 
-    it('a put whose answer was lost is still delivered when reading it back fails for a while', async () => {
+    it('a put whose answer was lost, its retry refused naming no item, is read back, and delivered though reading fails for a while', async () => {
       const item = ledgerItem('exec-lost-read', 1, 'w-lost-read');
       proxy.inject({ kind: 'lostAnswer', count: 1, operations: ['PutItem'] });
+      // The retry is refused by the proxy, as by a DynamoDB that names no item: the tap reads the item back.
+      proxy.inject({ kind: 'conditionalCheckFailed', count: 1, operations: ['PutItem'] });
       // More refusals than the SDK's own attempts (5): the tap's read-back tries again.
       proxy.inject({ kind: 'internalError', count: 5, operations: ['GetItem'] });
       await expect(wired.send(new PutItemCommand(putEventInput(events, item)))).rejects.toMatchObject({

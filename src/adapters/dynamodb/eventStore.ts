@@ -10,9 +10,10 @@ import type {
   LoadedExecution,
   ReadRange,
   StoredEvent,
+  VersionConflict,
 } from '../../ports/executionEventStore';
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../config';
-import { isConditionalCheckFailed, sdkMayHaveRetried } from './errors';
+import { conditionFailureItem, isConditionalCheckFailed, sdkMayHaveRetried } from './errors';
 import {
   EVENT_ATTRIBUTES,
   EVENT_PROJECTION_NAMES,
@@ -59,6 +60,15 @@ const windowFromHintHolds = (items: readonly Item[], from: number): boolean => {
   if (oldest === undefined || Number(oldest[EVENT_ATTRIBUTES.seq]?.N) !== from) return false;
   const snapshotAt = items.findIndex(hasSnapshot);
   return snapshotAt >= 0 && snapshotAt < items.length - 1;
+};
+
+/** The event a whole item holds, or undefined when it cannot be read: loadAfter then reads the stream, and judges it. */
+const decodedOrUndefined = (item: Item): StoredEvent | undefined => {
+  try {
+    return fromEventItem(item);
+  } catch {
+    return undefined;
+  }
 };
 
 export interface ReadRanges {
@@ -160,13 +170,14 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
    * them and folded onto its state, each link checked as refold checks it: linked to the head this writer
    * holds, hashing to its stored hash, its state digest the fold's. The head's window is not read again. A link
    * that does not hold raises LedgerBroken and stops, as refold does (load()'s window might not reach it); a gap
-   * or an event the fold refuses is left to load().
+   * or an event the fold refuses is left to load(). Events the writer already holds (`known`: its own stored
+   * ones and the one a refused write named) are folded and checked the same way, and nothing is read.
    */
-  async loadAfter(loaded: LoadedExecution): Promise<LoadedExecution> {
+  async loadAfter(loaded: LoadedExecution, known?: readonly StoredEvent[]): Promise<LoadedExecution> {
     const { executionId } = loaded;
     const headSeq = loaded.state.version;
     if (headSeq > 0 && loaded.headHash === undefined) return this.load(executionId);
-    const newer = await this.read(executionId, { fromSeq: headSeq + 1 });
+    const newer = known?.length ? known : await this.read(executionId, { fromSeq: headSeq + 1 });
     let state = loaded.state;
     const step = stepwiseFold(state);
     let prev = loaded.headHash;
@@ -251,10 +262,21 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         await this.client.send(new PutItemCommand(putEventInput(this.tableName, item)));
       } catch (error) {
         if (!isConditionalCheckFailed(error)) throw error;
-        // The SDK retries a write whose answer was lost (or that timed out after landing): the retry then finds
-        // the seq taken by that very write. A refusal at the first attempt is another writer's seq, and costs no
-        // read here; only a retried one is looked at. (ReturnValuesOnConditionCheckFailure would name the winner
-        // without a read, but dynalite, which every local run and test uses, does not support it.)
+        // The refusal names the item that holds the seq (ReturnValuesOnConditionCheckFailure): this append's own
+        // when the SDK retried a write whose answer was lost (or that timed out after landing), else the winner's,
+        // which the writer folds on instead of reading the stream again.
+        const holder = conditionFailureItem(error);
+        if (holder) {
+          if (holder[EVENT_ATTRIBUTES.writer]?.S === writer) {
+            stored.push(link);
+            continue;
+          }
+          const taken = decodedOrUndefined(holder);
+          const conflict: VersionConflict = { kind: 'VersionConflict', executionId: link.event.executionId, seq: link.event.seq };
+          return { ok: false, conflict: taken ? { ...conflict, taken } : conflict, stored };
+        }
+        // A DynamoDB that names no item: a refusal at the first attempt is another writer's seq and costs no read
+        // here; only a retried one is looked at.
         if (sdkMayHaveRetried(error) && (await this.writtenBy(link.event.executionId, link.event.seq, writer))) {
           stored.push(link);
           continue;

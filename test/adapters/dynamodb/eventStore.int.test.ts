@@ -99,7 +99,14 @@ describe('DynamoDB execution event store', () => {
     ]);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     const loser = results.find((result) => !result.ok);
-    expect(loser && !loser.ok && loser.conflict).toEqual({ kind: 'VersionConflict', executionId: 'exec-race', seq: 1 });
+    const winner = results.find((result) => result.ok);
+    // The refusal names the event that won the seq, links and all.
+    expect(loser && !loser.ok && loser.conflict).toEqual({
+      kind: 'VersionConflict',
+      executionId: 'exec-race',
+      seq: 1,
+      taken: winner?.stored[0],
+    });
     expect(await store.read('exec-race')).toHaveLength(1);
   });
 

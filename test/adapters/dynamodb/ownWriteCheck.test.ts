@@ -1,11 +1,14 @@
 /**
- * When a PutItem of the ledger is refused, the store looks at the item that holds the seq only if the SDK sent
- * the write more than once (`$metadata.attempts > 1`): then the refusal may be the SDK's retry meeting the
+ * When a PutItem of the ledger is refused, the refusal names the item that holds the seq (the store asks for it:
+ * ReturnValuesOnConditionCheckFailure), and its writer says whether it is this append's own, its answer lost.
+ * From a DynamoDB that names none, the store looks at that item only if the SDK sent the write more than once
+ * (`$metadata.attempts > 1`): then the refusal may be the SDK's retry meeting the
  * write whose answer was lost. A refusal at the first attempt is another writer's seq and costs no read
  * (issue 17: every lost write used to cost a Query here, before the reload). Against a client that answers
  * as DynamoDB does; test/adapters/dynamodb/wireFaults.int.test.ts runs the same paths on the real SDK's wire.
  */
 import {
+  type AttributeValue,
   ConditionalCheckFailedException,
   type DynamoDBClient,
   PutItemCommand,
@@ -25,6 +28,8 @@ type Sent = { command: 'PutItem'; input: PutItemCommandInput } | { command: 'Que
 interface FirstPut {
   attempts?: number;
   holder: 'this append' | 'another writer';
+  /** The refusal names the item (ReturnValuesOnConditionCheckFailure), whole or unreadable; by default it names none, as a DynamoDB without the parameter. */
+  names?: 'item' | 'unreadable item';
 }
 
 /** A DynamoDB client that refuses the first PutItem as told, accepts the others, and answers the writer Query. */
@@ -37,9 +42,15 @@ const dynamo = (first: FirstPut) => {
         sent.push({ command: 'PutItem', input: command.input });
         if (sent.filter((request) => request.command === 'PutItem').length > 1) return {};
         firstWriter = command.input.Item?.[EVENT_ATTRIBUTES.writer]?.S;
+        const holder: Record<string, AttributeValue> = {
+          ...command.input.Item,
+          [EVENT_ATTRIBUTES.writer]: { S: first.holder === 'this append' ? (firstWriter ?? '') : 'someone-else' },
+        };
         throw new ConditionalCheckFailedException({
           message: 'The conditional request failed',
           $metadata: first.attempts === undefined ? {} : { attempts: first.attempts },
+          ...(first.names === 'item' ? { Item: holder } : {}),
+          ...(first.names === 'unreadable item' ? { Item: { ...holder, [EVENT_ATTRIBUTES.event]: { S: 'not an event' } } } : {}),
         });
       }
       if (command instanceof QueryCommand) {
@@ -97,5 +108,30 @@ describe("the store's check of its own write after a refused PutItem", () => {
 
     expect(result.ok).toBe(true);
     expect(sent.slice(0, 2)).toEqual(['PutItem', 'Query']);
+  });
+
+  it("given a retried PutItem refused on an item it names as this append's own, when appending, then the event counts as written with no read", async () => {
+    const { result, sent, events } = await appendTo({ attempts: 2, holder: 'this append', names: 'item' });
+
+    expect(result.ok).toBe(true);
+    expect(sent).toEqual(Array.from({ length: events }, () => 'PutItem'));
+  });
+
+  it("given a retried PutItem refused on an item it names as another writer's, when appending, then the conflict carries that event with no read", async () => {
+    const { result, sent } = await appendTo({ attempts: 3, holder: 'another writer', names: 'item' });
+
+    expect(result).toMatchObject({
+      ok: false,
+      conflict: { kind: 'VersionConflict', seq: 1, taken: { event: { seq: 1, type: 'ExecutionStarted' } } },
+    });
+    expect(sent).toEqual(['PutItem']);
+  });
+
+  it('given a refusal naming an item that cannot be read, when appending, then it is a conflict naming nothing, left to the next read to judge', async () => {
+    const { result, sent } = await appendTo({ attempts: 1, holder: 'another writer', names: 'unreadable item' });
+
+    expect(result.ok).toBe(false);
+    expect(result.ok ? undefined : result.conflict.taken).toBeUndefined();
+    expect(sent).toEqual(['PutItem']);
   });
 });
