@@ -1,7 +1,7 @@
 /**
  * DynamoDB answers a PutItem, UpdateItem or DeleteItem refused on its condition with the item that refused it
  * when the request asks for it (`ReturnValuesOnConditionCheckFailure: 'ALL_OLD'`, June 2023): strongly
- * consistent, and no read capacity consumed. dynalite 4.0.0 predates the parameter and drops it as unknown.
+ * consistent, and no read capacity consumed. dynalite 4.0.0 does not implement it, and drops it as unknown.
  * This teaches the dynalite module in this process the parameter as AWS's model defines it (ALL_OLD or NONE,
  * anything else a ValidationException) and puts the stored item, when there is one, in the
  * ConditionalCheckFailedException's `Item`, where the SDK reads it. Idempotent: a second call changes nothing.

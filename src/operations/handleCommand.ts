@@ -28,8 +28,9 @@ export interface HandleOptions {
 }
 
 /**
- * Attempts before a command is abandoned. A writer that loses and finds, on reading again, that the winner
- * recorded what it meant to record leaves at once; one with something still to write waits its jittered turn
+ * Attempts before a command is abandoned. A writer that loses and finds, in the event the refusal named (or on
+ * reading again), that the winner recorded what it meant to record leaves at once; one with something still to
+ * write waits its jittered turn
  * (test/operations/pollContention.int.test.ts: 16 pollers of one execution, none abandoned). 30 attempts wait
  * about 1.3 s in all on average (2.5 s at most), far inside a Lambda's timeout.
  */

@@ -61,8 +61,9 @@ export interface ExecutionEventStore {
    * The stream as it stands now, for a writer that holds it as `loaded` and lost a seq: only the events after
    * its head are read and folded onto its state, their links checked. Stores without it are loaded again.
    * `known`: the events after the head the writer already holds, in seq order (those it stored before the
-   * conflict and the one that took its seq): folded and checked alike, and nothing is read. The stream is then
-   * as new as the newest of them; if another writer has appended beyond it, the next conditional write says so.
+   * conflict, as it wrote them, and the one that took its seq): folded and checked alike, and nothing is read
+   * unless one does not link. The stream is then as new as the newest of them; if another writer has appended
+   * beyond it, the next conditional write says so.
    */
   loadAfter?(loaded: LoadedExecution, known?: readonly StoredEvent[]): Promise<LoadedExecution>;
   /**

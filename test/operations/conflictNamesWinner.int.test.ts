@@ -3,16 +3,24 @@
  * read cost. A writer that lost a seq then knows the winner's event without a Query: it folds it on, its link
  * checked as a read one is, and leaves with no read at all when the winner recorded what it meant to (two polls
  * that saw the same change). Only a writer with something still to write reads what followed the winner.
- * Against dynalite, through the real SDK client, every request counted.
+ * Against dynalite, through the real SDK client, every request counted. Snapshots every 5 items, so the
+ * winner's seq 5 carries a state digest, checked against the fold like any other.
  */
-import { GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  type DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  type PutItemCommandInput,
+  type QueryCommandInput,
+} from '@aws-sdk/client-dynamodb';
+import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
 import { DynamoExecutionEventStore } from '../../src/adapters/dynamodb/eventStore';
 import type { Item } from '../../src/adapters/dynamodb/marshalEvent';
 import { decide, decidedFrom, type ExecutionCommand, type ExecutionEvent, initialState } from '../../src/domain/execution';
 import { handleCommand } from '../../src/operations/handleCommand';
 import type { LoadedExecution } from '../../src/ports/executionEventStore';
 import type { TamperAlarm } from '../../src/ports/tamperAlarms';
-import { at, observe, recordWaveStarted, start } from '../fixtures/commands';
+import { at, observe, observeLaunched, recordWaveStarted, start } from '../fixtures/commands';
 import { DB_1, EXECUTION_ID } from '../fixtures/plan';
 import { givenCommands } from '../support/deciderSpec';
 import { type DynamoTestContext, startTestDynamo, stopTestDynamo } from '../support/dynamo';
@@ -24,6 +32,37 @@ const seenOn = (instance: string, second: number): ExecutionCommand =>
   observe(1, 'STARTED', [{ serverId: DB_1, launchStatus: 'IN_PROGRESS', recoveryInstanceId: instance }], at(3, second));
 
 const noBackoff = async () => undefined;
+
+const SNAPSHOT_EVERY = 5;
+
+/** The seq each Query of the ledger reads from (`:from`), in the order sent. */
+const queriedFrom = (client: DynamoDBClient): string[] => {
+  const from: string[] = [];
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      const value = (args.input as QueryCommandInput).ExpressionAttributeValues?.[':from']?.N;
+      if (context.commandName === 'QueryCommand') from.push(value ?? 'head');
+      return next(args);
+    },
+    { step: 'initialize', name: `queriedFrom-${Math.random()}` },
+  );
+  return from;
+};
+
+/** Just before `client` first sends a PutItem of `seq`, `before` runs (another writer, on a client of its own). */
+const beforePutOf = (client: DynamoDBClient, seq: number, before: () => Promise<void>): void => {
+  let fired = false;
+  client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!fired && context.commandName === 'PutItemCommand' && (args.input as PutItemCommandInput).Item?.seq?.N === String(seq)) {
+        fired = true;
+        await before();
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `beforePutOf-${Math.random()}` },
+  );
+};
 
 describe('a writer that lost a seq folds on the event the refusal named', () => {
   let context: DynamoTestContext;
@@ -44,6 +83,7 @@ describe('a writer that lost a seq folds on the event the refusal named', () => 
     context = await startTestDynamo();
     alarms = [];
     store = new DynamoExecutionEventStore(context.client, context.config.tables.events, {
+      snapshotEvery: SNAPSHOT_EVERY,
       onTamper: async (alarm) => {
         alarms.push(alarm);
       },
@@ -67,6 +107,7 @@ describe('a writer that lost a seq folds on the event the refusal named', () => 
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.conflict).toMatchObject({ kind: 'VersionConflict', seq: 5, taken: { event: winner } });
+    expect(result.conflict.taken?.stateDigest).toMatch(/^[0-9a-f]{64}$/);
     expect(counter.counts).toEqual({ PutItemCommand: 1 });
   });
 
@@ -84,13 +125,48 @@ describe('a writer that lost a seq folds on the event the refusal named', () => 
   it('given the winner recorded something else, when this writer runs its command, then it reads only what followed the winner and appends after it', async () => {
     await winnerAppends(seenOn('i-0second', 1));
     const counter = countRequests(context.client);
+    const from = queriedFrom(context.client);
 
     const outcome = await handleCommand({ store, backoff: noBackoff }, held, () => seenOn('i-0third', 2));
 
     expect(counter.counts).toEqual({ PutItemCommand: 2, QueryCommand: 1 });
+    expect(from).toEqual(['6']);
     expect(outcome.ok).toBe(true);
     expect(outcome.appended.map((stored) => stored.event.seq)).toEqual([6]);
     expect(outcome.loaded).toEqual(await store.load(EXECUTION_ID));
+  });
+
+  it("given another writer took the second of this writer's three seqs, when it runs, then it folds its own first event and the winner's, and only advances what is left", async () => {
+    // This writer sees the wave's servers launched: WavePolled (5), WaveCompleted (6), WaveStartRequested (7). Just
+    // before its seq 6, another writer that read its 5 sees the same: nothing to poll, so WaveCompleted and
+    // WaveStartRequested.
+    const otherClient = createDynamoDbClient(context.config);
+    const other = new DynamoExecutionEventStore(otherClient, context.config.tables.events, { snapshotEvery: SNAPSHOT_EVERY });
+    beforePutOf(context.client, 6, async () => {
+      const advanced = await handleCommand({ store: other, backoff: noBackoff }, await other.load(EXECUTION_ID), () =>
+        observeLaunched(1, at(4)),
+      );
+      if (advanced.appended.map((stored) => stored.event.seq).join() !== '6,7')
+        throw new Error('the other writer did not advance the wave');
+    });
+    const counter = countRequests(context.client);
+    const from = queriedFrom(context.client);
+
+    const outcome = await handleCommand({ store, backoff: noBackoff }, held, () => observeLaunched(1, at(4)));
+    otherClient.destroy();
+
+    // Its seq 5 stored, 6 refused naming the winner's WaveCompleted: the Advance that follows still has a wave to
+    // request on the state at 6, so it reads from 7, finds it requested, and is done.
+    expect(counter.counts).toEqual({ PutItemCommand: 2, QueryCommand: 1 });
+    expect(from).toEqual(['7']);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.appended.map((stored) => [stored.event.seq, stored.event.type])).toEqual([[5, 'WavePolled']]);
+    expect(outcome.loaded).toEqual(await store.load(EXECUTION_ID));
+    expect((await store.read(EXECUTION_ID)).map((stored) => stored.event.type).slice(4)).toEqual([
+      'WavePolled',
+      'WaveCompleted',
+      'WaveStartRequested',
+    ]);
   });
 
   it("given the winner's item edited in the table after it was written, when the refusal names it, then the writer refuses to decide on it and raises the alarm", async () => {
@@ -106,8 +182,8 @@ describe('a writer that lost a seq folds on the event the refusal named', () => 
     await expect(handleCommand({ store, backoff: noBackoff }, held, () => seenOn('i-0third', 2))).rejects.toMatchObject({
       name: 'LedgerIntegrityError',
     });
-    // Judged on the item the refusal named, before any read.
-    expect(counter.counts).toEqual({ PutItemCommand: 1 });
+    // The named item does not link: it is read from the table (from seq 5) and judged there.
+    expect(counter.counts).toEqual({ PutItemCommand: 1, QueryCommand: 1 });
     expect(alarms).toMatchObject([{ kind: 'LedgerBroken', executionId: EXECUTION_ID, seq: 5 }]);
     expect((await store.head(EXECUTION_ID))?.seq).toBe(5);
   });

@@ -10,15 +10,11 @@ import { decidedFrom, initialState } from '../../src/domain/execution';
 import { chainEvents } from '../../src/domain/ledger';
 import { LocalDynamoStream } from '../../src/local/localStream';
 import { legacyEventItem } from '../support/legacyEventItem';
-import { chainValue, type Links, linksOf, withLinks } from '../audit/support/rawLedger';
-import { asFormatThree, packedContent, withPackedEvent } from '../support/packedItem';
+import { chainValue, linkBytesOf, type Links, linksOf, withLinks } from '../audit/support/rawLedger';
+import { asFormatThree, packedContent, splitPackedEvent, withFormatFourLinks, withPackedEvent } from '../support/packedItem';
 
 /** A format-4 item holding `links` (all of them: a digest left out is dropped) before its event's JSON. */
-const withEventLinks = (item: Item, links: Links): Item => {
-  const text = item.event?.S ?? '';
-  const bytes = Buffer.concat([links.prevHash, links.hash, links.stateDigest ?? ''].map((hex) => Buffer.from(hex, 'hex')));
-  return { ...item, event: { S: bytes.toString('base64') + text.slice(text.indexOf('{')) } };
-};
+const withEventLinks = (item: Item, links: Links): Item => withFormatFourLinks(item, linkBytesOf(links));
 import { ledgerItems } from '../support/runningExecutions';
 import { History, twoWavePlan } from './support/histories';
 
@@ -122,11 +118,10 @@ describe('a ledger item overwritten: the MODIFY record', () => {
 
   it('names the event whole when its members are the same in other bytes, beside the links that changed', () => {
     const original = item(2);
-    const text = original.event?.S as string;
     // The store leaves the system's actor out of format 4: written in, the event reads the same.
     const spelled = {
       ...original,
-      event: { S: `${text.slice(0, text.indexOf('{'))}${JSON.stringify({ ...packedContent(original), actor: 'system' })}` },
+      event: { S: `${splitPackedEvent(original).links}${JSON.stringify({ ...packedContent(original), actor: 'system' })}` },
     };
     const rewritten = withLinks(spelled, { hash: 'ef'.repeat(32) });
     const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: rewritten });
@@ -135,16 +130,14 @@ describe('a ledger item overwritten: the MODIFY record', () => {
 
   it('names the links when their text changed but not their bytes (padding dropped: base64 decoding is lenient)', () => {
     const original = item(2);
-    const text = original.event?.S as string;
-    const links = text.slice(0, text.indexOf('{'));
+    const { links, json } = splitPackedEvent(original);
     expect(links.endsWith('==')).toBe(false); // 96 bytes of links: 128 characters, no padding
-    const lean = { ...original, event: { S: `${links.slice(0, -1)}${text.slice(text.indexOf('{'))}` } };
+    const lean = { ...original, event: { S: `${links.slice(0, -1)}${json}` } };
     const plain = withEventLinks(original, (({ stateDigest: _digest, ...rest }) => rest)(linksOf(original)));
     const padded = plain.event?.S as string;
     const unpadded = { ...plain, event: { S: padded.replace('==', '') } };
-    expect(Buffer.from(padded.slice(0, padded.indexOf('{')), 'base64')).toEqual(
-      Buffer.from(padded.slice(0, padded.indexOf('{') - 2), 'base64'),
-    );
+    const paddedLinks = splitPackedEvent(plain).links;
+    expect(Buffer.from(paddedLinks, 'base64')).toEqual(Buffer.from(paddedLinks.slice(0, -2), 'base64'));
     const changed = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: plain, newImage: unpadded });
     expect(decodeLedgerItemChange(changed, '1').changedAttributes).toEqual(['chain']);
     const cut = stream.toChangeRecord({ eventName: 'MODIFY', keys: keys(2), oldImage: original, newImage: lean });

@@ -62,7 +62,22 @@ const windowFromHintHolds = (items: readonly Item[], from: number): boolean => {
   return snapshotAt >= 0 && snapshotAt < items.length - 1;
 };
 
-/** The event a whole item holds, or undefined when it cannot be read: loadAfter then reads the stream, and judges it. */
+/** Whether two attribute values are the same string or the same bytes (or both absent). */
+const sameValue = (a: Item[string] | undefined, b: Item[string] | undefined): boolean => {
+  if (a?.B !== undefined && b?.B !== undefined) return Buffer.from(a.B).equals(Buffer.from(b.B));
+  return a?.S === b?.S && (a?.B === undefined) === (b?.B === undefined);
+};
+
+/** Whether `holder`, the item a refusal named, is `item` as this append wrote it: its writer id, event and links. */
+const isItemWritten = (holder: Item, item: Item): boolean =>
+  holder[EVENT_ATTRIBUTES.writer]?.S === item[EVENT_ATTRIBUTES.writer]?.S &&
+  sameValue(holder[EVENT_ATTRIBUTES.event], item[EVENT_ATTRIBUTES.event]) &&
+  sameValue(holder[EVENT_ATTRIBUTES.chain], item[EVENT_ATTRIBUTES.chain]);
+
+/**
+ * The event a whole item holds, or undefined when it cannot be read: the writer then reads the stream from the
+ * table, where a malformed item fails the read (MalformedEventItemError) and nothing is decided on it.
+ */
 const decodedOrUndefined = (item: Item): StoredEvent | undefined => {
   try {
     return fromEventItem(item);
@@ -171,13 +186,15 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
    * holds, hashing to its stored hash, its state digest the fold's. The head's window is not read again. A link
    * that does not hold raises LedgerBroken and stops, as refold does (load()'s window might not reach it); a gap
    * or an event the fold refuses is left to load(). Events the writer already holds (`known`: its own stored
-   * ones and the one a refused write named) are folded and checked the same way, and nothing is read.
+   * ones, as it wrote them, and the one a refused write named, as the table holds it) are folded and checked the
+   * same way, and nothing is read; if one does not link, the events are read from the table and judged there.
    */
   async loadAfter(loaded: LoadedExecution, known?: readonly StoredEvent[]): Promise<LoadedExecution> {
     const { executionId } = loaded;
     const headSeq = loaded.state.version;
     if (headSeq > 0 && loaded.headHash === undefined) return this.load(executionId);
-    const newer = known?.length ? known : await this.read(executionId, { fromSeq: headSeq + 1 });
+    const fromKnown = known !== undefined && known.length > 0;
+    const newer = fromKnown ? known : await this.read(executionId, { fromSeq: headSeq + 1 });
     let state = loaded.state;
     const step = stepwiseFold(state);
     let prev = loaded.headHash;
@@ -190,7 +207,8 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
       }
       // A link seen broken is broken, whether or not load()'s window would reach it: the alarm, and no decision.
       const problem = linkProblem(prev ?? genesisHash(executionId, link.event.planId), link, state);
-      if (problem) return this.broken(executionId, link.event.seq, problem);
+      // Only what the table holds raises the alarm: events handed in that do not link are read again, and judged.
+      if (problem) return fromKnown ? this.loadAfter(loaded) : this.broken(executionId, link.event.seq, problem);
       prev = link.hash;
     }
     if (newer.length === 0) return loaded;
@@ -267,11 +285,12 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
         // which the writer folds on instead of reading the stream again.
         const holder = conditionFailureItem(error);
         if (holder) {
-          if (holder[EVENT_ATTRIBUTES.writer]?.S === writer) {
+          if (isItemWritten(holder, item)) {
             stored.push(link);
             continue;
           }
-          const taken = decodedOrUndefined(holder);
+          // This append's writer id on another event: an item rewritten in the table, which a read judges.
+          const taken = holder[EVENT_ATTRIBUTES.writer]?.S === writer ? undefined : decodedOrUndefined(holder);
           const conflict: VersionConflict = { kind: 'VersionConflict', executionId: link.event.executionId, seq: link.event.seq };
           return { ok: false, conflict: taken ? { ...conflict, taken } : conflict, stored };
         }

@@ -21,6 +21,7 @@ import { EVENT_ATTRIBUTES } from '../../../src/adapters/dynamodb/keys';
 import { type Decided, decide, initialState } from '../../../src/domain/execution';
 import { start } from '../../fixtures/commands';
 import { EXECUTION_ID } from '../../fixtures/plan';
+import { withPackedEvent } from '../../support/packedItem';
 
 type Sent = { command: 'PutItem'; input: PutItemCommandInput } | { command: 'Query'; input: QueryCommandInput };
 
@@ -28,8 +29,11 @@ type Sent = { command: 'PutItem'; input: PutItemCommandInput } | { command: 'Que
 interface FirstPut {
   attempts?: number;
   holder: 'this append' | 'another writer';
-  /** The refusal names the item (ReturnValuesOnConditionCheckFailure), whole or unreadable; by default it names none, as a DynamoDB without the parameter. */
-  names?: 'item' | 'unreadable item';
+  /**
+   * The refusal names the item (ReturnValuesOnConditionCheckFailure): whole, unreadable, or with its event rewritten
+   * in the table; by default it names none, as a DynamoDB without the parameter.
+   */
+  names?: 'item' | 'unreadable item' | 'rewritten item';
 }
 
 /** A DynamoDB client that refuses the first PutItem as told, accepts the others, and answers the writer Query. */
@@ -51,6 +55,7 @@ const dynamo = (first: FirstPut) => {
           $metadata: first.attempts === undefined ? {} : { attempts: first.attempts },
           ...(first.names === 'item' ? { Item: holder } : {}),
           ...(first.names === 'unreadable item' ? { Item: { ...holder, [EVENT_ATTRIBUTES.event]: { S: 'not an event' } } } : {}),
+          ...(first.names === 'rewritten item' ? { Item: withPackedEvent(holder, (content) => ({ ...content, actor: 'mallory' })) } : {}),
         });
       }
       if (command instanceof QueryCommand) {
@@ -128,7 +133,15 @@ describe("the store's check of its own write after a refused PutItem", () => {
   });
 
   it('given a refusal naming an item that cannot be read, when appending, then it is a conflict naming nothing, left to the next read to judge', async () => {
-    const { result, sent } = await appendTo({ attempts: 1, holder: 'another writer', names: 'unreadable item' });
+    const { result, sent } = await appendTo({ attempts: 2, holder: 'another writer', names: 'unreadable item' });
+
+    expect(result.ok).toBe(false);
+    expect(result.ok ? undefined : result.conflict.taken).toBeUndefined();
+    expect(sent).toEqual(['PutItem']);
+  });
+
+  it('given a retried PutItem refused on an item with its own writer id but another event (rewritten in the table), when appending, then it is a conflict naming nothing, for a read to judge', async () => {
+    const { result, sent } = await appendTo({ attempts: 2, holder: 'this append', names: 'rewritten item' });
 
     expect(result.ok).toBe(false);
     expect(result.ok ? undefined : result.conflict.taken).toBeUndefined();

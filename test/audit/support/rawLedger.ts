@@ -4,6 +4,7 @@ import { fromEventItem, hasSnapshot, type Item, toEventItem } from '../../../src
 import { DEFAULT_LEDGER_SNAPSHOT_EVERY } from '../../../src/config';
 import { evolve, type ExecutionEvent, type ExecutionState, fold, initialState } from '../../../src/domain/execution';
 import { chainEvents, coversState } from '../../../src/domain/ledger';
+import { splitPackedEvent, withFormatFourLinks } from '../../support/packedItem';
 
 /** The events table reached with the raw client, the way someone tampering with it would. */
 export class RawLedger {
@@ -109,11 +110,8 @@ export interface Links {
 }
 
 /** A packed item's links as bytes: format 3's `chain`, or format 4's base64 before its event's JSON. */
-const linkBytes = (item: Item): Buffer => {
-  if (item.chain !== undefined) return Buffer.from(item.chain.B ?? new Uint8Array());
-  const text = item.event?.S ?? '';
-  return Buffer.from(text.slice(0, Math.max(text.indexOf('{'), 0)), 'base64');
-};
+const linkBytes = (item: Item): Buffer =>
+  item.chain !== undefined ? Buffer.from(item.chain.B ?? new Uint8Array()) : Buffer.from(splitPackedEvent(item).links, 'base64');
 
 /** The links a packed item holds (32 bytes each), as hex. */
 export const linksOf = (item: Item): Links => {
@@ -122,17 +120,16 @@ export const linksOf = (item: Item): Links => {
   return hex.length > 128 ? { ...links, stateDigest: hex.slice(128) } : links;
 };
 
-const bytesOf = (links: Links): Buffer =>
+/** Links as a packed item holds them: prevHash, hash, then any state digest, 32 bytes each. */
+export const linkBytesOf = (links: Links): Buffer =>
   Buffer.concat([links.prevHash, links.hash, links.stateDigest ?? ''].map((hex) => Buffer.from(hex, 'hex')));
 
 /** The `chain` attribute of a format-3 item holding `links`, as someone writing to the table would set it. */
-export const chainValue = (links: Links): Item[string] => ({ B: bytesOf(links) });
+export const chainValue = (links: Links): Item[string] => ({ B: linkBytesOf(links) });
 
 /** A copy of a packed item with some of its links replaced in the layout it has, nothing else recomputed. */
 export const withLinks = (item: Item, links: Partial<Links>): Item => {
-  const copy = structuredClone(item);
   const replaced = { ...linksOf(item), ...links };
-  if (item.chain !== undefined) return { ...copy, chain: chainValue(replaced) };
-  const text = item.event?.S ?? '';
-  return { ...copy, event: { S: bytesOf(replaced).toString('base64') + text.slice(Math.max(text.indexOf('{'), 0)) } };
+  if (item.chain !== undefined) return { ...structuredClone(item), chain: chainValue(replaced) };
+  return withFormatFourLinks(item, linkBytesOf(replaced));
 };
