@@ -3,16 +3,22 @@
  * conditional PutItems (read the head, put seq + 1), castore 2.4.2 (getAggregate, then pushEvent with
  * prevAggregate) and drs-ledger (load, decide one event, append through handleCommand, as a poll does); each
  * retries its conflicts with the same jittered backoff and gives up after the same number of attempts. Rounds
- * rotate the peers' order, each on a fresh stream. Then 16 polls at once through the execution-handler of one
- * execution whose DRS jobs move on between any two DescribeJobs. Targets: drs-ledger's successful events/s at
- * least 2× castore's, and no poll abandoned.
+ * rotate the peers' order, each on a fresh stream. The writers run twice: with dynalite in a process of its own,
+ * as DynamoDB is to a Lambda (the figures the target is judged on, as the peers' replay is), then with dynalite in
+ * the bench's process, where its work and the writers' share one thread (kept for comparison). Then 16 polls at
+ * once through the execution-handler of one execution whose DRS jobs move on between any two DescribeJobs.
+ * Targets: drs-ledger's successful events/s at least 2× castore's, and no poll abandoned.
  */
+import { localDynamoConfig } from './support/localDynamoConfig';
 import { createDynamoDbClient } from '../src/adapters/dynamodb/client';
+import { createTables } from '../src/adapters/dynamodb/createTables';
+import type { AppConfig } from '../src/config';
 import type { RecoveryPlan } from '../src/domain/plan';
 import { QUICK_TIMINGS } from '../src/local/emulators';
 import { createCastoreTable } from './peers/castoreTable';
 import { type ContendedWriter, castoreWriter, drsLedgerWriter, rawWriter, SEEDED_EVENTS } from './peers/contendedWriters';
 import { type ContentionTally, tallyContention } from './peers/contentionTally';
+import { startDynaliteProcess } from './peers/dynaliteProcess';
 import { serverId } from './support/seed';
 import { median } from './support/stats';
 import { n, rowIn } from './support/rows';
@@ -39,9 +45,12 @@ export interface PeerContention {
   /** Successful events per second: the median of the rounds', and each round's. */
   eventsPerSecond: number;
   roundEventsPerSecond: number[];
-  /** CPU ms per successful event, each round's. */
+  /** CPU ms per successful event of the bench's process (the writers; dynalite too when it runs there), each round's. */
   roundCpuMsPerEvent: number[];
   cpuMsPerEvent: number;
+  /** With dynalite in a process of its own: its CPU ms per successful event, each round's. */
+  roundDatabaseCpuMsPerEvent?: number[];
+  databaseCpuMsPerEvent?: number;
   /** Over the timed rounds: events written, PutItem attempts, conflicts, writes given up, requests. */
   events: number;
   attempts: number;
@@ -65,32 +74,46 @@ export interface PollContention {
   status: string;
 }
 
-export interface Contention {
-  writers: number;
-  eventsPerRound: number;
-  rounds: number;
+/** The writers' rounds on one database: where it ran, each peer's figures, and ours over theirs round by round. */
+export interface WriterRun {
+  database: 'own process' | 'bench process';
   peers: Record<string, PeerContention>;
   /** drs-ledger's events/s over castore's and over raw, round by round (same round, same machine). */
   castoreRatios: number[];
   rawRatios: number[];
-  /** castore's CPU ms per event over drs-ledger's, round by round. */
+  /** castore's CPU ms per event over drs-ledger's (the bench's process), round by round. */
   castoreCpuRatios: number[];
+}
+
+export interface Contention {
+  writers: number;
+  eventsPerRound: number;
+  rounds: number;
+  /**
+   * The writers with dynalite in a process of its own, as DynamoDB is to a Lambda (the target is judged on it, as
+   * the peers' replay is), then with dynalite in the bench's process, where its work and every writer's share a thread.
+   */
+  ownProcess: WriterRun;
+  benchProcess: WriterRun;
   polls: PollContention;
 }
 
 interface RoundResult {
   ms: number;
-  /** CPU ms of this process (the writers and dynalite together): steadier than the clock on a busy machine. */
+  /** CPU ms of this process (the writers, and dynalite when it runs here): steadier than the clock on a busy machine. */
   cpuMs: number;
+  /** CPU ms of dynalite's own process, when it has one. */
+  databaseCpuMs?: number;
   events: number;
   abandoned: number;
 }
 
 /** 16 writers on a fresh stream until `EVENTS_PER_ROUND` events are written: how long, and what was given up. */
-const contendedRound = async (writer: ContendedWriter, streamId: string): Promise<RoundResult> => {
+const contendedRound = async (writer: ContendedWriter, streamId: string, databaseCpuMs?: () => Promise<number>): Promise<RoundResult> => {
   await writer.seed(streamId, SEEDED_EVENTS);
   let events = 0;
   let abandoned = 0;
+  const databaseBefore = await databaseCpuMs?.();
   const started = performance.now();
   const cpu = process.cpuUsage();
   await Promise.all(
@@ -102,10 +125,22 @@ const contendedRound = async (writer: ContendedWriter, streamId: string): Promis
     }),
   );
   const { user, system } = process.cpuUsage(cpu);
-  return { ms: performance.now() - started, cpuMs: (user + system) / 1000, events, abandoned };
+  const ms = performance.now() - started;
+  const databaseAfter = await databaseCpuMs?.();
+  return {
+    ms,
+    cpuMs: (user + system) / 1000,
+    ...(databaseBefore !== undefined && databaseAfter !== undefined ? { databaseCpuMs: databaseAfter - databaseBefore } : {}),
+    events,
+    abandoned,
+  };
 };
 
-const measureWriters = async (tally: ContentionTally, writers: ContendedWriter[]): Promise<Record<string, PeerContention>> => {
+const measureWriters = async (
+  tally: ContentionTally,
+  writers: ContendedWriter[],
+  databaseCpuMs?: () => Promise<number>,
+): Promise<Record<string, PeerContention>> => {
   const figures = new Map<string, PeerContention>(
     writers.map((writer) => [
       writer.name,
@@ -128,11 +163,12 @@ const measureWriters = async (tally: ContentionTally, writers: ContendedWriter[]
     for (let offset = 0; offset < writers.length; offset += 1) {
       const writer = writers[(round + offset) % writers.length] as ContendedWriter;
       tally.reset();
-      const result = await contendedRound(writer, `contention-${writer.name.replace(/\W+/g, '')}-${round}`);
+      const result = await contendedRound(writer, `contention-${writer.name.replace(/\W+/g, '')}-${round}`, databaseCpuMs);
       if (round < WARMUP_ROUNDS) continue;
       const peer = figures.get(writer.name) as PeerContention;
       peer.roundEventsPerSecond.push((result.events / result.ms) * 1000);
       peer.roundCpuMsPerEvent.push(result.cpuMs / result.events);
+      if (result.databaseCpuMs !== undefined) (peer.roundDatabaseCpuMsPerEvent ??= []).push(result.databaseCpuMs / result.events);
       peer.events += result.events;
       peer.abandoned += result.abandoned;
       peer.conflicts += tally.conflicts;
@@ -143,6 +179,7 @@ const measureWriters = async (tally: ContentionTally, writers: ContendedWriter[]
   for (const peer of figures.values()) {
     peer.eventsPerSecond = median(peer.roundEventsPerSecond);
     peer.cpuMsPerEvent = median(peer.roundCpuMsPerEvent);
+    if (peer.roundDatabaseCpuMsPerEvent) peer.databaseCpuMsPerEvent = median(peer.roundDatabaseCpuMsPerEvent);
     peer.requestsPerEvent = Object.values(peer.requests).reduce((sum, count) => sum + count, 0) / peer.events;
   }
   return Object.fromEntries(figures);
@@ -158,26 +195,59 @@ const contendedPlan: RecoveryPlan = {
   })),
 };
 
-export const measureContention = async (): Promise<Contention> => {
-  let now = Date.UTC(2026, 0, 1, 9);
-  const world = await startBenchWorld({ clock: () => now });
-  const client = createDynamoDbClient(world.config);
+/** raw, castore and drs-ledger, each on a fresh stream per round, through one client on the database at `endpoint`. */
+const measureWriterRun = async (
+  config: AppConfig,
+  database: WriterRun['database'],
+  databaseCpuMs?: () => Promise<number>,
+): Promise<WriterRun> => {
+  const client = createDynamoDbClient(config);
   try {
-    // The writers: one client for all three, on the world's dynalite.
     const castoreTable = 'bench-contention-castore';
     await createCastoreTable(client, castoreTable);
-    const writerTally = tallyContention(client);
-    const peers = await measureWriters(writerTally, [
-      rawWriter(client, world.config.tables.events),
-      castoreWriter(client, castoreTable, SEEDED_EVENTS + EVENTS_PER_ROUND + WRITERS * 2),
-      drsLedgerWriter(client, world.config.tables.events),
-    ]);
+    const peers = await measureWriters(
+      tallyContention(client),
+      [
+        rawWriter(client, config.tables.events),
+        castoreWriter(client, castoreTable, SEEDED_EVENTS + EVENTS_PER_ROUND + WRITERS * 2),
+        drsLedgerWriter(client, config.tables.events),
+      ],
+      databaseCpuMs,
+    );
     const rates = (name: string) => peers[name]?.roundEventsPerSecond ?? [];
     const ours = rates('drs-ledger');
-    const castoreRatios = ours.map((rate, round) => rate / (rates('castore 2.4.2')[round] ?? NaN));
-    const rawRatios = ours.map((rate, round) => rate / (rates('raw PutItem')[round] ?? NaN));
     const cpu = (name: string) => peers[name]?.roundCpuMsPerEvent ?? [];
-    const castoreCpuRatios = cpu('castore 2.4.2').map((ms, round) => ms / (cpu('drs-ledger')[round] ?? NaN));
+    return {
+      database,
+      peers,
+      castoreRatios: ours.map((rate, round) => rate / (rates('castore 2.4.2')[round] ?? NaN)),
+      rawRatios: ours.map((rate, round) => rate / (rates('raw PutItem')[round] ?? NaN)),
+      castoreCpuRatios: cpu('castore 2.4.2').map((ms, round) => ms / (cpu('drs-ledger')[round] ?? NaN)),
+    };
+  } finally {
+    client.destroy();
+  }
+};
+
+/** The writers with dynalite in a process of its own (tables created there), as the peers' section runs them. */
+const measureWritersOwnProcess = async (): Promise<WriterRun> => {
+  const remote = await startDynaliteProcess();
+  try {
+    const config = localDynamoConfig(remote.endpoint, 'contention');
+    const client = createDynamoDbClient(config);
+    await createTables(client, config.tables).finally(() => client.destroy());
+    return await measureWriterRun(config, 'own process', remote.cpuMs);
+  } finally {
+    await remote.close();
+  }
+};
+
+export const measureContention = async (): Promise<Contention> => {
+  const ownProcess = await measureWritersOwnProcess();
+  let now = Date.UTC(2026, 0, 1, 9);
+  const world = await startBenchWorld({ clock: () => now });
+  try {
+    const benchProcess = await measureWriterRun(world.config, 'bench process');
 
     // The polls: the execution-handler in process, DRS's jobs moving on under them.
     world.drs.setTimings(QUICK_TIMINGS);
@@ -214,10 +284,8 @@ export const measureContention = async (): Promise<Contention> => {
       writers: WRITERS,
       eventsPerRound: EVENTS_PER_ROUND,
       rounds: ROUNDS,
-      peers,
-      castoreRatios,
-      rawRatios,
-      castoreCpuRatios,
+      ownProcess,
+      benchProcess,
       polls: {
         polls,
         pollsPerSecond: (polls / ms) * 1000,
@@ -231,7 +299,6 @@ export const measureContention = async (): Promise<Contention> => {
       },
     };
   } finally {
-    client.destroy();
     await world.close();
   }
 };
@@ -241,34 +308,55 @@ const spread = (values: number[]) => `${n(Math.min(...values), 2)}–${n(Math.ma
 /** The ratio to meet: drs-ledger's successful events/s over castore's, 16 writers on one stream. */
 export const CASTORE_RATIO_TARGET = 2;
 
-export const contentionRows = (contention: Contention): Row[] => {
-  const peer = (name: string) => contention.peers[name];
-  const ours = peer('drs-ledger');
-  const castore = peer('castore 2.4.2');
-  const raw = peer('raw PutItem');
-  const ratio = median(contention.castoreRatios);
-  const describe = (figures: PeerContention | undefined) =>
-    figures
-      ? `${n(figures.attempts / figures.events, 1)} attempts, ${n(figures.conflicts / figures.events, 1)} conflicts, ${n(figures.requestsPerEvent, 1)} requests, ${n(figures.cpuMsPerEvent, 1)} CPU ms per event; ${figures.abandoned} writes abandoned`
-      : 'not measured';
+/** CPU ms per event: the bench's process alone, or the client's and dynalite's apart when dynalite had its own. */
+const cpuText = (figures: PeerContention): string =>
+  figures.databaseCpuMsPerEvent === undefined
+    ? `${n(figures.cpuMsPerEvent, 1)} CPU ms`
+    : `${n(figures.cpuMsPerEvent, 1)} + ${n(figures.databaseCpuMsPerEvent, 1)} CPU ms (client + dynalite)`;
+
+const describe = (figures: PeerContention | undefined) =>
+  figures
+    ? `${n(figures.attempts / figures.events, 1)} attempts, ${n(figures.conflicts / figures.events, 1)} conflicts, ${n(figures.requestsPerEvent, 1)} requests, ${cpuText(figures)} per event; ${figures.abandoned} writes abandoned`
+    : 'not measured';
+
+/** The writers' rows of one run: judged (PASS or FAIL) with dynalite in its own process, shown for the other. */
+const writerRows = (contention: Contention, run: WriterRun): Row[] => {
+  const judged = run.database === 'own process';
+  const suffix = judged ? '' : ' [dynalite in the bench process]';
+  const peer = (name: string) => run.peers[name];
+  const [ours, castore, raw] = ['drs-ledger', 'castore 2.4.2', 'raw PutItem'].map(peer);
+  const ratio = median(run.castoreRatios);
   const row = rowIn('contention');
-  const { polls } = contention;
-  return [
-    row(`${contention.writers} concurrent writers on one stream, successful events/s`, `${n(ours?.eventsPerSecond ?? NaN)} events/s`, {
+  const headline = row(
+    `${contention.writers} concurrent writers on one stream, successful events/s${suffix}`,
+    `${n(ours?.eventsPerSecond ?? NaN)} events/s`,
+    {
       comparedWith: `castore 2.4.2: ${n(castore?.eventsPerSecond ?? NaN)}/s; raw PutItem: ${n(raw?.eventsPerSecond ?? NaN)}/s`,
-      ratio: `${n(ratio, 2)} × castore (rounds ${spread(contention.castoreRatios)}; CPU per event: castore ${n(median(contention.castoreCpuRatios), 2)}×); ${n(median(contention.rawRatios), 2)} × raw`,
+      ratio: `${n(ratio, 2)} × castore (rounds ${spread(run.castoreRatios)}; CPU per event: castore ${n(median(run.castoreCpuRatios), 2)}×); ${n(median(run.rawRatios), 2)} × raw`,
       target: `≥ ${n(CASTORE_RATIO_TARGET, 1)} × castore`,
-      result: ratio >= CASTORE_RATIO_TARGET ? 'PASS' : 'FAIL',
-    }),
+      ...(judged ? { result: ratio >= CASTORE_RATIO_TARGET ? 'PASS' : 'FAIL' } : {}),
+    },
+  );
+  return [
+    headline,
     ...[ours, castore, raw].map((figures, index) =>
       row(
-        `${contention.writers} concurrent writers: what one event costs (${['drs-ledger', 'castore 2.4.2', 'raw PutItem'][index]})`,
+        `${contention.writers} concurrent writers: what one event costs (${['drs-ledger', 'castore 2.4.2', 'raw PutItem'][index]})${suffix}`,
         describe(figures),
         {
           target: `${contention.rounds} rounds of ${contention.eventsPerRound} events onto ${SEEDED_EVENTS}`,
         },
       ),
     ),
+  ];
+};
+
+export const contentionRows = (contention: Contention): Row[] => {
+  const row = rowIn('contention');
+  const { polls } = contention;
+  return [
+    ...writerRows(contention, contention.ownProcess),
+    ...writerRows(contention, contention.benchProcess),
     row(
       `${POLLERS} concurrent polls of one execution, DRS moving on`,
       `${n(polls.polls)} polls, ${n(polls.events)} events recorded, ${n(polls.eventsPerSecond)} events/s`,

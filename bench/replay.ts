@@ -12,11 +12,11 @@ import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandInp
 import { dynamoItemBytes } from '../src/adapters/dynamodb/itemSize';
 import type { Item } from '../src/adapters/dynamodb/marshalEvent';
 import { replayView } from '../projections/projectExecutionView';
+import { localDynamoConfig } from './support/localDynamoConfig';
 import { createDynamoDbClient } from '../src/adapters/dynamodb/client';
 import { createTables } from '../src/adapters/dynamodb/createTables';
 import { DynamoExecutionEventStore } from '../src/adapters/dynamodb/eventStore';
 import { PACKED_READ_NAMES, PACKED_READ_PROJECTION } from '../src/adapters/dynamodb/keys';
-import { configFromEnv } from '../src/config';
 import { decidedFrom, evolve, type ExecutionState, fold, initialState } from '../src/domain/execution';
 import { startEmbeddedDynamo } from '../src/local/embeddedDynamo';
 import { batchWrite, ledgerItems } from '../test/support/runningExecutions';
@@ -102,12 +102,7 @@ export const measureReplay = async (): Promise<Replay> => {
   const projectMs = median(await timeRuns(() => replayView(events), { minRuns: 5, minMs: 1000 }));
 
   const dynamo = await startEmbeddedDynamo();
-  const config = configFromEnv({
-    DRS_LEDGER_LOCAL: 'true',
-    AWS_REGION: 'us-east-1',
-    DYNAMODB_ENDPOINT: dynamo.endpoint,
-    DRS_LEDGER_TABLE_PREFIX: 'replay',
-  });
+  const config = localDynamoConfig(dynamo.endpoint, 'replay');
   const client = createDynamoDbClient(config);
   try {
     await createTables(client, config.tables);

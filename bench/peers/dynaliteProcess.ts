@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
 
 export interface DynaliteProcess {
   endpoint: string;
@@ -45,7 +46,9 @@ const nextMessage = <T>(child: ChildProcess, pick: (message: unknown) => T | und
  * to the client's CPU time. Every peer of a run talks to the same one.
  */
 export const startDynaliteProcess = async (): Promise<DynaliteProcess> => {
+  // tsx resolves from the child's working directory: the repository's, wherever the bench was started from.
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', CHILD(require.resolve('../../src/local/embeddedDynamo'))], {
+    cwd: join(__dirname, '../..'),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await nextMessage(child, (message) => (message as { port?: number }).port);

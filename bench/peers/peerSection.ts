@@ -9,9 +9,9 @@
  */
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
+import { localDynamoConfig } from '../support/localDynamoConfig';
 import { createDynamoDbClient } from '../../src/adapters/dynamodb/client';
 import { createTables } from '../../src/adapters/dynamodb/createTables';
-import { configFromEnv } from '../../src/config';
 import { startEmbeddedDynamo } from '../../src/local/embeddedDynamo';
 import { CASTORE_PEER, castorePeer } from './castorePeer';
 import { createCastoreTable } from './castoreTable';
@@ -39,12 +39,7 @@ export interface PeerSection {
 }
 
 const peersOn = async (endpoint: string, options: PeerRunOptions): Promise<Record<string, PeerFigures>> => {
-  const config = configFromEnv({
-    DRS_LEDGER_LOCAL: 'true',
-    AWS_REGION: 'us-east-1',
-    DYNAMODB_ENDPOINT: endpoint,
-    DRS_LEDGER_TABLE_PREFIX: 'peers',
-  });
+  const config = localDynamoConfig(endpoint, 'peers');
   const client = createDynamoDbClient(config);
   try {
     await createTables(client, config.tables);
