@@ -3,9 +3,10 @@
  * conditional PutItems (read the head, put seq + 1), castore 2.4.2 (getAggregate, then pushEvent with
  * prevAggregate) and drs-ledger (load, decide one event, append through handleCommand, as a poll does); each
  * retries its conflicts with the same jittered backoff and gives up after the same number of attempts. Rounds
- * rotate the peers' order, each on a fresh stream. The writers run twice: with dynalite in a process of its own,
- * as DynamoDB is to a Lambda (the figures the target is judged on, as the peers' replay is), then with dynalite in
- * the bench's process, where its work and the writers' share one thread (kept for comparison). Then 16 polls at
+ * rotate the peers' order, each on a fresh stream. The writers run twice, and the target is judged on both: with
+ * dynalite in a process of its own, as DynamoDB is to a Lambda, then with dynalite in the bench's process, where
+ * its work and the writers' share one thread. A round counts every event written, those in flight when the 60th
+ * landed too (each writer finishes the write it is making). Then 16 polls at
  * once through the execution-handler of one execution whose DRS jobs move on between any two DescribeJobs.
  * Targets: drs-ledger's successful events/s at least 2× castore's, and no poll abandoned.
  */
@@ -81,7 +82,7 @@ export interface WriterRun {
   /** drs-ledger's events/s over castore's and over raw, round by round (same round, same machine). */
   castoreRatios: number[];
   rawRatios: number[];
-  /** castore's CPU ms per event over drs-ledger's (the bench's process), round by round. */
+  /** castore's CPU ms per event over drs-ledger's (client and dynalite, wherever dynalite ran), round by round. */
   castoreCpuRatios: number[];
 }
 
@@ -216,7 +217,12 @@ const measureWriterRun = async (
     );
     const rates = (name: string) => peers[name]?.roundEventsPerSecond ?? [];
     const ours = rates('drs-ledger');
-    const cpu = (name: string) => peers[name]?.roundCpuMsPerEvent ?? [];
+    // Client and dynalite together when dynalite had a process of its own, as the peers' section counts work.
+    const cpu = (name: string) => {
+      const client = peers[name]?.roundCpuMsPerEvent ?? [];
+      const database = peers[name]?.roundDatabaseCpuMsPerEvent;
+      return database ? client.map((ms, round) => ms + (database[round] ?? NaN)) : client;
+    };
     return {
       database,
       peers,
@@ -319,10 +325,9 @@ const describe = (figures: PeerContention | undefined) =>
     ? `${n(figures.attempts / figures.events, 1)} attempts, ${n(figures.conflicts / figures.events, 1)} conflicts, ${n(figures.requestsPerEvent, 1)} requests, ${cpuText(figures)} per event; ${figures.abandoned} writes abandoned`
     : 'not measured';
 
-/** The writers' rows of one run: judged (PASS or FAIL) with dynalite in its own process, shown for the other. */
+/** The writers' rows of one run, judged (PASS or FAIL) wherever dynalite ran. */
 const writerRows = (contention: Contention, run: WriterRun): Row[] => {
-  const judged = run.database === 'own process';
-  const suffix = judged ? '' : ' [dynalite in the bench process]';
+  const suffix = run.database === 'own process' ? '' : ' [dynalite in the bench process]';
   const peer = (name: string) => run.peers[name];
   const [ours, castore, raw] = ['drs-ledger', 'castore 2.4.2', 'raw PutItem'].map(peer);
   const ratio = median(run.castoreRatios);
@@ -332,9 +337,9 @@ const writerRows = (contention: Contention, run: WriterRun): Row[] => {
     `${n(ours?.eventsPerSecond ?? NaN)} events/s`,
     {
       comparedWith: `castore 2.4.2: ${n(castore?.eventsPerSecond ?? NaN)}/s; raw PutItem: ${n(raw?.eventsPerSecond ?? NaN)}/s`,
-      ratio: `${n(ratio, 2)} × castore (rounds ${spread(run.castoreRatios)}; CPU per event: castore ${n(median(run.castoreCpuRatios), 2)}×); ${n(median(run.rawRatios), 2)} × raw`,
+      ratio: `${n(ratio, 2)} × castore (rounds, lowest to highest: ${spread(run.castoreRatios)}; CPU per event: castore ${n(median(run.castoreCpuRatios), 2)}×); ${n(median(run.rawRatios), 2)} × raw`,
       target: `≥ ${n(CASTORE_RATIO_TARGET, 1)} × castore`,
-      ...(judged ? { result: ratio >= CASTORE_RATIO_TARGET ? 'PASS' : 'FAIL' } : {}),
+      result: ratio >= CASTORE_RATIO_TARGET ? 'PASS' : 'FAIL',
     },
   );
   return [
@@ -344,7 +349,9 @@ const writerRows = (contention: Contention, run: WriterRun): Row[] => {
         `${contention.writers} concurrent writers: what one event costs (${['drs-ledger', 'castore 2.4.2', 'raw PutItem'][index]})${suffix}`,
         describe(figures),
         {
-          target: `${contention.rounds} rounds of ${contention.eventsPerRound} events onto ${SEEDED_EVENTS}`,
+          target: figures
+            ? `${contention.rounds} rounds of ${contention.eventsPerRound} events or more (${n(figures.events / contention.rounds, 1)} with those in flight) onto ${SEEDED_EVENTS}`
+            : '',
         },
       ),
     ),

@@ -23,22 +23,39 @@ require(${JSON.stringify(embeddedDynamoPath)}).startEmbeddedDynamo().then((dynam
 });
 `;
 
+/** How long the child may take to answer: a child that never does fails the step, which the bench then retries. */
+const ANSWER_TIMEOUT_MS = 30_000;
+
 const nextMessage = <T>(child: ChildProcess, pick: (message: unknown) => T | undefined): Promise<T> =>
   new Promise((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
     const onMessage = (message: unknown) => {
       const value = pick(message);
       if (value === undefined) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
+      done();
       resolve(value);
     };
     const onExit = (code: number | null) => {
-      child.off('message', onMessage);
+      done();
       reject(new Error(`dynalite process exited (${code})`));
     };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`dynalite process did not answer within ${ANSWER_TIMEOUT_MS / 1000} s`));
+    }, ANSWER_TIMEOUT_MS);
     child.on('message', onMessage);
     child.once('exit', onExit);
   });
+
+/** Sends the child a request, or fails (an exited child would otherwise raise an 'error' nothing handles). */
+const ask = (child: ChildProcess, message: string): void => {
+  if (!child.connected) throw new Error('dynalite process is gone');
+  child.send(message);
+};
 
 /**
  * dynalite in a process of its own: as DynamoDB is to a Lambda, a service elsewhere, whose work (parsing a
@@ -51,16 +68,24 @@ export const startDynaliteProcess = async (): Promise<DynaliteProcess> => {
     cwd: join(__dirname, '../..'),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
-  const port = await nextMessage(child, (message) => (message as { port?: number }).port);
+  // A failed send (the child gone) is reported by ask() and the answer's timeout, not as an unhandled 'error'.
+  child.on('error', () => undefined);
+  const port = await nextMessage(child, (message) => (message as { port?: number }).port).catch((error: unknown) => {
+    child.kill();
+    throw error;
+  });
   return {
     endpoint: `http://127.0.0.1:${port}`,
-    cpuMs: () => {
-      const answer = nextMessage(child, (message) => (message as { cpuMs?: number }).cpuMs);
-      child.send('cpu');
-      return answer;
+    cpuMs: async () => {
+      // The answer arrives on a later turn of the event loop: listening right after asking misses nothing.
+      ask(child, 'cpu');
+      return nextMessage(child, (message) => (message as { cpuMs?: number }).cpuMs);
     },
     close: async () => {
-      if (child.exitCode !== null) return;
+      if (child.exitCode !== null || !child.connected) {
+        child.kill();
+        return;
+      }
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
       child.send('close');
       const timer = setTimeout(() => child.kill(), 5000);

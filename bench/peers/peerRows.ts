@@ -32,7 +32,7 @@ const figuresOf = (run: PeerRun, name: string): PeerFigures => {
   return figures;
 };
 
-/** "castore 0.93 (rounds 0.88–0.97) · raw 0.71 (…)": ours over each peer, and the spread of the rounds' ratios. */
+/** "castore 0.93 (middle half of rounds 0.88–0.97) · raw 0.71 (…)": ours over each peer, and the quartiles of the rounds' ratios. */
 const ratios = (
   pick: (figures: PeerFigures) => { median: number; rounds: readonly number[] },
   ours: PeerFigures,
@@ -42,7 +42,7 @@ const ratios = (
     .map(([name, theirs]) => {
       const a = pick(ours);
       const b = pick(theirs);
-      return `${name}: ${n(a.median / b.median, 3)} (rounds ${spread(a.rounds, b.rounds)})`;
+      return `${name}: ${n(a.median / b.median, 3)} (middle half of rounds ${spread(a.rounds, b.rounds)})`;
     })
     .join(' · ');
 

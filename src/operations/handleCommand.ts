@@ -28,9 +28,8 @@ export interface HandleOptions {
 }
 
 /**
- * Attempts before a command is abandoned. A writer that loses and finds, in the event the refusal named (or on
- * reading again), that the winner recorded what it meant to record leaves at once; one with something still to
- * write waits its jittered turn
+ * Attempts before a command is abandoned. A writer that loses and finds, on reading again, that the winner
+ * recorded what it meant to record leaves at once; one with something still to write waits its jittered turn
  * (test/operations/pollContention.int.test.ts: 16 pollers of one execution, none abandoned). 30 attempts wait
  * about 1.3 s in all on average (2.5 s at most), far inside a Lambda's timeout.
  */
@@ -48,31 +47,22 @@ export class TooManyConflictsError extends Error {
   }
 }
 
-/** Whether `commandFor` has nothing left to append onto `state`: no command, or one that decides no event. */
-const nothingToAppend = (commandFor: CommandFor, state: ExecutionState): boolean => {
-  const command = commandFor(state);
-  if (!command) return true;
-  const decision = decide(command, state);
-  return decision.ok && decision.events.length === 0;
-};
-
 /**
  * The stream a writer that lost a seq decides on next. Where the store can, only what was appended since its
  * head is read. When the refusal named the event that took the seq, that event (after this writer's own stored
- * before it) is folded on first, with no read: if the command has nothing left to append there, the winner
- * recorded it, and that is the answer (the usual end of two polls that saw the same change). Only a writer
- * with something still to write reads what followed the winner.
+ * before it) is folded on without a read, and only what followed it is read. The read is not skipped even when
+ * the winner's event already says what this command would: it may be the first of several the winner appended,
+ * and the command is judged on the stream as it stands (two identical approvals at once: one approves, the other
+ * gets the domain's answer, not a success decided on half the winner's decision).
  */
 const streamAfterConflict = async (
   store: ExecutionEventStore,
   stream: LoadedExecution,
   known: readonly StoredEvent[] | undefined,
-  commandFor: CommandFor,
 ): Promise<LoadedExecution> => {
   if (!store.loadAfter) return store.load(stream.executionId);
   if (!known) return store.loadAfter(stream);
-  const caughtUp = await store.loadAfter(stream, known);
-  return nothingToAppend(commandFor, caughtUp.state) ? caughtUp : store.loadAfter(caughtUp);
+  return store.loadAfter(await store.loadAfter(stream, known));
 };
 
 /** Where nothing was appended: the stream as it was. */
@@ -83,8 +73,8 @@ export const unchanged = (loaded: LoadedExecution): CommandOutcome => ({ ok: tru
  * decider; the store writes the states the decision carries and hands back the stream after them.
  *
  * When another writer takes a seq first, this writer waits a jittered moment (conflictBackoff.ts) and reads
- * what was appended since its head (one request: the store spends no read on a plain conflict; none at all when
- * the refusal named the winner and the winner recorded what this command would: streamAfterConflict). If none of
+ * what was appended since its head, or since the winner's event when the refusal named it (one request: the store
+ * spends no read on a plain conflict; streamAfterConflict). If none of
  * this writer's events were appended, the command is decided again against the new state: decisions come from state, so
  * nothing is appended twice and nothing is lost. If some were, the command has taken effect and is not
  * decided again (that would record it twice); only what follows from it at a wave boundary is, as an Advance.
@@ -104,7 +94,7 @@ export const handleCommand = async (
   // After a conflict whose refusal named the event that took the seq: the events past `stream`'s head this writer holds.
   let known: StoredEvent[] | undefined;
   for (let attempt = 1; attempt <= maxAttempts; attempt += 1) {
-    if (attempt > 1) stream = await streamAfterConflict(store, stream, known, commandFor);
+    if (attempt > 1) stream = await streamAfterConflict(store, stream, known);
     const command = commandFor(stream.state);
     if (!command) return { ok: true, loaded: stream, appended };
     const decision = decide(command, stream.state);

@@ -6,7 +6,7 @@
 import { type ExecutionState, fold, initialState, isStarted, snapshotOf } from '../../src/domain/execution';
 import { chainEvents, chainHash, coversState, genesisHash, stateDigest } from '../../src/domain/ledger';
 import { handleCommand } from '../../src/operations/handleCommand';
-import type { ExecutionEventStore, LoadedExecution, StoredEvent } from '../../src/ports/executionEventStore';
+import type { AppendResult, ExecutionEventStore, LoadedExecution, StoredEvent } from '../../src/ports/executionEventStore';
 import { at } from '../fixtures/commands';
 import { decideAll, oneWavePlan, runningWave, serverInProgress } from './support/decisions';
 
@@ -17,6 +17,17 @@ export interface EventStoreUnderTest {
 
 const PLAN = oneWavePlan('rp-contract', 8);
 const SERVERS = PLAN.waves[0]?.sourceServerIds ?? [];
+
+/**
+ * A conflict without `taken`, once checked: a store that names the event holding the lost seq (the DynamoDB store
+ * does, from the refused write) must name the one stored there, links and all.
+ */
+const checkedConflict = async (store: ExecutionEventStore, result: AppendResult): Promise<unknown> => {
+  if (result.ok) return result;
+  const { taken, ...conflict } = result.conflict;
+  if (taken) expect(taken).toEqual((await store.read(conflict.executionId, { fromSeq: conflict.seq, toSeq: conflict.seq }))[0]);
+  return { ...result, conflict };
+};
 
 /** Appends a whole decision onto a fresh stream, expecting no conflict; answers the stream after it. */
 const appendAll = async (
@@ -144,7 +155,11 @@ export const describeEventStoreContract = (name: string, makeStore: () => Promis
         expect(results.filter((result) => result.ok)).toHaveLength(1);
         const winner = results.findIndex((result) => result.ok);
         const loser = results[1 - winner];
-        expect(loser).toEqual({ ok: false, conflict: { kind: 'VersionConflict', executionId, seq: 1 }, stored: [] });
+        expect(await checkedConflict(store, loser as AppendResult)).toEqual({
+          ok: false,
+          conflict: { kind: 'VersionConflict', executionId, seq: 1 },
+          stored: [],
+        });
         const read = await store.read(executionId);
         expect(read.map((stored) => stored.event)).toEqual((winner === 0 ? ours : theirs).events);
       });
@@ -154,7 +169,11 @@ export const describeEventStoreContract = (name: string, makeStore: () => Promis
         const loaded = await appendAll(store, await store.load(executionId), runningWave(executionId, PLAN));
         await appendAll(store, loaded, decideAll(loaded.state, serverInProgress(PLAN, 0)));
         const stale = await store.append(loaded, decideAll(loaded.state, serverInProgress(PLAN, 1)));
-        expect(stale).toEqual({ ok: false, conflict: { kind: 'VersionConflict', executionId, seq: loaded.state.version + 1 }, stored: [] });
+        expect(await checkedConflict(store, stale)).toEqual({
+          ok: false,
+          conflict: { kind: 'VersionConflict', executionId, seq: loaded.state.version + 1 },
+          stored: [],
+        });
       });
     });
 
@@ -173,7 +192,7 @@ export const describeEventStoreContract = (name: string, makeStore: () => Promis
 
         const secondSeq = loaded.state.version + 2;
         expect(result.ok).toBe(false);
-        expect(!result.ok && result.conflict).toEqual({ kind: 'VersionConflict', executionId, seq: secondSeq });
+        expect(await checkedConflict(store, result)).toHaveProperty('conflict', { kind: 'VersionConflict', executionId, seq: secondSeq });
         expect(seqs(result.stored)).toEqual([secondSeq - 1]);
         expect(result.stored[0]?.event).toEqual(ours.events[0]);
         const read = await store.read(executionId, { fromSeq: secondSeq - 1 });
