@@ -306,22 +306,26 @@ describe('the execution view of identities and approvals', () => {
 
     it('after every event of any history with approvals the decider accepts', () => {
       const outcomes = new Set<string>();
-      fc.assert(
-        fc.property(approvalHistorySpecArb('rp-approvals'), (spec) => {
-          const { events, states } = playHistory('exec-approvals', spec);
-          // Every generated plan is one the validator accepts: each history starts.
-          expect(events[0]?.type).toBe('ExecutionStarted');
-          let view: ExecutionView | undefined;
-          events.forEach((event, index) => {
-            view = projectExecutionView(view, event);
-            expectAgreement(view, states[index] as ExecutionState, events.slice(0, index + 1));
-          });
-          for (const entry of view?.approvals ?? []) outcomes.add(entry.outcome);
-        }),
-        { numRuns: 300 },
-      );
-      // The generator reaches every outcome, so the agreement covers them all.
-      expect([...outcomes].sort()).toEqual(['DECLINED', 'GRANTED', 'REFUSED', 'TIMED_OUT']);
+      const every = ['DECLINED', 'GRANTED', 'REFUSED', 'TIMED_OUT'];
+      // Batches of 300 random histories until every outcome has been met (a timed-out approval is the rarest:
+      // one batch missed it now and then), so the agreement covers them all; at most 10 batches.
+      for (let batch = 0; batch < 10 && outcomes.size < every.length; batch += 1) {
+        fc.assert(
+          fc.property(approvalHistorySpecArb('rp-approvals'), (spec) => {
+            const { events, states } = playHistory('exec-approvals', spec);
+            // Every generated plan is one the validator accepts: each history starts.
+            expect(events[0]?.type).toBe('ExecutionStarted');
+            let view: ExecutionView | undefined;
+            events.forEach((event, index) => {
+              view = projectExecutionView(view, event);
+              expectAgreement(view, states[index] as ExecutionState, events.slice(0, index + 1));
+            });
+            for (const entry of view?.approvals ?? []) outcomes.add(entry.outcome);
+          }),
+          { numRuns: 300 },
+        );
+      }
+      expect([...outcomes].sort()).toEqual(every);
     });
   });
 });
