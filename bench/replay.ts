@@ -36,6 +36,13 @@ export interface Replay {
   evolvePerSecond: number;
   foldPerSecond: number;
   projectPerSecond: number;
+  /**
+   * Median ms, no I/O: JSON.parse of every item's stored event text, and fold of the events. Any store whose
+   * items hold events as JSON pays both in a replay, on top of its Query: with dynalite on the bench's thread,
+   * (parseMs + foldMs) / rawQueryMs is how far above a raw Query's time such a replay must be, whatever its items.
+   */
+  parseMs: number;
+  foldMs: number;
   /** Median ms: every item by a bare paginated Query, store.readPages of the same items, and readPages + fold. */
   bareQueryMs: number;
   readMs: number;
@@ -58,6 +65,13 @@ const rawItems = (executionId: string, count: number, fromSeq = 1): Item[] =>
     item.payload = { S: 'x'.repeat(RAW_ITEM_BYTES - dynamoItemBytes(item)) };
     return item;
   });
+
+/** The JSON text of an item's event as the store keeps it (format 4: after its links); the bench's items are all short. */
+const storedEventJson = (item: Item): string => {
+  const text = item.event?.S;
+  if (text === undefined) throw new Error(`seq ${item.seq?.N}: a gzipped event in the replayed history`);
+  return text.slice(text.indexOf('{'));
+};
 
 /**
  * APPENDS one-event appends in a row (each a decision's one conditional PutItem, on the stream the previous one
@@ -100,13 +114,15 @@ export const measureReplay = async (): Promise<Replay> => {
   const evolveMs = median(await timeRuns(() => events.reduce<ExecutionState>(evolve, initialState()), { minRuns: 5, minMs: 1000 }));
   const foldMs = median(await timeRuns(() => fold(events, initialState()), { minRuns: 5, minMs: 1000 }));
   const projectMs = median(await timeRuns(() => replayView(events), { minRuns: 5, minMs: 1000 }));
+  const items = ledgerItems(events);
+  const texts = items.map(storedEventJson);
+  const parseMs = median(await timeRuns(() => texts.map((text) => JSON.parse(text) as unknown), { minRuns: 5, minMs: 1000 }));
 
   const dynamo = await startEmbeddedDynamo();
   const config = localDynamoConfig(dynamo.endpoint, 'replay');
   const client = createDynamoDbClient(config);
   try {
     await createTables(client, config.tables);
-    const items = ledgerItems(events);
     await batchWrite(client, config.tables.events, items);
     await batchWrite(client, config.tables.events, rawItems('raw-replay', REPLAY_EVENTS));
     const store = new DynamoExecutionEventStore(client, config.tables.events);
@@ -189,6 +205,8 @@ export const measureReplay = async (): Promise<Replay> => {
       evolvePerSecond: (REPLAY_EVENTS / evolveMs) * 1000,
       foldPerSecond: (REPLAY_EVENTS / foldMs) * 1000,
       projectPerSecond: (REPLAY_EVENTS / projectMs) * 1000,
+      parseMs,
+      foldMs,
       bareQueryMs: median(bare),
       readMs: median(reads),
       replayMs: median(replays),
