@@ -5,7 +5,8 @@ import type { ProjectionLag } from './projectionLag';
 import type { Replay } from './replay';
 import type { Scale } from './scale';
 import { describeRequests, type Usage } from './support/meter';
-import { n, type Row, rowIn } from './support/rows';
+import { n, type Row, rowIn, spreadOf } from './support/rows';
+import { median } from './support/stats';
 
 export type { Row } from './support/rows';
 
@@ -91,17 +92,12 @@ export const replayRows = (replay: Replay): Row[] => [
     target: '≤ 1.2',
     result: replay.replayMs / replay.rawQueryMs <= 1.2 ? 'PASS' : 'FAIL',
   }),
-  // Why the row above is out of reach with dynalite in the bench's process, for any store that keeps events as JSON.
-  row(
-    'replay',
-    `floor there: JSON.parse of the ${n(replay.events)} stored events and their fold, no I/O`,
-    ms(replay.parseMs + replay.foldMs),
-    {
-      comparedWith: `${ms(replay.rawQueryMs)}: the raw Query`,
-      ratio: n((replay.parseMs + replay.foldMs) / replay.rawQueryMs, 2),
-      target: 'a replay there takes at least 1 + this of the raw Query',
-    },
-  ),
+  // What the row above leaves room for, with dynalite in the bench's process: a store whose items hold events as
+  // JSON parses and folds them on top of its Query, which costs at least the raw Query's for items of 300 bytes or more.
+  row('replay', `floor there: JSON.parse of the ${n(replay.events)} stored events and their fold, no I/O`, ms(replay.floorMs), {
+    comparedWith: `${ms(replay.rawQueryMs)}: the raw Query, timed in the same rounds`,
+    ratio: `${n(median(replay.floorRatios), 2)} (rounds ${spreadOf(replay.floorRatios)}): a replay there takes at least 1 + this of the raw Query`,
+  }),
   row('replay', `where a replay of ${n(replay.events)} events goes`, replayShares(replay), {
     comparedWith: `${ms(replay.rawQueryMs)}: the raw Query`,
     ratio: `${n(replay.bareQueryMs / replay.rawQueryMs, 2)} + ${n((replay.readMs - replay.bareQueryMs) / replay.rawQueryMs, 2)} + ${n((replay.replayMs - replay.readMs) / replay.rawQueryMs, 2)} of it`,

@@ -13,6 +13,9 @@ export interface Row {
 export const n = (value: number, digits = 0): string =>
   value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+/** The lowest and highest of some ratios, as the table prints a spread: "1.16–2.13". */
+export const spreadOf = (values: readonly number[]): string => `${n(Math.min(...values), 2)}–${n(Math.max(...values), 2)}`;
+
 /** A row of `area`, its other cells empty unless given. */
 export const rowIn =
   (area: string) =>
