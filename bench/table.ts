@@ -88,15 +88,15 @@ export const replayRows = (replay: Replay): Row[] => [
   // Lambda): here dynalite shares the bench's thread and its work counts against the replay's time, the stricter way.
   row('replay', `replay ${n(replay.events)} events against lean items [dynalite in the bench process]`, ms(replay.replayMs), {
     comparedWith: `${ms(replay.rawQueryMs)}: Query of ${n(replay.events)} raw 300-byte items (ledger items: ${n(replay.ledgerItemBytes)} bytes on average)`,
-    ratio: n(replay.replayMs / replay.rawQueryMs, 2),
+    ratio: `${n(median(replay.rawRatios), 2)} (median of rounds; ${spreadOf(replay.rawRatios)})`,
     target: '≤ 1.2',
-    result: replay.replayMs / replay.rawQueryMs <= 1.2 ? 'PASS' : 'FAIL',
+    result: median(replay.rawRatios) <= 1.2 ? 'PASS' : 'FAIL',
   }),
   // What the row above leaves room for, with dynalite in the bench's process: a store whose items hold events as
   // JSON parses and folds them on top of its Query, which costs at least the raw Query's for items of 300 bytes or more.
   row('replay', `floor there: JSON.parse of the ${n(replay.events)} stored events and their fold, no I/O`, ms(replay.floorMs), {
     comparedWith: `${ms(replay.rawQueryMs)}: the raw Query, timed in the same rounds`,
-    ratio: `${n(median(replay.floorRatios), 2)} (rounds ${spreadOf(replay.floorRatios)}): a replay there takes at least 1 + this of the raw Query`,
+    ratio: `${n(median(replay.floorRatios), 2)} (median of rounds; ${spreadOf(replay.floorRatios)}): a replay there takes about 1 + this of the raw Query at least`,
   }),
   row('replay', `where a replay of ${n(replay.events)} events goes`, replayShares(replay), {
     comparedWith: `${ms(replay.rawQueryMs)}: the raw Query`,

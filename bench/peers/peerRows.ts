@@ -18,7 +18,9 @@ const row = rowIn('peers');
  * the figure a target is judged on (as the contention step judges its writers), with the quartiles (nearest rank).
  */
 export const roundRatios = (ours: readonly number[], theirs: readonly number[]): { q1: number; median: number; q3: number } => {
-  const ratios = ours.slice(0, theirs.length).map((value, index) => value / (theirs[index] as number));
+  // Each peer ran once in every round: arrays of other lengths are not pairs, and a verdict on them would mean nothing.
+  if (ours.length === 0 || ours.length !== theirs.length) throw new Error(`rounds do not pair: ${ours.length} against ${theirs.length}`);
+  const ratios = ours.map((value, index) => value / (theirs[index] as number));
   return { q1: percentile(ratios, 0.25), median: percentile(ratios, 0.5), q3: percentile(ratios, 0.75) };
 };
 
@@ -28,12 +30,12 @@ const figuresOf = (run: PeerRun, name: string): PeerFigures => {
   return figures;
 };
 
-/** "castore 0.93 (middle half of rounds 0.88–0.97) · raw 0.71 (…)": ours over each peer, the median and quartiles of the rounds' ratios. */
+/** "castore: 0.93 (median of rounds; quartiles 0.88–0.97) · raw: 0.71 (…)": ours over each peer, round by round. */
 const ratios = (pick: (figures: PeerFigures) => readonly number[], ours: PeerFigures, peers: Array<[string, PeerFigures]>) =>
   peers
     .map(([name, theirs]) => {
       const { q1, median, q3 } = roundRatios(pick(ours), pick(theirs));
-      return `${name}: ${n(median, 3)} (middle half of rounds ${n(q1, 2)}–${n(q3, 2)})`;
+      return `${name}: ${n(median, 3)} (median of rounds; quartiles ${n(q1, 2)}–${n(q3, 2)})`;
     })
     .join(' · ');
 
@@ -47,7 +49,7 @@ const appendWork = (figures: PeerFigures) => figures.cpuMsPerAppend + (figures.d
 const replayWork = (figures: PeerFigures, events: number) =>
   (figures.replayCpuMs?.[events] ?? NaN) + (figures.replayDatabaseCpuMs?.[events] ?? 0);
 const workRatios = (work: (figures: PeerFigures) => number, ours: PeerFigures, peers: Array<[string, PeerFigures]>) =>
-  `CPU, drs-ledger over ${peers.map(([name, theirs]) => `${name}: ${n(work(ours) / work(theirs), 2)}`).join(' · ')}`;
+  `CPU (ratio of medians), drs-ledger over ${peers.map(([name, theirs]) => `${name}: ${n(work(ours) / work(theirs), 2)}`).join(' · ')}`;
 
 const replayCpu = (figures: PeerFigures, events: number) => {
   const client = figures.replayCpuMs?.[events] ?? NaN;
