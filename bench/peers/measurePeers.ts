@@ -49,7 +49,8 @@ const mean = (values: readonly number[]) => values.reduce((sum, value) => sum + 
 
 /**
  * Every peer on the same client (the same retries, timeouts and connection pool), in the same interleaved
- * rounds: sequential appends, then loads of seeded histories of each size and a replay of the largest. Then,
+ * rounds: sequential appends, then loads of seeded histories of each size and replays of each replay size, the
+ * peers' tasks of one kind and size back to back. Then,
  * untimed, what one append and one replay send and what an append's item weighs. Figures by peer name.
  */
 export const measurePeers = async (
@@ -78,9 +79,16 @@ export const measurePeers = async (
       if (size === largestReplay) largestReplays.set(peer.name, history.replay);
     }
   }
+  // Each size's loads, and each size's replays, run back to back: the peers' figures are compared round by round.
+  const readers = peers.filter((peer) => peer.seedHistory).map((peer) => peer.name);
+  const families = [
+    ...options.historySizes.map((size) => readers.map((peer) => loadTask(peer, size))),
+    ...options.replaySizes.map((size) => readers.map((peer) => replayTask(peer, size))),
+  ];
   const readRounds = await interleavedRounds(reads, {
     rounds: options.readRounds,
     warmupRounds: options.readWarmupRounds,
+    families,
     ...(databaseCpuMs ? { databaseCpuMs } : {}),
   });
   const bySize = <T>(

@@ -1,0 +1,96 @@
+import { interleavedRounds, roundOrder } from '../../bench/peers/interleave';
+
+const FAMILIES = [
+  ['raw replay 2000', 'ours replay 2000', 'castore replay 2000'],
+  ['raw replay 10000', 'ours replay 10000', 'castore replay 10000'],
+];
+
+/** How many tasks run between the first and the last of a family in one round's order. */
+const spread = (order: readonly string[], family: readonly string[]): number => {
+  const at = family.map((name) => order.indexOf(name));
+  return Math.max(...at) - Math.min(...at);
+};
+
+describe('interleaved rounds', () => {
+  it('given families, each round runs every family back to back, starting one family and one member further along', () => {
+    const orders = [0, 1, 2, 3].map((round) => roundOrder(FAMILIES, round));
+
+    for (const order of orders) {
+      expect([...order].sort()).toEqual(FAMILIES.flat().sort());
+      for (const family of FAMILIES) expect(spread(order, family)).toBe(family.length - 1);
+    }
+    expect(orders[0]).toEqual([...(FAMILIES[0] ?? []), ...(FAMILIES[1] ?? [])]);
+    expect(orders[1]).toEqual([
+      'ours replay 10000',
+      'castore replay 10000',
+      'raw replay 10000',
+      'ours replay 2000',
+      'castore replay 2000',
+      'raw replay 2000',
+    ]);
+    // Every member of a family comes first in some round: none always runs after the same neighbour.
+    expect(new Set(orders.map((order) => order[0]?.split(' ')[0]))).toEqual(new Set(['raw', 'ours', 'castore']));
+  });
+
+  it('given no families, each round starts one task further along, in the tasks’ order', () => {
+    expect(roundOrder([['a'], ['b'], ['c']], 1)).toEqual(['b', 'c', 'a']);
+  });
+
+  it('given families, the rounds run the tasks in that order and time each once a round', async () => {
+    const ran: string[] = [];
+    const task = (name: string) => async () => {
+      ran.push(name);
+    };
+    const tasks = { a: task('a'), b: task('b'), c: task('c'), d: task('d') };
+
+    const times = await interleavedRounds(tasks, {
+      rounds: 2,
+      warmupRounds: 1,
+      families: [
+        ['a', 'b'],
+        ['c', 'd'],
+      ],
+    });
+
+    expect(ran).toEqual([
+      ...roundOrder(
+        [
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        0,
+      ),
+      ...roundOrder(
+        [
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        1,
+      ),
+      ...roundOrder(
+        [
+          ['a', 'b'],
+          ['c', 'd'],
+        ],
+        2,
+      ),
+    ]);
+    expect(Object.values(times).map((samples) => samples.wallMs.length)).toEqual([2, 2, 2, 2]);
+  });
+
+  it('given families that leave a task out or name one twice, it refuses before running anything', async () => {
+    const ran: string[] = [];
+    const tasks = {
+      a: async () => {
+        ran.push('a');
+      },
+      b: async () => {
+        ran.push('b');
+      },
+    };
+
+    await expect(interleavedRounds(tasks, { rounds: 1, warmupRounds: 0, families: [['a']] })).rejects.toThrow('exactly once');
+    await expect(interleavedRounds(tasks, { rounds: 1, warmupRounds: 0, families: [['a', 'a']] })).rejects.toThrow('exactly once');
+    expect(ran).toEqual([]);
+  });
+});
