@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type DynamoDBClient, PutItemCommand, QueryCommand, type QueryCommandOutput } from '@aws-sdk/client-dynamodb';
 import { type Decided, type ExecutionState, initialState, snapshotOf, stepwiseFold } from '../../domain/execution';
 import { chainEvents, coveredStates, coversState, genesisHash, linkProblem } from '../../domain/ledger';
@@ -29,6 +28,7 @@ import { stateFromWindow } from './loadWindow';
 import type { TamperAlarm } from '../../ports/tamperAlarms';
 import { putEventInput } from './putEventInput';
 import { assertLedgerItemFits } from './ledgerItemSize';
+import { writerIdSource } from './writerIds';
 
 export interface EventStoreOptions {
   /** K: how often an item carries a snapshot of its state (LEDGER_SNAPSHOT_EVERY). */
@@ -96,6 +96,9 @@ export interface ReadRanges {
 }
 
 const DEFAULT_READ_RANGES: ReadRanges = { first: 500, size: 2_000, inFlight: 2 };
+
+/** Writer ids for every store of this process: one pool of random bytes between them. */
+const nextWriterId = writerIdSource();
 
 /** Executions whose head a store remembers (a Lambda container's working set, many times over): then it forgets them all. */
 const MAX_SEEN_HEADS = 10_000;
@@ -270,7 +273,7 @@ export class DynamoExecutionEventStore implements ExecutionEventStore {
     if (states.length !== events.length) throw new Error(`append: ${events.length} events but ${states.length} states`);
     const stored: StoredEvent[] = [];
     // 96 random bits tell this append's items from any other writer's; short, as every item carries it.
-    const writer = randomBytes(12).toString('base64url');
+    const writer = nextWriterId();
     for (const [index, link] of chainEvents(loaded.headHash, events, coveredStates(events, states, this.snapshotEvery)).entries()) {
       const state = states[index] as ExecutionState;
       const withSnapshot = coversState(link.event.seq, this.snapshotEvery);
