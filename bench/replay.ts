@@ -38,13 +38,16 @@ export interface Replay {
   projectPerSecond: number;
   /**
    * Median ms, no I/O: JSON.parse of every item's stored event text and the fold of the events, timed in each round
-   * beside the raw Query; and, round by round, that time over the raw Query's. Any store whose items hold events as
+   * right after the raw Queries; and, round by round, that time over the raw Query's. Any store whose items hold events as
    * JSON pays both in a replay, on top of its Query: with dynalite on the bench's thread, a replay by a store whose
    * Query costs at least the raw Query's takes at least 1 + that share of the raw Query's time.
    */
   floorMs: number;
   floorRatios: number[];
-  /** Round by round, the replay's time over the raw Query's of the same round: the judged figure is their median. */
+  /**
+   * Round by round, the replay's time over the raw Query's of the same round (the mean of the raw Queries just before
+   * and just after it): the judged figure is their median.
+   */
   rawRatios: number[];
   /** Median ms: every item by a bare paginated Query, store.readPages of the same items, and readPages + fold. */
   bareQueryMs: number;
@@ -52,7 +55,7 @@ export interface Replay {
   replayMs: number;
   /** Read units of reading every item once, strongly consistent (what a replay costs on DynamoDB). */
   readUnits: number;
-  /** Median ms of a Query of REPLAY_EVENTS raw 300-byte items in one partition. */
+  /** Median ms of a Query of REPLAY_EVENTS raw 300-byte items in one partition (each round's mean of the two). */
   rawQueryMs: number;
   /** Mean bytes of a ledger item in the replayed history, as DynamoDB counts them. */
   ledgerItemBytes: number;
@@ -204,15 +207,14 @@ export const measureReplay = async (): Promise<Replay> => {
     const once = async (task: () => unknown) => (await timeRuns(task, { minRuns: 1, minMs: 0, maxRuns: 1 }))[0] as number;
     for (let round = 0; round < ROUNDS; round += 1) {
       bare.push(await once(bareQuery));
-      // The replay next to the raw Query it is compared with, before it in one round and after it in the next: the
-      // garbage each leaves is collected on the other's time alike.
-      const replayFirst = round % 2 === 1;
-      if (replayFirst) replays.push(await once(replay));
-      raw.push(await once(rawQuery));
-      // Right after the raw Query it is compared with.
-      floors.push(await once(parseAndFold));
-      if (!replayFirst) replays.push(await once(replay));
       reads.push(await once(read));
+      // The raw Query on both sides of the replay, their mean its baseline: the replay pays for the garbage of the
+      // Query before it as the Query after it pays for the replay's, in every round alike.
+      const before = await once(rawQuery);
+      replays.push(await once(replay));
+      const after = await once(rawQuery);
+      raw.push((before + after) / 2);
+      floors.push(await once(parseAndFold));
     }
     const appends = await measureAppends(client, config.tables.events, store);
     return {

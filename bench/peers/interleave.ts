@@ -55,11 +55,16 @@ export const interleavedRounds = async <Name extends string>(
 const rotated = <T>(items: readonly T[], by: number): T[] => items.map((_, index) => items[(index + by) % items.length] as T);
 
 /**
- * The order of round `round`: the families started one further along each round, and within each family its
- * members too, every family's members back to back.
+ * The order of round `round`: the families started one further along each round, every family's members back to
+ * back, started one further along too and run backwards in odd rounds. Over six rounds three members run in all
+ * six orders, so each runs straight after each other as often as before it: none always pays for the garbage or
+ * the warm caches another leaves.
  */
 export const roundOrder = <Name>(families: readonly (readonly Name[])[], round: number): Name[] =>
-  rotated(families, round).flatMap((family) => rotated(family, round));
+  rotated(families, round).flatMap((family) => {
+    const members = rotated(family, round);
+    return round % 2 === 1 ? members.reverse() : members;
+  });
 
 /** A task that runs `task` `times` times in a row: for operations too quick to time one by one. */
 export const repeated =
