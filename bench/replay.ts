@@ -2,9 +2,8 @@
  * Replay: folding events in memory (the decider's evolve one event at a time and its fold, and the read model's
  * projectExecutionView), and replaying a 10,000-event execution from dynalite (read every event, fold them) as a
  * ratio to a bare Query of the same items and to a Query of 10,000 raw 300-byte items (what an event store with
- * the leanest items would read), with where its time goes: the Query, decoding the items into typed events
- * (store.readPages less the bare Query), folding them (replay less store.readPages: with the replay folding each
- * page while the next is fetched, the part of the fold that fetching did not hide). Appending: sequential
+ * the leanest items would read), beside the bare Query and store.readPages without the fold, each timed alone (their
+ * differences are not costs: each pays for the garbage of the task before it). Appending: sequential
  * one-event appends of the store against raw conditional PutItems of 300-byte items on the same table. Loading
  * for a decision never replays: it reads the newest K items.
  */
@@ -37,18 +36,21 @@ export interface Replay {
   foldPerSecond: number;
   projectPerSecond: number;
   /**
-   * Median ms, no I/O: JSON.parse of every item's stored event text and the fold of the events, timed in each round
-   * right after the raw Queries; and, round by round, that time over the raw Query's. Any store whose items hold events as
+   * Median ms, no I/O: JSON.parse of every item's stored event text and the fold of the events, timed twice in each
+   * round (the mean of the two); and, round by round, that time over the raw Query's. Any store whose items hold events as
    * JSON pays both in a replay, on top of its Query: with dynalite on the bench's thread, a replay by a store whose
    * Query costs at least the raw Query's takes at least 1 + that share of the raw Query's time.
    */
   floorMs: number;
   floorRatios: number[];
   /**
-   * Round by round, the replay's time over the raw Query's of the same round (the mean of the raw Queries just before
-   * and just after it): the judged figure is their median.
+   * Round by round, the replay's time over the raw Query's of the same round (each the mean of the two timed in the
+   * round): the judged figure is their median.
    */
   rawRatios: number[];
+  /** Each round's two raw Queries and two replays, ms, in the order timed (the first raw Query follows readPages). */
+  rawPairs: Array<[number, number]>;
+  replayPairs: Array<[number, number]>;
   /** Median ms: every item by a bare paginated Query, store.readPages of the same items, and readPages + fold. */
   bareQueryMs: number;
   readMs: number;
@@ -157,8 +159,8 @@ export const measureReplay = async (): Promise<Replay> => {
       } while (startKey);
       if (count !== REPLAY_EVENTS) throw new Error(`bare Query read ${count} items`);
     };
-    // Read as the replay reads, page by page, keeping none: the replay less this is the fold alone (store.read's
-    // array of every event costs its garbage collector more than the fold does).
+    // Read as the replay reads, page by page, keeping none (store.read's array of every event would cost its
+    // garbage collector more than the fold does).
     const read = async () => {
       let events = 0;
       for await (const page of store.readPages(executionId)) events += page.length;
@@ -199,22 +201,32 @@ export const measureReplay = async (): Promise<Replay> => {
     const reads: number[] = [];
     const replays: number[] = [];
     const floors: number[] = [];
+    const rawPairs: Array<[number, number]> = [];
+    const replayPairs: Array<[number, number]> = [];
     const metered = meter(client);
     await bareQuery(); // warm up both paths once
     const readUnits = metered.usage().rcu;
     await replay();
     parseAndFold();
     const once = async (task: () => unknown) => (await timeRuns(task, { minRuns: 1, minMs: 0, maxRuns: 1 }))[0] as number;
+    // Each round times the raw Query and the replay twice, in an order where each follows store.readPages once
+    // and the floor once: whatever garbage a task leaves for the next, both sides of the ratio pay alike.
     for (let round = 0; round < ROUNDS; round += 1) {
       bare.push(await once(bareQuery));
-      reads.push(await once(read));
-      // The raw Query on both sides of the replay, their mean its baseline: the replay pays for the garbage of the
-      // Query before it as the Query after it pays for the replay's, in every round alike.
-      const before = await once(rawQuery);
-      replays.push(await once(replay));
-      const after = await once(rawQuery);
-      raw.push((before + after) / 2);
-      floors.push(await once(parseAndFold));
+      const firstRead = await once(read);
+      const firstRaw = await once(rawQuery);
+      const firstFloor = await once(parseAndFold);
+      const firstReplay = await once(replay);
+      const secondRead = await once(read);
+      const secondReplay = await once(replay);
+      const secondFloor = await once(parseAndFold);
+      const secondRaw = await once(rawQuery);
+      rawPairs.push([firstRaw, secondRaw]);
+      replayPairs.push([firstReplay, secondReplay]);
+      raw.push((firstRaw + secondRaw) / 2);
+      replays.push((firstReplay + secondReplay) / 2);
+      floors.push((firstFloor + secondFloor) / 2);
+      reads.push((firstRead + secondRead) / 2);
     }
     const appends = await measureAppends(client, config.tables.events, store);
     return {
@@ -228,6 +240,8 @@ export const measureReplay = async (): Promise<Replay> => {
       floorMs: median(floors),
       floorRatios: floors.map((ms, round) => ms / (raw[round] ?? NaN)),
       rawRatios: replays.map((ms, round) => ms / (raw[round] ?? NaN)),
+      rawPairs,
+      replayPairs,
       bareQueryMs: median(bare),
       readMs: median(reads),
       replayMs: median(replays),

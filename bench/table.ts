@@ -71,7 +71,6 @@ export const costRows = ({ table }: Cost): Row[] => {
   });
 };
 
-/** The Query, decoding its items into typed events (store.readPages less the Query), folding them (replay less readPages). */
 /**
  * The three ways of reading the history, each timed on its own in every round. Their differences are not the costs
  * of decoding and folding: each pays for the garbage the task before it left, which differs from one to another
@@ -86,7 +85,7 @@ export const replayRows = (replay: Replay): Row[] => [
   row('replay', 'fold in memory: projectExecutionView', `${n(replay.projectPerSecond)} events/s`),
   row('replay', `replay ${n(replay.events)} events from dynalite (read + fold)`, ms(replay.replayMs), {
     comparedWith: `${ms(replay.bareQueryMs)}: bare Query of the same items`,
-    ratio: n(replay.replayMs / replay.bareQueryMs, 2),
+    ratio: `${n(replay.replayMs / replay.bareQueryMs, 2)} (ratio of medians)`,
     target: `the Query: ${n(replay.readUnits)} RCU`,
   }),
   // Judged here too, not only where the peers replay with dynalite in a process of its own (as DynamoDB is to a

@@ -56,13 +56,14 @@ const rotated = <T>(items: readonly T[], by: number): T[] => items.map((_, index
 
 /**
  * The order of round `round`: the families started one further along each round, every family's members back to
- * back, started one further along too and run backwards in odd rounds. Over six rounds three members run in all
- * six orders, so each runs straight after each other as often as before it: none always pays for the garbage or
- * the warm caches another leaves.
+ * back, in pairs of rounds: forwards, then the same order backwards, each pair started one member further along.
+ * Every member then comes first equally often, and runs straight after each neighbour as often as before it; with
+ * three members (the peers) over six rounds, all six orders run once, so each runs straight after each other twice
+ * and before it twice: none always pays for the garbage or the warm caches another leaves.
  */
 export const roundOrder = <Name>(families: readonly (readonly Name[])[], round: number): Name[] =>
   rotated(families, round).flatMap((family) => {
-    const members = rotated(family, round);
+    const members = rotated(family, Math.floor(round / 2));
     return round % 2 === 1 ? members.reverse() : members;
   });
 

@@ -12,7 +12,7 @@ const spread = (order: readonly string[], family: readonly string[]): number => 
 };
 
 describe('interleaved rounds', () => {
-  it('given families, each round runs every family back to back, starting one family and one member further along', () => {
+  it('given families, each round runs every family back to back, the families one further along each round', () => {
     const orders = [0, 1, 2, 3].map((round) => roundOrder(FAMILIES, round));
 
     for (const order of orders) {
@@ -21,30 +21,59 @@ describe('interleaved rounds', () => {
     }
     expect(orders[0]).toEqual([...(FAMILIES[0] ?? []), ...(FAMILIES[1] ?? [])]);
     expect(orders[1]).toEqual([
-      'raw replay 10000',
       'castore replay 10000',
       'ours replay 10000',
-      'raw replay 2000',
+      'raw replay 10000',
       'castore replay 2000',
       'ours replay 2000',
+      'raw replay 2000',
     ]);
   });
 
-  it('given a family of three, over six rounds each member runs straight after each other member equally often', () => {
-    const family = ['raw', 'ours', 'castore'];
+  /** Over `rounds` rounds of one family: how often each member ran first, and each ordered pair ran back to back. */
+  const tally = (family: readonly string[], rounds: number) => {
+    const first = new Map<string, number>();
     const follows = new Map<string, number>();
-
-    for (let round = 0; round < 6; round += 1) {
+    for (let round = 0; round < rounds; round += 1) {
       const order = roundOrder([family], round);
+      first.set(order[0] as string, (first.get(order[0] as string) ?? 0) + 1);
       for (let index = 1; index < order.length; index += 1) {
         const pair = `${order[index - 1]}→${order[index]}`;
         follows.set(pair, (follows.get(pair) ?? 0) + 1);
       }
     }
+    return { first, follows };
+  };
 
-    // Six ordered pairs, each twice: no member always pays for the garbage another leaves.
+  it('given a family of three, six rounds run all six orders: each member straight after each other twice', () => {
+    const family = ['raw', 'ours', 'castore'];
+
+    const orders = new Set([0, 1, 2, 3, 4, 5].map((round) => roundOrder([family], round).join(' ')));
+    const { first, follows } = tally(family, 6);
+
+    expect(orders.size).toBe(6);
+    expect([...first.values()]).toEqual([2, 2, 2]);
     expect([...follows.keys()].sort()).toEqual(['castore→ours', 'castore→raw', 'ours→castore', 'ours→raw', 'raw→castore', 'raw→ours']);
     expect(new Set(follows.values())).toEqual(new Set([2]));
+  });
+
+  it('given a family of two, the pair runs in both orders alike', () => {
+    const { first, follows } = tally(['raw', 'ours'], 4);
+
+    expect(Object.fromEntries(first)).toEqual({ raw: 2, ours: 2 });
+    expect(Object.fromEntries(follows)).toEqual({ 'raw→ours': 2, 'ours→raw': 2 });
+  });
+
+  it('given a family of four, each member comes first equally often and follows each neighbour as often as it leads it', () => {
+    const family = ['a', 'b', 'c', 'd'];
+
+    const { first, follows } = tally(family, 8);
+
+    expect(Object.fromEntries(first)).toEqual({ a: 2, b: 2, c: 2, d: 2 });
+    for (const [pair, count] of follows) {
+      const [before, after] = pair.split('→');
+      expect(follows.get(`${after}→${before}`)).toBe(count);
+    }
   });
 
   it('given no families, each round starts one task further along, in the tasks’ order', async () => {
