@@ -48,8 +48,9 @@ export interface Replay {
    * round): the judged figure is their median.
    */
   rawRatios: number[];
-  /** Each round's two raw Queries and two replays, ms, in the order timed (the first raw Query follows readPages). */
+  /** Each round's two raw Queries, ms, in the order timed: the first follows readPages, the second the floor. */
   rawPairs: Array<[number, number]>;
+  /** Each round's two replays, ms, in the order timed: the first follows the floor, the second readPages. */
   replayPairs: Array<[number, number]>;
   /** Median ms: every item by a bare paginated Query, store.readPages of the same items, and readPages + fold. */
   bareQueryMs: number;
